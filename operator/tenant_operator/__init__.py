@@ -1,0 +1,1 @@
+"""Kopf operator that reconciles ConsorcioTenant resources."""

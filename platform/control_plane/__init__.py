@@ -1,0 +1,1 @@
+"""Control plane: tenant registry, plans, metering, invoicing and feature flags."""

@@ -1,0 +1,1 @@
+"""The administradora's consórcio application (one instance per tenant)."""
