@@ -167,7 +167,14 @@ def parse_go_mod(text: str) -> tuple[dict[str, str], list[tuple[str, str | None,
         stripped = line.strip()
         if not stripped or stripped.startswith("//"):
             continue
-        if stripped.endswith("(") and stripped.split()[0] in ("require", "replace", "exclude", "retract", "tool", "godebug"):
+        if stripped.endswith("(") and stripped.split()[0] in (
+            "require",
+            "replace",
+            "exclude",
+            "retract",
+            "tool",
+            "godebug",
+        ):
             block = stripped.split()[0]
             continue
         if stripped == ")":
@@ -227,10 +234,15 @@ def build(build: GoBuild, log=print) -> Path:
     (src / "go.mod").write_text(f"module consorcio.local/build/{build.component}\n\ngo 1.24\n")
     proc = subprocess.run(
         ["go", "mod", "download", "-json", f"{build.module}@{build.version}"],
-        cwd=src, env=_go_env(), capture_output=True, text=True,
+        cwd=src,
+        env=_go_env(),
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
-        raise BuildError(f"go mod download {build.module}@{build.version} failed:\n{proc.stdout}{proc.stderr}")
+        raise BuildError(
+            f"go mod download {build.module}@{build.version} failed:\n{proc.stdout}{proc.stderr}"
+        )
     served = Path(json.loads(proc.stdout)["GoMod"]).read_text()
     replaces = wrapper_replaces(build, served)
     (src / "go.mod").write_text(

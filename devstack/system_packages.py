@@ -1,0 +1,52 @@
+"""Install the Debian packages the stack runs (PostgreSQL, Redis) when missing."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+
+# Debian package -> a file that proves it is installed.
+REQUIRED = {
+    "postgresql": "/usr/lib/postgresql/*/bin/initdb",
+    "redis-server": "/usr/bin/redis-server",
+    "postgresql-client": "/usr/bin/pg_dump",
+}
+
+
+class MissingPackages(RuntimeError):
+    pass
+
+
+def missing() -> list[str]:
+    return [pkg for pkg, probe in REQUIRED.items() if not glob.glob(probe)]
+
+
+def ensure(log=print) -> None:
+    """apt-get install what is missing when root; otherwise say what to install."""
+    needed = missing()
+    if not needed:
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise MissingPackages(
+            "devstack needs these system packages: "
+            + " ".join(needed)
+            + f"\nInstall them with: sudo apt-get update && sudo apt-get install -y {' '.join(needed)}"
+        )
+    log(f"installing system packages: {' '.join(needed)}")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-q", "--no-install-recommends", *needed],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    # Debian starts the packaged services on install; we run our own on other
+    # ports, so stop theirs to leave the machine as it was.
+    for service in ("redis-server", "postgresql"):
+        subprocess.run(["service", service, "stop"], capture_output=True)
+    still = missing()
+    if still:
+        raise MissingPackages(f"apt-get did not provide: {' '.join(still)}")

@@ -1,0 +1,124 @@
+"""Vault in dev mode (in-memory, KV v2 at secret/), with the Kubernetes auth
+method configured against the local API server so that tenant workloads can
+log in with their ServiceAccount tokens.
+"""
+
+from __future__ import annotations
+
+import time
+
+import hvac
+
+from devstack import procs
+from devstack.binaries import binary_path
+from devstack.config import HOST, StackConfig
+
+NAME = "vault"
+K8S_AUTH_MOUNT = "kubernetes"
+REVIEWER_SA = "vault-token-reviewer"
+
+
+def is_running(cfg: StackConfig) -> bool:
+    return procs.running_pid(cfg, NAME, "vault") is not None
+
+
+def client(cfg: StackConfig) -> hvac.Client:
+    return hvac.Client(url=cfg.vault_addr, token=cfg.vault_root_token, timeout=5)
+
+
+def healthy(cfg: StackConfig) -> bool:
+    try:
+        return bool(client(cfg).sys.read_health_status(method="GET").get("initialized"))
+    except Exception:  # connection refused while starting
+        return False
+
+
+def start(cfg: StackConfig, log=print) -> None:
+    if not is_running(cfg):
+        procs.spawn(
+            cfg,
+            NAME,
+            [
+                str(binary_path("vault")),
+                "server",
+                "-dev",
+                f"-dev-root-token-id={cfg.vault_root_token}",
+                f"-dev-listen-address={HOST}:{cfg.ports.vault}",
+                "-dev-no-store-token",
+            ],
+            env={"VAULT_DISABLE_MLOCK": "true", "HOME": str(cfg.root)},
+        )
+        procs.wait_until(lambda: healthy(cfg), "Vault", 60, procs.log_file(cfg, NAME))
+
+
+def configure_kubernetes_auth(cfg: StackConfig) -> None:
+    """Enable auth/kubernetes with a token-reviewer ServiceAccount (idempotent)."""
+    from kubernetes import client as k8s
+    from kubernetes import config as k8s_config
+
+    api_client = k8s_config.new_client_from_config(str(cfg.kubeconfig))
+    core = k8s.CoreV1Api(api_client)
+    rbac = k8s.RbacAuthorizationV1Api(api_client)
+    ns = "kube-system"
+    _create_if_absent(lambda: core.create_namespaced_service_account(ns, {"metadata": {"name": REVIEWER_SA}}))
+    _create_if_absent(
+        lambda: rbac.create_cluster_role_binding(
+            {
+                "metadata": {"name": f"{REVIEWER_SA}-auth-delegator"},
+                "roleRef": {
+                    "apiGroup": "rbac.authorization.k8s.io",
+                    "kind": "ClusterRole",
+                    "name": "system:auth-delegator",
+                },
+                "subjects": [{"kind": "ServiceAccount", "name": REVIEWER_SA, "namespace": ns}],
+            }
+        )
+    )
+    # A long-lived token Secret: Vault keeps reviewing tokens for as long as it runs.
+    _create_if_absent(
+        lambda: core.create_namespaced_secret(
+            ns,
+            {
+                "metadata": {
+                    "name": REVIEWER_SA,
+                    "annotations": {"kubernetes.io/service-account.name": REVIEWER_SA},
+                },
+                "type": "kubernetes.io/service-account-token",
+            },
+        )
+    )
+    token = ""
+    deadline = time.monotonic() + 30
+    while not token and time.monotonic() < deadline:
+        data = core.read_namespaced_secret(REVIEWER_SA, ns).data or {}
+        token = data.get("token", "")
+        if not token:
+            time.sleep(0.2)
+    if not token:
+        raise procs.StartError("the token controller did not fill the Vault reviewer token")
+    import base64
+
+    vault = client(cfg)
+    if f"{K8S_AUTH_MOUNT}/" not in vault.sys.list_auth_methods():
+        vault.sys.enable_auth_method("kubernetes", path=K8S_AUTH_MOUNT)
+    ca = (cfg.kube_dir / "pki" / "ca.crt").read_text()
+    vault.auth.kubernetes.configure(
+        kubernetes_host=cfg.apiserver_url,
+        kubernetes_ca_cert=ca,
+        token_reviewer_jwt=base64.b64decode(token).decode(),
+        mount_point=K8S_AUTH_MOUNT,
+    )
+
+
+def _create_if_absent(create) -> None:
+    from kubernetes.client import ApiException
+
+    try:
+        create()
+    except ApiException as err:
+        if err.status != 409:
+            raise
+
+
+def stop(cfg: StackConfig) -> bool:
+    return procs.stop(cfg, NAME, "vault")
