@@ -49,7 +49,11 @@ def test_staging_modules_map_to_their_published_versions() -> None:
 
 
 def test_local_replaces_use_the_required_version_when_published() -> None:
-    served = "module m\nrequire github.com/hashicorp/vault/api v1.22.0\nreplace github.com/hashicorp/vault/api => ./api\n"
+    served = (
+        "module m\n"
+        "require github.com/hashicorp/vault/api v1.22.0\n"
+        "replace github.com/hashicorp/vault/api => ./api\n"
+    )
     build = GoBuild("vault", "github.com/hashicorp/vault", "v1.21.4", {}, mirror_replaces=True)
     assert wrapper_replaces(build, served) == [
         "replace github.com/hashicorp/vault/api => github.com/hashicorp/vault/api v1.22.0"
