@@ -1,0 +1,1 @@
+"""Client of the control plane for the tenant app (usage reporting, feature flags)."""
