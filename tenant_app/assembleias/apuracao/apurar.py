@@ -1,0 +1,234 @@
+"""The apuração: a pure function from stored inputs to the canonical result."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from itertools import islice
+
+from tenant_app.assembleias.apuracao.canonico import hash_entrada
+from tenant_app.assembleias.apuracao.entrada import CotaAtiva, EntradaApuracao
+from tenant_app.assembleias.apuracao.fundos import Saldos, debitar
+from tenant_app.assembleias.apuracao.lances import (
+    Lance,
+    amortizar,
+    classificar_lances,
+    erros_lance,
+    valores_lance,
+)
+from tenant_app.assembleias.apuracao.resultado import (
+    Contemplacao,
+    LanceApurado,
+    Modalidade,
+    MotivoNaoRealizado,
+    ResultadoApuracao,
+    SituacaoLance,
+    SorteioNaoRealizado,
+)
+from tenant_app.assembleias.sorteio.ordem import sortear
+
+#: How many next-in-line cotas the record lists for each kind of sorteio.
+RESERVAS = 5
+_INAPTA = "A cota não estava apta no corte (inadimplente, excluída ou já contemplada)."
+_CONTEMPLADA = "A cota já foi contemplada por sorteio nesta assembleia."
+_DESCLASSIFICADO = "Lance desclassificado: o lance vencedor não foi pago no prazo."
+
+
+class _Caixa:
+    """Running balances and awards of one apuração (local state of a pure function)."""
+
+    def __init__(self, saldos: Saldos) -> None:
+        self.saldos = saldos
+        self.contemplacoes: list[Contemplacao] = []
+        self.nao_realizados: list[SorteioNaoRealizado] = []
+        self.contempladas: set[int] = set()
+
+    def sortear(
+        self,
+        fila: Iterator[int],
+        vagas: int,
+        modalidade: Modalidade,
+        custo: Mapping[int, Decimal],
+        *,
+        usa_comum: bool,
+        usa_reserva: bool,
+    ) -> bool:
+        """Fill ``vagas`` from the drawn order; False when one could not be filled."""
+        for feitas in range(vagas):
+            cota = next((c for c in fila if c not in self.contempladas), None)
+            pago = None
+            if cota is not None:
+                pago = debitar(self.saldos, custo[cota], usa_comum=usa_comum, usa_reserva=usa_reserva)
+            if cota is None or pago is None:
+                # Skipping the drawn cota for a cheaper one would not be fair,
+                # so every vaga left of this kind stays unfilled.
+                motivo = MotivoNaoRealizado.FUNDOS_INSUFICIENTES
+                if cota is None:
+                    motivo = MotivoNaoRealizado.SEM_COTA_ELEGIVEL
+                self.nao_realizados.append(SorteioNaoRealizado(modalidade, motivo, cota))
+                self.nao_realizados.extend(
+                    SorteioNaoRealizado(modalidade, motivo, None) for _ in range(vagas - feitas - 1)
+                )
+                return False
+            self.saldos, debito = pago
+            self._premiar(Contemplacao(0, cota, modalidade, custo[cota], custo[cota], debito))
+        return True
+
+    def _premiar(self, contemplacao: Contemplacao) -> None:
+        ordem = len(self.contemplacoes) + 1
+        self.contemplacoes.append(
+            Contemplacao(
+                ordem,
+                contemplacao.cota,
+                contemplacao.modalidade,
+                contemplacao.valor_credito,
+                contemplacao.valor_liberado,
+                contemplacao.debito,
+                contemplacao.lance,
+                contemplacao.amortizacao,
+            )
+        )
+        self.contempladas.add(contemplacao.cota)
+
+    def lances(
+        self, e: EntradaApuracao, numero_sorteado: int | None, ativas: Mapping[int, CotaAtiva]
+    ) -> list[LanceApurado]:
+        """Award lances by rank while the fundo comum plus the lance money covers them."""
+        regras = e.regras
+        fora: list[LanceApurado] = []
+        concorrentes: list[Lance] = []
+        for lance in e.lances:
+            cota = ativas.get(lance.cota)
+            motivo: str | None = None
+            if cota is None:
+                motivo = _INAPTA
+            elif lance.cota in self.contempladas:
+                motivo = _CONTEMPLADA
+            elif lance.cota in e.lances_desclassificados:
+                motivo = _DESCLASSIFICADO
+            else:
+                erros = erros_lance(lance, regras, percentual_devido=cota.percentual_devido)
+                motivo = " ".join(err.mensagem for err in erros) or None
+            if motivo is None:
+                concorrentes.append(lance)
+            else:
+                fora.append(_apurado(lance, SituacaoLance.DESCONSIDERADO, None, motivo))
+
+        apurados: list[LanceApurado] = []
+        vagas = regras.contemplacoes_lance_maximo
+        aberto = True
+        ranking = classificar_lances(concorrentes, numero_sorteado, regras.direcao_aproximacao)
+        for posicao, lance in enumerate(ranking, 1):
+            situacao = SituacaoLance.NAO_CONTEMPLADO
+            if aberto and (vagas is None or vagas > 0):
+                cota = ativas[lance.cota]
+                valores = valores_lance(lance, cota.valor_credito)
+                pago = debitar(self.saldos, valores.custo_liquido, usa_comum=True, usa_reserva=False)
+                if pago is None:
+                    # Strict rank: a lower lance never jumps one the funds could not cover.
+                    aberto = False
+                else:
+                    self.saldos, debito = pago
+                    amortizacao = amortizar(
+                        cota.percentual_devido,
+                        cota.parcelas_restantes,
+                        lance.percentual,
+                        regras.amortizacao_lance,
+                    )
+                    self._premiar(
+                        Contemplacao(
+                            0,
+                            lance.cota,
+                            Modalidade.LANCE,
+                            cota.valor_credito,
+                            valores.valor_liberado,
+                            debito,
+                            valores,
+                            amortizacao,
+                        )
+                    )
+                    situacao = SituacaoLance.CONTEMPLADO
+                    vagas = None if vagas is None else vagas - 1
+            apurados.append(_apurado(lance, situacao, posicao, None))
+        return apurados + fora
+
+
+def _apurado(lance: Lance, situacao: SituacaoLance, posicao: int | None, motivo: str | None) -> LanceApurado:
+    return LanceApurado(
+        lance.cota, lance.tipo, lance.percentual, lance.percentual_embutido, situacao, posicao, motivo
+    )
+
+
+def _proximas(ordem: Iterable[int], contempladas: set[int]) -> tuple[int, ...]:
+    return tuple(islice((c for c in ordem if c not in contempladas), RESERVAS))
+
+
+def apurar(entrada: EntradaApuracao) -> ResultadoApuracao:
+    """Decide the contemplações of one assembleia.
+
+    Order (the contract practice the domain describes): the planned
+    sorteios, topped up by the fundo de reserva if the contract allows;
+    extra sorteios paid only by the fundo de reserva, and only once every
+    planned sorteio was awarded; restitution draws for excluded cotas, paid
+    by the fundo comum; then lances by rank while the fundo comum, plus
+    each lance's own money, covers them. A cota is contemplated at most
+    once; nothing is awarded that the funds do not cover. The input order
+    of cotas and lances does not matter.
+    """
+    entrada.validar()
+    e = entrada.normalizada()
+    regras = e.regras
+    sorteio = sortear(
+        e.extracao,
+        e.tamanho_grupo,
+        metodo=regras.metodo_sorteio,
+        zero_vale_mil=regras.zero_vale_mil,
+        direcao=regras.direcao_aproximacao,
+        tabela_equivalencia=regras.tabela_equivalencia,
+    )
+    ativas = {c.numero: c for c in e.cotas_ativas}
+    credito = {n: c.valor_credito for n, c in ativas.items()}
+    restituicao = {c.numero: c.valor_restituicao for c in e.cotas_excluidas}
+    caixa = _Caixa(Saldos(e.saldo_fundo_comum, e.saldo_fundo_reserva))
+
+    # One queue for both kinds of sorteio of active cotas: the extras continue the draw.
+    fila_ativas = sorteio.elegiveis(ativas)
+    completos = caixa.sortear(
+        fila_ativas,
+        regras.contemplacoes_sorteio,
+        Modalidade.SORTEIO,
+        credito,
+        usa_comum=True,
+        usa_reserva=regras.fundo_reserva_completa_sorteios,
+    )
+    if completos:
+        caixa.sortear(
+            fila_ativas,
+            regras.fundo_reserva_sorteios_extras,
+            Modalidade.SORTEIO_FUNDO_RESERVA,
+            credito,
+            usa_comum=False,
+            usa_reserva=True,
+        )
+    caixa.sortear(
+        sorteio.elegiveis(restituicao),
+        regras.sorteios_restituicao,
+        Modalidade.RESTITUICAO,
+        restituicao,
+        usa_comum=True,
+        usa_reserva=False,
+    )
+    lances = caixa.lances(e, sorteio.numero_sorteado, ativas)
+
+    return ResultadoApuracao(
+        hash_entrada=hash_entrada(e),
+        numero_sorteado=sorteio.numero_sorteado,
+        candidatos_centena=sorteio.candidatos,
+        contemplacoes=tuple(caixa.contemplacoes),
+        nao_realizados=tuple(caixa.nao_realizados),
+        reservas_sorteio=_proximas(sorteio.elegiveis(ativas), caixa.contempladas),
+        reservas_restituicao=_proximas(sorteio.elegiveis(restituicao), caixa.contempladas),
+        lances=tuple(lances),
+        saldo_inicial=Saldos(e.saldo_fundo_comum, e.saldo_fundo_reserva),
+        saldo_final=caixa.saldos,
+    )

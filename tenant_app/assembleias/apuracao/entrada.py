@@ -1,0 +1,107 @@
+"""Everything an apuração depends on, frozen at the cut-off.
+
+Stored with the assembly record; the apuração is a pure function of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from tenant_app.assembleias.apuracao.lances import Lance
+from tenant_app.assembleias.apuracao.regras import RegrasAssembleia
+from tenant_app.assembleias.erros import ErroCampo, RegraViolada
+from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class CotaAtiva:
+    """An active cota, paid up at the cut-off and not yet contemplated."""
+
+    numero: int
+    valor_credito: Decimal
+    #: What the cota still owes the fundo comum, as % of the credit.
+    percentual_devido: Decimal
+    parcelas_restantes: int
+
+
+@dataclass(frozen=True, slots=True)
+class CotaExcluida:
+    """An excluded cota not yet drawn for restitution."""
+
+    numero: int
+    valor_restituicao: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class EntradaApuracao:
+    """The stored inputs of one apuração."""
+
+    grupo: str  #: the group's code: binds the hash to the group
+    assembleia: int  #: the assembleia's number within the group
+    tamanho_grupo: int
+    regras: RegrasAssembleia
+    extracao: ExtracaoLoteria
+    cotas_ativas: tuple[CotaAtiva, ...]
+    cotas_excluidas: tuple[CotaExcluida, ...]
+    lances: tuple[Lance, ...]
+    saldo_fundo_comum: Decimal
+    saldo_fundo_reserva: Decimal
+    #: Cotas whose winning lance was not paid in time: their lance no longer counts.
+    lances_desclassificados: frozenset[int] = field(default_factory=frozenset)
+
+    def normalizada(self) -> EntradaApuracao:
+        """Same inputs in one canonical order, so order of loading never matters."""
+        return replace(
+            self,
+            cotas_ativas=tuple(sorted(self.cotas_ativas, key=lambda c: c.numero)),
+            cotas_excluidas=tuple(sorted(self.cotas_excluidas, key=lambda c: c.numero)),
+            lances=tuple(sorted(self.lances, key=lambda lance: lance.cota)),
+            lances_desclassificados=frozenset(self.lances_desclassificados),
+        )
+
+    def erros(self) -> list[ErroCampo]:
+        """Structural problems that make the inputs unusable."""
+        erros = self.regras.erros(self.tamanho_grupo)
+        vistas: set[int] = set()
+        for nome, numeros in (
+            ("cotas_ativas", [c.numero for c in self.cotas_ativas]),
+            ("cotas_excluidas", [c.numero for c in self.cotas_excluidas]),
+        ):
+            for n in numeros:
+                if not 1 <= n <= self.tamanho_grupo:
+                    erros.append(
+                        ErroCampo(nome, f"A cota {n} não existe em um grupo de {self.tamanho_grupo}.")
+                    )
+                elif n in vistas:
+                    erros.append(ErroCampo(nome, f"A cota {n} aparece mais de uma vez."))
+                vistas.add(n)
+        for c in self.cotas_ativas:
+            if not c.valor_credito > ZERO:
+                erros.append(ErroCampo("cotas_ativas", f"A cota {c.numero} tem crédito não positivo."))
+            if c.percentual_devido < ZERO or c.parcelas_restantes < 0:
+                erros.append(ErroCampo("cotas_ativas", f"A cota {c.numero} tem saldo devedor negativo."))
+        for e in self.cotas_excluidas:
+            if e.valor_restituicao < ZERO:
+                erros.append(ErroCampo("cotas_excluidas", f"A cota {e.numero} tem restituição negativa."))
+        com_lance: set[int] = set()
+        for lance in self.lances:
+            if lance.cota in com_lance:
+                erros.append(ErroCampo("lances", f"A cota {lance.cota} tem mais de um lance ativo."))
+            com_lance.add(lance.cota)
+        saldos = {
+            "saldo_fundo_comum": self.saldo_fundo_comum,
+            "saldo_fundo_reserva": self.saldo_fundo_reserva,
+        }
+        for nome, valor in saldos.items():
+            if not valor.is_finite() or valor < ZERO:
+                erros.append(ErroCampo(nome, "O saldo deve ser um valor não negativo."))
+        return erros
+
+    def validar(self) -> None:
+        """Raise ``RegraViolada`` when ``erros`` finds anything."""
+        erros = self.erros()
+        if erros:
+            raise RegraViolada(erros, "Entrada de apuração inválida")

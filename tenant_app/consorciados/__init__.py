@@ -1,0 +1,1 @@
+"""Consorciados (members): people and companies, contacts, addresses, LGPD consent."""

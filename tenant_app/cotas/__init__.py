@@ -1,0 +1,1 @@
+"""Cotas: adesão, cessão, exclusão, readmissão."""

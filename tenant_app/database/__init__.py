@@ -1,0 +1,1 @@
+"""SQLAlchemy base, column types and session handling shared by every feature."""

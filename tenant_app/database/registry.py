@@ -1,0 +1,29 @@
+"""Import every model module so ``Base.metadata`` is complete (Alembic, tests).
+
+Features that add tables append their ``models`` module here.
+"""
+
+from tenant_app.auditoria import models as auditoria_models
+from tenant_app.consorciados import models as consorciados_models
+from tenant_app.cotas import models as cotas_models
+from tenant_app.database.base import Base
+from tenant_app.grupos import models as grupos_models
+from tenant_app.ledger import models as ledger_models
+from tenant_app.pagamentos import models as pagamentos_models
+from tenant_app.parcelas import models as parcelas_models
+from tenant_app.users import models as users_models
+
+MODEL_MODULES = (
+    auditoria_models,
+    consorciados_models,
+    cotas_models,
+    grupos_models,
+    ledger_models,
+    pagamentos_models,
+    parcelas_models,
+    users_models,
+)
+
+metadata = Base.metadata
+
+__all__ = ["MODEL_MODULES", "metadata"]

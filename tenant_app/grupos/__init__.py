@@ -1,0 +1,1 @@
+"""Grupos de consórcio: contract parameters, lifecycle and fund balances."""

@@ -1,0 +1,82 @@
+"""The Grupo table: contract parameters, lifecycle status and fund balances."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tenant_app.database.base import Balance, Base, Percent, Timestamps, UUIDPrimaryKey, str_enum
+
+
+class TipoBem(enum.StrEnum):
+    """Kind of good/service the credit buys (BCB segments)."""
+
+    IMOVEL = "imovel"
+    AUTOMOVEL = "automovel"
+    MOTOCICLETA = "motocicleta"
+    PESADOS = "pesados"
+    OUTROS_MOVEIS = "outros_moveis"
+    SERVICOS = "servicos"
+
+
+class IndiceCorrecao(enum.StrEnum):
+    """Index named in the contract to correct the credit value."""
+
+    NENHUM = "nenhum"
+    INCC = "INCC"
+    IPCA = "IPCA"
+    INPC = "INPC"
+    IGPM = "IGP-M"
+
+
+class StatusGrupo(enum.StrEnum):
+    """Lifecycle: em formação → em andamento → encerrado (never backwards)."""
+
+    EM_FORMACAO = "em_formacao"
+    EM_ANDAMENTO = "em_andamento"
+    ENCERRADO = "encerrado"
+
+
+class Grupo(UUIDPrimaryKey, Timestamps, Base):
+    """A consórcio group.
+
+    Percentages are of the credit value over the whole plan (Lei 11.795 Art. 27).
+    ``saldo_fundo_comum`` / ``saldo_fundo_reserva`` are kept by
+    ``tenant_app.ledger.service.post_entries`` only; they always equal the sum of
+    the group's ledger entries.
+    """
+
+    __tablename__ = "grupos"
+    __table_args__ = (
+        CheckConstraint("valor_credito > 0", name="valor_credito_positivo"),
+        CheckConstraint("prazo_meses between 1 and 600", name="prazo"),
+        CheckConstraint("numero_cotas between 1 and 100000", name="numero_cotas"),
+        CheckConstraint("multa_pct >= 0 and multa_pct <= 2", name="multa_max_2"),
+        CheckConstraint("saldo_fundo_reserva >= 0", name="fundo_reserva_nao_negativo"),
+    )
+
+    codigo: Mapped[str] = mapped_column(String(30), unique=True)
+    tipo_bem: Mapped[TipoBem] = mapped_column(str_enum(TipoBem, 20))
+    valor_credito: Mapped[Decimal]
+    prazo_meses: Mapped[int]
+    numero_cotas: Mapped[int]
+    taxa_administracao_pct: Mapped[Decimal] = mapped_column(Percent)
+    fundo_reserva_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
+    seguro_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
+    indice_correcao: Mapped[IndiceCorrecao] = mapped_column(
+        str_enum(IndiceCorrecao, 10), default=IndiceCorrecao.NENHUM
+    )
+    dia_assembleia: Mapped[int]
+    dia_vencimento: Mapped[int]
+    multa_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("2"))
+    juros_mensal_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("1"))
+    parcelas_para_exclusao: Mapped[int] = mapped_column(default=3)
+    status: Mapped[StatusGrupo] = mapped_column(str_enum(StatusGrupo, 20), default=StatusGrupo.EM_FORMACAO)
+    data_inicio: Mapped[date | None]
+    data_encerramento: Mapped[date | None]
+    saldo_fundo_comum: Mapped[Decimal] = mapped_column(Balance, default=Decimal("0.00"))
+    saldo_fundo_reserva: Mapped[Decimal] = mapped_column(Balance, default=Decimal("0.00"))

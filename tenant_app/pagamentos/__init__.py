@@ -1,0 +1,1 @@
+"""Pagamentos: recording (idempotent), allocation oldest-first, estorno."""

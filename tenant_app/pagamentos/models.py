@@ -1,0 +1,104 @@
+"""Pagamento, its allocation to parcelas, and stored idempotency results."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tenant_app.database.base import Base, UUIDPrimaryKey, str_enum, utcnow
+
+
+class FormaPagamento(enum.StrEnum):
+    """How the money arrived. ``lance`` is used by the assembleias feature."""
+
+    PIX = "pix"
+    BOLETO = "boleto"
+    TED = "ted"
+    DINHEIRO = "dinheiro"
+    LANCE = "lance"
+
+
+class StatusPagamento(enum.StrEnum):
+    """A confirmed payment can be reversed once."""
+
+    CONFIRMADO = "confirmado"
+    ESTORNADO = "estornado"
+
+
+class Pagamento(UUIDPrimaryKey, Base):
+    """Money received for one cota."""
+
+    __tablename__ = "pagamentos"
+    __table_args__ = (
+        CheckConstraint("valor > 0", name="valor_positivo"),
+        Index("ix_pagamentos_cota_data", "cota_id", "data_pagamento"),
+    )
+
+    cota_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cotas.id"))
+    grupo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grupos.id"), index=True)
+    valor: Mapped[Decimal]
+    data_pagamento: Mapped[date]
+    forma: Mapped[FormaPagamento] = mapped_column(str_enum(FormaPagamento, 16))
+    referencia: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[StatusPagamento] = mapped_column(
+        str_enum(StatusPagamento, 16), default=StatusPagamento.CONFIRMADO
+    )
+    registrado_por: Mapped[uuid.UUID | None]
+    registrado_em: Mapped[datetime] = mapped_column(default=utcnow)
+    estornado_em: Mapped[datetime | None]
+    estornado_por: Mapped[uuid.UUID | None]
+    motivo_estorno: Mapped[str | None] = mapped_column(Text)
+
+    alocacoes: Mapped[list[PagamentoAlocacao]] = relationship(
+        back_populates="pagamento", lazy="selectin", order_by="PagamentoAlocacao.ordem"
+    )
+
+
+class PagamentoAlocacao(UUIDPrimaryKey, Base):
+    """The part of one payment applied to one parcela, split by component."""
+
+    __tablename__ = "pagamento_alocacoes"
+    __audited__ = False  # written together with its audited Pagamento
+
+    pagamento_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pagamentos.id"), index=True)
+    parcela_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parcelas.id"), index=True)
+    ordem: Mapped[int]
+    fundo_comum: Mapped[Decimal]
+    taxa_administracao: Mapped[Decimal]
+    fundo_reserva: Mapped[Decimal]
+    seguro: Mapped[Decimal]
+    multa: Mapped[Decimal]
+    juros: Mapped[Decimal]
+
+    pagamento: Mapped[Pagamento] = relationship(back_populates="alocacoes")
+
+    @property
+    def total(self) -> Decimal:
+        """Everything this allocation moved."""
+        principal = self.fundo_comum + self.taxa_administracao + self.fundo_reserva + self.seguro
+        return principal + self.multa + self.juros
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a request with a given Idempotency-Key (per scope).
+
+    The primary key makes concurrent repeats wait for the first transaction and
+    then read its stored answer.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __audited__ = False
+
+    scope: Mapped[str] = mapped_column(String(50), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None]
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

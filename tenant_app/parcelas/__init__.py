@@ -1,0 +1,1 @@
+"""Parcelas: the payment schedule of each cota and its arithmetic."""

@@ -1,0 +1,83 @@
+"""The Parcela table: one monthly instalment of one cota."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tenant_app.database.base import Base, UUIDPrimaryKey, str_enum
+
+
+class StatusParcela(enum.StrEnum):
+    """Payment state of a parcela."""
+
+    ABERTA = "aberta"
+    PARCIAL = "parcial"
+    PAGA = "paga"
+
+
+#: Components in the order a payment covers them (after late charges).
+COMPONENTES = ("fundo_comum", "fundo_reserva", "taxa_administracao", "seguro")
+
+
+class Parcela(UUIDPrimaryKey, Base):
+    """One instalment: each component in R$, what was paid of it, and late charges received.
+
+    ``valor_*`` are the amounts due; ``pago_*`` what payments allocated to them.
+    ``pago_multa`` / ``pago_juros`` are late charges received (they go to the
+    fundo comum). Paid amounts never exceed amounts due (database checks).
+    """
+
+    __tablename__ = "parcelas"
+    __table_args__ = (
+        UniqueConstraint("cota_id", "numero"),
+        Index("ix_parcelas_grupo_vencimento", "grupo_id", "vencimento"),
+        Index("ix_parcelas_cota_status", "cota_id", "status"),
+        CheckConstraint(
+            "valor_total = valor_fundo_comum + valor_taxa_administracao + valor_fundo_reserva + valor_seguro",
+            name="total_soma_componentes",
+        ),
+        CheckConstraint(
+            "pago_fundo_comum between 0 and valor_fundo_comum"
+            " and pago_taxa_administracao between 0 and valor_taxa_administracao"
+            " and pago_fundo_reserva between 0 and valor_fundo_reserva"
+            " and pago_seguro between 0 and valor_seguro"
+            " and pago_multa >= 0 and pago_juros >= 0",
+            name="pago_dentro_do_devido",
+        ),
+    )
+    __audited__ = False  # tens of thousands per group; changes are audited via payments
+
+    cota_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cotas.id"))
+    grupo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grupos.id"))
+    numero: Mapped[int]
+    vencimento: Mapped[date]
+    valor_fundo_comum: Mapped[Decimal]
+    valor_taxa_administracao: Mapped[Decimal]
+    valor_fundo_reserva: Mapped[Decimal]
+    valor_seguro: Mapped[Decimal]
+    valor_total: Mapped[Decimal]
+    pago_fundo_comum: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    pago_taxa_administracao: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    pago_fundo_reserva: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    pago_seguro: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    pago_multa: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    pago_juros: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    status: Mapped[StatusParcela] = mapped_column(str_enum(StatusParcela, 10), default=StatusParcela.ABERTA)
+    paga_em: Mapped[date | None]
+
+    @property
+    def valor_pago_principal(self) -> Decimal:
+        """What was paid of the components (late charges excluded)."""
+        fundos = self.pago_fundo_comum + self.pago_fundo_reserva
+        return fundos + self.pago_taxa_administracao + self.pago_seguro
+
+    @property
+    def saldo(self) -> Decimal:
+        """What is still due of the components."""
+        return self.valor_total - self.valor_pago_principal

@@ -1,0 +1,129 @@
+"""Settings read from the environment the operator writes into the tenant's Secret.
+
+One frozen dataclass per concern; ``Settings.from_env()`` is the only place
+that reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+
+class SettingsError(ValueError):
+    """A required variable is missing or malformed (the app refuses to start)."""
+
+
+def asyncpg_url(libpq_url: str) -> str:
+    """Turn the operator's ``postgresql://`` URL into SQLAlchemy's asyncpg form."""
+    parts = urlsplit(libpq_url)
+    if parts.scheme not in ("postgresql", "postgres", "postgresql+asyncpg"):
+        raise SettingsError(f"DATABASE_URL must be postgresql://..., got scheme {parts.scheme!r}")
+    return urlunsplit(("postgresql+asyncpg", *parts[1:]))
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """Connection to the tenant's own database."""
+
+    #: libpq form as written by the operator (``postgresql://role:pw@host:port/db``).
+    url: str
+    #: Connections kept per process; the tenant's role has a connection limit.
+    pool_size: int = 10
+    max_overflow: int = 10
+
+    @property
+    def async_url(self) -> str:
+        """The URL SQLAlchemy's asyncpg dialect expects."""
+        return asyncpg_url(self.url)
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    """The tenant's Redis ACL user; every key and channel must carry ``key_prefix``."""
+
+    url: str
+    #: e.g. ``tenant:acme:``; the ACL user may only touch ``~<prefix>*`` and ``&<prefix>*``.
+    key_prefix: str
+
+    def key(self, *parts: str) -> str:
+        """Build a key inside the tenant's namespace."""
+        return self.key_prefix + ":".join(parts)
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Token signing and login protection."""
+
+    jwt_secret: str
+    tenant_slug: str
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    #: Consecutive wrong passwords before the account is locked.
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+
+    @property
+    def issuer(self) -> str:
+        """``iss`` claim: names the tenant so a token of another tenant is rejected."""
+        return f"consorcio:{self.tenant_slug}"
+
+    @property
+    def audience(self) -> str:
+        """``aud`` claim, also tenant-specific."""
+        return f"tenant-app:{self.tenant_slug}"
+
+
+@dataclass(frozen=True)
+class RateLimitSettings:
+    """Fixed one-minute windows counted in Redis."""
+
+    per_user_per_minute: int = 600
+    per_tenant_per_minute: int = 6000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the tenant app needs, grouped by concern."""
+
+    tenant_slug: str
+    database: DatabaseSettings
+    redis: RedisSettings
+    auth: AuthSettings
+    rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
+    app_base_url: str | None = None
+    initial_admin_email: str | None = None
+    initial_admin_password: str | None = None
+    #: Time zone for "today" (due dates, delinquency); Brazil has one legal capital zone for this.
+    time_zone: str = "America/Sao_Paulo"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the operator's contract variables (see module docstring)."""
+        env = os.environ if env is None else env
+
+        def required(name: str) -> str:
+            value = env.get(name, "").strip()
+            if not value:
+                raise SettingsError(f"environment variable {name} is required")
+            return value
+
+        slug = required("TENANT_SLUG")
+        prefix = env.get("REDIS_KEY_PREFIX", "").strip() or f"tenant:{slug}:"
+        database = DatabaseSettings(url=required("DATABASE_URL"))
+        asyncpg_url(database.url)  # validate early
+        return cls(
+            tenant_slug=slug,
+            database=database,
+            redis=RedisSettings(url=required("REDIS_URL"), key_prefix=prefix),
+            auth=AuthSettings(jwt_secret=required("JWT_SECRET"), tenant_slug=slug),
+            rate_limit=RateLimitSettings(
+                per_user_per_minute=int(env.get("RATE_LIMIT_PER_USER_PER_MINUTE", "600")),
+                per_tenant_per_minute=int(env.get("RATE_LIMIT_PER_TENANT_PER_MINUTE", "6000")),
+            ),
+            app_base_url=env.get("APP_BASE_URL") or None,
+            initial_admin_email=env.get("INITIAL_ADMIN_EMAIL") or None,
+            initial_admin_password=env.get("INITIAL_ADMIN_PASSWORD") or None,
+        )

@@ -1,0 +1,1 @@
+"""Staff users of the administradora, their roles and refresh tokens."""
