@@ -26,6 +26,7 @@ def alembic_config(database_url: str | None = None) -> Config:
     """Config pointing at this package's scripts; ``database_url`` in libpq or asyncpg form."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", str(MIGRATIONS_DIR / "versions"))
     if database_url:
         cfg.set_main_option("sqlalchemy.url", asyncpg_url(database_url).replace("%", "%%"))

@@ -47,7 +47,7 @@ class Parcela(UUIDPrimaryKey, Base):
             " and pago_taxa_administracao between 0 and valor_taxa_administracao"
             " and pago_fundo_reserva between 0 and valor_fundo_reserva"
             " and pago_seguro between 0 and valor_seguro"
-            " and pago_multa >= 0 and pago_juros >= 0",
+            " and pago_multa >= 0 and pago_juros >= 0 and juros_pendentes >= 0",
             name="pago_dentro_do_devido",
         ),
     )
@@ -70,6 +70,11 @@ class Parcela(UUIDPrimaryKey, Base):
     pago_juros: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     status: Mapped[StatusParcela] = mapped_column(str_enum(StatusParcela, 10), default=StatusParcela.ABERTA)
     paga_em: Mapped[date | None]
+    # Juros de mora accrue on the unpaid principal; these two fields remember up
+    # to when they were computed and what of them is still owed, so partial
+    # payments neither lose nor double-charge interest.
+    juros_calculados_ate: Mapped[date | None]
+    juros_pendentes: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
 
     @property
     def valor_pago_principal(self) -> Decimal:

@@ -316,6 +316,8 @@ def upgrade() -> None:
         sa.Column("pago_juros", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("paga_em", sa.Date(), nullable=True),
+        sa.Column("juros_calculados_ate", sa.Date(), nullable=True),
+        sa.Column("juros_pendentes", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.CheckConstraint(
             "pago_fundo_comum between 0"
@@ -327,7 +329,8 @@ def upgrade() -> None:
             " and pago_seguro between 0"
             " and valor_seguro"
             " and pago_multa >= 0"
-            " and pago_juros >= 0",
+            " and pago_juros >= 0"
+            " and juros_pendentes >= 0",
             name=op.f("ck_parcelas_pago_dentro_do_devido"),
         ),
         sa.CheckConstraint(
