@@ -1,0 +1,316 @@
+"""The ConsorcioTenant custom resource: its identity, its spec model and
+pure validation.
+
+``TenantSpec`` is the single source of the CRD's spec schema: the field
+types, enums, patterns, defaults and ``kubectl explain`` descriptions are
+read from it by :mod:`tenant_operator.crd`. The control plane builds
+resources with :func:`build_tenant_resource` and the operator parses them
+with :meth:`TenantSpec.from_dict`, so both sides agree on one shape.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from tenant_app.identifiers import is_valid_cnpj, normalize_cnpj
+from tenant_operator.plans import PlanName
+
+GROUP = "consorcio.io"
+VERSION = "v1alpha1"
+PLURAL = "consorciotenants"
+SINGULAR = "consorciotenant"
+KIND = "ConsorcioTenant"
+API_VERSION = f"{GROUP}/{VERSION}"
+CRD_NAME = f"{PLURAL}.{GROUP}"
+SHORT_NAMES = ("ctn",)
+CATEGORIES = ("consorcio",)
+
+# The slug becomes the namespace ``tenant-<name>`` (a DNS-1123 label, max 63)
+# and the PostgreSQL role/database ``tenant_<name>`` (max 63): 40 leaves room.
+NAME_MAX_LENGTH = 40
+NAME_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+# Numeric or alphanumeric (July 2026) CNPJ, bare or punctuated; the check
+# digits are verified by the operator (validate_spec), not by the schema.
+CNPJ_PATTERN = r"^[0-9A-Za-z]{2}\.?[0-9A-Za-z]{3}\.?[0-9A-Za-z]{3}/?[0-9A-Za-z]{4}-?[0-9]{2}$"
+HOST_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+# An OCI image tag.
+APP_VERSION_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
+
+
+class DeletionPolicy(StrEnum):
+    """What deleting a ConsorcioTenant does to the tenant's data."""
+
+    RETAIN = "Retain"
+    SNAPSHOT = "Snapshot"
+    DELETE = "Delete"
+
+
+@dataclass(frozen=True)
+class FieldSchema:
+    """How one spec field appears in the CRD (read by tenant_operator.crd)."""
+
+    json_name: str
+    description: str
+    pattern: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    immutable: bool = False
+    # Message the API server shows when `pattern` does not match (CEL rule);
+    # the bare regex alone is unreadable for an operator at a terminal.
+    pattern_message: str | None = None
+
+
+def _meta(schema: FieldSchema) -> dict[str, FieldSchema]:
+    return {"schema": schema}
+
+
+@dataclass(frozen=True)
+class TenantSpec:
+    """Desired state of one administradora's instance (``.spec``)."""
+
+    display_name: str = field(
+        metadata=_meta(
+            FieldSchema(
+                "displayName",
+                "Legal or trade name of the administradora, shown in the tenant app and on invoices.",
+                min_length=1,
+                max_length=200,
+            )
+        )
+    )
+    cnpj: str = field(
+        metadata=_meta(
+            FieldSchema(
+                "cnpj",
+                "CNPJ of the administradora, numeric or alphanumeric (2026 format), with or without "
+                "punctuation, e.g. 11.222.333/0001-81. Immutable. The operator verifies the check digits.",
+                pattern=CNPJ_PATTERN,
+                max_length=18,
+                immutable=True,
+                pattern_message="cnpj must have 14 characters (12 letters or digits and 2 check digits), "
+                "optionally punctuated as XX.XXX.XXX/XXXX-DD",
+            )
+        )
+    )
+    plan: PlanName = field(
+        metadata=_meta(
+            FieldSchema(
+                "plan",
+                "Commercial plan; sizes the namespace quota, the autoscaler and the disruption budget.",
+            )
+        )
+    )
+    suspended: bool = field(
+        default=False,
+        metadata=_meta(
+            FieldSchema(
+                "suspended",
+                "When true the tenant's workloads are scaled to zero (data is kept) and Ready is False "
+                "with reason Suspended; setting it back to false restores them.",
+            )
+        ),
+    )
+    app_version: str | None = field(
+        default=None,
+        metadata=_meta(
+            FieldSchema(
+                "appVersion",
+                "Pin of the tenant app image tag. Empty means the operator's default version. The app is "
+                "rolled to a new version only after that version's migration Job completed.",
+                pattern=APP_VERSION_PATTERN,
+                max_length=128,
+                pattern_message="appVersion must be an image tag: letters, digits, '_', '.', '-'",
+            )
+        ),
+    )
+    host: str | None = field(
+        default=None,
+        metadata=_meta(
+            FieldSchema(
+                "host",
+                "Public host name of the tenant app. Empty means <name>.<operator base domain>.",
+                pattern=HOST_PATTERN,
+                max_length=253,
+                pattern_message="host must be a lower-case DNS name such as acme.example.com",
+            )
+        ),
+    )
+    deletion_policy: DeletionPolicy = field(
+        default=DeletionPolicy.RETAIN,
+        metadata=_meta(
+            FieldSchema(
+                "deletionPolicy",
+                "What deleting this resource does to the tenant's data. Retain (default) keeps the "
+                "namespace, database and secrets, marked as orphaned. Snapshot dumps the database to "
+                "the operator's backup directory, verifies the dump, then deletes like Delete. Delete "
+                "drops the database and role, the Vault data and policy, the Redis user and the namespace.",
+            )
+        ),
+    )
+
+    @classmethod
+    def from_dict(cls, spec: Mapping[str, Any]) -> TenantSpec:
+        """Parse a resource's ``.spec``; raises InvalidTenantSpec listing every problem."""
+        problems = validate_spec(spec)
+        if problems:
+            raise InvalidTenantSpec(problems)
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            schema: FieldSchema = f.metadata["schema"]
+            raw = spec.get(schema.json_name)
+            if raw is None or raw == "":
+                continue
+            hint = typing.get_type_hints(cls)[f.name]
+            values[f.name] = hint(raw) if isinstance(hint, type) and issubclass(hint, StrEnum) else raw
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``.spec`` mapping in CRD field names, optional empties left out."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            out[f.metadata["schema"].json_name] = str(value) if isinstance(value, StrEnum) else value
+        return out
+
+    @property
+    def normalized_cnpj(self) -> str:
+        """The CNPJ without punctuation, upper-case."""
+        return normalize_cnpj(self.cnpj)
+
+
+def spec_fields() -> tuple[tuple[dataclasses.Field[Any], FieldSchema], ...]:
+    """Every spec field with its schema metadata, in declaration order."""
+    return tuple((f, f.metadata["schema"]) for f in dataclasses.fields(TenantSpec))
+
+
+def field_enum(f: dataclasses.Field[Any]) -> tuple[str, ...] | None:
+    """The allowed values of an enum-typed spec field, else None."""
+    hint = typing.get_type_hints(TenantSpec)[f.name]
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        return tuple(m.value for m in hint)
+    return None
+
+
+def field_json_type(f: dataclasses.Field[Any]) -> str:
+    """OpenAPI type of a spec field: "boolean" or "string"."""
+    return "boolean" if typing.get_type_hints(TenantSpec)[f.name] is bool else "string"
+
+
+def required_spec_fields() -> tuple[str, ...]:
+    """JSON names of the fields without a default."""
+    return tuple(
+        schema.json_name
+        for f, schema in spec_fields()
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    )
+
+
+@dataclass(frozen=True)
+class SpecProblem:
+    """One reason a spec is invalid, with the JSON path of the offending field."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class InvalidTenantSpec(ValueError):
+    """A spec that can never be reconciled (the resource must be changed)."""
+
+    def __init__(self, problems: list[SpecProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def validate_name(name: str) -> list[SpecProblem]:
+    """The slug rules the CRD also enforces with CEL on metadata.name."""
+    problems = []
+    if len(name) > NAME_MAX_LENGTH:
+        problems.append(SpecProblem("metadata.name", f"must be at most {NAME_MAX_LENGTH} characters"))
+    if not re.match(NAME_PATTERN, name):
+        problems.append(
+            SpecProblem(
+                "metadata.name",
+                "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending "
+                "with a letter or digit",
+            )
+        )
+    return problems
+
+
+def validate_spec(spec: Mapping[str, Any], name: str | None = None) -> list[SpecProblem]:
+    """Every reason ``spec`` (and ``name``, when given) cannot be reconciled.
+
+    Mirrors the CRD schema (so callers outside Kubernetes get the same
+    answers) and adds what the schema cannot express: CNPJ check digits.
+    An empty list means valid.
+    """
+    problems = validate_name(name) if name is not None else []
+    known = {schema.json_name for _, schema in spec_fields()}
+    for key in spec:
+        if key not in known:
+            problems.append(SpecProblem(f"spec.{key}", "unknown field"))
+    for key in required_spec_fields():
+        if spec.get(key) in (None, ""):
+            problems.append(SpecProblem(f"spec.{key}", "is required"))
+    for f, schema in spec_fields():
+        value = spec.get(schema.json_name)
+        if value is None:
+            continue
+        path = f"spec.{schema.json_name}"
+        problems.extend(SpecProblem(path, m) for m in _field_problems(f, schema, value))
+    return problems
+
+
+def _field_problems(f: dataclasses.Field[Any], schema: FieldSchema, value: Any) -> list[str]:
+    if field_json_type(f) == "boolean":
+        return [] if isinstance(value, bool) else ["must be true or false"]
+    if not isinstance(value, str):
+        return ["must be a string"]
+    allowed = field_enum(f)
+    if allowed is not None:
+        return [] if value in allowed else [f"must be one of {', '.join(allowed)}"]
+    if value == "" and schema.min_length is None:
+        return []  # optional string left empty means "use the default"
+    problems = []
+    if schema.min_length is not None and len(value) < schema.min_length:
+        problems.append(f"must have at least {schema.min_length} characters")
+    if schema.max_length is not None and len(value) > schema.max_length:
+        problems.append(f"must have at most {schema.max_length} characters")
+    if schema.pattern and not re.match(schema.pattern, value):
+        problems.append(schema.pattern_message or f"must match {schema.pattern}")
+    elif f.name == "cnpj" and not is_valid_cnpj(value):
+        problems.append("check digits do not match: not a valid CNPJ")
+    return problems
+
+
+def build_tenant_resource(name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A complete ConsorcioTenant body, ready for create.
+
+    ``spec`` uses the CRD's field names (``displayName``, ``deletionPolicy``...);
+    keys with ``None`` values are left out so the CRD defaults apply.
+    Raises InvalidTenantSpec when name or spec is invalid.
+    """
+    clean = {k: v for k, v in spec.items() if v is not None}
+    for key in ("plan", "deletionPolicy"):
+        if isinstance(clean.get(key), StrEnum):
+            clean[key] = str(clean[key])
+    problems = validate_spec(clean, name)
+    if problems:
+        raise InvalidTenantSpec(problems)
+    return {
+        "apiVersion": API_VERSION,
+        "kind": KIND,
+        "metadata": {"name": name, "labels": {f"{GROUP}/tenant": name}},
+        "spec": clean,
+    }
