@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from devstack import pki, procs
+from devstack import kwok_stages, pki, procs
 from devstack.binaries import binary_path
 from devstack.config import HOST, StackConfig
 
@@ -214,6 +214,7 @@ def _scheduler(cfg: StackConfig) -> None:
 
 
 def _kwok(cfg: StackConfig) -> None:
+    stages = kwok_stages.write(cfg.kube_dir / "kwok-stages.yaml")
     procs.spawn(
         cfg,
         "kwok",
@@ -225,6 +226,7 @@ def _kwok(cfg: StackConfig) -> None:
             f"--server-address={HOST}:{cfg.ports.kwok}",
             "--cidr=10.244.0.0/16",
             f"--node-ip={HOST}",
+            f"--config={stages}",
         ],
     )
 
