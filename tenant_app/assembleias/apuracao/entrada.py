@@ -8,12 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from tenant_app.assembleias.apuracao.canonico import decimal_texto
 from tenant_app.assembleias.apuracao.lances import Lance
 from tenant_app.assembleias.apuracao.regras import RegrasAssembleia
 from tenant_app.assembleias.erros import ErroCampo, RegraViolada
 from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria
 
 ZERO = Decimal(0)
+
+
+def _curto(valor: Decimal) -> Decimal:
+    """The canonical spelling of a decimal (10.50 -> 10.5); non-finite values are left for ``erros``."""
+    return Decimal(decimal_texto(valor)) if valor.is_finite() else valor
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +59,39 @@ class EntradaApuracao:
     lances_desclassificados: frozenset[int] = field(default_factory=frozenset)
 
     def normalizada(self) -> EntradaApuracao:
-        """Same inputs in one canonical order, so order of loading never matters."""
+        """Same inputs in canonical form: sorted, and every decimal in its shortest spelling.
+
+        Messages in the result quote percentages, so "25.00" and "25" must
+        already be the same value here for the result to depend only on the
+        canonical inputs.
+        """
+        r = self.regras
+        fixo = r.lance_fixo_percentual
+        regras = replace(
+            r,
+            lance_minimo_percentual=_curto(r.lance_minimo_percentual),
+            lance_fixo_percentual=None if fixo is None else _curto(fixo),
+            embutido_maximo_percentual=_curto(r.embutido_maximo_percentual),
+        )
         return replace(
             self,
-            cotas_ativas=tuple(sorted(self.cotas_ativas, key=lambda c: c.numero)),
-            cotas_excluidas=tuple(sorted(self.cotas_excluidas, key=lambda c: c.numero)),
-            lances=tuple(sorted(self.lances, key=lambda lance: lance.cota)),
+            regras=regras,
+            cotas_ativas=tuple(
+                CotaAtiva(
+                    c.numero, _curto(c.valor_credito), _curto(c.percentual_devido), c.parcelas_restantes
+                )
+                for c in sorted(self.cotas_ativas, key=lambda c: c.numero)
+            ),
+            cotas_excluidas=tuple(
+                CotaExcluida(c.numero, _curto(c.valor_restituicao))
+                for c in sorted(self.cotas_excluidas, key=lambda c: c.numero)
+            ),
+            lances=tuple(
+                Lance(lance.cota, lance.tipo, _curto(lance.percentual), _curto(lance.percentual_embutido))
+                for lance in sorted(self.lances, key=lambda lance: lance.cota)
+            ),
+            saldo_fundo_comum=_curto(self.saldo_fundo_comum),
+            saldo_fundo_reserva=_curto(self.saldo_fundo_reserva),
             lances_desclassificados=frozenset(self.lances_desclassificados),
         )
 
