@@ -7,7 +7,7 @@ import shlex
 import sys
 import time
 
-from devstack import binaries, procs, stack, system_packages
+from devstack import binaries, local_platform, procs, stack, system_packages
 from devstack.config import StackConfig
 
 
@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
         "--only", default=",".join(stack.ALL), help=f"comma-separated subset of {','.join(stack.ALL)}"
     )
     sub.add_parser("down", help="stop what `up` started")
+    sub.add_parser("platform-up", help="CRD, operator, control plane, demo tenant and its app (after `up`)")
+    sub.add_parser("platform-down", help="stop what `platform-up` started")
     sub.add_parser("status", help="show each component and its address; exit 1 if any is down")
     sub.add_parser("env", help="print export lines for KUBECONFIG, DATABASE_URL, REDIS_URL, VAULT_*")
     build = sub.add_parser("build", help="build (or reuse) the Go binaries only")
@@ -40,6 +42,14 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "down":
             stopped = stack.down(cfg)
             print("stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
+        elif args.command == "platform-up":
+            started = time.monotonic()
+            local_platform.up(cfg)
+            print(f"platform up in {time.monotonic() - started:.1f}s")
+            print(local_platform.summary(cfg))
+        elif args.command == "platform-down":
+            stopped = local_platform.down(cfg)
+            print("stopped: " + (", ".join(stopped) if stopped else "nothing was running"))
         elif args.command == "status":
             return 0 if _print_status(cfg) else 1
         elif args.command == "env":
@@ -58,6 +68,10 @@ def _print_status(cfg: StackConfig) -> bool:
     for row in rows:
         state = "running" if row.running else "stopped"
         print(f"{row.name:<24} {state:<8} {row.address}")
+    platform = local_platform.status(cfg)
+    if any(running for _, running, _ in platform):
+        for name, running, address in platform:
+            print(f"{name:<24} {'running' if running else 'stopped':<8} {address}")
     return all(r.running for r in rows)
 
 

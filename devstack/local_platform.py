@@ -1,0 +1,298 @@
+"""Run the platform itself on top of the local stack (`make up`, second half).
+
+Order: the CRD, the operator, the control plane (API, worker, beat), a demo
+tenant created through the control plane's API, and — because kwok pods run
+no containers — the demo tenant's app as a local process with exactly the
+environment the operator wrote into the tenant's Secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from devstack import procs
+from devstack.binaries import binary_path
+from devstack.config import HOST, REPO_ROOT, StackConfig
+
+DEMO_TENANT = "demo"
+DEMO_CNPJ = "11.222.333/0001-81"
+CONTROL_PLANE_PORT = int(os.environ.get("DEVSTACK_CONTROL_PLANE_PORT", 8100))
+TENANT_APP_PORT = int(os.environ.get("DEVSTACK_TENANT_APP_PORT", 8000))
+OPERATOR_HEALTH_PORT = int(os.environ.get("DEVSTACK_OPERATOR_HEALTH_PORT", 18080))
+OPERATOR_METRICS_PORT = int(os.environ.get("DEVSTACK_OPERATOR_METRICS_PORT", 19090))
+BASE_DOMAIN = "consorcio.localhost"
+PLATFORM_ADMIN_EMAIL = "admin@platform.local"
+PLATFORM_ADMIN_PASSWORD = "devstack-admin"  # local only; printed by `make up`
+TENANT_ADMIN_EMAIL = "admin@demo.local"
+TENANT_ADMIN_PASSWORD = "devstack-demo"
+
+# (process name, argv tail after `python -m`) — the long-running pieces.
+PROCESSES = (
+    ("operator", ["tenant_operator", "run"]),
+    ("control-plane-api", ["control_plane", "serve", "--host", HOST, "--port", str(CONTROL_PLANE_PORT)]),
+    ("control-plane-worker", ["control_plane", "worker"]),
+    ("control-plane-beat", ["control_plane", "beat"]),
+    ("tenant-demo-app", ["tenant_app", "serve", "--host", HOST, "--port", str(TENANT_APP_PORT)]),
+    ("tenant-demo-worker", ["tenant_app", "worker"]),
+)
+_PROGRAM = {name: f"-m {argv[0]} {argv[1]}" for name, argv in PROCESSES}
+
+
+def _python() -> str:
+    return sys.executable
+
+
+def _kubectl(cfg: StackConfig, *args: str, stdin: str | None = None) -> str:
+    result = subprocess.run(
+        [str(binary_path("kubectl")), f"--kubeconfig={cfg.kubeconfig}", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise procs.StartError(f"kubectl {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def _run_once(what: str, argv: list[str], env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [_python(), "-m", *argv], env={**os.environ, **env}, cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise procs.StartError(f"{what} failed (exit {result.returncode}):\n{result.stdout}\n{result.stderr}")
+
+
+def _start(cfg: StackConfig, name: str, env: dict[str, str]) -> None:
+    if procs.running_pid(cfg, name, _PROGRAM[name]) is not None:
+        return
+    argv = dict(PROCESSES)[name]
+    procs.spawn(cfg, name, [_python(), "-m", *argv], env=env, cwd=REPO_ROOT)
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return 200 <= resp.status < 300
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def operator_env(cfg: StackConfig) -> dict[str, str]:
+    return {
+        "OPERATOR_PG_ADMIN_DSN": cfg.database_url,
+        "OPERATOR_PG_TENANT_HOST": HOST,
+        "OPERATOR_PG_TENANT_PORT": str(cfg.ports.postgres),
+        "OPERATOR_REDIS_ADMIN_URL": cfg.redis_url,
+        "OPERATOR_VAULT_ADDR": cfg.vault_addr,
+        "OPERATOR_VAULT_TOKEN": cfg.vault_root_token,
+        "OPERATOR_IMAGE_REPOSITORY": "registry.local/consorcio/tenant-app",
+        "OPERATOR_DEFAULT_APP_VERSION": "0.1.0",
+        "OPERATOR_BASE_DOMAIN": BASE_DOMAIN,
+        "OPERATOR_BACKUP_DIR": str(cfg.root / "backups"),
+        "OPERATOR_CONTROL_PLANE_URL": f"http://{HOST}:{CONTROL_PLANE_PORT}",
+        "OPERATOR_HEALTH_PORT": str(OPERATOR_HEALTH_PORT),
+        "OPERATOR_METRICS_PORT": str(OPERATOR_METRICS_PORT),
+        "KUBECONFIG": str(cfg.kubeconfig),
+    }
+
+
+def control_plane_env(cfg: StackConfig) -> dict[str, str]:
+    base = cfg.database_url.rsplit("/", 1)[0]
+    return {
+        "CONTROL_PLANE_DATABASE_URL": f"{base}/control_plane",
+        "CONTROL_PLANE_REDIS_URL": f"redis://default:{cfg.redis_password}@{HOST}:{cfg.ports.redis}/1",
+        "KUBECONFIG": str(cfg.kubeconfig),
+    }
+
+
+def _ensure_database(cfg: StackConfig, name: str) -> None:
+    psql = Path("/usr/bin/psql")
+    exists = subprocess.run(
+        [str(psql), cfg.database_url, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if exists != "1":
+        subprocess.run(
+            [str(psql), cfg.database_url, "-c", f'CREATE DATABASE "{name}"'], check=True, capture_output=True
+        )
+
+
+def _api(method: str, url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            raw = resp.read()
+            return resp.status, json.loads(raw) if raw else {}
+    except urllib.error.HTTPError as err:
+        raw = err.read()
+        try:
+            return err.code, json.loads(raw)
+        except ValueError:
+            return err.code, {"detail": raw.decode(errors="replace")}
+
+
+def _create_demo_tenant(cfg: StackConfig, log) -> None:
+    cp = f"http://{HOST}:{CONTROL_PLANE_PORT}"
+    status, body = _api(
+        "POST", f"{cp}/api/auth/login", {"email": PLATFORM_ADMIN_EMAIL, "password": PLATFORM_ADMIN_PASSWORD}
+    )
+    if status != 200 or "access_token" not in body:
+        raise procs.StartError(f"control plane login failed ({status}): {body}")
+    token = body["access_token"]
+    status, body = _api("GET", f"{cp}/api/tenants/{DEMO_TENANT}", token=token)
+    if status == 404:
+        log(f"creating tenant {DEMO_TENANT!r} through the control plane")
+        status, body = _api(
+            "POST",
+            f"{cp}/api/tenants",
+            {
+                "slug": DEMO_TENANT,
+                "display_name": "Demo Administradora de Consórcios Ltda",
+                "cnpj": DEMO_CNPJ,
+                "plan": "starter",
+                "billing_email": "financeiro@demo.local",
+            },
+            token=token,
+        )
+        if status not in (200, 201):
+            raise procs.StartError(f"creating the demo tenant failed ({status}): {body}")
+    elif status != 200:
+        raise procs.StartError(f"reading the demo tenant failed ({status}): {body}")
+
+
+def _tenant_ready(cfg: StackConfig) -> bool:
+    out = _kubectl(cfg, "get", "consorciotenants", DEMO_TENANT, "-o", "json")
+    conditions = json.loads(out).get("status", {}).get("conditions", [])
+    return any(c["type"] == "Ready" and c["status"] == "True" for c in conditions)
+
+
+def tenant_env(cfg: StackConfig) -> dict[str, str]:
+    """The environment the operator wrote for the demo tenant's app."""
+    secret = json.loads(
+        _kubectl(cfg, "-n", f"tenant-{DEMO_TENANT}", "get", "secret", "tenant-app-env", "-o", "json")
+    )
+    env = {k: base64.b64decode(v).decode() for k, v in secret["data"].items()}
+    # The ServiceAccount token a pod would have mounted, so the app can talk to
+    # the control plane as itself.
+    token = _kubectl(
+        cfg,
+        "-n",
+        f"tenant-{DEMO_TENANT}",
+        "create",
+        "token",
+        "tenant-app",
+        "--duration=24h",
+        "--audience=consorcio-control-plane",
+    ).strip()
+    token_file = cfg.run / "tenant-demo-sa.token"
+    token_file.write_text(token)
+    token_file.chmod(0o600)
+    env["CONTROL_PLANE_TOKEN_FILE"] = str(token_file)
+    env["INITIAL_ADMIN_EMAIL"] = TENANT_ADMIN_EMAIL
+    env["INITIAL_ADMIN_PASSWORD"] = TENANT_ADMIN_PASSWORD
+    env["APP_BASE_URL"] = f"http://{HOST}:{TENANT_APP_PORT}"
+    return env
+
+
+def up(cfg: StackConfig, log=print) -> None:
+    crds = REPO_ROOT / "charts" / "consorcio-operator" / "crds"
+    _kubectl(cfg, "apply", "--server-side", "--force-conflicts", "-f", str(crds))
+    _kubectl(cfg, "wait", "--for=condition=Established", "crd/consorciotenants.consorcio.io", "--timeout=30s")
+
+    op_env = operator_env(cfg)
+    (cfg.root / "backups").mkdir(parents=True, exist_ok=True)
+    _start(cfg, "operator", op_env)
+    procs.wait_until(
+        lambda: _http_ok(f"http://{HOST}:{OPERATOR_HEALTH_PORT}/healthz"),
+        "operator",
+        60,
+        procs.log_file(cfg, "operator"),
+    )
+
+    cp_env = control_plane_env(cfg)
+    _ensure_database(cfg, "control_plane")
+    _run_once("control plane migrations", ["control_plane", "migrate"], cp_env)
+    _run_once(
+        "control plane admin",
+        [
+            "control_plane",
+            "create-admin",
+            "--email",
+            PLATFORM_ADMIN_EMAIL,
+            "--password",
+            PLATFORM_ADMIN_PASSWORD,
+        ],
+        cp_env,
+    )
+    for name in ("control-plane-api", "control-plane-worker", "control-plane-beat"):
+        _start(cfg, name, cp_env)
+    procs.wait_until(
+        lambda: _http_ok(f"http://{HOST}:{CONTROL_PLANE_PORT}/health"),
+        "control plane API",
+        60,
+        procs.log_file(cfg, "control-plane-api"),
+    )
+
+    _create_demo_tenant(cfg, log)
+    procs.wait_until(
+        lambda: _tenant_ready(cfg), f"tenant {DEMO_TENANT} Ready", 120, procs.log_file(cfg, "operator")
+    )
+
+    env = tenant_env(cfg)
+    log("kwok pods run no containers: running the demo tenant's app locally with its Secret's environment")
+    _run_once("tenant migrations", ["tenant_app", "migrate"], env)
+    _run_once("demo data", ["tenant_app", "seed-demo"], env)
+    for name in ("tenant-demo-app", "tenant-demo-worker"):
+        _start(cfg, name, env)
+    procs.wait_until(
+        lambda: _http_ok(f"http://{HOST}:{TENANT_APP_PORT}/ready"),
+        "demo tenant app",
+        60,
+        procs.log_file(cfg, "tenant-demo-app"),
+    )
+
+
+def down(cfg: StackConfig) -> list[str]:
+    return [name for name, _ in reversed(PROCESSES) if procs.stop(cfg, name, _PROGRAM[name])]
+
+
+def status(cfg: StackConfig) -> list[tuple[str, bool, str]]:
+    addresses = {
+        "operator": f"http://{HOST}:{OPERATOR_HEALTH_PORT}/healthz",
+        "control-plane-api": f"http://{HOST}:{CONTROL_PLANE_PORT}/schema",
+        "tenant-demo-app": f"http://{HOST}:{TENANT_APP_PORT}/schema",
+    }
+    return [
+        (name, procs.running_pid(cfg, name, _PROGRAM[name]) is not None, addresses.get(name, ""))
+        for name, _ in PROCESSES
+    ]
+
+
+def summary(cfg: StackConfig) -> str:
+    return "\n".join(
+        [
+            "",
+            "The platform is running:",
+            f"  control plane API   http://{HOST}:{CONTROL_PLANE_PORT}/schema   "
+            f"(login {PLATFORM_ADMIN_EMAIL} / {PLATFORM_ADMIN_PASSWORD})",
+            f"  demo tenant app     http://{HOST}:{TENANT_APP_PORT}/schema   "
+            f"(login {TENANT_ADMIN_EMAIL} / {TENANT_ADMIN_PASSWORD}; local process, not a pod)",
+            f"  tenant resource     kubectl get consorciotenants {DEMO_TENANT}",
+            f"  operator metrics    http://{HOST}:{OPERATOR_METRICS_PORT}/metrics",
+            f"  logs                {cfg.logs}/",
+            '  shell variables     eval "$(make -s env)"',
+        ]
+    )
