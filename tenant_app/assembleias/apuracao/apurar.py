@@ -221,7 +221,7 @@ def apurar(entrada: EntradaApuracao) -> ResultadoApuracao:
     lances = caixa.lances(e, sorteio.numero_sorteado, ativas)
 
     return ResultadoApuracao(
-        hash_entrada=hash_entrada(e),
+        hash_entrada=hash_entrada(e, normalizada=True),
         numero_sorteado=sorteio.numero_sorteado,
         candidatos_centena=sorteio.candidatos,
         contemplacoes=tuple(caixa.contemplacoes),

@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from tenant_app.assembleias.erros import ErroCampo, RegraViolada
@@ -26,12 +27,22 @@ if TYPE_CHECKING:
 VERSAO_FORMATO = 1
 
 
+@lru_cache(maxsize=8192)
 def decimal_texto(valor: Decimal) -> str:
-    """Normalised fixed-point text: Decimal("10.50") -> "10.5", Decimal("1E+2") -> "100"."""
+    """Normalised fixed-point text: Decimal("10.50") -> "10.5", Decimal("1E+2") -> "100".
+
+    Cached: equal decimals hash alike and have one normalised text, and a
+    group's credits and percentages repeat a lot.
+    """
     if not valor.is_finite():
         raise ValueError("valor não finito")
-    texto = format(valor.normalize() + Decimal(0), "f")
-    return texto
+    # "+ 0" turns a negative zero into "0".
+    return format(valor.normalize() + Decimal(0), "f")
+
+
+@lru_cache(maxsize=64)
+def _campos(tipo: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(tipo))
 
 
 def para_json(obj: Any) -> Any:
@@ -43,7 +54,7 @@ def para_json(obj: Any) -> Any:
     if isinstance(obj, Decimal):
         return decimal_texto(obj)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: para_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {nome: para_json(getattr(obj, nome)) for nome in _campos(type(obj))}
     if isinstance(obj, frozenset | set):
         return sorted(para_json(x) for x in obj)
     if isinstance(obj, Mapping):
@@ -58,16 +69,20 @@ def bytes_canonicos(estrutura: Any) -> bytes:
     return json.dumps(estrutura, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def entrada_canonica(entrada: EntradaApuracao) -> bytes:
-    """Canonical bytes of the inputs, order of cotas and lances normalised."""
-    corpo = para_json(entrada.normalizada())
+def entrada_canonica(entrada: EntradaApuracao, *, normalizada: bool = False) -> bytes:
+    """Canonical bytes of the inputs, order of cotas and lances normalised.
+
+    ``normalizada=True`` skips normalising again an entrada that already went
+    through ``EntradaApuracao.normalizada``.
+    """
+    corpo = para_json(entrada if normalizada else entrada.normalizada())
     corpo["versao_formato"] = VERSAO_FORMATO
     return bytes_canonicos(corpo)
 
 
-def hash_entrada(entrada: EntradaApuracao) -> str:
+def hash_entrada(entrada: EntradaApuracao, *, normalizada: bool = False) -> str:
     """SHA-256 (hex) over the canonical input bytes."""
-    return hashlib.sha256(entrada_canonica(entrada)).hexdigest()
+    return hashlib.sha256(entrada_canonica(entrada, normalizada=normalizada)).hexdigest()
 
 
 def resultado_canonico(resultado: Any) -> bytes:
