@@ -1,0 +1,119 @@
+"""The one wiring place: ``create_app(settings)``.
+
+To add a feature's routes, append its controller (or handler) to
+``ROUTE_HANDLERS`` below: that is the only edit needed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from sqlalchemy.exc import SQLAlchemyError
+
+from tenant_app.auditoria.trail import install_audit_listener
+from tenant_app.auth.controller import AuthController
+from tenant_app.auth.middleware import PUBLIC_PATHS, JWTAuthenticationMiddleware
+from tenant_app.auth.service import ensure_initial_admin
+from tenant_app.database.dependencies import provide_db_session
+from tenant_app.database.session import create_engine, create_session_factory
+from tenant_app.http.problems import handle_exception
+from tenant_app.observability.middleware import RequestContextMiddleware
+from tenant_app.settings import Settings
+from tenant_app.system.controller import health, ready
+from tenant_app.system.rate_limit import RateLimitMiddleware
+from tenant_app.system.redis_keys import create_redis
+from tenant_app.users.controller import UserController
+
+log = logging.getLogger("tenant_app")
+
+
+class MetricsController(PrometheusController):
+    """``/metrics`` in the Prometheus text format."""
+
+    path = "/metrics"
+
+
+ROUTE_HANDLERS: list[Any] = [
+    health,
+    ready,
+    MetricsController,
+    AuthController,
+    UserController,
+]
+
+
+def create_app(settings: Settings) -> Litestar:
+    """Build the ASGI app for one tenant."""
+    install_audit_listener()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        engine = create_engine(settings.database)
+        app.state.engine = engine
+        app.state.session_factory = create_session_factory(engine)
+        app.state.redis = create_redis(settings.redis)
+        if settings.initial_admin_email and settings.initial_admin_password:
+            try:
+                async with app.state.session_factory() as session:
+                    if await ensure_initial_admin(
+                        session, settings.initial_admin_email, settings.initial_admin_password
+                    ):
+                        log.info("initial admin created")
+            except SQLAlchemyError:
+                log.exception("could not create the initial admin (database not migrated?)")
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+            await engine.dispose()
+
+    prometheus = PrometheusConfig(app_name="tenant_app", prefix="tenant_app", group_path=True)
+    return Litestar(
+        route_handlers=ROUTE_HANDLERS,
+        dependencies={"db_session": Provide(provide_db_session)},
+        middleware=[
+            RequestContextMiddleware,
+            prometheus.middleware,
+            DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
+            RateLimitMiddleware,
+        ],
+        exception_handlers={Exception: handle_exception},
+        lifespan=[lifespan],
+        state=_initial_state(settings),
+        openapi_config=OpenAPIConfig(
+            title="Consórcio — aplicação da administradora",
+            version="1.0.0",
+            path="/schema",
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+                }
+            ),
+            security=[{"BearerToken": []}],
+        ),
+        debug=False,
+    )
+
+
+def _initial_state(settings: Settings) -> Any:
+    from litestar.datastructures import State
+
+    return State({"settings": settings})
+
+
+def create_app_from_env() -> Litestar:
+    """uvicorn factory: settings from the environment (the tenant's Secret)."""
+    from tenant_app.observability.logging import configure_logging
+
+    settings = Settings.from_env()
+    configure_logging(settings.tenant_slug)
+    return create_app(settings)

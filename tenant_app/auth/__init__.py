@@ -1,0 +1,1 @@
+"""Login, JWT access tokens, refresh-token rotation, lockout and route guards."""

@@ -1,0 +1,27 @@
+"""Route guards: each handler names the permission it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from tenant_app.auth.tokens import CurrentUser
+from tenant_app.users.roles import Permission, role_can
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+
+
+def requires(permission: Permission) -> Guard:
+    """A guard that lets through only roles granting ``permission`` (see ``ROLE_PERMISSIONS``)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = connection.scope.get("user")
+        if not isinstance(user, CurrentUser) or not role_can(user.role, permission):
+            raise PermissionDeniedException(permission.value)
+
+    guard.__name__ = f"requires_{permission.name.lower()}"
+    return guard

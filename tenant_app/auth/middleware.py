@@ -1,0 +1,29 @@
+"""Bearer-token authentication for every route except the public ones."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from tenant_app.auth.tokens import InvalidToken, decode_access_token
+from tenant_app.settings import Settings
+
+#: Reachable without a token.
+PUBLIC_PATHS = ["^/health$", "^/ready$", "^/metrics", "^/schema", "^/api/auth/login$", "^/api/auth/refresh$"]
+
+
+class JWTAuthenticationMiddleware(AbstractAuthenticationMiddleware):
+    """Puts a ``CurrentUser`` in ``request.user`` or answers 401."""
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        header = connection.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise NotAuthorizedException("token ausente")
+        settings: Settings = connection.app.state.settings
+        try:
+            user = decode_access_token(settings.auth, token.strip())
+        except InvalidToken as exc:
+            raise NotAuthorizedException("token inválido") from exc
+        return AuthenticationResult(user=user, auth=token)

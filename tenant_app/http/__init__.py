@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every controller: problem+json errors, pagination, request context."""

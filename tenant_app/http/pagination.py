@@ -1,0 +1,47 @@
+"""Limit/offset pagination shared by list endpoints."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+import msgspec
+from litestar.params import Parameter
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
+
+MAX_LIMIT = 200
+
+
+class Pagina(msgspec.Struct, Generic[T], kw_only=True):
+    """One page of a list."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class PageParams(msgspec.Struct, kw_only=True):
+    """Validated pagination query parameters."""
+
+    limit: int
+    offset: int
+
+
+def provide_page_params(
+    limit: int = Parameter(query="limit", default=50, ge=1, le=MAX_LIMIT, description="Itens por página"),
+    offset: int = Parameter(query="offset", default=0, ge=0, description="Itens a pular"),
+) -> PageParams:
+    """Dependency: ``?limit=&offset=``."""
+    return PageParams(limit=limit, offset=offset)
+
+
+async def paginate(session: AsyncSession, stmt: Select[Any], params: PageParams) -> tuple[list[Any], int]:
+    """Rows of one page and the total count of the filtered query."""
+    total = (
+        await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    ).scalar_one()
+    rows = (await session.execute(stmt.limit(params.limit).offset(params.offset))).scalars().all()
+    return list(rows), int(total)

@@ -1,0 +1,213 @@
+"""RFC 9457 problem+json for every error, with field-level messages in Portuguese."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+log = logging.getLogger("tenant_app.errors")
+
+PROBLEM_JSON = "application/problem+json"
+
+_TITLES = {
+    400: "Requisição inválida",
+    401: "Não autenticado",
+    403: "Acesso negado",
+    404: "Recurso não encontrado",
+    405: "Método não permitido",
+    409: "Conflito",
+    422: "Regra de negócio violada",
+    423: "Conta bloqueada",
+    429: "Muitas requisições",
+    500: "Erro interno",
+    503: "Serviço indisponível",
+}
+
+
+class ProblemError(Exception):
+    """A domain error that becomes a problem+json response."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        title: str | None = None,
+        errors: list[dict[str, str]] | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.title = title or _TITLES.get(status, "Erro")
+        self.errors = errors or []
+        self.code = code
+        self.headers = headers or {}
+
+
+class NotFound(ProblemError):
+    """The id does not exist (in this tenant's database)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(404, f"{what} não encontrado(a).", code="nao_encontrado")
+
+
+class BusinessRuleError(ProblemError):
+    """A legal or contract rule forbids the action (422)."""
+
+    def __init__(self, detail: str, *, field: str | None = None, code: str | None = None) -> None:
+        errors = [{"campo": field, "mensagem": detail}] if field else None
+        super().__init__(422, detail, errors=errors, code=code)
+
+
+class ConflictError(ProblemError):
+    """The action conflicts with the current state (409)."""
+
+    def __init__(self, detail: str, *, code: str | None = None) -> None:
+        super().__init__(409, detail, code=code)
+
+
+def field_error(field: str, message: str) -> ProblemError:
+    """A 422 for one bad field."""
+    return ProblemError(
+        422, "Dados inválidos.", errors=[{"campo": field, "mensagem": message}], code="dados_invalidos"
+    )
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    request: Request | None = None,
+    title: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    """Build the problem+json body (type/title/status/detail/instance + ``errors``)."""
+    body: dict[str, Any] = {
+        "type": f"https://consorcio.io/problemas/{code}" if code else "about:blank",
+        "title": title or _TITLES.get(status, "Erro"),
+        "status": status,
+        "detail": detail,
+    }
+    if request is not None:
+        body["instance"] = request.url.path
+        request_id = request.scope.get("state", {}).get("request_id")
+        if request_id:
+            body["request_id"] = request_id
+    if errors:
+        body["errors"] = errors
+    return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Object missing required field `(?P<f>[^`]+)`"), "campo obrigatório"),
+    (re.compile(r"Missing required (?:header|query|path|cookie) parameter"), "parâmetro obrigatório ausente"),
+    (re.compile(r"Expected `(?P<t>[^`]+)`, got `(?P<g>[^`]+)`"), "tipo inválido (esperado {t})"),
+    (re.compile(r"Expected `(?P<t>[^`]+)` >= (?P<n>[-\d.]+)"), "deve ser maior ou igual a {n}"),
+    (re.compile(r"Expected `(?P<t>[^`]+)` > (?P<n>[-\d.]+)"), "deve ser maior que {n}"),
+    (re.compile(r"Expected `(?P<t>[^`]+)` <= (?P<n>[-\d.]+)"), "deve ser menor ou igual a {n}"),
+    (re.compile(r"Expected `(?P<t>[^`]+)` < (?P<n>[-\d.]+)"), "deve ser menor que {n}"),
+    (re.compile(r"Expected `str` of length >= (?P<n>\d+)"), "deve ter pelo menos {n} caracteres"),
+    (re.compile(r"Expected `str` of length <= (?P<n>\d+)"), "deve ter no máximo {n} caracteres"),
+    (re.compile(r"Expected `array` of length <= (?P<n>\d+)"), "lista com no máximo {n} itens"),
+    (re.compile(r"Invalid enum value '(?P<v>[^']*)'"), "valor não permitido: {v}"),
+    (re.compile(r"Invalid (?:RFC3339 encoded )?(?:date|datetime)"), "data inválida (use AAAA-MM-DD)"),
+    (re.compile(r"Invalid decimal"), "número decimal inválido"),
+    (re.compile(r"Invalid UUID"), "identificador inválido (UUID)"),
+    (re.compile(r"Object contains unknown field `(?P<f>[^`]+)`"), "campo desconhecido"),
+    (re.compile(r"JSON is malformed|Input data was truncated|invalid character"), "JSON malformado"),
+]
+
+_TYPE_NAMES = {
+    "int": "inteiro",
+    "str": "texto",
+    "decimal": "número decimal",
+    "uuid": "UUID",
+    "bool": "booleano",
+}
+
+
+def translate(message: str) -> str:
+    """Portuguese for the validator's English messages (unknown ones are kept)."""
+    for pattern, template in _PATTERNS:
+        m = pattern.search(message)
+        if m:
+            groups = {k: _TYPE_NAMES.get(v, v) for k, v in m.groupdict().items()}
+            return template.format(**groups)
+    return message
+
+
+def _field_of(item: dict[str, Any]) -> str:
+    key = item.get("key")
+    message = str(item.get("message", ""))
+    m = re.search(r"at `\$\.(?P<path>[^`]+)`", message)
+    if m:
+        return m.group("path")
+    m = re.search(r"`(?P<f>[^`]+)`", message) if "missing required field" in message else None
+    if m:
+        return m.group("f")
+    return str(key) if key else "corpo"
+
+
+def _validation_problem(request: Request, exc: ValidationException) -> Response[Any]:
+    errors = []
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    for item in extra:
+        if isinstance(item, dict):
+            errors.append({"campo": _field_of(item), "mensagem": translate(str(item.get("message", "")))})
+    if not errors:
+        errors.append({"campo": "corpo", "mensagem": translate(str(exc.detail))})
+    return problem_response(
+        400, "A requisição contém dados inválidos.", request=request, errors=errors, code="dados_invalidos"
+    )
+
+
+def handle_exception(request: Request, exc: Exception) -> Response[Any]:
+    """Single exception handler: every error leaves as problem+json."""
+    if isinstance(exc, ProblemError):
+        return problem_response(
+            exc.status,
+            exc.detail,
+            request=request,
+            title=exc.title,
+            errors=exc.errors,
+            code=exc.code,
+            headers=exc.headers,
+        )
+    if isinstance(exc, ValidationException):
+        return _validation_problem(request, exc)
+    if isinstance(exc, NotAuthorizedException):
+        return problem_response(
+            401, "Credenciais ausentes ou inválidas.", request=request, headers={"WWW-Authenticate": "Bearer"}
+        )
+    if isinstance(exc, PermissionDeniedException):
+        return problem_response(403, "Seu perfil não permite esta operação.", request=request)
+    if isinstance(exc, NotFoundException):
+        return problem_response(404, "O recurso solicitado não existe.", request=request)
+    if isinstance(exc, HTTPException):
+        return problem_response(exc.status_code, str(exc.detail), request=request, headers=exc.headers)
+    if isinstance(exc, IntegrityError):
+        log.info("integrity error: %s", exc.orig)
+        return problem_response(
+            409, "A operação conflita com dados existentes.", request=request, code="conflito"
+        )
+    if isinstance(exc, DBAPIError) and "DataError" in type(exc.orig).__name__ + str(exc.orig):
+        return problem_response(
+            422, "Valor fora dos limites aceitos.", request=request, code="valor_invalido"
+        )
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(500, "Erro interno inesperado.", request=request)

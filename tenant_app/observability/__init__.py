@@ -1,0 +1,1 @@
+"""JSON logs with a request id, Prometheus metrics."""

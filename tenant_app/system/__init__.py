@@ -1,0 +1,1 @@
+"""Process-level endpoints: health, readiness; Redis keys and rate limits."""

@@ -1,0 +1,118 @@
+"""A real tenant: its own migrated database, a Redis ACL user confined to its prefix, the app."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+import pytest
+import redis
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from tenant_app.app import create_app
+from tenant_app.migrations import runner
+from tenant_app.settings import Settings
+from tenant_app.users.roles import Role
+
+PASSWORD = "senha-forte-123"
+
+
+@dataclass
+class Tenant:
+    """One provisioned tenant for tests."""
+
+    slug: str
+    settings: Settings
+    env: dict[str, str]
+    app: Litestar
+    client: AsyncTestClient
+    tokens: dict[Role, str]
+
+    def auth(self, role: Role = Role.ADMIN) -> dict[str, str]:
+        """Authorization header of the test user with ``role``."""
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+def make_redis_user(admin_url: str, slug: str) -> tuple[str, str]:
+    """ACL user restricted to ``tenant:<slug>:`` keys and channels, like the operator makes."""
+    prefix = f"tenant:{slug}:"
+    user, password = f"tenant-{slug}", f"pw-{uuid.uuid4().hex}"
+    admin = redis.Redis.from_url(admin_url)
+    admin.acl_setuser(
+        user,
+        enabled=True,
+        passwords=[f"+{password}"],
+        keys=[f"{prefix}*"],
+        channels=[f"{prefix}*"],
+        commands=["+@all", "-@admin", "-@dangerous"],
+        reset_keys=True,
+        reset_channels=True,
+        reset_passwords=True,
+    )
+    admin.close()
+    host_port = admin_url.rsplit("@", 1)[1].split("/")[0]
+    return f"redis://{user}:{password}@{host_port}/0", prefix
+
+
+async def provision_tenant(make_database: Callable[[], str], redis_admin_url: str, slug: str, **limits: int) -> Tenant:
+    """Database + migrations + Redis user + app + one user per role."""
+    dsn = make_database()
+    await runner.upgrade(dsn)
+    url, prefix = make_redis_user(redis_admin_url, slug)
+    env = {
+        "TENANT_SLUG": slug,
+        "DATABASE_URL": dsn,
+        "REDIS_URL": url,
+        "REDIS_KEY_PREFIX": prefix,
+        "JWT_SECRET": uuid.uuid4().hex + uuid.uuid4().hex,
+        "INITIAL_ADMIN_EMAIL": f"admin@{slug}.example",
+        "INITIAL_ADMIN_PASSWORD": PASSWORD,
+        "RATE_LIMIT_PER_USER_PER_MINUTE": str(limits.get("per_user", 100000)),
+        "RATE_LIMIT_PER_TENANT_PER_MINUTE": str(limits.get("per_tenant", 1000000)),
+    }
+    settings = Settings.from_env(env)
+    app = create_app(settings)
+    client = AsyncTestClient(app=app, base_url="http://testserver.local")
+    await client.__aenter__()
+    tenant = Tenant(slug, settings, env, app, client, {})
+    tenant.tokens[Role.ADMIN] = await login(client, f"admin@{slug}.example")
+    for role in Role:
+        if role is Role.ADMIN:
+            continue
+        email = f"{role.value}@{slug}.example"
+        r = await client.post(
+            "/api/usuarios/",
+            json={"email": email, "nome": f"Usuária {role.value}", "role": role.value, "password": PASSWORD},
+            headers=tenant.auth(),
+        )
+        assert r.status_code == 201, r.text
+        tenant.tokens[role] = await login(client, email)
+    return tenant
+
+
+async def login(client: AsyncTestClient, email: str, password: str = PASSWORD) -> str:
+    """Access token for ``email``."""
+    r = await client.post("/api/auth/login", json={"email": email, "password": password})
+    assert r.status_code == 200, r.text
+    return str(r.json()["access_token"])
+
+
+@pytest.fixture(scope="session")
+async def tenant(make_database: Callable[[], str], redis_url: str) -> AsyncIterator[Tenant]:
+    """The shared tenant ``acme`` (tests create their own groups inside it)."""
+    t = await provision_tenant(make_database, redis_url, f"acme{uuid.uuid4().hex[:6]}")
+    yield t
+    await t.client.__aexit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+async def other_tenant(make_database: Callable[[], str], redis_url: str) -> AsyncIterator[Tenant]:
+    """A second tenant for isolation tests."""
+    t = await provision_tenant(make_database, redis_url, f"beta{uuid.uuid4().hex[:6]}")
+    yield t
+    await t.client.__aexit__(None, None, None)
+
+
