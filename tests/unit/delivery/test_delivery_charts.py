@@ -133,8 +133,13 @@ def test_operator_configuration_env(render) -> None:
     (container,) = one(docs, "Deployment", "consorcio-operator")["spec"]["template"]["spec"]["containers"]
     env = env_of(container)
     assert set(env) >= OPERATOR_ENV
-    # Without a token Secret the operator logs in with its ServiceAccount.
-    assert "OPERATOR_VAULT_TOKEN" not in env
+    assert env["OPERATOR_VAULT_TOKEN"]["valueFrom"]["secretKeyRef"] == {
+        "name": "consorcio-operator-vault",
+        "key": "token",
+    }
+    assert env["OPERATOR_RESYNC_INTERVAL"]["value"] == "60"
+    # Empty: the operator takes the Redis host from the admin URL.
+    assert "OPERATOR_REDIS_TENANT_URL_HOST" not in env
     assert env["OPERATOR_PG_ADMIN_DSN"]["valueFrom"]["secretKeyRef"] == {
         "name": "consorcio-operator-postgres",
         "key": "dsn",
@@ -172,6 +177,15 @@ def test_operator_values_reach_env(render) -> None:
     assert env["OPERATOR_IMAGE_REPOSITORY"]["value"] == "registry.local/consorcio/tenant-app"
     assert env["OPERATOR_DEFAULT_APP_VERSION"]["value"] == "1.4.2"
     assert container["image"] == "ghcr.io/consorcio/operator@sha256:" + "ab" * 32
+
+    no_vault = render(
+        "consorcio-operator", set_values=("vault.addr=", "redis.tenantHost=redis.internal:6380")
+    )
+    (container,) = one(no_vault, "Deployment", "consorcio-operator")["spec"]["template"]["spec"]["containers"]
+    env = env_of(container)
+    assert env["OPERATOR_VAULT_ADDR"]["value"] == ""
+    assert "OPERATOR_VAULT_TOKEN" not in env
+    assert env["OPERATOR_REDIS_TENANT_URL_HOST"]["value"] == "redis.internal:6380"
 
 
 def test_operator_backup_volume_options(render) -> None:
@@ -370,6 +384,12 @@ SCHEMA_REJECTIONS = [
     ),
     ("consorcio-operator", "vault.addr=vault:8200", "at '/vault/addr': 'vault:8200' does not match pattern"),
     ("consorcio-operator", "baseDomian=acme.com", "additional properties 'baseDomian' not allowed"),
+    # The operator refuses to start with a Vault address and no token.
+    (
+        "consorcio-operator",
+        "vault.tokenSecret.name=",
+        "at '/vault/tokenSecret/name': minLength: got 0, want 1",
+    ),
     (
         "consorcio-operator",
         "image.pullPolicy=Sometimes",

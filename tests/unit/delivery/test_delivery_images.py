@@ -327,3 +327,19 @@ def test_image_packages_offer_the_contract_subcommands(image_venv: Path, package
             env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")},
         )
         assert proc.returncode == 0, f"python -m {package} {subcommand} --help: {proc.stdout}{proc.stderr}"
+
+
+def test_operator_tenant_workloads_use_tenant_app_contract(dockerfile) -> None:
+    """The commands the operator puts in tenant Deployments and migration Jobs exist in the image."""
+    from tenant_operator.specs import migration_job, network_policies, workload
+
+    _, stages = dockerfile
+    entrypoint = _exec_form(effective(stages, "tenant-app", "ENTRYPOINT"))
+    labels = " ".join(stages["tenant-app"].values("LABEL"))
+    declared = re.search(r'io\.consorcio\.subcommands="([^"]+)"', labels)
+    assert declared
+    for command in (workload.SERVE_COMMAND, workload.WORKER_COMMAND, migration_job.MIGRATE_COMMAND):
+        assert command[: len(entrypoint)] == entrypoint, command
+        assert command[len(entrypoint)] in declared.group(1).split(), command
+    exposed = {int(p) for e in stages["tenant-app"].values("EXPOSE") for p in e.split()}
+    assert network_policies.APP_PORT in exposed
