@@ -3,6 +3,7 @@
 Features that add tables append their ``models`` module here.
 """
 
+from tenant_app.assembleias import models as assembleias_models
 from tenant_app.auditoria import models as auditoria_models
 from tenant_app.consorciados import models as consorciados_models
 from tenant_app.cotas import models as cotas_models
@@ -14,6 +15,7 @@ from tenant_app.parcelas import models as parcelas_models
 from tenant_app.users import models as users_models
 
 MODEL_MODULES = (
+    assembleias_models,
     auditoria_models,
     consorciados_models,
     cotas_models,
