@@ -249,8 +249,8 @@ def test_platform_default_render(render) -> None:
     # One scheduler, never two during a rollout.
     assert beat["spec"]["replicas"] == 1
     assert beat["spec"]["strategy"] == {"type": "Recreate"}
-    # The HPA owns the API's replica count.
-    assert "replicas" not in api["spec"]
+    # Without a live Deployment to keep the HPA's count from, start at minReplicas.
+    assert api["spec"]["replicas"] == 2
     hpa = one(docs, "HorizontalPodAutoscaler", "consorcio-platform-api")
     assert hpa["spec"]["scaleTargetRef"]["name"] == "consorcio-platform-api"
     assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 6)
