@@ -1,0 +1,32 @@
+"""Platform staff accounts and instance secrets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from control_plane.auth.roles import Role
+from control_plane.database.base import Base, Timestamps, UUIDPrimaryKey, str_enum
+
+
+class AdminUser(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "admin_users"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+
+
+class InstanceSecret(Base):
+    """Secrets generated once per installation (the admin-token key when none is configured)."""
+
+    __tablename__ = "instance_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

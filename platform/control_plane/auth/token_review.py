@@ -1,0 +1,70 @@
+"""Tenant-app authentication: ServiceAccount tokens checked by the API server (TokenReview).
+
+The control plane never validates these tokens itself: the API server knows
+whether the token was revoked, whether its pod still exists and which
+audiences it carries. Successful reviews are cached briefly (keyed by a hash
+of the token) because tenant apps call several times a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Callable
+
+from kubernetes import client
+
+from control_plane.auth.principals import TenantAppPrincipal, tenant_slug_for_username
+from control_plane.problems import Forbidden, Unauthorized, UpstreamUnavailable
+
+_MAX_CACHE = 10_000
+
+
+class TokenReviewer:
+    def __init__(
+        self,
+        api_client: client.ApiClient,
+        *,
+        audience: str | None = None,
+        cache_seconds: int = 30,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._api = client.AuthenticationV1Api(api_client)
+        self._audience = audience
+        self._cache_seconds = cache_seconds
+        self._clock = clock
+        self._cache: dict[str, tuple[float, TenantAppPrincipal]] = {}
+
+    async def authenticate(self, token: str) -> TenantAppPrincipal:
+        """The tenant app behind ``token``; Unauthorized/Forbidden otherwise."""
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        cached = self._cache.get(digest)
+        now = self._clock()
+        if cached and cached[0] > now:
+            return cached[1]
+        username = await asyncio.to_thread(self._review, token)
+        slug = tenant_slug_for_username(username)
+        if slug is None:
+            raise Forbidden("only the tenant-app ServiceAccount of a tenant namespace may call this API")
+        principal = TenantAppPrincipal(slug=slug, username=username)
+        if self._cache_seconds > 0:
+            if len(self._cache) >= _MAX_CACHE:
+                self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
+                if len(self._cache) >= _MAX_CACHE:
+                    self._cache.clear()
+            self._cache[digest] = (now + self._cache_seconds, principal)
+        return principal
+
+    def _review(self, token: str) -> str:
+        spec = client.V1TokenReviewSpec(token=token, audiences=[self._audience] if self._audience else None)
+        try:
+            review = self._api.create_token_review(client.V1TokenReview(spec=spec))
+        except client.ApiException as err:
+            raise UpstreamUnavailable(f"TokenReview failed: HTTP {err.status}") from None
+        except Exception as err:  # connection errors from urllib3
+            raise UpstreamUnavailable(f"TokenReview failed: {type(err).__name__}") from None
+        status = review.status
+        if status is None or not status.authenticated or status.user is None:
+            raise Unauthorized("the ServiceAccount token was not accepted")
+        return str(status.user.username)

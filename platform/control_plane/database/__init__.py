@@ -1,0 +1,1 @@
+"""The control plane's own PostgreSQL database: declarative base, engine, sessions."""

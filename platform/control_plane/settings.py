@@ -1,0 +1,175 @@
+"""Control-plane settings, read from environment variables (one dataclass per concern).
+
+| variable | default | meaning |
+|---|---|---|
+| ``CONTROL_PLANE_DATABASE_URL`` | required | the control plane's own database (libpq or asyncpg URL) |
+| ``CONTROL_PLANE_DB_POOL_SIZE`` | 10 | connections per process |
+| ``CONTROL_PLANE_REDIS_URL`` | required for worker/beat | Celery broker, flag-change notifications |
+| ``KUBECONFIG`` | in-cluster config | where the Kubernetes API is |
+| ``CONTROL_PLANE_TOKEN_AUDIENCE`` | API server default | audience tenant-app tokens must carry |
+| ``CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS`` | 30 | how long a TokenReview result is trusted |
+| ``CONTROL_PLANE_SECRET_KEY`` | generated once, kept in the database | HMAC key for admin access tokens |
+| ``CONTROL_PLANE_ADMIN_TOKEN_TTL_SECONDS`` | 28800 | lifetime of an admin access token |
+| ``CONTROL_PLANE_PAYMENT_TERMS_DAYS`` | 10 | days from issue to due date |
+| ``CONTROL_PLANE_DUNNING_REMINDER_DAYS`` | ``1,7`` | days past due when reminders go out |
+| ``CONTROL_PLANE_DUNNING_GRACE_DAYS`` | 15 | days past due before automatic suspension |
+| ``CONTROL_PLANE_AUTO_FINALIZE_INVOICES`` | true | the monthly run opens invoices instead of leaving drafts |
+| ``CONTROL_PLANE_HOST`` / ``CONTROL_PLANE_PORT`` | 127.0.0.1 / 8100 | ``serve`` bind address |
+| ``CONTROL_PLANE_BEAT_SCHEDULE_FILE`` | ``$TMPDIR/control-plane-celerybeat-schedule`` | beat's state file |
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+
+class SettingsError(ValueError):
+    """A required variable is missing or malformed."""
+
+
+def asyncpg_url(url: str) -> str:
+    """libpq URL -> SQLAlchemy asyncpg URL (``sslmode`` becomes asyncpg's ``ssl``)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"):
+        scheme = "postgresql+asyncpg"
+    if scheme != "postgresql+asyncpg":
+        raise SettingsError(f"not a PostgreSQL URL: {parts.scheme}://...")
+    query = [("ssl" if k == "sslmode" else k, v) for k, v in parse_qsl(parts.query)]
+    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be >= {minimum}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str
+    """SQLAlchemy asyncpg URL of the control plane's own database."""
+    pool_size: int = 10
+    """Connections kept per process."""
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    url: str | None
+    """Celery broker and pub/sub for flag changes; None disables notifications."""
+
+
+@dataclass(frozen=True)
+class KubernetesSettings:
+    kubeconfig: str | None
+    """Path of a kubeconfig; None means in-cluster configuration."""
+    token_audience: str | None = None
+    """Audience TokenReview checks tenant-app tokens against (None: API server default)."""
+    token_review_cache_seconds: int = 30
+    """Successful reviews are cached this long; revoked tokens stop working after it."""
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    secret_key: str | None = None
+    """HMAC key for admin tokens; None means the key generated at migrate time."""
+    admin_token_ttl_seconds: int = 8 * 3600
+    """Lifetime of an admin access token."""
+
+
+@dataclass(frozen=True)
+class BillingSettings:
+    payment_terms_days: int = 10
+    """Days between issuing an invoice and its due date."""
+    reminder_days: tuple[int, ...] = (1, 7)
+    """Days past due on which a reminder is recorded (once each)."""
+    grace_days: int = 15
+    """Days past due after which the tenant is suspended automatically."""
+    auto_finalize: bool = True
+    """Whether the monthly run moves new invoices from draft to open."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8100
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    beat_schedule_file: str = field(
+        default_factory=lambda: os.path.join(tempfile.gettempdir(), "control-plane-celerybeat-schedule")
+    )
+    """Where celery beat keeps its last-run times."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings
+    redis: RedisSettings
+    kubernetes: KubernetesSettings
+    auth: AuthSettings = AuthSettings()
+    billing: BillingSettings = BillingSettings()
+    server: ServerSettings = ServerSettings()
+    worker: WorkerSettings = field(default_factory=WorkerSettings)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read every setting; SettingsError names the offending variable."""
+        env = os.environ if env is None else env
+        db_url = env.get("CONTROL_PLANE_DATABASE_URL")
+        if not db_url:
+            raise SettingsError("CONTROL_PLANE_DATABASE_URL is required")
+        reminders_raw = env.get("CONTROL_PLANE_DUNNING_REMINDER_DAYS", "1,7")
+        try:
+            reminders = tuple(sorted({int(x) for x in reminders_raw.split(",") if x.strip()}))
+        except ValueError:
+            raise SettingsError(
+                "CONTROL_PLANE_DUNNING_REMINDER_DAYS must be comma-separated integers"
+            ) from None
+        beat_file = env.get("CONTROL_PLANE_BEAT_SCHEDULE_FILE")
+        return cls(
+            database=DatabaseSettings(
+                url=asyncpg_url(db_url),
+                pool_size=_int(env, "CONTROL_PLANE_DB_POOL_SIZE", 10, minimum=1),
+            ),
+            redis=RedisSettings(url=env.get("CONTROL_PLANE_REDIS_URL") or None),
+            kubernetes=KubernetesSettings(
+                kubeconfig=env.get("KUBECONFIG") or None,
+                token_audience=env.get("CONTROL_PLANE_TOKEN_AUDIENCE") or None,
+                token_review_cache_seconds=_int(env, "CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS", 30),
+            ),
+            auth=AuthSettings(
+                secret_key=env.get("CONTROL_PLANE_SECRET_KEY") or None,
+                admin_token_ttl_seconds=_int(env, "CONTROL_PLANE_ADMIN_TOKEN_TTL_SECONDS", 8 * 3600, 60),
+            ),
+            billing=BillingSettings(
+                payment_terms_days=_int(env, "CONTROL_PLANE_PAYMENT_TERMS_DAYS", 10),
+                reminder_days=reminders,
+                grace_days=_int(env, "CONTROL_PLANE_DUNNING_GRACE_DAYS", 15),
+                auto_finalize=_bool(env, "CONTROL_PLANE_AUTO_FINALIZE_INVOICES", True),
+            ),
+            server=ServerSettings(
+                host=env.get("CONTROL_PLANE_HOST", "127.0.0.1"),
+                port=_int(env, "CONTROL_PLANE_PORT", 8100, 1),
+            ),
+            worker=WorkerSettings(beat_schedule_file=beat_file) if beat_file else WorkerSettings(),
+        )

@@ -1,0 +1,64 @@
+"""Commercial record of a tenant. What is provisioned lives in the ConsorcioTenant resource."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from tenant_operator.plans import PlanName
+
+from control_plane.database.base import Base, Timestamps, UUIDPrimaryKey, str_enum
+
+
+class SuspensionReason(StrEnum):
+    MANUAL = "manual"
+    DUNNING = "dunning"
+
+
+class DeletionPolicy(StrEnum):
+    RETAIN = "Retain"
+    SNAPSHOT = "Snapshot"
+    DELETE = "Delete"
+
+
+class Tenant(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "tenants"
+
+    # The resource name; never reused, even after deletion, so old invoices
+    # always point at one administradora.
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    cnpj: Mapped[str] = mapped_column(String(14))  # normalized, no punctuation
+    plan: Mapped[PlanName] = mapped_column(str_enum(PlanName))
+    suspended: Mapped[bool] = mapped_column(default=False)
+    suspension_reason: Mapped[SuspensionReason | None] = mapped_column(str_enum(SuspensionReason))
+    deletion_policy: Mapped[DeletionPolicy] = mapped_column(
+        str_enum(DeletionPolicy), default=DeletionPolicy.RETAIN
+    )
+    contract_number: Mapped[str | None] = mapped_column(String(64))
+    contract_start: Mapped[date]
+    billing_contact_name: Mapped[str] = mapped_column(String(200))
+    billing_contact_email: Mapped[str] = mapped_column(String(254))
+    billing_contact_phone: Mapped[str | None] = mapped_column(String(40))
+    deleted_at: Mapped[datetime | None]
+
+    plan_changes: Mapped[list[PlanChange]] = relationship(
+        back_populates="tenant", order_by="PlanChange.effective_from", lazy="raise"
+    )
+
+
+class PlanChange(UUIDPrimaryKey, Base):
+    """Plan history: the plan in effect from ``effective_from`` until the next row."""
+
+    __tablename__ = "plan_changes"
+    __table_args__ = (Index("ix_plan_changes_tenant_effective", "tenant_id", "effective_from"),)
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    plan: Mapped[PlanName] = mapped_column(str_enum(PlanName))
+    effective_from: Mapped[datetime]
+    changed_by: Mapped[str] = mapped_column(String(200))
+
+    tenant: Mapped[Tenant] = relationship(back_populates="plan_changes", lazy="raise")

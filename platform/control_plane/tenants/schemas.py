@@ -1,0 +1,199 @@
+"""Tenant API payloads."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import msgspec
+from tenant_operator.plans import PlanName
+
+from control_plane.api_schema import RequestBody, ResponseBody
+from control_plane.billing.invoice_math import ProrationPreview
+from control_plane.tenants.models import DeletionPolicy, SuspensionReason, Tenant
+from control_plane.tenants.resources import TenantResourceStatus
+from tenant_app.identifiers import format_cnpj
+
+Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class BillingContact(RequestBody):
+    name: Name
+    email: Email
+    phone: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+
+
+class TenantCreate(RequestBody):
+    slug: Annotated[str, msgspec.Meta(min_length=1, max_length=63)]
+    display_name: Name
+    cnpj: Annotated[str, msgspec.Meta(min_length=1, max_length=18)]
+    plan: PlanName
+    billing_contact: BillingContact
+    contract_number: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    contract_start: date | None = None
+    app_version: str | None = None
+    host: str | None = None
+    deletion_policy: DeletionPolicy = DeletionPolicy.RETAIN
+
+
+class TenantUpdate(RequestBody):
+    """Commercial data only; plan, suspension and deletion have their own endpoints."""
+
+    display_name: Name | None = None
+    billing_contact: BillingContact | None = None
+    contract_number: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+
+
+class PlanChangeRequest(RequestBody):
+    plan: PlanName
+
+
+class SuspendRequest(RequestBody):
+    note: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class ResourceView(ResponseBody):
+    """The ConsorcioTenant as Kubernetes sees it."""
+
+    exists: bool
+    ready: bool | None = None
+    deleting: bool = False
+    up_to_date: bool = False
+    generation: int | None = None
+    observed_generation: int | None = None
+    namespace: str | None = None
+    url: str | None = None
+    app_version: str | None = None
+    schema_revision: str | None = None
+    spec_plan: str | None = None
+    spec_suspended: bool | None = None
+    conditions: list[dict[str, Any]] = msgspec.field(default_factory=list)
+
+
+class BillingContactView(ResponseBody):
+    name: str
+    email: str
+    phone: str | None
+
+
+class TenantView(ResponseBody):
+    slug: str
+    display_name: str
+    cnpj: str
+    plan: PlanName
+    state: str  # active | suspended | deleted
+    suspended: bool
+    suspension_reason: SuspensionReason | None
+    deletion_policy: DeletionPolicy
+    contract_number: str | None
+    contract_start: date
+    billing_contact: BillingContactView
+    created_at: datetime
+    deleted_at: datetime | None
+    resource: ResourceView
+
+
+class PlanChangeView(ResponseBody):
+    plan: PlanName
+    effective_from: datetime
+    changed_by: str
+
+
+class ProrationLineView(ResponseBody):
+    kind: str
+    description: str
+    amount: Decimal
+
+
+class ProrationPreviewView(ResponseBody):
+    slug: str
+    current_plan: PlanName
+    new_plan: PlanName
+    period: str
+    change_date: date
+    remaining_days: int
+    lines: list[ProrationLineView]
+    net: Decimal
+    subscription_before: Decimal
+    subscription_after: Decimal
+    new_monthly_price: Decimal
+
+
+class PlanChangeResult(ResponseBody):
+    tenant: TenantView
+    proration: ProrationPreviewView
+
+
+def resource_view(resource: TenantResourceStatus) -> ResourceView:
+    """Shape the resource's state for the API."""
+    if not resource.exists:
+        return ResourceView(exists=False)
+    status = resource.status
+    return ResourceView(
+        exists=True,
+        ready=resource.ready,
+        deleting=resource.deleting,
+        up_to_date=resource.up_to_date,
+        generation=resource.generation,
+        observed_generation=status.get("observedGeneration"),
+        namespace=status.get("namespace"),
+        url=status.get("url"),
+        app_version=status.get("appVersion"),
+        schema_revision=status.get("schemaRevision"),
+        spec_plan=resource.spec.get("plan"),
+        spec_suspended=bool(resource.spec.get("suspended", False)),
+        conditions=list(status.get("conditions") or []),
+    )
+
+
+def tenant_view(tenant: Tenant, resource: TenantResourceStatus) -> TenantView:
+    """Merge the commercial record with the resource's state."""
+    if tenant.deleted_at is not None:
+        state = "deleted"
+    elif tenant.suspended:
+        state = "suspended"
+    else:
+        state = "active"
+    return TenantView(
+        slug=tenant.slug,
+        display_name=tenant.display_name,
+        cnpj=format_cnpj(tenant.cnpj),
+        plan=tenant.plan,
+        state=state,
+        suspended=tenant.suspended,
+        suspension_reason=tenant.suspension_reason,
+        deletion_policy=tenant.deletion_policy,
+        contract_number=tenant.contract_number,
+        contract_start=tenant.contract_start,
+        billing_contact=BillingContactView(
+            name=tenant.billing_contact_name,
+            email=tenant.billing_contact_email,
+            phone=tenant.billing_contact_phone,
+        ),
+        created_at=tenant.created_at,
+        deleted_at=tenant.deleted_at,
+        resource=resource_view(resource),
+    )
+
+
+def preview_view(
+    slug: str, current: PlanName, new: PlanName, preview: ProrationPreview, new_price: Decimal
+) -> ProrationPreviewView:
+    return ProrationPreviewView(
+        slug=slug,
+        current_plan=current,
+        new_plan=new,
+        period=preview.period.label,
+        change_date=preview.change_date,
+        remaining_days=preview.remaining_days,
+        lines=[
+            ProrationLineView(kind=line.kind.value, description=line.description, amount=line.amount)
+            for line in preview.lines
+        ],
+        net=preview.net,
+        subscription_before=preview.subscription_before,
+        subscription_after=preview.subscription_after,
+        new_monthly_price=new_price,
+    )

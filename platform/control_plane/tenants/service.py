@@ -1,0 +1,329 @@
+"""Tenant lifecycle for platform admins: onboarding, plan, suspension, deletion.
+
+The ConsorcioTenant resource is the source of truth for what is provisioned;
+this service keeps the commercial record (contract, billing contact, plan
+history) and changes the resource's spec through the Kubernetes API. Each
+operation writes Kubernetes first and commits the database after: if the
+API call fails nothing is recorded, and every operation can be repeated
+safely (creating an existing tenant with the same CNPJ adopts it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from tenant_operator.plans import CATALOG, PlanName
+from tenant_operator.resource import validate_spec
+
+from control_plane.audit.service import ActionContext, AuditService
+from control_plane.billing.invoice_math import ProrationPreview, preview_plan_change
+from control_plane.billing.periods import BILLING_TZ, BillingPeriod, local_date
+from control_plane.problems import Conflict, FieldError, InvalidInput, NotFound
+from control_plane.tenants.models import DeletionPolicy, PlanChange, SuspensionReason, Tenant
+from control_plane.tenants.resources import ResourceConflict, TenantResources, TenantResourceStatus
+from control_plane.tenants.schemas import TenantCreate, TenantUpdate
+from tenant_app.identifiers import normalize_cnpj
+
+ChangePublisher = Callable[[], Awaitable[None]]
+
+# Map the resource's field paths to this API's field names in error messages.
+_FIELD_NAMES = {
+    "metadata.name": "slug",
+    "spec.displayName": "displayName",
+    "spec.cnpj": "cnpj",
+    "spec.plan": "plan",
+    "spec.appVersion": "appVersion",
+    "spec.host": "host",
+    "spec.deletionPolicy": "deletionPolicy",
+}
+
+
+@dataclass(frozen=True)
+class TenantWithResource:
+    tenant: Tenant
+    resource: TenantResourceStatus
+
+
+async def _no_publish() -> None:
+    return None
+
+
+class TenantService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        resources: TenantResources,
+        publish_change: ChangePublisher = _no_publish,
+    ) -> None:
+        self.session = session
+        self.resources = resources
+        self.audit = AuditService(session)
+        self.publish_change = publish_change
+
+    # -- reads ---------------------------------------------------------------
+
+    async def get_record(self, slug: str, *, for_update: bool = False) -> Tenant:
+        query = select(Tenant).where(Tenant.slug == slug)
+        if for_update:
+            query = query.with_for_update()
+        tenant = await self.session.scalar(query)
+        if tenant is None:
+            raise NotFound(f"tenant {slug!r} does not exist")
+        return tenant
+
+    async def get(self, slug: str) -> TenantWithResource:
+        tenant = await self.get_record(slug)
+        obj = await self.resources.get(slug)
+        return TenantWithResource(tenant, TenantResourceStatus.from_object(obj))
+
+    async def list_tenants(self, *, include_deleted: bool = False) -> list[TenantWithResource]:
+        query = select(Tenant).order_by(Tenant.slug)
+        if not include_deleted:
+            query = query.where(Tenant.deleted_at.is_(None))
+        tenants = (await self.session.scalars(query)).all()
+        objects = await self.resources.list_all()
+        return [TenantWithResource(t, TenantResourceStatus.from_object(objects.get(t.slug))) for t in tenants]
+
+    async def plan_history(self, slug: str) -> Sequence[PlanChange]:
+        tenant = await self.get_record(slug)
+        query = (
+            select(PlanChange).where(PlanChange.tenant_id == tenant.id).order_by(PlanChange.effective_from)
+        )
+        return (await self.session.scalars(query)).all()
+
+    # -- onboarding ----------------------------------------------------------
+
+    async def create(
+        self, ctx: ActionContext, data: TenantCreate, now: datetime
+    ) -> tuple[TenantWithResource, bool]:
+        """Onboard an administradora; returns (tenant, created). Repeating the call is safe."""
+        spec = {
+            "displayName": data.display_name,
+            "cnpj": data.cnpj,
+            "plan": data.plan.value,
+            "suspended": False,
+            "appVersion": data.app_version,
+            "host": data.host,
+            "deletionPolicy": data.deletion_policy.value,
+        }
+        problems = validate_spec({k: v for k, v in spec.items() if v is not None}, data.slug)
+        if problems:
+            raise InvalidInput(
+                "the tenant is not valid",
+                errors=[FieldError(_FIELD_NAMES.get(p.field, p.field), p.message) for p in problems],
+            )
+        cnpj = normalize_cnpj(data.cnpj)
+        existing = await self.session.scalar(select(Tenant).where(Tenant.slug == data.slug))
+        if existing is not None:
+            if existing.cnpj != cnpj or existing.deleted_at is not None:
+                raise Conflict(f"slug {data.slug!r} is already taken")
+            # Same administradora again: make sure the resource exists too.
+            await self._ensure_resource(data.slug, spec | {"plan": existing.plan.value}, cnpj)
+            return await self.get(data.slug), False
+        duplicate = await self.session.scalar(
+            select(Tenant.slug).where(Tenant.cnpj == cnpj, Tenant.deleted_at.is_(None))
+        )
+        if duplicate is not None:
+            raise Conflict(f"CNPJ already onboarded as tenant {duplicate!r}")
+
+        tenant = Tenant(
+            slug=data.slug,
+            display_name=data.display_name,
+            cnpj=cnpj,
+            plan=data.plan,
+            suspended=False,
+            deletion_policy=data.deletion_policy,
+            contract_number=data.contract_number,
+            contract_start=data.contract_start or local_date(now),
+            billing_contact_name=data.billing_contact.name,
+            billing_contact_email=data.billing_contact.email,
+            billing_contact_phone=data.billing_contact.phone,
+        )
+        self.session.add(tenant)
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            # A concurrent create of the same slug won the race.
+            await self.session.rollback()
+            raise Conflict(f"slug {data.slug!r} is already taken") from None
+        # Billing starts with the contract, so the first plan segment does too.
+        self.session.add(
+            PlanChange(
+                tenant_id=tenant.id,
+                plan=data.plan,
+                effective_from=self._contract_instant(tenant),
+                changed_by=ctx.actor,
+            )
+        )
+        self.audit.record(
+            ctx,
+            "tenant.create",
+            "tenant",
+            data.slug,
+            {"plan": data.plan.value, "cnpj": cnpj, "deletionPolicy": data.deletion_policy.value},
+        )
+        await self.session.flush()
+        obj = await self._ensure_resource(data.slug, spec, cnpj)
+        await self.session.commit()
+        return TenantWithResource(tenant, TenantResourceStatus.from_object(obj)), True
+
+    @staticmethod
+    def _contract_instant(tenant: Tenant) -> datetime:
+        """Midnight (billing time zone) of the contract's first day: billing is by day."""
+        return datetime.combine(tenant.contract_start, time(), BILLING_TZ)
+
+    async def _ensure_resource(self, slug: str, spec: Mapping[str, object], cnpj: str) -> dict[str, object]:
+        try:
+            return await self.resources.create(slug, spec)
+        except ResourceConflict:
+            obj = await self.resources.get(slug)
+            theirs = normalize_cnpj(str(((obj or {}).get("spec") or {}).get("cnpj", "")))
+            if obj is None or theirs != cnpj:
+                raise Conflict(f"a ConsorcioTenant named {slug!r} exists for another CNPJ") from None
+            return obj
+
+    # -- commercial data -----------------------------------------------------
+
+    async def update(self, ctx: ActionContext, slug: str, data: TenantUpdate) -> TenantWithResource:
+        tenant = await self._live(slug)
+        changes: dict[str, object] = {}
+        if data.display_name is not None and data.display_name != tenant.display_name:
+            if await self.resources.patch_spec(slug, {"displayName": data.display_name}) is None:
+                raise self._missing_resource(slug)
+            tenant.display_name = data.display_name
+            changes["displayName"] = data.display_name
+        if data.billing_contact is not None:
+            tenant.billing_contact_name = data.billing_contact.name
+            tenant.billing_contact_email = data.billing_contact.email
+            tenant.billing_contact_phone = data.billing_contact.phone
+            changes["billingContact"] = data.billing_contact.email
+        if data.contract_number is not None:
+            tenant.contract_number = data.contract_number
+            changes["contractNumber"] = data.contract_number
+        self.audit.record(ctx, "tenant.update", "tenant", slug, changes)
+        await self.session.commit()
+        return await self.get(slug)
+
+    # -- plan ----------------------------------------------------------------
+
+    async def preview_plan_change(
+        self, slug: str, plan: PlanName, now: datetime
+    ) -> tuple[Tenant, ProrationPreview]:
+        tenant = await self._live(slug)
+        return tenant, await self._preview(tenant, plan, now)
+
+    async def _preview(self, tenant: Tenant, plan: PlanName, now: datetime) -> ProrationPreview:
+        today = local_date(now)
+        history = (
+            await self.session.scalars(select(PlanChange).where(PlanChange.tenant_id == tenant.id))
+        ).all()
+        changes = [(local_date(c.effective_from), CATALOG[c.plan]) for c in history]
+        # A contract starting in the future is charged from its start.
+        change_day = max([today, *(day for day, _ in changes)])
+        return preview_plan_change(BillingPeriod.containing(change_day), changes, CATALOG[plan], change_day)
+
+    async def change_plan(
+        self, ctx: ActionContext, slug: str, plan: PlanName, now: datetime
+    ) -> tuple[TenantWithResource, PlanName, ProrationPreview]:
+        """Apply a plan change from today; returns the old plan and the proration applied."""
+        tenant = await self._live(slug, for_update=True)
+        old = tenant.plan
+        preview = await self._preview(tenant, plan, now)
+        if plan == old:
+            return await self.get(slug), old, preview
+        if await self.resources.patch_spec(slug, {"plan": plan.value}) is None:
+            raise self._missing_resource(slug)
+        tenant.plan = plan
+        self.session.add(
+            PlanChange(
+                tenant_id=tenant.id,
+                plan=plan,
+                effective_from=max(now, self._contract_instant(tenant)),
+                changed_by=ctx.actor,
+            )
+        )
+        self.audit.record(
+            ctx,
+            "tenant.change_plan",
+            "tenant",
+            slug,
+            {"from": old.value, "to": plan.value, "prorationNet": str(preview.net)},
+        )
+        await self.session.commit()
+        await self.publish_change()
+        return await self.get(slug), old, preview
+
+    # -- suspension ----------------------------------------------------------
+
+    async def suspend(
+        self, ctx: ActionContext, slug: str, reason: SuspensionReason, note: str = ""
+    ) -> Tenant:
+        """Scale the tenant to zero (spec.suspended) and remember why."""
+        tenant = await self._live(slug, for_update=True)
+        if tenant.suspended and tenant.suspension_reason is SuspensionReason.MANUAL:
+            # A manual suspension outranks a dunning one and is never downgraded.
+            return tenant
+        if await self.resources.patch_spec(slug, {"suspended": True}) is None:
+            raise self._missing_resource(slug)
+        already = tenant.suspended
+        tenant.suspended = True
+        tenant.suspension_reason = reason
+        if not already or reason is SuspensionReason.MANUAL:
+            self.audit.record(ctx, "tenant.suspend", "tenant", slug, {"reason": reason.value, "note": note})
+        await self.session.commit()
+        return tenant
+
+    async def resume(
+        self, ctx: ActionContext, slug: str, *, only_reason: SuspensionReason | None = None
+    ) -> Tenant:
+        """Lift a suspension; with ``only_reason`` only a suspension of that kind is lifted."""
+        tenant = await self._live(slug, for_update=True)
+        if only_reason is not None and tenant.suspension_reason is not only_reason:
+            return tenant
+        if await self.resources.patch_spec(slug, {"suspended": False}) is None:
+            raise self._missing_resource(slug)
+        was = tenant.suspension_reason
+        changed = tenant.suspended
+        tenant.suspended = False
+        tenant.suspension_reason = None
+        if changed:
+            self.audit.record(
+                ctx, "tenant.resume", "tenant", slug, {"previousReason": was.value if was else None}
+            )
+        await self.session.commit()
+        return tenant
+
+    # -- deletion ------------------------------------------------------------
+
+    async def delete(self, ctx: ActionContext, slug: str, policy: DeletionPolicy, now: datetime) -> Tenant:
+        """Delete the resource under ``policy``; the commercial record is kept (invoices refer to it)."""
+        tenant = await self.get_record(slug, for_update=True)
+        if tenant.deleted_at is not None:
+            return tenant
+        if await self.resources.patch_spec(slug, {"deletionPolicy": policy.value}) is not None:
+            await self.resources.delete(slug)
+        tenant.deleted_at = now
+        tenant.deletion_policy = policy
+        self.audit.record(ctx, "tenant.delete", "tenant", slug, {"deletionPolicy": policy.value})
+        await self.session.commit()
+        return tenant
+
+    # -- helpers -------------------------------------------------------------
+
+    async def _live(self, slug: str, *, for_update: bool = False) -> Tenant:
+        tenant = await self.get_record(slug, for_update=for_update)
+        if tenant.deleted_at is not None:
+            raise Conflict(f"tenant {slug!r} was deleted")
+        return tenant
+
+    @staticmethod
+    def _missing_resource(slug: str) -> Conflict:
+        return Conflict(
+            f"the ConsorcioTenant {slug!r} does not exist in the cluster; "
+            "POST the tenant again to recreate it"
+        )

@@ -1,0 +1,84 @@
+"""Usage: tenant apps report, staff read aggregates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from litestar import Controller, Request, get, post
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from control_plane.auth.guards import admin_guard, current_tenant_app, tenant_app_guard
+from control_plane.auth.roles import Permission
+from control_plane.billing.periods import BillingPeriod
+from control_plane.problems import Forbidden, InvalidInput, NotFound
+from control_plane.tenants.models import Tenant
+from control_plane.usage.metrics import BILLED_BY
+from control_plane.usage.schemas import IngestResult, MetricUsage, UsageBatch, UsageReport
+from control_plane.usage.service import UsageService, with_missing_metrics
+
+
+def parse_period(value: str | None, field: str = "period") -> BillingPeriod:
+    """``YYYY-MM`` from a query parameter; the current month when absent."""
+    if not value:
+        return BillingPeriod.containing_instant(datetime.now(UTC))
+    try:
+        return BillingPeriod.parse(value)
+    except ValueError as err:
+        raise InvalidInput.field(field, str(err)) from None
+
+
+class UsageReportController(Controller):
+    path = "/api/tenants/{slug:str}/usage"
+    tags = ("usage",)
+    guards = (admin_guard,)
+
+    @get("/", operation_id="getTenantUsage", name="usage:report", opt={"permission": Permission.USAGE_READ})
+    async def report(self, slug: str, db_session: AsyncSession, period: str | None = None) -> UsageReport:
+        """count / sum / max / latest per metric for a billing period (default: this month)."""
+        billing_period = parse_period(period)
+        tenant_id = await db_session.scalar(select(Tenant.id).where(Tenant.slug == slug))
+        if tenant_id is None:
+            raise NotFound(f"tenant {slug!r} does not exist")
+        aggregates = with_missing_metrics(await UsageService(db_session).aggregate(tenant_id, billing_period))
+        return UsageReport(
+            slug=slug,
+            period=billing_period.label,
+            metrics=[
+                MetricUsage(
+                    metric=metric,
+                    count=agg.count,
+                    sum=agg.sum,
+                    max=agg.max,
+                    latest=agg.latest,
+                    billed_by=BILLED_BY[metric],
+                    billable=agg.get(BILLED_BY[metric]),
+                )
+                for metric, agg in aggregates.items()
+            ],
+        )
+
+
+class UsageIngestController(Controller):
+    path = "/api/tenant-app/tenants/{slug:str}/usage-events"
+    tags = ("tenant-app",)
+    guards = (tenant_app_guard,)
+
+    @post("/", operation_id="ingestUsageEvents", name="usage:ingest", status_code=202)
+    async def ingest(
+        self,
+        slug: str,
+        data: UsageBatch,
+        db_session: AsyncSession,
+        request: Request,  # type: ignore[type-arg]
+    ) -> IngestResult:
+        """Store a batch of usage events; resending the same event ids is harmless."""
+        current_tenant_app(request)  # the guard matched the slug to the caller
+        row = (
+            await db_session.execute(select(Tenant.id, Tenant.deleted_at).where(Tenant.slug == slug))
+        ).first()
+        if row is None:
+            raise NotFound(f"tenant {slug!r} is not registered in the control plane")
+        if row[1] is not None:
+            raise Forbidden(f"tenant {slug!r} was deleted")
+        return await UsageService(db_session).ingest(row[0], data.events, datetime.now(UTC))
