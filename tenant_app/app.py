@@ -19,14 +19,20 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from sqlalchemy.exc import SQLAlchemyError
 
+from tenant_app.assembleias.controller import CONTROLLERS as ASSEMBLEIAS_CONTROLLERS
 from tenant_app.auditoria.trail import install_audit_listener
 from tenant_app.auth.controller import AuthController
 from tenant_app.auth.middleware import PUBLIC_PATHS, JWTAuthenticationMiddleware
 from tenant_app.auth.service import ensure_initial_admin
+from tenant_app.consorciados.controller import ConsorciadoController
+from tenant_app.cotas.controller import CotaController
 from tenant_app.database.dependencies import provide_db_session
 from tenant_app.database.session import create_engine, create_session_factory
+from tenant_app.grupos.controller import GrupoController
 from tenant_app.http.problems import handle_exception
 from tenant_app.observability.middleware import RequestContextMiddleware
+from tenant_app.pagamentos.controller import PagamentoController
+from tenant_app.parcelas.controller import ParcelaController
 from tenant_app.settings import Settings
 from tenant_app.system.controller import health, ready
 from tenant_app.system.rate_limit import RateLimitMiddleware
@@ -48,6 +54,12 @@ ROUTE_HANDLERS: list[Any] = [
     MetricsController,
     AuthController,
     UserController,
+    *ASSEMBLEIAS_CONTROLLERS,
+    ConsorciadoController,
+    GrupoController,
+    CotaController,
+    ParcelaController,
+    PagamentoController,
 ]
 
 

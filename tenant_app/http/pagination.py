@@ -30,7 +30,7 @@ class PageParams(msgspec.Struct, kw_only=True):
     offset: int
 
 
-def provide_page_params(
+async def provide_page_params(
     limit: int = Parameter(query="limit", default=50, ge=1, le=MAX_LIMIT, description="Itens por página"),
     offset: int = Parameter(query="offset", default=0, ge=0, description="Itens a pular"),
 ) -> PageParams:

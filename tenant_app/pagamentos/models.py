@@ -69,6 +69,7 @@ class PagamentoAlocacao(UUIDPrimaryKey, Base):
 
     pagamento_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pagamentos.id"), index=True)
     parcela_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parcelas.id"), index=True)
+    parcela_numero: Mapped[int]
     ordem: Mapped[int]
     fundo_comum: Mapped[Decimal]
     taxa_administracao: Mapped[Decimal]

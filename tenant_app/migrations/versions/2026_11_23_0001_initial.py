@@ -373,6 +373,7 @@ def upgrade() -> None:
         "pagamento_alocacoes",
         sa.Column("pagamento_id", sa.Uuid(), nullable=False),
         sa.Column("parcela_id", sa.Uuid(), nullable=False),
+        sa.Column("parcela_numero", sa.Integer(), nullable=False),
         sa.Column("ordem", sa.Integer(), nullable=False),
         sa.Column("fundo_comum", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("taxa_administracao", sa.Numeric(precision=14, scale=2), nullable=False),

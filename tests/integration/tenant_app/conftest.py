@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -57,7 +56,9 @@ def make_redis_user(admin_url: str, slug: str) -> tuple[str, str]:
     return f"redis://{user}:{password}@{host_port}/0", prefix
 
 
-async def provision_tenant(make_database: Callable[[], str], redis_admin_url: str, slug: str, **limits: int) -> Tenant:
+async def provision_tenant(
+    make_database: Callable[[], str], redis_admin_url: str, slug: str, **limits: int
+) -> Tenant:
     """Database + migrations + Redis user + app + one user per role."""
     dsn = make_database()
     await runner.upgrade(dsn)
@@ -114,5 +115,3 @@ async def other_tenant(make_database: Callable[[], str], redis_url: str) -> Asyn
     t = await provision_tenant(make_database, redis_url, f"beta{uuid.uuid4().hex[:6]}")
     yield t
     await t.client.__aexit__(None, None, None)
-
-

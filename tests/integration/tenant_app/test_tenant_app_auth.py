@@ -6,7 +6,7 @@ import pytest
 
 from tenant_app.users.roles import Role
 
-from .conftest import PASSWORD, Tenant  # noqa: TID252
+from .conftest import PASSWORD, Tenant
 
 pytestmark = pytest.mark.integration
 
@@ -85,7 +85,9 @@ async def test_token_of_another_tenant_is_rejected(tenant: Tenant, other_tenant:
     import dataclasses
     import uuid
 
-    forged_settings = dataclasses.replace(tenant.settings.auth, jwt_secret=other_tenant.settings.auth.jwt_secret)
+    forged_settings = dataclasses.replace(
+        tenant.settings.auth, jwt_secret=other_tenant.settings.auth.jwt_secret
+    )
     forged, _ = issue_access_token(forged_settings, CurrentUser(uuid.UUID(me["id"]), me["email"], Role.ADMIN))
     r3 = await other_tenant.client.get("/api/auth/me", headers={"Authorization": f"Bearer {forged}"})
     assert r3.status_code == 401

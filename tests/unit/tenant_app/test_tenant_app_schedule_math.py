@@ -61,7 +61,11 @@ def test_split_rejects_bad_input():
         split_evenly(Decimal("-1"), 3)
 
 
-@given(credito=money, indice=st.decimals(min_value=Decimal("-5"), max_value=Decimal("30"), places=2), prazo=prazos)
+@given(
+    credito=money,
+    indice=st.decimals(min_value=Decimal("-5"), max_value=Decimal("30"), places=2),
+    prazo=prazos,
+)
 @settings(deadline=None)
 def test_correction_keeps_share_of_new_credit(credito, indice, prazo):
     plano = PlanoCredito(credito, Decimal("15"), Decimal("2"))

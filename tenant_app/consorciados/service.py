@@ -1,0 +1,227 @@
+"""Consorciado registration, LGPD consent, anonymization and portability export."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.auditoria.chain import jsonable
+from tenant_app.auditoria.trail import record_event
+from tenant_app.consorciados.models import ConsentimentoLGPD, Consorciado, Contato, Endereco
+from tenant_app.consorciados.schemas import (
+    ConsentimentoIn,
+    ConsorciadoCreate,
+    ConsorciadoUpdate,
+    ContatoIn,
+    EnderecoIn,
+)
+from tenant_app.cotas.models import Cota
+from tenant_app.http.problems import BusinessRuleError, ConflictError, NotFound
+from tenant_app.pagamentos.models import Pagamento
+from tenant_app.parcelas.models import Parcela
+
+ANON_NOME = "Titular anonimizado"
+
+
+async def get_consorciado(session: AsyncSession, consorciado_id: uuid.UUID) -> Consorciado:
+    """The member or 404."""
+    obj = await session.get(Consorciado, consorciado_id)
+    if obj is None:
+        raise NotFound("Consorciado")
+    return obj
+
+
+def _ensure_not_anonymized(obj: Consorciado) -> None:
+    if obj.anonimizado_em is not None:
+        raise BusinessRuleError("Titular anonimizado: os dados pessoais não podem mais ser alterados.")
+
+
+def _contato(data: ContatoIn) -> Contato:
+    return Contato(tipo=data.tipo, valor=data.valor, principal=data.principal)
+
+
+def _endereco(data: EnderecoIn) -> Endereco:
+    return Endereco(
+        tipo=data.tipo,
+        logradouro=data.logradouro,
+        numero=data.numero,
+        complemento=data.complemento,
+        bairro=data.bairro,
+        cidade=data.cidade,
+        uf=data.uf,
+        cep=data.cep.replace("-", ""),
+    )
+
+
+def _consentimento(
+    consorciado_id: uuid.UUID, data: ConsentimentoIn, user_id: uuid.UUID | None
+) -> ConsentimentoLGPD:
+    return ConsentimentoLGPD(
+        consorciado_id=consorciado_id,
+        finalidade=data.finalidade,
+        concedido=data.concedido,
+        canal=data.canal,
+        versao_termo=data.versao_termo,
+        observacao=data.observacao,
+        registrado_em=datetime.now(UTC),
+        registrado_por=user_id,
+    )
+
+
+async def create_consorciado(
+    session: AsyncSession, data: ConsorciadoCreate, user_id: uuid.UUID | None
+) -> Consorciado:
+    """Register a member (CPF/CNPJ validated and unique)."""
+    documento = data.normalized_documento()
+    if (await session.execute(select(Consorciado.id).where(Consorciado.documento == documento))).first():
+        raise ConflictError("Já existe um consorciado com este documento.", code="documento_duplicado")
+    obj = Consorciado(
+        id=uuid.uuid4(),
+        tipo_pessoa=data.tipo_pessoa,
+        documento=documento,
+        nome=data.nome,
+        email=data.email,
+        telefone=data.telefone,
+        data_nascimento=data.data_nascimento,
+        contatos=[_contato(c) for c in data.contatos],
+        enderecos=[_endereco(e) for e in data.enderecos],
+    )
+    session.add(obj)
+    await session.flush()  # consent rows reference the member (no ORM relationship orders them)
+    for c in data.consentimentos:
+        session.add(_consentimento(obj.id, c, user_id))
+    return obj
+
+
+async def update_consorciado(
+    session: AsyncSession, consorciado_id: uuid.UUID, data: ConsorciadoUpdate
+) -> Consorciado:
+    """Change name or contact data."""
+    obj = await get_consorciado(session, consorciado_id)
+    _ensure_not_anonymized(obj)
+    for field in ("nome", "email", "telefone"):
+        value = getattr(data, field)
+        if value is not None:
+            setattr(obj, field, value)
+    return obj
+
+
+async def add_contato(session: AsyncSession, consorciado_id: uuid.UUID, data: ContatoIn) -> Consorciado:
+    """Append a contact channel."""
+    obj = await get_consorciado(session, consorciado_id)
+    _ensure_not_anonymized(obj)
+    obj.contatos.append(_contato(data))
+    return obj
+
+
+async def add_endereco(session: AsyncSession, consorciado_id: uuid.UUID, data: EnderecoIn) -> Consorciado:
+    """Append an address."""
+    obj = await get_consorciado(session, consorciado_id)
+    _ensure_not_anonymized(obj)
+    obj.enderecos.append(_endereco(data))
+    return obj
+
+
+async def record_consent(
+    session: AsyncSession, consorciado_id: uuid.UUID, data: ConsentimentoIn, user_id: uuid.UUID | None
+) -> ConsentimentoLGPD:
+    """Append a consent decision (earlier ones stay as history)."""
+    obj = await get_consorciado(session, consorciado_id)
+    _ensure_not_anonymized(obj)
+    consent = _consentimento(obj.id, data, user_id)
+    session.add(consent)
+    return consent
+
+
+async def list_consents(session: AsyncSession, consorciado_id: uuid.UUID) -> list[ConsentimentoLGPD]:
+    """All decisions, oldest first."""
+    await get_consorciado(session, consorciado_id)
+    rows = await session.execute(
+        select(ConsentimentoLGPD)
+        .where(ConsentimentoLGPD.consorciado_id == consorciado_id)
+        .order_by(ConsentimentoLGPD.registrado_em)
+    )
+    return list(rows.scalars())
+
+
+async def anonymize(session: AsyncSession, consorciado_id: uuid.UUID) -> Consorciado:
+    """Remove personal data on request (LGPD Art. 18 IV); cotas, parcelas and payments stay, de-identified."""
+    obj = await get_consorciado(session, consorciado_id)
+    if obj.anonimizado_em is not None:
+        return obj
+    obj.documento = None
+    obj.nome = ANON_NOME
+    obj.email = None
+    obj.telefone = None
+    obj.data_nascimento = None
+    obj.anonimizado_em = datetime.now(UTC)
+    obj.contatos.clear()
+    obj.enderecos.clear()
+    return obj
+
+
+async def export_data(session: AsyncSession, consorciado_id: uuid.UUID) -> dict[str, Any]:
+    """Everything the administradora holds about the member (LGPD Art. 18 V), as JSON."""
+    obj = await get_consorciado(session, consorciado_id)
+    consents = await list_consents(session, consorciado_id)
+    cotas = list((await session.execute(select(Cota).where(Cota.consorciado_id == obj.id))).scalars())
+    cota_ids = [c.id for c in cotas]
+    parcelas = (
+        list((await session.execute(select(Parcela).where(Parcela.cota_id.in_(cota_ids)))).scalars())
+        if cota_ids
+        else []
+    )
+    pagamentos = (
+        list((await session.execute(select(Pagamento).where(Pagamento.cota_id.in_(cota_ids)))).scalars())
+        if cota_ids
+        else []
+    )
+
+    def row(o: Any, *fields: str) -> dict[str, Any]:
+        return {f: jsonable(getattr(o, f)) for f in fields}
+
+    record_event(session, "exportacao_lgpd", "consorciados", str(obj.id))
+    return {
+        "gerado_em": datetime.now(UTC).isoformat(),
+        "titular": row(
+            obj,
+            "id",
+            "tipo_pessoa",
+            "documento",
+            "nome",
+            "email",
+            "telefone",
+            "data_nascimento",
+            "anonimizado_em",
+        ),
+        "contatos": [row(c, "tipo", "valor", "principal") for c in obj.contatos],
+        "enderecos": [
+            row(e, "tipo", "logradouro", "numero", "complemento", "bairro", "cidade", "uf", "cep")
+            for e in obj.enderecos
+        ],
+        "consentimentos": [
+            row(c, "finalidade", "concedido", "canal", "versao_termo", "registrado_em") for c in consents
+        ],
+        "cotas": [
+            {
+                **row(
+                    c, "id", "grupo_id", "numero", "status", "data_adesao", "contemplada", "contemplada_em"
+                ),
+                "parcelas": [
+                    row(p, "numero", "vencimento", "valor_total", "status", "paga_em")
+                    for p in sorted(parcelas, key=lambda p: p.numero)
+                    if p.cota_id == c.id
+                ],
+                "pagamentos": [
+                    row(p, "id", "valor", "data_pagamento", "forma", "status")
+                    for p in pagamentos
+                    if p.cota_id == c.id
+                ],
+            }
+            for c in cotas
+        ],
+    }

@@ -1,0 +1,187 @@
+"""Cota rules: adesão with the 10 % cap, cessão, exclusão, readmissão."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.consorciados.models import Consorciado
+from tenant_app.cotas.models import Cota, CotaEvento, MotivoExclusao, StatusCota, TipoEventoCota
+from tenant_app.grupos.models import Grupo, StatusGrupo
+from tenant_app.grupos.service import get_grupo
+from tenant_app.http.problems import BusinessRuleError, NotFound
+from tenant_app.parcelas.service import generate_schedules
+
+#: Lei 11.795 / BCB: one consorciado holds at most 10 % of a group's cotas.
+MAX_SHARE_PCT = 10
+
+
+def max_cotas_per_consorciado(numero_cotas: int) -> int:
+    """The cap for a group of ``numero_cotas`` cotas (at least one, or nobody could join a small group).
+
+    Measured against the group's fixed number of cotas: while the group is being
+    formed few cotas are active yet, and the contract's size is what the rule protects.
+    """
+    return max(1, numero_cotas * MAX_SHARE_PCT // 100)
+
+
+async def get_cota(session: AsyncSession, cota_id: uuid.UUID, *, lock: bool = False) -> Cota:
+    """The cota or 404."""
+    stmt = select(Cota).where(Cota.id == cota_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    cota = (await session.execute(stmt)).scalar_one_or_none()
+    if cota is None:
+        raise NotFound("Cota")
+    return cota
+
+
+async def _active_consorciado(session: AsyncSession, consorciado_id: uuid.UUID) -> Consorciado:
+    obj = await session.get(Consorciado, consorciado_id)
+    if obj is None:
+        raise BusinessRuleError(
+            "Consorciado não encontrado.", field="consorciado_id", code="consorciado_inexistente"
+        )
+    if obj.anonimizado_em is not None:
+        raise BusinessRuleError("Titular anonimizado não pode aderir a cotas.", field="consorciado_id")
+    return obj
+
+
+async def _check_cap(session: AsyncSession, grupo: Grupo, consorciado_id: uuid.UUID) -> None:
+    held = (
+        await session.execute(
+            select(func.count(Cota.id)).where(
+                Cota.grupo_id == grupo.id,
+                Cota.consorciado_id == consorciado_id,
+                Cota.status == StatusCota.ATIVA,
+            )
+        )
+    ).scalar_one()
+    limit = max_cotas_per_consorciado(grupo.numero_cotas)
+    if held + 1 > limit:
+        raise BusinessRuleError(
+            f"O consorciado já tem {held} cota(s) ativa(s) neste grupo; o limite é {limit} (10% das cotas).",
+            field="consorciado_id",
+            code="limite_10_por_cento",
+        )
+
+
+def _event(
+    cota: Cota,
+    tipo: TipoEventoCota,
+    user_id: uuid.UUID | None,
+    de: uuid.UUID | None = None,
+    para: uuid.UUID | None = None,
+    motivo: str | None = None,
+) -> CotaEvento:
+    return CotaEvento(
+        cota_id=cota.id,
+        tipo=tipo,
+        de_consorciado_id=de,
+        para_consorciado_id=para,
+        motivo=motivo,
+        user_id=user_id,
+    )
+
+
+async def adesao(
+    session: AsyncSession,
+    grupo_id: uuid.UUID,
+    consorciado_id: uuid.UUID,
+    numero: int | None,
+    data_adesao: date,
+    user_id: uuid.UUID | None,
+) -> Cota:
+    """Sell a cota. The group row is locked so numbering and the cap are checked without races."""
+    grupo = await get_grupo(session, grupo_id, lock=True)
+    if grupo.status is StatusGrupo.ENCERRADO:
+        raise BusinessRuleError("Grupo encerrado não aceita adesões.", code="grupo_encerrado")
+    await _active_consorciado(session, consorciado_id)
+    await _check_cap(session, grupo, consorciado_id)
+    taken = set((await session.execute(select(Cota.numero).where(Cota.grupo_id == grupo.id))).scalars())
+    if len(taken) >= grupo.numero_cotas:
+        raise BusinessRuleError("Todas as cotas do grupo já foram vendidas.", code="grupo_completo")
+    if numero is None:
+        numero = next(n for n in range(1, grupo.numero_cotas + 1) if n not in taken)
+    elif numero > grupo.numero_cotas:
+        raise BusinessRuleError(f"O grupo tem {grupo.numero_cotas} cotas.", field="numero")
+    elif numero in taken:
+        raise BusinessRuleError(f"A cota {numero} já pertence a outro consorciado.", field="numero")
+    cota = Cota(
+        id=uuid.uuid4(),
+        grupo_id=grupo.id,
+        numero=numero,
+        consorciado_id=consorciado_id,
+        data_adesao=data_adesao,
+    )
+    session.add(cota)
+    session.add(_event(cota, TipoEventoCota.ADESAO, user_id, para=consorciado_id))
+    if grupo.status is StatusGrupo.EM_ANDAMENTO:
+        await session.flush()
+        if await generate_schedules(session, grupo, [cota], data_adesao) == 0:
+            raise BusinessRuleError("O grupo não tem mais parcelas a vencer para uma nova adesão.")
+    return cota
+
+
+async def cessao(
+    session: AsyncSession,
+    cota_id: uuid.UUID,
+    novo_id: uuid.UUID,
+    motivo: str | None,
+    user_id: uuid.UUID | None,
+) -> Cota:
+    """Transfer an active cota; the receiver is subject to the same 10 % cap."""
+    cota = await get_cota(session, cota_id, lock=True)
+    grupo = await get_grupo(session, cota.grupo_id, lock=True)
+    if cota.status is not StatusCota.ATIVA:
+        raise BusinessRuleError("Só uma cota ativa pode ser cedida.", code="cota_inativa")
+    if novo_id == cota.consorciado_id:
+        raise BusinessRuleError("A cota já pertence a este consorciado.", field="consorciado_id")
+    await _active_consorciado(session, novo_id)
+    await _check_cap(session, grupo, novo_id)
+    anterior = cota.consorciado_id
+    cota.consorciado_id = novo_id
+    session.add(_event(cota, TipoEventoCota.CESSAO, user_id, de=anterior, para=novo_id, motivo=motivo))
+    return cota
+
+
+async def exclusao(
+    session: AsyncSession,
+    cota_id: uuid.UUID,
+    motivo: MotivoExclusao,
+    data: date,
+    user_id: uuid.UUID | None,
+    observacao: str | None = None,
+) -> Cota:
+    """Exclude an active, non-contemplated cota (a contemplated member can never be excluded)."""
+    cota = await get_cota(session, cota_id, lock=True)
+    if cota.contemplada:
+        raise BusinessRuleError("Cota contemplada não pode ser excluída.", code="cota_contemplada")
+    if cota.status is not StatusCota.ATIVA:
+        raise BusinessRuleError("A cota já está excluída.", code="cota_inativa")
+    cota.status = StatusCota.EXCLUIDA
+    cota.motivo_exclusao = motivo
+    cota.excluida_em = data
+    session.add(
+        _event(cota, TipoEventoCota.EXCLUSAO, user_id, de=cota.consorciado_id, motivo=observacao or motivo)
+    )
+    return cota
+
+
+async def readmissao(session: AsyncSession, cota_id: uuid.UUID, user_id: uuid.UUID | None) -> Cota:
+    """Bring an excluded cota back (group still running, cap respected)."""
+    cota = await get_cota(session, cota_id, lock=True)
+    grupo = await get_grupo(session, cota.grupo_id, lock=True)
+    if cota.status is not StatusCota.EXCLUIDA:
+        raise BusinessRuleError("Só uma cota excluída pode ser readmitida.", code="cota_ativa")
+    if grupo.status is StatusGrupo.ENCERRADO:
+        raise BusinessRuleError("Grupo encerrado não readmite cotas.", code="grupo_encerrado")
+    await _check_cap(session, grupo, cota.consorciado_id)
+    cota.status = StatusCota.ATIVA
+    cota.motivo_exclusao = None
+    cota.excluida_em = None
+    session.add(_event(cota, TipoEventoCota.READMISSAO, user_id, para=cota.consorciado_id))
+    return cota

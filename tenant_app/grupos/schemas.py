@@ -1,0 +1,152 @@
+"""Bodies of the grupo endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+
+from tenant_app.grupos.models import IndiceCorrecao, StatusGrupo, TipoBem
+from tenant_app.http.money_input import FieldErrors
+
+Dia = Annotated[int, msgspec.Meta(ge=1, le=28)]
+
+
+class GrupoCreate(msgspec.Struct, kw_only=True):
+    """Contract parameters of a new group (percentages of the credit over the whole plan)."""
+
+    codigo: Annotated[str, msgspec.Meta(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9._-]+$")]
+    tipo_bem: TipoBem
+    valor_credito: Decimal
+    prazo_meses: Annotated[int, msgspec.Meta(ge=1, le=600)]
+    numero_cotas: Annotated[int, msgspec.Meta(ge=1, le=100000)]
+    taxa_administracao_pct: Decimal
+    fundo_reserva_pct: Decimal = Decimal("0")
+    seguro_pct: Decimal = Decimal("0")
+    indice_correcao: IndiceCorrecao = IndiceCorrecao.NENHUM
+    dia_assembleia: Dia
+    dia_vencimento: Dia
+    multa_pct: Decimal = Decimal("2")
+    juros_mensal_pct: Decimal = Decimal("1")
+    parcelas_para_exclusao: Annotated[int, msgspec.Meta(ge=1, le=24)] = 3
+
+    def validate(self) -> None:
+        """Money and percentage rules msgspec cannot express."""
+        errors = FieldErrors()
+        errors.money("valor_credito", self.valor_credito)
+        errors.percent("taxa_administracao_pct", self.taxa_administracao_pct)
+        errors.percent("fundo_reserva_pct", self.fundo_reserva_pct)
+        errors.percent("seguro_pct", self.seguro_pct)
+        # CDC Art. 52 §1: multa de mora at most 2 %.
+        errors.percent("multa_pct", self.multa_pct, maximum=Decimal(2))
+        errors.percent("juros_mensal_pct", self.juros_mensal_pct, maximum=Decimal(10))
+        errors.raise_if_any()
+
+
+class GrupoUpdate(msgspec.Struct, kw_only=True):
+    """Changes allowed while the group is em formação (contract still open)."""
+
+    valor_credito: Decimal | None = None
+    prazo_meses: Annotated[int, msgspec.Meta(ge=1, le=600)] | None = None
+    numero_cotas: Annotated[int, msgspec.Meta(ge=1, le=100000)] | None = None
+    taxa_administracao_pct: Decimal | None = None
+    fundo_reserva_pct: Decimal | None = None
+    seguro_pct: Decimal | None = None
+    dia_assembleia: Dia | None = None
+    dia_vencimento: Dia | None = None
+    multa_pct: Decimal | None = None
+    juros_mensal_pct: Decimal | None = None
+    parcelas_para_exclusao: Annotated[int, msgspec.Meta(ge=1, le=24)] | None = None
+
+    def validate(self) -> None:
+        """Same rules as creation, for the fields present."""
+        errors = FieldErrors()
+        errors.money("valor_credito", self.valor_credito)
+        errors.percent("taxa_administracao_pct", self.taxa_administracao_pct)
+        errors.percent("fundo_reserva_pct", self.fundo_reserva_pct)
+        errors.percent("seguro_pct", self.seguro_pct)
+        errors.percent("multa_pct", self.multa_pct, maximum=Decimal(2))
+        errors.percent("juros_mensal_pct", self.juros_mensal_pct, maximum=Decimal(10))
+        errors.raise_if_any()
+
+
+class GrupoOut(msgspec.Struct, kw_only=True):
+    """A group with its balances."""
+
+    id: uuid.UUID
+    codigo: str
+    tipo_bem: TipoBem
+    valor_credito: Decimal
+    prazo_meses: int
+    numero_cotas: int
+    taxa_administracao_pct: Decimal
+    fundo_reserva_pct: Decimal
+    seguro_pct: Decimal
+    indice_correcao: IndiceCorrecao
+    dia_assembleia: int
+    dia_vencimento: int
+    multa_pct: Decimal
+    juros_mensal_pct: Decimal
+    parcelas_para_exclusao: int
+    status: StatusGrupo
+    data_inicio: date | None
+    data_encerramento: date | None
+    saldo_fundo_comum: Decimal
+    saldo_fundo_reserva: Decimal
+    created_at: datetime
+
+
+class InicioIn(msgspec.Struct, kw_only=True):
+    """Start of the group: the first parcela falls due in the following month."""
+
+    data_inicio: date
+
+
+class CorrecaoIn(msgspec.Struct, kw_only=True):
+    """Index variation (in %) applied to the credit and to the remaining plan."""
+
+    indice_pct: Decimal
+    referencia: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+    def validate(self) -> None:
+        """Between -50 % and +100 %, 4 decimal places."""
+        errors = FieldErrors()
+        if not self.indice_pct.is_finite() or self.indice_pct.as_tuple().exponent < -4:  # type: ignore[operator]
+            errors.add("indice_pct", "percentual inválido")
+        elif not Decimal(-50) <= self.indice_pct <= Decimal(100):
+            errors.add("indice_pct", "variação deve estar entre -50% e 100%")
+        errors.raise_if_any()
+
+
+class Reconciliacao(msgspec.Struct, kw_only=True):
+    """Balances on the group versus the ledger and the payment allocations."""
+
+    saldo_fundo_comum: Decimal
+    saldo_fundo_reserva: Decimal
+    lancamentos_fundo_comum: Decimal
+    lancamentos_fundo_reserva: Decimal
+    alocado_fundo_comum: Decimal
+    alocado_fundo_reserva: Decimal
+    outros_fundo_comum: Decimal
+    outros_fundo_reserva: Decimal
+    taxa_administracao_recebida: Decimal
+    seguro_recebido: Decimal
+    conciliado: bool
+
+
+class ComponentePlano(msgspec.Struct):
+    """One component of the first parcela."""
+
+    valor: Decimal
+    percentual: Decimal
+
+
+class PlanoOut(msgspec.Struct, kw_only=True):
+    """The first parcela in R$ and % of the credit (the contract must show it)."""
+
+    prazo_meses: int
+    valor_credito: Decimal
+    primeira_parcela: dict[str, ComponentePlano]

@@ -1,0 +1,144 @@
+"""Grupo rules: creation, edits while em formação, start, index correction, closing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.cotas.models import Cota, StatusCota
+from tenant_app.grupos.models import Grupo, StatusGrupo
+from tenant_app.grupos.schemas import CorrecaoIn, GrupoCreate, GrupoUpdate
+from tenant_app.http.problems import BusinessRuleError, ConflictError, NotFound
+from tenant_app.parcelas.models import Parcela, StatusParcela
+from tenant_app.parcelas.service import apply_correction, generate_schedules
+
+
+async def get_grupo(session: AsyncSession, grupo_id: uuid.UUID, *, lock: bool = False) -> Grupo:
+    """The group or 404; ``lock`` takes a row lock (serializes cota sales and lifecycle changes)."""
+    stmt = select(Grupo).where(Grupo.id == grupo_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    grupo = (await session.execute(stmt)).scalar_one_or_none()
+    if grupo is None:
+        raise NotFound("Grupo")
+    return grupo
+
+
+async def create_grupo(session: AsyncSession, data: GrupoCreate) -> Grupo:
+    """A new group em formação."""
+    data.validate()
+    if (await session.execute(select(Grupo.id).where(Grupo.codigo == data.codigo))).first():
+        raise ConflictError(f"Já existe um grupo com o código {data.codigo}.", code="codigo_duplicado")
+    grupo = Grupo(
+        codigo=data.codigo,
+        tipo_bem=data.tipo_bem,
+        valor_credito=data.valor_credito,
+        prazo_meses=data.prazo_meses,
+        numero_cotas=data.numero_cotas,
+        taxa_administracao_pct=data.taxa_administracao_pct,
+        fundo_reserva_pct=data.fundo_reserva_pct,
+        seguro_pct=data.seguro_pct,
+        indice_correcao=data.indice_correcao,
+        dia_assembleia=data.dia_assembleia,
+        dia_vencimento=data.dia_vencimento,
+        multa_pct=data.multa_pct,
+        juros_mensal_pct=data.juros_mensal_pct,
+        parcelas_para_exclusao=data.parcelas_para_exclusao,
+        status=StatusGrupo.EM_FORMACAO,
+    )
+    session.add(grupo)
+    return grupo
+
+
+async def update_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: GrupoUpdate) -> Grupo:
+    """Contract parameters change only before the group starts."""
+    data.validate()
+    grupo = await get_grupo(session, grupo_id, lock=True)
+    if grupo.status is not StatusGrupo.EM_FORMACAO:
+        raise BusinessRuleError("Parâmetros do contrato só podem mudar enquanto o grupo está em formação.")
+    if data.numero_cotas is not None:
+        vendidas = (
+            await session.execute(select(func.count(Cota.id)).where(Cota.grupo_id == grupo.id))
+        ).scalar_one()
+        if data.numero_cotas < vendidas:
+            raise BusinessRuleError(
+                f"O grupo já tem {vendidas} cotas; o número de cotas não pode ser menor.",
+                field="numero_cotas",
+            )
+    for field in data.__struct_fields__:
+        value = getattr(data, field)
+        if value is not None:
+            setattr(grupo, field, value)
+    return grupo
+
+
+async def start_grupo(session: AsyncSession, grupo_id: uuid.UUID, data_inicio: date) -> tuple[Grupo, int]:
+    """em formação → em andamento: needs at least one active cota; generates every schedule."""
+    grupo = await get_grupo(session, grupo_id, lock=True)
+    if grupo.status is not StatusGrupo.EM_FORMACAO:
+        raise BusinessRuleError("Só um grupo em formação pode ser iniciado.", code="transicao_invalida")
+    cotas = (
+        (
+            await session.execute(
+                select(Cota).where(Cota.grupo_id == grupo.id, Cota.status == StatusCota.ATIVA)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not cotas:
+        raise BusinessRuleError("O grupo não tem cotas ativas para iniciar.", code="sem_cotas")
+    grupo.status = StatusGrupo.EM_ANDAMENTO
+    grupo.data_inicio = data_inicio
+    written = await generate_schedules(session, grupo, cotas, data_inicio)
+    return grupo, written
+
+
+async def close_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: date) -> Grupo:
+    """em andamento → encerrado: every active cota contemplated and fully paid."""
+    grupo = await get_grupo(session, grupo_id, lock=True)
+    if grupo.status is not StatusGrupo.EM_ANDAMENTO:
+        raise BusinessRuleError("Só um grupo em andamento pode ser encerrado.", code="transicao_invalida")
+    nao_contempladas = (
+        await session.execute(
+            select(func.count(Cota.id)).where(
+                Cota.grupo_id == grupo.id, Cota.status == StatusCota.ATIVA, Cota.contemplada.is_(False)
+            )
+        )
+    ).scalar_one()
+    em_aberto = (
+        await session.execute(
+            select(func.count(Parcela.id))
+            .join(Cota, Cota.id == Parcela.cota_id)
+            .where(
+                Parcela.grupo_id == grupo.id,
+                Cota.status == StatusCota.ATIVA,
+                Parcela.status != StatusParcela.PAGA,
+            )
+        )
+    ).scalar_one()
+    problems = []
+    if nao_contempladas:
+        problems.append(f"{nao_contempladas} cota(s) ativa(s) ainda não contemplada(s)")
+    if em_aberto:
+        problems.append(f"{em_aberto} parcela(s) de cotas ativas em aberto")
+    if problems:
+        raise BusinessRuleError(
+            "O grupo não pode ser encerrado: " + "; ".join(problems) + ".", code="encerramento"
+        )
+    grupo.status = StatusGrupo.ENCERRADO
+    grupo.data_encerramento = data
+    return grupo
+
+
+async def correct_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: CorrecaoIn) -> tuple[Grupo, int]:
+    """Apply an index variation to the credit and the remaining plan (group must be running)."""
+    data.validate()
+    grupo = await get_grupo(session, grupo_id, lock=True)
+    if grupo.status is not StatusGrupo.EM_ANDAMENTO:
+        raise BusinessRuleError("Correção só se aplica a grupos em andamento.")
+    updated = await apply_correction(session, grupo, data.indice_pct, data.referencia)
+    return grupo, updated

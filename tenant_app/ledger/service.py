@@ -1,0 +1,128 @@
+"""Posting to the group ledger and reconciling balances. The only writer of Grupo balances."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.grupos.models import Grupo
+from tenant_app.ledger.models import Fundo, LancamentoFundo, OrigemLancamento
+from tenant_app.pagamentos.models import Pagamento, PagamentoAlocacao, StatusPagamento
+from tenant_app.parcelas.money import ZERO
+
+
+async def post_entries(
+    session: AsyncSession,
+    grupo_id: uuid.UUID,
+    entries: Iterable[tuple[Fundo, Decimal]],
+    origem: OrigemLancamento,
+    *,
+    pagamento_id: uuid.UUID | None = None,
+    cota_id: uuid.UUID | None = None,
+    referencia_id: uuid.UUID | None = None,
+    descricao: str | None = None,
+) -> None:
+    """Append signed movements and move the group's balances by the same amounts, atomically.
+
+    Use a negative value to take money out (e.g. paying a contemplated credit
+    from the fundo comum with ``OrigemLancamento.CONTEMPLACAO``).
+    """
+    delta = {Fundo.FUNDO_COMUM: ZERO, Fundo.FUNDO_RESERVA: ZERO}
+    for fundo, valor in entries:
+        if valor == 0:
+            continue
+        session.add(
+            LancamentoFundo(
+                grupo_id=grupo_id,
+                fundo=fundo,
+                valor=valor,
+                origem=origem,
+                pagamento_id=pagamento_id,
+                cota_id=cota_id,
+                referencia_id=referencia_id,
+                descricao=descricao,
+            )
+        )
+        if fundo in delta:
+            delta[fundo] += valor
+    if delta[Fundo.FUNDO_COMUM] or delta[Fundo.FUNDO_RESERVA]:
+        # Relative UPDATE: concurrent payments add up without lost updates.
+        await session.execute(
+            update(Grupo)
+            .where(Grupo.id == grupo_id)
+            .values(
+                saldo_fundo_comum=Grupo.saldo_fundo_comum + delta[Fundo.FUNDO_COMUM],
+                saldo_fundo_reserva=Grupo.saldo_fundo_reserva + delta[Fundo.FUNDO_RESERVA],
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+async def reconcile(session: AsyncSession, grupo_id: uuid.UUID) -> dict[str, Decimal | bool]:
+    """Balances vs ledger vs allocations of confirmed payments; ``conciliado`` when all agree."""
+    grupo = (
+        await session.execute(
+            select(Grupo.saldo_fundo_comum, Grupo.saldo_fundo_reserva).where(Grupo.id == grupo_id)
+        )
+    ).one()
+    from_payments = LancamentoFundo.origem.in_([OrigemLancamento.PAGAMENTO, OrigemLancamento.ESTORNO])
+    rows = (
+        await session.execute(
+            select(
+                LancamentoFundo.fundo,
+                func.coalesce(func.sum(LancamentoFundo.valor), 0),
+                func.coalesce(func.sum(case((from_payments, LancamentoFundo.valor), else_=0)), 0),
+            )
+            .where(LancamentoFundo.grupo_id == grupo_id)
+            .group_by(LancamentoFundo.fundo)
+        )
+    ).all()
+    total = {Fundo(f): Decimal(t) for f, t, _ in rows}
+    by_payments = {Fundo(f): Decimal(p) for f, _, p in rows}
+    alloc = (
+        await session.execute(
+            select(
+                func.coalesce(
+                    func.sum(
+                        PagamentoAlocacao.fundo_comum + PagamentoAlocacao.multa + PagamentoAlocacao.juros
+                    ),
+                    0,
+                ),
+                func.coalesce(func.sum(PagamentoAlocacao.fundo_reserva), 0),
+                func.coalesce(func.sum(PagamentoAlocacao.taxa_administracao), 0),
+                func.coalesce(func.sum(PagamentoAlocacao.seguro), 0),
+            )
+            .join(Pagamento, Pagamento.id == PagamentoAlocacao.pagamento_id)
+            .where(Pagamento.grupo_id == grupo_id, Pagamento.status == StatusPagamento.CONFIRMADO)
+        )
+    ).one()
+    alloc_fc, alloc_fr, alloc_ta, alloc_sg = (Decimal(v) for v in alloc)
+    fc_total = total.get(Fundo.FUNDO_COMUM, ZERO)
+    fr_total = total.get(Fundo.FUNDO_RESERVA, ZERO)
+    fc_pay = by_payments.get(Fundo.FUNDO_COMUM, ZERO)
+    fr_pay = by_payments.get(Fundo.FUNDO_RESERVA, ZERO)
+    ok = (
+        grupo.saldo_fundo_comum == fc_total
+        and grupo.saldo_fundo_reserva == fr_total
+        and fc_pay == alloc_fc
+        and fr_pay == alloc_fr
+        and by_payments.get(Fundo.TAXA_ADMINISTRACAO, ZERO) == alloc_ta
+        and by_payments.get(Fundo.SEGURO, ZERO) == alloc_sg
+    )
+    return {
+        "saldo_fundo_comum": grupo.saldo_fundo_comum,
+        "saldo_fundo_reserva": grupo.saldo_fundo_reserva,
+        "lancamentos_fundo_comum": fc_total,
+        "lancamentos_fundo_reserva": fr_total,
+        "alocado_fundo_comum": alloc_fc,
+        "alocado_fundo_reserva": alloc_fr,
+        "outros_fundo_comum": fc_total - fc_pay,
+        "outros_fundo_reserva": fr_total - fr_pay,
+        "taxa_administracao_recebida": total.get(Fundo.TAXA_ADMINISTRACAO, ZERO),
+        "seguro_recebido": total.get(Fundo.SEGURO, ZERO),
+        "conciliado": ok,
+    }

@@ -1,0 +1,86 @@
+"""Idempotency-Key handling: the first answer is stored and replayed for every repeat.
+
+The key row is inserted in the same transaction as the work. A concurrent
+repeat blocks on the unique key until the first transaction ends, then reads
+the stored answer; if the first one failed (rolled back), the repeat does the
+work itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.auditoria.trail import commit
+from tenant_app.http.problems import ProblemError
+from tenant_app.pagamentos.models import IdempotencyRecord
+
+
+def fingerprint(*parts: bytes | str) -> str:
+    """Digest of what identifies the request (path + body)."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode() if isinstance(p, str) else p)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def validate_key(key: str | None) -> str:
+    """8-200 visible ASCII characters."""
+    if key is None or not (8 <= len(key) <= 200) or not key.isascii() or not key.isprintable():
+        raise ProblemError(
+            400,
+            "O cabeçalho Idempotency-Key é obrigatório (8 a 200 caracteres ASCII).",
+            errors=[{"campo": "Idempotency-Key", "mensagem": "obrigatório, 8 a 200 caracteres ASCII"}],
+            code="idempotency_key",
+        )
+    return key
+
+
+async def run_once(
+    session: AsyncSession,
+    scope: str,
+    key: str,
+    digest: str,
+    work: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
+) -> tuple[int, dict[str, Any], bool]:
+    """(status, body, replayed). ``work`` must not commit; this commits once, with the stored answer."""
+    inserted = (
+        await session.execute(
+            insert(IdempotencyRecord)
+            .values(scope=scope, key=key, fingerprint=digest)
+            .on_conflict_do_nothing(index_elements=["scope", "key"])
+            .returning(IdempotencyRecord.key)
+        )
+    ).first()
+    if inserted is None:
+        row = (
+            await session.execute(
+                select(IdempotencyRecord).where(
+                    IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
+                )
+            )
+        ).scalar_one()
+        await session.rollback()
+        if row.fingerprint != digest:
+            raise ProblemError(
+                422,
+                "Esta Idempotency-Key já foi usada com outra requisição.",
+                code="idempotency_key_reutilizada",
+            )
+        if row.response is None or row.status_code is None:
+            raise ProblemError(409, "Requisição com esta Idempotency-Key ainda em processamento.")
+        return row.status_code, row.response, True
+    status, body = await work()
+    await session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+        .values(status_code=status, response=body)
+    )
+    await commit(session)
+    return status, body, False

@@ -1,0 +1,66 @@
+"""Bodies of the payment endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+
+from tenant_app.http.money_input import FieldErrors
+from tenant_app.pagamentos.models import FormaPagamento, StatusPagamento
+
+
+class PagamentoIn(msgspec.Struct, kw_only=True):
+    """Money received for a cota; allocated to the oldest open parcelas first."""
+
+    valor: Decimal
+    data_pagamento: date | None = None
+    forma: FormaPagamento = FormaPagamento.PIX
+    referencia: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+
+    def validate(self, today: date) -> None:
+        """Positive amount in centavos, not dated in the future."""
+        errors = FieldErrors()
+        errors.money("valor", self.valor)
+        if self.data_pagamento is not None and self.data_pagamento > today:
+            errors.add("data_pagamento", "data de pagamento não pode estar no futuro")
+        errors.raise_if_any()
+
+
+class EstornoIn(msgspec.Struct, kw_only=True):
+    """Reversal of a payment, with the reason."""
+
+    motivo: Annotated[str, msgspec.Meta(min_length=5, max_length=500)]
+
+
+class AlocacaoOut(msgspec.Struct, kw_only=True):
+    """The part of the payment applied to one parcela."""
+
+    parcela_id: uuid.UUID
+    parcela_numero: int
+    fundo_comum: Decimal
+    fundo_reserva: Decimal
+    taxa_administracao: Decimal
+    seguro: Decimal
+    multa: Decimal
+    juros: Decimal
+
+
+class PagamentoOut(msgspec.Struct, kw_only=True):
+    """A payment with its allocation."""
+
+    id: uuid.UUID
+    cota_id: uuid.UUID
+    grupo_id: uuid.UUID
+    valor: Decimal
+    data_pagamento: date
+    forma: FormaPagamento
+    referencia: str | None
+    status: StatusPagamento
+    registrado_em: datetime
+    estornado_em: datetime | None
+    motivo_estorno: str | None
+    alocacoes: list[AlocacaoOut]

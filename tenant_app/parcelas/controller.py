@@ -1,0 +1,106 @@
+"""``/api/cotas/{id}/parcelas`` and the cota's balance."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from litestar import Controller, get
+from litestar.params import Parameter
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.auth.guards import requires
+from tenant_app.cotas.service import get_cota
+from tenant_app.grupos.models import Grupo
+from tenant_app.pagamentos.allocation import total_devido
+from tenant_app.pagamentos.service import estado, open_parcelas
+from tenant_app.parcelas.late_charges import encargos_devidos
+from tenant_app.parcelas.models import Parcela, StatusParcela
+from tenant_app.parcelas.money import ZERO
+from tenant_app.parcelas.schemas import ParcelaOut, SaldoCotaOut
+from tenant_app.users.roles import Permission
+
+READ = [requires(Permission.COTAS_READ)]
+
+
+class ParcelaController(Controller):
+    """The schedule of a cota."""
+
+    path = "/api/cotas"
+    tags = ["parcelas"]  # noqa: RUF012
+
+    @get("/{cota_id:uuid}/parcelas", operation_id="listParcelas", name="parcelas:list", guards=READ)
+    async def list_parcelas(
+        self,
+        cota_id: uuid.UUID,
+        db_session: AsyncSession,
+        status: StatusParcela | None = Parameter(query="status", default=None),
+        ref_date: date | None = Parameter(
+            query="data", default=None, description="Data de referência dos encargos"
+        ),
+    ) -> list[ParcelaOut]:
+        """The whole schedule (at most ``prazo`` rows), late charges as of ``data`` (default today)."""
+        cota = await get_cota(db_session, cota_id)
+        grupo = await db_session.get(Grupo, cota.grupo_id)
+        assert grupo is not None
+        ref = ref_date or date.today()
+        stmt = select(Parcela).where(Parcela.cota_id == cota.id).order_by(Parcela.numero)
+        if status is not None:
+            stmt = stmt.where(Parcela.status == status)
+        out = []
+        for p in (await db_session.execute(stmt)).scalars():
+            enc = encargos_devidos(
+                valor_total=p.valor_total,
+                saldo_principal=p.saldo,
+                vencimento=p.vencimento,
+                data=ref,
+                multa_pct=grupo.multa_pct,
+                juros_mensal_pct=grupo.juros_mensal_pct,
+                pago_multa=p.pago_multa,
+                juros_pendentes=p.juros_pendentes,
+                juros_calculados_ate=p.juros_calculados_ate,
+            )
+            out.append(
+                ParcelaOut(
+                    id=p.id,
+                    numero=p.numero,
+                    vencimento=p.vencimento,
+                    valor_fundo_comum=p.valor_fundo_comum,
+                    valor_taxa_administracao=p.valor_taxa_administracao,
+                    valor_fundo_reserva=p.valor_fundo_reserva,
+                    valor_seguro=p.valor_seguro,
+                    valor_total=p.valor_total,
+                    valor_pago=p.valor_pago_principal,
+                    saldo=p.saldo,
+                    multa_devida=enc.multa,
+                    juros_devidos=enc.juros,
+                    status=p.status,
+                    paga_em=p.paga_em,
+                )
+            )
+        return out
+
+    @get("/{cota_id:uuid}/saldo", operation_id="saldoCota", name="parcelas:saldo", guards=READ)
+    async def saldo(
+        self,
+        cota_id: uuid.UUID,
+        db_session: AsyncSession,
+        ref_date: date | None = Parameter(query="data", default=None),
+    ) -> SaldoCotaOut:
+        """Outstanding principal and late charges on ``data`` (default today)."""
+        cota = await get_cota(db_session, cota_id)
+        grupo = await db_session.get(Grupo, cota.grupo_id)
+        assert grupo is not None
+        ref = ref_date or date.today()
+        estados = [estado(p) for p in await open_parcelas(db_session, cota.id)]
+        principal = sum((e.saldo for e in estados), start=ZERO)
+        total = total_devido(estados, ref, grupo.multa_pct, grupo.juros_mensal_pct)
+        return SaldoCotaOut(
+            data=ref,
+            parcelas_em_aberto=len(estados),
+            parcelas_vencidas=sum(1 for e in estados if e.vencimento < ref),
+            principal=principal,
+            encargos=total - principal,
+            total=total,
+        )

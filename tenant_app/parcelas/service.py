@@ -1,0 +1,180 @@
+"""Writing schedules to the database (COPY for speed) and index correction of the remaining plan."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.auditoria.trail import record_event
+from tenant_app.cotas.models import Cota, StatusCota
+from tenant_app.grupos.models import Grupo
+from tenant_app.parcelas.business_days import add_months, monthly_due_dates
+from tenant_app.parcelas.models import Parcela, StatusParcela
+from tenant_app.parcelas.schedule import PlanoCredito, apply_index, corrected_amounts, schedule_amounts
+
+_COPY_COLUMNS = (
+    "id",
+    "cota_id",
+    "grupo_id",
+    "numero",
+    "vencimento",
+    "valor_fundo_comum",
+    "valor_taxa_administracao",
+    "valor_fundo_reserva",
+    "valor_seguro",
+    "valor_total",
+    "pago_fundo_comum",
+    "pago_taxa_administracao",
+    "pago_fundo_reserva",
+    "pago_seguro",
+    "pago_multa",
+    "pago_juros",
+    "status",
+    "juros_pendentes",
+)
+
+
+def plano_of(grupo: Grupo) -> PlanoCredito:
+    """The group's contract percentages and current credit."""
+    return PlanoCredito(
+        valor_credito=grupo.valor_credito,
+        taxa_administracao_pct=grupo.taxa_administracao_pct,
+        fundo_reserva_pct=grupo.fundo_reserva_pct,
+        seguro_pct=grupo.seguro_pct,
+    )
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole calendar months from ``start``'s month to ``end``'s month."""
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def remaining_parcelas(grupo: Grupo, adesao: date) -> tuple[int, int, int]:
+    """(parcelas, first due year, first due month) for a cota joining on ``adesao``.
+
+    Before the group starts every cota pays the full ``prazo_meses`` from the month
+    after the start; a late member pays the remaining months (still 100 % of the credit).
+    """
+    assert grupo.data_inicio is not None
+    start_from = max(grupo.data_inicio, adesao)
+    elapsed = months_between(grupo.data_inicio, start_from)
+    year, month = add_months(start_from.year, start_from.month, 1)
+    return grupo.prazo_meses - elapsed, year, month
+
+
+async def generate_schedules(session: AsyncSession, grupo: Grupo, cotas: Sequence[Cota], adesao: date) -> int:
+    """Create the parcelas of ``cotas`` (all joining on ``adesao``) with one COPY; returns rows written."""
+    if not cotas:
+        return 0
+    n, year, month = remaining_parcelas(grupo, adesao)
+    if n < 1:
+        return 0
+    amounts = schedule_amounts(plano_of(grupo), n)
+    dates = monthly_due_dates(year, month, grupo.dia_vencimento, n)
+    zero = Decimal("0.00")
+    template = [
+        (i + 1, dates[i], a.fundo_comum, a.taxa_administracao, a.fundo_reserva, a.seguro, a.total)
+        for i, a in enumerate(amounts)
+    ]
+    aberta = StatusParcela.ABERTA.value
+    records = [
+        (
+            uuid.uuid4(),
+            cota.id,
+            grupo.id,
+            num,
+            due,
+            fc,
+            ta,
+            fr,
+            sg,
+            tot,
+            zero,
+            zero,
+            zero,
+            zero,
+            zero,
+            zero,
+            aberta,
+            zero,
+        )
+        for cota in cotas
+        for (num, due, fc, ta, fr, sg, tot) in template
+    ]
+    conn = await session.connection()
+    raw = await conn.get_raw_connection()
+    await raw.driver_connection.copy_records_to_table("parcelas", records=records, columns=_COPY_COLUMNS)  # type: ignore[union-attr]
+    record_event(
+        session,
+        "parcelas_geradas",
+        "grupos",
+        str(grupo.id),
+        after={"cotas": len(cotas), "parcelas_por_cota": n, "valor_parcela": str(amounts[0].total)},
+    )
+    return len(records)
+
+
+async def apply_correction(session: AsyncSession, grupo: Grupo, indice_pct: Decimal, referencia: str) -> int:
+    """Correct the credit by an index and re-price every untouched parcela of active cotas.
+
+    Parcelas that already received money keep their amounts (what was billed
+    and paid stays); the remaining plan keeps its percentage of the new credit.
+    """
+    plano = plano_of(grupo)
+    novo = apply_index(grupo.valor_credito, indice_pct)
+    counts = (
+        await session.execute(
+            select(Parcela.cota_id, func.count(Parcela.id))
+            .join(Cota, Cota.id == Parcela.cota_id)
+            .where(Parcela.grupo_id == grupo.id, Cota.status == StatusCota.ATIVA)
+            .group_by(Parcela.cota_id)
+        )
+    ).all()
+    by_size: dict[int, list[uuid.UUID]] = defaultdict(list)
+    for cota_id, n in counts:
+        by_size[int(n)].append(cota_id)
+    untouched = (
+        (Parcela.status == StatusParcela.ABERTA)
+        & (Parcela.pago_fundo_comum == 0)
+        & (Parcela.pago_taxa_administracao == 0)
+        & (Parcela.pago_fundo_reserva == 0)
+        & (Parcela.pago_seguro == 0)
+    )
+    updated = 0
+    for n, cota_ids in by_size.items():
+        amounts = corrected_amounts(plano, n, range(1, n + 1), novo)
+        for numero, c in amounts.items():
+            result = await session.execute(
+                update(Parcela)
+                .where(Parcela.cota_id.in_(cota_ids), Parcela.numero == numero, untouched)
+                .values(
+                    valor_fundo_comum=c.fundo_comum,
+                    valor_taxa_administracao=c.taxa_administracao,
+                    valor_fundo_reserva=c.fundo_reserva,
+                    valor_seguro=c.seguro,
+                    valor_total=c.total,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            updated += result.rowcount  # type: ignore[attr-defined]
+    record_event(
+        session,
+        "correcao_indice",
+        "grupos",
+        str(grupo.id),
+        before={"valor_credito": grupo.valor_credito},
+        after={
+            "valor_credito": novo,
+            "indice_pct": indice_pct,
+            "referencia": referencia,
+            "parcelas": updated,
+        },
+    )
+    grupo.valor_credito = novo
+    return updated
