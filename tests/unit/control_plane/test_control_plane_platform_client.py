@@ -1,0 +1,180 @@
+"""The tenant app's platform client against a fake HTTP transport (no network)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from openfeature.evaluation_context import EvaluationContext
+from openfeature.exception import ErrorCode
+
+from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
+from tenant_app.platform_client.flag_rules import (
+    FlagDefinition,
+    Rollout,
+    RolloutUnit,
+    ValueType,
+    evaluate,
+    resolve_for_tenant,
+)
+from tenant_app.platform_client.settings import PlatformClientSettings
+from tenant_app.platform_client.token import ServiceAccountToken, TokenUnavailable
+from tenant_app.platform_client.usage_reporter import UsageReporter
+
+pytestmark = pytest.mark.unit
+
+
+def snapshot_of(*definitions: FlagDefinition, tenant: str = "acme", plan: str = "starter") -> dict:
+    return {d.key: resolve_for_tenant(d, tenant, plan).to_wire() for d in definitions}
+
+
+def provider_with(flags: dict) -> ControlPlaneFlagProvider:
+    http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(500)), base_url="http://cp")
+    provider = ControlPlaneFlagProvider(http, "acme", lambda: {})
+    provider.load_snapshot(flags, '"v1"')
+    return provider
+
+
+def test_local_evaluation_matches_the_shared_rules_for_every_user() -> None:
+    user_flag = FlagDefinition(
+        "novo-extrato", ValueType.BOOLEAN, False, rollout=Rollout(3000, True, RolloutUnit.USER)
+    )
+    resolved = resolve_for_tenant(user_flag, "acme", "starter")
+    provider = provider_with(snapshot_of(user_flag))
+    for i in range(2000):
+        user = f"user-{i}"
+        got = provider.resolve_boolean_details("novo-extrato", False, EvaluationContext(targeting_key=user))
+        assert got.value is evaluate(resolved, user).value
+
+
+def test_types_defaults_and_errors() -> None:
+    provider = provider_with(
+        snapshot_of(
+            FlagDefinition("limite", ValueType.INTEGER, 10, plan_values={"starter": 5}),
+            FlagDefinition("taxa", ValueType.FLOAT, 1),
+            FlagDefinition("tema", ValueType.STRING, "claro"),
+            FlagDefinition("config", ValueType.OBJECT, {"a": 1}),
+        )
+    )
+    assert provider.resolve_integer_details("limite", 0).value == 5
+    assert provider.resolve_integer_details("limite", 0).reason == "TARGETING_MATCH"
+    taxa = provider.resolve_float_details("taxa", 0.0).value
+    assert taxa == 1.0 and isinstance(taxa, float)
+    assert provider.resolve_string_details("tema", "x").value == "claro"
+    assert provider.resolve_object_details("config", {}).value == {"a": 1}
+    mismatch = provider.resolve_boolean_details("tema", True)
+    assert (mismatch.value, mismatch.error_code) == (True, ErrorCode.TYPE_MISMATCH)
+    missing = provider.resolve_boolean_details("nao-existe", True)
+    assert (missing.value, missing.error_code) == (True, ErrorCode.FLAG_NOT_FOUND)
+
+
+def test_before_the_first_snapshot_callers_get_their_default() -> None:
+    http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(503)), base_url="http://cp")
+    provider = ControlPlaneFlagProvider(http, "acme", lambda: {})
+    result = provider.resolve_boolean_details("qualquer", True)
+    assert (result.value, result.error_code) == (True, ErrorCode.PROVIDER_NOT_READY)
+
+
+def test_refresh_sends_the_etag_and_keeps_the_snapshot_on_304() -> None:
+    seen: list[httpx.Request] = []
+    flags = snapshot_of(FlagDefinition("a", ValueType.BOOLEAN, True))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.headers.get("if-none-match") == '"v1"':
+            return httpx.Response(304, headers={"ETag": '"v1"'})
+        return httpx.Response(200, json={"flags": flags, "etag": '"v1"'}, headers={"ETag": '"v1"'})
+
+    http = httpx.Client(transport=httpx.MockTransport(handler), base_url="http://cp")
+    provider = ControlPlaneFlagProvider(http, "acme", lambda: {"Authorization": "Bearer t"})
+    assert provider.refresh(wait=0, timeout=1) is True
+    assert provider.refresh(wait=5, timeout=1) is False
+    assert seen[1].headers["if-none-match"] == '"v1"'
+    assert seen[1].url.params["wait"] == "5"
+    assert seen[0].url.path == "/api/tenant-app/tenants/acme/flag-snapshot"
+    assert provider.resolve_boolean_details("a", False).value is True
+
+
+def test_usage_retries_keep_event_ids_and_nothing_is_lost() -> None:
+    bodies: list[dict] = []
+    answers = iter(
+        [httpx.ConnectError("down"), httpx.Response(503), httpx.Response(202), httpx.Response(202)]
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    http = httpx.Client(transport=httpx.MockTransport(handler), base_url="http://cp")
+    reporter = UsageReporter(http, "acme", lambda: {}, batch_size=2)
+    ids = [reporter.api_requests(1), reporter.active_cotas(120), reporter.users(7)]
+    assert reporter.flush() == 0  # connection error
+    assert reporter.flush() == 0  # 503
+    assert reporter.flush() == 3  # two batches accepted
+    assert reporter.pending == 0
+    first_try = [e["id"] for e in bodies[0]["events"]]
+    retry = [e["id"] for e in bodies[2]["events"]]
+    assert first_try == retry == ids[:2]
+    assert [e["id"] for e in bodies[3]["events"]] == ids[2:]
+
+
+def test_usage_rejected_batches_are_dropped_not_retried_forever() -> None:
+    http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(422)), base_url="http://cp")
+    reporter = UsageReporter(http, "acme", lambda: {})
+    reporter.api_requests(3)
+    reporter.flush()
+    assert (reporter.pending, reporter.dropped) == (0, 1)
+    with pytest.raises(ValueError):
+        reporter.record("cpu_seconds", 1)
+    with pytest.raises(ValueError):
+        reporter.record("users", -1)
+
+
+def test_buffer_is_bounded() -> None:
+    http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(503)), base_url="http://cp")
+    reporter = UsageReporter(http, "acme", lambda: {}, max_buffer=3)
+    for _ in range(5):
+        reporter.api_requests()
+    assert (reporter.pending, reporter.dropped) == (3, 2)
+
+
+def _jwt(claims: dict) -> str:
+    def part(obj: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2ln"
+
+
+def test_tenant_slug_comes_from_the_token(tmp_path: Path) -> None:
+    token_file = tmp_path / "cp-token"
+    token_file.write_text(_jwt({"sub": "system:serviceaccount:tenant-acme:tenant-app"}))
+    assert ServiceAccountToken(token_file).tenant_slug() == "acme"
+    token_file.write_text(_jwt({"kubernetes.io": {"namespace": "tenant-beta"}, "sub": "x"}))
+    assert ServiceAccountToken(token_file).tenant_slug() == "beta"
+    token_file.write_text(_jwt({"sub": "system:serviceaccount:kube-system:default"}))
+    with pytest.raises(TokenUnavailable):
+        ServiceAccountToken(token_file).tenant_slug()
+
+
+def test_token_file_is_reread_after_rotation(tmp_path: Path) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("first")
+    token = ServiceAccountToken(token_file)
+    assert token.value() == "first"
+    token_file.write_text("second-token")
+    assert token.value() == "second-token"
+
+
+def test_settings_from_env() -> None:
+    assert PlatformClientSettings.from_env({}) is None
+    settings = PlatformClientSettings.from_env(
+        {"CONTROL_PLANE_URL": "http://cp:8100/", "CONTROL_PLANE_TOKEN_FILE": "/tmp/t", "TENANT_SLUG": "acme"}
+    )
+    assert settings is not None
+    assert (settings.url, str(settings.token_file), settings.tenant) == ("http://cp:8100", "/tmp/t", "acme")
