@@ -132,4 +132,6 @@ def get_plan(name: str) -> Plan:
     try:
         return CATALOG[PlanName(name)]
     except ValueError:
-        raise KeyError(f"unknown plan {name!r}; expected one of {', '.join(p.value for p in PlanName)}") from None
+        raise KeyError(
+            f"unknown plan {name!r}; expected one of {', '.join(p.value for p in PlanName)}"
+        ) from None

@@ -1,0 +1,161 @@
+"""Operator configuration, read once from the environment.
+
+One frozen dataclass per concern; :meth:`OperatorConfig.from_env` is the only
+place that reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class ConfigError(ValueError):
+    """A required variable is missing or malformed: the operator refuses to start."""
+
+
+@dataclass(frozen=True)
+class PostgresConfig:
+    """The shared PostgreSQL that holds one database per tenant."""
+
+    #: Superuser DSN (libpq form) the operator uses to create roles and databases.
+    admin_dsn: str
+    #: Host and port the tenant apps use, written into DATABASE_URL.
+    tenant_host: str
+    tenant_port: int
+
+
+@dataclass(frozen=True)
+class RedisConfig:
+    """The shared Redis where each tenant gets an ACL user."""
+
+    #: URL of a user allowed to run ACL SETUSER / DELUSER.
+    admin_url: str
+    #: Host and port the tenant apps use, written into REDIS_URL.
+    tenant_host: str
+    tenant_port: int
+
+
+@dataclass(frozen=True)
+class VaultConfig:
+    """Vault (KV v2 + policies + Kubernetes auth); disabled when ``addr`` is empty."""
+
+    addr: str
+    token: str
+    kv_mount: str = "secret"
+    kubernetes_auth_mount: str = "kubernetes"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.addr)
+
+
+@dataclass(frozen=True)
+class WorkloadConfig:
+    """What the tenant workloads look like."""
+
+    #: Image repository of the tenant app; the tag is the app version.
+    image_repository: str
+    #: App version for tenants that do not pin spec.appVersion.
+    default_app_version: str
+    #: Tenants without spec.host are served at <name>.<base_domain>.
+    base_domain: str
+    #: Passed to tenants as CONTROL_PLANE_URL (empty: not passed).
+    control_plane_url: str
+    #: Namespace of the ingress controller, allowed in by the NetworkPolicy.
+    ingress_namespace: str
+    #: IngressClass of tenant Ingresses (empty: the cluster default).
+    ingress_class: str = ""
+
+
+@dataclass(frozen=True)
+class OperatorConfig:
+    """Everything the operator needs besides the Kubernetes credentials."""
+
+    postgres: PostgresConfig
+    redis: RedisConfig
+    vault: VaultConfig
+    workload: WorkloadConfig
+    #: Where Snapshot deletion writes pg_dump archives.
+    backup_dir: Path
+    #: Seconds between drift checks of each tenant.
+    resync_interval: float = 60.0
+    #: Directory with pg_dump / pg_restore (empty: from PATH).
+    pg_bin_dir: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> OperatorConfig:
+        """Read the OPERATOR_* variables (see the chart's deployment template)."""
+        env = os.environ if env is None else env
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(name, default).strip()
+
+        def required(name: str) -> str:
+            value = get(name)
+            if not value:
+                raise ConfigError(f"environment variable {name} is required")
+            return value
+
+        pg_dsn = required("OPERATOR_PG_ADMIN_DSN")
+        pg = urlsplit(pg_dsn)
+        if pg.scheme not in ("postgresql", "postgres"):
+            raise ConfigError("OPERATOR_PG_ADMIN_DSN must be a postgresql:// URL")
+        redis_url = required("OPERATOR_REDIS_ADMIN_URL")
+        rd = urlsplit(redis_url)
+        if rd.scheme not in ("redis", "rediss"):
+            raise ConfigError("OPERATOR_REDIS_ADMIN_URL must be a redis:// URL")
+        redis_host, redis_port = _host_port(get("OPERATOR_REDIS_TENANT_URL_HOST"), rd.hostname, rd.port, 6379)
+        vault_addr = get("OPERATOR_VAULT_ADDR")
+        vault_token = get("OPERATOR_VAULT_TOKEN")
+        if vault_addr and not vault_token:
+            raise ConfigError("OPERATOR_VAULT_TOKEN is required when OPERATOR_VAULT_ADDR is set")
+        return cls(
+            postgres=PostgresConfig(
+                admin_dsn=pg_dsn,
+                tenant_host=get("OPERATOR_PG_TENANT_HOST") or pg.hostname or "localhost",
+                tenant_port=_int(
+                    "OPERATOR_PG_TENANT_PORT", get("OPERATOR_PG_TENANT_PORT") or str(pg.port or 5432)
+                ),
+            ),
+            redis=RedisConfig(admin_url=redis_url, tenant_host=redis_host, tenant_port=redis_port),
+            vault=VaultConfig(
+                addr=vault_addr.rstrip("/"),
+                token=vault_token,
+                kv_mount=get("OPERATOR_VAULT_KV_MOUNT", "secret") or "secret",
+                kubernetes_auth_mount=get("OPERATOR_VAULT_K8S_AUTH_MOUNT", "kubernetes") or "kubernetes",
+            ),
+            workload=WorkloadConfig(
+                image_repository=get("OPERATOR_IMAGE_REPOSITORY") or "ghcr.io/consorcio/tenant-app",
+                default_app_version=get("OPERATOR_DEFAULT_APP_VERSION") or "latest",
+                base_domain=get("OPERATOR_BASE_DOMAIN") or "consorcio.localhost",
+                control_plane_url=get("OPERATOR_CONTROL_PLANE_URL"),
+                ingress_namespace=get("OPERATOR_INGRESS_NAMESPACE") or "ingress-nginx",
+                ingress_class=get("OPERATOR_INGRESS_CLASS"),
+            ),
+            backup_dir=Path(get("OPERATOR_BACKUP_DIR") or "/var/lib/consorcio/backups"),
+            resync_interval=float(get("OPERATOR_RESYNC_INTERVAL") or 60),
+            pg_bin_dir=get("OPERATOR_PG_BIN_DIR"),
+        )
+
+
+def _int(name: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {value!r}") from None
+
+
+def _host_port(
+    value: str, default_host: str | None, default_port: int | None, fallback: int
+) -> tuple[str, int]:
+    """``host`` or ``host:port`` from ``value``, defaulting to the admin URL's."""
+    if not value:
+        return default_host or "localhost", default_port or fallback
+    host, sep, port = value.rpartition(":")
+    if sep and port.isdigit() and "]" not in port:
+        return host, int(port)
+    return value, default_port or fallback

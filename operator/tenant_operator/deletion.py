@@ -1,0 +1,109 @@
+"""What deleting a ConsorcioTenant does, by deletionPolicy.
+
+Deleting the CRD deletes every ConsorcioTenant; that must never drop tenant
+data. So before anything destructive the operator checks whether the CRD
+itself is going away, and if so treats every policy as Retain. Tenant
+namespaces carry no ownerReference to their ConsorcioTenant, so the garbage
+collector never deletes them either: only this code does, and only for
+Snapshot or Delete.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from tenant_operator import metrics, names, orphans, resource
+from tenant_operator.kube.resources import KINDS
+from tenant_operator.provisioners.snapshot import take_snapshot
+from tenant_operator.reconciler import now_rfc3339
+from tenant_operator.resource import DeletionPolicy
+from tenant_operator.runtime import Runtime
+
+ORPHANED_BY_CRD = "Orphaned"
+
+
+async def crd_is_being_deleted(runtime: Runtime) -> bool:
+    """True when the ConsorcioTenant CRD is gone or marked for deletion."""
+    crd = await runtime.kube.get(KINDS["CustomResourceDefinition"].path(resource.CRD_NAME))
+    return crd is None or bool(crd["metadata"].get("deletionTimestamp"))
+
+
+def effective_policy(spec: Mapping[str, Any]) -> DeletionPolicy:
+    """The resource's policy; anything unreadable counts as Retain (the safe side)."""
+    try:
+        return DeletionPolicy(spec.get("deletionPolicy") or DeletionPolicy.RETAIN)
+    except ValueError:
+        return DeletionPolicy.RETAIN
+
+
+async def delete_tenant(
+    runtime: Runtime, *, name: str, spec: Mapping[str, Any], logger: logging.Logger
+) -> tuple[str, str]:
+    """Honour the deletion policy; (policy applied, summary). Raises on failure (the finalizer stays)."""
+    policy = effective_policy(spec)
+    if policy is not DeletionPolicy.RETAIN and await crd_is_being_deleted(runtime):
+        logger.warning("the ConsorcioTenant CRD is being deleted: keeping tenant %s's data", name)
+        await mark_orphaned(runtime, name, reason="the ConsorcioTenant CRD was deleted")
+        metrics.DELETIONS.labels(ORPHANED_BY_CRD).inc()
+        return (
+            ORPHANED_BY_CRD,
+            "the CRD is being deleted: namespace, database and secrets retained (orphaned)",
+        )
+    if policy is DeletionPolicy.RETAIN:
+        await mark_orphaned(runtime, name, reason="deletionPolicy Retain")
+        metrics.DELETIONS.labels(policy.value).inc()
+        return policy.value, "namespace, database and secrets retained and marked orphaned"
+    summary = ""
+    if policy is DeletionPolicy.SNAPSHOT:
+        summary = await _snapshot(runtime, name, spec) + "; "
+    summary += await drop_everything(runtime, name)
+    metrics.DELETIONS.labels(policy.value).inc()
+    return policy.value, summary
+
+
+async def _snapshot(runtime: Runtime, name: str, spec: Mapping[str, Any]) -> str:
+    ident = names.pg_identifier(name)
+    pool_check = await runtime.postgres.inspect(ident, "")
+    if not pool_check.database_exists:
+        return f"no database {ident} to snapshot"
+    snap = await take_snapshot(
+        admin_dsn=runtime.config.postgres.admin_dsn,
+        database=ident,
+        tenant=name,
+        backup_dir=runtime.config.backup_dir,
+        bin_dir=runtime.config.pg_bin_dir,
+        metadata={"cnpj": str(spec.get("cnpj", "")), "plan": str(spec.get("plan", ""))},
+    )
+    return (
+        f"snapshot {snap.path} ({snap.size} bytes, {snap.toc_entries} entries, "
+        "verified with pg_restore --list)"
+    )
+
+
+async def drop_everything(runtime: Runtime, name: str) -> str:
+    """Namespace first (stops the app), then Redis, Vault and the database (idempotent)."""
+    ns_deleted = await runtime.kube.delete(KINDS["Namespace"].path(names.namespace(name)))
+    redis_deleted = await runtime.redis.delete(names.redis_user(name), names.redis_key_prefix(name))
+    vault_deleted = await runtime.vault.delete(name) if runtime.vault is not None else []
+    dropped = await runtime.postgres.drop(names.pg_identifier(name))
+    parts = [
+        f"namespace {names.namespace(name)} {'deleted' if ns_deleted else 'already gone'}",
+        f"Redis user {'deleted' if redis_deleted else 'already gone'}",
+        f"Vault: {', '.join(vault_deleted) or 'disabled'}",
+        f"PostgreSQL: {', '.join(dropped) or 'already gone'}",
+    ]
+    return "; ".join(parts)
+
+
+async def mark_orphaned(runtime: Runtime, name: str, *, reason: str) -> None:
+    """Label/annotate what is kept, so an SRE can find retained tenants."""
+    when = now_rfc3339()
+    ns = names.namespace(name)
+    mark = orphans.mark_patch(when=when, reason=reason)
+    await runtime.kube.merge_patch(KINDS["Namespace"].path(ns), mark)
+    await runtime.kube.merge_patch(KINDS["Secret"].path(names.APP_SECRET, ns), mark)
+    await runtime.postgres.mark_orphaned(names.pg_identifier(name), f"{reason} at {when}")
+    if runtime.vault is not None:
+        await runtime.vault.mark_orphaned(name, when)

@@ -1,0 +1,11 @@
+"""Kopf handlers, one per file. Importing this package registers them all."""
+
+from tenant_operator.handlers import (  # noqa: F401  (imported for registration)
+    handle_create_tenant,
+    handle_delete_tenant,
+    handle_resume_tenant,
+    handle_resync_timer,
+    handle_update_tenant,
+    on_cleanup,
+    on_startup,
+)

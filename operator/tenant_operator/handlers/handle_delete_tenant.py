@@ -1,0 +1,28 @@
+"""Deletion behind the finalizer, honouring spec.deletionPolicy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import kopf
+
+from tenant_operator.deletion import delete_tenant
+from tenant_operator.handlers.timing import backoff
+from tenant_operator.resource import GROUP, PLURAL, VERSION
+
+
+@kopf.on.delete(GROUP, VERSION, PLURAL, id="cleanup")
+async def handle_delete_tenant(
+    name: str, spec: Any, body: Any, retry: int, memo: Any, logger: Any, **_: Any
+) -> None:
+    """Retain, Snapshot or Delete; the finalizer stays until this succeeds, so nothing is half-dropped."""
+    runtime = memo.runtime
+    try:
+        async with runtime.lock(name):
+            policy, summary = await delete_tenant(runtime, name=name, spec=spec, logger=logger)
+    except Exception as err:  # every failure keeps the finalizer and is retried
+        message = f"{type(err).__name__}: {err}"
+        kopf.warn(body, reason="DeletionFailed", message=message[:1000])
+        raise kopf.TemporaryError(message, delay=backoff(retry)) from err
+    runtime.forget(name)
+    kopf.info(body, reason=f"Deleted{policy}", message=summary[:1000])

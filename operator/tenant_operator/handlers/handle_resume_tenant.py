@@ -1,0 +1,40 @@
+"""Operator start: re-check every existing tenant at once (drift while it was down)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import kopf
+
+from tenant_operator.handlers.pass_outcome import apply_outcome
+from tenant_operator.handlers.timing import CHANGE_WAIT_SECONDS
+from tenant_operator.reconciler import run_pass
+from tenant_operator.resource import GROUP, PLURAL, VERSION
+
+
+@kopf.on.resume(GROUP, VERSION, PLURAL, id="resume")
+async def handle_resume_tenant(
+    name: str,
+    spec: Any,
+    status: Any,
+    meta: Any,
+    body: Any,
+    patch: Any,
+    retry: int,
+    memo: Any,
+    logger: Any,
+    **_: Any,
+) -> None:
+    """Same pass as on create; writes nothing when the tenant is in sync."""
+    async with memo.runtime.lock(name):
+        result = await run_pass(
+            memo.runtime,
+            name=name,
+            spec=spec,
+            status_now=status,
+            meta=meta,
+            trigger="resume",
+            wait_budget=CHANGE_WAIT_SECONDS,
+            logger=logger,
+        )
+    apply_outcome(result, body=body, patch=patch, retry=retry)

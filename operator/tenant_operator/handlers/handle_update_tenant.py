@@ -1,0 +1,40 @@
+"""A changed spec, labels or annotations (plan, suspension, version, rotation request)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import kopf
+
+from tenant_operator.handlers.pass_outcome import apply_outcome
+from tenant_operator.handlers.timing import CHANGE_WAIT_SECONDS
+from tenant_operator.reconciler import run_pass
+from tenant_operator.resource import GROUP, PLURAL, VERSION
+
+
+@kopf.on.update(GROUP, VERSION, PLURAL, id="reconcile")
+async def handle_update_tenant(
+    name: str,
+    spec: Any,
+    status: Any,
+    meta: Any,
+    body: Any,
+    patch: Any,
+    retry: int,
+    memo: Any,
+    logger: Any,
+    **_: Any,
+) -> None:
+    """Converge on the new spec: resize, suspend or resume, roll a version, rotate credentials."""
+    async with memo.runtime.lock(name):
+        result = await run_pass(
+            memo.runtime,
+            name=name,
+            spec=spec,
+            status_now=status,
+            meta=meta,
+            trigger="update",
+            wait_budget=CHANGE_WAIT_SECONDS,
+            logger=logger,
+        )
+    apply_outcome(result, body=body, patch=patch, retry=retry)

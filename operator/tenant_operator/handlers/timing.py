@@ -1,0 +1,18 @@
+"""How long handlers wait in place, and how often the timer resyncs (from the environment)."""
+
+from __future__ import annotations
+
+import os
+
+#: A change handler waits this long for a migration Job or rollout before
+#: handing back to Kopf for a retry (so most tenants are Ready in one pass).
+CHANGE_WAIT_SECONDS = float(os.environ.get("OPERATOR_CHANGE_WAIT_SECONDS", "20"))
+#: The drift timer waits less: it runs for every tenant, every interval.
+TIMER_WAIT_SECONDS = float(os.environ.get("OPERATOR_TIMER_WAIT_SECONDS", "5"))
+#: Seconds between drift checks of each tenant.
+RESYNC_INTERVAL_SECONDS = float(os.environ.get("OPERATOR_RESYNC_INTERVAL", "60"))
+
+
+def backoff(retry: int) -> float:
+    """Retry delay for failures that did not name one: 2, 3, 4.5 ... capped at 60 seconds."""
+    return min(60.0, 2.0 * 1.5 ** max(retry, 0))

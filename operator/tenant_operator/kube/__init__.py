@@ -1,0 +1,1 @@
+"""A small asyncio Kubernetes client for the objects the operator manages."""

@@ -1,0 +1,197 @@
+"""An asyncio Kubernetes REST client on aiohttp (which Kopf already uses).
+
+The synchronous ``kubernetes`` client would block the event loop; this one
+needs nothing but a server URL, TLS settings and a bearer token or client
+certificate, which it takes from the same place Kopf does (in-cluster
+ServiceAccount, else the kubeconfig).
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import aiohttp
+
+from tenant_operator import metrics, names
+from tenant_operator.kube.resources import object_path
+
+
+class KubeApiError(Exception):
+    """A failed API request; ``status`` 0 means the server was not reached."""
+
+    def __init__(self, status: int, reason: str, message: str) -> None:
+        self.status = status
+        self.reason = reason
+        self.message = message
+        super().__init__(f"{status} {reason}: {message}")
+
+    @property
+    def retryable(self) -> bool:
+        """Conflicts, throttling, server errors and network errors pass; bad requests do not."""
+        return self.status in (0, 409, 429) or self.status >= 500
+
+
+class KubeClient:
+    """Just the verbs the operator uses: get, server-side apply, merge patch, create, delete."""
+
+    def __init__(
+        self,
+        server: str,
+        *,
+        ssl_context: ssl.SSLContext | bool,
+        auth_header: Callable[[], str | None],
+        timeout: float = 30.0,
+    ) -> None:
+        self._server = server.rstrip("/")
+        self._ssl = ssl_context
+        self._auth_header = auth_header
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    @classmethod
+    def from_environment(cls) -> KubeClient:
+        """In-cluster ServiceAccount when running in a pod, else $KUBECONFIG / ~/.kube/config."""
+        from kubernetes import client as k8s
+        from kubernetes import config as k8s_config
+
+        cfg = k8s.Configuration()
+        try:
+            k8s_config.load_incluster_config(client_configuration=cfg)
+        except k8s_config.ConfigException:
+            k8s_config.load_kube_config(client_configuration=cfg)
+        return cls.from_configuration(cfg)
+
+    @classmethod
+    def from_configuration(cls, cfg: Any) -> KubeClient:
+        """From a loaded ``kubernetes.client.Configuration``."""
+        ctx: ssl.SSLContext | bool
+        if cfg.verify_ssl:
+            ctx = ssl.create_default_context(cafile=cfg.ssl_ca_cert) if cfg.ssl_ca_cert else True
+        else:
+            ctx = False
+        if cfg.cert_file and cfg.key_file:
+            if not isinstance(ctx, ssl.SSLContext):
+                ctx = ssl.create_default_context()
+                if not cfg.verify_ssl:
+                    ctx.check_hostname = False
+                    ctx.verify_mode = ssl.CERT_NONE
+            ctx.load_cert_chain(cfg.cert_file, cfg.key_file)
+
+        def auth_header() -> str | None:
+            # Calls the refresh hook, so in-cluster tokens are re-read as they rotate.
+            value = cfg.get_api_key_with_prefix("authorization")
+            return str(value) if value else None
+
+        return cls(cfg.host, ssl_context=ctx, auth_header=auth_header)
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(ssl=self._ssl, limit=50),
+                timeout=self._timeout,
+            )
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+    ) -> dict[str, Any]:
+        """One request; the decoded JSON answer, or KubeApiError."""
+        headers = {"Accept": "application/json"}
+        token = self._auth_header()
+        if token:
+            headers["Authorization"] = token
+        data = None
+        if body is not None:
+            headers["Content-Type"] = content_type
+            data = json.dumps(body)
+        metrics.API_REQUESTS.labels(method.lower()).inc()
+        try:
+            async with self._client().request(
+                method, self._server + path, params=params, data=data, headers=headers
+            ) as resp:
+                text = await resp.text()
+                if resp.status >= 400:
+                    raise _error(resp.status, text)
+                return json.loads(text) if text else {}
+        except (aiohttp.ClientError, TimeoutError) as err:
+            raise KubeApiError(0, "Unreachable", f"{type(err).__name__}: {err}") from err
+
+    async def get(self, path: str) -> dict[str, Any] | None:
+        """The object at ``path``, or None when it does not exist."""
+        try:
+            return await self.request("GET", path)
+        except KubeApiError as err:
+            if err.status == 404:
+                return None
+            raise
+
+    async def apply(self, obj: Mapping[str, Any]) -> dict[str, Any]:
+        """Server-side apply (create or update) of a full desired object, taking ownership."""
+        return await self.request(
+            "PATCH",
+            object_path(obj),
+            params={"fieldManager": names.FIELD_MANAGER, "force": "true"},
+            body=obj,
+            content_type="application/apply-patch+yaml",
+        )
+
+    async def merge_patch(self, path: str, patch: Mapping[str, Any]) -> dict[str, Any] | None:
+        """JSON merge patch; None when the object does not exist."""
+        try:
+            return await self.request(
+                "PATCH",
+                path,
+                params={"fieldManager": names.FIELD_MANAGER},
+                body=patch,
+                content_type="application/merge-patch+json",
+            )
+        except KubeApiError as err:
+            if err.status == 404:
+                return None
+            raise
+
+    async def create(self, collection: str, obj: Mapping[str, Any]) -> dict[str, Any] | None:
+        """POST; None when it already exists (409 AlreadyExists)."""
+        try:
+            return await self.request(
+                "POST", collection, params={"fieldManager": names.FIELD_MANAGER}, body=obj
+            )
+        except KubeApiError as err:
+            if err.status == 409 and err.reason == "AlreadyExists":
+                return None
+            raise
+
+    async def delete(self, path: str, *, propagation: str = "Background") -> bool:
+        """DELETE; False when it was already gone."""
+        try:
+            await self.request(
+                "DELETE",
+                path,
+                body={"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": propagation},
+            )
+            return True
+        except KubeApiError as err:
+            if err.status == 404:
+                return False
+            raise
+
+
+def _error(status: int, text: str) -> KubeApiError:
+    try:
+        doc = json.loads(text)
+        return KubeApiError(status, doc.get("reason") or "Error", doc.get("message") or text)
+    except ValueError:
+        return KubeApiError(status, "Error", text[:500])

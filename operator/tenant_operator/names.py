@@ -1,0 +1,87 @@
+"""Every name the operator derives from a tenant slug, in one place.
+
+The slug is validated (DNS-1123 label, at most 40 characters) before any
+of these are used, so each derived name is valid for its system.
+"""
+
+from __future__ import annotations
+
+from tenant_operator.resource import GROUP
+
+FIELD_MANAGER = "consorcio-operator"
+MANAGED_BY = "consorcio-operator"
+
+# Labels and annotations (on the tenant's objects and on the CR).
+TENANT_LABEL = f"{GROUP}/tenant"
+PLAN_LABEL = f"{GROUP}/plan"
+ORPHANED_LABEL = f"{GROUP}/orphaned"
+ORPHANED_AT_ANNOTATION = f"{GROUP}/orphaned-at"
+ORPHANED_REASON_ANNOTATION = f"{GROUP}/orphaned-reason"
+APP_VERSION_ANNOTATION = f"{GROUP}/app-version"
+SCHEMA_REVISION_ANNOTATION = f"{GROUP}/schema-revision"
+SECRET_HASH_ANNOTATION = f"{GROUP}/secret-hash"
+# Set (to any new value) on the ConsorcioTenant to rotate the database, Redis
+# and JWT credentials; status.credentialsRotation records the value acted on.
+ROTATE_ANNOTATION = f"{GROUP}/rotate-credentials"
+FINALIZER = f"{GROUP}/tenant-cleanup"
+
+# Fixed object names inside the tenant namespace (the tenant app's contract).
+APP_SECRET = "tenant-app-env"
+SERVICE_ACCOUNT = "tenant-app"
+APP_DEPLOYMENT = "tenant-app"
+WORKER_DEPLOYMENT = "tenant-worker"
+APP_SERVICE = "tenant-app"
+APP_INGRESS = "tenant-app"
+APP_HPA = "tenant-app"
+APP_PDB = "tenant-app"
+RESOURCE_QUOTA = "tenant-quota"
+LIMIT_RANGE = "tenant-limits"
+TLS_SECRET = "tenant-app-tls"
+MIGRATION_JOB_PREFIX = "tenant-migrate-"
+
+
+def namespace(name: str) -> str:
+    """``tenant-<name>``: the tenant's namespace."""
+    return f"tenant-{name}"
+
+
+def pg_identifier(name: str) -> str:
+    """``tenant_<name>`` with '-' as '_': the PostgreSQL role and database name.
+
+    Slugs never contain '_', so the mapping cannot make two tenants collide.
+    """
+    return "tenant_" + name.replace("-", "_")
+
+
+def redis_user(name: str) -> str:
+    """The tenant's Redis ACL user."""
+    return f"tenant-{name}"
+
+
+def redis_key_prefix(name: str) -> str:
+    """Every Redis key and channel of the tenant starts with this."""
+    return f"tenant:{name}:"
+
+
+def vault_secret_path(name: str) -> str:
+    """KV v2 path (under the mount) holding the app's environment."""
+    return f"tenants/{name}/app"
+
+
+def vault_policy(name: str) -> str:
+    """Vault policy allowing read on the tenant's KV subtree only."""
+    return f"tenant-{name}"
+
+
+def vault_role(name: str) -> str:
+    """Kubernetes-auth role bound to the tenant's ServiceAccount."""
+    return f"tenant-{name}"
+
+
+def tenant_labels(name: str) -> dict[str, str]:
+    """Labels on every object the operator creates for a tenant."""
+    return {
+        TENANT_LABEL: name,
+        "app.kubernetes.io/managed-by": MANAGED_BY,
+        "app.kubernetes.io/part-of": "consorcio",
+    }

@@ -1,0 +1,1 @@
+"""Clients of the shared services: PostgreSQL, Redis, Vault, and database snapshots."""

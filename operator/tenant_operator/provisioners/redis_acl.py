@@ -1,0 +1,107 @@
+"""Tenant ACL users on the shared Redis (redis.asyncio)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+from tenant_operator.specs.redis_acl import acl_rules, expected_selectors
+
+_PROBE_USER = "consorcio-operator-acl-probe"
+
+
+def password_hash(password: str) -> str:
+    """The SHA-256 hex digest Redis stores (and ACL GETUSER shows) for a password."""
+    return hashlib.sha256(password.encode()).hexdigest()
+
+
+def _pairs(reply: list[Any]) -> dict[str, Any]:
+    return {str(reply[i]): reply[i + 1] for i in range(0, len(reply) - 1, 2)}
+
+
+class RedisProvisioner:
+    """Creates, checks and deletes tenant ACL users as an admin user."""
+
+    def __init__(self, admin_url: str) -> None:
+        self._client = aioredis.Redis.from_url(
+            admin_url, decode_responses=True, socket_timeout=10, socket_connect_timeout=5
+        )
+        # Redis rewrites command rules into its own canonical list; learnt
+        # once per process from a disabled probe user, then compared against.
+        self._canonical_commands: str | None = None
+
+    async def close(self) -> None:
+        await self._client.aclose()  # type: ignore[attr-defined]
+
+    async def _getuser(self, user: str) -> dict[str, Any] | None:
+        reply = await self._client.execute_command("ACL", "GETUSER", user)
+        return _pairs(reply) if reply else None
+
+    async def _canonical(self) -> str:
+        if self._canonical_commands is None:
+            rules = [r for r in acl_rules("probe", "0" * 64) if r[:1] in "+-" and r != "on"]
+            await self._client.execute_command("ACL", "SETUSER", _PROBE_USER, "reset", "off", *rules)
+            try:
+                probe = await self._getuser(_PROBE_USER)
+            finally:
+                await self._client.execute_command("ACL", "DELUSER", _PROBE_USER)
+            self._canonical_commands = str((probe or {}).get("commands", ""))
+        return self._canonical_commands
+
+    async def differences(self, user: str, name: str, password: str) -> list[str]:
+        """What differs between the live user and the desired one (empty: in sync)."""
+        live = await self._getuser(user)
+        if live is None:
+            return ["user missing"]
+        out = []
+        flags = live.get("flags") or []
+        if "on" not in flags:
+            out.append("disabled")
+        if list(live.get("passwords") or []) != [password_hash(password)]:
+            out.append("password")
+        keys, channels = expected_selectors(name)
+        if str(live.get("keys") or "") != keys:
+            out.append("key pattern")
+        if str(live.get("channels") or "") != channels:
+            out.append("channel pattern")
+        if live.get("selectors"):
+            out.append("selectors")
+        if str(live.get("commands") or "") != await self._canonical():
+            out.append("commands")
+        return out
+
+    async def ensure(self, user: str, name: str, password: str) -> list[str]:
+        """Create or correct the user; what differed (empty: nothing was written)."""
+        diff = await self.differences(user, name, password)
+        if diff:
+            await self._client.execute_command(
+                "ACL", "SETUSER", user, *acl_rules(name, password_hash(password))
+            )
+            await self._save()
+        return diff
+
+    async def delete(self, user: str, key_prefix: str) -> bool:
+        """Delete the user (which disconnects its clients) and the tenant's keys."""
+        deleted = int(await self._client.execute_command("ACL", "DELUSER", user)) > 0
+        batch: list[str] = []
+        async for key in self._client.scan_iter(match=f"{key_prefix}*", count=1000):
+            batch.append(key)
+            if len(batch) >= 500:
+                await self._client.unlink(*batch)
+                batch.clear()
+        if batch:
+            await self._client.unlink(*batch)
+        await self._save()
+        return deleted
+
+    async def _save(self) -> None:
+        try:
+            await self._client.execute_command("ACL", "SAVE")
+        except ResponseError as err:
+            # Managed Redis services and servers without an aclfile persist
+            # ACLs themselves (or not at all); that is not an error here.
+            if "ACL file" not in str(err) and "aclfile" not in str(err).lower():
+                raise

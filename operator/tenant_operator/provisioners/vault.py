@@ -1,0 +1,170 @@
+"""Tenant secrets in Vault: KV v2 data, a read-only policy and a
+Kubernetes-auth role. hvac is synchronous, so every call runs in a thread
+pool and never blocks the operator's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import hvac
+import hvac.exceptions
+import requests
+
+from tenant_operator import names
+from tenant_operator.config import VaultConfig
+from tenant_operator.specs.vault_policy import kubernetes_role, policy_hcl
+
+T = TypeVar("T")
+
+
+class VaultError(Exception):
+    """Vault is configured but cannot do what is needed; ``reason`` names the cause."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        self.message = message
+        super().__init__(f"{reason}: {message}")
+
+
+def _classify(err: Exception) -> VaultError:
+    if isinstance(err, hvac.exceptions.VaultDown):
+        return VaultError("VaultSealed", f"Vault is sealed or in maintenance: {err}")
+    if isinstance(err, hvac.exceptions.Forbidden | hvac.exceptions.Unauthorized):
+        return VaultError("VaultForbidden", f"the operator's Vault token was refused: {err}")
+    if isinstance(err, requests.exceptions.RequestException):
+        return VaultError("VaultUnavailable", f"Vault is unreachable: {type(err).__name__}")
+    if isinstance(err, hvac.exceptions.VaultError):
+        return VaultError("VaultError", str(err).strip() or type(err).__name__)
+    return VaultError("VaultError", f"{type(err).__name__}: {err}")
+
+
+class VaultProvisioner:
+    """KV data, policy and Kubernetes-auth role of each tenant."""
+
+    def __init__(self, config: VaultConfig, *, max_threads: int = 8) -> None:
+        self._config = config
+        self._executor = ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix="vault")
+        self._client = hvac.Client(url=config.addr, token=config.token, timeout=10)
+
+    async def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    async def _call(self, fn: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, fn)
+        except VaultError:
+            raise
+        except Exception as err:  # every failure becomes a condition reason
+            raise _classify(err) from err
+
+    # --- KV data -------------------------------------------------------
+    def _read_data(self, name: str) -> dict[str, str] | None:
+        try:
+            answer = self._client.secrets.kv.v2.read_secret_version(
+                path=names.vault_secret_path(name),
+                mount_point=self._config.kv_mount,
+                raise_on_deleted_version=True,
+            )
+        except hvac.exceptions.InvalidPath:
+            return None
+        return dict(answer["data"]["data"])
+
+    async def read_app_env(self, name: str) -> dict[str, str] | None:
+        """The tenant's app environment stored in Vault, or None."""
+        return await self._call(lambda: self._read_data(name))
+
+    def _ensure_sync(self, name: str, env: dict[str, str]) -> list[str]:
+        changes = []
+        kv = self._client.secrets.kv.v2
+        mount = self._config.kv_mount
+        path = names.vault_secret_path(name)
+        if self._read_data(name) != env:
+            kv.create_or_update_secret(path=path, secret=env, mount_point=mount)
+            changes.append("KV data")
+        # A retained tenant's metadata says so; adopting it clears the mark.
+        try:
+            meta = kv.read_secret_metadata(path=path, mount_point=mount)["data"]
+        except hvac.exceptions.InvalidPath:
+            meta = {}
+        if (meta.get("custom_metadata") or {}).get("orphaned"):
+            kv.update_metadata(path=path, mount_point=mount, custom_metadata={"tenant": name})
+            changes.append("KV orphan mark")
+
+        policy_name = names.vault_policy(name)
+        wanted_policy = policy_hcl(name, mount)
+        try:
+            live_policy = self._client.sys.read_policy(policy_name)["data"]["rules"]
+        except hvac.exceptions.InvalidPath:
+            live_policy = None
+        if live_policy != wanted_policy:
+            self._client.sys.create_or_update_policy(name=policy_name, policy=wanted_policy)
+            changes.append("policy")
+
+        role_name = names.vault_role(name)
+        wanted_role = kubernetes_role(name)
+        auth = self._client.auth.kubernetes
+        mount_k8s = self._config.kubernetes_auth_mount
+        try:
+            live_role = auth.read_role(name=role_name, mount_point=mount_k8s)
+        except hvac.exceptions.InvalidPath:
+            live_role = None
+        if live_role is None or any(
+            _normalise(live_role.get(key)) != _normalise(value) for key, value in wanted_role.items()
+        ):
+            auth.create_role(name=role_name, mount_point=mount_k8s, **wanted_role)
+            changes.append("kubernetes auth role")
+        return changes
+
+    async def ensure(self, name: str, env: dict[str, str]) -> list[str]:
+        """Write what differs; the list of corrected items (empty: nothing was written)."""
+        return await self._call(lambda: self._ensure_sync(name, env))
+
+    def _mark_orphaned_sync(self, name: str, when: str) -> None:
+        path = names.vault_secret_path(name)
+        with contextlib.suppress(hvac.exceptions.InvalidPath):
+            self._client.secrets.kv.v2.update_metadata(
+                path=path,
+                mount_point=self._config.kv_mount,
+                custom_metadata={"tenant": name, "orphaned": "true", "orphaned-at": when},
+            )
+
+    async def mark_orphaned(self, name: str, when: str) -> None:
+        """Record in the KV metadata that the ConsorcioTenant was deleted with Retain."""
+        await self._call(lambda: self._mark_orphaned_sync(name, when))
+
+    def _delete_sync(self, name: str) -> list[str]:
+        deleted = []
+        kv = self._client.secrets.kv.v2
+        try:
+            kv.delete_metadata_and_all_versions(
+                path=names.vault_secret_path(name), mount_point=self._config.kv_mount
+            )
+            deleted.append("KV data")
+        except hvac.exceptions.InvalidPath:
+            pass
+        self._client.sys.delete_policy(names.vault_policy(name))
+        with contextlib.suppress(hvac.exceptions.InvalidPath):
+            self._client.auth.kubernetes.delete_role(
+                name=names.vault_role(name), mount_point=self._config.kubernetes_auth_mount
+            )
+        deleted += ["policy", "kubernetes auth role"]
+        return deleted
+
+    async def delete(self, name: str) -> list[str]:
+        """Delete all versions of the KV data, the policy and the role (idempotent)."""
+        return await self._call(lambda: self._delete_sync(name))
+
+
+def _normalise(value: Any) -> Any:
+    # Vault answers lists for comma-separated inputs and may add defaults.
+    if isinstance(value, str) and "," in value:
+        return sorted(value.split(","))
+    if isinstance(value, list):
+        return sorted(str(v) for v in value)
+    return value

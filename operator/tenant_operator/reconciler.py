@@ -1,0 +1,143 @@
+"""One reconcile pass: validate the spec, run the steps in order, compose
+the status, post Events for transitions and repairs.
+
+The Kopf handlers call :func:`run_pass` and turn its result into Kopf's
+retry semantics; the timer calls it too, so drift is repaired by exactly the
+same code that provisions.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tenant_operator import conditions as c
+from tenant_operator import metrics, names, status
+from tenant_operator.conditions import Condition
+from tenant_operator.kube.client import KubeApiError
+from tenant_operator.resource import InvalidTenantSpec, TenantSpec, validate_name
+from tenant_operator.runtime import Runtime
+from tenant_operator.specs.tenant import TenantView
+from tenant_operator.steps import STEPS
+from tenant_operator.steps.context import ReconcileContext, StepFailed
+
+
+@dataclass
+class PassResult:
+    """What a pass decided: the status to write, Events to post, and whether to retry."""
+
+    status_patch: dict[str, Any]
+    events: list[tuple[str, str, str]] = field(default_factory=list)  # (type, reason, message)
+    failure: StepFailed | None = None
+
+
+def now_rfc3339() -> str:
+    return datetime.now(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _unexpected(err: Exception) -> StepFailed:
+    if isinstance(err, KubeApiError):
+        return StepFailed(
+            "KubernetesApiError", err.message, permanent=not err.retryable and err.status != 403
+        )
+    return StepFailed("InternalError", f"{type(err).__name__}: {err}")
+
+
+async def run_pass(
+    runtime: Runtime,
+    *,
+    name: str,
+    spec: Mapping[str, Any],
+    status_now: Mapping[str, Any],
+    meta: Mapping[str, Any],
+    trigger: str,
+    wait_budget: float,
+    logger: logging.Logger,
+) -> PassResult:
+    """Reconcile one tenant towards its spec; never raises for tenant-level problems."""
+    started = time.monotonic()
+    generation = int(meta.get("generation") or 0)
+    previous = dict(status_now or {})
+    try:
+        problems = validate_name(name)
+        if problems:
+            raise InvalidTenantSpec(problems)
+        tenant_spec = TenantSpec.from_dict(spec)
+    except InvalidTenantSpec as err:
+        invalid = Condition(c.READY, c.FALSE, c.REASON_INVALID_SPEC, str(err))
+        result = _finish(previous, [], c.summarize({}, invalid=invalid), generation, {}, trigger, [])
+        result.failure = StepFailed(c.REASON_INVALID_SPEC, str(err), permanent=True)
+        metrics.RECONCILES.labels(trigger, "invalid").inc()
+        return result
+
+    tenant = TenantView(name, tenant_spec, runtime.config.workload)
+    rotation = (meta.get("annotations") or {}).get(names.ROTATE_ANNOTATION)
+    ctx = ReconcileContext(
+        runtime=runtime,
+        tenant=tenant,
+        status=previous,
+        generation=generation,
+        rotation_request=rotation if rotation and rotation != previous.get("credentialsRotation") else None,
+        wait_budget=wait_budget,
+    )
+    observed: dict[str, Condition] = {}
+    failure: StepFailed | None = None
+    for step_name, condition_type, step in STEPS:
+        step_started = time.monotonic()
+        try:
+            cond = await step(ctx)
+            outcome = "ready" if cond.is_true else cond.reason.lower()
+        except StepFailed as err:
+            failure, outcome = err, "waiting" if err.delay is not None and not err.permanent else "failed"
+            cond = Condition(condition_type, c.FALSE, err.reason, err.message)
+        except Exception as err:  # a bug or an unclassified outage: reported, retried
+            logger.exception("step %s failed unexpectedly", step_name)
+            failure, outcome = _unexpected(err), "failed"
+            cond = Condition(condition_type, c.FALSE, failure.reason, failure.message)
+        metrics.STEP_DURATION.labels(step_name).observe(time.monotonic() - step_started)
+        metrics.STEP_RUNS.labels(step_name, outcome).inc()
+        if outcome == "failed":
+            metrics.STEP_ERRORS.labels(step_name, cond.reason).inc()
+        observed[condition_type] = cond
+        if failure is not None:
+            break
+    summary = c.summarize(observed)
+    fields = {"namespace": tenant.namespace, "url": tenant.url, **ctx.status_updates}
+    result = _finish(previous, list(observed.values()), summary, generation, fields, trigger, ctx.changes)
+    result.failure = failure
+    metrics.RECONCILE_DURATION.labels(trigger).observe(time.monotonic() - started)
+    metrics.RECONCILES.labels(trigger, "ok" if failure is None else "retry").inc()
+    return result
+
+
+def _finish(
+    previous: dict[str, Any],
+    observed: list[Condition],
+    summary: Condition,
+    generation: int,
+    fields: dict[str, Any],
+    trigger: str,
+    changes: list[str],
+) -> PassResult:
+    new = status.compose(
+        previous, observed, summary=summary, generation=generation, now=now_rfc3339(), fields=fields
+    )
+    patch = status.changed_fields(previous, new)
+    events: list[tuple[str, str, str]] = []
+    for tr in c.transitions(previous.get("conditions") or [], new["conditions"]):
+        events.append(
+            (
+                "Warning" if tr.is_warning else "Normal",
+                tr.reason,
+                f"{tr.type} is {tr.new_status}: {tr.message}",
+            )
+        )
+    if changes:
+        reason = "DriftRepaired" if trigger == "timer" else "Reconciled"
+        text = "; ".join(changes)
+        events.append(("Normal", reason, text if len(text) <= 1000 else text[:997] + "..."))
+    return PassResult(status_patch=patch, events=events)

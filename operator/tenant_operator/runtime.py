@@ -1,0 +1,48 @@
+"""Long-lived clients and per-tenant locks, created at operator startup."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from tenant_operator.config import OperatorConfig
+from tenant_operator.kube.client import KubeClient
+from tenant_operator.provisioners.postgres import PostgresProvisioner
+from tenant_operator.provisioners.redis_acl import RedisProvisioner
+from tenant_operator.provisioners.vault import VaultProvisioner
+
+
+@dataclass
+class Runtime:
+    """Everything a reconcile pass talks to."""
+
+    config: OperatorConfig
+    kube: KubeClient
+    postgres: PostgresProvisioner
+    redis: RedisProvisioner
+    vault: VaultProvisioner | None
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, config: OperatorConfig, kube: KubeClient | None = None) -> Runtime:
+        return cls(
+            config=config,
+            kube=kube or KubeClient.from_environment(),
+            postgres=PostgresProvisioner(config.postgres.admin_dsn),
+            redis=RedisProvisioner(config.redis.admin_url),
+            vault=VaultProvisioner(config.vault) if config.vault.enabled else None,
+        )
+
+    def lock(self, tenant: str) -> asyncio.Lock:
+        """One pass at a time per tenant: the timer and the change handlers run concurrently in Kopf."""
+        return self._locks.setdefault(tenant, asyncio.Lock())
+
+    def forget(self, tenant: str) -> None:
+        self._locks.pop(tenant, None)
+
+    async def close(self) -> None:
+        await self.kube.close()
+        await self.postgres.close()
+        await self.redis.close()
+        if self.vault is not None:
+            await self.vault.close()

@@ -1,0 +1,1 @@
+"""Pure builders of the desired Kubernetes objects of a tenant (no I/O)."""

@@ -1,0 +1,62 @@
+"""The tenant app's environment (the Secret ``tenant-app-env`` and its Vault copy)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+from urllib.parse import quote
+
+from tenant_operator import names
+from tenant_operator.config import OperatorConfig
+from tenant_operator.credentials import TenantCredentials
+from tenant_operator.specs.tenant import TenantView
+
+
+def app_env(t: TenantView, creds: TenantCredentials, config: OperatorConfig) -> dict[str, str]:
+    """Exactly the variables the tenant app reads (tenant_app.settings)."""
+    ident = names.pg_identifier(t.name)
+    pg, rd = config.postgres, config.redis
+    env = {
+        "TENANT_SLUG": t.name,
+        "DATABASE_URL": f"postgresql://{ident}:{quote(creds.db_password, safe='')}"
+        f"@{_host(pg.tenant_host)}:{pg.tenant_port}/{ident}",
+        "REDIS_URL": f"redis://{names.redis_user(t.name)}:{quote(creds.redis_password, safe='')}"
+        f"@{_host(rd.tenant_host)}:{rd.tenant_port}/0",
+        "REDIS_KEY_PREFIX": names.redis_key_prefix(t.name),
+        "JWT_SECRET": creds.jwt_secret,
+        "APP_BASE_URL": t.url,
+    }
+    if config.workload.control_plane_url:
+        env["CONTROL_PLANE_URL"] = config.workload.control_plane_url
+    return env
+
+
+def _host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host  # IPv6 literal inside a URL
+
+
+def env_hash(env: dict[str, str]) -> str:
+    """Stable digest of the environment: a pod-template annotation, so pods roll on rotation."""
+    digest = hashlib.sha256()
+    for key in sorted(env):
+        digest.update(f"{key}={env[key]}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def app_secret(t: TenantView, env: dict[str, str]) -> dict[str, Any]:
+    """Secret ``tenant-app-env`` that the app Deployments read with envFrom."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": t.metadata(names.APP_SECRET),
+        "type": "Opaque",
+        # `data` (not stringData): the API stores `data`, so a comparison with
+        # the live object is exact.
+        "data": {k: base64.b64encode(v.encode()).decode() for k, v in sorted(env.items())},
+    }
+
+
+def decode_secret_data(secret: dict[str, Any]) -> dict[str, str]:
+    """The string values of a live Secret."""
+    return {k: base64.b64decode(v).decode() for k, v in (secret.get("data") or {}).items()}

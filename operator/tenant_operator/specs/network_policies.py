@@ -1,0 +1,108 @@
+"""NetworkPolicies of a tenant namespace: deny everything, then allow the
+ingress controller in and the app out to DNS and the shared services.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from tenant_operator.config import OperatorConfig
+from tenant_operator.specs.tenant import TenantView
+
+DEFAULT_DENY = "default-deny"
+ALLOW_INGRESS_CONTROLLER = "allow-from-ingress-controller"
+ALLOW_DNS = "allow-egress-dns"
+ALLOW_PLATFORM = "allow-egress-platform-services"
+
+APP_PORT = 8000
+
+
+@dataclass(frozen=True)
+class EgressTarget:
+    """A shared service the tenant pods may reach: a TCP port, and a CIDR when the host is an IP."""
+
+    service: str
+    port: int
+    cidr: str | None = None
+
+
+def _target(service: str, host: str | None, port: int) -> EgressTarget:
+    cidr = None
+    if host:
+        try:
+            ip = ipaddress.ip_address(host)
+            cidr = f"{ip}/{32 if ip.version == 4 else 128}"
+        except ValueError:
+            cidr = None  # a DNS name: its address is unknown here, allow the port only
+    return EgressTarget(service, port, cidr)
+
+
+def egress_targets(config: OperatorConfig) -> list[EgressTarget]:
+    """PostgreSQL, Redis, Vault (when enabled) and the control plane (when configured)."""
+    targets = [
+        _target("postgresql", config.postgres.tenant_host, config.postgres.tenant_port),
+        _target("redis", config.redis.tenant_host, config.redis.tenant_port),
+    ]
+    for service, url in (("vault", config.vault.addr), ("control-plane", config.workload.control_plane_url)):
+        if url:
+            parts = urlsplit(url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            targets.append(_target(service, parts.hostname, port))
+    return targets
+
+
+def _policy(t: TenantView, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": t.metadata(name),
+        "spec": spec,
+    }
+
+
+def network_policies(t: TenantView, targets: list[EgressTarget]) -> list[dict[str, Any]]:
+    """Every NetworkPolicy of the tenant namespace, default deny first."""
+    platform_rules = []
+    for target in targets:
+        rule: dict[str, Any] = {"ports": [{"protocol": "TCP", "port": target.port}]}
+        if target.cidr:
+            rule["to"] = [{"ipBlock": {"cidr": target.cidr}}]
+        platform_rules.append(rule)
+    return [
+        _policy(t, DEFAULT_DENY, {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
+        _policy(
+            t,
+            ALLOW_INGRESS_CONTROLLER,
+            {
+                "podSelector": {"matchLabels": {"app.kubernetes.io/name": "tenant-app"}},
+                "policyTypes": ["Ingress"],
+                "ingress": [
+                    {
+                        "from": [
+                            {
+                                "namespaceSelector": {
+                                    "matchLabels": {
+                                        "kubernetes.io/metadata.name": t.workload.ingress_namespace
+                                    }
+                                }
+                            }
+                        ],
+                        "ports": [{"protocol": "TCP", "port": APP_PORT}],
+                    }
+                ],
+            },
+        ),
+        _policy(
+            t,
+            ALLOW_DNS,
+            {
+                "podSelector": {},
+                "policyTypes": ["Egress"],
+                "egress": [{"ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]}],
+            },
+        ),
+        _policy(t, ALLOW_PLATFORM, {"podSelector": {}, "policyTypes": ["Egress"], "egress": platform_rules}),
+    ]

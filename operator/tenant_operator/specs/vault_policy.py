@@ -1,0 +1,23 @@
+"""The tenant's Vault policy and Kubernetes-auth role (pure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenant_operator import names
+
+
+def policy_hcl(name: str, kv_mount: str) -> str:
+    """Read on ``<mount>/data/tenants/<name>/*`` and nothing else."""
+    return f'path "{kv_mount}/data/tenants/{name}/*" {{\n  capabilities = ["read"]\n}}\n'
+
+
+def kubernetes_role(name: str) -> dict[str, Any]:
+    """Parameters of the Kubernetes-auth role ``tenant-<name>``."""
+    return {
+        "bound_service_account_names": [names.SERVICE_ACCOUNT],
+        "bound_service_account_namespaces": [names.namespace(name)],
+        "token_policies": [names.vault_policy(name)],
+        "token_ttl": 3600,
+        "token_max_ttl": 14400,
+    }

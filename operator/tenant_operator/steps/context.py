@@ -1,0 +1,127 @@
+"""State shared by the steps of one reconcile pass."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tenant_operator import credentials as creds_mod
+from tenant_operator import metrics, names
+from tenant_operator.credentials import TenantCredentials
+from tenant_operator.kube.compare import differences
+from tenant_operator.kube.resources import describe, object_path
+from tenant_operator.runtime import Runtime
+from tenant_operator.specs.app_secret import decode_secret_data
+from tenant_operator.specs.tenant import TenantView
+
+
+class StepFailed(Exception):
+    """A step could not reach its desired state.
+
+    ``permanent``: retrying cannot help until the resource changes (no retry
+    storm). ``delay``: seconds until the next attempt (None: back off).
+    """
+
+    def __init__(
+        self, reason: str, message: str, *, permanent: bool = False, delay: float | None = None
+    ) -> None:
+        self.reason = reason
+        self.message = message
+        self.permanent = permanent
+        self.delay = delay
+        super().__init__(f"{reason}: {message}")
+
+
+class StepWaiting(StepFailed):
+    """Nothing is wrong yet: something is in progress (a Job, a rollout)."""
+
+    def __init__(self, reason: str, message: str, *, delay: float = 2.0) -> None:
+        super().__init__(reason, message, delay=delay)
+
+
+@dataclass
+class ReconcileContext:
+    """One tenant, one pass: inputs, and what earlier steps hand to later ones."""
+
+    runtime: Runtime
+    tenant: TenantView
+    status: Mapping[str, Any]
+    generation: int
+    #: Value of the rotate-credentials annotation when not yet acted on.
+    rotation_request: str | None = None
+    #: How long a step may wait in place for a Job or rollout before giving up for now.
+    wait_budget: float = 0.0
+    #: Human-readable list of objects created or corrected in this pass.
+    changes: list[str] = field(default_factory=list)
+    #: Status fields (besides conditions) that this pass determined.
+    status_updates: dict[str, Any] = field(default_factory=dict)
+    credentials: TenantCredentials | None = None
+    credentials_persisted: bool = False
+    app_env: dict[str, str] | None = None
+    secret_hash: str = ""
+    app_version: str | None = None
+    schema_revision: str | None = None
+    _deadline: float | None = None
+
+    @property
+    def name(self) -> str:
+        return self.tenant.name
+
+    @property
+    def kube(self):  # -> KubeClient
+        return self.runtime.kube
+
+    async def tenant_credentials(self) -> TenantCredentials:
+        """Stored credentials (Secret, else Vault), or new ones when none exist or rotation is asked."""
+        if self.credentials is not None:
+            return self.credentials
+        found: TenantCredentials | None = None
+        if self.rotation_request is None:
+            secret = await self.kube.get(
+                f"/api/v1/namespaces/{self.tenant.namespace}/secrets/{names.APP_SECRET}"
+            )
+            if secret is not None:
+                found = creds_mod.from_app_env(decode_secret_data(secret))
+            if found is None and self.runtime.vault is not None:
+                stored = await self.runtime.vault.read_app_env(self.name)
+                found = creds_mod.from_app_env(stored) if stored else None
+        self.credentials = found or creds_mod.generate()
+        self.credentials_persisted = found is not None
+        return self.credentials
+
+    async def ensure_object(
+        self, desired: dict[str, Any], live: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Create or correct one object; a no-op (no write) when the live one matches."""
+        if live is None:
+            live = await self.kube.get(object_path(desired))
+        if live is not None and live["metadata"].get("deletionTimestamp"):
+            raise StepWaiting("ObjectTerminating", f"{describe(desired)} is being deleted", delay=2.0)
+        if live is not None:
+            diff = differences({k: v for k, v in desired.items() if k != "status"}, live)
+            if not diff:
+                return live
+            self.changes.append(f"corrected {describe(desired)} ({', '.join(diff[:4])})")
+        else:
+            self.changes.append(f"created {describe(desired)}")
+        metrics.REPAIRS.labels(desired["kind"]).inc()
+        return await self.kube.apply(desired)
+
+    async def wait_for(
+        self, check: Callable[[], Awaitable[bool]], *, first_delay: float = 0.2, max_delay: float = 1.0
+    ) -> bool:
+        """Poll ``check`` until it is true or this pass's wait budget is spent."""
+        if self._deadline is None:
+            self._deadline = time.monotonic() + self.wait_budget
+        delay = first_delay
+        while True:
+            if await check():
+                return True
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            await asyncio.sleep(min(delay, remaining))
+            delay = min(delay * 1.6, max_delay)

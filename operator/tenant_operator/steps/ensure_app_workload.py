@@ -1,0 +1,77 @@
+"""Step 6 (AppAvailable): ServiceAccount, Service, Ingress, HPA, PDB and the two Deployments."""
+
+from __future__ import annotations
+
+from tenant_operator import conditions as c
+from tenant_operator import names
+from tenant_operator.conditions import Condition
+from tenant_operator.kube.client import KubeApiError
+from tenant_operator.kube.resources import KINDS
+from tenant_operator.specs.workload import (
+    app_deployment,
+    app_replicas,
+    horizontal_pod_autoscaler,
+    ingress,
+    pod_disruption_budget,
+    rollout_state,
+    service,
+    service_account,
+    worker_deployment,
+    worker_replicas,
+)
+from tenant_operator.steps.context import ReconcileContext, StepFailed, StepWaiting
+
+
+async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
+    """The tenant app at the migrated version, sized by the plan (zero when suspended)."""
+    t = ctx.tenant
+    suspended = t.spec.suspended
+    version = ctx.app_version or t.desired_app_version
+    revision = ctx.schema_revision or ""
+    deployments = KINDS["Deployment"]
+    app_path = deployments.path(names.APP_DEPLOYMENT, t.namespace)
+    worker_path = deployments.path(names.WORKER_DEPLOYMENT, t.namespace)
+    try:
+        for obj in (
+            service_account(t),
+            service(t),
+            ingress(t),
+            horizontal_pod_autoscaler(t),
+            pod_disruption_budget(t),
+        ):
+            await ctx.ensure_object(obj)
+        live_app = await ctx.kube.get(app_path)
+        current = (live_app or {}).get("spec", {}).get("replicas") if live_app else None
+        common = {"version": version, "schema_revision": revision, "secret_hash": ctx.secret_hash}
+        await ctx.ensure_object(
+            app_deployment(
+                t, replicas=app_replicas(t.sizing, suspended=suspended, current=current), **common
+            ),
+            live_app,
+        )
+        await ctx.ensure_object(
+            worker_deployment(t, replicas=worker_replicas(t.sizing, suspended=suspended), **common)
+        )
+        if suspended:
+            return Condition(
+                c.APP_AVAILABLE,
+                c.FALSE,
+                c.REASON_SUSPENDED,
+                "suspended: tenant-app and tenant-worker scaled to zero",
+            )
+
+        app_msg = worker_msg = ""
+
+        async def rolled_out() -> bool:
+            nonlocal app_msg, worker_msg
+            app_done, app_msg = rollout_state(await ctx.kube.get(app_path))
+            worker_done, worker_msg = rollout_state(await ctx.kube.get(worker_path))
+            return app_done and worker_done
+
+        available = await ctx.wait_for(rolled_out, first_delay=0.25)
+    except KubeApiError as err:
+        raise StepFailed("KubernetesApiError", err.message) from err
+    detail = f"tenant-app {app_msg} available, tenant-worker {worker_msg} at version {version}"
+    if not available:
+        raise StepWaiting("RollingOut", detail)
+    return Condition(c.APP_AVAILABLE, c.TRUE, "AppAvailable", detail)

@@ -1,0 +1,53 @@
+"""Step 4 (SecretsReady): Vault KV + policy + Kubernetes-auth role, and the Kubernetes Secret."""
+
+from __future__ import annotations
+
+from tenant_operator import conditions as c
+from tenant_operator import names, orphans
+from tenant_operator.conditions import Condition
+from tenant_operator.kube.client import KubeApiError
+from tenant_operator.provisioners.vault import VaultError
+from tenant_operator.specs.app_secret import app_env, app_secret, env_hash
+from tenant_operator.steps.context import ReconcileContext, StepFailed
+
+
+async def ensure_secrets(ctx: ReconcileContext) -> Condition:
+    """The app's environment in Vault (when enabled) and in Secret ``tenant-app-env``.
+
+    Vault is written first: when it is configured but failing, the step
+    fails with Vault's reason rather than quietly falling back to a
+    Kubernetes-only secret.
+    """
+    creds = await ctx.tenant_credentials()
+    env = app_env(ctx.tenant, creds, ctx.runtime.config)
+    vault = ctx.runtime.vault
+    where = "Kubernetes Secret only (Vault disabled)"
+    if vault is not None:
+        try:
+            changed = await vault.ensure(ctx.name, env)
+        except VaultError as err:
+            raise StepFailed(err.reason, err.message) from err
+        if changed:
+            ctx.changes.append(f"Vault tenant {ctx.name}: wrote {', '.join(changed)}")
+        where = (
+            f"Vault {ctx.runtime.config.vault.kv_mount}/data/{names.vault_secret_path(ctx.name)} "
+            f"(policy and role {names.vault_policy(ctx.name)}) and Kubernetes Secret"
+        )
+    secret = app_secret(ctx.tenant, env)
+    try:
+        live = await ctx.ensure_object(secret)
+        if orphans.is_marked(live):
+            await ctx.kube.merge_patch(
+                f"/api/v1/namespaces/{ctx.tenant.namespace}/secrets/{names.APP_SECRET}",
+                orphans.unmark_patch(),
+            )
+            ctx.changes.append("adopted orphaned Secret")
+    except KubeApiError as err:
+        raise StepFailed("KubernetesApiError", err.message, permanent=False) from err
+    ctx.credentials_persisted = True
+    ctx.app_env = env
+    ctx.secret_hash = env_hash(env)
+    if ctx.rotation_request is not None:
+        ctx.status_updates["credentialsRotation"] = ctx.rotation_request
+        ctx.changes.append("rotated database, Redis and JWT credentials")
+    return Condition(c.SECRETS_READY, c.TRUE, "SecretsReady", f"{where} {names.APP_SECRET}")
