@@ -31,6 +31,9 @@ async def post_entries(
     Use a negative value to take money out (e.g. paying a contemplated credit
     from the fundo comum with ``OrigemLancamento.CONTEMPLACAO``).
     """
+    # Entries reference payments/cotas by id without ORM relationships: make sure
+    # those rows are written first.
+    await session.flush()
     delta = {Fundo.FUNDO_COMUM: ZERO, Fundo.FUNDO_RESERVA: ZERO}
     for fundo, valor in entries:
         if valor == 0:

@@ -66,16 +66,17 @@ async def run_once(
                 )
             )
         ).scalar_one()
+        stored_digest, stored_status, stored_body = row.fingerprint, row.status_code, row.response
         await session.rollback()
-        if row.fingerprint != digest:
+        if stored_digest != digest:
             raise ProblemError(
                 422,
                 "Esta Idempotency-Key já foi usada com outra requisição.",
                 code="idempotency_key_reutilizada",
             )
-        if row.response is None or row.status_code is None:
+        if stored_body is None or stored_status is None:
             raise ProblemError(409, "Requisição com esta Idempotency-Key ainda em processamento.")
-        return row.status_code, row.response, True
+        return stored_status, stored_body, True
     status, body = await work()
     await session.execute(
         update(IdempotencyRecord)
