@@ -1,0 +1,306 @@
+"""Running an apuração: one at a time per group, recorded with its input hash, never twice.
+
+Three guards stop a second apuração of the same assembleia: a Redis lock per
+group (fails closed when Redis is down), the assembleia row lock with its
+status check, and the database's unique (assembleia, revisão).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import anyio
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.assembleias import elegibilidade
+from tenant_app.assembleias.apuracao import (
+    EntradaApuracao,
+    Lance,
+    Modalidade,
+    ResultadoApuracao,
+    apurar,
+    entrada_canonica,
+    entrada_de_json,
+    hash_entrada,
+    resultado_canonico,
+)
+from tenant_app.assembleias.erros import RegraViolada
+from tenant_app.assembleias.lock import LockBusy, LockLost, LockUnavailable, RedisLock
+from tenant_app.assembleias.models import (
+    Apuracao,
+    Assembleia,
+    ContemplacaoCota,
+    LanceAssembleia,
+    StatusAssembleia,
+    StatusLance,
+)
+from tenant_app.assembleias.service import get_assembleia, get_regras, hoje, problema, regras_puras
+from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria, parse_extracao
+from tenant_app.auditoria.trail import commit
+from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
+from tenant_app.grupos.models import Grupo
+from tenant_app.http.problems import ConflictError, NotFound, ProblemError
+from tenant_app.ledger.models import Fundo, OrigemLancamento
+from tenant_app.ledger.service import post_entries
+from tenant_app.settings import Settings
+from tenant_app.system.redis_keys import lock_key
+
+_EM_ANDAMENTO = "Já existe uma apuração em andamento para este grupo. Aguarde o resultado."
+_JA_APURADA = "Esta assembleia já foi apurada; o resultado está registrado e não pode ser refeito."
+
+
+def chave_trava(settings: Settings, grupo_id: uuid.UUID) -> str:
+    """The lock key, inside the tenant's Redis prefix."""
+    return lock_key(settings.redis, f"apuracao:{grupo_id}")
+
+
+def _extracao(concurso: object, premios: object) -> ExtracaoLoteria:
+    try:
+        return parse_extracao(concurso, premios)
+    except RegraViolada as err:
+        raise problema(err) from None
+
+
+async def executar_apuracao(
+    session: AsyncSession,
+    redis: Redis,
+    settings: Settings,
+    assembleia_id: uuid.UUID,
+    concurso: object,
+    premios: object,
+    user_id: uuid.UUID | None,
+) -> tuple[Apuracao, list[ContemplacaoCota]]:
+    """Apurar the assembleia with this extraction, once, under the group's lock."""
+    extracao = _extracao(concurso, premios)
+    grupo_id = (await get_assembleia(session, assembleia_id)).grupo_id
+    # Give the connection back while waiting: the lock, not the pool, serialises callers.
+    await session.rollback()
+    trava = RedisLock(redis, chave_trava(settings, grupo_id))
+    try:
+        await trava.acquire()
+    except LockBusy:
+        raise ConflictError(_EM_ANDAMENTO, code="apuracao_em_andamento") from None
+    except LockUnavailable:
+        raise ProblemError(
+            503,
+            "O serviço de travas (Redis) está indisponível; por segurança a apuração não foi executada. "
+            "Tente novamente em instantes.",
+            code="trava_indisponivel",
+            headers={"Retry-After": "30"},
+        ) from None
+    try:
+        return await _apurar_travado(session, trava, settings, assembleia_id, extracao, user_id)
+    finally:
+        await trava.release()
+
+
+async def _apurar_travado(
+    session: AsyncSession,
+    trava: RedisLock,
+    settings: Settings,
+    assembleia_id: uuid.UUID,
+    extracao: ExtracaoLoteria,
+    user_id: uuid.UUID | None,
+) -> tuple[Apuracao, list[ContemplacaoCota]]:
+    assembleia = await get_assembleia(session, assembleia_id, lock=True)
+    if assembleia.status in (StatusAssembleia.APURADA, StatusAssembleia.ENCERRADA):
+        raise ConflictError(_JA_APURADA, code="assembleia_apurada")
+    if assembleia.status is not StatusAssembleia.RECEBENDO_LANCES:
+        raise ConflictError("A assembleia ainda não abriu o período de lances.", code="transicao_invalida")
+    agora = datetime.now(UTC)
+    if agora < assembleia.corte_lances_em:
+        raise ConflictError(
+            f"Os lances estão abertos até {assembleia.corte_lances_em.isoformat()}; apure depois do corte.",
+            code="lances_abertos",
+        )
+    grupo = await session.get(Grupo, assembleia.grupo_id, with_for_update=True)
+    assert grupo is not None  # the foreign key guarantees it
+    entrada, ids, lances_por_cota = await montar_entrada(session, settings, grupo, assembleia, extracao)
+    # CPU-bound for big groups: off the event loop, so lease renewal and other requests go on.
+    try:
+        resultado = await anyio.to_thread.run_sync(apurar, entrada)
+    except RegraViolada as err:
+        raise problema(err) from None
+    # Ids up front: the ledger entries refer to rows not flushed yet.
+    apuracao = Apuracao(
+        id=uuid.uuid4(),
+        assembleia_id=assembleia.id,
+        revisao=1,
+        hash_entrada=resultado.hash_entrada,
+        entrada_canonica=entrada_canonica(entrada).decode(),
+        resultado_canonico=resultado_canonico(resultado).decode(),
+        apurada_em=agora,
+        apurada_por=user_id,
+    )
+    session.add(apuracao)
+    contemplacoes = await _registrar_contemplacoes(
+        session, grupo, assembleia, apuracao, resultado, ids, lances_por_cota
+    )
+    assembleia.status = StatusAssembleia.APURADA
+    assembleia.extracao_concurso = extracao.concurso
+    assembleia.extracao_premios = list(extracao.premios)
+    assembleia.hash_entrada = resultado.hash_entrada
+    assembleia.apurada_em = agora
+    try:
+        await session.flush()
+        # Past this point a lost lease could mean a second holder: refuse to commit.
+        trava.ensure_held()
+        await commit(session)
+    except IntegrityError:
+        await session.rollback()
+        raise ConflictError(_JA_APURADA, code="assembleia_apurada") from None
+    except LockLost:
+        await session.rollback()
+        raise ConflictError(_EM_ANDAMENTO, code="apuracao_em_andamento") from None
+    return apuracao, contemplacoes
+
+
+async def montar_entrada(
+    session: AsyncSession, settings: Settings, grupo: Grupo, assembleia: Assembleia, extracao: ExtracaoLoteria
+) -> tuple[EntradaApuracao, dict[int, uuid.UUID], dict[int, LanceAssembleia]]:
+    """The stored inputs: rules, eligibility at the cut-off, active lances, fund balances."""
+    regras = regras_puras(await get_regras(session, grupo.id))
+    dia_corte = hoje(settings.time_zone, assembleia.corte_lances_em)
+    ativas, excluidas, ids = await elegibilidade.snapshot(session, grupo, dia_corte)
+    rows = await session.execute(
+        select(LanceAssembleia, Cota.numero)
+        .join(Cota, Cota.id == LanceAssembleia.cota_id)
+        .where(LanceAssembleia.assembleia_id == assembleia.id, LanceAssembleia.status == StatusLance.ATIVO)
+    )
+    lances_por_cota = {numero: lance for lance, numero in rows}
+    entrada = EntradaApuracao(
+        grupo=grupo.codigo,
+        assembleia=assembleia.numero,
+        tamanho_grupo=grupo.numero_cotas,
+        regras=regras,
+        extracao=extracao,
+        cotas_ativas=ativas,
+        cotas_excluidas=excluidas,
+        lances=tuple(
+            Lance(numero, lance.tipo, lance.percentual, lance.percentual_embutido)
+            for numero, lance in lances_por_cota.items()
+        ),
+        saldo_fundo_comum=grupo.saldo_fundo_comum,
+        saldo_fundo_reserva=grupo.saldo_fundo_reserva,
+    )
+    return entrada, ids, lances_por_cota
+
+
+async def _registrar_contemplacoes(
+    session: AsyncSession,
+    grupo: Grupo,
+    assembleia: Assembleia,
+    apuracao: Apuracao,
+    resultado: ResultadoApuracao,
+    ids: dict[int, uuid.UUID],
+    lances_por_cota: dict[int, LanceAssembleia],
+) -> list[ContemplacaoCota]:
+    rows: list[ContemplacaoCota] = []
+    for c in resultado.contemplacoes:
+        cota_id = ids[c.cota]
+        lance = c.lance
+        row = ContemplacaoCota(
+            id=uuid.uuid4(),
+            grupo_id=grupo.id,
+            assembleia_id=assembleia.id,
+            apuracao_id=apuracao.id,
+            cota_id=cota_id,
+            cota_numero=c.cota,
+            modalidade=c.modalidade,
+            valor_credito=c.valor_credito,
+            valor_liberado=c.valor_liberado,
+            percentual_lance=None if lance is None else lance.percentual,
+            valor_lance=None if lance is None else lance.valor_lance,
+            valor_embutido=None if lance is None else lance.valor_embutido,
+            valor_lance_a_pagar=None if lance is None else lance.valor_recursos_proprios,
+            do_fundo_comum=c.debito.do_fundo_comum,
+            do_fundo_reserva=c.debito.do_fundo_reserva,
+            detalhe=None
+            if c.amortizacao is None
+            else {
+                "lance_id": str(lances_por_cota[c.cota].id),
+                "amortizacao": {
+                    "parcelas_quitadas": c.amortizacao.parcelas_quitadas,
+                    "parcelas_restantes": c.amortizacao.parcelas_restantes,
+                    "percentual_devido": str(c.amortizacao.percentual_devido),
+                    "percentual_por_parcela": str(c.amortizacao.percentual_por_parcela),
+                },
+            },
+        )
+        session.add(row)
+        rows.append(row)
+        descricao = f"Assembleia {assembleia.numero}: {c.modalidade.value} da cota {c.cota}"
+        if lance is not None and lance.valor_recursos_proprios:
+            # The winner's own money is part of what pays this credit (net debit in the result).
+            await post_entries(
+                session,
+                grupo.id,
+                [(Fundo.FUNDO_COMUM, lance.valor_recursos_proprios)],
+                OrigemLancamento.LANCE,
+                cota_id=cota_id,
+                referencia_id=row.id,
+                descricao=descricao + " (lance a receber)",
+            )
+        saida_comum = c.debito.do_fundo_comum + (lance.valor_recursos_proprios if lance is not None else 0)
+        await post_entries(
+            session,
+            grupo.id,
+            [(Fundo.FUNDO_COMUM, -saida_comum), (Fundo.FUNDO_RESERVA, -c.debito.do_fundo_reserva)],
+            OrigemLancamento.RESTITUICAO
+            if c.modalidade is Modalidade.RESTITUICAO
+            else OrigemLancamento.CONTEMPLACAO,
+            cota_id=cota_id,
+            referencia_id=row.id,
+            descricao=descricao,
+        )
+        if c.modalidade is not Modalidade.RESTITUICAO:
+            cota = await session.get(Cota, cota_id, with_for_update=True)
+            assert cota is not None
+            cota.contemplada = True
+            cota.contemplada_em = assembleia.data_assembleia
+            session.add(
+                CotaEvento(
+                    cota_id=cota_id,
+                    tipo=TipoEventoCota.CONTEMPLACAO,
+                    motivo=descricao,
+                    detalhe=f"apuracao {apuracao.id}",
+                )
+            )
+    return rows
+
+
+async def get_apuracao(
+    session: AsyncSession, assembleia_id: uuid.UUID
+) -> tuple[Apuracao, list[ContemplacaoCota]]:
+    """The latest apuração of the assembleia and its awards, or 404."""
+    apuracao = await session.scalar(
+        select(Apuracao)
+        .where(Apuracao.assembleia_id == assembleia_id)
+        .order_by(Apuracao.revisao.desc())
+        .limit(1)
+    )
+    if apuracao is None:
+        await get_assembleia(session, assembleia_id)
+        raise NotFound("Apuração")
+    contemplacoes = (
+        await session.scalars(
+            select(ContemplacaoCota)
+            .where(ContemplacaoCota.apuracao_id == apuracao.id)
+            .order_by(ContemplacaoCota.id)
+        )
+    ).all()
+    ordem = {c["cota"]: c["ordem"] for c in json.loads(apuracao.resultado_canonico)["contemplacoes"]}
+    return apuracao, sorted(contemplacoes, key=lambda c: ordem.get(c.cota_numero, 0))
+
+
+def verificar(apuracao: Apuracao) -> tuple[str, bool]:
+    """Recompute from the stored inputs: (hash recomputed, result identical byte for byte)."""
+    entrada = entrada_de_json(apuracao.entrada_canonica)
+    recalculado = hash_entrada(entrada)
+    mesmo = resultado_canonico(apurar(entrada)).decode() == apuracao.resultado_canonico
+    return recalculado, mesmo

@@ -1,0 +1,279 @@
+"""Routes: regras-assembleia and assembleias under a grupo, and one assembleia by id."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, delete, get, post, put
+from litestar.datastructures import State
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.assembleias import apuracao_service, service
+from tenant_app.assembleias.models import (
+    Apuracao,
+    Assembleia,
+    ContemplacaoCota,
+    LanceAssembleia,
+    RegrasAssembleiaGrupo,
+    StatusAssembleia,
+)
+from tenant_app.assembleias.notificacao import enfileirar
+from tenant_app.assembleias.schemas import (
+    ApuracaoIn,
+    ApuracaoOut,
+    AssembleiaCreate,
+    AssembleiaOut,
+    ContemplacaoOut,
+    LanceCreate,
+    LanceOut,
+    RegrasAssembleiaIn,
+    RegrasAssembleiaOut,
+    VerificacaoOut,
+)
+from tenant_app.auditoria.trail import commit
+from tenant_app.auth.guards import requires
+from tenant_app.auth.tokens import CurrentUser
+from tenant_app.http.schemas import to_schema
+from tenant_app.users.roles import Permission
+
+READ = [requires(Permission.ASSEMBLEIAS_READ)]
+WRITE = [requires(Permission.ASSEMBLEIAS_WRITE)]
+
+
+def _user_id(request: Request[Any, Any, Any]) -> uuid.UUID | None:
+    user = request.scope.get("user")
+    return user.id if isinstance(user, CurrentUser) else None
+
+
+def _regras_out(row: RegrasAssembleiaGrupo) -> RegrasAssembleiaOut:
+    return RegrasAssembleiaOut(
+        grupo_id=row.grupo_id,
+        metodo_sorteio=row.metodo_sorteio,
+        zero_vale_mil=row.zero_vale_mil,
+        tabela_equivalencia=row.tabela_equivalencia,
+        direcao_aproximacao=row.direcao_aproximacao,
+        contemplacoes_sorteio=row.contemplacoes_sorteio,
+        sorteios_restituicao=row.sorteios_restituicao,
+        tipos_lance=list(row.tipos_lance),  # type: ignore[arg-type]
+        lance_minimo_percentual=row.lance_minimo_percentual,
+        lance_fixo_percentual=row.lance_fixo_percentual,
+        embutido_maximo_percentual=row.embutido_maximo_percentual,
+        contemplacoes_lance_maximo=row.contemplacoes_lance_maximo,
+        fundo_reserva_completa_sorteios=row.fundo_reserva_completa_sorteios,
+        fundo_reserva_sorteios_extras=row.fundo_reserva_sorteios_extras,
+        amortizacao_lance=row.amortizacao_lance,
+    )
+
+
+def _lance_out(row: LanceAssembleia, numero: int) -> LanceOut:
+    return to_schema(LanceOut, row, cota_numero=numero)
+
+
+def _apuracao_out(apuracao: Apuracao, contemplacoes: list[ContemplacaoCota]) -> ApuracaoOut:
+    return ApuracaoOut(
+        assembleia_id=apuracao.assembleia_id,
+        revisao=apuracao.revisao,
+        hash_entrada=apuracao.hash_entrada,
+        apurada_em=apuracao.apurada_em,
+        contemplacoes=[
+            to_schema(ContemplacaoOut, c, modalidade=c.modalidade.value, status=c.status.value)
+            for c in contemplacoes
+        ],
+        resultado=json.loads(apuracao.resultado_canonico),
+    )
+
+
+def _celery(state: State) -> Any:
+    """The tenant's Celery app, created on first use (None when the worker package is absent)."""
+    app = state.get("celery")
+    if app is None:
+        try:
+            from tenant_app.worker import create_celery  # type: ignore[import-not-found]
+        except ImportError:
+            return None
+        app = create_celery(state.settings)
+        state.celery = app
+    return app
+
+
+class RegrasAssembleiaController(Controller):
+    """The group contract's assembleia parameters."""
+
+    path = "/api/grupos/{grupo_id:uuid}/regras-assembleia"
+    tags = ["assembleias"]  # noqa: RUF012
+
+    @get("/", operation_id="getRegrasAssembleia", name="assembleias:regras", guards=READ)
+    async def get_regras(self, db_session: AsyncSession, grupo_id: uuid.UUID) -> RegrasAssembleiaOut:
+        """The stored rules (404 until entered)."""
+        return _regras_out(await service.get_regras(db_session, grupo_id))
+
+    @put(
+        "/",
+        operation_id="putRegrasAssembleia",
+        name="assembleias:regras-definir",
+        guards=[requires(Permission.GRUPOS_WRITE)],
+    )
+    async def put_regras(
+        self, db_session: AsyncSession, grupo_id: uuid.UUID, data: RegrasAssembleiaIn
+    ) -> RegrasAssembleiaOut:
+        """Enter or replace the rules; fixed once an assembleia was apurada."""
+        row = await service.definir_regras(db_session, grupo_id, data)
+        await commit(db_session)
+        return _regras_out(row)
+
+
+class AssembleiasDoGrupoController(Controller):
+    """Assembleias of one group."""
+
+    path = "/api/grupos/{grupo_id:uuid}/assembleias"
+    tags = ["assembleias"]  # noqa: RUF012
+
+    @post("/", operation_id="createAssembleia", name="assembleias:create", guards=WRITE)
+    async def create(
+        self, db_session: AsyncSession, grupo_id: uuid.UUID, data: AssembleiaCreate
+    ) -> AssembleiaOut:
+        """Schedule an AGO."""
+        assembleia = await service.criar_assembleia(db_session, grupo_id, data)
+        await commit(db_session)
+        return to_schema(AssembleiaOut, assembleia)
+
+    @get("/", operation_id="listAssembleias", name="assembleias:list", guards=READ)
+    async def list_assembleias(self, db_session: AsyncSession, grupo_id: uuid.UUID) -> list[AssembleiaOut]:
+        """Every assembleia of the group, by number."""
+        await service.get_grupo(db_session, grupo_id)
+        rows = await db_session.scalars(
+            select(Assembleia).where(Assembleia.grupo_id == grupo_id).order_by(Assembleia.numero)
+        )
+        return [to_schema(AssembleiaOut, a) for a in rows]
+
+
+class AssembleiaController(Controller):
+    """One assembleia: lifecycle, sealed lances, apuração."""
+
+    path = "/api/assembleias/{assembleia_id:uuid}"
+    tags = ["assembleias"]  # noqa: RUF012
+
+    @get("/", operation_id="getAssembleia", name="assembleias:get", guards=READ)
+    async def get_assembleia(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> AssembleiaOut:
+        """The assembleia."""
+        return to_schema(AssembleiaOut, await service.get_assembleia(db_session, assembleia_id))
+
+    @post(
+        "/abertura-lances",
+        operation_id="abrirLances",
+        name="assembleias:abrir",
+        guards=WRITE,
+        status_code=200,
+    )
+    async def abrir(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> AssembleiaOut:
+        """agendada → recebendo lances."""
+        assembleia = await service.avancar(db_session, assembleia_id, StatusAssembleia.RECEBENDO_LANCES)
+        await commit(db_session)
+        return to_schema(AssembleiaOut, assembleia)
+
+    @post(
+        "/encerramento",
+        operation_id="encerrarAssembleia",
+        name="assembleias:encerrar",
+        guards=WRITE,
+        status_code=200,
+    )
+    async def encerrar(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> AssembleiaOut:
+        """apurada → encerrada."""
+        assembleia = await service.avancar(db_session, assembleia_id, StatusAssembleia.ENCERRADA)
+        await commit(db_session)
+        return to_schema(AssembleiaOut, assembleia)
+
+    @post("/lances", operation_id="registrarLance", name="assembleias:lance", guards=WRITE)
+    async def registrar_lance(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        db_session: AsyncSession,
+        assembleia_id: uuid.UUID,
+        data: LanceCreate,
+    ) -> LanceOut:
+        """Register a sealed bid; the receipt is the only place it shows before the apuração."""
+        row, numero = await service.registrar_lance(
+            db_session, assembleia_id, data, _user_id(request), state.settings.time_zone
+        )
+        await commit(db_session)
+        return _lance_out(row, numero)
+
+    @get("/lances", operation_id="listLances", name="assembleias:lances", guards=READ)
+    async def list_lances(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> list[LanceOut]:
+        """Every lance, only after the apuração (sealed until then)."""
+        return [_lance_out(r, n) for r, n in await service.listar_lances(db_session, assembleia_id)]
+
+    @get("/lances/{lance_id:uuid}", operation_id="getLance", name="assembleias:lance-get", guards=WRITE)
+    async def get_lance(
+        self, db_session: AsyncSession, assembleia_id: uuid.UUID, lance_id: uuid.UUID
+    ) -> LanceOut:
+        """One lance's receipt (for the staff who registered it)."""
+        return _lance_out(*await service.get_lance(db_session, assembleia_id, lance_id))
+
+    @delete(
+        "/lances/{lance_id:uuid}",
+        operation_id="cancelarLance",
+        name="assembleias:lance-cancelar",
+        guards=WRITE,
+        status_code=200,
+    )
+    async def cancelar_lance(
+        self, db_session: AsyncSession, assembleia_id: uuid.UUID, lance_id: uuid.UUID
+    ) -> LanceOut:
+        """Withdraw a bid before the cut-off."""
+        row, numero = await service.cancelar_lance(db_session, assembleia_id, lance_id)
+        await commit(db_session)
+        return _lance_out(row, numero)
+
+    @post("/apuracao", operation_id="apurarAssembleia", name="assembleias:apurar", guards=WRITE)
+    async def apurar(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        db_session: AsyncSession,
+        assembleia_id: uuid.UUID,
+        data: ApuracaoIn,
+    ) -> ApuracaoOut:
+        """Run the apuração with the extraction: once per assembleia, one group at a time (409 otherwise)."""
+        apuracao, contemplacoes = await apuracao_service.executar_apuracao(
+            db_session,
+            state.redis,
+            state.settings,
+            assembleia_id,
+            data.concurso,
+            data.premios,
+            _user_id(request),
+        )
+        enfileirar(_celery(state), apuracao.id)
+        return _apuracao_out(apuracao, contemplacoes)
+
+    @get("/apuracao", operation_id="getApuracao", name="assembleias:apuracao", guards=READ)
+    async def get_apuracao(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> ApuracaoOut:
+        """The assembly record."""
+        return _apuracao_out(*await apuracao_service.get_apuracao(db_session, assembleia_id))
+
+    @get("/apuracao/entrada", operation_id="getApuracaoEntrada", name="assembleias:entrada", guards=READ)
+    async def get_entrada(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> dict[str, Any]:
+        """The stored canonical inputs: SHA-256 of their compact UTF-8 JSON is ``hash_entrada``."""
+        apuracao, _ = await apuracao_service.get_apuracao(db_session, assembleia_id)
+        return dict(json.loads(apuracao.entrada_canonica))
+
+    @get("/apuracao/verificacao", operation_id="verificarApuracao", name="assembleias:verificar", guards=READ)
+    async def verificar(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> VerificacaoOut:
+        """Recompute hash and result from the stored inputs."""
+        apuracao, _ = await apuracao_service.get_apuracao(db_session, assembleia_id)
+        recalculado, mesmo = apuracao_service.verificar(apuracao)
+        return VerificacaoOut(
+            hash_armazenado=apuracao.hash_entrada,
+            hash_recalculado=recalculado,
+            hash_confere=recalculado == apuracao.hash_entrada,
+            resultado_confere=mesmo,
+        )
+
+
+CONTROLLERS = [RegrasAssembleiaController, AssembleiasDoGrupoController, AssembleiaController]

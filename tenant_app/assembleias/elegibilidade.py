@@ -1,0 +1,113 @@
+"""Who may take part: the eligibility snapshot of a group at an instant.
+
+A cota takes part in the assembleia if it is active, not yet contemplated
+and has paid every parcela that fell due before the cut-off date (paid on or
+before that date). Excluded cotas not yet restituted only take part in the
+restitution draws. Amounts come from what was actually paid.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.assembleias.apuracao.entrada import CotaAtiva, CotaExcluida
+from tenant_app.assembleias.models import ContemplacaoCota, StatusContemplacao
+from tenant_app.cotas.models import Cota, StatusCota
+from tenant_app.grupos.models import Grupo
+from tenant_app.parcelas.models import Parcela, StatusParcela
+
+_CEM = Decimal(100)
+_PASSO = Decimal("0.0001")
+
+
+@dataclass(frozen=True, slots=True)
+class SituacaoCota:
+    """One cota as the snapshot sees it."""
+
+    cota_id: uuid.UUID
+    numero: int
+    status: StatusCota
+    contemplada: bool
+    em_atraso: bool
+    pago_fundo_comum: Decimal
+    parcelas_pagas: int
+
+
+def _em_atraso_ate(dia: date) -> ColumnElement[bool]:
+    """SQL: the parcela fell due before ``dia`` and had not been paid by ``dia``.
+
+    A parcela due on ``dia`` itself can still be paid that day, so it does not count.
+    """
+    paga_a_tempo = and_(Parcela.status == StatusParcela.PAGA, Parcela.paga_em <= dia)
+    return and_(Parcela.vencimento < dia, ~paga_a_tempo)
+
+
+async def situacoes(
+    session: AsyncSession, grupo_id: uuid.UUID, dia: date, *, cota_numero: int | None = None
+) -> list[SituacaoCota]:
+    """Every cota of the group (or one) with its payment position at ``dia``."""
+    stmt = (
+        select(
+            Cota.id,
+            Cota.numero,
+            Cota.status,
+            Cota.contemplada,
+            func.coalesce(func.bool_or(_em_atraso_ate(dia)), False),
+            func.coalesce(func.sum(Parcela.pago_fundo_comum), 0),
+            func.count(Parcela.id).filter(Parcela.status == StatusParcela.PAGA),
+        )
+        .outerjoin(Parcela, Parcela.cota_id == Cota.id)
+        .where(Cota.grupo_id == grupo_id)
+        .group_by(Cota.id)
+        .order_by(Cota.numero)
+    )
+    if cota_numero is not None:
+        stmt = stmt.where(Cota.numero == cota_numero)
+    rows = (await session.execute(stmt)).all()
+    return [
+        SituacaoCota(r[0], r[1], StatusCota(r[2]), bool(r[3]), bool(r[4]), Decimal(r[5]), int(r[6]))
+        for r in rows
+    ]
+
+
+def percentual_devido(grupo: Grupo, situacao: SituacaoCota) -> Decimal:
+    """What the cota still owes the fundo comum, as % of the credit (never negative)."""
+    pago = (situacao.pago_fundo_comum / grupo.valor_credito * _CEM).quantize(_PASSO, rounding=ROUND_HALF_UP)
+    return max(_CEM - pago, Decimal(0))
+
+
+async def restituidas(session: AsyncSession, grupo_id: uuid.UUID) -> set[uuid.UUID]:
+    """Cotas already contemplated (credit or restitution) in this group."""
+    rows = await session.execute(
+        select(ContemplacaoCota.cota_id).where(
+            ContemplacaoCota.grupo_id == grupo_id, ContemplacaoCota.status == StatusContemplacao.ATIVA
+        )
+    )
+    return {r[0] for r in rows}
+
+
+async def snapshot(
+    session: AsyncSession, grupo: Grupo, dia: date
+) -> tuple[tuple[CotaAtiva, ...], tuple[CotaExcluida, ...], dict[int, uuid.UUID]]:
+    """Active eligible cotas, excluded cotas awaiting restitution, and number -> cota id."""
+    ja = await restituidas(session, grupo.id)
+    ativas: list[CotaAtiva] = []
+    excluidas: list[CotaExcluida] = []
+    ids: dict[int, uuid.UUID] = {}
+    for s in await situacoes(session, grupo.id, dia):
+        ids[s.numero] = s.cota_id
+        if s.cota_id in ja or s.contemplada:
+            continue
+        if s.status is StatusCota.EXCLUIDA:
+            # Restitution: the fundo comum share paid (no taxa de administração, no insurance).
+            excluidas.append(CotaExcluida(s.numero, s.pago_fundo_comum))
+        elif not s.em_atraso:
+            restantes = max(grupo.prazo_meses - s.parcelas_pagas, 0)
+            ativas.append(CotaAtiva(s.numero, grupo.valor_credito, percentual_devido(grupo, s), restantes))
+    return tuple(ativas), tuple(excluidas), ids

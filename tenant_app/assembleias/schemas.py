@@ -1,0 +1,139 @@
+"""Bodies of the assembleias endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import msgspec
+
+from tenant_app.assembleias.apuracao.regras import AmortizacaoLance, TipoLance
+from tenant_app.assembleias.models import StatusAssembleia, StatusLance
+from tenant_app.assembleias.sorteio.aproximacao import DirecaoAproximacao
+from tenant_app.assembleias.sorteio.ordem import MetodoSorteio
+
+Contagem = Annotated[int, msgspec.Meta(ge=0, le=1000)]
+
+
+class RegrasAssembleiaIn(msgspec.Struct, kw_only=True):
+    """The contract's assembleia parameters for one group."""
+
+    metodo_sorteio: MetodoSorteio
+    zero_vale_mil: bool = True
+    #: {"número sorteado": cota}; centena groups under 1,000 cotas only.
+    tabela_equivalencia: dict[str, int] | None = None
+    direcao_aproximacao: DirecaoAproximacao = DirecaoAproximacao.ALTERNADA
+    contemplacoes_sorteio: Contagem = 1
+    sorteios_restituicao: Contagem = 0
+    tipos_lance: list[TipoLance] = msgspec.field(default_factory=lambda: [TipoLance.LIVRE])
+    lance_minimo_percentual: Decimal = Decimal(0)
+    lance_fixo_percentual: Decimal | None = None
+    embutido_maximo_percentual: Decimal = Decimal(0)
+    contemplacoes_lance_maximo: Contagem | None = None
+    fundo_reserva_completa_sorteios: bool = False
+    fundo_reserva_sorteios_extras: Contagem = 0
+    amortizacao_lance: AmortizacaoLance = AmortizacaoLance.REDUZIR_PRAZO
+
+
+class RegrasAssembleiaOut(RegrasAssembleiaIn, kw_only=True):
+    """Stored parameters."""
+
+    grupo_id: uuid.UUID
+
+
+class AssembleiaCreate(msgspec.Struct, kw_only=True):
+    """A new AGO of the group."""
+
+    numero: Annotated[int, msgspec.Meta(ge=1, le=10_000)]
+    data_assembleia: date
+    #: Lances are accepted until this instant (with time zone).
+    corte_lances_em: datetime
+
+
+class AssembleiaOut(msgspec.Struct, kw_only=True):
+    """An assembleia and, once apurada, the extraction and input hash."""
+
+    id: uuid.UUID
+    grupo_id: uuid.UUID
+    numero: int
+    data_assembleia: date
+    corte_lances_em: datetime
+    status: StatusAssembleia
+    extracao_concurso: int | None
+    extracao_premios: list[str] | None
+    hash_entrada: str | None
+    apurada_em: datetime | None
+    encerrada_em: datetime | None
+
+
+class LanceCreate(msgspec.Struct, kw_only=True):
+    """A sealed bid for one cota."""
+
+    cota_numero: Annotated[int, msgspec.Meta(ge=1)]
+    tipo: TipoLance
+    #: Percentage of the credit offered.
+    percentual: Decimal
+    #: Part of ``percentual`` taken from the credit itself (embutido only).
+    percentual_embutido: Decimal = Decimal(0)
+
+
+class LanceOut(msgspec.Struct, kw_only=True):
+    """A lance (its receipt before the apuração)."""
+
+    id: uuid.UUID
+    assembleia_id: uuid.UUID
+    cota_numero: int
+    tipo: TipoLance
+    percentual: Decimal
+    percentual_embutido: Decimal
+    status: StatusLance
+    registrado_em: datetime
+    cancelado_em: datetime | None
+
+
+class ApuracaoIn(msgspec.Struct, kw_only=True):
+    """The Loteria Federal extraction the contract names for this assembleia."""
+
+    concurso: int
+    #: The five prizes in order, as printed ("04817" or "04.817").
+    premios: list[str]
+
+
+class ContemplacaoOut(msgspec.Struct, kw_only=True):
+    """One award of the apuração."""
+
+    cota_numero: int
+    modalidade: str
+    valor_credito: Decimal
+    valor_liberado: Decimal
+    percentual_lance: Decimal | None
+    valor_lance: Decimal | None
+    valor_embutido: Decimal | None
+    valor_lance_a_pagar: Decimal | None
+    do_fundo_comum: Decimal
+    do_fundo_reserva: Decimal
+    status: str
+    notificado_em: datetime | None
+
+
+class ApuracaoOut(msgspec.Struct, kw_only=True):
+    """The assembly record: input hash, canonical result and the awards."""
+
+    assembleia_id: uuid.UUID
+    revisao: int
+    hash_entrada: str
+    apurada_em: datetime
+    contemplacoes: list[ContemplacaoOut]
+    #: The canonical result (numbers as decimal strings), as stored.
+    resultado: dict[str, Any]
+
+
+class VerificacaoOut(msgspec.Struct, kw_only=True):
+    """Re-running the stored inputs: do hash and result match the record?"""
+
+    hash_armazenado: str
+    hash_recalculado: str
+    hash_confere: bool
+    resultado_confere: bool

@@ -1,0 +1,316 @@
+"""Assembleia rules: contract parameters, lifecycle and sealed lances."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.assembleias import elegibilidade
+from tenant_app.assembleias.apuracao.dinheiro import CASAS_PERCENTUAL, casas_decimais
+from tenant_app.assembleias.apuracao.lances import Lance, erros_lance
+from tenant_app.assembleias.apuracao.regras import RegrasAssembleia, TipoLance
+from tenant_app.assembleias.erros import ErroCampo, RegrasInvalidas, RegraViolada
+from tenant_app.assembleias.models import (
+    Assembleia,
+    LanceAssembleia,
+    RegrasAssembleiaGrupo,
+    StatusAssembleia,
+    StatusLance,
+)
+from tenant_app.assembleias.schemas import AssembleiaCreate, LanceCreate, RegrasAssembleiaIn
+from tenant_app.cotas.models import Cota, StatusCota
+from tenant_app.grupos.models import Grupo, StatusGrupo
+from tenant_app.http.problems import BusinessRuleError, ConflictError, NotFound, ProblemError
+
+
+def problema(erro: RegraViolada) -> ProblemError:
+    """A domain rule violation as a 422 problem with its field messages."""
+    return ProblemError(
+        422,
+        str(erro.titulo) + ".",
+        title=erro.titulo,
+        errors=[{"campo": e.campo, "mensagem": e.mensagem} for e in erro.erros],
+        code="regra_violada",
+    )
+
+
+def regras_puras(row: RegrasAssembleiaGrupo) -> RegrasAssembleia:
+    """The stored row as the pure apuração's rules."""
+    tabela = row.tabela_equivalencia
+    return RegrasAssembleia(
+        metodo_sorteio=row.metodo_sorteio,
+        zero_vale_mil=row.zero_vale_mil,
+        tabela_equivalencia=None if tabela is None else {int(k): int(v) for k, v in tabela.items()},
+        direcao_aproximacao=row.direcao_aproximacao,
+        contemplacoes_sorteio=row.contemplacoes_sorteio,
+        sorteios_restituicao=row.sorteios_restituicao,
+        tipos_lance=frozenset(TipoLance(t) for t in row.tipos_lance),
+        lance_minimo_percentual=row.lance_minimo_percentual,
+        lance_fixo_percentual=row.lance_fixo_percentual,
+        embutido_maximo_percentual=row.embutido_maximo_percentual,
+        contemplacoes_lance_maximo=row.contemplacoes_lance_maximo,
+        fundo_reserva_completa_sorteios=row.fundo_reserva_completa_sorteios,
+        fundo_reserva_sorteios_extras=row.fundo_reserva_sorteios_extras,
+        amortizacao_lance=row.amortizacao_lance,
+    )
+
+
+async def get_grupo(session: AsyncSession, grupo_id: uuid.UUID) -> Grupo:
+    """The group or 404."""
+    grupo = await session.get(Grupo, grupo_id)
+    if grupo is None:
+        raise NotFound("Grupo")
+    return grupo
+
+
+async def get_regras(session: AsyncSession, grupo_id: uuid.UUID) -> RegrasAssembleiaGrupo:
+    """The group's assembleia rules, or 404 when the contract was not entered yet."""
+    row = await session.get(RegrasAssembleiaGrupo, grupo_id)
+    if row is None:
+        raise NotFound("Regras de assembleia do grupo")
+    return row
+
+
+async def definir_regras(
+    session: AsyncSession, grupo_id: uuid.UUID, data: RegrasAssembleiaIn
+) -> RegrasAssembleiaGrupo:
+    """Create or replace the rules; refused once an assembleia was apurada (the contract is fixed by then)."""
+    grupo = await get_grupo(session, grupo_id)
+    tabela: dict[str, int] | None = None
+    if data.tabela_equivalencia is not None:
+        try:
+            tabela = {str(int(k)): v for k, v in data.tabela_equivalencia.items()}
+        except ValueError:
+            raise BusinessRuleError(
+                "As chaves da tabela de equivalência são números sorteados (001 a 1000).",
+                field="tabela_equivalencia",
+            ) from None
+    valores = {
+        "metodo_sorteio": data.metodo_sorteio,
+        "zero_vale_mil": data.zero_vale_mil,
+        "tabela_equivalencia": tabela,
+        "direcao_aproximacao": data.direcao_aproximacao,
+        "contemplacoes_sorteio": data.contemplacoes_sorteio,
+        "sorteios_restituicao": data.sorteios_restituicao,
+        "tipos_lance": sorted({t.value for t in data.tipos_lance}),
+        "lance_minimo_percentual": data.lance_minimo_percentual,
+        "lance_fixo_percentual": data.lance_fixo_percentual,
+        "embutido_maximo_percentual": data.embutido_maximo_percentual,
+        "contemplacoes_lance_maximo": data.contemplacoes_lance_maximo,
+        "fundo_reserva_completa_sorteios": data.fundo_reserva_completa_sorteios,
+        "fundo_reserva_sorteios_extras": data.fundo_reserva_sorteios_extras,
+        "amortizacao_lance": data.amortizacao_lance,
+    }
+    formato = [
+        ErroCampo(nome, "Informe um percentual com no máximo 4 casas decimais.")
+        for nome in ("lance_minimo_percentual", "lance_fixo_percentual", "embutido_maximo_percentual")
+        if isinstance(valor := valores[nome], Decimal)
+        and (not valor.is_finite() or casas_decimais(valor) > CASAS_PERCENTUAL)
+    ]
+    if formato:
+        raise problema(RegrasInvalidas(formato))
+    candidata = RegrasAssembleiaGrupo(grupo_id=grupo.id, **valores)
+    erros = regras_puras(candidata).erros(grupo.numero_cotas)
+    if erros:
+        raise problema(RegrasInvalidas(erros))
+    apurada = await session.scalar(
+        select(Assembleia.id).where(
+            Assembleia.grupo_id == grupo.id,
+            Assembleia.status.in_([StatusAssembleia.APURADA, StatusAssembleia.ENCERRADA]),
+        )
+    )
+    if apurada is not None:
+        raise ConflictError(
+            "O grupo já tem assembleia apurada: as regras do contrato não podem mais mudar.",
+            code="regras_fixadas",
+        )
+    row = await session.get(RegrasAssembleiaGrupo, grupo.id, with_for_update=True)
+    if row is None:
+        session.add(candidata)
+        return candidata
+    for nome, valor in valores.items():
+        setattr(row, nome, valor)
+    return row
+
+
+async def criar_assembleia(session: AsyncSession, grupo_id: uuid.UUID, data: AssembleiaCreate) -> Assembleia:
+    """A new AGO, agendada."""
+    grupo = await get_grupo(session, grupo_id)
+    if grupo.status is StatusGrupo.ENCERRADO:
+        raise BusinessRuleError("O grupo está encerrado.")
+    if data.corte_lances_em.tzinfo is None:
+        raise BusinessRuleError(
+            "Informe o corte com fuso horário (ex.: 2026-12-10T18:00:00-03:00).", field="corte_lances_em"
+        )
+    existente = await session.scalar(
+        select(Assembleia.id).where(Assembleia.grupo_id == grupo.id, Assembleia.numero == data.numero)
+    )
+    if existente is not None:
+        raise ConflictError(f"O grupo já tem a assembleia nº {data.numero}.", code="assembleia_duplicada")
+    assembleia = Assembleia(
+        grupo_id=grupo.id,
+        numero=data.numero,
+        data_assembleia=data.data_assembleia,
+        corte_lances_em=data.corte_lances_em,
+        status=StatusAssembleia.AGENDADA,
+    )
+    session.add(assembleia)
+    return assembleia
+
+
+async def get_assembleia(
+    session: AsyncSession, assembleia_id: uuid.UUID, *, lock: bool = False
+) -> Assembleia:
+    """The assembleia or 404 (a row lock when ``lock``)."""
+    stmt = select(Assembleia).where(Assembleia.id == assembleia_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    assembleia = (await session.execute(stmt)).scalar_one_or_none()
+    if assembleia is None:
+        raise NotFound("Assembleia")
+    return assembleia
+
+
+_TRANSICOES = {
+    StatusAssembleia.AGENDADA: StatusAssembleia.RECEBENDO_LANCES,
+    StatusAssembleia.APURADA: StatusAssembleia.ENCERRADA,
+}
+
+
+async def avancar(session: AsyncSession, assembleia_id: uuid.UUID, para: StatusAssembleia) -> Assembleia:
+    """Open lances or close the assembleia; the apuração has its own path."""
+    assembleia = await get_assembleia(session, assembleia_id, lock=True)
+    if _TRANSICOES.get(assembleia.status) is not para:
+        raise ConflictError(
+            f"A assembleia está {assembleia.status.value.replace('_', ' ')} e não pode passar a "
+            f"{para.value.replace('_', ' ')}.",
+            code="transicao_invalida",
+        )
+    if para is StatusAssembleia.RECEBENDO_LANCES:
+        await get_regras(session, assembleia.grupo_id)
+    assembleia.status = para
+    if para is StatusAssembleia.ENCERRADA:
+        assembleia.encerrada_em = datetime.now(UTC)
+    return assembleia
+
+
+def hoje(fuso: str, agora: datetime | None = None) -> date:
+    """The civil date in the administradora's time zone."""
+    return (agora or datetime.now(UTC)).astimezone(ZoneInfo(fuso)).date()
+
+
+async def registrar_lance(
+    session: AsyncSession, assembleia_id: uuid.UUID, data: LanceCreate, user_id: uuid.UUID | None, fuso: str
+) -> tuple[LanceAssembleia, int]:
+    """Accept a sealed bid if the assembleia, the cota and the contract allow it."""
+    assembleia = await get_assembleia(session, assembleia_id)
+    agora = datetime.now(UTC)
+    if assembleia.status is not StatusAssembleia.RECEBENDO_LANCES:
+        situacao_atual = assembleia.status.value.replace("_", " ")
+        raise ConflictError(
+            f"A assembleia não está recebendo lances (situação: {situacao_atual}).", code="lances_fechados"
+        )
+    if agora >= assembleia.corte_lances_em:
+        raise BusinessRuleError(
+            f"O prazo de lances terminou em {assembleia.corte_lances_em.isoformat()}.", code="prazo_encerrado"
+        )
+    grupo = await get_grupo(session, assembleia.grupo_id)
+    regras = regras_puras(await get_regras(session, grupo.id))
+    situacao = await elegibilidade.situacoes(
+        session, grupo.id, hoje(fuso, agora), cota_numero=data.cota_numero
+    )
+    if not situacao:
+        raise BusinessRuleError(f"A cota {data.cota_numero} não existe neste grupo.", field="cota_numero")
+    s = situacao[0]
+    if s.status is not StatusCota.ATIVA:
+        raise BusinessRuleError(
+            "Cota excluída não pode dar lance.", field="cota_numero", code="cota_inelegivel"
+        )
+    if s.contemplada:
+        raise BusinessRuleError("A cota já foi contemplada.", field="cota_numero", code="cota_inelegivel")
+    if s.em_atraso:
+        raise BusinessRuleError(
+            "A cota tem parcela vencida em aberto e não pode dar lance.",
+            field="cota_numero",
+            code="cota_inelegivel",
+        )
+    lance = Lance(data.cota_numero, data.tipo, data.percentual, data.percentual_embutido)
+    erros = erros_lance(lance, regras, percentual_devido=elegibilidade.percentual_devido(grupo, s))
+    if erros:
+        raise problema(RegraViolada(erros, "Lance inválido"))
+    ativo = await session.scalar(
+        select(LanceAssembleia.id).where(
+            LanceAssembleia.assembleia_id == assembleia.id,
+            LanceAssembleia.cota_id == s.cota_id,
+            LanceAssembleia.status == StatusLance.ATIVO,
+        )
+    )
+    if ativo is not None:
+        raise ConflictError(
+            "A cota já tem um lance ativo nesta assembleia; cancele-o para registrar outro.",
+            code="lance_duplicado",
+        )
+    row = LanceAssembleia(
+        assembleia_id=assembleia.id,
+        cota_id=s.cota_id,
+        tipo=data.tipo,
+        percentual=data.percentual,
+        percentual_embutido=data.percentual_embutido,
+        status=StatusLance.ATIVO,
+        registrado_em=agora,
+        registrado_por=user_id,
+    )
+    session.add(row)
+    return row, s.numero
+
+
+async def cancelar_lance(
+    session: AsyncSession, assembleia_id: uuid.UUID, lance_id: uuid.UUID
+) -> tuple[LanceAssembleia, int]:
+    """Withdraw a bid; only before the cut-off."""
+    assembleia = await get_assembleia(session, assembleia_id)
+    row, numero = await get_lance(session, assembleia_id, lance_id, lock=True)
+    if row.status is StatusLance.CANCELADO:
+        raise ConflictError("O lance já foi cancelado.", code="lance_cancelado")
+    agora = datetime.now(UTC)
+    if assembleia.status is not StatusAssembleia.RECEBENDO_LANCES or agora >= assembleia.corte_lances_em:
+        raise BusinessRuleError("Lances só podem ser cancelados antes do corte.", code="prazo_encerrado")
+    row.status = StatusLance.CANCELADO
+    row.cancelado_em = agora
+    return row, numero
+
+
+async def get_lance(
+    session: AsyncSession, assembleia_id: uuid.UUID, lance_id: uuid.UUID, *, lock: bool = False
+) -> tuple[LanceAssembleia, int]:
+    """A lance of this assembleia with its cota number, or 404."""
+    stmt = (
+        select(LanceAssembleia, Cota.numero)
+        .join(Cota, Cota.id == LanceAssembleia.cota_id)
+        .where(LanceAssembleia.id == lance_id, LanceAssembleia.assembleia_id == assembleia_id)
+    )
+    if lock:
+        stmt = stmt.with_for_update(of=LanceAssembleia)
+    found = (await session.execute(stmt)).first()
+    if found is None:
+        raise NotFound("Lance")
+    return found[0], found[1]
+
+
+async def listar_lances(session: AsyncSession, assembleia_id: uuid.UUID) -> list[tuple[LanceAssembleia, int]]:
+    """All lances, only once the assembleia was apurada: until then they are sealed."""
+    assembleia = await get_assembleia(session, assembleia_id)
+    if assembleia.status not in (StatusAssembleia.APURADA, StatusAssembleia.ENCERRADA):
+        raise ConflictError("Os lances são sigilosos até a apuração da assembleia.", code="lances_sigilosos")
+    rows = await session.execute(
+        select(LanceAssembleia, Cota.numero)
+        .join(Cota, Cota.id == LanceAssembleia.cota_id)
+        .where(LanceAssembleia.assembleia_id == assembleia_id)
+        .order_by(Cota.numero, LanceAssembleia.registrado_em)
+    )
+    return [(r[0], r[1]) for r in rows]
