@@ -192,6 +192,10 @@ def _controller_manager(cfg: StackConfig) -> None:
             "--concurrent-job-syncs=10",
             "--concurrent-namespace-syncs=10",
             "--concurrent-gc-syncs=40",
+            # kwok posts the fake node's heartbeat every ~55 s, longer than the
+            # default 50 s grace: the node flapped NotReady every minute and its
+            # pods were marked unready for good (kwok only readies a pod once).
+            "--node-monitor-grace-period=10m",
         ],
     )
 
