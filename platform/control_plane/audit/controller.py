@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.api_schema import ResponseBody
@@ -36,14 +37,14 @@ class AuditController(Controller):
     @get("/", operation_id="listAuditEvents", name="audit:list", opt={"permission": Permission.AUDIT_READ})
     async def list_events(
         self,
-        db_session: AsyncSession,
-        actor: str | None = None,
-        action: str | None = None,
-        target_type: str | None = Parameter(query="targetType", default=None),
-        target_id: str | None = Parameter(query="targetId", default=None),
-        since: datetime | None = None,
-        before_id: int | None = Parameter(query="beforeId", default=None),
-        limit: int = Parameter(default=100, ge=1, le=1000),
+        db_session: NamedDependency[AsyncSession],
+        actor: FromQuery[str | None] = None,
+        action: FromQuery[str | None] = None,
+        target_type: Annotated[str | None, QueryParameter(name="targetType")] = None,
+        target_id: Annotated[str | None, QueryParameter(name="targetId")] = None,
+        since: FromQuery[datetime | None] = None,
+        before_id: Annotated[int | None, QueryParameter(name="beforeId")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> list[AuditEventView]:
         """Newest first; page with ``beforeId`` = the last id of the previous page."""
         events = await AuditService(db_session).search(

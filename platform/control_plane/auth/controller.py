@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.auth.guards import admin_guard, current_admin
@@ -18,7 +20,9 @@ class AuthController(Controller):
     tags = ("auth",)
 
     @post("/token", operation_id="createAccessToken", name="auth:token", status_code=200)
-    async def token(self, data: LoginRequest, db_session: AsyncSession, state: State) -> TokenResponse:
+    async def token(
+        self, data: JSONBody[LoginRequest], db_session: NamedDependency[AsyncSession], state: State
+    ) -> TokenResponse:
         """Exchange e-mail and password for a bearer token."""
         principal = await AdminUserService(db_session).authenticate(data.email, data.password)
         ttl = state.settings.auth.admin_token_ttl_seconds

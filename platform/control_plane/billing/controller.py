@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Annotated
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.audit.service import ActionContext
@@ -45,7 +47,11 @@ class BillingRunController(Controller):
 
     @post("/invoice-runs", operation_id="runInvoices", name="billing:invoice-run", status_code=200, opt=WRITE)
     async def invoice_run(
-        self, data: InvoiceRunRequest, db_session: AsyncSession, state: State, action_context: ActionContext
+        self,
+        data: JSONBody[InvoiceRunRequest],
+        db_session: NamedDependency[AsyncSession],
+        state: State,
+        action_context: NamedDependency[ActionContext],
     ) -> InvoiceRunSummary:
         """Invoice a closed period now (the beat job does this monthly). Safe to repeat."""
         period = BillingPeriod.parse(data.period)
@@ -65,10 +71,10 @@ class BillingRunController(Controller):
     @post("/dunning-runs", operation_id="runDunning", name="billing:dunning-run", status_code=200, opt=WRITE)
     async def dunning_run(
         self,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
         state: State,
-        action_context: ActionContext,
+        action_context: NamedDependency[ActionContext],
     ) -> DunningSummary:
         """Send due reminders and converge suspensions for non-payment now (the beat job runs hourly)."""
         service = DunningService(db_session, tenant_resources, state.settings.billing)
@@ -90,13 +96,13 @@ class InvoiceController(Controller):
     @get("/", operation_id="listInvoices", name="invoices:list", opt=READ)
     async def list_invoices(
         self,
-        db_session: AsyncSession,
+        db_session: NamedDependency[AsyncSession],
         state: State,
-        tenant: str | None = None,
-        status: InvoiceStatus | None = None,
-        period: str | None = None,
-        limit: int = Parameter(default=100, ge=1, le=1000),
-        offset: int = Parameter(default=0, ge=0),
+        tenant: FromQuery[str | None] = None,
+        status: FromQuery[InvoiceStatus | None] = None,
+        period: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> list[InvoiceView]:
         billing_period = parse_period(period) if period else None
         rows = await InvoiceService(db_session, state.settings.billing).list(
@@ -105,7 +111,9 @@ class InvoiceController(Controller):
         return [invoice_view(invoice, slug) for invoice, slug in rows]
 
     @get("/{invoice_id:uuid}", operation_id="getInvoice", name="invoices:get", opt=READ)
-    async def get_invoice(self, invoice_id: uuid.UUID, db_session: AsyncSession, state: State) -> InvoiceView:
+    async def get_invoice(
+        self, invoice_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], state: State
+    ) -> InvoiceView:
         invoice, slug = await InvoiceService(db_session, state.settings.billing).get(invoice_id)
         return invoice_view(invoice, slug, with_lines=True)
 
@@ -117,7 +125,11 @@ class InvoiceController(Controller):
         opt=WRITE,
     )
     async def finalize(
-        self, invoice_id: uuid.UUID, db_session: AsyncSession, state: State, action_context: ActionContext
+        self,
+        invoice_id: FromPath[uuid.UUID],
+        db_session: NamedDependency[AsyncSession],
+        state: State,
+        action_context: NamedDependency[ActionContext],
     ) -> InvoiceView:
         """draft -> open: sets the issue and due dates."""
         service = InvoiceService(db_session, state.settings.billing)
@@ -133,12 +145,12 @@ class InvoiceController(Controller):
     )
     async def void(
         self,
-        invoice_id: uuid.UUID,
-        data: VoidRequest,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
+        invoice_id: FromPath[uuid.UUID],
+        data: JSONBody[VoidRequest],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
         state: State,
-        action_context: ActionContext,
+        action_context: NamedDependency[ActionContext],
     ) -> InvoiceView:
         """draft/open/uncollectible -> void. May lift a suspension for non-payment."""
         service = InvoiceService(db_session, state.settings.billing)
@@ -156,7 +168,11 @@ class InvoiceController(Controller):
         opt=WRITE,
     )
     async def mark_uncollectible(
-        self, invoice_id: uuid.UUID, db_session: AsyncSession, state: State, action_context: ActionContext
+        self,
+        invoice_id: FromPath[uuid.UUID],
+        db_session: NamedDependency[AsyncSession],
+        state: State,
+        action_context: NamedDependency[ActionContext],
     ) -> InvoiceView:
         service = InvoiceService(db_session, state.settings.billing)
         invoice, _ = await service.mark_uncollectible(action_context, invoice_id, datetime.now(UTC))
@@ -164,7 +180,7 @@ class InvoiceController(Controller):
 
     @get("/{invoice_id:uuid}/payments", operation_id="listPayments", name="invoices:payments", opt=READ)
     async def list_payments(
-        self, invoice_id: uuid.UUID, db_session: AsyncSession, state: State
+        self, invoice_id: FromPath[uuid.UUID], db_session: NamedDependency[AsyncSession], state: State
     ) -> list[PaymentView]:
         payments = await InvoiceService(db_session, state.settings.billing).payments(invoice_id)
         return [payment_view(p) for p in payments]
@@ -172,13 +188,13 @@ class InvoiceController(Controller):
     @post("/{invoice_id:uuid}/payments", operation_id="recordPayment", name="invoices:pay", opt=WRITE)
     async def record_payment(
         self,
-        invoice_id: uuid.UUID,
-        data: PaymentIn,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
+        invoice_id: FromPath[uuid.UUID],
+        data: JSONBody[PaymentIn],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
         state: State,
-        action_context: ActionContext,
-        idempotency_key: str | None = Parameter(header="Idempotency-Key", default=None),
+        action_context: NamedDependency[ActionContext],
+        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[PaymentResult]:
         """Record money received. ``Idempotency-Key`` is required: a retry returns the first result.
 

@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import hashlib
 import time
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_plane.audit.service import ActionContext
@@ -84,18 +85,24 @@ class FlagAdminController(Controller):
     guards = (admin_guard,)
 
     @get("/", operation_id="listFlags", name="flags:list", opt={"permission": Permission.FLAGS_READ})
-    async def list_flags(self, db_session: AsyncSession) -> list[FlagView]:
+    async def list_flags(self, db_session: NamedDependency[AsyncSession]) -> list[FlagView]:
         return [flag_view(f) for f in await FlagService(db_session).list_flags()]
 
     @post("/", operation_id="createFlag", name="flags:create", opt={"permission": Permission.FLAGS_WRITE})
     async def create_flag(
-        self, data: FlagCreate, db_session: AsyncSession, state: State, action_context: ActionContext
+        self,
+        data: JSONBody[FlagCreate],
+        db_session: NamedDependency[AsyncSession],
+        state: State,
+        action_context: NamedDependency[ActionContext],
     ) -> Response[FlagView]:
         flag = await FlagService(db_session, state.flag_notifier.publish).create(action_context, data)
         return Response(flag_view(flag), status_code=201, headers=_version_header(flag))
 
     @get("/{key:str}", operation_id="getFlag", name="flags:get", opt={"permission": Permission.FLAGS_READ})
-    async def get_flag(self, key: str, db_session: AsyncSession) -> Response[FlagView]:
+    async def get_flag(
+        self, key: FromPath[str], db_session: NamedDependency[AsyncSession]
+    ) -> Response[FlagView]:
         flag = await FlagService(db_session).get(key)
         return Response(flag_view(flag), headers=_version_header(flag))
 
@@ -107,12 +114,12 @@ class FlagAdminController(Controller):
     )
     async def update_flag(
         self,
-        key: str,
-        data: FlagUpdate,
-        db_session: AsyncSession,
+        key: FromPath[str],
+        data: JSONBody[FlagUpdate],
+        db_session: NamedDependency[AsyncSession],
         state: State,
-        action_context: ActionContext,
-        if_match: str | None = Parameter(header="If-Match", default=None),
+        action_context: NamedDependency[ActionContext],
+        if_match: Annotated[str | None, HeaderParameter(name="If-Match")] = None,
     ) -> Response[FlagView]:
         """Change a flag; send ``If-Match`` with its ETag to refuse overwriting someone else's edit."""
         service = FlagService(db_session, state.flag_notifier.publish)
@@ -126,7 +133,11 @@ class FlagAdminController(Controller):
         opt={"permission": Permission.FLAGS_WRITE},
     )
     async def delete_flag(
-        self, key: str, db_session: AsyncSession, state: State, action_context: ActionContext
+        self,
+        key: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        state: State,
+        action_context: NamedDependency[ActionContext],
     ) -> None:
         await FlagService(db_session, state.flag_notifier.publish).delete(action_context, key)
 
@@ -138,11 +149,11 @@ class FlagAdminController(Controller):
     )
     async def evaluate_flag(
         self,
-        key: str,
-        tenant: str,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
-        user: str | None = None,
+        key: FromPath[str],
+        tenant: FromQuery[str],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
+        user: FromQuery[str | None] = None,
     ) -> FlagEvaluationView:
         """What ``tenant`` (and optionally ``user``) gets for this flag right now."""
         flag = await FlagService(db_session).get(key)
@@ -166,7 +177,7 @@ class TenantFlagController(Controller):
     tags = ("tenant-app",)
     guards = (tenant_app_guard,)
 
-    async def _snapshot(self, slug: str, state: State) -> Snapshot:
+    async def _snapshot(self, slug: FromPath[str], state: State) -> Snapshot:
         # A fresh session per look: a long poll must not hold a connection
         # (or a transaction snapshot that would hide the change it waits for).
         async with state.session_factory() as session:
@@ -178,10 +189,10 @@ class TenantFlagController(Controller):
     @get("/flag-snapshot", operation_id="getFlagSnapshot", name="tenant-app:flag-snapshot")
     async def flag_snapshot(
         self,
-        slug: str,
+        slug: FromPath[str],
         state: State,
         request: Request[Any, Any, Any],
-        wait: int = Parameter(default=0, ge=0, le=MAX_WAIT_SECONDS),
+        wait: Annotated[int, QueryParameter(ge=0, le=MAX_WAIT_SECONDS)] = 0,
     ) -> Response[SnapshotView | None]:
         """Every flag resolved for this tenant, for local evaluation.
 
@@ -210,10 +221,10 @@ class TenantFlagController(Controller):
     @get("/flags", operation_id="evaluateTenantFlags", name="tenant-app:flags")
     async def evaluate_flags(
         self,
-        slug: str,
+        slug: FromPath[str],
         state: State,
         request: Request[Any, Any, Any],
-        user: str | None = None,
+        user: FromQuery[str | None] = None,
     ) -> Response[TenantEvaluationsView | None]:
         """Server-side evaluation of every flag for this tenant (and ``user``), with an ETag."""
         snapshot = await self._snapshot(slug, state)

@@ -34,6 +34,7 @@ _ADVISORY_LOCK_ID = 0x43504D49  # "CPMI"
 def alembic_config(database_url: str | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", str(MIGRATIONS_DIR / "versions"))
     if database_url:
         cfg.set_main_option("sqlalchemy.url", asyncpg_url(database_url).replace("%", "%%"))

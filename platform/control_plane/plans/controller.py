@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, get
+from litestar.params import FromPath
 from tenant_operator.plans import CATALOG, get_plan
 
 from control_plane.auth.guards import admin_guard
@@ -22,7 +23,7 @@ class PlanController(Controller):
         return [plan_view(plan) for plan in CATALOG.values()]
 
     @get("/{name:str}", operation_id="getPlan", name="plans:get", opt={"permission": Permission.PLANS_READ})
-    async def get_plan(self, name: str) -> PlanView:
+    async def get_plan(self, name: FromPath[str]) -> PlanView:
         try:
             return plan_view(get_plan(name))
         except KeyError as err:

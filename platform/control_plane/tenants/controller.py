@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 from tenant_operator.plans import CATALOG, PlanName
 
@@ -30,7 +32,11 @@ from control_plane.tenants.schemas import (
 from control_plane.tenants.service import TenantService
 
 
-def _service(db_session: AsyncSession, tenant_resources: TenantResources, state: State) -> TenantService:
+def _service(
+    db_session: NamedDependency[AsyncSession],
+    tenant_resources: NamedDependency[TenantResources],
+    state: State,
+) -> TenantService:
     return TenantService(db_session, tenant_resources, state.flag_notifier.publish)
 
 
@@ -44,11 +50,11 @@ class TenantController(Controller):
     )
     async def create_tenant(
         self,
-        data: TenantCreate,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
+        data: JSONBody[TenantCreate],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
         state: State,
-        action_context: ActionContext,
+        action_context: NamedDependency[ActionContext],
     ) -> Response[TenantView]:
         """Onboard an administradora: commercial record + ConsorcioTenant resource.
 
@@ -62,10 +68,10 @@ class TenantController(Controller):
     @get("/", operation_id="listTenants", name="tenants:list", opt={"permission": Permission.TENANTS_READ})
     async def list_tenants(
         self,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
         state: State,
-        include_deleted: bool = Parameter(query="includeDeleted", default=False),
+        include_deleted: Annotated[bool, QueryParameter(name="includeDeleted")] = False,
     ) -> list[TenantView]:
         """Every tenant merged with its resource's status (one Kubernetes list call)."""
         items = await _service(db_session, tenant_resources, state).list_tenants(
@@ -80,7 +86,11 @@ class TenantController(Controller):
         opt={"permission": Permission.TENANTS_READ},
     )
     async def get_tenant(
-        self, slug: str, db_session: AsyncSession, tenant_resources: TenantResources, state: State
+        self,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
+        state: State,
     ) -> TenantView:
         item = await _service(db_session, tenant_resources, state).get(slug)
         return tenant_view(item.tenant, item.resource)
@@ -93,12 +103,12 @@ class TenantController(Controller):
     )
     async def update_tenant(
         self,
-        slug: str,
-        data: TenantUpdate,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
+        slug: FromPath[str],
+        data: JSONBody[TenantUpdate],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
         state: State,
-        action_context: ActionContext,
+        action_context: NamedDependency[ActionContext],
     ) -> TenantView:
         """Change commercial data (display name, billing contact, contract number)."""
         item = await _service(db_session, tenant_resources, state).update(action_context, slug, data)
@@ -111,7 +121,11 @@ class TenantController(Controller):
         opt={"permission": Permission.TENANTS_READ},
     )
     async def plan_history(
-        self, slug: str, db_session: AsyncSession, tenant_resources: TenantResources, state: State
+        self,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
+        state: State,
     ) -> list[PlanChangeView]:
         history = await _service(db_session, tenant_resources, state).plan_history(slug)
         return [
@@ -127,10 +141,10 @@ class TenantController(Controller):
     )
     async def preview_plan_change(
         self,
-        slug: str,
-        plan: PlanName,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
+        slug: FromPath[str],
+        plan: FromQuery[PlanName],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
         state: State,
     ) -> ProrationPreviewView:
         """What changing to ``plan`` today adds to this month's invoice (nothing is changed)."""
@@ -146,12 +160,12 @@ class TenantController(Controller):
     )
     async def change_plan(
         self,
-        slug: str,
-        data: PlanChangeRequest,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
+        slug: FromPath[str],
+        data: JSONBody[PlanChangeRequest],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
         state: State,
-        action_context: ActionContext,
+        action_context: NamedDependency[ActionContext],
     ) -> PlanChangeResult:
         """Apply a plan change from today; returns the proration that will be invoiced."""
         service = _service(db_session, tenant_resources, state)
@@ -170,12 +184,12 @@ class TenantController(Controller):
     )
     async def suspend(
         self,
-        slug: str,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
         state: State,
-        action_context: ActionContext,
-        data: SuspendRequest | None = None,
+        action_context: NamedDependency[ActionContext],
+        data: JSONBody[SuspendRequest | None] = None,
     ) -> TenantView:
         """Scale the tenant to zero (data kept). Payments never lift a manual suspension."""
         service = _service(db_session, tenant_resources, state)
@@ -192,11 +206,11 @@ class TenantController(Controller):
     )
     async def resume(
         self,
-        slug: str,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
         state: State,
-        action_context: ActionContext,
+        action_context: NamedDependency[ActionContext],
     ) -> TenantView:
         """Lift any suspension. Overdue invoices past grace suspend it again on the next dunning run."""
         service = _service(db_session, tenant_resources, state)
@@ -213,12 +227,12 @@ class TenantController(Controller):
     )
     async def delete_tenant(
         self,
-        slug: str,
-        db_session: AsyncSession,
-        tenant_resources: TenantResources,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
         state: State,
-        action_context: ActionContext,
-        deletion_policy: DeletionPolicy = Parameter(query="deletionPolicy"),
+        action_context: NamedDependency[ActionContext],
+        deletion_policy: Annotated[DeletionPolicy, QueryParameter(name="deletionPolicy")],
     ) -> TenantView:
         """Delete the ConsorcioTenant under an explicit policy (Retain, Snapshot or Delete).
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,7 +36,12 @@ class UsageReportController(Controller):
     guards = (admin_guard,)
 
     @get("/", operation_id="getTenantUsage", name="usage:report", opt={"permission": Permission.USAGE_READ})
-    async def report(self, slug: str, db_session: AsyncSession, period: str | None = None) -> UsageReport:
+    async def report(
+        self,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        period: FromQuery[str | None] = None,
+    ) -> UsageReport:
         """count / sum / max / latest per metric for a billing period (default: this month)."""
         billing_period = parse_period(period)
         tenant_id = await db_session.scalar(select(Tenant.id).where(Tenant.slug == slug))
@@ -67,9 +74,9 @@ class UsageIngestController(Controller):
     @post("/", operation_id="ingestUsageEvents", name="usage:ingest", status_code=202)
     async def ingest(
         self,
-        slug: str,
-        data: UsageBatch,
-        db_session: AsyncSession,
+        slug: FromPath[str],
+        data: JSONBody[UsageBatch],
+        db_session: NamedDependency[AsyncSession],
         request: Request,  # type: ignore[type-arg]
     ) -> IngestResult:
         """Store a batch of usage events; resending the same event ids is harmless."""
