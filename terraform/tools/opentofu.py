@@ -8,17 +8,19 @@ compiles with ``go build`` like the Kubernetes binaries and is cached under
 ``$XDG_CACHE_HOME/consorcio/opentofu/<version>/bin``.
 
 Resolution order: ``$TERRAFORM_BIN`` (explicit), the cached OpenTofu build,
-otherwise build it.  Run ``python terraform/tools/opentofu.py`` to print the
+``terraform`` or ``tofu`` on PATH, otherwise build OpenTofu (several minutes
+on a cold Go cache).  Run ``python terraform/tools/opentofu.py`` to print the
 path (building first if necessary).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
-from devstack.binaries import GoBuild, binary_path, build, build_dir
+from devstack.binaries import GoBuild, build, build_dir
 
 OPENTOFU_VERSION = "v1.10.10"
 
@@ -32,19 +34,24 @@ OPENTOFU = GoBuild(
 
 def cached_tofu() -> Path:
     """Where the OpenTofu build lives (it may not exist yet)."""
-    if os.environ.get("CONSORCIO_BIN_DIR"):
-        return binary_path("helm").parent / "tofu"
+    prebuilt = os.environ.get("CONSORCIO_BIN_DIR")
+    if prebuilt:
+        return Path(prebuilt) / "tofu"
     return build_dir(OPENTOFU) / "bin" / "tofu"
 
 
 def terraform_cli(log=print) -> Path:
-    """Return a terraform-compatible CLI, building OpenTofu when none is configured."""
+    """Return a terraform-compatible CLI, building OpenTofu when none is available."""
     explicit = os.environ.get("TERRAFORM_BIN")
     if explicit:
         return Path(explicit)
     tofu = cached_tofu()
     if tofu.exists():
         return tofu
+    for name in ("terraform", "tofu"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
     return build(OPENTOFU, log) / "tofu"
 
 

@@ -1,0 +1,59 @@
+output "cluster_name" {
+  description = "EKS cluster name (aws eks update-kubeconfig --name ...)."
+  value       = module.kubernetes_cluster.cluster_name
+}
+
+output "cluster_endpoint" {
+  description = "Kubernetes API endpoint."
+  value       = module.kubernetes_cluster.cluster_endpoint
+}
+
+output "cluster_ca_certificate" {
+  description = "Base64 CA bundle of the Kubernetes API."
+  value       = module.kubernetes_cluster.cluster_ca_certificate
+}
+
+output "image_repositories" {
+  description = "ECR repository per image."
+  value       = module.container_registry.repository_urls
+}
+
+output "registry" {
+  description = "ECR registry host."
+  value       = module.container_registry.registry
+}
+
+output "postgres_address" {
+  description = "RDS PostgreSQL host."
+  value       = module.postgresql.address
+}
+
+output "postgres_master_user_secret_arn" {
+  description = "Secrets Manager secret with the RDS master password."
+  value       = module.postgresql.master_user_secret_arn
+}
+
+output "postgres_admin_username" {
+  description = "RDS master user."
+  value       = module.postgresql.admin_username
+}
+
+output "vault_address" {
+  description = "In-cluster Vault address."
+  value       = module.vault.address
+}
+
+output "redis_host" {
+  description = "In-cluster Redis master host."
+  value       = module.redis.host
+}
+
+output "zone_name_servers" {
+  description = "Name servers to delegate to (when the zone is created here)."
+  value       = module.dns_tls.name_servers
+}
+
+output "platform_api_url" {
+  description = "Public URL of the control-plane API (once the releases are installed)."
+  value       = "https://${var.platform_host}"
+}

@@ -1,0 +1,14 @@
+output "address" {
+  description = "In-cluster address of the active Vault server (the operator's vault.addr)."
+  value       = "http://vault-active.${var.namespace}.svc.cluster.local:8200"
+}
+
+output "namespace" {
+  description = "Namespace Vault runs in."
+  value       = kubernetes_namespace_v1.this.metadata[0].name
+}
+
+output "unseal_kms_key_arn" {
+  description = "KMS key used for auto-unseal."
+  value       = module.unseal_key.arn
+}
