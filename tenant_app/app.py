@@ -20,6 +20,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from sqlalchemy.exc import SQLAlchemyError
 
 from tenant_app.assembleias.controller import CONTROLLERS as ASSEMBLEIAS_CONTROLLERS
+from tenant_app.auditoria.controller import AuditoriaController
 from tenant_app.auditoria.trail import install_audit_listener
 from tenant_app.auth.controller import AuthController
 from tenant_app.auth.middleware import PUBLIC_PATHS, JWTAuthenticationMiddleware
@@ -30,6 +31,7 @@ from tenant_app.database.dependencies import provide_db_session
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.grupos.controller import GrupoController
 from tenant_app.http.problems import handle_exception
+from tenant_app.inadimplencia.controller import InadimplenciaController
 from tenant_app.observability.middleware import RequestContextMiddleware
 from tenant_app.pagamentos.controller import PagamentoController
 from tenant_app.parcelas.controller import ParcelaController
@@ -60,6 +62,8 @@ ROUTE_HANDLERS: list[Any] = [
     CotaController,
     ParcelaController,
     PagamentoController,
+    InadimplenciaController,
+    AuditoriaController,
 ]
 
 

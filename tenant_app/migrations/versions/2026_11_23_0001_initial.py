@@ -35,12 +35,9 @@ def _make_append_only() -> None:
         """
     )
     for table in APPEND_ONLY_TABLES:
+        # Statement level: even an UPDATE/DELETE matching no row is refused.
         op.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}"
-            " FOR EACH ROW EXECUTE FUNCTION refuse_change_append_only()"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}"
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table}"
             " FOR EACH STATEMENT EXECUTE FUNCTION refuse_change_append_only()"
         )
         op.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM PUBLIC")
@@ -403,7 +400,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in APPEND_ONLY_TABLES:
         op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
     op.execute("DROP FUNCTION IF EXISTS refuse_change_append_only()")
     op.drop_index(op.f("ix_pagamento_alocacoes_parcela_id"), table_name="pagamento_alocacoes")
     op.drop_index(op.f("ix_pagamento_alocacoes_pagamento_id"), table_name="pagamento_alocacoes")

@@ -1,0 +1,1 @@
+"""Delinquency: late charges report and automatic exclusion of defaulting cotas."""

@@ -1,0 +1,63 @@
+"""``/api/inadimplencia``: report and the exclusion routine."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from litestar import Controller, get, post
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.auditoria.trail import commit
+from tenant_app.auth.guards import requires
+from tenant_app.inadimplencia import service
+from tenant_app.inadimplencia.schemas import ExclusaoAutomaticaIn, ExclusaoAutomaticaOut, RelatorioOut
+from tenant_app.users.roles import Permission
+
+
+class InadimplenciaController(Controller):
+    """Delinquency."""
+
+    path = "/api/inadimplencia"
+    tags = ["inadimplencia"]  # noqa: RUF012
+
+    @get(
+        "/",
+        operation_id="delinquencyReport",
+        name="inadimplencia:report",
+        guards=[requires(Permission.INADIMPLENCIA_READ)],
+    )
+    async def report(
+        self,
+        db_session: AsyncSession,
+        grupo_id: uuid.UUID | None = Parameter(query="grupo_id", default=None),
+        ref_date: date | None = Parameter(query="data", default=None),
+        minimo_parcelas: int = Parameter(query="minimo_parcelas", default=1, ge=1, le=600),
+    ) -> RelatorioOut:
+        """Cotas in arrears with multa and juros as of ``data`` (default today)."""
+        ref = ref_date or date.today()
+        items = [
+            i
+            for i in await service.delinquents(db_session, ref, grupo_id)
+            if i.parcelas_vencidas >= minimo_parcelas
+        ]
+        return RelatorioOut(
+            data_referencia=ref, cotas=items, total_cotas=len(items), total_devido=service.total_devido(items)
+        )
+
+    @post(
+        "/exclusoes",
+        operation_id="runDefaultExclusions",
+        name="inadimplencia:exclusions",
+        guards=[requires(Permission.INADIMPLENCIA_RUN)],
+        status_code=200,
+    )
+    async def run_exclusions(
+        self, data: ExclusaoAutomaticaIn, db_session: AsyncSession
+    ) -> ExclusaoAutomaticaOut:
+        """Run the daily default-exclusion routine now."""
+        ref = data.data or date.today()
+        excluded = await service.run_automatic_exclusions(db_session, ref)
+        await commit(db_session)
+        return ExclusaoAutomaticaOut(data_referencia=ref, excluidas=excluded)

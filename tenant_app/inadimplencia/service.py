@@ -1,0 +1,102 @@
+"""Delinquency report and the daily default-exclusion routine."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.cotas.models import Cota, MotivoExclusao, StatusCota
+from tenant_app.cotas.service import exclusao
+from tenant_app.grupos.models import Grupo, StatusGrupo
+from tenant_app.inadimplencia.rules import longest_unpaid_run, must_exclude
+from tenant_app.inadimplencia.schemas import InadimplenteOut
+from tenant_app.parcelas.late_charges import encargos_devidos
+from tenant_app.parcelas.models import Parcela, StatusParcela
+from tenant_app.parcelas.money import ZERO
+
+
+async def delinquents(
+    session: AsyncSession, ref: date, grupo_id: uuid.UUID | None = None
+) -> list[InadimplenteOut]:
+    """Active cotas with parcelas overdue on ``ref``, with multa and juros accrued to that date."""
+    stmt = (
+        select(Parcela, Cota, Grupo)
+        .join(Cota, Cota.id == Parcela.cota_id)
+        .join(Grupo, Grupo.id == Parcela.grupo_id)
+        .where(
+            Parcela.vencimento < ref,
+            Parcela.status != StatusParcela.PAGA,
+            Cota.status == StatusCota.ATIVA,
+            Grupo.status == StatusGrupo.EM_ANDAMENTO,
+        )
+        .order_by(Grupo.codigo, Cota.numero, Parcela.numero)
+    )
+    if grupo_id is not None:
+        stmt = stmt.where(Parcela.grupo_id == grupo_id)
+    per_cota: dict[uuid.UUID, list[tuple[Parcela, Cota, Grupo]]] = defaultdict(list)
+    for p, c, g in (await session.execute(stmt)).tuples():
+        per_cota[c.id].append((p, c, g))
+    out = []
+    for rows in per_cota.values():
+        _, cota, grupo = rows[0]
+        principal = multa = juros = ZERO
+        for p, _, _ in rows:
+            enc = encargos_devidos(
+                valor_total=p.valor_total,
+                saldo_principal=p.saldo,
+                vencimento=p.vencimento,
+                data=ref,
+                multa_pct=grupo.multa_pct,
+                juros_mensal_pct=grupo.juros_mensal_pct,
+                pago_multa=p.pago_multa,
+                juros_pendentes=p.juros_pendentes,
+                juros_calculados_ate=p.juros_calculados_ate,
+            )
+            principal += p.saldo
+            multa += enc.multa
+            juros += enc.juros
+        out.append(
+            InadimplenteOut(
+                cota_id=cota.id,
+                grupo_id=grupo.id,
+                numero_cota=cota.numero,
+                consorciado_id=cota.consorciado_id,
+                contemplada=cota.contemplada,
+                parcelas_vencidas=len(rows),
+                parcelas_consecutivas=longest_unpaid_run(p.numero for p, _, _ in rows),
+                dias_atraso=(ref - min(p.vencimento for p, _, _ in rows)).days,
+                principal_vencido=principal,
+                multa=multa,
+                juros=juros,
+                total=principal + multa + juros,
+            )
+        )
+    return out
+
+
+async def run_automatic_exclusions(session: AsyncSession, ref: date) -> list[uuid.UUID]:
+    """Exclude every non-contemplated cota at or past its group's threshold (caller commits)."""
+    excluded = []
+    thresholds = dict((await session.execute(select(Grupo.id, Grupo.parcelas_para_exclusao))).tuples().all())
+    for item in await delinquents(session, ref):
+        if must_exclude(item.parcelas_consecutivas, thresholds[item.grupo_id], item.contemplada):
+            await exclusao(
+                session,
+                item.cota_id,
+                MotivoExclusao.INADIMPLENCIA,
+                ref,
+                None,
+                f"{item.parcelas_consecutivas} parcelas consecutivas em atraso",
+            )
+            excluded.append(item.cota_id)
+    return excluded
+
+
+def total_devido(items: list[InadimplenteOut]) -> Decimal:
+    """Sum of what the listed cotas owe."""
+    return sum((i.total for i in items), ZERO)

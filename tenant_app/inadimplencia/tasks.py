@@ -1,0 +1,47 @@
+"""Celery task: the daily default-exclusion routine, under a Redis lock (one run at a time)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from tenant_app.settings import Settings
+
+log = logging.getLogger("tenant_app.tasks")
+
+
+async def exclusao_diaria(settings: Settings, ref: date | None = None) -> list[str]:
+    """Run the routine for ``ref`` (today in Brazil by default); returns excluded cota ids."""
+    from tenant_app.auditoria.trail import commit, install_audit_listener, set_actor
+    from tenant_app.database.session import create_engine, create_session_factory
+    from tenant_app.inadimplencia.service import run_automatic_exclusions
+    from tenant_app.system.redis_keys import create_redis, lock_key
+
+    install_audit_listener()
+    ref = ref or _today(settings)
+    redis = create_redis(settings.redis)
+    engine = create_engine(settings.database)
+    try:
+        lock = redis.lock(lock_key(settings.redis, "exclusao-diaria"), timeout=3600, blocking_timeout=1)
+        async with lock, create_session_factory(engine)() as session:
+            set_actor(session, None, "tarefa:exclusao-diaria", None)
+            excluded = await run_automatic_exclusions(session, ref)
+            await commit(session)
+        log.info("exclusao diaria %s: %d cotas excluded", ref, len(excluded))
+        return [str(c) for c in excluded]
+    finally:
+        await engine.dispose()
+        await redis.aclose()
+
+
+def _today(settings: Settings) -> date:
+    from datetime import datetime
+
+    return datetime.now(ZoneInfo(settings.time_zone)).date()
+
+
+def run_exclusao_diaria(ref_iso: str | None = None) -> list[str]:
+    """Synchronous entry point for the Celery worker (settings from the environment)."""
+    return asyncio.run(exclusao_diaria(Settings.from_env(), date.fromisoformat(ref_iso) if ref_iso else None))

@@ -1,0 +1,55 @@
+"""The tenant's Celery app: broker on the tenant's Redis ACL user, every key under REDIS_KEY_PREFIX.
+
+kombu's ``global_keyprefix`` puts the prefix on the queue lists, bindings and
+unacked sets. Results are not stored (no backend), and remote control,
+events and gossip are off because they use fanout channels and keys outside
+the tenant's prefix.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+from celery.schedules import crontab
+
+from tenant_app.settings import Settings
+
+QUEUE = "tenant-app"
+
+
+def create_celery(settings: Settings) -> Celery:
+    """Celery app bound to one tenant."""
+    app = Celery("tenant_app", broker=settings.redis.url, set_as_current=False)
+    app.conf.update(
+        broker_transport_options={"global_keyprefix": settings.redis.key_prefix, "visibility_timeout": 3600},
+        broker_connection_retry_on_startup=True,
+        result_backend=None,
+        task_ignore_result=True,
+        task_default_queue=QUEUE,
+        worker_enable_remote_control=False,
+        worker_send_task_events=False,
+        task_send_sent_event=False,
+        timezone=settings.time_zone,
+        enable_utc=True,
+        beat_schedule={
+            "exclusao-diaria": {"task": "tenant_app.exclusao_diaria", "schedule": crontab(hour=3, minute=0)},
+        },
+    )
+
+    @app.task(name="tenant_app.exclusao_diaria")
+    def exclusao_diaria(ref_iso: str | None = None) -> list[str]:
+        from tenant_app.inadimplencia.tasks import run_exclusao_diaria
+
+        return run_exclusao_diaria(ref_iso)
+
+    @app.task(name="tenant_app.ping")
+    def ping(token: str) -> None:
+        """Liveness probe of the worker: writes ``<prefix>worker:ping`` = token."""
+        import redis
+
+        client = redis.Redis.from_url(settings.redis.url)
+        try:
+            client.set(settings.redis.key("worker", "ping"), token, ex=300)
+        finally:
+            client.close()
+
+    return app
