@@ -49,7 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="run the operator against the current cluster (cluster-wide)")
     run.add_argument(
         "--liveness",
-        default=os.environ.get("OPERATOR_LIVENESS_ENDPOINT", "http://0.0.0.0:8080/healthz"),
+        default=os.environ.get(
+            "OPERATOR_LIVENESS_ENDPOINT",
+            f"http://0.0.0.0:{os.environ.get('OPERATOR_HEALTH_PORT', '8080')}/healthz",
+        ),
         help="Kopf liveness endpoint URL ('' disables); default %(default)s",
     )
     run.add_argument(

@@ -24,6 +24,8 @@ SECRET_HASH_ANNOTATION = f"{GROUP}/secret-hash"
 # and JWT credentials; status.credentialsRotation records the value acted on.
 ROTATE_ANNOTATION = f"{GROUP}/rotate-credentials"
 FINALIZER = f"{GROUP}/tenant-cleanup"
+# Selects the operator process that handles a tenant (see handlers/instance_filter.py).
+INSTANCE_LABEL = f"{GROUP}/operator-instance"
 
 # Fixed object names inside the tenant namespace (the tenant app's contract).
 APP_SECRET = "tenant-app-env"

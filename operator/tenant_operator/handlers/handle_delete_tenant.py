@@ -7,11 +7,14 @@ from typing import Any
 import kopf
 
 from tenant_operator.deletion import delete_tenant
+from tenant_operator.handlers.instance_filter import is_mine
+from tenant_operator.handlers.pass_outcome import INSTANCE
 from tenant_operator.handlers.timing import backoff
+from tenant_operator.kube.events import post_event
 from tenant_operator.resource import GROUP, PLURAL, VERSION
 
 
-@kopf.on.delete(GROUP, VERSION, PLURAL, id="cleanup")
+@kopf.on.delete(GROUP, VERSION, PLURAL, id="cleanup", when=is_mine)
 async def handle_delete_tenant(
     name: str, spec: Any, body: Any, retry: int, memo: Any, logger: Any, **_: Any
 ) -> None:
@@ -22,7 +25,11 @@ async def handle_delete_tenant(
             policy, summary = await delete_tenant(runtime, name=name, spec=spec, logger=logger)
     except Exception as err:  # every failure keeps the finalizer and is retried
         message = f"{type(err).__name__}: {err}"
-        kopf.warn(body, reason="DeletionFailed", message=message[:1000])
+        await post_event(
+            runtime.kube, body, type_="Warning", reason="DeletionFailed", message=message, instance=INSTANCE
+        )
         raise kopf.TemporaryError(message, delay=backoff(retry)) from err
     runtime.forget(name)
-    kopf.info(body, reason=f"Deleted{policy}", message=summary[:1000])
+    await post_event(
+        runtime.kube, body, type_="Normal", reason=f"Deleted{policy}", message=summary, instance=INSTANCE
+    )

@@ -44,4 +44,4 @@ async def handle_resync_timer(
             wait_budget=TIMER_WAIT_SECONDS,
             logger=logger,
         )
-    apply_outcome(result, body=body, patch=patch, retry=None)
+    await apply_outcome(result, runtime=memo.runtime, body=body, patch=patch, retry=None)

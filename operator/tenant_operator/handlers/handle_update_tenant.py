@@ -6,13 +6,14 @@ from typing import Any
 
 import kopf
 
+from tenant_operator.handlers.instance_filter import is_mine
 from tenant_operator.handlers.pass_outcome import apply_outcome
 from tenant_operator.handlers.timing import CHANGE_WAIT_SECONDS
 from tenant_operator.reconciler import run_pass
 from tenant_operator.resource import GROUP, PLURAL, VERSION
 
 
-@kopf.on.update(GROUP, VERSION, PLURAL, id="reconcile")
+@kopf.on.update(GROUP, VERSION, PLURAL, id="reconcile", when=is_mine)
 async def handle_update_tenant(
     name: str,
     spec: Any,
@@ -37,4 +38,4 @@ async def handle_update_tenant(
             wait_budget=CHANGE_WAIT_SECONDS,
             logger=logger,
         )
-    apply_outcome(result, body=body, patch=patch, retry=retry)
+    await apply_outcome(result, runtime=memo.runtime, body=body, patch=patch, retry=retry)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any
 
 import kopf
 
-from tenant_operator import names
+from tenant_operator import names, schema_revision
 from tenant_operator.config import OperatorConfig
+from tenant_operator.handlers.instance_filter import INSTANCE
+from tenant_operator.resource import GROUP, PLURAL
 from tenant_operator.runtime import Runtime
 
-KOPF_PREFIX = "kopf.consorcio.io"
+
+def kopf_prefix() -> str:
+    """Annotation prefix of Kopf's progress and diff-base: per operator instance, so two never mix."""
+    return f"{INSTANCE}.kopf.consorcio.io" if INSTANCE else "kopf.consorcio.io"
 
 
 @kopf.on.startup()
@@ -20,20 +26,25 @@ async def on_startup(settings: kopf.OperatorSettings, memo: Any, logger: Any, **
     # Our own finalizer and annotation names; Kopf's progress lives in
     # annotations, so .status holds only what the CRD schema declares.
     settings.persistence.finalizer = names.FINALIZER
-    settings.persistence.progress_storage = kopf.AnnotationsProgressStorage(prefix=KOPF_PREFIX)
+    settings.persistence.progress_storage = kopf.AnnotationsProgressStorage(prefix=kopf_prefix())
     settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(
-        prefix=KOPF_PREFIX, key="last-handled-configuration"
+        prefix=kopf_prefix(), key="last-handled-configuration"
     )
-    settings.posting.reporting_component = names.MANAGED_BY
-    settings.posting.reporting_instance = os.environ.get("HOSTNAME", "local")
-    # Explicit kopf.event() calls only; handler log lines stay in the log.
-    settings.posting.loggers = False
+    # Server-side: this instance is not even sent the other instances' tenants.
+    settings.watching.label_selectors[(GROUP, PLURAL)] = (
+        f"{names.INSTANCE_LABEL}={INSTANCE}" if INSTANCE else f"!{names.INSTANCE_LABEL}"
+    )
+    # Events are posted by tenant_operator.kube.events (Kopf's poster puts
+    # cluster-scoped objects' Events where kubectl describe cannot find them).
+    settings.posting.enabled = False
     server_timeout = os.environ.get("OPERATOR_WATCH_SERVER_TIMEOUT")
     if server_timeout:
         settings.watching.server_timeout = float(server_timeout)
         settings.watching.client_timeout = float(server_timeout) + 10
     settings.networking.request_timeout = 60
     config = OperatorConfig.from_env()
+    # Importing Alembic takes seconds: do it once, off the event loop.
+    await asyncio.to_thread(schema_revision.bundled_head)
     memo.runtime = Runtime.create(config)
     logger.info(
         "consorcio operator configured: vault %s, base domain %s, backups in %s",

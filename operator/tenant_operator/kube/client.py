@@ -81,9 +81,12 @@ class KubeClient:
             ctx.load_cert_chain(cfg.cert_file, cfg.key_file)
 
         def auth_header() -> str | None:
-            # Calls the refresh hook, so in-cluster tokens are re-read as they rotate.
-            value = cfg.get_api_key_with_prefix("authorization")
-            return str(value) if value else None
+            # auth_settings() calls the refresh hook, so in-cluster tokens are
+            # re-read as they rotate.
+            for setting in cfg.auth_settings().values():
+                if setting.get("in") == "header" and setting.get("key", "").lower() == "authorization":
+                    return str(setting["value"]) if setting.get("value") else None
+            return None
 
         return cls(cfg.host, ssl_context=ctx, auth_header=auth_header)
 

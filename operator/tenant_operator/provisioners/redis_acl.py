@@ -18,7 +18,11 @@ def password_hash(password: str) -> str:
     return hashlib.sha256(password.encode()).hexdigest()
 
 
-def _pairs(reply: list[Any]) -> dict[str, Any]:
+def _as_dict(reply: Any) -> dict[str, Any]:
+    # RESP2 answers a flat [key, value, ...] list, RESP3 (or a client-side
+    # callback) a map; accept both.
+    if isinstance(reply, dict):
+        return {str(k): v for k, v in reply.items()}
     return {str(reply[i]): reply[i + 1] for i in range(0, len(reply) - 1, 2)}
 
 
@@ -38,7 +42,7 @@ class RedisProvisioner:
 
     async def _getuser(self, user: str) -> dict[str, Any] | None:
         reply = await self._client.execute_command("ACL", "GETUSER", user)
-        return _pairs(reply) if reply else None
+        return _as_dict(reply) if reply else None
 
     async def _canonical(self) -> str:
         if self._canonical_commands is None:

@@ -81,7 +81,9 @@ async def take_snapshot(
         raise SnapshotError(f"pg_dump of {database} produced an empty file")
     code, toc, err = await _run([_binary(bin_dir, "pg_restore"), "--list", str(partial)], {})
     entries = [line for line in toc.splitlines() if line.strip() and not line.startswith(";")]
-    if code != 0 or not entries:
+    # An empty database has a valid archive with no entries: exit status 0 of
+    # pg_restore --list is the proof that the archive is readable.
+    if code != 0:
         partial.unlink(missing_ok=True)
         raise SnapshotError(f"pg_restore cannot read the dump of {database}: {err.strip()[:500]}")
     partial.rename(final)

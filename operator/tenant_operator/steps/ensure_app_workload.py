@@ -1,4 +1,4 @@
-"""Step 6 (AppAvailable): ServiceAccount, Service, Ingress, HPA, PDB and the two Deployments."""
+"""Step 6 (AppAvailable): Service, Ingress, HPA, PDB and the two Deployments."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from tenant_operator.specs.workload import (
     pod_disruption_budget,
     rollout_state,
     service,
-    service_account,
     worker_deployment,
     worker_replicas,
 )
@@ -33,7 +32,6 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
     worker_path = deployments.path(names.WORKER_DEPLOYMENT, t.namespace)
     try:
         for obj in (
-            service_account(t),
             service(t),
             ingress(t),
             horizontal_pod_autoscaler(t),

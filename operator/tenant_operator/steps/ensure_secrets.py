@@ -1,4 +1,5 @@
-"""Step 4 (SecretsReady): Vault KV + policy + Kubernetes-auth role, and the Kubernetes Secret."""
+"""Step 4 (SecretsReady): Vault KV + policy + Kubernetes-auth role, the ServiceAccount it is
+bound to, and the Kubernetes Secret."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from tenant_operator.conditions import Condition
 from tenant_operator.kube.client import KubeApiError
 from tenant_operator.provisioners.vault import VaultError
 from tenant_operator.specs.app_secret import app_env, app_secret, env_hash
+from tenant_operator.specs.workload import service_account
 from tenant_operator.steps.context import ReconcileContext, StepFailed
 
 
@@ -35,6 +37,8 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
         )
     secret = app_secret(ctx.tenant, env)
     try:
+        # The identity the Vault role is bound to; the migration Job's pods need it too.
+        await ctx.ensure_object(service_account(ctx.tenant))
         live = await ctx.ensure_object(secret)
         if orphans.is_marked(live):
             await ctx.kube.merge_patch(
