@@ -244,6 +244,9 @@ def test_platform_default_render(render) -> None:
         }
         assert env["CONTROL_PLANE_REDIS_URL"]["valueFrom"]["secretKeyRef"]["key"] == "redis-url"
     assert containers["api"]["args"] == ["serve", "--host", "0.0.0.0", "--port", "8100"]
+    # control_plane.health: /healthz answers while the process lives, /readyz once the database does.
+    assert containers["api"]["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+    assert containers["api"]["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
     assert containers["worker"]["args"] == ["worker"]
     assert containers["beat"]["args"] == ["beat"]
     # One scheduler, never two during a rollout.
