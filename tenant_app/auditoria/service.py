@@ -27,7 +27,7 @@ async def verify(session: AsyncSession) -> ChainReport:
         )
         if not rows:
             return ChainReport(True, checked)
-        report = verify_chain(rows, start_prev=prev, start_seq=next_seq)
+        report = verify_chain([dict(r) for r in rows], start_prev=prev, start_seq=next_seq)
         if not report.ok:
             return ChainReport(False, checked + report.checked, report.first_broken_seq, report.reason)
         checked += report.checked

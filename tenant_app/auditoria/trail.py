@@ -44,7 +44,7 @@ def _value(obj: Any, key: str, value: Any) -> Any:
 
 
 def _columns(obj: Any) -> list[str]:
-    excluded = getattr(type(obj), "__audit_exclude__", frozenset())
+    excluded: frozenset[str] = getattr(type(obj), "__audit_exclude__", frozenset())
     return [c.key for c in inspect(obj).mapper.column_attrs if c.key not in excluded]
 
 

@@ -33,7 +33,7 @@ async def exclusao_diaria(settings: Settings, ref: date | None = None) -> list[s
         return [str(c) for c in excluded]
     finally:
         await engine.dispose()
-        await redis.aclose()
+        await redis.aclose()  # type: ignore[attr-defined]
 
 
 def _today(settings: Settings) -> date:

@@ -43,14 +43,15 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            method = str(scope.get("method", ""))
             if scope["path"] not in ("/health", "/metrics"):
                 log.info(
                     "%s %s %s",
-                    scope["method"],
+                    method,
                     scope["path"],
                     status,
                     extra={
-                        "method": scope["method"],
+                        "method": method,
                         "path": scope["path"],
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),

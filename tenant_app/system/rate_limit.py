@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 from redis.asyncio import Redis
@@ -63,17 +64,17 @@ class RateLimitMiddleware:
                 '{"type":"about:blank","title":"Muitas requisições","status":429,'
                 '"detail":"Limite de requisições excedido. Tente novamente em instantes."}'
             ).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 429,
-                    "headers": [
-                        (b"content-type", PROBLEM_JSON.encode()),
-                        (b"retry-after", str(retry).encode()),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            start: Any = {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", PROBLEM_JSON.encode()),
+                    (b"retry-after", str(retry).encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+            await send(start)
+            end: Any = {"type": "http.response.body", "body": body}
+            await send(end)
             return
         await self.app(scope, receive, send)

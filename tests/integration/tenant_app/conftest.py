@@ -57,9 +57,13 @@ def make_redis_user(admin_url: str, slug: str) -> tuple[str, str]:
 
 
 async def provision_tenant(
-    make_database: Callable[[], str], redis_admin_url: str, slug: str, **limits: int
+    make_database: Callable[[], str],
+    redis_admin_url: str,
+    slug: str,
+    roles: tuple[Role, ...] = tuple(Role),
+    **limits: int,
 ) -> Tenant:
-    """Database + migrations + Redis user + app + one user per role."""
+    """Database + migrations + Redis user + app + one user per role in ``roles`` (admin always)."""
     dsn = make_database()
     await runner.upgrade(dsn)
     url, prefix = make_redis_user(redis_admin_url, slug)
@@ -80,7 +84,7 @@ async def provision_tenant(
     await client.__aenter__()
     tenant = Tenant(slug, settings, env, app, client, {})
     tenant.tokens[Role.ADMIN] = await login(client, f"admin@{slug}.example")
-    for role in Role:
+    for role in roles:
         if role is Role.ADMIN:
             continue
         email = f"{role.value}@{slug}.example"

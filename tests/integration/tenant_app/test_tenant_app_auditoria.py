@@ -97,7 +97,8 @@ async def test_tampering_is_detected(make_database, redis_url) -> None:  # type:
             async with conn.transaction():
                 await conn.execute("SET LOCAL session_replication_role = replica")
                 await conn.execute(
-                    """UPDATE audit_log SET after = jsonb_set(after, '{valor_credito}', '"1.00"') WHERE seq = $1""",
+                    "UPDATE audit_log SET after = jsonb_set(after, '{valor_credito}', '\"1.00\"')"
+                    " WHERE seq = $1",
                     target,
                 )
         finally:

@@ -66,7 +66,7 @@ async def test_report_and_exclusion_via_api(tenant: Tenant) -> None:
 
 
 async def test_celery_task_body_excludes_defaulters(tenant: Tenant) -> None:
-    grupo, cotas = await make_running_grupo(tenant, cotas=1, parcelas_para_exclusao=2)
+    _, cotas = await make_running_grupo(tenant, cotas=1, parcelas_para_exclusao=2)
     from tenant_app.inadimplencia.tasks import exclusao_diaria
 
     # 2025-02-20: one parcela overdue -> stays; 2025-03-20: two consecutive -> excluded.
