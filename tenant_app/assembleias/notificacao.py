@@ -75,8 +75,14 @@ async def notificar_pendentes(
 
 
 async def _rodar(apuracao_id: uuid.UUID | None) -> int:
+    # A worker process imports only what its tasks need: load every mapped
+    # table (foreign keys resolve across features) and audit like the app does.
+    import tenant_app.database.registry  # noqa: F401
+    from tenant_app.auditoria.trail import install_audit_listener
     from tenant_app.database.session import create_engine, create_session_factory
     from tenant_app.settings import Settings
+
+    install_audit_listener()
 
     engine = create_engine(Settings.from_env().database)
     try:
