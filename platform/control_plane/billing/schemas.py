@@ -38,7 +38,7 @@ class InvoiceRunSummary(ResponseBody):
 
 
 class PaymentIn(RequestBody):
-    amount: Annotated[Decimal, msgspec.Meta(gt=0)]
+    amount: Decimal  # > 0, at most two decimals (checked by the service: msgspec cannot)
     method: PaymentMethod
     reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
     received_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None

@@ -142,6 +142,8 @@ class InvoiceService:
 
         Returns (payment, invoice, tenant slug, replayed).
         """
+        if not data.amount.is_finite() or data.amount <= 0:
+            raise InvalidInput.field("amount", "must be a positive amount in reais")
         if data.amount != data.amount.quantize(CENT):
             raise InvalidInput.field("amount", "must have at most two decimal places")
         fingerprint = _fingerprint(invoice_id, data)

@@ -13,11 +13,10 @@ from control_plane.api_schema import RequestBody, ResponseBody
 from tenant_app.platform_client.flag_rules import RolloutUnit, ValueType
 
 FlagKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", max_length=100)]
-Percentage = Annotated[Decimal, msgspec.Meta(ge=0, le=100)]
 
 
 class RolloutIn(RequestBody):
-    percentage: Percentage
+    percentage: Decimal  # 0-100, two decimals at most (checked by the service)
     value: Any
     unit: RolloutUnit = RolloutUnit.TENANT
 

@@ -93,8 +93,12 @@ def _check_values(value_type: ValueType, values: dict[str, Any]) -> list[FieldEr
 def _rollout_json(rollout: RolloutIn | None) -> dict[str, Any] | None:
     if rollout is None:
         return None
+    try:
+        basis_points = percentage_to_basis_points(str(rollout.percentage))
+    except ValueError as err:
+        raise InvalidInput.field("rollout.percentage", str(err)) from None
     return {
-        "basisPoints": percentage_to_basis_points(str(rollout.percentage)),
+        "basisPoints": basis_points,
         "value": rollout.value,
         "unit": rollout.unit.value,
     }
