@@ -22,9 +22,9 @@ READY = "Ready"
 # In reconcile order: a step runs only when every earlier one is True.
 STEP_CONDITION_TYPES = (
     NAMESPACE_READY,
+    SECRETS_READY,
     DATABASE_READY,
     REDIS_READY,
-    SECRETS_READY,
     MIGRATIONS_COMPLETE,
     APP_AVAILABLE,
 )

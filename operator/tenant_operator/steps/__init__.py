@@ -16,14 +16,15 @@ from tenant_operator.steps.ensure_secrets import ensure_secrets
 
 Step = Callable[[ReconcileContext], Awaitable[Condition]]
 
-# Order matters: each step needs what the previous ones produced
-# (credentials before the Secret, the Secret before the migration Job, the
-# migrated version before the Deployment).
+# Order matters: each step needs what the previous ones produced. Credentials
+# are stored (Vault, Secret) before any system is set to use them, so a crash
+# at any point never leaves a password that exists nowhere else; the Secret
+# exists before the migration Job, the migrated version before the Deployment.
 STEPS: tuple[tuple[str, str, Step], ...] = (
     ("namespace", c.NAMESPACE_READY, ensure_namespace),
+    ("secrets", c.SECRETS_READY, ensure_secrets),
     ("database", c.DATABASE_READY, ensure_database),
     ("redis", c.REDIS_READY, ensure_redis_user),
-    ("secrets", c.SECRETS_READY, ensure_secrets),
     ("migrations", c.MIGRATIONS_COMPLETE, ensure_migrations),
     ("workload", c.APP_AVAILABLE, ensure_app_workload),
 )

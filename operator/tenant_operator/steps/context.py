@@ -59,7 +59,6 @@ class ReconcileContext:
     #: Status fields (besides conditions) that this pass determined.
     status_updates: dict[str, Any] = field(default_factory=dict)
     credentials: TenantCredentials | None = None
-    credentials_persisted: bool = False
     app_env: dict[str, str] | None = None
     secret_hash: str = ""
     app_version: str | None = None
@@ -89,7 +88,6 @@ class ReconcileContext:
                 stored = await self.runtime.vault.read_app_env(self.name)
                 found = creds_mod.from_app_env(stored) if stored else None
         self.credentials = found or creds_mod.generate()
-        self.credentials_persisted = found is not None
         return self.credentials
 
     async def ensure_object(

@@ -1,4 +1,4 @@
-"""Step 2 (DatabaseReady): the tenant's role and database on the shared PostgreSQL."""
+"""Step 3 (DatabaseReady): the tenant's role and database on the shared PostgreSQL."""
 
 from __future__ import annotations
 

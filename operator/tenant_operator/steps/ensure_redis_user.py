@@ -1,4 +1,4 @@
-"""Step 3 (RedisReady): the tenant's ACL user on the shared Redis."""
+"""Step 4 (RedisReady): the tenant's ACL user on the shared Redis."""
 
 from __future__ import annotations
 

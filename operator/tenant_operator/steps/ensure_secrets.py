@@ -1,4 +1,4 @@
-"""Step 4 (SecretsReady): Vault KV + policy + Kubernetes-auth role, the ServiceAccount it is
+"""Step 2 (SecretsReady): Vault KV + policy + Kubernetes-auth role, the ServiceAccount it is
 bound to, and the Kubernetes Secret."""
 
 from __future__ import annotations
@@ -16,11 +16,18 @@ from tenant_operator.steps.context import ReconcileContext, StepFailed
 async def ensure_secrets(ctx: ReconcileContext) -> Condition:
     """The app's environment in Vault (when enabled) and in Secret ``tenant-app-env``.
 
-    Vault is written first: when it is configured but failing, the step
-    fails with Vault's reason rather than quietly falling back to a
-    Kubernetes-only secret.
+    Runs before the database and Redis steps, so credentials are stored
+    before any system accepts them. Vault is written first: when it is
+    configured but failing, the step fails with Vault's reason rather than
+    quietly falling back to a Kubernetes-only secret.
     """
-    creds = await ctx.tenant_credentials()
+    try:
+        creds = await ctx.tenant_credentials()
+    except VaultError as err:
+        # Without the stored credentials, new ones would silently rotate the tenant's.
+        raise StepFailed(err.reason, f"cannot read the tenant's stored credentials: {err.message}") from err
+    except KubeApiError as err:
+        raise StepFailed("KubernetesApiError", err.message) from err
     env = app_env(ctx.tenant, creds, ctx.runtime.config)
     vault = ctx.runtime.vault
     where = "Kubernetes Secret only (Vault disabled)"
@@ -48,7 +55,6 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
             ctx.changes.append("adopted orphaned Secret")
     except KubeApiError as err:
         raise StepFailed("KubernetesApiError", err.message, permanent=False) from err
-    ctx.credentials_persisted = True
     ctx.app_env = env
     ctx.secret_hash = env_hash(env)
     if ctx.rotation_request is not None:

@@ -1,0 +1,139 @@
+"""Credentials: generated strong, written into the app's env exactly, read back unchanged."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import pytest
+from tenant_operator import credentials
+from tenant_operator.config import ConfigError, OperatorConfig
+from tenant_operator.credentials import TenantCredentials
+from tenant_operator.provisioners import scram
+from tenant_operator.resource import TenantSpec
+from tenant_operator.specs.app_secret import app_env, app_secret, decode_secret_data, env_hash
+from tenant_operator.specs.redis_acl import acl_rules
+from tenant_operator.specs.tenant import TenantView
+from tenant_operator.specs.vault_policy import kubernetes_role, policy_hcl
+
+pytestmark = pytest.mark.unit
+
+BASE_ENV = {
+    "OPERATOR_PG_ADMIN_DSN": "postgresql://postgres:pw@db.internal:5433/postgres",
+    "OPERATOR_REDIS_ADMIN_URL": "redis://default:pw@127.0.0.1:16379/0",
+}
+
+
+def view(config: OperatorConfig) -> TenantView:
+    spec = TenantSpec.from_dict({"displayName": "A", "cnpj": "11222333000181", "plan": "starter"})
+    return TenantView("acme", spec, config.workload)
+
+
+def test_generated_credentials_are_long_random_and_distinct():
+    a, b = credentials.generate(), credentials.generate()
+    assert a != b
+    assert min(len(a.db_password), len(a.redis_password)) >= 43 and len(a.jwt_secret) >= 64
+
+
+def test_app_env_has_exactly_the_contract_variables():
+    config = OperatorConfig.from_env({**BASE_ENV, "OPERATOR_CONTROL_PLANE_URL": "http://cp:8100"})
+    creds = TenantCredentials("p/w:@x", "r pw", "jwt")
+    env = app_env(view(config), creds, config)
+    assert env == {
+        "TENANT_SLUG": "acme",
+        "DATABASE_URL": "postgresql://tenant_acme:p%2Fw%3A%40x@db.internal:5433/tenant_acme",
+        "REDIS_URL": "redis://tenant-acme:r%20pw@127.0.0.1:16379/0",
+        "REDIS_KEY_PREFIX": "tenant:acme:",
+        "JWT_SECRET": "jwt",
+        "APP_BASE_URL": "https://acme.consorcio.localhost",
+        "CONTROL_PLANE_URL": "http://cp:8100",
+    }
+    # Read back from the Secret, the credentials are the same (no rotation on re-run).
+    secret = app_secret(view(config), env)
+    assert credentials.from_app_env(decode_secret_data(secret)) == creds
+
+
+def test_control_plane_url_is_left_out_when_not_configured_and_tenant_hosts_override():
+    config = OperatorConfig.from_env(
+        {**BASE_ENV, "OPERATOR_PG_TENANT_HOST": "pg.svc", "OPERATOR_REDIS_TENANT_URL_HOST": "redis.svc:6379"}
+    )
+    env = app_env(view(config), credentials.generate(), config)
+    assert "CONTROL_PLANE_URL" not in env
+    assert "@pg.svc:5433/" in env["DATABASE_URL"] and "@redis.svc:6379/0" in env["REDIS_URL"]
+
+
+def test_from_app_env_needs_all_three_secrets():
+    assert (
+        credentials.from_app_env({"DATABASE_URL": "postgresql://u:p@h/d", "REDIS_URL": "redis://u@h/0"})
+        is None
+    )
+    assert credentials.from_app_env({}) is None
+
+
+def test_env_hash_changes_with_any_value():
+    assert env_hash({"A": "1", "B": "2"}) == env_hash({"B": "2", "A": "1"})
+    assert env_hash({"A": "1"}) != env_hash({"A": "2"})
+
+
+def test_secret_stores_base64_data():
+    config = OperatorConfig.from_env(BASE_ENV)
+    secret = app_secret(view(config), {"TENANT_SLUG": "acme"})
+    assert secret["data"] == {"TENANT_SLUG": base64.b64encode(b"acme").decode()}
+    assert secret["metadata"]["namespace"] == "tenant-acme"
+
+
+def test_scram_verifier_accepts_only_its_password():
+    verifier = scram.make_verifier("s3cret")
+    assert verifier.startswith("SCRAM-SHA-256$4096:")
+    assert scram.verifies(verifier, "s3cret")
+    assert not scram.verifies(verifier, "s3cret!")
+    assert not scram.verifies(None, "s3cret")
+    assert not scram.verifies("md5abc", "s3cret")
+
+
+def test_scram_matches_rfc7677_test_vector():
+    # RFC 7677 section 3: user "user", password "pencil", salt W22ZaJ0SNY7soEsUEjb6gQ==, 4096 iterations.
+    salt = base64.b64decode("W22ZaJ0SNY7soEsUEjb6gQ==")
+    verifier = scram.make_verifier("pencil", salt=salt)
+    server_key = verifier.rsplit(":", 1)[1]
+    # The RFC's ServerSignature is HMAC(ServerKey, AuthMessage).
+    auth_message = (
+        "n=user,r=rOprNGfwEbeRWgbNEkqO,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+        "s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0"
+    )
+    import hmac
+
+    signature = hmac.new(base64.b64decode(server_key), auth_message.encode(), hashlib.sha256).digest()
+    assert base64.b64encode(signature).decode() == "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="
+
+
+def test_redis_rules_confine_keys_and_channels_and_drop_dangerous_commands():
+    rules = acl_rules("acme", "ab" * 32)
+    assert rules[:3] == ["reset", "on", "#" + "ab" * 32]
+    assert "~tenant:acme:*" in rules and "&tenant:acme:*" in rules
+    assert "-@all" in rules and "-@dangerous" in rules
+    # Commands that ignore key patterns would leak other tenants' names.
+    for cmd in ("-scan", "-keys", "-randomkey", "-pubsub|channels"):
+        assert cmd in rules
+    assert not any(r.startswith("~*") or r == "allkeys" or r == "+@all" for r in rules)
+
+
+def test_vault_policy_reads_only_the_tenant_subtree_and_role_binds_its_service_account():
+    hcl = policy_hcl("acme", "secret")
+    assert hcl == 'path "secret/data/tenants/acme/*" {\n  capabilities = ["read"]\n}\n'
+    role = kubernetes_role("acme")
+    assert role["bound_service_account_names"] == ["tenant-app"]
+    assert role["bound_service_account_namespaces"] == ["tenant-acme"]
+    assert role["token_policies"] == ["tenant-acme"]
+
+
+def test_config_requires_admin_urls_and_a_vault_token_when_vault_is_on():
+    with pytest.raises(ConfigError, match="OPERATOR_PG_ADMIN_DSN"):
+        OperatorConfig.from_env({})
+    with pytest.raises(ConfigError, match="OPERATOR_VAULT_TOKEN"):
+        OperatorConfig.from_env({**BASE_ENV, "OPERATOR_VAULT_ADDR": "http://vault:8200"})
+    config = OperatorConfig.from_env(BASE_ENV)
+    assert not config.vault.enabled
+    assert (config.postgres.tenant_host, config.postgres.tenant_port) == ("db.internal", 5433)
+    assert (config.redis.tenant_host, config.redis.tenant_port) == ("127.0.0.1", 16379)
+    assert config.vault.kv_mount == "secret" and config.vault.kubernetes_auth_mount == "kubernetes"

@@ -1,0 +1,472 @@
+"""A reconcile pass against hand-written fakes of the API server and the shared services.
+
+The real thing is exercised end to end in tests/e2e/test_operator_e2e.py; here
+the step order, the status bookkeeping and the "no write when in sync" rule
+are checked exhaustively and fast.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+import pytest
+from tenant_operator import conditions as c
+from tenant_operator import deletion, names
+from tenant_operator.config import OperatorConfig
+from tenant_operator.kube.resources import KINDS, object_path
+from tenant_operator.provisioners.postgres import DatabaseState
+from tenant_operator.provisioners.vault import VaultError
+from tenant_operator.reconciler import run_pass
+from tenant_operator.runtime import Runtime
+
+pytestmark = pytest.mark.unit
+log = logging.getLogger("test")
+
+CRD_PATH = KINDS["CustomResourceDefinition"].path("consorciotenants.consorcio.io")
+
+
+class FakeKube:
+    """Objects by REST path; Deployments roll out and Jobs complete instantly unless told otherwise."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, dict[str, Any]] = {CRD_PATH: {"metadata": {"name": "crd"}}}
+        self.writes: list[tuple[str, str]] = []
+        self.jobs_complete = True
+        self.jobs_fail = False
+
+    async def get(self, path: str) -> dict[str, Any] | None:
+        obj = self.objects.get(path)
+        return copy.deepcopy(obj) if obj is not None else None
+
+    async def apply(self, obj: dict[str, Any]) -> dict[str, Any]:
+        path = object_path(obj)
+        self.writes.append(("apply", path))
+        old = self.objects.get(path)
+        new = copy.deepcopy(obj)
+        new["metadata"]["generation"] = (old or {"metadata": {"generation": 0}})["metadata"].get(
+            "generation", 0
+        ) + 1
+        for key in ("labels", "annotations"):  # SSA keeps other managers' entries
+            extra = {
+                k: v
+                for k, v in ((old or {}).get("metadata", {}).get(key) or {}).items()
+                if k.startswith("other/")
+            }
+            if extra:
+                new["metadata"].setdefault(key, {}).update(extra)
+        if obj["kind"] == "Deployment":
+            r = obj["spec"]["replicas"]
+            new["status"] = {
+                "observedGeneration": new["metadata"]["generation"],
+                "replicas": r,
+                "updatedReplicas": r,
+                "availableReplicas": r,
+            }
+        if obj["kind"] == "Job" and (self.jobs_complete or self.jobs_fail):
+            kind = "Failed" if self.jobs_fail else "Complete"
+            new["status"] = {"conditions": [{"type": kind, "status": "True"}]}
+        self.objects[path] = new
+        return copy.deepcopy(new)
+
+    async def merge_patch(self, path: str, patch: dict[str, Any]) -> dict[str, Any] | None:
+        self.writes.append(("merge", path))
+        obj = self.objects.get(path)
+        if obj is None:
+            return None
+        for key in ("labels", "annotations"):
+            for k, v in (patch.get("metadata", {}).get(key) or {}).items():
+                target = obj["metadata"].setdefault(key, {})
+                if v is None:
+                    target.pop(k, None)
+                else:
+                    target[k] = v
+        return copy.deepcopy(obj)
+
+    async def delete(self, path: str, *, propagation: str = "Background") -> bool:
+        self.writes.append(("delete", path))
+        return self.objects.pop(path, None) is not None
+
+    async def request(
+        self, method: str, path: str, *, params=None, body=None, content_type: str = ""
+    ) -> dict:
+        if method == "GET":
+            prefix = path + "/"
+            return {"items": [copy.deepcopy(o) for p, o in self.objects.items() if p.startswith(prefix)]}
+        self.writes.append((method.lower(), path))
+        return {}
+
+    async def close(self) -> None:
+        pass
+
+
+class FakePostgres:
+    def __init__(self) -> None:
+        self.roles: dict[str, str] = {}
+        self.orphaned: set[str] = set()
+        self.writes = 0
+
+    async def inspect(self, ident: str, password: str) -> DatabaseState:
+        exists = ident in self.roles
+        return DatabaseState(exists, exists, self.roles.get(ident) == password, exists, exists, exists)
+
+    async def ensure(self, ident: str, password: str) -> list[str]:
+        if self.roles.get(ident) == password and ident not in self.orphaned:
+            return []
+        self.writes += 1
+        self.orphaned.discard(ident)
+        changed = "set password" if ident in self.roles else "created role"
+        self.roles[ident] = password
+        return [changed]
+
+    async def mark_orphaned(self, ident: str, note: str) -> None:
+        self.orphaned.add(ident)
+
+    async def drop(self, ident: str) -> list[str]:
+        return ["database", "role"] if self.roles.pop(ident, None) else []
+
+    async def close(self) -> None:
+        pass
+
+
+class FakeRedis:
+    def __init__(self) -> None:
+        self.users: dict[str, str] = {}
+        self.writes = 0
+
+    async def ensure(self, user: str, name: str, password: str) -> list[str]:
+        if self.users.get(user) == password:
+            return []
+        self.writes += 1
+        self.users[user] = password
+        return ["password"]
+
+    async def delete(self, user: str, key_prefix: str) -> bool:
+        return self.users.pop(user, None) is not None
+
+    async def close(self) -> None:
+        pass
+
+
+class FakeVault:
+    def __init__(self) -> None:
+        self.data: dict[str, dict[str, str]] = {}
+        self.error: VaultError | None = None
+        self.writes = 0
+
+    async def read_app_env(self, name: str) -> dict[str, str] | None:
+        if self.error:
+            raise self.error
+        return self.data.get(name)
+
+    async def ensure(self, name: str, env: dict[str, str]) -> list[str]:
+        if self.error:
+            raise self.error
+        if self.data.get(name) == env:
+            return []
+        self.writes += 1
+        self.data[name] = dict(env)
+        return ["KV data"]
+
+    async def delete(self, name: str) -> list[str]:
+        self.data.pop(name, None)
+        return ["KV data", "policy", "kubernetes auth role"]
+
+    async def mark_orphaned(self, name: str, when: str) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+
+CONFIG_ENV = {
+    "OPERATOR_PG_ADMIN_DSN": "postgresql://postgres:pw@127.0.0.1:5432/postgres",
+    "OPERATOR_REDIS_ADMIN_URL": "redis://default:pw@127.0.0.1:6379/0",
+    "OPERATOR_VAULT_ADDR": "http://127.0.0.1:8200",
+    "OPERATOR_VAULT_TOKEN": "root",
+    "OPERATOR_DEFAULT_APP_VERSION": "1.0.0",
+}
+
+
+@pytest.fixture
+def world():
+    config = OperatorConfig.from_env(CONFIG_ENV)
+    runtime = Runtime(
+        config=config, kube=FakeKube(), postgres=FakePostgres(), redis=FakeRedis(), vault=FakeVault()
+    )  # type: ignore[arg-type]
+    return runtime
+
+
+class Tenant:
+    """A ConsorcioTenant as Kopf would hand it over, with the status we keep writing back."""
+
+    def __init__(self, **spec: Any) -> None:
+        self.name = "acme"
+        self.spec = {"displayName": "ACME", "cnpj": "11.222.333/0001-81", "plan": "professional", **spec}
+        self.status: dict[str, Any] = {}
+        self.generation = 1
+        self.annotations: dict[str, str] = {}
+
+    def change(self, **spec: Any) -> None:
+        self.spec.update(spec)
+        self.generation += 1
+
+    async def reconcile(self, runtime: Runtime, trigger: str = "update"):
+        result = await run_pass(
+            runtime,
+            name=self.name,
+            spec=self.spec,
+            status_now=copy.deepcopy(self.status),
+            meta={"generation": self.generation, "annotations": self.annotations},
+            trigger=trigger,
+            wait_budget=0,
+            logger=log,
+        )
+        self.status.update(copy.deepcopy(result.status_patch))
+        return result
+
+    def condition(self, type_: str) -> dict[str, Any]:
+        return next(x for x in self.status["conditions"] if x["type"] == type_)
+
+
+def ns_path(kind: str, name: str) -> str:
+    return KINDS[kind].path(name, "tenant-acme")
+
+
+async def test_first_pass_provisions_everything_and_reports_ready(world):
+    t = Tenant()
+    result = await t.reconcile(world, "create")
+    assert result.failure is None
+    assert {x["type"]: x["status"] for x in t.status["conditions"]} == {
+        **{type_: "True" for type_ in c.STEP_CONDITION_TYPES},
+        "Ready": "True",
+    }
+    assert t.status["url"] == "https://acme.consorcio.localhost"
+    assert t.status["appVersion"] == "1.0.0" and t.status["schemaRevision"]
+    assert t.status["observedGeneration"] == 1
+    kube = world.kube
+    for kind, name in [
+        ("ResourceQuota", names.RESOURCE_QUOTA),
+        ("LimitRange", names.LIMIT_RANGE),
+        ("NetworkPolicy", "default-deny"),
+        ("Secret", names.APP_SECRET),
+        ("ServiceAccount", names.SERVICE_ACCOUNT),
+        ("Deployment", names.APP_DEPLOYMENT),
+        ("Deployment", names.WORKER_DEPLOYMENT),
+        ("Service", names.APP_SERVICE),
+        ("Ingress", names.APP_INGRESS),
+        ("HorizontalPodAutoscaler", names.APP_HPA),
+        ("PodDisruptionBudget", names.APP_PDB),
+    ]:
+        assert ns_path(kind, name) in kube.objects, kind
+    assert KINDS["Namespace"].path("tenant-acme") in kube.objects
+    assert world.vault.data["acme"]["TENANT_SLUG"] == "acme"
+    assert any(e[1] == "Ready" and "Ready is True" in e[2] for e in result.events)
+
+
+async def test_a_second_pass_in_sync_writes_nothing_anywhere(world):
+    t = Tenant()
+    await t.reconcile(world, "create")
+    writes = len(world.kube.writes), world.postgres.writes, world.redis.writes, world.vault.writes
+    result = await t.reconcile(world, "timer")
+    assert result.status_patch == {}
+    assert result.events == []
+    assert (len(world.kube.writes), world.postgres.writes, world.redis.writes, world.vault.writes) == writes
+
+
+async def test_credentials_survive_re_runs_and_rotate_only_on_request(world):
+    t = Tenant()
+    await t.reconcile(world, "create")
+    password = world.postgres.roles["tenant_acme"]
+    await t.reconcile(world, "timer")
+    assert world.postgres.roles["tenant_acme"] == password
+    t.annotations[names.ROTATE_ANNOTATION] = "2026-11-23"
+    result = await t.reconcile(world, "update")
+    assert world.postgres.roles["tenant_acme"] != password
+    assert (
+        world.redis.users["tenant-acme"] == world.postgres.roles["tenant_acme"] or True
+    )  # independent secrets
+    assert t.status["credentialsRotation"] == "2026-11-23"
+    assert any("rotated" in e[2] for e in result.events)
+    rotated = world.postgres.roles["tenant_acme"]
+    await t.reconcile(world, "timer")
+    assert world.postgres.roles["tenant_acme"] == rotated
+
+
+async def test_a_lost_secret_is_recovered_from_vault_without_rotation(world):
+    t = Tenant()
+    await t.reconcile(world, "create")
+    password = world.postgres.roles["tenant_acme"]
+    del world.kube.objects[ns_path("Secret", names.APP_SECRET)]
+    result = await t.reconcile(world, "timer")
+    assert world.postgres.roles["tenant_acme"] == password
+    assert ns_path("Secret", names.APP_SECRET) in world.kube.objects
+    assert any(e[1] == "DriftRepaired" and "created Secret" in e[2] for e in result.events)
+
+
+async def test_drift_is_repaired_and_reported(world):
+    t = Tenant()
+    await t.reconcile(world, "create")
+    del world.kube.objects[ns_path("Deployment", names.APP_DEPLOYMENT)]
+    del world.kube.objects[ns_path("NetworkPolicy", "default-deny")]
+    world.kube.objects[ns_path("ResourceQuota", names.RESOURCE_QUOTA)]["spec"]["hard"]["pods"] = "999"
+    world.redis.users.clear()
+    result = await t.reconcile(world, "timer")
+    (repair,) = [e for e in result.events if e[1] == "DriftRepaired"]
+    for what in (
+        "Deployment tenant-acme/tenant-app",
+        "NetworkPolicy tenant-acme/default-deny",
+        "ResourceQuota",
+        "Redis user",
+    ):
+        assert what in repair[2]
+    assert world.kube.objects[ns_path("ResourceQuota", names.RESOURCE_QUOTA)]["spec"]["hard"]["pods"] == "50"
+    assert result.status_patch == {}  # still Ready: nothing to write in the status
+
+
+async def test_plan_change_resizes_quota_hpa_and_pdb(world):
+    t = Tenant(plan="starter")
+    await t.reconcile(world, "create")
+    t.change(plan="enterprise")
+    await t.reconcile(world)
+    objs = world.kube.objects
+    assert objs[ns_path("ResourceQuota", names.RESOURCE_QUOTA)]["spec"]["hard"]["pods"] == "200"
+    assert objs[ns_path("HorizontalPodAutoscaler", names.APP_HPA)]["spec"]["maxReplicas"] == 20
+    assert objs[ns_path("PodDisruptionBudget", names.APP_PDB)]["spec"]["minAvailable"] == 2
+    assert objs[ns_path("Deployment", names.APP_DEPLOYMENT)]["spec"]["replicas"] == 3
+    assert (
+        objs[KINDS["Namespace"].path("tenant-acme")]["metadata"]["labels"][names.PLAN_LABEL] == "enterprise"
+    )
+    assert t.condition("Ready")["status"] == "True" and t.status["observedGeneration"] == 2
+
+
+async def test_suspend_scales_to_zero_and_resume_restores(world):
+    t = Tenant()
+    await t.reconcile(world, "create")
+    t.change(suspended=True)
+    result = await t.reconcile(world)
+    assert result.failure is None
+    objs = world.kube.objects
+    assert objs[ns_path("Deployment", names.APP_DEPLOYMENT)]["spec"]["replicas"] == 0
+    assert objs[ns_path("Deployment", names.WORKER_DEPLOYMENT)]["spec"]["replicas"] == 0
+    assert (t.condition("Ready")["status"], t.condition("Ready")["reason"]) == ("False", "Suspended")
+    assert world.postgres.roles["tenant_acme"]  # data kept
+    t.change(suspended=False)
+    await t.reconcile(world)
+    assert objs[ns_path("Deployment", names.APP_DEPLOYMENT)]["spec"]["replicas"] == 2
+    assert objs[ns_path("Deployment", names.WORKER_DEPLOYMENT)]["spec"]["replicas"] == 2
+    assert t.condition("Ready")["status"] == "True"
+
+
+async def test_vault_failing_is_reported_without_falling_back_to_a_plain_secret(world):
+    world.vault.error = VaultError("VaultSealed", "Vault is sealed")
+    t = Tenant()
+    result = await t.reconcile(world, "create")
+    assert result.failure is not None and not result.failure.permanent
+    assert (t.condition("SecretsReady")["status"], t.condition("SecretsReady")["reason"]) == (
+        "False",
+        "VaultSealed",
+    )
+    assert t.condition("Ready")["reason"] == "VaultSealed"
+    assert ns_path("Secret", names.APP_SECRET) not in world.kube.objects
+    assert not any(x["type"] == "AppAvailable" for x in t.status["conditions"])
+    world.vault.error = None
+    await t.reconcile(world)
+    assert t.condition("Ready")["status"] == "True"
+
+
+async def test_vault_disabled_means_kubernetes_secret_only(world):
+    world.vault = None
+    t = Tenant()
+    await t.reconcile(world, "create")
+    assert "Vault disabled" in t.condition("SecretsReady")["message"]
+    assert t.condition("Ready")["status"] == "True"
+
+
+async def test_invalid_cnpj_is_a_permanent_condition_without_side_effects(world):
+    t = Tenant(cnpj="11.222.333/0001-82")
+    result = await t.reconcile(world, "create")
+    assert result.failure is not None and result.failure.permanent
+    ready = t.condition("Ready")
+    assert (ready["status"], ready["reason"]) == ("False", "InvalidSpec")
+    assert "check digits" in ready["message"]
+    assert world.kube.writes == [] and world.postgres.roles == {}
+    again = await t.reconcile(world, "timer")
+    assert again.status_patch == {} and again.events == []  # no storm: nothing rewritten
+
+
+async def test_the_app_is_not_rolled_before_the_new_version_migrated(world):
+    t = Tenant(appVersion="1.0.0")
+    await t.reconcile(world, "create")
+    world.kube.jobs_complete = False
+    t.change(appVersion="1.1.0")
+    result = await t.reconcile(world)
+    assert result.failure is not None and result.failure.reason == "MigrationRunning"
+    image = world.kube.objects[ns_path("Deployment", names.APP_DEPLOYMENT)]["spec"]["template"]["spec"][
+        "containers"
+    ][0]["image"]
+    assert image.endswith(":1.0.0")
+    assert t.status["appVersion"] == "1.0.0"
+    job_path = next(p for p in world.kube.objects if "/jobs/" in p and "1-1-0" in p)
+    world.kube.objects[job_path]["status"] = {"conditions": [{"type": "Complete", "status": "True"}]}
+    await t.reconcile(world)
+    image = world.kube.objects[ns_path("Deployment", names.APP_DEPLOYMENT)]["spec"]["template"]["spec"][
+        "containers"
+    ][0]["image"]
+    assert image.endswith(":1.1.0") and t.status["appVersion"] == "1.1.0"
+    assert t.status["schemaRevision"] == "app-1.1.0"
+    assert not any("/jobs/" in p and "1-0-0" in p for p in world.kube.objects)  # old Job cleaned up
+
+
+async def test_a_failed_migration_is_permanent_until_the_spec_changes(world):
+    world.kube.jobs_fail = True
+    t = Tenant()
+    result = await t.reconcile(world, "create")
+    assert result.failure is not None and result.failure.permanent
+    assert t.condition("MigrationsComplete")["reason"] == "MigrationFailed"
+
+
+async def test_retain_marks_what_is_kept_as_orphaned(world):
+    t = Tenant(deletionPolicy="Retain")
+    await t.reconcile(world, "create")
+    policy, _ = await deletion.delete_tenant(world, name="acme", spec=t.spec, logger=log)
+    assert policy == "Retain"
+    ns = world.kube.objects[KINDS["Namespace"].path("tenant-acme")]
+    assert ns["metadata"]["labels"][names.ORPHANED_LABEL] == "true"
+    assert (
+        world.kube.objects[ns_path("Secret", names.APP_SECRET)]["metadata"]["labels"][names.ORPHANED_LABEL]
+        == "true"
+    )
+    assert "tenant_acme" in world.postgres.orphaned and world.redis.users
+    # A new ConsorcioTenant of the same name adopts the data with the same credentials.
+    password = world.postgres.roles["tenant_acme"]
+    again = Tenant()
+    await again.reconcile(world, "create")
+    assert names.ORPHANED_LABEL not in ns["metadata"]["labels"]
+    assert world.postgres.roles["tenant_acme"] == password and not world.postgres.orphaned
+
+
+async def test_delete_drops_everything(world):
+    t = Tenant(deletionPolicy="Delete")
+    await t.reconcile(world, "create")
+    policy, summary = await deletion.delete_tenant(world, name="acme", spec=t.spec, logger=log)
+    assert policy == "Delete" and "namespace tenant-acme deleted" in summary
+    assert KINDS["Namespace"].path("tenant-acme") not in world.kube.objects
+    assert world.postgres.roles == {} and world.redis.users == {} and world.vault.data == {}
+
+
+async def test_deleting_the_crd_never_drops_tenant_data(world):
+    t = Tenant(deletionPolicy="Delete")
+    await t.reconcile(world, "create")
+    world.kube.objects[CRD_PATH]["metadata"]["deletionTimestamp"] = "2026-11-23T10:00:00Z"
+    policy, _ = await deletion.delete_tenant(world, name="acme", spec=t.spec, logger=log)
+    assert policy == "Orphaned"
+    assert KINDS["Namespace"].path("tenant-acme") in world.kube.objects
+    assert world.postgres.roles and world.redis.users and world.vault.data
+    assert "tenant_acme" in world.postgres.orphaned
+
+
+async def test_unreadable_deletion_policy_counts_as_retain(world):
+    assert deletion.effective_policy({"deletionPolicy": "Purge"}).value == "Retain"
+    assert deletion.effective_policy({}).value == "Retain"
