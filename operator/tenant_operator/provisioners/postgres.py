@@ -13,7 +13,9 @@ import asyncpg
 from tenant_operator.provisioners import scram
 
 ORPHAN_COMMENT_PREFIX = "consorcio.io/orphaned:"
-_ROLE_FLAGS = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS"
+# INHERIT (the default) is required: the role reaches its database's public
+# schema through the implicit pg_database_owner membership.
+_ROLE_FLAGS = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS"
 
 
 def quote_ident(name: str) -> str:
@@ -90,13 +92,13 @@ class PostgresProvisioner:
         flags_ok = bool(
             role
             and role["rolcanlogin"]
+            and role["rolinherit"]
             and not any(
                 role[f]
                 for f in (
                     "rolsuper",
                     "rolcreatedb",
                     "rolcreaterole",
-                    "rolinherit",
                     "rolreplication",
                     "rolbypassrls",
                 )
