@@ -1,0 +1,215 @@
+"""Tenant lifecycle through the API, against the real Kubernetes API server.
+
+No operator runs in this module: the status-merge test writes the status
+subresource itself, exactly as the operator does (the e2e tests do the same
+with the real operator).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from control_plane.auth.roles import Role
+from kubernetes import client as k8s
+
+from tenant_app.identifiers import normalize_cnpj
+
+pytestmark = pytest.mark.k8s
+
+GROUP, VERSION, PLURAL = "consorcio.io", "v1alpha1", "consorciotenants"
+
+
+def read_resource(custom_objects: k8s.CustomObjectsApi, slug: str) -> dict | None:
+    try:
+        return custom_objects.get_cluster_custom_object(GROUP, VERSION, PLURAL, slug)
+    except k8s.ApiException as err:
+        if err.status == 404:
+            return None
+        raise
+
+
+def write_status(custom_objects: k8s.CustomObjectsApi, slug: str, ready: bool) -> dict:
+    """What the operator writes when it has reconciled ``slug``."""
+    current = read_resource(custom_objects, slug)
+    assert current is not None
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    generation = current["metadata"]["generation"]
+    condition = {
+        "type": "Ready",
+        "status": "True" if ready else "False",
+        "reason": "Reconciled" if ready else "Provisioning",
+        "message": "all steps complete" if ready else "waiting for the database",
+        "observedGeneration": generation,
+        "lastTransitionTime": now,
+    }
+    body = {
+        "status": {
+            "observedGeneration": generation,
+            "conditions": [condition | {"type": "NamespaceReady", "status": "True"}, condition],
+            "namespace": f"tenant-{slug}",
+            "url": f"https://{slug}.consorcio.localhost",
+            "appVersion": "1.2.0",
+            "schemaRevision": "2026_11_23_0001",
+        }
+    }
+    return custom_objects.patch_cluster_custom_object_status(GROUP, VERSION, PLURAL, slug, body)
+
+
+async def test_create_tenant_makes_the_resource_and_merges_its_status(
+    cp_client, auth, custom_objects, tenant_slugs, make_tenant_body, cnpj
+) -> None:
+    admin = auth[Role.PLATFORM_ADMIN]
+    slug, doc = tenant_slugs(), cnpj()
+    body = make_tenant_body(slug, doc, "professional", host=f"{slug}.clientes.example", appVersion="1.2.0")
+    created = await cp_client.post("/api/tenants", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    view = created.json()
+    assert view["state"] == "active" and view["resource"]["exists"] is True
+    assert view["resource"]["ready"] is None  # nobody reconciled it yet
+
+    resource = read_resource(custom_objects, slug)
+    assert resource is not None
+    assert resource["spec"] == {
+        "displayName": body["displayName"],
+        "cnpj": doc,
+        "plan": "professional",
+        "suspended": False,
+        "appVersion": "1.2.0",
+        "host": f"{slug}.clientes.example",
+        "deletionPolicy": "Retain",
+    }
+    assert resource["metadata"]["labels"]["consorcio.io/tenant"] == slug
+
+    write_status(custom_objects, slug, ready=True)
+    merged = (await cp_client.get(f"/api/tenants/{slug}", headers=auth[Role.SRE_READONLY])).json()["resource"]
+    assert merged["ready"] is True and merged["upToDate"] is True
+    assert merged["url"] == f"https://{slug}.consorcio.localhost"
+    assert (merged["namespace"], merged["appVersion"], merged["schemaRevision"]) == (
+        f"tenant-{slug}",
+        "1.2.0",
+        "2026_11_23_0001",
+    )
+    assert [c["type"] for c in merged["conditions"]] == ["NamespaceReady", "Ready"]
+    listed = {t["slug"]: t for t in (await cp_client.get("/api/tenants", headers=admin)).json()}
+    assert listed[slug]["resource"]["ready"] is True
+
+    # Same request again: nothing new, same answer (make up re-runs this).
+    again = await cp_client.post("/api/tenants", json=body, headers=admin)
+    assert again.status_code == 200
+    assert again.json()["slug"] == slug
+
+
+async def test_slug_and_cnpj_conflicts(
+    cp_client, auth, tenant_slugs, make_tenant_body, cnpj, problem
+) -> None:
+    admin = auth[Role.PLATFORM_ADMIN]
+    slug, doc = tenant_slugs(), cnpj()
+    assert (
+        await cp_client.post("/api/tenants", json=make_tenant_body(slug, doc), headers=admin)
+    ).status_code == 201
+    problem(await cp_client.post("/api/tenants", json=make_tenant_body(slug, cnpj()), headers=admin), 409)
+    problem(
+        await cp_client.post("/api/tenants", json=make_tenant_body(tenant_slugs(), doc), headers=admin), 409
+    )
+
+
+async def test_a_resource_created_outside_the_api_is_adopted_only_for_the_same_cnpj(
+    cp_client, auth, custom_objects, tenant_slugs, make_tenant_body, cnpj, problem
+) -> None:
+    from tenant_operator.resource import build_tenant_resource
+
+    admin = auth[Role.PLATFORM_ADMIN]
+    slug, doc = tenant_slugs(), cnpj()
+    custom_objects.create_cluster_custom_object(
+        GROUP,
+        VERSION,
+        PLURAL,
+        build_tenant_resource(slug, {"displayName": "Outra", "cnpj": cnpj(), "plan": "starter"}),
+    )
+    problem(await cp_client.post("/api/tenants", json=make_tenant_body(slug, doc), headers=admin), 409)
+
+    slug2 = tenant_slugs()
+    custom_objects.create_cluster_custom_object(
+        GROUP,
+        VERSION,
+        PLURAL,
+        build_tenant_resource(slug2, {"displayName": "Mesma", "cnpj": doc, "plan": "starter"}),
+    )
+    adopted = await cp_client.post("/api/tenants", json=make_tenant_body(slug2, doc), headers=admin)
+    assert adopted.status_code == 201
+    assert normalize_cnpj(adopted.json()["cnpj"]) == doc
+
+
+async def test_plan_suspension_edit_and_deletion_change_the_resource_spec(
+    cp_client, auth, custom_objects, tenant_slugs, make_tenant_body, cnpj, problem
+) -> None:
+    admin, billing = auth[Role.PLATFORM_ADMIN], auth[Role.BILLING]
+    slug = tenant_slugs()
+    assert (
+        await cp_client.post("/api/tenants", json=make_tenant_body(slug, cnpj()), headers=admin)
+    ).status_code == 201
+    write_status(custom_objects, slug, ready=True)
+
+    preview = await cp_client.get(f"/api/tenants/{slug}/plan-change-preview?plan=enterprise", headers=billing)
+    assert preview.status_code == 200
+    figures = preview.json()
+    assert (figures["currentPlan"], figures["newPlan"], figures["newMonthlyPrice"]) == (
+        "starter",
+        "enterprise",
+        "14900.00",
+    )
+    assert [line["kind"] for line in figures["lines"]] == ["proration_credit", "proration_charge"]
+    assert read_resource(custom_objects, slug)["spec"]["plan"] == "starter"  # a preview changes nothing
+
+    changed = await cp_client.put(f"/api/tenants/{slug}/plan", json={"plan": "enterprise"}, headers=billing)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["proration"]["net"] == figures["net"]
+    resource = read_resource(custom_objects, slug)
+    assert resource["spec"]["plan"] == "enterprise"
+    view = changed.json()["tenant"]
+    assert (
+        view["plan"] == "enterprise" and view["resource"]["upToDate"] is False
+    )  # operator has not caught up
+    history = (await cp_client.get(f"/api/tenants/{slug}/plan-history", headers=billing)).json()
+    assert [h["plan"] for h in history] == ["starter", "enterprise"]
+
+    suspended = await cp_client.post(
+        f"/api/tenants/{slug}/suspend", json={"note": "pedido do cliente"}, headers=billing
+    )
+    assert (suspended.json()["state"], suspended.json()["suspensionReason"]) == ("suspended", "manual")
+    assert read_resource(custom_objects, slug)["spec"]["suspended"] is True
+    resumed = await cp_client.post(f"/api/tenants/{slug}/resume", headers=billing)
+    assert resumed.json()["state"] == "active"
+    assert read_resource(custom_objects, slug)["spec"]["suspended"] is False
+
+    edited = await cp_client.patch(
+        f"/api/tenants/{slug}", json={"displayName": "Novo Nome Ltda"}, headers=admin
+    )
+    assert edited.status_code == 200
+    assert read_resource(custom_objects, slug)["spec"]["displayName"] == "Novo Nome Ltda"
+
+    problem(await cp_client.delete(f"/api/tenants/{slug}?deletionPolicy=Delete", headers=billing), 403)
+    deleted = await cp_client.delete(f"/api/tenants/{slug}?deletionPolicy=Snapshot", headers=admin)
+    assert deleted.status_code == 202
+    assert deleted.json()["state"] == "deleted" and deleted.json()["deletionPolicy"] == "Snapshot"
+    remaining = read_resource(custom_objects, slug)
+    # Without an operator there is no finalizer: the resource is gone (or going, when one runs).
+    assert remaining is None or remaining["metadata"].get("deletionTimestamp")
+    problem(await cp_client.put(f"/api/tenants/{slug}/plan", json={"plan": "starter"}, headers=admin), 409)
+
+    trail = (
+        await cp_client.get(
+            f"/api/audit-events?targetType=tenant&targetId={slug}", headers=auth[Role.SRE_READONLY]
+        )
+    ).json()
+    assert [e["action"] for e in reversed(trail)] == [
+        "tenant.create",
+        "tenant.change_plan",
+        "tenant.suspend",
+        "tenant.resume",
+        "tenant.update",
+        "tenant.delete",
+    ]
+    assert trail[-1]["actor"] == "platform-admin@platform.example"
+    assert trail[-2]["details"] == {"from": "starter", "to": "enterprise", "prorationNet": figures["net"]}
