@@ -83,7 +83,7 @@ async def test_fifty_concurrent_apuracoes_give_exactly_one_result(tenant_a: Tena
     try:
         assert await redis.exists(chave_trava(tenant_a.settings, grupo.grupo_id)) == 0
     finally:
-        await redis.aclose()
+        await redis.aclose()  # type: ignore[attr-defined]  # stale types-redis stubs
 
 
 async def test_redis_down_refuses_the_apuracao_and_the_rest_keeps_serving(tenant_a: Tenant) -> None:
@@ -134,9 +134,9 @@ async def test_lock_is_token_checked_and_renewed(tenant_a: Tenant) -> None:
         assert await redis.get(key) == "outro-dono"
     finally:
         await redis.delete(key)
-        await redis.aclose()
+        await redis.aclose()  # type: ignore[attr-defined]  # stale types-redis stubs
 
     morto = Redis.from_url("redis://default:x@127.0.0.1:1/0")
     with pytest.raises(LockUnavailable):
         await RedisLock(morto, key).acquire()
-    await morto.aclose()
+    await morto.aclose()  # type: ignore[attr-defined]  # stale types-redis stubs

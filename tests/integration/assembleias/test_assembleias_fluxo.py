@@ -141,8 +141,9 @@ async def test_ago_end_to_end(tenant_a: Tenant) -> None:
         assert grupo_row is not None and grupo_row.saldo_fundo_comum == Decimal("40000.00")
         assert (await reconcile(session, grupo.grupo_id))["saldo_fundo_comum"] == Decimal("40000.00")
         # Winners are told once: the task is idempotent.
-        assert await notificar_pendentes(session, await _apuracao_id(session, assembleia)) == 2
-        assert await notificar_pendentes(session) == 0
+        apuracao_id = await _apuracao_id(session, assembleia)
+        assert await notificar_pendentes(session, apuracao_id) == 2
+        assert await notificar_pendentes(session, apuracao_id) == 0
     finally:
         await session.close()
         await engine.dispose()  # type: ignore[attr-defined]

@@ -55,4 +55,4 @@ async def test_lock_keys_live_in_the_tenant_prefix(tenant_a: Tenant, tenant_b: T
         with pytest.raises(NoPermissionError):
             await redis_b.set(chave, "b", nx=True, px=1000)
     finally:
-        await redis_b.aclose()
+        await redis_b.aclose()  # type: ignore[attr-defined]  # stale types-redis stubs

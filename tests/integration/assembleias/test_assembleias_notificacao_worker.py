@@ -24,7 +24,9 @@ from tenant_app.worker import create_celery
 import tenant_app.assembleias.notificacao  # registers the task on every app
 
 app = create_celery(Settings.from_env())
-app.worker_main(["worker", "--loglevel=INFO", "--concurrency=1", "--pool=solo", "--without-gossip", "--without-mingle"])
+app.worker_main(
+    ["worker", "--loglevel=INFO", "--concurrency=1", "--pool=solo", "--without-gossip", "--without-mingle"]
+)
 """
 
 
@@ -43,8 +45,10 @@ async def test_apuracao_queues_the_notification_and_the_worker_delivers_it(
     await passar_corte(tenant_a, assembleia)
 
     log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [sys.executable, "-c", _WORKER],
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _WORKER,
         env={**os.environ, **tenant_a.env},
         stdout=subprocess.DEVNULL,
         stderr=log,
@@ -64,14 +68,14 @@ async def test_apuracao_queues_the_notification_and_the_worker_delivers_it(
             notificados = [x["notificado_em"] for x in record["contemplacoes"]]
             if all(notificados):
                 break
-            assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+            assert worker.returncode is None, (tmp_path / "worker.log").read_text()[-3000:]
             await asyncio.sleep(0.5)
         assert notificados and all(notificados), (tmp_path / "worker.log").read_text()[-3000:]
     finally:
         worker.terminate()
         try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
+            await asyncio.wait_for(worker.wait(), timeout=20)
+        except TimeoutError:
             worker.kill()
-            worker.wait()
+            await worker.wait()
         log.close()
