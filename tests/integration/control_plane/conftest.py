@@ -159,12 +159,12 @@ def assert_problem(response: httpx.Response, status: int | None = None) -> dict:
     return body
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def problem() -> Callable[..., dict]:
     """``problem(response, status=None)``: assert an RFC 9457 answer, return its body."""
     return assert_problem
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cnpj() -> Callable[[], str]:
     return new_cnpj
