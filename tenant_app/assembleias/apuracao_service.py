@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import anyio
@@ -19,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.assembleias import elegibilidade
 from tenant_app.assembleias.apuracao import (
+    Contemplacao,
     EntradaApuracao,
     Lance,
     Modalidade,
-    ResultadoApuracao,
     apurar,
     entrada_canonica,
     entrada_de_json,
@@ -80,6 +82,13 @@ async def executar_apuracao(
     grupo_id = (await get_assembleia(session, assembleia_id)).grupo_id
     # Give the connection back while waiting: the lock, not the pool, serialises callers.
     await session.rollback()
+    async with trava_do_grupo(redis, settings, grupo_id) as trava:
+        return await _apurar_travado(session, trava, settings, assembleia_id, extracao, user_id)
+
+
+@asynccontextmanager
+async def trava_do_grupo(redis: Redis, settings: Settings, grupo_id: uuid.UUID) -> AsyncIterator[RedisLock]:
+    """Hold the group's apuração lock; 409 when someone holds it, 503 when Redis cannot say."""
     trava = RedisLock(redis, chave_trava(settings, grupo_id))
     try:
         await trava.acquire()
@@ -94,9 +103,24 @@ async def executar_apuracao(
             headers={"Retry-After": "30"},
         ) from None
     try:
-        return await _apurar_travado(session, trava, settings, assembleia_id, extracao, user_id)
+        yield trava
     finally:
         await trava.release()
+
+
+async def commit_travado(session: AsyncSession, trava: RedisLock) -> None:
+    """Commit only while the lock is still ours; a duplicate revision is a 409."""
+    try:
+        await session.flush()
+        # Past this point a lost lease could mean a second holder: refuse to commit.
+        trava.ensure_held()
+        await commit(session)
+    except IntegrityError:
+        await session.rollback()
+        raise ConflictError(_JA_APURADA, code="assembleia_apurada") from None
+    except LockLost:
+        await session.rollback()
+        raise ConflictError(_EM_ANDAMENTO, code="apuracao_em_andamento") from None
 
 
 async def _apurar_travado(
@@ -138,25 +162,15 @@ async def _apurar_travado(
         apurada_por=user_id,
     )
     session.add(apuracao)
-    contemplacoes = await _registrar_contemplacoes(
-        session, grupo, assembleia, apuracao, resultado, ids, lances_por_cota
+    contemplacoes = await registrar_contemplacoes(
+        session, grupo, assembleia, apuracao, resultado.contemplacoes, ids, lances_por_cota
     )
     assembleia.status = StatusAssembleia.APURADA
     assembleia.extracao_concurso = extracao.concurso
     assembleia.extracao_premios = list(extracao.premios)
     assembleia.hash_entrada = resultado.hash_entrada
     assembleia.apurada_em = agora
-    try:
-        await session.flush()
-        # Past this point a lost lease could mean a second holder: refuse to commit.
-        trava.ensure_held()
-        await commit(session)
-    except IntegrityError:
-        await session.rollback()
-        raise ConflictError(_JA_APURADA, code="assembleia_apurada") from None
-    except LockLost:
-        await session.rollback()
-        raise ConflictError(_EM_ANDAMENTO, code="apuracao_em_andamento") from None
+    await commit_travado(session, trava)
     return apuracao, contemplacoes
 
 
@@ -191,17 +205,18 @@ async def montar_entrada(
     return entrada, ids, lances_por_cota
 
 
-async def _registrar_contemplacoes(
+async def registrar_contemplacoes(
     session: AsyncSession,
     grupo: Grupo,
     assembleia: Assembleia,
     apuracao: Apuracao,
-    resultado: ResultadoApuracao,
+    premios: Iterable[Contemplacao],
     ids: dict[int, uuid.UUID],
     lances_por_cota: dict[int, LanceAssembleia],
 ) -> list[ContemplacaoCota]:
+    """Record awards: contemplação rows, the cota's flag and event, and the ledger movements."""
     rows: list[ContemplacaoCota] = []
-    for c in resultado.contemplacoes:
+    for c in premios:
         cota_id = ids[c.cota]
         lance = c.lance
         row = ContemplacaoCota(
@@ -277,7 +292,7 @@ async def _registrar_contemplacoes(
 async def get_apuracao(
     session: AsyncSession, assembleia_id: uuid.UUID
 ) -> tuple[Apuracao, list[ContemplacaoCota]]:
-    """The latest apuração of the assembleia and its awards, or 404."""
+    """The latest apuração revision and every award of the assembleia (disqualified ones last), or 404."""
     apuracao = await session.scalar(
         select(Apuracao)
         .where(Apuracao.assembleia_id == assembleia_id)
@@ -288,14 +303,11 @@ async def get_apuracao(
         await get_assembleia(session, assembleia_id)
         raise NotFound("Apuração")
     contemplacoes = (
-        await session.scalars(
-            select(ContemplacaoCota)
-            .where(ContemplacaoCota.apuracao_id == apuracao.id)
-            .order_by(ContemplacaoCota.id)
-        )
+        await session.scalars(select(ContemplacaoCota).where(ContemplacaoCota.assembleia_id == assembleia_id))
     ).all()
     ordem = {c["cota"]: c["ordem"] for c in json.loads(apuracao.resultado_canonico)["contemplacoes"]}
-    return apuracao, sorted(contemplacoes, key=lambda c: ordem.get(c.cota_numero, 0))
+    fim = len(ordem) + 1
+    return apuracao, sorted(contemplacoes, key=lambda c: (ordem.get(c.cota_numero, fim), c.cota_numero))
 
 
 def verificar(apuracao: Apuracao) -> tuple[str, bool]:

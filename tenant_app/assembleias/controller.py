@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.assembleias import apuracao_service, service
+from tenant_app.assembleias import apuracao_service, desclassificacao, service
 from tenant_app.assembleias.models import (
     Apuracao,
     Assembleia,
@@ -27,6 +27,7 @@ from tenant_app.assembleias.schemas import (
     AssembleiaCreate,
     AssembleiaOut,
     ContemplacaoOut,
+    DesclassificacaoIn,
     LanceCreate,
     LanceOut,
     RegrasAssembleiaIn,
@@ -251,6 +252,27 @@ class AssembleiaController(Controller):
         )
         enfileirar(_celery(state), apuracao.id)
         return _apuracao_out(apuracao, contemplacoes)
+
+    @post(
+        "/desclassificacoes",
+        operation_id="desclassificarLance",
+        name="assembleias:desclassificar",
+        guards=WRITE,
+    )
+    async def desclassificar(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        db_session: AsyncSession,
+        assembleia_id: uuid.UUID,
+        data: DesclassificacaoIn,
+    ) -> ApuracaoOut:
+        """The lance winner did not pay: a new revision awards the next bids the money covers."""
+        apuracao, _ = await desclassificacao.desclassificar(
+            db_session, state.redis, state.settings, assembleia_id, data.cota_numero, _user_id(request)
+        )
+        enfileirar(_celery(state), apuracao.id)
+        return _apuracao_out(*await apuracao_service.get_apuracao(db_session, assembleia_id))
 
     @get("/apuracao", operation_id="getApuracao", name="assembleias:apuracao", guards=READ)
     async def get_apuracao(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> ApuracaoOut:

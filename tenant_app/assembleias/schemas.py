@@ -101,6 +101,12 @@ class ApuracaoIn(msgspec.Struct, kw_only=True):
     premios: list[str]
 
 
+class DesclassificacaoIn(msgspec.Struct, kw_only=True):
+    """A lance winner who did not pay the lance in time."""
+
+    cota_numero: Annotated[int, msgspec.Meta(ge=1)]
+
+
 class ContemplacaoOut(msgspec.Struct, kw_only=True):
     """One award of the apuração."""
 

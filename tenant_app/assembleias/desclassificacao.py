@@ -1,0 +1,178 @@
+"""A lance winner who does not pay in time is disqualified and the next bid wins.
+
+The apuração is redone from the stored inputs plus the disqualified cota
+(a new revision with its own hash). Removing a winner only frees money and
+a vaga, so every other award stands; the awards the new result adds are
+recorded and the disqualified one is reversed in the ledger.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import anyio
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.assembleias.apuracao import (
+    Modalidade,
+    apurar,
+    entrada_canonica,
+    entrada_de_json,
+    resultado_canonico,
+)
+from tenant_app.assembleias.apuracao_service import commit_travado, registrar_contemplacoes, trava_do_grupo
+from tenant_app.assembleias.models import (
+    Apuracao,
+    ContemplacaoCota,
+    LanceAssembleia,
+    StatusAssembleia,
+    StatusContemplacao,
+    StatusLance,
+)
+from tenant_app.assembleias.service import get_assembleia
+from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
+from tenant_app.grupos.models import Grupo
+from tenant_app.http.problems import BusinessRuleError, ConflictError
+from tenant_app.ledger.models import Fundo, OrigemLancamento
+from tenant_app.ledger.service import post_entries
+from tenant_app.settings import Settings
+
+
+async def desclassificar(
+    session: AsyncSession,
+    redis: Redis,
+    settings: Settings,
+    assembleia_id: uuid.UUID,
+    cota_numero: int,
+    user_id: uuid.UUID | None,
+) -> tuple[Apuracao, list[ContemplacaoCota]]:
+    """Disqualify the lance winner ``cota_numero`` and award the next bids the freed money covers."""
+    grupo_id = (await get_assembleia(session, assembleia_id)).grupo_id
+    await session.rollback()
+    async with trava_do_grupo(redis, settings, grupo_id) as trava:
+        assembleia = await get_assembleia(session, assembleia_id, lock=True)
+        if assembleia.status is not StatusAssembleia.APURADA:
+            raise ConflictError(
+                "Só uma assembleia apurada e ainda não encerrada admite desclassificação.",
+                code="transicao_invalida",
+            )
+        vencedora = await session.scalar(
+            select(ContemplacaoCota)
+            .where(
+                ContemplacaoCota.assembleia_id == assembleia.id,
+                ContemplacaoCota.cota_numero == cota_numero,
+                ContemplacaoCota.status == StatusContemplacao.ATIVA,
+            )
+            .with_for_update()
+        )
+        if vencedora is None or vencedora.modalidade is not Modalidade.LANCE:
+            raise BusinessRuleError(
+                f"A cota {cota_numero} não é vencedora por lance nesta assembleia.", field="cota_numero"
+            )
+        anterior = await session.scalar(
+            select(Apuracao)
+            .where(Apuracao.assembleia_id == assembleia.id)
+            .order_by(Apuracao.revisao.desc())
+            .limit(1)
+        )
+        assert anterior is not None  # an active award implies an apuração
+        entrada = entrada_de_json(anterior.entrada_canonica)
+        entrada = dataclasses.replace(
+            entrada, lances_desclassificados=entrada.lances_desclassificados | {cota_numero}
+        )
+        resultado = await anyio.to_thread.run_sync(apurar, entrada)
+        novos = {c.cota: c for c in resultado.contemplacoes}
+        ativas = (
+            await session.scalars(
+                select(ContemplacaoCota).where(
+                    ContemplacaoCota.assembleia_id == assembleia.id,
+                    ContemplacaoCota.status == StatusContemplacao.ATIVA,
+                )
+            )
+        ).all()
+        mantidas = {c.cota_numero for c in ativas if c.cota_numero != cota_numero}
+        if not mantidas <= novos.keys():
+            # Cannot happen with strict rank order; refuse rather than take a credit away.
+            raise ConflictError("A nova apuração retiraria outra contemplação; nada foi alterado.")
+        revisao = anterior.revisao + 1
+        apuracao = Apuracao(
+            id=uuid.uuid4(),
+            assembleia_id=assembleia.id,
+            revisao=revisao,
+            hash_entrada=resultado.hash_entrada,
+            entrada_canonica=entrada_canonica(entrada).decode(),
+            resultado_canonico=resultado_canonico(resultado).decode(),
+            apurada_em=datetime.now(UTC),
+            apurada_por=user_id,
+        )
+        session.add(apuracao)
+        grupo = await session.get(Grupo, assembleia.grupo_id, with_for_update=True)
+        assert grupo is not None
+        await _estornar(session, grupo, vencedora, revisao)
+        ids = dict(
+            (await session.execute(select(Cota.numero, Cota.id).where(Cota.grupo_id == grupo.id)))
+            .tuples()
+            .all()
+        )
+        lances = dict(
+            (
+                await session.execute(
+                    select(Cota.numero, LanceAssembleia)
+                    .join(Cota, Cota.id == LanceAssembleia.cota_id)
+                    .where(
+                        LanceAssembleia.assembleia_id == assembleia.id,
+                        LanceAssembleia.status == StatusLance.ATIVO,
+                    )
+                )
+            )
+            .tuples()
+            .all()
+        )
+        premios = [c for n, c in novos.items() if n not in mantidas]
+        novas = await registrar_contemplacoes(session, grupo, assembleia, apuracao, premios, ids, lances)
+        assembleia.hash_entrada = resultado.hash_entrada
+        await commit_travado(session, trava)
+        return apuracao, novas
+
+
+async def _estornar(session: AsyncSession, grupo: Grupo, vencedora: ContemplacaoCota, revisao: int) -> None:
+    """Undo the award: status, the cota's flag, and the ledger movements it made."""
+    vencedora.status = StatusContemplacao.DESCLASSIFICADA
+    descricao = f"Desclassificação da cota {vencedora.cota_numero} (lance não pago), revisão {revisao}"
+    a_receber = vencedora.valor_lance_a_pagar or Decimal(0)
+    if a_receber:
+        await post_entries(
+            session,
+            grupo.id,
+            [(Fundo.FUNDO_COMUM, -a_receber)],
+            OrigemLancamento.ESTORNO,
+            cota_id=vencedora.cota_id,
+            referencia_id=vencedora.id,
+            descricao=descricao,
+        )
+    await post_entries(
+        session,
+        grupo.id,
+        [
+            (Fundo.FUNDO_COMUM, vencedora.do_fundo_comum + a_receber),
+            (Fundo.FUNDO_RESERVA, vencedora.do_fundo_reserva),
+        ],
+        OrigemLancamento.ESTORNO,
+        cota_id=vencedora.cota_id,
+        referencia_id=vencedora.id,
+        descricao=descricao,
+    )
+    cota = await session.get(Cota, vencedora.cota_id, with_for_update=True)
+    assert cota is not None
+    cota.contemplada = False
+    cota.contemplada_em = None
+    session.add(
+        CotaEvento(
+            cota_id=cota.id, tipo=TipoEventoCota.CONTEMPLACAO, motivo=descricao, detalhe="desclassificada"
+        )
+    )
