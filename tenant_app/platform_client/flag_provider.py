@@ -31,6 +31,8 @@ from tenant_app.platform_client.flag_rules import ResolvedFlag, ValueType, bucke
 
 logger = logging.getLogger(__name__)
 
+_MAX_CACHED_BUCKETS = 100_000
+
 _PY_TYPES: dict[ValueType, tuple[type, ...]] = {
     ValueType.BOOLEAN: (bool,),
     ValueType.STRING: (str,),
@@ -105,6 +107,11 @@ class ControlPlaneFlagProvider(AbstractProvider):
         self._etag: str | None = None
         self._ready = threading.Event()
         self._stop = threading.Event()
+        # (salt, user key) -> bucket. A bucket never changes for a pair, so the
+        # cache outlives snapshots; it only bounds the SHA-256 cost to once
+        # per user and flag. Cleared when full rather than tracked as an LRU:
+        # the common case (the same users all day) stays a dict hit.
+        self._buckets: dict[tuple[str, str], int] = {}
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -----------------------------------------------------------
@@ -197,7 +204,13 @@ class ControlPlaneFlagProvider(AbstractProvider):
         user = context.targeting_key if context is not None else None
         if not user:
             return entry.static
-        return rollout[2] if bucket(rollout[1], user) < rollout[0] else rollout[3]
+        cache_key = (rollout[1], user)
+        slot = self._buckets.get(cache_key)
+        if slot is None:
+            if len(self._buckets) >= _MAX_CACHED_BUCKETS:
+                self._buckets = {}
+            slot = self._buckets[cache_key] = bucket(rollout[1], user)
+        return rollout[2] if slot < rollout[0] else rollout[3]
 
     def resolve_boolean_details(
         self, flag_key: str, default_value: bool, evaluation_context: EvaluationContext | None = None
