@@ -86,7 +86,8 @@ def cmd_seed_demo(_: argparse.Namespace) -> int:
     from tenant_app.demo.seed import seed_demo
 
     settings = Settings.from_env()
-    summary = asyncio.run(_with_session(settings, seed_demo))
+    members = int(os.environ.get("SEED_DEMO_MEMBERS", "120"))
+    summary = asyncio.run(_with_session(settings, lambda session: seed_demo(session, members=members)))
     print(summary)
     return 0
 

@@ -117,6 +117,8 @@ def create_app(settings: Settings) -> Litestar:
             security=[{"BearerToken": []}],
         ),
         debug=False,
+        # Logging is configured once by the process (JSON lines, see observability.logging).
+        logging_config=None,
     )
 
 

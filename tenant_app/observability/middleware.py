@@ -6,10 +6,13 @@ import logging
 import re
 import time
 import uuid
+from typing import Any
 
+from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from tenant_app.http.problems import handle_exception
 from tenant_app.observability.logging import request_id_var
 
 log = logging.getLogger("tenant_app.access")
@@ -32,16 +35,26 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status = message["status"]
+                response_started = True
                 MutableScopeHeaders.from_message(message)["X-Request-ID"] = request_id
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            # Errors raised by inner middleware (e.g. authentication) would otherwise be
+            # answered outside this middleware, without the request id.
+            if response_started:
+                raise
+            request: Request[Any, Any, Any] = Request(scope, receive)
+            response = handle_exception(request, exc)
+            await response.to_asgi_response(scope["app"], request)(scope, receive, send_with_id)
         finally:
             method = str(scope.get("method", ""))
             if scope["path"] not in ("/health", "/metrics"):

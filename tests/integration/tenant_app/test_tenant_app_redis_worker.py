@@ -59,7 +59,7 @@ async def test_celery_broker_uses_only_prefixed_keys(make_database, redis_url) -
         assert admin.llen(f"{prefix}{QUEUE}") == 1
         assert admin.llen(QUEUE) == 0
         env = {**os.environ, **t.env}
-        worker = subprocess.Popen(
+        worker = subprocess.Popen(  # noqa: ASYNC220 - a background process, never waited on here
             [sys.executable, "-m", "tenant_app", "worker", "--no-beat"],
             env=env,
             stdout=subprocess.PIPE,

@@ -1,0 +1,1 @@
+"""Demo data for ``make up`` and manual exploration."""

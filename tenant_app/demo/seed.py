@@ -1,0 +1,149 @@
+"""``seed-demo``: a realistic running group with members, a year of payments and some delinquency.
+
+Idempotent: when the demo group already exists nothing is written. Data goes
+through the same services the API uses, so every row obeys the same rules
+and lands in the audit trail.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenant_app.auditoria.trail import commit
+from tenant_app.consorciados.models import TipoPessoa
+from tenant_app.consorciados.schemas import ConsentimentoIn, ConsorciadoCreate, EnderecoIn
+from tenant_app.consorciados.service import create_consorciado
+from tenant_app.cotas.models import Cota
+from tenant_app.cotas.service import adesao
+from tenant_app.grupos.models import Grupo, IndiceCorrecao, TipoBem
+from tenant_app.grupos.schemas import GrupoCreate
+from tenant_app.grupos.service import create_grupo, start_grupo
+from tenant_app.identifiers.check_digits import mod11_digit
+from tenant_app.pagamentos.models import FormaPagamento
+from tenant_app.pagamentos.service import open_parcelas, register_payment
+from tenant_app.parcelas.business_days import add_months
+
+DEMO_CODIGO = "DEMO-AUTO-01"
+MEMBERS = 120
+FIRST_NAMES = (
+    "Ana",
+    "Bruno",
+    "Carla",
+    "Diego",
+    "Elisa",
+    "Fábio",
+    "Gabriela",
+    "Hugo",
+    "Isabela",
+    "João",
+    "Larissa",
+)
+LAST_NAMES = ("Silva", "Souza", "Oliveira", "Santos", "Pereira", "Costa", "Almeida", "Ferreira", "Rodrigues")
+CITIES = (
+    ("São Paulo", "SP"),
+    ("Campinas", "SP"),
+    ("Belo Horizonte", "MG"),
+    ("Curitiba", "PR"),
+    ("Recife", "PE"),
+)
+
+
+def demo_cpf(rng: random.Random) -> str:
+    """A valid CPF from the seeded generator."""
+    digits = [rng.randint(0, 9) for _ in range(9)]
+    if len(set(digits)) == 1:
+        digits[0] = (digits[0] + 1) % 10
+    digits.append(mod11_digit(digits, range(10, 1, -1)))
+    digits.append(mod11_digit(digits, range(11, 1, -1)))
+    return "".join(map(str, digits))
+
+
+async def seed_demo(session: AsyncSession, today: date | None = None, members: int = MEMBERS) -> str:
+    """Create the demo group unless it exists; returns a one-line summary."""
+    if (await session.execute(select(Grupo.id).where(Grupo.codigo == DEMO_CODIGO))).first():
+        return f"demo group {DEMO_CODIGO} already present; nothing to do"
+    today = today or date.today()
+    rng = random.Random(2080)
+    grupo = await create_grupo(
+        session,
+        GrupoCreate(
+            codigo=DEMO_CODIGO,
+            tipo_bem=TipoBem.AUTOMOVEL,
+            valor_credito=Decimal("80000.00"),
+            prazo_meses=60,
+            numero_cotas=200,
+            taxa_administracao_pct=Decimal("16"),
+            fundo_reserva_pct=Decimal("2"),
+            seguro_pct=Decimal("0.8"),
+            indice_correcao=IndiceCorrecao.IPCA,
+            dia_assembleia=20,
+            dia_vencimento=10,
+        ),
+    )
+    await session.flush()
+    start_year, start_month = add_months(today.year, today.month, -13)
+    inicio = date(start_year, start_month, 15)
+    used: set[str] = set()
+    for i in range(members):
+        doc = demo_cpf(rng)
+        while doc in used:
+            doc = demo_cpf(rng)
+        used.add(doc)
+        cidade, uf = rng.choice(CITIES)
+        pessoa = await create_consorciado(
+            session,
+            ConsorciadoCreate(
+                tipo_pessoa=TipoPessoa.FISICA,
+                documento=doc,
+                nome=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {rng.choice(LAST_NAMES)}",
+                email=f"consorciado{i + 1}@demo.example",
+                telefone=f"+55 11 9{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+                enderecos=[
+                    EnderecoIn(
+                        logradouro=f"Rua {rng.choice(LAST_NAMES)}",
+                        numero=str(rng.randint(1, 2000)),
+                        bairro="Centro",
+                        cidade=cidade,
+                        uf=uf,
+                        cep=f"{rng.randint(10000, 99999)}{rng.randint(100, 999)}",
+                    )
+                ],
+                consentimentos=[
+                    ConsentimentoIn(finalidade="execucao_contrato", concedido=True, canal="demo")
+                ],
+            ),
+            None,
+        )
+        await adesao(session, grupo.id, pessoa.id, None, inicio - timedelta(days=rng.randint(1, 30)), None)
+    await start_grupo(session, grupo.id, inicio)
+    await commit(session)
+
+    cotas = (await session.execute(select(Grupo).where(Grupo.id == grupo.id))).scalar_one()
+
+    payments = 0
+    for cota in (
+        await session.execute(select(Cota).where(Cota.grupo_id == cotas.id).order_by(Cota.numero))
+    ).scalars():
+        profile = rng.random()
+        # ~8 % stop paying 4 months ago (delinquent), ~15 % pay late, the rest on time.
+        stop_before = today - timedelta(days=120) if profile < 0.08 else today
+        for parcela in await open_parcelas(session, cota.id):
+            if parcela.vencimento >= stop_before or parcela.vencimento > today:
+                break
+            late = rng.randint(3, 25) if profile < 0.23 else 0
+            paid_on = min(parcela.vencimento + timedelta(days=late), today)
+            valor = parcela.valor_total
+            if late:
+                # Enough for the parcela and its late charges (multa 2 % + juros 1 % a.m.).
+                valor = (valor * (Decimal("1.02") + Decimal("0.01") * late / 30)).quantize(Decimal("0.01"))
+            await register_payment(
+                session, cota.id, valor, paid_on, rng.choice(list(FormaPagamento)[:3]), "demo", None
+            )
+            payments += 1
+        await commit(session)
+    return f"demo group {DEMO_CODIGO}: {members} members, {payments} payments"
