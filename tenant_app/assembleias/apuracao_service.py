@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import anyio
 from redis.asyncio import Redis
@@ -26,7 +27,7 @@ from tenant_app.assembleias.apuracao import (
     Lance,
     Modalidade,
     apurar,
-    entrada_canonica,
+    apurar_com_entrada,
     entrada_de_json,
     hash_entrada,
     resultado_canonico,
@@ -147,7 +148,7 @@ async def _apurar_travado(
     entrada, ids, lances_por_cota = await montar_entrada(session, settings, grupo, assembleia, extracao)
     # CPU-bound for big groups: off the event loop, so lease renewal and other requests go on.
     try:
-        resultado = await anyio.to_thread.run_sync(apurar, entrada)
+        resultado, canonica = await anyio.to_thread.run_sync(apurar_com_entrada, entrada)
     except RegraViolada as err:
         raise problema(err) from None
     # Ids up front: the ledger entries refer to rows not flushed yet.
@@ -156,7 +157,7 @@ async def _apurar_travado(
         assembleia_id=assembleia.id,
         revisao=1,
         hash_entrada=resultado.hash_entrada,
-        entrada_canonica=entrada_canonica(entrada).decode(),
+        entrada_canonica=canonica.decode(),
         resultado_canonico=resultado_canonico(resultado).decode(),
         apurada_em=agora,
         apurada_por=user_id,
@@ -176,17 +177,28 @@ async def _apurar_travado(
 
 async def montar_entrada(
     session: AsyncSession, settings: Settings, grupo: Grupo, assembleia: Assembleia, extracao: ExtracaoLoteria
-) -> tuple[EntradaApuracao, dict[int, uuid.UUID], dict[int, LanceAssembleia]]:
-    """The stored inputs: rules, eligibility at the cut-off, active lances, fund balances."""
+) -> tuple[EntradaApuracao, dict[int, uuid.UUID], dict[int, uuid.UUID]]:
+    """The stored inputs (rules, eligibility at the cut-off, active lances, fund balances),
+    the cota ids by number and the lance ids by cota number."""
     regras = regras_puras(await get_regras(session, grupo.id))
     dia_corte = hoje(settings.time_zone, assembleia.corte_lances_em)
     ativas, excluidas, ids = await elegibilidade.snapshot(session, grupo, dia_corte)
-    rows = await session.execute(
-        select(LanceAssembleia, Cota.numero)
-        .join(Cota, Cota.id == LanceAssembleia.cota_id)
-        .where(LanceAssembleia.assembleia_id == assembleia.id, LanceAssembleia.status == StatusLance.ATIVO)
-    )
-    lances_por_cota = {numero: lance for lance, numero in rows}
+    # Plain columns: thousands of lances need no ORM identity map.
+    rows = (
+        await session.execute(
+            select(
+                Cota.numero,
+                LanceAssembleia.id,
+                LanceAssembleia.tipo,
+                LanceAssembleia.percentual,
+                LanceAssembleia.percentual_embutido,
+            )
+            .join(Cota, Cota.id == LanceAssembleia.cota_id)
+            .where(
+                LanceAssembleia.assembleia_id == assembleia.id, LanceAssembleia.status == StatusLance.ATIVO
+            )
+        )
+    ).all()
     entrada = EntradaApuracao(
         grupo=grupo.codigo,
         assembleia=assembleia.numero,
@@ -195,14 +207,11 @@ async def montar_entrada(
         extracao=extracao,
         cotas_ativas=ativas,
         cotas_excluidas=excluidas,
-        lances=tuple(
-            Lance(numero, lance.tipo, lance.percentual, lance.percentual_embutido)
-            for numero, lance in lances_por_cota.items()
-        ),
+        lances=tuple(Lance(numero, tipo, pct, emb) for numero, _, tipo, pct, emb in rows),
         saldo_fundo_comum=grupo.saldo_fundo_comum,
         saldo_fundo_reserva=grupo.saldo_fundo_reserva,
     )
-    return entrada, ids, lances_por_cota
+    return entrada, ids, {r[0]: r[1] for r in rows}
 
 
 async def registrar_contemplacoes(
@@ -212,10 +221,30 @@ async def registrar_contemplacoes(
     apuracao: Apuracao,
     premios: Iterable[Contemplacao],
     ids: dict[int, uuid.UUID],
-    lances_por_cota: dict[int, LanceAssembleia],
+    lances_por_cota: dict[int, uuid.UUID],
 ) -> list[ContemplacaoCota]:
     """Record awards: contemplação rows, the cota's flag and event, and the ledger movements."""
     rows: list[ContemplacaoCota] = []
+    premios = list(premios)
+    # One statement locks every contemplated cota (instead of one SELECT each).
+    a_marcar = [ids[c.cota] for c in premios if c.modalidade is not Modalidade.RESTITUICAO]
+    cotas = (
+        {
+            cota.id: cota
+            for cota in (
+                await session.scalars(select(Cota).where(Cota.id.in_(a_marcar)).with_for_update())
+            ).all()
+        }
+        if a_marcar
+        else {}
+    )
+    # One ledger movement per origin and fund for the whole apuração (referencing it);
+    # the per-cota split is in the contemplação rows. A movement per cota made
+    # the group's balance row the bottleneck of big assemblies.
+    movimentos = {
+        o: {Fundo.FUNDO_COMUM: Decimal(0), Fundo.FUNDO_RESERVA: Decimal(0)}
+        for o in (OrigemLancamento.CONTEMPLACAO, OrigemLancamento.RESTITUICAO, OrigemLancamento.LANCE)
+    }
     for c in premios:
         cota_id = ids[c.cota]
         lance = c.lance
@@ -238,7 +267,7 @@ async def registrar_contemplacoes(
             detalhe=None
             if c.amortizacao is None
             else {
-                "lance_id": str(lances_por_cota[c.cota].id),
+                "lance_id": str(lances_por_cota[c.cota]),
                 "amortizacao": {
                     "parcelas_quitadas": c.amortizacao.parcelas_quitadas,
                     "parcelas_restantes": c.amortizacao.parcelas_restantes,
@@ -250,32 +279,18 @@ async def registrar_contemplacoes(
         session.add(row)
         rows.append(row)
         descricao = f"Assembleia {assembleia.numero}: {c.modalidade.value} da cota {c.cota}"
-        if lance is not None and lance.valor_recursos_proprios:
-            # The winner's own money is part of what pays this credit (net debit in the result).
-            await post_entries(
-                session,
-                grupo.id,
-                [(Fundo.FUNDO_COMUM, lance.valor_recursos_proprios)],
-                OrigemLancamento.LANCE,
-                cota_id=cota_id,
-                referencia_id=row.id,
-                descricao=descricao + " (lance a receber)",
-            )
-        saida_comum = c.debito.do_fundo_comum + (lance.valor_recursos_proprios if lance is not None else 0)
-        await post_entries(
-            session,
-            grupo.id,
-            [(Fundo.FUNDO_COMUM, -saida_comum), (Fundo.FUNDO_RESERVA, -c.debito.do_fundo_reserva)],
+        origem = (
             OrigemLancamento.RESTITUICAO
             if c.modalidade is Modalidade.RESTITUICAO
-            else OrigemLancamento.CONTEMPLACAO,
-            cota_id=cota_id,
-            referencia_id=row.id,
-            descricao=descricao,
+            else OrigemLancamento.CONTEMPLACAO
         )
+        proprios = lance.valor_recursos_proprios if lance is not None else Decimal(0)
+        # Credit paid out gross; the winner's own lance money comes in as its own movement.
+        movimentos[origem][Fundo.FUNDO_COMUM] -= c.debito.do_fundo_comum + proprios
+        movimentos[origem][Fundo.FUNDO_RESERVA] -= c.debito.do_fundo_reserva
+        movimentos[OrigemLancamento.LANCE][Fundo.FUNDO_COMUM] += proprios
         if c.modalidade is not Modalidade.RESTITUICAO:
-            cota = await session.get(Cota, cota_id, with_for_update=True)
-            assert cota is not None
+            cota = cotas[cota_id]
             cota.contemplada = True
             cota.contemplada_em = assembleia.data_assembleia
             session.add(
@@ -286,6 +301,15 @@ async def registrar_contemplacoes(
                     detalhe=f"apuracao {apuracao.id}",
                 )
             )
+    for origem, valores in movimentos.items():
+        await post_entries(
+            session,
+            grupo.id,
+            list(valores.items()),
+            origem,
+            referencia_id=apuracao.id,
+            descricao=f"Assembleia {assembleia.numero}, apuração revisão {apuracao.revisao}: {origem.value}",
+        )
     return rows
 
 

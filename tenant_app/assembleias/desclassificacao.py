@@ -20,8 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.assembleias.apuracao import (
     Modalidade,
-    apurar,
-    entrada_canonica,
+    apurar_com_entrada,
     entrada_de_json,
     resultado_canonico,
 )
@@ -85,7 +84,7 @@ async def desclassificar(
         entrada = dataclasses.replace(
             entrada, lances_desclassificados=entrada.lances_desclassificados | {cota_numero}
         )
-        resultado = await anyio.to_thread.run_sync(apurar, entrada)
+        resultado, canonica = await anyio.to_thread.run_sync(apurar_com_entrada, entrada)
         novos = {c.cota: c for c in resultado.contemplacoes}
         ativas = (
             await session.scalars(
@@ -105,7 +104,7 @@ async def desclassificar(
             assembleia_id=assembleia.id,
             revisao=revisao,
             hash_entrada=resultado.hash_entrada,
-            entrada_canonica=entrada_canonica(entrada).decode(),
+            entrada_canonica=canonica.decode(),
             resultado_canonico=resultado_canonico(resultado).decode(),
             apurada_em=datetime.now(UTC),
             apurada_por=user_id,
@@ -122,7 +121,7 @@ async def desclassificar(
         lances = dict(
             (
                 await session.execute(
-                    select(Cota.numero, LanceAssembleia)
+                    select(Cota.numero, LanceAssembleia.id)
                     .join(Cota, Cota.id == LanceAssembleia.cota_id)
                     .where(
                         LanceAssembleia.assembleia_id == assembleia.id,

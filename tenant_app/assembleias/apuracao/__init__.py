@@ -1,6 +1,6 @@
 """The apuração of an assembleia: contract rules, funds, lances, canonical result."""
 
-from tenant_app.assembleias.apuracao.apurar import apurar
+from tenant_app.assembleias.apuracao.apurar import apurar, apurar_com_entrada
 from tenant_app.assembleias.apuracao.canonico import (
     entrada_canonica,
     entrada_de_json,
@@ -50,6 +50,7 @@ __all__ = [
     "ValoresLance",
     "amortizar",
     "apurar",
+    "apurar_com_entrada",
     "classificar_lances",
     "creditos_cobertos",
     "debitar",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from itertools import islice
 
-from tenant_app.assembleias.apuracao.canonico import hash_entrada
+from tenant_app.assembleias.apuracao.canonico import entrada_canonica
 from tenant_app.assembleias.apuracao.entrada import CotaAtiva, EntradaApuracao
 from tenant_app.assembleias.apuracao.fundos import Saldos, debitar
 from tenant_app.assembleias.apuracao.lances import (
@@ -164,6 +165,11 @@ def _proximas(ordem: Iterable[int], contempladas: set[int]) -> tuple[int, ...]:
 
 
 def apurar(entrada: EntradaApuracao) -> ResultadoApuracao:
+    """The result alone; see ``apurar_com_entrada``."""
+    return apurar_com_entrada(entrada)[0]
+
+
+def apurar_com_entrada(entrada: EntradaApuracao) -> tuple[ResultadoApuracao, bytes]:
     """Decide the contemplações of one assembleia.
 
     Order (the contract practice the domain describes): the planned
@@ -174,9 +180,13 @@ def apurar(entrada: EntradaApuracao) -> ResultadoApuracao:
     each lance's own money, covers them. A cota is contemplated at most
     once; nothing is awarded that the funds do not cover. The input order
     of cotas and lances does not matter.
+
+    Returns the result and the canonical bytes of the inputs (what is stored
+    and what ``hash_entrada`` is the SHA-256 of), serialised once.
     """
     entrada.validar()
     e = entrada.normalizada()
+    canonica = entrada_canonica(e, normalizada=True)
     regras = e.regras
     sorteio = sortear(
         e.extracao,
@@ -220,8 +230,8 @@ def apurar(entrada: EntradaApuracao) -> ResultadoApuracao:
     )
     lances = caixa.lances(e, sorteio.numero_sorteado, ativas)
 
-    return ResultadoApuracao(
-        hash_entrada=hash_entrada(e, normalizada=True),
+    resultado = ResultadoApuracao(
+        hash_entrada=hashlib.sha256(canonica).hexdigest(),
         numero_sorteado=sorteio.numero_sorteado,
         candidatos_centena=sorteio.candidatos,
         contemplacoes=tuple(caixa.contemplacoes),
@@ -232,3 +242,4 @@ def apurar(entrada: EntradaApuracao) -> ResultadoApuracao:
         saldo_inicial=Saldos(e.saldo_fundo_comum, e.saldo_fundo_reserva),
         saldo_final=caixa.saldos,
     )
+    return resultado, canonica
