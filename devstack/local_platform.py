@@ -97,8 +97,9 @@ def operator_env(cfg: StackConfig) -> dict[str, str]:
         "OPERATOR_BASE_DOMAIN": BASE_DOMAIN,
         "OPERATOR_BACKUP_DIR": str(cfg.root / "backups"),
         "OPERATOR_CONTROL_PLANE_URL": f"http://{HOST}:{CONTROL_PLANE_PORT}",
-        "OPERATOR_HEALTH_PORT": str(OPERATOR_HEALTH_PORT),
+        "OPERATOR_LIVENESS_ENDPOINT": f"http://{HOST}:{OPERATOR_HEALTH_PORT}/healthz",
         "OPERATOR_METRICS_PORT": str(OPERATOR_METRICS_PORT),
+        "OPERATOR_METRICS_ADDR": HOST,
         "KUBECONFIG": str(cfg.kubeconfig),
     }
 
@@ -147,7 +148,7 @@ def _api(method: str, url: str, body: dict | None = None, token: str | None = No
 def _create_demo_tenant(cfg: StackConfig, log) -> None:
     cp = f"http://{HOST}:{CONTROL_PLANE_PORT}"
     status, body = _api(
-        "POST", f"{cp}/api/auth/login", {"email": PLATFORM_ADMIN_EMAIL, "password": PLATFORM_ADMIN_PASSWORD}
+        "POST", f"{cp}/api/auth/token", {"email": PLATFORM_ADMIN_EMAIL, "password": PLATFORM_ADMIN_PASSWORD}
     )
     if status != 200 or "access_token" not in body:
         raise procs.StartError(f"control plane login failed ({status}): {body}")
@@ -163,7 +164,7 @@ def _create_demo_tenant(cfg: StackConfig, log) -> None:
                 "display_name": "Demo Administradora de Consórcios Ltda",
                 "cnpj": DEMO_CNPJ,
                 "plan": "starter",
-                "billing_email": "financeiro@demo.local",
+                "billing_contact": {"name": "Financeiro Demo", "email": "financeiro@demo.local"},
             },
             token=token,
         )
@@ -240,7 +241,7 @@ def up(cfg: StackConfig, log=print) -> None:
     for name in ("control-plane-api", "control-plane-worker", "control-plane-beat"):
         _start(cfg, name, cp_env)
     procs.wait_until(
-        lambda: _http_ok(f"http://{HOST}:{CONTROL_PLANE_PORT}/health"),
+        lambda: _http_ok(f"http://{HOST}:{CONTROL_PLANE_PORT}/healthz"),
         "control plane API",
         60,
         procs.log_file(cfg, "control-plane-api"),

@@ -10,5 +10,9 @@ KUBERNETES = "v1.34.4"
 ETCD = "v3.6.16"
 # kwok v0.8.0 needs Go >= 1.26, which the build machines have.
 KWOK = "v0.8.0"
-VAULT = "v1.21.4"
+# v1.21.4 does not build from modules: its in-tree sdk/ mixes an older
+# ActivationFunc with a newer RestorePolicy, a pair no published sdk module
+# has (v0.21.0 fails to compile; v0.24.0 changed RestorePolicy but not the
+# other). v1.21.0 requires sdk v0.20.0, published three weeks before it.
+VAULT = "v1.21.0"
 HELM = "v3.22.0"
