@@ -39,9 +39,14 @@ async def on_startup(settings: kopf.OperatorSettings, memo: Any, logger: Any, **
     settings.posting.enabled = False
     server_timeout = os.environ.get("OPERATOR_WATCH_SERVER_TIMEOUT")
     if server_timeout:
-        settings.watching.server_timeout = float(server_timeout)
-        settings.watching.client_timeout = float(server_timeout) + 10
+        # Whole seconds: the API server rejects "timeoutSeconds=10.0".
+        settings.watching.server_timeout = int(float(server_timeout))
+        settings.watching.client_timeout = int(float(server_timeout)) + 10
     settings.networking.request_timeout = 60
+    # A deleted tenant's finalizer is released only once its drift timer has
+    # stopped; poll for that every second, not every minute.
+    settings.background.cancellation_polling = 1.0
+    settings.background.instant_exit_timeout = 0.1
     config = OperatorConfig.from_env()
     # Importing Alembic takes seconds: do it once, off the event loop.
     await asyncio.to_thread(schema_revision.bundled_head)
