@@ -30,8 +30,12 @@ def create_celery(settings: Settings) -> Celery:
         task_send_sent_event=False,
         timezone=settings.time_zone,
         enable_utc=True,
+        # Feature modules whose tasks are declared with @shared_task.
+        imports=("tenant_app.assembleias.notificacao",),
         beat_schedule={
             "exclusao-diaria": {"task": "tenant_app.exclusao_diaria", "schedule": crontab(hour=3, minute=0)},
+            # Repairs notifications whose message was lost (the task is idempotent).
+            "notificar-contemplados": {"task": "assembleias.notificar_contemplados", "schedule": 600.0},
         },
     )
 

@@ -21,7 +21,6 @@ pytestmark = pytest.mark.integration
 _WORKER = """
 from tenant_app.settings import Settings
 from tenant_app.worker import create_celery
-import tenant_app.assembleias.notificacao  # registers the task on every app
 
 app = create_celery(Settings.from_env())
 app.worker_main(
