@@ -1,0 +1,109 @@
+"""The API server itself rejects invalid ConsorcioTenants, with readable messages (no operator needed)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from kubernetes import client
+from tenant_operator import resource
+from tenant_operator.testing import apply_crd
+
+from devstack.binaries import binary_path
+
+pytestmark = pytest.mark.k8s
+
+GVP = (resource.GROUP, resource.VERSION, resource.PLURAL)
+# Labelled for an operator instance that never runs: no operator touches these.
+INSTANCE = "crd-validation-nobody"
+
+
+@pytest.fixture(scope="module")
+def api(kubeconfig, k8s_api_client):
+    apply_crd(kubeconfig, str(binary_path("kubectl")))
+    custom = client.CustomObjectsApi(k8s_api_client)
+    created: list[str] = []
+    yield custom, created
+    for name in created:
+        try:
+            custom.delete_cluster_custom_object(*GVP, name)
+        except client.ApiException as err:
+            if err.status != 404:
+                raise
+
+
+def body(name: str, **spec) -> dict:
+    return {
+        "apiVersion": resource.API_VERSION,
+        "kind": resource.KIND,
+        "metadata": {"name": name, "labels": {"consorcio.io/operator-instance": INSTANCE}},
+        "spec": {"displayName": "ACME", "cnpj": "11.222.333/0001-81", "plan": "starter", **spec},
+    }
+
+
+def rejected(custom, obj: dict) -> str:
+    with pytest.raises(client.ApiException) as err:
+        custom.create_cluster_custom_object(*GVP, obj)
+    assert err.value.status == 422
+    return json.loads(err.value.body)["message"]
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:6]}"
+
+
+def test_a_valid_tenant_is_accepted_with_defaults(api):
+    custom, created = api
+    name = unique("valid")
+    obj = custom.create_cluster_custom_object(*GVP, body(name))
+    created.append(name)
+    assert obj["spec"]["deletionPolicy"] == "Retain" and obj["spec"]["suspended"] is False
+
+
+def test_badly_shaped_cnpj_is_rejected_with_a_sentence(api):
+    message = rejected(api[0], body(unique("cnpj"), cnpj="11.222.333/0001"))
+    assert "cnpj must have 14 characters" in message
+
+
+def test_unknown_plan_lists_the_valid_plans(api):
+    message = rejected(api[0], body(unique("plan"), plan="gold"))
+    assert 'Unsupported value: "gold"' in message and '"starter", "professional", "enterprise"' in message
+
+
+def test_unknown_deletion_policy_is_rejected(api):
+    assert '"Retain", "Snapshot", "Delete"' in rejected(api[0], body(unique("pol"), deletionPolicy="Purge"))
+
+
+def test_names_must_be_short_dns_labels(api):
+    assert "at most 40 characters" in rejected(api[0], body("x" * 41))
+    assert "DNS-1123 label" in rejected(api[0], body("acme.corp"))
+
+
+def test_missing_required_fields_are_named(api):
+    obj = body(unique("req"))
+    del obj["spec"]["cnpj"]
+    assert "spec.cnpj: Required value" in rejected(api[0], obj)
+
+
+def test_cnpj_cannot_change(api):
+    custom, created = api
+    name = unique("immut")
+    custom.create_cluster_custom_object(*GVP, body(name))
+    created.append(name)
+    with pytest.raises(client.ApiException) as err:
+        custom.patch_cluster_custom_object(*GVP, name, {"spec": {"cnpj": "11222333000181"}})
+    assert err.value.status == 422
+    assert "cnpj is immutable" in json.loads(err.value.body)["message"]
+    # Other fields stay editable.
+    custom.patch_cluster_custom_object(*GVP, name, {"spec": {"plan": "enterprise", "suspended": True}})
+
+
+def test_status_is_a_subresource(api):
+    custom, created = api
+    name = unique("status")
+    custom.create_cluster_custom_object(*GVP, body(name))
+    created.append(name)
+    # A status written through the main resource is ignored by the API server.
+    obj = custom.patch_cluster_custom_object(*GVP, name, {"status": {"url": "https://x"}})
+    assert "status" not in obj or "url" not in obj["status"]
