@@ -52,6 +52,7 @@ def create_app(settings: Settings, *, kube_api_client: client.ApiClient | None =
         state.token_reviewer = TokenReviewer(
             api_client,
             audience=settings.kubernetes.token_audience,
+            accept_api_server_audience=settings.kubernetes.accept_api_server_tokens,
             cache_seconds=settings.kubernetes.token_review_cache_seconds,
         )
         state.flag_notifier = FlagChangeNotifier(settings.redis.url)

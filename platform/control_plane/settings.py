@@ -6,7 +6,8 @@
 | ``CONTROL_PLANE_DB_POOL_SIZE`` | 10 | connections per process |
 | ``CONTROL_PLANE_REDIS_URL`` | required for worker/beat | Celery broker, flag-change notifications |
 | ``KUBECONFIG`` | in-cluster config | where the Kubernetes API is |
-| ``CONTROL_PLANE_TOKEN_AUDIENCE`` | API server default | audience tenant-app tokens must carry |
+| ``CONTROL_PLANE_TOKEN_AUDIENCE`` | consorcio-control-plane | audience of tenant-app tokens minted for us |
+| ``CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS`` | true | also accept the pod's default (API-server) token |
 | ``CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS`` | 30 | how long a TokenReview result is trusted |
 | ``CONTROL_PLANE_SECRET_KEY`` | generated once, kept in the database | HMAC key for admin access tokens |
 | ``CONTROL_PLANE_ADMIN_TOKEN_TTL_SECONDS`` | 28800 | lifetime of an admin access token |
@@ -81,8 +82,10 @@ class RedisSettings:
 class KubernetesSettings:
     kubeconfig: str | None
     """Path of a kubeconfig; None means in-cluster configuration."""
-    token_audience: str | None = None
-    """Audience TokenReview checks tenant-app tokens against (None: API server default)."""
+    token_audience: str | None = "consorcio-control-plane"
+    """Audience of tokens minted for the control plane (a projected token, ``kubectl create token``)."""
+    accept_api_server_tokens: bool = True
+    """Also accept tokens for the API server's own audience (a pod's default token)."""
     token_review_cache_seconds: int = 30
     """Successful reviews are cached this long; revoked tokens stop working after it."""
 
@@ -154,7 +157,8 @@ class Settings:
             redis=RedisSettings(url=env.get("CONTROL_PLANE_REDIS_URL") or None),
             kubernetes=KubernetesSettings(
                 kubeconfig=env.get("KUBECONFIG") or None,
-                token_audience=env.get("CONTROL_PLANE_TOKEN_AUDIENCE") or None,
+                token_audience=env.get("CONTROL_PLANE_TOKEN_AUDIENCE", "consorcio-control-plane") or None,
+                accept_api_server_tokens=_bool(env, "CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS", True),
                 token_review_cache_seconds=_int(env, "CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS", 30),
             ),
             auth=AuthSettings(

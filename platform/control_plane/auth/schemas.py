@@ -14,7 +14,9 @@ class LoginRequest(RequestBody):
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 
 
-class TokenResponse(ResponseBody):
+class TokenResponse(msgspec.Struct, kw_only=True):
+    """RFC 6749 token response: these field names are snake_case by the standard."""
+
     access_token: str
     token_type: str
     expires_in: int

@@ -27,11 +27,13 @@ class TokenReviewer:
         api_client: client.ApiClient,
         *,
         audience: str | None = None,
+        accept_api_server_audience: bool = True,
         cache_seconds: int = 30,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._api = client.AuthenticationV1Api(api_client)
         self._audience = audience
+        self._accept_default = accept_api_server_audience or audience is None
         self._cache_seconds = cache_seconds
         self._clock = clock
         self._cache: dict[str, tuple[float, TenantAppPrincipal]] = {}
@@ -57,7 +59,22 @@ class TokenReviewer:
         return principal
 
     def _review(self, token: str) -> str:
-        spec = client.V1TokenReviewSpec(token=token, audiences=[self._audience] if self._audience else None)
+        # A token minted for the control plane's audience is preferred (it is
+        # useless against the API server); the pod's default token, whose
+        # audience is the API server, is accepted too unless configured off.
+        attempts: list[list[str] | None] = []
+        if self._audience:
+            attempts.append([self._audience])
+        if self._accept_default:
+            attempts.append(None)
+        for audiences in attempts:
+            username = self._review_once(token, audiences)
+            if username is not None:
+                return username
+        raise Unauthorized("the ServiceAccount token was not accepted")
+
+    def _review_once(self, token: str, audiences: list[str] | None) -> str | None:
+        spec = client.V1TokenReviewSpec(token=token, audiences=audiences)
         try:
             review = self._api.create_token_review(client.V1TokenReview(spec=spec))
         except client.ApiException as err:
@@ -66,5 +83,5 @@ class TokenReviewer:
             raise UpstreamUnavailable(f"TokenReview failed: {type(err).__name__}") from None
         status = review.status
         if status is None or not status.authenticated or status.user is None:
-            raise Unauthorized("the ServiceAccount token was not accepted")
+            return None
         return str(status.user.username)

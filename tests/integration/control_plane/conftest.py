@@ -103,7 +103,7 @@ async def auth(cp_client: httpx.AsyncClient, cp_session_factory) -> dict[Role, d
             "/api/auth/token", json={"email": email, "password": f"pw-{role.value}"}
         )
         assert response.status_code == 200, response.text
-        headers[role] = {"Authorization": f"Bearer {response.json()['accessToken']}"}
+        headers[role] = {"Authorization": f"Bearer {response.json()['access_token']}"}
     return headers
 
 

@@ -75,7 +75,7 @@ async def test_a_token_stops_working_when_the_role_changes(cp_client, cp_session
             ActionContext.system("test"), "temp@x.example", "pw", Role.PLATFORM_ADMIN
         )
     login = await cp_client.post("/api/auth/token", json={"email": "temp@x.example", "password": "pw"})
-    headers = {"Authorization": f"Bearer {login.json()['accessToken']}"}
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
     assert (await cp_client.get("/api/flags", headers=headers)).status_code == 200
     async with cp_session_factory() as session:
         await AdminUserService(session).upsert(

@@ -136,7 +136,7 @@ async def auth(cp_client: httpx.AsyncClient, cp_session_factory) -> dict[Role, d
         async with cp_session_factory() as session:
             await AdminUserService(session).upsert(ActionContext.system("test"), email, "pw", role)
         login = await cp_client.post("/api/auth/token", json={"email": email, "password": "pw"})
-        token = login.json()["accessToken"]
+        token = login.json()["access_token"]
         headers[role] = {"Authorization": f"Bearer {token}"}
     return headers
 
@@ -188,9 +188,10 @@ class TenantApp:
     def __init__(self, core: k8s.CoreV1Api, slug: str, namespace: str, account: str = "tenant-app") -> None:
         self.core, self.slug, self.namespace, self.account = core, slug, namespace, account
 
-    def token(self, seconds: int = 600) -> str:
+    def token(self, seconds: int = 600, audiences: list[str] | None = None) -> str:
+        """A TokenRequest token; no audiences means the API server's own (like a pod's default token)."""
         request = k8s.AuthenticationV1TokenRequest(
-            spec=k8s.V1TokenRequestSpec(audiences=[], expiration_seconds=seconds)
+            spec=k8s.V1TokenRequestSpec(audiences=audiences or [], expiration_seconds=seconds)
         )
         response = self.core.create_namespaced_service_account_token(self.account, self.namespace, request)
         return str(response.status.token)

@@ -85,6 +85,17 @@ async def test_only_the_tenant_app_account_of_a_tenant_namespace_is_accepted(
     problem(await cp_client.get(path), 401)
 
 
+async def test_token_audiences(cp_client, tenants, problem) -> None:
+    a = tenants["a"]
+    path = f"/api/tenant-app/tenants/{a.slug}/flag-snapshot"
+    minted_for_us = a.token(audiences=["consorcio-control-plane"])
+    assert (
+        await cp_client.get(path, headers={"Authorization": f"Bearer {minted_for_us}"})
+    ).status_code == 200
+    for_someone_else = a.token(audiences=["vault"])
+    problem(await cp_client.get(path, headers={"Authorization": f"Bearer {for_someone_else}"}), 401)
+
+
 async def test_a_revoked_account_loses_access(
     cp_client, tenant_slugs, service_accounts, auth, cnpj, problem
 ) -> None:
