@@ -161,10 +161,10 @@ def _create_demo_tenant(cfg: StackConfig, log) -> None:
             f"{cp}/api/tenants",
             {
                 "slug": DEMO_TENANT,
-                "display_name": "Demo Administradora de Consórcios Ltda",
+                "displayName": "Demo Administradora de Consórcios Ltda",
                 "cnpj": DEMO_CNPJ,
                 "plan": "starter",
-                "billing_contact": {"name": "Financeiro Demo", "email": "financeiro@demo.local"},
+                "billingContact": {"name": "Financeiro Demo", "email": "financeiro@demo.local"},
             },
             token=token,
         )
@@ -273,7 +273,7 @@ def down(cfg: StackConfig) -> list[str]:
 def status(cfg: StackConfig) -> list[tuple[str, bool, str]]:
     addresses = {
         "operator": f"http://{HOST}:{OPERATOR_HEALTH_PORT}/healthz",
-        "control-plane-api": f"http://{HOST}:{CONTROL_PLANE_PORT}/schema",
+        "control-plane-api": f"http://{HOST}:{CONTROL_PLANE_PORT}/api/schema",
         "tenant-demo-app": f"http://{HOST}:{TENANT_APP_PORT}/schema",
     }
     return [
@@ -287,7 +287,7 @@ def summary(cfg: StackConfig) -> str:
         [
             "",
             "The platform is running:",
-            f"  control plane API   http://{HOST}:{CONTROL_PLANE_PORT}/schema   "
+            f"  control plane API   http://{HOST}:{CONTROL_PLANE_PORT}/api/schema   "
             f"(login {PLATFORM_ADMIN_EMAIL} / {PLATFORM_ADMIN_PASSWORD})",
             f"  demo tenant app     http://{HOST}:{TENANT_APP_PORT}/schema   "
             f"(login {TENANT_ADMIN_EMAIL} / {TENANT_ADMIN_PASSWORD}; local process, not a pod)",
