@@ -48,7 +48,9 @@ def create_app(settings: Settings, *, kube_api_client: client.ApiClient | None =
         async with state.session_factory() as session:
             state.signing_key = settings.auth.secret_key or await ensure_signing_key(session)
         api_client = kube_api_client or make_api_client(settings.kubernetes)
-        state.tenant_resources = TenantResources(api_client)
+        state.tenant_resources = TenantResources(
+            api_client, operator_instance=settings.kubernetes.operator_instance
+        )
         state.token_reviewer = TokenReviewer(
             api_client,
             audience=settings.kubernetes.token_audience,

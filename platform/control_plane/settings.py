@@ -8,6 +8,7 @@
 | ``KUBECONFIG`` | in-cluster config | where the Kubernetes API is |
 | ``CONTROL_PLANE_TOKEN_AUDIENCE`` | consorcio-control-plane | audience of tenant-app tokens minted for us |
 | ``CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS`` | true | also accept the pod's default (API-server) token |
+| ``CONTROL_PLANE_OPERATOR_INSTANCE`` | unset | label new tenants for that operator instance (canary, tests) |
 | ``CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS`` | 30 | how long a TokenReview result is trusted |
 | ``CONTROL_PLANE_SECRET_KEY`` | generated once, kept in the database | HMAC key for admin access tokens |
 | ``CONTROL_PLANE_ADMIN_TOKEN_TTL_SECONDS`` | 28800 | lifetime of an admin access token |
@@ -86,6 +87,8 @@ class KubernetesSettings:
     """Audience of tokens minted for the control plane (a projected token, ``kubectl create token``)."""
     accept_api_server_tokens: bool = True
     """Also accept tokens for the API server's own audience (a pod's default token)."""
+    operator_instance: str | None = None
+    """``consorcio.io/operator-instance`` label put on new tenants; None: the default operator."""
     token_review_cache_seconds: int = 30
     """Successful reviews are cached this long; revoked tokens stop working after it."""
 
@@ -159,6 +162,7 @@ class Settings:
                 kubeconfig=env.get("KUBECONFIG") or None,
                 token_audience=env.get("CONTROL_PLANE_TOKEN_AUDIENCE", "consorcio-control-plane") or None,
                 accept_api_server_tokens=_bool(env, "CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS", True),
+                operator_instance=env.get("CONTROL_PLANE_OPERATOR_INSTANCE") or None,
                 token_review_cache_seconds=_int(env, "CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS", 30),
             ),
             auth=AuthSettings(

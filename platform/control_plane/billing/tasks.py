@@ -58,7 +58,8 @@ async def run_dunning(settings: Settings, as_of: str | None = None) -> dict[str,
     api_client = make_api_client(settings.kubernetes)
     try:
         async with make_session_factory(engine)() as session:
-            service = DunningService(session, TenantResources(api_client), settings.billing)
+            resources = TenantResources(api_client, operator_instance=settings.kubernetes.operator_instance)
+            service = DunningService(session, resources, settings.billing)
             result = await service.run(ActionContext.system("beat"), day)
     finally:
         api_client.close()

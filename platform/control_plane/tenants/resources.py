@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubernetes import client
+from tenant_operator.names import INSTANCE_LABEL
 from tenant_operator.resource import GROUP, PLURAL, VERSION, build_tenant_resource
 
 from control_plane.problems import UpstreamUnavailable
@@ -62,11 +63,15 @@ class TenantResourceStatus:
 
 
 class TenantResources:
-    def __init__(self, api_client: client.ApiClient) -> None:
+    def __init__(self, api_client: client.ApiClient, *, operator_instance: str | None = None) -> None:
         self._api = client.CustomObjectsApi(api_client)
+        self._operator_instance = operator_instance
 
     async def create(self, name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
         body = build_tenant_resource(name, spec)
+        if self._operator_instance:
+            # Hand the tenant to a specific operator instance (canary, tests).
+            body["metadata"]["labels"][INSTANCE_LABEL] = self._operator_instance
         return await self._call(self._create, body)
 
     async def get(self, name: str) -> dict[str, Any] | None:

@@ -94,6 +94,8 @@ def cp_settings(make_database, redis_url, kubeconfig) -> Settings:
             "KUBECONFIG": str(kubeconfig),
             # Revocation is tested: never trust an earlier review.
             "CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS": "0",
+            # No operator reconciles these tenants (not even one left running by `make up`).
+            "CONTROL_PLANE_OPERATOR_INSTANCE": "control-plane-k8s-tests",
         }
     )
 

@@ -80,6 +80,7 @@ async def test_create_tenant_makes_the_resource_and_merges_its_status(
         "deletionPolicy": "Retain",
     }
     assert resource["metadata"]["labels"]["consorcio.io/tenant"] == slug
+    assert resource["metadata"]["labels"]["consorcio.io/operator-instance"] == "control-plane-k8s-tests"
 
     write_status(custom_objects, slug, ready=True)
     merged = (await cp_client.get(f"/api/tenants/{slug}", headers=auth[Role.SRE_READONLY])).json()["resource"]
@@ -119,13 +120,18 @@ async def test_a_resource_created_outside_the_api_is_adopted_only_for_the_same_c
 ) -> None:
     from tenant_operator.resource import build_tenant_resource
 
+    def outside(name: str, spec: dict) -> dict:
+        body = build_tenant_resource(name, spec)
+        body["metadata"]["labels"]["consorcio.io/operator-instance"] = "control-plane-k8s-tests"
+        return body
+
     admin = auth[Role.PLATFORM_ADMIN]
     slug, doc = tenant_slugs(), cnpj()
     custom_objects.create_cluster_custom_object(
         GROUP,
         VERSION,
         PLURAL,
-        build_tenant_resource(slug, {"displayName": "Outra", "cnpj": cnpj(), "plan": "starter"}),
+        outside(slug, {"displayName": "Outra", "cnpj": cnpj(), "plan": "starter"}),
     )
     problem(await cp_client.post("/api/tenants", json=make_tenant_body(slug, doc), headers=admin), 409)
 
@@ -134,7 +140,7 @@ async def test_a_resource_created_outside_the_api_is_adopted_only_for_the_same_c
         GROUP,
         VERSION,
         PLURAL,
-        build_tenant_resource(slug2, {"displayName": "Mesma", "cnpj": doc, "plan": "starter"}),
+        outside(slug2, {"displayName": "Mesma", "cnpj": doc, "plan": "starter"}),
     )
     adopted = await cp_client.post("/api/tenants", json=make_tenant_body(slug2, doc), headers=admin)
     assert adopted.status_code == 201
