@@ -35,9 +35,10 @@ class Parcela(UUIDPrimaryKey, Base):
 
     __tablename__ = "parcelas"
     __table_args__ = (
+        # Also serves every per-cota lookup; no separate (cota_id, status) index, which
+        # would slow schedule generation (hundreds of thousands of rows) for little gain.
         UniqueConstraint("cota_id", "numero"),
         Index("ix_parcelas_grupo_vencimento", "grupo_id", "vencimento"),
-        Index("ix_parcelas_cota_status", "cota_id", "status"),
         CheckConstraint(
             "valor_total = valor_fundo_comum + valor_taxa_administracao + valor_fundo_reserva + valor_seguro",
             name="total_soma_componentes",

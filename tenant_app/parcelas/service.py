@@ -1,4 +1,4 @@
-"""Writing schedules to the database (COPY for speed) and index correction of the remaining plan."""
+"""Writing schedules to the database (set-based, for speed) and index correction of the remaining plan."""
 
 from __future__ import annotations
 
@@ -18,26 +18,21 @@ from tenant_app.parcelas.business_days import add_months, monthly_due_dates
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.parcelas.schedule import PlanoCredito, apply_index, corrected_amounts, schedule_amounts
 
-_COPY_COLUMNS = (
-    "id",
-    "cota_id",
-    "grupo_id",
-    "numero",
-    "vencimento",
-    "valor_fundo_comum",
-    "valor_taxa_administracao",
-    "valor_fundo_reserva",
-    "valor_seguro",
-    "valor_total",
-    "pago_fundo_comum",
-    "pago_taxa_administracao",
-    "pago_fundo_reserva",
-    "pago_seguro",
-    "pago_multa",
-    "pago_juros",
-    "status",
-    "juros_pendentes",
+_INSERT_FROM_TEMPLATE = """
+INSERT INTO parcelas (
+    id, cota_id, grupo_id, numero, vencimento,
+    valor_fundo_comum, valor_taxa_administracao, valor_fundo_reserva, valor_seguro, valor_total,
+    pago_fundo_comum, pago_taxa_administracao, pago_fundo_reserva, pago_seguro, pago_multa, pago_juros,
+    status, juros_pendentes
 )
+SELECT gen_random_uuid(), c.cota_id, $9, t.numero, t.vencimento, t.fc, t.ta, t.fr, t.sg, t.total,
+       0, 0, 0, 0, 0, 0, 'aberta', 0
+FROM unnest($1::uuid[]) AS c(cota_id)
+CROSS JOIN unnest(
+    $2::int[], $3::date[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[]
+) AS t(numero, vencimento, fc, ta, fr, sg, total)
+ORDER BY c.cota_id, t.numero
+"""
 
 
 def plano_of(grupo: Grupo) -> PlanoCredito:
@@ -69,7 +64,7 @@ def remaining_parcelas(grupo: Grupo, adesao: date) -> tuple[int, int, int]:
 
 
 async def generate_schedules(session: AsyncSession, grupo: Grupo, cotas: Sequence[Cota], adesao: date) -> int:
-    """Create the parcelas of ``cotas`` (all joining on ``adesao``) with one COPY; returns rows written."""
+    """Create the parcelas of ``cotas`` (all joining on ``adesao``) in one statement; returns rows written."""
     if not cotas:
         return 0
     n, year, month = remaining_parcelas(grupo, adesao)
@@ -77,39 +72,24 @@ async def generate_schedules(session: AsyncSession, grupo: Grupo, cotas: Sequenc
         return 0
     amounts = schedule_amounts(plano_of(grupo), n)
     dates = monthly_due_dates(year, month, grupo.dia_vencimento, n)
-    zero = Decimal("0.00")
-    template = [
-        (i + 1, dates[i], a.fundo_comum, a.taxa_administracao, a.fundo_reserva, a.seguro, a.total)
-        for i, a in enumerate(amounts)
-    ]
-    aberta = StatusParcela.ABERTA.value
-    records = [
-        (
-            uuid.uuid4(),
-            cota.id,
-            grupo.id,
-            num,
-            due,
-            fc,
-            ta,
-            fr,
-            sg,
-            tot,
-            zero,
-            zero,
-            zero,
-            zero,
-            zero,
-            zero,
-            aberta,
-            zero,
-        )
-        for cota in cotas
-        for (num, due, fc, ta, fr, sg, tot) in template
-    ]
+    # The amounts and dates are the same for every cota joining together: send the
+    # one-cota template once and let PostgreSQL multiply it by the cotas, instead
+    # of building and shipping cotas × parcelas rows from Python.
     conn = await session.connection()
     raw = await conn.get_raw_connection()
-    await raw.driver_connection.copy_records_to_table("parcelas", records=records, columns=_COPY_COLUMNS)  # type: ignore[union-attr]
+    status = await raw.driver_connection.execute(  # type: ignore[union-attr]
+        _INSERT_FROM_TEMPLATE,
+        [c.id for c in cotas],
+        list(range(1, n + 1)),
+        dates,
+        [a.fundo_comum for a in amounts],
+        [a.taxa_administracao for a in amounts],
+        [a.fundo_reserva for a in amounts],
+        [a.seguro for a in amounts],
+        [a.total for a in amounts],
+        grupo.id,
+    )
+    written = int(status.rsplit(" ", 1)[1])
     record_event(
         session,
         "parcelas_geradas",
@@ -117,7 +97,7 @@ async def generate_schedules(session: AsyncSession, grupo: Grupo, cotas: Sequenc
         str(grupo.id),
         after={"cotas": len(cotas), "parcelas_por_cota": n, "valor_parcela": str(amounts[0].total)},
     )
-    return len(records)
+    return written
 
 
 async def apply_correction(session: AsyncSession, grupo: Grupo, indice_pct: Decimal, referencia: str) -> int:

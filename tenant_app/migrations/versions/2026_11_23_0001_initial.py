@@ -339,7 +339,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_parcelas")),
         sa.UniqueConstraint("cota_id", "numero", name=op.f("uq_parcelas_cota_id_numero")),
     )
-    op.create_index("ix_parcelas_cota_status", "parcelas", ["cota_id", "status"], unique=False)
     op.create_index("ix_parcelas_grupo_vencimento", "parcelas", ["grupo_id", "vencimento"], unique=False)
     op.create_table(
         "lancamentos_fundo",
@@ -408,7 +407,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_lancamentos_fundo_pagamento_id"), table_name="lancamentos_fundo")
     op.drop_table("lancamentos_fundo")
     op.drop_index("ix_parcelas_grupo_vencimento", table_name="parcelas")
-    op.drop_index("ix_parcelas_cota_status", table_name="parcelas")
     op.drop_table("parcelas")
     op.drop_index(op.f("ix_pagamentos_grupo_id"), table_name="pagamentos")
     op.drop_index("ix_pagamentos_cota_data", table_name="pagamentos")

@@ -1,0 +1,158 @@
+"""Parcel-schedule generation for 10,000 cotas (aim: <= 10 s), real PostgreSQL from devstack.
+
+Prints: the pure math done separately for every cota (amounts + business-day
+dates, as if nothing were shared) and the full ``start_grupo`` service path
+(one template, multiplied by the cotas inside PostgreSQL, + audit + commit)
+for prazos of 12 and 60 months.
+
+    .venv/bin/python benchmarks/tenant_app_schedule.py [--cotas 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import time
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import asyncpg
+from sqlalchemy import insert
+
+from devstack import stack
+from devstack.config import StackConfig
+from tenant_app.auditoria.trail import commit, install_audit_listener, set_actor
+from tenant_app.consorciados.models import Consorciado, TipoPessoa
+from tenant_app.cotas.models import Cota
+from tenant_app.database.session import create_engine, create_session_factory
+from tenant_app.grupos.models import Grupo, StatusGrupo, TipoBem
+from tenant_app.grupos.service import start_grupo
+from tenant_app.migrations import runner
+from tenant_app.parcelas.business_days import monthly_due_dates
+from tenant_app.parcelas.schedule import PlanoCredito, schedule_amounts
+from tenant_app.settings import DatabaseSettings
+
+
+async def fresh_database(admin_dsn: str) -> str:
+    """A new empty database on the devstack server, migrated."""
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(admin_dsn)
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    dsn = f"{admin_dsn.rsplit('/', 1)[0]}/{name}"
+    await runner.upgrade(dsn)
+    return dsn
+
+
+async def drop_database(admin_dsn: str, dsn: str) -> None:
+    """Remove a benchmark database."""
+    conn = await asyncpg.connect(admin_dsn)
+    await conn.execute(f'DROP DATABASE IF EXISTS "{dsn.rsplit("/", 1)[1]}" WITH (FORCE)')
+    await conn.close()
+
+
+async def seed_group(session, cotas: int, prazo: int) -> uuid.UUID:  # type: ignore[no-untyped-def]
+    """A group em formação with ``cotas`` sold (bulk insert; 10 holders keep the 10 % cap)."""
+    grupo_id = uuid.uuid4()
+    session.add(
+        Grupo(
+            id=grupo_id,
+            codigo=f"B{grupo_id.hex[:8]}",
+            tipo_bem=TipoBem.IMOVEL,
+            valor_credito=Decimal("250000.00"),
+            prazo_meses=prazo,
+            numero_cotas=cotas,
+            taxa_administracao_pct=Decimal("18"),
+            fundo_reserva_pct=Decimal("2"),
+            seguro_pct=Decimal("0.9"),
+            dia_assembleia=20,
+            dia_vencimento=10,
+            status=StatusGrupo.EM_FORMACAO,
+        )
+    )
+    holders = [uuid.uuid4() for _ in range(10)]
+    await session.flush()
+    await session.execute(
+        insert(Consorciado),
+        [
+            {"id": h, "tipo_pessoa": TipoPessoa.FISICA, "documento": f"{i:011d}", "nome": f"Titular {i}"}
+            for i, h in enumerate(holders)
+        ],
+    )
+    await session.execute(
+        insert(Cota),
+        [
+            {
+                "id": uuid.uuid4(),
+                "grupo_id": grupo_id,
+                "numero": n,
+                "consorciado_id": holders[n % 10],
+                "data_adesao": date(2025, 1, 2),
+            }
+            for n in range(1, cotas + 1)
+        ],
+    )
+    await commit(session)
+    return grupo_id
+
+
+def pure_generation(cotas: int, prazo: int) -> float:
+    """Seconds to compute amounts, dates and all row tuples (no I/O)."""
+    t0 = time.perf_counter()
+    plano = PlanoCredito(Decimal("250000.00"), Decimal("18"), Decimal("2"), Decimal("0.9"))
+    amounts = schedule_amounts(plano, prazo)
+    dates = monthly_due_dates(2025, 2, 10, prazo)
+    rows = [
+        (
+            uuid.uuid4(),
+            c,
+            n,
+            dates[n],
+            a.fundo_comum,
+            a.taxa_administracao,
+            a.fundo_reserva,
+            a.seguro,
+            a.total,
+        )
+        for c in range(cotas)
+        for n, a in enumerate(amounts)
+    ]
+    assert len(rows) == cotas * prazo
+    return time.perf_counter() - t0
+
+
+async def main() -> None:
+    """Run both prazos and print the figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cotas", type=int, default=10_000)
+    args = parser.parse_args()
+    cfg = StackConfig.from_env()
+    stack.up(cfg, ["postgres"], log=lambda m: None)
+    install_audit_listener()
+    print(f"parcel schedule generation for {args.cotas} cotas (load average {os.getloadavg()[0]:.1f})")
+    for prazo in (12, 60):
+        dsn = await fresh_database(cfg.database_url)
+        engine = create_engine(DatabaseSettings(url=dsn))
+        try:
+            async with create_session_factory(engine)() as session:
+                set_actor(session, None, "benchmark", None)
+                grupo_id = await seed_group(session, args.cotas, prazo)
+                pure = pure_generation(args.cotas, prazo)
+                t0 = time.perf_counter()
+                _, written = await start_grupo(session, grupo_id, date(2025, 1, 15))
+                await commit(session)
+                full = time.perf_counter() - t0
+            print(
+                f"  prazo {prazo:>2} meses: {written:>7} parcelas | per-cota pure math {pure:6.2f} s"
+                f" | start_grupo (template + INSERT..SELECT + commit) {full:6.2f} s"
+                f" | {written / full:,.0f} parcelas/s"
+            )
+        finally:
+            await engine.dispose()
+            await drop_database(cfg.database_url, dsn)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
