@@ -86,6 +86,7 @@ async def run_pass(
     )
     observed: dict[str, Condition] = {}
     failure: StepFailed | None = None
+    timings: list[str] = []
     for step_name, condition_type, step in STEPS:
         step_started = time.monotonic()
         try:
@@ -98,7 +99,9 @@ async def run_pass(
             logger.exception("step %s failed unexpectedly", step_name)
             failure, outcome = _unexpected(err), "failed"
             cond = Condition(condition_type, c.FALSE, failure.reason, failure.message)
-        metrics.STEP_DURATION.labels(step_name).observe(time.monotonic() - step_started)
+        elapsed = time.monotonic() - step_started
+        timings.append(f"{step_name} {elapsed:.2f}s")
+        metrics.STEP_DURATION.labels(step_name).observe(elapsed)
         metrics.STEP_RUNS.labels(step_name, outcome).inc()
         if outcome == "failed":
             metrics.STEP_ERRORS.labels(step_name, cond.reason).inc()
@@ -109,7 +112,18 @@ async def run_pass(
     fields = {"namespace": tenant.namespace, "url": tenant.url, **ctx.status_updates}
     result = _finish(previous, list(observed.values()), summary, generation, fields, trigger, ctx.changes)
     result.failure = failure
-    metrics.RECONCILE_DURATION.labels(trigger).observe(time.monotonic() - started)
+    duration = time.monotonic() - started
+    if ctx.changes or failure is not None or trigger != "timer":
+        outcome = "ready" if failure is None else f"{failure.reason}"
+        logger.info(
+            "%s pass: %s in %.2fs (%s)%s",
+            trigger,
+            outcome,
+            duration,
+            ", ".join(timings),
+            f"; changed: {'; '.join(ctx.changes)}" if ctx.changes else "",
+        )
+    metrics.RECONCILE_DURATION.labels(trigger).observe(duration)
     metrics.RECONCILES.labels(trigger, "ok" if failure is None else "retry").inc()
     return result
 
@@ -129,6 +143,8 @@ def _finish(
     patch = status.changed_fields(previous, new)
     events: list[tuple[str, str, str]] = []
     for tr in c.transitions(previous.get("conditions") or [], new["conditions"]):
+        if tr.old_status is None and tr.new_status == c.TRUE and tr.type != c.READY:
+            continue  # a step succeeding the first time is not news; Ready says it all
         events.append(
             (
                 "Warning" if tr.is_warning else "Normal",

@@ -8,6 +8,7 @@ ServiceAccount, else the kubeconfig).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 from collections.abc import Callable, Mapping
@@ -176,6 +177,81 @@ class KubeClient:
             if err.status == 409 and err.reason == "AlreadyExists":
                 return None
             raise
+
+    async def watch_until(
+        self,
+        collection: str,
+        name: str,
+        done: Callable[[dict[str, Any] | None], bool],
+        *,
+        within: float,
+    ) -> dict[str, Any] | None:
+        """The object ``name`` once ``done(obj)`` holds (None: deleted), or the last state seen.
+
+        One GET, then a watch on just that object from the GET's
+        resourceVersion: the caller hears of a completed Job or rollout the
+        moment it happens, without polling.
+        """
+        loop_deadline = asyncio.get_running_loop().time() + within
+        obj = await self.get(f"{collection}/{name}")
+        while not done(obj):
+            remaining = loop_deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                break
+            params = {
+                "watch": "1",
+                "fieldSelector": f"metadata.name={name}",
+                "timeoutSeconds": str(max(1, int(remaining))),
+            }
+            if obj is not None:
+                params["resourceVersion"] = obj["metadata"]["resourceVersion"]
+            try:
+                obj = await self._watch_for(collection, params, done, remaining, obj)
+            except KubeApiError as err:
+                if err.status != 410:  # 410 Gone: the version is too old, read again
+                    raise
+                obj = await self.get(f"{collection}/{name}")
+        return obj
+
+    async def _watch_for(
+        self,
+        collection: str,
+        params: dict[str, str],
+        done: Callable[[dict[str, Any] | None], bool],
+        remaining: float,
+        obj: dict[str, Any] | None,
+    ) -> dict[str, Any] | None:
+        headers = {"Accept": "application/json"}
+        token = self._auth_header()
+        if token:
+            headers["Authorization"] = token
+        metrics.API_REQUESTS.labels("watch").inc()
+        try:
+            async with self._client().get(
+                self._server + collection,
+                params=params,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=remaining + 5),
+            ) as resp:
+                if resp.status >= 400:
+                    raise _error(resp.status, await resp.text())
+                async for line in resp.content:
+                    if not line.strip():
+                        continue
+                    event = json.loads(line)
+                    if event.get("type") == "ERROR":
+                        status = event.get("object") or {}
+                        raise KubeApiError(
+                            int(status.get("code", 500)), status.get("reason", ""), status.get("message", "")
+                        )
+                    obj = None if event.get("type") == "DELETED" else event.get("object")
+                    if done(obj):
+                        return obj
+        except (aiohttp.ClientError, TimeoutError) as err:
+            if isinstance(err, TimeoutError):
+                return obj
+            raise KubeApiError(0, "Unreachable", f"{type(err).__name__}: {err}") from err
+        return obj
 
     async def delete(self, path: str, *, propagation: str = "Background") -> bool:
         """DELETE; False when it was already gone."""

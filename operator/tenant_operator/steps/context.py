@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,18 +107,14 @@ class ReconcileContext:
         metrics.REPAIRS.labels(desired["kind"]).inc()
         return await self.kube.apply(desired)
 
-    async def wait_for(
-        self, check: Callable[[], Awaitable[bool]], *, first_delay: float = 0.2, max_delay: float = 1.0
-    ) -> bool:
-        """Poll ``check`` until it is true or this pass's wait budget is spent."""
+    def remaining_wait(self) -> float:
+        """Seconds left of this pass's wait budget (shared by every wait in the pass)."""
         if self._deadline is None:
             self._deadline = time.monotonic() + self.wait_budget
-        delay = first_delay
-        while True:
-            if await check():
-                return True
-            remaining = self._deadline - time.monotonic()
-            if remaining <= 0:
-                return False
-            await asyncio.sleep(min(delay, remaining))
-            delay = min(delay * 1.6, max_delay)
+        return max(0.0, self._deadline - time.monotonic())
+
+    async def wait_for_object(
+        self, collection: str, name: str, done: Callable[[dict[str, Any] | None], bool]
+    ) -> dict[str, Any] | None:
+        """The object once ``done`` holds, or its last state when the wait budget runs out."""
+        return await self.kube.watch_until(collection, name, done, within=self.remaining_wait())

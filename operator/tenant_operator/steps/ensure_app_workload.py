@@ -29,7 +29,6 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
     revision = ctx.schema_revision or ""
     deployments = KINDS["Deployment"]
     app_path = deployments.path(names.APP_DEPLOYMENT, t.namespace)
-    worker_path = deployments.path(names.WORKER_DEPLOYMENT, t.namespace)
     try:
         for obj in (
             service(t),
@@ -58,15 +57,18 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
                 "suspended: tenant-app and tenant-worker scaled to zero",
             )
 
-        app_msg = worker_msg = ""
+        collection = deployments.collection(t.namespace)
 
-        async def rolled_out() -> bool:
-            nonlocal app_msg, worker_msg
-            app_done, app_msg = rollout_state(await ctx.kube.get(app_path))
-            worker_done, worker_msg = rollout_state(await ctx.kube.get(worker_path))
-            return app_done and worker_done
+        def rolled_out(dep: dict | None) -> bool:
+            return rollout_state(dep)[0]
 
-        available = await ctx.wait_for(rolled_out, first_delay=0.25)
+        app_done, app_msg = rollout_state(
+            await ctx.wait_for_object(collection, names.APP_DEPLOYMENT, rolled_out)
+        )
+        worker_done, worker_msg = rollout_state(
+            await ctx.wait_for_object(collection, names.WORKER_DEPLOYMENT, rolled_out)
+        )
+        available = app_done and worker_done
     except KubeApiError as err:
         raise StepFailed("KubernetesApiError", err.message) from err
     detail = f"tenant-app {app_msg} available, tenant-worker {worker_msg} at version {version}"

@@ -32,14 +32,13 @@ async def ensure_migrations(ctx: ReconcileContext) -> Condition:
         if live is None:
             live = await ctx.ensure_object(job, None)
         state = job_state(live)
-
-        async def finished() -> bool:
-            nonlocal state
-            state = job_state(await ctx.kube.get(path))
-            return state in ("complete", "failed", "absent")
-
         if state == "running":
-            await ctx.wait_for(finished, first_delay=0.25)
+            live = await ctx.wait_for_object(
+                KINDS["Job"].collection(t.namespace),
+                job_name,
+                lambda job: job_state(job) in ("complete", "failed", "absent"),
+            )
+            state = job_state(live)
     except KubeApiError as err:
         raise StepFailed("KubernetesApiError", err.message) from err
 

@@ -84,6 +84,9 @@ class FakeKube:
                     target[k] = v
         return copy.deepcopy(obj)
 
+    async def watch_until(self, collection: str, name: str, done, *, within: float):
+        return await self.get(f"{collection}/{name}")  # the fake world does not change by itself
+
     async def delete(self, path: str, *, propagation: str = "Background") -> bool:
         self.writes.append(("delete", path))
         return self.objects.pop(path, None) is not None
