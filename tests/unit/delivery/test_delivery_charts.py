@@ -138,6 +138,9 @@ def test_operator_configuration_env(render) -> None:
         "key": "token",
     }
     assert env["OPERATOR_RESYNC_INTERVAL"]["value"] == "60"
+    assert env["OPERATOR_LOG_LEVEL"]["value"] == "INFO"
+    # The default operator handles every tenant that carries no instance label.
+    assert "OPERATOR_INSTANCE" not in env
     # Empty: the operator takes the Redis host from the admin URL.
     assert "OPERATOR_REDIS_TENANT_URL_HOST" not in env
     assert env["OPERATOR_PG_ADMIN_DSN"]["valueFrom"]["secretKeyRef"] == {
@@ -168,6 +171,7 @@ def test_operator_values_reach_env(render) -> None:
             "tenantApp.imageRepository=registry.local/consorcio/tenant-app",
             "tenantApp.defaultVersion=1.4.2",
             "image.digest=sha256:" + "ab" * 32,
+            "instance=canary",
         ),
     )
     (container,) = one(docs, "Deployment", "consorcio-operator")["spec"]["template"]["spec"]["containers"]
@@ -176,6 +180,7 @@ def test_operator_values_reach_env(render) -> None:
     assert env["OPERATOR_BASE_DOMAIN"]["value"] == "tenants.acme.com.br"
     assert env["OPERATOR_IMAGE_REPOSITORY"]["value"] == "registry.local/consorcio/tenant-app"
     assert env["OPERATOR_DEFAULT_APP_VERSION"]["value"] == "1.4.2"
+    assert env["OPERATOR_INSTANCE"]["value"] == "canary"
     assert container["image"] == "ghcr.io/consorcio/operator@sha256:" + "ab" * 32
 
     no_vault = render(
@@ -392,6 +397,11 @@ SCHEMA_REJECTIONS = [
         "consorcio-operator",
         "vault.tokenSecret.name=",
         "at '/vault/tokenSecret/name': minLength: got 0, want 1",
+    ),
+    (
+        "consorcio-operator",
+        "logLevel=VERBOSE",
+        "at '/logLevel': value must be one of 'DEBUG', 'INFO', 'WARNING', 'ERROR'",
     ),
     (
         "consorcio-operator",
