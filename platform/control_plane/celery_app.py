@@ -24,6 +24,7 @@ def create_celery(settings: Settings) -> Celery:
         raise SettingsError("CONTROL_PLANE_REDIS_URL is required for the worker and beat")
     app = Celery("control_plane", broker=settings.redis.url, backend=settings.redis.url)
     app.conf.update(
+        task_default_queue=settings.worker.queue,
         timezone=str(BILLING_TZ),
         enable_utc=True,
         task_acks_late=True,  # a worker killed mid-run leaves the task queued; the tasks are idempotent

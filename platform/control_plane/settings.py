@@ -17,6 +17,7 @@
 | ``CONTROL_PLANE_DUNNING_GRACE_DAYS`` | 15 | days past due before automatic suspension |
 | ``CONTROL_PLANE_AUTO_FINALIZE_INVOICES`` | true | the monthly run opens invoices instead of leaving drafts |
 | ``CONTROL_PLANE_HOST`` / ``CONTROL_PLANE_PORT`` | 127.0.0.1 / 8100 | ``serve`` bind address |
+| ``CONTROL_PLANE_CELERY_QUEUE`` | control-plane | queue the worker consumes (Redis may be shared) |
 | ``CONTROL_PLANE_BEAT_SCHEDULE_FILE`` | ``$TMPDIR/control-plane-celerybeat-schedule`` | beat's state file |
 """
 
@@ -125,6 +126,8 @@ class WorkerSettings:
         default_factory=lambda: os.path.join(tempfile.gettempdir(), "control-plane-celerybeat-schedule")
     )
     """Where celery beat keeps its last-run times."""
+    queue: str = "control-plane"
+    """Celery queue of the control plane's tasks, so a Redis shared with other apps never mixes them."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,9 @@ class Settings:
                 "CONTROL_PLANE_DUNNING_REMINDER_DAYS must be comma-separated integers"
             ) from None
         beat_file = env.get("CONTROL_PLANE_BEAT_SCHEDULE_FILE")
+        worker = WorkerSettings(queue=env.get("CONTROL_PLANE_CELERY_QUEUE") or "control-plane")
+        if beat_file:
+            worker = WorkerSettings(beat_schedule_file=beat_file, queue=worker.queue)
         return cls(
             database=DatabaseSettings(
                 url=asyncpg_url(db_url),
@@ -179,5 +185,5 @@ class Settings:
                 host=env.get("CONTROL_PLANE_HOST", "127.0.0.1"),
                 port=_int(env, "CONTROL_PLANE_PORT", 8100, 1),
             ),
-            worker=WorkerSettings(beat_schedule_file=beat_file) if beat_file else WorkerSettings(),
+            worker=worker,
         )
