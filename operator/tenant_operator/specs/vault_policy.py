@@ -13,11 +13,12 @@ def policy_hcl(name: str, kv_mount: str) -> str:
 
 
 def kubernetes_role(name: str) -> dict[str, Any]:
-    """Parameters of the Kubernetes-auth role ``tenant-<name>``."""
+    """Parameters of the Kubernetes-auth role ``tenant-<name>`` (hvac's create_role keywords,
+    which are also the keys read_role answers with)."""
     return {
         "bound_service_account_names": [names.SERVICE_ACCOUNT],
         "bound_service_account_namespaces": [names.namespace(name)],
-        "token_policies": [names.vault_policy(name)],
-        "token_ttl": 3600,
-        "token_max_ttl": 14400,
+        "policies": [names.vault_policy(name)],
+        "ttl": 3600,
+        "max_ttl": 14400,
     }

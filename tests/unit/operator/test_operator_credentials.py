@@ -124,7 +124,7 @@ def test_vault_policy_reads_only_the_tenant_subtree_and_role_binds_its_service_a
     role = kubernetes_role("acme")
     assert role["bound_service_account_names"] == ["tenant-app"]
     assert role["bound_service_account_namespaces"] == ["tenant-acme"]
-    assert role["token_policies"] == ["tenant-acme"]
+    assert role["policies"] == ["tenant-acme"]
 
 
 def test_config_requires_admin_urls_and_a_vault_token_when_vault_is_on():

@@ -1,0 +1,81 @@
+"""The Vault provisioner against devstack's Vault (KV v2, policies, Kubernetes auth)."""
+
+from __future__ import annotations
+
+import uuid
+
+import hvac
+import hvac.exceptions
+import pytest
+from tenant_operator import names
+from tenant_operator.config import VaultConfig
+from tenant_operator.provisioners.vault import VaultError, VaultProvisioner
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def vault_prov(vault):
+    prov = VaultProvisioner(VaultConfig(addr=vault.addr, token=vault.token))
+    tenants: list[str] = []
+    yield prov, tenants
+    for name in tenants:
+        await prov.delete(name)
+    await prov.close()
+
+
+async def test_tenant_secrets_policy_and_role_are_written_once(vault_prov, vault):
+    prov, tenants = vault_prov
+    name = f"vt{uuid.uuid4().hex[:8]}"
+    tenants.append(name)
+    env = {"TENANT_SLUG": name, "JWT_SECRET": "s"}
+    assert await prov.ensure(name, env) == ["KV data", "policy", "kubernetes auth role"]
+    assert await prov.ensure(name, env) == []  # in sync: nothing written
+    assert await prov.read_app_env(name) == env
+    root = hvac.Client(url=vault.addr, token=vault.token)
+    policy = root.sys.read_policy(names.vault_policy(name))["data"]["rules"]
+    assert f"secret/data/tenants/{name}/*" in policy and '"read"' in policy and "write" not in policy
+    role = root.auth.kubernetes.read_role(name=names.vault_role(name))
+    assert role["bound_service_account_namespaces"] == [names.namespace(name)]
+    # Drift: a changed value, a loosened policy and a deleted role come back.
+    root.secrets.kv.v2.create_or_update_secret(path=names.vault_secret_path(name), secret={"x": "y"})
+    root.sys.create_or_update_policy(
+        name=names.vault_policy(name), policy='path "secret/*" { capabilities = ["read"] }'
+    )
+    root.auth.kubernetes.delete_role(name=names.vault_role(name))
+    assert await prov.ensure(name, env) == ["KV data", "policy", "kubernetes auth role"]
+
+
+async def test_orphan_mark_and_delete(vault_prov, vault):
+    prov, _ = vault_prov
+    name = f"vt{uuid.uuid4().hex[:8]}"
+    await prov.ensure(name, {"A": "1"})
+    await prov.mark_orphaned(name, "2026-11-23T10:00:00Z")
+    root = hvac.Client(url=vault.addr, token=vault.token)
+    meta = root.secrets.kv.v2.read_secret_metadata(path=names.vault_secret_path(name))["data"]
+    assert meta["custom_metadata"]["orphaned"] == "true"
+    assert await prov.ensure(name, {"A": "1"}) == ["KV orphan mark"]
+    await prov.delete(name)
+    assert await prov.read_app_env(name) is None
+    assert names.vault_policy(name) not in root.sys.list_policies()["data"]["policies"]
+    await prov.delete(name)  # idempotent
+
+
+async def test_a_refused_token_is_a_named_failure(vault):
+    prov = VaultProvisioner(VaultConfig(addr=vault.addr, token="not-a-token"))
+    try:
+        with pytest.raises(VaultError) as err:
+            await prov.ensure("nobody", {"A": "1"})
+        assert err.value.reason == "VaultForbidden"
+    finally:
+        await prov.close()
+
+
+async def test_an_unreachable_vault_is_a_named_failure():
+    prov = VaultProvisioner(VaultConfig(addr="http://127.0.0.1:1", token="t"))
+    try:
+        with pytest.raises(VaultError) as err:
+            await prov.read_app_env("nobody")
+        assert err.value.reason == "VaultUnavailable"
+    finally:
+        await prov.close()
