@@ -84,7 +84,7 @@ async def executar_apuracao(
     # Give the connection back while waiting: the lock, not the pool, serialises callers.
     await session.rollback()
     async with trava_do_grupo(redis, settings, grupo_id) as trava:
-        return await _apurar_travado(session, trava, settings, assembleia_id, extracao, user_id)
+        return await apurar_com_trava(session, trava, settings, assembleia_id, extracao, user_id)
 
 
 @asynccontextmanager
@@ -124,7 +124,7 @@ async def commit_travado(session: AsyncSession, trava: RedisLock) -> None:
         raise ConflictError(_EM_ANDAMENTO, code="apuracao_em_andamento") from None
 
 
-async def _apurar_travado(
+async def apurar_com_trava(
     session: AsyncSession,
     trava: RedisLock,
     settings: Settings,
@@ -132,6 +132,7 @@ async def _apurar_travado(
     extracao: ExtracaoLoteria,
     user_id: uuid.UUID | None,
 ) -> tuple[Apuracao, list[ContemplacaoCota]]:
+    """The apuração proper, for a caller already holding ``trava``: row lock, checks, record, commit."""
     assembleia = await get_assembleia(session, assembleia_id, lock=True)
     if assembleia.status in (StatusAssembleia.APURADA, StatusAssembleia.ENCERRADA):
         raise ConflictError(_JA_APURADA, code="assembleia_apurada")

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 
+import httpx
 import pytest
+import uvicorn
 from litestar.testing import AsyncTestClient
 from redis.asyncio import Redis
 from sqlalchemy import func, select
@@ -26,6 +31,28 @@ pytestmark = pytest.mark.integration
 EXTRACAO = {"concurso": 6002, "premios": ["55512", "10450", "22222", "31415", "40404"]}
 
 
+@asynccontextmanager
+async def servidor_http(tenant: Tenant) -> AsyncIterator[str]:
+    """The tenant's app served by uvicorn on a free loopback port, stopped on exit."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(tenant.settings), log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    tarefa = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            await asyncio.sleep(0.05)
+        assert server.started, "uvicorn did not start"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await tarefa
+        sock.close()
+
+
 async def test_fifty_concurrent_apuracoes_give_exactly_one_result(tenant_a: Tenant) -> None:
     c, h = tenant_a.client, tenant_a.auth()
     grupo = await semear_grupo(tenant_a, numero_cotas=60, saldo_comum=Decimal("300000.00"))
@@ -39,11 +66,19 @@ async def test_fifty_concurrent_apuracoes_give_exactly_one_result(tenant_a: Tena
         assert r.status_code == 201, r.text
     await passar_corte(tenant_a, assembleia)
 
-    respostas = await asyncio.gather(
-        *(c.post(f"/api/assembleias/{assembleia}/apuracao", json=EXTRACAO, headers=h) for _ in range(50))
-    )
+    # A real HTTP server on loopback, so the 50 requests truly overlap (the in-process
+    # test client would hand them to the app one after the other).
+    async with servidor_http(tenant_a) as url, httpx.AsyncClient(base_url=url, timeout=120) as http:
+        respostas = await asyncio.gather(
+            *(
+                http.post(f"/api/assembleias/{assembleia}/apuracao", json=EXTRACAO, headers=h)
+                for _ in range(50)
+            )
+        )
     status = Counter(r.status_code for r in respostas)
     assert status == {201: 1, 409: 49}, status
+    motivos = Counter(r.json()["type"].rsplit("/", 1)[1] for r in respostas if r.status_code == 409)
+    print(f"409 reasons: {dict(motivos)}")
     for r in respostas:
         if r.status_code == 409:
             body = assert_problem(r, 409)
