@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_plane.audit.service import ActionContext
+from control_plane.audit.service import ActionContext, AuditService
 from control_plane.auth.guards import admin_guard
 from control_plane.auth.roles import Permission
 from control_plane.billing.dunning import DunningService
@@ -79,6 +79,14 @@ class BillingRunController(Controller):
         """Send due reminders and converge suspensions for non-payment now (the beat job runs hourly)."""
         service = DunningService(db_session, tenant_resources, state.settings.billing)
         result = await service.run(action_context, local_date(datetime.now(UTC)))
+        AuditService(db_session).record(
+            action_context,
+            "billing.dunning_run",
+            "billing",
+            result.as_of.isoformat(),
+            {"reminders": result.reminders, "suspended": result.suspended, "resumed": result.resumed},
+        )
+        await db_session.commit()
         return DunningSummary(
             as_of=result.as_of,
             reminders=result.reminders,

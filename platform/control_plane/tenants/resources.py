@@ -10,6 +10,7 @@ kubernetes client is synchronous, so every call runs in a worker thread
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,14 @@ from kubernetes import client
 from tenant_operator.names import INSTANCE_LABEL
 from tenant_operator.resource import GROUP, PLURAL, VERSION, build_tenant_resource
 
-from control_plane.problems import UpstreamUnavailable
+from control_plane.problems import InvalidInput, UpstreamUnavailable
+
+
+def _api_message(err: client.ApiException) -> str:
+    try:
+        return str(json.loads(err.body or "{}").get("message") or err.reason)
+    except (ValueError, AttributeError):
+        return str(err.reason)
 
 
 class ResourceConflict(Exception):
@@ -98,6 +106,9 @@ class TenantResources:
         except ResourceConflict:
             raise
         except client.ApiException as err:
+            if err.status in (400, 422):
+                # The CRD schema or a CEL rule refused it: the caller's input, not an outage.
+                raise InvalidInput(f"Kubernetes rejected the ConsorcioTenant: {_api_message(err)}") from None
             raise UpstreamUnavailable(f"Kubernetes API answered HTTP {err.status}: {err.reason}") from None
         except (OSError, client.exceptions.OpenApiException) as err:
             raise UpstreamUnavailable(f"Kubernetes API unreachable: {type(err).__name__}") from None
