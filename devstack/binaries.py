@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock
+
 from devstack import versions
 
 
@@ -219,9 +221,18 @@ def wrapper_replaces(build: GoBuild, served_go_mod: str) -> list[str]:
 
 
 def build(build: GoBuild, log=print) -> Path:
-    """Compile one module's programs into the cache (idempotent)."""
+    """Compile one module's programs into the cache (idempotent, one builder at a time)."""
     target = build_dir(build)
     bin_dir = target / "bin"
+    if all((bin_dir / p).exists() for p in build.programs):
+        return bin_dir
+    target.mkdir(parents=True, exist_ok=True)
+    # Several test sessions or a `make up` may ask for the same build at once.
+    with FileLock(str(target / "build.lock"), timeout=7200):
+        return _build_locked(build, target, bin_dir, log)
+
+
+def _build_locked(build: GoBuild, target: Path, bin_dir: Path, log) -> Path:
     if all((bin_dir / p).exists() for p in build.programs):
         return bin_dir
     src = target / "src"
