@@ -257,11 +257,13 @@ def test_apply_becomes_ready_with_every_object_and_working_credentials(tenants, 
     finally:
         r.close()
     vc = vault_login(vault, name, ns, core)
-    stored = vc.secrets.kv.v2.read_secret_version(path=names.vault_secret_path(name), mount_point="secret")
+    stored = vc.secrets.kv.v2.read_secret_version(
+        path=names.vault_secret_path(name), mount_point="secret", raise_on_deleted_version=True
+    )
     assert stored["data"]["data"] == env
     # kubectl describe finds the Events (cluster-scoped involvedObject, no namespace).
     reasons = {e.reason for e in tenants.events(name)}
-    assert {"NamespaceReady", "Ready"} <= reasons
+    assert {"Reconciled", "Ready"} <= reasons
     assert all(not e.involved_object.namespace for e in tenants.events(name))
 
 
@@ -318,7 +320,9 @@ def test_tenants_cannot_reach_each_other(tenants, k8s_api_client, vault):
     core = client.CoreV1Api(k8s_api_client)
     vc = vault_login(vault, a, names.namespace(a), core)
     with pytest.raises(hvac.exceptions.Forbidden):
-        vc.secrets.kv.v2.read_secret_version(path=names.vault_secret_path(b), mount_point="secret")
+        vc.secrets.kv.v2.read_secret_version(
+            path=names.vault_secret_path(b), mount_point="secret", raise_on_deleted_version=True
+        )
     token_a = core.create_namespaced_service_account_token(
         names.SERVICE_ACCOUNT, names.namespace(a), {"spec": {"expirationSeconds": 600}}
     ).status.token
@@ -561,8 +565,12 @@ def test_operator_restart_mid_provisioning_converges_without_duplicates(
             await conn.close()
 
     assert run(roles()) == 2
-    leftovers = [k for k in obj["metadata"].get("annotations", {}) if "kopf" in k and "last-handled" not in k]
-    assert leftovers == []  # Kopf's progress records were cleaned up
+    progress = [
+        k
+        for k in obj["metadata"].get("annotations", {})
+        if k.rpartition("/")[2] in ("provision", "reconcile", "resume")
+    ]
+    assert progress == []  # Kopf's per-handler progress records were cleaned up
 
 
 # --- deletion --------------------------------------------------------------------------------
@@ -669,7 +677,9 @@ def assert_everything_dropped(name: str, stack, vault, env) -> None:
         admin.close()
     vc = hvac.Client(url=vault.addr, token=vault.token)
     with pytest.raises(hvac.exceptions.InvalidPath):
-        vc.secrets.kv.v2.read_secret_version(path=names.vault_secret_path(name), mount_point="secret")
+        vc.secrets.kv.v2.read_secret_version(
+            path=names.vault_secret_path(name), mount_point="secret", raise_on_deleted_version=True
+        )
     assert names.vault_policy(name) not in vc.sys.list_policies()["data"]["policies"]
 
 
