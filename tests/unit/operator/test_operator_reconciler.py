@@ -473,3 +473,53 @@ async def test_deleting_the_crd_never_drops_tenant_data(world):
 async def test_unreadable_deletion_policy_counts_as_retain(world):
     assert deletion.effective_policy({"deletionPolicy": "Purge"}).value == "Retain"
     assert deletion.effective_policy({}).value == "Retain"
+
+
+async def test_database_down_is_a_retryable_false_condition(world):
+    class DownPostgres(FakePostgres):
+        async def ensure(self, ident: str, password: str) -> list[str]:
+            raise ConnectionRefusedError(111, "Connection refused")
+
+    world.postgres = DownPostgres()
+    t = Tenant()
+    result = await t.reconcile(world, "create")
+    assert result.failure is not None and not result.failure.permanent and result.failure.delay is None
+    cond = t.condition("DatabaseReady")
+    assert (cond["status"], cond["reason"]) == ("False", "DatabaseUnavailable")
+    assert "Connection refused" in cond["message"]
+    assert t.condition("Ready")["reason"] == "DatabaseUnavailable"
+    assert any(e[0] == "Warning" and e[1] == "DatabaseUnavailable" for e in result.events)
+
+
+async def test_an_api_conflict_is_retried_not_fatal(world):
+    from tenant_operator.kube.client import KubeApiError
+
+    class ConflictKube(FakeKube):
+        async def apply(self, obj):
+            if obj["kind"] == "LimitRange":
+                raise KubeApiError(409, "Conflict", "the object has been modified")
+            return await super().apply(obj)
+
+    world.kube = ConflictKube()
+    t = Tenant()
+    result = await t.reconcile(world, "create")
+    assert result.failure is not None and not result.failure.permanent
+    assert t.condition("NamespaceReady")["reason"] == "Conflict"
+
+
+async def test_a_rejected_object_is_permanent_but_forbidden_is_not(world):
+    from tenant_operator.kube.client import KubeApiError
+
+    class RejectingKube(FakeKube):
+        status = 422
+
+        async def apply(self, obj):
+            raise KubeApiError(self.status, "Invalid", "spec.hard: invalid")
+
+    world.kube = RejectingKube()
+    result = await Tenant().reconcile(world, "create")
+    assert result.failure is not None and result.failure.permanent
+    RejectingKube.status = 403
+    result = await Tenant().reconcile(world, "create")
+    assert result.failure is not None and not result.failure.permanent
+    assert result.failure.reason == "Forbidden"
