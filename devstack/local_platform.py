@@ -224,21 +224,11 @@ def up(cfg: StackConfig, log=print) -> None:
     )
 
     cp_env = control_plane_env(cfg)
-    _ensure_database(cfg, "control_plane")
-    _run_once("control plane migrations", ["control_plane", "migrate"], cp_env)
-    _run_once(
-        "control plane admin",
-        [
-            "control_plane",
-            "create-admin",
-            "--email",
-            PLATFORM_ADMIN_EMAIL,
-            "--password",
-            PLATFORM_ADMIN_PASSWORD,
-        ],
-        cp_env,
-    )
-    for name in ("control-plane-api", "control-plane-worker", "control-plane-beat"):
+    cp_processes = ("control-plane-api", "control-plane-worker", "control-plane-beat")
+    # A second `make up` finds everything running and does no one-shot work again.
+    if not _all_running(cfg, cp_processes):
+        _prepare_control_plane(cfg, cp_env)
+    for name in cp_processes:
         _start(cfg, name, cp_env)
     procs.wait_until(
         lambda: _http_ok(f"http://{HOST}:{CONTROL_PLANE_PORT}/healthz"),
@@ -252,17 +242,42 @@ def up(cfg: StackConfig, log=print) -> None:
         lambda: _tenant_ready(cfg), f"tenant {DEMO_TENANT} Ready", 120, procs.log_file(cfg, "operator")
     )
 
+    app_processes = ("tenant-demo-app", "tenant-demo-worker")
+    if _all_running(cfg, app_processes):
+        return
     env = tenant_env(cfg)
     log("kwok pods run no containers: running the demo tenant's app locally with its Secret's environment")
     _run_once("tenant migrations", ["tenant_app", "migrate"], env)
     _run_once("demo data", ["tenant_app", "seed-demo"], env)
-    for name in ("tenant-demo-app", "tenant-demo-worker"):
+    for name in app_processes:
         _start(cfg, name, env)
     procs.wait_until(
         lambda: _http_ok(f"http://{HOST}:{TENANT_APP_PORT}/ready"),
         "demo tenant app",
         60,
         procs.log_file(cfg, "tenant-demo-app"),
+    )
+
+
+def _all_running(cfg: StackConfig, names: tuple[str, ...]) -> bool:
+    return all(procs.running_pid(cfg, name, _PROGRAM[name]) is not None for name in names)
+
+
+def _prepare_control_plane(cfg: StackConfig, cp_env: dict[str, str]) -> None:
+    """Database, schema and the first platform admin (each idempotent)."""
+    _ensure_database(cfg, "control_plane")
+    _run_once("control plane migrations", ["control_plane", "migrate"], cp_env)
+    _run_once(
+        "control plane admin",
+        [
+            "control_plane",
+            "create-admin",
+            "--email",
+            PLATFORM_ADMIN_EMAIL,
+            "--password",
+            PLATFORM_ADMIN_PASSWORD,
+        ],
+        cp_env,
     )
 
 
