@@ -8,12 +8,17 @@ from tenant_app.settings import DatabaseSettings
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
-    """One pool per process; ``pool_pre_ping`` survives database restarts."""
+    """One pool per process.
+
+    No ``pool_pre_ping``: it costs a round trip on every request. Connections
+    are recycled instead, and a connection broken by a database restart fails
+    one request, is discarded by the pool, and /ready reports the outage.
+    """
     return create_async_engine(
         settings.async_url,
         pool_size=settings.pool_size,
         max_overflow=settings.max_overflow,
-        pool_pre_ping=True,
+        pool_recycle=1800,
     )
 
 

@@ -45,3 +45,20 @@ async def paginate(session: AsyncSession, stmt: Select[Any], params: PageParams)
     ).scalar_one()
     rows = (await session.execute(stmt.limit(params.limit).offset(params.offset))).scalars().all()
     return list(rows), int(total)
+
+
+async def paginate_rows(
+    session: AsyncSession, stmt: Select[Any], params: PageParams
+) -> tuple[list[Any], int]:
+    """Like ``paginate`` for column (Core) selects, in one round trip: the total rides along
+    as a window count. Used by hot list endpoints where ORM instances are not needed."""
+    windowed = stmt.add_columns(func.count().over().label("_total")).limit(params.limit).offset(params.offset)
+    rows = (await session.execute(windowed)).mappings().all()
+    if rows:
+        return list(rows), int(rows[0]["_total"])
+    if params.offset == 0:
+        return [], 0
+    total = (
+        await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    ).scalar_one()
+    return [], int(total)

@@ -1,0 +1,261 @@
+"""HTTP latency and throughput of the tenant app on one uvicorn worker.
+
+Setup: a fresh migrated database with one group of 5,000 cotas and a year of
+parcelas (60,000), an ACL-confined Redis user, and ``python -m tenant_app
+serve`` as a separate process. This process generates the load on loopback:
+
+* a paced run at ``--rate`` requests/s (default 300) for ``--seconds``, and
+* a closed-loop run with ``--concurrency`` in-flight requests (max throughput),
+
+for two endpoints: listing the group's cotas (paginated, random page) and
+posting a payment (unique Idempotency-Key, random cota). Prints p50/p99 and
+achieved requests/s.
+
+    .venv/bin/python benchmarks/tenant_app_api.py [--rate 300] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date
+
+import httpx
+import redis
+
+from benchmarks.tenant_app_schedule import drop_database, fresh_database, seed_group  # type: ignore[import-not-found]
+from devstack import stack
+from devstack.config import StackConfig
+from tenant_app.auditoria.trail import commit, install_audit_listener, set_actor
+from tenant_app.auth.service import create_user
+from tenant_app.database.session import create_engine, create_session_factory
+from tenant_app.grupos.service import start_grupo
+from tenant_app.settings import DatabaseSettings
+from tenant_app.users.roles import Role
+
+PASSWORD = "benchmark-senha-1"
+
+
+async def prepare(dsn: str, cotas: int) -> tuple[uuid.UUID, list[str]]:
+    """Group of ``cotas`` started 12 months ago with a 12-month plan, plus a financeiro user."""
+    install_audit_listener()
+    engine = create_engine(DatabaseSettings(url=dsn))
+    try:
+        async with create_session_factory(engine)() as session:
+            set_actor(session, None, "benchmark", None)
+            grupo_id = await seed_group(session, cotas, 12)
+            today = date.today()
+            inicio = date(today.year - 1, today.month, 1)
+            await start_grupo(session, grupo_id, inicio)
+            await create_user(session, "fin@bench.example", "Financeiro", Role.FINANCEIRO, PASSWORD)
+            await commit(session)
+            from sqlalchemy import select
+
+            from tenant_app.cotas.models import Cota
+
+            ids = [
+                str(i)
+                for i in (await session.execute(select(Cota.id).where(Cota.grupo_id == grupo_id))).scalars()
+            ]
+        return grupo_id, ids
+    finally:
+        await engine.dispose()
+
+
+def redis_user(admin_url: str, slug: str) -> tuple[str, str]:
+    """ACL user confined to the tenant prefix, like the operator creates."""
+    prefix = f"tenant:{slug}:"
+    password = uuid.uuid4().hex
+    admin = redis.Redis.from_url(admin_url)
+    admin.acl_setuser(
+        f"tenant-{slug}",
+        enabled=True,
+        passwords=[f"+{password}"],
+        keys=[f"{prefix}*"],
+        channels=[f"{prefix}*"],
+        commands=["+@all", "-@admin", "-@dangerous"],
+        reset_keys=True,
+        reset_channels=True,
+    )
+    admin.close()
+    host = admin_url.rsplit("@", 1)[1].split("/")[0]
+    return f"redis://tenant-{slug}:{password}@{host}/0", prefix
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+Request = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
+
+
+async def paced(
+    client: httpx.AsyncClient, make: Request, rate: float, seconds: float
+) -> tuple[list[float], float, int]:
+    """Open loop: one request every 1/rate s regardless of answers. (latencies ms, achieved rps, errors)."""
+    latencies: list[float] = []
+    errors = 0
+
+    async def one() -> None:
+        nonlocal errors
+        t0 = time.perf_counter()
+        try:
+            r = await make(client)
+        except httpx.HTTPError:
+            errors += 1
+            return
+        latencies.append((time.perf_counter() - t0) * 1000)
+        if r.status_code >= 400:
+            errors += 1
+
+    total = int(rate * seconds)
+    start = time.perf_counter()
+    tasks = []
+    for i in range(total):
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one()))
+    await asyncio.gather(*tasks)
+    return latencies, total / (time.perf_counter() - start), errors
+
+
+async def closed(
+    client: httpx.AsyncClient, make: Request, concurrency: int, seconds: float
+) -> tuple[list[float], float, int]:
+    """Closed loop: ``concurrency`` requests always in flight."""
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal errors
+        while time.perf_counter() < stop:
+            t0 = time.perf_counter()
+            try:
+                r = await make(client)
+            except httpx.HTTPError:
+                errors += 1
+                continue
+            latencies.append((time.perf_counter() - t0) * 1000)
+            if r.status_code >= 400:
+                errors += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, len(latencies) / (time.perf_counter() - start), errors
+
+
+def report(name: str, mode: str, lat: list[float], rps: float, errors: int) -> None:
+    q = statistics.quantiles(lat, n=100)
+    print(
+        f"  {name:<28} {mode:<22} n={len(lat):>5}  p50={statistics.median(lat):6.2f} ms"
+        f"  p99={q[98]:7.2f} ms  {rps:7.1f} req/s  errors={errors}"
+    )
+
+
+async def main() -> None:
+    """Seed, serve, load, print."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cotas", type=int, default=5000)
+    parser.add_argument("--rate", type=float, default=300)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    cfg = StackConfig.from_env()
+    stack.up(cfg, ["postgres", "redis"], log=lambda m: None)
+    dsn = await fresh_database(cfg.database_url)
+    slug = f"bench{uuid.uuid4().hex[:6]}"
+    redis_url, prefix = redis_user(cfg.redis_url, slug)
+    server = None
+    # BENCH_SERVER_LOG=path keeps the server's JSON log for inspection.
+    server_log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w")  # noqa: SIM115, ASYNC230
+    try:
+        grupo_id, cota_ids = await prepare(dsn, args.cotas)
+        port = free_port()
+        env = {
+            **os.environ,
+            "TENANT_SLUG": slug,
+            "DATABASE_URL": dsn,
+            "REDIS_URL": redis_url,
+            "REDIS_KEY_PREFIX": prefix,
+            "JWT_SECRET": uuid.uuid4().hex,
+            "RATE_LIMIT_PER_USER_PER_MINUTE": "10000000",
+            "RATE_LIMIT_PER_TENANT_PER_MINUTE": "10000000",
+        }
+        server = subprocess.Popen(  # noqa: ASYNC220 - the server runs in the background
+            [sys.executable, "-m", "tenant_app", "serve", "--port", str(port)],
+            env=env,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(
+            base_url=base, limits=httpx.Limits(max_connections=64), timeout=30
+        ) as client:
+            for _ in range(200):
+                try:
+                    if (await client.get("/ready")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.2)
+            token = (
+                await client.post(
+                    "/api/auth/login", json={"email": "fin@bench.example", "password": PASSWORD}
+                )
+            ).json()["access_token"]
+            client.headers["Authorization"] = f"Bearer {token}"
+            rng = random.Random(7)
+
+            def list_cotas(c: httpx.AsyncClient) -> Awaitable[httpx.Response]:
+                return c.get(
+                    f"/api/grupos/{grupo_id}/cotas",
+                    params={"limit": 50, "offset": rng.randrange(0, args.cotas - 50)},
+                )
+
+            def post_payment(c: httpx.AsyncClient) -> Awaitable[httpx.Response]:
+                return c.post(
+                    f"/api/cotas/{rng.choice(cota_ids)}/pagamentos",
+                    json={"valor": "10.00", "forma": "pix"},
+                    headers={"Idempotency-Key": uuid.uuid4().hex},
+                )
+
+            print(
+                f"tenant app, 1 uvicorn worker, group of {args.cotas} cotas x 12 parcelas"
+                f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+            )
+            for name, make in (("GET cotas (page of 50)", list_cotas), ("POST pagamento", post_payment)):
+                await closed(client, make, 4, 1.5)  # warm-up
+                report(
+                    name, f"paced {args.rate:.0f} req/s", *await paced(client, make, args.rate, args.seconds)
+                )
+                report(
+                    name,
+                    f"closed, {args.concurrency} in flight",
+                    *await closed(client, make, args.concurrency, args.seconds),
+                )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        server_log.close()
+        await drop_database(cfg.database_url, dsn)
+        admin = redis.Redis.from_url(cfg.redis_url)
+        admin.acl_deluser(f"tenant-{slug}")
+        admin.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
