@@ -192,9 +192,9 @@ def _controller_manager(cfg: StackConfig) -> None:
             "--concurrent-job-syncs=10",
             "--concurrent-namespace-syncs=10",
             "--concurrent-gc-syncs=40",
-            # kwok posts the fake node's heartbeat every ~55 s, longer than the
-            # default 50 s grace: the node flapped NotReady every minute and its
-            # pods were marked unready for good (kwok only readies a pod once).
+            # Belt and braces with kwok's node Lease (see _kwok): a loaded
+            # machine must not turn the fake node NotReady (kwok only readies
+            # a pod once, so its pods would stay unready for good).
             "--node-monitor-grace-period=10m",
         ],
     )
@@ -231,6 +231,10 @@ def _kwok(cfg: StackConfig) -> None:
             "--cidr=10.244.0.0/16",
             f"--node-ip={HOST}",
             f"--config={stages}",
+            # kwok renews the fake node's Lease: without a heartbeat the node
+            # lifecycle controller declares it NotReady after the grace period
+            # and every pod on it turns unready for good.
+            "--node-lease-duration-seconds=40",
         ],
     )
 
