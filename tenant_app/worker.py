@@ -27,6 +27,8 @@ def create_celery(settings: Settings) -> Celery:
         task_default_queue=QUEUE,
         worker_enable_remote_control=False,
         worker_send_task_events=False,
+        # Keep the JSON log format configured by the CLI.
+        worker_hijack_root_logger=False,
         task_send_sent_event=False,
         timezone=settings.time_zone,
         enable_utc=True,
