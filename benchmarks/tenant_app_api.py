@@ -101,20 +101,28 @@ Request = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
 
 
 async def paced(
-    client: httpx.AsyncClient, make: Request, rate: float, seconds: float
+    client: httpx.AsyncClient, make: Request, rate: float, seconds: float, max_in_flight: int = 200
 ) -> tuple[list[float], float, int]:
-    """Open loop: one request every 1/rate s regardless of answers. (latencies ms, achieved rps, errors)."""
+    """Open loop: one request every 1/rate s regardless of answers. (latencies ms, achieved rps, errors).
+
+    A request that would exceed ``max_in_flight`` is not sent and counts as an
+    error, so an overloaded server shows up as errors instead of an endless backlog.
+    """
     latencies: list[float] = []
     errors = 0
+    in_flight = 0
 
     async def one() -> None:
-        nonlocal errors
+        nonlocal errors, in_flight
+        in_flight += 1
         t0 = time.perf_counter()
         try:
             r = await make(client)
         except httpx.HTTPError:
             errors += 1
             return
+        finally:
+            in_flight -= 1
         latencies.append((time.perf_counter() - t0) * 1000)
         if r.status_code >= 400:
             errors += 1
@@ -126,9 +134,12 @@ async def paced(
         delay = start + i / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
+        if in_flight >= max_in_flight:
+            errors += 1
+            continue
         tasks.append(asyncio.create_task(one()))
     await asyncio.gather(*tasks)
-    return latencies, total / (time.perf_counter() - start), errors
+    return latencies, len(latencies) / (time.perf_counter() - start), errors
 
 
 async def closed(

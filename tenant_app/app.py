@@ -15,7 +15,7 @@ from litestar import Litestar
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -115,6 +115,7 @@ def create_app(settings: Settings) -> Litestar:
                 }
             ),
             security=[{"BearerToken": []}],
+            servers=[Server(url=settings.app_base_url)] if settings.app_base_url else [Server(url="/")],
         ),
         debug=False,
         # Logging is configured once by the process (JSON lines, see observability.logging).

@@ -28,6 +28,8 @@ async def test_tenant_a_cannot_reach_tenant_b(tenant: Tenant, other_tenant: Tena
         f"/api/consorciados/{pessoa['id']}",
         "/api/auditoria/",
         "/api/inadimplencia/",
+        "/api/usuarios/",
+        f"/api/pagamentos/{paid.json()['id']}",
     ):
         assert (await b.client.get(path, headers=a.auth())).status_code == 401, path
 
