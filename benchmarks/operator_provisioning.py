@@ -182,8 +182,9 @@ def main() -> int:
             latencies.append(time.monotonic() - started)
         if latencies:
             print(
-                f"single apply->Ready over {len(latencies)} tenants: p50 {statistics.median(latencies):.2f} s, "
-                f"p95 {percentile(latencies, 95):.2f} s, max {max(latencies):.2f} s"
+                f"single apply->Ready over {len(latencies)} tenants: "
+                f"p50 {statistics.median(latencies):.2f} s, p95 {percentile(latencies, 95):.2f} s, "
+                f"max {max(latencies):.2f} s"
             )
 
         # 2. a fleet at once
@@ -211,11 +212,29 @@ def main() -> int:
             )
             print(
                 f"API requests per tenant (operator ServiceAccount, fleet phase): "
-                f"{(writes1 - writes0) / args.fleet:.1f} writes, {(other1 - other0) / args.fleet:.1f} reads/watches"
+                f"{(writes1 - writes0) / args.fleet:.1f} writes, "
+                f"{(other1 - other0) / args.fleet:.1f} reads/watches"
             )
             print(f"operator peak RSS: {peak_rss_mib(op.proc.pid):.0f} MiB")  # type: ignore[union-attr]
 
-            # 3. idle resync: every tenant gets at least one more timer pass.
+            # 3. idle resync. First let provisioning finish its bookkeeping: a
+            # tenant can read Ready (written by a timer pass) while Kopf still
+            # has a create-handler retry queued for it.
+            def quiescent() -> bool:
+                items = custom.list_cluster_custom_object(
+                    *GVP, label_selector=f"consorcio.io/operator-instance={op.instance}"
+                )["items"]
+                handlers = ("provision", "reconcile", "resume")
+                return all(
+                    is_ready(o)
+                    and not any(
+                        k.rpartition("/")[2] in handlers for k in o["metadata"].get("annotations", {})
+                    )
+                    for o in items
+                )
+
+            wait_until(quiescent, timeout=600, what="no handler in progress", interval=1)
+            # Then every tenant gets at least one more drift-timer pass.
             total = len(created)
             timer0 = op.metric("consorcio_operator_reconciles_total", trigger="timer")
             writes_idle0, other_idle0 = counters.counts()

@@ -51,6 +51,7 @@ class KubeClient:
         self._auth_header = auth_header
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
+        self._watch_session: aiohttp.ClientSession | None = None
 
     @classmethod
     def from_environment(cls) -> KubeClient:
@@ -94,14 +95,24 @@ class KubeClient:
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(ssl=self._ssl, limit=50),
+                connector=aiohttp.TCPConnector(ssl=self._ssl, limit=100),
                 timeout=self._timeout,
             )
         return self._session
 
+    def _watch_client(self) -> aiohttp.ClientSession:
+        # Watches hold their connection for seconds: a pool of their own, so
+        # a fleet of waiting tenants never starves the short requests.
+        if self._watch_session is None or self._watch_session.closed:
+            self._watch_session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(ssl=self._ssl, limit=0)
+            )
+        return self._watch_session
+
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
+        for session in (self._session, self._watch_session):
+            if session is not None:
+                await session.close()
 
     async def request(
         self,
@@ -227,7 +238,7 @@ class KubeClient:
             headers["Authorization"] = token
         metrics.API_REQUESTS.labels("watch").inc()
         try:
-            async with self._client().get(
+            async with self._watch_client().get(
                 self._server + collection,
                 params=params,
                 headers=headers,

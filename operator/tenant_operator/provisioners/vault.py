@@ -46,7 +46,7 @@ def _classify(err: Exception) -> VaultError:
 class VaultProvisioner:
     """KV data, policy and Kubernetes-auth role of each tenant."""
 
-    def __init__(self, config: VaultConfig, *, max_threads: int = 8) -> None:
+    def __init__(self, config: VaultConfig, *, max_threads: int = 16) -> None:
         self._config = config
         self._executor = ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix="vault")
         self._client = hvac.Client(url=config.addr, token=config.token, timeout=10)

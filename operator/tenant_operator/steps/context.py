@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -106,6 +107,14 @@ class ReconcileContext:
             self.changes.append(f"created {describe(desired)}")
         metrics.REPAIRS.labels(desired["kind"]).inc()
         return await self.kube.apply(desired)
+
+    async def ensure_objects(self, desired: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """ensure_object for independent objects, concurrently; the first failure is raised."""
+        results = await asyncio.gather(*(self.ensure_object(obj) for obj in desired), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return [r for r in results if not isinstance(r, BaseException)]
 
     def remaining_wait(self) -> float:
         """Seconds left of this pass's wait budget (shared by every wait in the pass)."""

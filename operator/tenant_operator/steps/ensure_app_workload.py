@@ -30,13 +30,9 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
     deployments = KINDS["Deployment"]
     app_path = deployments.path(names.APP_DEPLOYMENT, t.namespace)
     try:
-        for obj in (
-            service(t),
-            ingress(t),
-            horizontal_pod_autoscaler(t),
-            pod_disruption_budget(t),
-        ):
-            await ctx.ensure_object(obj)
+        await ctx.ensure_objects(
+            [service(t), ingress(t), horizontal_pod_autoscaler(t), pod_disruption_budget(t)]
+        )
         live_app = await ctx.kube.get(app_path)
         current = (live_app or {}).get("spec", {}).get("replicas") if live_app else None
         common = {"version": version, "schema_revision": revision, "secret_hash": ctx.secret_hash}

@@ -29,10 +29,10 @@ async def ensure_namespace(ctx: ReconcileContext) -> Condition:
             # name: adopt it (its data and credentials are kept).
             await ctx.kube.merge_patch(KINDS["Namespace"].path(t.namespace), orphans.unmark_patch())
             ctx.changes.append(f"adopted orphaned namespace {t.namespace}")
-        await ctx.ensure_object(resource_quota(t))
-        await ctx.ensure_object(limit_range(t))
-        for policy in network_policies(t, egress_targets(ctx.runtime.config)):
-            await ctx.ensure_object(policy)
+        # Independent objects: compared and applied concurrently.
+        await ctx.ensure_objects(
+            [resource_quota(t), limit_range(t), *network_policies(t, egress_targets(ctx.runtime.config))]
+        )
     except KubeApiError as err:
         raise StepFailed(
             _reason(err), err.message, permanent=not err.retryable and err.status != 403
