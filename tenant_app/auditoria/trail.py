@@ -9,6 +9,7 @@ same transaction as the change itself.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -184,8 +185,26 @@ async def write_pending(session: AsyncSession) -> int:
     return len(rows)
 
 
+_BEFORE_COMMIT = "before_commit_hooks"
+
+
+def add_before_commit(
+    session: AsyncSession, key: str, hook: Callable[[AsyncSession], Awaitable[None]]
+) -> None:
+    """Run ``hook`` once, right before the audit entries are written and the transaction commits.
+
+    Used for writes that take hot row locks (group balances): doing them last keeps
+    the lock for the shortest time.
+    """
+    session.info.setdefault(_BEFORE_COMMIT, {}).setdefault(key, hook)
+
+
 async def commit(session: AsyncSession) -> None:
-    """Flush, append the audit entries for everything flushed, commit: one transaction."""
+    """Flush, run the before-commit hooks, append the audit entries, commit: one transaction."""
+    await session.flush()
+    hooks = session.info.pop(_BEFORE_COMMIT, {})
+    for hook in hooks.values():
+        await hook(session)
     await session.flush()
     await write_pending(session)
     await session.commit()

@@ -20,6 +20,9 @@ log = logging.getLogger("tenant_app.errors")
 
 PROBLEM_JSON = "application/problem+json"
 
+#: deadlock_detected, serialization_failure, lock_not_available
+_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+
 _TITLES = {
     400: "Requisição inválida",
     401: "Não autenticado",
@@ -200,6 +203,15 @@ def handle_exception(request: Request, exc: Exception) -> Response[Any]:
         return problem_response(404, "O recurso solicitado não existe.", request=request)
     if isinstance(exc, HTTPException):
         return problem_response(exc.status_code, str(exc.detail), request=request, headers=exc.headers)
+    if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES:
+        # Deadlock or lock/serialization conflict: nothing was written, the client may retry.
+        return problem_response(
+            409,
+            "Conflito de concorrência com outra operação; tente novamente.",
+            request=request,
+            code="conflito_concorrencia",
+            headers={"Retry-After": "1"},
+        )
     if isinstance(exc, IntegrityError):
         log.info("integrity error: %s", exc.orig)
         return problem_response(

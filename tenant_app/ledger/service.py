@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenant_app.auditoria.trail import add_before_commit
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, LancamentoFundo, OrigemLancamento
 from tenant_app.pagamentos.models import Pagamento, PagamentoAlocacao, StatusPagamento
@@ -25,8 +26,14 @@ async def post_entries(
     cota_id: uuid.UUID | None = None,
     referencia_id: uuid.UUID | None = None,
     descricao: str | None = None,
+    defer_balance: bool = False,
 ) -> None:
     """Append signed movements and move the group's balances by the same amounts, atomically.
+
+    With ``defer_balance`` the balance UPDATE (a lock on the group's row, which every
+    payment of the group needs) runs in ``commit()`` just before the transaction ends;
+    the balances are then stale inside this transaction until commit. Payments use
+    it; code that reads the balance after posting must not.
 
     Use a negative value to take money out (e.g. paying a contemplated credit
     from the fundo comum with ``OrigemLancamento.CONTEMPLACAO``).
@@ -52,17 +59,37 @@ async def post_entries(
         )
         if fundo in delta:
             delta[fundo] += valor
-    if delta[Fundo.FUNDO_COMUM] or delta[Fundo.FUNDO_RESERVA]:
-        # Relative UPDATE: concurrent payments add up without lost updates.
-        await session.execute(
-            update(Grupo)
-            .where(Grupo.id == grupo_id)
-            .values(
-                saldo_fundo_comum=Grupo.saldo_fundo_comum + delta[Fundo.FUNDO_COMUM],
-                saldo_fundo_reserva=Grupo.saldo_fundo_reserva + delta[Fundo.FUNDO_RESERVA],
-            )
-            .execution_options(synchronize_session="fetch")
+    if not (delta[Fundo.FUNDO_COMUM] or delta[Fundo.FUNDO_RESERVA]):
+        return
+    if not defer_balance:
+        await _apply_balance(session, grupo_id, delta[Fundo.FUNDO_COMUM], delta[Fundo.FUNDO_RESERVA])
+        return
+    pending: dict[uuid.UUID, list[Decimal]] = session.info.setdefault(_PENDING_BALANCES, {})
+    totals = pending.setdefault(grupo_id, [ZERO, ZERO])
+    totals[0] += delta[Fundo.FUNDO_COMUM]
+    totals[1] += delta[Fundo.FUNDO_RESERVA]
+    add_before_commit(session, _PENDING_BALANCES, _apply_pending_balances)
+
+
+_PENDING_BALANCES = "ledger_pending_balances"
+
+
+async def _apply_balance(session: AsyncSession, grupo_id: uuid.UUID, fc: Decimal, fr: Decimal) -> None:
+    # Relative UPDATE: concurrent postings add up without lost updates.
+    await session.execute(
+        update(Grupo)
+        .where(Grupo.id == grupo_id)
+        .values(
+            saldo_fundo_comum=Grupo.saldo_fundo_comum + fc,
+            saldo_fundo_reserva=Grupo.saldo_fundo_reserva + fr,
         )
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+async def _apply_pending_balances(session: AsyncSession) -> None:
+    for grupo_id, (fc, fr) in sorted(session.info.pop(_PENDING_BALANCES, {}).items()):
+        await _apply_balance(session, grupo_id, fc, fr)
 
 
 async def reconcile(session: AsyncSession, grupo_id: uuid.UUID) -> dict[str, Decimal | bool]:

@@ -136,6 +136,7 @@ async def register_payment(
         OrigemLancamento.PAGAMENTO,
         pagamento_id=pagamento.id,
         cota_id=cota.id,
+        defer_balance=True,
     )
     return pagamento
 
@@ -200,5 +201,6 @@ async def reverse_payment(
         pagamento_id=pagamento.id,
         cota_id=pagamento.cota_id,
         descricao=motivo[:200],
+        defer_balance=True,
     )
     return pagamento
