@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenant_app.cotas.models import Cota
 from tenant_app.cotas.service import get_cota
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.http.problems import BusinessRuleError, ConflictError, NotFound
@@ -72,9 +73,18 @@ async def register_payment(
     The cota row is locked, so concurrent payments of one cota are applied one
     after the other and never allocate the same centavo twice.
     """
-    cota = await get_cota(session, cota_id, lock=True)
-    grupo = await session.get(Grupo, cota.grupo_id)
-    assert grupo is not None
+    # One round trip: the cota (row-locked) and its group (not locked).
+    found = (
+        await session.execute(
+            select(Cota, Grupo)
+            .join(Grupo, Grupo.id == Cota.grupo_id)
+            .where(Cota.id == cota_id)
+            .with_for_update(of=Cota)
+        )
+    ).first()
+    if found is None:
+        raise NotFound("Cota")
+    cota, grupo = found
     if grupo.status is not StatusGrupo.EM_ANDAMENTO:
         raise BusinessRuleError(
             "Pagamentos só são aceitos em grupos em andamento.", code="grupo_nao_iniciado"
