@@ -51,6 +51,11 @@ def _run(coro):
     return result.get("value")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run `runs_last` tests after the rest: they start long-lived processes."""
+    items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)
+
+
 @pytest.fixture(scope="session")
 def devstack_cfg() -> StackConfig:
     return StackConfig.from_env()

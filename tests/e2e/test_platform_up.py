@@ -1,0 +1,82 @@
+"""`make up`'s second half, for real: the CRD, the operator, the control plane,
+a demo tenant created through the control plane and provisioned by the
+operator, and the tenant's app serving seeded data with the environment the
+operator wrote into its Secret."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from tenant_operator import names
+
+from devstack import local_platform
+from devstack.config import HOST, StackConfig
+
+pytestmark = [pytest.mark.e2e, pytest.mark.runs_last]
+
+
+def _devstack(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "devstack", *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
+def _json(method: str, url: str, body: dict | None = None, token: str | None = None) -> dict:
+    req = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+@pytest.fixture(scope="module")
+def platform(devstack_env, devstack_cfg: StackConfig):
+    already_running = all(running for _, running, _ in local_platform.status(devstack_cfg))
+    started = time.monotonic()
+    first = _devstack("platform-up")
+    assert first.returncode == 0, f"platform-up failed:\n{first.stdout}\n{first.stderr}"
+    yield {"cold_seconds": time.monotonic() - started, "output": first.stdout}
+    if not already_running:  # never stop a developer's own `make up`
+        _devstack("platform-down", timeout=120)
+
+
+def test_demo_tenant_is_ready_through_the_control_plane(platform) -> None:
+    cp = f"http://{HOST}:{local_platform.CONTROL_PLANE_PORT}"
+    token = _json(
+        "POST",
+        f"{cp}/api/auth/token",
+        {"email": local_platform.PLATFORM_ADMIN_EMAIL, "password": local_platform.PLATFORM_ADMIN_PASSWORD},
+    )["access_token"]
+    tenant = _json("GET", f"{cp}/api/tenants/{local_platform.DEMO_TENANT}", token=token)
+    assert tenant["resource"]["ready"] is True
+    assert tenant["resource"]["namespace"] == f"tenant-{local_platform.DEMO_TENANT}"
+    assert tenant["plan"] == "starter"
+
+
+def test_demo_tenant_app_serves_seeded_data_as_the_tenant(platform) -> None:
+    app = f"http://{HOST}:{local_platform.TENANT_APP_PORT}"
+    login = _json(
+        "POST",
+        f"{app}/api/auth/login",
+        {"email": local_platform.TENANT_ADMIN_EMAIL, "password": local_platform.TENANT_ADMIN_PASSWORD},
+    )
+    grupos = _json("GET", f"{app}/api/grupos", token=login["access_token"])
+    assert grupos["total"] >= 1
+    # The app reached its database with the role the operator created for it.
+    secret_env = local_platform.tenant_env(StackConfig.from_env())
+    role = names.pg_identifier(local_platform.DEMO_TENANT)
+    assert secret_env["DATABASE_URL"].startswith(f"postgresql://{role}:")
+    assert secret_env["DATABASE_URL"].endswith(f"/{role}")
+
+
+def test_platform_up_again_is_a_quick_no_op(platform) -> None:
+    again = _devstack("platform-up")
+    assert again.returncode == 0, again.stderr
+    assert "creating tenant" not in again.stdout
+    assert "running the demo tenant's app locally" not in again.stdout
