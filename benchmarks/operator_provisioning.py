@@ -20,6 +20,7 @@ Everything it creates is deleted at the end (deletionPolicy Delete).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import ssl
 import statistics
@@ -127,6 +128,12 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def is_ready(obj) -> bool:
     cond = condition(obj, "Ready")
     return bool(cond and cond["status"] == "True")
@@ -140,6 +147,7 @@ def main() -> int:
     parser.add_argument("--fleet", type=int, default=100, help="tenants created at once")
     parser.add_argument("--no-vault", action="store_true", help="run the operator with Vault disabled")
     parser.add_argument("--resync", type=float, default=15.0, help="drift timer interval of the operator (s)")
+    parser.add_argument("--change-wait", type=float, default=20.0, help="OPERATOR_CHANGE_WAIT_SECONDS")
     args = parser.parse_args()
 
     cfg = StackConfig.from_env()
@@ -156,6 +164,7 @@ def main() -> int:
     env = devstack_operator_env(cfg.connection_env(), backup_dir=work / "backups") | {
         "OPERATOR_RESYNC_INTERVAL": str(args.resync),
         "OPERATOR_WATCH_SERVER_TIMEOUT": "60",
+        "OPERATOR_CHANGE_WAIT_SECONDS": str(args.change_wait),
     }
     if args.no_vault:
         env["OPERATOR_VAULT_ADDR"] = ""
@@ -190,6 +199,7 @@ def main() -> int:
         # 2. a fleet at once
         if args.fleet:
             writes0, other0 = counters.counts()
+            cpu0 = cpu_seconds(op.proc.pid)  # type: ignore[union-attr]
             started = time.monotonic()
             fleet = [f"b{suffix}-f{i}" for i in range(args.fleet)]
             for name in fleet:
@@ -206,6 +216,7 @@ def main() -> int:
             wait_until(all_ready, timeout=1800, what="the whole fleet Ready", interval=0.5)
             elapsed = time.monotonic() - started
             writes1, other1 = counters.counts()
+            cpu = cpu_seconds(op.proc.pid) - cpu0  # type: ignore[union-attr]
             print(
                 f"fleet of {args.fleet}: created in {created_in:.1f} s, all Ready after {elapsed:.1f} s "
                 f"({args.fleet / elapsed:.1f} tenants/s)"
@@ -216,6 +227,7 @@ def main() -> int:
                 f"{(other1 - other0) / args.fleet:.1f} reads/watches"
             )
             print(f"operator peak RSS: {peak_rss_mib(op.proc.pid):.0f} MiB")  # type: ignore[union-attr]
+            print(f"operator CPU during the fleet: {cpu:.1f} s ({cpu / elapsed:.0%} of one core)")
 
             # 3. idle resync. First let provisioning finish its bookkeeping: a
             # tenant can read Ready (written by a timer pass) while Kopf still

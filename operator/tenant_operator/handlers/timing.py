@@ -6,7 +6,7 @@ import os
 
 #: A change handler waits this long for a migration Job or rollout before
 #: handing back to Kopf for a retry (so most tenants are Ready in one pass).
-CHANGE_WAIT_SECONDS = float(os.environ.get("OPERATOR_CHANGE_WAIT_SECONDS", "10"))
+CHANGE_WAIT_SECONDS = float(os.environ.get("OPERATOR_CHANGE_WAIT_SECONDS", "20"))
 #: The drift timer waits less: it runs for every tenant, every interval.
 TIMER_WAIT_SECONDS = float(os.environ.get("OPERATOR_TIMER_WAIT_SECONDS", "5"))
 #: Seconds between drift checks of each tenant.
