@@ -17,6 +17,7 @@ from typing import Any
 from tenant_operator import metrics, names, orphans, resource
 from tenant_operator.kube.resources import KINDS
 from tenant_operator.provisioners.snapshot import take_snapshot
+from tenant_operator.provisioners.vault import VaultError
 from tenant_operator.reconciler import now_rfc3339
 from tenant_operator.resource import DeletionPolicy
 from tenant_operator.runtime import Runtime
@@ -52,9 +53,10 @@ async def delete_tenant(
             "the CRD is being deleted: namespace, database and secrets retained (orphaned)",
         )
     if policy is DeletionPolicy.RETAIN:
-        await mark_orphaned(runtime, name, reason="deletionPolicy Retain")
+        note = await mark_orphaned(runtime, name, reason="deletionPolicy Retain")
         metrics.DELETIONS.labels(policy.value).inc()
-        return policy.value, "namespace, database and secrets retained and marked orphaned"
+        summary = "namespace, database and secrets retained and marked orphaned"
+        return policy.value, "; ".join(filter(None, [summary, note]))
     summary = ""
     if policy is DeletionPolicy.SNAPSHOT:
         summary = await _snapshot(runtime, name, spec) + "; "
@@ -97,8 +99,8 @@ async def drop_everything(runtime: Runtime, name: str) -> str:
     return "; ".join(parts)
 
 
-async def mark_orphaned(runtime: Runtime, name: str, *, reason: str) -> None:
-    """Label/annotate what is kept, so an SRE can find retained tenants."""
+async def mark_orphaned(runtime: Runtime, name: str, *, reason: str) -> str:
+    """Label/annotate what is kept, so an SRE can find retained tenants; a note when incomplete."""
     when = now_rfc3339()
     ns = names.namespace(name)
     mark = orphans.mark_patch(when=when, reason=reason)
@@ -106,4 +108,10 @@ async def mark_orphaned(runtime: Runtime, name: str, *, reason: str) -> None:
     await runtime.kube.merge_patch(KINDS["Secret"].path(names.APP_SECRET, ns), mark)
     await runtime.postgres.mark_orphaned(names.pg_identifier(name), f"{reason} at {when}")
     if runtime.vault is not None:
-        await runtime.vault.mark_orphaned(name, when)
+        try:
+            await runtime.vault.mark_orphaned(name, when)
+        except VaultError as err:
+            # Only a mark: nothing is dropped, so an unavailable Vault must
+            # not hold the deletion (or a CRD deletion) hostage.
+            return f"Vault data kept but not marked orphaned ({err.reason}: {err.message})"
+    return ""

@@ -523,3 +523,16 @@ async def test_a_rejected_object_is_permanent_but_forbidden_is_not(world):
     result = await Tenant().reconcile(world, "create")
     assert result.failure is not None and not result.failure.permanent
     assert result.failure.reason == "Forbidden"
+
+
+async def test_retain_is_not_held_hostage_by_an_unavailable_vault(world):
+    t = Tenant(deletionPolicy="Retain")
+    await t.reconcile(world, "create")
+
+    async def sealed(name: str, when: str) -> None:
+        raise VaultError("VaultSealed", "sealed")
+
+    world.vault.mark_orphaned = sealed
+    policy, summary = await deletion.delete_tenant(world, name="acme", spec=t.spec, logger=log)
+    assert policy == "Retain" and "not marked orphaned (VaultSealed" in summary
+    assert world.vault.data["acme"]  # kept
