@@ -101,6 +101,26 @@ def test_operator_crd_is_in_the_chart_and_accepted(kubectl) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+def _diagnose(api_client, namespace: str) -> str:
+    """Pods and recent events of a namespace, for the message of a failed install."""
+    core = client.CoreV1Api(api_client)
+    lines = [
+        f"pod {p.metadata.name}: {p.status.phase} node={p.spec.node_name} "
+        f"ready={[c.ready for c in (p.status.container_statuses or [])]}"
+        for p in core.list_namespaced_pod(namespace).items
+    ]
+    events = sorted(core.list_namespaced_event(namespace).items, key=lambda e: str(e.last_timestamp))
+    lines += [
+        f"event {e.involved_object.kind}/{e.involved_object.name}: {e.reason} {e.message}"
+        for e in events[-15:]
+    ]
+    nodes = client.CoreV1Api(api_client).list_node().items
+    lines += [
+        f"node {n.metadata.name}: {[(c.type, c.status) for c in n.status.conditions or []]}" for n in nodes
+    ]
+    return "\n".join(lines)
+
+
 def _wait_replicas(apps: client.AppsV1Api, namespace: str, name: str, want: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -125,10 +145,11 @@ def test_platform_release_installs_and_upgrades(helm_cluster, make_namespace, k8
         },
     )
     chart = str(CHARTS / "consorcio-platform")
-    common = ["--namespace", namespace, "--wait", "--wait-for-jobs", "--timeout", "3m"]
+    # Generous: the shared devstack also serves other suites' operators and apps.
+    common = ["--namespace", namespace, "--wait", "--wait-for-jobs", "--timeout", "5m"]
     try:
         proc = helm_cluster("install", release, chart, *common)
-        assert proc.returncode == 0, proc.stderr
+        assert proc.returncode == 0, proc.stderr + _diagnose(k8s_api_client, namespace)
         assert f"hook Job {release}-consorcio-platform-migrate" in proc.stdout  # NOTES rendered
         api = f"{release}-consorcio-platform-api"
         _wait_replicas(apps, namespace, api, 2)
@@ -141,7 +162,7 @@ def test_platform_release_installs_and_upgrades(helm_cluster, make_namespace, k8
         # Stand in for the HPA scaling the API out; an upgrade must keep its count.
         apps.patch_namespaced_deployment_scale(api, namespace, {"spec": {"replicas": 4}})
         proc = helm_cluster("upgrade", release, chart, *common, "--set", "worker.replicas=3")
-        assert proc.returncode == 0, proc.stderr
+        assert proc.returncode == 0, proc.stderr + _diagnose(k8s_api_client, namespace)
         assert apps.read_namespaced_deployment(api, namespace).spec.replicas == 4
         _wait_replicas(apps, namespace, f"{release}-consorcio-platform-worker", 3)
         history = helm_cluster("history", release, "--namespace", namespace, "-o", "yaml")
@@ -159,13 +180,13 @@ def test_operator_release_installs(helm_cluster, make_namespace, k8s_api_client)
     chart = str(CHARTS / "consorcio-operator")
     try:
         proc = helm_cluster(
-            "install", release, chart, "--namespace", namespace, "--wait", "--timeout", "3m",
+            "install", release, chart, "--namespace", namespace, "--wait", "--timeout", "5m",
             # The devstack has no storage provisioner; the PVC path is covered by the dry run.
             "--set", "backup.persistence.enabled=false",
             # The CRD belongs to the operator's own tests in this shared cluster.
             "--skip-crds",
         )  # fmt: skip
-        assert proc.returncode == 0, proc.stderr
+        assert proc.returncode == 0, proc.stderr + _diagnose(k8s_api_client, namespace)
         assert "WARNING: backup.persistence.enabled=false" in proc.stdout
         name = f"{release}-consorcio-operator"
         dep = apps.read_namespaced_deployment(name, namespace)
