@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -35,6 +35,21 @@ class Tenant:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
+_created_redis_users: list[tuple[str, str]] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_redis_users() -> Iterator[None]:
+    """ACL users made by these tests are removed at the end of the session."""
+    yield
+    for admin_url, user in _created_redis_users:
+        admin = redis.Redis.from_url(admin_url)
+        try:
+            admin.acl_deluser(user)
+        finally:
+            admin.close()
+
+
 def make_redis_user(admin_url: str, slug: str) -> tuple[str, str]:
     """ACL user restricted to ``tenant:<slug>:`` keys and channels, like the operator makes."""
     prefix = f"tenant:{slug}:"
@@ -52,6 +67,7 @@ def make_redis_user(admin_url: str, slug: str) -> tuple[str, str]:
         reset_passwords=True,
     )
     admin.close()
+    _created_redis_users.append((admin_url, user))
     host_port = admin_url.rsplit("@", 1)[1].split("/")[0]
     return f"redis://{user}:{password}@{host_port}/0", prefix
 
