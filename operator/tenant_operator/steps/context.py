@@ -98,15 +98,16 @@ class ReconcileContext:
             live = await self.kube.get(object_path(desired))
         if live is not None and live["metadata"].get("deletionTimestamp"):
             raise StepWaiting("ObjectTerminating", f"{describe(desired)} is being deleted", delay=2.0)
+        change = f"created {describe(desired)}"
         if live is not None:
             diff = differences({k: v for k, v in desired.items() if k != "status"}, live)
             if not diff:
                 return live
-            self.changes.append(f"corrected {describe(desired)} ({', '.join(diff[:4])})")
-        else:
-            self.changes.append(f"created {describe(desired)}")
+            change = f"corrected {describe(desired)} ({', '.join(diff[:4])})"
+        applied = await self.kube.apply(desired)
+        self.changes.append(change)  # only once the API server accepted it
         metrics.REPAIRS.labels(desired["kind"]).inc()
-        return await self.kube.apply(desired)
+        return applied
 
     async def ensure_objects(self, desired: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """ensure_object for independent objects, concurrently; the first failure is raised."""
