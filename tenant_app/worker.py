@@ -33,11 +33,16 @@ def create_celery(settings: Settings) -> Celery:
         timezone=settings.time_zone,
         enable_utc=True,
         # Feature modules whose tasks are declared with @shared_task.
-        imports=("tenant_app.assembleias.notificacao",),
+        imports=("tenant_app.assembleias.notificacao", "tenant_app.assembleias.tarefa_lances_vencidos"),
         beat_schedule={
             "exclusao-diaria": {"task": "tenant_app.exclusao_diaria", "schedule": crontab(hour=3, minute=0)},
             # Repairs notifications whose message was lost (the task is idempotent).
             "notificar-contemplados": {"task": "assembleias.notificar_contemplados", "schedule": 600.0},
+            # Winners who let the lance deadline pass lose the award to the next bid.
+            "lances-vencidos": {
+                "task": "assembleias.desclassificar_lances_vencidos",
+                "schedule": crontab(hour=0, minute=30),
+            },
         },
     )
 

@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import anyio
@@ -42,6 +42,7 @@ from tenant_app.assembleias.models import (
     StatusAssembleia,
     StatusLance,
 )
+from tenant_app.assembleias.prazo_lance import prazo_pagamento_lance
 from tenant_app.assembleias.service import get_assembleia, get_regras, hoje, problema, regras_puras
 from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria, parse_extracao
 from tenant_app.auditoria.trail import commit
@@ -164,8 +165,10 @@ async def apurar_com_trava(
         apurada_por=user_id,
     )
     session.add(apuracao)
+    regras_row = await get_regras(session, grupo.id)
+    prazo = prazo_pagamento_lance(hoje(settings.time_zone, agora), regras_row.prazo_pagamento_lance_dias)
     contemplacoes = await registrar_contemplacoes(
-        session, grupo, assembleia, apuracao, resultado.contemplacoes, ids, lances_por_cota
+        session, grupo, assembleia, apuracao, resultado.contemplacoes, ids, lances_por_cota, prazo
     )
     assembleia.status = StatusAssembleia.APURADA
     assembleia.extracao_concurso = extracao.concurso
@@ -223,8 +226,12 @@ async def registrar_contemplacoes(
     premios: Iterable[Contemplacao],
     ids: dict[int, uuid.UUID],
     lances_por_cota: dict[int, uuid.UUID],
+    prazo_lance: date | None = None,
 ) -> list[ContemplacaoCota]:
-    """Record awards: contemplação rows, the cota's flag and event, and the ledger movements."""
+    """Record awards: contemplação rows, the cota's flag and event, and the ledger movements.
+
+    ``prazo_lance`` is the payment deadline given to the lance winners among ``premios``.
+    """
     rows: list[ContemplacaoCota] = []
     premios = list(premios)
     # One statement locks every contemplated cota (instead of one SELECT each).
@@ -244,7 +251,7 @@ async def registrar_contemplacoes(
     # the group's balance row the bottleneck of big assemblies.
     movimentos = {
         o: {Fundo.FUNDO_COMUM: Decimal(0), Fundo.FUNDO_RESERVA: Decimal(0)}
-        for o in (OrigemLancamento.CONTEMPLACAO, OrigemLancamento.RESTITUICAO, OrigemLancamento.LANCE)
+        for o in (OrigemLancamento.CONTEMPLACAO, OrigemLancamento.RESTITUICAO)
     }
     for c in premios:
         cota_id = ids[c.cota]
@@ -265,6 +272,7 @@ async def registrar_contemplacoes(
             valor_lance_a_pagar=None if lance is None else lance.valor_recursos_proprios,
             do_fundo_comum=c.debito.do_fundo_comum,
             do_fundo_reserva=c.debito.do_fundo_reserva,
+            prazo_pagamento_lance=prazo_lance if lance is not None else None,
             detalhe=None
             if c.amortizacao is None
             else {
@@ -285,11 +293,11 @@ async def registrar_contemplacoes(
             if c.modalidade is Modalidade.RESTITUICAO
             else OrigemLancamento.CONTEMPLACAO
         )
-        proprios = lance.valor_recursos_proprios if lance is not None else Decimal(0)
-        # Credit paid out gross; the winner's own lance money comes in as its own movement.
-        movimentos[origem][Fundo.FUNDO_COMUM] -= c.debito.do_fundo_comum + proprios
+        # Only the net cost leaves the funds now: the part of a lance winner's carta
+        # that its own lance money covers is booked when that money comes in
+        # (pagamento_lance), so the ledger never counts cash not yet received.
+        movimentos[origem][Fundo.FUNDO_COMUM] -= c.debito.do_fundo_comum
         movimentos[origem][Fundo.FUNDO_RESERVA] -= c.debito.do_fundo_reserva
-        movimentos[OrigemLancamento.LANCE][Fundo.FUNDO_COMUM] += proprios
         if c.modalidade is not Modalidade.RESTITUICAO:
             cota = cotas[cota_id]
             cota.contemplada = True

@@ -6,12 +6,14 @@ import json
 import uuid
 from typing import Any
 
-from litestar import Controller, Request, delete, get, post, put
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import State
+from litestar.params import Parameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.assembleias import apuracao_service, desclassificacao, service
+from tenant_app.assembleias import apuracao_service, desclassificacao, pagamento_lance, service
 from tenant_app.assembleias.models import (
     Apuracao,
     Assembleia,
@@ -30,6 +32,7 @@ from tenant_app.assembleias.schemas import (
     DesclassificacaoIn,
     LanceCreate,
     LanceOut,
+    PagamentoLanceIn,
     RegrasAssembleiaIn,
     RegrasAssembleiaOut,
     VerificacaoOut,
@@ -38,6 +41,7 @@ from tenant_app.auditoria.trail import commit
 from tenant_app.auth.guards import requires
 from tenant_app.auth.tokens import CurrentUser
 from tenant_app.http.schemas import to_schema
+from tenant_app.pagamentos.idempotency import fingerprint, run_once, validate_key
 from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.ASSEMBLEIAS_READ)]
@@ -66,6 +70,7 @@ def _regras_out(row: RegrasAssembleiaGrupo) -> RegrasAssembleiaOut:
         fundo_reserva_completa_sorteios=row.fundo_reserva_completa_sorteios,
         fundo_reserva_sorteios_extras=row.fundo_reserva_sorteios_extras,
         amortizacao_lance=row.amortizacao_lance,
+        prazo_pagamento_lance_dias=row.prazo_pagamento_lance_dias,
     )
 
 
@@ -272,6 +277,66 @@ class AssembleiaController(Controller):
             db_session, state.redis, state.settings, assembleia_id, data.cota_numero, _user_id(request)
         )
         enfileirar(_celery(state), apuracao.id)
+        return _apuracao_out(*await apuracao_service.get_apuracao(db_session, assembleia_id))
+
+    @post(
+        "/pagamentos-lance",
+        operation_id="pagarLance",
+        name="assembleias:pagar-lance",
+        guards=[requires(Permission.PAGAMENTOS_WRITE)],
+        status_code=201,
+    )
+    async def pagar_lance(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        db_session: AsyncSession,
+        assembleia_id: uuid.UUID,
+        data: PagamentoLanceIn,
+        idempotency_key: str | None = Parameter(header="Idempotency-Key", default=None),
+    ) -> Response[Any]:
+        """The lance winner paid in cash: amortise its parcelas, money into the fundo comum.
+
+        A repeat with the same Idempotency-Key returns the first result.
+        """
+        key = validate_key(idempotency_key)
+        digest = fingerprint(str(assembleia_id), msgspec.json.encode(data))
+        dia = service.hoje(state.settings.time_zone)
+
+        async def work() -> tuple[int, dict[str, Any]]:
+            corpo = await pagamento_lance.registrar_pagamento_lance(
+                db_session, assembleia_id, data.cota_numero, data.valor, dia, _user_id(request)
+            )
+            await db_session.flush()
+            return 201, corpo
+
+        status, body, replayed = await run_once(db_session, "pagamento_lance", key, digest, work)
+        return Response(
+            body, status_code=status, headers={"Idempotent-Replayed": "true" if replayed else "false"}
+        )
+
+    @post(
+        "/desclassificacoes-vencidas",
+        operation_id="desclassificarLancesVencidos",
+        name="assembleias:desclassificar-vencidos",
+        guards=WRITE,
+        status_code=200,
+    )
+    async def desclassificar_vencidos(
+        self, state: State, db_session: AsyncSession, assembleia_id: uuid.UUID
+    ) -> ApuracaoOut:
+        """Disqualify the winners of this assembleia whose lance deadline passed unpaid (idempotent)."""
+        await service.get_assembleia(db_session, assembleia_id)
+        feitos = await pagamento_lance.desclassificar_vencidos(
+            db_session,
+            state.redis,
+            state.settings,
+            service.hoje(state.settings.time_zone),
+            assembleia_id,
+        )
+        if feitos:
+            apuracao, _ = await apuracao_service.get_apuracao(db_session, assembleia_id)
+            enfileirar(_celery(state), apuracao.id)
         return _apuracao_out(*await apuracao_service.get_apuracao(db_session, assembleia_id))
 
     @get("/apuracao", operation_id="getApuracao", name="assembleias:apuracao", guards=READ)

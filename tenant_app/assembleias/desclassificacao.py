@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import UTC, datetime
-from decimal import Decimal
 
 import anyio
 from redis.asyncio import Redis
@@ -33,7 +32,8 @@ from tenant_app.assembleias.models import (
     StatusContemplacao,
     StatusLance,
 )
-from tenant_app.assembleias.service import get_assembleia
+from tenant_app.assembleias.prazo_lance import prazo_pagamento_lance
+from tenant_app.assembleias.service import get_assembleia, get_regras, hoje
 from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
 from tenant_app.grupos.models import Grupo
 from tenant_app.http.problems import BusinessRuleError, ConflictError
@@ -72,6 +72,12 @@ async def desclassificar(
         if vencedora is None or vencedora.modalidade is not Modalidade.LANCE:
             raise BusinessRuleError(
                 f"A cota {cota_numero} não é vencedora por lance nesta assembleia.", field="cota_numero"
+            )
+        if vencedora.lance_pago_em is not None:
+            raise BusinessRuleError(
+                f"A cota {cota_numero} já pagou o lance; a contemplação não pode ser desclassificada.",
+                field="cota_numero",
+                code="lance_pago",
             )
         anterior = await session.scalar(
             select(Apuracao)
@@ -133,7 +139,14 @@ async def desclassificar(
             .all()
         )
         premios = [c for n, c in novos.items() if n not in mantidas]
-        novas = await registrar_contemplacoes(session, grupo, assembleia, apuracao, premios, ids, lances)
+        regras = await get_regras(session, grupo.id)
+        # The next bid gets a full deadline of its own, from the day it is awarded.
+        prazo = prazo_pagamento_lance(
+            hoje(settings.time_zone, apuracao.apurada_em), regras.prazo_pagamento_lance_dias
+        )
+        novas = await registrar_contemplacoes(
+            session, grupo, assembleia, apuracao, premios, ids, lances, prazo
+        )
         assembleia.hash_entrada = resultado.hash_entrada
         await commit_travado(session, trava)
         return apuracao, novas
@@ -143,22 +156,12 @@ async def _estornar(session: AsyncSession, grupo: Grupo, vencedora: Contemplacao
     """Undo the award: status, the cota's flag, and the ledger movements it made."""
     vencedora.status = StatusContemplacao.DESCLASSIFICADA
     descricao = f"Desclassificação da cota {vencedora.cota_numero} (lance não pago), revisão {revisao}"
-    a_receber = vencedora.valor_lance_a_pagar or Decimal(0)
-    if a_receber:
-        await post_entries(
-            session,
-            grupo.id,
-            [(Fundo.FUNDO_COMUM, -a_receber)],
-            OrigemLancamento.ESTORNO,
-            cota_id=vencedora.cota_id,
-            referencia_id=vencedora.id,
-            descricao=descricao,
-        )
+    # An unpaid lance never entered the ledger: only the net cost the funds paid comes back.
     await post_entries(
         session,
         grupo.id,
         [
-            (Fundo.FUNDO_COMUM, vencedora.do_fundo_comum + a_receber),
+            (Fundo.FUNDO_COMUM, vencedora.do_fundo_comum),
             (Fundo.FUNDO_RESERVA, vencedora.do_fundo_reserva),
         ],
         OrigemLancamento.ESTORNO,

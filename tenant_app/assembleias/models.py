@@ -34,6 +34,7 @@ class RegrasAssembleiaGrupo(Timestamps, Base):
             name="contagens_nao_negativas",
         ),
         CheckConstraint("embutido_maximo_percentual between 0 and 100", name="embutido_maximo"),
+        CheckConstraint("prazo_pagamento_lance_dias between 1 and 30", name="prazo_pagamento_lance"),
     )
 
     grupo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grupos.id"), primary_key=True)
@@ -52,6 +53,10 @@ class RegrasAssembleiaGrupo(Timestamps, Base):
     fundo_reserva_completa_sorteios: Mapped[bool] = mapped_column(default=False)
     fundo_reserva_sorteios_extras: Mapped[int] = mapped_column(default=0)
     amortizacao_lance: Mapped[AmortizacaoLance] = mapped_column(str_enum(AmortizacaoLance, 20))
+    #: Business days (Mon-Fri, no national holiday) a lance winner has to pay the lance,
+    #: counted from the day of the apuração that awarded it. Not an apuração input:
+    #: it decides a deadline, not who wins.
+    prazo_pagamento_lance_dias: Mapped[int] = mapped_column(default=3, server_default=text("3"))
 
 
 class StatusAssembleia(enum.StrEnum):
@@ -182,3 +187,8 @@ class ContemplacaoCota(UUIDPrimaryKey, Base):
     do_fundo_reserva: Mapped[Decimal]
     detalhe: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     notificado_em: Mapped[datetime | None]
+    #: Lance awards only: last day to pay ``valor_lance_a_pagar``; after it the
+    #: award is disqualified and the next bid wins.
+    prazo_pagamento_lance: Mapped[date | None]
+    lance_pago_em: Mapped[datetime | None]
+    lance_pago_por: Mapped[uuid.UUID | None]

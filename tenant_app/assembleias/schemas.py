@@ -35,6 +35,8 @@ class RegrasAssembleiaIn(msgspec.Struct, kw_only=True):
     fundo_reserva_completa_sorteios: bool = False
     fundo_reserva_sorteios_extras: Contagem = 0
     amortizacao_lance: AmortizacaoLance = AmortizacaoLance.REDUZIR_PRAZO
+    #: Business days the lance winner has to pay, counted from the apuração day.
+    prazo_pagamento_lance_dias: Annotated[int, msgspec.Meta(ge=1, le=30)] = 3
 
 
 class RegrasAssembleiaOut(RegrasAssembleiaIn, kw_only=True):
@@ -122,6 +124,8 @@ class ContemplacaoOut(msgspec.Struct, kw_only=True):
     do_fundo_reserva: Decimal
     status: str
     notificado_em: datetime | None
+    prazo_pagamento_lance: date | None = None
+    lance_pago_em: datetime | None = None
 
 
 class ApuracaoOut(msgspec.Struct, kw_only=True):
@@ -143,3 +147,30 @@ class VerificacaoOut(msgspec.Struct, kw_only=True):
     hash_recalculado: str
     hash_confere: bool
     resultado_confere: bool
+
+
+class PagamentoLanceIn(msgspec.Struct, kw_only=True):
+    """The lance winner paid its lance in cash (the embutido part is not paid: it comes off the credit)."""
+
+    cota_numero: Annotated[int, msgspec.Meta(ge=1)]
+    valor: Decimal
+
+
+class AplicacaoParcelaOut(msgspec.Struct, kw_only=True):
+    """What the lance paid of one future parcela's fundo comum share."""
+
+    parcela_numero: int
+    valor: Decimal
+
+
+class PagamentoLanceOut(msgspec.Struct, kw_only=True):
+    """The recorded lance payment and how it amortised the cota's parcelas."""
+
+    assembleia_id: uuid.UUID
+    cota_numero: int
+    valor_pago: Decimal
+    valor_embutido: Decimal
+    valor_amortizado: Decimal
+    amortizacao: str
+    pago_em: datetime
+    parcelas: list[AplicacaoParcelaOut]

@@ -105,6 +105,7 @@ async def definir_regras(
         "fundo_reserva_completa_sorteios": data.fundo_reserva_completa_sorteios,
         "fundo_reserva_sorteios_extras": data.fundo_reserva_sorteios_extras,
         "amortizacao_lance": data.amortizacao_lance,
+        "prazo_pagamento_lance_dias": data.prazo_pagamento_lance_dias,
     }
     formato = [
         ErroCampo(nome, "Informe um percentual com no máximo 4 casas decimais.")
