@@ -157,6 +157,8 @@ async def _estornar(session: AsyncSession, grupo: Grupo, vencedora: Contemplacao
     vencedora.status = StatusContemplacao.DESCLASSIFICADA
     descricao = f"Desclassificação da cota {vencedora.cota_numero} (lance não pago), revisão {revisao}"
     # An unpaid lance never entered the ledger: only the net cost the funds paid comes back.
+    # Booked as a (positive) contemplação movement, not ESTORNO: the ledger's
+    # reconciliation reads ESTORNO as a payment reversal, to be matched by allocations.
     await post_entries(
         session,
         grupo.id,
@@ -164,7 +166,7 @@ async def _estornar(session: AsyncSession, grupo: Grupo, vencedora: Contemplacao
             (Fundo.FUNDO_COMUM, vencedora.do_fundo_comum),
             (Fundo.FUNDO_RESERVA, vencedora.do_fundo_reserva),
         ],
-        OrigemLancamento.ESTORNO,
+        OrigemLancamento.CONTEMPLACAO,
         cota_id=vencedora.cota_id,
         referencia_id=vencedora.id,
         descricao=descricao,
