@@ -16,6 +16,8 @@ from sqlalchemy import func, select, update
 
 from tenant_app.assembleias.models import ContemplacaoCota
 from tenant_app.assembleias.pagamento_lance import desclassificar_vencidos
+from tenant_app.assembleias.prazo_lance import prazo_pagamento_lance
+from tenant_app.assembleias.service import hoje
 from tenant_app.auditoria.trail import commit
 from tenant_app.cotas.models import Cota
 from tenant_app.grupos.models import Grupo
@@ -28,6 +30,7 @@ from tests.integration.tenant_app.conftest import Tenant
 from .conftest import (
     HOJE,
     PARCELA_FC,
+    REGRAS_FINAIS,
     GrupoSemeado,
     assembleia_aberta,
     assert_problem,
@@ -87,7 +90,10 @@ async def _apurada(tenant: Tenant) -> tuple[GrupoSemeado, str]:
     premios = {x["cota_numero"]: x for x in r.json()["contemplacoes"]}
     assert {n: x["modalidade"] for n, x in premios.items()} == {27: "sorteio", 30: "lance"}
     assert Decimal(premios[30]["valor_lance_a_pagar"]) == Decimal("30500.00")
-    assert premios[30]["prazo_pagamento_lance"] is not None and premios[27]["prazo_pagamento_lance"] is None
+    # The contract default: 3 business days after the apuração day (in the administradora's time zone).
+    esperado = prazo_pagamento_lance(hoje(tenant.settings.time_zone), 3)
+    assert premios[30]["prazo_pagamento_lance"] == esperado.isoformat()
+    assert premios[27]["prazo_pagamento_lance"] is None
     return grupo, assembleia
 
 
@@ -267,3 +273,20 @@ async def test_tenant_b_cannot_pay_or_see_tenant_a_lance(tenant_a: Tenant, tenan
         f"{base}/pagamentos-lance", json=corpo, headers={**tenant_a.auth(), **_chave()}
     )
     assert r.status_code == 201, r.text
+
+
+async def test_the_deadline_is_a_contract_parameter(tenant_a: Tenant) -> None:
+    c, h = tenant_a.client, tenant_a.auth()
+    grupo = await semear_grupo(tenant_a, numero_cotas=5)
+    url = f"/api/grupos/{grupo.grupo_id}/regras-assembleia/"
+    r = await c.get(url, headers=h)
+    assert r.status_code == 404
+    r = await c.put(url, json=REGRAS_FINAIS, headers=h)
+    assert r.status_code == 200 and r.json()["prazo_pagamento_lance_dias"] == 3
+    r = await c.put(url, json={**REGRAS_FINAIS, "prazo_pagamento_lance_dias": 5}, headers=h)
+    assert r.status_code == 200, r.text
+    assert (await c.get(url, headers=h)).json()["prazo_pagamento_lance_dias"] == 5
+    for invalido in (0, 31, "três"):
+        assert_problem(
+            await c.put(url, json={**REGRAS_FINAIS, "prazo_pagamento_lance_dias": invalido}, headers=h), 400
+        )
