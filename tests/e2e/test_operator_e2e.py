@@ -458,10 +458,17 @@ def test_drift_is_repaired_and_reported(tenants, k8s_api_client, stack):
     # Credentials came back from Vault: the same password, no silent rotation.
     assert tenants.secret_env(name)["DATABASE_URL"] == password_before
     assert run(db_login(password_before))
-    repairs = [e for e in tenants.events(name) if e.metadata.uid not in seen and e.reason == "DriftRepaired"]
-    text = " ".join(e.message for e in repairs)
-    for what in ("Deployment", "Secret", "NetworkPolicy", "Redis user"):
-        assert what in text, text
+
+    def reported() -> str | None:
+        repairs = [
+            e for e in tenants.events(name) if e.metadata.uid not in seen and e.reason == "DriftRepaired"
+        ]
+        text = " ".join(e.message for e in repairs)
+        return (
+            text if all(w in text for w in ("Deployment", "Secret", "NetworkPolicy", "Redis user")) else None
+        )
+
+    wait_until(reported, timeout=60, what="a DriftRepaired Event naming every repaired object")
 
 
 # --- failures -------------------------------------------------------------------------------
