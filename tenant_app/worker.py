@@ -38,11 +38,10 @@ def create_celery(settings: Settings) -> Celery:
             "exclusao-diaria": {"task": "tenant_app.exclusao_diaria", "schedule": crontab(hour=3, minute=0)},
             # Repairs notifications whose message was lost (the task is idempotent).
             "notificar-contemplados": {"task": "assembleias.notificar_contemplados", "schedule": 600.0},
-            # Winners who let the lance deadline pass lose the award to the next bid.
-            "lances-vencidos": {
-                "task": "assembleias.desclassificar_lances_vencidos",
-                "schedule": crontab(hour=0, minute=30),
-            },
+            # Winners who let the lance deadline pass lose the award to the next bid. Hourly,
+            # not daily: the task is idempotent and a run postponed by a busy group lock
+            # (or an error) is retried within the hour.
+            "lances-vencidos": {"task": "assembleias.desclassificar_lances_vencidos", "schedule": 3600.0},
         },
     )
 
