@@ -6,8 +6,8 @@
 | ``CONTROL_PLANE_DB_POOL_SIZE`` | 10 | connections per process |
 | ``CONTROL_PLANE_REDIS_URL`` | required for worker/beat | Celery broker, flag-change notifications |
 | ``KUBECONFIG`` | in-cluster config | where the Kubernetes API is |
-| ``CONTROL_PLANE_TOKEN_AUDIENCE`` | consorcio-control-plane | audience of tenant-app tokens minted for us |
-| ``CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS`` | true | also accept the pod's default (API-server) token |
+| ``CONTROL_PLANE_TOKEN_AUDIENCE`` | consorcio-control-plane | audience of tenant-app tokens (projected) |
+| ``CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS`` | false | migration only: accept API-server tokens too |
 | ``CONTROL_PLANE_OPERATOR_INSTANCE`` | unset | label new tenants for that operator instance (canary, tests) |
 | ``CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS`` | 30 | how long a TokenReview result is trusted |
 | ``CONTROL_PLANE_SECRET_KEY`` | generated once, kept in the database | HMAC key for admin access tokens |
@@ -86,8 +86,13 @@ class KubernetesSettings:
     """Path of a kubeconfig; None means in-cluster configuration."""
     token_audience: str | None = "consorcio-control-plane"
     """Audience of tokens minted for the control plane (a projected token, ``kubectl create token``)."""
-    accept_api_server_tokens: bool = True
-    """Also accept tokens for the API server's own audience (a pod's default token)."""
+    accept_api_server_tokens: bool = False
+    """Also accept tokens for the API server's own audience (a pod's default token).
+
+    Off by default: such a token also works against the API server, so one
+    stolen on either side would work on the other. Turn it on only while
+    tenant pods without the projected control-plane token are still running.
+    """
     operator_instance: str | None = None
     """``consorcio.io/operator-instance`` label put on new tenants; None: the default operator."""
     token_review_cache_seconds: int = 30
@@ -154,6 +159,14 @@ class Settings:
             raise SettingsError(
                 "CONTROL_PLANE_DUNNING_REMINDER_DAYS must be comma-separated integers"
             ) from None
+        token_audience = env.get("CONTROL_PLANE_TOKEN_AUDIENCE", "consorcio-control-plane") or None
+        accept_api_server_tokens = _bool(env, "CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS", False)
+        if token_audience is None and not accept_api_server_tokens:
+            # Tenant apps could not authenticate at all; say so now, not at the first request.
+            raise SettingsError(
+                "CONTROL_PLANE_TOKEN_AUDIENCE is empty and CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS is off: "
+                "no tenant-app token would be accepted"
+            )
         beat_file = env.get("CONTROL_PLANE_BEAT_SCHEDULE_FILE")
         worker = WorkerSettings(queue=env.get("CONTROL_PLANE_CELERY_QUEUE") or "control-plane")
         if beat_file:
@@ -166,8 +179,8 @@ class Settings:
             redis=RedisSettings(url=env.get("CONTROL_PLANE_REDIS_URL") or None),
             kubernetes=KubernetesSettings(
                 kubeconfig=env.get("KUBECONFIG") or None,
-                token_audience=env.get("CONTROL_PLANE_TOKEN_AUDIENCE", "consorcio-control-plane") or None,
-                accept_api_server_tokens=_bool(env, "CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS", True),
+                token_audience=token_audience,
+                accept_api_server_tokens=accept_api_server_tokens,
                 operator_instance=env.get("CONTROL_PLANE_OPERATOR_INSTANCE") or None,
                 token_review_cache_seconds=_int(env, "CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS", 30),
             ),

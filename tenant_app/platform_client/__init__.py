@@ -1,8 +1,9 @@
 """The tenant app's client of the control plane: usage reporting and feature flags.
 
 Entry point: :class:`PlatformClient` (``PlatformClient.from_env()``), which
-reads ``CONTROL_PLANE_URL`` and authenticates with the pod's ServiceAccount
-token (``CONTROL_PLANE_TOKEN_FILE`` overrides the path). It exposes
+reads ``CONTROL_PLANE_URL`` and authenticates with the pod's projected
+ServiceAccount token for the audience ``consorcio-control-plane``
+(``CONTROL_PLANE_TOKEN_FILE`` names the file). It exposes
 
 * ``.usage`` — :class:`UsageReporter`: ``api_requests(n)``, ``active_cotas(n)``,
   ``users(n)``; buffered, batched, retried with stable event ids;

@@ -3,7 +3,7 @@
 | variable | default | meaning |
 |---|---|---|
 | ``CONTROL_PLANE_URL`` | unset: client disabled | base URL of the control-plane API |
-| ``CONTROL_PLANE_TOKEN_FILE`` | the pod's ServiceAccount token | file holding the bearer token |
+| ``CONTROL_PLANE_TOKEN_FILE`` | the projected control-plane token | file holding the bearer token |
 | ``TENANT_SLUG`` | derived from the token's namespace | the tenant this app serves |
 | ``CONTROL_PLANE_FLAG_WAIT_SECONDS`` | 20 | long-poll duration for flag snapshots |
 | ``CONTROL_PLANE_USAGE_FLUSH_SECONDS`` | 10 | how often buffered usage events are sent |
@@ -16,7 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_TOKEN_FILE = Path("/var/run/secrets/kubernetes.io/serviceaccount/token")
+# Where the operator mounts the projected ServiceAccount token for the
+# control plane's audience (it also sets CONTROL_PLANE_TOKEN_FILE to it). The
+# pod's default API-server token is not mounted, and the control plane refuses
+# such tokens unless told otherwise.
+DEFAULT_TOKEN_FILE = Path("/var/run/secrets/consorcio.io/control-plane/token")
 
 
 @dataclass(frozen=True)

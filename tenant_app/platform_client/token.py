@@ -1,7 +1,9 @@
 """The ServiceAccount token the tenant app presents to the control plane.
 
 Projected tokens are rotated by the kubelet, so the file is re-read whenever
-it changes instead of being cached for the life of the process.
+it changes instead of being cached for the life of the process. The kubelet
+swaps a symlink to a freshly written file, so the file's identity (inode) is
+part of what "changed" means, not only its time and size.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class ServiceAccountToken:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int, int] | None = None
         self._value = ""
 
     def value(self) -> str:
@@ -32,7 +34,7 @@ class ServiceAccountToken:
             stat = os.stat(self.path)
         except OSError as err:
             raise TokenUnavailable(f"cannot read the ServiceAccount token at {self.path}: {err}") from None
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         with self._lock:
             if stamp != self._stamp:
                 self._value = self.path.read_text().strip()

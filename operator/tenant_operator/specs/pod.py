@@ -10,6 +10,18 @@ from tenant_operator.specs.tenant import TenantView
 APP_NAME_LABEL = "app.kubernetes.io/name"
 COMPONENT_LABEL = "app.kubernetes.io/component"
 
+# The tenant app authenticates to the control plane with a projected
+# ServiceAccount token minted for the control plane's audience only: the API
+# server refuses it, and the control plane refuses the API server's tokens, so
+# a token stolen from either side is useless on the other. The kubelet
+# renews the file before it expires (the platform client re-reads it).
+CONTROL_PLANE_AUDIENCE = "consorcio-control-plane"
+CONTROL_PLANE_TOKEN_VOLUME = "control-plane-token"
+CONTROL_PLANE_TOKEN_DIR = "/var/run/secrets/consorcio.io/control-plane"
+CONTROL_PLANE_TOKEN_FILE = f"{CONTROL_PLANE_TOKEN_DIR}/token"
+CONTROL_PLANE_TOKEN_SECONDS = 3600
+CONTROL_PLANE_TOKEN_ENV = "CONTROL_PLANE_TOKEN_FILE"
+
 
 def selector_labels(component: str) -> dict[str, str]:
     """Labels selecting one component's pods (immutable in a Deployment)."""
@@ -39,6 +51,32 @@ def container(t: TenantView, *, name: str, version: str, command: list[str]) -> 
     }
 
 
+def control_plane_token_volume() -> dict[str, Any]:
+    """Projected volume holding a ServiceAccount token for the control plane's audience only."""
+    return {
+        "name": CONTROL_PLANE_TOKEN_VOLUME,
+        "projected": {
+            "sources": [
+                {
+                    "serviceAccountToken": {
+                        "audience": CONTROL_PLANE_AUDIENCE,
+                        "expirationSeconds": CONTROL_PLANE_TOKEN_SECONDS,
+                        "path": "token",
+                    }
+                }
+            ]
+        },
+    }
+
+
+def _with_control_plane_token(c: dict[str, Any]) -> dict[str, Any]:
+    # A plain env entry rather than a key of the tenant Secret: the path is not
+    # a secret, belongs with the mount it names, and wins over envFrom.
+    env = [*c.get("env", []), {"name": CONTROL_PLANE_TOKEN_ENV, "value": CONTROL_PLANE_TOKEN_FILE}]
+    mount = {"name": CONTROL_PLANE_TOKEN_VOLUME, "mountPath": CONTROL_PLANE_TOKEN_DIR, "readOnly": True}
+    return {**c, "env": env, "volumeMounts": [*c.get("volumeMounts", []), mount]}
+
+
 def pod_template(
     t: TenantView,
     *,
@@ -46,8 +84,19 @@ def pod_template(
     containers: list[dict[str, Any]],
     annotations: dict[str, str],
     restart_policy: str = "Always",
+    control_plane_token: bool = False,
 ) -> dict[str, Any]:
-    """Pod template meeting the 'restricted' Pod Security Standard."""
+    """Pod template meeting the 'restricted' Pod Security Standard.
+
+    No pod gets the default API-server token: nothing in the tenant app calls
+    the Kubernetes API (or logs in to Vault) with it. ``control_plane_token``
+    mounts the control-plane token instead, in every container, and points
+    ``CONTROL_PLANE_TOKEN_FILE`` at it.
+    """
+    volumes: list[dict[str, Any]] = [{"name": "tmp", "emptyDir": {}}]
+    if control_plane_token:
+        containers = [_with_control_plane_token(c) for c in containers]
+        volumes.append(control_plane_token_volume())
     return {
         "metadata": {
             "labels": {**t.labels, **selector_labels(component)},
@@ -55,6 +104,7 @@ def pod_template(
         },
         "spec": {
             "serviceAccountName": names.SERVICE_ACCOUNT,
+            "automountServiceAccountToken": False,
             "restartPolicy": restart_policy,
             "securityContext": {
                 "runAsNonRoot": True,
@@ -64,6 +114,6 @@ def pod_template(
                 "seccompProfile": {"type": "RuntimeDefault"},
             },
             "containers": containers,
-            "volumes": [{"name": "tmp", "emptyDir": {}}],
+            "volumes": volumes,
         },
     }

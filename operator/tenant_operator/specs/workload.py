@@ -37,8 +37,17 @@ def worker_replicas(sizing: Sizing, *, suspended: bool) -> int:
 
 
 def service_account(t: TenantView) -> dict[str, Any]:
-    """``tenant-app``: the identity the Vault Kubernetes-auth role is bound to."""
-    return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": t.metadata(names.SERVICE_ACCOUNT)}
+    """``tenant-app``: the identity the Vault Kubernetes-auth role and the control plane know.
+
+    Its pods get no API-server token by default (the pod templates say so too):
+    they only present the projected control-plane token.
+    """
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": t.metadata(names.SERVICE_ACCOUNT),
+        "automountServiceAccountToken": False,
+    }
 
 
 def _pod_annotations(version: str, schema_revision: str, secret_hash: str) -> dict[str, str]:
@@ -85,6 +94,7 @@ def app_deployment(
                 component=WEB,
                 containers=[c],
                 annotations=_pod_annotations(version, schema_revision, secret_hash),
+                control_plane_token=True,
             ),
         },
     }
@@ -108,6 +118,7 @@ def worker_deployment(
                 component=WORKER,
                 containers=[c],
                 annotations=_pod_annotations(version, schema_revision, secret_hash),
+                control_plane_token=True,
             ),
         },
     }

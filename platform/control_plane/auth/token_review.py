@@ -4,6 +4,13 @@ The control plane never validates these tokens itself: the API server knows
 whether the token was revoked, whether its pod still exists and which
 audiences it carries. Successful reviews are cached briefly (keyed by a hash
 of the token) because tenant apps call several times a second.
+
+Only tokens minted for the control plane's audience are accepted by default
+(the projected token the operator mounts in tenant pods). A token for the API
+server's own audience (a pod's default token) would let whoever steals it from
+either side use it on the other, so it is refused unless
+``accept_api_server_audience`` is on, which exists only to migrate tenants
+whose pods predate the projected token.
 """
 
 from __future__ import annotations
@@ -27,13 +34,15 @@ class TokenReviewer:
         api_client: client.ApiClient,
         *,
         audience: str | None = None,
-        accept_api_server_audience: bool = True,
+        accept_api_server_audience: bool = False,
         cache_seconds: int = 30,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        if not audience and not accept_api_server_audience:
+            raise ValueError("no token audience to accept: set one, or accept API-server tokens")
         self._api = client.AuthenticationV1Api(api_client)
-        self._audience = audience
-        self._accept_default = accept_api_server_audience or audience is None
+        self._audience = audience or None
+        self._accept_default = accept_api_server_audience
         self._cache_seconds = cache_seconds
         self._clock = clock
         self._cache: dict[str, tuple[float, TenantAppPrincipal]] = {}
@@ -59,9 +68,8 @@ class TokenReviewer:
         return principal
 
     def _review(self, token: str) -> str:
-        # A token minted for the control plane's audience is preferred (it is
-        # useless against the API server); the pod's default token, whose
-        # audience is the API server, is accepted too unless configured off.
+        # A token minted for the control plane's audience is tried first; the
+        # API server's own audience only when the migration switch is on.
         attempts: list[list[str] | None] = []
         if self._audience:
             attempts.append([self._audience])
@@ -83,5 +91,9 @@ class TokenReviewer:
             raise UpstreamUnavailable(f"TokenReview failed: {type(err).__name__}") from None
         status = review.status
         if status is None or not status.authenticated or status.user is None:
+            return None
+        # An authenticator that ignores audiences would answer "authenticated"
+        # for a token minted for anyone: the API server must echo ours back.
+        if audiences is not None and not set(audiences) & set(status.audiences or []):
             return None
         return str(status.user.username)

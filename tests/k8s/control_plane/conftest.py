@@ -47,6 +47,7 @@ assert_problem = _shared.assert_problem
 
 CRD_DIR = Path(__file__).resolve().parents[3] / "charts" / "consorcio-operator" / "crds"
 GROUP, VERSION, PLURAL = "consorcio.io", "v1alpha1", "consorciotenants"
+CONTROL_PLANE_AUDIENCE = "consorcio-control-plane"
 
 
 def install_crds(api_client: k8s.ApiClient) -> None:
@@ -191,9 +192,13 @@ class TenantApp:
         self.core, self.slug, self.namespace, self.account = core, slug, namespace, account
 
     def token(self, seconds: int = 600, audiences: list[str] | None = None) -> str:
-        """A TokenRequest token; no audiences means the API server's own (like a pod's default token)."""
+        """A TokenRequest token for ``audiences``; by default the control plane's, like the
+        projected token the operator mounts. ``[]`` means the API server's own audience
+        (like a pod's default token)."""
+        if audiences is None:
+            audiences = [CONTROL_PLANE_AUDIENCE]
         request = k8s.AuthenticationV1TokenRequest(
-            spec=k8s.V1TokenRequestSpec(audiences=audiences or [], expiration_seconds=seconds)
+            spec=k8s.V1TokenRequestSpec(audiences=audiences, expiration_seconds=seconds)
         )
         response = self.core.create_namespaced_service_account_token(self.account, self.namespace, request)
         return str(response.status.token)

@@ -11,6 +11,11 @@ from pathlib import Path
 
 import pytest
 from control_plane.auth.roles import Role
+from control_plane.auth.token_review import TokenReviewer
+from control_plane.kube import make_api_client
+from control_plane.problems import Unauthorized
+from control_plane.settings import Settings
+from kubernetes import client as k8s
 from openfeature import api as openfeature_api
 from openfeature.evaluation_context import EvaluationContext
 
@@ -18,6 +23,8 @@ from tenant_app.platform_client import PlatformClient, PlatformClientSettings
 from tenant_app.platform_client.flag_rules import bucket
 
 pytestmark = pytest.mark.k8s
+
+CONTROL_PLANE_AUDIENCE = "consorcio-control-plane"
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +70,7 @@ async def test_a_tenant_app_writes_its_own_usage_idempotently(cp_client, auth, t
     "route", ["usage-events", "flag-snapshot", "flags"], ids=["usage", "snapshot", "evaluations"]
 )
 async def test_a_tenant_cannot_reach_another_tenants_routes(cp_client, tenants, problem, route) -> None:
+    """A's token for the control-plane audience (headers()) is valid, and still only A's."""
     a, b = tenants["a"], tenants["b"]
     path = f"/api/tenant-app/tenants/{b.slug}/{route}"
     if route == "usage-events":
@@ -85,15 +93,65 @@ async def test_only_the_tenant_app_account_of_a_tenant_namespace_is_accepted(
     problem(await cp_client.get(path), 401)
 
 
-async def test_token_audiences(cp_client, tenants, problem) -> None:
+def api_server_accepts(k8s_api_client, token: str) -> bool:
+    """Whether the API server itself authenticates ``token`` (TokenReview for its own audience)."""
+    review = k8s.AuthenticationV1Api(k8s_api_client).create_token_review(
+        k8s.V1TokenReview(spec=k8s.V1TokenReviewSpec(token=token))
+    )
+    return bool(review.status.authenticated)
+
+
+async def test_only_tokens_for_the_control_plane_audience_are_accepted(
+    cp_client, tenants, problem, k8s_api_client
+) -> None:
     a = tenants["a"]
     path = f"/api/tenant-app/tenants/{a.slug}/flag-snapshot"
-    minted_for_us = a.token(audiences=["consorcio-control-plane"])
+    minted_for_us = a.token(audiences=[CONTROL_PLANE_AUDIENCE])
     assert (
         await cp_client.get(path, headers={"Authorization": f"Bearer {minted_for_us}"})
     ).status_code == 200
+    # ...and that token is worthless against the API server.
+    assert not api_server_accepts(k8s_api_client, minted_for_us)
+
+    # A token for the API server's own audience (what a pod's default token is)
+    # is refused by default, although it is valid: the API server accepts it.
+    api_server_token = a.token(audiences=[])
+    assert api_server_accepts(k8s_api_client, api_server_token)
+    problem(await cp_client.get(path, headers={"Authorization": f"Bearer {api_server_token}"}), 401)
+
     for_someone_else = a.token(audiences=["vault"])
     problem(await cp_client.get(path, headers={"Authorization": f"Bearer {for_someone_else}"}), 401)
+
+
+async def test_the_migration_switch_accepts_api_server_tokens_again(tenants, kubeconfig) -> None:
+    """CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS=true, reviewed by the real API server."""
+    settings = Settings.from_env(
+        {
+            "CONTROL_PLANE_DATABASE_URL": "postgresql://unused@127.0.0.1:9/unused",
+            "KUBECONFIG": str(kubeconfig),
+            "CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS": "true",
+        }
+    )
+    api_client = make_api_client(settings.kubernetes)
+    try:
+        switched_on = TokenReviewer(
+            api_client,
+            audience=settings.kubernetes.token_audience,
+            accept_api_server_audience=settings.kubernetes.accept_api_server_tokens,
+            cache_seconds=0,
+        )
+        a = tenants["a"]
+        for audiences in ([], [CONTROL_PLANE_AUDIENCE]):
+            principal = await switched_on.authenticate(a.token(audiences=audiences))
+            assert principal.slug == a.slug
+        with pytest.raises(Unauthorized):
+            await switched_on.authenticate(a.token(audiences=["vault"]))
+        # The same API server, the default settings: refused.
+        default = TokenReviewer(api_client, audience=CONTROL_PLANE_AUDIENCE, cache_seconds=0)
+        with pytest.raises(Unauthorized):
+            await default.authenticate(a.token(audiences=[]))
+    finally:
+        api_client.close()
 
 
 async def test_a_revoked_account_loses_access(

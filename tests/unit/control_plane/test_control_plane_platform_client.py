@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 
 import httpx
@@ -178,3 +179,29 @@ def test_settings_from_env() -> None:
     )
     assert settings is not None
     assert (settings.url, str(settings.token_file), settings.tenant) == ("http://cp:8100", "/tmp/t", "acme")
+
+
+def test_projected_token_rotation_by_symlink_swap_is_seen(tmp_path: Path) -> None:
+    """The kubelet's layout: ``token -> ..data/token``, ``..data -> ..<stamp>/``, swapped atomically.
+
+    The rotated token has the same size and may carry the same mtime; the
+    file behind the symlink is new, and that is enough to re-read it.
+    """
+    first, second = tmp_path / "..2026_01_01_00_00_00.1", tmp_path / "..2026_01_01_00_48_00.2"
+    for folder, value in ((first, "token-aaaa"), (second, "token-bbbb")):
+        folder.mkdir()
+        (folder / "token").write_text(value)
+    os.utime(second / "token", ns=(os.stat(first / "token").st_mtime_ns,) * 2)
+    (tmp_path / "..data").symlink_to(first.name)
+    (tmp_path / "token").symlink_to("..data/token")
+    token = ServiceAccountToken(tmp_path / "token")
+    assert token.value() == "token-aaaa"
+    (tmp_path / "..data_tmp").symlink_to(second.name)
+    os.replace(tmp_path / "..data_tmp", tmp_path / "..data")
+    assert token.value() == "token-bbbb"
+
+
+def test_the_default_token_file_is_the_projected_control_plane_token() -> None:
+    settings = PlatformClientSettings.from_env({"CONTROL_PLANE_URL": "http://cp:8100"})
+    assert settings is not None
+    assert str(settings.token_file) == "/var/run/secrets/consorcio.io/control-plane/token"
