@@ -45,7 +45,7 @@ def tenant_app_token(kubeconfig: str, slug: str) -> tuple[str, k8s.CoreV1Api]:
     namespace = f"tenant-{slug}"
     core.create_namespace({"metadata": {"name": namespace, "labels": {"consorcio.io/bench": "true"}}})
     core.create_namespaced_service_account(namespace, {"metadata": {"name": "tenant-app"}})
-    spec = k8s.V1TokenRequestSpec(audiences=[], expiration_seconds=3600)
+    spec = k8s.V1TokenRequestSpec(audiences=["consorcio-control-plane"], expiration_seconds=3600)
     token = core.create_namespaced_service_account_token(
         "tenant-app", namespace, k8s.AuthenticationV1TokenRequest(spec=spec)
     )
