@@ -69,6 +69,10 @@ class WorkloadConfig:
     ingress_namespace: str
     #: IngressClass of tenant Ingresses (empty: the cluster default).
     ingress_class: str = ""
+    #: The cluster DNS pods, the only destination of the tenants' port-53
+    #: egress: their namespace and pod labels (no labels: any pod there).
+    dns_namespace: str = "kube-system"
+    dns_pod_labels: tuple[tuple[str, str], ...] = (("k8s-app", "kube-dns"),)
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,10 @@ class OperatorConfig:
                 control_plane_url=get("OPERATOR_CONTROL_PLANE_URL"),
                 ingress_namespace=get("OPERATOR_INGRESS_NAMESPACE") or "ingress-nginx",
                 ingress_class=get("OPERATOR_INGRESS_CLASS"),
+                dns_namespace=get("OPERATOR_DNS_NAMESPACE") or "kube-system",
+                dns_pod_labels=_labels(
+                    "OPERATOR_DNS_POD_LABELS", env.get("OPERATOR_DNS_POD_LABELS", "k8s-app=kube-dns")
+                ),
             ),
             backup_dir=Path(get("OPERATOR_BACKUP_DIR") or "/var/lib/consorcio/backups"),
             resync_interval=float(get("OPERATOR_RESYNC_INTERVAL") or 60),
@@ -147,6 +155,19 @@ def _int(name: str, value: str) -> int:
         return int(value)
     except ValueError:
         raise ConfigError(f"{name} must be an integer, got {value!r}") from None
+
+
+def _labels(name: str, value: str) -> tuple[tuple[str, str], ...]:
+    """``key=value,key=value`` as sorted pairs; empty is allowed (no label constraint)."""
+    pairs = []
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        key, sep, val = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{name} must be key=value pairs separated by commas, got {value!r}")
+        pairs.append((key.strip(), val.strip()))
+    return tuple(sorted(pairs))
 
 
 def _host_port(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from tenant_operator.config import OperatorConfig
 from tenant_operator.kube.client import KubeClient
+from tenant_operator.kube.host_claims import HostClaimIndex
 from tenant_operator.provisioners.postgres import PostgresProvisioner
 from tenant_operator.provisioners.redis_acl import RedisProvisioner
 from tenant_operator.provisioners.vault import VaultProvisioner
@@ -22,6 +23,7 @@ class Runtime:
     redis: RedisProvisioner
     vault: VaultProvisioner | None
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _hosts: HostClaimIndex | None = None
 
     @classmethod
     def create(cls, config: OperatorConfig, kube: KubeClient | None = None) -> Runtime:
@@ -32,6 +34,13 @@ class Runtime:
             redis=RedisProvisioner(config.redis.admin_url),
             vault=VaultProvisioner(config.vault) if config.vault.enabled else None,
         )
+
+    @property
+    def hosts(self) -> HostClaimIndex:
+        """Every tenant's Ingress host claim (one cached LIST shared by all passes)."""
+        if self._hosts is None:
+            self._hosts = HostClaimIndex(self.kube, self.config.workload.base_domain)
+        return self._hosts
 
     def lock(self, tenant: str) -> asyncio.Lock:
         """One pass at a time per tenant: the timer and the change handlers run concurrently in Kopf."""

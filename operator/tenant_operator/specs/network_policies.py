@@ -1,5 +1,10 @@
 """NetworkPolicies of a tenant namespace: deny everything, then allow the
-ingress controller in and the app out to DNS and the shared services.
+ingress controller in and the app out to the cluster DNS pods and the shared
+services.
+
+DNS egress names its destination (the DNS pods' namespace and labels, from
+the operator config) rather than "port 53 anywhere": otherwise a tenant pod
+could talk to any host on port 53, a classic tunnel out of the namespace.
 """
 
 from __future__ import annotations
@@ -63,6 +68,16 @@ def _policy(t: TenantView, name: str, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def dns_peer(t: TenantView) -> dict[str, Any]:
+    """The NetworkPolicy peer of the cluster DNS pods (namespace and, when configured, labels)."""
+    peer: dict[str, Any] = {
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": t.workload.dns_namespace}}
+    }
+    if t.workload.dns_pod_labels:
+        peer["podSelector"] = {"matchLabels": dict(t.workload.dns_pod_labels)}
+    return peer
+
+
 def network_policies(t: TenantView, targets: list[EgressTarget]) -> list[dict[str, Any]]:
     """Every NetworkPolicy of the tenant namespace, default deny first."""
     platform_rules = []
@@ -101,7 +116,12 @@ def network_policies(t: TenantView, targets: list[EgressTarget]) -> list[dict[st
             {
                 "podSelector": {},
                 "policyTypes": ["Egress"],
-                "egress": [{"ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]}],
+                "egress": [
+                    {
+                        "to": [dns_peer(t)],
+                        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+                    }
+                ],
             },
         ),
         _policy(t, ALLOW_PLATFORM, {"podSelector": {}, "policyTypes": ["Egress"], "egress": platform_rules}),

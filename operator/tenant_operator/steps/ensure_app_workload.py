@@ -1,9 +1,15 @@
-"""Step 6 (AppAvailable): Service, Ingress, HPA, PDB and the two Deployments."""
+"""Step 6 (AppAvailable): Service, Ingress, HPA, PDB and the two Deployments.
+
+The Ingress host must not be claimed by another ConsorcioTenant
+(tenant_operator.hosts); when it is, the step is a permanent HostConflict
+(no Kopf retries: the drift timer re-checks every interval, which is how the
+tenant recovers once the other one lets the host go).
+"""
 
 from __future__ import annotations
 
 from tenant_operator import conditions as c
-from tenant_operator import names
+from tenant_operator import hosts, names
 from tenant_operator.conditions import Condition
 from tenant_operator.kube.client import KubeApiError
 from tenant_operator.kube.resources import KINDS
@@ -30,6 +36,7 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
     deployments = KINDS["Deployment"]
     app_path = deployments.path(names.APP_DEPLOYMENT, t.namespace)
     try:
+        await _check_host(ctx)
         await ctx.ensure_objects(
             [service(t), ingress(t), horizontal_pod_autoscaler(t), pod_disruption_budget(t)]
         )
@@ -71,3 +78,17 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
     if not available:
         raise StepWaiting("RollingOut", detail)
     return Condition(c.APP_AVAILABLE, c.TRUE, "AppAvailable", detail)
+
+
+async def _check_host(ctx: ReconcileContext) -> None:
+    """Raise HostConflict (after removing this tenant's Ingress) when another tenant owns the host."""
+    t = ctx.tenant
+    owner = hosts.conflicting_owner(t.name, t.host, await ctx.runtime.hosts.claims(t.name))
+    if owner is None:
+        return
+    # Whatever host it routes, an Ingress of a conflicting tenant must not
+    # stay: it may be the very host the owner serves.
+    path = KINDS["Ingress"].path(names.APP_INGRESS, t.namespace)
+    if await ctx.kube.get(path) is not None and await ctx.kube.delete(path):
+        ctx.changes.append(f"deleted Ingress {t.namespace}/{names.APP_INGRESS} (host {t.host} conflict)")
+    raise StepFailed(hosts.REASON_HOST_CONFLICT, hosts.conflict_message(t.host, owner), permanent=True)

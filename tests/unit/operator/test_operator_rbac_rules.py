@@ -54,5 +54,5 @@ def test_deletion_rights_are_limited_to_what_the_operator_deletes():
         for rule_group in rule["apiGroups"]
         for resource in rule["resources"]
     }
-    assert deletable == {("", "namespaces"), ("batch", "jobs")}
+    assert deletable == {("", "namespaces"), ("batch", "jobs"), ("networking.k8s.io", "ingresses")}
     assert allowed("apiextensions.k8s.io", "customresourcedefinitions") == {"get", "list", "watch"}

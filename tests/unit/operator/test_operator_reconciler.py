@@ -15,6 +15,7 @@ import pytest
 from tenant_operator import conditions as c
 from tenant_operator import deletion, names
 from tenant_operator.config import OperatorConfig
+from tenant_operator.kube.host_claims import HostClaimIndex
 from tenant_operator.kube.resources import KINDS, object_path
 from tenant_operator.provisioners.postgres import DatabaseState
 from tenant_operator.provisioners.vault import VaultError
@@ -536,3 +537,56 @@ async def test_retain_is_not_held_hostage_by_an_unavailable_vault(world):
     policy, summary = await deletion.delete_tenant(world, name="acme", spec=t.spec, logger=log)
     assert policy == "Retain" and "not marked orphaned (VaultSealed" in summary
     assert world.vault.data["acme"]  # kept
+
+
+async def test_a_host_another_tenant_owns_is_a_permanent_conflict_without_ingress(world):
+    world._hosts = HostClaimIndex(world.kube, world.config.workload.base_domain, max_age=0)
+    rival_path = KINDS["ConsorcioTenant"].path("rival")
+    world.kube.objects[rival_path] = {
+        "metadata": {"name": "rival", "creationTimestamp": "2026-01-01T00:00:00Z"},
+        "spec": {"host": "portal.acme.com.br"},
+    }
+    t = Tenant(host="portal.acme.com.br")
+    result = await t.reconcile(world, "create")
+    assert result.failure is not None and result.failure.permanent  # no Kopf retries
+    app = t.condition("AppAvailable")
+    assert (app["status"], app["reason"]) == ("False", "HostConflict")
+    assert "ConsorcioTenant rival" in app["message"] and "portal.acme.com.br" in app["message"]
+    assert (t.condition("Ready")["status"], t.condition("Ready")["reason"]) == ("False", "HostConflict")
+    assert t.condition("DatabaseReady")["status"] == "True"  # everything before the workload is there
+    assert ns_path("Ingress", names.APP_INGRESS) not in world.kube.objects
+    assert ns_path("Deployment", names.APP_DEPLOYMENT) not in world.kube.objects
+    assert any(e[0] == "Warning" and e[1] == "HostConflict" for e in result.events)
+
+    writes = len(world.kube.writes)
+    again = await t.reconcile(world, "timer")
+    assert again.status_patch == {} and again.events == [] and len(world.kube.writes) == writes
+
+    # The rival moves to another host: the next timer pass recovers the tenant.
+    world.kube.objects[rival_path]["spec"]["host"] = "rival.example.com"
+    await t.reconcile(world, "timer")
+    assert t.condition("Ready")["status"] == "True"
+    assert world.kube.objects[ns_path("Ingress", names.APP_INGRESS)]["spec"]["rules"][0]["host"] == (
+        "portal.acme.com.br"
+    )
+
+
+async def test_a_tenant_that_loses_its_host_loses_its_ingress(world):
+    world._hosts = HostClaimIndex(world.kube, world.config.workload.base_domain, max_age=0)
+    t = Tenant(host="shared.example.com")
+    await t.reconcile(world, "create")
+    assert ns_path("Ingress", names.APP_INGRESS) in world.kube.objects
+    # A tenant already serving the host (say, both predate host checks) owns it.
+    world.kube.objects[KINDS["ConsorcioTenant"].path("owner")] = {
+        "metadata": {"name": "owner", "creationTimestamp": "2026-01-01T00:00:00Z"},
+        "spec": {"host": "shared.example.com"},
+        "status": {
+            "url": "https://shared.example.com",
+            "conditions": [{"type": "AppAvailable", "status": "True", "reason": "AppAvailable"}],
+        },
+    }
+    result = await t.reconcile(world, "timer")
+    assert t.condition("AppAvailable")["reason"] == "HostConflict"
+    assert ns_path("Ingress", names.APP_INGRESS) not in world.kube.objects
+    assert ("delete", ns_path("Ingress", names.APP_INGRESS)) in world.kube.writes
+    assert any("deleted Ingress" in e[2] for e in result.events)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from tenant_operator import names
-from tenant_operator.config import OperatorConfig
+from tenant_operator.config import ConfigError, OperatorConfig
 from tenant_operator.plans import CATALOG, PlanName
 from tenant_operator.resource import TenantSpec
 from tenant_operator.specs.migration_job import job_state, migration_job, migration_job_name
@@ -37,6 +37,7 @@ ENV = {
     "OPERATOR_INGRESS_NAMESPACE": "ingress-nginx",
 }
 CONFIG = OperatorConfig.from_env(ENV)
+SPEC_BASE = {"displayName": "ACME", "cnpj": "11.222.333/0001-81", "plan": "professional"}
 
 
 def view(plan: str = "professional", **spec) -> TenantView:
@@ -76,8 +77,15 @@ def test_network_policies_deny_by_default_and_allow_only_the_platform():
     assert ingress_from["namespaceSelector"]["matchLabels"] == {
         "kubernetes.io/metadata.name": "ingress-nginx"
     }
-    dns_ports = policies["allow-egress-dns"]["egress"][0]["ports"]
-    assert {(p["protocol"], p["port"]) for p in dns_ports} == {("UDP", 53), ("TCP", 53)}
+    (dns_rule,) = policies["allow-egress-dns"]["egress"]
+    assert {(p["protocol"], p["port"]) for p in dns_rule["ports"]} == {("UDP", 53), ("TCP", 53)}
+    # Port 53 only towards the cluster DNS pods, never to any destination.
+    assert dns_rule["to"] == [
+        {
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+            "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+        }
+    ]
     platform = policies["allow-egress-platform-services"]["egress"]
     # PostgreSQL by IP (a /32), Redis, Vault and the control plane by port.
     assert platform[0] == {
@@ -85,6 +93,31 @@ def test_network_policies_deny_by_default_and_allow_only_the_platform():
         "to": [{"ipBlock": {"cidr": "10.1.2.3/32"}}],
     }
     assert [rule["ports"][0]["port"] for rule in platform] == [5432, 6380, 8200, 8100]
+
+
+def test_dns_egress_destination_comes_from_the_config():
+    cfg = OperatorConfig.from_env(
+        {**ENV, "OPERATOR_DNS_NAMESPACE": "dns-system", "OPERATOR_DNS_POD_LABELS": "app=coredns, tier=dns"}
+    )
+    t = TenantView("acme", TenantSpec.from_dict(SPEC_BASE), cfg.workload)
+    policies = {p["metadata"]["name"]: p["spec"] for p in network_policies(t, egress_targets(cfg))}
+    assert policies["allow-egress-dns"]["egress"][0]["to"] == [
+        {
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "dns-system"}},
+            "podSelector": {"matchLabels": {"app": "coredns", "tier": "dns"}},
+        }
+    ]
+    # No labels: any pod of the DNS namespace, still never "anywhere".
+    cfg = OperatorConfig.from_env({**ENV, "OPERATOR_DNS_POD_LABELS": ""})
+    t = TenantView("acme", TenantSpec.from_dict(SPEC_BASE), cfg.workload)
+    dns = next(
+        p for p in network_policies(t, egress_targets(cfg)) if p["metadata"]["name"] == "allow-egress-dns"
+    )
+    assert dns["spec"]["egress"][0]["to"] == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}}
+    ]
+    with pytest.raises(ConfigError, match="OPERATOR_DNS_POD_LABELS"):
+        OperatorConfig.from_env({**ENV, "OPERATOR_DNS_POD_LABELS": "k8s-app"})
 
 
 def test_vault_and_control_plane_egress_are_left_out_when_not_configured():
