@@ -168,11 +168,28 @@ async def closed(
     return latencies, len(latencies) / (time.perf_counter() - start), errors
 
 
-def report(name: str, mode: str, lat: list[float], rps: float, errors: int) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), to report server CPU per request."""
+    with open(f"/proc/{pid}/stat") as f:  # noqa: ASYNC230 - a tiny procfs read
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measured(
+    pid: int, run: Awaitable[tuple[list[float], float, int]]
+) -> tuple[list[float], float, int, float]:
+    """Run one load phase; also return the server's CPU milliseconds per answered request."""
+    before = cpu_seconds(pid)
+    lat, rps, errors = await run
+    cpu_ms = (cpu_seconds(pid) - before) * 1000 / max(len(lat), 1)
+    return lat, rps, errors, cpu_ms
+
+
+def report(name: str, mode: str, lat: list[float], rps: float, errors: int, cpu_ms: float) -> None:
     q = statistics.quantiles(lat, n=100)
     print(
         f"  {name:<28} {mode:<22} n={len(lat):>5}  p50={statistics.median(lat):6.2f} ms"
-        f"  p99={q[98]:7.2f} ms  {rps:7.1f} req/s  errors={errors}"
+        f"  p99={q[98]:7.2f} ms  {rps:7.1f} req/s  errors={errors}  server CPU {cpu_ms:5.2f} ms/req"
     )
 
 
@@ -183,6 +200,7 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=300)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--only", choices=["list", "pay"], help="measure one endpoint only")
     args = parser.parse_args()
     cfg = StackConfig.from_env()
     stack.up(cfg, ["postgres", "redis"], log=lambda m: None)
@@ -247,15 +265,20 @@ async def main() -> None:
                 f"tenant app, 1 uvicorn worker, group of {args.cotas} cotas x 12 parcelas"
                 f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
             )
-            for name, make in (("GET cotas (page of 50)", list_cotas), ("POST pagamento", post_payment)):
+            endpoints = {"list": ("GET cotas (page of 50)", list_cotas), "pay": ("POST pagamento", post_payment)}
+            for key, (name, make) in endpoints.items():
+                if args.only and key != args.only:
+                    continue
                 await closed(client, make, 4, 1.5)  # warm-up
                 report(
-                    name, f"paced {args.rate:.0f} req/s", *await paced(client, make, args.rate, args.seconds)
+                    name,
+                    f"paced {args.rate:.0f} req/s",
+                    *await measured(server.pid, paced(client, make, args.rate, args.seconds)),
                 )
                 report(
                     name,
                     f"closed, {args.concurrency} in flight",
-                    *await closed(client, make, args.concurrency, args.seconds),
+                    *await measured(server.pid, closed(client, make, args.concurrency, args.seconds)),
                 )
     finally:
         if server is not None:

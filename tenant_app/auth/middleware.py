@@ -6,7 +6,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from tenant_app.auth.tokens import InvalidToken, decode_access_token
+from tenant_app.auth.token_cache import VerifiedTokenCache
+from tenant_app.auth.tokens import InvalidToken, verify_access_token
 from tenant_app.settings import Settings
 
 #: Reachable without a token.
@@ -21,9 +22,19 @@ class JWTAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise NotAuthorizedException("token ausente")
-        settings: Settings = connection.app.state.settings
         try:
-            user = decode_access_token(settings.auth, token.strip())
+            user = _token_cache(connection).user_for(token.strip())
         except InvalidToken as exc:
             raise NotAuthorizedException("token inválido") from exc
         return AuthenticationResult(user=user, auth=token)
+
+
+def _token_cache(connection: ASGIConnection) -> VerifiedTokenCache:
+    # One per app (Litestar builds a middleware instance per route), made on first use.
+    state = connection.app.state
+    cache: VerifiedTokenCache | None = state.get("token_cache")
+    if cache is None:
+        settings: Settings = state.settings
+        cache = VerifiedTokenCache(lambda t: verify_access_token(settings.auth, t))
+        state.token_cache = cache
+    return cache

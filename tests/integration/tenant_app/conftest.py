@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ import pytest
 import redis
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from tenant_operator import names
+from tenant_operator.specs.redis_acl import acl_rules
 
 from tenant_app.app import create_app
 from tenant_app.migrations import runner
@@ -51,20 +54,13 @@ def _drop_redis_users() -> Iterator[None]:
 
 
 def make_redis_user(admin_url: str, slug: str) -> tuple[str, str]:
-    """ACL user restricted to ``tenant:<slug>:`` keys and channels, like the operator makes."""
-    prefix = f"tenant:{slug}:"
-    user, password = f"tenant-{slug}", f"pw-{uuid.uuid4().hex}"
+    """ACL user with exactly the rules the operator gives a tenant (``tenant:<slug>:`` keys and
+    channels, the operator's command allow-list), so the app is tested under production ACLs."""
+    prefix = names.redis_key_prefix(slug)
+    user, password = names.redis_user(slug), f"pw-{uuid.uuid4().hex}"
     admin = redis.Redis.from_url(admin_url)
-    admin.acl_setuser(
-        user,
-        enabled=True,
-        passwords=[f"+{password}"],
-        keys=[f"{prefix}*"],
-        channels=[f"{prefix}*"],
-        commands=["+@all", "-@admin", "-@dangerous"],
-        reset_keys=True,
-        reset_channels=True,
-        reset_passwords=True,
+    admin.execute_command(
+        "ACL", "SETUSER", user, *acl_rules(slug, hashlib.sha256(password.encode()).hexdigest())
     )
     admin.close()
     _created_redis_users.append((admin_url, user))
