@@ -89,6 +89,9 @@ class OperatorConfig:
     resync_interval: float = 60.0
     #: Directory with pg_dump / pg_restore (empty: from PATH).
     pg_bin_dir: str = ""
+    #: Tenants whose reconcile steps talk to the APIs at the same time; the
+    #: others queue (waiting for a Job or a rollout does not count).
+    max_active_passes: int = 32
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> OperatorConfig:
@@ -147,6 +150,9 @@ class OperatorConfig:
             backup_dir=Path(get("OPERATOR_BACKUP_DIR") or "/var/lib/consorcio/backups"),
             resync_interval=float(get("OPERATOR_RESYNC_INTERVAL") or 60),
             pg_bin_dir=get("OPERATOR_PG_BIN_DIR"),
+            max_active_passes=max(
+                1, _int("OPERATOR_MAX_ACTIVE_PASSES", get("OPERATOR_MAX_ACTIVE_PASSES") or "32")
+            ),
         )
 
 

@@ -84,9 +84,35 @@ async def run_pass(
         rotation_request=rotation if rotation and rotation != previous.get("credentialsRotation") else None,
         wait_budget=wait_budget,
     )
+    async with runtime.active_passes:
+        timings = [f"queued {time.monotonic() - started:.2f}s"]
+        observed, failure = await _run_steps(ctx, timings, logger)
+    summary = c.summarize(observed)
+    fields = {"namespace": tenant.namespace, "url": tenant.url, **ctx.status_updates}
+    result = _finish(previous, list(observed.values()), summary, generation, fields, trigger, ctx.changes)
+    result.failure = failure
+    duration = time.monotonic() - started
+    if ctx.changes or failure is not None or trigger != "timer":
+        outcome = "ready" if failure is None else f"{failure.reason}"
+        logger.info(
+            "%s pass: %s in %.2fs (%s)%s",
+            trigger,
+            outcome,
+            duration,
+            ", ".join(timings),
+            f"; changed: {'; '.join(ctx.changes)}" if ctx.changes else "",
+        )
+    metrics.RECONCILE_DURATION.labels(trigger).observe(duration)
+    metrics.RECONCILES.labels(trigger, "ok" if failure is None else "retry").inc()
+    return result
+
+
+async def _run_steps(
+    ctx: ReconcileContext, timings: list[str], logger: logging.Logger
+) -> tuple[dict[str, Condition], StepFailed | None]:
+    """The steps in order, up to the first that is not done; their conditions and that failure."""
     observed: dict[str, Condition] = {}
     failure: StepFailed | None = None
-    timings: list[str] = []
     for step_name, condition_type, step in STEPS:
         step_started = time.monotonic()
         try:
@@ -108,24 +134,7 @@ async def run_pass(
         observed[condition_type] = cond
         if failure is not None:
             break
-    summary = c.summarize(observed)
-    fields = {"namespace": tenant.namespace, "url": tenant.url, **ctx.status_updates}
-    result = _finish(previous, list(observed.values()), summary, generation, fields, trigger, ctx.changes)
-    result.failure = failure
-    duration = time.monotonic() - started
-    if ctx.changes or failure is not None or trigger != "timer":
-        outcome = "ready" if failure is None else f"{failure.reason}"
-        logger.info(
-            "%s pass: %s in %.2fs (%s)%s",
-            trigger,
-            outcome,
-            duration,
-            ", ".join(timings),
-            f"; changed: {'; '.join(ctx.changes)}" if ctx.changes else "",
-        )
-    metrics.RECONCILE_DURATION.labels(trigger).observe(duration)
-    metrics.RECONCILES.labels(trigger, "ok" if failure is None else "retry").inc()
-    return result
+    return observed, failure
 
 
 def _finish(

@@ -24,6 +24,7 @@ class Runtime:
     vault: VaultProvisioner | None
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _hosts: HostClaimIndex | None = None
+    _active: asyncio.Semaphore | None = None
 
     @classmethod
     def create(cls, config: OperatorConfig, kube: KubeClient | None = None) -> Runtime:
@@ -41,6 +42,20 @@ class Runtime:
         if self._hosts is None:
             self._hosts = HostClaimIndex(self.kube, self.config.workload.base_domain)
         return self._hosts
+
+    @property
+    def active_passes(self) -> asyncio.Semaphore:
+        """Slots for passes doing API work (``config.max_active_passes``); waits give theirs back.
+
+        Without a bound, a fleet created at once starts hundreds of passes whose
+        requests all queue together (in the client pool and in the API server's
+        fairness queues): every request slows down, many time out, and the
+        retries repeat the early steps. With it, the first tenants get through
+        their steps at full speed and start their Jobs while the rest queue.
+        """
+        if self._active is None:
+            self._active = asyncio.Semaphore(self.config.max_active_passes)
+        return self._active
 
     def lock(self, tenant: str) -> asyncio.Lock:
         """One pass at a time per tenant: the timer and the change handlers run concurrently in Kopf."""

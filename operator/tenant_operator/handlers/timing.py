@@ -6,7 +6,9 @@ import os
 
 #: A change handler waits this long for a migration Job or rollout before
 #: handing back to Kopf for a retry (so most tenants are Ready in one pass).
-CHANGE_WAIT_SECONDS = float(os.environ.get("OPERATOR_CHANGE_WAIT_SECONDS", "20"))
+#: Long enough for a busy cluster: every retry repeats the earlier steps'
+#: reads, while waiting costs one watch (and no active-pass slot).
+CHANGE_WAIT_SECONDS = float(os.environ.get("OPERATOR_CHANGE_WAIT_SECONDS", "60"))
 #: The drift timer waits less: it runs for every tenant, every interval.
 TIMER_WAIT_SECONDS = float(os.environ.get("OPERATOR_TIMER_WAIT_SECONDS", "5"))
 #: Seconds between drift checks of each tenant.

@@ -49,7 +49,10 @@ class KubeClient:
         self._server = server.rstrip("/")
         self._ssl = ssl_context
         self._auth_header = auth_header
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        # No total: time spent waiting for a pooled connection is not the
+        # server's slowness and must not turn into a TimeoutError; a server
+        # that accepts but does not answer still times out (sock_read).
+        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=timeout)
         self._session: aiohttp.ClientSession | None = None
         self._watch_session: aiohttp.ClientSession | None = None
 
@@ -196,15 +199,17 @@ class KubeClient:
         done: Callable[[dict[str, Any] | None], bool],
         *,
         within: float,
+        current: dict[str, Any] | None = None,
     ) -> dict[str, Any] | None:
         """The object ``name`` once ``done(obj)`` holds (None: deleted), or the last state seen.
 
-        One GET, then a watch on just that object from the GET's
+        One GET (skipped when the caller passes the ``current`` object it
+        just read or wrote), then a watch on just that object from its
         resourceVersion: the caller hears of a completed Job or rollout the
         moment it happens, without polling.
         """
         loop_deadline = asyncio.get_running_loop().time() + within
-        obj = await self.get(f"{collection}/{name}")
+        obj = current if current is not None else await self.get(f"{collection}/{name}")
         while not done(obj):
             remaining = loop_deadline - asyncio.get_running_loop().time()
             if remaining <= 0:

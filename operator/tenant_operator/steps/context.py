@@ -64,6 +64,8 @@ class ReconcileContext:
     app_version: str | None = None
     schema_revision: str | None = None
     _deadline: float | None = None
+    #: The Secret as read for the credentials (None: absent or not read).
+    live_secret: dict[str, Any] | None = None
 
     @property
     def name(self) -> str:
@@ -83,6 +85,7 @@ class ReconcileContext:
                 f"/api/v1/namespaces/{self.tenant.namespace}/secrets/{names.APP_SECRET}"
             )
             if secret is not None:
+                self.live_secret = secret
                 found = creds_mod.from_app_env(decode_secret_data(secret))
             if found is None and self.runtime.vault is not None:
                 stored = await self.runtime.vault.read_app_env(self.name)
@@ -124,7 +127,21 @@ class ReconcileContext:
         return max(0.0, self._deadline - time.monotonic())
 
     async def wait_for_object(
-        self, collection: str, name: str, done: Callable[[dict[str, Any] | None], bool]
+        self,
+        collection: str,
+        name: str,
+        done: Callable[[dict[str, Any] | None], bool],
+        current: dict[str, Any] | None = None,
     ) -> dict[str, Any] | None:
-        """The object once ``done`` holds, or its last state when the wait budget runs out."""
-        return await self.kube.watch_until(collection, name, done, within=self.remaining_wait())
+        """The object once ``done`` holds, or its last state when the wait budget runs out.
+
+        The pass's active slot is given back while it waits (see Runtime.active_passes).
+        """
+        slots = self.runtime.active_passes
+        slots.release()
+        try:
+            return await self.kube.watch_until(
+                collection, name, done, within=self.remaining_wait(), current=current
+            )
+        finally:
+            await slots.acquire()

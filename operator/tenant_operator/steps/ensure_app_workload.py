@@ -43,13 +43,13 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
         live_app = await ctx.kube.get(app_path)
         current = (live_app or {}).get("spec", {}).get("replicas") if live_app else None
         common = {"version": version, "schema_revision": revision, "secret_hash": ctx.secret_hash}
-        await ctx.ensure_object(
+        app_now = await ctx.ensure_object(
             app_deployment(
                 t, replicas=app_replicas(t.sizing, suspended=suspended, current=current), **common
             ),
             live_app,
         )
-        await ctx.ensure_object(
+        worker_now = await ctx.ensure_object(
             worker_deployment(t, replicas=worker_replicas(t.sizing, suspended=suspended), **common)
         )
         if suspended:
@@ -65,11 +65,12 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
         def rolled_out(dep: dict | None) -> bool:
             return rollout_state(dep)[0]
 
+        # Both were just read or written: the waits start from those versions.
         app_done, app_msg = rollout_state(
-            await ctx.wait_for_object(collection, names.APP_DEPLOYMENT, rolled_out)
+            await ctx.wait_for_object(collection, names.APP_DEPLOYMENT, rolled_out, app_now)
         )
         worker_done, worker_msg = rollout_state(
-            await ctx.wait_for_object(collection, names.WORKER_DEPLOYMENT, rolled_out)
+            await ctx.wait_for_object(collection, names.WORKER_DEPLOYMENT, rolled_out, worker_now)
         )
         available = app_done and worker_done
     except KubeApiError as err:

@@ -37,6 +37,7 @@ async def ensure_migrations(ctx: ReconcileContext) -> Condition:
                 KINDS["Job"].collection(t.namespace),
                 job_name,
                 lambda job: job_state(job) in ("complete", "failed", "absent"),
+                current=live,
             )
             state = job_state(live)
     except KubeApiError as err:

@@ -46,7 +46,7 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
     try:
         # The identity the Vault role is bound to; the migration Job's pods need it too.
         await ctx.ensure_object(service_account(ctx.tenant))
-        live = await ctx.ensure_object(secret)
+        live = await ctx.ensure_object(secret, ctx.live_secret)  # read once per pass
         if orphans.is_marked(live):
             await ctx.kube.merge_patch(
                 f"/api/v1/namespaces/{ctx.tenant.namespace}/secrets/{names.APP_SECRET}",

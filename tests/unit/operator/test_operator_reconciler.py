@@ -85,7 +85,7 @@ class FakeKube:
                     target[k] = v
         return copy.deepcopy(obj)
 
-    async def watch_until(self, collection: str, name: str, done, *, within: float):
+    async def watch_until(self, collection: str, name: str, done, *, within: float, current=None):
         return await self.get(f"{collection}/{name}")  # the fake world does not change by itself
 
     async def delete(self, path: str, *, propagation: str = "Background") -> bool:
