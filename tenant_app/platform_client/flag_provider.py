@@ -3,7 +3,7 @@
 The snapshot holds every flag already resolved for this tenant (tenant and
 plan overrides, tenant-level rollouts), so most evaluations are one dict
 lookup returning a precomputed result; only user-level rollouts hash the
-user's targeting key. A background thread long-polls the control plane
+user's targeting key, once per user and flag. A background thread long-polls the control plane
 (``If-None-Match`` + ``wait``): the server answers as soon as something
 changes, so new values arrive well within a second, and an unchanged
 snapshot costs one idle request every ``wait`` seconds.
@@ -27,7 +27,7 @@ from openfeature.exception import ErrorCode
 from openfeature.flag_evaluation import FlagResolutionDetails, Reason
 from openfeature.provider import AbstractProvider, Metadata
 
-from tenant_app.platform_client.flag_rules import ResolvedFlag, ValueType, bucket
+from tenant_app.platform_client.flag_rules import ResolvedFlag, ValueType, bucketer
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +53,10 @@ class _Entry:
 
     value_type: ValueType
     static: FlagResolutionDetails[Any]
-    # user rollouts: (basis points, salt, details inside, details outside)
-    user_rollout: tuple[int, str, FlagResolutionDetails[Any], FlagResolutionDetails[Any]] | None
+    # user rollouts: (basis points, salt, details inside, details outside, key -> bucket)
+    user_rollout: (
+        tuple[int, str, FlagResolutionDetails[Any], FlagResolutionDetails[Any], Callable[[str], int]] | None
+    )
 
 
 def compile_snapshot(flags: Mapping[str, Mapping[str, Any]], etag: str = "") -> dict[str, _Entry]:
@@ -83,7 +85,7 @@ def compile_snapshot(flags: Mapping[str, Mapping[str, Any]], etag: str = "") -> 
             outside = FlagResolutionDetails(
                 value=static.value, reason=Reason.SPLIT, variant=resolved.variant, flag_metadata=metadata
             )
-            rollout = (r.basis_points, r.salt, inside, outside)
+            rollout = (r.basis_points, r.salt, inside, outside, bucketer(r.salt))
         table[key] = _Entry(vt, static, rollout)
     return table
 
@@ -107,11 +109,14 @@ class ControlPlaneFlagProvider(AbstractProvider):
         self._etag: str | None = None
         self._ready = threading.Event()
         self._stop = threading.Event()
-        # (salt, user key) -> bucket. A bucket never changes for a pair, so the
+        # salt -> user key -> bucket. A bucket never changes for a pair, so the
         # cache outlives snapshots; it only bounds the SHA-256 cost to once
         # per user and flag. Cleared when full rather than tracked as an LRU:
-        # the common case (the same users all day) stays a dict hit.
-        self._buckets: dict[tuple[str, str], int] = {}
+        # the common case (the same users all day) stays a dict hit. Nested
+        # dicts rather than (salt, user) keys: no tuple is allocated per call,
+        # and dicts of str -> int are invisible to the garbage collector.
+        self._buckets: dict[str, dict[str, int]] = {}
+        self._cached_buckets = 0  # approximate under concurrent first sights; only a bound
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -----------------------------------------------------------
@@ -204,12 +209,16 @@ class ControlPlaneFlagProvider(AbstractProvider):
         user = context.targeting_key if context is not None else None
         if not user:
             return entry.static
-        cache_key = (rollout[1], user)
-        slot = self._buckets.get(cache_key)
-        if slot is None:
-            if len(self._buckets) >= _MAX_CACHED_BUCKETS:
-                self._buckets = {}
-            slot = self._buckets[cache_key] = bucket(rollout[1], user)
+        users = self._buckets.get(rollout[1])
+        if users is None:
+            users = self._buckets.setdefault(rollout[1], {})
+        slot = users.get(user)
+        if slot is None:  # first sight of this user for this flag: hash once (inlined, it is hot)
+            if self._cached_buckets >= _MAX_CACHED_BUCKETS:
+                self._buckets, self._cached_buckets = {rollout[1]: users}, 0
+                users.clear()
+            slot = users[user] = rollout[4](user)
+            self._cached_buckets += 1
         return rollout[2] if slot < rollout[0] else rollout[3]
 
     def resolve_boolean_details(

@@ -17,6 +17,7 @@ from tenant_app.platform_client.flag_rules import (
     RolloutUnit,
     ValueType,
     bucket,
+    bucketer,
     evaluate,
     percentage_to_basis_points,
     resolve_for_tenant,
@@ -101,6 +102,14 @@ def test_bucket_is_stable_across_processes() -> None:
         bucket("novo-extrato", "acme")
         == int.from_bytes(__import__("hashlib").sha256(b"novo-extrato\x00acme").digest()[:8], "big") % BUCKETS
     )
+
+
+@given(st.text(max_size=40), st.lists(st.text(max_size=40), min_size=1, max_size=5))
+def test_the_primed_bucketer_gives_exactly_the_buckets_of_bucket(salt: str, keys: list[str]) -> None:
+    # The provider's fast path must never move a user in or out of a rollout.
+    bucket_of = bucketer(salt)
+    assert [bucket_of(k) for k in keys] == [bucket(salt, k) for k in keys]
+    assert [bucket_of(k) for k in keys] == [bucket(salt, k) for k in keys]  # the primed state is reusable
 
 
 @given(st.text(min_size=1, max_size=20), st.integers(0, BUCKETS), st.integers(0, BUCKETS))

@@ -12,6 +12,7 @@ import pytest
 from openfeature.evaluation_context import EvaluationContext
 from openfeature.exception import ErrorCode
 
+from tenant_app.platform_client import flag_provider
 from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
 from tenant_app.platform_client.flag_rules import (
     FlagDefinition,
@@ -49,6 +50,23 @@ def test_local_evaluation_matches_the_shared_rules_for_every_user() -> None:
         user = f"user-{i}"
         got = provider.resolve_boolean_details("novo-extrato", False, EvaluationContext(targeting_key=user))
         assert got.value is evaluate(resolved, user).value
+
+
+def test_the_bucket_cache_is_bounded_and_answers_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flag_provider, "_MAX_CACHED_BUCKETS", 50)
+    definitions = [
+        FlagDefinition(key, ValueType.BOOLEAN, False, rollout=Rollout(5000, True, RolloutUnit.USER))
+        for key in ("extrato", "boleto")
+    ]
+    resolved = {d.key: resolve_for_tenant(d, "acme", "starter") for d in definitions}
+    provider = provider_with(snapshot_of(*definitions))
+    for round_ in range(2):  # the second round finds some users cached, others evicted
+        for i in range(120):
+            user = f"user-{i}"
+            for key in resolved:
+                got = provider.resolve_boolean_details(key, False, EvaluationContext(targeting_key=user))
+                assert got.value is evaluate(resolved[key], user).value, (round_, user, key)
+            assert sum(len(users) for users in provider._buckets.values()) <= 50
 
 
 def test_types_defaults_and_errors() -> None:
