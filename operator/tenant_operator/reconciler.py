@@ -84,9 +84,14 @@ async def run_pass(
         rotation_request=rotation if rotation and rotation != previous.get("credentialsRotation") else None,
         wait_budget=wait_budget,
     )
-    async with runtime.active_passes:
+    await runtime.active_passes.acquire()
+    ctx.holds_slot = True
+    try:
         timings = [f"queued {time.monotonic() - started:.2f}s"]
         observed, failure = await _run_steps(ctx, timings, logger)
+    finally:
+        if ctx.holds_slot:
+            runtime.active_passes.release()
     summary = c.summarize(observed)
     fields = {"namespace": tenant.namespace, "url": tenant.url, **ctx.status_updates}
     result = _finish(previous, list(observed.values()), summary, generation, fields, trigger, ctx.changes)

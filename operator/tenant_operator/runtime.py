@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from tenant_operator.config import OperatorConfig
 from tenant_operator.kube.client import KubeClient
 from tenant_operator.kube.host_claims import HostClaimIndex
+from tenant_operator.pass_slots import PassSlots
 from tenant_operator.provisioners.postgres import PostgresProvisioner
 from tenant_operator.provisioners.redis_acl import RedisProvisioner
 from tenant_operator.provisioners.vault import VaultProvisioner
@@ -24,7 +25,7 @@ class Runtime:
     vault: VaultProvisioner | None
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _hosts: HostClaimIndex | None = None
-    _active: asyncio.Semaphore | None = None
+    _active: PassSlots | None = None
 
     @classmethod
     def create(cls, config: OperatorConfig, kube: KubeClient | None = None) -> Runtime:
@@ -44,17 +45,18 @@ class Runtime:
         return self._hosts
 
     @property
-    def active_passes(self) -> asyncio.Semaphore:
+    def active_passes(self) -> PassSlots:
         """Slots for passes doing API work (``config.max_active_passes``); waits give theirs back.
 
         Without a bound, a fleet created at once starts hundreds of passes whose
         requests all queue together (in the client pool and in the API server's
         fairness queues): every request slows down, many time out, and the
         retries repeat the early steps. With it, the first tenants get through
-        their steps at full speed and start their Jobs while the rest queue.
+        their steps at full speed and start their Jobs while the rest queue;
+        a pass back from a wait is served before new ones (PassSlots).
         """
         if self._active is None:
-            self._active = asyncio.Semaphore(self.config.max_active_passes)
+            self._active = PassSlots(self.config.max_active_passes)
         return self._active
 
     def lock(self, tenant: str) -> asyncio.Lock:

@@ -8,7 +8,7 @@ import os
 #: handing back to Kopf for a retry (so most tenants are Ready in one pass).
 #: Long enough for a busy cluster: every retry repeats the earlier steps'
 #: reads, while waiting costs one watch (and no active-pass slot).
-CHANGE_WAIT_SECONDS = float(os.environ.get("OPERATOR_CHANGE_WAIT_SECONDS", "60"))
+CHANGE_WAIT_SECONDS = float(os.environ.get("OPERATOR_CHANGE_WAIT_SECONDS", "120"))
 #: The drift timer waits less: it runs for every tenant, every interval.
 TIMER_WAIT_SECONDS = float(os.environ.get("OPERATOR_TIMER_WAIT_SECONDS", "5"))
 #: Seconds between drift checks of each tenant.

@@ -40,7 +40,7 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
         await ctx.ensure_objects(
             [service(t), ingress(t), horizontal_pod_autoscaler(t), pod_disruption_budget(t)]
         )
-        live_app = await ctx.kube.get(app_path)
+        live_app = None if ctx.fresh_namespace else await ctx.kube.get(app_path)
         current = (live_app or {}).get("spec", {}).get("replicas") if live_app else None
         common = {"version": version, "schema_revision": revision, "secret_hash": ctx.secret_hash}
         app_now = await ctx.ensure_object(

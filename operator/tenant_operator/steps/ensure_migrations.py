@@ -28,7 +28,7 @@ async def ensure_migrations(ctx: ReconcileContext) -> Condition:
     job_name = job["metadata"]["name"]
     path = object_path(job)
     try:
-        live = await ctx.kube.get(path)
+        live = None if ctx.fresh_namespace else await ctx.kube.get(path)
         if live is None:
             live = await ctx.ensure_object(job, None)
         state = job_state(live)
@@ -71,6 +71,8 @@ def _complete(version: str, revision: str) -> Condition:
 
 async def _delete_other_versions(ctx: ReconcileContext, *, keep: str) -> None:
     """Old versions' Jobs are history only once a newer version migrated."""
+    if ctx.fresh_namespace:
+        return  # created in this very pass: no other Job can be there
     jobs = KINDS["Job"]
     listing = await ctx.kube.request(
         "GET",

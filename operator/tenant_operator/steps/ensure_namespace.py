@@ -24,6 +24,7 @@ async def ensure_namespace(ctx: ReconcileContext) -> Condition:
                 delay=5.0,
             )
         await ctx.ensure_object(namespace(t), live)
+        ctx.fresh_namespace = live is None
         if orphans.is_marked(live):
             # A namespace retained from an earlier ConsorcioTenant of the same
             # name: adopt it (its data and credentials are kept).

@@ -34,10 +34,12 @@ class FakeKube:
     def __init__(self) -> None:
         self.objects: dict[str, dict[str, Any]] = {CRD_PATH: {"metadata": {"name": "crd"}}}
         self.writes: list[tuple[str, str]] = []
+        self.reads: list[str] = []
         self.jobs_complete = True
         self.jobs_fail = False
 
     async def get(self, path: str) -> dict[str, Any] | None:
+        self.reads.append(path)
         obj = self.objects.get(path)
         return copy.deepcopy(obj) if obj is not None else None
 
@@ -86,7 +88,8 @@ class FakeKube:
         return copy.deepcopy(obj)
 
     async def watch_until(self, collection: str, name: str, done, *, within: float, current=None):
-        return await self.get(f"{collection}/{name}")  # the fake world does not change by itself
+        # The fake world does not change by itself.
+        return copy.deepcopy(current) if current is not None else await self.get(f"{collection}/{name}")
 
     async def delete(self, path: str, *, propagation: str = "Background") -> bool:
         self.writes.append(("delete", path))
@@ -590,3 +593,16 @@ async def test_a_tenant_that_loses_its_host_loses_its_ingress(world):
     assert ns_path("Ingress", names.APP_INGRESS) not in world.kube.objects
     assert ("delete", ns_path("Ingress", names.APP_INGRESS)) in world.kube.writes
     assert any("deleted Ingress" in e[2] for e in result.events)
+
+
+async def test_a_new_tenant_reads_nothing_inside_the_namespace_it_just_created(world):
+    t = Tenant()
+    await t.reconcile(world, "create")
+    inside = [p for p in world.kube.reads if "/namespaces/tenant-acme/" in p]
+    assert inside == []  # every object there was created without a GET first
+    assert t.condition("Ready")["status"] == "True"
+    # The next pass compares every object with its live state again.
+    world.kube.reads.clear()
+    await t.reconcile(world, "timer")
+    assert ns_path("Secret", names.APP_SECRET) in world.kube.reads
+    assert ns_path("NetworkPolicy", "default-deny") in world.kube.reads
