@@ -13,7 +13,7 @@ from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.grupos.schemas import CorrecaoIn, GrupoCreate, GrupoUpdate
 from tenant_app.http.problems import BusinessRuleError, ConflictError, NotFound
 from tenant_app.parcelas.models import Parcela, StatusParcela
-from tenant_app.parcelas.service import apply_correction, generate_schedules
+from tenant_app.parcelas.service import apply_correction, generate_schedules_for
 
 
 async def get_grupo(session: AsyncSession, grupo_id: uuid.UUID, *, lock: bool = False) -> Grupo:
@@ -80,20 +80,21 @@ async def start_grupo(session: AsyncSession, grupo_id: uuid.UUID, data_inicio: d
     grupo = await get_grupo(session, grupo_id, lock=True)
     if grupo.status is not StatusGrupo.EM_FORMACAO:
         raise BusinessRuleError("Só um grupo em formação pode ser iniciado.", code="transicao_invalida")
-    cotas = (
+    # Ids only: a large group has tens of thousands of cotas and the schedule needs nothing else.
+    cota_ids = (
         (
             await session.execute(
-                select(Cota).where(Cota.grupo_id == grupo.id, Cota.status == StatusCota.ATIVA)
+                select(Cota.id).where(Cota.grupo_id == grupo.id, Cota.status == StatusCota.ATIVA)
             )
         )
         .scalars()
         .all()
     )
-    if not cotas:
+    if not cota_ids:
         raise BusinessRuleError("O grupo não tem cotas ativas para iniciar.", code="sem_cotas")
     grupo.status = StatusGrupo.EM_ANDAMENTO
     grupo.data_inicio = data_inicio
-    written = await generate_schedules(session, grupo, cotas, data_inicio)
+    written = await generate_schedules_for(session, grupo, cota_ids, data_inicio)
     return grupo, written
 
 

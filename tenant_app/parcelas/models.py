@@ -7,9 +7,10 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tenant_app.cotas.models import Cota
 from tenant_app.database.base import Base, UUIDPrimaryKey, str_enum
 
 
@@ -20,6 +21,12 @@ class StatusParcela(enum.StrEnum):
     PARCIAL = "parcial"
     PAGA = "paga"
 
+
+# (id, grupo_id) is trivially unique on cotas (id is the key); the index exists only
+# as the target of the parcelas foreign key below, which then checks in one probe
+# per parcela both that the cota exists and that the parcela's grupo is the cota's.
+# It is declared here, next to its only user, and not in cotas/models.py.
+Index("uq_cotas_id_grupo_id", Cota.__table__.c.id, Cota.__table__.c.grupo_id, unique=True)
 
 #: Components in the order a payment covers them (after late charges).
 COMPONENTES = ("fundo_comum", "fundo_reserva", "taxa_administracao", "seguro")
@@ -38,6 +45,11 @@ class Parcela(UUIDPrimaryKey, Base):
         # Also serves every per-cota lookup; no separate (cota_id, status) index, which
         # would slow schedule generation (hundreds of thousands of rows) for little gain.
         UniqueConstraint("cota_id", "numero"),
+        # One composite key instead of separate keys to cotas and grupos: a grupo start
+        # checks it for hundreds of thousands of rows, one probe each, and it also
+        # guarantees grupo_id is the cota's grupo (the grupo's existence follows from
+        # the cotas → grupos key).
+        ForeignKeyConstraint(["cota_id", "grupo_id"], ["cotas.id", "cotas.grupo_id"]),
         Index("ix_parcelas_grupo_vencimento", "grupo_id", "vencimento"),
         CheckConstraint(
             "valor_total = valor_fundo_comum + valor_taxa_administracao + valor_fundo_reserva + valor_seguro",
@@ -54,8 +66,8 @@ class Parcela(UUIDPrimaryKey, Base):
     )
     __audited__ = False  # tens of thousands per group; changes are audited via payments
 
-    cota_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cotas.id"))
-    grupo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grupos.id"))
+    cota_id: Mapped[uuid.UUID]
+    grupo_id: Mapped[uuid.UUID]
     numero: Mapped[int]
     vencimento: Mapped[date]
     valor_fundo_comum: Mapped[Decimal]

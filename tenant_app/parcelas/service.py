@@ -16,8 +16,16 @@ from tenant_app.cotas.models import Cota, StatusCota
 from tenant_app.grupos.models import Grupo
 from tenant_app.parcelas.business_days import add_months, monthly_due_dates
 from tenant_app.parcelas.models import Parcela, StatusParcela
+from tenant_app.parcelas.ordered_ids import MAX_COUNTER, new_ordered_id_prefix
 from tenant_app.parcelas.schedule import PlanoCredito, apply_index, corrected_amounts, schedule_amounts
 
+# One cota's template (numbers, due dates, amounts) multiplied by the cotas inside
+# PostgreSQL. The LATERAL subquery refers to the outer cota, so the plan is a
+# nested loop over the cotas in the order sent (no sort, no spill to disk) and
+# the id expression is evaluated for every row: ``prefix || counter`` with the
+# counter numbering rows in (cota, numero) order, so the primary key, the
+# (cota_id, numero) key and the (grupo_id, vencimento) index are all written
+# in or near key order. See ``ordered_ids`` for the id layout.
 _INSERT_FROM_TEMPLATE = """
 INSERT INTO parcelas (
     id, cota_id, grupo_id, numero, vencimento,
@@ -25,13 +33,16 @@ INSERT INTO parcelas (
     pago_fundo_comum, pago_taxa_administracao, pago_fundo_reserva, pago_seguro, pago_multa, pago_juros,
     status, juros_pendentes
 )
-SELECT gen_random_uuid(), c.cota_id, $9, t.numero, t.vencimento, t.fc, t.ta, t.fr, t.sg, t.total,
+SELECT t.id, c.cota_id, $9, t.numero, t.vencimento, t.fc, t.ta, t.fr, t.sg, t.total,
        0, 0, 0, 0, 0, 0, 'aberta', 0
-FROM unnest($1::uuid[]) AS c(cota_id)
-CROSS JOIN unnest(
-    $2::int[], $3::date[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[]
-) AS t(numero, vencimento, fc, ta, fr, sg, total)
-ORDER BY c.cota_id, t.numero
+FROM unnest($1::uuid[]) WITH ORDINALITY AS c(cota_id, ordem)
+CROSS JOIN LATERAL (
+    SELECT ($10::text || lpad(to_hex((c.ordem - 1) * $11::int + u.numero), 8, '0'))::uuid AS id, u.*
+    FROM unnest(
+        $2::int[], $3::date[], $4::numeric[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[]
+    ) AS u(numero, vencimento, fc, ta, fr, sg, total)
+    OFFSET 0
+) AS t
 """
 
 
@@ -65,11 +76,20 @@ def remaining_parcelas(grupo: Grupo, adesao: date) -> tuple[int, int, int]:
 
 async def generate_schedules(session: AsyncSession, grupo: Grupo, cotas: Sequence[Cota], adesao: date) -> int:
     """Create the parcelas of ``cotas`` (all joining on ``adesao``) in one statement; returns rows written."""
-    if not cotas:
+    return await generate_schedules_for(session, grupo, [c.id for c in cotas], adesao)
+
+
+async def generate_schedules_for(
+    session: AsyncSession, grupo: Grupo, cota_ids: Sequence[uuid.UUID], adesao: date
+) -> int:
+    """``generate_schedules`` by cota id (a grupo start need not load thousands of Cota objects)."""
+    if not cota_ids:
         return 0
     n, year, month = remaining_parcelas(grupo, adesao)
     if n < 1:
         return 0
+    if len(cota_ids) * n > MAX_COUNTER:
+        raise ValueError("too many parcelas for one statement")
     amounts = schedule_amounts(plano_of(grupo), n)
     dates = monthly_due_dates(year, month, grupo.dia_vencimento, n)
     # The amounts and dates are the same for every cota joining together: send the
@@ -79,7 +99,8 @@ async def generate_schedules(session: AsyncSession, grupo: Grupo, cotas: Sequenc
     raw = await conn.get_raw_connection()
     status = await raw.driver_connection.execute(  # type: ignore[union-attr]
         _INSERT_FROM_TEMPLATE,
-        [c.id for c in cotas],
+        # Sorted like the (cota_id, numero) key, so that index is written front to back.
+        sorted(cota_ids),
         list(range(1, n + 1)),
         dates,
         [a.fundo_comum for a in amounts],
@@ -88,6 +109,8 @@ async def generate_schedules(session: AsyncSession, grupo: Grupo, cotas: Sequenc
         [a.seguro for a in amounts],
         [a.total for a in amounts],
         grupo.id,
+        new_ordered_id_prefix(),
+        n,
     )
     written = int(status.rsplit(" ", 1)[1])
     record_event(
@@ -95,7 +118,7 @@ async def generate_schedules(session: AsyncSession, grupo: Grupo, cotas: Sequenc
         "parcelas_geradas",
         "grupos",
         str(grupo.id),
-        after={"cotas": len(cotas), "parcelas_por_cota": n, "valor_parcela": str(amounts[0].total)},
+        after={"cotas": len(cota_ids), "parcelas_por_cota": n, "valor_parcela": str(amounts[0].total)},
     )
     return written
 
