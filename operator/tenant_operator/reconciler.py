@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tenant_operator import conditions as c
-from tenant_operator import metrics, names, status
+from tenant_operator import metrics, names, pass_slots, status
 from tenant_operator.conditions import Condition
 from tenant_operator.kube.client import KubeApiError
 from tenant_operator.resource import InvalidTenantSpec, TenantSpec, validate_name
@@ -84,7 +84,7 @@ async def run_pass(
         rotation_request=rotation if rotation and rotation != previous.get("credentialsRotation") else None,
         wait_budget=wait_budget,
     )
-    await runtime.active_passes.acquire()
+    await runtime.active_passes.acquire(pass_slots.BACKGROUND if trigger == "timer" else pass_slots.CHANGE)
     ctx.holds_slot = True
     try:
         timings = [f"queued {time.monotonic() - started:.2f}s"]

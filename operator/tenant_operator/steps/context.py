@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tenant_operator import credentials as creds_mod
-from tenant_operator import metrics, names
+from tenant_operator import metrics, names, pass_slots
 from tenant_operator.credentials import TenantCredentials
 from tenant_operator.kube.compare import differences
 from tenant_operator.kube.resources import describe, object_path
@@ -157,5 +157,5 @@ class ReconcileContext:
                 collection, name, done, within=self.remaining_wait(), current=current
             )
         finally:
-            await slots.acquire(resume=True)  # when cancelled here, no slot is held
+            await slots.acquire(pass_slots.RESUMING)  # when cancelled here, no slot is held
             self.holds_slot = True

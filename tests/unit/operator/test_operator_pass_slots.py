@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from tenant_operator.pass_slots import PassSlots
+from tenant_operator.pass_slots import BACKGROUND, CHANGE, RESUMING, PassSlots
 
 pytestmark = pytest.mark.unit
 
@@ -16,17 +16,18 @@ async def test_at_most_limit_holders_and_resuming_passes_jump_the_queue():
     await slots.acquire()
     order: list[str] = []
 
-    async def take(label: str, resume: bool) -> None:
-        await slots.acquire(resume=resume)
+    async def take(label: str, priority: int) -> None:
+        await slots.acquire(priority)
         order.append(label)
 
     waiters = [
-        asyncio.create_task(take("new-1", False)),
-        asyncio.create_task(take("new-2", False)),
-        asyncio.create_task(take("resumed", True)),
+        asyncio.create_task(take("timer", BACKGROUND)),
+        asyncio.create_task(take("new-1", CHANGE)),
+        asyncio.create_task(take("new-2", CHANGE)),
+        asyncio.create_task(take("resumed", RESUMING)),
     ]
     await asyncio.sleep(0)
-    assert order == [] and slots.queued == 3  # both slots are held
+    assert order == [] and slots.queued == 4  # both slots are held
     slots.release()
     await asyncio.sleep(0)
     assert order == ["resumed"]  # queued last, served first
@@ -34,8 +35,9 @@ async def test_at_most_limit_holders_and_resuming_passes_jump_the_queue():
     await asyncio.sleep(0)
     assert order == ["resumed", "new-1"]
     slots.release()
+    slots.release()
     await asyncio.gather(*waiters)
-    assert order == ["resumed", "new-1", "new-2"]
+    assert order == ["resumed", "new-1", "new-2", "timer"]  # the drift timer waits for everyone
 
 
 async def test_a_cancelled_waiter_does_not_lose_a_slot():
