@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import HeaderParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -293,7 +293,7 @@ class AssembleiaController(Controller):
         db_session: AsyncSession,
         assembleia_id: uuid.UUID,
         data: PagamentoLanceIn,
-        idempotency_key: str | None = Parameter(header="Idempotency-Key", default=None),
+        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[Any]:
         """The lance winner paid in cash: amortise its parcelas, money into the fundo comum.
 

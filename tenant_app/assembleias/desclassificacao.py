@@ -120,9 +120,7 @@ async def desclassificar(
         assert grupo is not None
         await _estornar(session, grupo, vencedora, revisao)
         ids = dict(
-            (await session.execute(select(Cota.numero, Cota.id).where(Cota.grupo_id == grupo.id)))
-            .tuples()
-            .all()
+            (await session.execute(select(Cota.numero, Cota.id).where(Cota.grupo_id == grupo.id))).all()
         )
         lances = dict(
             (
@@ -134,9 +132,7 @@ async def desclassificar(
                         LanceAssembleia.status == StatusLance.ATIVO,
                     )
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         premios = [c for n, c in novos.items() if n not in mantidas]
         regras = await get_regras(session, grupo.id)

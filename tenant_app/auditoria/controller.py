@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,12 +33,12 @@ class AuditoriaController(Controller):
         self,
         db_session: AsyncSession,
         page: PageParams,
-        entity: str | None = Parameter(query="entidade", default=None, max_length=60),
-        entity_id: str | None = Parameter(query="entidade_id", default=None, max_length=64),
-        actor_id: uuid.UUID | None = Parameter(query="autor_id", default=None),
-        action: str | None = Parameter(query="acao", default=None, max_length=40),
-        desde: datetime | None = Parameter(query="desde", default=None),
-        ate: datetime | None = Parameter(query="ate", default=None),
+        entity: Annotated[str | None, QueryParameter(name="entidade", max_length=60)] = None,
+        entity_id: Annotated[str | None, QueryParameter(name="entidade_id", max_length=64)] = None,
+        actor_id: Annotated[uuid.UUID | None, QueryParameter(name="autor_id")] = None,
+        action: Annotated[str | None, QueryParameter(name="acao", max_length=40)] = None,
+        desde: Annotated[datetime | None, QueryParameter(name="desde")] = None,
+        ate: Annotated[datetime | None, QueryParameter(name="ate")] = None,
     ) -> Pagina[AuditEntryOut]:
         """Newest first, with filters."""
         stmt = select(AuditEntry).order_by(AuditEntry.seq.desc())

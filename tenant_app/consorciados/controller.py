@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -61,10 +61,10 @@ class ConsorciadoController(Controller):
         self,
         db_session: AsyncSession,
         page: PageParams,
-        q: str | None = Parameter(
-            query="q", default=None, max_length=100, description="Parte do nome ou documento"
-        ),
-        tipo_pessoa: TipoPessoa | None = Parameter(query="tipo_pessoa", default=None),
+        q: Annotated[
+            str | None, QueryParameter(name="q", max_length=100, description="Parte do nome ou documento")
+        ] = None,
+        tipo_pessoa: Annotated[TipoPessoa | None, QueryParameter(name="tipo_pessoa")] = None,
     ) -> Pagina[ConsorciadoOut]:
         """Members, filtered by name/document and kind of person."""
         stmt = select(Consorciado).order_by(Consorciado.nome, Consorciado.id)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,9 +40,9 @@ class CotaController(Controller):
         grupo_id: uuid.UUID,
         db_session: AsyncSession,
         page: PageParams,
-        status: StatusCota | None = Parameter(query="status", default=None),
-        contemplada: bool | None = Parameter(query="contemplada", default=None),
-        consorciado_id: uuid.UUID | None = Parameter(query="consorciado_id", default=None),
+        status: Annotated[StatusCota | None, QueryParameter(name="status")] = None,
+        contemplada: Annotated[bool | None, QueryParameter(name="contemplada")] = None,
+        consorciado_id: Annotated[uuid.UUID | None, QueryParameter(name="consorciado_id")] = None,
     ) -> Pagina[CotaOut]:
         """The group's cotas by number, with filters."""
         # Column select, not ORM objects: this is the busiest list of the app.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,8 +48,8 @@ class GrupoController(Controller):
         self,
         db_session: AsyncSession,
         page: PageParams,
-        status: StatusGrupo | None = Parameter(query="status", default=None),
-        tipo_bem: TipoBem | None = Parameter(query="tipo_bem", default=None),
+        status: Annotated[StatusGrupo | None, QueryParameter(name="status")] = None,
+        tipo_bem: Annotated[TipoBem | None, QueryParameter(name="tipo_bem")] = None,
     ) -> Pagina[GrupoOut]:
         """Groups, filtered by status and kind of good."""
         stmt = select(Grupo).order_by(Grupo.codigo)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,8 +31,10 @@ class PageParams(msgspec.Struct, kw_only=True):
 
 
 async def provide_page_params(
-    limit: int = Parameter(query="limit", default=50, ge=1, le=MAX_LIMIT, description="Itens por página"),
-    offset: int = Parameter(query="offset", default=0, ge=0, description="Itens a pular"),
+    limit: Annotated[
+        int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT, description="Itens por página")
+    ] = 50,
+    offset: Annotated[int, QueryParameter(name="offset", ge=0, description="Itens a pular")] = 0,
 ) -> PageParams:
     """Dependency: ``?limit=&offset=``."""
     return PageParams(limit=limit, offset=offset)
@@ -51,9 +53,16 @@ async def paginate_rows(
     session: AsyncSession, stmt: Select[Any], params: PageParams
 ) -> tuple[list[Any], int]:
     """Like ``paginate`` for column (Core) selects, in one round trip: the total rides along
-    as a window count. Used by hot list endpoints where ORM instances are not needed."""
+    as a window count. Used by hot list endpoints where ORM instances are not needed.
+
+    Must be the session's first statement: it runs in autocommit mode, which saves the
+    BEGIN and ROLLBACK round trips. That is safe for a single read: under READ COMMITTED
+    each statement sees its own snapshot whether or not a transaction is open.
+    """
     windowed = stmt.add_columns(func.count().over().label("_total")).limit(params.limit).offset(params.offset)
-    rows = (await session.execute(windowed)).mappings().all()
+    conn = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    # Core execution on the connection: no ORM result processing for plain columns.
+    rows = (await conn.execute(windowed)).mappings().all()
     if rows:
         return list(rows), int(rows[0]["_total"])
     if params.offset == 0:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.auditoria.trail import commit
@@ -31,9 +32,9 @@ class InadimplenciaController(Controller):
     async def report(
         self,
         db_session: AsyncSession,
-        grupo_id: uuid.UUID | None = Parameter(query="grupo_id", default=None),
-        ref_date: date | None = Parameter(query="data", default=None),
-        minimo_parcelas: int = Parameter(query="minimo_parcelas", default=1, ge=1, le=600),
+        grupo_id: Annotated[uuid.UUID | None, QueryParameter(name="grupo_id")] = None,
+        ref_date: Annotated[date | None, QueryParameter(name="data")] = None,
+        minimo_parcelas: Annotated[int, QueryParameter(name="minimo_parcelas", ge=1, le=600)] = 1,
     ) -> RelatorioOut:
         """Cotas in arrears with multa and juros as of ``data`` (default today)."""
         ref = ref_date or date.today()

@@ -39,7 +39,7 @@ async def delinquents(
     if grupo_id is not None:
         stmt = stmt.where(Parcela.grupo_id == grupo_id)
     per_cota: dict[uuid.UUID, list[tuple[Parcela, Cota, Grupo]]] = defaultdict(list)
-    for p, c, g in (await session.execute(stmt)).tuples():
+    for p, c, g in await session.execute(stmt):
         per_cota[c.id].append((p, c, g))
     out = []
     for rows in per_cota.values():
@@ -82,7 +82,7 @@ async def delinquents(
 async def run_automatic_exclusions(session: AsyncSession, ref: date) -> list[uuid.UUID]:
     """Exclude every non-contemplated cota at or past its group's threshold (caller commits)."""
     excluded = []
-    thresholds = dict((await session.execute(select(Grupo.id, Grupo.parcelas_para_exclusao))).tuples().all())
+    thresholds = dict((await session.execute(select(Grupo.id, Grupo.parcelas_para_exclusao))).all())
     for item in await delinquents(session, ref):
         if must_exclude(item.parcelas_consecutivas, thresholds[item.grupo_id], item.contemplada):
             await exclusao(

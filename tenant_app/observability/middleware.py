@@ -54,7 +54,7 @@ class RequestContextMiddleware:
                 raise
             request: Request[Any, Any, Any] = Request(scope, receive)
             response = handle_exception(request, exc)
-            await response.to_asgi_response(scope["app"], request)(scope, receive, send_with_id)
+            await response.to_asgi_response(None, request)(scope, receive, send_with_id)
         finally:
             method = str(scope.get("method", ""))
             if scope["path"] not in ("/health", "/metrics"):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -61,7 +61,7 @@ class PagamentoController(Controller):
         data: PagamentoIn,
         db_session: AsyncSession,
         request: Request[CurrentUser, str, State],
-        idempotency_key: str | None = Parameter(header="Idempotency-Key", default=None),
+        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[Any]:
         """Record a payment. A repeat with the same Idempotency-Key returns the first result."""
         key = validate_key(idempotency_key)
@@ -97,7 +97,7 @@ class PagamentoController(Controller):
         data: EstornoIn,
         db_session: AsyncSession,
         request: Request[CurrentUser, str, State],
-        idempotency_key: str | None = Parameter(header="Idempotency-Key", default=None),
+        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[Any]:
         """Reverse a payment with a reason (once)."""
 
@@ -125,9 +125,9 @@ class PagamentoController(Controller):
         cota_id: uuid.UUID,
         db_session: AsyncSession,
         page: PageParams,
-        status: StatusPagamento | None = Parameter(query="status", default=None),
-        desde: date | None = Parameter(query="desde", default=None),
-        ate: date | None = Parameter(query="ate", default=None),
+        status: Annotated[StatusPagamento | None, QueryParameter(name="status")] = None,
+        desde: Annotated[date | None, QueryParameter(name="desde")] = None,
+        ate: Annotated[date | None, QueryParameter(name="ate")] = None,
     ) -> Pagina[PagamentoOut]:
         """Payments of a cota, newest first, with status and date filters."""
         await get_cota(db_session, cota_id)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,10 +36,10 @@ class ParcelaController(Controller):
         self,
         cota_id: uuid.UUID,
         db_session: AsyncSession,
-        status: StatusParcela | None = Parameter(query="status", default=None),
-        ref_date: date | None = Parameter(
-            query="data", default=None, description="Data de referência dos encargos"
-        ),
+        status: Annotated[StatusParcela | None, QueryParameter(name="status")] = None,
+        ref_date: Annotated[
+            date | None, QueryParameter(name="data", description="Data de referência dos encargos")
+        ] = None,
     ) -> list[ParcelaOut]:
         """The whole schedule (at most ``prazo`` rows), late charges as of ``data`` (default today)."""
         cota = await get_cota(db_session, cota_id)
@@ -86,7 +87,7 @@ class ParcelaController(Controller):
         self,
         cota_id: uuid.UUID,
         db_session: AsyncSession,
-        ref_date: date | None = Parameter(query="data", default=None),
+        ref_date: Annotated[date | None, QueryParameter(name="data")] = None,
     ) -> SaldoCotaOut:
         """Outstanding principal and late charges on ``data`` (default today)."""
         cota = await get_cota(db_session, cota_id)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +34,7 @@ class UserController(Controller):
         self,
         db_session: AsyncSession,
         page: PageParams,
-        role: Role | None = Parameter(query="role", default=None),
+        role: Annotated[Role | None, QueryParameter(name="role")] = None,
     ) -> Pagina[UserOut]:
         """Users, filtered by role."""
         stmt = select(User).order_by(User.email)
