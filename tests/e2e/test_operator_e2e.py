@@ -330,6 +330,42 @@ def test_tenants_cannot_reach_each_other(tenants, k8s_api_client, vault):
         hvac.Client(url=vault.addr).auth.kubernetes.login(role=names.vault_role(b), jwt=token_a)
 
 
+def test_two_tenants_never_get_the_same_ingress_host(tenants, operator, k8s_api_client):
+    host = f"shared-{RUN}.tenants.test"
+    first = tenants.create("hostfirst", host=host)
+    tenants.wait_ready(first)
+    second = tenants.create("hostsecond", host=host)
+    obj = tenants.wait_condition(second, "Ready", "False", reason="HostConflict")
+    message = condition(obj, "AppAvailable")["message"]
+    assert f"ConsorcioTenant {first}" in message and host in message
+    networking = client.NetworkingV1Api(k8s_api_client)
+    with pytest.raises(client.ApiException) as err:
+        networking.read_namespaced_ingress(names.APP_INGRESS, names.namespace(second))
+    assert err.value.status == 404
+    owned = networking.read_namespaced_ingress(names.APP_INGRESS, names.namespace(first))
+    assert owned.spec.rules[0].host == host
+    # No retry storm: timer passes keep checking, nothing is rewritten.
+    rv = tenants.get(second)["metadata"]["resourceVersion"]
+    passes = operator.metric("consorcio_operator_reconciles_total", trigger="timer", outcome="retry")
+    wait_until(
+        lambda: (
+            operator.metric("consorcio_operator_reconciles_total", trigger="timer", outcome="retry")
+            >= passes + 3
+        ),
+        timeout=60,
+        what="timer passes over the conflicting tenant",
+    )
+    assert tenants.get(second)["metadata"]["resourceVersion"] == rv
+    # The owner moves to another host: the second tenant gets its Ingress and becomes Ready.
+    tenants.patch(first, {"spec": {"host": f"moved-{RUN}.tenants.test"}})
+    tenants.wait_ready(second)
+    served = networking.read_namespaced_ingress(names.APP_INGRESS, names.namespace(second))
+    assert served.spec.rules[0].host == host
+    tenants.wait_ready(first, generation=2)
+    moved = networking.read_namespaced_ingress(names.APP_INGRESS, names.namespace(first))
+    assert moved.spec.rules[0].host == f"moved-{RUN}.tenants.test"
+
+
 # --- changes ------------------------------------------------------------------------------
 
 
