@@ -170,7 +170,7 @@ async def closed(
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux /proc), to report server CPU per request."""
-    with open(f"/proc/{pid}/stat") as f:  # noqa: ASYNC230 - a tiny procfs read
+    with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -265,7 +265,10 @@ async def main() -> None:
                 f"tenant app, 1 uvicorn worker, group of {args.cotas} cotas x 12 parcelas"
                 f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
             )
-            endpoints = {"list": ("GET cotas (page of 50)", list_cotas), "pay": ("POST pagamento", post_payment)}
+            endpoints = {
+                "list": ("GET cotas (page of 50)", list_cotas),
+                "pay": ("POST pagamento", post_payment),
+            }
             for key, (name, make) in endpoints.items():
                 if args.only and key != args.only:
                     continue
