@@ -57,8 +57,13 @@ async def run_pass(
     trigger: str,
     wait_budget: float,
     logger: logging.Logger,
+    slot_held: bool = False,
 ) -> PassResult:
-    """Reconcile one tenant towards its spec; never raises for tenant-level problems."""
+    """Reconcile one tenant towards its spec; never raises for tenant-level problems.
+
+    ``slot_held``: the caller already took one of ``runtime.active_passes``
+    (the pass gives it back when it ends, whatever happens).
+    """
     started = time.monotonic()
     generation = int(meta.get("generation") or 0)
     previous = dict(status_now or {})
@@ -68,6 +73,8 @@ async def run_pass(
             raise InvalidTenantSpec(problems)
         tenant_spec = TenantSpec.from_dict(spec)
     except InvalidTenantSpec as err:
+        if slot_held:
+            runtime.active_passes.release()
         invalid = Condition(c.READY, c.FALSE, c.REASON_INVALID_SPEC, str(err))
         result = _finish(previous, [], c.summarize({}, invalid=invalid), generation, {}, trigger, [])
         result.failure = StepFailed(c.REASON_INVALID_SPEC, str(err), permanent=True)
@@ -84,7 +91,10 @@ async def run_pass(
         rotation_request=rotation if rotation and rotation != previous.get("credentialsRotation") else None,
         wait_budget=wait_budget,
     )
-    await runtime.active_passes.acquire(pass_slots.BACKGROUND if trigger == "timer" else pass_slots.CHANGE)
+    if not slot_held:
+        await runtime.active_passes.acquire(
+            pass_slots.BACKGROUND if trigger == "timer" else pass_slots.CHANGE
+        )
     ctx.holds_slot = True
     try:
         timings = [f"queued {time.monotonic() - started:.2f}s"]
@@ -92,6 +102,7 @@ async def run_pass(
     finally:
         if ctx.holds_slot:
             runtime.active_passes.release()
+        runtime.pass_ended(name)
     summary = c.summarize(observed)
     fields = {"namespace": tenant.namespace, "url": tenant.url, **ctx.status_updates}
     result = _finish(previous, list(observed.values()), summary, generation, fields, trigger, ctx.changes)

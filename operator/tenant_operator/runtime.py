@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 
 from tenant_operator.config import OperatorConfig
@@ -26,6 +27,8 @@ class Runtime:
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _hosts: HostClaimIndex | None = None
     _active: PassSlots | None = None
+    #: time.monotonic() at which each tenant's last pass ended.
+    _pass_ended: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def create(cls, config: OperatorConfig, kube: KubeClient | None = None) -> Runtime:
@@ -63,8 +66,17 @@ class Runtime:
         """One pass at a time per tenant: the timer and the change handlers run concurrently in Kopf."""
         return self._locks.setdefault(tenant, asyncio.Lock())
 
+    def pass_ended(self, tenant: str) -> None:
+        """Record that a pass over ``tenant`` just ended."""
+        self._pass_ended[tenant] = time.monotonic()
+
+    def passed_since(self, tenant: str, moment: float) -> bool:
+        """Did a pass over ``tenant`` end after ``moment`` (time.monotonic())?"""
+        return self._pass_ended.get(tenant, float("-inf")) > moment
+
     def forget(self, tenant: str) -> None:
         self._locks.pop(tenant, None)
+        self._pass_ended.pop(tenant, None)
 
     async def close(self) -> None:
         await self.kube.close()

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import kopf
 
+from tenant_operator import pass_slots
+from tenant_operator.handlers.on_startup import kopf_prefix
 from tenant_operator.handlers.pass_outcome import apply_outcome
 from tenant_operator.handlers.timing import RESYNC_INTERVAL_SECONDS, TIMER_WAIT_SECONDS
 from tenant_operator.reconciler import run_pass
 from tenant_operator.resource import GROUP, PLURAL, VERSION
+
+#: Kopf handler ids of the change handlers (handlers/handle_*_tenant.py).
+CHANGE_HANDLER_IDS = ("provision", "reconcile", "resume")
 
 
 @kopf.timer(
@@ -26,16 +32,27 @@ async def handle_resync_timer(
     """Run the same pass as a change; repairs are reported in a DriftRepaired Event.
 
     Reads only when nothing drifted (the status is written only when it
-    changed). Skipped while a change handler is working on the tenant. Never
+    changed). Skipped while a change handler is working on the tenant or
+    still has a retry queued (its progress annotation is there). Never
     raises for tenant problems: the next tick is the retry, so a broken
     tenant costs one pass per interval, not a retry storm.
     """
-    lock = memo.runtime.lock(name)
-    if lock.locked():
+    runtime = memo.runtime
+    lock = runtime.lock(name)
+    if lock.locked() or change_handler_pending(meta):
+        return
+    invoked = time.monotonic()
+    # The slot first, then the tenant lock: a timer queued behind a fleet
+    # must not hold the lock that the tenant's own change handler needs.
+    await runtime.active_passes.acquire(pass_slots.BACKGROUND)
+    if lock.locked() or runtime.passed_since(name, invoked):
+        # Another pass took over meanwhile, or already did this work with a
+        # fresher view of the resource than this tick's.
+        runtime.active_passes.release()
         return
     async with lock:
         result = await run_pass(
-            memo.runtime,
+            runtime,
             name=name,
             spec=spec,
             status_now=status,
@@ -43,5 +60,13 @@ async def handle_resync_timer(
             trigger="timer",
             wait_budget=TIMER_WAIT_SECONDS,
             logger=logger,
+            slot_held=True,
         )
-    await apply_outcome(result, runtime=memo.runtime, body=body, patch=patch, retry=None)
+    await apply_outcome(result, runtime=runtime, body=body, patch=patch, retry=None)
+
+
+def change_handler_pending(meta: Any) -> bool:
+    """A create/update/resume handler is still retrying: it owns the tenant until it is done."""
+    prefix = kopf_prefix()
+    annotations = (meta or {}).get("annotations") or {}
+    return any(f"{prefix}/{handler}" in annotations for handler in CHANGE_HANDLER_IDS)
