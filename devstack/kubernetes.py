@@ -19,6 +19,8 @@ from devstack.config import HOST, StackConfig
 
 FAKE_NODE = "kwok-node-0"
 SA_ISSUER = "https://kubernetes.default.svc.cluster.local"
+# Service IPs for the local cluster: room for a fleet of hundreds of tenants.
+SERVICE_CIDR = "10.0.0.0/16"
 
 # (process name, program) in start order; stop goes in reverse.
 COMPONENTS = (
@@ -156,7 +158,7 @@ def _apiserver(cfg: StackConfig) -> None:
             f"--service-account-key-file={p / 'sa.pub'}",
             f"--service-account-signing-key-file={p / 'sa.key'}",
             # A /16: the fleet benchmark gives every tenant a Service (a /24 ran out at ~253).
-            "--service-cluster-ip-range=10.0.0.0/16",
+            f"--service-cluster-ip-range={SERVICE_CIDR}",
             "--allow-privileged=true",
             "--max-requests-inflight=1000",
             "--max-mutating-requests-inflight=500",
@@ -197,6 +199,11 @@ def _controller_manager(cfg: StackConfig) -> None:
             # machine must not turn the fake node NotReady (kwok only readies
             # a pod once, so its pods would stay unready for good).
             "--node-monitor-grace-period=10m",
+            # The default client limits (20 QPS per controller) made the controllers, not
+            # the operator, the bottleneck of the 500-tenant fleet benchmark (queues of
+            # hundreds of Jobs/HPAs/PDBs, ~45 min of cumulative client-side throttling).
+            "--kube-api-qps=200",
+            "--kube-api-burst=400",
         ],
     )
 
@@ -263,6 +270,49 @@ def _fake_node_manifest() -> dict:
     }
 
 
+def _ensure_service_range(cfg: StackConfig) -> None:
+    """Make the whole SERVICE_CIDR allocatable on clusters created with a smaller range.
+
+    The API server writes its flag into the default ServiceCIDR object only when it
+    creates it; a data directory from before the flag was widened keeps the old
+    range, so an extra ServiceCIDR adds the wide one (overlapping ranges are allowed).
+    """
+    from kubernetes import client, config
+
+    api = client.CustomObjectsApi(config.new_client_from_config(str(cfg.kubeconfig)))
+    group, version, plural = "networking.k8s.io", "v1", "servicecidrs"
+
+    def default_range() -> list[str]:
+        obj = api.get_cluster_custom_object(group, version, plural, "kubernetes")
+        return list(obj.get("spec", {}).get("cidrs", []))
+
+    cidrs: list[str] = []
+
+    def read_default() -> bool:
+        nonlocal cidrs
+        cidrs = default_range()
+        return True
+
+    procs.wait_until(read_default, "default ServiceCIDR", 30, procs.log_file(cfg, "kube-apiserver"))
+    if SERVICE_CIDR in cidrs:
+        return
+    try:
+        api.create_cluster_custom_object(
+            group,
+            version,
+            plural,
+            {
+                "apiVersion": f"{group}/{version}",
+                "kind": "ServiceCIDR",
+                "metadata": {"name": "devstack-wide"},
+                "spec": {"cidrs": [SERVICE_CIDR]},
+            },
+        )
+    except client.ApiException as err:
+        if err.status != 409:
+            raise
+
+
 def _ensure_fake_node(cfg: StackConfig) -> None:
     from kubernetes import client, config
 
@@ -305,6 +355,7 @@ def start(cfg: StackConfig, log=print) -> None:
         if procs.running_pid(cfg, name, program) is None:
             log(f"starting {name}")
             starters[name](cfg)
+    _ensure_service_range(cfg)
     _ensure_fake_node(cfg)
 
 

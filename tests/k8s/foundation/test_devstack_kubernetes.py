@@ -158,3 +158,14 @@ def test_token_review_validates_tokens(k8s_api_client, make_namespace) -> None:
     assert not wrong_audience.authenticated
     forged = auth.create_token_review({"spec": {"token": token[:-4] + "AAAA"}}).status
     assert not forged.authenticated
+
+
+def test_the_whole_service_range_is_allocatable(k8s_api_client) -> None:
+    """A ServiceCIDR covers devstack's /16 even on a data directory created with a /24."""
+    from devstack.kubernetes import SERVICE_CIDR
+
+    objs = client.CustomObjectsApi(k8s_api_client).list_cluster_custom_object(
+        "networking.k8s.io", "v1", "servicecidrs"
+    )
+    ranges = {c for o in objs["items"] for c in o["spec"]["cidrs"]}
+    assert SERVICE_CIDR in ranges
