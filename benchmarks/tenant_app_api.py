@@ -1,5 +1,8 @@
 """HTTP latency and throughput of the tenant app on one uvicorn worker.
 
+Load comes from ``benchmarks/http_load.py`` (a lean keep-alive client: httpx
+itself cost more CPU than the server on 2 cores).
+
 Setup: a fresh migrated database with one group of 5,000 cotas and a year of
 parcelas (60,000), an ACL-confined Redis user, and ``python -m tenant_app
 serve`` as a separate process. This process generates the load on loopback:
@@ -32,6 +35,7 @@ from datetime import date
 import httpx
 import redis
 
+from benchmarks.http_load import LoadClient  # type: ignore[import-not-found]
 from benchmarks.tenant_app_schedule import drop_database, fresh_database, seed_group  # type: ignore[import-not-found]
 from devstack import stack
 from devstack.config import StackConfig
@@ -97,11 +101,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-Request = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
+Request = Callable[[LoadClient], Awaitable[int]]
 
 
 async def paced(
-    client: httpx.AsyncClient, make: Request, rate: float, seconds: float, max_in_flight: int = 200
+    client: LoadClient, make: Request, rate: float, seconds: float, max_in_flight: int = 200
 ) -> tuple[list[float], float, int]:
     """Open loop: one request every 1/rate s regardless of answers. (latencies ms, achieved rps, errors).
 
@@ -117,14 +121,14 @@ async def paced(
         in_flight += 1
         t0 = time.perf_counter()
         try:
-            r = await make(client)
-        except httpx.HTTPError:
+            status = await make(client)
+        except OSError:
             errors += 1
             return
         finally:
             in_flight -= 1
         latencies.append((time.perf_counter() - t0) * 1000)
-        if r.status_code >= 400:
+        if status >= 400:
             errors += 1
 
     total = int(rate * seconds)
@@ -143,7 +147,7 @@ async def paced(
 
 
 async def closed(
-    client: httpx.AsyncClient, make: Request, concurrency: int, seconds: float
+    client: LoadClient, make: Request, concurrency: int, seconds: float
 ) -> tuple[list[float], float, int]:
     """Closed loop: ``concurrency`` requests always in flight."""
     latencies: list[float] = []
@@ -155,12 +159,12 @@ async def closed(
         while time.perf_counter() < stop:
             t0 = time.perf_counter()
             try:
-                r = await make(client)
-            except httpx.HTTPError:
+                status = await make(client)
+            except OSError:
                 errors += 1
                 continue
             latencies.append((time.perf_counter() - t0) * 1000)
-            if r.status_code >= 400:
+            if status >= 400:
                 errors += 1
 
     start = time.perf_counter()
@@ -245,20 +249,20 @@ async def main() -> None:
                     "/api/auth/login", json={"email": "fin@bench.example", "password": PASSWORD}
                 )
             ).json()["access_token"]
-            client.headers["Authorization"] = f"Bearer {token}"
+            load = LoadClient("127.0.0.1", port, {"Authorization": f"Bearer {token}"})
             rng = random.Random(7)
+            payment_body = b'{"valor": "10.00", "forma": "pix"}'
 
-            def list_cotas(c: httpx.AsyncClient) -> Awaitable[httpx.Response]:
-                return c.get(
-                    f"/api/grupos/{grupo_id}/cotas",
-                    params={"limit": 50, "offset": rng.randrange(0, args.cotas - 50)},
-                )
+            def list_cotas(c: LoadClient) -> Awaitable[int]:
+                offset = rng.randrange(0, args.cotas - 50)
+                return c.request("GET", f"/api/grupos/{grupo_id}/cotas?limit=50&offset={offset}")
 
-            def post_payment(c: httpx.AsyncClient) -> Awaitable[httpx.Response]:
-                return c.post(
+            def post_payment(c: LoadClient) -> Awaitable[int]:
+                return c.request(
+                    "POST",
                     f"/api/cotas/{rng.choice(cota_ids)}/pagamentos",
-                    json={"valor": "10.00", "forma": "pix"},
-                    headers={"Idempotency-Key": uuid.uuid4().hex},
+                    payment_body,
+                    {"Idempotency-Key": uuid.uuid4().hex},
                 )
 
             print(
@@ -272,17 +276,18 @@ async def main() -> None:
             for key, (name, make) in endpoints.items():
                 if args.only and key != args.only:
                     continue
-                await closed(client, make, 4, 1.5)  # warm-up
+                await closed(load, make, 4, 1.5)  # warm-up
                 report(
                     name,
                     f"paced {args.rate:.0f} req/s",
-                    *await measured(server.pid, paced(client, make, args.rate, args.seconds)),
+                    *await measured(server.pid, paced(load, make, args.rate, args.seconds)),
                 )
                 report(
                     name,
                     f"closed, {args.concurrency} in flight",
-                    *await measured(server.pid, closed(client, make, args.concurrency, args.seconds)),
+                    *await measured(server.pid, closed(load, make, args.concurrency, args.seconds)),
                 )
+            await load.close()
     finally:
         if server is not None:
             server.terminate()

@@ -53,21 +53,21 @@ async def paginate_rows(
     session: AsyncSession, stmt: Select[Any], params: PageParams
 ) -> tuple[list[Any], int]:
     """Like ``paginate`` for column (Core) selects, in one round trip: the total rides along
-    as a window count. Used by hot list endpoints where ORM instances are not needed.
+    as an uncorrelated scalar subquery, which PostgreSQL runs once (an index-only count),
+    while the page itself walks the ordering index and stops after ``offset + limit`` rows.
+    (A ``count(*) OVER ()`` window would read and sort every matching row per request.)
+    Used by hot list endpoints where ORM instances are not needed.
 
     Must be the session's first statement: it runs in autocommit mode, which saves the
     BEGIN and ROLLBACK round trips. That is safe for a single read: under READ COMMITTED
     each statement sees its own snapshot whether or not a transaction is open.
     """
-    windowed = stmt.add_columns(func.count().over().label("_total")).limit(params.limit).offset(params.offset)
+    total_sq = select(func.count()).select_from(stmt.order_by(None).subquery()).scalar_subquery()
+    paged = stmt.add_columns(total_sq.label("_total")).limit(params.limit).offset(params.offset)
     conn = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     # Core execution on the connection: no ORM result processing for plain columns.
-    rows = (await conn.execute(windowed)).mappings().all()
+    rows = (await conn.execute(paged)).mappings().all()
     if rows:
         return list(rows), int(rows[0]["_total"])
-    if params.offset == 0:
-        return [], 0
-    total = (
-        await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    ).scalar_one()
+    total = (await conn.execute(select(total_sq))).scalar_one()
     return [], int(total)
