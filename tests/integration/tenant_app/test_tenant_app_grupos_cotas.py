@@ -122,9 +122,7 @@ async def test_cessao_exclusao_readmissao(tenant: Tenant) -> None:
     assert listing.json()["total"] == 2
     # Paging: the total counts the filtered rows, also on a page past the end; the page is
     # in cota-number order.
-    page = (
-        await tenant.client.get(f"/api/grupos/{grupo['id']}/cotas?limit=1&offset=1", headers=h)
-    ).json()
+    page = (await tenant.client.get(f"/api/grupos/{grupo['id']}/cotas?limit=1&offset=1", headers=h)).json()
     assert page["total"] == 2 and [c["numero"] for c in page["items"]] == [max(c["numero"] for c in cotas)]
     past = (
         await tenant.client.get(f"/api/grupos/{grupo['id']}/cotas?status=ativa&offset=50", headers=h)
