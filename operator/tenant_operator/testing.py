@@ -313,3 +313,21 @@ def condition(obj: Mapping[str, Any] | None, type_: str) -> Mapping[str, Any] | 
         if cond.get("type") == type_:
             return cond
     return None
+
+
+#: Operator environment for pure spec tests: fixed, obviously fake endpoints.
+EXAMPLE_ENV = {
+    "OPERATOR_PG_ADMIN_DSN": "postgresql://postgres:pw@10.1.2.3:5432/postgres",
+    "OPERATOR_REDIS_ADMIN_URL": "redis://default:pw@redis.internal:6380/0",
+    "OPERATOR_IMAGE_REPOSITORY": "registry.example/tenant-app",
+    "OPERATOR_DEFAULT_APP_VERSION": "2.0.0",
+    "OPERATOR_BASE_DOMAIN": "consorcio.example",
+    "OPERATOR_CONTROL_PLANE_URL": "http://control-plane.system.svc:8100",
+}
+
+
+def example_config(**overrides: str) -> Any:
+    """An ``OperatorConfig`` from ``EXAMPLE_ENV`` plus ``overrides`` (tests build specs with it)."""
+    from tenant_operator.config import OperatorConfig
+
+    return OperatorConfig.from_env({**EXAMPLE_ENV, **overrides})

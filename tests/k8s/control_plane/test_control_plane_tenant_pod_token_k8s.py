@@ -17,23 +17,15 @@ import time
 import pytest
 from control_plane.auth.roles import Role
 from kubernetes import client as k8s
-from tenant_operator.config import OperatorConfig
 from tenant_operator.kube.compare import in_sync
 from tenant_operator.resource import TenantSpec
 from tenant_operator.specs.tenant import TenantView
 from tenant_operator.specs.workload import app_deployment, service_account
+from tenant_operator.testing import example_config
 
 pytestmark = pytest.mark.k8s
 
-CONFIG = OperatorConfig.from_env(
-    {
-        "OPERATOR_PG_ADMIN_DSN": "postgresql://postgres:pw@10.1.2.3:5432/postgres",
-        "OPERATOR_REDIS_ADMIN_URL": "redis://default:pw@redis.internal:6380/0",
-        "OPERATOR_IMAGE_REPOSITORY": "registry.example/tenant-app",
-        "OPERATOR_DEFAULT_APP_VERSION": "2.0.0",
-        "OPERATOR_BASE_DOMAIN": "consorcio.example",
-    }
-)
+CONFIG = example_config()
 
 
 def _raw(response) -> dict:

@@ -6,28 +6,19 @@ from pathlib import PurePosixPath
 
 import pytest
 from tenant_operator import names
-from tenant_operator.config import OperatorConfig
 from tenant_operator.kube.compare import in_sync
 from tenant_operator.resource import TenantSpec
 from tenant_operator.specs import pod
 from tenant_operator.specs.migration_job import migration_job
 from tenant_operator.specs.tenant import TenantView
 from tenant_operator.specs.workload import app_deployment, service_account, worker_deployment
+from tenant_operator.testing import example_config
 
 from tenant_app.platform_client.settings import DEFAULT_TOKEN_FILE, PlatformClientSettings
 
 pytestmark = pytest.mark.unit
 
-CONFIG = OperatorConfig.from_env(
-    {
-        "OPERATOR_PG_ADMIN_DSN": "postgresql://postgres:pw@10.1.2.3:5432/postgres",
-        "OPERATOR_REDIS_ADMIN_URL": "redis://default:pw@redis.internal:6380/0",
-        "OPERATOR_IMAGE_REPOSITORY": "registry.example/tenant-app",
-        "OPERATOR_DEFAULT_APP_VERSION": "2.0.0",
-        "OPERATOR_BASE_DOMAIN": "consorcio.example",
-        "OPERATOR_CONTROL_PLANE_URL": "http://control-plane.system.svc:8100",
-    }
-)
+CONFIG = example_config()
 TOKEN_DIR = "/var/run/secrets/consorcio.io/control-plane"
 
 

@@ -22,18 +22,14 @@ from tenant_operator.specs.workload import (
     worker_deployment,
     worker_replicas,
 )
+from tenant_operator.testing import EXAMPLE_ENV
 
 pytestmark = pytest.mark.unit
 
 ENV = {
-    "OPERATOR_PG_ADMIN_DSN": "postgresql://postgres:pw@10.1.2.3:5432/postgres",
-    "OPERATOR_REDIS_ADMIN_URL": "redis://default:pw@redis.internal:6380/0",
+    **EXAMPLE_ENV,
     "OPERATOR_VAULT_ADDR": "https://vault.internal:8200",
     "OPERATOR_VAULT_TOKEN": "t",
-    "OPERATOR_IMAGE_REPOSITORY": "registry.example/tenant-app",
-    "OPERATOR_DEFAULT_APP_VERSION": "2.0.0",
-    "OPERATOR_BASE_DOMAIN": "consorcio.example",
-    "OPERATOR_CONTROL_PLANE_URL": "http://control-plane.system.svc:8100",
     "OPERATOR_INGRESS_NAMESPACE": "ingress-nginx",
 }
 CONFIG = OperatorConfig.from_env(ENV)
