@@ -141,6 +141,7 @@ def test_operator_configuration_env(render) -> None:
         "key": "token",
     }
     assert env["OPERATOR_RESYNC_INTERVAL"]["value"] == "60"
+    assert env["OPERATOR_MAX_ACTIVE_PASSES"]["value"] == "32"
     assert env["OPERATOR_LOG_LEVEL"]["value"] == "INFO"
     # The default operator handles every tenant that carries no instance label.
     assert "OPERATOR_INSTANCE" not in env
@@ -417,6 +418,7 @@ SCHEMA_REJECTIONS = [
         "at '/secrets/source': value must be one of 'existingSecret', 'vault'",
     ),
     ("consorcio-platform", "api.replicas=0", "at '/api/replicas': minimum: got 0, want 1"),
+    ("consorcio-operator", "maxActivePasses=0", "at '/maxActivePasses': minimum: got 0, want 1"),
     (
         "consorcio-platform",
         "ingress.host=Platform_Example",
