@@ -26,6 +26,7 @@ from tenant_app.assembleias.apuracao import (
 from tenant_app.assembleias.apuracao_service import commit_travado, registrar_contemplacoes, trava_do_grupo
 from tenant_app.assembleias.models import (
     Apuracao,
+    Assembleia,
     ContemplacaoCota,
     LanceAssembleia,
     StatusAssembleia,
@@ -40,6 +41,28 @@ from tenant_app.http.problems import BusinessRuleError, ConflictError
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.ledger.service import post_entries
 from tenant_app.settings import Settings
+
+
+async def vencedora_por_lance(
+    session: AsyncSession, assembleia: Assembleia, cota_numero: int
+) -> ContemplacaoCota:
+    """The cota's active contemplação by lance in this assembleia, row-locked; 422 otherwise."""
+    vencedora = await session.scalar(
+        select(ContemplacaoCota)
+        .where(
+            ContemplacaoCota.assembleia_id == assembleia.id,
+            ContemplacaoCota.cota_numero == cota_numero,
+            ContemplacaoCota.status == StatusContemplacao.ATIVA,
+        )
+        .with_for_update()
+    )
+    if vencedora is None or vencedora.modalidade is not Modalidade.LANCE:
+        raise BusinessRuleError(
+            f"A cota {cota_numero} não foi contemplada por lance nesta assembleia.",
+            field="cota_numero",
+            code="nao_contemplada_por_lance",
+        )
+    return vencedora
 
 
 async def desclassificar(
@@ -60,19 +83,7 @@ async def desclassificar(
                 "Só uma assembleia apurada e ainda não encerrada admite desclassificação.",
                 code="transicao_invalida",
             )
-        vencedora = await session.scalar(
-            select(ContemplacaoCota)
-            .where(
-                ContemplacaoCota.assembleia_id == assembleia.id,
-                ContemplacaoCota.cota_numero == cota_numero,
-                ContemplacaoCota.status == StatusContemplacao.ATIVA,
-            )
-            .with_for_update()
-        )
-        if vencedora is None or vencedora.modalidade is not Modalidade.LANCE:
-            raise BusinessRuleError(
-                f"A cota {cota_numero} não é vencedora por lance nesta assembleia.", field="cota_numero"
-            )
+        vencedora = await vencedora_por_lance(session, assembleia, cota_numero)
         if vencedora.lance_pago_em is not None:
             raise BusinessRuleError(
                 f"A cota {cota_numero} já pagou o lance; a contemplação não pode ser desclassificada.",

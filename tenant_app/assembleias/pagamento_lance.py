@@ -25,13 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tenant_app.assembleias.apuracao.amortizacao_parcelas import LanceNaoCabe, ParcelaAberta, distribuir_lance
 from tenant_app.assembleias.apuracao.dinheiro import casas_decimais
 from tenant_app.assembleias.apuracao.resultado import Modalidade
-from tenant_app.assembleias.desclassificacao import desclassificar
+from tenant_app.assembleias.desclassificacao import desclassificar, vencedora_por_lance
 from tenant_app.assembleias.models import Assembleia, ContemplacaoCota, StatusAssembleia, StatusContemplacao
 from tenant_app.assembleias.prazo_lance import vencido
 from tenant_app.assembleias.service import get_assembleia, get_regras
 from tenant_app.auditoria.trail import record_event
 from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
-from tenant_app.http.problems import BusinessRuleError, ConflictError, ProblemError
+from tenant_app.http.problems import ConflictError, ProblemError
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.ledger.service import post_entries
 from tenant_app.parcelas.models import Parcela, StatusParcela
@@ -50,27 +50,6 @@ def _valor_invalido(mensagem: str) -> ProblemError:
     )
 
 
-async def _vencedora_por_lance(
-    session: AsyncSession, assembleia: Assembleia, cota_numero: int
-) -> ContemplacaoCota:
-    vencedora = await session.scalar(
-        select(ContemplacaoCota)
-        .where(
-            ContemplacaoCota.assembleia_id == assembleia.id,
-            ContemplacaoCota.cota_numero == cota_numero,
-            ContemplacaoCota.status == StatusContemplacao.ATIVA,
-        )
-        .with_for_update()
-    )
-    if vencedora is None or vencedora.modalidade is not Modalidade.LANCE:
-        raise BusinessRuleError(
-            f"A cota {cota_numero} não foi contemplada por lance nesta assembleia.",
-            field="cota_numero",
-            code="nao_contemplada_por_lance",
-        )
-    return vencedora
-
-
 async def registrar_pagamento_lance(
     session: AsyncSession,
     assembleia_id: uuid.UUID,
@@ -83,7 +62,7 @@ async def registrar_pagamento_lance(
     assembleia = await get_assembleia(session, assembleia_id, lock=True)
     if assembleia.status not in (StatusAssembleia.APURADA, StatusAssembleia.ENCERRADA):
         raise ConflictError("A assembleia ainda não foi apurada.", code="transicao_invalida")
-    vencedora = await _vencedora_por_lance(session, assembleia, cota_numero)
+    vencedora = await vencedora_por_lance(session, assembleia, cota_numero)
     if vencedora.lance_pago_em is not None:
         raise ConflictError(f"O lance da cota {cota_numero} já foi pago.", code="lance_ja_pago")
     if vencedora.prazo_pagamento_lance is not None and vencido(vencedora.prazo_pagamento_lance, hoje):

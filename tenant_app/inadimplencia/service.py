@@ -15,7 +15,6 @@ from tenant_app.cotas.service import exclusao
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.inadimplencia.rules import longest_unpaid_run, must_exclude
 from tenant_app.inadimplencia.schemas import InadimplenteOut
-from tenant_app.parcelas.late_charges import encargos_devidos
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.parcelas.money import ZERO
 
@@ -46,17 +45,7 @@ async def delinquents(
         _, cota, grupo = rows[0]
         principal = multa = juros = ZERO
         for p, _, _ in rows:
-            enc = encargos_devidos(
-                valor_total=p.valor_total,
-                saldo_principal=p.saldo,
-                vencimento=p.vencimento,
-                data=ref,
-                multa_pct=grupo.multa_pct,
-                juros_mensal_pct=grupo.juros_mensal_pct,
-                pago_multa=p.pago_multa,
-                juros_pendentes=p.juros_pendentes,
-                juros_calculados_ate=p.juros_calculados_ate,
-            )
+            enc = p.encargos(ref, grupo.multa_pct, grupo.juros_mensal_pct)
             principal += p.saldo
             multa += enc.multa
             juros += enc.juros

@@ -16,7 +16,6 @@ from tenant_app.cotas.service import get_cota
 from tenant_app.grupos.models import Grupo
 from tenant_app.pagamentos.allocation import total_devido
 from tenant_app.pagamentos.service import estado, open_parcelas
-from tenant_app.parcelas.late_charges import encargos_devidos
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.parcelas.money import ZERO
 from tenant_app.parcelas.schemas import ParcelaOut, SaldoCotaOut
@@ -51,17 +50,7 @@ class ParcelaController(Controller):
             stmt = stmt.where(Parcela.status == status)
         out = []
         for p in (await db_session.execute(stmt)).scalars():
-            enc = encargos_devidos(
-                valor_total=p.valor_total,
-                saldo_principal=p.saldo,
-                vencimento=p.vencimento,
-                data=ref,
-                multa_pct=grupo.multa_pct,
-                juros_mensal_pct=grupo.juros_mensal_pct,
-                pago_multa=p.pago_multa,
-                juros_pendentes=p.juros_pendentes,
-                juros_calculados_ate=p.juros_calculados_ate,
-            )
+            enc = p.encargos(ref, grupo.multa_pct, grupo.juros_mensal_pct)
             out.append(
                 ParcelaOut(
                     id=p.id,

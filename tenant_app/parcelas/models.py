@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tenant_app.cotas.models import Cota
 from tenant_app.database.base import Base, UUIDPrimaryKey, str_enum
+from tenant_app.parcelas.late_charges import Encargos, encargos_devidos
 
 
 class StatusParcela(enum.StrEnum):
@@ -99,3 +100,17 @@ class Parcela(UUIDPrimaryKey, Base):
     def saldo(self) -> Decimal:
         """What is still due of the components."""
         return self.valor_total - self.valor_pago_principal
+
+    def encargos(self, data: date, multa_pct: Decimal, juros_mensal_pct: Decimal) -> Encargos:
+        """Late charges owed on ``data`` given this row's payments and interest booked so far."""
+        return encargos_devidos(
+            valor_total=self.valor_total,
+            saldo_principal=self.saldo,
+            vencimento=self.vencimento,
+            data=data,
+            multa_pct=multa_pct,
+            juros_mensal_pct=juros_mensal_pct,
+            pago_multa=self.pago_multa,
+            juros_pendentes=self.juros_pendentes,
+            juros_calculados_ate=self.juros_calculados_ate,
+        )
