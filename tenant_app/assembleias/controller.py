@@ -54,24 +54,7 @@ def _user_id(request: Request[Any, Any, Any]) -> uuid.UUID | None:
 
 
 def _regras_out(row: RegrasAssembleiaGrupo) -> RegrasAssembleiaOut:
-    return RegrasAssembleiaOut(
-        grupo_id=row.grupo_id,
-        metodo_sorteio=row.metodo_sorteio,
-        zero_vale_mil=row.zero_vale_mil,
-        tabela_equivalencia=row.tabela_equivalencia,
-        direcao_aproximacao=row.direcao_aproximacao,
-        contemplacoes_sorteio=row.contemplacoes_sorteio,
-        sorteios_restituicao=row.sorteios_restituicao,
-        tipos_lance=list(row.tipos_lance),  # type: ignore[arg-type]
-        lance_minimo_percentual=row.lance_minimo_percentual,
-        lance_fixo_percentual=row.lance_fixo_percentual,
-        embutido_maximo_percentual=row.embutido_maximo_percentual,
-        contemplacoes_lance_maximo=row.contemplacoes_lance_maximo,
-        fundo_reserva_completa_sorteios=row.fundo_reserva_completa_sorteios,
-        fundo_reserva_sorteios_extras=row.fundo_reserva_sorteios_extras,
-        amortizacao_lance=row.amortizacao_lance,
-        prazo_pagamento_lance_dias=row.prazo_pagamento_lance_dias,
-    )
+    return to_schema(RegrasAssembleiaOut, row, tipos_lance=list(row.tipos_lance))
 
 
 def _lance_out(row: LanceAssembleia, numero: int) -> LanceOut:
