@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -198,3 +204,41 @@ def assert_problem(response: object, status: int) -> dict:
     body = r.json()  # type: ignore[attr-defined]
     assert body["status"] == status and body["detail"]
     return dict(body)
+
+
+@dataclass
+class Worker:
+    """A running ``python -m tenant_app worker`` of one tenant."""
+
+    process: asyncio.subprocess.Process
+    log: Path
+
+    def log_tail(self) -> str:
+        """The end of the worker's log, for assertion messages."""
+        return self.log.read_text()[-3000:]
+
+
+@asynccontextmanager
+async def tenant_worker(tenant: Tenant, tmp_path: Path) -> AsyncIterator[Worker]:
+    """The tenant's real Celery worker (the CLI the operator's Deployment runs), without beat."""
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tenant_app",
+            "worker",
+            "--no-beat",
+            env={**os.environ, **tenant.env},
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            yield Worker(process, log_path)
+        finally:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), timeout=20)
+            except TimeoutError:
+                process.kill()
+                await process.wait()

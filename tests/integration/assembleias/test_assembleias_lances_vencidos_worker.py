@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -18,20 +15,10 @@ from tenant_app.assembleias.tarefa_lances_vencidos import NOME_TAREFA
 from tenant_app.worker import create_celery
 from tests.integration.tenant_app.conftest import Tenant
 
-from .conftest import HOJE, sessao
+from .conftest import HOJE, sessao, tenant_worker
 from .test_assembleias_pagamento_lance import _apurada
 
 pytestmark = pytest.mark.integration
-
-_WORKER = """
-from tenant_app.settings import Settings
-from tenant_app.worker import create_celery
-
-app = create_celery(Settings.from_env())
-app.worker_main(
-    ["worker", "--loglevel=INFO", "--concurrency=1", "--pool=solo", "--without-gossip", "--without-mingle"]
-)
-"""
 
 
 async def test_worker_disqualifies_the_unpaid_winner(tenant_a: Tenant, tmp_path: Path) -> None:
@@ -50,16 +37,7 @@ async def test_worker_disqualifies_the_unpaid_winner(tenant_a: Tenant, tmp_path:
         await session.close()
         await engine.dispose()  # type: ignore[attr-defined]
 
-    log = (tmp_path / "worker.log").open("w")
-    worker = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        _WORKER,
-        env={**os.environ, **tenant_a.env},
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    try:
+    async with tenant_worker(tenant_a, tmp_path) as worker:
         create_celery(tenant_a.settings).send_task(NOME_TAREFA, retry=False)
         prazo = time.monotonic() + 90
         situacao: dict[int, str] = {}
@@ -68,16 +46,6 @@ async def test_worker_disqualifies_the_unpaid_winner(tenant_a: Tenant, tmp_path:
             situacao = {x["cota_numero"]: x["status"] for x in record["contemplacoes"]}
             if record["revisao"] == 2:
                 break
-            assert worker.returncode is None, (tmp_path / "worker.log").read_text()[-3000:]
+            assert worker.process.returncode is None, worker.log_tail()
             await asyncio.sleep(0.5)
-        assert situacao == {27: "ativa", 10: "ativa", 30: "desclassificada"}, (
-            tmp_path / "worker.log"
-        ).read_text()[-3000:]
-    finally:
-        worker.terminate()
-        try:
-            await asyncio.wait_for(worker.wait(), timeout=20)
-        except TimeoutError:
-            worker.kill()
-            await worker.wait()
-        log.close()
+        assert situacao == {27: "ativa", 10: "ativa", 30: "desclassificada"}, worker.log_tail()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -14,19 +11,9 @@ import pytest
 
 from tests.integration.tenant_app.conftest import Tenant
 
-from .conftest import assembleia_aberta, passar_corte, semear_grupo
+from .conftest import assembleia_aberta, passar_corte, semear_grupo, tenant_worker
 
 pytestmark = pytest.mark.integration
-
-_WORKER = """
-from tenant_app.settings import Settings
-from tenant_app.worker import create_celery
-
-app = create_celery(Settings.from_env())
-app.worker_main(
-    ["worker", "--loglevel=INFO", "--concurrency=1", "--pool=solo", "--without-gossip", "--without-mingle"]
-)
-"""
 
 
 async def test_apuracao_queues_the_notification_and_the_worker_delivers_it(
@@ -43,16 +30,7 @@ async def test_apuracao_queues_the_notification_and_the_worker_delivers_it(
     assert r.status_code == 201
     await passar_corte(tenant_a, assembleia)
 
-    log = (tmp_path / "worker.log").open("w")
-    worker = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        _WORKER,
-        env={**os.environ, **tenant_a.env},
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    try:
+    async with tenant_worker(tenant_a, tmp_path) as worker:
         r = await c.post(
             f"/api/assembleias/{assembleia}/apuracao",
             json={"concurso": 6004, "premios": ["12307", "10450", "22222", "31415", "40404"]},
@@ -67,14 +45,6 @@ async def test_apuracao_queues_the_notification_and_the_worker_delivers_it(
             notificados = [x["notificado_em"] for x in record["contemplacoes"]]
             if all(notificados):
                 break
-            assert worker.returncode is None, (tmp_path / "worker.log").read_text()[-3000:]
+            assert worker.process.returncode is None, worker.log_tail()
             await asyncio.sleep(0.5)
-        assert notificados and all(notificados), (tmp_path / "worker.log").read_text()[-3000:]
-    finally:
-        worker.terminate()
-        try:
-            await asyncio.wait_for(worker.wait(), timeout=20)
-        except TimeoutError:
-            worker.kill()
-            await worker.wait()
-        log.close()
+        assert notificados and all(notificados), worker.log_tail()
