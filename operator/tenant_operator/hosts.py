@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tenant_operator import conditions as c
+from tenant_operator import names
 
 REASON_HOST_CONFLICT = "HostConflict"
 
@@ -49,10 +50,12 @@ def claim_of(obj: Mapping[str, Any], base_domain: str) -> HostClaim | None:
     if not name:
         return None
     spec_host = (obj.get("spec") or {}).get("host")
-    host = (spec_host or f"{name}.{base_domain}").lower()
+    host = names.tenant_host(name, spec_host, base_domain).lower()
     status = obj.get("status") or {}
     available = c.find(status.get("conditions") or [], c.APP_AVAILABLE)
-    serving = bool(available and available.get("status") == c.TRUE and status.get("url") == f"https://{host}")
+    serving = bool(
+        available and available.get("status") == c.TRUE and status.get("url") == names.tenant_url(host)
+    )
     return HostClaim(name, host, str(meta.get("creationTimestamp") or ""), serving)
 
 

@@ -87,3 +87,13 @@ def tenant_labels(name: str) -> dict[str, str]:
         "app.kubernetes.io/managed-by": MANAGED_BY,
         "app.kubernetes.io/part-of": "consorcio",
     }
+
+
+def tenant_host(name: str, spec_host: str | None, base_domain: str) -> str:
+    """The tenant's public host: ``spec.host``, else ``<name>.<base domain>``."""
+    return spec_host or f"{name}.{base_domain}"
+
+
+def tenant_url(host: str) -> str:
+    """The URL reported in ``status.url`` for a host (TLS terminates at the Ingress)."""
+    return f"https://{host}"

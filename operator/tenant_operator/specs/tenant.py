@@ -32,11 +32,11 @@ class TenantView:
 
     @property
     def host(self) -> str:
-        return self.spec.host or f"{self.name}.{self.workload.base_domain}"
+        return names.tenant_host(self.name, self.spec.host, self.workload.base_domain)
 
     @property
     def url(self) -> str:
-        return f"https://{self.host}"
+        return names.tenant_url(self.host)
 
     @property
     def desired_app_version(self) -> str:
