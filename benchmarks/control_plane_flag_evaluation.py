@@ -24,14 +24,14 @@ import httpx
 from openfeature import api as openfeature_api
 from openfeature.evaluation_context import EvaluationContext
 
-from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
-from tenant_app.platform_client.flag_rules import (
+from consorcio_contract.flag_rules import (
     FlagDefinition,
     Rollout,
     RolloutUnit,
     ValueType,
     resolve_for_tenant,
 )
+from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
 
 
 def snapshot() -> dict:

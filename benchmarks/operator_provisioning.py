@@ -38,7 +38,6 @@ import uuid
 from pathlib import Path
 
 from kubernetes import client, config
-from tenant_operator import resource
 from tenant_operator.testing import (
     OperatorProcess,
     apply_crd,
@@ -49,11 +48,12 @@ from tenant_operator.testing import (
     wait_until,
 )
 
+from consorcio_contract import crd_identity
 from devstack import stack
 from devstack.binaries import binary_path
 from devstack.config import StackConfig
 
-GVP = (resource.GROUP, resource.VERSION, resource.PLURAL)
+GVP = (crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL)
 WRITE_VERBS = ["create", "update", "patch", "delete", "deletecollection"]
 
 

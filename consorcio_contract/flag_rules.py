@@ -1,6 +1,6 @@
-"""Feature-flag rules: one pure definition shared by the control plane (which
-evaluates for admins and pre-resolves snapshots) and the tenant app's
-OpenFeature provider (which evaluates locally from a snapshot).
+"""Feature-flag rules and the snapshot format: one pure definition shared by
+the control plane (which evaluates for admins and pre-resolves snapshots) and
+the tenant app's OpenFeature provider (which evaluates locally from a snapshot).
 
 Resolution order for a tenant, first match wins:
 
@@ -221,3 +221,35 @@ def evaluate(resolved: ResolvedFlag, user_key: str | None) -> Evaluation:
     if bucket(rollout.salt, user_key) < rollout.basis_points:
         return Evaluation(rollout.value, Reason.SPLIT, "rollout")
     return Evaluation(resolved.value, Reason.SPLIT, "default")
+
+
+@dataclass(frozen=True)
+class FlagSnapshot:
+    """Every flag resolved for one tenant: what the control plane serves and a tenant app evaluates.
+
+    On the wire (``GET /api/tenant-app/tenants/<slug>/flag-snapshot``)::
+
+        {"tenant": "acme", "plan": "starter", "etag": "\"…\"",
+         "flags": {"<key>": ResolvedFlag.to_wire(), ...}}
+    """
+
+    tenant: str
+    plan: str
+    flags: Mapping[str, ResolvedFlag]
+    etag: str
+
+    def wire_flags(self) -> dict[str, dict[str, Any]]:
+        return {key: flag.to_wire() for key, flag in self.flags.items()}
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"tenant": self.tenant, "plan": self.plan, "etag": self.etag, "flags": self.wire_flags()}
+
+    @classmethod
+    def from_wire(cls, wire: Mapping[str, Any]) -> FlagSnapshot:
+        """Inverse of :meth:`to_wire`; raises KeyError/ValueError/TypeError on a malformed snapshot."""
+        return cls(
+            tenant=str(wire["tenant"]),
+            plan=str(wire["plan"]),
+            etag=str(wire.get("etag", "")),
+            flags={str(key): ResolvedFlag.from_wire(flag) for key, flag in wire["flags"].items()},
+        )

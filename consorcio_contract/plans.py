@@ -1,4 +1,4 @@
-"""The plan catalog: one definition for the commercial terms (control plane)
+"""The plan catalogue: one definition for the commercial terms (control plane)
 and the Kubernetes sizing (operator), so the two can never disagree.
 """
 

@@ -1,9 +1,8 @@
-"""The ConsorcioTenant custom resource: its identity, its spec model and
-pure validation.
+"""The ConsorcioTenant custom resource: its spec model and pure validation.
 
 ``TenantSpec`` is the single source of the CRD's spec schema: the field
 types, enums, patterns, defaults and ``kubectl explain`` descriptions are
-read from it by :mod:`tenant_operator.crd`. The control plane builds
+read from it by the operator's CRD generator (``tenant_operator.crd``). The control plane builds
 resources with :func:`build_tenant_resource` and the operator parses them
 with :meth:`TenantSpec.from_dict`, so both sides agree on one shape.
 """
@@ -18,18 +17,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from tenant_app.identifiers import is_valid_cnpj, normalize_cnpj
-from tenant_operator.plans import PlanName
-
-GROUP = "consorcio.io"
-VERSION = "v1alpha1"
-PLURAL = "consorciotenants"
-SINGULAR = "consorciotenant"
-KIND = "ConsorcioTenant"
-API_VERSION = f"{GROUP}/{VERSION}"
-CRD_NAME = f"{PLURAL}.{GROUP}"
-SHORT_NAMES = ("ctn",)
-CATEGORIES = ("consorcio",)
+from consorcio_contract.crd_identity import API_VERSION, KIND
+from consorcio_contract.identifiers import is_valid_cnpj, normalize_cnpj
+from consorcio_contract.names import TENANT_LABEL
+from consorcio_contract.plans import PlanName
 
 # The slug becomes the namespace ``tenant-<name>`` (a DNS-1123 label, max 63)
 # and the PostgreSQL role/database ``tenant_<name>`` (max 63): 40 leaves room.
@@ -53,7 +44,7 @@ class DeletionPolicy(StrEnum):
 
 @dataclass(frozen=True)
 class FieldSchema:
-    """How one spec field appears in the CRD (read by tenant_operator.crd)."""
+    """How one spec field appears in the CRD (read by the operator's CRD generator)."""
 
     json_name: str
     description: str
@@ -311,6 +302,6 @@ def build_tenant_resource(name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "apiVersion": API_VERSION,
         "kind": KIND,
-        "metadata": {"name": name, "labels": {f"{GROUP}/tenant": name}},
+        "metadata": {"name": name, "labels": {TENANT_LABEL: name}},
         "spec": clean,
     }

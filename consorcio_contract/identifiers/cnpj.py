@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from tenant_app.identifiers.check_digits import mod11_digit
+from consorcio_contract.identifiers.check_digits import mod11_digit
 
 _SEPARATORS = re.compile(r"[./\-\s]")
 _SHAPE = re.compile(r"^[0-9A-Z]{12}[0-9]{2}$")
@@ -23,6 +23,10 @@ def normalize_cnpj(value: str) -> str:
 
 
 def is_valid_cnpj(value: str) -> bool:
+    # Checked before normalizing: str.upper() turns some non-ASCII letters
+    # into ASCII ones (the ligature "ﬀ" becomes "FF").
+    if not value.isascii():
+        return False
     chars = normalize_cnpj(value)
     if not _SHAPE.match(chars):
         return False

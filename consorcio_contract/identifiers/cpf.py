@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tenant_app.identifiers.check_digits import mod11_digit
+from consorcio_contract.identifiers.check_digits import mod11_digit
 
 _SEPARATORS = re.compile(r"[.\-\s]")
 
@@ -16,7 +16,9 @@ def normalize_cpf(value: str) -> str:
 
 def is_valid_cpf(value: str) -> bool:
     digits = normalize_cpf(value)
-    if len(digits) != 11 or not digits.isdigit():
+    # str.isdigit() alone accepts full-width (３) and superscript (²) digits,
+    # which int() then reads as ASCII ones: a CPF must be ASCII digits only.
+    if len(digits) != 11 or not (digits.isascii() and digits.isdigit()):
         return False
     # 000.000.000-00, 111.111.111-11 ... pass the arithmetic but are not CPFs.
     if len(set(digits)) == 1:

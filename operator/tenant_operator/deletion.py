@@ -14,12 +14,13 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from tenant_operator import metrics, names, orphans, resource
+from consorcio_contract import crd_identity
+from consorcio_contract.tenant_resource import DeletionPolicy
+from tenant_operator import metrics, names, orphans
 from tenant_operator.kube.resources import KINDS
 from tenant_operator.provisioners.snapshot import take_snapshot
 from tenant_operator.provisioners.vault import VaultError
 from tenant_operator.reconciler import now_rfc3339
-from tenant_operator.resource import DeletionPolicy
 from tenant_operator.runtime import Runtime
 
 ORPHANED_BY_CRD = "Orphaned"
@@ -27,7 +28,7 @@ ORPHANED_BY_CRD = "Orphaned"
 
 async def crd_is_being_deleted(runtime: Runtime) -> bool:
     """True when the ConsorcioTenant CRD is gone or marked for deletion."""
-    crd = await runtime.kube.get(KINDS["CustomResourceDefinition"].path(resource.CRD_NAME))
+    crd = await runtime.kube.get(KINDS["CustomResourceDefinition"].path(crd_identity.CRD_NAME))
     return crd is None or bool(crd["metadata"].get("deletionTimestamp"))
 
 

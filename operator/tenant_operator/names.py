@@ -6,13 +6,16 @@ of these are used, so each derived name is valid for its system.
 
 from __future__ import annotations
 
-from tenant_operator.resource import GROUP
+from consorcio_contract.crd_identity import GROUP
+from consorcio_contract.names import INSTANCE_LABEL as INSTANCE_LABEL  # re-exported: shared label
+from consorcio_contract.names import TENANT_APP_SERVICE_ACCOUNT, tenant_namespace
+from consorcio_contract.names import TENANT_LABEL as TENANT_LABEL  # re-exported: shared label
 
 FIELD_MANAGER = "consorcio-operator"
 MANAGED_BY = "consorcio-operator"
 
-# Labels and annotations (on the tenant's objects and on the CR).
-TENANT_LABEL = f"{GROUP}/tenant"
+# Labels and annotations (on the tenant's objects and on the CR); TENANT_LABEL
+# and INSTANCE_LABEL come from the contract (the control plane sets them too).
 PLAN_LABEL = f"{GROUP}/plan"
 ORPHANED_LABEL = f"{GROUP}/orphaned"
 ORPHANED_AT_ANNOTATION = f"{GROUP}/orphaned-at"
@@ -24,12 +27,10 @@ SECRET_HASH_ANNOTATION = f"{GROUP}/secret-hash"
 # and JWT credentials; status.credentialsRotation records the value acted on.
 ROTATE_ANNOTATION = f"{GROUP}/rotate-credentials"
 FINALIZER = f"{GROUP}/tenant-cleanup"
-# Selects the operator process that handles a tenant (see handlers/instance_filter.py).
-INSTANCE_LABEL = f"{GROUP}/operator-instance"
 
 # Fixed object names inside the tenant namespace (the tenant app's contract).
 APP_SECRET = "tenant-app-env"
-SERVICE_ACCOUNT = "tenant-app"
+SERVICE_ACCOUNT = TENANT_APP_SERVICE_ACCOUNT  # the control plane trusts only this identity
 APP_DEPLOYMENT = "tenant-app"
 WORKER_DEPLOYMENT = "tenant-worker"
 APP_SERVICE = "tenant-app"
@@ -43,8 +44,8 @@ MIGRATION_JOB_PREFIX = "tenant-migrate-"
 
 
 def namespace(name: str) -> str:
-    """``tenant-<name>``: the tenant's namespace."""
-    return f"tenant-{name}"
+    """``tenant-<name>``: the tenant's namespace (the contract's rule)."""
+    return tenant_namespace(name)
 
 
 def pg_identifier(name: str) -> str:
@@ -97,3 +98,13 @@ def tenant_host(name: str, spec_host: str | None, base_domain: str) -> str:
 def tenant_url(host: str) -> str:
     """The URL reported in ``status.url`` for a host (TLS terminates at the Ingress)."""
     return f"https://{host}"
+
+
+def s3_bucket(name: str, prefix: str) -> str:
+    """The tenant's bucket: ``<prefix><name>`` (a valid bucket name: the prefix is checked in config)."""
+    return f"{prefix}{name}"
+
+
+def s3_access_key(name: str) -> str:
+    """The access key id of the tenant's S3 user; stable, so rotation changes only the secret."""
+    return f"tenant-{name}"

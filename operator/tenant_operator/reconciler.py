@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from consorcio_contract.tenant_resource import InvalidTenantSpec, TenantSpec, validate_name
 from tenant_operator import conditions as c
 from tenant_operator import metrics, names, pass_slots, status
 from tenant_operator.conditions import Condition
 from tenant_operator.kube.client import KubeApiError
-from tenant_operator.resource import InvalidTenantSpec, TenantSpec, validate_name
 from tenant_operator.runtime import Runtime
 from tenant_operator.specs.tenant import TenantView
 from tenant_operator.steps import STEPS

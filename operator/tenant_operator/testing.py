@@ -26,11 +26,12 @@ from typing import Any, TypeVar
 
 import yaml
 
-from tenant_operator import names, resource
+from consorcio_contract import crd_identity, tenant_resource
+from tenant_operator import names
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RBAC_RULES_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "files" / "clusterrole-rules.yaml"
-CRD_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "crds" / f"{resource.CRD_NAME}.yaml"
+CRD_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "crds" / f"{crd_identity.CRD_NAME}.yaml"
 
 T = TypeVar("T")
 
@@ -146,7 +147,7 @@ def apply_crd(admin_kubeconfig: Path, kubectl: str) -> None:
     base = [kubectl, f"--kubeconfig={admin_kubeconfig}"]
     subprocess.run([*base, "apply", "--server-side", "--force-conflicts", "-f", str(CRD_FILE)], check=True)
     subprocess.run(
-        [*base, "wait", "--for=condition=Established", f"crd/{resource.CRD_NAME}", "--timeout=60s"],
+        [*base, "wait", "--for=condition=Established", f"crd/{crd_identity.CRD_NAME}", "--timeout=60s"],
         check=True,
     )
 
@@ -295,7 +296,7 @@ class OperatorProcess:
 
 def tenant_body(name: str, instance: str, **spec: Any) -> dict[str, Any]:
     """A valid ConsorcioTenant for ``instance`` (defaults: starter plan, a valid CNPJ)."""
-    body = resource.build_tenant_resource(
+    body = tenant_resource.build_tenant_resource(
         name,
         {
             "displayName": f"{name} Administradora de Consórcios",

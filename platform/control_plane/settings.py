@@ -29,6 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from consorcio_contract.names import CONTROL_PLANE_TOKEN_AUDIENCE
+
 
 class SettingsError(ValueError):
     """A required variable is missing or malformed."""
@@ -84,7 +86,7 @@ class RedisSettings:
 class KubernetesSettings:
     kubeconfig: str | None
     """Path of a kubeconfig; None means in-cluster configuration."""
-    token_audience: str | None = "consorcio-control-plane"
+    token_audience: str | None = CONTROL_PLANE_TOKEN_AUDIENCE
     """Audience of tokens minted for the control plane (a projected token, ``kubectl create token``)."""
     accept_api_server_tokens: bool = False
     """Also accept tokens for the API server's own audience (a pod's default token).
@@ -159,7 +161,7 @@ class Settings:
             raise SettingsError(
                 "CONTROL_PLANE_DUNNING_REMINDER_DAYS must be comma-separated integers"
             ) from None
-        token_audience = env.get("CONTROL_PLANE_TOKEN_AUDIENCE", "consorcio-control-plane") or None
+        token_audience = env.get("CONTROL_PLANE_TOKEN_AUDIENCE", CONTROL_PLANE_TOKEN_AUDIENCE) or None
         accept_api_server_tokens = _bool(env, "CONTROL_PLANE_ACCEPT_API_SERVER_TOKENS", False)
         if token_audience is None and not accept_api_server_tokens:
             # Tenant apps could not authenticate at all; say so now, not at the first request.

@@ -11,6 +11,7 @@ from litestar.params import QueryParameter
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_contract.identifiers import normalize_cnpj
 from tenant_app.auditoria.trail import commit
 from tenant_app.auth.guards import requires
 from tenant_app.auth.tokens import CurrentUser
@@ -30,7 +31,6 @@ from tenant_app.consorciados.schemas import (
 )
 from tenant_app.http.pagination import PageParams, Pagina, paginate, provide_page_params
 from tenant_app.http.schemas import to_schema
-from tenant_app.identifiers import normalize_cnpj
 from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.CONSORCIADOS_READ)]

@@ -8,9 +8,7 @@ from typing import Annotated
 
 import msgspec
 
-from tenant_app.consorciados.models import TipoPessoa
-from tenant_app.http.money_input import FieldErrors
-from tenant_app.identifiers import (
+from consorcio_contract.identifiers import (
     format_cnpj,
     format_cpf,
     is_valid_cnpj,
@@ -18,6 +16,8 @@ from tenant_app.identifiers import (
     normalize_cnpj,
     normalize_cpf,
 )
+from tenant_app.consorciados.models import TipoPessoa
+from tenant_app.http.money_input import FieldErrors
 
 Nome = Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
 Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_contract.identifiers.check_digits import mod11_digit
 from tenant_app.auditoria.trail import commit
 from tenant_app.consorciados.models import TipoPessoa
 from tenant_app.consorciados.schemas import ConsentimentoIn, ConsorciadoCreate, EnderecoIn
@@ -23,7 +24,6 @@ from tenant_app.cotas.service import adesao
 from tenant_app.grupos.models import Grupo, IndiceCorrecao, TipoBem
 from tenant_app.grupos.schemas import GrupoCreate
 from tenant_app.grupos.service import create_grupo, start_grupo
-from tenant_app.identifiers.check_digits import mod11_digit
 from tenant_app.pagamentos.models import FormaPagamento
 from tenant_app.pagamentos.service import open_parcelas, register_payment
 from tenant_app.parcelas.business_days import add_months

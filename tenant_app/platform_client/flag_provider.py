@@ -27,7 +27,7 @@ from openfeature.exception import ErrorCode
 from openfeature.flag_evaluation import FlagResolutionDetails, Reason
 from openfeature.provider import AbstractProvider, Metadata
 
-from tenant_app.platform_client.flag_rules import ResolvedFlag, ValueType, bucketer
+from consorcio_contract.flag_rules import ResolvedFlag, ValueType, bucketer
 
 logger = logging.getLogger(__name__)
 

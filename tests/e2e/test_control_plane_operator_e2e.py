@@ -34,7 +34,6 @@ from control_plane.migrations.runner import upgrade
 from control_plane.settings import Settings
 from kubernetes import client as k8s
 from tenant_operator import names
-from tenant_operator.plans import CATALOG, PlanName
 from tenant_operator.testing import (
     OperatorProcess,
     apply_crd,
@@ -43,8 +42,9 @@ from tenant_operator.testing import (
     wait_until,
 )
 
+from consorcio_contract.identifiers import is_valid_cnpj
+from consorcio_contract.plans import CATALOG, PlanName
 from devstack.binaries import binary_path
-from tenant_app.identifiers import is_valid_cnpj
 
 pytestmark = pytest.mark.e2e
 

@@ -23,7 +23,7 @@ import hvac.exceptions
 import pytest
 import redis
 from kubernetes import client
-from tenant_operator import names, resource
+from tenant_operator import names
 from tenant_operator.testing import (
     OperatorProcess,
     apply_crd,
@@ -34,6 +34,7 @@ from tenant_operator.testing import (
     wait_until,
 )
 
+from consorcio_contract import crd_identity
 from devstack.binaries import binary_path
 
 pytestmark = pytest.mark.e2e
@@ -91,9 +92,9 @@ class Tenants:
     def create(self, label: str, **spec) -> str:
         name = tname(label)
         self.api.create_cluster_custom_object(
-            resource.GROUP,
-            resource.VERSION,
-            resource.PLURAL,
+            crd_identity.GROUP,
+            crd_identity.VERSION,
+            crd_identity.PLURAL,
             tenant_body(name, self.operator.instance, **spec),
         )
         self.created.append(name)
@@ -101,7 +102,9 @@ class Tenants:
 
     def get(self, name: str) -> dict | None:
         try:
-            return self.api.get_cluster_custom_object(resource.GROUP, resource.VERSION, resource.PLURAL, name)
+            return self.api.get_cluster_custom_object(
+                crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL, name
+            )
         except client.ApiException as err:
             if err.status == 404:
                 return None
@@ -109,11 +112,13 @@ class Tenants:
 
     def patch(self, name: str, patch: dict) -> dict:
         return self.api.patch_cluster_custom_object(
-            resource.GROUP, resource.VERSION, resource.PLURAL, name, patch
+            crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL, name, patch
         )
 
     def delete(self, name: str) -> None:
-        self.api.delete_cluster_custom_object(resource.GROUP, resource.VERSION, resource.PLURAL, name)
+        self.api.delete_cluster_custom_object(
+            crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL, name
+        )
 
     def wait_condition(
         self, name: str, type_: str, status: str, *, reason: str | None = None, generation=None
@@ -145,7 +150,7 @@ class Tenants:
         return {k: base64.b64decode(v).decode() for k, v in secret.data.items()}
 
     def events(self, name: str) -> list:
-        selector = f"involvedObject.name={name},involvedObject.kind={resource.KIND}"
+        selector = f"involvedObject.name={name},involvedObject.kind={crd_identity.KIND}"
         return self.core.list_namespaced_event("default", field_selector=selector).items
 
 
@@ -515,7 +520,9 @@ def test_bad_check_digits_give_a_clear_condition_and_no_retry_storm(tenants, ope
     bad = tname("baddigits")
     body = tenant_body(bad, operator.instance)
     body["spec"]["cnpj"] = "11.222.333/0001-82"
-    tenants.api.create_cluster_custom_object(resource.GROUP, resource.VERSION, resource.PLURAL, body)
+    tenants.api.create_cluster_custom_object(
+        crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL, body
+    )
     tenants.created.append(bad)
     obj = tenants.wait_condition(bad, "Ready", "False", reason="InvalidSpec")
     assert "check digits" in condition(obj, "Ready")["message"]
@@ -637,7 +644,9 @@ def test_retain_keeps_data_marked_orphaned_and_a_new_resource_adopts_it(
     assert meta["data"]["custom_metadata"]["orphaned"] == "true"
     # Re-creating the tenant adopts what was kept, with the same credentials.
     body = tenant_body(name, tenants.operator.instance, deletionPolicy="Delete")
-    tenants.api.create_cluster_custom_object(resource.GROUP, resource.VERSION, resource.PLURAL, body)
+    tenants.api.create_cluster_custom_object(
+        crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL, body
+    )
     tenants.wait_ready(name)
     assert tenants.secret_env(name)["DATABASE_URL"] == env["DATABASE_URL"]
     ns = client.CoreV1Api(k8s_api_client).read_namespace(names.namespace(name))

@@ -6,12 +6,12 @@ from typing import Any
 
 import kopf
 
+from consorcio_contract.crd_identity import GROUP, PLURAL, VERSION
 from tenant_operator.deletion import delete_tenant
 from tenant_operator.handlers.instance_filter import is_mine
 from tenant_operator.handlers.pass_outcome import INSTANCE
 from tenant_operator.handlers.timing import backoff
 from tenant_operator.kube.events import post_event
-from tenant_operator.resource import GROUP, PLURAL, VERSION
 
 
 @kopf.on.delete(GROUP, VERSION, PLURAL, id="cleanup", when=is_mine)

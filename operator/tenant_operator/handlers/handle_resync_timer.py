@@ -7,12 +7,12 @@ from typing import Any
 
 import kopf
 
+from consorcio_contract.crd_identity import GROUP, PLURAL, VERSION
 from tenant_operator import pass_slots
 from tenant_operator.handlers.on_startup import kopf_prefix
 from tenant_operator.handlers.pass_outcome import apply_outcome
 from tenant_operator.handlers.timing import RESYNC_INTERVAL_SECONDS, TIMER_WAIT_SECONDS
 from tenant_operator.reconciler import run_pass
-from tenant_operator.resource import GROUP, PLURAL, VERSION
 
 #: Kopf handler ids of the change handlers (handlers/handle_*_tenant.py).
 CHANGE_HANDLER_IDS = ("provision", "reconcile", "resume")

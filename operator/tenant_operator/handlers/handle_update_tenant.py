@@ -6,11 +6,11 @@ from typing import Any
 
 import kopf
 
+from consorcio_contract.crd_identity import GROUP, PLURAL, VERSION
 from tenant_operator.handlers.instance_filter import is_mine
 from tenant_operator.handlers.pass_outcome import apply_outcome
 from tenant_operator.handlers.timing import CHANGE_WAIT_SECONDS
 from tenant_operator.reconciler import run_pass
-from tenant_operator.resource import GROUP, PLURAL, VERSION
 
 
 @kopf.on.update(GROUP, VERSION, PLURAL, id="reconcile", when=is_mine)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from typing import Any
 
 import kopf
 
-from tenant_operator import names, schema_revision
+from consorcio_contract.crd_identity import GROUP, PLURAL
+from tenant_operator import names
 from tenant_operator.config import OperatorConfig
 from tenant_operator.handlers.instance_filter import INSTANCE
-from tenant_operator.resource import GROUP, PLURAL
 from tenant_operator.runtime import Runtime
 
 
@@ -48,8 +47,6 @@ async def on_startup(settings: kopf.OperatorSettings, memo: Any, logger: Any, **
     settings.background.cancellation_polling = 1.0
     settings.background.instant_exit_timeout = 0.1
     config = OperatorConfig.from_env()
-    # Importing Alembic takes seconds: do it once, off the event loop.
-    await asyncio.to_thread(schema_revision.bundled_head)
     memo.runtime = Runtime.create(config)
     logger.info(
         "consorcio operator configured: vault %s, base domain %s, backups in %s",

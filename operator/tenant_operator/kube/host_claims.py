@@ -15,10 +15,10 @@ import asyncio
 import time
 from typing import Any, Protocol
 
-from tenant_operator import resource
+from consorcio_contract import crd_identity
 from tenant_operator.hosts import HostClaim, claims_of
 
-COLLECTION = f"/apis/{resource.GROUP}/{resource.VERSION}/{resource.PLURAL}"
+COLLECTION = f"/apis/{crd_identity.GROUP}/{crd_identity.VERSION}/{crd_identity.PLURAL}"
 
 
 class _Lister(Protocol):

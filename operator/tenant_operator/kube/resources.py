@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tenant_operator import resource
+from consorcio_contract import crd_identity
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ KINDS: dict[str, Kind] = {
         Kind("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", True),
         Kind("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", True),
         Kind("apiextensions.k8s.io/v1", "CustomResourceDefinition", "customresourcedefinitions", False),
-        Kind(resource.API_VERSION, resource.KIND, resource.PLURAL, False),
+        Kind(crd_identity.API_VERSION, crd_identity.KIND, crd_identity.PLURAL, False),
     )
 }
 

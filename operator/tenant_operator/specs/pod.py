@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from consorcio_contract import names as contract_names
 from tenant_operator import names
 from tenant_operator.specs.tenant import TenantView
 
@@ -15,12 +16,13 @@ COMPONENT_LABEL = "app.kubernetes.io/component"
 # server refuses it, and the control plane refuses the API server's tokens, so
 # a token stolen from either side is useless on the other. The kubelet
 # renews the file before it expires (the platform client re-reads it).
-CONTROL_PLANE_AUDIENCE = "consorcio-control-plane"
+CONTROL_PLANE_AUDIENCE = contract_names.CONTROL_PLANE_TOKEN_AUDIENCE
 CONTROL_PLANE_TOKEN_VOLUME = "control-plane-token"
-CONTROL_PLANE_TOKEN_DIR = "/var/run/secrets/consorcio.io/control-plane"
-CONTROL_PLANE_TOKEN_FILE = f"{CONTROL_PLANE_TOKEN_DIR}/token"
+CONTROL_PLANE_TOKEN_FILE = contract_names.CONTROL_PLANE_TOKEN_FILE
+# The projected volume is mounted on the directory and names the file inside it.
+CONTROL_PLANE_TOKEN_DIR, CONTROL_PLANE_TOKEN_PATH = CONTROL_PLANE_TOKEN_FILE.rsplit("/", 1)
 CONTROL_PLANE_TOKEN_SECONDS = 3600
-CONTROL_PLANE_TOKEN_ENV = "CONTROL_PLANE_TOKEN_FILE"
+CONTROL_PLANE_TOKEN_ENV = contract_names.CONTROL_PLANE_TOKEN_ENV
 
 
 def selector_labels(component: str) -> dict[str, str]:
@@ -61,7 +63,7 @@ def control_plane_token_volume() -> dict[str, Any]:
                     "serviceAccountToken": {
                         "audience": CONTROL_PLANE_AUDIENCE,
                         "expirationSeconds": CONTROL_PLANE_TOKEN_SECONDS,
-                        "path": "token",
+                        "path": CONTROL_PLANE_TOKEN_PATH,
                     }
                 }
             ]

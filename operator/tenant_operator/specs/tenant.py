@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from consorcio_contract.plans import Plan, Sizing, get_plan
+from consorcio_contract.tenant_resource import TenantSpec
 from tenant_operator import names
 from tenant_operator.config import WorkloadConfig
-from tenant_operator.plans import Plan, Sizing, get_plan
-from tenant_operator.resource import TenantSpec
 
 
 @dataclass(frozen=True)

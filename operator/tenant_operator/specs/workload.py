@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from consorcio_contract.plans import Sizing
 from tenant_operator import names
-from tenant_operator.plans import Sizing
 from tenant_operator.specs.network_policies import APP_PORT
 from tenant_operator.specs.pod import container, pod_template, selector_labels
 from tenant_operator.specs.tenant import TenantView

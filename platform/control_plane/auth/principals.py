@@ -6,10 +6,13 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from consorcio_contract.names import TENANT_APP_SERVICE_ACCOUNT, TENANT_NAMESPACE_PREFIX
 from control_plane.auth.roles import Permission, Role, allows
 
+# The operator runs each tenant app as this ServiceAccount in its namespace.
 _TENANT_APP_USERNAME = re.compile(
-    r"^system:serviceaccount:tenant-([a-z0-9](?:[a-z0-9-]*[a-z0-9])?):tenant-app$"
+    rf"^system:serviceaccount:{re.escape(TENANT_NAMESPACE_PREFIX)}([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)"
+    rf":{re.escape(TENANT_APP_SERVICE_ACCOUNT)}$"
 )
 
 

@@ -27,8 +27,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from tenant_operator.plans import Plan
-
+from consorcio_contract.plans import Plan
 from control_plane.billing.periods import BillingPeriod
 from control_plane.usage.metrics import BillableUsage
 

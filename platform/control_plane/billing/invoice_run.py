@@ -21,8 +21,8 @@ from decimal import Decimal
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from tenant_operator.plans import CATALOG, Plan
 
+from consorcio_contract.plans import CATALOG, Plan
 from control_plane.audit.service import ActionContext, AuditService
 from control_plane.billing.invoice_math import InvoiceDraft, compose_invoice, plan_segments
 from control_plane.billing.models import Invoice, InvoiceLine, InvoiceStatus

@@ -14,6 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_contract.flag_rules import FlagSnapshot, RolloutUnit, evaluate, resolve_for_tenant
 from control_plane.audit.service import ActionContext
 from control_plane.auth.guards import admin_guard, tenant_app_guard
 from control_plane.auth.roles import Permission
@@ -28,11 +29,10 @@ from control_plane.flags.schemas import (
     SnapshotView,
     TenantEvaluationsView,
 )
-from control_plane.flags.service import FlagService, Snapshot, definition_of, rollout_percentage
+from control_plane.flags.service import FlagService, definition_of, rollout_percentage
 from control_plane.problems import Forbidden, InvalidInput
 from control_plane.tenants.resources import TenantResources
 from control_plane.tenants.service import TenantService
-from tenant_app.platform_client.flag_rules import RolloutUnit, evaluate, resolve_for_tenant
 
 MAX_WAIT_SECONDS = 30
 
@@ -177,7 +177,7 @@ class TenantFlagController(Controller):
     tags = ("tenant-app",)
     guards = (tenant_app_guard,)
 
-    async def _snapshot(self, slug: FromPath[str], state: State) -> Snapshot:
+    async def _snapshot(self, slug: FromPath[str], state: State) -> FlagSnapshot:
         # A fresh session per look: a long poll must not hold a connection
         # (or a transaction snapshot that would hide the change it waits for).
         async with state.session_factory() as session:

@@ -8,8 +8,8 @@ from sqlalchemy import String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from consorcio_contract.flag_rules import ValueType
 from control_plane.database.base import Base, Timestamps, UUIDPrimaryKey, str_enum
-from tenant_app.platform_client.flag_rules import ValueType
 
 
 class FeatureFlag(UUIDPrimaryKey, Timestamps, Base):

@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
-from tenant_operator.plans import PlanName
 
+from consorcio_contract.flag_rules import RolloutUnit, ValueType
+from consorcio_contract.plans import PlanName
 from control_plane.api_schema import RequestBody, ResponseBody
-from tenant_app.platform_client.flag_rules import RolloutUnit, ValueType
 
 FlagKey = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$", max_length=100)]
 

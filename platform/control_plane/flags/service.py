@@ -6,7 +6,6 @@ import hashlib
 import json
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,13 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_plane.audit.service import ActionContext, AuditService
-from control_plane.flags.models import FeatureFlag
-from control_plane.flags.schemas import FlagCreate, FlagUpdate, RolloutIn
-from control_plane.problems import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
-from tenant_app.platform_client.flag_rules import (
+from consorcio_contract.flag_rules import (
     FlagDefinition,
-    ResolvedFlag,
+    FlagSnapshot,
     Rollout,
     RolloutUnit,
     ValueType,
@@ -29,6 +24,10 @@ from tenant_app.platform_client.flag_rules import (
     resolve_for_tenant,
     value_matches_type,
 )
+from control_plane.audit.service import ActionContext, AuditService
+from control_plane.flags.models import FeatureFlag
+from control_plane.flags.schemas import FlagCreate, FlagUpdate, RolloutIn
+from control_plane.problems import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
 
 ChangePublisher = Callable[[], Awaitable[None]]
 
@@ -58,18 +57,7 @@ def definition_of(flag: FeatureFlag) -> FlagDefinition:
     )
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    tenant: str
-    plan: str
-    flags: dict[str, ResolvedFlag]
-    etag: str
-
-    def wire_flags(self) -> dict[str, dict[str, Any]]:
-        return {key: flag.to_wire() for key, flag in self.flags.items()}
-
-
-def build_snapshot(definitions: Sequence[FlagDefinition], tenant: str, plan: str) -> Snapshot:
+def build_snapshot(definitions: Sequence[FlagDefinition], tenant: str, plan: str) -> FlagSnapshot:
     """Resolve every flag for one tenant; the ETag is a hash of the content."""
     flags = {d.key: resolve_for_tenant(d, tenant, plan) for d in definitions}
     canonical = json.dumps(
@@ -78,7 +66,7 @@ def build_snapshot(definitions: Sequence[FlagDefinition], tenant: str, plan: str
         separators=(",", ":"),
     )
     etag = '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
-    return Snapshot(tenant, plan, flags, etag)
+    return FlagSnapshot(tenant, plan, flags, etag)
 
 
 def _check_values(value_type: ValueType, values: dict[str, Any]) -> list[FieldError]:
@@ -134,7 +122,7 @@ class FlagService:
     async def definitions(self) -> list[FlagDefinition]:
         return [definition_of(f) for f in await self.list_flags()]
 
-    async def snapshot(self, tenant: str, plan: str) -> Snapshot:
+    async def snapshot(self, tenant: str, plan: str) -> FlagSnapshot:
         return build_snapshot(await self.definitions(), tenant, plan)
 
     async def create(self, ctx: ActionContext, data: FlagCreate) -> FeatureFlag:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from litestar import Controller, get
 from litestar.params import FromPath
-from tenant_operator.plans import CATALOG, get_plan
 
+from consorcio_contract.plans import CATALOG, get_plan
 from control_plane.auth.guards import admin_guard
 from control_plane.auth.roles import Permission
 from control_plane.plans.schemas import PlanView, plan_view

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tenant_operator.plans import Plan
-
+from consorcio_contract.plans import Plan
 from control_plane.api_schema import ResponseBody
 
 
@@ -46,7 +45,7 @@ class PlanView(ResponseBody):
 
 
 def plan_view(plan: Plan) -> PlanView:
-    """A catalog entry as the API shows it; every figure comes from tenant_operator.plans."""
+    """A catalog entry as the API shows it; every figure comes from consorcio_contract.plans."""
     s = plan.sizing
     return PlanView(
         name=plan.name.value,

@@ -10,8 +10,8 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
-from tenant_operator.plans import CATALOG, PlanName
 
+from consorcio_contract.plans import CATALOG, PlanName
 from control_plane.audit.service import ActionContext
 from control_plane.auth.guards import admin_guard
 from control_plane.auth.roles import Permission

@@ -8,8 +8,8 @@ from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from tenant_operator.plans import PlanName
 
+from consorcio_contract.plans import PlanName
 from control_plane.database.base import Base, Timestamps, UUIDPrimaryKey, str_enum
 
 

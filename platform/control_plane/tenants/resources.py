@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubernetes import client
-from tenant_operator.names import INSTANCE_LABEL
-from tenant_operator.resource import GROUP, PLURAL, VERSION, build_tenant_resource
 
+from consorcio_contract.crd_identity import GROUP, PLURAL, VERSION
+from consorcio_contract.names import INSTANCE_LABEL
+from consorcio_contract.tenant_resource import build_tenant_resource
 from control_plane.problems import InvalidInput, UpstreamUnavailable
 
 

@@ -7,13 +7,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
-from tenant_operator.plans import PlanName
 
+from consorcio_contract.identifiers import format_cnpj
+from consorcio_contract.plans import PlanName
 from control_plane.api_schema import RequestBody, ResponseBody
 from control_plane.billing.invoice_math import ProrationPreview
 from control_plane.tenants.models import DeletionPolicy, SuspensionReason, Tenant
 from control_plane.tenants.resources import TenantResourceStatus
-from tenant_app.identifiers import format_cnpj
 
 Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]

@@ -17,9 +17,10 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from tenant_operator.plans import CATALOG, PlanName
-from tenant_operator.resource import validate_spec
 
+from consorcio_contract.identifiers import normalize_cnpj
+from consorcio_contract.plans import CATALOG, PlanName
+from consorcio_contract.tenant_resource import validate_spec
 from control_plane.audit.service import ActionContext, AuditService
 from control_plane.billing.invoice_math import ProrationPreview, preview_plan_change
 from control_plane.billing.periods import BILLING_TZ, BillingPeriod, local_date
@@ -27,7 +28,6 @@ from control_plane.problems import Conflict, FieldError, InvalidInput, NotFound
 from control_plane.tenants.models import DeletionPolicy, PlanChange, SuspensionReason, Tenant
 from control_plane.tenants.resources import ResourceConflict, TenantResources, TenantResourceStatus
 from control_plane.tenants.schemas import TenantCreate, TenantUpdate
-from tenant_app.identifiers import normalize_cnpj
 
 ChangePublisher = Callable[[], Awaitable[None]]
 

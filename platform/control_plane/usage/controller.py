@@ -10,13 +10,14 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_contract.usage import UsageBatch
 from control_plane.auth.guards import admin_guard, current_tenant_app, tenant_app_guard
 from control_plane.auth.roles import Permission
 from control_plane.billing.periods import BillingPeriod
 from control_plane.problems import Forbidden, InvalidInput, NotFound
 from control_plane.tenants.models import Tenant
 from control_plane.usage.metrics import BILLED_BY
-from control_plane.usage.schemas import IngestResult, MetricUsage, UsageBatch, UsageReport
+from control_plane.usage.schemas import IngestResult, MetricUsage, UsageReport
 from control_plane.usage.service import UsageService, with_missing_metrics
 
 

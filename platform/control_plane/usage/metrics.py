@@ -1,15 +1,14 @@
-"""What tenant apps meter and how each metric turns into a billable quantity."""
+"""How each metric tenant apps report turns into a billable quantity.
+
+What is metered (:class:`Metric`) is the contract's; how it is billed is ours.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-
-class Metric(StrEnum):
-    ACTIVE_COTAS = "active_cotas"
-    USERS = "users"
-    API_REQUESTS = "api_requests"
+from consorcio_contract.usage import Metric
 
 
 class Aggregation(StrEnum):

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Identity, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from consorcio_contract.usage import Metric
 from control_plane.database.base import Base, str_enum
-from control_plane.usage.metrics import Metric
 
 
 class UsageEvent(Base):

@@ -1,28 +1,12 @@
-"""Usage API payloads."""
+"""Usage API responses."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from consorcio_contract.usage import Metric
+from control_plane.api_schema import ResponseBody
+from control_plane.usage.metrics import Aggregation
 
-import msgspec
-
-from control_plane.api_schema import RequestBody, ResponseBody
-from control_plane.usage.metrics import Aggregation, Metric
-
-MAX_BATCH = 5_000
-
-
-class UsageEventIn(RequestBody):
-    # Chosen by the reporter (a UUID is best) and reused on every retry.
-    id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    metric: Metric
-    value: Annotated[int, msgspec.Meta(ge=0, le=10**12)]
-    occurred_at: Annotated[datetime, msgspec.Meta(tz=True)]
-
-
-class UsageBatch(RequestBody):
-    events: Annotated[list[UsageEventIn], msgspec.Meta(min_length=1, max_length=MAX_BATCH)]
+# The request body (UsageBatch) is the contract's: consorcio_contract.usage.
 
 
 class IngestResult(ResponseBody):

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_contract.usage import Metric, UsageEvent
 from control_plane.billing.periods import BillingPeriod
 from control_plane.problems import FieldError, InvalidInput
-from control_plane.usage.metrics import EMPTY_AGGREGATE, Metric, MetricAggregate
-from control_plane.usage.schemas import IngestResult, UsageEventIn
+from control_plane.usage.metrics import EMPTY_AGGREGATE, MetricAggregate
+from control_plane.usage.schemas import IngestResult
 
 # Reporter clocks drift; events from further in the future are a bug.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -42,9 +43,7 @@ class UsageService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def ingest(
-        self, tenant_id: uuid.UUID, events: Sequence[UsageEventIn], now: datetime
-    ) -> IngestResult:
+    async def ingest(self, tenant_id: uuid.UUID, events: Sequence[UsageEvent], now: datetime) -> IngestResult:
         """Store a batch; events already stored (same tenant and id) are counted as duplicates."""
         limit = now + MAX_CLOCK_SKEW
         late = [

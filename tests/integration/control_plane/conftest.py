@@ -28,9 +28,9 @@ from control_plane.settings import Settings
 from control_plane.tenants.models import PlanChange, Tenant
 from kubernetes import client as k8s
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tenant_operator.plans import PlanName
 
-from tenant_app.identifiers import is_valid_cnpj
+from consorcio_contract.identifiers import is_valid_cnpj
+from consorcio_contract.plans import PlanName
 
 _cnpj_seq = itertools.count(1)
 

@@ -11,11 +11,11 @@ import pytest
 from control_plane.auth.roles import Role
 from control_plane.billing.models import Invoice
 from control_plane.billing.periods import BillingPeriod, local_date
-from control_plane.usage.metrics import Metric
-from control_plane.usage.schemas import UsageEventIn
 from control_plane.usage.service import UsageService
 from sqlalchemy import func, select
-from tenant_operator.plans import PlanName
+
+from consorcio_contract.plans import PlanName
+from consorcio_contract.usage import Metric, UsageEvent
 
 pytestmark = pytest.mark.integration
 
@@ -28,8 +28,8 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def event(metric: str, value: int, at: datetime) -> UsageEventIn:
-    return UsageEventIn(id=str(uuid.uuid4()), metric=Metric(metric), value=value, occurred_at=at)
+def event(metric: str, value: int, at: datetime) -> UsageEvent:
+    return UsageEvent(id=str(uuid.uuid4()), metric=Metric(metric), value=value, occurred_at=at)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from control_plane.auth.roles import Role
-from tenant_operator.plans import PlanName
+
+from consorcio_contract.plans import PlanName
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tenant_app.identifiers.check_digits import mod11_digit
+from consorcio_contract.identifiers.check_digits import mod11_digit
 from tenant_app.users.roles import Role
 
 from .conftest import Tenant

@@ -19,8 +19,8 @@ from kubernetes import client as k8s
 from openfeature import api as openfeature_api
 from openfeature.evaluation_context import EvaluationContext
 
+from consorcio_contract.flag_rules import bucket
 from tenant_app.platform_client import PlatformClient, PlatformClientSettings
-from tenant_app.platform_client.flag_rules import bucket
 
 pytestmark = pytest.mark.k8s
 

@@ -13,7 +13,7 @@ import pytest
 from control_plane.auth.roles import Role
 from kubernetes import client as k8s
 
-from tenant_app.identifiers import normalize_cnpj
+from consorcio_contract.identifiers import normalize_cnpj
 
 pytestmark = pytest.mark.k8s
 
@@ -118,7 +118,7 @@ async def test_slug_and_cnpj_conflicts(
 async def test_a_resource_created_outside_the_api_is_adopted_only_for_the_same_cnpj(
     cp_client, auth, custom_objects, tenant_slugs, make_tenant_body, cnpj, problem
 ) -> None:
-    from tenant_operator.resource import build_tenant_resource
+    from consorcio_contract.tenant_resource import build_tenant_resource
 
     def outside(name: str, spec: dict) -> dict:
         body = build_tenant_resource(name, spec)

@@ -7,14 +7,14 @@ import uuid
 
 import pytest
 from kubernetes import client
-from tenant_operator import resource
 from tenant_operator.testing import apply_crd
 
+from consorcio_contract import crd_identity
 from devstack.binaries import binary_path
 
 pytestmark = pytest.mark.k8s
 
-GVP = (resource.GROUP, resource.VERSION, resource.PLURAL)
+GVP = (crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL)
 # Labelled for an operator instance that never runs: no operator touches these.
 INSTANCE = "crd-validation-nobody"
 
@@ -35,8 +35,8 @@ def api(kubeconfig, k8s_api_client):
 
 def body(name: str, **spec) -> dict:
     return {
-        "apiVersion": resource.API_VERSION,
-        "kind": resource.KIND,
+        "apiVersion": crd_identity.API_VERSION,
+        "kind": crd_identity.KIND,
         "metadata": {"name": name, "labels": {"consorcio.io/operator-instance": INSTANCE}},
         "spec": {"displayName": "ACME", "cnpj": "11.222.333/0001-81", "plan": "starter", **spec},
     }

@@ -22,7 +22,8 @@ from control_plane.billing.periods import BillingPeriod
 from control_plane.usage.metrics import BillableUsage
 from hypothesis import given
 from hypothesis import strategies as st
-from tenant_operator.plans import CATALOG, PlanName
+
+from consorcio_contract.plans import CATALOG, PlanName
 
 pytestmark = pytest.mark.unit
 

@@ -12,9 +12,7 @@ import pytest
 from openfeature.evaluation_context import EvaluationContext
 from openfeature.exception import ErrorCode
 
-from tenant_app.platform_client import flag_provider
-from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
-from tenant_app.platform_client.flag_rules import (
+from consorcio_contract.flag_rules import (
     FlagDefinition,
     Rollout,
     RolloutUnit,
@@ -22,6 +20,8 @@ from tenant_app.platform_client.flag_rules import (
     evaluate,
     resolve_for_tenant,
 )
+from tenant_app.platform_client import flag_provider
+from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
 from tenant_app.platform_client.settings import PlatformClientSettings
 from tenant_app.platform_client.token import ServiceAccountToken, TokenUnavailable
 from tenant_app.platform_client.usage_reporter import UsageReporter

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tenant_operator import resource
 from tenant_operator.cli import main
 from tenant_operator.conditions import CONDITION_TYPES
 from tenant_operator.crd import CRD_FILE_NAME, build_crd, render_crd_yaml
-from tenant_operator.plans import PlanName
+
+from consorcio_contract import crd_identity, tenant_resource
+from consorcio_contract.plans import PlanName
 
 pytestmark = pytest.mark.unit
 
@@ -38,13 +39,13 @@ def test_identity_scope_and_names():
     crd = build_crd()
     assert crd["metadata"]["name"] == "consorciotenants.consorcio.io"
     assert crd["spec"]["scope"] == "Cluster"
-    assert crd["spec"]["names"]["shortNames"] == list(resource.SHORT_NAMES)
+    assert crd["spec"]["names"]["shortNames"] == list(crd_identity.SHORT_NAMES)
     assert _version()["name"] == "v1alpha1" and _version()["subresources"] == {"status": {}}
 
 
 def test_every_spec_field_of_the_model_is_in_the_schema_with_its_enum():
     spec = _version()["schema"]["openAPIV3Schema"]["properties"]["spec"]
-    assert list(spec["properties"]) == [s.json_name for _, s in resource.spec_fields()]
+    assert list(spec["properties"]) == [s.json_name for _, s in tenant_resource.spec_fields()]
     assert spec["required"] == ["displayName", "cnpj", "plan"]
     assert spec["properties"]["plan"]["enum"] == [p.value for p in PlanName]
     assert spec["properties"]["deletionPolicy"]["enum"] == ["Retain", "Snapshot", "Delete"]
@@ -85,7 +86,7 @@ def test_cel_pattern_literal_decodes_to_the_model_regex():
         "x-kubernetes-validations"
     ][0]["rule"]
     literal = re.fullmatch(r"self\.matches\('(.*)'\)", rule).group(1)
-    assert literal.encode().decode("unicode_escape") == resource.CNPJ_PATTERN
+    assert literal.encode().decode("unicode_escape") == tenant_resource.CNPJ_PATTERN
 
 
 def test_printer_columns():

@@ -10,11 +10,12 @@ from tenant_operator import credentials
 from tenant_operator.config import ConfigError, OperatorConfig
 from tenant_operator.credentials import TenantCredentials
 from tenant_operator.provisioners import scram
-from tenant_operator.resource import TenantSpec
 from tenant_operator.specs.app_secret import app_env, app_secret, decode_secret_data, env_hash
 from tenant_operator.specs.redis_acl import acl_rules
 from tenant_operator.specs.tenant import TenantView
 from tenant_operator.specs.vault_policy import kubernetes_role, policy_hcl
+
+from consorcio_contract.tenant_resource import TenantSpec
 
 pytestmark = pytest.mark.unit
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from tenant_operator import names
 from tenant_operator.config import ConfigError, OperatorConfig
-from tenant_operator.plans import CATALOG, PlanName
-from tenant_operator.resource import TenantSpec
 from tenant_operator.specs.migration_job import job_state, migration_job, migration_job_name
 from tenant_operator.specs.namespace import limit_range, namespace, resource_quota
 from tenant_operator.specs.network_policies import egress_targets, network_policies
@@ -23,6 +21,9 @@ from tenant_operator.specs.workload import (
     worker_replicas,
 )
 from tenant_operator.testing import EXAMPLE_ENV
+
+from consorcio_contract.plans import CATALOG, PlanName
+from consorcio_contract.tenant_resource import TenantSpec
 
 pytestmark = pytest.mark.unit
 

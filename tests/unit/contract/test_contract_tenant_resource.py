@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tenant_operator import resource
-from tenant_operator.plans import PlanName
-from tenant_operator.resource import (
+
+from consorcio_contract import crd_identity
+from consorcio_contract.plans import PlanName
+from consorcio_contract.tenant_resource import (
     DeletionPolicy,
     InvalidTenantSpec,
     TenantSpec,
@@ -23,7 +24,7 @@ def fields(problems):
 
 
 def test_constants_name_the_resource():
-    assert (resource.GROUP, resource.VERSION, resource.PLURAL, resource.KIND) == (
+    assert (crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL, crd_identity.KIND) == (
         "consorcio.io",
         "v1alpha1",
         "consorciotenants",

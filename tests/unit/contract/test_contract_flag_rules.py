@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tenant_app.platform_client.flag_rules import (
+from consorcio_contract.flag_rules import (
     BUCKETS,
     FlagDefinition,
     Reason,

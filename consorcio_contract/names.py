@@ -1,0 +1,33 @@
+"""Labels and object names that more than one component reads or writes.
+
+The operator's own names (object names inside a tenant namespace, Vault and
+PostgreSQL identifiers) stay in ``tenant_operator.names``; only a name that a
+second component depends on lives here.
+"""
+
+from __future__ import annotations
+
+from consorcio_contract.crd_identity import GROUP
+
+# On the ConsorcioTenant (set by the control plane) and on every object the
+# operator creates for that tenant.
+TENANT_LABEL = f"{GROUP}/tenant"
+# Selects the operator process that handles a tenant: the control plane sets
+# it on new tenants (canary, tests), the operator filters on it.
+INSTANCE_LABEL = f"{GROUP}/operator-instance"
+
+# The operator runs each tenant app under this ServiceAccount in the tenant's
+# namespace; the control plane accepts tokens only from that identity.
+TENANT_APP_SERVICE_ACCOUNT = "tenant-app"
+TENANT_NAMESPACE_PREFIX = "tenant-"
+# The projected ServiceAccount token the operator mounts in tenant pods, the
+# tenant app sends, and the control plane verifies: its audience, where the
+# file is and the variable naming it.
+CONTROL_PLANE_TOKEN_AUDIENCE = "consorcio-control-plane"
+CONTROL_PLANE_TOKEN_FILE = "/var/run/secrets/consorcio.io/control-plane/token"
+CONTROL_PLANE_TOKEN_ENV = "CONTROL_PLANE_TOKEN_FILE"
+
+
+def tenant_namespace(name: str) -> str:
+    """``tenant-<name>``: the tenant's namespace."""
+    return f"{TENANT_NAMESPACE_PREFIX}{name}"
