@@ -10,26 +10,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
+from consorcio_kit.problems import DomainError, FieldError, problem_document
+from consorcio_kit.problems import problem_response as kit_problem_response
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_TYPE_BASE = "https://consorcio.io/problems/"
-PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
+class Problem(DomainError):
+    """A failure the client can act on (the shared ``DomainError`` shape, English messages).
 
-
-class Problem(Exception):
-    """A failure the client can act on."""
+    Unlike the tenant app, the status rides on the class: the control plane's
+    errors are few and each kind has exactly one status.
+    """
 
     status: int = 400
     type_slug: str = "bad-request"
@@ -42,10 +41,7 @@ class Problem(Exception):
         errors: Sequence[FieldError] = (),
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(detail or self.title)
-        self.detail = detail
-        self.errors = list(errors)
-        self.headers = headers or {}
+        super().__init__(detail, code=self.type_slug, errors=errors, headers=headers)
 
 
 class InvalidInput(Problem):
@@ -97,17 +93,15 @@ def problem_response(
     errors: Sequence[FieldError] = (),
     headers: dict[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + type_slug,
-        "title": title,
-        "status": status,
-        "instance": request.url.path,
-    }
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
-    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    body = problem_document(
+        type_uri=PROBLEM_TYPE_BASE + type_slug,
+        title=title,
+        status=status,
+        detail=detail or None,
+        instance=request.url.path,
+        errors=[{"field": e.field, "message": e.message} for e in errors],
+    )
+    return kit_problem_response(body, headers=headers)
 
 
 def handle_problem(request: Request[Any, Any, Any], exc: Problem) -> Response[dict[str, Any]]:

@@ -47,8 +47,8 @@ from tenant_app.assembleias.service import get_assembleia, get_regras, hoje, pro
 from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria, parse_extracao
 from tenant_app.auditoria.trail import commit
 from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
+from tenant_app.erros import ConflitoError, IndisponivelError, NaoEncontrado
 from tenant_app.grupos.models import Grupo
-from tenant_app.http.problems import ConflictError, NotFound, ProblemError
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.ledger.service import post_entries
 from tenant_app.settings import Settings
@@ -95,10 +95,9 @@ async def trava_do_grupo(redis: Redis, settings: Settings, grupo_id: uuid.UUID) 
     try:
         await trava.acquire()
     except LockBusy:
-        raise ConflictError(_EM_ANDAMENTO, code="apuracao_em_andamento") from None
+        raise ConflitoError(_EM_ANDAMENTO, code="apuracao_em_andamento") from None
     except LockUnavailable:
-        raise ProblemError(
-            503,
+        raise IndisponivelError(
             "O serviço de travas (Redis) está indisponível; por segurança a apuração não foi executada. "
             "Tente novamente em instantes.",
             code="trava_indisponivel",
@@ -119,10 +118,10 @@ async def commit_travado(session: AsyncSession, trava: RedisLock) -> None:
         await commit(session)
     except IntegrityError:
         await session.rollback()
-        raise ConflictError(_JA_APURADA, code="assembleia_apurada") from None
+        raise ConflitoError(_JA_APURADA, code="assembleia_apurada") from None
     except LockLost:
         await session.rollback()
-        raise ConflictError(_EM_ANDAMENTO, code="apuracao_em_andamento") from None
+        raise ConflitoError(_EM_ANDAMENTO, code="apuracao_em_andamento") from None
 
 
 async def apurar_com_trava(
@@ -136,12 +135,12 @@ async def apurar_com_trava(
     """The apuração proper, for a caller already holding ``trava``: row lock, checks, record, commit."""
     assembleia = await get_assembleia(session, assembleia_id, lock=True)
     if assembleia.status in (StatusAssembleia.APURADA, StatusAssembleia.ENCERRADA):
-        raise ConflictError(_JA_APURADA, code="assembleia_apurada")
+        raise ConflitoError(_JA_APURADA, code="assembleia_apurada")
     if assembleia.status is not StatusAssembleia.RECEBENDO_LANCES:
-        raise ConflictError("A assembleia ainda não abriu o período de lances.", code="transicao_invalida")
+        raise ConflitoError("A assembleia ainda não abriu o período de lances.", code="transicao_invalida")
     agora = datetime.now(UTC)
     if agora < assembleia.corte_lances_em:
-        raise ConflictError(
+        raise ConflitoError(
             f"Os lances estão abertos até {assembleia.corte_lances_em.isoformat()}; apure depois do corte.",
             code="lances_abertos",
         )
@@ -334,7 +333,7 @@ async def get_apuracao(
     )
     if apuracao is None:
         await get_assembleia(session, assembleia_id)
-        raise NotFound("Apuração")
+        raise NaoEncontrado("Apuração")
     contemplacoes = (
         await session.scalars(select(ContemplacaoCota).where(ContemplacaoCota.assembleia_id == assembleia_id))
     ).all()

@@ -36,8 +36,8 @@ from tenant_app.assembleias.models import (
 from tenant_app.assembleias.prazo_lance import prazo_pagamento_lance
 from tenant_app.assembleias.service import get_assembleia, get_regras, hoje
 from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
+from tenant_app.erros import ConflitoError, RegraVioladaError
 from tenant_app.grupos.models import Grupo
-from tenant_app.http.problems import BusinessRuleError, ConflictError
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.ledger.service import post_entries
 from tenant_app.settings import Settings
@@ -57,9 +57,9 @@ async def vencedora_por_lance(
         .with_for_update()
     )
     if vencedora is None or vencedora.modalidade is not Modalidade.LANCE:
-        raise BusinessRuleError(
+        raise RegraVioladaError(
             f"A cota {cota_numero} não foi contemplada por lance nesta assembleia.",
-            field="cota_numero",
+            campo="cota_numero",
             code="nao_contemplada_por_lance",
         )
     return vencedora
@@ -79,15 +79,15 @@ async def desclassificar(
     async with trava_do_grupo(redis, settings, grupo_id) as trava:
         assembleia = await get_assembleia(session, assembleia_id, lock=True)
         if assembleia.status is not StatusAssembleia.APURADA:
-            raise ConflictError(
+            raise ConflitoError(
                 "Só uma assembleia apurada e ainda não encerrada admite desclassificação.",
                 code="transicao_invalida",
             )
         vencedora = await vencedora_por_lance(session, assembleia, cota_numero)
         if vencedora.lance_pago_em is not None:
-            raise BusinessRuleError(
+            raise RegraVioladaError(
                 f"A cota {cota_numero} já pagou o lance; a contemplação não pode ser desclassificada.",
-                field="cota_numero",
+                campo="cota_numero",
                 code="lance_pago",
             )
         anterior = await session.scalar(
@@ -114,7 +114,7 @@ async def desclassificar(
         mantidas = {c.cota_numero for c in ativas if c.cota_numero != cota_numero}
         if not mantidas <= novos.keys():
             # Cannot happen with strict rank order; refuse rather than take a credit away.
-            raise ConflictError("A nova apuração retiraria outra contemplação; nada foi alterado.")
+            raise ConflitoError("A nova apuração retiraria outra contemplação; nada foi alterado.")
         revisao = anterior.revisao + 1
         apuracao = Apuracao(
             id=uuid.uuid4(),

@@ -31,7 +31,7 @@ from tenant_app.assembleias.prazo_lance import vencido
 from tenant_app.assembleias.service import get_assembleia, get_regras
 from tenant_app.auditoria.trail import record_event
 from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
-from tenant_app.http.problems import ConflictError, ProblemError
+from tenant_app.erros import ConflitoError, ErroDominio, FieldError, RegraVioladaError
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.ledger.service import post_entries
 from tenant_app.parcelas.models import Parcela, StatusParcela
@@ -40,12 +40,11 @@ from tenant_app.settings import Settings
 log = logging.getLogger("tenant_app.assembleias.pagamento_lance")
 
 
-def _valor_invalido(mensagem: str) -> ProblemError:
-    return ProblemError(
-        422,
+def _valor_invalido(mensagem: str) -> RegraVioladaError:
+    return RegraVioladaError(
         "Valor do lance inválido.",
         title="Valor do lance inválido",
-        errors=[{"campo": "valor", "mensagem": mensagem}],
+        errors=[FieldError("valor", mensagem)],
         code="valor_lance_invalido",
     )
 
@@ -61,12 +60,12 @@ async def registrar_pagamento_lance(
     """Record the winner's lance payment and apply it (caller commits); returns the response body."""
     assembleia = await get_assembleia(session, assembleia_id, lock=True)
     if assembleia.status not in (StatusAssembleia.APURADA, StatusAssembleia.ENCERRADA):
-        raise ConflictError("A assembleia ainda não foi apurada.", code="transicao_invalida")
+        raise ConflitoError("A assembleia ainda não foi apurada.", code="transicao_invalida")
     vencedora = await vencedora_por_lance(session, assembleia, cota_numero)
     if vencedora.lance_pago_em is not None:
-        raise ConflictError(f"O lance da cota {cota_numero} já foi pago.", code="lance_ja_pago")
+        raise ConflitoError(f"O lance da cota {cota_numero} já foi pago.", code="lance_ja_pago")
     if vencedora.prazo_pagamento_lance is not None and vencido(vencedora.prazo_pagamento_lance, hoje):
-        raise ConflictError(
+        raise ConflitoError(
             f"O prazo para pagar o lance terminou em {vencedora.prazo_pagamento_lance.strftime('%d/%m/%Y')}.",
             code="prazo_lance_vencido",
         )
@@ -105,7 +104,7 @@ async def registrar_pagamento_lance(
             regras.amortizacao_lance,
         )
     except LanceNaoCabe:
-        raise ConflictError(
+        raise ConflitoError(
             "As parcelas futuras da cota não comportam o lance; confira o cronograma de parcelas.",
             code="parcelas_insuficientes",
         ) from None
@@ -198,7 +197,7 @@ async def desclassificar_vencidos(
     for assembleia, cota_numero in pendentes:
         try:
             await desclassificar(session, redis, settings, assembleia, cota_numero, None)
-        except ProblemError:
+        except ErroDominio:
             await session.rollback()
             log.warning("disqualification of cota %s in %s postponed", cota_numero, assembleia, exc_info=True)
             continue

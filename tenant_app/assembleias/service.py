@@ -24,17 +24,16 @@ from tenant_app.assembleias.models import (
 )
 from tenant_app.assembleias.schemas import AssembleiaCreate, LanceCreate, RegrasAssembleiaIn
 from tenant_app.cotas.models import Cota, StatusCota
+from tenant_app.erros import ConflitoError, FieldError, NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo, StatusGrupo
-from tenant_app.http.problems import BusinessRuleError, ConflictError, NotFound, ProblemError
 
 
-def problema(erro: RegraViolada) -> ProblemError:
-    """A domain rule violation as a 422 problem with its field messages."""
-    return ProblemError(
-        422,
+def problema(erro: RegraViolada) -> RegraVioladaError:
+    """A rule violation of the pure core as the app's domain error, with its field messages."""
+    return RegraVioladaError(
         str(erro.titulo) + ".",
         title=erro.titulo,
-        errors=[{"campo": e.campo, "mensagem": e.mensagem} for e in erro.erros],
+        errors=[FieldError(e.campo, e.mensagem) for e in erro.erros],
         code="regra_violada",
     )
 
@@ -64,7 +63,7 @@ async def get_grupo(session: AsyncSession, grupo_id: uuid.UUID) -> Grupo:
     """The group or 404."""
     grupo = await session.get(Grupo, grupo_id)
     if grupo is None:
-        raise NotFound("Grupo")
+        raise NaoEncontrado("Grupo")
     return grupo
 
 
@@ -72,7 +71,7 @@ async def get_regras(session: AsyncSession, grupo_id: uuid.UUID) -> RegrasAssemb
     """The group's assembleia rules, or 404 when the contract was not entered yet."""
     row = await session.get(RegrasAssembleiaGrupo, grupo_id)
     if row is None:
-        raise NotFound("Regras de assembleia do grupo")
+        raise NaoEncontrado("Regras de assembleia do grupo")
     return row
 
 
@@ -86,9 +85,9 @@ async def definir_regras(
         try:
             tabela = {str(int(k)): v for k, v in data.tabela_equivalencia.items()}
         except ValueError:
-            raise BusinessRuleError(
+            raise RegraVioladaError(
                 "As chaves da tabela de equivalência são números sorteados (001 a 1000).",
-                field="tabela_equivalencia",
+                campo="tabela_equivalencia",
             ) from None
     valores = {
         "metodo_sorteio": data.metodo_sorteio,
@@ -126,7 +125,7 @@ async def definir_regras(
         )
     )
     if apurada is not None:
-        raise ConflictError(
+        raise ConflitoError(
             "O grupo já tem assembleia apurada: as regras do contrato não podem mais mudar.",
             code="regras_fixadas",
         )
@@ -143,16 +142,16 @@ async def criar_assembleia(session: AsyncSession, grupo_id: uuid.UUID, data: Ass
     """A new AGO, agendada."""
     grupo = await get_grupo(session, grupo_id)
     if grupo.status is StatusGrupo.ENCERRADO:
-        raise BusinessRuleError("O grupo está encerrado.")
+        raise RegraVioladaError("O grupo está encerrado.")
     if data.corte_lances_em.tzinfo is None:
-        raise BusinessRuleError(
-            "Informe o corte com fuso horário (ex.: 2026-12-10T18:00:00-03:00).", field="corte_lances_em"
+        raise RegraVioladaError(
+            "Informe o corte com fuso horário (ex.: 2026-12-10T18:00:00-03:00).", campo="corte_lances_em"
         )
     existente = await session.scalar(
         select(Assembleia.id).where(Assembleia.grupo_id == grupo.id, Assembleia.numero == data.numero)
     )
     if existente is not None:
-        raise ConflictError(f"O grupo já tem a assembleia nº {data.numero}.", code="assembleia_duplicada")
+        raise ConflitoError(f"O grupo já tem a assembleia nº {data.numero}.", code="assembleia_duplicada")
     assembleia = Assembleia(
         grupo_id=grupo.id,
         numero=data.numero,
@@ -173,7 +172,7 @@ async def get_assembleia(
         stmt = stmt.with_for_update()
     assembleia = (await session.execute(stmt)).scalar_one_or_none()
     if assembleia is None:
-        raise NotFound("Assembleia")
+        raise NaoEncontrado("Assembleia")
     return assembleia
 
 
@@ -187,7 +186,7 @@ async def avancar(session: AsyncSession, assembleia_id: uuid.UUID, para: StatusA
     """Open lances or close the assembleia; the apuração has its own path."""
     assembleia = await get_assembleia(session, assembleia_id, lock=True)
     if _TRANSICOES.get(assembleia.status) is not para:
-        raise ConflictError(
+        raise ConflitoError(
             f"A assembleia está {assembleia.status.value.replace('_', ' ')} e não pode passar a "
             f"{para.value.replace('_', ' ')}.",
             code="transicao_invalida",
@@ -213,11 +212,11 @@ async def registrar_lance(
     agora = datetime.now(UTC)
     if assembleia.status is not StatusAssembleia.RECEBENDO_LANCES:
         situacao_atual = assembleia.status.value.replace("_", " ")
-        raise ConflictError(
+        raise ConflitoError(
             f"A assembleia não está recebendo lances (situação: {situacao_atual}).", code="lances_fechados"
         )
     if agora >= assembleia.corte_lances_em:
-        raise BusinessRuleError(
+        raise RegraVioladaError(
             f"O prazo de lances terminou em {assembleia.corte_lances_em.isoformat()}.", code="prazo_encerrado"
         )
     grupo = await get_grupo(session, assembleia.grupo_id)
@@ -226,18 +225,18 @@ async def registrar_lance(
         session, grupo.id, hoje(fuso, agora), cota_numero=data.cota_numero
     )
     if not situacao:
-        raise BusinessRuleError(f"A cota {data.cota_numero} não existe neste grupo.", field="cota_numero")
+        raise RegraVioladaError(f"A cota {data.cota_numero} não existe neste grupo.", campo="cota_numero")
     s = situacao[0]
     if s.status is not StatusCota.ATIVA:
-        raise BusinessRuleError(
-            "Cota excluída não pode dar lance.", field="cota_numero", code="cota_inelegivel"
+        raise RegraVioladaError(
+            "Cota excluída não pode dar lance.", campo="cota_numero", code="cota_inelegivel"
         )
     if s.contemplada:
-        raise BusinessRuleError("A cota já foi contemplada.", field="cota_numero", code="cota_inelegivel")
+        raise RegraVioladaError("A cota já foi contemplada.", campo="cota_numero", code="cota_inelegivel")
     if s.em_atraso:
-        raise BusinessRuleError(
+        raise RegraVioladaError(
             "A cota tem parcela vencida em aberto e não pode dar lance.",
-            field="cota_numero",
+            campo="cota_numero",
             code="cota_inelegivel",
         )
     lance = Lance(data.cota_numero, data.tipo, data.percentual, data.percentual_embutido)
@@ -252,7 +251,7 @@ async def registrar_lance(
         )
     )
     if ativo is not None:
-        raise ConflictError(
+        raise ConflitoError(
             "A cota já tem um lance ativo nesta assembleia; cancele-o para registrar outro.",
             code="lance_duplicado",
         )
@@ -277,10 +276,10 @@ async def cancelar_lance(
     assembleia = await get_assembleia(session, assembleia_id)
     row, numero = await get_lance(session, assembleia_id, lance_id, lock=True)
     if row.status is StatusLance.CANCELADO:
-        raise ConflictError("O lance já foi cancelado.", code="lance_cancelado")
+        raise ConflitoError("O lance já foi cancelado.", code="lance_cancelado")
     agora = datetime.now(UTC)
     if assembleia.status is not StatusAssembleia.RECEBENDO_LANCES or agora >= assembleia.corte_lances_em:
-        raise BusinessRuleError("Lances só podem ser cancelados antes do corte.", code="prazo_encerrado")
+        raise RegraVioladaError("Lances só podem ser cancelados antes do corte.", code="prazo_encerrado")
     row.status = StatusLance.CANCELADO
     row.cancelado_em = agora
     return row, numero
@@ -299,7 +298,7 @@ async def get_lance(
         stmt = stmt.with_for_update(of=LanceAssembleia)
     found = (await session.execute(stmt)).first()
     if found is None:
-        raise NotFound("Lance")
+        raise NaoEncontrado("Lance")
     return found[0], found[1]
 
 
@@ -307,7 +306,7 @@ async def listar_lances(session: AsyncSession, assembleia_id: uuid.UUID) -> list
     """All lances, only once the assembleia was apurada: until then they are sealed."""
     assembleia = await get_assembleia(session, assembleia_id)
     if assembleia.status not in (StatusAssembleia.APURADA, StatusAssembleia.ENCERRADA):
-        raise ConflictError("Os lances são sigilosos até a apuração da assembleia.", code="lances_sigilosos")
+        raise ConflitoError("Os lances são sigilosos até a apuração da assembleia.", code="lances_sigilosos")
     rows = await session.execute(
         select(LanceAssembleia, Cota.numero)
         .join(Cota, Cota.id == LanceAssembleia.cota_id)

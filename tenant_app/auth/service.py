@@ -12,14 +12,14 @@ from tenant_app.auditoria.trail import commit, record_event
 from tenant_app.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from tenant_app.auth.schemas import TokenOut
 from tenant_app.auth.tokens import CurrentUser, hash_refresh_token, issue_access_token, new_refresh_token
-from tenant_app.http.problems import ProblemError
+from tenant_app.erros import ConflitoError, ContaBloqueada, NaoAutenticado
 from tenant_app.settings import AuthSettings
 from tenant_app.users.models import RefreshToken, User
 from tenant_app.users.roles import Role
 
 
-def _unauthorized(detail: str = "E-mail ou senha incorretos.") -> ProblemError:
-    return ProblemError(401, detail, code="credenciais_invalidas", headers={"WWW-Authenticate": "Bearer"})
+def _unauthorized(detail: str = "E-mail ou senha incorretos.") -> NaoAutenticado:
+    return NaoAutenticado(detail)
 
 
 async def _issue(session: AsyncSession, settings: AuthSettings, user: User, family: uuid.UUID) -> TokenOut:
@@ -50,8 +50,7 @@ async def login(session: AsyncSession, settings: AuthSettings, email: str, passw
         verify_password(DUMMY_HASH, password)
         raise _unauthorized()
     if user.locked_until is not None and user.locked_until > now:
-        raise ProblemError(
-            423,
+        raise ContaBloqueada(
             "Conta bloqueada temporariamente por excesso de tentativas. Tente mais tarde.",
             code="conta_bloqueada",
         )
@@ -125,7 +124,7 @@ async def create_user(session: AsyncSession, email: str, nome: str, role: Role, 
         await session.execute(select(User.id).where(func.lower(User.email) == email.strip().lower()))
     ).scalar_one_or_none()
     if exists is not None:
-        raise ProblemError(409, "Já existe um usuário com este e-mail.", code="email_duplicado")
+        raise ConflitoError("Já existe um usuário com este e-mail.", code="email_duplicado")
     user = User(email=email.strip().lower(), nome=nome, role=role, password_hash=hash_password(password))
     session.add(user)
     return user

@@ -20,7 +20,7 @@ from tenant_app.consorciados.schemas import (
     EnderecoIn,
 )
 from tenant_app.cotas.models import Cota
-from tenant_app.http.problems import BusinessRuleError, ConflictError, NotFound
+from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
 from tenant_app.pagamentos.models import Pagamento
 from tenant_app.parcelas.models import Parcela
 
@@ -31,13 +31,13 @@ async def get_consorciado(session: AsyncSession, consorciado_id: uuid.UUID) -> C
     """The member or 404."""
     obj = await session.get(Consorciado, consorciado_id)
     if obj is None:
-        raise NotFound("Consorciado")
+        raise NaoEncontrado("Consorciado")
     return obj
 
 
 def _ensure_not_anonymized(obj: Consorciado) -> None:
     if obj.anonimizado_em is not None:
-        raise BusinessRuleError("Titular anonimizado: os dados pessoais não podem mais ser alterados.")
+        raise RegraVioladaError("Titular anonimizado: os dados pessoais não podem mais ser alterados.")
 
 
 def _contato(data: ContatoIn) -> Contato:
@@ -78,7 +78,7 @@ async def create_consorciado(
     """Register a member (CPF/CNPJ validated and unique)."""
     documento = data.normalized_documento()
     if (await session.execute(select(Consorciado.id).where(Consorciado.documento == documento))).first():
-        raise ConflictError("Já existe um consorciado com este documento.", code="documento_duplicado")
+        raise ConflitoError("Já existe um consorciado com este documento.", code="documento_duplicado")
     obj = Consorciado(
         id=uuid.uuid4(),
         tipo_pessoa=data.tipo_pessoa,

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.consorciados.models import Consorciado
 from tenant_app.cotas.models import Cota, CotaEvento, MotivoExclusao, StatusCota, TipoEventoCota
+from tenant_app.erros import NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.grupos.service import get_grupo
-from tenant_app.http.problems import BusinessRuleError, NotFound
 from tenant_app.parcelas.service import generate_schedules
 
 #: Lei 11.795 / BCB: one consorciado holds at most 10 % of a group's cotas.
@@ -35,18 +35,18 @@ async def get_cota(session: AsyncSession, cota_id: uuid.UUID, *, lock: bool = Fa
         stmt = stmt.with_for_update()
     cota = (await session.execute(stmt)).scalar_one_or_none()
     if cota is None:
-        raise NotFound("Cota")
+        raise NaoEncontrado("Cota")
     return cota
 
 
 async def _active_consorciado(session: AsyncSession, consorciado_id: uuid.UUID) -> Consorciado:
     obj = await session.get(Consorciado, consorciado_id)
     if obj is None:
-        raise BusinessRuleError(
-            "Consorciado não encontrado.", field="consorciado_id", code="consorciado_inexistente"
+        raise RegraVioladaError(
+            "Consorciado não encontrado.", campo="consorciado_id", code="consorciado_inexistente"
         )
     if obj.anonimizado_em is not None:
-        raise BusinessRuleError("Titular anonimizado não pode aderir a cotas.", field="consorciado_id")
+        raise RegraVioladaError("Titular anonimizado não pode aderir a cotas.", campo="consorciado_id")
     return obj
 
 
@@ -62,9 +62,9 @@ async def _check_cap(session: AsyncSession, grupo: Grupo, consorciado_id: uuid.U
     ).scalar_one()
     limit = max_cotas_per_consorciado(grupo.numero_cotas)
     if held + 1 > limit:
-        raise BusinessRuleError(
+        raise RegraVioladaError(
             f"O consorciado já tem {held} cota(s) ativa(s) neste grupo; o limite é {limit} (10% das cotas).",
-            field="consorciado_id",
+            campo="consorciado_id",
             code="limite_10_por_cento",
         )
 
@@ -98,18 +98,18 @@ async def adesao(
     """Sell a cota. The group row is locked so numbering and the cap are checked without races."""
     grupo = await get_grupo(session, grupo_id, lock=True)
     if grupo.status is StatusGrupo.ENCERRADO:
-        raise BusinessRuleError("Grupo encerrado não aceita adesões.", code="grupo_encerrado")
+        raise RegraVioladaError("Grupo encerrado não aceita adesões.", code="grupo_encerrado")
     await _active_consorciado(session, consorciado_id)
     await _check_cap(session, grupo, consorciado_id)
     taken = set((await session.execute(select(Cota.numero).where(Cota.grupo_id == grupo.id))).scalars())
     if len(taken) >= grupo.numero_cotas:
-        raise BusinessRuleError("Todas as cotas do grupo já foram vendidas.", code="grupo_completo")
+        raise RegraVioladaError("Todas as cotas do grupo já foram vendidas.", code="grupo_completo")
     if numero is None:
         numero = next(n for n in range(1, grupo.numero_cotas + 1) if n not in taken)
     elif numero > grupo.numero_cotas:
-        raise BusinessRuleError(f"O grupo tem {grupo.numero_cotas} cotas.", field="numero")
+        raise RegraVioladaError(f"O grupo tem {grupo.numero_cotas} cotas.", campo="numero")
     elif numero in taken:
-        raise BusinessRuleError(f"A cota {numero} já pertence a outro consorciado.", field="numero")
+        raise RegraVioladaError(f"A cota {numero} já pertence a outro consorciado.", campo="numero")
     cota = Cota(
         id=uuid.uuid4(),
         grupo_id=grupo.id,
@@ -122,7 +122,7 @@ async def adesao(
     if grupo.status is StatusGrupo.EM_ANDAMENTO:
         await session.flush()
         if await generate_schedules(session, grupo, [cota], data_adesao) == 0:
-            raise BusinessRuleError("O grupo não tem mais parcelas a vencer para uma nova adesão.")
+            raise RegraVioladaError("O grupo não tem mais parcelas a vencer para uma nova adesão.")
     return cota
 
 
@@ -137,9 +137,9 @@ async def cessao(
     cota = await get_cota(session, cota_id, lock=True)
     grupo = await get_grupo(session, cota.grupo_id, lock=True)
     if cota.status is not StatusCota.ATIVA:
-        raise BusinessRuleError("Só uma cota ativa pode ser cedida.", code="cota_inativa")
+        raise RegraVioladaError("Só uma cota ativa pode ser cedida.", code="cota_inativa")
     if novo_id == cota.consorciado_id:
-        raise BusinessRuleError("A cota já pertence a este consorciado.", field="consorciado_id")
+        raise RegraVioladaError("A cota já pertence a este consorciado.", campo="consorciado_id")
     await _active_consorciado(session, novo_id)
     await _check_cap(session, grupo, novo_id)
     anterior = cota.consorciado_id
@@ -159,9 +159,9 @@ async def exclusao(
     """Exclude an active, non-contemplated cota (a contemplated member can never be excluded)."""
     cota = await get_cota(session, cota_id, lock=True)
     if cota.contemplada:
-        raise BusinessRuleError("Cota contemplada não pode ser excluída.", code="cota_contemplada")
+        raise RegraVioladaError("Cota contemplada não pode ser excluída.", code="cota_contemplada")
     if cota.status is not StatusCota.ATIVA:
-        raise BusinessRuleError("A cota já está excluída.", code="cota_inativa")
+        raise RegraVioladaError("A cota já está excluída.", code="cota_inativa")
     cota.status = StatusCota.EXCLUIDA
     cota.motivo_exclusao = motivo
     cota.excluida_em = data
@@ -176,9 +176,9 @@ async def readmissao(session: AsyncSession, cota_id: uuid.UUID, user_id: uuid.UU
     cota = await get_cota(session, cota_id, lock=True)
     grupo = await get_grupo(session, cota.grupo_id, lock=True)
     if cota.status is not StatusCota.EXCLUIDA:
-        raise BusinessRuleError("Só uma cota excluída pode ser readmitida.", code="cota_ativa")
+        raise RegraVioladaError("Só uma cota excluída pode ser readmitida.", code="cota_ativa")
     if grupo.status is StatusGrupo.ENCERRADO:
-        raise BusinessRuleError("Grupo encerrado não readmite cotas.", code="grupo_encerrado")
+        raise RegraVioladaError("Grupo encerrado não readmite cotas.", code="grupo_encerrado")
     await _check_cap(session, grupo, cota.consorciado_id)
     cota.status = StatusCota.ATIVA
     cota.motivo_exclusao = None

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.cotas.models import Cota, StatusCota
+from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.grupos.schemas import CorrecaoIn, GrupoCreate, GrupoUpdate
-from tenant_app.http.problems import BusinessRuleError, ConflictError, NotFound
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.parcelas.service import apply_correction, generate_schedules_for
 
@@ -23,7 +23,7 @@ async def get_grupo(session: AsyncSession, grupo_id: uuid.UUID, *, lock: bool = 
         stmt = stmt.with_for_update()
     grupo = (await session.execute(stmt)).scalar_one_or_none()
     if grupo is None:
-        raise NotFound("Grupo")
+        raise NaoEncontrado("Grupo")
     return grupo
 
 
@@ -31,7 +31,7 @@ async def create_grupo(session: AsyncSession, data: GrupoCreate) -> Grupo:
     """A new group em formação."""
     data.validate()
     if (await session.execute(select(Grupo.id).where(Grupo.codigo == data.codigo))).first():
-        raise ConflictError(f"Já existe um grupo com o código {data.codigo}.", code="codigo_duplicado")
+        raise ConflitoError(f"Já existe um grupo com o código {data.codigo}.", code="codigo_duplicado")
     grupo = Grupo(
         codigo=data.codigo,
         tipo_bem=data.tipo_bem,
@@ -58,15 +58,15 @@ async def update_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: GrupoUp
     data.validate()
     grupo = await get_grupo(session, grupo_id, lock=True)
     if grupo.status is not StatusGrupo.EM_FORMACAO:
-        raise BusinessRuleError("Parâmetros do contrato só podem mudar enquanto o grupo está em formação.")
+        raise RegraVioladaError("Parâmetros do contrato só podem mudar enquanto o grupo está em formação.")
     if data.numero_cotas is not None:
         vendidas = (
             await session.execute(select(func.count(Cota.id)).where(Cota.grupo_id == grupo.id))
         ).scalar_one()
         if data.numero_cotas < vendidas:
-            raise BusinessRuleError(
+            raise RegraVioladaError(
                 f"O grupo já tem {vendidas} cotas; o número de cotas não pode ser menor.",
-                field="numero_cotas",
+                campo="numero_cotas",
             )
     for field in data.__struct_fields__:
         value = getattr(data, field)
@@ -79,7 +79,7 @@ async def start_grupo(session: AsyncSession, grupo_id: uuid.UUID, data_inicio: d
     """em formação → em andamento: needs at least one active cota; generates every schedule."""
     grupo = await get_grupo(session, grupo_id, lock=True)
     if grupo.status is not StatusGrupo.EM_FORMACAO:
-        raise BusinessRuleError("Só um grupo em formação pode ser iniciado.", code="transicao_invalida")
+        raise RegraVioladaError("Só um grupo em formação pode ser iniciado.", code="transicao_invalida")
     # Ids only: a large group has tens of thousands of cotas and the schedule needs nothing else.
     cota_ids = (
         (
@@ -91,7 +91,7 @@ async def start_grupo(session: AsyncSession, grupo_id: uuid.UUID, data_inicio: d
         .all()
     )
     if not cota_ids:
-        raise BusinessRuleError("O grupo não tem cotas ativas para iniciar.", code="sem_cotas")
+        raise RegraVioladaError("O grupo não tem cotas ativas para iniciar.", code="sem_cotas")
     grupo.status = StatusGrupo.EM_ANDAMENTO
     grupo.data_inicio = data_inicio
     written = await generate_schedules_for(session, grupo, cota_ids, data_inicio)
@@ -102,7 +102,7 @@ async def close_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: date) ->
     """em andamento → encerrado: every active cota contemplated and fully paid."""
     grupo = await get_grupo(session, grupo_id, lock=True)
     if grupo.status is not StatusGrupo.EM_ANDAMENTO:
-        raise BusinessRuleError("Só um grupo em andamento pode ser encerrado.", code="transicao_invalida")
+        raise RegraVioladaError("Só um grupo em andamento pode ser encerrado.", code="transicao_invalida")
     nao_contempladas = (
         await session.execute(
             select(func.count(Cota.id)).where(
@@ -127,7 +127,7 @@ async def close_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: date) ->
     if em_aberto:
         problems.append(f"{em_aberto} parcela(s) de cotas ativas em aberto")
     if problems:
-        raise BusinessRuleError(
+        raise RegraVioladaError(
             "O grupo não pode ser encerrado: " + "; ".join(problems) + ".", code="encerramento"
         )
     grupo.status = StatusGrupo.ENCERRADO
@@ -140,6 +140,6 @@ async def correct_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: Correc
     data.validate()
     grupo = await get_grupo(session, grupo_id, lock=True)
     if grupo.status is not StatusGrupo.EM_ANDAMENTO:
-        raise BusinessRuleError("Correção só se aplica a grupos em andamento.")
+        raise RegraVioladaError("Correção só se aplica a grupos em andamento.")
     updated = await apply_correction(session, grupo, data.indice_pct, data.referencia)
     return grupo, updated

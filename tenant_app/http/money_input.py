@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tenant_app.http.problems import ProblemError
+from tenant_app.erros import FieldError, RegraVioladaError
 
 _MAX_MONEY = Decimal("999999999999.99")  # NUMERIC(14, 2)
 
@@ -13,11 +13,11 @@ class FieldErrors:
     """Collects field errors and raises them together as one 422."""
 
     def __init__(self) -> None:
-        self.errors: list[dict[str, str]] = []
+        self.errors: list[FieldError] = []
 
     def add(self, field: str, message: str) -> None:
         """Record one bad field."""
-        self.errors.append({"campo": field, "mensagem": message})
+        self.errors.append(FieldError(field, message))
 
     def money(self, field: str, value: Decimal | None, *, allow_zero: bool = False) -> None:
         """R$ amount: finite, at most 2 decimal places, positive (or zero if allowed), fits NUMERIC(14,2)."""
@@ -48,4 +48,4 @@ class FieldErrors:
     def raise_if_any(self) -> None:
         """422 problem with every collected error."""
         if self.errors:
-            raise ProblemError(422, "Dados inválidos.", errors=self.errors, code="dados_invalidos")
+            raise RegraVioladaError("Dados inválidos.", errors=self.errors, code="dados_invalidos")

@@ -1,9 +1,14 @@
-"""RFC 9457 problem+json for every error, with field-level messages in Portuguese."""
+"""The HTTP edge of errors: every exception leaves as RFC 9457 problem+json, in Portuguese.
+
+Domain errors (``tenant_app.erros``) get their status here and only here; the
+document itself is built by ``consorcio_kit.problems``, as in the control plane.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from litestar import Request, Response
@@ -16,9 +21,24 @@ from litestar.exceptions import (
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from consorcio_kit.problems import PROBLEM_MEDIA_TYPE, FieldError, problem_document
+from consorcio_kit.problems import problem_response as kit_problem_response
+from tenant_app.erros import (
+    AcessoNegado,
+    ConflitoError,
+    ContaBloqueada,
+    DadosInvalidos,
+    ErroDominio,
+    IndisponivelError,
+    NaoAutenticado,
+    NaoEncontrado,
+    RegraVioladaError,
+)
+
 log = logging.getLogger("tenant_app.errors")
 
-PROBLEM_JSON = "application/problem+json"
+PROBLEM_JSON = PROBLEM_MEDIA_TYPE
+PROBLEM_TYPE_BASE = "https://consorcio.io/problemas/"
 
 #: deadlock_detected, serialization_failure, lock_not_available
 _RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
@@ -38,55 +58,25 @@ _TITLES = {
 }
 
 
-class ProblemError(Exception):
-    """A domain error that becomes a problem+json response."""
-
-    def __init__(
-        self,
-        status: int,
-        detail: str,
-        *,
-        title: str | None = None,
-        errors: list[dict[str, str]] | None = None,
-        code: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.title = title or _TITLES.get(status, "Erro")
-        self.errors = errors or []
-        self.code = code
-        self.headers = headers or {}
+#: One status per kind of domain error (the first class in an error's MRO that is listed wins).
+STATUS_OF: dict[type[ErroDominio], int] = {
+    DadosInvalidos: 400,
+    NaoAutenticado: 401,
+    AcessoNegado: 403,
+    NaoEncontrado: 404,
+    ConflitoError: 409,
+    RegraVioladaError: 422,
+    ContaBloqueada: 423,
+    IndisponivelError: 503,
+}
 
 
-class NotFound(ProblemError):
-    """The id does not exist (in this tenant's database)."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(404, f"{what} não encontrado(a).", code="nao_encontrado")
-
-
-class BusinessRuleError(ProblemError):
-    """A legal or contract rule forbids the action (422)."""
-
-    def __init__(self, detail: str, *, field: str | None = None, code: str | None = None) -> None:
-        errors = [{"campo": field, "mensagem": detail}] if field else None
-        super().__init__(422, detail, errors=errors, code=code)
-
-
-class ConflictError(ProblemError):
-    """The action conflicts with the current state (409)."""
-
-    def __init__(self, detail: str, *, code: str | None = None) -> None:
-        super().__init__(409, detail, code=code)
-
-
-def field_error(field: str, message: str) -> ProblemError:
-    """A 422 for one bad field."""
-    return ProblemError(
-        422, "Dados inválidos.", errors=[{"campo": field, "mensagem": message}], code="dados_invalidos"
-    )
+def status_of(exc: ErroDominio) -> int:
+    """The HTTP status of a domain error (422 for a subclass of the base nobody mapped)."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_OF:
+            return STATUS_OF[cls]  # type: ignore[index]
+    return 422
 
 
 def problem_response(
@@ -95,25 +85,28 @@ def problem_response(
     *,
     request: Request | None = None,
     title: str | None = None,
-    errors: list[dict[str, str]] | None = None,
+    errors: Sequence[FieldError] = (),
     code: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response[Any]:
-    """Build the problem+json body (type/title/status/detail/instance + ``errors``)."""
-    body: dict[str, Any] = {
-        "type": f"https://consorcio.io/problemas/{code}" if code else "about:blank",
-        "title": title or _TITLES.get(status, "Erro"),
-        "status": status,
-        "detail": detail,
-    }
+    """The tenant app's problem+json: Portuguese title, ``errors`` as ``campo``/``mensagem``."""
+    extensions: dict[str, Any] = {}
+    instance = None
     if request is not None:
-        body["instance"] = request.url.path
+        instance = request.url.path
         request_id = request.scope.get("state", {}).get("request_id")
         if request_id:
-            body["request_id"] = request_id
-    if errors:
-        body["errors"] = errors
-    return Response(content=body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+            extensions["request_id"] = request_id
+    body = problem_document(
+        type_uri=f"{PROBLEM_TYPE_BASE}{code}" if code else "about:blank",
+        title=title or _TITLES.get(status, "Erro"),
+        status=status,
+        detail=detail,
+        instance=instance,
+        errors=[{"campo": e.field, "mensagem": e.message} for e in errors],
+        extensions=extensions,
+    )
+    return kit_problem_response(body, headers=headers)
 
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -171,9 +164,9 @@ def _validation_problem(request: Request, exc: ValidationException) -> Response[
     extra = exc.extra if isinstance(exc.extra, list) else []
     for item in extra:
         if isinstance(item, dict):
-            errors.append({"campo": _field_of(item), "mensagem": translate(str(item.get("message", "")))})
+            errors.append(FieldError(_field_of(item), translate(str(item.get("message", "")))))
     if not errors:
-        errors.append({"campo": "corpo", "mensagem": translate(str(exc.detail))})
+        errors.append(FieldError("corpo", translate(str(exc.detail))))
     return problem_response(
         400, "A requisição contém dados inválidos.", request=request, errors=errors, code="dados_invalidos"
     )
@@ -181,10 +174,10 @@ def _validation_problem(request: Request, exc: ValidationException) -> Response[
 
 def handle_exception(request: Request, exc: Exception) -> Response[Any]:
     """Single exception handler: every error leaves as problem+json."""
-    if isinstance(exc, ProblemError):
+    if isinstance(exc, ErroDominio):
         return problem_response(
-            exc.status,
-            exc.detail,
+            status_of(exc),
+            exc.detail or "",
             request=request,
             title=exc.title,
             errors=exc.errors,

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.auditoria.trail import commit
-from tenant_app.http.problems import ProblemError
+from tenant_app.erros import ConflitoError, DadosInvalidos, FieldError, RegraVioladaError
 from tenant_app.pagamentos.models import IdempotencyRecord
 
 
@@ -33,10 +33,9 @@ def fingerprint(*parts: bytes | str) -> str:
 def validate_key(key: str | None) -> str:
     """8-200 visible ASCII characters."""
     if key is None or not (8 <= len(key) <= 200) or not key.isascii() or not key.isprintable():
-        raise ProblemError(
-            400,
+        raise DadosInvalidos(
             "O cabeçalho Idempotency-Key é obrigatório (8 a 200 caracteres ASCII).",
-            errors=[{"campo": "Idempotency-Key", "mensagem": "obrigatório, 8 a 200 caracteres ASCII"}],
+            errors=[FieldError("Idempotency-Key", "obrigatório, 8 a 200 caracteres ASCII")],
             code="idempotency_key",
         )
     return key
@@ -69,13 +68,15 @@ async def run_once(
         stored_digest, stored_status, stored_body = row.fingerprint, row.status_code, row.response
         await session.rollback()
         if stored_digest != digest:
-            raise ProblemError(
-                422,
+            raise RegraVioladaError(
                 "Esta Idempotency-Key já foi usada com outra requisição.",
                 code="idempotency_key_reutilizada",
             )
         if stored_body is None or stored_status is None:
-            raise ProblemError(409, "Requisição com esta Idempotency-Key ainda em processamento.")
+            raise ConflitoError(
+                "Requisição com esta Idempotency-Key ainda em processamento.",
+                code="idempotency_key_em_processamento",
+            )
         return stored_status, stored_body, True
     status, body = await work()
     await session.execute(

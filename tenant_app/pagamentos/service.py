@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.cotas.models import Cota
 from tenant_app.cotas.service import get_cota
+from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo, StatusGrupo
-from tenant_app.http.problems import BusinessRuleError, ConflictError, NotFound
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.ledger.service import post_entries
 from tenant_app.pagamentos.allocation import EstadoParcela, allocate, total_devido
@@ -83,22 +83,22 @@ async def register_payment(
         )
     ).first()
     if found is None:
-        raise NotFound("Cota")
+        raise NaoEncontrado("Cota")
     cota, grupo = found
     if grupo.status is not StatusGrupo.EM_ANDAMENTO:
-        raise BusinessRuleError(
+        raise RegraVioladaError(
             "Pagamentos só são aceitos em grupos em andamento.", code="grupo_nao_iniciado"
         )
     parcelas = await open_parcelas(session, cota.id)
     if not parcelas:
-        raise BusinessRuleError("A cota não tem parcelas em aberto.", field="valor", code="sem_parcelas")
+        raise RegraVioladaError("A cota não tem parcelas em aberto.", campo="valor", code="sem_parcelas")
     estados = [estado(p) for p in parcelas]
     result = allocate(valor, estados, data_pagamento, grupo.multa_pct, grupo.juros_mensal_pct)
     if result.sobra > 0:
         maximo = total_devido(estados, data_pagamento, grupo.multa_pct, grupo.juros_mensal_pct)
-        raise BusinessRuleError(
+        raise RegraVioladaError(
             f"O valor excede o saldo devedor da cota (máximo R$ {maximo}).",
-            field="valor",
+            campo="valor",
             code="valor_excedente",
         )
     pagamento = Pagamento(
@@ -155,7 +155,7 @@ async def get_pagamento(session: AsyncSession, pagamento_id: uuid.UUID) -> Pagam
     """The payment or 404."""
     pagamento = await session.get(Pagamento, pagamento_id)
     if pagamento is None:
-        raise NotFound("Pagamento")
+        raise NaoEncontrado("Pagamento")
     return pagamento
 
 
@@ -174,7 +174,7 @@ async def reverse_payment(
         )
     ).scalar_one()
     if pagamento.status is StatusPagamento.ESTORNADO:
-        raise ConflictError("Este pagamento já foi estornado.", code="ja_estornado")
+        raise ConflitoError("Este pagamento já foi estornado.", code="ja_estornado")
     ids = [a.parcela_id for a in pagamento.alocacoes]
     parcelas = {
         p.id: p

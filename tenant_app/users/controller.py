@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tenant_app.auditoria.trail import commit
 from tenant_app.auth.guards import requires
 from tenant_app.auth.service import create_user
+from tenant_app.erros import NaoEncontrado
 from tenant_app.http.pagination import PageParams, Pagina, paginate, provide_page_params
-from tenant_app.http.problems import NotFound
 from tenant_app.http.schemas import to_schema
 from tenant_app.users.models import User
 from tenant_app.users.roles import Permission, Role
@@ -57,7 +57,7 @@ class UserController(Controller):
         """Change name, role or active flag."""
         user = await db_session.get(User, user_id)
         if user is None:
-            raise NotFound("Usuário")
+            raise NaoEncontrado("Usuário")
         if data.nome is not None:
             user.nome = data.nome
         if data.role is not None:
@@ -72,7 +72,7 @@ class UserController(Controller):
         """Lift a lockout before it expires."""
         user = await db_session.get(User, user_id)
         if user is None:
-            raise NotFound("Usuário")
+            raise NaoEncontrado("Usuário")
         user.locked_until = None
         user.failed_logins = 0
         await commit(db_session)

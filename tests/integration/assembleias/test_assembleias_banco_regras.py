@@ -15,7 +15,7 @@ from tenant_app.assembleias.apuracao_service import apurar_com_trava
 from tenant_app.assembleias.lock import RedisLock
 from tenant_app.assembleias.models import Apuracao, ContemplacaoCota, LanceAssembleia, StatusLance
 from tenant_app.assembleias.sorteio import parse_extracao
-from tenant_app.http.problems import ConflictError
+from tenant_app.erros import ConflitoError
 from tests.integration.tenant_app.conftest import Tenant
 
 from .conftest import assembleia_aberta, passar_corte, semear_grupo, sessao
@@ -38,7 +38,7 @@ async def test_two_holders_still_give_one_apuracao(tenant_a: Tenant) -> None:
         try:
             await apurar_com_trava(session, trava, tenant_a.settings, assembleia, extracao, None)
             return "ok"
-        except ConflictError:
+        except ConflitoError:
             return "409"
         finally:
             await trava.release()

@@ -1,0 +1,1 @@
+"""Infrastructure shared by the two Litestar apps: database, migrations, problem+json."""
