@@ -38,7 +38,12 @@ import uuid
 from pathlib import Path
 
 from kubernetes import client, config
-from tenant_operator.testing import (
+
+from consorcio_contract import crd_identity
+from devstack import stack
+from devstack.binaries import binary_path
+from devstack.config import StackConfig
+from tests.support.operator_harness import (
     OperatorProcess,
     apply_crd,
     condition,
@@ -47,11 +52,6 @@ from tenant_operator.testing import (
     tenant_body,
     wait_until,
 )
-
-from consorcio_contract import crd_identity
-from devstack import stack
-from devstack.binaries import binary_path
-from devstack.config import StackConfig
 
 GVP = (crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL)
 WRITE_VERBS = ["create", "update", "patch", "delete", "deletecollection"]

@@ -34,17 +34,17 @@ from control_plane.migrations.runner import upgrade
 from control_plane.settings import Settings
 from kubernetes import client as k8s
 from tenant_operator import names
-from tenant_operator.testing import (
+
+from consorcio_contract.identifiers import is_valid_cnpj
+from consorcio_contract.plans import CATALOG, PlanName
+from devstack.binaries import binary_path
+from tests.support.operator_harness import (
     OperatorProcess,
     apply_crd,
     create_operator_identity,
     devstack_operator_env,
     wait_until,
 )
-
-from consorcio_contract.identifiers import is_valid_cnpj
-from consorcio_contract.plans import CATALOG, PlanName
-from devstack.binaries import binary_path
 
 pytestmark = pytest.mark.e2e
 

@@ -24,7 +24,10 @@ import pytest
 import redis
 from kubernetes import client
 from tenant_operator import names
-from tenant_operator.testing import (
+
+from consorcio_contract import crd_identity
+from devstack.binaries import binary_path
+from tests.support.operator_harness import (
     OperatorProcess,
     apply_crd,
     condition,
@@ -33,9 +36,6 @@ from tenant_operator.testing import (
     tenant_body,
     wait_until,
 )
-
-from consorcio_contract import crd_identity
-from devstack.binaries import binary_path
 
 pytestmark = pytest.mark.e2e
 

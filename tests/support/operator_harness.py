@@ -1,5 +1,7 @@
 """Running the real operator from tests and benchmarks (like ``kopf.testing``).
 
+Lives under tests/ (it reads the repository's charts): nothing shipped imports it.
+
 The operator runs as a subprocess (``python -m tenant_operator run``) so a
 test can kill it mid-provisioning and start another, and it runs as a
 ServiceAccount bound to exactly the chart's ClusterRole rules, not as
@@ -25,9 +27,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from tenant_operator import names
 
 from consorcio_contract import crd_identity, tenant_resource
-from tenant_operator import names
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RBAC_RULES_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "files" / "clusterrole-rules.yaml"

@@ -20,9 +20,9 @@ from kubernetes import client as k8s
 from tenant_operator.kube.compare import in_sync
 from tenant_operator.specs.tenant import TenantView
 from tenant_operator.specs.workload import app_deployment, service_account
-from tenant_operator.testing import example_config
 
 from consorcio_contract.tenant_resource import TenantSpec
+from tests.support.operator_harness import example_config
 
 pytestmark = pytest.mark.k8s
 

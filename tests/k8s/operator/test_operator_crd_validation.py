@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 from kubernetes import client
-from tenant_operator.testing import apply_crd
 
 from consorcio_contract import crd_identity
 from devstack.binaries import binary_path
+from tests.support.operator_harness import apply_crd
 
 pytestmark = pytest.mark.k8s
 

@@ -11,10 +11,10 @@ from tenant_operator.specs import pod
 from tenant_operator.specs.migration_job import migration_job
 from tenant_operator.specs.tenant import TenantView
 from tenant_operator.specs.workload import app_deployment, service_account, worker_deployment
-from tenant_operator.testing import example_config
 
 from consorcio_contract.tenant_resource import TenantSpec
 from tenant_app.platform_client.settings import DEFAULT_TOKEN_FILE, PlatformClientSettings
+from tests.support.operator_harness import example_config
 
 pytestmark = pytest.mark.unit
 

@@ -20,10 +20,10 @@ from tenant_operator.specs.workload import (
     worker_deployment,
     worker_replicas,
 )
-from tenant_operator.testing import EXAMPLE_ENV
 
 from consorcio_contract.plans import CATALOG, PlanName
 from consorcio_contract.tenant_resource import TenantSpec
+from tests.support.operator_harness import EXAMPLE_ENV
 
 pytestmark = pytest.mark.unit
 
