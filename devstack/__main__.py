@@ -1,13 +1,14 @@
-"""`python -m devstack up|down|status|env|build` — the local stack's CLI."""
+"""`python -m devstack up|down|status|env|build|clean` — the local stack's CLI."""
 
 from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
 import sys
 import time
 
-from devstack import binaries, local_platform, procs, stack, system_packages
+from devstack import binaries, local_platform, postgres, procs, stack, system_packages
 from devstack.config import StackConfig
 
 
@@ -22,7 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("platform-up", help="CRD, operator, control plane, demo tenant and its app (after `up`)")
     sub.add_parser("platform-down", help="stop what `platform-up` started")
     sub.add_parser("status", help="show each component and its address; exit 1 if any is down")
-    sub.add_parser("env", help="print export lines for KUBECONFIG, DATABASE_URL, REDIS_URL, VAULT_*")
+    sub.add_parser(
+        "env",
+        help="print export lines for KUBECONFIG, DATABASE_URL, REDIS_URL, VAULT_* and PATH (kubectl, helm)",
+    )
+    sub.add_parser("clean", help="stop everything and delete the stack's data")
     build = sub.add_parser("build", help="build (or reuse) the Go binaries only")
     build.add_argument("components", nargs="*", help="etcd kwok kubernetes helm vault")
     args = parser.parse_args(argv)
@@ -55,12 +60,29 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "env":
             for key, value in cfg.connection_env().items():
                 print(f"export {key}={shlex.quote(value)}")
+            print(_path_line())
+        elif args.command == "clean":
+            local_platform.down(cfg)
+            stack.down(cfg)
+            postgres.remove(cfg)  # outside .devstack when the stack runs as root
+            shutil.rmtree(cfg.root, ignore_errors=True)
+            print(f"deleted {cfg.root}")
         elif args.command == "build":
             binaries.ensure_all(only=args.components or None)
     except (procs.StartError, binaries.BuildError, system_packages.MissingPackages) as err:
         print(f"devstack: {err}", file=sys.stderr)
         return 1
     return 0
+
+
+def _path_line() -> str:
+    """Put the kubectl and helm that devstack built (matching the server) first on PATH.
+
+    Printed even before they are built: the folders are fixed, so the line
+    stays right once `make up` has built them.
+    """
+    folders = dict.fromkeys(str(binaries.binary_path(p).parent) for p in ("kubectl", "helm"))
+    return "export PATH=" + ":".join(shlex.quote(f) for f in folders) + ':"$PATH"'
 
 
 def _print_status(cfg: StackConfig) -> bool:

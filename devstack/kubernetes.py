@@ -106,7 +106,7 @@ def is_running(cfg: StackConfig) -> bool:
 
 def _etcd(cfg: StackConfig) -> None:
     data = cfg.root / "etcd"
-    procs.spawn(
+    pid = procs.spawn(
         cfg,
         "etcd",
         [
@@ -133,12 +133,14 @@ def _etcd(cfg: StackConfig) -> None:
             str(4 * 1024**3),
         ],
     )
-    procs.wait_until(lambda: procs.port_open(cfg.ports.etcd_client), "etcd", 60, procs.log_file(cfg, "etcd"))
+    procs.wait_until(
+        lambda: procs.port_open(cfg.ports.etcd_client), "etcd", 60, procs.log_file(cfg, "etcd"), pid=pid
+    )
 
 
 def _apiserver(cfg: StackConfig) -> None:
     p = _pki(cfg)
-    procs.spawn(
+    pid = procs.spawn(
         cfg,
         "kube-apiserver",
         [
@@ -166,7 +168,7 @@ def _apiserver(cfg: StackConfig) -> None:
         ],
     )
     procs.wait_until(
-        lambda: apiserver_ready(cfg), "kube-apiserver", 120, procs.log_file(cfg, "kube-apiserver")
+        lambda: apiserver_ready(cfg), "kube-apiserver", 120, procs.log_file(cfg, "kube-apiserver"), pid=pid
     )
 
 

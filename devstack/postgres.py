@@ -1,15 +1,25 @@
-"""PostgreSQL from the system packages, in .devstack/postgres, on loopback.
+"""PostgreSQL from the system packages, on loopback.
 
 PostgreSQL refuses to run as root, so when we are root the cluster belongs
-to an unprivileged system user that we create once.
+to an unprivileged system user that we create once. That user must be able
+to reach its data directory, and a checkout often sits where it cannot: under
+/root or a `mktemp -d` folder (mode 0700). Opening such a folder to others
+would expose the whole checkout, so instead the cluster of a root-run stack
+lives under SERVICE_ROOT (traversable by all, root-owned), in a folder keyed
+by the stack's own directory and owned by the service user with mode 0700.
+Without root the cluster stays in .devstack/postgres, owned by the caller.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import pwd
+import shutil
+import stat
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from devstack import procs
@@ -17,6 +27,7 @@ from devstack.config import HOST, StackConfig
 
 NAME = "postgres"
 RUN_AS = "consorcio-devstack"
+SERVICE_ROOT = Path("/var/lib/consorcio-devstack")
 
 
 def bindir() -> Path:
@@ -32,38 +43,86 @@ def bindir() -> Path:
     return path
 
 
+def _as_service_user() -> bool:
+    return os.geteuid() == 0
+
+
 def _service_user() -> tuple[int, int] | None:
     """(uid, gid) to drop to, or None when we are not root."""
-    if os.geteuid() != 0:
+    if not _as_service_user():
         return None
     try:
         entry = pwd.getpwnam(RUN_AS)
     except KeyError:
-        subprocess.run(
+        procs.run_tool(
             ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", RUN_AS],
-            check=True,
+            f"creating the PostgreSQL service user {RUN_AS}",
         )
         entry = pwd.getpwnam(RUN_AS)
     return entry.pw_uid, entry.pw_gid
 
 
-def _demote(ids: tuple[int, int] | None):
+def _demote(ids: tuple[int, int] | None) -> Callable[[], None] | None:
     if ids is None:
         return None
 
     def drop() -> None:
+        os.setgroups([])  # root's supplementary groups must not follow us
         os.setgid(ids[1])
         os.setuid(ids[0])
 
     return drop
 
 
+def home(cfg: StackConfig) -> Path:
+    """The folder holding the cluster, its socket and nothing else (see the module doc)."""
+    if not _as_service_user():
+        return cfg.root / "postgres"
+    # Readable names for whoever lists SERVICE_ROOT; the hash keeps two
+    # checkouts (or two DEVSTACK_DIRs) from sharing a cluster.
+    key = hashlib.sha256(str(cfg.root).encode()).hexdigest()[:12]
+    return SERVICE_ROOT / f"{cfg.root.parent.name or 'root'}-{key}"
+
+
 def data_dir(cfg: StackConfig) -> Path:
-    return cfg.root / "postgres" / "data"
+    return home(cfg) / "data"
 
 
 def socket_dir(cfg: StackConfig) -> Path:
-    return cfg.root / "postgres" / "socket"
+    return home(cfg) / "socket"
+
+
+def _prepare_home(cfg: StackConfig, ids: tuple[int, int] | None) -> None:
+    if ids:
+        SERVICE_ROOT.mkdir(parents=True, exist_ok=True)
+        # Only traversal for others: the service user must pass through it,
+        # nobody needs to list which checkouts have a cluster.
+        SERVICE_ROOT.chmod(0o711)
+        _adopt_legacy_cluster(cfg)
+    base = home(cfg)
+    base.mkdir(parents=True, exist_ok=True)
+    socket_dir(cfg).mkdir(parents=True, exist_ok=True)
+    if ids:
+        for path in (base, socket_dir(cfg)):
+            os.chown(path, *ids)
+        base.chmod(0o700)
+
+
+def _adopt_legacy_cluster(cfg: StackConfig) -> None:
+    """Move a root-run cluster from .devstack/postgres (where it used to live) to home().
+
+    Only called before the server starts, so the files are at rest.
+    """
+    legacy = cfg.root / "postgres"
+    if not (legacy / "data" / "PG_VERSION").exists() or home(cfg).exists():
+        return
+    shutil.move(str(legacy), str(home(cfg)))
+
+
+def remove(cfg: StackConfig) -> None:
+    """Delete the cluster's folder (after `stop`); used by `devstack clean`."""
+    if home(cfg).exists():
+        shutil.rmtree(home(cfg))
 
 
 def is_running(cfg: StackConfig) -> bool:
@@ -74,41 +133,20 @@ def start(cfg: StackConfig, log=print) -> None:
     if is_running(cfg):
         return
     ids = _service_user()
+    _prepare_home(cfg, ids)
     data = data_dir(cfg)
-    base = data.parent
-    base.mkdir(parents=True, exist_ok=True)
-    socket_dir(cfg).mkdir(parents=True, exist_ok=True)
-    if ids:
-        for path in (base, socket_dir(cfg)):
-            os.chown(path, *ids)
     if not (data / "PG_VERSION").exists():
-        log("initialising PostgreSQL cluster")
-        pwfile = base / "pwfile"
+        log(f"initialising PostgreSQL cluster in {data}")
+        pwfile = home(cfg) / "pwfile"
         pwfile.write_text(cfg.pg_password + "\n")
+        pwfile.chmod(stat.S_IRUSR | stat.S_IWUSR)
         if ids:
             os.chown(pwfile, *ids)
-        subprocess.run(
-            [
-                str(bindir() / "initdb"),
-                "-D",
-                str(data),
-                "--username",
-                cfg.pg_superuser,
-                "--pwfile",
-                str(pwfile),
-                "--auth-host=scram-sha-256",
-                "--auth-local=trust",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-            ],
-            check=True,
-            capture_output=True,
-            preexec_fn=_demote(ids),
-        )
-        pwfile.unlink()
-    if ids:
-        os.chown(cfg.logs, *ids) if cfg.logs.exists() else None
-    procs.spawn(
+        try:
+            _initdb(cfg, pwfile, ids)
+        finally:
+            pwfile.unlink()
+    pid = procs.spawn(
         cfg,
         NAME,
         [
@@ -133,9 +171,32 @@ def start(cfg: StackConfig, log=print) -> None:
             "-c",
             "full_page_writes=off",
         ],
+        # The service user may not enter the caller's directory (e.g. /root).
+        cwd=home(cfg),
         preexec=_demote(ids),
     )
-    procs.wait_until(lambda: _ready(cfg), "PostgreSQL", timeout=60, log=procs.log_file(cfg, NAME))
+    procs.wait_until(lambda: _ready(cfg), "PostgreSQL", timeout=60, log=procs.log_file(cfg, NAME), pid=pid)
+
+
+def _initdb(cfg: StackConfig, pwfile: Path, ids: tuple[int, int] | None) -> None:
+    procs.run_tool(
+        [
+            str(bindir() / "initdb"),
+            "-D",
+            str(data_dir(cfg)),
+            "--username",
+            cfg.pg_superuser,
+            "--pwfile",
+            str(pwfile),
+            "--auth-host=scram-sha-256",
+            "--auth-local=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+        ],
+        "initdb (creating the PostgreSQL cluster)",
+        cwd=home(cfg),
+        preexec=_demote(ids),
+    )
 
 
 def _ready(cfg: StackConfig) -> bool:

@@ -19,7 +19,59 @@ from devstack.config import HOST, StackConfig
 
 
 class StartError(RuntimeError):
-    """A component did not come up; the message points at its log."""
+    """A component did not come up; the message carries the tool's own output."""
+
+
+# How much of a tool's output an error quotes: enough for the cause, not a flood.
+TAIL_LINES = 25
+
+
+def tail(text: str, lines: int = TAIL_LINES) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+def log_tail(log: Path | None, lines: int = TAIL_LINES) -> str:
+    if log is None or not log.exists():
+        return ""
+    return tail(log.read_text(errors="replace"), lines)
+
+
+def run_tool(
+    argv: list[str],
+    what: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    preexec: Callable[[], None] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run a short-lived tool (initdb, useradd, ...) and return its result.
+
+    Its output is captured so that a success stays quiet; a failure raises a
+    StartError quoting the tool's stderr and stdout, because a bare
+    CalledProcessError hides the only message that says what went wrong.
+    """
+    try:
+        result = subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+            cwd=cwd,
+            preexec_fn=preexec,
+        )
+    except OSError as err:  # missing program, or the demotion in preexec failed
+        raise StartError(f"{what}: could not run {argv[0]}: {err}") from err
+    if result.returncode != 0:
+        output = "\n".join(part for part in (result.stderr, result.stdout) if part.strip())
+        raise StartError(
+            f"{what} failed (exit {result.returncode}): {' '.join(argv)}\n{tail(output) or '(no output)'}"
+        )
+    return result
+
+
+# Processes this interpreter spawned: their exit is known exactly (poll), while
+# /proc reads an empty command line for a moment during exec.
+_children: dict[int, subprocess.Popen[bytes]] = {}
 
 
 def pid_file(cfg: StackConfig, name: str) -> Path:
@@ -80,6 +132,7 @@ def spawn(
     )
     log.close()
     pid_file(cfg, name).write_text(str(proc.pid))
+    _children[proc.pid] = proc
     return proc.pid
 
 
@@ -92,7 +145,7 @@ def stop(cfg: StackConfig, name: str, program: str, timeout: float = 15.0) -> bo
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not _cmdline(pid) or _is_zombie(pid):
+        if _exited(pid):
             return True
         time.sleep(0.1)
     os.kill(pid, signal.SIGKILL)
@@ -113,8 +166,21 @@ def port_open(port: int, host: str = HOST) -> bool:
         return s.connect_ex((host, port)) == 0
 
 
-def wait_until(check: Callable[[], bool], what: str, timeout: float, log: Path | None = None) -> None:
-    """Poll `check` until it is true; on timeout raise with the log's tail."""
+def _exited(pid: int) -> bool:
+    child = _children.get(pid)
+    if child is not None:
+        return child.poll() is not None
+    return not _cmdline(pid) or _is_zombie(pid)
+
+
+def wait_until(
+    check: Callable[[], bool], what: str, timeout: float, log: Path | None = None, pid: int | None = None
+) -> None:
+    """Poll `check` until it is true; on failure raise with the log's tail.
+
+    With `pid` (the process we just spawned) a process that dies is reported
+    at once instead of after the whole timeout.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -122,8 +188,7 @@ def wait_until(check: Callable[[], bool], what: str, timeout: float, log: Path |
                 return
         except Exception:  # not ready yet; the timeout reports it
             pass
+        if pid is not None and _exited(pid):
+            raise StartError(f"{what} exited while starting. Last lines of {log}:\n{log_tail(log)}")
         time.sleep(0.2)
-    tail = ""
-    if log and log.exists():
-        tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
-    raise StartError(f"{what} did not become ready in {timeout:.0f}s. Last lines of {log}:\n{tail}")
+    raise StartError(f"{what} did not become ready in {timeout:.0f}s. Last lines of {log}:\n{log_tail(log)}")

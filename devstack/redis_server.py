@@ -48,8 +48,8 @@ def start(cfg: StackConfig, log=print) -> None:
     if is_running(cfg):
         return
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    procs.spawn(cfg, NAME, [binary, _write_config(cfg)])
-    procs.wait_until(lambda: ping(cfg), "Redis", timeout=30, log=procs.log_file(cfg, NAME))
+    pid = procs.spawn(cfg, NAME, [binary, _write_config(cfg)])
+    procs.wait_until(lambda: ping(cfg), "Redis", timeout=30, log=procs.log_file(cfg, NAME), pid=pid)
 
 
 def ping(cfg: StackConfig) -> bool:

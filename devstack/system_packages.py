@@ -36,13 +36,8 @@ def ensure(log=print) -> None:
         )
     log(f"installing system packages: {' '.join(needed)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-q"], check=True, env=env, stdout=subprocess.DEVNULL)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-q", "--no-install-recommends", *needed],
-        check=True,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
+    _apt(["apt-get", "update", "-q"], env)
+    _apt(["apt-get", "install", "-y", "-q", "--no-install-recommends", *needed], env)
     # Debian starts the packaged services on install; we run our own on other
     # ports, so stop theirs to leave the machine as it was.
     for service in ("redis-server", "postgresql"):
@@ -50,3 +45,11 @@ def ensure(log=print) -> None:
     still = missing()
     if still:
         raise MissingPackages(f"apt-get did not provide: {' '.join(still)}")
+
+
+def _apt(argv: list[str], env: dict[str, str]) -> None:
+    """Run apt-get; a failure carries apt's own message (a lock, a mirror, a name)."""
+    result = subprocess.run(argv, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        output = "\n".join((result.stderr + result.stdout).strip().splitlines()[-25:])
+        raise MissingPackages(f"{' '.join(argv)} failed (exit {result.returncode}):\n{output}")

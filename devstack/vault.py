@@ -35,7 +35,7 @@ def healthy(cfg: StackConfig) -> bool:
 
 def start(cfg: StackConfig, log=print) -> None:
     if not is_running(cfg):
-        procs.spawn(
+        pid = procs.spawn(
             cfg,
             NAME,
             [
@@ -48,7 +48,7 @@ def start(cfg: StackConfig, log=print) -> None:
             ],
             env={"VAULT_DISABLE_MLOCK": "true", "HOME": str(cfg.root)},
         )
-        procs.wait_until(lambda: healthy(cfg), "Vault", 60, procs.log_file(cfg, NAME))
+        procs.wait_until(lambda: healthy(cfg), "Vault", 60, procs.log_file(cfg, NAME), pid=pid)
 
 
 def configure_kubernetes_auth(cfg: StackConfig) -> None:
@@ -95,7 +95,11 @@ def configure_kubernetes_auth(cfg: StackConfig) -> None:
         if not token:
             time.sleep(0.2)
     if not token:
-        raise procs.StartError("the token controller did not fill the Vault reviewer token")
+        kcm_log = procs.log_file(cfg, "kube-controller-manager")
+        raise procs.StartError(
+            "the token controller (kube-controller-manager) did not fill the Vault reviewer token."
+            f" Last lines of {kcm_log}:\n{procs.log_tail(kcm_log)}"
+        )
     import base64
 
     vault = client(cfg)
