@@ -4,8 +4,24 @@ from __future__ import annotations
 
 import unicodedata
 
-# Letters that NFKD does not decompose into an ASCII base letter.
-_SEM_DECOMPOSICAO = str.maketrans({"ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "OE", "œ": "oe"})
+# Letters and punctuation that NFKD does not turn into ASCII.
+_SEM_DECOMPOSICAO = str.maketrans(
+    {
+        "ß": "ss",
+        "Æ": "AE",
+        "æ": "ae",
+        "Ø": "O",
+        "ø": "o",
+        "Œ": "OE",
+        "œ": "oe",
+        "–": "-",
+        "—": "-",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+    }
+)
 
 
 def sem_acentos(texto: str) -> str:
