@@ -1,8 +1,8 @@
 """Build the control-plane binaries from Go modules and cache them per version.
 
 The build machines reach the Go module proxy but no release downloads, so
-etcd, Kubernetes, kwok, Vault and Helm are compiled from their modules once
-and kept under ``$XDG_CACHE_HOME/consorcio/<component>/<version>/bin``.
+etcd, Kubernetes, kwok, Vault, Helm and the S3 server (Versity S3 Gateway)
+are compiled from their modules once and kept under ``$XDG_CACHE_HOME/consorcio/<component>/<version>/bin``.
 ``CONSORCIO_BIN_DIR`` may point at a folder of prebuilt binaries instead.
 
 Kubernetes and Vault cannot be ``go install``-ed directly: their go.mod maps
@@ -99,6 +99,12 @@ BUILDS: tuple[GoBuild, ...] = (
         version=versions.VAULT,
         programs={"vault": "github.com/hashicorp/vault"},
         mirror_replaces=True,
+    ),
+    GoBuild(
+        component="versitygw",
+        module="github.com/versity/versitygw",
+        version=versions.VERSITYGW,
+        programs={"versitygw": "github.com/versity/versitygw/cmd/versitygw"},
     ),
 )
 

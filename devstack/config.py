@@ -32,6 +32,7 @@ class Ports:
     scheduler: int  # DEVSTACK_SCHEDULER_PORT
     kwok: int  # DEVSTACK_KWOK_PORT
     vault: int  # DEVSTACK_VAULT_PORT
+    s3: int  # DEVSTACK_S3_PORT
 
     @classmethod
     def from_env(cls) -> Ports:
@@ -45,6 +46,7 @@ class Ports:
             scheduler=_port("DEVSTACK_SCHEDULER_PORT", 16459),
             kwok=_port("DEVSTACK_KWOK_PORT", 16480),
             vault=_port("DEVSTACK_VAULT_PORT", 18200),
+            s3=_port("DEVSTACK_S3_PORT", 17070),
         )
 
 
@@ -60,6 +62,10 @@ class StackConfig:
     redis_password: str = "devstack"
     vault_root_token: str = "devstack-root"
     admin_token: str = "devstack-admin-token"
+    # The S3 server's root user: signs the admin API (users, bucket owners).
+    s3_access_key: str = "devstack-s3-admin"
+    s3_secret_key: str = "devstack-s3-secret"
+    s3_region: str = "us-east-1"
 
     @classmethod
     def from_env(cls) -> StackConfig:
@@ -95,6 +101,10 @@ class StackConfig:
         return f"http://{HOST}:{self.ports.vault}"
 
     @property
+    def s3_endpoint(self) -> str:
+        return f"http://{HOST}:{self.ports.s3}"
+
+    @property
     def apiserver_url(self) -> str:
         return f"https://{HOST}:{self.ports.apiserver}"
 
@@ -106,4 +116,9 @@ class StackConfig:
             "KUBECONFIG": str(self.kubeconfig),
             "VAULT_ADDR": self.vault_addr,
             "VAULT_TOKEN": self.vault_root_token,
+            # The AWS SDKs' and CLI's own names, so `aws s3 ls` and boto3 just work.
+            "AWS_ENDPOINT_URL_S3": self.s3_endpoint,
+            "AWS_ACCESS_KEY_ID": self.s3_access_key,
+            "AWS_SECRET_ACCESS_KEY": self.s3_secret_key,
+            "AWS_REGION": self.s3_region,
         }

@@ -8,10 +8,19 @@ from dataclasses import dataclass
 
 from filelock import FileLock
 
-from devstack import binaries, kubernetes, postgres, procs, redis_server, system_packages, vault
+from devstack import (
+    binaries,
+    kubernetes,
+    object_store,
+    postgres,
+    procs,
+    redis_server,
+    system_packages,
+    vault,
+)
 from devstack.config import HOST, StackConfig
 
-ALL = ("postgres", "redis", "kubernetes", "vault")
+ALL = ("postgres", "redis", "kubernetes", "vault", "s3")
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,11 @@ def up(cfg: StackConfig, components: Iterable[str] = ALL, log=print) -> dict[str
     with _lock(cfg):
         if {"postgres", "redis"} & set(wanted):
             system_packages.ensure(log)
-        needs_go = {"kubernetes": ["etcd", "kwok", "kubernetes"], "vault": ["vault"]}
+        needs_go = {
+            "kubernetes": ["etcd", "kwok", "kubernetes"],
+            "vault": ["vault"],
+            "s3": ["versitygw"],
+        }
         only = [c for w in wanted for c in needs_go.get(w, [])]
         if only:
             t = time.monotonic()
@@ -46,6 +59,7 @@ def up(cfg: StackConfig, components: Iterable[str] = ALL, log=print) -> dict[str
             "redis": redis_server.start,
             "kubernetes": kubernetes.start,
             "vault": vault.start,
+            "s3": object_store.start,
         }
         for name in wanted:
             t = time.monotonic()
@@ -62,6 +76,8 @@ def down(cfg: StackConfig) -> list[str]:
     """Stop everything `up` started (by pid); data stays in .devstack/."""
     with _lock(cfg):
         stopped = []
+        if object_store.stop(cfg):
+            stopped.append("s3")
         if vault.stop(cfg):
             stopped.append("vault")
         stopped += kubernetes.stop(cfg)
@@ -94,6 +110,9 @@ def status(cfg: StackConfig) -> list[ComponentStatus]:
             running = kubernetes.apiserver_ready(cfg)
         rows.append(ComponentStatus(name, running, address))
     rows.append(ComponentStatus("vault", vault.is_running(cfg) and vault.healthy(cfg), cfg.vault_addr))
+    rows.append(
+        ComponentStatus("s3", object_store.is_running(cfg) and object_store.healthy(cfg), cfg.s3_endpoint)
+    )
     return rows
 
 

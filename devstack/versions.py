@@ -16,3 +16,7 @@ KWOK = "v0.8.0"
 # other). v1.21.0 requires sdk v0.20.0, published three weeks before it.
 VAULT = "v1.21.0"
 HELM = "v3.22.0"
+# The S3 server: its admin API creates users and buckets owned by one user
+# (another user's key gets AccessDenied), which is what per-tenant
+# isolation needs; a plain `go install` of the tag works (no replaces).
+VERSITYGW = "v1.8.0"

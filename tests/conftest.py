@@ -130,6 +130,27 @@ def vault(devstack_cfg: StackConfig) -> VaultInfo:
     return VaultInfo(devstack_cfg.vault_addr, devstack_cfg.vault_root_token)
 
 
+@dataclass(frozen=True)
+class S3Info:
+    """The devstack S3 server and its root user (signs the admin API)."""
+
+    endpoint: str
+    access_key: str
+    secret_key: str
+    region: str
+
+
+@pytest.fixture(scope="session")
+def s3(devstack_cfg: StackConfig) -> S3Info:
+    _ensure(devstack_cfg, "s3")
+    return S3Info(
+        devstack_cfg.s3_endpoint,
+        devstack_cfg.s3_access_key,
+        devstack_cfg.s3_secret_key,
+        devstack_cfg.s3_region,
+    )
+
+
 @pytest.fixture(scope="session")
 def kubeconfig(devstack_cfg: StackConfig) -> Path:
     _ensure(devstack_cfg, "kubernetes")

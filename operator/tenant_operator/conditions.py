@@ -14,6 +14,7 @@ from typing import Any
 NAMESPACE_READY = "NamespaceReady"
 DATABASE_READY = "DatabaseReady"
 REDIS_READY = "RedisReady"
+STORAGE_READY = "StorageReady"
 SECRETS_READY = "SecretsReady"
 MIGRATIONS_COMPLETE = "MigrationsComplete"
 APP_AVAILABLE = "AppAvailable"
@@ -29,6 +30,7 @@ STEP_CONDITION_TYPES = (
     APP_AVAILABLE,
 )
 CONDITION_TYPES = (*STEP_CONDITION_TYPES, READY)
+    STORAGE_READY,
 
 TRUE = "True"
 FALSE = "False"

@@ -7,7 +7,7 @@ place that reads ``os.environ``.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -54,6 +54,32 @@ class VaultConfig:
 
 
 @dataclass(frozen=True)
+class S3Config:
+    """The S3 server where each tenant gets a bucket and a user; disabled when ``endpoint`` is empty."""
+
+    #: URL the operator reaches the S3 server (and its admin API) at.
+    endpoint: str
+    #: The server's root/admin key: creates users and gives buckets to them.
+    admin_access_key: str = ""
+    admin_secret_key: str = ""
+    region: str = "us-east-1"
+    #: URL the tenant apps use, written into S3_ENDPOINT (default: ``endpoint``).
+    tenant_endpoint: str = ""
+    #: Tenant buckets are named <bucket_prefix><tenant>.
+    bucket_prefix: str = "tenant-"
+    #: Where Snapshot deletion copies a tenant's objects (<tenant>/<time>/...).
+    backup_bucket: str = "consorcio-backups"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.endpoint)
+
+    @property
+    def app_endpoint(self) -> str:
+        return self.tenant_endpoint or self.endpoint
+
+
+@dataclass(frozen=True)
 class WorkloadConfig:
     """What the tenant workloads look like."""
 
@@ -92,6 +118,8 @@ class OperatorConfig:
     #: Tenants whose reconcile steps talk to the APIs at the same time; the
     #: others queue (waiting for a Job or a rollout does not count).
     max_active_passes: int = 32
+    #: Object storage (disabled by default: no StorageReady work, no S3_* variables).
+    s3: S3Config = S3Config(endpoint="")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> OperatorConfig:
@@ -121,6 +149,7 @@ class OperatorConfig:
         if vault_addr and not vault_token:
             raise ConfigError("OPERATOR_VAULT_TOKEN is required when OPERATOR_VAULT_ADDR is set")
         return cls(
+            s3=_s3_config(get),
             postgres=PostgresConfig(
                 admin_dsn=pg_dsn,
                 tenant_host=get("OPERATOR_PG_TENANT_HOST") or pg.hostname or "localhost",
@@ -154,6 +183,35 @@ class OperatorConfig:
                 1, _int("OPERATOR_MAX_ACTIVE_PASSES", get("OPERATOR_MAX_ACTIVE_PASSES") or "32")
             ),
         )
+
+
+def _s3_config(get: Callable[..., str]) -> S3Config:
+    endpoint = get("OPERATOR_S3_ENDPOINT").rstrip("/")
+    if not endpoint:
+        return S3Config(endpoint="")
+    if urlsplit(endpoint).scheme not in ("http", "https"):
+        raise ConfigError("OPERATOR_S3_ENDPOINT must be an http:// or https:// URL")
+    access, secret = get("OPERATOR_S3_ADMIN_ACCESS_KEY_ID"), get("OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY")
+    if not access or not secret:
+        raise ConfigError(
+            "OPERATOR_S3_ADMIN_ACCESS_KEY_ID and OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY are required "
+            "when OPERATOR_S3_ENDPOINT is set"
+        )
+    prefix = get("OPERATOR_S3_BUCKET_PREFIX") or "tenant-"
+    # Bucket names: 3-63 lowercase letters, digits, '-' and '.'; a slug has up to 40.
+    if len(prefix) > 23 or not all(ch.islower() or ch.isdigit() or ch in "-." for ch in prefix):
+        raise ConfigError(
+            "OPERATOR_S3_BUCKET_PREFIX must be at most 23 lowercase letters, digits, '-' or '.'"
+        )
+    return S3Config(
+        endpoint=endpoint,
+        admin_access_key=access,
+        admin_secret_key=secret,
+        region=get("OPERATOR_S3_REGION") or "us-east-1",
+        tenant_endpoint=get("OPERATOR_S3_TENANT_ENDPOINT").rstrip("/"),
+        bucket_prefix=prefix,
+        backup_bucket=get("OPERATOR_S3_BACKUP_BUCKET") or "consorcio-backups",
+    )
 
 
 def _int(name: str, value: str) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 
@@ -20,6 +20,9 @@ class TenantCredentials:
     db_password: str
     redis_password: str
     jwt_secret: str
+    #: Secret of the tenant's S3 user (its access key id is names.s3_access_key);
+    #: empty when read from an env that has none (see :func:`completed`).
+    s3_secret_key: str = ""
 
 
 def generate() -> TenantCredentials:
@@ -28,7 +31,12 @@ def generate() -> TenantCredentials:
         db_password=secrets.token_urlsafe(32),
         redis_password=secrets.token_urlsafe(32),
         jwt_secret=secrets.token_urlsafe(48),
+        s3_secret_key=_s3_secret(),
     )
+
+
+def _s3_secret() -> str:
+    return secrets.token_urlsafe(30)  # 40 characters, like an AWS secret key
 
 
 def from_app_env(env: Mapping[str, str]) -> TenantCredentials | None:
@@ -41,4 +49,15 @@ def from_app_env(env: Mapping[str, str]) -> TenantCredentials | None:
         return None
     if not db or not redis or not jwt:
         return None
-    return TenantCredentials(db_password=unquote(db), redis_password=unquote(redis), jwt_secret=jwt)
+    return TenantCredentials(
+        db_password=unquote(db),
+        redis_password=unquote(redis),
+        jwt_secret=jwt,
+        s3_secret_key=env.get("S3_SECRET_ACCESS_KEY", ""),
+    )
+
+
+def completed(creds: TenantCredentials) -> TenantCredentials:
+    """``creds`` with an S3 secret: a tenant provisioned before object storage
+    (or with it disabled) gets one without rotating its other credentials."""
+    return creds if creds.s3_secret_key else replace(creds, s3_secret_key=_s3_secret())

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from consorcio_contract import crd_identity
 from consorcio_contract.tenant_resource import DeletionPolicy
 from tenant_operator import metrics, names, orphans
 from tenant_operator.kube.resources import KINDS
+from tenant_operator.provisioners.object_store import ObjectStoreError
 from tenant_operator.provisioners.snapshot import take_snapshot
 from tenant_operator.provisioners.vault import VaultError
 from tenant_operator.reconciler import now_rfc3339
@@ -51,16 +53,17 @@ async def delete_tenant(
         metrics.DELETIONS.labels(ORPHANED_BY_CRD).inc()
         return (
             ORPHANED_BY_CRD,
-            "the CRD is being deleted: namespace, database and secrets retained (orphaned)",
+            "the CRD is being deleted: namespace, database, secrets and bucket retained (orphaned)",
         )
     if policy is DeletionPolicy.RETAIN:
         note = await mark_orphaned(runtime, name, reason="deletionPolicy Retain")
         metrics.DELETIONS.labels(policy.value).inc()
-        summary = "namespace, database and secrets retained and marked orphaned"
+        summary = "namespace, database, secrets and bucket retained and marked orphaned (bucket key disabled)"
         return policy.value, "; ".join(filter(None, [summary, note]))
     summary = ""
     if policy is DeletionPolicy.SNAPSHOT:
         summary = await _snapshot(runtime, name, spec) + "; "
+        summary += await _snapshot_objects(runtime, name) + "; "
     summary += await drop_everything(runtime, name)
     metrics.DELETIONS.labels(policy.value).inc()
     return policy.value, summary
@@ -85,8 +88,23 @@ async def _snapshot(runtime: Runtime, name: str, spec: Mapping[str, Any]) -> str
     )
 
 
+async def _snapshot_objects(runtime: Runtime, name: str) -> str:
+    """Copy the tenant's bucket to the backup bucket (verified) before it is deleted."""
+    store = runtime.object_store
+    if store is None:
+        return "object storage not configured"
+    bucket = names.s3_bucket(name, runtime.config.s3.bucket_prefix)
+    copy = await store.snapshot(bucket, name, datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ"))
+    if copy is None:
+        return f"no bucket {bucket} to copy"
+    return (
+        f"bucket {bucket} copied to s3://{copy.bucket}/{copy.prefix} "
+        f"({copy.objects} objects, {copy.size} bytes, keys and sizes verified)"
+    )
+
+
 async def drop_everything(runtime: Runtime, name: str) -> str:
-    """Namespace first (stops the app), then Redis, Vault and the database (idempotent)."""
+    """Namespace first (stops the app), then Redis, Vault, the database and the bucket (idempotent)."""
     ns_deleted = await runtime.kube.delete(KINDS["Namespace"].path(names.namespace(name)))
     redis_deleted = await runtime.redis.delete(names.redis_user(name), names.redis_key_prefix(name))
     vault_deleted = await runtime.vault.delete(name) if runtime.vault is not None else []
@@ -97,6 +115,11 @@ async def drop_everything(runtime: Runtime, name: str) -> str:
         f"Vault: {', '.join(vault_deleted) or 'disabled'}",
         f"PostgreSQL: {', '.join(dropped) or 'already gone'}",
     ]
+    if runtime.object_store is not None:
+        removed = await runtime.object_store.delete(
+            names.s3_bucket(name, runtime.config.s3.bucket_prefix), names.s3_access_key(name)
+        )
+        parts.append(f"object storage: {', '.join(removed) or 'already gone'}")
     return "; ".join(parts)
 
 
@@ -108,11 +131,26 @@ async def mark_orphaned(runtime: Runtime, name: str, *, reason: str) -> str:
     await runtime.kube.merge_patch(KINDS["Namespace"].path(ns), mark)
     await runtime.kube.merge_patch(KINDS["Secret"].path(names.APP_SECRET, ns), mark)
     await runtime.postgres.mark_orphaned(names.pg_identifier(name), f"{reason} at {when}")
+    notes = []
     if runtime.vault is not None:
         try:
             await runtime.vault.mark_orphaned(name, when)
         except VaultError as err:
             # Only a mark: nothing is dropped, so an unavailable Vault must
             # not hold the deletion (or a CRD deletion) hostage.
-            return f"Vault data kept but not marked orphaned ({err.reason}: {err.message})"
+            notes.append(f"Vault data kept but not marked orphaned ({err.reason}: {err.message})")
+    notes.append(await _disable_storage_key(runtime, name))
+    return "; ".join(filter(None, notes))
+
+
+async def _disable_storage_key(runtime: Runtime, name: str) -> str:
+    """The retained bucket stays; the key stored in the retained Secret stops working."""
+    if runtime.object_store is None:
+        return ""
+    try:
+        await runtime.object_store.disable_key(names.s3_access_key(name))
+    except ObjectStoreError as err:
+        # Like the Vault mark: an unreachable S3 server must not hold the
+        # deletion hostage; the note says the key may still work.
+        return f"bucket kept but its key NOT disabled ({err.reason}: {err.message})"
     return ""

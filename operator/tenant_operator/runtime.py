@@ -14,6 +14,7 @@ from tenant_operator.provisioners.postgres import PostgresProvisioner
 from tenant_operator.provisioners.redis_acl import RedisProvisioner
 from tenant_operator.provisioners.vault import VaultProvisioner
 
+from tenant_operator.provisioners.object_store import ObjectStoreProvisioner
 
 @dataclass
 class Runtime:
@@ -28,6 +29,14 @@ class Runtime:
     _hosts: HostClaimIndex | None = None
     _active: PassSlots | None = None
     #: time.monotonic() at which each tenant's last pass ended.
+    #: None when object storage is not configured (config.s3.enabled).
+    object_store: ObjectStoreProvisioner | None = None
+    #: What each owned object should look like (the watches compare events with it).
+    expectations: Expectations = field(default_factory=Expectations)
+    #: This operator's tenants by state (gauges; whose namespace is whose).
+    fleet: Fleet = field(default_factory=Fleet)
+    #: Tenants waiting for a repair pass (set at startup: it needs the repair handler).
+    repairs: RepairQueue | None = None
     _pass_ended: dict[str, float] = field(default_factory=dict)
 
     @classmethod
@@ -42,6 +51,7 @@ class Runtime:
 
     @property
     def hosts(self) -> HostClaimIndex:
+            object_store=ObjectStoreProvisioner(config.s3) if config.s3.enabled else None,
         """Every tenant's Ingress host claim (one cached LIST shared by all passes)."""
         if self._hosts is None:
             self._hosts = HostClaimIndex(self.kube, self.config.workload.base_domain)
@@ -84,3 +94,5 @@ class Runtime:
         await self.redis.close()
         if self.vault is not None:
             await self.vault.close()
+        if self.object_store is not None:
+            await self.object_store.close()

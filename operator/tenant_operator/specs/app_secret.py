@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tenant_operator import names
-from tenant_operator.config import OperatorConfig
+from tenant_operator.config import OperatorConfig, S3Config
 from tenant_operator.credentials import TenantCredentials
 from tenant_operator.specs.tenant import TenantView
 
@@ -29,7 +29,20 @@ def app_env(t: TenantView, creds: TenantCredentials, config: OperatorConfig) -> 
     }
     if config.workload.control_plane_url:
         env["CONTROL_PLANE_URL"] = config.workload.control_plane_url
+    if config.s3.enabled:
+        env.update(storage_env(t.name, creds, config.s3))
     return env
+
+
+def storage_env(name: str, creds: TenantCredentials, s3: S3Config) -> dict[str, str]:
+    """The tenant's bucket and the key that reaches only it (the S3_* variables of the app)."""
+    return {
+        "S3_ENDPOINT": s3.app_endpoint,
+        "S3_REGION": s3.region,
+        "S3_BUCKET": names.s3_bucket(name, s3.bucket_prefix),
+        "S3_ACCESS_KEY_ID": names.s3_access_key(name),
+        "S3_SECRET_ACCESS_KEY": creds.s3_secret_key,
+    }
 
 
 def _host(host: str) -> str:

@@ -46,12 +46,16 @@ def _target(service: str, host: str | None, port: int) -> EgressTarget:
 
 
 def egress_targets(config: OperatorConfig) -> list[EgressTarget]:
-    """PostgreSQL, Redis, Vault (when enabled) and the control plane (when configured)."""
+    """PostgreSQL, Redis, and Vault, the S3 server and the control plane when configured."""
     targets = [
         _target("postgresql", config.postgres.tenant_host, config.postgres.tenant_port),
         _target("redis", config.redis.tenant_host, config.redis.tenant_port),
     ]
-    for service, url in (("vault", config.vault.addr), ("control-plane", config.workload.control_plane_url)):
+    for service, url in (
+        ("vault", config.vault.addr),
+        ("object-storage", config.s3.app_endpoint),
+        ("control-plane", config.workload.control_plane_url),
+    ):
         if url:
             parts = urlsplit(url)
             port = parts.port or (443 if parts.scheme == "https" else 80)

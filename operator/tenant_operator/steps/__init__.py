@@ -13,6 +13,7 @@ from tenant_operator.steps.ensure_migrations import ensure_migrations
 from tenant_operator.steps.ensure_namespace import ensure_namespace
 from tenant_operator.steps.ensure_redis_user import ensure_redis_user
 from tenant_operator.steps.ensure_secrets import ensure_secrets
+from tenant_operator.steps.ensure_storage import ensure_storage
 
 Step = Callable[[ReconcileContext], Awaitable[Condition]]
 
@@ -20,11 +21,14 @@ Step = Callable[[ReconcileContext], Awaitable[Condition]]
 # are stored (Vault, Secret) before any system is set to use them, so a crash
 # at any point never leaves a password that exists nowhere else; the Secret
 # exists before the migration Job, the migrated version before the Deployment.
+# Storage comes with the other credentialed planes (its key is in the Secret
+# already) and before the workload, so the app never starts without its bucket.
 STEPS: tuple[tuple[str, str, Step], ...] = (
     ("namespace", c.NAMESPACE_READY, ensure_namespace),
     ("secrets", c.SECRETS_READY, ensure_secrets),
     ("database", c.DATABASE_READY, ensure_database),
     ("redis", c.REDIS_READY, ensure_redis_user),
+    ("storage", c.STORAGE_READY, ensure_storage),
     ("migrations", c.MIGRATIONS_COMPLETE, ensure_migrations),
     ("workload", c.APP_AVAILABLE, ensure_app_workload),
 )

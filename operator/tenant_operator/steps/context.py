@@ -98,7 +98,7 @@ class ReconcileContext:
             if found is None and self.runtime.vault is not None:
                 stored = await self.runtime.vault.read_app_env(self.name)
                 found = creds_mod.from_app_env(stored) if stored else None
-        self.credentials = found or creds_mod.generate()
+        self.credentials = creds_mod.completed(found) if found else creds_mod.generate()
         return self.credentials
 
     async def ensure_object(

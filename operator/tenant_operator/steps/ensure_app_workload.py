@@ -1,4 +1,4 @@
-"""Step 6 (AppAvailable): Service, Ingress, HPA, PDB and the two Deployments.
+"""Step 7 (AppAvailable): Service, Ingress, HPA, PDB and the two Deployments.
 
 The Ingress host must not be claimed by another ConsorcioTenant
 (tenant_operator.hosts); when it is, the step is a permanent HostConflict

@@ -1,4 +1,4 @@
-"""Step 5 (MigrationsComplete): the migration Job of the desired app version.
+"""Step 6 (MigrationsComplete): the migration Job of the desired app version.
 
 The workload step only runs after this one is True, so the app is never
 rolled to a version whose migrations have not completed.

@@ -59,5 +59,5 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
     ctx.secret_hash = env_hash(env)
     if ctx.rotation_request is not None:
         ctx.status_updates["credentialsRotation"] = ctx.rotation_request
-        ctx.changes.append("rotated database, Redis and JWT credentials")
+        ctx.changes.append("rotated database, Redis, JWT and S3 credentials")
     return Condition(c.SECRETS_READY, c.TRUE, "SecretsReady", f"{where} {names.APP_SECRET}")

@@ -1,0 +1,240 @@
+"""Each tenant's bucket and S3 user on the shared S3 server.
+
+The bucket is owned by the tenant's user, and the server lets only a
+bucket's owner (and the root user) touch it, so the tenant's key reaches its
+own bucket and nothing else. Users and ownership go through the server's
+admin API (provisioners.s3_admin); objects (snapshots, deletion) through
+boto3 as the root user. Both are synchronous: every call runs in a thread
+pool and never blocks the operator's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import boto3
+import botocore.exceptions
+import requests
+from botocore.config import Config
+
+from tenant_operator.config import S3Config
+from tenant_operator.provisioners.s3_admin import TENANT_ROLE, AdminApiError, AdminClient
+
+T = TypeVar("T")
+
+
+class ObjectStoreError(Exception):
+    """The S3 server cannot do what is needed; ``reason`` names the cause (a condition reason)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        self.message = message
+        super().__init__(f"{reason}: {message}")
+
+
+def _classify(err: Exception) -> ObjectStoreError:
+    if isinstance(err, requests.exceptions.RequestException | botocore.exceptions.EndpointConnectionError):
+        return ObjectStoreError(
+            "ObjectStoreUnavailable", f"the S3 server is unreachable: {type(err).__name__}"
+        )
+    if isinstance(err, AdminApiError):
+        if err.status in (401, 403):
+            return ObjectStoreError("ObjectStoreForbidden", f"the operator's S3 admin key was refused: {err}")
+        return ObjectStoreError("ObjectStoreError", str(err))
+    if isinstance(err, botocore.exceptions.ClientError):
+        return ObjectStoreError("ObjectStoreError", str(err))
+    return ObjectStoreError("ObjectStoreError", f"{type(err).__name__}: {err}")
+
+
+@dataclass(frozen=True)
+class BucketCopy:
+    """Where a Snapshot deletion copied a tenant's objects, and how much."""
+
+    bucket: str
+    prefix: str
+    objects: int
+    size: int
+
+
+class ObjectStoreProvisioner:
+    """Bucket, user and ownership of each tenant; snapshot and removal on deletion."""
+
+    def __init__(self, config: S3Config, *, max_threads: int = 8) -> None:
+        self._config = config
+        self._executor = ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix="s3")
+        self._admin = AdminClient(
+            config.endpoint, config.admin_access_key, config.admin_secret_key, config.region
+        )
+        self._s3: Any = boto3.session.Session().client(
+            "s3",
+            endpoint_url=config.endpoint,
+            aws_access_key_id=config.admin_access_key,
+            aws_secret_access_key=config.admin_secret_key,
+            region_name=config.region,
+            config=client_config(),
+        )
+
+    async def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._admin.close()
+
+    async def _call(self, fn: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, fn)
+        except ObjectStoreError:
+            raise
+        except Exception as err:  # every failure becomes a condition reason
+            raise _classify(err) from err
+
+    # --- provisioning ----------------------------------------------------
+    def _ensure_sync(self, bucket: str, access_key: str, secret_key: str) -> list[str]:
+        changes = []
+        user = self._admin.list_users().get(access_key)
+        if user is None:
+            self._admin.create_user(access_key, secret_key)
+            changes.append(f"created user {access_key}")
+        elif user.secret_key != secret_key or user.role != TENANT_ROLE:
+            # A rotation, a key disabled by Retain being adopted, or drift.
+            self._admin.update_user(access_key, secret_key=secret_key, role=TENANT_ROLE)
+            changes.append(f"set the key of user {access_key}")
+        owners = self._admin.bucket_owners()
+        if bucket not in owners:
+            self._admin.create_bucket(bucket, access_key)
+            changes.append(f"created bucket {bucket}")
+        elif owners[bucket] != access_key:
+            self._admin.change_bucket_owner(bucket, access_key)
+            changes.append(f"gave bucket {bucket} to {access_key}")
+        return changes
+
+    async def ensure(self, bucket: str, access_key: str, secret_key: str) -> list[str]:
+        """User ``access_key`` with ``secret_key``, owning ``bucket``; what was corrected."""
+        return await self._call(lambda: self._ensure_sync(bucket, access_key, secret_key))
+
+    def _disable_sync(self, access_key: str) -> bool:
+        if access_key not in self._admin.list_users():
+            return False
+        # The server has no "inactive" key state: a random secret that is
+        # stored nowhere makes the tenant's key useless, keeps the user and
+        # its bucket, and adopting the tenant later sets the stored one back.
+        self._admin.update_user(access_key, secret_key=secrets.token_urlsafe(30))
+        return True
+
+    async def disable_key(self, access_key: str) -> bool:
+        """Make the tenant's stored key stop working (Retain); False when there is no user."""
+        return await self._call(lambda: self._disable_sync(access_key))
+
+    # --- deletion ----------------------------------------------------------
+    def _bucket_exists(self, bucket: str) -> bool:
+        return bucket in self._admin.bucket_owners()
+
+    def _objects(self, bucket: str, prefix: str = "") -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            found += page.get("Contents") or []
+        return found
+
+    def _snapshot_sync(self, bucket: str, tenant: str, stamp: str) -> BucketCopy | None:
+        if not self._bucket_exists(bucket):
+            return None
+        target = self._config.backup_bucket
+        if not self._bucket_exists(target):
+            # Owned by the root user: no tenant key can read the copies.
+            self._s3.create_bucket(Bucket=target)
+        prefix = f"{tenant}/{stamp}/"
+        objects = self._objects(bucket)
+        for obj in objects:
+            self._s3.copy_object(
+                Bucket=target, Key=prefix + obj["Key"], CopySource={"Bucket": bucket, "Key": obj["Key"]}
+            )
+        # Only a verified copy counts: same keys and sizes at the destination.
+        copied = {o["Key"][len(prefix) :]: o["Size"] for o in self._objects(target, prefix)}
+        wanted = {o["Key"]: o["Size"] for o in objects}
+        if copied != wanted:
+            missing = sorted(set(wanted) - set(copied))[:5]
+            raise ObjectStoreError(
+                "SnapshotIncomplete", f"the copy of bucket {bucket} differs from it (e.g. {missing})"
+            )
+        size = sum(wanted.values())
+        manifest = {
+            "tenant": tenant,
+            "bucket": bucket,
+            "createdAt": stamp,
+            "objects": len(wanted),
+            "size": size,
+        }
+        self._s3.put_object(
+            Bucket=target,
+            Key=f"{tenant}/{stamp}.json",
+            Body=json.dumps(manifest, indent=2, sort_keys=True).encode(),
+            ContentType="application/json",
+        )
+        return BucketCopy(target, prefix, len(wanted), size)
+
+    async def snapshot(self, bucket: str, tenant: str, stamp: str) -> BucketCopy | None:
+        """Copy every object to ``<backup bucket>/<tenant>/<stamp>/`` and verify; None: no bucket."""
+        return await self._call(lambda: self._snapshot_sync(bucket, tenant, stamp))
+
+    def _empty_bucket(self, bucket: str) -> int:
+        removed = 0
+        for upload in self._s3.list_multipart_uploads(Bucket=bucket).get("Uploads") or []:
+            self._s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+        while True:
+            batch = ([{"Key": o["Key"]} for o in self._objects(bucket)] + self._versions(bucket))[:1000]
+            if not batch:
+                return removed
+            answer = self._s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+            if answer.get("Errors"):
+                first = answer["Errors"][0]
+                raise ObjectStoreError(
+                    "ObjectStoreError",
+                    f"cannot delete {first.get('Key')} from {bucket}: {first.get('Message')}",
+                )
+            removed += len(batch)
+
+    def _versions(self, bucket: str) -> list[dict[str, str]]:
+        """Old versions and delete markers (a versioned bucket is not empty without them)."""
+        try:
+            page = self._s3.list_object_versions(Bucket=bucket, MaxKeys=1000)
+        except botocore.exceptions.ClientError:
+            return []  # versioning not available on this server or bucket
+        entries = (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])
+        return [
+            {"Key": e["Key"], "VersionId": e["VersionId"]}
+            for e in entries
+            if e.get("VersionId") not in (None, "null")
+        ]
+
+    def _delete_sync(self, bucket: str, access_key: str) -> list[str]:
+        done = []
+        if self._bucket_exists(bucket):
+            removed = self._empty_bucket(bucket)
+            self._s3.delete_bucket(Bucket=bucket)
+            done.append(f"bucket {bucket} deleted ({removed} objects)")
+        if access_key in self._admin.list_users():
+            self._admin.delete_user(access_key)
+            done.append(f"user {access_key} deleted")
+        return done
+
+    async def delete(self, bucket: str, access_key: str) -> list[str]:
+        """Empty and delete the bucket, then delete the user (idempotent); what was removed."""
+        return await self._call(lambda: self._delete_sync(bucket, access_key))
+
+
+def client_config() -> Config:
+    """boto3 settings for an S3-compatible server: path-style URLs, checksums only when required."""
+    return Config(
+        signature_version="s3v4",
+        s3={"addressing_style": "path"},
+        connect_timeout=5,
+        read_timeout=30,
+        retries={"max_attempts": 3, "mode": "standard"},
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+    )
