@@ -92,6 +92,10 @@ def operator_env(cfg: StackConfig) -> dict[str, str]:
         "OPERATOR_REDIS_ADMIN_URL": cfg.redis_url,
         "OPERATOR_VAULT_ADDR": cfg.vault_addr,
         "OPERATOR_VAULT_TOKEN": cfg.vault_root_token,
+        "OPERATOR_S3_ENDPOINT": cfg.s3_endpoint,
+        "OPERATOR_S3_ADMIN_ACCESS_KEY_ID": cfg.s3_access_key,
+        "OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY": cfg.s3_secret_key,
+        "OPERATOR_S3_REGION": cfg.s3_region,
         "OPERATOR_IMAGE_REPOSITORY": "registry.local/consorcio/tenant-app",
         "OPERATOR_DEFAULT_APP_VERSION": "0.1.0",
         "OPERATOR_BASE_DOMAIN": BASE_DOMAIN,
@@ -307,6 +311,8 @@ def summary(cfg: StackConfig) -> str:
             f"  demo tenant app     http://{HOST}:{TENANT_APP_PORT}/schema   "
             f"(login {TENANT_ADMIN_EMAIL} / {TENANT_ADMIN_PASSWORD}; local process, not a pod)",
             f"  tenant resource     kubectl get consorciotenants {DEMO_TENANT}",
+            f"  demo tenant bucket  s3://tenant-{DEMO_TENANT} at {cfg.s3_endpoint}   "
+            "(its key: S3_* in the tenant-app-env Secret)",
             f"  operator metrics    http://{HOST}:{OPERATOR_METRICS_PORT}/metrics",
             f"  logs                {cfg.logs}/",
             '  shell variables     eval "$(make -s env)"',
