@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.assembleias import elegibilidade
-from tenant_app.assembleias.apuracao.dinheiro import CASAS_PERCENTUAL, casas_decimais
 from tenant_app.assembleias.apuracao.lances import Lance, erros_lance
 from tenant_app.assembleias.apuracao.regras import RegrasAssembleia, TipoLance
 from tenant_app.assembleias.erros import ErroCampo, RegrasInvalidas, RegraViolada
@@ -24,8 +23,10 @@ from tenant_app.assembleias.models import (
 )
 from tenant_app.assembleias.schemas import AssembleiaCreate, LanceCreate, RegrasAssembleiaIn
 from tenant_app.cotas.models import Cota, StatusCota
+from tenant_app.dinheiro.centavos import CASAS_PERCENTUAL, casas_decimais
 from tenant_app.erros import ConflitoError, FieldError, NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo, StatusGrupo
+from tenant_app.unit_of_work import UnitOfWork
 
 
 def problema(erro: RegraViolada) -> RegraVioladaError:
@@ -67,6 +68,15 @@ async def get_grupo(session: AsyncSession, grupo_id: uuid.UUID) -> Grupo:
     return grupo
 
 
+async def listar_assembleias(session: AsyncSession, grupo_id: uuid.UUID) -> list[Assembleia]:
+    """Every assembleia of the group, by number (404 for an unknown group)."""
+    await get_grupo(session, grupo_id)
+    rows = await session.scalars(
+        select(Assembleia).where(Assembleia.grupo_id == grupo_id).order_by(Assembleia.numero)
+    )
+    return list(rows)
+
+
 async def get_regras(session: AsyncSession, grupo_id: uuid.UUID) -> RegrasAssembleiaGrupo:
     """The group's assembleia rules, or 404 when the contract was not entered yet."""
     row = await session.get(RegrasAssembleiaGrupo, grupo_id)
@@ -76,9 +86,10 @@ async def get_regras(session: AsyncSession, grupo_id: uuid.UUID) -> RegrasAssemb
 
 
 async def definir_regras(
-    session: AsyncSession, grupo_id: uuid.UUID, data: RegrasAssembleiaIn
+    uow: UnitOfWork, grupo_id: uuid.UUID, data: RegrasAssembleiaIn
 ) -> RegrasAssembleiaGrupo:
     """Create or replace the rules; refused once an assembleia was apurada (the contract is fixed by then)."""
+    session = uow.session
     grupo = await get_grupo(session, grupo_id)
     tabela: dict[str, int] | None = None
     if data.tabela_equivalencia is not None:
@@ -131,15 +142,19 @@ async def definir_regras(
         )
     row = await session.get(RegrasAssembleiaGrupo, grupo.id, with_for_update=True)
     if row is None:
-        session.add(candidata)
+        uow.add(candidata)
+        await uow.commit()
         return candidata
+    uow.track(row)
     for nome, valor in valores.items():
         setattr(row, nome, valor)
+    await uow.commit()
     return row
 
 
-async def criar_assembleia(session: AsyncSession, grupo_id: uuid.UUID, data: AssembleiaCreate) -> Assembleia:
+async def criar_assembleia(uow: UnitOfWork, grupo_id: uuid.UUID, data: AssembleiaCreate) -> Assembleia:
     """A new AGO, agendada."""
+    session = uow.session
     grupo = await get_grupo(session, grupo_id)
     if grupo.status is StatusGrupo.ENCERRADO:
         raise RegraVioladaError("O grupo está encerrado.")
@@ -159,7 +174,8 @@ async def criar_assembleia(session: AsyncSession, grupo_id: uuid.UUID, data: Ass
         corte_lances_em=data.corte_lances_em,
         status=StatusAssembleia.AGENDADA,
     )
-    session.add(assembleia)
+    uow.add(assembleia)
+    await uow.commit()
     return assembleia
 
 
@@ -182,9 +198,11 @@ _TRANSICOES = {
 }
 
 
-async def avancar(session: AsyncSession, assembleia_id: uuid.UUID, para: StatusAssembleia) -> Assembleia:
+async def avancar(uow: UnitOfWork, assembleia_id: uuid.UUID, para: StatusAssembleia) -> Assembleia:
     """Open lances or close the assembleia; the apuração has its own path."""
+    session = uow.session
     assembleia = await get_assembleia(session, assembleia_id, lock=True)
+    uow.track(assembleia)
     if _TRANSICOES.get(assembleia.status) is not para:
         raise ConflitoError(
             f"A assembleia está {assembleia.status.value.replace('_', ' ')} e não pode passar a "
@@ -196,6 +214,7 @@ async def avancar(session: AsyncSession, assembleia_id: uuid.UUID, para: StatusA
     assembleia.status = para
     if para is StatusAssembleia.ENCERRADA:
         assembleia.encerrada_em = datetime.now(UTC)
+    await uow.commit()
     return assembleia
 
 
@@ -205,9 +224,10 @@ def hoje(fuso: str, agora: datetime | None = None) -> date:
 
 
 async def registrar_lance(
-    session: AsyncSession, assembleia_id: uuid.UUID, data: LanceCreate, user_id: uuid.UUID | None, fuso: str
+    uow: UnitOfWork, assembleia_id: uuid.UUID, data: LanceCreate, user_id: uuid.UUID | None, fuso: str
 ) -> tuple[LanceAssembleia, int]:
     """Accept a sealed bid if the assembleia, the cota and the contract allow it."""
+    session = uow.session
     assembleia = await get_assembleia(session, assembleia_id)
     agora = datetime.now(UTC)
     if assembleia.status is not StatusAssembleia.RECEBENDO_LANCES:
@@ -265,14 +285,16 @@ async def registrar_lance(
         registrado_em=agora,
         registrado_por=user_id,
     )
-    session.add(row)
+    uow.add(row)
+    await uow.commit()
     return row, s.numero
 
 
 async def cancelar_lance(
-    session: AsyncSession, assembleia_id: uuid.UUID, lance_id: uuid.UUID
+    uow: UnitOfWork, assembleia_id: uuid.UUID, lance_id: uuid.UUID
 ) -> tuple[LanceAssembleia, int]:
     """Withdraw a bid; only before the cut-off."""
+    session = uow.session
     assembleia = await get_assembleia(session, assembleia_id)
     row, numero = await get_lance(session, assembleia_id, lance_id, lock=True)
     if row.status is StatusLance.CANCELADO:
@@ -280,8 +302,10 @@ async def cancelar_lance(
     agora = datetime.now(UTC)
     if assembleia.status is not StatusAssembleia.RECEBENDO_LANCES or agora >= assembleia.corte_lances_em:
         raise RegraVioladaError("Lances só podem ser cancelados antes do corte.", code="prazo_encerrado")
+    uow.track(row)
     row.status = StatusLance.CANCELADO
     row.cancelado_em = agora
+    await uow.commit()
     return row, numero
 
 

@@ -3,7 +3,7 @@
 Every component is a percentage of the credit (Lei 11.795 Art. 27): the fundo
 comum adds up to 100 % of it, taxa de administração, fundo de reserva and
 insurance to their contract percentages. Each component's total is rounded
-to centavos once and then split with ``split_evenly``, so the parcelas of a
+to centavos once and then split with ``repartir``, so the parcelas of a
 component always add up to its total and no parcela is off by more than one
 centavo from the exact share.
 """
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from tenant_app.dinheiro.centavos import centavos, percentual_de, repartir
 from tenant_app.parcelas.business_days import monthly_due_dates
-from tenant_app.parcelas.money import percent_of, split_evenly, to_cents
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,10 @@ class ParcelaPlanejada:
 def component_totals(plano: PlanoCredito) -> ComponentesParcela:
     """Totals over the whole plan: 100 % of the credit to the fundo comum, the rest by percentage."""
     return ComponentesParcela(
-        fundo_comum=to_cents(plano.valor_credito),
-        taxa_administracao=percent_of(plano.valor_credito, plano.taxa_administracao_pct),
-        fundo_reserva=percent_of(plano.valor_credito, plano.fundo_reserva_pct),
-        seguro=percent_of(plano.valor_credito, plano.seguro_pct),
+        fundo_comum=centavos(plano.valor_credito),
+        taxa_administracao=percentual_de(plano.valor_credito, plano.taxa_administracao_pct),
+        fundo_reserva=percentual_de(plano.valor_credito, plano.fundo_reserva_pct),
+        seguro=percentual_de(plano.valor_credito, plano.seguro_pct),
     )
 
 
@@ -71,10 +71,10 @@ def schedule_amounts(plano: PlanoCredito, parcelas: int) -> list[ComponentesParc
         raise ValueError("valor_credito must be positive")
     totals = component_totals(plano)
     columns = [
-        split_evenly(totals.fundo_comum, parcelas),
-        split_evenly(totals.taxa_administracao, parcelas),
-        split_evenly(totals.fundo_reserva, parcelas),
-        split_evenly(totals.seguro, parcelas),
+        repartir(totals.fundo_comum, parcelas),
+        repartir(totals.taxa_administracao, parcelas),
+        repartir(totals.fundo_reserva, parcelas),
+        repartir(totals.seguro, parcelas),
     ]
     return [ComponentesParcela(fc, ta, fr, sg) for fc, ta, fr, sg in zip(*columns, strict=True)]
 
@@ -124,4 +124,4 @@ def corrected_amounts(
 
 def apply_index(valor: Decimal, indice_pct: Decimal) -> Decimal:
     """Credit corrected by an index variation in % (may be negative, e.g. deflation)."""
-    return to_cents(valor * (Decimal(100) + indice_pct) / Decimal(100))
+    return centavos(valor * (Decimal(100) + indice_pct) / Decimal(100))

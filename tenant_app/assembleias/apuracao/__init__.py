@@ -10,15 +10,13 @@ from tenant_app.assembleias.apuracao.canonico import (
 from tenant_app.assembleias.apuracao.entrada import CotaAtiva, CotaExcluida, EntradaApuracao
 from tenant_app.assembleias.apuracao.fundos import Debito, Saldos, creditos_cobertos, debitar
 from tenant_app.assembleias.apuracao.lances import (
-    Amortizacao,
     Lance,
     ValoresLance,
-    amortizar,
     classificar_lances,
     erros_lance,
     valores_lance,
 )
-from tenant_app.assembleias.apuracao.regras import AmortizacaoLance, RegrasAssembleia, TipoLance
+from tenant_app.assembleias.apuracao.regras import RegrasAssembleia, TipoLance
 from tenant_app.assembleias.apuracao.resultado import (
     Contemplacao,
     LanceApurado,
@@ -28,6 +26,7 @@ from tenant_app.assembleias.apuracao.resultado import (
     SituacaoLance,
     SorteioNaoRealizado,
 )
+from tenant_app.dinheiro.amortizacao import Amortizacao, AmortizacaoLance, amortizar
 
 __all__ = [
     "Amortizacao",

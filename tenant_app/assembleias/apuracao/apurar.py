@@ -12,7 +12,6 @@ from tenant_app.assembleias.apuracao.entrada import CotaAtiva, EntradaApuracao
 from tenant_app.assembleias.apuracao.fundos import Saldos, debitar
 from tenant_app.assembleias.apuracao.lances import (
     Lance,
-    amortizar,
     classificar_lances,
     erros_lance,
     valores_lance,
@@ -27,6 +26,7 @@ from tenant_app.assembleias.apuracao.resultado import (
     SorteioNaoRealizado,
 )
 from tenant_app.assembleias.sorteio.ordem import sortear
+from tenant_app.dinheiro.amortizacao import amortizar
 
 #: How many next-in-line cotas the record lists for each kind of sorteio.
 RESERVAS = 5

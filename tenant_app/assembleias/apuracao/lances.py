@@ -1,4 +1,4 @@
-"""Lances: what the contract accepts, how they rank, what they cost and pay off."""
+"""Lances: what the contract accepts, how they rank, what they cost (amortised by ``dinheiro``)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tenant_app.assembleias.apuracao.dinheiro import (
-    CASAS_PERCENTUAL,
-    CEM,
-    casas_decimais,
-    percentual_do_credito,
-    percentual_por_parcela,
-)
-from tenant_app.assembleias.apuracao.regras import AmortizacaoLance, RegrasAssembleia, TipoLance
+from tenant_app.assembleias.apuracao.regras import RegrasAssembleia, TipoLance
 from tenant_app.assembleias.erros import ErroCampo
 from tenant_app.assembleias.sorteio.aproximacao import DirecaoAproximacao, chave_aproximacao
+from tenant_app.dinheiro.centavos import CASAS_PERCENTUAL, CEM, casas_decimais, percentual_de
 
 ZERO = Decimal(0)
 
@@ -121,8 +115,8 @@ class ValoresLance:
 
 def valores_lance(lance: Lance, valor_credito: Decimal) -> ValoresLance:
     """Split a lance into its money parts for a credit of ``valor_credito``."""
-    valor_lance = percentual_do_credito(valor_credito, lance.percentual)
-    valor_embutido = percentual_do_credito(valor_credito, lance.percentual_embutido)
+    valor_lance = percentual_de(valor_credito, lance.percentual)
+    valor_embutido = percentual_de(valor_credito, lance.percentual_embutido)
     return ValoresLance(
         tipo=lance.tipo,
         percentual=lance.percentual,
@@ -132,33 +126,3 @@ def valores_lance(lance: Lance, valor_credito: Decimal) -> ValoresLance:
         valor_recursos_proprios=valor_lance - valor_embutido,
         valor_liberado=valor_credito - valor_embutido,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Amortizacao:
-    """The cota's plan after the lance pays off future parcelas (Res. BCB 285 art. 12)."""
-
-    parcelas_quitadas: int
-    parcelas_restantes: int
-    percentual_devido: Decimal  #: of the credit, still owed to the fundo comum
-    percentual_por_parcela: Decimal  #: fundo comum share of each remaining parcela
-
-
-def amortizar(
-    percentual_devido: Decimal, parcelas_restantes: int, percentual_lance: Decimal, modo: AmortizacaoLance
-) -> Amortizacao:
-    """Apply a paid lance to what the cota still owes.
-
-    Reducing the term pays off whole parcelas from the last one backwards;
-    the fraction left over lowers the remaining parcelas. Reducing the
-    parcela keeps the term and spreads the new balance evenly.
-    """
-    saldo = max(percentual_devido - percentual_lance, ZERO)
-    if parcelas_restantes <= 0 or saldo == ZERO:
-        return Amortizacao(max(parcelas_restantes, 0), 0, ZERO, ZERO)
-    if modo is AmortizacaoLance.REDUZIR_PARCELA:
-        return Amortizacao(0, parcelas_restantes, saldo, percentual_por_parcela(saldo, parcelas_restantes))
-    por_parcela = percentual_devido / parcelas_restantes
-    quitadas = min(int(percentual_lance / por_parcela), parcelas_restantes - 1)
-    restantes = parcelas_restantes - quitadas
-    return Amortizacao(quitadas, restantes, saldo, percentual_por_parcela(saldo, restantes))

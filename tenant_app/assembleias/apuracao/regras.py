@@ -15,6 +15,7 @@ from tenant_app.assembleias.erros import ErroCampo, RegrasInvalidas
 from tenant_app.assembleias.sorteio.aproximacao import DirecaoAproximacao
 from tenant_app.assembleias.sorteio.centena import MAIOR_NUMERO_CENTENA, validar_tabela_equivalencia
 from tenant_app.assembleias.sorteio.ordem import MetodoSorteio
+from tenant_app.dinheiro.amortizacao import AmortizacaoLance
 
 
 class TipoLance(StrEnum):
@@ -23,13 +24,6 @@ class TipoLance(StrEnum):
     LIVRE = "livre"
     FIXO = "fixo"
     EMBUTIDO = "embutido"
-
-
-class AmortizacaoLance(StrEnum):
-    """What the paid lance does to the parcelas still due (contract choice)."""
-
-    REDUZIR_PRAZO = "reduzir_prazo"  #: pays off the last parcelas
-    REDUZIR_PARCELA = "reduzir_parcela"  #: lowers every remaining parcela
 
 
 CEM = Decimal(100)

@@ -7,9 +7,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from tenant_app.assembleias.apuracao.fundos import Debito, Saldos
-from tenant_app.assembleias.apuracao.lances import Amortizacao, ValoresLance
+from tenant_app.assembleias.apuracao.lances import ValoresLance
 from tenant_app.assembleias.apuracao.regras import TipoLance
 from tenant_app.assembleias.sorteio.centena import CandidatoCentena
+from tenant_app.dinheiro.amortizacao import Amortizacao
 
 
 class Modalidade(StrEnum):

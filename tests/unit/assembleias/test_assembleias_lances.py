@@ -5,15 +5,11 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from tenant_app.assembleias.apuracao import (
-    AmortizacaoLance,
     Lance,
     RegrasAssembleia,
     TipoLance,
-    amortizar,
     classificar_lances,
     erros_lance,
     valores_lance,
@@ -116,43 +112,3 @@ def test_money_is_rounded_half_up_to_cents() -> None:
     v = valores_lance(Lance(1, TipoLance.LIVRE, D("33.3333")), D("1000.05"))
     assert v.valor_lance == D("333.35")  # 333.34999... half up only at the third decimal
     assert valores_lance(Lance(1, TipoLance.LIVRE, D("50")), D("0.05")).valor_lance == D("0.03")
-
-
-def test_lance_reducing_the_term_pays_off_the_last_parcelas() -> None:
-    # 60% still owed over 30 parcelas = 2% each; a 25% lance pays 12 whole parcelas.
-    a = amortizar(D("60"), 30, D("25"), AmortizacaoLance.REDUZIR_PRAZO)
-    assert (a.parcelas_quitadas, a.parcelas_restantes, a.percentual_devido) == (12, 18, D("35"))
-    assert a.percentual_por_parcela == D("1.944444")
-
-
-def test_lance_reducing_the_parcela_keeps_the_term() -> None:
-    a = amortizar(D("60"), 30, D("25"), AmortizacaoLance.REDUZIR_PARCELA)
-    assert (a.parcelas_quitadas, a.parcelas_restantes, a.percentual_devido) == (0, 30, D("35"))
-    assert a.percentual_por_parcela == D("1.166667")
-
-
-def test_lance_paying_everything_left_ends_the_plan() -> None:
-    for modo in AmortizacaoLance:
-        a = amortizar(D("60"), 30, D("60"), modo)
-        assert (a.parcelas_quitadas, a.parcelas_restantes, a.percentual_devido) == (30, 0, D(0))
-
-
-@given(
-    st.decimals(min_value=D("0.01"), max_value=D("100"), places=2),
-    st.integers(1, 240),
-    st.decimals(min_value=D("0.01"), max_value=D("100"), places=2),
-    st.sampled_from(list(AmortizacaoLance)),
-)
-def test_amortisation_never_loses_or_creates_balance(
-    devido: D, parcelas: int, lance: D, modo: AmortizacaoLance
-) -> None:
-    a = amortizar(devido, parcelas, lance, modo)
-    assert a.percentual_devido == max(devido - lance, D(0))
-    assert a.parcelas_quitadas + a.parcelas_restantes == parcelas or a.parcelas_restantes == 0
-    assert 0 <= a.parcelas_restantes <= parcelas
-    if a.parcelas_restantes:
-        # the rounded per-parcela share reproduces the balance within a micro-percent per parcela
-        assert (
-            abs(a.percentual_por_parcela * a.parcelas_restantes - a.percentual_devido)
-            <= D("0.000001") * a.parcelas_restantes
-        )

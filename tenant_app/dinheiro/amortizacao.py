@@ -1,0 +1,147 @@
+"""A paid lance applied to the cota's future parcelas (Res. BCB 285/2023 art. 12), pure and centavo-exact.
+
+Two levels: the apuração plans the amortisation as percentages of the credit
+(``amortizar``); when the winner pays, the lance's value in reais is spread
+over the future parcelas (``distribuir_lance``) and turned into the same
+``Alocacao`` an ordinary payment makes (``alocar_lance``), so the one writer of
+paid amounts applies it and an estorno undoes it exactly.
+
+The lance amortises the fundo comum share only (the percentages the apuração
+works with are of the fundo comum): taxa de administração, fundo de reserva
+and seguro of each month stay due, since they are charged over the contract,
+not per month of fundo comum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from tenant_app.dinheiro.alocacao import COMPONENTES, Alocacao, EstadoParcela
+from tenant_app.dinheiro.centavos import ZERO, centavos, percentual_por_parcela, repartir
+
+
+class AmortizacaoLance(StrEnum):
+    """What the paid lance does to the parcelas still due (contract choice)."""
+
+    REDUZIR_PRAZO = "reduzir_prazo"  #: pays off the last parcelas
+    REDUZIR_PARCELA = "reduzir_parcela"  #: lowers every remaining parcela
+
+
+@dataclass(frozen=True, slots=True)
+class Amortizacao:
+    """The cota's plan after the lance pays off future parcelas, in percentages of the credit."""
+
+    parcelas_quitadas: int
+    parcelas_restantes: int
+    percentual_devido: Decimal  #: of the credit, still owed to the fundo comum
+    percentual_por_parcela: Decimal  #: fundo comum share of each remaining parcela
+
+
+def amortizar(
+    percentual_devido: Decimal, parcelas_restantes: int, percentual_lance: Decimal, modo: AmortizacaoLance
+) -> Amortizacao:
+    """Apply a paid lance to what the cota still owes (percentages of the credit).
+
+    Reducing the term pays off whole parcelas from the last one backwards;
+    the fraction left over lowers the remaining parcelas. Reducing the
+    parcela keeps the term and spreads the new balance evenly.
+    """
+    saldo = max(percentual_devido - percentual_lance, Decimal(0))
+    if parcelas_restantes <= 0 or saldo == 0:
+        return Amortizacao(max(parcelas_restantes, 0), 0, Decimal(0), Decimal(0))
+    if modo is AmortizacaoLance.REDUZIR_PARCELA:
+        return Amortizacao(0, parcelas_restantes, saldo, percentual_por_parcela(saldo, parcelas_restantes))
+    por_parcela = percentual_devido / parcelas_restantes
+    quitadas = min(int(percentual_lance / por_parcela), parcelas_restantes - 1)
+    restantes = parcelas_restantes - quitadas
+    return Amortizacao(quitadas, restantes, saldo, percentual_por_parcela(saldo, restantes))
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelaAberta:
+    """A future parcela: its number and the fundo comum share still unpaid."""
+
+    numero: int
+    fundo_comum_em_aberto: Decimal
+
+
+class LanceNaoCabe(ValueError):
+    """The lance exceeds what the future parcelas still owe the fundo comum."""
+
+
+def distribuir_lance(
+    parcelas: Sequence[ParcelaAberta], valor: Decimal, quitadas: int, modo: AmortizacaoLance
+) -> dict[int, Decimal]:
+    """How much of ``valor`` goes to each parcela's fundo comum share (sums to ``valor`` exactly).
+
+    Reducing the term pays off whole parcelas from the last one backwards (at
+    most ``quitadas``, the number the apuração planned, and only while the
+    money covers a whole one); what is left lowers every other future parcela
+    evenly. Reducing the parcela spreads the whole value evenly. Even splits
+    put the leftover centavos on the earliest parcelas; a share a parcela
+    cannot absorb moves on to the next ones, so nothing is ever overpaid.
+    """
+    valor = centavos(valor)
+    if valor < ZERO:
+        raise ValueError("valor must not be negative")
+    ordem = sorted(parcelas, key=lambda p: p.numero)
+    aplicado = {p.numero: ZERO for p in ordem}
+    if valor == ZERO:
+        return {}
+    if sum((p.fundo_comum_em_aberto for p in ordem), ZERO) < valor:
+        raise LanceNaoCabe("o lance supera o saldo do fundo comum das parcelas futuras")
+    resto = valor
+    restantes = list(ordem)
+    if modo is AmortizacaoLance.REDUZIR_PRAZO:
+        for p in reversed(ordem[-quitadas:] if quitadas > 0 else []):
+            if p.fundo_comum_em_aberto > resto:
+                break
+            aplicado[p.numero] = p.fundo_comum_em_aberto
+            resto -= p.fundo_comum_em_aberto
+            restantes.remove(p)
+    # Even split with spill-over: repeat over the parcelas that still have room.
+    while resto > ZERO:
+        com_espaco = [p for p in restantes if aplicado[p.numero] < p.fundo_comum_em_aberto]
+        partes = repartir(resto, len(com_espaco))
+        for p, parte in zip(com_espaco, partes, strict=True):
+            cabe = min(parte, p.fundo_comum_em_aberto - aplicado[p.numero])
+            aplicado[p.numero] += cabe
+            resto -= cabe
+    return {n: v for n, v in aplicado.items() if v > ZERO}
+
+
+def alocar_lance(
+    valor: Decimal, parcelas: Sequence[EstadoParcela], data: date, quitadas: int, modo: AmortizacaoLance
+) -> list[Alocacao]:
+    """The lance as allocations to the parcelas not yet due on ``data`` (fundo comum only).
+
+    Raises ``LanceNaoCabe`` when those parcelas do not owe ``valor`` to the fundo comum.
+    Interest state is untouched: a parcela not yet due has none.
+    """
+    futuras = {p.numero: p for p in parcelas if p.vencimento > data}
+    plano = distribuir_lance(
+        [ParcelaAberta(p.numero, p.devido.get("fundo_comum", ZERO)) for p in futuras.values()],
+        valor,
+        quitadas,
+        modo,
+    )
+    alocacoes = []
+    for numero, parte in sorted(plano.items()):
+        p = futuras[numero]
+        alocacoes.append(
+            Alocacao(
+                parcela_id=p.id,
+                numero=numero,
+                componentes={c: parte if c == "fundo_comum" else ZERO for c in COMPONENTES},
+                multa=ZERO,
+                juros=ZERO,
+                juros_pendentes_apos=p.juros_pendentes,
+                juros_calculados_ate=p.juros_calculados_ate,
+                quitada=parte == p.saldo,
+            )
+        )
+    return alocacoes
