@@ -174,7 +174,9 @@ def main() -> int:
 
     cfg = StackConfig.from_env()
     stack.up(
-        cfg, ["postgres", "redis", "kubernetes"] + ([] if args.no_vault else ["vault"]), log=lambda m: None
+        cfg,
+        ["postgres", "redis", "kubernetes", "s3"] + ([] if args.no_vault else ["vault"]),
+        log=lambda m: None,
     )
     api_client = config.new_client_from_config(str(cfg.kubeconfig))
     custom = client.CustomObjectsApi(api_client)

@@ -158,8 +158,16 @@ def apply_crd(admin_kubeconfig: Path, kubectl: str) -> None:
 
 
 def devstack_operator_env(stack_env: Mapping[str, str], *, backup_dir: Path) -> dict[str, str]:
-    """OPERATOR_* variables pointing at devstack's PostgreSQL, Redis and Vault."""
-    return {
+    """OPERATOR_* variables pointing at devstack's PostgreSQL, Redis, Vault and S3 server."""
+    s3 = {}
+    if stack_env.get("AWS_ENDPOINT_URL_S3"):
+        s3 = {
+            "OPERATOR_S3_ENDPOINT": stack_env["AWS_ENDPOINT_URL_S3"],
+            "OPERATOR_S3_ADMIN_ACCESS_KEY_ID": stack_env["AWS_ACCESS_KEY_ID"],
+            "OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY": stack_env["AWS_SECRET_ACCESS_KEY"],
+            "OPERATOR_S3_REGION": stack_env.get("AWS_REGION", "us-east-1"),
+        }
+    return s3 | {
         "OPERATOR_PG_ADMIN_DSN": stack_env["DATABASE_URL"],
         "OPERATOR_REDIS_ADMIN_URL": stack_env["REDIS_URL"],
         "OPERATOR_VAULT_ADDR": stack_env.get("VAULT_ADDR", ""),
