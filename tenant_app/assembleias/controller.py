@@ -68,7 +68,14 @@ def _apuracao_out(apuracao: Apuracao, contemplacoes: list[ContemplacaoCota]) -> 
         hash_entrada=apuracao.hash_entrada,
         apurada_em=apuracao.apurada_em,
         contemplacoes=[
-            to_schema(ContemplacaoOut, c, modalidade=c.modalidade.value, status=c.status.value)
+            to_schema(
+                ContemplacaoOut,
+                c,
+                modalidade=c.modalidade.value,
+                status=c.status.value,
+                # After an estorno of the lance's pagamento the lance is unpaid again.
+                lance_pago_em=c.lance_pago_em if c.lance_pago else None,
+            )
             for c in contemplacoes
         ],
         resultado=json.loads(apuracao.resultado_canonico),

@@ -84,7 +84,7 @@ async def desclassificar(
                 code="transicao_invalida",
             )
         vencedora = await vencedora_por_lance(session, assembleia, cota_numero)
-        if vencedora.lance_pago_em is not None:
+        if vencedora.lance_pago:
             raise RegraVioladaError(
                 f"A cota {cota_numero} já pagou o lance; a contemplação não pode ser desclassificada.",
                 campo="cota_numero",

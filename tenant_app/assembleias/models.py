@@ -15,13 +15,14 @@ from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tenant_app.assembleias.apuracao.regras import AmortizacaoLance, TipoLance
 from tenant_app.assembleias.apuracao.resultado import Modalidade
 from tenant_app.assembleias.sorteio.aproximacao import DirecaoAproximacao
 from tenant_app.assembleias.sorteio.ordem import MetodoSorteio
 from tenant_app.database.base import Base, Percent, Timestamps, UUIDPrimaryKey, str_enum, utcnow
+from tenant_app.pagamentos.models import Pagamento, StatusPagamento
 
 
 class RegrasAssembleiaGrupo(Timestamps, Base):
@@ -190,5 +191,17 @@ class ContemplacaoCota(UUIDPrimaryKey, Base):
     #: Lance awards only: last day to pay ``valor_lance_a_pagar``; after it the
     #: award is disqualified and the next bid wins.
     prazo_pagamento_lance: Mapped[date | None]
+    #: When and by whom the lance payment was registered (kept after an estorno: see ``lance_pago``).
     lance_pago_em: Mapped[datetime | None]
     lance_pago_por: Mapped[uuid.UUID | None]
+    #: The pagamento (forma lance) that paid the lance; the latest one after an estorno and a new payment.
+    pagamento_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pagamentos.id"))
+    pagamento_lance: Mapped[Pagamento | None] = relationship(lazy="selectin")
+
+    @property
+    def lance_pago(self) -> bool:
+        """The lance is paid while its pagamento stands: an estorno of it makes the lance unpaid again."""
+        if self.pagamento_lance is not None:
+            return self.pagamento_lance.status is StatusPagamento.CONFIRMADO
+        # Lances paid before they were recorded as pagamentos (revision 2026_12_06_1700).
+        return self.lance_pago_em is not None

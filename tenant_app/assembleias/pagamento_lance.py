@@ -1,10 +1,14 @@
-"""The lance winner pays its lance: the paid plan is applied, the money enters the fundo comum.
+"""The lance winner pays its lance: a pagamento of the cota with forma LANCE.
 
-Recording the payment, in one transaction: the contemplação is marked paid,
-the whole bid (cash plus embutido) amortises the cota's future parcelas as
-the apuração planned, the cash enters the fundo comum and finances the part
-of the carta it covers (booked then, not at the apuração, so the ledger
-never counts money not received), and the audit trail records it all.
+Recording the payment, in one transaction, through the one money path
+(``pagamentos.service.registrar_pagamento``): the whole bid (cash plus
+embutido) amortises the cota's future parcelas as the apuração planned, the
+money enters the fundo comum and at once pays the part of the carta it covers
+(booked then, not at the apuração, so the ledger never counts money not
+received), the contemplação points to the pagamento, and the audit trail
+records it all. The pagamento is listed with the cota's others, and its
+estorno (``estornar_pagamento``) undoes the amortisation and the ledger
+exactly and leaves the lance unpaid again.
 
 Winners whose deadline passed unpaid are disqualified (``desclassificar_vencidos``),
 and the next bid wins through the existing disqualification.
@@ -14,28 +18,26 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.assembleias.apuracao.amortizacao_parcelas import LanceNaoCabe, ParcelaAberta, distribuir_lance
-from tenant_app.assembleias.apuracao.dinheiro import casas_decimais
 from tenant_app.assembleias.apuracao.resultado import Modalidade
 from tenant_app.assembleias.desclassificacao import desclassificar, vencedora_por_lance
 from tenant_app.assembleias.models import Assembleia, ContemplacaoCota, StatusAssembleia, StatusContemplacao
 from tenant_app.assembleias.prazo_lance import vencido
 from tenant_app.assembleias.service import get_assembleia, get_regras
-from tenant_app.auditoria.trail import record_event
-from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
+from tenant_app.cotas.models import CotaEvento, TipoEventoCota
+from tenant_app.dinheiro.centavos import em_centavos_exatos
 from tenant_app.erros import ConflitoError, ErroDominio, FieldError, RegraVioladaError
-from tenant_app.ledger.models import Fundo, OrigemLancamento
-from tenant_app.ledger.service import post_entries
-from tenant_app.parcelas.models import Parcela, StatusParcela
+from tenant_app.pagamentos.models import FormaPagamento, Pagamento, StatusPagamento
+from tenant_app.pagamentos.service import LanceAPagar, registrar_pagamento
 from tenant_app.settings import Settings
+from tenant_app.unit_of_work import UnitOfWork
 
 log = logging.getLogger("tenant_app.assembleias.pagamento_lance")
 
@@ -50,19 +52,15 @@ def _valor_invalido(mensagem: str) -> RegraVioladaError:
 
 
 async def registrar_pagamento_lance(
-    session: AsyncSession,
-    assembleia_id: uuid.UUID,
-    cota_numero: int,
-    valor: Decimal,
-    hoje: date,
-    user_id: uuid.UUID | None,
+    uow: UnitOfWork, assembleia_id: uuid.UUID, cota_numero: int, valor: Decimal, hoje: date
 ) -> dict[str, Any]:
-    """Record the winner's lance payment and apply it (caller commits); returns the response body."""
+    """Record the winner's lance payment as a pagamento of the cota (the caller commits); returns the body."""
+    session = uow.session
     assembleia = await get_assembleia(session, assembleia_id, lock=True)
     if assembleia.status not in (StatusAssembleia.APURADA, StatusAssembleia.ENCERRADA):
         raise ConflitoError("A assembleia ainda não foi apurada.", code="transicao_invalida")
     vencedora = await vencedora_por_lance(session, assembleia, cota_numero)
-    if vencedora.lance_pago_em is not None:
+    if vencedora.lance_pago:
         raise ConflitoError(f"O lance da cota {cota_numero} já foi pago.", code="lance_ja_pago")
     if vencedora.prazo_pagamento_lance is not None and vencido(vencedora.prazo_pagamento_lance, hoje):
         raise ConflitoError(
@@ -71,89 +69,55 @@ async def registrar_pagamento_lance(
         )
     a_pagar = vencedora.valor_lance_a_pagar or Decimal(0)
     embutido = vencedora.valor_embutido or Decimal(0)
-    if not valor.is_finite() or casas_decimais(valor) > 2:
+    if not em_centavos_exatos(valor):
         raise _valor_invalido("Informe o valor em reais com no máximo 2 casas decimais.")
     if valor != a_pagar:
         detalhe = f" (a parte embutida, R$ {embutido}, é descontada do crédito)" if embutido else ""
         raise _valor_invalido(f"O valor a pagar do lance é R$ {a_pagar}{detalhe}; foi informado R$ {valor}.")
 
-    cota = await session.get(Cota, vencedora.cota_id, with_for_update=True)
-    assert cota is not None  # the foreign key guarantees it
     regras = await get_regras(session, vencedora.grupo_id)
-    futuras = list(
-        (
-            await session.scalars(
-                select(Parcela)
-                .where(
-                    Parcela.cota_id == cota.id,
-                    Parcela.status != StatusParcela.PAGA,
-                    Parcela.vencimento > hoje,
-                )
-                .order_by(Parcela.numero)
-                .with_for_update()
-            )
-        ).all()
-    )
     plano = (vencedora.detalhe or {}).get("amortizacao", {})
     amortizado = vencedora.valor_lance or Decimal(0)
-    try:
-        aplicacao = distribuir_lance(
-            [ParcelaAberta(p.numero, p.valor_fundo_comum - p.pago_fundo_comum) for p in futuras],
-            amortizado,
-            int(plano.get("parcelas_quitadas", 0)),
-            regras.amortizacao_lance,
-        )
-    except LanceNaoCabe:
-        raise ConflitoError(
-            "As parcelas futuras da cota não comportam o lance; confira o cronograma de parcelas.",
-            code="parcelas_insuficientes",
-        ) from None
-    for p in futuras:
-        parte = aplicacao.get(p.numero)
-        if parte is None:
-            continue
-        p.pago_fundo_comum += parte
-        p.status = StatusParcela.PAGA if p.saldo == 0 else StatusParcela.PARCIAL
-        p.paga_em = hoje if p.status is StatusParcela.PAGA else None
-
-    agora = datetime.now(UTC)
     descricao = f"Assembleia {assembleia.numero}: lance pago pela cota {cota_numero}"
-    # The cash enters the fundo comum and at once pays the part of the carta it finances.
-    await post_entries(
-        session,
-        vencedora.grupo_id,
-        [(Fundo.FUNDO_COMUM, a_pagar)],
-        OrigemLancamento.LANCE,
-        cota_id=cota.id,
-        referencia_id=vencedora.id,
-        descricao=descricao,
+    # The whole bid (cash plus embutido) amortises the parcelas: one pagamento of the cota,
+    # through the one money path, so it is listed with the others and an estorno undoes it.
+    pagamento = await registrar_pagamento(
+        uow,
+        vencedora.cota_id,
+        amortizado,
+        hoje,
+        FormaPagamento.LANCE,
+        f"Assembleia {assembleia.numero}, lance da cota {cota_numero}",
+        lance=LanceAPagar(
+            contemplacao_id=vencedora.id,
+            parcelas_quitadas=int(plano.get("parcelas_quitadas", 0)),
+            modo=regras.amortizacao_lance,
+            valor_embutido=embutido,
+            descricao=descricao,
+        ),
     )
-    await post_entries(
-        session,
-        vencedora.grupo_id,
-        [(Fundo.FUNDO_COMUM, -a_pagar)],
-        OrigemLancamento.CONTEMPLACAO,
-        cota_id=cota.id,
-        referencia_id=vencedora.id,
-        descricao=f"{descricao}: parte da carta de crédito coberta pelo lance",
-    )
-    parcelas = [{"parcela_numero": n, "valor": str(v)} for n, v in sorted(aplicacao.items())]
-    vencedora.lance_pago_em = agora
-    vencedora.lance_pago_por = user_id
+    parcelas = [
+        {"parcela_numero": a.parcela_numero, "valor": str(a.fundo_comum)} for a in pagamento.alocacoes
+    ]
+    uow.track(vencedora)
+    vencedora.lance_pago_em = pagamento.registrado_em
+    vencedora.lance_pago_por = uow.actor.user_id
+    vencedora.pagamento_lance = pagamento
     # A new dict: JSONB changes are only seen on assignment.
     vencedora.detalhe = {**(vencedora.detalhe or {}), "pagamento_lance": {"parcelas": parcelas}}
-    session.add(CotaEvento(cota_id=cota.id, tipo=TipoEventoCota.CONTEMPLACAO, motivo=descricao))
+    uow.add(CotaEvento(cota_id=vencedora.cota_id, tipo=TipoEventoCota.CONTEMPLACAO, motivo=descricao))
     corpo: dict[str, Any] = {
         "assembleia_id": str(assembleia.id),
         "cota_numero": cota_numero,
+        "pagamento_id": str(pagamento.id),
         "valor_pago": str(a_pagar),
         "valor_embutido": str(embutido),
         "valor_amortizado": str(amortizado),
         "amortizacao": regras.amortizacao_lance.value,
-        "pago_em": agora.isoformat(),
+        "pago_em": pagamento.registrado_em.isoformat(),
         "parcelas": parcelas,
     }
-    record_event(session, "pagamento_lance", "contemplacoes", str(vencedora.id), after=corpo)
+    uow.auditar("pagamento_lance", "contemplacoes", str(vencedora.id), None, corpo)
     return corpo
 
 
@@ -164,11 +128,13 @@ async def lances_vencidos(
     stmt = (
         select(ContemplacaoCota.assembleia_id, ContemplacaoCota.cota_numero)
         .join(Assembleia, Assembleia.id == ContemplacaoCota.assembleia_id)
+        .outerjoin(Pagamento, Pagamento.id == ContemplacaoCota.pagamento_id)
         .where(
             Assembleia.status == StatusAssembleia.APURADA,
             ContemplacaoCota.modalidade == Modalidade.LANCE,
             ContemplacaoCota.status == StatusContemplacao.ATIVA,
-            ContemplacaoCota.lance_pago_em.is_(None),
+            # Unpaid: never paid, or its pagamento was reversed (an estorno).
+            or_(ContemplacaoCota.lance_pago_em.is_(None), Pagamento.status == StatusPagamento.ESTORNADO),
             ContemplacaoCota.prazo_pagamento_lance < hoje,
         )
         .order_by(ContemplacaoCota.assembleia_id, ContemplacaoCota.cota_numero)
@@ -179,7 +145,7 @@ async def lances_vencidos(
 
 
 async def desclassificar_vencidos(
-    session: AsyncSession,
+    uow: UnitOfWork,
     redis: Redis,
     settings: Settings,
     hoje: date,
@@ -192,13 +158,13 @@ async def desclassificar_vencidos(
     is being apurado right now) is logged and left for the next run.
     """
     feitos: list[tuple[uuid.UUID, int]] = []
-    pendentes = await lances_vencidos(session, hoje, assembleia_id)
-    await session.rollback()
+    pendentes = await lances_vencidos(uow.session, hoje, assembleia_id)
+    await uow.rollback()
     for assembleia, cota_numero in pendentes:
         try:
-            await desclassificar(session, redis, settings, assembleia, cota_numero, None)
+            await desclassificar(uow, redis, settings, assembleia, cota_numero, None)
         except ErroDominio:
-            await session.rollback()
+            await uow.rollback()
             log.warning("disqualification of cota %s in %s postponed", cota_numero, assembleia, exc_info=True)
             continue
         feitos.append((assembleia, cota_numero))

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.cotas.models import Cota, MotivoExclusao, StatusCota
 from tenant_app.cotas.service import exclusao
+from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.inadimplencia.rules import longest_unpaid_run, must_exclude
 from tenant_app.inadimplencia.schemas import InadimplenteOut
 from tenant_app.parcelas.models import Parcela, StatusParcela
-from tenant_app.parcelas.money import ZERO
 
 
 async def delinquents(

@@ -6,14 +6,14 @@ import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.auditoria.trail import add_before_commit
+from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, LancamentoFundo, OrigemLancamento
 from tenant_app.pagamentos.models import Pagamento, PagamentoAlocacao, StatusPagamento
-from tenant_app.parcelas.money import ZERO
 
 
 async def post_entries(
@@ -99,7 +99,13 @@ async def reconcile(session: AsyncSession, grupo_id: uuid.UUID) -> dict[str, Dec
             select(Grupo.saldo_fundo_comum, Grupo.saldo_fundo_reserva).where(Grupo.id == grupo_id)
         )
     ).one()
-    from_payments = LancamentoFundo.origem.in_([OrigemLancamento.PAGAMENTO, OrigemLancamento.ESTORNO])
+    # The money of pagamentos, to be matched by their allocations: ordinary payments,
+    # estornos, and lances paid as pagamentos (older lance rows have no pagamento and
+    # no allocation; they stay with the other movements).
+    from_payments = or_(
+        LancamentoFundo.origem.in_([OrigemLancamento.PAGAMENTO, OrigemLancamento.ESTORNO]),
+        and_(LancamentoFundo.origem == OrigemLancamento.LANCE, LancamentoFundo.pagamento_id.is_not(None)),
+    )
     rows = (
         await session.execute(
             select(

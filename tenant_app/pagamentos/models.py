@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,7 +16,7 @@ from tenant_app.database.base import Base, UUIDPrimaryKey, str_enum, utcnow
 
 
 class FormaPagamento(enum.StrEnum):
-    """How the money arrived. ``lance`` is used by the assembleias feature."""
+    """How the money arrived. ``lance``: the winner of a lance paying it (``assembleias.pagamento_lance``)."""
 
     PIX = "pix"
     BOLETO = "boleto"
@@ -38,12 +38,17 @@ class Pagamento(UUIDPrimaryKey, Base):
     __tablename__ = "pagamentos"
     __table_args__ = (
         CheckConstraint("valor > 0", name="valor_positivo"),
+        CheckConstraint("valor_embutido between 0 and valor", name="embutido_dentro_do_valor"),
         Index("ix_pagamentos_cota_data", "cota_id", "data_pagamento"),
     )
 
     cota_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cotas.id"))
     grupo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grupos.id"), index=True)
+    #: Everything applied to the parcelas (the allocations add up to it).
     valor: Mapped[Decimal]
+    #: Of ``valor``, what a lance embutido took from the cota's own credit instead of cash
+    #: (zero for every other forma): the money received is ``valor - valor_embutido``.
+    valor_embutido: Mapped[Decimal] = mapped_column(default=Decimal("0.00"), server_default=text("0"))
     data_pagamento: Mapped[date]
     forma: Mapped[FormaPagamento] = mapped_column(str_enum(FormaPagamento, 16))
     referencia: Mapped[str | None] = mapped_column(String(100))

@@ -22,9 +22,12 @@ class PagamentoIn(msgspec.Struct, kw_only=True):
     referencia: Annotated[str, msgspec.Meta(max_length=100)] | None = None
 
     def validate(self, today: date) -> None:
-        """Positive amount in centavos, not dated in the future."""
+        """Positive amount in centavos, not dated in the future, not a lance."""
         errors = FieldErrors()
         errors.money("valor", self.valor)
+        if self.forma is FormaPagamento.LANCE:
+            # A lance is paid against its contemplação, which decides the amortisation.
+            errors.add("forma", "o pagamento de um lance é registrado na assembleia (pagamentos-lance)")
         if self.data_pagamento is not None and self.data_pagamento > today:
             errors.add("data_pagamento", "data de pagamento não pode estar no futuro")
         errors.raise_if_any()
@@ -56,6 +59,8 @@ class PagamentoOut(msgspec.Struct, kw_only=True):
     cota_id: uuid.UUID
     grupo_id: uuid.UUID
     valor: Decimal
+    #: Of ``valor``, the part of a lance embutido taken from the credit (not cash); zero otherwise.
+    valor_embutido: Decimal
     data_pagamento: date
     forma: FormaPagamento
     referencia: str | None

@@ -1,8 +1,17 @@
-"""Recording and reversing payments; the group ledger moves in the same transaction."""
+"""The one money path of a cota: registering a pagamento and its estorno.
+
+``registrar_pagamento`` is the only entry point for money that pays parcelas:
+a payment typed in by an operator, a boleto or PIX settlement, and a lance
+(forma LANCE, called by ``assembleias.pagamento_lance``). It allocates with the
+pure rules of ``tenant_app.dinheiro``, changes the parcelas through
+``parcelas.pagamento_parcela`` and posts the ledger in the same transaction.
+``estornar_pagamento`` undoes any of them exactly. The caller commits.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -11,69 +20,55 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.cotas.models import Cota
 from tenant_app.cotas.service import get_cota
+from tenant_app.dinheiro.alocacao import Alocacao, alocar, total_devido
+from tenant_app.dinheiro.amortizacao import AmortizacaoLance, LanceNaoCabe, alocar_lance
+from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo, StatusGrupo
-from tenant_app.ledger.models import Fundo, OrigemLancamento
-from tenant_app.ledger.service import post_entries
-from tenant_app.pagamentos.allocation import EstadoParcela, allocate, total_devido
+from tenant_app.ledger.models import LancamentoFundo, OrigemLancamento
+from tenant_app.pagamentos.lancamentos import Movimentos, lancamentos_do_estorno, lancamentos_do_pagamento
 from tenant_app.pagamentos.models import FormaPagamento, Pagamento, PagamentoAlocacao, StatusPagamento
-from tenant_app.parcelas.models import COMPONENTES, Parcela, StatusParcela
-from tenant_app.parcelas.money import ZERO
+from tenant_app.parcelas.models import Parcela
+from tenant_app.parcelas.pagamento_parcela import aplicar, estado, estornar
+from tenant_app.parcelas.service import parcelas_em_aberto
+from tenant_app.unit_of_work import UnitOfWork
 
 
-def estado(p: Parcela) -> EstadoParcela:
-    """Allocation view of a parcela row."""
-    return EstadoParcela(
-        id=p.id,
-        numero=p.numero,
-        vencimento=p.vencimento,
-        valor_total=p.valor_total,
-        devido={c: getattr(p, f"valor_{c}") - getattr(p, f"pago_{c}") for c in COMPONENTES},
-        pago_multa=p.pago_multa,
-        juros_pendentes=p.juros_pendentes,
-        juros_calculados_ate=p.juros_calculados_ate,
-    )
+@dataclass(frozen=True, slots=True)
+class LanceAPagar:
+    """A lance being paid: how the apuração planned its amortisation, and its part from the credit."""
+
+    contemplacao_id: uuid.UUID
+    parcelas_quitadas: int
+    modo: AmortizacaoLance
+    #: Part of the amortised value taken from the credit itself (lance embutido), not paid in cash.
+    valor_embutido: Decimal
+    descricao: str
 
 
-async def open_parcelas(session: AsyncSession, cota_id: uuid.UUID) -> list[Parcela]:
-    """Parcelas not fully paid, oldest first."""
-    rows = await session.execute(
-        select(Parcela)
-        .where(Parcela.cota_id == cota_id, Parcela.status != StatusParcela.PAGA)
-        .order_by(Parcela.vencimento, Parcela.numero)
-    )
-    return list(rows.scalars())
-
-
-def _ledger_entries(alocacoes: list[PagamentoAlocacao], sign: int) -> list[tuple[Fundo, Decimal]]:
-    # Multa and juros belong to the fundo comum (they compensate the group).
-    fc = sum((a.fundo_comum + a.multa + a.juros for a in alocacoes), ZERO)
-    fr = sum((a.fundo_reserva for a in alocacoes), ZERO)
-    ta = sum((a.taxa_administracao for a in alocacoes), ZERO)
-    sg = sum((a.seguro for a in alocacoes), ZERO)
-    return [
-        (Fundo.FUNDO_COMUM, sign * fc),
-        (Fundo.FUNDO_RESERVA, sign * fr),
-        (Fundo.TAXA_ADMINISTRACAO, sign * ta),
-        (Fundo.SEGURO, sign * sg),
-    ]
-
-
-async def register_payment(
-    session: AsyncSession,
+async def registrar_pagamento(
+    uow: UnitOfWork,
     cota_id: uuid.UUID,
     valor: Decimal,
     data_pagamento: date,
     forma: FormaPagamento,
     referencia: str | None,
-    user_id: uuid.UUID | None,
+    *,
+    lance: LanceAPagar | None = None,
 ) -> Pagamento:
-    """Allocate ``valor`` oldest-first and post it to the ledger (caller commits).
+    """Apply ``valor`` to the cota's parcelas and post it to the ledger (the caller commits ``uow``).
 
-    The cota row is locked, so concurrent payments of one cota are applied one
-    after the other and never allocate the same centavo twice.
+    Ordinary money goes oldest parcela first, late charges before principal
+    (``dinheiro.alocacao``); a lance (``forma`` LANCE with ``lance``) amortises the
+    fundo comum of the parcelas not yet due as the apuração planned
+    (``dinheiro.amortizacao``). The cota row is locked, so concurrent payments
+    of one cota are applied one after the other and never allocate the same
+    centavo twice.
     """
+    if (forma is FormaPagamento.LANCE) != (lance is not None):
+        raise ValueError("forma LANCE goes with a LanceAPagar, and only it")
     # One round trip: the cota (row-locked) and its group (not locked).
+    session = uow.session
     found = (
         await session.execute(
             select(Cota, Grupo)
@@ -89,66 +84,91 @@ async def register_payment(
         raise RegraVioladaError(
             "Pagamentos só são aceitos em grupos em andamento.", code="grupo_nao_iniciado"
         )
-    parcelas = await open_parcelas(session, cota.id)
-    if not parcelas:
-        raise RegraVioladaError("A cota não tem parcelas em aberto.", campo="valor", code="sem_parcelas")
+    parcelas = await parcelas_em_aberto(session, cota.id)
     estados = [estado(p) for p in parcelas]
-    result = allocate(valor, estados, data_pagamento, grupo.multa_pct, grupo.juros_mensal_pct)
-    if result.sobra > 0:
-        maximo = total_devido(estados, data_pagamento, grupo.multa_pct, grupo.juros_mensal_pct)
-        raise RegraVioladaError(
-            f"O valor excede o saldo devedor da cota (máximo R$ {maximo}).",
-            campo="valor",
-            code="valor_excedente",
-        )
+    if lance is not None:
+        try:
+            alocacoes = alocar_lance(valor, estados, data_pagamento, lance.parcelas_quitadas, lance.modo)
+        except LanceNaoCabe:
+            raise ConflitoError(
+                "As parcelas futuras da cota não comportam o lance; confira o cronograma de parcelas.",
+                code="parcelas_insuficientes",
+            ) from None
+    else:
+        if not parcelas:
+            raise RegraVioladaError("A cota não tem parcelas em aberto.", campo="valor", code="sem_parcelas")
+        resultado = alocar(valor, estados, data_pagamento, grupo.multa_pct, grupo.juros_mensal_pct)
+        if resultado.sobra > 0:
+            maximo = total_devido(estados, data_pagamento, grupo.multa_pct, grupo.juros_mensal_pct)
+            raise RegraVioladaError(
+                f"O valor excede o saldo devedor da cota (máximo R$ {maximo}).",
+                campo="valor",
+                code="valor_excedente",
+            )
+        alocacoes = resultado.alocacoes
     pagamento = Pagamento(
         id=uuid.uuid4(),
         cota_id=cota.id,
         grupo_id=grupo.id,
         valor=valor,
+        valor_embutido=ZERO if lance is None else lance.valor_embutido,
         data_pagamento=data_pagamento,
         forma=forma,
         referencia=referencia,
         status=StatusPagamento.CONFIRMADO,
-        registrado_por=user_id,
+        registrado_por=uow.actor.user_id,
         registrado_em=datetime.now(UTC),
         alocacoes=[],
     )
-    session.add(pagamento)
-    by_id = {p.id: p for p in parcelas}
-    for ordem, a in enumerate(result.alocacoes, start=1):
-        p = by_id[a.parcela_id]
-        for c in COMPONENTES:
-            setattr(p, f"pago_{c}", getattr(p, f"pago_{c}") + a.componentes[c])
-        p.pago_multa += a.multa
-        p.pago_juros += a.juros
-        p.juros_pendentes = a.juros_pendentes_apos
-        p.juros_calculados_ate = a.juros_calculados_ate
-        p.status = StatusParcela.PAGA if p.saldo == 0 else StatusParcela.PARCIAL
-        p.paga_em = data_pagamento if p.status is StatusParcela.PAGA else None
-        pagamento.alocacoes.append(
-            PagamentoAlocacao(
-                parcela_id=p.id,
-                parcela_numero=p.numero,
-                ordem=ordem,
-                fundo_comum=a.componentes["fundo_comum"],
-                fundo_reserva=a.componentes["fundo_reserva"],
-                taxa_administracao=a.componentes["taxa_administracao"],
-                seguro=a.componentes["seguro"],
-                multa=a.multa,
-                juros=a.juros,
-            )
-        )
-    await post_entries(
-        session,
-        grupo.id,
-        _ledger_entries(pagamento.alocacoes, 1),
-        OrigemLancamento.PAGAMENTO,
-        pagamento_id=pagamento.id,
-        cota_id=cota.id,
-        defer_balance=True,
+    uow.add(pagamento)
+    por_id = {p.id: p for p in parcelas}
+    for ordem, a in enumerate(alocacoes, start=1):
+        parcela = por_id[a.parcela_id]
+        aplicar(parcela, a, data_pagamento)
+        pagamento.alocacoes.append(_registro(parcela, ordem, a))
+    await _lancar(
+        uow,
+        pagamento,
+        lancamentos_do_pagamento(forma, pagamento.alocacoes),
+        referencia_id=None if lance is None else lance.contemplacao_id,
+        descricao=None if lance is None else lance.descricao,
     )
     return pagamento
+
+
+def _registro(parcela: Parcela, ordem: int, a: Alocacao) -> PagamentoAlocacao:
+    return PagamentoAlocacao(
+        parcela_id=parcela.id,
+        parcela_numero=parcela.numero,
+        ordem=ordem,
+        fundo_comum=a.componentes["fundo_comum"],
+        fundo_reserva=a.componentes["fundo_reserva"],
+        taxa_administracao=a.componentes["taxa_administracao"],
+        seguro=a.componentes["seguro"],
+        multa=a.multa,
+        juros=a.juros,
+    )
+
+
+async def _lancar(
+    uow: UnitOfWork,
+    pagamento: Pagamento,
+    movimentos: Movimentos,
+    *,
+    referencia_id: uuid.UUID | None,
+    descricao: str | None,
+) -> None:
+    for origem, entradas in movimentos:
+        await uow.lancar(
+            pagamento.grupo_id,
+            entradas,
+            origem,
+            pagamento_id=pagamento.id,
+            cota_id=pagamento.cota_id,
+            referencia_id=referencia_id,
+            descricao=descricao,
+            defer_balance=True,
+        )
 
 
 async def get_pagamento(session: AsyncSession, pagamento_id: uuid.UUID) -> Pagamento:
@@ -159,12 +179,16 @@ async def get_pagamento(session: AsyncSession, pagamento_id: uuid.UUID) -> Pagam
     return pagamento
 
 
-async def reverse_payment(
-    session: AsyncSession, pagamento_id: uuid.UUID, motivo: str, user_id: uuid.UUID | None
-) -> Pagamento:
-    """Estorno: undo the allocation, owed interest comes back, opposite ledger entries (caller commits)."""
+async def estornar_pagamento(uow: UnitOfWork, pagamento_id: uuid.UUID, motivo: str) -> Pagamento:
+    """Estorno of any pagamento (a lance too): every allocation taken back, opposite ledger movements.
+
+    Interest the payment settled is owed again. The estorno of a lance also
+    gives back the part of the carta it had paid, so the lance is unpaid again
+    (``ContemplacaoCota.lance_pago``). The caller commits ``uow``.
+    """
+    session = uow.session
     found = await get_pagamento(session, pagamento_id)
-    await get_cota(session, found.cota_id, lock=True)  # same lock order as register_payment
+    await get_cota(session, found.cota_id, lock=True)  # same lock order as registrar_pagamento
     pagamento = (
         await session.execute(
             select(Pagamento)
@@ -183,34 +207,28 @@ async def reverse_payment(
         ).scalars()
     }
     for a in pagamento.alocacoes:
-        p = parcelas[a.parcela_id]
-        p.pago_fundo_comum -= a.fundo_comum
-        p.pago_fundo_reserva -= a.fundo_reserva
-        p.pago_taxa_administracao -= a.taxa_administracao
-        p.pago_seguro -= a.seguro
-        p.pago_multa -= a.multa
-        p.pago_juros -= a.juros
-        # Interest that this payment settled is owed again.
-        p.juros_pendentes += a.juros
-        p.status = (
-            StatusParcela.PAGA
-            if p.saldo == 0
-            else (StatusParcela.PARCIAL if p.valor_pago_principal > 0 else StatusParcela.ABERTA)
-        )
-        if p.status is not StatusParcela.PAGA:
-            p.paga_em = None
+        estornar(parcelas[a.parcela_id], a)
+    uow.track(pagamento)
     pagamento.status = StatusPagamento.ESTORNADO
     pagamento.estornado_em = datetime.now(UTC)
-    pagamento.estornado_por = user_id
+    pagamento.estornado_por = uow.actor.user_id
     pagamento.motivo_estorno = motivo
-    await post_entries(
-        session,
-        pagamento.grupo_id,
-        _ledger_entries(pagamento.alocacoes, -1),
-        OrigemLancamento.ESTORNO,
-        pagamento_id=pagamento.id,
-        cota_id=pagamento.cota_id,
+    # The carta movement of a lance referenced its contemplação: the reversal does too.
+    referencia_id = (
+        await session.scalar(
+            select(LancamentoFundo.referencia_id).where(
+                LancamentoFundo.pagamento_id == pagamento.id,
+                LancamentoFundo.origem == OrigemLancamento.CONTEMPLACAO,
+            )
+        )
+        if pagamento.forma is FormaPagamento.LANCE
+        else None
+    )
+    await _lancar(
+        uow,
+        pagamento,
+        lancamentos_do_estorno(pagamento.forma, pagamento.alocacoes),
+        referencia_id=referencia_id,
         descricao=motivo[:200],
-        defer_balance=True,
     )
     return pagamento

@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tenant_app.auth.guards import requires
 from tenant_app.cotas.service import get_cota
 from tenant_app.grupos.models import Grupo
-from tenant_app.pagamentos.allocation import total_devido
-from tenant_app.pagamentos.service import estado, open_parcelas
+from tenant_app.dinheiro.alocacao import total_devido
+from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.parcelas.models import Parcela, StatusParcela
-from tenant_app.parcelas.money import ZERO
+from tenant_app.parcelas.pagamento_parcela import estado
 from tenant_app.parcelas.schemas import ParcelaOut, SaldoCotaOut
+from tenant_app.parcelas.service import parcelas_em_aberto
 from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.COTAS_READ)]
@@ -83,7 +84,7 @@ class ParcelaController(Controller):
         grupo = await db_session.get(Grupo, cota.grupo_id)
         assert grupo is not None
         ref = ref_date or date.today()
-        estados = [estado(p) for p in await open_parcelas(db_session, cota.id)]
+        estados = [estado(p) for p in await parcelas_em_aberto(db_session, cota.id)]
         principal = sum((e.saldo for e in estados), start=ZERO)
         total = total_devido(estados, ref, grupo.multa_pct, grupo.juros_mensal_pct)
         return SaldoCotaOut(

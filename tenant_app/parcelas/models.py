@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tenant_app.cotas.models import Cota
 from tenant_app.database.base import Base, UUIDPrimaryKey, str_enum
-from tenant_app.parcelas.late_charges import Encargos, encargos_devidos
+from tenant_app.dinheiro.encargos import Encargos, encargos_devidos
 
 
 class StatusParcela(enum.StrEnum):
@@ -28,9 +28,6 @@ class StatusParcela(enum.StrEnum):
 # per parcela both that the cota exists and that the parcela's grupo is the cota's.
 # It is declared here, next to its only user, and not in cotas/models.py.
 Index("uq_cotas_id_grupo_id", Cota.__table__.c.id, Cota.__table__.c.grupo_id, unique=True)
-
-#: Components in the order a payment covers them (after late charges).
-COMPONENTES = ("fundo_comum", "fundo_reserva", "taxa_administracao", "seguro")
 
 
 class Parcela(UUIDPrimaryKey, Base):

@@ -46,6 +46,16 @@ CROSS JOIN LATERAL (
 """
 
 
+async def parcelas_em_aberto(session: AsyncSession, cota_id: uuid.UUID) -> list[Parcela]:
+    """The cota's parcelas not fully paid, oldest first (the order payments cover them)."""
+    rows = await session.execute(
+        select(Parcela)
+        .where(Parcela.cota_id == cota_id, Parcela.status != StatusParcela.PAGA)
+        .order_by(Parcela.vencimento, Parcela.numero)
+    )
+    return list(rows.scalars())
+
+
 def plano_of(grupo: Grupo) -> PlanoCredito:
     """The group's contract percentages and current credit."""
     return PlanoCredito(

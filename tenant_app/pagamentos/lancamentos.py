@@ -1,0 +1,60 @@
+"""What a pagamento posts to the group ledger, and its estorno the exact opposite (pure).
+
+Every centavo of a payment is booked in the fund it belongs to. Multa and juros
+go to the fundo comum: they compensate the group for the money it lacked
+(Lei 11.795/2008 art. 27 and the contract; issue 12 makes the split a contract
+parameter, it changes only ``_por_fundo``).
+
+A lance is a pagamento whose money at once pays the part of the winner's carta
+de crédito it covers: the apuração debited only the carta net of the lance, so
+the fundo comum share the lance amortises leaves again as contemplação. Both
+movements carry the pagamento's id; the estorno reverses both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from tenant_app.dinheiro.alocacao import ValoresAlocados
+from tenant_app.dinheiro.centavos import ZERO
+from tenant_app.ledger.models import Fundo, OrigemLancamento
+from tenant_app.pagamentos.models import FormaPagamento
+
+Movimentos = list[tuple[OrigemLancamento, list[tuple[Fundo, Decimal]]]]
+
+
+def _por_fundo(alocacoes: Iterable[ValoresAlocados]) -> list[tuple[Fundo, Decimal]]:
+    lista = list(alocacoes)
+    return [
+        (Fundo.FUNDO_COMUM, sum((a.fundo_comum + a.multa + a.juros for a in lista), ZERO)),
+        (Fundo.FUNDO_RESERVA, sum((a.fundo_reserva for a in lista), ZERO)),
+        (Fundo.TAXA_ADMINISTRACAO, sum((a.taxa_administracao for a in lista), ZERO)),
+        (Fundo.SEGURO, sum((a.seguro for a in lista), ZERO)),
+    ]
+
+
+def lancamentos_do_pagamento(forma: FormaPagamento, alocacoes: Iterable[ValoresAlocados]) -> Movimentos:
+    """The movements of a confirmed pagamento, by origin."""
+    entradas = _por_fundo(alocacoes)
+    if forma is not FormaPagamento.LANCE:
+        return [(OrigemLancamento.PAGAMENTO, entradas)]
+    carta = dict(entradas)[Fundo.FUNDO_COMUM]
+    return [
+        (OrigemLancamento.LANCE, entradas),
+        (OrigemLancamento.CONTEMPLACAO, [(Fundo.FUNDO_COMUM, -carta)]),
+    ]
+
+
+def lancamentos_do_estorno(forma: FormaPagamento, alocacoes: Iterable[ValoresAlocados]) -> Movimentos:
+    """The exact opposite of ``lancamentos_do_pagamento``: money out as estorno, the carta part back in."""
+    movimentos: Movimentos = []
+    for origem, entradas in lancamentos_do_pagamento(forma, alocacoes):
+        opostas = [(fundo, -valor) for fundo, valor in entradas]
+        # Payment money leaves as ESTORNO (the reconciliation matches it against allocations);
+        # the carta part keeps its origin, as a disqualification does.
+        contemplacao = origem is OrigemLancamento.CONTEMPLACAO
+        movimentos.append(
+            (OrigemLancamento.CONTEMPLACAO if contemplacao else OrigemLancamento.ESTORNO, opostas)
+        )
+    return movimentos

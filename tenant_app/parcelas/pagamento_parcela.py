@@ -1,0 +1,83 @@
+"""The only writer of a parcela's paid amounts, interest state and status.
+
+Every money movement that touches a parcela comes here: an ordinary payment
+(manual, boleto, PIX), a lance (its amortisation is an allocation of the
+fundo comum share), and the estorno of any of them. So there is one status
+rule (``status_de``) and an estorno is the exact inverse of what was applied.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tenant_app.dinheiro.alocacao import COMPONENTES, Alocacao, EstadoParcela, ValoresAlocados
+from tenant_app.dinheiro.centavos import ZERO
+from tenant_app.parcelas.models import Parcela, StatusParcela
+
+
+def status_de(parcela: Parcela) -> StatusParcela:
+    """The one status rule: paga when no component is owed, parcial when some was paid, else aberta.
+
+    Late charges do not count: they are owed on top of the parcela, so a
+    parcela of which only the multa was paid is still aberta.
+    """
+    if parcela.saldo == ZERO:
+        return StatusParcela.PAGA
+    if parcela.valor_pago_principal > ZERO:
+        return StatusParcela.PARCIAL
+    return StatusParcela.ABERTA
+
+
+def _atualizar_status(parcela: Parcela, data: date | None) -> None:
+    novo = status_de(parcela)
+    if novo is StatusParcela.PAGA:
+        # Paid on the day of the movement that settled it; an estorno that leaves it paid keeps the day.
+        if parcela.status is not StatusParcela.PAGA or parcela.paga_em is None:
+            parcela.paga_em = data
+    else:
+        parcela.paga_em = None
+    parcela.status = novo
+
+
+def estado(parcela: Parcela) -> EstadoParcela:
+    """The allocation's view of a parcela row."""
+    return EstadoParcela(
+        id=parcela.id,
+        numero=parcela.numero,
+        vencimento=parcela.vencimento,
+        valor_total=parcela.valor_total,
+        devido={c: getattr(parcela, f"valor_{c}") - getattr(parcela, f"pago_{c}") for c in COMPONENTES},
+        pago_multa=parcela.pago_multa,
+        juros_pendentes=parcela.juros_pendentes,
+        juros_calculados_ate=parcela.juros_calculados_ate,
+    )
+
+
+def aplicar(parcela: Parcela, alocacao: Alocacao, data: date) -> None:
+    """Add an allocation made on ``data`` to the parcela; never beyond what each component owes."""
+    if alocacao.parcela_id != parcela.id:
+        raise ValueError("allocation of another parcela")
+    for c in COMPONENTES:
+        pago = getattr(parcela, f"pago_{c}") + alocacao.componentes.get(c, ZERO)
+        if not ZERO <= pago <= getattr(parcela, f"valor_{c}"):
+            raise ValueError(f"{c} of parcela {parcela.numero} would be paid beyond what is owed")
+        setattr(parcela, f"pago_{c}", pago)
+    parcela.pago_multa += alocacao.multa
+    parcela.pago_juros += alocacao.juros
+    parcela.juros_pendentes = alocacao.juros_pendentes_apos
+    parcela.juros_calculados_ate = alocacao.juros_calculados_ate
+    _atualizar_status(parcela, data)
+
+
+def estornar(parcela: Parcela, alocado: ValoresAlocados) -> None:
+    """Take back what one allocation put in; the interest it settled is owed again."""
+    for c in COMPONENTES:
+        pago = getattr(parcela, f"pago_{c}") - getattr(alocado, c)
+        if pago < ZERO:
+            raise ValueError(f"estorno of more {c} than parcela {parcela.numero} received")
+        setattr(parcela, f"pago_{c}", pago)
+    parcela.pago_multa -= alocado.multa
+    parcela.pago_juros -= alocado.juros
+    # Interest keeps accruing from juros_calculados_ate; what this payment settled is due again.
+    parcela.juros_pendentes += alocado.juros
+    _atualizar_status(parcela, None)
