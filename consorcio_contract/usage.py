@@ -25,6 +25,8 @@ class Metric(StrEnum):
     ACTIVE_COTAS = "active_cotas"
     USERS = "users"
     API_REQUESTS = "api_requests"
+    #: Payments registered (a counter; reported, not priced yet).
+    PAGAMENTOS_REGISTRADOS = "pagamentos_registrados"
 
 
 MAX_BATCH = 5_000

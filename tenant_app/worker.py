@@ -8,8 +8,11 @@ the tenant's prefix.
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_ready
 
 from tenant_app.settings import Settings
 
@@ -42,6 +45,9 @@ def create_celery(settings: Settings) -> Celery:
             # not daily: the task is idempotent and a run postponed by a busy group lock
             # (or an error) is retried within the hour.
             "lances-vencidos": {"task": "assembleias.desclassificar_lances_vencidos", "schedule": 3600.0},
+            # Active cotas and users are billed at their peak: an hourly reading
+            # (daily would do) survives a missed run without losing the day.
+            "uso-medicoes": {"task": "tenant_app.report_usage_gauges", "schedule": 3600.0},
         },
     )
 
@@ -50,6 +56,18 @@ def create_celery(settings: Settings) -> Celery:
         from tenant_app.inadimplencia.tasks import run_exclusao_diaria
 
         return run_exclusao_diaria(ref_iso)
+
+    @app.task(name="tenant_app.report_usage_gauges")
+    def report_usage_gauges() -> dict[str, int]:
+        from tenant_app.platform_client.tasks import run_report_gauges
+
+        return run_report_gauges()
+
+    @worker_ready.connect(weak=False)
+    def measure_at_start(sender: Any = None, **_: Any) -> None:
+        # Beat's first interval run comes an hour after start: read the gauges now too.
+        if getattr(sender, "app", None) is app and settings.control_plane is not None:
+            report_usage_gauges.delay()
 
     @app.task(name="tenant_app.ping")
     def ping(token: str) -> None:

@@ -1,6 +1,7 @@
 """``python -m control_plane migrate|serve|worker|beat|create-admin``.
 
-* ``migrate``: schema to head and instance secrets; safe to run concurrently and repeatedly.
+* ``migrate``: schema to head, instance secrets and the platform's feature flags; safe to run
+  concurrently and repeatedly.
 * ``serve [--host H] [--port P]``: the API (default 127.0.0.1:8100).
 * ``worker [celery worker options]`` / ``beat [celery beat options]``.
 * ``create-admin --email E [--password P] [--role R] [--print-token]``: create
@@ -23,6 +24,7 @@ from control_plane.settings import Settings, SettingsError
 def _migrate(settings: Settings) -> None:
     from control_plane.auth.service import ensure_signing_key
     from control_plane.database.engine import make_engine, make_session_factory
+    from control_plane.flags.defaults import ensure_platform_flags
     from control_plane.migrations.runner import upgrade
 
     async def run() -> None:
@@ -31,6 +33,9 @@ def _migrate(settings: Settings) -> None:
         try:
             async with make_session_factory(engine)() as session:
                 await ensure_signing_key(session)
+                created = await ensure_platform_flags(session)
+                if created:
+                    print(f"platform flags created: {', '.join(created)}", file=sys.stderr)
         finally:
             await engine.dispose()
 

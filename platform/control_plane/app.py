@@ -17,6 +17,7 @@ from control_plane.auth.controller import AuthController
 from control_plane.auth.service import ensure_signing_key
 from control_plane.auth.token_review import TokenReviewer
 from control_plane.billing.controller import BillingRunController, InvoiceController
+from control_plane.billing.preview_controller import InvoicePreviewController
 from control_plane.database.engine import make_engine, make_session_factory
 from control_plane.dependencies import (
     provide_action_context,
@@ -78,6 +79,7 @@ def create_app(settings: Settings, *, kube_api_client: client.ApiClient | None =
             UsageIngestController,
             BillingRunController,
             InvoiceController,
+            InvoicePreviewController,
             FlagAdminController,
             TenantFlagController,
             AuditController,

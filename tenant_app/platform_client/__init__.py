@@ -1,23 +1,18 @@
-"""The tenant app's client of the control plane: usage reporting and feature flags.
+"""The tenant app's link to the control plane: feature flags and usage.
 
-Entry point: :class:`PlatformClient` (``PlatformClient.from_env()``), which
-reads ``CONTROL_PLANE_URL`` and authenticates with the pod's projected
-ServiceAccount token for the audience ``consorcio-control-plane``
-(``CONTROL_PLANE_TOKEN_FILE`` names the file). It exposes
+Started by the app's lifespan (``tenant_app.app``) when ``CONTROL_PLANE_URL``
+is set; the operator sets it and mounts a projected ServiceAccount token for
+the audience ``consorcio-control-plane`` (``CONTROL_PLANE_TOKEN_FILE``).
 
-* ``.usage`` — :class:`UsageReporter`: ``api_requests(n)``, ``active_cotas(n)``,
-  ``users(n)``; buffered, batched, retried with stable event ids;
-* ``.flags`` — :class:`ControlPlaneFlagProvider`, an OpenFeature provider
-  evaluating locally from a snapshot kept fresh by long polling.
+* flags — :class:`~.flag_provider.ControlPlaneFlagProvider`, an OpenFeature
+  provider evaluating locally from a snapshot kept fresh by long polling;
+  handlers see :class:`~.feature_flags.FeatureFlags` (``app.state.feature_flags``)
+  and routes are gated with ``opt={"feature_flag": ...}``;
+* usage — :class:`~.usage_meter.UsageMeter` counts in memory,
+  :class:`~.usage_reporter.UsageReporter` moves the counts to a spool table in
+  the tenant's database every second and sends the spool in batches with
+  stable event ids (at least once; the control plane stores each id once).
 
-This package depends only on httpx and openfeature-sdk, never on the
-control plane's code; :mod:`.flag_rules` is the one definition of flag
-evaluation that the control plane imports from here.
+Submodules are imported where used, so that ``tenant_app.settings`` can use
+:mod:`.settings` without loading HTTP or database code.
 """
-
-from tenant_app.platform_client.client import PlatformClient
-from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
-from tenant_app.platform_client.settings import PlatformClientSettings
-from tenant_app.platform_client.usage_reporter import UsageReporter
-
-__all__ = ["ControlPlaneFlagProvider", "PlatformClient", "PlatformClientSettings", "UsageReporter"]

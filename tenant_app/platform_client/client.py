@@ -2,65 +2,97 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import uuid
+
 import httpx
 from openfeature import api as openfeature_api
+from openfeature.provider.no_op_provider import NoOpProvider
 
+from tenant_app.platform_client.feature_flags import FeatureFlags
 from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
 from tenant_app.platform_client.settings import PlatformClientSettings
 from tenant_app.platform_client.token import ServiceAccountToken
-from tenant_app.platform_client.usage_reporter import UsageReporter
+from tenant_app.platform_client.usage_meter import UsageMeter
+from tenant_app.platform_client.usage_reporter import UsageReporter, UsageSender
+from tenant_app.platform_client.usage_spool import UsageSpool
+
+logger = logging.getLogger(__name__)
 
 
 class PlatformClient:
-    """Usage reporter + OpenFeature provider sharing one HTTP client and token.
+    """Flag provider + usage reporter sharing one token, for one tenant.
 
-    Typical use in the tenant app's startup/shutdown hooks::
+    The app's lifespan does::
 
-        platform = PlatformClient.from_env()
-        if platform is not None:
-            platform.start()              # provider registered with OpenFeature, reporter flushing
+        platform = PlatformClient(settings.control_plane, spool=PostgresSpool(engine), meter=meter)
+        await platform.start()     # provider registered under platform.domain, reporter running
         ...
-        openfeature.api.get_client().get_boolean_value("novo-extrato", False,
-                                                       EvaluationContext(targeting_key=user_id))
-        platform.usage.api_requests(1)
+        openfeature_api.get_client(platform.domain).get_boolean_value("chave", False)
+        meter.count(Metric.API_REQUESTS)
         ...
-        platform.stop()                   # flushes pending usage
+        await platform.stop()      # spools what was measured, last send attempt
+
+    Flags are long-polled by a thread (a blocking httpx client: evaluation is a
+    plain dict lookup and never touches the event loop); usage is sent by an
+    asyncio task with an async client.
     """
 
-    def __init__(self, settings: PlatformClientSettings) -> None:
+    def __init__(
+        self,
+        settings: PlatformClientSettings,
+        *,
+        spool: UsageSpool,
+        meter: UsageMeter | None = None,
+        tenant: str | None = None,
+    ) -> None:
         self.settings = settings
         self.token = ServiceAccountToken(settings.token_file)
-        self.tenant = settings.tenant or self.token.tenant_slug()
+        self.tenant = tenant or settings.tenant or self.token.tenant_slug()
+        # One OpenFeature domain per client: two apps in one process (tests) never share a provider.
+        self.domain = f"consorcio-control-plane/{self.tenant}/{uuid.uuid4().hex[:8]}"
         self.http = httpx.Client(base_url=settings.url, timeout=settings.request_timeout_seconds)
-        self.usage = UsageReporter(
-            self.http,
-            self.tenant,
-            self._auth_header,
-            batch_size=settings.usage_batch_size,
-            flush_seconds=settings.usage_flush_seconds,
-        )
         self.flags = ControlPlaneFlagProvider(
-            self.http, self.tenant, self._auth_header, wait_seconds=settings.flag_wait_seconds
+            self.http, self.tenant, self.token.bearer, wait_seconds=settings.flag_wait_seconds
+        )
+        self.meter = meter or UsageMeter()
+        self.usage_http = httpx.AsyncClient(base_url=settings.url, timeout=settings.request_timeout_seconds)
+        self.sender = UsageSender(
+            self.usage_http, self.tenant, self.token.bearer, spool, batch_size=settings.usage_batch_size
+        )
+        self.usage = UsageReporter(
+            self.meter,
+            spool,
+            self.sender,
+            spool_seconds=settings.usage_spool_seconds,
+            send_seconds=settings.usage_flush_seconds,
         )
 
-    @classmethod
-    def from_env(cls) -> PlatformClient | None:
-        """None when ``CONTROL_PLANE_URL`` is not set."""
-        settings = PlatformClientSettings.from_env()
-        return cls(settings) if settings is not None else None
+    async def start(self, *, first_snapshot_seconds: float = 2.0) -> FeatureFlags:
+        """Register the flag provider, wait briefly for a first snapshot, start the reporter.
 
-    def _auth_header(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token.value()}"}
+        Returns the handlers' view of the flags (``app.state.feature_flags``).
 
-    def start(self, *, register_openfeature: bool = True) -> None:
-        """Register the flag provider (fetches the first snapshot) and start the usage flusher."""
-        if register_openfeature:
-            openfeature_api.set_provider(self.flags)
-        else:
-            self.flags.initialize(openfeature_api.get_evaluation_context())
+        Startup never fails because the control plane is unreachable: flags
+        answer their defaults until a snapshot arrives, usage waits in the spool.
+        """
+        openfeature_api.set_provider(self.flags, self.domain)  # initializes in a thread
+        flags = FeatureFlags.for_domain(self.domain)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + first_snapshot_seconds
+        # The SDK initializes the provider on its own thread; polling its status is the simple wait.
+        while not flags.initialized and loop.time() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+        if self.flags.etag is None:
+            logger.warning("no flag snapshot from %s yet; serving flag defaults", self.settings.url)
         self.usage.start()
+        return flags
 
-    def stop(self) -> None:
-        self.usage.stop(flush=True)
-        self.flags.shutdown()
+    async def stop(self) -> None:
+        """Stop polling, spool what was measured, try a last send, close the connections."""
+        await self.usage.stop()
+        openfeature_api.set_provider(NoOpProvider(), self.domain)
+        await asyncio.to_thread(self.flags.shutdown)
         self.http.close()
+        await self.usage_http.aclose()

@@ -28,6 +28,7 @@ from openfeature.flag_evaluation import FlagResolutionDetails, Reason
 from openfeature.provider import AbstractProvider, Metadata
 
 from consorcio_contract.flag_rules import ResolvedFlag, ValueType, bucketer
+from tenant_app.platform_client.token import TokenUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ class ControlPlaneFlagProvider(AbstractProvider):
         """Fetch the first snapshot (briefly), then keep it fresh in the background."""
         try:
             self.refresh(wait=0, timeout=self._initial_timeout)
-        except (httpx.HTTPError, OSError) as err:
+        except (httpx.HTTPError, OSError, ValueError, TokenUnavailable) as err:
             logger.warning("flag snapshot not available yet (%s); serving defaults until it is", err)
         self.start()
 
@@ -182,7 +183,8 @@ class ControlPlaneFlagProvider(AbstractProvider):
                     self.emit_provider_configuration_changed(
                         ProviderEventDetails(flags_changed=list(self._table), message="snapshot updated")
                     )
-            except (httpx.HTTPError, OSError, ValueError) as err:
+            # TokenUnavailable too: a token not mounted yet must not kill the poller.
+            except (httpx.HTTPError, OSError, ValueError, TokenUnavailable) as err:
                 logger.warning("flag snapshot poll failed (%s); retrying in %.1fs", err, backoff)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)

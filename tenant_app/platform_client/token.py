@@ -41,6 +41,10 @@ class ServiceAccountToken:
                 self._stamp = stamp
             return self._value
 
+    def bearer(self) -> dict[str, str]:
+        """The ``Authorization`` header carrying the current token."""
+        return {"Authorization": f"Bearer {self.value()}"}
+
     def tenant_slug(self) -> str:
         """The tenant this token speaks for, from its namespace claim.
 

@@ -1,153 +1,181 @@
-"""Usage reporting: buffer events in memory, send them in batches.
+"""Usage delivery: meter -> spool (every second) -> control plane (in batches).
 
-Every event gets its id when it is recorded, and keeps it across retries:
-the control plane stores each (tenant, id) once, so resending a batch after
-a timeout can never double-bill. Events stay buffered until the control
-plane acknowledged them; when the buffer is full the oldest are dropped and
-counted (a tenant app must never stall because billing is unreachable).
+Two loops in one asyncio task of the process that owns the meter:
+
+* every ``spool_seconds`` what the meter accumulated becomes events with
+  their final ids and is written to the spool, so a restart or a crash
+  loses at most that interval of counts;
+* every ``send_seconds`` the spool is sent, oldest first, in batches of
+  ``batch_size``, until it is empty or the control plane fails; a failed
+  batch stays spooled with the same ids and is retried next time.
+
+The control plane being down for an hour only grows the spool; the tenant
+app never waits on it. A batch the control plane answers 422 (it will never
+accept it, e.g. an event dated in the future) is dropped and logged rather
+than retried forever, which would block every later event.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-import threading
-import uuid
-from collections import deque
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import msgspec
+
+from consorcio_contract.usage import UsageEvent
+from tenant_app.platform_client.token import TokenUnavailable
+from tenant_app.platform_client.usage_meter import UsageMeter
+from tenant_app.platform_client.usage_spool import UsageSpool
 
 logger = logging.getLogger(__name__)
 
-METRICS = ("active_cotas", "users", "api_requests")
+# Events the spool could not take (database down) wait in memory, bounded.
+MAX_UNSPOOLED = 100_000
+
+
+def usage_events_path(tenant: str) -> str:
+    return f"/api/tenant-app/tenants/{tenant}/usage-events"
+
+
+class UsageSender:
+    """Sends the spool to the control plane; never raises for a network or server failure."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        tenant: str,
+        auth_header: Callable[[], dict[str, str]],
+        spool: UsageSpool,
+        *,
+        batch_size: int = 1000,
+    ) -> None:
+        self._http = http
+        self._path = usage_events_path(tenant)
+        self._auth_header = auth_header
+        self._spool = spool
+        self._batch_size = batch_size
+        self.sent = 0
+        self.dropped = 0
+
+    async def send_pending(self) -> int:
+        """Send every spooled event; returns how many the control plane acknowledged."""
+        acknowledged = 0
+        while True:
+            async with self._spool.claim(self._batch_size) as claim:
+                if not claim.events:
+                    return acknowledged
+                outcome = await self._post(claim.events)
+                if outcome is None:
+                    return acknowledged
+                claim.ack()
+                if outcome:
+                    acknowledged += len(claim.events)
+                    self.sent += len(claim.events)
+                else:
+                    self.dropped += len(claim.events)
+
+    async def _post(self, events: list[UsageEvent]) -> bool | None:
+        """True: stored; False: refused for good (drop); None: try again later."""
+        try:
+            body: dict[str, Any] = {"events": msgspec.to_builtins(events)}
+            response = await self._http.post(self._path, json=body, headers=self._auth_header())
+        except (httpx.HTTPError, OSError, TokenUnavailable) as err:
+            logger.warning("usage report failed, kept in the spool: %s", err)
+            return None
+        if response.status_code == 422:
+            logger.error("usage batch rejected, dropping %d events: %s", len(events), response.text[:500])
+            return False
+        if response.status_code >= 300:
+            logger.warning("usage report answered %s, kept in the spool", response.status_code)
+            return None
+        return True
 
 
 class UsageReporter:
+    """The background task moving usage from the meter to the spool and on to the control plane."""
+
     def __init__(
         self,
-        http: httpx.Client,
-        tenant: str,
-        auth_header: Callable[[], dict[str, str]],
+        meter: UsageMeter,
+        spool: UsageSpool,
+        sender: UsageSender | None,
         *,
-        batch_size: int = 1000,
-        flush_seconds: float = 10.0,
-        max_buffer: int = 100_000,
+        spool_seconds: float = 1.0,
+        send_seconds: float = 10.0,
     ) -> None:
-        self._http = http
-        self._path = f"/api/tenant-app/tenants/{tenant}/usage-events"
-        self._auth_header = auth_header
-        self._batch_size = batch_size
-        self._flush_seconds = flush_seconds
-        self._buffer: deque[dict[str, Any]] = deque()
-        self._max_buffer = max_buffer
-        self._lock = threading.Lock()
-        self._send_lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.dropped = 0
-        self.sent = 0
+        self.meter = meter
+        self.spool = spool
+        self.sender = sender
+        self._spool_seconds = spool_seconds
+        self._send_seconds = send_seconds
+        self._unspooled: list[UsageEvent] = []
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self.lost = 0
 
-    # -- recording (cheap, never blocks on the network) ----------------------
+    async def spool_measured(self) -> int:
+        """Write what the meter accumulated to the spool; kept in memory if the database fails."""
+        events = [*self._unspooled, *self.meter.drain()]
+        if not events:
+            return 0
+        try:
+            await self.spool.put(events)
+        except Exception as err:  # the database is down: keep the events (same ids) for next time
+            overflow = max(0, len(events) - MAX_UNSPOOLED)
+            self.lost += overflow
+            self._unspooled = events[overflow:]
+            logger.warning("usage spool unavailable (%s); %d events wait in memory", err, len(events))
+            return 0
+        self._unspooled = []
+        return len(events)
 
-    def record(
-        self, metric: str, value: int, *, event_id: str | None = None, occurred_at: datetime | None = None
-    ) -> str:
-        """Buffer one event; returns its id."""
-        if metric not in METRICS:
-            raise ValueError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
-        if value < 0:
-            raise ValueError("usage values are never negative")
-        event = {
-            "id": event_id or str(uuid.uuid4()),
-            "metric": metric,
-            "value": int(value),
-            "occurredAt": (occurred_at or datetime.now(UTC)).isoformat(),
-        }
-        with self._lock:
-            if len(self._buffer) >= self._max_buffer:
-                self._buffer.popleft()
-                self.dropped += 1
-            self._buffer.append(event)
-        return str(event["id"])
+    async def flush(self) -> int:
+        """Spool what was measured and try to send the whole spool now."""
+        await self.spool_measured()
+        if self.sender is None:
+            return 0
+        try:
+            return await self.sender.send_pending()
+        except Exception:  # database trouble while claiming: the rows stay spooled
+            logger.exception("sending the usage spool failed")
+            return 0
 
-    def api_requests(self, count: int = 1) -> str:
-        """API calls served since the last report (summed per period)."""
-        return self.record("api_requests", count)
-
-    def active_cotas(self, count: int) -> str:
-        """Current number of active cotas (billed at the period's peak)."""
-        return self.record("active_cotas", count)
-
-    def users(self, count: int) -> str:
-        """Current number of users (billed at the period's peak)."""
-        return self.record("users", count)
-
-    @property
-    def pending(self) -> int:
-        with self._lock:
-            return len(self._buffer)
-
-    # -- sending -------------------------------------------------------------
-
-    def flush(self) -> int:
-        """Send everything buffered; returns how many events were acknowledged.
-
-        Stops at the first failure and keeps the rest (same ids) for later.
-        """
-        acknowledged = 0
-        with self._send_lock:
-            while True:
-                with self._lock:
-                    batch = [self._buffer[i] for i in range(min(self._batch_size, len(self._buffer)))]
-                if not batch:
-                    return acknowledged
-                try:
-                    response = self._http.post(
-                        self._path, json={"events": batch}, headers=self._auth_header()
-                    )
-                except (httpx.HTTPError, OSError) as err:
-                    logger.warning("usage report failed, will retry: %s", err)
-                    return acknowledged
-                if response.status_code == 422:
-                    # A batch the control plane will never take (e.g. a clock far in the future):
-                    # retrying it forever would block every later event.
-                    logger.error(
-                        "usage batch rejected, dropping %d events: %s", len(batch), response.text[:500]
-                    )
-                    self.dropped += len(batch)
-                elif response.status_code >= 300:
-                    logger.warning("usage report answered %s, will retry", response.status_code)
-                    return acknowledged
-                else:
-                    acknowledged += len(batch)
-                    self.sent += len(batch)
-                with self._lock:
-                    # The batch was a prefix of the buffer; overflow may have
-                    # dropped some of it meanwhile, appends only go to the end.
-                    sent_ids = {id(event) for event in batch}
-                    while self._buffer and id(self._buffer[0]) in sent_ids:
-                        self._buffer.popleft()
+    def send_soon(self) -> None:
+        """Ask the loop to send without waiting for the next period (tests, shutdown)."""
+        self._wake.set()
 
     def start(self) -> None:
-        """Flush in a background thread every ``flush_seconds``."""
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="usage-reporter", daemon=True)
-            self._thread.start()
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="usage-reporter")
 
-    def stop(self, *, flush: bool = True) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=self._flush_seconds + 30)
-            self._thread = None
-        if flush:
-            self.flush()
+    async def stop(self) -> None:
+        """Stop the loop, spool what is left (nothing measured is lost) and try one last send."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.spool_measured()
+        if self.sender is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.sender.send_pending(), timeout=5)
 
-    def _run(self) -> None:
-        while not self._stop.wait(self._flush_seconds):
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_send = loop.time()
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._spool_seconds)
+            woken = self._wake.is_set()
+            self._wake.clear()
             try:
-                self.flush()
+                await self.spool_measured()
+                if self.sender is not None and (woken or loop.time() >= next_send):
+                    next_send = loop.time() + self._send_seconds
+                    await self.sender.send_pending()
             except Exception:  # keep reporting alive whatever happens
-                logger.exception("usage reporter crashed during flush")
+                logger.exception("usage reporter iteration failed")

@@ -16,8 +16,7 @@ from control_plane.auth.roles import Permission
 from control_plane.billing.periods import BillingPeriod
 from control_plane.problems import Forbidden, InvalidInput, NotFound
 from control_plane.tenants.models import Tenant
-from control_plane.usage.metrics import BILLED_BY
-from control_plane.usage.schemas import IngestResult, MetricUsage, UsageReport
+from control_plane.usage.schemas import IngestResult, UsageReport, metric_usage_views
 from control_plane.usage.service import UsageService, with_missing_metrics
 
 
@@ -49,22 +48,7 @@ class UsageReportController(Controller):
         if tenant_id is None:
             raise NotFound(f"tenant {slug!r} does not exist")
         aggregates = with_missing_metrics(await UsageService(db_session).aggregate(tenant_id, billing_period))
-        return UsageReport(
-            slug=slug,
-            period=billing_period.label,
-            metrics=[
-                MetricUsage(
-                    metric=metric,
-                    count=agg.count,
-                    sum=agg.sum,
-                    max=agg.max,
-                    latest=agg.latest,
-                    billed_by=BILLED_BY[metric],
-                    billable=agg.get(BILLED_BY[metric]),
-                )
-                for metric, agg in aggregates.items()
-            ],
-        )
+        return UsageReport(slug=slug, period=billing_period.label, metrics=metric_usage_views(aggregates))
 
 
 class UsageIngestController(Controller):

@@ -20,11 +20,14 @@ class Aggregation(StrEnum):
 
 # Gauges (cotas, users) are billed at their peak in the period so a tenant
 # cannot dodge overage by shrinking just before the month closes; API calls
-# are a counter reported in increments, so they are summed.
+# are a counter reported in increments, so they are summed. Pagamentos are
+# counted the same way; no plan prices them yet (they show on the invoice
+# preview and the usage report only).
 BILLED_BY: dict[Metric, Aggregation] = {
     Metric.ACTIVE_COTAS: Aggregation.MAX,
     Metric.USERS: Aggregation.MAX,
     Metric.API_REQUESTS: Aggregation.SUM,
+    Metric.PAGAMENTOS_REGISTRADOS: Aggregation.SUM,
 }
 
 
@@ -51,6 +54,7 @@ class BillableUsage:
     active_cotas: int = 0
     users: int = 0
     api_requests: int = 0
+    pagamentos_registrados: int = 0  # metered, not priced (no overage line)
 
     @classmethod
     def from_aggregates(cls, aggregates: dict[Metric, MetricAggregate]) -> BillableUsage:

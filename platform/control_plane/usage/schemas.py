@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from consorcio_contract.usage import Metric
 from control_plane.api_schema import ResponseBody
-from control_plane.usage.metrics import Aggregation
+from control_plane.usage.metrics import BILLED_BY, Aggregation, MetricAggregate
 
 # The request body (UsageBatch) is the contract's: consorcio_contract.usage.
 
@@ -29,3 +29,19 @@ class UsageReport(ResponseBody):
     slug: str
     period: str
     metrics: list[MetricUsage]
+
+
+def metric_usage_views(aggregates: dict[Metric, MetricAggregate]) -> list[MetricUsage]:
+    """Every aggregation of each metric, with the one billing uses."""
+    return [
+        MetricUsage(
+            metric=metric,
+            count=agg.count,
+            sum=agg.sum,
+            max=agg.max,
+            latest=agg.latest,
+            billed_by=BILLED_BY[metric],
+            billable=agg.get(BILLED_BY[metric]),
+        )
+        for metric, agg in aggregates.items()
+    ]

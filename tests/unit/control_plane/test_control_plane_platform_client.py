@@ -24,7 +24,6 @@ from tenant_app.platform_client import flag_provider
 from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
 from tenant_app.platform_client.settings import PlatformClientSettings
 from tenant_app.platform_client.token import ServiceAccountToken, TokenUnavailable
-from tenant_app.platform_client.usage_reporter import UsageReporter
 
 pytestmark = pytest.mark.unit
 
@@ -117,50 +116,8 @@ def test_refresh_sends_the_etag_and_keeps_the_snapshot_on_304() -> None:
     assert provider.resolve_boolean_details("a", False).value is True
 
 
-def test_usage_retries_keep_event_ids_and_nothing_is_lost() -> None:
-    bodies: list[dict] = []
-    answers = iter(
-        [httpx.ConnectError("down"), httpx.Response(503), httpx.Response(202), httpx.Response(202)]
-    )
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        bodies.append(json.loads(request.content))
-        answer = next(answers)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    http = httpx.Client(transport=httpx.MockTransport(handler), base_url="http://cp")
-    reporter = UsageReporter(http, "acme", lambda: {}, batch_size=2)
-    ids = [reporter.api_requests(1), reporter.active_cotas(120), reporter.users(7)]
-    assert reporter.flush() == 0  # connection error
-    assert reporter.flush() == 0  # 503
-    assert reporter.flush() == 3  # two batches accepted
-    assert reporter.pending == 0
-    first_try = [e["id"] for e in bodies[0]["events"]]
-    retry = [e["id"] for e in bodies[2]["events"]]
-    assert first_try == retry == ids[:2]
-    assert [e["id"] for e in bodies[3]["events"]] == ids[2:]
-
-
-def test_usage_rejected_batches_are_dropped_not_retried_forever() -> None:
-    http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(422)), base_url="http://cp")
-    reporter = UsageReporter(http, "acme", lambda: {})
-    reporter.api_requests(3)
-    reporter.flush()
-    assert (reporter.pending, reporter.dropped) == (0, 1)
-    with pytest.raises(ValueError):
-        reporter.record("cpu_seconds", 1)
-    with pytest.raises(ValueError):
-        reporter.record("users", -1)
-
-
-def test_buffer_is_bounded() -> None:
-    http = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(503)), base_url="http://cp")
-    reporter = UsageReporter(http, "acme", lambda: {}, max_buffer=3)
-    for _ in range(5):
-        reporter.api_requests()
-    assert (reporter.pending, reporter.dropped) == (3, 2)
+# Usage delivery (ids kept across retries, 422 dropped, spool) is tested in
+# tests/unit/tenant_app/platform_client/test_usage_delivery.py.
 
 
 def _jwt(claims: dict) -> str:
