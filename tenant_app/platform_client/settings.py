@@ -17,11 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from consorcio_contract.names import CONTROL_PLANE_TOKEN_ENV, CONTROL_PLANE_TOKEN_FILE
+
 # Where the operator mounts the projected ServiceAccount token for the
 # control plane's audience (it also sets CONTROL_PLANE_TOKEN_FILE to it). The
 # pod's default API-server token is not mounted, and the control plane refuses
 # such tokens unless told otherwise.
-DEFAULT_TOKEN_FILE = Path("/var/run/secrets/consorcio.io/control-plane/token")
+DEFAULT_TOKEN_FILE = Path(CONTROL_PLANE_TOKEN_FILE)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class PlatformClientSettings:
             return None
         return cls(
             url=url.rstrip("/"),
-            token_file=Path(env.get("CONTROL_PLANE_TOKEN_FILE") or DEFAULT_TOKEN_FILE),
+            token_file=Path(env.get(CONTROL_PLANE_TOKEN_ENV) or DEFAULT_TOKEN_FILE),
             tenant=env.get("TENANT_SLUG") or None,
             flag_wait_seconds=int(env.get("CONTROL_PLANE_FLAG_WAIT_SECONDS", "20")),
             usage_flush_seconds=float(env.get("CONTROL_PLANE_USAGE_FLUSH_SECONDS", "10")),
