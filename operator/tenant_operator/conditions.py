@@ -19,6 +19,10 @@ SECRETS_READY = "SecretsReady"
 MIGRATIONS_COMPLETE = "MigrationsComplete"
 APP_AVAILABLE = "AppAvailable"
 READY = "Ready"
+#: True while a watch saw an owned object deleted or changed and its repair
+#: pass has not finished; a successful pass sets it False (InSync). Not a
+#: step: it never changes Ready, so alert on it separately (README).
+DRIFT_DETECTED = "DriftDetected"
 
 # In reconcile order: a step runs only when every earlier one is True.
 STEP_CONDITION_TYPES = (
@@ -26,11 +30,11 @@ STEP_CONDITION_TYPES = (
     SECRETS_READY,
     DATABASE_READY,
     REDIS_READY,
+    STORAGE_READY,
     MIGRATIONS_COMPLETE,
     APP_AVAILABLE,
 )
-CONDITION_TYPES = (*STEP_CONDITION_TYPES, READY)
-    STORAGE_READY,
+CONDITION_TYPES = (*STEP_CONDITION_TYPES, READY, DRIFT_DETECTED)
 
 TRUE = "True"
 FALSE = "False"
@@ -42,6 +46,9 @@ REASON_SUSPENDED = "Suspended"
 REASON_INVALID_SPEC = "InvalidSpec"
 REASON_READY = "Ready"
 REASON_DELETING = "Deleting"
+REASON_IN_SYNC = "InSync"
+REASON_OBJECT_DELETED = "ObjectDeleted"
+REASON_OBJECT_CHANGED = "ObjectChanged"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 RECONCILES = Counter(
     "consorcio_operator_reconciles_total",
@@ -33,8 +33,34 @@ RECONCILE_DURATION = Histogram(
 )
 REPAIRS = Counter(
     "consorcio_operator_repairs_total",
-    "Managed objects created or corrected because they differed from the desired state.",
+    "Drift repairs: objects (or database/Redis/Vault settings) recreated or put back to a desired "
+    "state that had not changed. First creations and intended changes are not counted here.",
     ["kind"],
+)
+OBJECT_CHANGES = Counter(
+    "consorcio_operator_object_changes_total",
+    "Writes of managed objects and settings, by kind and reason (Created, Updated, DriftRepaired).",
+    ["kind", "reason"],
+)
+DRIFT_DETECTED = Counter(
+    "consorcio_operator_drift_detected_total",
+    "Drift seen by the watches on owned objects, by kind and change (deleted, changed).",
+    ["kind", "change"],
+)
+REPAIRS_PENDING = Gauge(
+    "consorcio_operator_repairs_pending",
+    "Tenants with drift detected and their repair pass not finished yet.",
+)
+REPAIR_LATENCY = Histogram(
+    "consorcio_operator_repair_seconds",
+    "From the first drift event of a tenant to the end of the pass that repaired it.",
+    buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120),
+)
+TENANTS = Gauge(
+    "consorcio_operator_tenants",
+    "ConsorcioTenants handled by this operator, by state (ready, not_ready, suspended, invalid, "
+    "conflict, deleting); orphaned: retained tenant namespaces whose ConsorcioTenant is gone.",
+    ["state"],
 )
 API_REQUESTS = Counter(
     "consorcio_operator_api_requests_total",

@@ -2,7 +2,8 @@
 the status, post Events for transitions and repairs.
 
 The Kopf handlers call :func:`run_pass` and turn its result into Kopf's
-retry semantics; the timer calls it too, so drift is repaired by exactly the
+retry semantics; the drift timer and the repair queue (a watch saw an owned
+object deleted or changed) call it too, so drift is repaired by exactly the
 same code that provisions.
 """
 
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from consorcio_contract.tenant_resource import InvalidTenantSpec, TenantSpec, validate_name
+from tenant_operator import change_report as report
 from tenant_operator import conditions as c
 from tenant_operator import metrics, names, pass_slots, status
 from tenant_operator.conditions import Condition
@@ -76,7 +78,7 @@ async def run_pass(
         if slot_held:
             runtime.active_passes.release()
         invalid = Condition(c.READY, c.FALSE, c.REASON_INVALID_SPEC, str(err))
-        result = _finish(previous, [], c.summarize({}, invalid=invalid), generation, {}, trigger, [])
+        result = _finish(previous, [], c.summarize({}, invalid=invalid), generation, {}, [])
         result.failure = StepFailed(c.REASON_INVALID_SPEC, str(err), permanent=True)
         metrics.RECONCILES.labels(trigger, "invalid").inc()
         return result
@@ -90,6 +92,12 @@ async def run_pass(
         generation=generation,
         rotation_request=rotation if rotation and rotation != previous.get("credentialsRotation") else None,
         wait_budget=wait_budget,
+        intent=report.pass_intent(
+            trigger=trigger,
+            generation=generation,
+            observed_generation=previous.get("observedGeneration"),
+            rotation=bool(rotation and rotation != previous.get("credentialsRotation")),
+        ),
     )
     if not slot_held:
         await runtime.active_passes.acquire(
@@ -104,8 +112,18 @@ async def run_pass(
             runtime.active_passes.release()
         runtime.pass_ended(name)
     summary = c.summarize(observed)
+    if failure is None:
+        # Every step ran and matched (or was put back): nothing is pending.
+        observed[c.DRIFT_DETECTED] = Condition(
+            c.DRIFT_DETECTED, c.FALSE, c.REASON_IN_SYNC, "every owned object matches its desired state"
+        )
     fields = {"namespace": tenant.namespace, "url": tenant.url, **ctx.status_updates}
-    result = _finish(previous, list(observed.values()), summary, generation, fields, trigger, ctx.changes)
+    changes = ctx.report + [
+        report.Change(report.reason_for(created=False, intent=ctx.intent, was_ready=False), "Other", line)
+        for line in ctx.changes
+        if line not in ctx.recorded_lines
+    ]
+    result = _finish(previous, list(observed.values()), summary, generation, fields, changes)
     result.failure = failure
     duration = time.monotonic() - started
     if ctx.changes or failure is not None or trigger != "timer":
@@ -131,6 +149,7 @@ async def _run_steps(
     failure: StepFailed | None = None
     for step_name, condition_type, step in STEPS:
         step_started = time.monotonic()
+        ctx.step_condition = condition_type
         try:
             cond = await step(ctx)
             outcome = "ready" if cond.is_true else cond.reason.lower()
@@ -159,8 +178,7 @@ def _finish(
     summary: Condition,
     generation: int,
     fields: dict[str, Any],
-    trigger: str,
-    changes: list[str],
+    changes: list[report.Change],
 ) -> PassResult:
     new = status.compose(
         previous, observed, summary=summary, generation=generation, now=now_rfc3339(), fields=fields
@@ -170,6 +188,8 @@ def _finish(
     for tr in c.transitions(previous.get("conditions") or [], new["conditions"]):
         if tr.old_status is None and tr.new_status == c.TRUE and tr.type != c.READY:
             continue  # a step succeeding the first time is not news; Ready says it all
+        if tr.type == c.DRIFT_DETECTED:
+            continue  # the DriftRepaired Event below says what was put back
         events.append(
             (
                 "Warning" if tr.is_warning else "Normal",
@@ -177,8 +197,5 @@ def _finish(
                 f"{tr.type} is {tr.new_status}: {tr.message}",
             )
         )
-    if changes:
-        reason = "DriftRepaired" if trigger == "timer" else "Reconciled"
-        text = "; ".join(changes)
-        events.append(("Normal", reason, text if len(text) <= 1000 else text[:997] + "..."))
+    events.extend(("Normal", reason, message) for reason, message in report.summaries(changes))
     return PassResult(status_patch=patch, events=events)

@@ -6,15 +6,19 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
+from tenant_operator import names
 from tenant_operator.config import OperatorConfig
+from tenant_operator.drift.expectations import Expectations
+from tenant_operator.drift.fleet import Fleet
+from tenant_operator.drift.repair_queue import RepairQueue
 from tenant_operator.kube.client import KubeClient
 from tenant_operator.kube.host_claims import HostClaimIndex
 from tenant_operator.pass_slots import PassSlots
+from tenant_operator.provisioners.object_store import ObjectStoreProvisioner
 from tenant_operator.provisioners.postgres import PostgresProvisioner
 from tenant_operator.provisioners.redis_acl import RedisProvisioner
 from tenant_operator.provisioners.vault import VaultProvisioner
 
-from tenant_operator.provisioners.object_store import ObjectStoreProvisioner
 
 @dataclass
 class Runtime:
@@ -25,10 +29,6 @@ class Runtime:
     postgres: PostgresProvisioner
     redis: RedisProvisioner
     vault: VaultProvisioner | None
-    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
-    _hosts: HostClaimIndex | None = None
-    _active: PassSlots | None = None
-    #: time.monotonic() at which each tenant's last pass ended.
     #: None when object storage is not configured (config.s3.enabled).
     object_store: ObjectStoreProvisioner | None = None
     #: What each owned object should look like (the watches compare events with it).
@@ -37,6 +37,10 @@ class Runtime:
     fleet: Fleet = field(default_factory=Fleet)
     #: Tenants waiting for a repair pass (set at startup: it needs the repair handler).
     repairs: RepairQueue | None = None
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _hosts: HostClaimIndex | None = None
+    _active: PassSlots | None = None
+    #: time.monotonic() at which each tenant's last pass ended.
     _pass_ended: dict[str, float] = field(default_factory=dict)
 
     @classmethod
@@ -47,11 +51,11 @@ class Runtime:
             postgres=PostgresProvisioner(config.postgres.admin_dsn),
             redis=RedisProvisioner(config.redis.admin_url),
             vault=VaultProvisioner(config.vault) if config.vault.enabled else None,
+            object_store=ObjectStoreProvisioner(config.s3) if config.s3.enabled else None,
         )
 
     @property
     def hosts(self) -> HostClaimIndex:
-            object_store=ObjectStoreProvisioner(config.s3) if config.s3.enabled else None,
         """Every tenant's Ingress host claim (one cached LIST shared by all passes)."""
         if self._hosts is None:
             self._hosts = HostClaimIndex(self.kube, self.config.workload.base_domain)
@@ -87,8 +91,13 @@ class Runtime:
     def forget(self, tenant: str) -> None:
         self._locks.pop(tenant, None)
         self._pass_ended.pop(tenant, None)
+        self.expectations.forget_namespace(names.namespace(tenant))
+        if self.repairs is not None:
+            self.repairs.forget(tenant)
 
     async def close(self) -> None:
+        if self.repairs is not None:
+            await self.repairs.close()
         await self.kube.close()
         await self.postgres.close()
         await self.redis.close()

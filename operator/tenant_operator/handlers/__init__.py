@@ -8,4 +8,6 @@ from tenant_operator.handlers import (  # noqa: F401  (imported for registration
     handle_update_tenant,
     on_cleanup,
     on_startup,
+    watch_owned_objects,
+    watch_tenants,
 )

@@ -10,7 +10,11 @@ import kopf
 from consorcio_contract.crd_identity import GROUP, PLURAL
 from tenant_operator import names
 from tenant_operator.config import OperatorConfig
+from tenant_operator.drift.repair_queue import RepairQueue
+from tenant_operator.drift.watched_kinds import WATCHED_KINDS, group_version
 from tenant_operator.handlers.instance_filter import INSTANCE
+from tenant_operator.handlers.repair_tenant import mark_drift, repair_tenant
+from tenant_operator.handlers.watch_owned_objects import MANAGED_BY_LABEL
 from tenant_operator.runtime import Runtime
 
 
@@ -33,6 +37,11 @@ async def on_startup(settings: kopf.OperatorSettings, memo: Any, logger: Any, **
     settings.watching.label_selectors[(GROUP, PLURAL)] = (
         f"{names.INSTANCE_LABEL}={INSTANCE}" if INSTANCE else f"!{names.INSTANCE_LABEL}"
     )
+    # The drift watches: only the objects the operator labelled are sent
+    # (never every Secret of the cluster).
+    for kind in WATCHED_KINDS:
+        group, _version = group_version(kind)
+        settings.watching.label_selectors[(group, kind.plural)] = f"{MANAGED_BY_LABEL}={names.MANAGED_BY}"
     # Events are posted by tenant_operator.kube.events (Kopf's poster puts
     # cluster-scoped objects' Events where kubectl describe cannot find them).
     settings.posting.enabled = False
@@ -47,7 +56,11 @@ async def on_startup(settings: kopf.OperatorSettings, memo: Any, logger: Any, **
     settings.background.cancellation_polling = 1.0
     settings.background.instant_exit_timeout = 0.1
     config = OperatorConfig.from_env()
-    memo.runtime = Runtime.create(config)
+    runtime = memo.runtime = Runtime.create(config)
+    runtime.repairs = RepairQueue(
+        repair=lambda name, findings: repair_tenant(runtime, name, findings),
+        mark=lambda name, finding: mark_drift(runtime, name, finding),
+    )
     logger.info(
         "consorcio operator configured: vault %s, base domain %s, backups in %s",
         "enabled" if config.vault.enabled else "disabled",

@@ -11,6 +11,9 @@ import os
 CHANGE_WAIT_SECONDS = float(os.environ.get("OPERATOR_CHANGE_WAIT_SECONDS", "120"))
 #: The drift timer waits less: it runs for every tenant, every interval.
 TIMER_WAIT_SECONDS = float(os.environ.get("OPERATOR_TIMER_WAIT_SECONDS", "5"))
+#: A repair pass (a watch saw drift) waits this long for a rollout in place,
+#: then the repair queue retries it: long enough for a recreated Deployment.
+REPAIR_WAIT_SECONDS = float(os.environ.get("OPERATOR_REPAIR_WAIT_SECONDS", "30"))
 #: Seconds between drift checks of each tenant.
 RESYNC_INTERVAL_SECONDS = float(os.environ.get("OPERATOR_RESYNC_INTERVAL", "60"))
 

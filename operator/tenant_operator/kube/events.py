@@ -1,22 +1,43 @@
 """Events about ConsorcioTenants, posted so that ``kubectl describe`` shows them.
 
-A ConsorcioTenant is cluster-scoped: its Events live in ``default`` but must
-name no namespace in ``involvedObject`` (kubectl describe matches on it;
-Kopf's own poster fills in ``default`` there, which hides them).
+A ConsorcioTenant is cluster-scoped, so its Events may live in any
+namespace: kubectl describe of a cluster-scoped object searches every
+namespace, matching ``involvedObject`` (which must name no namespace; Kopf's
+own poster fills in ``default`` there, which hides them). They go to the
+operator's own namespace (``OPERATOR_NAMESPACE``, set by the chart from the
+pod's namespace; else the in-cluster ServiceAccount's; else ``default``):
+beside the operator that wrote them, readable by whoever runs it, kept when
+a tenant namespace is deleted, and not mixed into ``default``.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from tenant_operator import names
 from tenant_operator.kube.client import KubeApiError, KubeClient
 
-EVENT_NAMESPACE = "default"
 _log = logging.getLogger(__name__)
+_IN_CLUSTER_NAMESPACE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+
+
+def event_namespace(env: Mapping[str, str] | None = None, in_cluster: Path = _IN_CLUSTER_NAMESPACE) -> str:
+    """Where Events about ConsorcioTenants are posted (see the module docstring)."""
+    configured = (os.environ if env is None else env).get("OPERATOR_NAMESPACE", "").strip()
+    if configured:
+        return configured
+    try:
+        return in_cluster.read_text().strip() or "default"
+    except OSError:
+        return "default"
+
+
+EVENT_NAMESPACE = event_namespace()
 
 
 def event_body(

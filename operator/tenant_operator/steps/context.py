@@ -8,10 +8,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tenant_operator import change_report, metrics, names, pass_slots
 from tenant_operator import credentials as creds_mod
-from tenant_operator import metrics, names, pass_slots
+from tenant_operator.conditions import find as find_condition
 from tenant_operator.credentials import TenantCredentials
-from tenant_operator.kube.compare import differences
+from tenant_operator.kube.compare import differences, exact_patch, extras
 from tenant_operator.kube.resources import describe, object_path
 from tenant_operator.runtime import Runtime
 from tenant_operator.specs.app_secret import decode_secret_data
@@ -54,8 +55,16 @@ class ReconcileContext:
     rotation_request: str | None = None
     #: How long a step may wait in place for a Job or rollout before giving up for now.
     wait_budget: float = 0.0
-    #: Human-readable list of objects created or corrected in this pass.
+    #: Human-readable list of objects created or corrected in this pass (the log line).
     changes: list[str] = field(default_factory=list)
+    #: The same writes, classified (Events, metrics); use :meth:`record`.
+    report: list[change_report.Change] = field(default_factory=list)
+    #: Why this pass runs (change_report.INTENDED, RESTART or MAINTENANCE).
+    intent: str = change_report.INTENDED
+    #: The condition of the step running now (set by the reconciler).
+    step_condition: str = ""
+    #: Lines of ``changes`` that came from :meth:`record` (the others are reported as they are).
+    recorded_lines: set[str] = field(default_factory=set)
     #: Status fields (besides conditions) that this pass determined.
     status_updates: dict[str, Any] = field(default_factory=dict)
     credentials: TenantCredentials | None = None
@@ -101,24 +110,74 @@ class ReconcileContext:
         self.credentials = creds_mod.completed(found) if found else creds_mod.generate()
         return self.credentials
 
+    def record(
+        self,
+        kind: str,
+        name: str,
+        detail: str = "",
+        *,
+        created: bool | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Report one write (an object, or a database/Redis/Vault setting) of this pass.
+
+        ``created`` None: not known (a setting written in place); it counts as
+        a creation while the step has never been ready. ``reason`` overrides
+        the classification (change_report.reason_for), e.g. a new app
+        version's migration Job is always Created.
+        """
+        was_ready = (find_condition(self.status.get("conditions") or [], self.step_condition) or {}).get(
+            "status"
+        ) == "True"
+        if created is None:
+            created = not was_ready
+        why = reason or change_report.reason_for(created=created, intent=self.intent, was_ready=was_ready)
+        self.report.append(change_report.Change(why, kind, name, detail))
+        verb = "created" if created else "corrected"
+        line = f"{verb} {kind} {name}" + (f" ({detail})" if detail else "")
+        self.changes.append(line)
+        self.recorded_lines.add(line)
+        metrics.OBJECT_CHANGES.labels(kind, why).inc()
+        if why == change_report.DRIFT_REPAIRED:
+            metrics.REPAIRS.labels(kind).inc()
+
     async def ensure_object(
-        self, desired: dict[str, Any], live: dict[str, Any] | None = None
+        self,
+        desired: dict[str, Any],
+        live: dict[str, Any] | None = None,
+        *,
+        replica_bounds: tuple[int, int] | None = None,
+        created_reason: str | None = None,
     ) -> dict[str, Any]:
-        """Create or correct one object; a no-op (no write) when the live one matches."""
+        """Create or correct one object; a no-op (no write) when the live one matches.
+
+        Server-side apply sets the owned fields; for the kinds whose fields
+        must be equal (kube/compare.EXACT_FIELDS) a merge patch then removes
+        what someone added beside them. The expectation is recorded before
+        writing, so the watch sees the operator's own write as in sync.
+        ``replica_bounds``: spec.replicas belongs to the HPA within them.
+        """
         if live is None and not self._in_fresh_namespace(desired):
             live = await self.kube.get(object_path(desired))
         if live is not None and live["metadata"].get("deletionTimestamp"):
             raise StepWaiting("ObjectTerminating", f"{describe(desired)} is being deleted", delay=2.0)
-        change = f"created {describe(desired)}"
-        if live is not None:
-            diff = differences({k: v for k, v in desired.items() if k != "status"}, live)
-            if not diff:
-                return live
-            change = f"corrected {describe(desired)} ({', '.join(diff[:4])})"
-        applied = await self.kube.apply(desired)
-        self.changes.append(change)  # only once the API server accepted it
-        metrics.REPAIRS.labels(desired["kind"]).inc()
-        return applied
+        self.runtime.expectations.record(desired, replica_bounds=replica_bounds)
+        meta = desired["metadata"]
+        name = f"{meta['namespace']}/{meta['name']}" if meta.get("namespace") else meta["name"]
+        if live is None:
+            applied = await self.kube.apply(desired)
+            self.record(desired["kind"], name, created=True, reason=created_reason)
+            return applied
+        diff = differences({k: v for k, v in desired.items() if k != "status"}, live)
+        current = await self.kube.apply(desired) if diff else live
+        patch = exact_patch(desired, current)
+        if patch is not None:
+            diff += [p for field in patch for p in extras(desired.get(field), current.get(field), field)]
+            current = await self.kube.merge_patch(object_path(desired), patch) or current
+        if diff:
+            # Only once the API server accepted it.
+            self.record(desired["kind"], name, ", ".join(diff[:4]), created=False)
+        return current
 
     async def ensure_objects(self, desired: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """ensure_object for independent objects, concurrently; the first failure is raised."""

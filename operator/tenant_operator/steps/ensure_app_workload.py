@@ -48,6 +48,8 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
                 t, replicas=app_replicas(t.sizing, suspended=suspended, current=current), **common
             ),
             live_app,
+            # The HPA scales the app within the plan's bounds: not drift.
+            replica_bounds=None if suspended else (t.sizing.min_replicas, t.sizing.max_replicas),
         )
         worker_now = await ctx.ensure_object(
             worker_deployment(t, replicas=worker_replicas(t.sizing, suspended=suspended), **common)
@@ -90,6 +92,7 @@ async def _check_host(ctx: ReconcileContext) -> None:
     # Whatever host it routes, an Ingress of a conflicting tenant must not
     # stay: it may be the very host the owner serves.
     path = KINDS["Ingress"].path(names.APP_INGRESS, t.namespace)
+    ctx.runtime.expectations.forget(("Ingress", t.namespace, names.APP_INGRESS))  # deleted on purpose
     if await ctx.kube.get(path) is not None and await ctx.kube.delete(path):
-        ctx.changes.append(f"deleted Ingress {t.namespace}/{names.APP_INGRESS} (host {t.host} conflict)")
+        ctx.record("Ingress", f"{t.namespace}/{names.APP_INGRESS}", f"deleted (host {t.host} conflict)")
     raise StepFailed(hosts.REASON_HOST_CONFLICT, hosts.conflict_message(t.host, owner), permanent=True)

@@ -20,7 +20,8 @@ async def ensure_database(ctx: ReconcileContext) -> Condition:
         raise StepFailed("DatabaseUnavailable", f"PostgreSQL is unreachable: {err}") from err
     except asyncpg.PostgresError as err:
         raise StepFailed("DatabaseError", f"{type(err).__name__}: {err}") from err
-    ctx.changes.extend(f"database {ident}: {change}" for change in changes)
+    for change in changes:
+        ctx.record("Database", ident, change)
     return Condition(
         c.DATABASE_READY,
         c.TRUE,

@@ -6,7 +6,9 @@ rolled to a version whose migrations have not completed.
 
 from __future__ import annotations
 
+from tenant_operator import change_report as report
 from tenant_operator import conditions as c
+from tenant_operator import names
 from tenant_operator.conditions import Condition
 from tenant_operator.kube.client import KubeApiError
 from tenant_operator.kube.resources import KINDS, object_path
@@ -30,7 +32,7 @@ async def ensure_migrations(ctx: ReconcileContext) -> Condition:
     try:
         live = None if ctx.fresh_namespace else await ctx.kube.get(path)
         if live is None:
-            live = await ctx.ensure_object(job, None)
+            live = await ctx.ensure_object(job, None, created_reason=report.CREATED)
         state = job_state(live)
         if state == "running":
             live = await ctx.wait_for_object(
@@ -58,7 +60,12 @@ async def ensure_migrations(ctx: ReconcileContext) -> Condition:
 
     ctx.app_version, ctx.schema_revision = version, revision
     ctx.status_updates.update(appVersion=version, schemaRevision=revision)
-    ctx.changes.append(f"migrated database to {revision} (app version {version})")
+    ctx.record(
+        "Database",
+        names.pg_identifier(t.name),
+        f"migrated to {revision} (app version {version})",
+        reason=report.UPDATED if ctx.status.get("appVersion") else report.CREATED,
+    )
     await _delete_other_versions(ctx, keep=job_name)
     return _complete(version, revision)
 

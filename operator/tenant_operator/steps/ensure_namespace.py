@@ -29,7 +29,7 @@ async def ensure_namespace(ctx: ReconcileContext) -> Condition:
             # A namespace retained from an earlier ConsorcioTenant of the same
             # name: adopt it (its data and credentials are kept).
             await ctx.kube.merge_patch(KINDS["Namespace"].path(t.namespace), orphans.unmark_patch())
-            ctx.changes.append(f"adopted orphaned namespace {t.namespace}")
+            ctx.record("Namespace", t.namespace, "adopted orphaned namespace")
         # Independent objects: compared and applied concurrently.
         await ctx.ensure_objects(
             [resource_quota(t), limit_range(t), *network_policies(t, egress_targets(ctx.runtime.config))]

@@ -26,7 +26,7 @@ async def ensure_redis_user(ctx: ReconcileContext) -> Condition:
     except RedisError as err:
         raise StepFailed("RedisError", f"{type(err).__name__}: {err}") from err
     if diff:
-        ctx.changes.append(f"Redis user {user}: set ({', '.join(diff)})")
+        ctx.record("Redis user", user, f"set {', '.join(diff)}")
     prefix = names.redis_key_prefix(ctx.name)
     return Condition(
         c.REDIS_READY, c.TRUE, "RedisUserReady", f"ACL user {user} limited to keys and channels {prefix}*"

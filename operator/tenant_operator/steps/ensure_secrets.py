@@ -37,7 +37,7 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
         except VaultError as err:
             raise StepFailed(err.reason, err.message) from err
         if changed:
-            ctx.changes.append(f"Vault tenant {ctx.name}: wrote {', '.join(changed)}")
+            ctx.record("Vault", ctx.name, f"wrote {', '.join(changed)}")
         where = (
             f"Vault {ctx.runtime.config.vault.kv_mount}/data/{names.vault_secret_path(ctx.name)} "
             f"(policy and role {names.vault_policy(ctx.name)}) and Kubernetes Secret"
@@ -52,7 +52,7 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
                 f"/api/v1/namespaces/{ctx.tenant.namespace}/secrets/{names.APP_SECRET}",
                 orphans.unmark_patch(),
             )
-            ctx.changes.append("adopted orphaned Secret")
+            ctx.record("Secret", f"{ctx.tenant.namespace}/{names.APP_SECRET}", "adopted orphaned Secret")
     except KubeApiError as err:
         raise StepFailed("KubernetesApiError", err.message, permanent=False) from err
     ctx.app_env = env

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from typing import Any
 
 import pytest
+from tenant_operator import change_report as report
 from tenant_operator import conditions as c
 from tenant_operator import deletion, names
 from tenant_operator.config import OperatorConfig
+from tenant_operator.drift.watched_kinds import WATCHED_KINDS
 from tenant_operator.kube.host_claims import HostClaimIndex
 from tenant_operator.kube.resources import KINDS, object_path
 from tenant_operator.provisioners.postgres import DatabaseState
@@ -78,13 +81,7 @@ class FakeKube:
         obj = self.objects.get(path)
         if obj is None:
             return None
-        for key in ("labels", "annotations"):
-            for k, v in (patch.get("metadata", {}).get(key) or {}).items():
-                target = obj["metadata"].setdefault(key, {})
-                if v is None:
-                    target.pop(k, None)
-                else:
-                    target[k] = v
+        merge_into(obj, patch)  # RFC 7386: nulls remove, maps merge, lists are replaced
         return copy.deepcopy(obj)
 
     async def watch_until(self, collection: str, name: str, done, *, within: float, current=None):
@@ -106,6 +103,16 @@ class FakeKube:
 
     async def close(self) -> None:
         pass
+
+
+def merge_into(target: dict[str, Any], patch: dict[str, Any]) -> None:
+    for key, value in patch.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            merge_into(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
 
 
 class FakePostgres:
@@ -248,6 +255,7 @@ async def test_first_pass_provisions_everything_and_reports_ready(world):
     assert {x["type"]: x["status"] for x in t.status["conditions"]} == {
         **{type_: "True" for type_ in c.STEP_CONDITION_TYPES},
         "Ready": "True",
+        "DriftDetected": "False",
     }
     assert t.status["url"] == "https://acme.consorcio.localhost"
     assert t.status["appVersion"] == "1.0.0" and t.status["schemaRevision"]
@@ -309,7 +317,7 @@ async def test_a_lost_secret_is_recovered_from_vault_without_rotation(world):
     result = await t.reconcile(world, "timer")
     assert world.postgres.roles["tenant_acme"] == password
     assert ns_path("Secret", names.APP_SECRET) in world.kube.objects
-    assert any(e[1] == "DriftRepaired" and "created Secret" in e[2] for e in result.events)
+    assert ("Normal", "DriftRepaired", "1 change: Secret 1 (tenant-acme/tenant-app-env)") in result.events
 
 
 async def test_drift_is_repaired_and_reported(world):
@@ -321,13 +329,12 @@ async def test_drift_is_repaired_and_reported(world):
     world.redis.users.clear()
     result = await t.reconcile(world, "timer")
     (repair,) = [e for e in result.events if e[1] == "DriftRepaired"]
-    for what in (
-        "Deployment tenant-acme/tenant-app",
-        "NetworkPolicy tenant-acme/default-deny",
-        "ResourceQuota",
-        "Redis user",
-    ):
-        assert what in repair[2]
+    assert repair[2] == (
+        "4 changes: ResourceQuota 1 (tenant-acme/tenant-quota: spec.hard.pods); "
+        "NetworkPolicy 1 (tenant-acme/default-deny); Redis user 1 (tenant-acme: set password); "
+        "Deployment 1 (tenant-acme/tenant-app)"
+    )
+    assert not [e for e in result.events if e[1] in ("Created", "Updated")]
     assert world.kube.objects[ns_path("ResourceQuota", names.RESOURCE_QUOTA)]["spec"]["hard"]["pods"] == "50"
     assert result.status_patch == {}  # still Ready: nothing to write in the status
 
@@ -592,7 +599,7 @@ async def test_a_tenant_that_loses_its_host_loses_its_ingress(world):
     assert t.condition("AppAvailable")["reason"] == "HostConflict"
     assert ns_path("Ingress", names.APP_INGRESS) not in world.kube.objects
     assert ("delete", ns_path("Ingress", names.APP_INGRESS)) in world.kube.writes
-    assert any("deleted Ingress" in e[2] for e in result.events)
+    assert any("Ingress 1 (tenant-acme/tenant-app: deleted (host" in e[2] for e in result.events)
 
 
 async def test_a_new_tenant_reads_nothing_inside_the_namespace_it_just_created(world):
@@ -606,3 +613,70 @@ async def test_a_new_tenant_reads_nothing_inside_the_namespace_it_just_created(w
     await t.reconcile(world, "timer")
     assert ns_path("Secret", names.APP_SECRET) in world.kube.reads
     assert ns_path("NetworkPolicy", "default-deny") in world.kube.reads
+
+
+# --- exact repair, DriftDetected, classified Events -------------------------------------------------
+
+
+async def test_a_loosened_network_policy_is_put_back_exactly(world):
+    t = Tenant()
+    await t.reconcile(world, "create")
+    path = ns_path("NetworkPolicy", "default-deny")
+    desired_spec = copy.deepcopy(world.kube.objects[path]["spec"])
+    world.kube.objects[path]["spec"].update(ingress=[{}], egress=[{}])  # kubectl patch --type=merge
+    writes = len(world.kube.writes)
+    result = await t.reconcile(world, "repair")
+    assert world.kube.objects[path]["spec"] == desired_spec
+    assert world.kube.writes[writes:] == [("merge", path)]  # SSA alone cannot remove another manager's rules
+    assert (
+        "Normal",
+        "DriftRepaired",
+        "1 change: NetworkPolicy 1 (tenant-acme/default-deny: spec.ingress, spec.egress)",
+    ) in (result.events)
+    again = await t.reconcile(world, "timer")
+    assert again.events == [] and len(world.kube.writes) == writes + 1
+
+
+async def test_a_successful_pass_clears_drift_detected(world):
+    t = Tenant()
+    await t.reconcile(world, "create")
+    drift = t.condition("DriftDetected")
+    assert (drift["status"], drift["reason"]) == ("False", "InSync")
+    t.status["conditions"] = [
+        {**x, "status": "True", "reason": "ObjectDeleted"} if x["type"] == "DriftDetected" else x
+        for x in t.status["conditions"]
+    ]
+    del world.kube.objects[ns_path("Deployment", names.APP_DEPLOYMENT)]
+    result = await t.reconcile(world, "repair")
+    assert (t.condition("DriftDetected")["status"], t.condition("DriftDetected")["reason"]) == (
+        "False",
+        "InSync",
+    )
+    assert result.status_patch.keys() == {"conditions"}
+    assert not [e for e in result.events if e[1] == "InSync"]  # the DriftRepaired Event says it
+
+
+async def test_first_creation_and_plan_changes_are_not_counted_as_repairs(world):
+    t = Tenant(plan="starter")
+    created = await t.reconcile(world, "create")
+    reasons = [e[1] for e in created.events]
+    assert "Created" in reasons and "DriftRepaired" not in reasons and "Updated" not in reasons
+    (message,) = [e[2] for e in created.events if e[1] == "Created"]
+    assert re.match(r"\d+ changes: Namespace 1 \(tenant-acme\); ", message)
+    assert "NetworkPolicy 4 (" in message and "Deployment 2 (" in message
+    t.change(plan="enterprise")
+    updated = await t.reconcile(world, "update")
+    assert [e[1] for e in updated.events if e[1] in report.REASONS] == ["Updated"]
+    (message,) = [e[2] for e in updated.events if e[1] == "Updated"]
+    assert "ResourceQuota 1 (tenant-acme/tenant-quota: " in message and "spec.hard" in message
+
+
+async def test_every_owned_object_has_an_expectation_for_the_watch(world):
+    t = Tenant()
+    await t.reconcile(world, "create")
+    kinds = {key[0] for key in world.expectations._by_key}
+    assert {kind.kind for kind in WATCHED_KINDS} <= kinds
+    app = world.expectations.get(("Deployment", "tenant-acme", names.APP_DEPLOYMENT))
+    assert app is not None and app.replica_bounds == (2, 6)
+    worker = world.expectations.get(("Deployment", "tenant-acme", names.WORKER_DEPLOYMENT))
+    assert worker is not None and worker.replica_bounds is None
