@@ -183,10 +183,17 @@ async def test_paying_the_lance_amortises_parcelas_and_reconciles(tenant_a: Tena
                 )
             )
         ).all()
+        # The whole amortised lance (30,500 cash + 10,000 embutido) enters the fundo comum as the
+        # cota's contribution and at once pays the part of the carta it covers: the carta leaves in
+        # full (59,500 at the apuração + 40,500 now = the 100,000 credit), and the cota's ledger
+        # contributions equal what its parcelas record as paid. (Booking only the 30,500 cash left
+        # the embutido out of both: 10,000 of paid parcelas with no contribution in the ledger.)
         assert sorted((x.origem, x.fundo, x.valor) for x in lancamentos) == [
-            (OrigemLancamento.CONTEMPLACAO, Fundo.FUNDO_COMUM, Decimal("-30500.00")),
-            (OrigemLancamento.LANCE, Fundo.FUNDO_COMUM, Decimal("30500.00")),
+            (OrigemLancamento.CONTEMPLACAO, Fundo.FUNDO_COMUM, Decimal("-40500.00")),
+            (OrigemLancamento.LANCE, Fundo.FUNDO_COMUM, Decimal("40500.00")),
         ]
+        contribuicao = sum(x.valor for x in lancamentos if x.origem is OrigemLancamento.LANCE)
+        assert contribuicao == sum((p.pago_fundo_comum for n, p in parcelas.items() if n >= 3), Decimal(0))
         g = await session.get(Grupo, grupo.grupo_id)
         # 200k - 100k (sorteio) - 59.5k (90k carta net of the 30.5k cash lance) = 40.5k.
         assert g is not None and g.saldo_fundo_comum == Decimal("40500.00")
