@@ -40,5 +40,6 @@ module "platform" {
   app_version             = var.app_version
   charts_dir              = "${path.root}/../../../charts"
   platform_secrets_source = "existingSecret"
+  storage_tenants         = var.storage_tenants
   tags                    = local.tags
 }

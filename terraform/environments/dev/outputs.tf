@@ -47,3 +47,13 @@ output "platform_api_url" {
   description = "Public URL of the control-plane API."
   value       = module.platform.platform_api_url
 }
+
+output "storage_bucket_name" {
+  description = "S3 bucket of the tenants' documents and reports (tenants/<slug>/)."
+  value       = module.platform.storage_bucket_name
+}
+
+output "storage_tenant_role_arns" {
+  description = "IAM role per tenant slug for its tenant-app ServiceAccount (IRSA)."
+  value       = module.platform.storage_tenant_role_arns
+}

@@ -36,3 +36,9 @@ variable "cluster_admin_principal_arns" {
   type        = list(string)
   default     = []
 }
+
+variable "storage_tenants" {
+  description = "Tenant slugs that get an IAM role (IRSA) reaching their prefix tenants/<slug>/ of the object bucket."
+  type        = set(string)
+  default     = []
+}

@@ -37,5 +37,6 @@ module "platform" {
   charts_dir              = "${path.root}/../../../charts"
   platform_secrets_source = "vault"
   service_monitor_enabled = false
+  storage_tenants         = var.storage_tenants
   tags                    = local.tags
 }

@@ -63,6 +63,18 @@ module "vault" {
   tags              = var.tags
 }
 
+module "object_storage" {
+  source                   = "../object_storage"
+  name                     = var.name
+  tenants                  = var.storage_tenants
+  backup_retention_days    = var.storage_backup_retention_days
+  oidc_provider_arn        = module.kubernetes_cluster.oidc_provider_arn
+  oidc_issuer_url          = module.kubernetes_cluster.oidc_issuer_url
+  operator_namespace       = "consorcio-system"
+  operator_service_account = "consorcio-operator"
+  tags                     = var.tags
+}
+
 module "dns_tls" {
   source            = "../dns_tls"
   name              = var.name

@@ -57,3 +57,18 @@ output "platform_api_url" {
   description = "Public URL of the control-plane API (once the releases are installed)."
   value       = "https://${var.platform_host}"
 }
+
+output "storage_bucket_name" {
+  description = "S3 bucket of the tenants' documents and reports (tenants/<slug>/)."
+  value       = module.object_storage.bucket_name
+}
+
+output "storage_tenant_role_arns" {
+  description = "IAM role per tenant slug for its tenant-app ServiceAccount (IRSA)."
+  value       = module.object_storage.tenant_role_arns
+}
+
+output "storage_operator_role_arn" {
+  description = "IAM role with the operator's storage permissions."
+  value       = module.object_storage.operator_role_arn
+}

@@ -157,3 +157,15 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "storage_tenants" {
+  description = "Tenant slugs that get an IAM role reaching their prefix of the object bucket (object_storage)."
+  type        = set(string)
+  default     = []
+}
+
+variable "storage_backup_retention_days" {
+  description = "Days the copy of a deleted tenant's objects is kept (Snapshot deletion policy)."
+  type        = number
+  default     = 1825
+}

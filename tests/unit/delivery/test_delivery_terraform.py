@@ -271,3 +271,77 @@ def test_terraform_validate_with_a_provider_mirror(terraform_cli: Path, tmp_path
             env=env_vars,
         )
         assert validate.returncode == 0, validate.stdout + validate.stderr
+
+
+def _resources(folder: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    blocks = load_dir(folder)
+    return {
+        (kind, name): body
+        for kind_block in blocks.get("resource", []) + blocks.get("data", [])
+        for kind, named in kind_block.items()
+        for name, body in named.items()
+    }
+
+
+def test_object_storage_bucket_is_private_encrypted_versioned_with_lifecycle() -> None:
+    module = TERRAFORM / "modules" / "object_storage"
+    res = _resources(module)
+    assert res[("aws_s3_bucket_versioning", "this")]["versioning_configuration"]["status"] == "Enabled"
+    sse = res[("aws_s3_bucket_server_side_encryption_configuration", "this")]["rule"]
+    assert sse["apply_server_side_encryption_by_default"]["sse_algorithm"] == "aws:kms"
+    assert sse["apply_server_side_encryption_by_default"]["kms_master_key_id"] == "${module.kms.arn}"
+    block = res[("aws_s3_bucket_public_access_block", "this")]
+    assert all(
+        block[k] is True
+        for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+    )
+    assert (
+        res[("aws_s3_bucket_ownership_controls", "this")]["rule"]["object_ownership"] == "BucketOwnerEnforced"
+    )
+    rules = {r["id"]: r for r in res[("aws_s3_bucket_lifecycle_configuration", "this")]["rule"]}
+    assert rules["abort-incomplete-uploads"]["filter"] == {}
+    assert "noncurrent_version_expiration" in rules["tenant-objects"]
+    assert rules["deleted-tenant-backups"]["filter"] == {"prefix": "backups/"}
+    assert "expiration" in rules["deleted-tenant-backups"]
+    policy = res[("aws_iam_policy_document", "bucket")]["statement"]
+    insecure = next(s for s in policy if s["sid"] == "DenyInsecureTransport")
+    assert insecure["effect"] == "Deny" and insecure["condition"]["values"] == ["false"]
+
+
+def test_each_tenant_role_reaches_only_its_own_prefix() -> None:
+    """IRSA role per tenant: trust bound to tenant-<slug>:tenant-app, S3 access to tenants/<slug>/ only."""
+    module = TERRAFORM / "modules" / "object_storage"
+    res = _resources(module)
+    statements = {s["sid"]: s for s in res[("aws_iam_policy_document", "tenant")]["statement"]}
+    assert set(statements) == {"ListOwnPrefix", "ObjectsUnderOwnPrefix", "BucketKeyThroughS3Only"}
+    listing = statements["ListOwnPrefix"]
+    assert listing["resources"] == ["${aws_s3_bucket.this.arn}"]
+    assert listing["condition"]["variable"] == "s3:prefix"
+    assert listing["condition"]["values"] == ["tenants/${each.key}/", "tenants/${each.key}/*"]
+    assert statements["ObjectsUnderOwnPrefix"]["resources"] == [
+        "${aws_s3_bucket.this.arn}/tenants/${each.key}/*"
+    ]
+    # No statement grants anything on the whole bucket's objects or another prefix.
+    for statement in statements.values():
+        for resource in statement["resources"]:
+            assert (
+                resource in ("${aws_s3_bucket.this.arn}", "${module.kms.arn}")
+                or "/tenants/${each.key}/" in resource
+            )
+    (call,) = [
+        body for block in load_dir(module)["module"] for name, body in block.items() if name == "tenant_role"
+    ]
+    assert call["namespace"] == "${var.tenant_namespace_prefix}${each.key}"
+    assert call["service_account"] == "${var.tenant_service_account}"
+    variables = declared_variables(module)
+    assert variables["tenant_namespace_prefix"]["default"] == "tenant-"
+    assert variables["tenant_service_account"]["default"] == "tenant-app"
+
+
+def test_environments_wire_the_object_storage() -> None:
+    stack = {name for block in load_dir(TERRAFORM / "modules" / "platform_stack")["module"] for name in block}
+    assert "object_storage" in stack
+    for env in ENVIRONMENTS:
+        (call,) = [body for block in load_dir(env)["module"] for body in block.values()]
+        assert call["storage_tenants"] == "${var.storage_tenants}"
+        assert "storage_bucket_name" in declared_outputs(env)
