@@ -29,7 +29,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -65,7 +64,9 @@ def load() -> str:
     return "load avg " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def in_sync(obj) -> bool:
+def tenant_in_sync(custom: client.CustomObjectsApi, name: str) -> bool:
+    """Ready, and no repair pending (DriftDetected False)."""
+    obj = custom.get_cluster_custom_object(*GVP, name)
     ready, drift = condition(obj, "Ready"), condition(obj, "DriftDetected")
     return bool(ready and ready["status"] == "True" and drift and drift["status"] == "False")
 
@@ -107,11 +108,7 @@ def main() -> int:
             custom.create_cluster_custom_object(*GVP, tenant_body(name, op.instance, deletionPolicy="Delete"))
             created.append(name)
         for name in tenants:
-            wait_until(
-                lambda n=name: in_sync(custom.get_cluster_custom_object(*GVP, n)),
-                timeout=300,
-                what=f"{name} Ready",
-            )
+            wait_until(lambda n=name: tenant_in_sync(custom, n), timeout=300, what=f"{name} Ready")
 
         timings: dict[str, list[float]] = {label: [] for label in SCENARIOS}
         writes0 = op.writes()
@@ -122,9 +119,7 @@ def main() -> int:
                 )
                 # The next break starts on a settled tenant (the repair pass has ended).
                 wait_until(
-                    lambda n=name: in_sync(custom.get_cluster_custom_object(*GVP, n)),
-                    timeout=120,
-                    what=f"{name} in sync again",
+                    lambda n=name: tenant_in_sync(custom, n), timeout=120, what=f"{name} in sync again"
                 )
         repairs = sum(len(v) for v in timings.values())
         writes = (op.writes() - writes0) / max(repairs, 1)
@@ -132,7 +127,8 @@ def main() -> int:
 
         print()
         print(
-            f"repair after a break, {args.repeats} repeats each (timer passes meanwhile: {timer:.0f}; {load()})"
+            f"repair after a break, {args.repeats} repeats each "
+            f"(timer passes meanwhile: {timer:.0f}; {load()})"
         )
         print(f"{'scenario':<24} {'p50':>8} {'max':>8}   before (issue 14)")
         for label, values in timings.items():
