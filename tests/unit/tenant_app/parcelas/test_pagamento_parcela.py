@@ -1,0 +1,176 @@
+"""The one writer of a parcela's paid amounts: one status rule, and an estorno is the exact inverse."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tenant_app.dinheiro.alocacao import COMPONENTES, Alocacao, alocar
+from tenant_app.dinheiro.amortizacao import AmortizacaoLance, alocar_lance
+from tenant_app.parcelas.models import Parcela, StatusParcela
+from tenant_app.parcelas.pagamento_parcela import aplicar, estado, estornar, status_de
+
+pytestmark = pytest.mark.unit
+
+INICIO = date(2026, 1, 10)
+CAMPOS = (
+    *(f"pago_{c}" for c in COMPONENTES),
+    "pago_multa",
+    "pago_juros",
+    "juros_pendentes",
+    "juros_calculados_ate",
+    "status",
+    "paga_em",
+)
+
+
+def _parcela(numero: int) -> Parcela:
+    # R$ 100.00 = fundo comum 88 + fundo de reserva 2 + taxa 10, due monthly from 10/01/2026.
+    return Parcela(
+        id=uuid.uuid4(),
+        cota_id=uuid.uuid4(),
+        grupo_id=uuid.uuid4(),
+        numero=numero,
+        vencimento=INICIO + timedelta(days=30 * (numero - 1)),
+        valor_fundo_comum=Decimal("88.00"),
+        valor_fundo_reserva=Decimal("2.00"),
+        valor_taxa_administracao=Decimal("10.00"),
+        valor_seguro=Decimal("0.00"),
+        valor_total=Decimal("100.00"),
+        pago_fundo_comum=Decimal("0.00"),
+        pago_fundo_reserva=Decimal("0.00"),
+        pago_taxa_administracao=Decimal("0.00"),
+        pago_seguro=Decimal("0.00"),
+        pago_multa=Decimal("0.00"),
+        pago_juros=Decimal("0.00"),
+        juros_pendentes=Decimal("0.00"),
+        juros_calculados_ate=None,
+        status=StatusParcela.ABERTA,
+        paga_em=None,
+    )
+
+
+@dataclass(frozen=True)
+class Guardada:
+    """What a stored PagamentoAlocacao keeps of an allocation."""
+
+    fundo_comum: Decimal
+    fundo_reserva: Decimal
+    taxa_administracao: Decimal
+    seguro: Decimal
+    multa: Decimal
+    juros: Decimal
+
+
+def _guardada(a: Alocacao) -> Guardada:
+    return Guardada(**{c: a.componentes[c] for c in COMPONENTES}, multa=a.multa, juros=a.juros)
+
+
+def _foto(p: Parcela) -> tuple[object, ...]:
+    return tuple(getattr(p, campo) for campo in CAMPOS)
+
+
+def test_status_rule() -> None:
+    p = _parcela(1)
+    assert status_de(p) is StatusParcela.ABERTA
+    p.pago_multa = Decimal("2.00")  # late charges are not the parcela
+    assert status_de(p) is StatusParcela.ABERTA
+    p.pago_fundo_comum = Decimal("0.01")
+    assert status_de(p) is StatusParcela.PARCIAL
+    p.pago_fundo_comum, p.pago_fundo_reserva, p.pago_taxa_administracao = (
+        Decimal("88.00"),
+        Decimal("2.00"),
+        Decimal("10.00"),
+    )
+    assert status_de(p) is StatusParcela.PAGA
+
+
+def test_paying_in_two_steps_and_reversing_the_first() -> None:
+    p = _parcela(1)
+    # On 09/02 (30 days late) R$ 50.00: multa 2 % of 100 = 2.00, juros 1 % a month x 30 days = 1.00, 47 fc.
+    (a1,) = alocar(Decimal("50.00"), [estado(p)], date(2026, 2, 9), Decimal("2"), Decimal("1")).alocacoes
+    aplicar(p, a1, date(2026, 2, 9))
+    assert (p.pago_multa, p.pago_juros, p.pago_fundo_comum) == (
+        Decimal("2.00"),
+        Decimal("1.00"),
+        Decimal("47.00"),
+    )
+    assert p.status is StatusParcela.PARCIAL and p.paga_em is None
+    # The rest on the same day: 53.00 (41 fundo comum, 2 reserva, 10 taxa): paid that day.
+    (a2,) = alocar(Decimal("53.00"), [estado(p)], date(2026, 2, 9), Decimal("2"), Decimal("1")).alocacoes
+    aplicar(p, a2, date(2026, 2, 9))
+    assert p.status is StatusParcela.PAGA and p.paga_em == date(2026, 2, 9)
+    # Estorno of the first payment: 47.00 of principal owed again, the 1.00 of juros owed again.
+    estornar(p, _guardada(a1))
+    assert p.status is StatusParcela.PARCIAL and p.paga_em is None
+    assert p.saldo == Decimal("47.00") and p.juros_pendentes == Decimal("1.00") and p.pago_multa == 0
+
+
+def test_never_beyond_what_is_owed() -> None:
+    p = _parcela(1)
+    (a,) = alocar(Decimal("100.00"), [estado(p)], INICIO, Decimal("2"), Decimal("1")).alocacoes
+    aplicar(p, a, INICIO)
+    with pytest.raises(ValueError):
+        aplicar(p, a, INICIO)
+    estornar(p, _guardada(a))
+    with pytest.raises(ValueError):
+        estornar(p, _guardada(a))
+
+
+@given(
+    pagamentos=st.lists(
+        st.tuples(st.integers(min_value=1, max_value=30_000), st.integers(min_value=0, max_value=200)),
+        min_size=1,
+        max_size=6,
+    ),
+    lance=st.integers(min_value=0, max_value=20_000),
+    ordem=st.randoms(use_true_random=False),
+)
+@settings(max_examples=150, deadline=None)
+def test_estornos_in_any_order_restore_every_parcela_exactly(
+    pagamentos: list[tuple[int, int]], lance: int, ordem: object
+) -> None:
+    """Payments (and a lance) applied one after the other, then all reversed in any order: nothing left."""
+    parcelas = {p.id: p for p in (_parcela(n) for n in range(1, 7))}
+    inicial = {i: _foto(p) for i, p in parcelas.items()}
+    feitos: list[list[Alocacao]] = []
+    dia = INICIO
+    for centavos, dias in pagamentos:
+        dia = dia + timedelta(days=dias)
+        em_aberto = [estado(p) for p in parcelas.values() if p.status is not StatusParcela.PAGA]
+        if not em_aberto:
+            break
+        r = alocar(Decimal(centavos).scaleb(-2), em_aberto, dia, Decimal("2"), Decimal("1"))
+        for a in r.alocacoes:
+            aplicar(parcelas[a.parcela_id], a, dia)
+        feitos.append(r.alocacoes)
+    if lance:
+        futuras = [estado(p) for p in parcelas.values() if p.vencimento > dia]
+        fc = sum((e.devido["fundo_comum"] for e in futuras), Decimal(0))
+        valor = min(Decimal(lance).scaleb(-2), fc)
+        if valor > 0:
+            alocacoes = alocar_lance(valor, futuras, dia, 1, AmortizacaoLance.REDUZIR_PRAZO)
+            for a in alocacoes:
+                aplicar(parcelas[a.parcela_id], a, dia)
+            feitos.append(alocacoes)
+    for p in parcelas.values():
+        assert p.status is status_de(p)
+        assert (p.paga_em is not None) == (p.status is StatusParcela.PAGA)
+    ordem.shuffle(feitos)  # type: ignore[attr-defined]
+    for alocacoes in feitos:
+        for a in alocacoes:
+            estornar(parcelas[a.parcela_id], _guardada(a))
+    for i, p in parcelas.items():
+        foto = dict(zip(CAMPOS, _foto(p), strict=True))
+        antes = dict(zip(CAMPOS, inicial[i], strict=True))
+        # Interest computed up to a payment date stays computed; what was settled is owed again.
+        assert {k: v for k, v in foto.items() if k not in ("juros_pendentes", "juros_calculados_ate")} == {
+            k: v for k, v in antes.items() if k not in ("juros_pendentes", "juros_calculados_ate")
+        }
+        assert p.status is StatusParcela.ABERTA and p.saldo == p.valor_total
