@@ -12,6 +12,7 @@ from tenant_app.grupos import models as grupos_models
 from tenant_app.ledger import models as ledger_models
 from tenant_app.pagamentos import models as pagamentos_models
 from tenant_app.parcelas import models as parcelas_models
+from tenant_app.platform_client import models as platform_client_models
 from tenant_app.users import models as users_models
 
 MODEL_MODULES = (
@@ -23,6 +24,7 @@ MODEL_MODULES = (
     ledger_models,
     pagamentos_models,
     parcelas_models,
+    platform_client_models,
     users_models,
 )
 
