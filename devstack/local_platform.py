@@ -206,6 +206,10 @@ def tenant_env(cfg: StackConfig) -> dict[str, str]:
     token_file.write_text(token)
     token_file.chmod(0o600)
     env["CONTROL_PLANE_TOKEN_FILE"] = str(token_file)
+    # With CONTROL_PLANE_URL from the Secret and this token, the app and its worker read
+    # their flags from the control plane and report usage to it; sent every 2 s (10 s in
+    # a pod) so the invoice preview in the closing summary moves while you watch.
+    env["CONTROL_PLANE_USAGE_FLUSH_SECONDS"] = "2"
     env["INITIAL_ADMIN_EMAIL"] = TENANT_ADMIN_EMAIL
     env["INITIAL_ADMIN_PASSWORD"] = TENANT_ADMIN_PASSWORD
     env["APP_BASE_URL"] = f"http://{HOST}:{TENANT_APP_PORT}"
@@ -302,6 +306,7 @@ def status(cfg: StackConfig) -> list[tuple[str, bool, str]]:
 
 
 def summary(cfg: StackConfig) -> str:
+    cp = f"http://{HOST}:{CONTROL_PLANE_PORT}"
     return "\n".join(
         [
             "",
@@ -313,6 +318,12 @@ def summary(cfg: StackConfig) -> str:
             f"  tenant resource     kubectl get consorciotenants {DEMO_TENANT}",
             f"  demo tenant bucket  s3://tenant-{DEMO_TENANT} at {cfg.s3_endpoint}   "
             "(its key: S3_* in the tenant-app-env Secret)",
+            "  demo usage/invoice  the app's usage and flags go through the control plane; see them with",
+            f"    TOKEN=$(curl -s {cp}/api/auth/token -H 'Content-Type: application/json' "
+            f"""-d '{{"email":"{PLATFORM_ADMIN_EMAIL}","password":"{PLATFORM_ADMIN_PASSWORD}"}}' """
+            "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
+            f'    curl -s -H "Authorization: Bearer $TOKEN" {cp}/api/tenants/{DEMO_TENANT}/invoice-preview',
+            f'    curl -s -H "Authorization: Bearer $TOKEN" {cp}/api/flags',
             f"  operator metrics    http://{HOST}:{OPERATOR_METRICS_PORT}/metrics",
             f"  logs                {cfg.logs}/",
             '  shell variables     eval "$(make -s env)"',
