@@ -75,6 +75,35 @@ def test_demo_tenant_app_serves_seeded_data_as_the_tenant(platform) -> None:
     assert secret_env["DATABASE_URL"].endswith(f"/{role}")
 
 
+def test_demo_tenant_usage_reaches_its_invoice_preview(platform) -> None:
+    """The demo app reports to the control plane: API calls made here show up on the preview."""
+    cp = f"http://{HOST}:{local_platform.CONTROL_PLANE_PORT}"
+    admin = _json(
+        "POST",
+        f"{cp}/api/auth/token",
+        {"email": local_platform.PLATFORM_ADMIN_EMAIL, "password": local_platform.PLATFORM_ADMIN_PASSWORD},
+    )["access_token"]
+    preview_url = f"{cp}/api/tenants/{local_platform.DEMO_TENANT}/invoice-preview"
+
+    def api_requests() -> int:
+        usage = {m["metric"]: m for m in _json("GET", preview_url, token=admin)["usage"]}
+        return int(usage["api_requests"]["sum"])
+
+    before = api_requests()
+    app = f"http://{HOST}:{local_platform.TENANT_APP_PORT}"
+    login = _json(
+        "POST",
+        f"{app}/api/auth/login",
+        {"email": local_platform.TENANT_ADMIN_EMAIL, "password": local_platform.TENANT_ADMIN_PASSWORD},
+    )
+    for _ in range(5):
+        _json("GET", f"{app}/api/grupos", token=login["access_token"])
+    deadline = time.monotonic() + 60
+    while api_requests() < before + 6:  # the login and five listings (others may add more)
+        assert time.monotonic() < deadline, f"usage stuck at {api_requests()} (was {before})"
+        time.sleep(0.5)
+
+
 def test_platform_up_again_is_a_quick_no_op(platform) -> None:
     again = _devstack("platform-up")
     assert again.returncode == 0, again.stderr
