@@ -14,6 +14,7 @@ help:
 	@echo "make test     lint + every test (unit, integration, k8s, e2e) against real servers"
 	@echo "make down     stop everything make up started"
 	@echo "make status   show each component and its address"
+	@echo 'eval "$$(make -s env)"   KUBECONFIG, DATABASE_URL, ... and the built kubectl/helm on PATH'
 
 # uv is bootstrapped from PyPI if absent; the venv follows uv.lock exactly.
 $(UV):
@@ -60,5 +61,6 @@ format: bootstrap
 bench: bootstrap
 	@ls benchmarks/*.py | sed 's/^/  /'; echo "run one with: $(PY) benchmarks/<name>.py"
 
+# Also deletes the PostgreSQL cluster that a root-run stack keeps outside .devstack/.
 clean: down
-	rm -rf .devstack
+	$(PY) -m devstack clean
