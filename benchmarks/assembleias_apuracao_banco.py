@@ -15,27 +15,26 @@ from decimal import Decimal
 import asyncpg
 from redis.asyncio import Redis
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from devstack import stack
 from devstack.config import StackConfig
 from tenant_app.assembleias.apuracao import EntradaApuracao
 from tenant_app.assembleias.apuracao_service import executar_apuracao
 from tenant_app.assembleias.models import Assembleia, LanceAssembleia, RegrasAssembleiaGrupo, StatusAssembleia
-from tenant_app.auditoria.trail import commit, install_audit_listener, set_actor
 from tenant_app.consorciados.models import Consorciado, TipoPessoa
 from tenant_app.cotas.models import Cota, StatusCota
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.grupos.models import Grupo, StatusGrupo, TipoBem
 from tenant_app.ledger.models import Fundo, OrigemLancamento
-from tenant_app.ledger.service import post_entries
 from tenant_app.migrations import runner
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.settings import Settings
+from tenant_app.unit_of_work import Actor, UnitOfWork
 
 
-async def _semear(session: AsyncSession, e: EntradaApuracao) -> uuid.UUID:
+async def _semear(uow: UnitOfWork, e: EntradaApuracao) -> uuid.UUID:
     """A group whose snapshot at the cut-off reproduces ``e``; returns the assembleia id."""
+    session = uow.session
     hoje = datetime.now(UTC).date()
     grupo_id = uuid.uuid4()
     valor = Decimal("120000.00")
@@ -144,13 +143,12 @@ async def _semear(session: AsyncSession, e: EntradaApuracao) -> uuid.UUID:
             for lance in e.lances
         ],
     )
-    await post_entries(
-        session,
+    await uow.lancar(
         grupo_id,
         [(Fundo.FUNDO_COMUM, e.saldo_fundo_comum), (Fundo.FUNDO_RESERVA, e.saldo_fundo_reserva)],
         OrigemLancamento.AJUSTE,
     )
-    await commit(session)
+    await uow.commit()
     return assembleia_id
 
 
@@ -167,25 +165,22 @@ async def medir_servico(entrada: EntradaApuracao, runs: int) -> None:
         settings = Settings.from_env(
             {"TENANT_SLUG": "bench", "DATABASE_URL": dsn, "REDIS_URL": cfg.redis_url, "JWT_SECRET": "x" * 64}
         )
-        install_audit_listener()
         engine = create_engine(settings.database)
         fabrica = create_session_factory(engine)
         redis = Redis.from_url(settings.redis.url, decode_responses=True)
         ids = []
         inicio = time.perf_counter()
         for _ in range(runs):
-            async with fabrica() as session:
-                set_actor(session, None, "benchmark", None)
-                ids.append(await _semear(session, entrada))
+            async with UnitOfWork.start(fabrica, Actor(None, "benchmark")) as uow:
+                ids.append(await _semear(uow, entrada))
         semeadura = time.perf_counter() - inicio
         tempos = []
         contemplacoes = 0
         for assembleia_id in ids:
-            async with fabrica() as session:
-                set_actor(session, None, "benchmark", None)
+            async with UnitOfWork.start(fabrica, Actor(None, "benchmark")) as uow:
                 t0 = time.perf_counter()
                 _, premios = await executar_apuracao(
-                    session, redis, settings, assembleia_id, 6001, list(entrada.extracao.premios), None
+                    uow, redis, settings, assembleia_id, 6001, list(entrada.extracao.premios), None
                 )
                 tempos.append((time.perf_counter() - t0) * 1000)
                 contemplacoes = len(premios)

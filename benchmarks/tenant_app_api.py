@@ -39,29 +39,28 @@ from benchmarks.http_load import LoadClient  # type: ignore[import-not-found]
 from benchmarks.tenant_app_schedule import drop_database, fresh_database, seed_group  # type: ignore[import-not-found]
 from devstack import stack
 from devstack.config import StackConfig
-from tenant_app.auditoria.trail import commit, install_audit_listener, set_actor
-from tenant_app.auth.service import create_user
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.grupos.service import start_grupo
 from tenant_app.settings import DatabaseSettings
+from tenant_app.unit_of_work import Actor, UnitOfWork
 from tenant_app.users.roles import Role
+from tenant_app.users.service import create_user
 
 PASSWORD = "benchmark-senha-1"
 
 
 async def prepare(dsn: str, cotas: int) -> tuple[uuid.UUID, list[str]]:
     """Group of ``cotas`` started 12 months ago with a 12-month plan, plus a financeiro user."""
-    install_audit_listener()
     engine = create_engine(DatabaseSettings(url=dsn))
     try:
-        async with create_session_factory(engine)() as session:
-            set_actor(session, None, "benchmark", None)
-            grupo_id = await seed_group(session, cotas, 12)
+        async with UnitOfWork.start(create_session_factory(engine), Actor(None, "benchmark")) as uow:
+            session = uow.session
+            grupo_id = await seed_group(uow, cotas, 12)
             today = date.today()
             inicio = date(today.year - 1, today.month, 1)
-            await start_grupo(session, grupo_id, inicio)
-            await create_user(session, "fin@bench.example", "Financeiro", Role.FINANCEIRO, PASSWORD)
-            await commit(session)
+            async with uow.one_transaction():
+                await start_grupo(uow, grupo_id, inicio)
+                await create_user(uow, "fin@bench.example", "Financeiro", Role.FINANCEIRO, PASSWORD)
             from sqlalchemy import select
 
             from tenant_app.cotas.models import Cota

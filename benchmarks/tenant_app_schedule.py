@@ -28,7 +28,6 @@ from sqlalchemy import insert
 
 from devstack import stack
 from devstack.config import StackConfig
-from tenant_app.auditoria.trail import commit, install_audit_listener, set_actor
 from tenant_app.consorciados.models import Consorciado, TipoPessoa
 from tenant_app.cotas.models import Cota
 from tenant_app.database.session import create_engine, create_session_factory
@@ -38,6 +37,7 @@ from tenant_app.migrations import runner
 from tenant_app.parcelas.business_days import monthly_due_dates
 from tenant_app.parcelas.schedule import PlanoCredito, schedule_amounts
 from tenant_app.settings import DatabaseSettings
+from tenant_app.unit_of_work import Actor, UnitOfWork
 
 
 async def fresh_database(admin_dsn: str) -> str:
@@ -58,10 +58,11 @@ async def drop_database(admin_dsn: str, dsn: str) -> None:
     await conn.close()
 
 
-async def seed_group(session, cotas: int, prazo: int) -> uuid.UUID:  # type: ignore[no-untyped-def]
+async def seed_group(uow: UnitOfWork, cotas: int, prazo: int) -> uuid.UUID:
     """A group em formação with ``cotas`` sold (bulk insert; 10 holders keep the 10 % cap)."""
+    session = uow.session
     grupo_id = uuid.uuid4()
-    session.add(
+    uow.add(
         Grupo(
             id=grupo_id,
             codigo=f"B{grupo_id.hex[:8]}",
@@ -78,7 +79,7 @@ async def seed_group(session, cotas: int, prazo: int) -> uuid.UUID:  # type: ign
         )
     )
     holders = [uuid.uuid4() for _ in range(10)]
-    await session.flush()
+    await uow.flush()
     await session.execute(
         insert(Consorciado),
         [
@@ -99,7 +100,7 @@ async def seed_group(session, cotas: int, prazo: int) -> uuid.UUID:  # type: ign
             for n in range(1, cotas + 1)
         ],
     )
-    await commit(session)
+    await uow.commit()
     return grupo_id
 
 
@@ -143,15 +144,13 @@ async def one_run(admin_dsn: str, cotas: int, prazo: int) -> tuple[int, float, f
     dsn = await fresh_database(admin_dsn)
     engine = create_engine(DatabaseSettings(url=dsn))
     try:
-        async with create_session_factory(engine)() as session:
-            set_actor(session, None, "benchmark", None)
-            grupo_id = await seed_group(session, cotas, prazo)
-            conn = await session.connection()
+        async with UnitOfWork.start(create_session_factory(engine), Actor(None, "benchmark")) as uow:
+            grupo_id = await seed_group(uow, cotas, prazo)
+            conn = await uow.session.connection()
             pid = (await conn.exec_driver_sql("SELECT pg_backend_pid()")).scalar_one()
             cpu0 = backend_cpu_seconds(pid)
             t0 = time.perf_counter()
-            _, written = await start_grupo(session, grupo_id, date(2025, 1, 15))
-            await commit(session)
+            _, written = await start_grupo(uow, grupo_id, date(2025, 1, 15))
             wall = time.perf_counter() - t0
             cpu1 = backend_cpu_seconds(pid)
         cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
@@ -171,7 +170,6 @@ async def main() -> None:
     args = parser.parse_args()
     cfg = StackConfig.from_env()
     stack.up(cfg, ["postgres"], log=lambda m: None)
-    install_audit_listener()
     print(f"parcel schedule generation for {args.cotas} cotas (load average {os.getloadavg()[0]:.1f})")
     for prazo in args.prazos:
         if not args.no_pure:

@@ -15,16 +15,14 @@ import sys
 from tenant_app.settings import Settings, SettingsError
 
 
-async def _with_session(settings: Settings, work):  # type: ignore[no-untyped-def]
-    from tenant_app.auditoria.trail import install_audit_listener, set_actor
+async def _with_unit_of_work(settings: Settings, work):  # type: ignore[no-untyped-def]
     from tenant_app.database.session import create_engine, create_session_factory
+    from tenant_app.unit_of_work import Actor, UnitOfWork
 
-    install_audit_listener()
     engine = create_engine(settings.database)
     try:
-        async with create_session_factory(engine)() as session:
-            set_actor(session, None, "cli", None)
-            return await work(session)
+        async with UnitOfWork.start(create_session_factory(engine), Actor(None, "cli")) as uow:
+            return await work(uow)
     finally:
         await engine.dispose()
 
@@ -49,10 +47,9 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     """Create an admin (from flags or INITIAL_ADMIN_*); a no-op when that e-mail exists."""
     from sqlalchemy import func, select
 
-    from tenant_app.auditoria.trail import commit
-    from tenant_app.auth.service import create_user
     from tenant_app.users.models import User
     from tenant_app.users.roles import Role
+    from tenant_app.users.service import create_user
 
     settings = Settings.from_env()
     email = args.email or settings.initial_admin_email
@@ -66,17 +63,16 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         print("the password must have at least 10 characters", file=sys.stderr)
         return 2
 
-    async def work(session):  # type: ignore[no-untyped-def]
+    async def work(uow):  # type: ignore[no-untyped-def]
         existing = (
-            await session.execute(select(User.id).where(func.lower(User.email) == email.lower()))
+            await uow.session.execute(select(User.id).where(func.lower(User.email) == email.lower()))
         ).scalar_one_or_none()
         if existing is not None:
             return False
-        await create_user(session, email, "Administrador", Role.ADMIN, password)
-        await commit(session)
+        await create_user(uow, email, "Administrador", Role.ADMIN, password)
         return True
 
-    created = asyncio.run(_with_session(settings, work))
+    created = asyncio.run(_with_unit_of_work(settings, work))
     print(f"admin {email} {'created' if created else 'already exists'}")
     return 0
 
@@ -87,7 +83,7 @@ def cmd_seed_demo(_: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     members = int(os.environ.get("SEED_DEMO_MEMBERS", "120"))
-    summary = asyncio.run(_with_session(settings, lambda session: seed_demo(session, members=members)))
+    summary = asyncio.run(_with_unit_of_work(settings, lambda uow: seed_demo(uow, members=members)))
     print(summary)
     return 0
 

@@ -21,13 +21,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tenant_app.assembleias.controller import CONTROLLERS as ASSEMBLEIAS_CONTROLLERS
 from tenant_app.auditoria.controller import AuditoriaController
-from tenant_app.auditoria.trail import install_audit_listener
 from tenant_app.auth.controller import AuthController
 from tenant_app.auth.middleware import PUBLIC_PATHS, JWTAuthenticationMiddleware
-from tenant_app.auth.service import ensure_initial_admin
 from tenant_app.consorciados.controller import ConsorciadoController
 from tenant_app.cotas.controller import CotaController
-from tenant_app.database.dependencies import provide_db_session
+from tenant_app.database.dependencies import provide_unit_of_work
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.grupos.controller import GrupoController
 from tenant_app.http.problems import handle_exception
@@ -35,11 +33,17 @@ from tenant_app.inadimplencia.controller import InadimplenciaController
 from tenant_app.observability.middleware import RequestContextMiddleware
 from tenant_app.pagamentos.controller import PagamentoController
 from tenant_app.parcelas.controller import ParcelaController
+from tenant_app.platform_client.feature_flags import FeatureFlags, feature_flag_guard, provide_feature_flags
+from tenant_app.platform_client.lifespan import control_plane_link
+from tenant_app.platform_client.usage_meter import UsageMeter
+from tenant_app.platform_client.usage_middleware import ApiRequestCounter
 from tenant_app.settings import Settings
 from tenant_app.system.controller import health, ready
 from tenant_app.system.rate_limit import RateLimitMiddleware
 from tenant_app.system.redis_keys import create_redis
+from tenant_app.unit_of_work import Actor, UnitOfWork
 from tenant_app.users.controller import UserController
+from tenant_app.users.service import ensure_initial_admin
 
 log = logging.getLogger("tenant_app")
 
@@ -69,7 +73,6 @@ ROUTE_HANDLERS: list[Any] = [
 
 def create_app(settings: Settings) -> Litestar:
     """Build the ASGI app for one tenant."""
-    install_audit_listener()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
@@ -79,9 +82,10 @@ def create_app(settings: Settings) -> Litestar:
         app.state.redis = create_redis(settings.redis)
         if settings.initial_admin_email and settings.initial_admin_password:
             try:
-                async with app.state.session_factory() as session:
+                actor = Actor(None, "inicializacao")
+                async with UnitOfWork.start(app.state.session_factory, actor) as uow:
                     if await ensure_initial_admin(
-                        session, settings.initial_admin_email, settings.initial_admin_password
+                        uow, settings.initial_admin_email, settings.initial_admin_password
                     ):
                         log.info("initial admin created")
             except SQLAlchemyError:
@@ -93,18 +97,27 @@ def create_app(settings: Settings) -> Litestar:
             await engine.dispose()
 
     prometheus = PrometheusConfig(app_name="tenant_app", prefix="tenant_app", group_path=True)
+    # Measures only when there is a control plane to report to (see platform_client).
+    usage_meter = UsageMeter(enabled=settings.control_plane is not None)
     return Litestar(
         route_handlers=ROUTE_HANDLERS,
-        dependencies={"db_session": Provide(provide_db_session)},
+        dependencies={
+            "uow": Provide(provide_unit_of_work),
+            "feature_flags": Provide(provide_feature_flags, sync_to_thread=False),
+            "usage_meter": Provide(lambda: usage_meter, sync_to_thread=False),
+        },
         middleware=[
             RequestContextMiddleware,
+            ApiRequestCounter(usage_meter),
             prometheus.middleware,
             DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
             RateLimitMiddleware,
         ],
+        # Routes naming a flag in opt={"feature_flag": ...} answer 403 while it is off.
+        guards=[feature_flag_guard],
         exception_handlers={Exception: handle_exception},
-        lifespan=[lifespan],
-        state=_initial_state(settings),
+        lifespan=[lifespan, control_plane_link],
+        state=_initial_state(settings, usage_meter),
         openapi_config=OpenAPIConfig(
             title="Consórcio — aplicação da administradora",
             version="1.0.0",
@@ -123,10 +136,11 @@ def create_app(settings: Settings) -> Litestar:
     )
 
 
-def _initial_state(settings: Settings) -> Any:
+def _initial_state(settings: Settings, usage_meter: UsageMeter) -> Any:
     from litestar.datastructures import State
 
-    return State({"settings": settings})
+    # Flags answer their offline defaults until control_plane_link has a snapshot.
+    return State({"settings": settings, "usage_meter": usage_meter, "feature_flags": FeatureFlags.offline()})
 
 
 def create_app_from_env() -> Litestar:

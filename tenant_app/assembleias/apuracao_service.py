@@ -45,14 +45,13 @@ from tenant_app.assembleias.models import (
 from tenant_app.assembleias.prazo_lance import prazo_pagamento_lance
 from tenant_app.assembleias.service import get_assembleia, get_regras, hoje, problema, regras_puras
 from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria, parse_extracao
-from tenant_app.auditoria.trail import commit
 from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
 from tenant_app.erros import ConflitoError, IndisponivelError, NaoEncontrado
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, OrigemLancamento
-from tenant_app.ledger.service import post_entries
 from tenant_app.settings import Settings
 from tenant_app.system.redis_keys import lock_key
+from tenant_app.unit_of_work import UnitOfWork
 
 _EM_ANDAMENTO = "Já existe uma apuração em andamento para este grupo. Aguarde o resultado."
 _JA_APURADA = "Esta assembleia já foi apurada; o resultado está registrado e não pode ser refeito."
@@ -71,7 +70,7 @@ def _extracao(concurso: object, premios: object) -> ExtracaoLoteria:
 
 
 async def executar_apuracao(
-    session: AsyncSession,
+    uow: UnitOfWork,
     redis: Redis,
     settings: Settings,
     assembleia_id: uuid.UUID,
@@ -81,11 +80,11 @@ async def executar_apuracao(
 ) -> tuple[Apuracao, list[ContemplacaoCota]]:
     """Apurar the assembleia with this extraction, once, under the group's lock."""
     extracao = _extracao(concurso, premios)
-    grupo_id = (await get_assembleia(session, assembleia_id)).grupo_id
+    grupo_id = (await get_assembleia(uow.session, assembleia_id)).grupo_id
     # Give the connection back while waiting: the lock, not the pool, serialises callers.
-    await session.rollback()
+    await uow.rollback()
     async with trava_do_grupo(redis, settings, grupo_id) as trava:
-        return await apurar_com_trava(session, trava, settings, assembleia_id, extracao, user_id)
+        return await apurar_com_trava(uow, trava, settings, assembleia_id, extracao, user_id)
 
 
 @asynccontextmanager
@@ -109,23 +108,23 @@ async def trava_do_grupo(redis: Redis, settings: Settings, grupo_id: uuid.UUID) 
         await trava.release()
 
 
-async def commit_travado(session: AsyncSession, trava: RedisLock) -> None:
+async def commit_travado(uow: UnitOfWork, trava: RedisLock) -> None:
     """Commit only while the lock is still ours; a duplicate revision is a 409."""
     try:
-        await session.flush()
+        await uow.flush()
         # Past this point a lost lease could mean a second holder: refuse to commit.
         trava.ensure_held()
-        await commit(session)
+        await uow.commit()
     except IntegrityError:
-        await session.rollback()
+        await uow.rollback()
         raise ConflitoError(_JA_APURADA, code="assembleia_apurada") from None
     except LockLost:
-        await session.rollback()
+        await uow.rollback()
         raise ConflitoError(_EM_ANDAMENTO, code="apuracao_em_andamento") from None
 
 
 async def apurar_com_trava(
-    session: AsyncSession,
+    uow: UnitOfWork,
     trava: RedisLock,
     settings: Settings,
     assembleia_id: uuid.UUID,
@@ -133,7 +132,9 @@ async def apurar_com_trava(
     user_id: uuid.UUID | None,
 ) -> tuple[Apuracao, list[ContemplacaoCota]]:
     """The apuração proper, for a caller already holding ``trava``: row lock, checks, record, commit."""
+    session = uow.session
     assembleia = await get_assembleia(session, assembleia_id, lock=True)
+    uow.track(assembleia)
     if assembleia.status in (StatusAssembleia.APURADA, StatusAssembleia.ENCERRADA):
         raise ConflitoError(_JA_APURADA, code="assembleia_apurada")
     if assembleia.status is not StatusAssembleia.RECEBENDO_LANCES:
@@ -163,18 +164,18 @@ async def apurar_com_trava(
         apurada_em=agora,
         apurada_por=user_id,
     )
-    session.add(apuracao)
+    uow.add(apuracao)
     regras_row = await get_regras(session, grupo.id)
     prazo = prazo_pagamento_lance(hoje(settings.time_zone, agora), regras_row.prazo_pagamento_lance_dias)
     contemplacoes = await registrar_contemplacoes(
-        session, grupo, assembleia, apuracao, resultado.contemplacoes, ids, lances_por_cota, prazo
+        uow, grupo, assembleia, apuracao, resultado.contemplacoes, ids, lances_por_cota, prazo
     )
     assembleia.status = StatusAssembleia.APURADA
     assembleia.extracao_concurso = extracao.concurso
     assembleia.extracao_premios = list(extracao.premios)
     assembleia.hash_entrada = resultado.hash_entrada
     assembleia.apurada_em = agora
-    await commit_travado(session, trava)
+    await commit_travado(uow, trava)
     return apuracao, contemplacoes
 
 
@@ -218,7 +219,7 @@ async def montar_entrada(
 
 
 async def registrar_contemplacoes(
-    session: AsyncSession,
+    uow: UnitOfWork,
     grupo: Grupo,
     assembleia: Assembleia,
     apuracao: Apuracao,
@@ -239,7 +240,7 @@ async def registrar_contemplacoes(
         {
             cota.id: cota
             for cota in (
-                await session.scalars(select(Cota).where(Cota.id.in_(a_marcar)).with_for_update())
+                await uow.session.scalars(select(Cota).where(Cota.id.in_(a_marcar)).with_for_update())
             ).all()
         }
         if a_marcar
@@ -284,7 +285,7 @@ async def registrar_contemplacoes(
                 },
             },
         )
-        session.add(row)
+        uow.add(row)
         rows.append(row)
         descricao = f"Assembleia {assembleia.numero}: {c.modalidade.value} da cota {c.cota}"
         origem = (
@@ -299,9 +300,10 @@ async def registrar_contemplacoes(
         movimentos[origem][Fundo.FUNDO_RESERVA] -= c.debito.do_fundo_reserva
         if c.modalidade is not Modalidade.RESTITUICAO:
             cota = cotas[cota_id]
+            uow.track(cota)
             cota.contemplada = True
             cota.contemplada_em = assembleia.data_assembleia
-            session.add(
+            uow.add(
                 CotaEvento(
                     cota_id=cota_id,
                     tipo=TipoEventoCota.CONTEMPLACAO,
@@ -310,8 +312,7 @@ async def registrar_contemplacoes(
                 )
             )
     for origem, valores in movimentos.items():
-        await post_entries(
-            session,
+        await uow.lancar(
             grupo.id,
             list(valores.items()),
             origem,

@@ -10,13 +10,11 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.params import HeaderParameter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_contract.feature_flags import APURACAO_VERIFICACAO
 from tenant_app.assembleias import apuracao_service, desclassificacao, pagamento_lance, service
 from tenant_app.assembleias.models import (
     Apuracao,
-    Assembleia,
     ContemplacaoCota,
     LanceAssembleia,
     RegrasAssembleiaGrupo,
@@ -37,11 +35,11 @@ from tenant_app.assembleias.schemas import (
     RegrasAssembleiaOut,
     VerificacaoOut,
 )
-from tenant_app.auditoria.trail import commit
 from tenant_app.auth.guards import requires
 from tenant_app.auth.tokens import CurrentUser
 from tenant_app.http.schemas import to_schema
 from tenant_app.pagamentos.idempotency import fingerprint, run_once, validate_key
+from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.ASSEMBLEIAS_READ)]
@@ -102,9 +100,9 @@ class RegrasAssembleiaController(Controller):
     tags = ["assembleias"]  # noqa: RUF012
 
     @get("/", operation_id="getRegrasAssembleia", name="assembleias:regras", guards=READ)
-    async def get_regras(self, db_session: AsyncSession, grupo_id: uuid.UUID) -> RegrasAssembleiaOut:
+    async def get_regras(self, uow: UnitOfWork, grupo_id: uuid.UUID) -> RegrasAssembleiaOut:
         """The stored rules (404 until entered)."""
-        return _regras_out(await service.get_regras(db_session, grupo_id))
+        return _regras_out(await service.get_regras(uow.session, grupo_id))
 
     @put(
         "/",
@@ -113,11 +111,10 @@ class RegrasAssembleiaController(Controller):
         guards=[requires(Permission.GRUPOS_WRITE)],
     )
     async def put_regras(
-        self, db_session: AsyncSession, grupo_id: uuid.UUID, data: RegrasAssembleiaIn
+        self, uow: UnitOfWork, grupo_id: uuid.UUID, data: RegrasAssembleiaIn
     ) -> RegrasAssembleiaOut:
         """Enter or replace the rules; fixed once an assembleia was apurada."""
-        row = await service.definir_regras(db_session, grupo_id, data)
-        await commit(db_session)
+        row = await service.definir_regras(uow, grupo_id, data)
         return _regras_out(row)
 
 
@@ -128,22 +125,15 @@ class AssembleiasDoGrupoController(Controller):
     tags = ["assembleias"]  # noqa: RUF012
 
     @post("/", operation_id="createAssembleia", name="assembleias:create", guards=WRITE)
-    async def create(
-        self, db_session: AsyncSession, grupo_id: uuid.UUID, data: AssembleiaCreate
-    ) -> AssembleiaOut:
+    async def create(self, uow: UnitOfWork, grupo_id: uuid.UUID, data: AssembleiaCreate) -> AssembleiaOut:
         """Schedule an AGO."""
-        assembleia = await service.criar_assembleia(db_session, grupo_id, data)
-        await commit(db_session)
+        assembleia = await service.criar_assembleia(uow, grupo_id, data)
         return to_schema(AssembleiaOut, assembleia)
 
     @get("/", operation_id="listAssembleias", name="assembleias:list", guards=READ)
-    async def list_assembleias(self, db_session: AsyncSession, grupo_id: uuid.UUID) -> list[AssembleiaOut]:
+    async def list_assembleias(self, uow: UnitOfWork, grupo_id: uuid.UUID) -> list[AssembleiaOut]:
         """Every assembleia of the group, by number."""
-        await service.get_grupo(db_session, grupo_id)
-        rows = await db_session.scalars(
-            select(Assembleia).where(Assembleia.grupo_id == grupo_id).order_by(Assembleia.numero)
-        )
-        return [to_schema(AssembleiaOut, a) for a in rows]
+        return [to_schema(AssembleiaOut, a) for a in await service.listar_assembleias(uow.session, grupo_id)]
 
 
 class AssembleiaController(Controller):
@@ -153,9 +143,9 @@ class AssembleiaController(Controller):
     tags = ["assembleias"]  # noqa: RUF012
 
     @get("/", operation_id="getAssembleia", name="assembleias:get", guards=READ)
-    async def get_assembleia(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> AssembleiaOut:
+    async def get_assembleia(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> AssembleiaOut:
         """The assembleia."""
-        return to_schema(AssembleiaOut, await service.get_assembleia(db_session, assembleia_id))
+        return to_schema(AssembleiaOut, await service.get_assembleia(uow.session, assembleia_id))
 
     @post(
         "/abertura-lances",
@@ -164,10 +154,9 @@ class AssembleiaController(Controller):
         guards=WRITE,
         status_code=200,
     )
-    async def abrir(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> AssembleiaOut:
+    async def abrir(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> AssembleiaOut:
         """agendada → recebendo lances."""
-        assembleia = await service.avancar(db_session, assembleia_id, StatusAssembleia.RECEBENDO_LANCES)
-        await commit(db_session)
+        assembleia = await service.avancar(uow, assembleia_id, StatusAssembleia.RECEBENDO_LANCES)
         return to_schema(AssembleiaOut, assembleia)
 
     @post(
@@ -177,10 +166,9 @@ class AssembleiaController(Controller):
         guards=WRITE,
         status_code=200,
     )
-    async def encerrar(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> AssembleiaOut:
+    async def encerrar(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> AssembleiaOut:
         """apurada → encerrada."""
-        assembleia = await service.avancar(db_session, assembleia_id, StatusAssembleia.ENCERRADA)
-        await commit(db_session)
+        assembleia = await service.avancar(uow, assembleia_id, StatusAssembleia.ENCERRADA)
         return to_schema(AssembleiaOut, assembleia)
 
     @post("/lances", operation_id="registrarLance", name="assembleias:lance", guards=WRITE)
@@ -188,28 +176,25 @@ class AssembleiaController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         assembleia_id: uuid.UUID,
         data: LanceCreate,
     ) -> LanceOut:
         """Register a sealed bid; the receipt is the only place it shows before the apuração."""
         row, numero = await service.registrar_lance(
-            db_session, assembleia_id, data, _user_id(request), state.settings.time_zone
+            uow, assembleia_id, data, _user_id(request), state.settings.time_zone
         )
-        await commit(db_session)
         return _lance_out(row, numero)
 
     @get("/lances", operation_id="listLances", name="assembleias:lances", guards=READ)
-    async def list_lances(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> list[LanceOut]:
+    async def list_lances(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> list[LanceOut]:
         """Every lance, only after the apuração (sealed until then)."""
-        return [_lance_out(r, n) for r, n in await service.listar_lances(db_session, assembleia_id)]
+        return [_lance_out(r, n) for r, n in await service.listar_lances(uow.session, assembleia_id)]
 
     @get("/lances/{lance_id:uuid}", operation_id="getLance", name="assembleias:lance-get", guards=WRITE)
-    async def get_lance(
-        self, db_session: AsyncSession, assembleia_id: uuid.UUID, lance_id: uuid.UUID
-    ) -> LanceOut:
+    async def get_lance(self, uow: UnitOfWork, assembleia_id: uuid.UUID, lance_id: uuid.UUID) -> LanceOut:
         """One lance's receipt (for the staff who registered it)."""
-        return _lance_out(*await service.get_lance(db_session, assembleia_id, lance_id))
+        return _lance_out(*await service.get_lance(uow.session, assembleia_id, lance_id))
 
     @delete(
         "/lances/{lance_id:uuid}",
@@ -219,11 +204,10 @@ class AssembleiaController(Controller):
         status_code=200,
     )
     async def cancelar_lance(
-        self, db_session: AsyncSession, assembleia_id: uuid.UUID, lance_id: uuid.UUID
+        self, uow: UnitOfWork, assembleia_id: uuid.UUID, lance_id: uuid.UUID
     ) -> LanceOut:
         """Withdraw a bid before the cut-off."""
-        row, numero = await service.cancelar_lance(db_session, assembleia_id, lance_id)
-        await commit(db_session)
+        row, numero = await service.cancelar_lance(uow, assembleia_id, lance_id)
         return _lance_out(row, numero)
 
     @post("/apuracao", operation_id="apurarAssembleia", name="assembleias:apurar", guards=WRITE)
@@ -231,13 +215,13 @@ class AssembleiaController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         assembleia_id: uuid.UUID,
         data: ApuracaoIn,
     ) -> ApuracaoOut:
         """Run the apuração with the extraction: once per assembleia, one group at a time (409 otherwise)."""
         apuracao, contemplacoes = await apuracao_service.executar_apuracao(
-            db_session,
+            uow,
             state.redis,
             state.settings,
             assembleia_id,
@@ -258,16 +242,16 @@ class AssembleiaController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         assembleia_id: uuid.UUID,
         data: DesclassificacaoIn,
     ) -> ApuracaoOut:
         """The lance winner did not pay: a new revision awards the next bids the money covers."""
         apuracao, _ = await desclassificacao.desclassificar(
-            db_session, state.redis, state.settings, assembleia_id, data.cota_numero, _user_id(request)
+            uow, state.redis, state.settings, assembleia_id, data.cota_numero, _user_id(request)
         )
         enfileirar(_celery(state), apuracao.id)
-        return _apuracao_out(*await apuracao_service.get_apuracao(db_session, assembleia_id))
+        return _apuracao_out(*await apuracao_service.get_apuracao(uow.session, assembleia_id))
 
     @post(
         "/pagamentos-lance",
@@ -280,7 +264,7 @@ class AssembleiaController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         assembleia_id: uuid.UUID,
         data: PagamentoLanceIn,
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
@@ -295,12 +279,12 @@ class AssembleiaController(Controller):
 
         async def work() -> tuple[int, dict[str, Any]]:
             corpo = await pagamento_lance.registrar_pagamento_lance(
-                db_session, assembleia_id, data.cota_numero, data.valor, dia, _user_id(request)
+                uow, assembleia_id, data.cota_numero, data.valor, dia
             )
-            await db_session.flush()
+            await uow.flush()
             return 201, corpo
 
-        status, body, replayed = await run_once(db_session, "pagamento_lance", key, digest, work)
+        status, body, replayed = await run_once(uow, "pagamento_lance", key, digest, work)
         return Response(
             body, status_code=status, headers={"Idempotent-Replayed": "true" if replayed else "false"}
         )
@@ -313,37 +297,43 @@ class AssembleiaController(Controller):
         status_code=200,
     )
     async def desclassificar_vencidos(
-        self, state: State, db_session: AsyncSession, assembleia_id: uuid.UUID
+        self, state: State, uow: UnitOfWork, assembleia_id: uuid.UUID
     ) -> ApuracaoOut:
         """Disqualify the winners of this assembleia whose lance deadline passed unpaid (idempotent)."""
-        await service.get_assembleia(db_session, assembleia_id)
+        await service.get_assembleia(uow.session, assembleia_id)
         feitos = await pagamento_lance.desclassificar_vencidos(
-            db_session,
+            uow,
             state.redis,
             state.settings,
             service.hoje(state.settings.time_zone),
             assembleia_id,
         )
         if feitos:
-            apuracao, _ = await apuracao_service.get_apuracao(db_session, assembleia_id)
+            apuracao, _ = await apuracao_service.get_apuracao(uow.session, assembleia_id)
             enfileirar(_celery(state), apuracao.id)
-        return _apuracao_out(*await apuracao_service.get_apuracao(db_session, assembleia_id))
+        return _apuracao_out(*await apuracao_service.get_apuracao(uow.session, assembleia_id))
 
     @get("/apuracao", operation_id="getApuracao", name="assembleias:apuracao", guards=READ)
-    async def get_apuracao(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> ApuracaoOut:
+    async def get_apuracao(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> ApuracaoOut:
         """The assembly record."""
-        return _apuracao_out(*await apuracao_service.get_apuracao(db_session, assembleia_id))
+        return _apuracao_out(*await apuracao_service.get_apuracao(uow.session, assembleia_id))
 
     @get("/apuracao/entrada", operation_id="getApuracaoEntrada", name="assembleias:entrada", guards=READ)
-    async def get_entrada(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> dict[str, Any]:
+    async def get_entrada(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> dict[str, Any]:
         """The stored canonical inputs: SHA-256 of their compact UTF-8 JSON is ``hash_entrada``."""
-        apuracao, _ = await apuracao_service.get_apuracao(db_session, assembleia_id)
+        apuracao, _ = await apuracao_service.get_apuracao(uow.session, assembleia_id)
         return dict(json.loads(apuracao.entrada_canonica))
 
-    @get("/apuracao/verificacao", operation_id="verificarApuracao", name="assembleias:verificar", guards=READ)
-    async def verificar(self, db_session: AsyncSession, assembleia_id: uuid.UUID) -> VerificacaoOut:
+    @get(
+        "/apuracao/verificacao",
+        operation_id="verificarApuracao",
+        name="assembleias:verificar",
+        guards=READ,
+        opt={"feature_flag": APURACAO_VERIFICACAO.key},
+    )
+    async def verificar(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> VerificacaoOut:
         """Recompute hash and result from the stored inputs."""
-        apuracao, _ = await apuracao_service.get_apuracao(db_session, assembleia_id)
+        apuracao, _ = await apuracao_service.get_apuracao(uow.session, assembleia_id)
         recalculado, mesmo = apuracao_service.verificar(apuracao)
         return VerificacaoOut(
             hash_armazenado=apuracao.hash_entrada,

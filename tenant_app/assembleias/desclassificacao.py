@@ -39,8 +39,8 @@ from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
 from tenant_app.erros import ConflitoError, RegraVioladaError
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, OrigemLancamento
-from tenant_app.ledger.service import post_entries
 from tenant_app.settings import Settings
+from tenant_app.unit_of_work import UnitOfWork
 
 
 async def vencedora_por_lance(
@@ -66,7 +66,7 @@ async def vencedora_por_lance(
 
 
 async def desclassificar(
-    session: AsyncSession,
+    uow: UnitOfWork,
     redis: Redis,
     settings: Settings,
     assembleia_id: uuid.UUID,
@@ -74,10 +74,12 @@ async def desclassificar(
     user_id: uuid.UUID | None,
 ) -> tuple[Apuracao, list[ContemplacaoCota]]:
     """Disqualify the lance winner ``cota_numero`` and award the next bids the freed money covers."""
+    session = uow.session
     grupo_id = (await get_assembleia(session, assembleia_id)).grupo_id
-    await session.rollback()
+    await uow.rollback()
     async with trava_do_grupo(redis, settings, grupo_id) as trava:
         assembleia = await get_assembleia(session, assembleia_id, lock=True)
+        uow.track(assembleia)
         if assembleia.status is not StatusAssembleia.APURADA:
             raise ConflitoError(
                 "Só uma assembleia apurada e ainda não encerrada admite desclassificação.",
@@ -126,10 +128,10 @@ async def desclassificar(
             apurada_em=datetime.now(UTC),
             apurada_por=user_id,
         )
-        session.add(apuracao)
+        uow.add(apuracao)
         grupo = await session.get(Grupo, assembleia.grupo_id, with_for_update=True)
         assert grupo is not None
-        await _estornar(session, grupo, vencedora, revisao)
+        await _estornar(uow, grupo, vencedora, revisao)
         ids = dict(
             (await session.execute(select(Cota.numero, Cota.id).where(Cota.grupo_id == grupo.id))).all()
         )
@@ -151,23 +153,21 @@ async def desclassificar(
         prazo = prazo_pagamento_lance(
             hoje(settings.time_zone, apuracao.apurada_em), regras.prazo_pagamento_lance_dias
         )
-        novas = await registrar_contemplacoes(
-            session, grupo, assembleia, apuracao, premios, ids, lances, prazo
-        )
+        novas = await registrar_contemplacoes(uow, grupo, assembleia, apuracao, premios, ids, lances, prazo)
         assembleia.hash_entrada = resultado.hash_entrada
-        await commit_travado(session, trava)
+        await commit_travado(uow, trava)
         return apuracao, novas
 
 
-async def _estornar(session: AsyncSession, grupo: Grupo, vencedora: ContemplacaoCota, revisao: int) -> None:
+async def _estornar(uow: UnitOfWork, grupo: Grupo, vencedora: ContemplacaoCota, revisao: int) -> None:
     """Undo the award: status, the cota's flag, and the ledger movements it made."""
+    uow.track(vencedora)
     vencedora.status = StatusContemplacao.DESCLASSIFICADA
     descricao = f"Desclassificação da cota {vencedora.cota_numero} (lance não pago), revisão {revisao}"
     # An unpaid lance never entered the ledger: only the net cost the funds paid comes back.
     # Booked as a (positive) contemplação movement, not ESTORNO: the ledger's
     # reconciliation reads ESTORNO as a payment reversal, to be matched by allocations.
-    await post_entries(
-        session,
+    await uow.lancar(
         grupo.id,
         [
             (Fundo.FUNDO_COMUM, vencedora.do_fundo_comum),
@@ -178,11 +178,12 @@ async def _estornar(session: AsyncSession, grupo: Grupo, vencedora: Contemplacao
         referencia_id=vencedora.id,
         descricao=descricao,
     )
-    cota = await session.get(Cota, vencedora.cota_id, with_for_update=True)
+    cota = await uow.session.get(Cota, vencedora.cota_id, with_for_update=True)
     assert cota is not None
+    uow.track(cota)
     cota.contemplada = False
     cota.contemplada_em = None
-    session.add(
+    uow.add(
         CotaEvento(
             cota_id=cota.id, tipo=TipoEventoCota.CONTEMPLACAO, motivo=descricao, detalhe="desclassificada"
         )

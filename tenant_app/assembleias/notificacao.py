@@ -16,12 +16,11 @@ from typing import Any
 
 from celery import shared_task
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.assembleias.models import ContemplacaoCota, StatusContemplacao
-from tenant_app.auditoria.trail import commit, record_event, set_actor
 from tenant_app.consorciados.models import Consorciado
 from tenant_app.cotas.models import Cota
+from tenant_app.unit_of_work import Actor, UnitOfWork
 
 log = logging.getLogger("tenant_app.assembleias.notificacao")
 
@@ -46,7 +45,7 @@ def mensageiro_log(consorciado: Consorciado, contemplacao: ContemplacaoCota) -> 
 
 
 async def notificar_pendentes(
-    session: AsyncSession, apuracao_id: uuid.UUID | None = None, mensageiro: Mensageiro = mensageiro_log
+    uow: UnitOfWork, apuracao_id: uuid.UUID | None = None, mensageiro: Mensageiro = mensageiro_log
 ) -> int:
     """Notify every active contemplação not yet notified (of one apuração, or all); returns how many."""
     stmt = (
@@ -59,36 +58,32 @@ async def notificar_pendentes(
     if apuracao_id is not None:
         stmt = stmt.where(ContemplacaoCota.apuracao_id == apuracao_id)
     feitos = 0
-    for contemplacao, consorciado in (await session.execute(stmt)).all():
+    for contemplacao, consorciado in (await uow.session.execute(stmt)).all():
         mensageiro(consorciado, contemplacao)
+        uow.track(contemplacao)
         contemplacao.notificado_em = datetime.now(UTC)
-        record_event(
-            session,
+        uow.auditar(
             "notificacao",
             "contemplacoes",
             str(contemplacao.id),
-            after={"cota": contemplacao.cota_numero, "modalidade": contemplacao.modalidade.value},
+            depois={"cota": contemplacao.cota_numero, "modalidade": contemplacao.modalidade.value},
         )
         feitos += 1
-    await commit(session)
+    await uow.commit()
     return feitos
 
 
 async def _rodar(apuracao_id: uuid.UUID | None) -> int:
     # A worker process imports only what its tasks need: load every mapped
-    # table (foreign keys resolve across features) and audit like the app does.
+    # table (foreign keys resolve across features).
     import tenant_app.database.registry  # noqa: F401
-    from tenant_app.auditoria.trail import install_audit_listener
     from tenant_app.database.session import create_engine, create_session_factory
     from tenant_app.settings import Settings
 
-    install_audit_listener()
-
     engine = create_engine(Settings.from_env().database)
     try:
-        async with create_session_factory(engine)() as session:
-            set_actor(session, None, "worker", None)
-            return await notificar_pendentes(session, apuracao_id)
+        async with UnitOfWork.start(create_session_factory(engine), Actor(None, "worker")) as uow:
+            return await notificar_pendentes(uow, apuracao_id)
     finally:
         await engine.dispose()
 

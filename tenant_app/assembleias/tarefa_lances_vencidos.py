@@ -11,24 +11,22 @@ NOME_TAREFA = "assembleias.desclassificar_lances_vencidos"
 
 
 async def _rodar(hoje_iso: str | None) -> list[str]:
-    # Same bootstrap as the notification task: every mapped table, audit listener.
+    # Same bootstrap as the notification task: every mapped table.
     import tenant_app.database.registry  # noqa: F401
     from tenant_app.assembleias.pagamento_lance import desclassificar_vencidos
     from tenant_app.assembleias.service import hoje
-    from tenant_app.auditoria.trail import install_audit_listener, set_actor
     from tenant_app.database.session import create_engine, create_session_factory
     from tenant_app.settings import Settings
     from tenant_app.system.redis_keys import create_redis
+    from tenant_app.unit_of_work import Actor, UnitOfWork
 
-    install_audit_listener()
     settings = Settings.from_env()
     dia = date.fromisoformat(hoje_iso) if hoje_iso else hoje(settings.time_zone)
     engine = create_engine(settings.database)
     redis = create_redis(settings.redis)
     try:
-        async with create_session_factory(engine)() as session:
-            set_actor(session, None, "worker", None)
-            feitos = await desclassificar_vencidos(session, redis, settings, dia)
+        async with UnitOfWork.start(create_session_factory(engine), Actor(None, "worker")) as uow:
+            feitos = await desclassificar_vencidos(uow, redis, settings, dia)
             return [f"{assembleia}:{cota}" for assembleia, cota in feitos]
     finally:
         await redis.close()

@@ -8,15 +8,14 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import QueryParameter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_contract.feature_flags import AUDITORIA_VERIFICACAO
 from tenant_app.auditoria import service
-from tenant_app.auditoria.models import AuditEntry
 from tenant_app.auditoria.schemas import AuditEntryOut, VerificacaoOut
 from tenant_app.auth.guards import requires
-from tenant_app.http.pagination import PageParams, Pagina, paginate, provide_page_params
+from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
+from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.roles import Permission
 
 
@@ -26,12 +25,12 @@ class AuditoriaController(Controller):
     path = "/api/auditoria"
     tags = ["auditoria"]  # noqa: RUF012
     guards = [requires(Permission.AUDITORIA_READ)]  # noqa: RUF012
-    dependencies = {"page": provide_page_params}  # noqa: RUF012
+    dependencies = PAGE_DEPENDENCY
 
     @get("/", operation_id="listAudit", name="auditoria:list")
     async def list_entries(
         self,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         page: PageParams,
         entity: Annotated[str | None, QueryParameter(name="entidade", max_length=60)] = None,
         entity_id: Annotated[str | None, QueryParameter(name="entidade_id", max_length=64)] = None,
@@ -41,20 +40,16 @@ class AuditoriaController(Controller):
         ate: Annotated[datetime | None, QueryParameter(name="ate")] = None,
     ) -> Pagina[AuditEntryOut]:
         """Newest first, with filters."""
-        stmt = select(AuditEntry).order_by(AuditEntry.seq.desc())
-        if entity:
-            stmt = stmt.where(AuditEntry.entity == entity)
-        if entity_id:
-            stmt = stmt.where(AuditEntry.entity_id == entity_id)
-        if actor_id:
-            stmt = stmt.where(AuditEntry.actor_id == actor_id)
-        if action:
-            stmt = stmt.where(AuditEntry.action == action)
-        if desde:
-            stmt = stmt.where(AuditEntry.occurred_at >= desde)
-        if ate:
-            stmt = stmt.where(AuditEntry.occurred_at <= ate)
-        rows, total = await paginate(db_session, stmt, page)
+        rows, total = await service.listar_entradas(
+            uow.session,
+            page,
+            entity=entity,
+            entity_id=entity_id,
+            actor_id=actor_id,
+            action=action,
+            desde=desde,
+            ate=ate,
+        )
         return Pagina(
             items=[to_schema(AuditEntryOut, e) for e in rows],
             total=total,
@@ -62,10 +57,15 @@ class AuditoriaController(Controller):
             offset=page.offset,
         )
 
-    @get("/verificacao", operation_id="verifyAudit", name="auditoria:verify")
-    async def verify(self, db_session: AsyncSession) -> VerificacaoOut:
+    @get(
+        "/verificacao",
+        operation_id="verifyAudit",
+        name="auditoria:verify",
+        opt={"feature_flag": AUDITORIA_VERIFICACAO.key},  # sold with some plans only
+    )
+    async def verify(self, uow: UnitOfWork) -> VerificacaoOut:
         """Recompute the hash chain and report the first broken link."""
-        report = await service.verify(db_session)
+        report = await service.verify(uow.session)
         return VerificacaoOut(
             integra=report.ok,
             entradas_verificadas=report.checked,

@@ -2,13 +2,45 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.auditoria.chain import GENESIS, HASHED_FIELDS, ChainReport, verify_chain
 from tenant_app.auditoria.models import AuditEntry
+from tenant_app.http.pagination import PageParams, paginate
 
 _BATCH = 5000
+
+
+async def listar_entradas(
+    session: AsyncSession,
+    page: PageParams,
+    *,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    actor_id: uuid.UUID | None = None,
+    action: str | None = None,
+    desde: datetime | None = None,
+    ate: datetime | None = None,
+) -> tuple[list[AuditEntry], int]:
+    """One page of the trail, newest first, with filters, and the total."""
+    stmt = select(AuditEntry).order_by(AuditEntry.seq.desc())
+    if entity:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    if entity_id:
+        stmt = stmt.where(AuditEntry.entity_id == entity_id)
+    if actor_id:
+        stmt = stmt.where(AuditEntry.actor_id == actor_id)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if desde:
+        stmt = stmt.where(AuditEntry.occurred_at >= desde)
+    if ate:
+        stmt = stmt.where(AuditEntry.occurred_at <= ate)
+    return await paginate(session, stmt, page)
 
 
 async def verify(session: AsyncSession) -> ChainReport:

@@ -1,37 +1,48 @@
-"""Capture every ORM change and append it, hash-chained, to audit_log at commit.
+"""The audit trail of one unit of work: entries collected explicitly, appended hash-chained at commit.
 
-Services end their unit of work with ``await commit(session)`` instead of
-``session.commit()``: the changes collected by the ``before_flush`` listener
-are written under an advisory lock (one chain, one writer at a time) in the
-same transaction as the change itself.
+A service tells its unit of work what it changes (``uow.add`` for a new
+entity, ``uow.track`` for an existing one it modifies, ``uow.auditar`` for an
+event the ORM does not see). At each flush the unit of work asks this trail to
+turn the registered entities' pending changes into entries (inserts with the
+final row, updates with the changed columns before/after, deletes with the old
+row), and at commit :func:`append_entries` writes them under an advisory lock
+(one chain, one writer at a time) in the same transaction as the change.
+
+A change to an audited entity nobody registered is a programming error: the
+flush fails with :class:`UnregisteredChange` instead of leaving a hole in the
+trail.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from tenant_app.auditoria.chain import GENESIS, PII_PLACEHOLDER, entry_hash, jsonable
 from tenant_app.auditoria.models import AuditEntry
 
-_PENDING = "audit_pending"
 #: Arbitrary constant: the advisory lock that serializes appends to the chain.
 _CHAIN_LOCK = 7_240_311_795
 _SKIP_ON_UPDATE = frozenset({"updated_at"})
 
 
-def set_actor(
-    session: AsyncSession, actor_id: uuid.UUID | None, actor_email: str | None, request_id: str | None
-):
-    """Who is acting in this session (set once per request or task)."""
-    session.info["actor"] = (actor_id, actor_email)
-    session.info["request_id"] = request_id
+class UnregisteredChange(RuntimeError):
+    """An audited entity changed without being registered with the unit of work."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts in a unit of work: the user (or a process name as e-mail) and the request id."""
+
+    user_id: uuid.UUID | None
+    email: str | None
+    request_id: str | None = None
 
 
 def _is_audited(obj: Any) -> bool:
@@ -61,11 +72,78 @@ def _entity_id(obj: Any) -> str | None:
     return str(pk) if pk is not None else None
 
 
-def _collect(session: Session, _flush_context: Any, _instances: Any) -> None:
-    pending: list[dict[str, Any]] = session.info.setdefault(_PENDING, [])
-    for obj in session.new:
-        if _is_audited(obj):
-            pending.append(
+def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(before, after) of the audited columns changed since the last flush."""
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key in _columns(obj):
+        if key in _SKIP_ON_UPDATE:
+            continue
+        hist = state.attrs[key].history
+        if hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if jsonable(old) != jsonable(new):
+                before[key] = _value(obj, key, old)
+                after[key] = _value(obj, key, new)
+    return before, after
+
+
+class AuditTrail:
+    """The entries of one unit of work, in the order they happened."""
+
+    def __init__(self) -> None:
+        self._pending: list[dict[str, Any]] = []
+        # Registered entities by identity (ORM objects are compared by identity).
+        self._inserted: dict[int, Any] = {}
+        self._tracked: dict[int, Any] = {}
+        self._deleted: dict[int, Any] = {}
+
+    def inserted(self, obj: Any) -> None:
+        """``obj`` is new: recorded as an insert (its row as committed), then tracked for updates."""
+        self._inserted[id(obj)] = obj
+        self._tracked[id(obj)] = obj
+
+    def tracked(self, obj: Any) -> None:
+        """``obj`` exists and this unit of work may change it: its changed columns are recorded."""
+        self._tracked[id(obj)] = obj
+
+    def deleted(self, obj: Any) -> None:
+        """``obj`` is being deleted: recorded with its last row."""
+        self._deleted[id(obj)] = obj
+
+    def event(
+        self,
+        action: str,
+        entity: str,
+        entity_id: str | None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """An entry for something the ORM does not see (bulk loads, logins, exports)."""
+        self._pending.append(
+            {
+                "action": action,
+                "entity": entity,
+                "obj": None,
+                "entity_id": entity_id,
+                "before": before,
+                "after": after,
+            }
+        )
+
+    def collect(self, session: Session | AsyncSession) -> None:
+        """Turn the session's pending changes of registered entities into entries (call before flush).
+
+        The session is read, not hooked: this runs only when the unit of work flushes.
+        """
+        for obj in session.new:
+            if not _is_audited(obj):
+                continue
+            if id(obj) not in self._inserted:
+                raise UnregisteredChange(f"new {type(obj).__name__} not added with uow.add()")
+            self._pending.append(
                 {
                     "action": "insert",
                     "entity": type(obj).__tablename__,
@@ -74,24 +152,15 @@ def _collect(session: Session, _flush_context: Any, _instances: Any) -> None:
                     "after": None,
                 }
             )
-    for obj in session.dirty:
-        if not _is_audited(obj) or not session.is_modified(obj, include_collections=False):
-            continue
-        state = inspect(obj)
-        before: dict[str, Any] = {}
-        after: dict[str, Any] = {}
-        for key in _columns(obj):
-            if key in _SKIP_ON_UPDATE:
+        for obj in session.dirty:
+            if not _is_audited(obj) or not session.is_modified(obj, include_collections=False):
                 continue
-            hist = state.attrs[key].history
-            if hist.has_changes():
-                old = hist.deleted[0] if hist.deleted else None
-                new = hist.added[0] if hist.added else None
-                if jsonable(old) != jsonable(new):
-                    before[key] = _value(obj, key, old)
-                    after[key] = _value(obj, key, new)
-        if after:
-            pending.append(
+            before, after = _changes(obj)
+            if not after:
+                continue
+            if id(obj) not in self._tracked:
+                raise UnregisteredChange(f"{type(obj).__name__} changed without uow.track(): {sorted(after)}")
+            self._pending.append(
                 {
                     "action": "update",
                     "entity": type(obj).__tablename__,
@@ -100,9 +169,12 @@ def _collect(session: Session, _flush_context: Any, _instances: Any) -> None:
                     "after": after,
                 }
             )
-    for obj in session.deleted:
-        if _is_audited(obj):
-            pending.append(
+        for obj in session.deleted:
+            if not _is_audited(obj):
+                continue
+            if id(obj) not in self._deleted:
+                raise UnregisteredChange(f"{type(obj).__name__} deleted without uow.delete()")
+            self._pending.append(
                 {
                     "action": "delete",
                     "entity": type(obj).__tablename__,
@@ -113,41 +185,19 @@ def _collect(session: Session, _flush_context: Any, _instances: Any) -> None:
                 }
             )
 
-
-def install_audit_listener() -> None:
-    """Register the collector once per process (idempotent)."""
-    if not event.contains(Session, "before_flush", _collect):
-        event.listen(Session, "before_flush", _collect)
-
-
-def record_event(
-    session: AsyncSession,
-    action: str,
-    entity: str,
-    entity_id: str | None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Queue an entry for a change the ORM does not see (bulk loads, logins, exports)."""
-    session.info.setdefault(_PENDING, []).append(
-        {
-            "action": action,
-            "entity": entity,
-            "obj": None,
-            "entity_id": entity_id,
-            "before": before,
-            "after": after,
-        }
-    )
+    def take(self) -> list[dict[str, Any]]:
+        """The collected entries, leaving the trail empty (after commit or rollback)."""
+        pending, self._pending = self._pending, []
+        self._inserted.clear()
+        self._tracked.clear()
+        self._deleted.clear()
+        return pending
 
 
-async def write_pending(session: AsyncSession) -> int:
-    """Append the queued entries to the chain inside the current transaction."""
-    pending = session.info.pop(_PENDING, [])
+async def append_entries(session: AsyncSession, pending: list[dict[str, Any]], actor: Actor) -> int:
+    """Append ``pending`` to the chain inside the current transaction (under the chain's lock)."""
     if not pending:
         return 0
-    actor_id, actor_email = session.info.get("actor", (None, None))
-    request_id = session.info.get("request_id")
     await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
     last = (
         await session.execute(
@@ -169,42 +219,17 @@ async def write_pending(session: AsyncSession) -> int:
         fields = {
             "seq": seq,
             "occurred_at": now,
-            "actor_id": actor_id,
-            "actor_email": actor_email,
+            "actor_id": actor.user_id,
+            "actor_email": actor.email,
             "action": item["action"],
             "entity": item["entity"],
             "entity_id": entity_id,
             "before": jsonable(item["before"]),
             "after": jsonable(after),
-            "request_id": request_id,
+            "request_id": actor.request_id,
         }
         digest = entry_hash(prev, fields)
         rows.append({**fields, "prev_hash": prev, "hash": digest})
         prev = digest
     await session.execute(insert(AuditEntry), rows)
     return len(rows)
-
-
-_BEFORE_COMMIT = "before_commit_hooks"
-
-
-def add_before_commit(
-    session: AsyncSession, key: str, hook: Callable[[AsyncSession], Awaitable[None]]
-) -> None:
-    """Run ``hook`` once, right before the audit entries are written and the transaction commits.
-
-    Used for writes that take hot row locks (group balances): doing them last keeps
-    the lock for the shortest time.
-    """
-    session.info.setdefault(_BEFORE_COMMIT, {}).setdefault(key, hook)
-
-
-async def commit(session: AsyncSession) -> None:
-    """Flush, run the before-commit hooks, append the audit entries, commit: one transaction."""
-    await session.flush()
-    hooks = session.info.pop(_BEFORE_COMMIT, {})
-    for hook in hooks.values():
-        await hook(session)
-    await session.flush()
-    await write_pending(session)
-    await session.commit()

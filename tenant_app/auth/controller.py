@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.auth import service
 from tenant_app.auth.schemas import LoginIn, MeOut, RefreshIn, TokenOut
 from tenant_app.auth.tokens import CurrentUser
+from tenant_app.unit_of_work import UnitOfWork
 
 
 class AuthController(Controller):
@@ -18,19 +18,19 @@ class AuthController(Controller):
     tags = ["auth"]  # noqa: RUF012
 
     @post("/login", operation_id="login", name="auth:login", status_code=200)
-    async def login(self, data: LoginIn, db_session: AsyncSession, state: State) -> TokenOut:
+    async def login(self, data: LoginIn, uow: UnitOfWork, state: State) -> TokenOut:
         """Exchange e-mail and password for an access token and a refresh token."""
-        return await service.login(db_session, state.settings.auth, data.email, data.password)
+        return await service.login(uow, state.settings.auth, data.email, data.password)
 
     @post("/refresh", operation_id="refreshToken", name="auth:refresh", status_code=200)
-    async def refresh(self, data: RefreshIn, db_session: AsyncSession, state: State) -> TokenOut:
+    async def refresh(self, data: RefreshIn, uow: UnitOfWork, state: State) -> TokenOut:
         """Rotate the refresh token and get a new access token."""
-        return await service.refresh(db_session, state.settings.auth, data.refresh_token)
+        return await service.refresh(uow, state.settings.auth, data.refresh_token)
 
     @post("/logout", operation_id="logout", name="auth:logout", status_code=204)
-    async def logout(self, data: RefreshIn, db_session: AsyncSession) -> None:
+    async def logout(self, data: RefreshIn, uow: UnitOfWork) -> None:
         """End the session of this refresh token."""
-        await service.logout(db_session, data.refresh_token)
+        await service.logout(uow, data.refresh_token)
 
     @get("/me", operation_id="me", name="auth:me")
     async def me(self, request: Request[CurrentUser, str, State], state: State) -> MeOut:

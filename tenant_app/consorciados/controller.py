@@ -8,11 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import State
 from litestar.params import QueryParameter
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from consorcio_contract.identifiers import normalize_cnpj
-from tenant_app.auditoria.trail import commit
 from tenant_app.auth.guards import requires
 from tenant_app.auth.tokens import CurrentUser
 from tenant_app.consorciados import service
@@ -29,8 +25,9 @@ from tenant_app.consorciados.schemas import (
     EnderecoOut,
     format_documento,
 )
-from tenant_app.http.pagination import PageParams, Pagina, paginate, provide_page_params
+from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
+from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.CONSORCIADOS_READ)]
@@ -54,12 +51,12 @@ class ConsorciadoController(Controller):
 
     path = "/api/consorciados"
     tags = ["consorciados"]  # noqa: RUF012
-    dependencies = {"page": provide_page_params}  # noqa: RUF012
+    dependencies = PAGE_DEPENDENCY
 
     @get("/", operation_id="listConsorciados", name="consorciados:list", guards=READ)
     async def list_consorciados(
         self,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         page: PageParams,
         q: Annotated[
             str | None, QueryParameter(name="q", max_length=100, description="Parte do nome ou documento")
@@ -67,38 +64,30 @@ class ConsorciadoController(Controller):
         tipo_pessoa: Annotated[TipoPessoa | None, QueryParameter(name="tipo_pessoa")] = None,
     ) -> Pagina[ConsorciadoOut]:
         """Members, filtered by name/document and kind of person."""
-        stmt = select(Consorciado).order_by(Consorciado.nome, Consorciado.id)
-        if q:
-            like = f"%{q.replace('%', '').replace('_', '')}%"
-            stmt = stmt.where(or_(Consorciado.nome.ilike(like), Consorciado.documento == normalize_cnpj(q)))
-        if tipo_pessoa is not None:
-            stmt = stmt.where(Consorciado.tipo_pessoa == tipo_pessoa)
-        rows, total = await paginate(db_session, stmt, page)
+        rows, total = await service.listar_consorciados(uow.session, page, q=q, tipo_pessoa=tipo_pessoa)
         return Pagina(items=[to_out(c) for c in rows], total=total, limit=page.limit, offset=page.offset)
 
     @post("/", operation_id="createConsorciado", name="consorciados:create", guards=WRITE)
     async def create(
-        self, data: ConsorciadoCreate, db_session: AsyncSession, request: Request[CurrentUser, str, State]
+        self, data: ConsorciadoCreate, uow: UnitOfWork, request: Request[CurrentUser, str, State]
     ) -> ConsorciadoOut:
         """Register a member with contacts, addresses and consents."""
-        obj = await service.create_consorciado(db_session, data, request.user.id)
-        await commit(db_session)
+        obj = await service.create_consorciado(uow, data, request.user.id)
         return to_out(obj)
 
     @get("/{consorciado_id:uuid}", operation_id="getConsorciado", name="consorciados:get", guards=READ)
-    async def get_one(self, consorciado_id: uuid.UUID, db_session: AsyncSession) -> ConsorciadoOut:
+    async def get_one(self, consorciado_id: uuid.UUID, uow: UnitOfWork) -> ConsorciadoOut:
         """One member."""
-        return to_out(await service.get_consorciado(db_session, consorciado_id))
+        return to_out(await service.get_consorciado(uow.session, consorciado_id))
 
     @patch(
         "/{consorciado_id:uuid}", operation_id="updateConsorciado", name="consorciados:update", guards=WRITE
     )
     async def update(
-        self, consorciado_id: uuid.UUID, data: ConsorciadoUpdate, db_session: AsyncSession
+        self, consorciado_id: uuid.UUID, data: ConsorciadoUpdate, uow: UnitOfWork
     ) -> ConsorciadoOut:
         """Change name or contact data."""
-        obj = await service.update_consorciado(db_session, consorciado_id, data)
-        await commit(db_session)
+        obj = await service.update_consorciado(uow, consorciado_id, data)
         return to_out(obj)
 
     @post(
@@ -108,11 +97,10 @@ class ConsorciadoController(Controller):
         guards=WRITE,
     )
     async def add_contato(
-        self, consorciado_id: uuid.UUID, data: ContatoIn, db_session: AsyncSession
+        self, consorciado_id: uuid.UUID, data: ContatoIn, uow: UnitOfWork
     ) -> ConsorciadoOut:
         """Add a contact channel."""
-        obj = await service.add_contato(db_session, consorciado_id, data)
-        await commit(db_session)
+        obj = await service.add_contato(uow, consorciado_id, data)
         return to_out(obj)
 
     @post(
@@ -122,11 +110,10 @@ class ConsorciadoController(Controller):
         guards=WRITE,
     )
     async def add_endereco(
-        self, consorciado_id: uuid.UUID, data: EnderecoIn, db_session: AsyncSession
+        self, consorciado_id: uuid.UUID, data: EnderecoIn, uow: UnitOfWork
     ) -> ConsorciadoOut:
         """Add an address."""
-        obj = await service.add_endereco(db_session, consorciado_id, data)
-        await commit(db_session)
+        obj = await service.add_endereco(uow, consorciado_id, data)
         return to_out(obj)
 
     @post(
@@ -139,12 +126,11 @@ class ConsorciadoController(Controller):
         self,
         consorciado_id: uuid.UUID,
         data: ConsentimentoIn,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         request: Request[CurrentUser, str, State],
     ) -> ConsentimentoOut:
         """Record a consent decision (grant or withdrawal)."""
-        consent = await service.record_consent(db_session, consorciado_id, data, request.user.id)
-        await commit(db_session)
+        consent = await service.record_consent(uow, consorciado_id, data, request.user.id)
         return to_schema(ConsentimentoOut, consent)
 
     @get(
@@ -153,12 +139,10 @@ class ConsorciadoController(Controller):
         name="consorciados:consents",
         guards=READ,
     )
-    async def list_consents(
-        self, consorciado_id: uuid.UUID, db_session: AsyncSession
-    ) -> list[ConsentimentoOut]:
+    async def list_consents(self, consorciado_id: uuid.UUID, uow: UnitOfWork) -> list[ConsentimentoOut]:
         """Consent history."""
         return [
-            to_schema(ConsentimentoOut, c) for c in await service.list_consents(db_session, consorciado_id)
+            to_schema(ConsentimentoOut, c) for c in await service.list_consents(uow.session, consorciado_id)
         ]
 
     @post(
@@ -168,10 +152,9 @@ class ConsorciadoController(Controller):
         guards=LGPD,
         status_code=200,
     )
-    async def anonymize(self, consorciado_id: uuid.UUID, db_session: AsyncSession) -> ConsorciadoOut:
+    async def anonymize(self, consorciado_id: uuid.UUID, uow: UnitOfWork) -> ConsorciadoOut:
         """Erase personal data on the holder's request; the financial history stays, de-identified."""
-        obj = await service.anonymize(db_session, consorciado_id)
-        await commit(db_session)
+        obj = await service.anonymize(uow, consorciado_id)
         return to_out(obj)
 
     @get(
@@ -180,8 +163,7 @@ class ConsorciadoController(Controller):
         name="consorciados:export",
         guards=LGPD,
     )
-    async def export(self, consorciado_id: uuid.UUID, db_session: AsyncSession) -> dict[str, Any]:
+    async def export(self, consorciado_id: uuid.UUID, uow: UnitOfWork) -> dict[str, Any]:
         """Data portability: everything about the holder as JSON."""
-        data = await service.export_data(db_session, consorciado_id)
-        await commit(db_session)
+        data = await service.export_data(uow, consorciado_id)
         return data

@@ -6,12 +6,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_contract.identifiers import normalize_cnpj
 from tenant_app.auditoria.chain import jsonable
-from tenant_app.auditoria.trail import record_event
-from tenant_app.consorciados.models import ConsentimentoLGPD, Consorciado, Contato, Endereco
+from tenant_app.consorciados.models import ConsentimentoLGPD, Consorciado, Contato, Endereco, TipoPessoa
 from tenant_app.consorciados.schemas import (
     ConsentimentoIn,
     ConsorciadoCreate,
@@ -21,8 +21,10 @@ from tenant_app.consorciados.schemas import (
 )
 from tenant_app.cotas.models import Cota
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
+from tenant_app.http.pagination import PageParams, paginate
 from tenant_app.pagamentos.models import Pagamento
 from tenant_app.parcelas.models import Parcela
+from tenant_app.unit_of_work import UnitOfWork
 
 ANON_NOME = "Titular anonimizado"
 
@@ -33,6 +35,19 @@ async def get_consorciado(session: AsyncSession, consorciado_id: uuid.UUID) -> C
     if obj is None:
         raise NaoEncontrado("Consorciado")
     return obj
+
+
+async def listar_consorciados(
+    session: AsyncSession, page: PageParams, *, q: str | None = None, tipo_pessoa: TipoPessoa | None = None
+) -> tuple[list[Consorciado], int]:
+    """One page of members by name, filtered by part of the name or the exact document, and the total."""
+    stmt = select(Consorciado).order_by(Consorciado.nome, Consorciado.id)
+    if q:
+        like = f"%{q.replace('%', '').replace('_', '')}%"
+        stmt = stmt.where(or_(Consorciado.nome.ilike(like), Consorciado.documento == normalize_cnpj(q)))
+    if tipo_pessoa is not None:
+        stmt = stmt.where(Consorciado.tipo_pessoa == tipo_pessoa)
+    return await paginate(session, stmt, page)
 
 
 def _ensure_not_anonymized(obj: Consorciado) -> None:
@@ -73,11 +88,11 @@ def _consentimento(
 
 
 async def create_consorciado(
-    session: AsyncSession, data: ConsorciadoCreate, user_id: uuid.UUID | None
+    uow: UnitOfWork, data: ConsorciadoCreate, user_id: uuid.UUID | None
 ) -> Consorciado:
     """Register a member (CPF/CNPJ validated and unique)."""
     documento = data.normalized_documento()
-    if (await session.execute(select(Consorciado.id).where(Consorciado.documento == documento))).first():
+    if (await uow.session.execute(select(Consorciado.id).where(Consorciado.documento == documento))).first():
         raise ConflitoError("Já existe um consorciado com este documento.", code="documento_duplicado")
     obj = Consorciado(
         id=uuid.uuid4(),
@@ -90,50 +105,61 @@ async def create_consorciado(
         contatos=[_contato(c) for c in data.contatos],
         enderecos=[_endereco(e) for e in data.enderecos],
     )
-    session.add(obj)
-    await session.flush()  # consent rows reference the member (no ORM relationship orders them)
+    uow.add(obj)
+    uow.add_all([*obj.contatos, *obj.enderecos])
+    await uow.flush()  # consent rows reference the member (no ORM relationship orders them)
     for c in data.consentimentos:
-        session.add(_consentimento(obj.id, c, user_id))
+        uow.add(_consentimento(obj.id, c, user_id))
+    await uow.commit()
     return obj
 
 
 async def update_consorciado(
-    session: AsyncSession, consorciado_id: uuid.UUID, data: ConsorciadoUpdate
+    uow: UnitOfWork, consorciado_id: uuid.UUID, data: ConsorciadoUpdate
 ) -> Consorciado:
     """Change name or contact data."""
-    obj = await get_consorciado(session, consorciado_id)
+    obj = await get_consorciado(uow.session, consorciado_id)
     _ensure_not_anonymized(obj)
+    uow.track(obj)
     for field in ("nome", "email", "telefone"):
         value = getattr(data, field)
         if value is not None:
             setattr(obj, field, value)
+    await uow.commit()
     return obj
 
 
-async def add_contato(session: AsyncSession, consorciado_id: uuid.UUID, data: ContatoIn) -> Consorciado:
+async def add_contato(uow: UnitOfWork, consorciado_id: uuid.UUID, data: ContatoIn) -> Consorciado:
     """Append a contact channel."""
-    obj = await get_consorciado(session, consorciado_id)
+    obj = await get_consorciado(uow.session, consorciado_id)
     _ensure_not_anonymized(obj)
-    obj.contatos.append(_contato(data))
+    contato = _contato(data)
+    uow.add(contato)
+    obj.contatos.append(contato)
+    await uow.commit()
     return obj
 
 
-async def add_endereco(session: AsyncSession, consorciado_id: uuid.UUID, data: EnderecoIn) -> Consorciado:
+async def add_endereco(uow: UnitOfWork, consorciado_id: uuid.UUID, data: EnderecoIn) -> Consorciado:
     """Append an address."""
-    obj = await get_consorciado(session, consorciado_id)
+    obj = await get_consorciado(uow.session, consorciado_id)
     _ensure_not_anonymized(obj)
-    obj.enderecos.append(_endereco(data))
+    endereco = _endereco(data)
+    uow.add(endereco)
+    obj.enderecos.append(endereco)
+    await uow.commit()
     return obj
 
 
 async def record_consent(
-    session: AsyncSession, consorciado_id: uuid.UUID, data: ConsentimentoIn, user_id: uuid.UUID | None
+    uow: UnitOfWork, consorciado_id: uuid.UUID, data: ConsentimentoIn, user_id: uuid.UUID | None
 ) -> ConsentimentoLGPD:
     """Append a consent decision (earlier ones stay as history)."""
-    obj = await get_consorciado(session, consorciado_id)
+    obj = await get_consorciado(uow.session, consorciado_id)
     _ensure_not_anonymized(obj)
     consent = _consentimento(obj.id, data, user_id)
-    session.add(consent)
+    uow.add(consent)
+    await uow.commit()
     return consent
 
 
@@ -148,24 +174,29 @@ async def list_consents(session: AsyncSession, consorciado_id: uuid.UUID) -> lis
     return list(rows.scalars())
 
 
-async def anonymize(session: AsyncSession, consorciado_id: uuid.UUID) -> Consorciado:
+async def anonymize(uow: UnitOfWork, consorciado_id: uuid.UUID) -> Consorciado:
     """Remove personal data on request (LGPD Art. 18 IV); cotas, parcelas and payments stay, de-identified."""
-    obj = await get_consorciado(session, consorciado_id)
+    obj = await get_consorciado(uow.session, consorciado_id)
     if obj.anonimizado_em is not None:
         return obj
+    uow.track(obj)
     obj.documento = None
     obj.nome = ANON_NOME
     obj.email = None
     obj.telefone = None
     obj.data_nascimento = None
     obj.anonimizado_em = datetime.now(UTC)
+    for pessoal in [*obj.contatos, *obj.enderecos]:
+        await uow.delete(pessoal)
     obj.contatos.clear()
     obj.enderecos.clear()
+    await uow.commit()
     return obj
 
 
-async def export_data(session: AsyncSession, consorciado_id: uuid.UUID) -> dict[str, Any]:
-    """Everything the administradora holds about the member (LGPD Art. 18 V), as JSON."""
+async def export_data(uow: UnitOfWork, consorciado_id: uuid.UUID) -> dict[str, Any]:
+    """Everything held about the member (LGPD Art. 18 V), as JSON; the export itself is audited."""
+    session = uow.session
     obj = await get_consorciado(session, consorciado_id)
     consents = await list_consents(session, consorciado_id)
     cotas = list((await session.execute(select(Cota).where(Cota.consorciado_id == obj.id))).scalars())
@@ -184,8 +215,8 @@ async def export_data(session: AsyncSession, consorciado_id: uuid.UUID) -> dict[
     def row(o: Any, *fields: str) -> dict[str, Any]:
         return {f: jsonable(getattr(o, f)) for f in fields}
 
-    record_event(session, "exportacao_lgpd", "consorciados", str(obj.id))
-    return {
+    uow.auditar("exportacao_lgpd", "consorciados", str(obj.id))
+    export = {
         "gerado_em": datetime.now(UTC).isoformat(),
         "titular": row(
             obj,
@@ -225,3 +256,5 @@ async def export_data(session: AsyncSession, consorciado_id: uuid.UUID) -> dict[
             for c in cotas
         ],
     }
+    await uow.commit()
+    return export

@@ -9,18 +9,15 @@ from typing import Annotated
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.params import QueryParameter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.auditoria.trail import commit
 from tenant_app.auth.guards import requires
 from tenant_app.auth.tokens import CurrentUser
 from tenant_app.cotas import service
-from tenant_app.cotas.models import Cota, StatusCota
+from tenant_app.cotas.models import StatusCota
 from tenant_app.cotas.schemas import AdesaoIn, CessaoIn, CotaOut, ExclusaoIn
-from tenant_app.grupos.service import get_grupo
-from tenant_app.http.pagination import PageParams, Pagina, paginate_rows, provide_page_params
+from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
+from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.COTAS_READ)]
@@ -32,32 +29,29 @@ class CotaController(Controller):
 
     path = "/api"
     tags = ["cotas"]  # noqa: RUF012
-    dependencies = {"page": provide_page_params}  # noqa: RUF012
+    dependencies = PAGE_DEPENDENCY
 
     @get("/grupos/{grupo_id:uuid}/cotas", operation_id="listCotas", name="cotas:list", guards=READ)
     async def list_cotas(
         self,
         grupo_id: uuid.UUID,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         page: PageParams,
         status: Annotated[StatusCota | None, QueryParameter(name="status")] = None,
         contemplada: Annotated[bool | None, QueryParameter(name="contemplada")] = None,
         consorciado_id: Annotated[uuid.UUID | None, QueryParameter(name="consorciado_id")] = None,
     ) -> Pagina[CotaOut]:
         """The group's cotas by number, with filters."""
-        # Column select, not ORM objects: this is the busiest list of the app.
-        stmt = select(*(Cota.__table__.c[name] for name in CotaOut.__struct_fields__))
-        stmt = stmt.where(Cota.grupo_id == grupo_id).order_by(Cota.numero)
-        if status is not None:
-            stmt = stmt.where(Cota.status == status)
-        if contemplada is not None:
-            stmt = stmt.where(Cota.contemplada.is_(contemplada))
-        if consorciado_id is not None:
-            stmt = stmt.where(Cota.consorciado_id == consorciado_id)
-        rows, total = await paginate_rows(db_session, stmt, page)
-        if total == 0:
-            await get_grupo(db_session, grupo_id)  # 404 for an unknown group, only checked when empty
         fields = CotaOut.__struct_fields__
+        rows, total = await service.listar_cotas(
+            uow.session,
+            grupo_id,
+            fields,
+            page,
+            status=status,
+            contemplada=contemplada,
+            consorciado_id=consorciado_id,
+        )
         items = [CotaOut(**{f: row[f] for f in fields}) for row in rows]
         return Pagina(items=items, total=total, limit=page.limit, offset=page.offset)
 
@@ -66,25 +60,24 @@ class CotaController(Controller):
         self,
         grupo_id: uuid.UUID,
         data: AdesaoIn,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         request: Request[CurrentUser, str, State],
     ) -> CotaOut:
         """A consorciado joins the group (10 % cap checked)."""
         cota = await service.adesao(
-            db_session,
+            uow,
             grupo_id,
             data.consorciado_id,
             data.numero,
             data.data_adesao or date.today(),
             request.user.id,
         )
-        await commit(db_session)
         return to_schema(CotaOut, cota)
 
     @get("/cotas/{cota_id:uuid}", operation_id="getCota", name="cotas:get", guards=READ)
-    async def get_cota(self, cota_id: uuid.UUID, db_session: AsyncSession) -> CotaOut:
+    async def get_cota(self, cota_id: uuid.UUID, uow: UnitOfWork) -> CotaOut:
         """One cota."""
-        return to_schema(CotaOut, await service.get_cota(db_session, cota_id))
+        return to_schema(CotaOut, await service.get_cota(uow.session, cota_id))
 
     @post(
         "/cotas/{cota_id:uuid}/cessao",
@@ -97,12 +90,11 @@ class CotaController(Controller):
         self,
         cota_id: uuid.UUID,
         data: CessaoIn,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         request: Request[CurrentUser, str, State],
     ) -> CotaOut:
         """Transfer the cota to another consorciado."""
-        cota = await service.cessao(db_session, cota_id, data.consorciado_id, data.motivo, request.user.id)
-        await commit(db_session)
+        cota = await service.cessao(uow, cota_id, data.consorciado_id, data.motivo, request.user.id)
         return to_schema(CotaOut, cota)
 
     @post(
@@ -116,14 +108,13 @@ class CotaController(Controller):
         self,
         cota_id: uuid.UUID,
         data: ExclusaoIn,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         request: Request[CurrentUser, str, State],
     ) -> CotaOut:
         """Exclude the cota (never a contemplated one)."""
         cota = await service.exclusao(
-            db_session, cota_id, data.motivo, date.today(), request.user.id, data.observacao
+            uow, cota_id, data.motivo, date.today(), request.user.id, data.observacao
         )
-        await commit(db_session)
         return to_schema(CotaOut, cota)
 
     @post(
@@ -134,9 +125,7 @@ class CotaController(Controller):
         status_code=200,
     )
     async def readmissao(
-        self, cota_id: uuid.UUID, db_session: AsyncSession, request: Request[CurrentUser, str, State]
+        self, cota_id: uuid.UUID, uow: UnitOfWork, request: Request[CurrentUser, str, State]
     ) -> CotaOut:
         """Readmit an excluded cota."""
-        cota = await service.readmissao(db_session, cota_id, request.user.id)
-        await commit(db_session)
-        return to_schema(CotaOut, cota)
+        return to_schema(CotaOut, await service.readmissao(uow, cota_id, request.user.id))

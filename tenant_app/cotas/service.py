@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +15,9 @@ from tenant_app.cotas.models import Cota, CotaEvento, MotivoExclusao, StatusCota
 from tenant_app.erros import NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.grupos.service import get_grupo
+from tenant_app.http.pagination import PageParams, paginate_rows
 from tenant_app.parcelas.service import generate_schedules
+from tenant_app.unit_of_work import UnitOfWork
 
 #: Lei 11.795 / BCB: one consorciado holds at most 10 % of a group's cotas.
 MAX_SHARE_PCT = 10
@@ -37,6 +41,32 @@ async def get_cota(session: AsyncSession, cota_id: uuid.UUID, *, lock: bool = Fa
     if cota is None:
         raise NaoEncontrado("Cota")
     return cota
+
+
+async def listar_cotas(
+    session: AsyncSession,
+    grupo_id: uuid.UUID,
+    fields: Sequence[str],
+    page: PageParams,
+    *,
+    status: StatusCota | None = None,
+    contemplada: bool | None = None,
+    consorciado_id: uuid.UUID | None = None,
+) -> tuple[list[Any], int]:
+    """One page of the group's cotas by number (rows of ``fields``) and the total; 404 for no group."""
+    # Column select, not ORM objects: this is the busiest list of the app.
+    stmt = select(*(Cota.__table__.c[name] for name in fields))
+    stmt = stmt.where(Cota.grupo_id == grupo_id).order_by(Cota.numero)
+    if status is not None:
+        stmt = stmt.where(Cota.status == status)
+    if contemplada is not None:
+        stmt = stmt.where(Cota.contemplada.is_(contemplada))
+    if consorciado_id is not None:
+        stmt = stmt.where(Cota.consorciado_id == consorciado_id)
+    rows, total = await paginate_rows(session, stmt, page)
+    if total == 0:
+        await get_grupo(session, grupo_id)  # 404 for an unknown group, only checked when empty
+    return rows, total
 
 
 async def _active_consorciado(session: AsyncSession, consorciado_id: uuid.UUID) -> Consorciado:
@@ -88,7 +118,7 @@ def _event(
 
 
 async def adesao(
-    session: AsyncSession,
+    uow: UnitOfWork,
     grupo_id: uuid.UUID,
     consorciado_id: uuid.UUID,
     numero: int | None,
@@ -96,12 +126,12 @@ async def adesao(
     user_id: uuid.UUID | None,
 ) -> Cota:
     """Sell a cota. The group row is locked so numbering and the cap are checked without races."""
-    grupo = await get_grupo(session, grupo_id, lock=True)
+    grupo = await get_grupo(uow.session, grupo_id, lock=True)
     if grupo.status is StatusGrupo.ENCERRADO:
         raise RegraVioladaError("Grupo encerrado não aceita adesões.", code="grupo_encerrado")
-    await _active_consorciado(session, consorciado_id)
-    await _check_cap(session, grupo, consorciado_id)
-    taken = set((await session.execute(select(Cota.numero).where(Cota.grupo_id == grupo.id))).scalars())
+    await _active_consorciado(uow.session, consorciado_id)
+    await _check_cap(uow.session, grupo, consorciado_id)
+    taken = set((await uow.session.execute(select(Cota.numero).where(Cota.grupo_id == grupo.id))).scalars())
     if len(taken) >= grupo.numero_cotas:
         raise RegraVioladaError("Todas as cotas do grupo já foram vendidas.", code="grupo_completo")
     if numero is None:
@@ -117,39 +147,42 @@ async def adesao(
         consorciado_id=consorciado_id,
         data_adesao=data_adesao,
     )
-    session.add(cota)
-    session.add(_event(cota, TipoEventoCota.ADESAO, user_id, para=consorciado_id))
+    uow.add(cota)
+    uow.add(_event(cota, TipoEventoCota.ADESAO, user_id, para=consorciado_id))
     if grupo.status is StatusGrupo.EM_ANDAMENTO:
-        await session.flush()
-        if await generate_schedules(session, grupo, [cota], data_adesao) == 0:
+        await uow.flush()
+        if await generate_schedules(uow, grupo, [cota], data_adesao) == 0:
             raise RegraVioladaError("O grupo não tem mais parcelas a vencer para uma nova adesão.")
+    await uow.commit()
     return cota
 
 
 async def cessao(
-    session: AsyncSession,
+    uow: UnitOfWork,
     cota_id: uuid.UUID,
     novo_id: uuid.UUID,
     motivo: str | None,
     user_id: uuid.UUID | None,
 ) -> Cota:
     """Transfer an active cota; the receiver is subject to the same 10 % cap."""
-    cota = await get_cota(session, cota_id, lock=True)
-    grupo = await get_grupo(session, cota.grupo_id, lock=True)
+    cota = await get_cota(uow.session, cota_id, lock=True)
+    uow.track(cota)
+    grupo = await get_grupo(uow.session, cota.grupo_id, lock=True)
     if cota.status is not StatusCota.ATIVA:
         raise RegraVioladaError("Só uma cota ativa pode ser cedida.", code="cota_inativa")
     if novo_id == cota.consorciado_id:
         raise RegraVioladaError("A cota já pertence a este consorciado.", campo="consorciado_id")
-    await _active_consorciado(session, novo_id)
-    await _check_cap(session, grupo, novo_id)
+    await _active_consorciado(uow.session, novo_id)
+    await _check_cap(uow.session, grupo, novo_id)
     anterior = cota.consorciado_id
     cota.consorciado_id = novo_id
-    session.add(_event(cota, TipoEventoCota.CESSAO, user_id, de=anterior, para=novo_id, motivo=motivo))
+    uow.add(_event(cota, TipoEventoCota.CESSAO, user_id, de=anterior, para=novo_id, motivo=motivo))
+    await uow.commit()
     return cota
 
 
 async def exclusao(
-    session: AsyncSession,
+    uow: UnitOfWork,
     cota_id: uuid.UUID,
     motivo: MotivoExclusao,
     data: date,
@@ -157,7 +190,8 @@ async def exclusao(
     observacao: str | None = None,
 ) -> Cota:
     """Exclude an active, non-contemplated cota (a contemplated member can never be excluded)."""
-    cota = await get_cota(session, cota_id, lock=True)
+    cota = await get_cota(uow.session, cota_id, lock=True)
+    uow.track(cota)
     if cota.contemplada:
         raise RegraVioladaError("Cota contemplada não pode ser excluída.", code="cota_contemplada")
     if cota.status is not StatusCota.ATIVA:
@@ -165,23 +199,26 @@ async def exclusao(
     cota.status = StatusCota.EXCLUIDA
     cota.motivo_exclusao = motivo
     cota.excluida_em = data
-    session.add(
+    uow.add(
         _event(cota, TipoEventoCota.EXCLUSAO, user_id, de=cota.consorciado_id, motivo=observacao or motivo)
     )
+    await uow.commit()
     return cota
 
 
-async def readmissao(session: AsyncSession, cota_id: uuid.UUID, user_id: uuid.UUID | None) -> Cota:
+async def readmissao(uow: UnitOfWork, cota_id: uuid.UUID, user_id: uuid.UUID | None) -> Cota:
     """Bring an excluded cota back (group still running, cap respected)."""
-    cota = await get_cota(session, cota_id, lock=True)
-    grupo = await get_grupo(session, cota.grupo_id, lock=True)
+    cota = await get_cota(uow.session, cota_id, lock=True)
+    uow.track(cota)
+    grupo = await get_grupo(uow.session, cota.grupo_id, lock=True)
     if cota.status is not StatusCota.EXCLUIDA:
         raise RegraVioladaError("Só uma cota excluída pode ser readmitida.", code="cota_ativa")
     if grupo.status is StatusGrupo.ENCERRADO:
         raise RegraVioladaError("Grupo encerrado não readmite cotas.", code="grupo_encerrado")
-    await _check_cap(session, grupo, cota.consorciado_id)
+    await _check_cap(uow.session, grupo, cota.consorciado_id)
     cota.status = StatusCota.ATIVA
     cota.motivo_exclusao = None
     cota.excluida_em = None
-    session.add(_event(cota, TipoEventoCota.READMISSAO, user_id, para=cota.consorciado_id))
+    uow.add(_event(cota, TipoEventoCota.READMISSAO, user_id, para=cota.consorciado_id))
+    await uow.commit()
     return cota

@@ -1,27 +1,29 @@
-"""Per-request database session (Litestar dependency)."""
+"""Per-request unit of work (Litestar dependency ``uow``)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.auditoria.trail import set_actor
 from tenant_app.auth.tokens import CurrentUser
+from tenant_app.unit_of_work import Actor, UnitOfWork
 
 
-async def provide_db_session(state: State, request: Request) -> AsyncGenerator[AsyncSession, None]:
-    """One session per request; services commit explicitly, anything uncommitted rolls back."""
-    session: AsyncSession = state.session_factory()
+def request_actor(request: Request[Any, Any, Any]) -> Actor:
+    """The authenticated user (none on public routes) and the request id."""
     user = request.scope.get("user")
     request_id = request.scope.get("state", {}).get("request_id")
     if isinstance(user, CurrentUser):
-        set_actor(session, user.id, user.email, request_id)
-    else:
-        set_actor(session, None, None, request_id)
-    try:
-        yield session
-    finally:
-        await session.close()
+        return Actor(user.id, user.email, request_id)
+    return Actor(None, None, request_id)
+
+
+async def provide_unit_of_work(
+    state: State, request: Request[Any, Any, Any]
+) -> AsyncGenerator[UnitOfWork, None]:
+    """One unit of work per request; services commit it, anything uncommitted rolls back."""
+    async with UnitOfWork.start(state.session_factory, request_actor(request)) as uow:
+        yield uow

@@ -12,10 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from consorcio_contract.identifiers.check_digits import mod11_digit
-from tenant_app.auditoria.trail import commit
 from tenant_app.consorciados.models import TipoPessoa
 from tenant_app.consorciados.schemas import ConsentimentoIn, ConsorciadoCreate, EnderecoIn
 from tenant_app.consorciados.service import create_consorciado
@@ -25,8 +23,10 @@ from tenant_app.grupos.models import Grupo, IndiceCorrecao, TipoBem
 from tenant_app.grupos.schemas import GrupoCreate
 from tenant_app.grupos.service import create_grupo, start_grupo
 from tenant_app.pagamentos.models import FormaPagamento
-from tenant_app.pagamentos.service import open_parcelas, register_payment
+from tenant_app.pagamentos.service import registrar_pagamento
 from tenant_app.parcelas.business_days import add_months
+from tenant_app.parcelas.service import parcelas_em_aberto
+from tenant_app.unit_of_work import UnitOfWork
 
 DEMO_CODIGO = "DEMO-AUTO-01"
 MEMBERS = 120
@@ -63,14 +63,31 @@ def demo_cpf(rng: random.Random) -> str:
     return "".join(map(str, digits))
 
 
-async def seed_demo(session: AsyncSession, today: date | None = None, members: int = MEMBERS) -> str:
-    """Create the demo group unless it exists; returns a one-line summary."""
+async def seed_demo(uow: UnitOfWork, today: date | None = None, members: int = MEMBERS) -> str:
+    """Create the demo group unless it exists; returns a one-line summary.
+
+    The group with its members and cotas is one transaction, then each cota's payments.
+    """
+    session = uow.session
     if (await session.execute(select(Grupo.id).where(Grupo.codigo == DEMO_CODIGO))).first():
         return f"demo group {DEMO_CODIGO} already present; nothing to do"
     today = today or date.today()
     rng = random.Random(2080)
+    async with uow.one_transaction():
+        grupo = await seed_grupo(uow, rng, inicio_de(today), members)
+    return await seed_pagamentos(uow, rng, grupo, today, members)
+
+
+def inicio_de(today: date) -> date:
+    """The demo group started 13 months ago, on the 15th."""
+    start_year, start_month = add_months(today.year, today.month, -13)
+    return date(start_year, start_month, 15)
+
+
+async def seed_grupo(uow: UnitOfWork, rng: random.Random, inicio: date, members: int) -> Grupo:
+    """The demo group with ``members`` consorciados, one cota each, started on ``inicio``."""
     grupo = await create_grupo(
-        session,
+        uow,
         GrupoCreate(
             codigo=DEMO_CODIGO,
             tipo_bem=TipoBem.AUTOMOVEL,
@@ -85,9 +102,6 @@ async def seed_demo(session: AsyncSession, today: date | None = None, members: i
             dia_vencimento=10,
         ),
     )
-    await session.flush()
-    start_year, start_month = add_months(today.year, today.month, -13)
-    inicio = date(start_year, start_month, 15)
     used: set[str] = set()
     for i in range(members):
         doc = demo_cpf(rng)
@@ -96,7 +110,7 @@ async def seed_demo(session: AsyncSession, today: date | None = None, members: i
         used.add(doc)
         cidade, uf = rng.choice(CITIES)
         pessoa = await create_consorciado(
-            session,
+            uow,
             ConsorciadoCreate(
                 tipo_pessoa=TipoPessoa.FISICA,
                 documento=doc,
@@ -119,31 +133,37 @@ async def seed_demo(session: AsyncSession, today: date | None = None, members: i
             ),
             None,
         )
-        await adesao(session, grupo.id, pessoa.id, None, inicio - timedelta(days=rng.randint(1, 30)), None)
-    await start_grupo(session, grupo.id, inicio)
-    await commit(session)
+        await adesao(uow, grupo.id, pessoa.id, None, inicio - timedelta(days=rng.randint(1, 30)), None)
+    await start_grupo(uow, grupo.id, inicio)
+    return grupo
 
-    cotas = (await session.execute(select(Grupo).where(Grupo.id == grupo.id))).scalar_one()
 
+async def seed_pagamentos(
+    uow: UnitOfWork, rng: random.Random, grupo: Grupo, today: date, members: int
+) -> str:
+    """A year of payments: most on time, some late, some stopped paying (one transaction per cota)."""
+    session = uow.session
     payments = 0
     for cota in (
-        await session.execute(select(Cota).where(Cota.grupo_id == cotas.id).order_by(Cota.numero))
+        await session.execute(select(Cota).where(Cota.grupo_id == grupo.id).order_by(Cota.numero))
     ).scalars():
         profile = rng.random()
         # ~8 % stop paying 4 months ago (delinquent), ~15 % pay late, the rest on time.
         stop_before = today - timedelta(days=120) if profile < 0.08 else today
-        for parcela in await open_parcelas(session, cota.id):
-            if parcela.vencimento >= stop_before or parcela.vencimento > today:
-                break
-            late = rng.randint(3, 25) if profile < 0.23 else 0
-            paid_on = min(parcela.vencimento + timedelta(days=late), today)
-            valor = parcela.valor_total
-            if late:
-                # Enough for the parcela and its late charges (multa 2 % + juros 1 % a.m.).
-                valor = (valor * (Decimal("1.02") + Decimal("0.01") * late / 30)).quantize(Decimal("0.01"))
-            await register_payment(
-                session, cota.id, valor, paid_on, rng.choice(list(FormaPagamento)[:3]), "demo", None
-            )
-            payments += 1
-        await commit(session)
+        async with uow.one_transaction():
+            for parcela in await parcelas_em_aberto(session, cota.id):
+                if parcela.vencimento >= stop_before or parcela.vencimento > today:
+                    break
+                late = rng.randint(3, 25) if profile < 0.23 else 0
+                paid_on = min(parcela.vencimento + timedelta(days=late), today)
+                valor = parcela.valor_total
+                if late:
+                    # Enough for the parcela and its late charges (multa 2 % + juros 1 % a.m.).
+                    valor = (valor * (Decimal("1.02") + Decimal("0.01") * late / 30)).quantize(
+                        Decimal("0.01")
+                    )
+                await registrar_pagamento(
+                    uow, cota.id, valor, paid_on, rng.choice(list(FormaPagamento)[:3]), "demo"
+                )
+                payments += 1
     return f"demo group {DEMO_CODIGO}: {members} members, {payments} payments"

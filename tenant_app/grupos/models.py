@@ -46,7 +46,7 @@ class Grupo(UUIDPrimaryKey, Timestamps, Base):
 
     Percentages are of the credit value over the whole plan (Lei 11.795 Art. 27).
     ``saldo_fundo_comum`` / ``saldo_fundo_reserva`` are kept by
-    ``tenant_app.ledger.service.post_entries`` only; they always equal the sum of
+    ``UnitOfWork.lancar`` only; they always equal the sum of
     the group's ledger entries.
     """
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.cotas.models import Cota, StatusCota
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
-from tenant_app.grupos.models import Grupo, StatusGrupo
+from tenant_app.grupos.models import Grupo, StatusGrupo, TipoBem
 from tenant_app.grupos.schemas import CorrecaoIn, GrupoCreate, GrupoUpdate
+from tenant_app.http.pagination import PageParams, paginate
+from tenant_app.ledger.service import reconcile
 from tenant_app.parcelas.models import Parcela, StatusParcela
-from tenant_app.parcelas.service import apply_correction, generate_schedules_for
+from tenant_app.parcelas.schedule import first_parcela_breakdown
+from tenant_app.parcelas.service import apply_correction, generate_schedules_for, plano_of
+from tenant_app.unit_of_work import UnitOfWork
 
 
 async def get_grupo(session: AsyncSession, grupo_id: uuid.UUID, *, lock: bool = False) -> Grupo:
@@ -27,10 +32,38 @@ async def get_grupo(session: AsyncSession, grupo_id: uuid.UUID, *, lock: bool = 
     return grupo
 
 
-async def create_grupo(session: AsyncSession, data: GrupoCreate) -> Grupo:
+async def listar_grupos(
+    session: AsyncSession,
+    page: PageParams,
+    *,
+    status: StatusGrupo | None = None,
+    tipo_bem: TipoBem | None = None,
+) -> tuple[list[Grupo], int]:
+    """One page of groups by code, filtered by status and kind of good, and the total."""
+    stmt = select(Grupo).order_by(Grupo.codigo)
+    if status is not None:
+        stmt = stmt.where(Grupo.status == status)
+    if tipo_bem is not None:
+        stmt = stmt.where(Grupo.tipo_bem == tipo_bem)
+    return await paginate(session, stmt, page)
+
+
+async def conciliar(session: AsyncSession, grupo_id: uuid.UUID) -> dict[str, Decimal | bool]:
+    """The group's balances reconciled with its ledger and payments (404 for an unknown group)."""
+    await get_grupo(session, grupo_id)
+    return await reconcile(session, grupo_id)
+
+
+async def plano(session: AsyncSession, grupo_id: uuid.UUID) -> tuple[Grupo, dict[str, dict[str, Decimal]]]:
+    """The group and its first parcela broken down in R$ and % of the credit."""
+    grupo = await get_grupo(session, grupo_id)
+    return grupo, first_parcela_breakdown(plano_of(grupo), grupo.prazo_meses)
+
+
+async def create_grupo(uow: UnitOfWork, data: GrupoCreate) -> Grupo:
     """A new group em formação."""
     data.validate()
-    if (await session.execute(select(Grupo.id).where(Grupo.codigo == data.codigo))).first():
+    if (await uow.session.execute(select(Grupo.id).where(Grupo.codigo == data.codigo))).first():
         raise ConflitoError(f"Já existe um grupo com o código {data.codigo}.", code="codigo_duplicado")
     grupo = Grupo(
         codigo=data.codigo,
@@ -49,19 +82,21 @@ async def create_grupo(session: AsyncSession, data: GrupoCreate) -> Grupo:
         parcelas_para_exclusao=data.parcelas_para_exclusao,
         status=StatusGrupo.EM_FORMACAO,
     )
-    session.add(grupo)
+    uow.add(grupo)
+    await uow.commit()
     return grupo
 
 
-async def update_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: GrupoUpdate) -> Grupo:
+async def update_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data: GrupoUpdate) -> Grupo:
     """Contract parameters change only before the group starts."""
     data.validate()
-    grupo = await get_grupo(session, grupo_id, lock=True)
+    grupo = await get_grupo(uow.session, grupo_id, lock=True)
+    uow.track(grupo)
     if grupo.status is not StatusGrupo.EM_FORMACAO:
         raise RegraVioladaError("Parâmetros do contrato só podem mudar enquanto o grupo está em formação.")
     if data.numero_cotas is not None:
         vendidas = (
-            await session.execute(select(func.count(Cota.id)).where(Cota.grupo_id == grupo.id))
+            await uow.session.execute(select(func.count(Cota.id)).where(Cota.grupo_id == grupo.id))
         ).scalar_one()
         if data.numero_cotas < vendidas:
             raise RegraVioladaError(
@@ -72,18 +107,20 @@ async def update_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: GrupoUp
         value = getattr(data, field)
         if value is not None:
             setattr(grupo, field, value)
+    await uow.commit()
     return grupo
 
 
-async def start_grupo(session: AsyncSession, grupo_id: uuid.UUID, data_inicio: date) -> tuple[Grupo, int]:
+async def start_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data_inicio: date) -> tuple[Grupo, int]:
     """em formação → em andamento: needs at least one active cota; generates every schedule."""
-    grupo = await get_grupo(session, grupo_id, lock=True)
+    grupo = await get_grupo(uow.session, grupo_id, lock=True)
+    uow.track(grupo)
     if grupo.status is not StatusGrupo.EM_FORMACAO:
         raise RegraVioladaError("Só um grupo em formação pode ser iniciado.", code="transicao_invalida")
     # Ids only: a large group has tens of thousands of cotas and the schedule needs nothing else.
     cota_ids = (
         (
-            await session.execute(
+            await uow.session.execute(
                 select(Cota.id).where(Cota.grupo_id == grupo.id, Cota.status == StatusCota.ATIVA)
             )
         )
@@ -94,13 +131,16 @@ async def start_grupo(session: AsyncSession, grupo_id: uuid.UUID, data_inicio: d
         raise RegraVioladaError("O grupo não tem cotas ativas para iniciar.", code="sem_cotas")
     grupo.status = StatusGrupo.EM_ANDAMENTO
     grupo.data_inicio = data_inicio
-    written = await generate_schedules_for(session, grupo, cota_ids, data_inicio)
+    written = await generate_schedules_for(uow, grupo, cota_ids, data_inicio)
+    await uow.commit()
     return grupo, written
 
 
-async def close_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: date) -> Grupo:
+async def close_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data: date) -> Grupo:
     """em andamento → encerrado: every active cota contemplated and fully paid."""
+    session = uow.session
     grupo = await get_grupo(session, grupo_id, lock=True)
+    uow.track(grupo)
     if grupo.status is not StatusGrupo.EM_ANDAMENTO:
         raise RegraVioladaError("Só um grupo em andamento pode ser encerrado.", code="transicao_invalida")
     nao_contempladas = (
@@ -132,14 +172,17 @@ async def close_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: date) ->
         )
     grupo.status = StatusGrupo.ENCERRADO
     grupo.data_encerramento = data
+    await uow.commit()
     return grupo
 
 
-async def correct_grupo(session: AsyncSession, grupo_id: uuid.UUID, data: CorrecaoIn) -> tuple[Grupo, int]:
+async def correct_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data: CorrecaoIn) -> tuple[Grupo, int]:
     """Apply an index variation to the credit and the remaining plan (group must be running)."""
     data.validate()
-    grupo = await get_grupo(session, grupo_id, lock=True)
+    grupo = await get_grupo(uow.session, grupo_id, lock=True)
+    uow.track(grupo)
     if grupo.status is not StatusGrupo.EM_ANDAMENTO:
         raise RegraVioladaError("Correção só se aplica a grupos em andamento.")
-    updated = await apply_correction(session, grupo, data.indice_pct, data.referencia)
+    updated = await apply_correction(uow, grupo, data.indice_pct, data.referencia)
+    await uow.commit()
     return grupo, updated

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
+from litestar.di import Provide
 from litestar.params import QueryParameter
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +39,10 @@ async def provide_page_params(
 ) -> PageParams:
     """Dependency: ``?limit=&offset=``."""
     return PageParams(limit=limit, offset=offset)
+
+
+#: Controllers with paginated lists declare ``dependencies = PAGE_DEPENDENCY``.
+PAGE_DEPENDENCY = {"page": Provide(provide_page_params)}
 
 
 async def paginate(session: AsyncSession, stmt: Select[Any], params: PageParams) -> tuple[list[Any], int]:

@@ -8,12 +8,11 @@ from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.params import QueryParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.auditoria.trail import commit
 from tenant_app.auth.guards import requires
 from tenant_app.inadimplencia import service
 from tenant_app.inadimplencia.schemas import ExclusaoAutomaticaIn, ExclusaoAutomaticaOut, RelatorioOut
+from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.roles import Permission
 
 
@@ -31,21 +30,15 @@ class InadimplenciaController(Controller):
     )
     async def report(
         self,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         grupo_id: Annotated[uuid.UUID | None, QueryParameter(name="grupo_id")] = None,
         ref_date: Annotated[date | None, QueryParameter(name="data")] = None,
         minimo_parcelas: Annotated[int, QueryParameter(name="minimo_parcelas", ge=1, le=600)] = 1,
     ) -> RelatorioOut:
         """Cotas in arrears with multa and juros as of ``data`` (default today)."""
         ref = ref_date or date.today()
-        items = [
-            i
-            for i in await service.delinquents(db_session, ref, grupo_id)
-            if i.parcelas_vencidas >= minimo_parcelas
-        ]
-        return RelatorioOut(
-            data_referencia=ref, cotas=items, total_cotas=len(items), total_devido=service.total_devido(items)
-        )
+        items, total = await service.relatorio(uow.session, ref, grupo_id, minimo_parcelas)
+        return RelatorioOut(data_referencia=ref, cotas=items, total_cotas=len(items), total_devido=total)
 
     @post(
         "/exclusoes",
@@ -54,11 +47,8 @@ class InadimplenciaController(Controller):
         guards=[requires(Permission.INADIMPLENCIA_RUN)],
         status_code=200,
     )
-    async def run_exclusions(
-        self, data: ExclusaoAutomaticaIn, db_session: AsyncSession
-    ) -> ExclusaoAutomaticaOut:
+    async def run_exclusions(self, data: ExclusaoAutomaticaIn, uow: UnitOfWork) -> ExclusaoAutomaticaOut:
         """Run the daily default-exclusion routine now."""
         ref = data.data or date.today()
-        excluded = await service.run_automatic_exclusions(db_session, ref)
-        await commit(db_session)
+        excluded = await service.run_automatic_exclusions(uow, ref)
         return ExclusaoAutomaticaOut(data_referencia=ref, excluidas=excluded)

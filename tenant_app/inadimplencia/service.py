@@ -17,6 +17,7 @@ from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.inadimplencia.rules import longest_unpaid_run, must_exclude
 from tenant_app.inadimplencia.schemas import InadimplenteOut
 from tenant_app.parcelas.models import Parcela, StatusParcela
+from tenant_app.unit_of_work import UnitOfWork
 
 
 async def delinquents(
@@ -68,22 +69,31 @@ async def delinquents(
     return out
 
 
-async def run_automatic_exclusions(session: AsyncSession, ref: date) -> list[uuid.UUID]:
-    """Exclude every non-contemplated cota at or past its group's threshold (caller commits)."""
+async def run_automatic_exclusions(uow: UnitOfWork, ref: date) -> list[uuid.UUID]:
+    """Exclude every non-contemplated cota at or past its group's threshold, in one transaction."""
     excluded = []
-    thresholds = dict((await session.execute(select(Grupo.id, Grupo.parcelas_para_exclusao))).all())
-    for item in await delinquents(session, ref):
-        if must_exclude(item.parcelas_consecutivas, thresholds[item.grupo_id], item.contemplada):
-            await exclusao(
-                session,
-                item.cota_id,
-                MotivoExclusao.INADIMPLENCIA,
-                ref,
-                None,
-                f"{item.parcelas_consecutivas} parcelas consecutivas em atraso",
-            )
-            excluded.append(item.cota_id)
+    async with uow.one_transaction():
+        thresholds = dict((await uow.session.execute(select(Grupo.id, Grupo.parcelas_para_exclusao))).all())
+        for item in await delinquents(uow.session, ref):
+            if must_exclude(item.parcelas_consecutivas, thresholds[item.grupo_id], item.contemplada):
+                await exclusao(
+                    uow,
+                    item.cota_id,
+                    MotivoExclusao.INADIMPLENCIA,
+                    ref,
+                    None,
+                    f"{item.parcelas_consecutivas} parcelas consecutivas em atraso",
+                )
+                excluded.append(item.cota_id)
     return excluded
+
+
+async def relatorio(
+    session: AsyncSession, ref: date, grupo_id: uuid.UUID | None, minimo_parcelas: int
+) -> tuple[list[InadimplenteOut], Decimal]:
+    """The report's cotas (at least ``minimo_parcelas`` overdue) and what they owe in total."""
+    items = [i for i in await delinquents(session, ref, grupo_id) if i.parcelas_vencidas >= minimo_parcelas]
+    return items, total_devido(items)
 
 
 def total_devido(items: list[InadimplenteOut]) -> Decimal:

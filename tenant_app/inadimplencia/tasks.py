@@ -14,21 +14,19 @@ log = logging.getLogger("tenant_app.tasks")
 
 async def exclusao_diaria(settings: Settings, ref: date | None = None) -> list[str]:
     """Run the routine for ``ref`` (today in Brazil by default); returns excluded cota ids."""
-    from tenant_app.auditoria.trail import commit, install_audit_listener, set_actor
     from tenant_app.database.session import create_engine, create_session_factory
     from tenant_app.inadimplencia.service import run_automatic_exclusions
     from tenant_app.system.redis_keys import create_redis, lock_key
+    from tenant_app.unit_of_work import Actor, UnitOfWork
 
-    install_audit_listener()
     ref = ref or _today(settings)
     redis = create_redis(settings.redis)
     engine = create_engine(settings.database)
     try:
         lock = redis.lock(lock_key(settings.redis, "exclusao-diaria"), timeout=3600, blocking_timeout=1)
-        async with lock, create_session_factory(engine)() as session:
-            set_actor(session, None, "tarefa:exclusao-diaria", None)
-            excluded = await run_automatic_exclusions(session, ref)
-            await commit(session)
+        actor = Actor(None, "tarefa:exclusao-diaria")
+        async with lock, UnitOfWork.start(create_session_factory(engine), actor) as uow:
+            excluded = await run_automatic_exclusions(uow, ref)
         log.info("exclusao diaria %s: %d cotas excluded", ref, len(excluded))
         return [str(c) for c in excluded]
     finally:

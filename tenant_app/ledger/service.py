@@ -1,4 +1,7 @@
-"""Posting to the group ledger and reconciling balances. The only writer of Grupo balances."""
+"""Ledger rows, the group-balance update and reconciliation. The only writer of Grupo balances.
+
+Services post through ``UnitOfWork.lancar``, which uses these.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +12,13 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.auditoria.trail import add_before_commit
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, LancamentoFundo, OrigemLancamento
 from tenant_app.pagamentos.models import Pagamento, PagamentoAlocacao, StatusPagamento
 
 
-async def post_entries(
-    session: AsyncSession,
+def lancamentos(
     grupo_id: uuid.UUID,
     entries: Iterable[tuple[Fundo, Decimal]],
     origem: OrigemLancamento,
@@ -26,26 +27,17 @@ async def post_entries(
     cota_id: uuid.UUID | None = None,
     referencia_id: uuid.UUID | None = None,
     descricao: str | None = None,
-    defer_balance: bool = False,
-) -> None:
-    """Append signed movements and move the group's balances by the same amounts, atomically.
+) -> tuple[list[LancamentoFundo], Decimal, Decimal]:
+    """The ledger rows of signed movements (zeros skipped) and the fundo comum / reserva deltas.
 
-    With ``defer_balance`` the balance UPDATE (a lock on the group's row, which every
-    payment of the group needs) runs in ``commit()`` just before the transaction ends;
-    the balances are then stale inside this transaction until commit. Payments use
-    it; code that reads the balance after posting must not.
-
-    Use a negative value to take money out (e.g. paying a contemplated credit
-    from the fundo comum with ``OrigemLancamento.CONTEMPLACAO``).
+    Post them with ``UnitOfWork.lancar``, which also moves the group's balances.
     """
-    # Entries reference payments/cotas by id without ORM relationships: make sure
-    # those rows are written first.
-    await session.flush()
+    rows: list[LancamentoFundo] = []
     delta = {Fundo.FUNDO_COMUM: ZERO, Fundo.FUNDO_RESERVA: ZERO}
     for fundo, valor in entries:
         if valor == 0:
             continue
-        session.add(
+        rows.append(
             LancamentoFundo(
                 grupo_id=grupo_id,
                 fundo=fundo,
@@ -59,22 +51,11 @@ async def post_entries(
         )
         if fundo in delta:
             delta[fundo] += valor
-    if not (delta[Fundo.FUNDO_COMUM] or delta[Fundo.FUNDO_RESERVA]):
-        return
-    if not defer_balance:
-        await _apply_balance(session, grupo_id, delta[Fundo.FUNDO_COMUM], delta[Fundo.FUNDO_RESERVA])
-        return
-    pending: dict[uuid.UUID, list[Decimal]] = session.info.setdefault(_PENDING_BALANCES, {})
-    totals = pending.setdefault(grupo_id, [ZERO, ZERO])
-    totals[0] += delta[Fundo.FUNDO_COMUM]
-    totals[1] += delta[Fundo.FUNDO_RESERVA]
-    add_before_commit(session, _PENDING_BALANCES, _apply_pending_balances)
+    return rows, delta[Fundo.FUNDO_COMUM], delta[Fundo.FUNDO_RESERVA]
 
 
-_PENDING_BALANCES = "ledger_pending_balances"
-
-
-async def _apply_balance(session: AsyncSession, grupo_id: uuid.UUID, fc: Decimal, fr: Decimal) -> None:
+async def apply_balance(session: AsyncSession, grupo_id: uuid.UUID, fc: Decimal, fr: Decimal) -> None:
+    """Move the group's balances; the only writer of ``Grupo.saldo_*``."""
     # Relative UPDATE: concurrent postings add up without lost updates.
     await session.execute(
         update(Grupo)
@@ -85,11 +66,6 @@ async def _apply_balance(session: AsyncSession, grupo_id: uuid.UUID, fc: Decimal
         )
         .execution_options(synchronize_session="fetch")
     )
-
-
-async def _apply_pending_balances(session: AsyncSession) -> None:
-    for grupo_id, (fc, fr) in sorted(session.info.pop(_PENDING_BALANCES, {}).items()):
-        await _apply_balance(session, grupo_id, fc, fr)
 
 
 async def reconcile(session: AsyncSession, grupo_id: uuid.UUID) -> dict[str, Decimal | bool]:

@@ -7,22 +7,19 @@ from datetime import date
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State
+from litestar import Controller, Response, get, post
 from litestar.params import HeaderParameter, QueryParameter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.auditoria.trail import commit
+from consorcio_contract.usage import Metric
 from tenant_app.auth.guards import requires
-from tenant_app.auth.tokens import CurrentUser
-from tenant_app.cotas.service import get_cota
-from tenant_app.http.pagination import PageParams, Pagina, paginate, provide_page_params
+from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
-from tenant_app.pagamentos import service
+from tenant_app.pagamentos import consultas, service
 from tenant_app.pagamentos.idempotency import fingerprint, run_once, validate_key
 from tenant_app.pagamentos.models import Pagamento, StatusPagamento
 from tenant_app.pagamentos.schemas import AlocacaoOut, EstornoIn, PagamentoIn, PagamentoOut
+from tenant_app.platform_client.usage_meter import UsageMeter
+from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.PAGAMENTOS_READ)]
@@ -46,7 +43,7 @@ class PagamentoController(Controller):
 
     path = "/api"
     tags = ["pagamentos"]  # noqa: RUF012
-    dependencies = {"page": provide_page_params}  # noqa: RUF012
+    dependencies = PAGE_DEPENDENCY
 
     @post(
         "/cotas/{cota_id:uuid}/pagamentos",
@@ -59,8 +56,8 @@ class PagamentoController(Controller):
         self,
         cota_id: uuid.UUID,
         data: PagamentoIn,
-        db_session: AsyncSession,
-        request: Request[CurrentUser, str, State],
+        uow: UnitOfWork,
+        usage_meter: UsageMeter,
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[Any]:
         """Record a payment. A repeat with the same Idempotency-Key returns the first result."""
@@ -70,19 +67,16 @@ class PagamentoController(Controller):
         digest = fingerprint(str(cota_id), msgspec.json.encode(data))
 
         async def work() -> tuple[int, dict[str, Any]]:
-            pagamento = await service.register_payment(
-                db_session,
-                cota_id,
-                data.valor,
-                data.data_pagamento or today,
-                data.forma,
-                data.referencia,
-                request.user.id,
+            pagamento = await service.registrar_pagamento(
+                uow, cota_id, data.valor, data.data_pagamento or today, data.forma, data.referencia
             )
-            await db_session.flush()
+            await uow.flush()
             return 201, msgspec.to_builtins(to_out(pagamento))
 
-        return _replay_response(*(await run_once(db_session, "pagamento", key, digest, work)))
+        status, body, replayed = await run_once(uow, "pagamento", key, digest, work)
+        if not replayed:  # committed just now: a replay was counted the first time
+            usage_meter.count(Metric.PAGAMENTOS_REGISTRADOS)
+        return _replay_response(status, body, replayed)
 
     @post(
         "/pagamentos/{pagamento_id:uuid}/estorno",
@@ -95,52 +89,41 @@ class PagamentoController(Controller):
         self,
         pagamento_id: uuid.UUID,
         data: EstornoIn,
-        db_session: AsyncSession,
-        request: Request[CurrentUser, str, State],
+        uow: UnitOfWork,
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[Any]:
         """Reverse a payment with a reason (once)."""
 
         async def work() -> tuple[int, dict[str, Any]]:
-            pagamento = await service.reverse_payment(db_session, pagamento_id, data.motivo, request.user.id)
-            await db_session.flush()
+            pagamento = await service.estornar_pagamento(uow, pagamento_id, data.motivo)
+            await uow.flush()
             return 200, msgspec.to_builtins(to_out(pagamento))
 
         if idempotency_key is None:
-            status, body = await work()
-            await commit(db_session)
+            async with uow.one_transaction():
+                status, body = await work()
             return _replay_response(status, body, False)
         key = validate_key(idempotency_key)
         digest = fingerprint(str(pagamento_id), msgspec.json.encode(data))
-        return _replay_response(*(await run_once(db_session, "estorno", key, digest, work)))
+        return _replay_response(*(await run_once(uow, "estorno", key, digest, work)))
 
     @get("/pagamentos/{pagamento_id:uuid}", operation_id="getPayment", name="pagamentos:get", guards=READ)
-    async def get_one(self, pagamento_id: uuid.UUID, db_session: AsyncSession) -> PagamentoOut:
+    async def get_one(self, pagamento_id: uuid.UUID, uow: UnitOfWork) -> PagamentoOut:
         """One payment with its allocation."""
-        return to_out(await service.get_pagamento(db_session, pagamento_id))
+        return to_out(await service.get_pagamento(uow.session, pagamento_id))
 
     @get("/cotas/{cota_id:uuid}/pagamentos", operation_id="listPayments", name="pagamentos:list", guards=READ)
     async def list_for_cota(
         self,
         cota_id: uuid.UUID,
-        db_session: AsyncSession,
+        uow: UnitOfWork,
         page: PageParams,
         status: Annotated[StatusPagamento | None, QueryParameter(name="status")] = None,
         desde: Annotated[date | None, QueryParameter(name="desde")] = None,
         ate: Annotated[date | None, QueryParameter(name="ate")] = None,
     ) -> Pagina[PagamentoOut]:
         """Payments of a cota, newest first, with status and date filters."""
-        await get_cota(db_session, cota_id)
-        stmt = (
-            select(Pagamento)
-            .where(Pagamento.cota_id == cota_id)
-            .order_by(Pagamento.data_pagamento.desc(), Pagamento.registrado_em.desc())
+        rows, total = await consultas.listar_pagamentos_da_cota(
+            uow.session, cota_id, page, status=status, desde=desde, ate=ate
         )
-        if status is not None:
-            stmt = stmt.where(Pagamento.status == status)
-        if desde is not None:
-            stmt = stmt.where(Pagamento.data_pagamento >= desde)
-        if ate is not None:
-            stmt = stmt.where(Pagamento.data_pagamento <= ate)
-        rows, total = await paginate(db_session, stmt, page)
         return Pagina(items=[to_out(p) for p in rows], total=total, limit=page.limit, offset=page.offset)

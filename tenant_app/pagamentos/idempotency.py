@@ -14,11 +14,10 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.auditoria.trail import commit
 from tenant_app.erros import ConflitoError, DadosInvalidos, FieldError, RegraVioladaError
 from tenant_app.pagamentos.models import IdempotencyRecord
+from tenant_app.unit_of_work import UnitOfWork
 
 
 def fingerprint(*parts: bytes | str) -> str:
@@ -42,13 +41,14 @@ def validate_key(key: str | None) -> str:
 
 
 async def run_once(
-    session: AsyncSession,
+    uow: UnitOfWork,
     scope: str,
     key: str,
     digest: str,
     work: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
 ) -> tuple[int, dict[str, Any], bool]:
-    """(status, body, replayed). ``work`` must not commit; this commits once, with the stored answer."""
+    """(status, body, replayed). ``work`` and the stored answer commit together, once."""
+    session = uow.session
     inserted = (
         await session.execute(
             insert(IdempotencyRecord)
@@ -66,7 +66,7 @@ async def run_once(
             )
         ).scalar_one()
         stored_digest, stored_status, stored_body = row.fingerprint, row.status_code, row.response
-        await session.rollback()
+        await uow.rollback()
         if stored_digest != digest:
             raise RegraVioladaError(
                 "Esta Idempotency-Key já foi usada com outra requisição.",
@@ -78,11 +78,13 @@ async def run_once(
                 code="idempotency_key_em_processamento",
             )
         return stored_status, stored_body, True
-    status, body = await work()
-    await session.execute(
-        update(IdempotencyRecord)
-        .where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
-        .values(status_code=status, response=body)
-    )
-    await commit(session)
+    # Services inside ``work`` may commit: inside this block that only flushes, and the
+    # block commits once, together with the stored answer.
+    async with uow.one_transaction():
+        status, body = await work()
+        await session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)
+            .values(status_code=status, response=body)
+        )
     return status, body, False

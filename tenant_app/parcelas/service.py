@@ -11,13 +11,13 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.auditoria.trail import record_event
 from tenant_app.cotas.models import Cota, StatusCota
 from tenant_app.grupos.models import Grupo
 from tenant_app.parcelas.business_days import add_months, monthly_due_dates
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.parcelas.ordered_ids import MAX_COUNTER, new_ordered_id_prefix
 from tenant_app.parcelas.schedule import PlanoCredito, apply_index, corrected_amounts, schedule_amounts
+from tenant_app.unit_of_work import UnitOfWork
 
 # One cota's template (numbers, due dates, amounts) multiplied by the cotas inside
 # PostgreSQL. The LATERAL subquery refers to the outer cota, so the plan is a
@@ -84,13 +84,13 @@ def remaining_parcelas(grupo: Grupo, adesao: date) -> tuple[int, int, int]:
     return grupo.prazo_meses - elapsed, year, month
 
 
-async def generate_schedules(session: AsyncSession, grupo: Grupo, cotas: Sequence[Cota], adesao: date) -> int:
+async def generate_schedules(uow: UnitOfWork, grupo: Grupo, cotas: Sequence[Cota], adesao: date) -> int:
     """Create the parcelas of ``cotas`` (all joining on ``adesao``) in one statement; returns rows written."""
-    return await generate_schedules_for(session, grupo, [c.id for c in cotas], adesao)
+    return await generate_schedules_for(uow, grupo, [c.id for c in cotas], adesao)
 
 
 async def generate_schedules_for(
-    session: AsyncSession, grupo: Grupo, cota_ids: Sequence[uuid.UUID], adesao: date
+    uow: UnitOfWork, grupo: Grupo, cota_ids: Sequence[uuid.UUID], adesao: date
 ) -> int:
     """``generate_schedules`` by cota id (a grupo start need not load thousands of Cota objects)."""
     if not cota_ids:
@@ -105,7 +105,7 @@ async def generate_schedules_for(
     # The amounts and dates are the same for every cota joining together: send the
     # one-cota template once and let PostgreSQL multiply it by the cotas, instead
     # of building and shipping cotas × parcelas rows from Python.
-    conn = await session.connection()
+    conn = await uow.session.connection()
     raw = await conn.get_raw_connection()
     status = await raw.driver_connection.execute(  # type: ignore[union-attr]
         _INSERT_FROM_TEMPLATE,
@@ -123,17 +123,16 @@ async def generate_schedules_for(
         n,
     )
     written = int(status.rsplit(" ", 1)[1])
-    record_event(
-        session,
+    uow.auditar(
         "parcelas_geradas",
         "grupos",
         str(grupo.id),
-        after={"cotas": len(cota_ids), "parcelas_por_cota": n, "valor_parcela": str(amounts[0].total)},
+        depois={"cotas": len(cota_ids), "parcelas_por_cota": n, "valor_parcela": str(amounts[0].total)},
     )
     return written
 
 
-async def apply_correction(session: AsyncSession, grupo: Grupo, indice_pct: Decimal, referencia: str) -> int:
+async def apply_correction(uow: UnitOfWork, grupo: Grupo, indice_pct: Decimal, referencia: str) -> int:
     """Correct the credit by an index and re-price every untouched parcela of active cotas.
 
     Parcelas that already received money keep their amounts (what was billed
@@ -142,7 +141,7 @@ async def apply_correction(session: AsyncSession, grupo: Grupo, indice_pct: Deci
     plano = plano_of(grupo)
     novo = apply_index(grupo.valor_credito, indice_pct)
     counts = (
-        await session.execute(
+        await uow.session.execute(
             select(Parcela.cota_id, func.count(Parcela.id))
             .join(Cota, Cota.id == Parcela.cota_id)
             .where(Parcela.grupo_id == grupo.id, Cota.status == StatusCota.ATIVA)
@@ -163,7 +162,7 @@ async def apply_correction(session: AsyncSession, grupo: Grupo, indice_pct: Deci
     for n, cota_ids in by_size.items():
         amounts = corrected_amounts(plano, n, range(1, n + 1), novo)
         for numero, c in amounts.items():
-            result = await session.execute(
+            result = await uow.session.execute(
                 update(Parcela)
                 .where(Parcela.cota_id.in_(cota_ids), Parcela.numero == numero, untouched)
                 .values(
@@ -176,13 +175,13 @@ async def apply_correction(session: AsyncSession, grupo: Grupo, indice_pct: Deci
                 .execution_options(synchronize_session=False)
             )
             updated += result.rowcount  # type: ignore[attr-defined]
-    record_event(
-        session,
+    uow.track(grupo)
+    uow.auditar(
         "correcao_indice",
         "grupos",
         str(grupo.id),
-        before={"valor_credito": grupo.valor_credito},
-        after={
+        antes={"valor_credito": grupo.valor_credito},
+        depois={
             "valor_credito": novo,
             "indice_pct": indice_pct,
             "referencia": referencia,

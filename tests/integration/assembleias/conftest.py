@@ -19,14 +19,13 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.assembleias.models import Assembleia
-from tenant_app.auditoria.trail import commit, set_actor
 from tenant_app.consorciados.models import Consorciado, TipoPessoa
 from tenant_app.cotas.models import Cota, StatusCota
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.grupos.models import Grupo, StatusGrupo, TipoBem
 from tenant_app.ledger.models import Fundo, OrigemLancamento
-from tenant_app.ledger.service import post_entries
 from tenant_app.parcelas.models import Parcela, StatusParcela
+from tenant_app.unit_of_work import Actor, UnitOfWork
 from tests.integration.tenant_app.conftest import Tenant, provision_tenant
 
 CREDITO = Decimal("100000.00")
@@ -60,11 +59,15 @@ class GrupoSemeado:
 
 
 async def sessao(tenant: Tenant) -> tuple[AsyncSession, object]:
-    """A direct session on the tenant database (for seeding and checks)."""
+    """A direct session on the tenant database (for checks)."""
+    uow, engine = await unidade(tenant)
+    return uow.session, engine
+
+
+async def unidade(tenant: Tenant) -> tuple[UnitOfWork, object]:
+    """A unit of work on the tenant database, acting as "teste" (for seeding and service calls)."""
     engine = create_engine(tenant.settings.database)
-    session = create_session_factory(engine)()
-    set_actor(session, None, "teste", None)
-    return session, engine
+    return UnitOfWork(create_session_factory(engine)(), Actor(None, "teste")), engine
 
 
 async def semear_grupo(
@@ -77,7 +80,7 @@ async def semear_grupo(
     saldo_reserva: Decimal = Decimal("0"),
 ) -> GrupoSemeado:
     """A group em andamento with every cota sold; two parcelas fell due, ``em_atraso`` did not pay the 2nd."""
-    session, engine = await sessao(tenant)
+    uow, engine = await unidade(tenant)
     try:
         codigo = f"G{uuid.uuid4().hex[:8]}"
         grupo = Grupo(
@@ -93,13 +96,13 @@ async def semear_grupo(
             status=StatusGrupo.EM_ANDAMENTO,
             data_inicio=HOJE - timedelta(days=70),
         )
-        session.add(grupo)
-        await session.flush()
+        uow.add(grupo)
+        await uow.flush()
         cotas: dict[int, uuid.UUID] = {}
         for n in range(1, numero_cotas + 1):
             pessoa = Consorciado(tipo_pessoa=TipoPessoa.FISICA, nome=f"Consorciado {n}")
-            session.add(pessoa)
-            await session.flush()
+            uow.add(pessoa)
+            await uow.flush()
             cota = Cota(
                 grupo_id=grupo.id,
                 numero=n,
@@ -107,12 +110,12 @@ async def semear_grupo(
                 data_adesao=HOJE - timedelta(days=70),
                 status=StatusCota.EXCLUIDA if n in excluidas else StatusCota.ATIVA,
             )
-            session.add(cota)
-            await session.flush()
+            uow.add(cota)
+            await uow.flush()
             cotas[n] = cota.id
             for numero, dias in ((1, 60), (2, 30)):
                 pago = not (numero == 2 and (n in em_atraso or n in excluidas))
-                session.add(
+                uow.add(
                     Parcela(
                         cota_id=cota.id,
                         grupo_id=grupo.id,
@@ -130,17 +133,16 @@ async def semear_grupo(
                         paga_em=HOJE - timedelta(days=dias) if pago else None,
                     )
                 )
-        await post_entries(
-            session,
+        await uow.lancar(
             grupo.id,
             [(Fundo.FUNDO_COMUM, saldo_comum), (Fundo.FUNDO_RESERVA, saldo_reserva)],
             OrigemLancamento.AJUSTE,
             descricao="saldo inicial de teste",
         )
-        await commit(session)
+        await uow.commit()
         return GrupoSemeado(grupo.id, codigo, cotas)
     finally:
-        await session.close()
+        await uow.close()
         await engine.dispose()  # type: ignore[attr-defined]
 
 

@@ -18,7 +18,7 @@ from tenant_app.assembleias.sorteio import parse_extracao
 from tenant_app.erros import ConflitoError
 from tests.integration.tenant_app.conftest import Tenant
 
-from .conftest import assembleia_aberta, passar_corte, semear_grupo, sessao
+from .conftest import assembleia_aberta, passar_corte, semear_grupo, sessao, unidade
 
 pytestmark = pytest.mark.integration
 
@@ -32,17 +32,17 @@ async def test_two_holders_still_give_one_apuracao(tenant_a: Tenant) -> None:
     redis = Redis.from_url(tenant_a.env["REDIS_URL"], decode_responses=True)
 
     async def tentar(chave: str) -> str:
-        session, engine = await sessao(tenant_a)
+        uow, engine = await unidade(tenant_a)
         trava = RedisLock(redis, tenant_a.settings.redis.key("lock", "teste", chave))
         await trava.acquire()
         try:
-            await apurar_com_trava(session, trava, tenant_a.settings, assembleia, extracao, None)
+            await apurar_com_trava(uow, trava, tenant_a.settings, assembleia, extracao, None)
             return "ok"
         except ConflitoError:
             return "409"
         finally:
             await trava.release()
-            await session.close()
+            await uow.close()
             await engine.dispose()  # type: ignore[attr-defined]
 
     try:

@@ -17,7 +17,7 @@ from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.service import reconcile
 from tests.integration.tenant_app.conftest import Tenant
 
-from .conftest import assembleia_aberta, assert_problem, passar_corte, semear_grupo, sessao
+from .conftest import assembleia_aberta, assert_problem, passar_corte, semear_grupo, unidade
 
 pytestmark = pytest.mark.integration
 
@@ -129,7 +129,8 @@ async def test_ago_end_to_end(tenant_a: Tenant) -> None:
     assert sorted(x["cota_numero"] for x in lances) == [5, 8, 10, 30]
     assert_problem(await c.post(f"{base}/apuracao", json=EXTRACAO, headers=h), 409)
 
-    session, engine = await sessao(tenant_a)
+    uow, engine = await unidade(tenant_a)
+    session = uow.session
     try:
         contempladas = (
             await session.scalars(
@@ -142,8 +143,8 @@ async def test_ago_end_to_end(tenant_a: Tenant) -> None:
         assert (await reconcile(session, grupo.grupo_id))["saldo_fundo_comum"] == Decimal("40000.00")
         # Winners are told once: the task is idempotent.
         apuracao_id = await _apuracao_id(session, assembleia)
-        assert await notificar_pendentes(session, apuracao_id) == 2
-        assert await notificar_pendentes(session, apuracao_id) == 0
+        assert await notificar_pendentes(uow, apuracao_id) == 2
+        assert await notificar_pendentes(uow, apuracao_id) == 0
     finally:
         await session.close()
         await engine.dispose()  # type: ignore[attr-defined]

@@ -18,7 +18,6 @@ from tenant_app.assembleias.models import ContemplacaoCota
 from tenant_app.assembleias.pagamento_lance import desclassificar_vencidos
 from tenant_app.assembleias.prazo_lance import prazo_pagamento_lance
 from tenant_app.assembleias.service import hoje
-from tenant_app.auditoria.trail import commit
 from tenant_app.cotas.models import Cota
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, LancamentoFundo, OrigemLancamento
@@ -37,6 +36,7 @@ from .conftest import (
     passar_corte,
     semear_grupo,
     sessao,
+    unidade,
 )
 
 pytestmark = pytest.mark.integration
@@ -52,11 +52,11 @@ LANCES = (
 
 async def _parcelas_futuras(tenant: Tenant, grupo: GrupoSemeado, cotas: tuple[int, ...]) -> None:
     """Parcelas 3..50 (not yet due) of ``cotas``: the semeado group only has the first two."""
-    session, engine = await sessao(tenant)
+    uow, engine = await unidade(tenant)
     try:
         for n in cotas:
             for numero in range(3, 51):
-                session.add(
+                uow.add(
                     Parcela(
                         cota_id=grupo.cotas[n],
                         grupo_id=grupo.grupo_id,
@@ -69,9 +69,9 @@ async def _parcelas_futuras(tenant: Tenant, grupo: GrupoSemeado, cotas: tuple[in
                         valor_total=Decimal("2340.00"),
                     )
                 )
-        await commit(session)
+        await uow.commit()
     finally:
-        await session.close()
+        await uow.close()
         await engine.dispose()  # type: ignore[attr-defined]
 
 
@@ -213,7 +213,8 @@ async def test_deadline_passed_disqualifies_and_the_next_bid_wins(tenant_a: Tena
     assert (await c.post(f"{base}/desclassificacoes-vencidas", headers=h)).json()["revisao"] == 1
 
     # The test plays the clock: the deadline was yesterday.
-    session, engine = await sessao(tenant_a)
+    uow, engine = await unidade(tenant_a)
+    session = uow.session
     redis = create_redis(tenant_a.settings.redis)
     try:
         await session.execute(
@@ -229,9 +230,9 @@ async def test_deadline_passed_disqualifies_and_the_next_bid_wins(tenant_a: Tena
         assert "prazo" in body["detail"]
 
         # What the Celery task runs.
-        feitos = await desclassificar_vencidos(session, redis, tenant_a.settings, HOJE)
+        feitos = await desclassificar_vencidos(uow, redis, tenant_a.settings, HOJE)
         assert feitos == [(uuid.UUID(assembleia), 30)]
-        assert await desclassificar_vencidos(session, redis, tenant_a.settings, HOJE) == []
+        assert await desclassificar_vencidos(uow, redis, tenant_a.settings, HOJE) == []
         g = await session.get(Grupo, grupo.grupo_id, populate_existing=True)
         # The unpaid lance never entered the ledger; the next bid (10, 40% cash) costs 60k net.
         assert g is not None and g.saldo_fundo_comum == Decimal("40000.00")

@@ -15,6 +15,7 @@ from tenant_app.grupos.service import get_grupo
 from tenant_app.parcelas.ordered_ids import ordered_id
 from tenant_app.parcelas.service import generate_schedules_for
 from tenant_app.settings import DatabaseSettings
+from tenant_app.unit_of_work import Actor, UnitOfWork
 from tenant_app.users.roles import Role
 
 from .conftest import Tenant
@@ -97,16 +98,17 @@ async def test_start_is_all_or_nothing(tenant: Tenant) -> None:
 
     engine = create_engine(DatabaseSettings(url=tenant.env["DATABASE_URL"]))
     try:
-        async with create_session_factory(engine)() as session:
-            g = await get_grupo(session, grupo_id, lock=True)
+        async with UnitOfWork.start(create_session_factory(engine), Actor(None, "teste")) as uow:
+            g = await get_grupo(uow.session, grupo_id, lock=True)
+            uow.track(g)
             g.status = StatusGrupo.EM_ANDAMENTO
             g.data_inicio = date(2025, 1, 15)
-            await session.flush()
+            await uow.flush()
             # A cota of another grupo breaks the key for its rows only, but the
             # statement (and with it the transaction) fails as a whole.
             with pytest.raises(asyncpg.ForeignKeyViolationError):
-                await generate_schedules_for(session, g, [propria, alheia], date(2025, 1, 15))
-            await session.rollback()
+                await generate_schedules_for(uow, g, [propria, alheia], date(2025, 1, 15))
+            await uow.rollback()
     finally:
         await engine.dispose()
 
