@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+from tenant_app.platform_client.settings import PlatformClientSettings
+
 
 class SettingsError(ValueError):
     """A required variable is missing or malformed (the app refuses to start)."""
@@ -98,6 +100,8 @@ class Settings:
     initial_admin_password: str | None = None
     #: Time zone for "today" (due dates, delinquency); Brazil has one legal capital zone for this.
     time_zone: str = "America/Sao_Paulo"
+    #: The control plane (flags, usage); None without ``CONTROL_PLANE_URL``.
+    control_plane: PlatformClientSettings | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -126,4 +130,5 @@ class Settings:
             app_base_url=env.get("APP_BASE_URL") or None,
             initial_admin_email=env.get("INITIAL_ADMIN_EMAIL") or None,
             initial_admin_password=env.get("INITIAL_ADMIN_PASSWORD") or None,
+            control_plane=PlatformClientSettings.from_env(env),
         )
