@@ -197,6 +197,34 @@ def test_operator_values_reach_env(render) -> None:
     assert env["OPERATOR_REDIS_TENANT_URL_HOST"]["value"] == "redis.internal:6380"
 
 
+def test_operator_object_storage_is_off_by_default_and_wired_when_set(render) -> None:
+    (container,) = one(render("consorcio-operator"), "Deployment", "consorcio-operator")["spec"]["template"][
+        "spec"
+    ]["containers"]
+    assert not [name for name in env_of(container) if name.startswith("OPERATOR_S3_")]
+    docs = render(
+        "consorcio-operator",
+        set_values=(
+            "objectStorage.endpoint=http://versitygw.storage.svc:7070",
+            "objectStorage.bucketPrefix=acme-",
+            "objectStorage.adminCredentialsSecret.name=s3-admin",
+        ),
+    )
+    (container,) = one(docs, "Deployment", "consorcio-operator")["spec"]["template"]["spec"]["containers"]
+    env = env_of(container)
+    assert env["OPERATOR_S3_ENDPOINT"]["value"] == "http://versitygw.storage.svc:7070"
+    assert env["OPERATOR_S3_BUCKET_PREFIX"]["value"] == "acme-"
+    assert env["OPERATOR_S3_BACKUP_BUCKET"]["value"] == "consorcio-backups"
+    assert env["OPERATOR_S3_ADMIN_ACCESS_KEY_ID"]["valueFrom"]["secretKeyRef"] == {
+        "name": "s3-admin",
+        "key": "accessKeyId",
+    }
+    assert env["OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY"]["valueFrom"]["secretKeyRef"] == {
+        "name": "s3-admin",
+        "key": "secretAccessKey",
+    }
+
+
 def test_operator_backup_volume_options(render) -> None:
     existing = render("consorcio-operator", set_values=("backup.persistence.existingClaim=dumps",))
     assert not by_kind(existing, "PersistentVolumeClaim")
@@ -419,6 +447,16 @@ SCHEMA_REJECTIONS = [
     ),
     ("consorcio-platform", "api.replicas=0", "at '/api/replicas': minimum: got 0, want 1"),
     ("consorcio-operator", "maxActivePasses=0", "at '/maxActivePasses': minimum: got 0, want 1"),
+    (
+        "consorcio-operator",
+        "objectStorage.bucketPrefix=Tenant_",
+        "at '/objectStorage/bucketPrefix': 'Tenant_' does not match pattern",
+    ),
+    (
+        "consorcio-operator",
+        "objectStorage.endpoint=s3.internal:7070",
+        "at '/objectStorage/endpoint': 's3.internal:7070' does not match pattern",
+    ),
     (
         "consorcio-platform",
         "ingress.host=Platform_Example",
