@@ -6,7 +6,8 @@ título), Q (the pagador) and R (multa, further discounts, messages) (registro 3
 (registro 5) and trailer de arquivo (registro 9). Each bank publishes its own variant ("Particularidades
 CNAB 240"): what differs here is a parameter (layout versions, convênio, the nosso número's composition).
 
-One lote per file; lines of exactly 240 characters separated by CRLF (the file ends with CRLF).
+Up to 33,333 títulos per lote (further lotes when more); lines of exactly 240 characters
+separated by CRLF (the file ends with CRLF).
 The trailer de lote carries, besides its record count, the count and total of the títulos
 (cobrança simples); the trailer de arquivo counts the lotes and all records.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from tenant_app.cobranca.cnab240.campos import (
     FIM_DE_LINHA,
@@ -32,6 +34,7 @@ from tenant_app.cobranca.cnab240.campos import (
 )
 
 ZERO = Decimal("0")
+TITULOS_POR_LOTE = 33_333  # 3 records each; the lote's sequential number (G038) has 5 digits
 
 
 def tipo_inscricao(inscricao: str) -> str:
@@ -121,6 +124,7 @@ def _controle(banco: str, lote: int, tipo: str) -> str:
     return num(banco, 3, "código do banco") + num(lote, 4, "lote") + tipo
 
 
+@lru_cache(maxsize=32)
 def _conta(conta: ContaBeneficiario) -> str:
     return (
         num(conta.agencia, 5, "agência")
@@ -155,10 +159,10 @@ def _header_arquivo(r: Remessa) -> str:
     )
 
 
-def _header_lote(r: Remessa) -> str:
+def _header_lote(r: Remessa, lote: int) -> str:
     c = r.conta
     return linha(
-        _controle(c.banco, 1, "1"),  # 1-8
+        _controle(c.banco, lote, "1"),  # 1-8
         "R",  # 9: operação remessa
         "01",  # 10-11: serviço cobrança
         brancos(2),  # 12-13
@@ -178,10 +182,10 @@ def _header_lote(r: Remessa) -> str:
     )
 
 
-def _segmento_p(r: Remessa, t: TituloRemessa, sequencial: int) -> str:
+def _segmento_p(r: Remessa, lote: int, t: TituloRemessa, sequencial: int) -> str:
     juros = t.juros_por_dia > 0
     return linha(
-        _controle(r.conta.banco, 1, "3"),  # 1-8
+        _controle(r.conta.banco, lote, "3"),  # 1-8
         num(sequencial, 5, "sequencial do registro no lote"),  # 9-13
         "P",  # 14
         brancos(1),  # 15
@@ -220,11 +224,11 @@ def _segmento_p(r: Remessa, t: TituloRemessa, sequencial: int) -> str:
     )
 
 
-def _segmento_q(r: Remessa, t: TituloRemessa, sequencial: int) -> str:
+def _segmento_q(r: Remessa, lote: int, t: TituloRemessa, sequencial: int) -> str:
     p = t.pagador
     cep = num(p.cep, 8, "CEP do pagador")
     return linha(
-        _controle(r.conta.banco, 1, "3"),  # 1-8
+        _controle(r.conta.banco, lote, "3"),  # 1-8
         num(sequencial, 5, "sequencial do registro no lote"),  # 9-13
         "Q",  # 14
         brancos(1),  # 15
@@ -246,10 +250,10 @@ def _segmento_q(r: Remessa, t: TituloRemessa, sequencial: int) -> str:
     )
 
 
-def _segmento_r(r: Remessa, t: TituloRemessa, sequencial: int) -> str:
+def _segmento_r(r: Remessa, lote: int, t: TituloRemessa, sequencial: int) -> str:
     multa = t.multa_percentual > 0
     return linha(
-        _controle(r.conta.banco, 1, "3"),  # 1-8
+        _controle(r.conta.banco, lote, "3"),  # 1-8
         num(sequencial, 5, "sequencial do registro no lote"),  # 9-13
         "R",  # 14
         brancos(1),  # 15
@@ -279,12 +283,12 @@ def _segmento_r(r: Remessa, t: TituloRemessa, sequencial: int) -> str:
     )
 
 
-def _trailer_lote(r: Remessa, registros: int, total: Decimal) -> str:
+def _trailer_lote(r: Remessa, lote: int, titulos: int, total: Decimal) -> str:
     return linha(
-        _controle(r.conta.banco, 1, "5"),  # 1-8
+        _controle(r.conta.banco, lote, "5"),  # 1-8
         brancos(9),  # 9-17
-        num(registros, 6, "quantidade de registros do lote"),  # 18-23
-        num(len(r.titulos), 6, "quantidade de títulos"),  # 24-29: cobrança simples
+        num(3 * titulos + 2, 6, "quantidade de registros do lote"),  # 18-23
+        num(titulos, 6, "quantidade de títulos"),  # 24-29: cobrança simples
         dinheiro(total, 17, "valor total dos títulos"),  # 30-46
         zeros(6) + zeros(17),  # 47-69: cobrança vinculada
         zeros(6) + zeros(17),  # 70-92: caucionada
@@ -306,20 +310,28 @@ def _trailer_arquivo(r: Remessa, lotes: int, registros: int) -> str:
 
 
 def linhas_remessa(remessa: Remessa) -> list[str]:
-    """The records of the remessa, in order (each exactly 240 characters)."""
+    """The records of the remessa, in order (each exactly 240 characters).
+
+    A lote holds at most 33,333 títulos (its sequential record number has 5 digits and each título
+    takes 3 records); more títulos go into further lotes of the same file.
+    """
     if not remessa.titulos:
         raise ValueError("CNAB: remessa sem títulos")
-    linhas = [_header_arquivo(remessa), _header_lote(remessa)]
-    sequencial = 0
-    total = ZERO
-    for titulo in remessa.titulos:
-        linhas.append(_segmento_p(remessa, titulo, sequencial + 1))
-        linhas.append(_segmento_q(remessa, titulo, sequencial + 2))
-        linhas.append(_segmento_r(remessa, titulo, sequencial + 3))
-        sequencial += 3
-        total += titulo.valor
-    linhas.append(_trailer_lote(remessa, sequencial + 2, total))
-    linhas.append(_trailer_arquivo(remessa, 1, len(linhas) + 1))
+    linhas = [_header_arquivo(remessa)]
+    titulos = list(remessa.titulos)
+    lotes = [titulos[i : i + TITULOS_POR_LOTE] for i in range(0, len(titulos), TITULOS_POR_LOTE)]
+    for lote, do_lote in enumerate(lotes, start=1):
+        linhas.append(_header_lote(remessa, lote))
+        sequencial = 0
+        total = ZERO
+        for titulo in do_lote:
+            linhas.append(_segmento_p(remessa, lote, titulo, sequencial + 1))
+            linhas.append(_segmento_q(remessa, lote, titulo, sequencial + 2))
+            linhas.append(_segmento_r(remessa, lote, titulo, sequencial + 3))
+            sequencial += 3
+            total += titulo.valor
+        linhas.append(_trailer_lote(remessa, lote, len(do_lote), total))
+    linhas.append(_trailer_arquivo(remessa, len(lotes), len(linhas) + 1))
     return linhas
 
 

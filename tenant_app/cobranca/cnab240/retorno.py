@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
 from tenant_app.cobranca.cnab240.campos import TAMANHO_LINHA, ErroCnab, Leitor
 
@@ -34,8 +36,9 @@ class Ocorrencia(StrEnum):
 _OCORRENCIAS = {o.value: o for o in Ocorrencia}
 
 
-@dataclass(frozen=True)
-class TituloRetorno:
+class TituloRetorno(NamedTuple):
+    """One título's ocorrência: segments T and U together (a tuple: cheap to build by the 100,000)."""
+
     linha: int  # line of the segment T
     lote: int
     codigo_movimento: str  # C044, kept as sent (also codes this platform does not act on)
@@ -99,12 +102,71 @@ def _inscricao(tipo: str, numero: str) -> str:
     return numero.strip()
 
 
-def _motivos(leitor: Leitor) -> tuple[str, ...]:
-    bruto = leitor.bruto(214, 223)
+def _motivos(bruto: str) -> tuple[str, ...]:
+    """C047, positions 214-223 of segment T: up to five 2-character codes; blanks and 00 are no code."""
+    if not bruto.strip(" 0"):
+        return ()
     return tuple(m for m in (bruto[i : i + 2] for i in range(0, 10, 2)) if m.strip() and m != "00")
 
 
+@lru_cache(maxsize=65536)
+def _centavos(texto: str) -> Decimal:
+    # Amounts repeat a lot in a retorno (parcelas of one plan, zeros): one Decimal per distinct field.
+    return Decimal(int(texto)).scaleb(-2)
+
+
+@lru_cache(maxsize=4096)
+def _data(texto: str) -> date | None:
+    if texto in ("00000000", "        "):
+        return None
+    if not (texto.isascii() and texto.isdigit()):
+        raise ValueError(texto)
+    return date(int(texto[4:8]), int(texto[2:4]), int(texto[0:2]))
+
+
+def _titulo_rapido(t: str, u: str, numero: int, lote: int) -> TituloRetorno | None:
+    """The título of a well-formed T/U pair, or None when anything is off (then `_titulo` says what)."""
+    codigo = t[15:17]
+    numericos = codigo + t[81:96] + t[198:213] + u[17:137]
+    if u[15:17] != codigo or not (numericos.isascii() and numericos.isdigit()):
+        return None
+    try:
+        vencimento = _data(t[73:81])
+        data_ocorrencia = _data(u[137:145])
+        data_credito = _data(u[145:153])
+    except ValueError:
+        return None
+    return TituloRetorno(
+        numero,
+        lote,
+        codigo,
+        t[37:57].rstrip(),
+        t[57],
+        t[58:73].rstrip(),
+        vencimento,
+        _centavos(t[81:96]),
+        t[96:99],
+        t[99:104],
+        t[105:130].rstrip(),
+        _inscricao(t[132], t[133:148]),
+        t[148:188].rstrip(),
+        _centavos(t[198:213]),
+        _motivos(t[213:223]),
+        _centavos(u[17:32]),
+        _centavos(u[32:47]),
+        _centavos(u[47:62]),
+        _centavos(u[62:77]),
+        _centavos(u[77:92]),
+        _centavos(u[92:107]),
+        _centavos(u[107:122]),
+        _centavos(u[122:137]),
+        data_ocorrencia,
+        data_credito,
+    )
+
+
 def _titulo(t: Leitor, u: Leitor, lote: int) -> TituloRetorno:
+    """The título of a T/U pair, field by field, raising `ErroCnab` on the first bad field."""
     codigo = t.bruto(16, 17)
     if u.bruto(16, 17) != codigo:
         raise u.erro(f"segmento U com código de movimento {u.bruto(16, 17)!r}, o segmento T tem {codigo!r}")
@@ -123,7 +185,7 @@ def _titulo(t: Leitor, u: Leitor, lote: int) -> TituloRetorno:
         pagador_inscricao=_inscricao(t.bruto(133, 133), t.bruto(134, 148)),
         pagador_nome=t.texto(149, 188),
         valor_tarifa=t.dinheiro(199, 213, "valor da tarifa"),
-        motivos=_motivos(t),
+        motivos=_motivos(t.bruto(214, 223)),
         juros_multa=u.dinheiro(18, 32, "juros/multa"),
         desconto=u.dinheiro(33, 47, "desconto"),
         abatimento=u.dinheiro(48, 62, "abatimento"),
@@ -239,50 +301,55 @@ def _ler_lote(
         raise header.erro("header de lote de retorno deve ter operação T (posição 9)")
     if header.bruto(10, 11) != "01":
         raise header.erro(f"serviço {header.bruto(10, 11)!r} não é cobrança (01)")
-    lote_texto = header.bruto(4, 7)
+    prefixo = banco + header.bruto(4, 7)
     quantos_t = 0
     soma_t = Decimal(0)
     sequencial = 0
     indice = inicio + 1
     total = len(linhas)
-    pendente: Leitor | None = None  # a segment T waiting for its U
+    pendente = -1  # index of a segment T waiting for its U
     while True:
         if indice >= total:
             raise ErroCnab(total, f"lote {lote} sem trailer de lote (tipo 5)")
-        leitor = Leitor(linhas[indice], indice + 1)
-        if leitor.bruto(1, 3) != banco:
-            raise leitor.erro(f"código do banco {leitor.bruto(1, 3)!r} difere do header ({banco})")
-        if leitor.bruto(4, 7) != lote_texto:
-            raise leitor.erro(f"registro do lote {leitor.bruto(4, 7)!r} dentro do lote {lote_texto}")
-        tipo = leitor.bruto(8, 8)
-        if tipo == "5":
-            break
-        if tipo != "3":
+        registro = linhas[indice]
+        if registro[:7] != prefixo or registro[7] != "3":
+            leitor = Leitor(registro, indice + 1)
+            if registro[:3] != banco:
+                raise leitor.erro(f"código do banco {registro[:3]!r} difere do header ({banco})")
+            if registro[3:7] != prefixo[3:]:
+                raise leitor.erro(f"registro do lote {registro[3:7]!r} dentro do lote {prefixo[3:]}")
+            if registro[7] == "5":
+                break
             raise leitor.erro(
-                f"esperado registro de detalhe (tipo 3) ou trailer de lote (tipo 5), encontrado {tipo!r}"
+                f"esperado detalhe (tipo 3) ou trailer de lote (tipo 5), encontrado tipo {registro[7]!r}"
             )
         sequencial += 1
-        informado = leitor.inteiro(9, 13, "sequencial do registro no lote")
-        if informado != sequencial:
+        if registro[8:13] != f"{sequencial:05d}":
+            leitor = Leitor(registro, indice + 1)
+            informado = leitor.inteiro(9, 13, "sequencial do registro no lote")
             raise leitor.erro(f"sequencial do registro no lote {informado}, esperado {sequencial}")
-        segmento = leitor.bruto(14, 14)
-        if pendente is not None:
+        segmento = registro[13]
+        if pendente >= 0:
             if segmento != "U":
-                raise leitor.erro(f"segmento T da linha {pendente.numero} deve ser seguido do segmento U")
-            titulo = _titulo(pendente, leitor, lote)
+                raise ErroCnab(
+                    indice + 1, f"segmento T da linha {pendente + 1} deve ser seguido do segmento U"
+                )
+            titulo = _titulo_rapido(linhas[pendente], registro, pendente + 1, lote)
+            if titulo is None:
+                titulo = _titulo(Leitor(linhas[pendente], pendente + 1), Leitor(registro, indice + 1), lote)
             titulos.append(titulo)
             quantos_t += 1
             soma_t += titulo.valor_nominal
-            pendente = None
+            pendente = -1
         elif segmento == "T":
-            pendente = leitor
+            pendente = indice
         elif segmento == "U":
-            raise leitor.erro("segmento U sem o segmento T antes dele")
+            raise ErroCnab(indice + 1, "segmento U sem o segmento T antes dele")
         # Other segments (e.g. Y, optional per bank) are counted and otherwise ignored.
         indice += 1
     trailer = leitor
-    if pendente is not None:
-        raise trailer.erro(f"segmento T da linha {pendente.numero} sem o segmento U")
+    if pendente >= 0:
+        raise trailer.erro(f"segmento T da linha {pendente + 1} sem o segmento U")
     registros = sequencial + 2
     informados = trailer.inteiro(18, 23, "quantidade de registros do lote")
     if informados != registros:

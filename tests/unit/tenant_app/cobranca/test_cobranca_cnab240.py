@@ -477,3 +477,17 @@ def test_large_remessa_counts() -> None:
     assert _campo(linhas[-1], 24, 29) == f"{3 * 1000 + 4:06d}"
     assert [int(_campo(x, 9, 13)) for x in linhas[2:-2]] == list(range(1, 3001))
     assert Decimal(int(_campo(linhas[-2], 30, 46))).scaleb(-2) == sum((t.valor for t in titulos), Decimal(0))
+
+
+def test_fast_and_field_by_field_readings_agree() -> None:
+    # ler_retorno reads well-formed T/U pairs in one go and falls back to the field-by-field reading
+    # (which names the bad field) when anything is off: both must give the same título.
+    from tenant_app.cobranca.cnab240.campos import Leitor
+    from tenant_app.cobranca.cnab240.retorno import _titulo, _titulo_rapido
+
+    linhas = _retorno_exemplo().split("\r\n")
+    for indice in range(2, 12, 2):
+        t, u = linhas[indice], linhas[indice + 1]
+        rapido = _titulo_rapido(t, u, indice + 1, 1)
+        assert rapido is not None
+        assert rapido == _titulo(Leitor(t, indice + 1), Leitor(u, indice + 2), 1)
