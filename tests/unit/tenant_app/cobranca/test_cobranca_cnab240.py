@@ -491,3 +491,26 @@ def test_fast_and_field_by_field_readings_agree() -> None:
         rapido = _titulo_rapido(t, u, indice + 1, 1)
         assert rapido is not None
         assert rapido == _titulo(Leitor(t, indice + 1), Leitor(u, indice + 2), 1)
+
+
+def test_remessa_splits_into_lotes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tenant_app.cobranca.cnab240 import remessa as modulo
+
+    monkeypatch.setattr(modulo, "TITULOS_POR_LOTE", 2)
+    linhas = linhas_remessa(_remessa([_titulo(n) for n in range(1, 6)]))
+    tipos = "".join(linha[7] for linha in linhas)
+    assert tipos == "0" + "1333333" + "5" + "1333333" + "5" + "1333" + "5" + "9"
+    assert [_campo(linha, 4, 7) for linha in linhas if linha[7] == "1"] == ["0001", "0002", "0003"]
+    trailers = [linha for linha in linhas if linha[7] == "5"]
+    assert [_campo(t, 18, 29) for t in trailers] == ["000008000002", "000008000002", "000005000001"]
+    assert _campo(linhas[-1], 18, 29) == "000003" + f"{len(linhas):06d}"
+
+
+def test_retorno_with_two_lotes() -> None:
+    linhas = _retorno_exemplo().split("\r\n")[:-1]
+    segundo = [linha[:3] + "0002" + linha[7:] for linha in linhas[1:-1]]
+    trailer = linhas[-1][:17] + "000002" + f"{len(linhas) + len(segundo):06d}" + linhas[-1][29:]
+    texto = "\r\n".join([*linhas[:-1], *segundo, trailer]) + "\r\n"
+    retorno = ler_retorno(texto)
+    assert [t.lote for t in retorno.titulos] == [1] * 5 + [2] * 5
+    assert retorno.titulos[5].linha == 3 + 13 - 1
