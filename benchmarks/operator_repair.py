@@ -30,6 +30,7 @@ import statistics
 import sys
 import tempfile
 import uuid
+from functools import partial
 from pathlib import Path
 
 from kubernetes import client, config
@@ -108,7 +109,7 @@ def main() -> int:
             custom.create_cluster_custom_object(*GVP, tenant_body(name, op.instance, deletionPolicy="Delete"))
             created.append(name)
         for name in tenants:
-            wait_until(lambda n=name: tenant_in_sync(custom, n), timeout=300, what=f"{name} Ready")
+            wait_until(partial(tenant_in_sync, custom, name), timeout=300, what=f"{name} Ready")
 
         timings: dict[str, list[float]] = {label: [] for label in SCENARIOS}
         writes0 = op.writes()
@@ -118,9 +119,7 @@ def main() -> int:
                     repair_seconds(scenario, api_client, names.namespace(name), timeout=120)
                 )
                 # The next break starts on a settled tenant (the repair pass has ended).
-                wait_until(
-                    lambda n=name: tenant_in_sync(custom, n), timeout=120, what=f"{name} in sync again"
-                )
+                wait_until(partial(tenant_in_sync, custom, name), timeout=120, what=f"{name} in sync again")
         repairs = sum(len(v) for v in timings.values())
         writes = (op.writes() - writes0) / max(repairs, 1)
         timer = op.metric("consorcio_operator_reconciles_total", trigger="timer")

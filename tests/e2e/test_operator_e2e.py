@@ -204,9 +204,11 @@ def test_apply_becomes_ready_with_every_object_and_working_credentials(tenants, 
         "SecretsReady",
         "DatabaseReady",
         "RedisReady",
+        "StorageReady",
         "MigrationsComplete",
         "AppAvailable",
         "Ready",
+        "DriftDetected",
     }
 
     core = client.CoreV1Api(k8s_api_client)
@@ -268,7 +270,7 @@ def test_apply_becomes_ready_with_every_object_and_working_credentials(tenants, 
     assert stored["data"]["data"] == env
     # kubectl describe finds the Events (cluster-scoped involvedObject, no namespace).
     reasons = {e.reason for e in tenants.events(name)}
-    assert {"Reconciled", "Ready"} <= reasons
+    assert {"Created", "Ready"} <= reasons and "DriftRepaired" not in reasons  # a first creation is no repair
     assert all(not e.involved_object.namespace for e in tenants.events(name))
 
 

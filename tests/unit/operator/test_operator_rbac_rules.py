@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tenant_operator.drift.watched_kinds import WATCHED_KINDS, group_version
 from tenant_operator.kube.resources import KINDS
 
 pytestmark = pytest.mark.unit
@@ -56,3 +57,9 @@ def test_deletion_rights_are_limited_to_what_the_operator_deletes():
     }
     assert deletable == {("", "namespaces"), ("batch", "jobs"), ("networking.k8s.io", "ingresses")}
     assert allowed("apiextensions.k8s.io", "customresourcedefinitions") == {"get", "list", "watch"}
+
+
+def test_every_watched_kind_can_be_listed_and_watched():
+    for kind in WATCHED_KINDS:
+        group, _ = group_version(kind)
+        assert {"get", "list", "watch", "create", "patch"} <= allowed(group, kind.plural), kind.kind
