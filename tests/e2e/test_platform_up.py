@@ -75,6 +75,36 @@ def test_demo_tenant_app_serves_seeded_data_as_the_tenant(platform) -> None:
     assert secret_env["DATABASE_URL"].endswith(f"/{role}")
 
 
+def test_demo_tenant_is_storage_ready_and_its_app_env_reaches_its_bucket(platform) -> None:
+    import boto3
+    from kubernetes import client, config
+    from tenant_operator.provisioners.object_store import client_config
+
+    from consorcio_contract import crd_identity
+
+    cfg = StackConfig.from_env()
+    api = client.CustomObjectsApi(config.new_client_from_config(str(cfg.kubeconfig)))
+    tenant = api.get_cluster_custom_object(
+        crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL, local_platform.DEMO_TENANT
+    )
+    storage = {c["type"]: c for c in tenant["status"]["conditions"]}["StorageReady"]
+    assert (storage["status"], storage["reason"]) == ("True", "StorageReady")
+    env = local_platform.tenant_env(cfg)  # what the local stand-in app runs with
+    assert env["S3_BUCKET"] == f"tenant-{local_platform.DEMO_TENANT}"
+    s3 = boto3.session.Session().client(
+        "s3",
+        endpoint_url=env["S3_ENDPOINT"],
+        aws_access_key_id=env["S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["S3_SECRET_ACCESS_KEY"],
+        region_name=env["S3_REGION"],
+        config=client_config(),
+    )
+    s3.put_object(Bucket=env["S3_BUCKET"], Key="e2e/platform-up.txt", Body=b"ok")
+    assert s3.get_object(Bucket=env["S3_BUCKET"], Key="e2e/platform-up.txt")["Body"].read() == b"ok"
+    s3.delete_object(Bucket=env["S3_BUCKET"], Key="e2e/platform-up.txt")
+    assert [b["Name"] for b in s3.list_buckets().get("Buckets", [])] == [env["S3_BUCKET"]]
+
+
 def test_demo_tenant_usage_reaches_its_invoice_preview(platform) -> None:
     """The demo app reports to the control plane: API calls made here show up on the preview."""
     cp = f"http://{HOST}:{local_platform.CONTROL_PLANE_PORT}"

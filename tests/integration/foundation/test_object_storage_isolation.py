@@ -142,6 +142,8 @@ def test_a_tenants_key_reaches_its_bucket_and_nothing_of_anothers(s3, two_tenant
         except urllib.error.HTTPError as err:
             status = err.code
         assert status == 403, (method, status)
+    # Listing buckets shows a tenant its own bucket only.
+    assert [bucket["Name"] for bucket in client_a.list_buckets()["Buckets"]] == [a.bucket]
     # Nor may a tenant create buckets, or read anything without a signature.
     assert _code(lambda: client_a.create_bucket(Bucket=f"extra-{uuid.uuid4().hex[:8]}")) == "AccessDenied"
     assert _status(f"{s3.endpoint}/{b.bucket}/contratos/b.pdf") == 403
