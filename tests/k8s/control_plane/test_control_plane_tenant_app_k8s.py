@@ -18,9 +18,15 @@ from control_plane.settings import Settings
 from kubernetes import client as k8s
 from openfeature import api as openfeature_api
 from openfeature.evaluation_context import EvaluationContext
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from consorcio_contract.flag_rules import bucket
-from tenant_app.platform_client import PlatformClient, PlatformClientSettings
+from consorcio_contract.usage import Metric
+from tenant_app.platform_client.client import PlatformClient
+from tenant_app.platform_client.models import UsageSpoolEntry
+from tenant_app.platform_client.settings import PlatformClientSettings
+from tenant_app.platform_client.usage_spool import PostgresSpool
+from tenant_app.settings import asyncpg_url
 
 pytestmark = pytest.mark.k8s
 
@@ -237,7 +243,7 @@ async def test_snapshots_are_per_tenant_conditional_and_long_polled(cp_client, a
 
 
 async def test_the_platform_client_reports_usage_and_follows_flag_changes(
-    cp_url, cp_client, auth, tenants, tmp_path: Path
+    cp_url, cp_client, auth, tenants, make_database, tmp_path: Path
 ) -> None:
     admin = auth[Role.PLATFORM_ADMIN]
     a = tenants["a"]
@@ -252,13 +258,20 @@ async def test_the_platform_client_reports_usage_and_follows_flag_changes(
     }
     assert (await cp_client.post("/api/flags", json=body, headers=admin)).status_code == 201
 
+    # The spool lives in the tenant's database; here a database with just that table.
+    engine = create_async_engine(asyncpg_url(make_database()))
+    async with engine.begin() as conn:
+        await conn.run_sync(UsageSpoolEntry.__table__.create)
     # No TENANT_SLUG: the client finds its tenant in the token's namespace claim.
-    platform = PlatformClient(PlatformClientSettings(url=cp_url, token_file=token_file, flag_wait_seconds=10))
+    platform = PlatformClient(
+        PlatformClientSettings(url=cp_url, token_file=token_file, flag_wait_seconds=10),
+        spool=PostgresSpool(engine),
+    )
     assert platform.tenant == a.slug
-    openfeature_api.set_provider(platform.flags, domain=a.slug)
+    flags = openfeature_api.get_client(domain=platform.domain)
     try:
-        flags = openfeature_api.get_client(domain=a.slug)
-        assert await asyncio.to_thread(platform.flags.wait_until_ready, 10)
+        await platform.start(first_snapshot_seconds=10)
+        assert platform.flags.etag is not None
         snapshot = (
             await cp_client.get(f"/api/tenant-app/tenants/{a.slug}/flag-snapshot", headers=a.headers())
         ).json()["flags"][key]["userRollout"]
@@ -275,12 +288,14 @@ async def test_the_platform_client_reports_usage_and_follows_flag_changes(
         details = flags.get_boolean_details(key, True, EvaluationContext(targeting_key="user-1"))
         assert (details.value, details.reason) == (False, "DISABLED")
 
-        ids = [platform.usage.active_cotas(1234), platform.usage.users(17), platform.usage.api_requests(5)]
-        assert await asyncio.to_thread(platform.usage.flush) == 3
-        assert len(set(ids)) == 3
+        platform.meter.gauge(Metric.ACTIVE_COTAS, 1234)
+        platform.meter.gauge(Metric.USERS, 17)
+        platform.meter.count(Metric.API_REQUESTS, 5)
+        assert await platform.usage.flush() == 3
+        assert await PostgresSpool(engine).pending() == 0
         report = (await cp_client.get(f"/api/tenants/{a.slug}/usage", headers=admin)).json()
         metrics = {m["metric"]: m for m in report["metrics"]}
         assert metrics["active_cotas"]["latest"] == 1234 and metrics["users"]["max"] == 17
     finally:
-        await asyncio.to_thread(platform.stop)
-        openfeature_api.clear_providers()
+        await platform.stop()
+        await engine.dispose()
