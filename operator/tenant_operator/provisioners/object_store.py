@@ -53,6 +53,19 @@ def _classify(err: Exception) -> ObjectStoreError:
 
 
 @dataclass(frozen=True)
+class StoreChange:
+    """One thing ensure() wrote on the S3 server."""
+
+    kind: str  # "S3 user" or "S3 bucket"
+    name: str
+    detail: str
+    created: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}: {self.detail}"
+
+
+@dataclass(frozen=True)
 class BucketCopy:
     """Where a Snapshot deletion copied a tenant's objects, and how much."""
 
@@ -94,26 +107,26 @@ class ObjectStoreProvisioner:
             raise _classify(err) from err
 
     # --- provisioning ----------------------------------------------------
-    def _ensure_sync(self, bucket: str, access_key: str, secret_key: str) -> list[str]:
+    def _ensure_sync(self, bucket: str, access_key: str, secret_key: str) -> list[StoreChange]:
         changes = []
         user = self._admin.list_users().get(access_key)
         if user is None:
             self._admin.create_user(access_key, secret_key)
-            changes.append(f"created user {access_key}")
+            changes.append(StoreChange("S3 user", access_key, "created", created=True))
         elif user.secret_key != secret_key or user.role != TENANT_ROLE:
             # A rotation, a key disabled by Retain being adopted, or drift.
             self._admin.update_user(access_key, secret_key=secret_key, role=TENANT_ROLE)
-            changes.append(f"set the key of user {access_key}")
+            changes.append(StoreChange("S3 user", access_key, "key set"))
         owners = self._admin.bucket_owners()
         if bucket not in owners:
             self._admin.create_bucket(bucket, access_key)
-            changes.append(f"created bucket {bucket}")
+            changes.append(StoreChange("S3 bucket", bucket, f"created, owned by {access_key}", created=True))
         elif owners[bucket] != access_key:
             self._admin.change_bucket_owner(bucket, access_key)
-            changes.append(f"gave bucket {bucket} to {access_key}")
+            changes.append(StoreChange("S3 bucket", bucket, f"given back to {access_key}"))
         return changes
 
-    async def ensure(self, bucket: str, access_key: str, secret_key: str) -> list[str]:
+    async def ensure(self, bucket: str, access_key: str, secret_key: str) -> list[StoreChange]:
         """User ``access_key`` with ``secret_key``, owning ``bucket``; what was corrected."""
         return await self._call(lambda: self._ensure_sync(bucket, access_key, secret_key))
 

@@ -35,7 +35,8 @@ async def ensure_storage(ctx: ReconcileContext) -> Condition:
         changes = await store.ensure(bucket, user, creds.s3_secret_key)
     except ObjectStoreError as err:
         raise StepFailed(err.reason, err.message) from err
-    ctx.changes.extend(f"object storage: {change}" for change in changes)
+    for change in changes:
+        ctx.record(change.kind, change.name, change.detail, created=change.created)
     return Condition(
         c.STORAGE_READY,
         c.TRUE,

@@ -14,7 +14,7 @@ from tenant_operator import credentials
 from tenant_operator.config import ConfigError, OperatorConfig
 from tenant_operator.credentials import TenantCredentials
 from tenant_operator.provisioners import s3_admin
-from tenant_operator.provisioners.object_store import ObjectStoreError
+from tenant_operator.provisioners.object_store import ObjectStoreError, StoreChange
 from tenant_operator.specs.app_secret import app_env, app_secret, decode_secret_data
 from tenant_operator.specs.network_policies import egress_targets
 from tenant_operator.specs.tenant import TenantView
@@ -189,11 +189,11 @@ class FakeStore:
     error: ObjectStoreError | None = None
     calls: list[tuple[str, str, str]] = field(default_factory=list)
 
-    async def ensure(self, bucket: str, access_key: str, secret_key: str) -> list[str]:
+    async def ensure(self, bucket: str, access_key: str, secret_key: str) -> list[StoreChange]:
         self.calls.append((bucket, access_key, secret_key))
         if self.error:
             raise self.error
-        return ["created bucket " + bucket]
+        return [StoreChange("S3 bucket", bucket, f"created, owned by {access_key}", created=True)]
 
 
 def _ctx(config: OperatorConfig, store: Any) -> Any:
@@ -202,10 +202,16 @@ def _ctx(config: OperatorConfig, store: Any) -> Any:
     async def tenant_credentials() -> TenantCredentials:
         return creds
 
+    recorded: list[tuple[str, str, str, bool | None]] = []
+
+    def record(kind: str, name: str, detail: str = "", *, created: bool | None = None) -> None:
+        recorded.append((kind, name, detail, created))
+
     return SimpleNamespace(
         name="acme",
         runtime=SimpleNamespace(config=config, object_store=store),
-        changes=[],
+        recorded=recorded,
+        record=record,
         tenant_credentials=tenant_credentials,
     )
 
@@ -216,7 +222,7 @@ def test_the_step_gives_the_bucket_to_the_tenants_user_with_the_stored_secret():
     cond = asyncio.run(ensure_storage(ctx))
     assert cond.type == c.STORAGE_READY and cond.is_true and cond.reason == "StorageReady"
     assert store.calls == [("tenant-acme", "tenant-acme", "s3-secret")]
-    assert ctx.changes == ["object storage: created bucket tenant-acme"]
+    assert ctx.recorded == [("S3 bucket", "tenant-acme", "created, owned by tenant-acme", True)]
 
 
 def test_the_step_reports_the_servers_reason_and_is_retried():
