@@ -9,19 +9,21 @@ payment) restores the parcelas, the ledger and the lance's unpaid state exactly.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from tenant_app.assembleias.pagamento_lance import lances_vencidos
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, LancamentoFundo, OrigemLancamento
 from tenant_app.ledger.service import reconcile
 from tenant_app.parcelas.models import Parcela
 from tests.integration.tenant_app.conftest import Tenant
 
-from .conftest import GrupoSemeado, assert_problem, sessao
+from .conftest import HOJE, GrupoSemeado, assert_problem, sessao
 from .test_assembleias_pagamento_lance import _apurada
 
 pytestmark = pytest.mark.integration
@@ -75,6 +77,16 @@ async def _estado(tenant: Tenant, grupo: GrupoSemeado, cota: int) -> dict[str, A
         await engine.dispose()  # type: ignore[attr-defined]
 
 
+async def _vencidos_apos_o_prazo(tenant: Tenant, assembleia: str) -> list[tuple[uuid.UUID, int]]:
+    """The unpaid winners the disqualification job would find a month from now."""
+    session, engine = await sessao(tenant)
+    try:
+        return await lances_vencidos(session, HOJE + timedelta(days=30), uuid.UUID(assembleia))
+    finally:
+        await session.close()
+        await engine.dispose()  # type: ignore[attr-defined]
+
+
 async def test_lance_payment_is_listed_and_its_estorno_restores_everything(tenant_a: Tenant) -> None:
     c, h = tenant_a.client, tenant_a.auth()
     grupo, assembleia = await _apurada(tenant_a)
@@ -106,6 +118,7 @@ async def test_lance_payment_is_listed_and_its_estorno_restores_everything(tenan
     # The fundo comum balance does not move: the lance money pays the carta at once.
     assert pago["saldos"] == antes["saldos"]
     assert pago["ledger"] == antes["ledger"]
+    assert await _vencidos_apos_o_prazo(tenant_a, assembleia) == []
 
     # The same estorno as any payment.
     r = await c.post(
@@ -143,6 +156,7 @@ async def test_lance_payment_is_listed_and_its_estorno_restores_everything(tenan
     base = f"/api/assembleias/{assembleia}"
     apuracao = (await c.get(f"{base}/apuracao", headers=h)).json()
     assert {x["cota_numero"]: x["lance_pago_em"] for x in apuracao["contemplacoes"]}[30] is None
+    assert await _vencidos_apos_o_prazo(tenant_a, assembleia) == [(uuid.UUID(assembleia), 30)]
     r = await c.post(url, json={"cota_numero": 30, "valor": "30500.00"}, headers={**h, **_chave()})
     assert r.status_code == 201, r.text
     assert r.json()["pagamento_id"] != pagamento_id
