@@ -19,7 +19,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
-from tenant_app.cobranca.cnab240.campos import TAMANHO_LINHA, ErroCnab, Leitor
+from tenant_app.cobranca.cnab240.arquivo import Lote, dividir_linhas, inscricao, ler_header_arquivo, ler_lotes
+from tenant_app.cobranca.cnab240.campos import ErroCnab, Leitor
 
 
 class Ocorrencia(StrEnum):
@@ -83,25 +84,6 @@ class Retorno:
     titulos: tuple[TituloRetorno, ...]
 
 
-def _linhas(conteudo: str | bytes) -> list[str]:
-    if isinstance(conteudo, bytes):
-        # CNAB files are ASCII; latin-1 never fails, so a stray byte shows up as a field error with its line.
-        conteudo = conteudo.decode("latin-1")
-    linhas = conteudo.split("\n")
-    if linhas and linhas[-1] == "":
-        linhas.pop()
-    return [linha[:-1] if linha.endswith("\r") else linha for linha in linhas]
-
-
-def _inscricao(tipo: str, numero: str) -> str:
-    """CPF (tipo 1) as its 11 digits, CNPJ (tipo 2) as its 14 characters; otherwise as sent, unpadded."""
-    if tipo == "1":
-        return numero[-11:]
-    if tipo == "2":
-        return numero[-14:]
-    return numero.strip()
-
-
 def _motivos(bruto: str) -> tuple[str, ...]:
     """C047, positions 214-223 of segment T: up to five 2-character codes; blanks and 00 are no code."""
     if not bruto.strip(" 0"):
@@ -148,7 +130,7 @@ def _titulo_rapido(t: str, u: str, numero: int, lote: int) -> TituloRetorno | No
         t[96:99],
         t[99:104],
         t[105:130].rstrip(),
-        _inscricao(t[132], t[133:148]),
+        inscricao(t[132], t[133:148]),
         t[148:188].rstrip(),
         _centavos(t[198:213]),
         _motivos(t[213:223]),
@@ -182,7 +164,7 @@ def _titulo(t: Leitor, u: Leitor, lote: int) -> TituloRetorno:
         banco_cobrador=t.bruto(97, 99),
         agencia_cobradora=t.bruto(100, 104),
         uso_empresa=t.texto(106, 130),
-        pagador_inscricao=_inscricao(t.bruto(133, 133), t.bruto(134, 148)),
+        pagador_inscricao=inscricao(t.bruto(133, 133), t.bruto(134, 148)),
         pagador_nome=t.texto(149, 188),
         valor_tarifa=t.dinheiro(199, 213, "valor da tarifa"),
         motivos=_motivos(t.bruto(214, 223)),
@@ -206,137 +188,47 @@ def ler_retorno(conteudo: str | bytes, *, conferir_totais_cobranca: bool = True)
     with the segments T, for banks that report there the whole carteira instead of the file's títulos
     (the record counts are always checked).
     """
-    linhas = _linhas(conteudo)
-    if not linhas:
-        raise ErroCnab(0, "arquivo vazio")
-    for numero, texto in enumerate(linhas, start=1):
-        if len(texto) != TAMANHO_LINHA:
-            raise ErroCnab(numero, f"registro com {len(texto)} caracteres, esperado {TAMANHO_LINHA}")
-
-    header = Leitor(linhas[0], 1)
-    if header.bruto(8, 8) != "0":
-        raise header.erro("o primeiro registro deve ser o header de arquivo (tipo 0)")
-    banco = header.digitos(1, 3, "código do banco")
-    if header.bruto(4, 7) != "0000":
-        raise header.erro("header de arquivo deve ter lote 0000")
-    if header.bruto(143, 143) != "2":
-        raise header.erro("o arquivo não é um retorno (posição 143 deve ser 2)")
-    data_geracao = header.data(144, 151, "data de geração")
-    hora = header.digitos(152, 157, "hora de geração")
-    gerado_em = None
-    if data_geracao is not None:
-        try:
-            gerado_em = datetime(
-                data_geracao.year,
-                data_geracao.month,
-                data_geracao.day,
-                int(hora[:2]),
-                int(hora[2:4]),
-                int(hora[4:]),
-            )
-        except ValueError:
-            raise header.erro(f"hora de geração inválida: {hora}") from None
-    nsa = header.inteiro(158, 163, "número sequencial do arquivo")
-
+    linhas = dividir_linhas(conteudo)
+    cabecalho = ler_header_arquivo(linhas, "2")
     titulos: list[TituloRetorno] = []
-    lotes = 0
-    indice = 1
-    total_linhas = len(linhas)
-    while True:
-        if indice >= total_linhas:
-            raise ErroCnab(total_linhas, "falta o trailer de arquivo (tipo 9)")
-        leitor = Leitor(linhas[indice], indice + 1)
-        if leitor.bruto(1, 3) != banco:
-            raise leitor.erro(f"código do banco {leitor.bruto(1, 3)!r} difere do header ({banco})")
-        tipo = leitor.bruto(8, 8)
-        if tipo == "9":
-            break
-        if tipo != "1":
-            raise leitor.erro(
-                f"esperado header de lote (tipo 1) ou trailer de arquivo (tipo 9), encontrado tipo {tipo!r}"
-            )
-        lotes += 1
-        indice = _ler_lote(linhas, indice, banco, lotes, titulos, conferir_totais_cobranca)
-
-    trailer = Leitor(linhas[indice], indice + 1)
-    if indice != total_linhas - 1:
-        raise ErroCnab(indice + 2, "registro depois do trailer de arquivo")
-    if trailer.bruto(4, 7) != "9999":
-        raise trailer.erro("trailer de arquivo deve ter lote 9999")
-    informados_lotes = trailer.inteiro(18, 23, "quantidade de lotes")
-    if informados_lotes != lotes:
-        raise trailer.erro(f"trailer de arquivo informa {informados_lotes} lotes, o arquivo tem {lotes}")
-    informados_registros = trailer.inteiro(24, 29, "quantidade de registros")
-    if informados_registros != total_linhas:
-        raise trailer.erro(
-            f"trailer de arquivo informa {informados_registros} registros, o arquivo tem {total_linhas}"
-        )
+    for lote in ler_lotes(linhas, cabecalho.banco):
+        _ler_lote(linhas, lote, titulos, conferir_totais_cobranca)
     return Retorno(
-        banco=banco,
-        inscricao=_inscricao(header.bruto(18, 18), header.bruto(19, 32)),
-        convenio=header.texto(33, 52),
-        agencia=header.bruto(53, 57),
-        conta=header.bruto(59, 70),
-        nome_empresa=header.texto(73, 102),
-        numero=nsa,
-        gerado_em=gerado_em,
+        banco=cabecalho.banco,
+        inscricao=cabecalho.inscricao,
+        convenio=cabecalho.convenio,
+        agencia=cabecalho.agencia,
+        conta=cabecalho.conta,
+        nome_empresa=cabecalho.nome_empresa,
+        numero=cabecalho.numero,
+        gerado_em=cabecalho.gerado_em,
         titulos=tuple(titulos),
     )
 
 
-def _ler_lote(
-    linhas: list[str],
-    inicio: int,
-    banco: str,
-    numero_lote: int,
-    titulos: list[TituloRetorno],
-    conferir_totais: bool,
-) -> int:
-    """Read the lote whose header is at index `inicio`, append its títulos, return the index after it."""
-    header = Leitor(linhas[inicio], inicio + 1)
-    lote = header.inteiro(4, 7, "lote")
-    if lote != numero_lote:
-        raise header.erro(f"lote {lote} fora de ordem, esperado {numero_lote}")
+def _ler_lote(linhas: list[str], lote: Lote, titulos: list[TituloRetorno], conferir_totais: bool) -> None:
+    """Pair the lote's segments T and U into títulos (appended to `titulos`) and check its totals."""
+    header = lote.header
     if header.bruto(9, 9) != "T":
         raise header.erro("header de lote de retorno deve ter operação T (posição 9)")
     if header.bruto(10, 11) != "01":
         raise header.erro(f"serviço {header.bruto(10, 11)!r} não é cobrança (01)")
-    prefixo = banco + header.bruto(4, 7)
     quantos_t = 0
     soma_t = Decimal(0)
-    sequencial = 0
-    indice = inicio + 1
-    total = len(linhas)
     pendente = -1  # index of a segment T waiting for its U
-    while True:
-        if indice >= total:
-            raise ErroCnab(total, f"lote {lote} sem trailer de lote (tipo 5)")
+    for indice in lote.detalhes:
         registro = linhas[indice]
-        if registro[:7] != prefixo or registro[7] != "3":
-            leitor = Leitor(registro, indice + 1)
-            if registro[:3] != banco:
-                raise leitor.erro(f"código do banco {registro[:3]!r} difere do header ({banco})")
-            if registro[3:7] != prefixo[3:]:
-                raise leitor.erro(f"registro do lote {registro[3:7]!r} dentro do lote {prefixo[3:]}")
-            if registro[7] == "5":
-                break
-            raise leitor.erro(
-                f"esperado detalhe (tipo 3) ou trailer de lote (tipo 5), encontrado tipo {registro[7]!r}"
-            )
-        sequencial += 1
-        if registro[8:13] != f"{sequencial:05d}":
-            leitor = Leitor(registro, indice + 1)
-            informado = leitor.inteiro(9, 13, "sequencial do registro no lote")
-            raise leitor.erro(f"sequencial do registro no lote {informado}, esperado {sequencial}")
         segmento = registro[13]
         if pendente >= 0:
             if segmento != "U":
                 raise ErroCnab(
                     indice + 1, f"segmento T da linha {pendente + 1} deve ser seguido do segmento U"
                 )
-            titulo = _titulo_rapido(linhas[pendente], registro, pendente + 1, lote)
+            titulo = _titulo_rapido(linhas[pendente], registro, pendente + 1, lote.numero)
             if titulo is None:
-                titulo = _titulo(Leitor(linhas[pendente], pendente + 1), Leitor(registro, indice + 1), lote)
+                titulo = _titulo(
+                    Leitor(linhas[pendente], pendente + 1), Leitor(registro, indice + 1), lote.numero
+                )
             titulos.append(titulo)
             quantos_t += 1
             soma_t += titulo.valor_nominal
@@ -346,14 +238,9 @@ def _ler_lote(
         elif segmento == "U":
             raise ErroCnab(indice + 1, "segmento U sem o segmento T antes dele")
         # Other segments (e.g. Y, optional per bank) are counted and otherwise ignored.
-        indice += 1
-    trailer = leitor
+    trailer = lote.trailer
     if pendente >= 0:
         raise trailer.erro(f"segmento T da linha {pendente + 1} sem o segmento U")
-    registros = sequencial + 2
-    informados = trailer.inteiro(18, 23, "quantidade de registros do lote")
-    if informados != registros:
-        raise trailer.erro(f"trailer de lote informa {informados} registros, o lote tem {registros}")
     if conferir_totais:
         quantidade = trailer.inteiro(24, 29, "quantidade de títulos em cobrança simples")
         if quantidade != quantos_t:
@@ -361,4 +248,3 @@ def _ler_lote(
         valor = trailer.dinheiro(30, 46, "valor total dos títulos")
         if valor != soma_t:
             raise trailer.erro(f"trailer de lote informa valor total {valor}, a soma dos títulos é {soma_t}")
-    return indice + 1
