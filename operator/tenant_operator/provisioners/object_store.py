@@ -163,9 +163,8 @@ class ObjectStoreProvisioner:
         prefix = f"{tenant}/{stamp}/"
         objects = self._objects(bucket)
         for obj in objects:
-            self._s3.copy_object(
-                Bucket=target, Key=prefix + obj["Key"], CopySource={"Bucket": bucket, "Key": obj["Key"]}
-            )
+            # The managed copy switches to a multipart copy past 5 GB (one CopyObject cannot).
+            self._s3.copy({"Bucket": bucket, "Key": obj["Key"]}, target, prefix + obj["Key"])
         # Only a verified copy counts: same keys and sizes at the destination.
         copied = {o["Key"][len(prefix) :]: o["Size"] for o in self._objects(target, prefix)}
         wanted = {o["Key"]: o["Size"] for o in objects}
