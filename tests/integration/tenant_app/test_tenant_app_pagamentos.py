@@ -33,6 +33,10 @@ async def test_payment_allocates_oldest_first_with_partial(tenant: Tenant) -> No
     body = r.json()
     assert [a["parcela_numero"] for a in body["alocacoes"]] == [1, 2]
     assert all(Decimal(a["multa"]) == 0 for a in body["alocacoes"])
+    # Money received in full: only a lance embutido takes part of a pagamento from the credit.
+    assert body["forma"] == "pix" and Decimal(body["valor_embutido"]) == 0
+    partes = ("fundo_comum", "fundo_reserva", "taxa_administracao", "seguro", "multa", "juros")
+    assert sum(Decimal(a[k]) for a in body["alocacoes"] for k in partes) == Decimal(body["valor"])
     # Fundo comum is covered first within a parcela.
     assert Decimal(body["alocacoes"][1]["fundo_comum"]) == Decimal("100.00")
     parcelas = (await tenant.client.get(f"/api/cotas/{cota}/parcelas", headers=tenant.auth())).json()
