@@ -2,7 +2,8 @@
 
 Within a parcela the money covers, in order: multa, juros, then the
 components fundo comum, fundo de reserva, taxa de administração, seguro.
-Late charges first because they are due on top of the parcela; the fundo
+Late charges first because they are due on top of the parcela (Código Civil
+art. 354: a payment goes to the interest due before the capital); the fundo
 comum first among components because it is the group's money that funds
 contemplações.
 """
