@@ -1,1 +1,1 @@
-"""Pagamentos: recording (idempotent), allocation oldest-first, estorno."""
+"""Pagamentos: the one money path of a cota (registrar_pagamento, estornar_pagamento), idempotent."""

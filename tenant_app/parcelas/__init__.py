@@ -1,1 +1,1 @@
-"""Parcelas: the payment schedule of each cota and its arithmetic."""
+"""Parcelas: the payment schedule of each cota, its arithmetic, and the one writer of paid amounts."""
