@@ -39,15 +39,17 @@ def dividir_linhas(conteudo: str | bytes) -> list[str]:
     if isinstance(conteudo, bytes):
         # CNAB files are ASCII; latin-1 never fails, so a stray byte shows up as a field error with its line.
         conteudo = conteudo.decode("latin-1")
-    linhas = conteudo.split("\n")
+    # CRLF is the standard; a file with bare LF is read too. A mix leaves a CR on some lines, which then
+    # fail the length check with their line number.
+    linhas = conteudo.split("\r\n" if "\r\n" in conteudo else "\n")
     if linhas and linhas[-1] == "":
         linhas.pop()
-    linhas = [linha[:-1] if linha.endswith("\r") else linha for linha in linhas]
     if not linhas:
         raise ErroCnab(0, "arquivo vazio")
-    for numero, texto in enumerate(linhas, start=1):
-        if len(texto) != TAMANHO_LINHA:
-            raise ErroCnab(numero, f"registro com {len(texto)} caracteres, esperado {TAMANHO_LINHA}")
+    if set(map(len, linhas)) != {TAMANHO_LINHA}:
+        for numero, texto in enumerate(linhas, start=1):
+            if len(texto) != TAMANHO_LINHA:
+                raise ErroCnab(numero, f"registro com {len(texto)} caracteres, esperado {TAMANHO_LINHA}")
     return linhas
 
 
