@@ -273,9 +273,10 @@ def test_usage_reaches_the_invoice_preview_exactly(control_plane, app, tenant_en
     cotas = app.call("GET", f"/api/grupos/{grupo}/cotas").json()["items"]
     payment = {"valor": "150.00"}
     key = {"Idempotency-Key": str(uuid.uuid4())}
-    first = app.call("POST", f"/api/cotas/{cotas[0]['id']}/pagamentos", json=payment, headers=key)
+    cota = next(c["id"] for c in cotas if c.get("status", "ativa") == "ativa")
+    first = app.call("POST", f"/api/cotas/{cota}/pagamentos", json=payment, headers=key)
     assert first.status_code == 201, first.text
-    replay = app.call("POST", f"/api/cotas/{cotas[0]['id']}/pagamentos", json=payment, headers=key)
+    replay = app.call("POST", f"/api/cotas/{cota}/pagamentos", json=payment, headers=key)
     assert replay.headers["Idempotent-Replayed"] == "true"  # one payment, counted once
 
     # The worker reads the gauges when it starts and sends them with its own token.
