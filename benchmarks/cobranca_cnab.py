@@ -26,7 +26,7 @@ from decimal import Decimal
 from tenant_app.cobranca.bancos import CarteiraBB
 from tenant_app.cobranca.boleto import montar_boleto
 from tenant_app.cobranca.cnab240 import (
-    ContaBeneficiario,
+    ContaEmpresa,
     Pagador,
     Remessa,
     TituloRemessa,
@@ -34,7 +34,7 @@ from tenant_app.cobranca.cnab240 import (
     ler_retorno,
 )
 
-CONTA = ContaBeneficiario(
+CONTA = ContaEmpresa(
     banco="001",
     nome_banco="BANCO DO BRASIL S.A.",
     inscricao="11222333000181",

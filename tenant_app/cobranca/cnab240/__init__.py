@@ -1,8 +1,20 @@
-"""CNAB 240 (FEBRABAN, 240 posições): remessa de cobrança writer and retorno parser, pure."""
+"""CNAB 240 (FEBRABAN, 240 posições), pure: cobrança (remessa P/Q/R, retorno T/U) and pagamentos (A/B)."""
 
 from tenant_app.cobranca.cnab240.campos import ErroCnab
+from tenant_app.cobranca.cnab240.empresa import ContaEmpresa
+from tenant_app.cobranca.cnab240.pagamentos import (
+    Favorecido,
+    FormaLancamento,
+    Pagamento,
+    PagamentoRetorno,
+    RemessaPagamentos,
+    RetornoPagamentos,
+    TipoChavePix,
+    escrever_remessa_pagamentos,
+    ler_retorno_pagamentos,
+    linhas_remessa_pagamentos,
+)
 from tenant_app.cobranca.cnab240.remessa import (
-    ContaBeneficiario,
     Movimento,
     Pagador,
     Remessa,
@@ -13,16 +25,26 @@ from tenant_app.cobranca.cnab240.remessa import (
 from tenant_app.cobranca.cnab240.retorno import Ocorrencia, Retorno, TituloRetorno, ler_retorno
 
 __all__ = [
-    "ContaBeneficiario",
+    "ContaEmpresa",
     "ErroCnab",
+    "Favorecido",
+    "FormaLancamento",
     "Movimento",
     "Ocorrencia",
     "Pagador",
+    "Pagamento",
+    "PagamentoRetorno",
     "Remessa",
+    "RemessaPagamentos",
     "Retorno",
+    "RetornoPagamentos",
+    "TipoChavePix",
     "TituloRemessa",
     "TituloRetorno",
     "escrever_remessa",
+    "escrever_remessa_pagamentos",
     "ler_retorno",
+    "ler_retorno_pagamentos",
     "linhas_remessa",
+    "linhas_remessa_pagamentos",
 ]

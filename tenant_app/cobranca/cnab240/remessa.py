@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
 
 from tenant_app.cobranca.cnab240.campos import (
     FIM_DE_LINHA,
@@ -32,46 +31,18 @@ from tenant_app.cobranca.cnab240.campos import (
     num,
     zeros,
 )
+from tenant_app.cobranca.cnab240.empresa import (
+    ContaEmpresa,
+    campo_inscricao,
+    campos_conta,
+    controle,
+    header_arquivo,
+    tipo_inscricao,
+    trailer_arquivo,
+)
 
 ZERO = Decimal("0")
 TITULOS_POR_LOTE = 33_333  # 3 records each; the lote's sequential number (G038) has 5 digits
-
-
-def tipo_inscricao(inscricao: str) -> str:
-    """FEBRABAN G005: "1" CPF (11 digits), "2" CNPJ (14 characters; alphanumeric from July 2026)."""
-    if len(inscricao) == 11 and inscricao.isascii() and inscricao.isdigit():
-        return "1"
-    if len(inscricao) == 14 and inscricao.isascii() and inscricao.isalnum():
-        return "2"
-    raise ValueError(f"CNAB: inscrição {inscricao!r} não é CPF (11 dígitos) nem CNPJ (14 caracteres)")
-
-
-def _inscricao(inscricao: str, tamanho: int) -> str:
-    tipo_inscricao(inscricao)
-    # An alphanumeric CNPJ goes as it is, right-aligned and zero-filled like the numeric one.
-    return inscricao.upper().rjust(tamanho, "0")
-
-
-def _dv(texto: str, nome: str) -> str:
-    if len(texto) > 1 or not (texto == "" or (texto.isascii() and (texto.isalnum() or texto == " "))):
-        raise ValueError(f"CNAB: {nome} deve ter um caractere (dígito, letra ou espaço)")
-    return texto.upper().ljust(1)
-
-
-@dataclass(frozen=True)
-class ContaBeneficiario:
-    """The beneficiário (the administradora) and its account and convênio at the bank."""
-
-    banco: str  # FEBRABAN bank code, 3 digits
-    nome_banco: str
-    inscricao: str  # CPF or CNPJ, digits (or alphanumeric CNPJ)
-    nome: str
-    convenio: str  # código do convênio no banco, up to 20 characters
-    agencia: str  # up to 5 digits, without DV
-    dv_agencia: str
-    conta: str  # up to 12 digits, without DV
-    dv_conta: str
-    dv_agencia_conta: str = " "
 
 
 @dataclass(frozen=True)
@@ -112,7 +83,7 @@ class TituloRemessa:
 
 @dataclass(frozen=True)
 class Remessa:
-    conta: ContaBeneficiario
+    conta: ContaEmpresa
     numero: int  # número sequencial do arquivo (NSA), G018
     gerada_em: datetime
     titulos: Sequence[TituloRemessa]
@@ -120,58 +91,19 @@ class Remessa:
     versao_layout_lote: str = "060"  # G030
 
 
-def _controle(banco: str, lote: int, tipo: str) -> str:
-    return num(banco, 3, "código do banco") + num(lote, 4, "lote") + tipo
-
-
-@lru_cache(maxsize=32)
-def _conta(conta: ContaBeneficiario) -> str:
-    return (
-        num(conta.agencia, 5, "agência")
-        + _dv(conta.dv_agencia, "DV da agência")
-        + num(conta.conta, 12, "conta")
-        + _dv(conta.dv_conta, "DV da conta")
-        + _dv(conta.dv_agencia_conta, "DV da agência/conta")
-    )
-
-
-def _header_arquivo(r: Remessa) -> str:
-    c = r.conta
-    return linha(
-        _controle(c.banco, 0, "0"),  # 1-8
-        brancos(9),  # 9-17
-        tipo_inscricao(c.inscricao),  # 18
-        _inscricao(c.inscricao, 14),  # 19-32
-        alfa_exato(c.convenio, 20, "convênio"),  # 33-52
-        _conta(c),  # 53-72
-        alfa(c.nome, 30),  # 73-102
-        alfa(c.nome_banco, 30),  # 103-132
-        brancos(10),  # 133-142
-        "1",  # 143: 1 = remessa
-        data(r.gerada_em.date()),  # 144-151
-        f"{r.gerada_em:%H%M%S}",  # 152-157
-        num(r.numero, 6, "número sequencial do arquivo"),  # 158-163
-        num(r.versao_layout_arquivo, 3, "versão do layout do arquivo"),  # 164-166
-        zeros(5),  # 167-171: densidade
-        brancos(20),  # 172-191: reservado ao banco
-        brancos(20),  # 192-211: reservado à empresa
-        brancos(29),  # 212-240
-    )
-
-
 def _header_lote(r: Remessa, lote: int) -> str:
     c = r.conta
     return linha(
-        _controle(c.banco, lote, "1"),  # 1-8
+        controle(c.banco, lote, "1"),  # 1-8
         "R",  # 9: operação remessa
         "01",  # 10-11: serviço cobrança
         brancos(2),  # 12-13
         num(r.versao_layout_lote, 3, "versão do layout do lote"),  # 14-16
         brancos(1),  # 17
         tipo_inscricao(c.inscricao),  # 18
-        _inscricao(c.inscricao, 15),  # 19-33
+        campo_inscricao(c.inscricao, 15),  # 19-33
         alfa_exato(c.convenio, 20, "convênio"),  # 34-53
-        _conta(c),  # 54-73
+        campos_conta(c),  # 54-73
         alfa(c.nome, 30),  # 74-103
         brancos(40),  # 104-143: mensagem 1
         brancos(40),  # 144-183: mensagem 2
@@ -185,12 +117,12 @@ def _header_lote(r: Remessa, lote: int) -> str:
 def _segmento_p(r: Remessa, lote: int, t: TituloRemessa, sequencial: int) -> str:
     juros = t.juros_por_dia > 0
     return linha(
-        _controle(r.conta.banco, lote, "3"),  # 1-8
+        controle(r.conta.banco, lote, "3"),  # 1-8
         num(sequencial, 5, "sequencial do registro no lote"),  # 9-13
         "P",  # 14
         brancos(1),  # 15
         t.movimento.value,  # 16-17
-        _conta(r.conta),  # 18-37
+        campos_conta(r.conta),  # 18-37
         alfa_exato(t.nosso_numero, 20, "nosso número"),  # 38-57
         num(t.carteira, 1, "carteira"),  # 58
         "1",  # 59: forma de cadastramento, 1 = com cadastramento (registrada)
@@ -228,13 +160,13 @@ def _segmento_q(r: Remessa, lote: int, t: TituloRemessa, sequencial: int) -> str
     p = t.pagador
     cep = num(p.cep, 8, "CEP do pagador")
     return linha(
-        _controle(r.conta.banco, lote, "3"),  # 1-8
+        controle(r.conta.banco, lote, "3"),  # 1-8
         num(sequencial, 5, "sequencial do registro no lote"),  # 9-13
         "Q",  # 14
         brancos(1),  # 15
         t.movimento.value,  # 16-17
         tipo_inscricao(p.inscricao),  # 18
-        _inscricao(p.inscricao, 15),  # 19-33
+        campo_inscricao(p.inscricao, 15),  # 19-33
         alfa(p.nome, 40),  # 34-73
         alfa(p.endereco, 40),  # 74-113
         alfa(p.bairro, 15),  # 114-128
@@ -253,7 +185,7 @@ def _segmento_q(r: Remessa, lote: int, t: TituloRemessa, sequencial: int) -> str
 def _segmento_r(r: Remessa, lote: int, t: TituloRemessa, sequencial: int) -> str:
     multa = t.multa_percentual > 0
     return linha(
-        _controle(r.conta.banco, lote, "3"),  # 1-8
+        controle(r.conta.banco, lote, "3"),  # 1-8
         num(sequencial, 5, "sequencial do registro no lote"),  # 9-13
         "R",  # 14
         brancos(1),  # 15
@@ -285,7 +217,7 @@ def _segmento_r(r: Remessa, lote: int, t: TituloRemessa, sequencial: int) -> str
 
 def _trailer_lote(r: Remessa, lote: int, titulos: int, total: Decimal) -> str:
     return linha(
-        _controle(r.conta.banco, lote, "5"),  # 1-8
+        controle(r.conta.banco, lote, "5"),  # 1-8
         brancos(9),  # 9-17
         num(3 * titulos + 2, 6, "quantidade de registros do lote"),  # 18-23
         num(titulos, 6, "quantidade de títulos"),  # 24-29: cobrança simples
@@ -298,17 +230,6 @@ def _trailer_lote(r: Remessa, lote: int, titulos: int, total: Decimal) -> str:
     )
 
 
-def _trailer_arquivo(r: Remessa, lotes: int, registros: int) -> str:
-    return linha(
-        _controle(r.conta.banco, 9999, "9"),  # 1-8
-        brancos(9),  # 9-17
-        num(lotes, 6, "quantidade de lotes"),  # 18-23
-        num(registros, 6, "quantidade de registros"),  # 24-29
-        zeros(6),  # 30-35: contas para conciliação
-        brancos(205),  # 36-240
-    )
-
-
 def linhas_remessa(remessa: Remessa) -> list[str]:
     """The records of the remessa, in order (each exactly 240 characters).
 
@@ -317,7 +238,7 @@ def linhas_remessa(remessa: Remessa) -> list[str]:
     """
     if not remessa.titulos:
         raise ValueError("CNAB: remessa sem títulos")
-    linhas = [_header_arquivo(remessa)]
+    linhas = [header_arquivo(remessa.conta, remessa.numero, remessa.gerada_em, remessa.versao_layout_arquivo)]
     titulos = list(remessa.titulos)
     lotes = [titulos[i : i + TITULOS_POR_LOTE] for i in range(0, len(titulos), TITULOS_POR_LOTE)]
     for lote, do_lote in enumerate(lotes, start=1):
@@ -331,7 +252,7 @@ def linhas_remessa(remessa: Remessa) -> list[str]:
             sequencial += 3
             total += titulo.valor
         linhas.append(_trailer_lote(remessa, lote, len(do_lote), total))
-    linhas.append(_trailer_arquivo(remessa, len(lotes), len(linhas) + 1))
+    linhas.append(trailer_arquivo(remessa.conta.banco, len(lotes), len(linhas) + 1))
     return linhas
 
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tenant_app.cobranca.cnab240 import (
-    ContaBeneficiario,
+    ContaEmpresa,
     ErroCnab,
     Movimento,
     Ocorrencia,
@@ -30,7 +30,7 @@ from tenant_app.cobranca.cnab240 import (
 
 pytestmark = pytest.mark.unit
 
-CONTA = ContaBeneficiario(
+CONTA = ContaEmpresa(
     banco="001",
     nome_banco="Banco do Brasil S.A.",
     inscricao="11222333000181",
