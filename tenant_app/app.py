@@ -34,9 +34,9 @@ from tenant_app.observability.middleware import RequestContextMiddleware
 from tenant_app.pagamentos.controller import PagamentoController
 from tenant_app.parcelas.controller import ParcelaController
 from tenant_app.platform_client.feature_flags import FeatureFlags, feature_flag_guard, provide_feature_flags
-from tenant_app.platform_client.lifespan import control_plane_link
 from tenant_app.platform_client.usage_meter import UsageMeter
 from tenant_app.platform_client.usage_middleware import ApiRequestCounter
+from tenant_app.platform_link.lifespan import control_plane_link
 from tenant_app.settings import Settings
 from tenant_app.system.controller import health, ready
 from tenant_app.system.rate_limit import RateLimitMiddleware

@@ -59,7 +59,7 @@ def create_celery(settings: Settings) -> Celery:
 
     @app.task(name="tenant_app.report_usage_gauges")
     def report_usage_gauges() -> dict[str, int]:
-        from tenant_app.platform_client.tasks import run_report_gauges
+        from tenant_app.platform_link.tasks import run_report_gauges
 
         return run_report_gauges()
 

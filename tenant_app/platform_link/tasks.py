@@ -14,11 +14,11 @@ import logging
 import httpx
 
 from tenant_app.database.session import create_engine
-from tenant_app.platform_client.gauges import read_gauges
 from tenant_app.platform_client.token import ServiceAccountToken
 from tenant_app.platform_client.usage_meter import UsageMeter
 from tenant_app.platform_client.usage_reporter import UsageReporter, UsageSender
 from tenant_app.platform_client.usage_spool import PostgresSpool
+from tenant_app.platform_link.gauges import read_gauges
 from tenant_app.settings import Settings
 
 log = logging.getLogger("tenant_app.tasks")
