@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
 
+from consorcio_kit.database.url import InvalidDatabaseUrl
+from consorcio_kit.database.url import asyncpg_url as kit_asyncpg_url
 from tenant_app.platform_client.settings import PlatformClientSettings
 
 
@@ -19,11 +20,11 @@ class SettingsError(ValueError):
 
 
 def asyncpg_url(libpq_url: str) -> str:
-    """Turn the operator's ``postgresql://`` URL into SQLAlchemy's asyncpg form."""
-    parts = urlsplit(libpq_url)
-    if parts.scheme not in ("postgresql", "postgres", "postgresql+asyncpg"):
-        raise SettingsError(f"DATABASE_URL must be postgresql://..., got scheme {parts.scheme!r}")
-    return urlunsplit(("postgresql+asyncpg", *parts[1:]))
+    """Turn the operator's ``postgresql://`` URL into SQLAlchemy's asyncpg form (``sslmode`` included)."""
+    try:
+        return kit_asyncpg_url(libpq_url)
+    except InvalidDatabaseUrl as err:
+        raise SettingsError(f"DATABASE_URL {err}") from None
 
 
 @dataclass(frozen=True)

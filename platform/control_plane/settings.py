@@ -27,9 +27,10 @@ import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from consorcio_contract.names import CONTROL_PLANE_TOKEN_AUDIENCE
+from consorcio_kit.database.url import InvalidDatabaseUrl
+from consorcio_kit.database.url import asyncpg_url as kit_asyncpg_url
 
 
 class SettingsError(ValueError):
@@ -38,14 +39,10 @@ class SettingsError(ValueError):
 
 def asyncpg_url(url: str) -> str:
     """libpq URL -> SQLAlchemy asyncpg URL (``sslmode`` becomes asyncpg's ``ssl``)."""
-    parts = urlsplit(url)
-    scheme = parts.scheme
-    if scheme in ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"):
-        scheme = "postgresql+asyncpg"
-    if scheme != "postgresql+asyncpg":
-        raise SettingsError(f"not a PostgreSQL URL: {parts.scheme}://...")
-    query = [("ssl" if k == "sslmode" else k, v) for k, v in parse_qsl(parts.query)]
-    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+    try:
+        return kit_asyncpg_url(url)
+    except InvalidDatabaseUrl as err:
+        raise SettingsError(f"CONTROL_PLANE_DATABASE_URL {err}") from None
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:

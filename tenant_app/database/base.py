@@ -1,68 +1,31 @@
-"""Declarative base: UUID keys, timestamps, money as NUMERIC, stable constraint names."""
+"""Declarative base of the tenant database: UUID keys, timestamps, money as NUMERIC.
+
+The helpers are consorcio_kit's (shared with the control plane); ``Base`` and
+its metadata are this app's own, since the tenant database is not the control
+plane's (see consorcio_kit.database.declarative).
+"""
 
 from __future__ import annotations
 
-import enum
-import uuid
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Enum, MetaData, Numeric, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import MetaData, Numeric
+from sqlalchemy.orm import DeclarativeBase
 
-# Stable names so Alembic revisions can refer to constraints by name.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from consorcio_kit.database.declarative import NAMING_CONVENTION, TYPE_ANNOTATION_MAP
+from consorcio_kit.database.declarative import Money as Money
+from consorcio_kit.database.declarative import Percent as Percent
+from consorcio_kit.database.declarative import Timestamps as Timestamps
+from consorcio_kit.database.declarative import UUIDPrimaryKey as UUIDPrimaryKey
+from consorcio_kit.database.declarative import str_enum as str_enum
+from consorcio_kit.database.declarative import utcnow as utcnow
 
-#: Money in reais with centavos. 14 digits hold credits up to R$ 999 bilhões.
-Money = Numeric(14, 2, asdecimal=True)
 #: Group-wide balances can exceed a single credit.
 Balance = Numeric(16, 2, asdecimal=True)
-#: Contract percentages such as 18.5000 (% of the credit).
-Percent = Numeric(9, 4, asdecimal=True)
-
-
-def utcnow() -> datetime:
-    """Timezone-aware now; the database stores timestamptz."""
-    return datetime.now(UTC)
-
-
-def str_enum(enum_cls: type[enum.Enum], length: int = 32) -> Enum:
-    """Store a StrEnum as VARCHAR (no native PG enum: adding values stays a plain migration)."""
-    return Enum(
-        enum_cls,
-        native_enum=False,
-        create_constraint=False,
-        length=length,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
 
 
 class Base(DeclarativeBase):
     """Base of every tenant-app model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        Decimal: Money,
-        datetime: DateTime(timezone=True),
-    }
-
-
-class UUIDPrimaryKey:
-    """Client-side UUID keys: ids are known before flush (audit trail needs them)."""
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-
-
-class Timestamps:
-    """created_at / updated_at kept by the database clock."""
-
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow, onupdate=utcnow)
+    type_annotation_map: ClassVar[dict[Any, Any]] = dict(TYPE_ANNOTATION_MAP)

@@ -1,27 +1,20 @@
-"""Engine and session factory for the tenant database."""
+"""Engine and session factory for the tenant database (built by consorcio_kit)."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from consorcio_kit.database import engine as kit
 from tenant_app.settings import DatabaseSettings
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
-    """One pool per process.
-
-    No ``pool_pre_ping``: it costs a round trip on every request. Connections
-    are recycled instead, and a connection broken by a database restart fails
-    one request, is discarded by the pool, and /ready reports the outage.
-    """
-    return create_async_engine(
-        settings.async_url,
-        pool_size=settings.pool_size,
-        max_overflow=settings.max_overflow,
-        pool_recycle=1800,
-    )
+    """One pool per process, sized below the tenant role's connection limit."""
+    return kit.create_engine(settings.url, pool_size=settings.pool_size, max_overflow=settings.max_overflow)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions keep loaded objects usable after commit (responses are built afterwards)."""
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    """Sessions without autoflush: tenant services flush explicitly where they
+    need the database's view, and the hot payment path avoids a flush before
+    each of its queries. (The control plane keeps autoflush; see its engine.py.)"""
+    return kit.create_session_factory(engine, autoflush=False)

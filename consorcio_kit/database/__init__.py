@@ -1,0 +1,1 @@
+"""Database plumbing shared by the two apps: URL, engine, session, base helpers."""
