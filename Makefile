@@ -40,10 +40,12 @@ status: bootstrap
 env: bootstrap
 	@$(PY) -m devstack env
 
+# lint-imports checks the component boundaries (pyproject.toml [tool.importlinter]).
 lint: bootstrap
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy
+	.venv/bin/lint-imports
 
 # The stack is built and started before pytest so that its (cold) build time
 # is reported on its own and not charged to the first test.

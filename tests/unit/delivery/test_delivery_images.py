@@ -304,7 +304,10 @@ def image_venv(tmp_path_factory) -> Path:
 
 def test_image_venv_holds_the_three_packages_and_no_dev_tools(image_venv: Path) -> None:
     python = image_venv / "bin" / "python"
-    code = "import tenant_app, control_plane, tenant_operator; print(tenant_app.__file__)"
+    code = (
+        "import tenant_app, control_plane, tenant_operator, consorcio_contract, consorcio_kit;"
+        "print(tenant_app.__file__)"
+    )
     proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd="/", timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert str(image_venv) in proc.stdout  # installed into the venv, not read from the repository

@@ -1,5 +1,5 @@
-"""The three packages import, and the folders that hold two of them never
-shadow the standard library's `platform` and `operator` modules."""
+"""The three packages and the two shared ones import, and the folders that
+hold two of them never shadow the standard library's `platform` and `operator` modules."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parents[3]
 def test_stdlib_modules_win_from_any_directory(cwd: Path) -> None:
     code = (
         "import platform, operator, tenant_app, control_plane, tenant_operator;"
+        "import consorcio_contract, consorcio_kit;"
         "print(platform.__file__); print(operator.__file__);"
         "print(platform.python_version()); print(operator.add(2, 3))"
     )
