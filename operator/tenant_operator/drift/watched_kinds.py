@@ -26,6 +26,8 @@ WATCHED_KINDS: tuple[Kind, ...] = tuple(
     )
 )
 
+WATCHED_KIND_NAMES = frozenset(kind.kind for kind in WATCHED_KINDS)
+
 
 def group_version(kind: Kind) -> tuple[str, str]:
     """("", "v1") for the core API, else ("apps", "v1") and the like."""

@@ -12,6 +12,7 @@ from tenant_operator import change_report, metrics, names, pass_slots
 from tenant_operator import credentials as creds_mod
 from tenant_operator.conditions import find as find_condition
 from tenant_operator.credentials import TenantCredentials
+from tenant_operator.drift.watched_kinds import WATCHED_KIND_NAMES
 from tenant_operator.kube.compare import differences, exact_patch, extras
 from tenant_operator.kube.resources import describe, object_path
 from tenant_operator.runtime import Runtime
@@ -161,7 +162,8 @@ class ReconcileContext:
             live = await self.kube.get(object_path(desired))
         if live is not None and live["metadata"].get("deletionTimestamp"):
             raise StepWaiting("ObjectTerminating", f"{describe(desired)} is being deleted", delay=2.0)
-        self.runtime.expectations.record(desired, replica_bounds=replica_bounds)
+        if desired["kind"] in WATCHED_KIND_NAMES:
+            self.runtime.expectations.record(desired, replica_bounds=replica_bounds)
         meta = desired["metadata"]
         name = f"{meta['namespace']}/{meta['name']}" if meta.get("namespace") else meta["name"]
         if live is None:
