@@ -9,7 +9,8 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import State
-from litestar.params import HeaderParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from consorcio_contract.feature_flags import APURACAO_VERIFICACAO
 from tenant_app.assembleias import apuracao_service, desclassificacao, pagamento_lance, service
@@ -100,7 +101,9 @@ class RegrasAssembleiaController(Controller):
     tags = ["assembleias"]  # noqa: RUF012
 
     @get("/", operation_id="getRegrasAssembleia", name="assembleias:regras", guards=READ)
-    async def get_regras(self, uow: UnitOfWork, grupo_id: uuid.UUID) -> RegrasAssembleiaOut:
+    async def get_regras(
+        self, uow: NamedDependency[UnitOfWork], grupo_id: FromPath[uuid.UUID]
+    ) -> RegrasAssembleiaOut:
         """The stored rules (404 until entered)."""
         return _regras_out(await service.get_regras(uow.session, grupo_id))
 
@@ -111,7 +114,10 @@ class RegrasAssembleiaController(Controller):
         guards=[requires(Permission.GRUPOS_WRITE)],
     )
     async def put_regras(
-        self, uow: UnitOfWork, grupo_id: uuid.UUID, data: RegrasAssembleiaIn
+        self,
+        uow: NamedDependency[UnitOfWork],
+        grupo_id: FromPath[uuid.UUID],
+        data: JSONBody[RegrasAssembleiaIn],
     ) -> RegrasAssembleiaOut:
         """Enter or replace the rules; fixed once an assembleia was apurada."""
         row = await service.definir_regras(uow, grupo_id, data)
@@ -125,13 +131,20 @@ class AssembleiasDoGrupoController(Controller):
     tags = ["assembleias"]  # noqa: RUF012
 
     @post("/", operation_id="createAssembleia", name="assembleias:create", guards=WRITE)
-    async def create(self, uow: UnitOfWork, grupo_id: uuid.UUID, data: AssembleiaCreate) -> AssembleiaOut:
+    async def create(
+        self,
+        uow: NamedDependency[UnitOfWork],
+        grupo_id: FromPath[uuid.UUID],
+        data: JSONBody[AssembleiaCreate],
+    ) -> AssembleiaOut:
         """Schedule an AGO."""
         assembleia = await service.criar_assembleia(uow, grupo_id, data)
         return to_schema(AssembleiaOut, assembleia)
 
     @get("/", operation_id="listAssembleias", name="assembleias:list", guards=READ)
-    async def list_assembleias(self, uow: UnitOfWork, grupo_id: uuid.UUID) -> list[AssembleiaOut]:
+    async def list_assembleias(
+        self, uow: NamedDependency[UnitOfWork], grupo_id: FromPath[uuid.UUID]
+    ) -> list[AssembleiaOut]:
         """Every assembleia of the group, by number."""
         return [to_schema(AssembleiaOut, a) for a in await service.listar_assembleias(uow.session, grupo_id)]
 
@@ -143,7 +156,9 @@ class AssembleiaController(Controller):
     tags = ["assembleias"]  # noqa: RUF012
 
     @get("/", operation_id="getAssembleia", name="assembleias:get", guards=READ)
-    async def get_assembleia(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> AssembleiaOut:
+    async def get_assembleia(
+        self, uow: NamedDependency[UnitOfWork], assembleia_id: FromPath[uuid.UUID]
+    ) -> AssembleiaOut:
         """The assembleia."""
         return to_schema(AssembleiaOut, await service.get_assembleia(uow.session, assembleia_id))
 
@@ -154,7 +169,9 @@ class AssembleiaController(Controller):
         guards=WRITE,
         status_code=200,
     )
-    async def abrir(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> AssembleiaOut:
+    async def abrir(
+        self, uow: NamedDependency[UnitOfWork], assembleia_id: FromPath[uuid.UUID]
+    ) -> AssembleiaOut:
         """agendada → recebendo lances."""
         assembleia = await service.avancar(uow, assembleia_id, StatusAssembleia.RECEBENDO_LANCES)
         return to_schema(AssembleiaOut, assembleia)
@@ -166,7 +183,9 @@ class AssembleiaController(Controller):
         guards=WRITE,
         status_code=200,
     )
-    async def encerrar(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> AssembleiaOut:
+    async def encerrar(
+        self, uow: NamedDependency[UnitOfWork], assembleia_id: FromPath[uuid.UUID]
+    ) -> AssembleiaOut:
         """apurada → encerrada."""
         assembleia = await service.avancar(uow, assembleia_id, StatusAssembleia.ENCERRADA)
         return to_schema(AssembleiaOut, assembleia)
@@ -176,9 +195,9 @@ class AssembleiaController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        uow: UnitOfWork,
-        assembleia_id: uuid.UUID,
-        data: LanceCreate,
+        uow: NamedDependency[UnitOfWork],
+        assembleia_id: FromPath[uuid.UUID],
+        data: JSONBody[LanceCreate],
     ) -> LanceOut:
         """Register a sealed bid; the receipt is the only place it shows before the apuração."""
         row, numero = await service.registrar_lance(
@@ -187,12 +206,19 @@ class AssembleiaController(Controller):
         return _lance_out(row, numero)
 
     @get("/lances", operation_id="listLances", name="assembleias:lances", guards=READ)
-    async def list_lances(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> list[LanceOut]:
+    async def list_lances(
+        self, uow: NamedDependency[UnitOfWork], assembleia_id: FromPath[uuid.UUID]
+    ) -> list[LanceOut]:
         """Every lance, only after the apuração (sealed until then)."""
         return [_lance_out(r, n) for r, n in await service.listar_lances(uow.session, assembleia_id)]
 
     @get("/lances/{lance_id:uuid}", operation_id="getLance", name="assembleias:lance-get", guards=WRITE)
-    async def get_lance(self, uow: UnitOfWork, assembleia_id: uuid.UUID, lance_id: uuid.UUID) -> LanceOut:
+    async def get_lance(
+        self,
+        uow: NamedDependency[UnitOfWork],
+        assembleia_id: FromPath[uuid.UUID],
+        lance_id: FromPath[uuid.UUID],
+    ) -> LanceOut:
         """One lance's receipt (for the staff who registered it)."""
         return _lance_out(*await service.get_lance(uow.session, assembleia_id, lance_id))
 
@@ -204,7 +230,10 @@ class AssembleiaController(Controller):
         status_code=200,
     )
     async def cancelar_lance(
-        self, uow: UnitOfWork, assembleia_id: uuid.UUID, lance_id: uuid.UUID
+        self,
+        uow: NamedDependency[UnitOfWork],
+        assembleia_id: FromPath[uuid.UUID],
+        lance_id: FromPath[uuid.UUID],
     ) -> LanceOut:
         """Withdraw a bid before the cut-off."""
         row, numero = await service.cancelar_lance(uow, assembleia_id, lance_id)
@@ -215,9 +244,9 @@ class AssembleiaController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        uow: UnitOfWork,
-        assembleia_id: uuid.UUID,
-        data: ApuracaoIn,
+        uow: NamedDependency[UnitOfWork],
+        assembleia_id: FromPath[uuid.UUID],
+        data: JSONBody[ApuracaoIn],
     ) -> ApuracaoOut:
         """Run the apuração with the extraction: once per assembleia, one group at a time (409 otherwise)."""
         apuracao, contemplacoes = await apuracao_service.executar_apuracao(
@@ -242,9 +271,9 @@ class AssembleiaController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        uow: UnitOfWork,
-        assembleia_id: uuid.UUID,
-        data: DesclassificacaoIn,
+        uow: NamedDependency[UnitOfWork],
+        assembleia_id: FromPath[uuid.UUID],
+        data: JSONBody[DesclassificacaoIn],
     ) -> ApuracaoOut:
         """The lance winner did not pay: a new revision awards the next bids the money covers."""
         apuracao, _ = await desclassificacao.desclassificar(
@@ -264,9 +293,9 @@ class AssembleiaController(Controller):
         self,
         request: Request[Any, Any, Any],
         state: State,
-        uow: UnitOfWork,
-        assembleia_id: uuid.UUID,
-        data: PagamentoLanceIn,
+        uow: NamedDependency[UnitOfWork],
+        assembleia_id: FromPath[uuid.UUID],
+        data: JSONBody[PagamentoLanceIn],
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[Any]:
         """The lance winner paid in cash: amortise its parcelas, money into the fundo comum.
@@ -297,7 +326,7 @@ class AssembleiaController(Controller):
         status_code=200,
     )
     async def desclassificar_vencidos(
-        self, state: State, uow: UnitOfWork, assembleia_id: uuid.UUID
+        self, state: State, uow: NamedDependency[UnitOfWork], assembleia_id: FromPath[uuid.UUID]
     ) -> ApuracaoOut:
         """Disqualify the winners of this assembleia whose lance deadline passed unpaid (idempotent)."""
         await service.get_assembleia(uow.session, assembleia_id)
@@ -314,12 +343,16 @@ class AssembleiaController(Controller):
         return _apuracao_out(*await apuracao_service.get_apuracao(uow.session, assembleia_id))
 
     @get("/apuracao", operation_id="getApuracao", name="assembleias:apuracao", guards=READ)
-    async def get_apuracao(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> ApuracaoOut:
+    async def get_apuracao(
+        self, uow: NamedDependency[UnitOfWork], assembleia_id: FromPath[uuid.UUID]
+    ) -> ApuracaoOut:
         """The assembly record."""
         return _apuracao_out(*await apuracao_service.get_apuracao(uow.session, assembleia_id))
 
     @get("/apuracao/entrada", operation_id="getApuracaoEntrada", name="assembleias:entrada", guards=READ)
-    async def get_entrada(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> dict[str, Any]:
+    async def get_entrada(
+        self, uow: NamedDependency[UnitOfWork], assembleia_id: FromPath[uuid.UUID]
+    ) -> dict[str, Any]:
         """The stored canonical inputs: SHA-256 of their compact UTF-8 JSON is ``hash_entrada``."""
         apuracao, _ = await apuracao_service.get_apuracao(uow.session, assembleia_id)
         return dict(json.loads(apuracao.entrada_canonica))
@@ -331,7 +364,9 @@ class AssembleiaController(Controller):
         guards=READ,
         opt={"feature_flag": APURACAO_VERIFICACAO.key},
     )
-    async def verificar(self, uow: UnitOfWork, assembleia_id: uuid.UUID) -> VerificacaoOut:
+    async def verificar(
+        self, uow: NamedDependency[UnitOfWork], assembleia_id: FromPath[uuid.UUID]
+    ) -> VerificacaoOut:
         """Recompute hash and result from the stored inputs."""
         apuracao, _ = await apuracao_service.get_apuracao(uow.session, assembleia_id)
         recalculado, mesmo = apuracao_service.verificar(apuracao)

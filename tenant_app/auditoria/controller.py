@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from consorcio_contract.feature_flags import AUDITORIA_VERIFICACAO
@@ -30,8 +31,8 @@ class AuditoriaController(Controller):
     @get("/", operation_id="listAudit", name="auditoria:list")
     async def list_entries(
         self,
-        uow: UnitOfWork,
-        page: PageParams,
+        uow: NamedDependency[UnitOfWork],
+        page: NamedDependency[PageParams],
         entity: Annotated[str | None, QueryParameter(name="entidade", max_length=60)] = None,
         entity_id: Annotated[str | None, QueryParameter(name="entidade_id", max_length=64)] = None,
         actor_id: Annotated[uuid.UUID | None, QueryParameter(name="autor_id")] = None,
@@ -63,7 +64,7 @@ class AuditoriaController(Controller):
         name="auditoria:verify",
         opt={"feature_flag": AUDITORIA_VERIFICACAO.key},  # sold with some plans only
     )
-    async def verify(self, uow: UnitOfWork) -> VerificacaoOut:
+    async def verify(self, uow: NamedDependency[UnitOfWork]) -> VerificacaoOut:
         """Recompute the hash chain and report the first broken link."""
         report = await service.verify(uow.session)
         return VerificacaoOut(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from tenant_app.auth import service
 from tenant_app.auth.schemas import LoginIn, MeOut, RefreshIn, TokenOut
@@ -18,17 +20,21 @@ class AuthController(Controller):
     tags = ["auth"]  # noqa: RUF012
 
     @post("/login", operation_id="login", name="auth:login", status_code=200)
-    async def login(self, data: LoginIn, uow: UnitOfWork, state: State) -> TokenOut:
+    async def login(
+        self, data: JSONBody[LoginIn], uow: NamedDependency[UnitOfWork], state: State
+    ) -> TokenOut:
         """Exchange e-mail and password for an access token and a refresh token."""
         return await service.login(uow, state.settings.auth, data.email, data.password)
 
     @post("/refresh", operation_id="refreshToken", name="auth:refresh", status_code=200)
-    async def refresh(self, data: RefreshIn, uow: UnitOfWork, state: State) -> TokenOut:
+    async def refresh(
+        self, data: JSONBody[RefreshIn], uow: NamedDependency[UnitOfWork], state: State
+    ) -> TokenOut:
         """Rotate the refresh token and get a new access token."""
         return await service.refresh(uow, state.settings.auth, data.refresh_token)
 
     @post("/logout", operation_id="logout", name="auth:logout", status_code=204)
-    async def logout(self, data: RefreshIn, uow: UnitOfWork) -> None:
+    async def logout(self, data: JSONBody[RefreshIn], uow: NamedDependency[UnitOfWork]) -> None:
         """End the session of this refresh token."""
         await service.logout(uow, data.refresh_token)
 

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, patch, post
 from litestar.datastructures import State
-from litestar.params import QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from tenant_app.auth.guards import requires
 from tenant_app.auth.tokens import CurrentUser
@@ -56,8 +57,8 @@ class ConsorciadoController(Controller):
     @get("/", operation_id="listConsorciados", name="consorciados:list", guards=READ)
     async def list_consorciados(
         self,
-        uow: UnitOfWork,
-        page: PageParams,
+        uow: NamedDependency[UnitOfWork],
+        page: NamedDependency[PageParams],
         q: Annotated[
             str | None, QueryParameter(name="q", max_length=100, description="Parte do nome ou documento")
         ] = None,
@@ -69,14 +70,19 @@ class ConsorciadoController(Controller):
 
     @post("/", operation_id="createConsorciado", name="consorciados:create", guards=WRITE)
     async def create(
-        self, data: ConsorciadoCreate, uow: UnitOfWork, request: Request[CurrentUser, str, State]
+        self,
+        data: JSONBody[ConsorciadoCreate],
+        uow: NamedDependency[UnitOfWork],
+        request: Request[CurrentUser, str, State],
     ) -> ConsorciadoOut:
         """Register a member with contacts, addresses and consents."""
         obj = await service.create_consorciado(uow, data, request.user.id)
         return to_out(obj)
 
     @get("/{consorciado_id:uuid}", operation_id="getConsorciado", name="consorciados:get", guards=READ)
-    async def get_one(self, consorciado_id: uuid.UUID, uow: UnitOfWork) -> ConsorciadoOut:
+    async def get_one(
+        self, consorciado_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]
+    ) -> ConsorciadoOut:
         """One member."""
         return to_out(await service.get_consorciado(uow.session, consorciado_id))
 
@@ -84,7 +90,10 @@ class ConsorciadoController(Controller):
         "/{consorciado_id:uuid}", operation_id="updateConsorciado", name="consorciados:update", guards=WRITE
     )
     async def update(
-        self, consorciado_id: uuid.UUID, data: ConsorciadoUpdate, uow: UnitOfWork
+        self,
+        consorciado_id: FromPath[uuid.UUID],
+        data: JSONBody[ConsorciadoUpdate],
+        uow: NamedDependency[UnitOfWork],
     ) -> ConsorciadoOut:
         """Change name or contact data."""
         obj = await service.update_consorciado(uow, consorciado_id, data)
@@ -97,7 +106,7 @@ class ConsorciadoController(Controller):
         guards=WRITE,
     )
     async def add_contato(
-        self, consorciado_id: uuid.UUID, data: ContatoIn, uow: UnitOfWork
+        self, consorciado_id: FromPath[uuid.UUID], data: JSONBody[ContatoIn], uow: NamedDependency[UnitOfWork]
     ) -> ConsorciadoOut:
         """Add a contact channel."""
         obj = await service.add_contato(uow, consorciado_id, data)
@@ -110,7 +119,10 @@ class ConsorciadoController(Controller):
         guards=WRITE,
     )
     async def add_endereco(
-        self, consorciado_id: uuid.UUID, data: EnderecoIn, uow: UnitOfWork
+        self,
+        consorciado_id: FromPath[uuid.UUID],
+        data: JSONBody[EnderecoIn],
+        uow: NamedDependency[UnitOfWork],
     ) -> ConsorciadoOut:
         """Add an address."""
         obj = await service.add_endereco(uow, consorciado_id, data)
@@ -124,9 +136,9 @@ class ConsorciadoController(Controller):
     )
     async def record_consent(
         self,
-        consorciado_id: uuid.UUID,
-        data: ConsentimentoIn,
-        uow: UnitOfWork,
+        consorciado_id: FromPath[uuid.UUID],
+        data: JSONBody[ConsentimentoIn],
+        uow: NamedDependency[UnitOfWork],
         request: Request[CurrentUser, str, State],
     ) -> ConsentimentoOut:
         """Record a consent decision (grant or withdrawal)."""
@@ -139,7 +151,9 @@ class ConsorciadoController(Controller):
         name="consorciados:consents",
         guards=READ,
     )
-    async def list_consents(self, consorciado_id: uuid.UUID, uow: UnitOfWork) -> list[ConsentimentoOut]:
+    async def list_consents(
+        self, consorciado_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]
+    ) -> list[ConsentimentoOut]:
         """Consent history."""
         return [
             to_schema(ConsentimentoOut, c) for c in await service.list_consents(uow.session, consorciado_id)
@@ -152,7 +166,9 @@ class ConsorciadoController(Controller):
         guards=LGPD,
         status_code=200,
     )
-    async def anonymize(self, consorciado_id: uuid.UUID, uow: UnitOfWork) -> ConsorciadoOut:
+    async def anonymize(
+        self, consorciado_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]
+    ) -> ConsorciadoOut:
         """Erase personal data on the holder's request; the financial history stays, de-identified."""
         obj = await service.anonymize(uow, consorciado_id)
         return to_out(obj)
@@ -163,7 +179,9 @@ class ConsorciadoController(Controller):
         name="consorciados:export",
         guards=LGPD,
     )
-    async def export(self, consorciado_id: uuid.UUID, uow: UnitOfWork) -> dict[str, Any]:
+    async def export(
+        self, consorciado_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]
+    ) -> dict[str, Any]:
         """Data portability: everything about the holder as JSON."""
         data = await service.export_data(uow, consorciado_id)
         return data

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.params import QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from tenant_app.auth.guards import requires
 from tenant_app.auth.tokens import CurrentUser
@@ -34,9 +35,9 @@ class CotaController(Controller):
     @get("/grupos/{grupo_id:uuid}/cotas", operation_id="listCotas", name="cotas:list", guards=READ)
     async def list_cotas(
         self,
-        grupo_id: uuid.UUID,
-        uow: UnitOfWork,
-        page: PageParams,
+        grupo_id: FromPath[uuid.UUID],
+        uow: NamedDependency[UnitOfWork],
+        page: NamedDependency[PageParams],
         status: Annotated[StatusCota | None, QueryParameter(name="status")] = None,
         contemplada: Annotated[bool | None, QueryParameter(name="contemplada")] = None,
         consorciado_id: Annotated[uuid.UUID | None, QueryParameter(name="consorciado_id")] = None,
@@ -58,9 +59,9 @@ class CotaController(Controller):
     @post("/grupos/{grupo_id:uuid}/cotas", operation_id="adesao", name="cotas:adesao", guards=WRITE)
     async def adesao(
         self,
-        grupo_id: uuid.UUID,
-        data: AdesaoIn,
-        uow: UnitOfWork,
+        grupo_id: FromPath[uuid.UUID],
+        data: JSONBody[AdesaoIn],
+        uow: NamedDependency[UnitOfWork],
         request: Request[CurrentUser, str, State],
     ) -> CotaOut:
         """A consorciado joins the group (10 % cap checked)."""
@@ -75,7 +76,7 @@ class CotaController(Controller):
         return to_schema(CotaOut, cota)
 
     @get("/cotas/{cota_id:uuid}", operation_id="getCota", name="cotas:get", guards=READ)
-    async def get_cota(self, cota_id: uuid.UUID, uow: UnitOfWork) -> CotaOut:
+    async def get_cota(self, cota_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]) -> CotaOut:
         """One cota."""
         return to_schema(CotaOut, await service.get_cota(uow.session, cota_id))
 
@@ -88,9 +89,9 @@ class CotaController(Controller):
     )
     async def cessao(
         self,
-        cota_id: uuid.UUID,
-        data: CessaoIn,
-        uow: UnitOfWork,
+        cota_id: FromPath[uuid.UUID],
+        data: JSONBody[CessaoIn],
+        uow: NamedDependency[UnitOfWork],
         request: Request[CurrentUser, str, State],
     ) -> CotaOut:
         """Transfer the cota to another consorciado."""
@@ -106,9 +107,9 @@ class CotaController(Controller):
     )
     async def exclusao(
         self,
-        cota_id: uuid.UUID,
-        data: ExclusaoIn,
-        uow: UnitOfWork,
+        cota_id: FromPath[uuid.UUID],
+        data: JSONBody[ExclusaoIn],
+        uow: NamedDependency[UnitOfWork],
         request: Request[CurrentUser, str, State],
     ) -> CotaOut:
         """Exclude the cota (never a contemplated one)."""
@@ -125,7 +126,10 @@ class CotaController(Controller):
         status_code=200,
     )
     async def readmissao(
-        self, cota_id: uuid.UUID, uow: UnitOfWork, request: Request[CurrentUser, str, State]
+        self,
+        cota_id: FromPath[uuid.UUID],
+        uow: NamedDependency[UnitOfWork],
+        request: Request[CurrentUser, str, State],
     ) -> CotaOut:
         """Readmit an excluded cota."""
         return to_schema(CotaOut, await service.readmissao(uow, cota_id, request.user.id))

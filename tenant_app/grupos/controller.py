@@ -7,7 +7,8 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, get, patch, post
-from litestar.params import QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from tenant_app.auth.guards import requires
 from tenant_app.grupos import service
@@ -41,8 +42,8 @@ class GrupoController(Controller):
     @get("/", operation_id="listGrupos", name="grupos:list", guards=READ)
     async def list_grupos(
         self,
-        uow: UnitOfWork,
-        page: PageParams,
+        uow: NamedDependency[UnitOfWork],
+        page: NamedDependency[PageParams],
         status: Annotated[StatusGrupo | None, QueryParameter(name="status")] = None,
         tipo_bem: Annotated[TipoBem | None, QueryParameter(name="tipo_bem")] = None,
     ) -> Pagina[GrupoOut]:
@@ -53,17 +54,19 @@ class GrupoController(Controller):
         )
 
     @post("/", operation_id="createGrupo", name="grupos:create", guards=WRITE)
-    async def create_grupo(self, data: GrupoCreate, uow: UnitOfWork) -> GrupoOut:
+    async def create_grupo(self, data: JSONBody[GrupoCreate], uow: NamedDependency[UnitOfWork]) -> GrupoOut:
         """A new group em formação."""
         return to_schema(GrupoOut, await service.create_grupo(uow, data))
 
     @get("/{grupo_id:uuid}", operation_id="getGrupo", name="grupos:get", guards=READ)
-    async def get_grupo(self, grupo_id: uuid.UUID, uow: UnitOfWork) -> GrupoOut:
+    async def get_grupo(self, grupo_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]) -> GrupoOut:
         """One group."""
         return to_schema(GrupoOut, await service.get_grupo(uow.session, grupo_id))
 
     @patch("/{grupo_id:uuid}", operation_id="updateGrupo", name="grupos:update", guards=WRITE)
-    async def update_grupo(self, grupo_id: uuid.UUID, data: GrupoUpdate, uow: UnitOfWork) -> GrupoOut:
+    async def update_grupo(
+        self, grupo_id: FromPath[uuid.UUID], data: JSONBody[GrupoUpdate], uow: NamedDependency[UnitOfWork]
+    ) -> GrupoOut:
         """Change contract parameters (em formação only)."""
         return to_schema(GrupoOut, await service.update_grupo(uow, grupo_id, data))
 
@@ -74,7 +77,9 @@ class GrupoController(Controller):
         guards=WRITE,
         status_code=200,
     )
-    async def start(self, grupo_id: uuid.UUID, data: InicioIn, uow: UnitOfWork) -> GrupoOut:
+    async def start(
+        self, grupo_id: FromPath[uuid.UUID], data: JSONBody[InicioIn], uow: NamedDependency[UnitOfWork]
+    ) -> GrupoOut:
         """em formação → em andamento; generates the schedules of all active cotas."""
         grupo, _ = await service.start_grupo(uow, grupo_id, data.data_inicio)
         return to_schema(GrupoOut, grupo)
@@ -86,7 +91,7 @@ class GrupoController(Controller):
         guards=WRITE,
         status_code=200,
     )
-    async def close(self, grupo_id: uuid.UUID, uow: UnitOfWork) -> GrupoOut:
+    async def close(self, grupo_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]) -> GrupoOut:
         """em andamento → encerrado, when every active cota is contemplated and paid."""
         return to_schema(GrupoOut, await service.close_grupo(uow, grupo_id, date.today()))
 
@@ -97,18 +102,20 @@ class GrupoController(Controller):
         guards=WRITE,
         status_code=200,
     )
-    async def correct(self, grupo_id: uuid.UUID, data: CorrecaoIn, uow: UnitOfWork) -> GrupoOut:
+    async def correct(
+        self, grupo_id: FromPath[uuid.UUID], data: JSONBody[CorrecaoIn], uow: NamedDependency[UnitOfWork]
+    ) -> GrupoOut:
         """Apply the contract's index to the credit and the remaining parcelas."""
         grupo, _ = await service.correct_grupo(uow, grupo_id, data)
         return to_schema(GrupoOut, grupo)
 
     @get("/{grupo_id:uuid}/fundos", operation_id="grupoFundos", name="grupos:fundos", guards=READ)
-    async def fundos(self, grupo_id: uuid.UUID, uow: UnitOfWork) -> Reconciliacao:
+    async def fundos(self, grupo_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]) -> Reconciliacao:
         """Fundo comum / fundo de reserva balances reconciled with ledger and payments."""
         return Reconciliacao(**(await service.conciliar(uow.session, grupo_id)))  # type: ignore[arg-type]
 
     @get("/{grupo_id:uuid}/plano", operation_id="grupoPlano", name="grupos:plano", guards=READ)
-    async def plano(self, grupo_id: uuid.UUID, uow: UnitOfWork) -> PlanoOut:
+    async def plano(self, grupo_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]) -> PlanoOut:
         """The first parcela broken down in R$ and % of the credit."""
         grupo, breakdown = await service.plano(uow.session, grupo_id)
         return PlanoOut(

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, QueryParameter
 
 from tenant_app.auth.guards import requires
 from tenant_app.inadimplencia import service
@@ -30,7 +31,7 @@ class InadimplenciaController(Controller):
     )
     async def report(
         self,
-        uow: UnitOfWork,
+        uow: NamedDependency[UnitOfWork],
         grupo_id: Annotated[uuid.UUID | None, QueryParameter(name="grupo_id")] = None,
         ref_date: Annotated[date | None, QueryParameter(name="data")] = None,
         minimo_parcelas: Annotated[int, QueryParameter(name="minimo_parcelas", ge=1, le=600)] = 1,
@@ -47,7 +48,9 @@ class InadimplenciaController(Controller):
         guards=[requires(Permission.INADIMPLENCIA_RUN)],
         status_code=200,
     )
-    async def run_exclusions(self, data: ExclusaoAutomaticaIn, uow: UnitOfWork) -> ExclusaoAutomaticaOut:
+    async def run_exclusions(
+        self, data: JSONBody[ExclusaoAutomaticaIn], uow: NamedDependency[UnitOfWork]
+    ) -> ExclusaoAutomaticaOut:
         """Run the daily default-exclusion routine now."""
         ref = data.data or date.today()
         excluded = await service.run_automatic_exclusions(uow, ref)

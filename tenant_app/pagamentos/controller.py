@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, get, post
-from litestar.params import HeaderParameter, QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
 from consorcio_contract.usage import Metric
 from tenant_app.auth.guards import requires
@@ -54,10 +55,10 @@ class PagamentoController(Controller):
     )
     async def register(
         self,
-        cota_id: uuid.UUID,
-        data: PagamentoIn,
-        uow: UnitOfWork,
-        usage_meter: UsageMeter,
+        cota_id: FromPath[uuid.UUID],
+        data: JSONBody[PagamentoIn],
+        uow: NamedDependency[UnitOfWork],
+        usage_meter: NamedDependency[UsageMeter],
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[Any]:
         """Record a payment. A repeat with the same Idempotency-Key returns the first result."""
@@ -87,9 +88,9 @@ class PagamentoController(Controller):
     )
     async def estorno(
         self,
-        pagamento_id: uuid.UUID,
-        data: EstornoIn,
-        uow: UnitOfWork,
+        pagamento_id: FromPath[uuid.UUID],
+        data: JSONBody[EstornoIn],
+        uow: NamedDependency[UnitOfWork],
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
     ) -> Response[Any]:
         """Reverse a payment with a reason (once)."""
@@ -108,16 +109,18 @@ class PagamentoController(Controller):
         return _replay_response(*(await run_once(uow, "estorno", key, digest, work)))
 
     @get("/pagamentos/{pagamento_id:uuid}", operation_id="getPayment", name="pagamentos:get", guards=READ)
-    async def get_one(self, pagamento_id: uuid.UUID, uow: UnitOfWork) -> PagamentoOut:
+    async def get_one(
+        self, pagamento_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]
+    ) -> PagamentoOut:
         """One payment with its allocation."""
         return to_out(await service.get_pagamento(uow.session, pagamento_id))
 
     @get("/cotas/{cota_id:uuid}/pagamentos", operation_id="listPayments", name="pagamentos:list", guards=READ)
     async def list_for_cota(
         self,
-        cota_id: uuid.UUID,
-        uow: UnitOfWork,
-        page: PageParams,
+        cota_id: FromPath[uuid.UUID],
+        uow: NamedDependency[UnitOfWork],
+        page: NamedDependency[PageParams],
         status: Annotated[StatusPagamento | None, QueryParameter(name="status")] = None,
         desde: Annotated[date | None, QueryParameter(name="desde")] = None,
         ate: Annotated[date | None, QueryParameter(name="ate")] = None,

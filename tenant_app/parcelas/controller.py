@@ -7,7 +7,8 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
 
 from tenant_app.auth.guards import requires
 from tenant_app.parcelas import consultas
@@ -28,8 +29,8 @@ class ParcelaController(Controller):
     @get("/{cota_id:uuid}/parcelas", operation_id="listParcelas", name="parcelas:list", guards=READ)
     async def list_parcelas(
         self,
-        cota_id: uuid.UUID,
-        uow: UnitOfWork,
+        cota_id: FromPath[uuid.UUID],
+        uow: NamedDependency[UnitOfWork],
         status: Annotated[StatusParcela | None, QueryParameter(name="status")] = None,
         ref_date: Annotated[
             date | None, QueryParameter(name="data", description="Data de referência dos encargos")
@@ -41,8 +42,8 @@ class ParcelaController(Controller):
     @get("/{cota_id:uuid}/saldo", operation_id="saldoCota", name="parcelas:saldo", guards=READ)
     async def saldo(
         self,
-        cota_id: uuid.UUID,
-        uow: UnitOfWork,
+        cota_id: FromPath[uuid.UUID],
+        uow: NamedDependency[UnitOfWork],
         ref_date: Annotated[date | None, QueryParameter(name="data")] = None,
     ) -> SaldoCotaOut:
         """Outstanding principal and late charges on ``data`` (default today)."""

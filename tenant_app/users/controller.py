@@ -6,7 +6,8 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, get, patch, post
-from litestar.params import QueryParameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from tenant_app.auth.guards import requires
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
@@ -28,8 +29,8 @@ class UserController(Controller):
     @get("/", operation_id="listUsers", name="users:list")
     async def list_users(
         self,
-        uow: UnitOfWork,
-        page: PageParams,
+        uow: NamedDependency[UnitOfWork],
+        page: NamedDependency[PageParams],
         role: Annotated[Role | None, QueryParameter(name="role")] = None,
     ) -> Pagina[UserOut]:
         """Users, filtered by role."""
@@ -39,18 +40,20 @@ class UserController(Controller):
         )
 
     @post("/", operation_id="createUser", name="users:create")
-    async def create(self, data: UserCreate, uow: UnitOfWork) -> UserOut:
+    async def create(self, data: JSONBody[UserCreate], uow: NamedDependency[UnitOfWork]) -> UserOut:
         """Add a staff user."""
         user = await service.create_user(uow, data.email, data.nome, data.role, data.password)
         return to_schema(UserOut, user)
 
     @patch("/{user_id:uuid}", operation_id="updateUser", name="users:update")
-    async def update(self, user_id: uuid.UUID, data: UserUpdate, uow: UnitOfWork) -> UserOut:
+    async def update(
+        self, user_id: FromPath[uuid.UUID], data: JSONBody[UserUpdate], uow: NamedDependency[UnitOfWork]
+    ) -> UserOut:
         """Change name, role or active flag."""
         user = await service.update_user(uow, user_id, nome=data.nome, role=data.role, active=data.active)
         return to_schema(UserOut, user)
 
     @post("/{user_id:uuid}/desbloqueio", operation_id="unlockUser", name="users:unlock", status_code=200)
-    async def unlock(self, user_id: uuid.UUID, uow: UnitOfWork) -> UserOut:
+    async def unlock(self, user_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]) -> UserOut:
         """Lift a lockout before it expires."""
         return to_schema(UserOut, await service.unlock_user(uow, user_id))
