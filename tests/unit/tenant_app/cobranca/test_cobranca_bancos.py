@@ -52,6 +52,21 @@ def test_bb_convenio7_layout() -> None:
     assert len(campo) == 25
 
 
+def test_bb_convenio7_real_boleto() -> None:
+    # Not from the manual (it shows no convênio-7 example): a boleto BB issued for convênio 3453481,
+    # carteira 17, título 393, due 2027-01-18 (after the 2025 factor restart), R$ 3.327,00, as quoted
+    # in a public project that checked its code against it.
+    boleto = montar_boleto(
+        "001",
+        carteira=CarteiraBB(convenio="3453481", carteira="17"),
+        numero=393,
+        vencimento=date(2027, 1, 18),
+        valor=Decimal("3327.00"),
+    )
+    assert boleto.linha_formatada == "00190.00009 03453.481008 00000.393173 1 16950000332700"
+    assert boleto.nosso_numero == "34534810000000393"
+
+
 @pytest.mark.parametrize(
     ("argumentos", "mensagem"),
     [
