@@ -116,6 +116,21 @@ def test_itau_carteira_109() -> None:
     assert carteira.campo_livre(12345678) == "109123456780005712345" + "7" + "000"
 
 
+def test_itau_carteira_109_full_boleto() -> None:
+    # A carteira-109 boleto used as a test vector by a public boleto library (agência 0293, conta 01328,
+    # nosso número 157, due 2009-10-19, R$ 29,80): the whole barcode and linha digitável.
+    boleto = montar_boleto(
+        "341",
+        carteira=CarteiraItau(agencia="0293", conta="01328", carteira="109"),
+        numero=157,
+        vencimento=date(2009, 10, 19),
+        valor=Decimal("29.80"),
+    )
+    assert boleto.codigo_barras == "34199439500000029801090000015710293013280000"
+    assert boleto.linha_formatada == "34191.09008 00015.710296 30132.800001 9 43950000002980"
+    assert boleto.nosso_numero == "000001571"
+
+
 def test_itau_carteiras_without_account_in_the_dac() -> None:
     # Carteiras 126, 131, 146, 150 and 168: the DAC covers carteira + nosso número only.
     assert dac_nosso_numero_itau("0057", "12345", "126", "12345678") == modulo10("12612345678")
