@@ -160,6 +160,20 @@ def test_bradesco_p_and_zero_digits() -> None:
     assert "P" in digitos and "0" in digitos
 
 
+def test_bradesco_full_boleto() -> None:
+    # A Bradesco boleto used as a test vector by a public boleto library (agência 0278, conta 0039232,
+    # carteira 06, nosso número 2125525, due 2011-02-05, R$ 8.280,00).
+    boleto = montar_boleto(
+        "237",
+        carteira=CarteiraBradesco(agencia="0278", conta="0039232", carteira="06"),
+        numero=2125525,
+        vencimento=date(2011, 2, 5),
+        valor=Decimal("8280.00"),
+    )
+    assert boleto.codigo_barras == "23794486900008280000278060000212552500392320"
+    assert boleto.linha_formatada == "23790.27804 60000.212559 25003.923205 4 48690000828000"
+
+
 def test_bradesco_campo_livre() -> None:
     campo = campo_livre_bradesco("1234", "09", 75896452, "0012345")
     assert campo == "1234" + "09" + "00075896452" + "0012345" + "0"
