@@ -520,3 +520,17 @@ def test_retorno_with_two_lotes() -> None:
     retorno = ler_retorno(texto)
     assert [t.lote for t in retorno.titulos] == [1] * 5 + [2] * 5
     assert retorno.titulos[5].linha == 3 + 13 - 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_any_corruption_raises_only_erro_cnab(data: st.DataObject) -> None:
+    # Whatever byte a bank (or a disk) garbles, the answer is the parsed file or an ErroCnab with a line.
+    texto = _retorno_exemplo()
+    posicao = data.draw(st.integers(min_value=0, max_value=len(texto) - 1))
+    novo = data.draw(st.characters(codec="latin-1"))
+    alterado = texto[:posicao] + novo + texto[posicao + 1 :]
+    try:
+        ler_retorno(alterado)
+    except ErroCnab as erro:
+        assert erro.linha >= 0 and erro.motivo

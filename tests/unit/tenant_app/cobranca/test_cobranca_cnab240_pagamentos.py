@@ -272,3 +272,16 @@ def test_round_trip(valores: list[int], codigos: list[str], pix: bool) -> None:
         assert recebido.efetivado == ocorrencias[enviado.seu_numero].startswith("00")
         assert recebido.valor_efetivado == (enviado.valor if recebido.efetivado else Decimal(0))
         assert recebido.forma == forma.value
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_any_corruption_raises_only_erro_cnab(data: st.DataObject) -> None:
+    remessa = escrever_remessa_pagamentos(_remessa(FormaLancamento.PIX_TRANSFERENCIA, [_pix(1), _pix(2)]))
+    texto = retorno_do_banco(remessa, {"CREDITO00001": "00", "CREDITO00002": "BD"})
+    posicao = data.draw(st.integers(min_value=0, max_value=len(texto) - 1))
+    alterado = texto[:posicao] + data.draw(st.characters(codec="latin-1")) + texto[posicao + 1 :]
+    try:
+        ler_retorno_pagamentos(alterado)
+    except ErroCnab as erro:
+        assert erro.motivo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 
 import pytest
@@ -222,3 +223,18 @@ def test_any_single_character_change_is_caught(data: st.DataObject) -> None:
     alterado = EXEMPLO_MANUAL_BCB[:posicao] + novo + EXEMPLO_MANUAL_BCB[posicao + 1 :]
     with pytest.raises(ValueError):
         validar_brcode(alterado)
+
+
+@given(st.text(max_size=120))
+def test_garbage_raises_only_value_error(payload: str) -> None:
+    with contextlib.suppress(ValueError):
+        validar_brcode(payload)
+
+
+@given(st.data())
+def test_garbage_with_a_right_crc_raises_only_value_error(data: st.DataObject) -> None:
+    # With a correct CRC the parser itself is exercised on arbitrary structures.
+    corpo = data.draw(st.text(alphabet="0123456789abAB.*@ ", max_size=80))
+    payload = corpo + "6304"
+    with contextlib.suppress(ValueError):
+        validar_brcode(payload + crc16(payload))
