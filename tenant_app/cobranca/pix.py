@@ -27,13 +27,19 @@ VALOR_MAXIMO = 13  # field 54, Transaction Amount: up to 13 characters ("9999999
 _TXID = re.compile(r"[A-Za-z0-9]{1,25}")
 _VALOR = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]{1,2})?")
 
-# CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection, no final xor.
-_TABELA_CRC = []
-for _byte in range(256):
-    _crc = _byte << 8
-    for _ in range(8):
-        _crc = ((_crc << 1) ^ 0x1021) if _crc & 0x8000 else (_crc << 1)
-    _TABELA_CRC.append(_crc & 0xFFFF)
+
+def _tabela_crc() -> tuple[int, ...]:
+    """CRC-16/CCITT-FALSE (polynomial 0x1021, initial 0xFFFF, no reflection, no final xor), per byte."""
+    tabela = []
+    for byte in range(256):
+        crc = byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else (crc << 1)
+        tabela.append(crc & 0xFFFF)
+    return tuple(tabela)
+
+
+_TABELA_CRC = _tabela_crc()
 
 
 def crc16(payload: str) -> str:
