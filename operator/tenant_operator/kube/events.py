@@ -1,43 +1,29 @@
 """Events about ConsorcioTenants, posted so that ``kubectl describe`` shows them.
 
-A ConsorcioTenant is cluster-scoped, so its Events may live in any
-namespace: kubectl describe of a cluster-scoped object searches every
-namespace, matching ``involvedObject`` (which must name no namespace; Kopf's
-own poster fills in ``default`` there, which hides them). They go to the
-operator's own namespace (``OPERATOR_NAMESPACE``, set by the chart from the
-pod's namespace; else the in-cluster ServiceAccount's; else ``default``):
-beside the operator that wrote them, readable by whoever runs it, kept when
-a tenant namespace is deleted, and not mixed into ``default``.
+A ConsorcioTenant is cluster-scoped, and the API server itself decides where
+Events about a cluster-scoped object may live: a core/v1 Event whose
+``involvedObject`` names no namespace must be in ``default`` (events.k8s.io/v1
+also allows ``kube-system``); posting one in the operator's namespace is
+rejected with 422 "involvedObject.namespace: does not match event.namespace".
+Naming a namespace in ``involvedObject`` instead would hide them from
+``kubectl describe``, which matches an empty one (Kopf's own poster does
+that). So they live in ``default``, like the Events of Nodes and
+PersistentVolumes; list them with
+``kubectl get events -n default --field-selector involvedObject.kind=ConsorcioTenant``.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from tenant_operator import names
 from tenant_operator.kube.client import KubeApiError, KubeClient
 
 _log = logging.getLogger(__name__)
-_IN_CLUSTER_NAMESPACE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
-
-
-def event_namespace(env: Mapping[str, str] | None = None, in_cluster: Path = _IN_CLUSTER_NAMESPACE) -> str:
-    """Where Events about ConsorcioTenants are posted (see the module docstring)."""
-    configured = (os.environ if env is None else env).get("OPERATOR_NAMESPACE", "").strip()
-    if configured:
-        return configured
-    try:
-        return in_cluster.read_text().strip() or "default"
-    except OSError:
-        return "default"
-
-
-EVENT_NAMESPACE = event_namespace()
+EVENT_NAMESPACE = "default"
 
 
 def event_body(

@@ -145,8 +145,6 @@ def test_operator_configuration_env(render) -> None:
     assert env["OPERATOR_LOG_LEVEL"]["value"] == "INFO"
     # The default operator handles every tenant that carries no instance label.
     assert "OPERATOR_INSTANCE" not in env
-    # Events about ConsorcioTenants go to the operator's own namespace.
-    assert env["OPERATOR_NAMESPACE"]["valueFrom"] == {"fieldRef": {"fieldPath": "metadata.namespace"}}
     # Empty: the operator takes the Redis host from the admin URL.
     assert "OPERATOR_REDIS_TENANT_URL_HOST" not in env
     assert env["OPERATOR_PG_ADMIN_DSN"]["valueFrom"]["secretKeyRef"] == {

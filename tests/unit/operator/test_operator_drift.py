@@ -5,14 +5,12 @@ tests/k8s/operator/test_operator_repair_k8s.py."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from tenant_operator import change_report as report
 from tenant_operator.drift import fleet
 from tenant_operator.drift.expectations import Expectations, Finding, check, key_of
 from tenant_operator.drift.repair_queue import RepairOutcome, RepairQueue
-from tenant_operator.kube.events import event_namespace
 
 pytestmark = pytest.mark.unit
 
@@ -258,13 +256,3 @@ def test_summaries_count_per_kind_one_event_per_reason_and_never_exceed_the_limi
     ((reason, message),) = report.summaries(many)
     assert reason == "Created" and len(message) <= report.MESSAGE_LIMIT
     assert message.startswith("108 changes: Kind0 9, Kind1 9, ") and message.endswith("Kind11 9")
-
-
-def test_events_go_to_the_operator_namespace(tmp_path: Path):
-    assert (
-        event_namespace({"OPERATOR_NAMESPACE": "consorcio-system"}, tmp_path / "none") == "consorcio-system"
-    )
-    in_cluster = tmp_path / "namespace"
-    in_cluster.write_text("ops\n")
-    assert event_namespace({}, in_cluster) == "ops"
-    assert event_namespace({}, tmp_path / "none") == "default"
