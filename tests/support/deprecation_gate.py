@@ -31,6 +31,7 @@ import sysconfig
 import threading
 import warnings
 from collections.abc import Callable, Generator
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -38,14 +39,15 @@ import pytest
 
 INI_NAME = "deprecation_gate_packages"
 
-_LIBRARY_ROOTS = tuple(
-    sorted({sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")})
-)
+_STDLIB = tuple(sorted({sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib")}))
+_INSTALLED = ("site-packages", "dist-packages")
 
 
 def _is_library(filename: str) -> bool:
-    # "<frozen importlib._bootstrap>", "<string>": the interpreter's own code.
-    return filename.startswith("<") or filename.startswith(_LIBRARY_ROOTS)
+    """The interpreter, the standard library or an installed distribution."""
+    if filename.startswith("<"):  # "<frozen importlib._bootstrap>", "<string>"
+        return True
+    return filename.startswith(_STDLIB) or any(part in _INSTALLED for part in Path(filename).parts)
 
 
 class DeprecationGate:

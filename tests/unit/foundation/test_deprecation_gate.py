@@ -69,7 +69,7 @@ def test_a_test_may_build_its_own_app_and_warn():
 
 
 def test_a_library_warning_about_itself_at_import():
-    import scratchpkg.uses_library  # advanced_alchemy's mixins warn SADeprecationWarning on import
+    import scratchpkg.uses_library  # imports scratchlib, which warns about itself
 """,
 }
 
@@ -80,10 +80,17 @@ def _run_scratch_session(tmp_path: Path) -> subprocess.CompletedProcess[str]:
     (package / "__init__.py").write_text("")
     (package / "app.py").write_text(SCRATCH_APP)
     (package / "clock.py").write_text(SCRATCH_CLOCK)
-    (package / "uses_library.py").write_text("import advanced_alchemy.mixins  # noqa: F401\n")
+    (package / "uses_library.py").write_text("import scratchlib  # noqa: F401\n")
+    # An installed distribution (its folder is a site-packages) that warns about itself on import.
+    installed = tmp_path / "site-packages"
+    installed.mkdir()
+    (installed / "scratchlib.py").write_text(
+        "import warnings\n"
+        "warnings.warn('scratchlib.old_mixin is deprecated', DeprecationWarning, stacklevel=1)\n"
+    )
     for name, text in SCRATCH_TESTS.items():
         (tmp_path / name).write_text(textwrap.dedent(text))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO)])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(installed), str(REPO)])}
     return subprocess.run(
         [
             sys.executable,
@@ -120,6 +127,7 @@ def test_the_gate_fails_deprecations_of_a_listed_package_and_only_those(tmp_path
     assert "Inferred dependency field 'greeting'" in out
     assert f"caused at {tmp_path / 'scratchpkg' / 'app.py'}" in out
     assert "legacy_now() is deprecated" in out
+    assert "scratchlib.old_mixin is deprecated" in out  # shown as a warning, not failed
 
 
 @pytest.mark.parametrize(
