@@ -8,6 +8,8 @@ and "módulo 11".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import cycle
+from operator import mul
 
 
 def exigir_digitos(valor: object, nome: str, tamanho: int | None = None) -> str:
@@ -52,8 +54,8 @@ def modulo10(numero: str) -> int:
 
 def soma_ponderada(numero: str, pesos: Sequence[int]) -> int:
     """Sum of digit × weight, the weights applied cyclically from the rightmost digit."""
-    quantos = len(pesos)
-    return sum((ord(c) - 48) * pesos[i % quantos] for i, c in enumerate(reversed(numero)))
+    # Callers pass validated ASCII digit strings; map/cycle keep the loop in C.
+    return sum(map(mul, map(int, reversed(numero)), cycle(pesos)))
 
 
 PESOS_2_A_9 = (2, 3, 4, 5, 6, 7, 8, 9)

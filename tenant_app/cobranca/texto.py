@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Letters and punctuation that NFKD does not turn into ASCII.
@@ -24,15 +25,17 @@ _SEM_DECOMPOSICAO = str.maketrans(
 )
 
 
+_CONTROLE = dict.fromkeys([*range(0x20), 0x7F], " ")
+_FORA_DO_ASCII_IMPRIMIVEL = re.compile(r"[^\x20-\x7e]")
+
+
 def sem_acentos(texto: str) -> str:
     """ASCII printable (0x20-0x7E) transliteration: "São João" -> "Sao Joao"; other characters -> space.
 
     The BR Code's name and city (EMV "ans") and CNAB's alphanumeric fields both take only this range.
     """
+    if texto.isascii():
+        return texto.translate(_CONTROLE)
     decomposto = unicodedata.normalize("NFKD", texto.translate(_SEM_DECOMPOSICAO))
-    saida = []
-    for caractere in decomposto:
-        if unicodedata.combining(caractere):
-            continue
-        saida.append(caractere if " " <= caractere <= "~" else " ")
-    return "".join(saida)
+    sem_marcas = "".join(c for c in decomposto if not unicodedata.combining(c))
+    return _FORA_DO_ASCII_IMPRIMIVEL.sub(" ", sem_marcas)
