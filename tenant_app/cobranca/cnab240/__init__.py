@@ -6,12 +6,9 @@ from tenant_app.cobranca.cnab240.pagamentos import (
     Favorecido,
     FormaLancamento,
     Pagamento,
-    PagamentoRetorno,
     RemessaPagamentos,
-    RetornoPagamentos,
     TipoChavePix,
     escrever_remessa_pagamentos,
-    ler_retorno_pagamentos,
     linhas_remessa_pagamentos,
 )
 from tenant_app.cobranca.cnab240.remessa import (
@@ -23,6 +20,11 @@ from tenant_app.cobranca.cnab240.remessa import (
     linhas_remessa,
 )
 from tenant_app.cobranca.cnab240.retorno import Ocorrencia, Retorno, TituloRetorno, ler_retorno
+from tenant_app.cobranca.cnab240.retorno_pagamentos import (
+    PagamentoRetorno,
+    RetornoPagamentos,
+    ler_retorno_pagamentos,
+)
 
 __all__ = [
     "ContaEmpresa",
