@@ -1,6 +1,6 @@
 """The structure every CNAB 240 file shares, read and checked once for all services (cobrança, pagamentos).
 
-FEBRABAN, "Layout Padrão de Arquivos — CNAB 240 posições", versão 10, "Estrutura do arquivo":
+FEBRABAN, "Layout Padrão de Arquivos — CNAB 240 posições", versão 10.11, "Estrutura do arquivo":
 header de arquivo (registro 0, lote 0000), lotes (header 1, details 3 numbered 1, 2, … in positions
 9-13, trailer 5 counting the lote's records), trailer de arquivo (registro 9, lote 9999, counting
 lotes and records). Bank code (1-3) and lote number (4-7) repeat on every record.

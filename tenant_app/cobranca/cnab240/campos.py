@@ -1,6 +1,6 @@
 """Fixed-width fields of CNAB 240 records: writing (padding rules) and reading (errors carry the line).
 
-FEBRABAN, "Layout Padrão de Arquivos — CNAB 240 posições" (versão 10), "Descrição de campos":
+FEBRABAN, "Layout Padrão de Arquivos — CNAB 240 posições" (versão 10.11), "Descrição de campos":
 numeric fields (N) right-aligned and zero-filled, alphanumeric fields (A) left-aligned, space-filled,
 uppercase without accents; dates DDMMAAAA (zeros when empty); values with 2 implied decimals.
 Positions in this package are written as in the manual: 1-based, both ends included.

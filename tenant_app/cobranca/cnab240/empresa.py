@@ -1,6 +1,6 @@
 """The records and fields every CNAB 240 remessa shares: the company's account, header and trailer de arquivo.
 
-FEBRABAN, "Layout Padrão de Arquivos — CNAB 240 posições", versão 10: registro 0 (header de
+FEBRABAN, "Layout Padrão de Arquivos — CNAB 240 posições", versão 10.11: registro 0 (header de
 arquivo) and registro 9 (trailer de arquivo), and the fields G005-G012 (inscrição, convênio,
 agência, conta and their DVs) that the headers repeat.
 """

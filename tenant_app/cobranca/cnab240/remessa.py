@@ -1,6 +1,6 @@
 """CNAB 240 remessa de cobrança: the file the beneficiário sends the bank to register (or cancel) títulos.
 
-Layout: FEBRABAN, "Layout Padrão de Arquivos — CNAB 240 posições", versão 10 — header de arquivo
+Layout: FEBRABAN, "Layout Padrão de Arquivos — CNAB 240 posições", versão 10.11 (2023) — header de arquivo
 (registro 0), header de lote de cobrança (registro 1, serviço 01), per título the segments P (the
 título), Q (the pagador) and R (multa, further discounts, messages) (registro 3), trailer de lote
 (registro 5) and trailer de arquivo (registro 9). Each bank publishes its own variant ("Particularidades

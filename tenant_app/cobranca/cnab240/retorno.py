@@ -1,6 +1,6 @@
 """CNAB 240 retorno de cobrança: what the bank reports on each título (segments T and U), pure.
 
-Layout: FEBRABAN, "Layout Padrão de Arquivos — CNAB 240 posições", versão 10 — header de arquivo
+Layout: FEBRABAN, "Layout Padrão de Arquivos — CNAB 240 posições", versão 10.11 (2023) — header de arquivo
 (registro 0, código 2 = retorno), lotes of cobrança (header 1 with operação "T", detail records 3
 with segment T — the título, its ocorrência, tarifa and motivos — immediately followed by segment U
 — amounts paid and credited, dates of ocorrência and crédito — trailer 5), trailer de arquivo 9.

@@ -1,6 +1,6 @@
 """CNAB 240 cobrança: remessa writer, retorno parser, and the round trip through a synthetic bank retorno.
 
-Positions are those of FEBRABAN's "Layout Padrão de Arquivos — CNAB 240 posições" (versão 10),
+Positions are those of FEBRABAN's "Layout Padrão de Arquivos — CNAB 240 posições" (versão 10.11),
 1-based and inclusive; `_campo(linha, inicio, fim)` reads them the way the manual prints them.
 """
 
