@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -16,6 +17,16 @@ from tenant_operator.handlers.instance_filter import INSTANCE
 from tenant_operator.handlers.repair_tenant import mark_drift, repair_tenant
 from tenant_operator.handlers.watch_owned_objects import MANAGED_BY_LABEL
 from tenant_operator.runtime import Runtime
+
+#: Kopf logs every successful handler call at INFO; for the watches that is
+#: every status update of every owned object (most of the log). A queued
+#: repair logs its own line (handlers/repair_tenant.py).
+_ROUTINE = frozenset({"Handler 'drift' succeeded.", "Handler 'fleet' succeeded."})
+
+
+class _QuietWatches(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in _ROUTINE
 
 
 def kopf_prefix() -> str:
@@ -45,6 +56,7 @@ async def on_startup(settings: kopf.OperatorSettings, memo: Any, logger: Any, **
     # Events are posted by tenant_operator.kube.events (Kopf's poster puts
     # cluster-scoped objects' Events where kubectl describe cannot find them).
     settings.posting.enabled = False
+    logging.getLogger("kopf.objects").addFilter(_QuietWatches())
     server_timeout = os.environ.get("OPERATOR_WATCH_SERVER_TIMEOUT")
     if server_timeout:
         # Whole seconds: the API server rejects "timeoutSeconds=10.0".
