@@ -89,6 +89,9 @@ class Remessa:
     titulos: Sequence[TituloRemessa]
     versao_layout_arquivo: str = "103"  # G019; each bank states its own
     versao_layout_lote: str = "060"  # G030
+    # The count and total of títulos in the trailer de lote (24-115). FEBRABAN fills them in the retorno;
+    # most banks accept them in the remessa too, a bank whose manual asks for blanks there sets False.
+    totais_no_trailer_de_lote: bool = True
 
 
 def _header_lote(r: Remessa, lote: int) -> str:
@@ -216,15 +219,21 @@ def _segmento_r(r: Remessa, lote: int, t: TituloRemessa, sequencial: int) -> str
 
 
 def _trailer_lote(r: Remessa, lote: int, titulos: int, total: Decimal) -> str:
+    if r.totais_no_trailer_de_lote:
+        totais = (
+            num(titulos, 6, "quantidade de títulos")  # 24-29: cobrança simples
+            + dinheiro(total, 17, "valor total dos títulos")  # 30-46
+            + zeros(6 + 17)  # 47-69: cobrança vinculada
+            + zeros(6 + 17)  # 70-92: caucionada
+            + zeros(6 + 17)  # 93-115: descontada
+        )
+    else:
+        totais = brancos(92)  # 24-115
     return linha(
         controle(r.conta.banco, lote, "5"),  # 1-8
         brancos(9),  # 9-17
         num(3 * titulos + 2, 6, "quantidade de registros do lote"),  # 18-23
-        num(titulos, 6, "quantidade de títulos"),  # 24-29: cobrança simples
-        dinheiro(total, 17, "valor total dos títulos"),  # 30-46
-        zeros(6) + zeros(17),  # 47-69: cobrança vinculada
-        zeros(6) + zeros(17),  # 70-92: caucionada
-        zeros(6) + zeros(17),  # 93-115: descontada
+        totais,  # 24-115
         brancos(8),  # 116-123: número do aviso de lançamento
         brancos(117),  # 124-240
     )

@@ -213,6 +213,12 @@ def test_remessa_layout() -> None:
     assert _campo(trailer_arquivo, 18, 29) == "000001" + "000010"
 
 
+def test_remessa_trailer_without_totals() -> None:
+    linhas = linhas_remessa(replace(_remessa([_titulo(1)]), totais_no_trailer_de_lote=False))
+    assert _campo(linhas[-2], 18, 23) == "000005"
+    assert _campo(linhas[-2], 24, 240) == " " * 217
+
+
 def test_remessa_without_interest_or_fine() -> None:
     p, _, r = linhas_remessa(
         _remessa(
