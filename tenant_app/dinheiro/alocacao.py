@@ -37,6 +37,8 @@ class EstadoParcela:
     pago_multa: Decimal = ZERO
     juros_pendentes: Decimal = ZERO
     juros_calculados_ate: date | None = None
+    #: Principal paid on or before the due date (the multa is charged on the rest).
+    pago_ate_vencimento: Decimal = ZERO
 
     @property
     def saldo(self) -> Decimal:
@@ -55,6 +57,7 @@ class EstadoParcela:
             pago_multa=self.pago_multa,
             juros_pendentes=self.juros_pendentes,
             juros_calculados_ate=self.juros_calculados_ate,
+            pago_ate_vencimento=self.pago_ate_vencimento,
         )
 
 

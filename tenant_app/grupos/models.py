@@ -56,6 +56,7 @@ class Grupo(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint("prazo_meses between 1 and 600", name="prazo"),
         CheckConstraint("numero_cotas between 1 and 100000", name="numero_cotas"),
         CheckConstraint("multa_pct >= 0 and multa_pct <= 2", name="multa_max_2"),
+        CheckConstraint("encargos_fundo_comum_pct between 0 and 100", name="encargos_fundo_comum_pct"),
         CheckConstraint("saldo_fundo_reserva >= 0", name="fundo_reserva_nao_negativo"),
     )
 
@@ -74,6 +75,11 @@ class Grupo(UUIDPrimaryKey, Timestamps, Base):
     dia_vencimento: Mapped[int]
     multa_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("2"))
     juros_mensal_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("1"))
+    #: Part of multa and juros received that goes to the fundo comum; the rest is the
+    #: administradora's (Lei 11.795 art. 25 parágrafo único: as the contract destines).
+    encargos_fundo_comum_pct: Mapped[Decimal] = mapped_column(
+        Percent, default=Decimal("100"), server_default="100"
+    )
     parcelas_para_exclusao: Mapped[int] = mapped_column(default=3)
     status: Mapped[StatusGrupo] = mapped_column(str_enum(StatusGrupo, 20), default=StatusGrupo.EM_FORMACAO)
     data_inicio: Mapped[date | None]

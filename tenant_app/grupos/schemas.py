@@ -9,10 +9,22 @@ from typing import Annotated
 
 import msgspec
 
+from tenant_app.dinheiro.encargos import JUROS_MORA_MAX_MENSAL_PCT, MULTA_MAX_PCT
 from tenant_app.grupos.models import IndiceCorrecao, StatusGrupo, TipoBem
 from tenant_app.http.money_input import FieldErrors
 
 Dia = Annotated[int, msgspec.Meta(ge=1, le=28)]
+
+
+def _encargos(
+    errors: FieldErrors, multa_pct: Decimal | None, juros_pct: Decimal | None, fundo_comum_pct: Decimal | None
+) -> None:
+    # CDC (Lei 8.078/1990) art. 52 §1: multa de mora at most 2 %.
+    errors.percent("multa_pct", multa_pct, maximum=MULTA_MAX_PCT)
+    # STJ Súmula 379: juros moratórios agreed at most 1 % a month.
+    errors.percent("juros_mensal_pct", juros_pct, maximum=JUROS_MORA_MAX_MENSAL_PCT)
+    # Lei 11.795 art. 25 parágrafo único: the part of multa/juros destined to the fundo comum.
+    errors.percent("encargos_fundo_comum_pct", fundo_comum_pct)
 
 
 class GrupoCreate(msgspec.Struct, kw_only=True):
@@ -31,6 +43,7 @@ class GrupoCreate(msgspec.Struct, kw_only=True):
     dia_vencimento: Dia
     multa_pct: Decimal = Decimal("2")
     juros_mensal_pct: Decimal = Decimal("1")
+    encargos_fundo_comum_pct: Decimal = Decimal("100")
     parcelas_para_exclusao: Annotated[int, msgspec.Meta(ge=1, le=24)] = 3
 
     def validate(self) -> None:
@@ -40,9 +53,7 @@ class GrupoCreate(msgspec.Struct, kw_only=True):
         errors.percent("taxa_administracao_pct", self.taxa_administracao_pct)
         errors.percent("fundo_reserva_pct", self.fundo_reserva_pct)
         errors.percent("seguro_pct", self.seguro_pct)
-        # CDC Art. 52 §1: multa de mora at most 2 %.
-        errors.percent("multa_pct", self.multa_pct, maximum=Decimal(2))
-        errors.percent("juros_mensal_pct", self.juros_mensal_pct, maximum=Decimal(10))
+        _encargos(errors, self.multa_pct, self.juros_mensal_pct, self.encargos_fundo_comum_pct)
         errors.raise_if_any()
 
 
@@ -59,6 +70,7 @@ class GrupoUpdate(msgspec.Struct, kw_only=True):
     dia_vencimento: Dia | None = None
     multa_pct: Decimal | None = None
     juros_mensal_pct: Decimal | None = None
+    encargos_fundo_comum_pct: Decimal | None = None
     parcelas_para_exclusao: Annotated[int, msgspec.Meta(ge=1, le=24)] | None = None
 
     def validate(self) -> None:
@@ -68,8 +80,7 @@ class GrupoUpdate(msgspec.Struct, kw_only=True):
         errors.percent("taxa_administracao_pct", self.taxa_administracao_pct)
         errors.percent("fundo_reserva_pct", self.fundo_reserva_pct)
         errors.percent("seguro_pct", self.seguro_pct)
-        errors.percent("multa_pct", self.multa_pct, maximum=Decimal(2))
-        errors.percent("juros_mensal_pct", self.juros_mensal_pct, maximum=Decimal(10))
+        _encargos(errors, self.multa_pct, self.juros_mensal_pct, self.encargos_fundo_comum_pct)
         errors.raise_if_any()
 
 
@@ -90,6 +101,7 @@ class GrupoOut(msgspec.Struct, kw_only=True):
     dia_vencimento: int
     multa_pct: Decimal
     juros_mensal_pct: Decimal
+    encargos_fundo_comum_pct: Decimal
     parcelas_para_exclusao: int
     status: StatusGrupo
     data_inicio: date | None

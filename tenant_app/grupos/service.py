@@ -79,6 +79,7 @@ async def create_grupo(uow: UnitOfWork, data: GrupoCreate) -> Grupo:
         dia_vencimento=data.dia_vencimento,
         multa_pct=data.multa_pct,
         juros_mensal_pct=data.juros_mensal_pct,
+        encargos_fundo_comum_pct=data.encargos_fundo_comum_pct,
         parcelas_para_exclusao=data.parcelas_para_exclusao,
         status=StatusGrupo.EM_FORMACAO,
     )

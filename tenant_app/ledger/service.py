@@ -100,12 +100,21 @@ async def reconcile(session: AsyncSession, grupo_id: uuid.UUID) -> dict[str, Dec
             select(
                 func.coalesce(
                     func.sum(
-                        PagamentoAlocacao.fundo_comum + PagamentoAlocacao.multa + PagamentoAlocacao.juros
+                        PagamentoAlocacao.fundo_comum
+                        + PagamentoAlocacao.multa
+                        + PagamentoAlocacao.juros
+                        - PagamentoAlocacao.encargos_administradora
                     ),
                     0,
                 ),
                 func.coalesce(func.sum(PagamentoAlocacao.fundo_reserva), 0),
-                func.coalesce(func.sum(PagamentoAlocacao.taxa_administracao), 0),
+                # The administradora's part of multa/juros is booked with the taxa (its revenue).
+                func.coalesce(
+                    func.sum(
+                        PagamentoAlocacao.taxa_administracao + PagamentoAlocacao.encargos_administradora
+                    ),
+                    0,
+                ),
                 func.coalesce(func.sum(PagamentoAlocacao.seguro), 0),
             )
             .join(Pagamento, Pagamento.id == PagamentoAlocacao.pagamento_id)

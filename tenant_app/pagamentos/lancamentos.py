@@ -1,9 +1,11 @@
 """What a pagamento posts to the group ledger, and its estorno the exact opposite (pure).
 
 Every centavo of a payment is booked in the fund it belongs to. Multa and juros
-go to the fundo comum: they compensate the group for the money it lacked
-(Lei 11.795/2008 art. 27 and the contract; issue 12 makes the split a contract
-parameter, it changes only ``_por_fundo``).
+go to the fundo comum, except the part the contract gives the administradora
+(Lei 11.795/2008 art. 25 parágrafo único; the grupo's
+``encargos_fundo_comum_pct``, split per allocation by
+``dinheiro.encargos.repartir_encargos`` and stored as
+``encargos_administradora``), which is booked with the taxa de administração.
 
 A lance is a pagamento whose money at once pays the part of the winner's carta
 de crédito it covers: the apuração debited only the carta net of the lance, so
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Protocol
 
 from tenant_app.dinheiro.alocacao import ValoresAlocados
 from tenant_app.dinheiro.centavos import ZERO
@@ -24,17 +27,30 @@ from tenant_app.pagamentos.models import FormaPagamento
 Movimentos = list[tuple[OrigemLancamento, list[tuple[Fundo, Decimal]]]]
 
 
-def _por_fundo(alocacoes: Iterable[ValoresAlocados]) -> list[tuple[Fundo, Decimal]]:
+class AlocacaoGuardada(ValoresAlocados, Protocol):
+    """A stored allocation (``PagamentoAlocacao``), with the administradora's part of the charges."""
+
+    @property
+    def encargos_administradora(self) -> Decimal: ...
+
+
+def _por_fundo(alocacoes: Iterable[AlocacaoGuardada]) -> list[tuple[Fundo, Decimal]]:
     lista = list(alocacoes)
     return [
-        (Fundo.FUNDO_COMUM, sum((a.fundo_comum + a.multa + a.juros for a in lista), ZERO)),
+        (
+            Fundo.FUNDO_COMUM,
+            sum((a.fundo_comum + a.multa + a.juros - a.encargos_administradora for a in lista), ZERO),
+        ),
         (Fundo.FUNDO_RESERVA, sum((a.fundo_reserva for a in lista), ZERO)),
-        (Fundo.TAXA_ADMINISTRACAO, sum((a.taxa_administracao for a in lista), ZERO)),
+        (
+            Fundo.TAXA_ADMINISTRACAO,
+            sum((a.taxa_administracao + a.encargos_administradora for a in lista), ZERO),
+        ),
         (Fundo.SEGURO, sum((a.seguro for a in lista), ZERO)),
     ]
 
 
-def lancamentos_do_pagamento(forma: FormaPagamento, alocacoes: Iterable[ValoresAlocados]) -> Movimentos:
+def lancamentos_do_pagamento(forma: FormaPagamento, alocacoes: Iterable[AlocacaoGuardada]) -> Movimentos:
     """The movements of a confirmed pagamento, by origin."""
     entradas = _por_fundo(alocacoes)
     if forma is not FormaPagamento.LANCE:
@@ -46,7 +62,7 @@ def lancamentos_do_pagamento(forma: FormaPagamento, alocacoes: Iterable[ValoresA
     ]
 
 
-def lancamentos_do_estorno(forma: FormaPagamento, alocacoes: Iterable[ValoresAlocados]) -> Movimentos:
+def lancamentos_do_estorno(forma: FormaPagamento, alocacoes: Iterable[AlocacaoGuardada]) -> Movimentos:
     """The exact opposite of ``lancamentos_do_pagamento``: money out as estorno, the carta part back in."""
     movimentos: Movimentos = []
     for origem, entradas in lancamentos_do_pagamento(forma, alocacoes):

@@ -82,6 +82,9 @@ class PagamentoAlocacao(UUIDPrimaryKey, Base):
     seguro: Mapped[Decimal]
     multa: Mapped[Decimal]
     juros: Mapped[Decimal]
+    #: The part of ``multa + juros`` that is the administradora's revenue, not the fundo
+    #: comum's (the grupo's ``encargos_fundo_comum_pct``; Lei 11.795 art. 25 parágrafo único).
+    encargos_administradora: Mapped[Decimal] = mapped_column(default=Decimal("0.00"), server_default="0")
 
     pagamento: Mapped[Pagamento] = relationship(back_populates="alocacoes")
 

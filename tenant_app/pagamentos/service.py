@@ -23,6 +23,7 @@ from tenant_app.cotas.service import get_cota
 from tenant_app.dinheiro.alocacao import Alocacao, alocar, total_devido
 from tenant_app.dinheiro.amortizacao import AmortizacaoLance, LanceNaoCabe, alocar_lance
 from tenant_app.dinheiro.centavos import ZERO
+from tenant_app.dinheiro.encargos import repartir_encargos
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.ledger.models import LancamentoFundo, OrigemLancamento
@@ -125,7 +126,7 @@ async def registrar_pagamento(
     for ordem, a in enumerate(alocacoes, start=1):
         parcela = por_id[a.parcela_id]
         aplicar(parcela, a, data_pagamento)
-        pagamento.alocacoes.append(_registro(parcela, ordem, a))
+        pagamento.alocacoes.append(_registro(parcela, ordem, a, grupo.encargos_fundo_comum_pct))
     await _lancar(
         uow,
         pagamento,
@@ -136,7 +137,10 @@ async def registrar_pagamento(
     return pagamento
 
 
-def _registro(parcela: Parcela, ordem: int, a: Alocacao) -> PagamentoAlocacao:
+def _registro(
+    parcela: Parcela, ordem: int, a: Alocacao, encargos_fundo_comum_pct: Decimal
+) -> PagamentoAlocacao:
+    encargos = repartir_encargos(a.multa, a.juros, encargos_fundo_comum_pct)
     return PagamentoAlocacao(
         parcela_id=parcela.id,
         parcela_numero=parcela.numero,
@@ -147,6 +151,7 @@ def _registro(parcela: Parcela, ordem: int, a: Alocacao) -> PagamentoAlocacao:
         seguro=a.componentes["seguro"],
         multa=a.multa,
         juros=a.juros,
+        encargos_administradora=encargos.administradora,
     )
 
 
@@ -207,7 +212,7 @@ async def estornar_pagamento(uow: UnitOfWork, pagamento_id: uuid.UUID, motivo: s
         ).scalars()
     }
     for a in pagamento.alocacoes:
-        estornar(parcelas[a.parcela_id], a)
+        estornar(parcelas[a.parcela_id], a, pagamento.data_pagamento)
     uow.track(pagamento)
     pagamento.status = StatusPagamento.ESTORNADO
     pagamento.estornado_em = datetime.now(UTC)

@@ -34,8 +34,9 @@ class Parcela(UUIDPrimaryKey, Base):
     """One instalment: each component in R$, what was paid of it, and late charges received.
 
     ``valor_*`` are the amounts due; ``pago_*`` what payments allocated to them.
-    ``pago_multa`` / ``pago_juros`` are late charges received (they go to the
-    fundo comum). Paid amounts never exceed amounts due (database checks).
+    ``pago_multa`` / ``pago_juros`` are late charges received (the fundo comum's
+    part of them is the grupo's ``encargos_fundo_comum_pct``). Paid amounts never
+    exceed amounts due (database checks).
     """
 
     __tablename__ = "parcelas"
@@ -61,6 +62,7 @@ class Parcela(UUIDPrimaryKey, Base):
             " and pago_multa >= 0 and pago_juros >= 0 and juros_pendentes >= 0",
             name="pago_dentro_do_devido",
         ),
+        CheckConstraint("pago_ate_vencimento between 0 and valor_total", name="pago_ate_vencimento"),
     )
     __audited__ = False  # tens of thousands per group; changes are audited via payments
 
@@ -86,6 +88,9 @@ class Parcela(UUIDPrimaryKey, Base):
     # payments neither lose nor double-charge interest.
     juros_calculados_ate: Mapped[date | None]
     juros_pendentes: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    # Principal paid on or before the due date: the multa is charged only on the rest
+    # (CDC art. 52 §1, on the amount in arrears). Written by pagamento_parcela only.
+    pago_ate_vencimento: Mapped[Decimal] = mapped_column(default=Decimal("0.00"), server_default="0")
 
     @property
     def valor_pago_principal(self) -> Decimal:
@@ -110,4 +115,5 @@ class Parcela(UUIDPrimaryKey, Base):
             pago_multa=self.pago_multa,
             juros_pendentes=self.juros_pendentes,
             juros_calculados_ate=self.juros_calculados_ate,
+            pago_ate_vencimento=self.pago_ate_vencimento,
         )

@@ -50,6 +50,7 @@ def estado(parcela: Parcela) -> EstadoParcela:
         pago_multa=parcela.pago_multa,
         juros_pendentes=parcela.juros_pendentes,
         juros_calculados_ate=parcela.juros_calculados_ate,
+        pago_ate_vencimento=parcela.pago_ate_vencimento,
     )
 
 
@@ -62,6 +63,9 @@ def aplicar(parcela: Parcela, alocacao: Alocacao, data: date) -> None:
         if not ZERO <= pago <= getattr(parcela, f"valor_{c}"):
             raise ValueError(f"{c} of parcela {parcela.numero} would be paid beyond what is owed")
         setattr(parcela, f"pago_{c}", pago)
+    if data <= parcela.vencimento:
+        # Paid in time: not part of the multa's base (CDC art. 52 §1).
+        parcela.pago_ate_vencimento += alocacao.principal
     parcela.pago_multa += alocacao.multa
     parcela.pago_juros += alocacao.juros
     parcela.juros_pendentes = alocacao.juros_pendentes_apos
@@ -69,13 +73,22 @@ def aplicar(parcela: Parcela, alocacao: Alocacao, data: date) -> None:
     _atualizar_status(parcela, data)
 
 
-def estornar(parcela: Parcela, alocado: ValoresAlocados) -> None:
-    """Take back what one allocation put in; the interest it settled is owed again."""
+def estornar(parcela: Parcela, alocado: ValoresAlocados, data_pagamento: date) -> None:
+    """Take back what one allocation of a payment made on ``data_pagamento`` put in.
+
+    The interest it settled is owed again; money that had been paid in time no
+    longer counts as paid in time (the multa's base grows back).
+    """
+    principal = ZERO
     for c in COMPONENTES:
-        pago = getattr(parcela, f"pago_{c}") - getattr(alocado, c)
+        valor = getattr(alocado, c)
+        pago = getattr(parcela, f"pago_{c}") - valor
         if pago < ZERO:
             raise ValueError(f"estorno of more {c} than parcela {parcela.numero} received")
         setattr(parcela, f"pago_{c}", pago)
+        principal += valor
+    if data_pagamento <= parcela.vencimento:
+        parcela.pago_ate_vencimento -= principal
     parcela.pago_multa -= alocado.multa
     parcela.pago_juros -= alocado.juros
     # Interest keeps accruing from juros_calculados_ate; what this payment settled is due again.

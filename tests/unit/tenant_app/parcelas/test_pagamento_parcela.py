@@ -25,6 +25,7 @@ CAMPOS = (
     "pago_juros",
     "juros_pendentes",
     "juros_calculados_ate",
+    "pago_ate_vencimento",
     "status",
     "paga_em",
 )
@@ -51,6 +52,7 @@ def _parcela(numero: int) -> Parcela:
         pago_juros=Decimal("0.00"),
         juros_pendentes=Decimal("0.00"),
         juros_calculados_ate=None,
+        pago_ate_vencimento=Decimal("0.00"),
         status=StatusParcela.ABERTA,
         paga_em=None,
     )
@@ -107,9 +109,32 @@ def test_paying_in_two_steps_and_reversing_the_first() -> None:
     aplicar(p, a2, date(2026, 2, 9))
     assert p.status is StatusParcela.PAGA and p.paga_em == date(2026, 2, 9)
     # Estorno of the first payment: 47.00 of principal owed again, the 1.00 of juros owed again.
-    estornar(p, _guardada(a1))
+    estornar(p, _guardada(a1), date(2026, 2, 9))
     assert p.status is StatusParcela.PARCIAL and p.paga_em is None
     assert p.saldo == Decimal("47.00") and p.juros_pendentes == Decimal("1.00") and p.pago_multa == 0
+
+
+def test_multa_only_on_what_was_unpaid_at_the_due_date() -> None:
+    """CDC art. 52 §1: R$ 60.00 paid on the due date, the rest 30 days late carries a multa on R$ 40.00."""
+    p = _parcela(1)
+    (a1,) = alocar(Decimal("60.00"), [estado(p)], INICIO, Decimal("2"), Decimal("1")).alocacoes
+    aplicar(p, a1, INICIO)
+    assert p.pago_ate_vencimento == Decimal("60.00")
+    # On 09/02, 30 days late: multa 2 % x (100 - 60) = 0.80; juros 1 % x 40 x 30/30 = 0.40.
+    enc = p.encargos(date(2026, 2, 9), Decimal("2"), Decimal("1"))
+    assert (enc.multa, enc.juros) == (Decimal("0.80"), Decimal("0.40"))
+    # A late partial payment of 20.00 pays 0.80 + 0.40 + 18.80 of principal; the base stays 40.00.
+    (a2,) = alocar(Decimal("20.00"), [estado(p)], date(2026, 2, 9), Decimal("2"), Decimal("1")).alocacoes
+    aplicar(p, a2, date(2026, 2, 9))
+    assert (a2.multa, a2.juros, a2.principal) == (Decimal("0.80"), Decimal("0.40"), Decimal("18.80"))
+    assert p.pago_ate_vencimento == Decimal("60.00")  # late money is not "in time"
+    # 30 more days: no new multa (2 % x 40 = 0.80 already paid), juros 1 % x 21.20 = 0.21 (0.212).
+    enc = p.encargos(date(2026, 3, 11), Decimal("2"), Decimal("1"))
+    assert (enc.multa, enc.juros) == (Decimal("0.00"), Decimal("0.21"))
+    # Reversing the on-time payment puts its 60.00 back into the multa's base: 2 % x 100 - 0.80 = 1.20.
+    estornar(p, _guardada(a1), INICIO)
+    assert p.pago_ate_vencimento == Decimal("0.00")
+    assert p.encargos(date(2026, 3, 11), Decimal("2"), Decimal("1")).multa == Decimal("1.20")
 
 
 def test_never_beyond_what_is_owed() -> None:
@@ -118,9 +143,11 @@ def test_never_beyond_what_is_owed() -> None:
     aplicar(p, a, INICIO)
     with pytest.raises(ValueError):
         aplicar(p, a, INICIO)
-    estornar(p, _guardada(a))
+    assert p.pago_ate_vencimento == Decimal("100.00")  # paid on its due date
+    estornar(p, _guardada(a), INICIO)
+    assert p.pago_ate_vencimento == Decimal("0.00")
     with pytest.raises(ValueError):
-        estornar(p, _guardada(a))
+        estornar(p, _guardada(a), INICIO)
 
 
 @given(
@@ -139,7 +166,7 @@ def test_estornos_in_any_order_restore_every_parcela_exactly(
     """Payments (and a lance) applied one after the other, then all reversed in any order: nothing left."""
     parcelas = {p.id: p for p in (_parcela(n) for n in range(1, 7))}
     inicial = {i: _foto(p) for i, p in parcelas.items()}
-    feitos: list[list[Alocacao]] = []
+    feitos: list[tuple[date, list[Alocacao]]] = []
     dia = INICIO
     for centavos, dias in pagamentos:
         dia = dia + timedelta(days=dias)
@@ -149,7 +176,7 @@ def test_estornos_in_any_order_restore_every_parcela_exactly(
         r = alocar(Decimal(centavos).scaleb(-2), em_aberto, dia, Decimal("2"), Decimal("1"))
         for a in r.alocacoes:
             aplicar(parcelas[a.parcela_id], a, dia)
-        feitos.append(r.alocacoes)
+        feitos.append((dia, r.alocacoes))
     if lance:
         futuras = [estado(p) for p in parcelas.values() if p.vencimento > dia]
         fc = sum((e.devido["fundo_comum"] for e in futuras), Decimal(0))
@@ -158,14 +185,14 @@ def test_estornos_in_any_order_restore_every_parcela_exactly(
             alocacoes = alocar_lance(valor, futuras, dia, 1, AmortizacaoLance.REDUZIR_PRAZO)
             for a in alocacoes:
                 aplicar(parcelas[a.parcela_id], a, dia)
-            feitos.append(alocacoes)
+            feitos.append((dia, alocacoes))
     for p in parcelas.values():
         assert p.status is status_de(p)
         assert (p.paga_em is not None) == (p.status is StatusParcela.PAGA)
     ordem.shuffle(feitos)  # type: ignore[attr-defined]
-    for alocacoes in feitos:
+    for dia_pagamento, alocacoes in feitos:
         for a in alocacoes:
-            estornar(parcelas[a.parcela_id], _guardada(a))
+            estornar(parcelas[a.parcela_id], _guardada(a), dia_pagamento)
     for i, p in parcelas.items():
         foto = dict(zip(CAMPOS, _foto(p), strict=True))
         antes = dict(zip(CAMPOS, inicial[i], strict=True))
