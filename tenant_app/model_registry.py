@@ -4,7 +4,7 @@ Features that add tables append their ``models`` module here.
 """
 
 from tenant_app.assembleias import models as assembleias_models
-from tenant_app.auditoria import models as auditoria_models
+from tenant_app.audit_log import models as audit_log_models
 from tenant_app.consorciados import models as consorciados_models
 from tenant_app.cotas import models as cotas_models
 from tenant_app.database.base import Base
@@ -17,7 +17,7 @@ from tenant_app.users import models as users_models
 
 MODEL_MODULES = (
     assembleias_models,
-    auditoria_models,
+    audit_log_models,
     consorciados_models,
     cotas_models,
     grupos_models,

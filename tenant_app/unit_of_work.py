@@ -25,7 +25,7 @@ from typing import Any, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tenant_app.auditoria.trail import Actor, AuditTrail, append_entries
+from tenant_app.audit_log.trail import Actor, AuditTrail, append_entries
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.ledger.service import apply_balance, lancamentos
 

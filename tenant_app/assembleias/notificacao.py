@@ -76,7 +76,7 @@ async def notificar_pendentes(
 async def _rodar(apuracao_id: uuid.UUID | None) -> int:
     # A worker process imports only what its tasks need: load every mapped
     # table (foreign keys resolve across features).
-    import tenant_app.database.registry  # noqa: F401
+    import tenant_app.model_registry  # noqa: F401
     from tenant_app.database.session import create_engine, create_session_factory
     from tenant_app.settings import Settings
 

@@ -12,7 +12,7 @@ NOME_TAREFA = "assembleias.desclassificar_lances_vencidos"
 
 async def _rodar(hoje_iso: str | None) -> list[str]:
     # Same bootstrap as the notification task: every mapped table.
-    import tenant_app.database.registry  # noqa: F401
+    import tenant_app.model_registry  # noqa: F401
     from tenant_app.assembleias.pagamento_lance import desclassificar_vencidos
     from tenant_app.assembleias.service import hoje
     from tenant_app.database.session import create_engine, create_session_factory

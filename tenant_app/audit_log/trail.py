@@ -24,8 +24,8 @@ from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from tenant_app.auditoria.chain import GENESIS, PII_PLACEHOLDER, entry_hash, jsonable
-from tenant_app.auditoria.models import AuditEntry
+from tenant_app.audit_log.chain import GENESIS, PII_PLACEHOLDER, entry_hash, jsonable
+from tenant_app.audit_log.models import AuditEntry
 
 #: Arbitrary constant: the advisory lock that serializes appends to the chain.
 _CHAIN_LOCK = 7_240_311_795

@@ -13,10 +13,10 @@ from litestar.params import QueryParameter
 from consorcio_contract.feature_flags import AUDITORIA_VERIFICACAO
 from tenant_app.auditoria import service
 from tenant_app.auditoria.schemas import AuditEntryOut, VerificacaoOut
-from tenant_app.auth.guards import requires
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
+from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.auditoria.chain import GENESIS, HASHED_FIELDS, ChainReport, verify_chain
-from tenant_app.auditoria.models import AuditEntry
+from tenant_app.audit_log.chain import GENESIS, HASHED_FIELDS, ChainReport, verify_chain
+from tenant_app.audit_log.models import AuditEntry
 from tenant_app.http.pagination import PageParams, paginate
 
 _BATCH = 5000

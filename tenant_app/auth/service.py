@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from tenant_app.auth.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 from tenant_app.auth.schemas import TokenOut
 from tenant_app.auth.tokens import CurrentUser, hash_refresh_token, issue_access_token, new_refresh_token
 from tenant_app.erros import ContaBloqueada, NaoAutenticado
 from tenant_app.settings import AuthSettings
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.models import RefreshToken, User
+from tenant_app.users.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
 
 
 def _unauthorized(detail: str = "E-mail ou senha incorretos.") -> NaoAutenticado:

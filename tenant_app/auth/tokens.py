@@ -5,24 +5,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
 
 from tenant_app.settings import AuthSettings
+from tenant_app.users.current_user import CurrentUser
 from tenant_app.users.roles import Role
 
 ALGORITHM = "HS256"
-
-
-@dataclass(frozen=True)
-class CurrentUser:
-    """The authenticated caller as the token describes it."""
-
-    id: uuid.UUID
-    email: str
-    role: Role
 
 
 class InvalidToken(Exception):

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consorcio_contract.identifiers import normalize_cnpj
-from tenant_app.auditoria.chain import jsonable
+from tenant_app.audit_log.chain import jsonable
 from tenant_app.consorciados.models import ConsentimentoLGPD, Consorciado, Contato, Endereco, TipoPessoa
 from tenant_app.consorciados.schemas import (
     ConsentimentoIn,

@@ -11,7 +11,6 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from tenant_app.auth.guards import requires
 from tenant_app.auth.tokens import CurrentUser
 from tenant_app.cotas import service
 from tenant_app.cotas.models import StatusCota
@@ -19,6 +18,7 @@ from tenant_app.cotas.schemas import AdesaoIn, CessaoIn, CotaOut, ExclusaoIn
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
+from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.COTAS_READ)]

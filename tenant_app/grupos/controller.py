@@ -10,7 +10,6 @@ from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from tenant_app.auth.guards import requires
 from tenant_app.grupos import service
 from tenant_app.grupos.models import StatusGrupo, TipoBem
 from tenant_app.grupos.schemas import (
@@ -26,6 +25,7 @@ from tenant_app.grupos.schemas import (
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
+from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.GRUPOS_READ)]

@@ -10,10 +10,10 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
-from tenant_app.auth.guards import requires
 from tenant_app.inadimplencia import service
 from tenant_app.inadimplencia.schemas import ExclusaoAutomaticaIn, ExclusaoAutomaticaOut, RelatorioOut
 from tenant_app.unit_of_work import UnitOfWork
+from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from tenant_app.database.registry import metadata
+from tenant_app.model_registry import metadata
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -12,7 +12,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 
 from consorcio_contract.usage import Metric
-from tenant_app.auth.guards import requires
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.pagamentos import consultas, service
@@ -21,6 +20,7 @@ from tenant_app.pagamentos.models import Pagamento, StatusPagamento
 from tenant_app.pagamentos.schemas import AlocacaoOut, EstornoIn, PagamentoIn, PagamentoOut
 from tenant_app.platform_client.usage_meter import UsageMeter
 from tenant_app.unit_of_work import UnitOfWork
+from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.PAGAMENTOS_READ)]

@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.cotas.service import get_cota
+from tenant_app.cotas.models import Cota
 from tenant_app.dinheiro.alocacao import total_devido
 from tenant_app.dinheiro.centavos import ZERO
+from tenant_app.erros import NaoEncontrado
 from tenant_app.grupos.models import Grupo
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.parcelas.pagamento_parcela import estado
@@ -19,10 +20,13 @@ from tenant_app.parcelas.service import parcelas_em_aberto
 
 
 async def _grupo_da_cota(session: AsyncSession, cota_id: uuid.UUID) -> tuple[uuid.UUID, Grupo]:
-    cota = await get_cota(session, cota_id)  # 404 for an unknown cota
-    grupo = await session.get(Grupo, cota.grupo_id)
-    assert grupo is not None  # the foreign key guarantees it
-    return cota.id, grupo
+    # The cota's group in one query; parcelas sit below cotas, so no cotas.service here.
+    grupo = await session.scalar(
+        select(Grupo).join(Cota, Cota.grupo_id == Grupo.id).where(Cota.id == cota_id)
+    )
+    if grupo is None:
+        raise NaoEncontrado("Cota")
+    return cota_id, grupo
 
 
 async def cronograma(

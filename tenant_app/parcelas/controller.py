@@ -10,11 +10,11 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
-from tenant_app.auth.guards import requires
 from tenant_app.parcelas import consultas
 from tenant_app.parcelas.models import StatusParcela
 from tenant_app.parcelas.schemas import ParcelaOut, SaldoCotaOut
 from tenant_app.unit_of_work import UnitOfWork
+from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.COTAS_READ)]

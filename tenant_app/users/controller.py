@@ -9,11 +9,11 @@ from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from tenant_app.auth.guards import requires
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users import service
+from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission, Role
 from tenant_app.users.schemas import UserCreate, UserOut, UserUpdate
 

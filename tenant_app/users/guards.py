@@ -9,7 +9,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
-from tenant_app.auth.tokens import CurrentUser
+from tenant_app.users.current_user import CurrentUser
 from tenant_app.users.roles import Permission, role_can
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]

@@ -7,11 +7,11 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.auth.passwords import hash_password
 from tenant_app.erros import ConflitoError, NaoEncontrado
 from tenant_app.http.pagination import PageParams, paginate
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.models import User
+from tenant_app.users.passwords import hash_password
 from tenant_app.users.roles import Role
 
 

@@ -18,6 +18,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from tenant_app.assembleias.apuracao.texto_decimal import decimal_texto
 from tenant_app.assembleias.erros import ErroCampo, RegraViolada
 
 if TYPE_CHECKING:
@@ -25,19 +26,6 @@ if TYPE_CHECKING:
 
 #: Bump when the canonical form of the inputs changes meaning.
 VERSAO_FORMATO = 1
-
-
-@lru_cache(maxsize=8192)
-def decimal_texto(valor: Decimal) -> str:
-    """Normalised fixed-point text: Decimal("10.50") -> "10.5", Decimal("1E+2") -> "100".
-
-    Cached: equal decimals hash alike and have one normalised text, and a
-    group's credits and percentages repeat a lot.
-    """
-    if not valor.is_finite():
-        raise ValueError("valor não finito")
-    # "+ 0" turns a negative zero into "0".
-    return format(valor.normalize() + Decimal(0), "f")
 
 
 @lru_cache(maxsize=64)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from tenant_app.assembleias.apuracao.canonico import decimal_texto
 from tenant_app.assembleias.apuracao.lances import Lance
 from tenant_app.assembleias.apuracao.regras import RegrasAssembleia
+from tenant_app.assembleias.apuracao.texto_decimal import decimal_texto
 from tenant_app.assembleias.erros import ErroCampo, RegraViolada
 from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria
 

@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tenant_app.database.registry import metadata
 from tenant_app.migrations import runner
+from tenant_app.model_registry import metadata
 from tenant_app.settings import asyncpg_url
 
 pytestmark = pytest.mark.integration

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tenant_app.database.registry import metadata
 from tenant_app.migrations.runner import script_heads
+from tenant_app.model_registry import metadata
 
 pytestmark = pytest.mark.unit
 

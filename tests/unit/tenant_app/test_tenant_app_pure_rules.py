@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tenant_app.auditoria.chain import GENESIS, HASHED_FIELDS, entry_hash, jsonable, verify_chain
+from tenant_app.audit_log.chain import GENESIS, HASHED_FIELDS, entry_hash, jsonable, verify_chain
 from tenant_app.auth.tokens import CurrentUser, InvalidToken, decode_access_token, issue_access_token
 from tenant_app.cotas.service import max_cotas_per_consorciado
 from tenant_app.http.problems import translate
