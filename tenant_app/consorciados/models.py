@@ -29,7 +29,7 @@ class Consorciado(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "consorciados"
     # Personal data is hashed, not copied, into the append-only audit trail, so
     # an anonymization request can actually remove it.
-    __audit_pii__ = frozenset({"documento", "nome", "email", "telefone", "data_nascimento"})
+    __audit_pii__ = frozenset({"documento", "nome", "email", "telefone", "data_nascimento", "cpf_conjuge"})
 
     tipo_pessoa: Mapped[TipoPessoa] = mapped_column(str_enum(TipoPessoa, 2))
     documento: Mapped[str | None] = mapped_column(String(14), unique=True)
@@ -37,6 +37,9 @@ class Consorciado(UUIDPrimaryKey, Timestamps, Base):
     email: Mapped[str | None] = mapped_column(String(254))
     telefone: Mapped[str | None] = mapped_column(String(20))
     data_nascimento: Mapped[date | None]
+    #: CPF of the cônjuge/companheiro (normalized), who counts with the consorciado
+    #: towards the 10 % cap of a group's cotas (Res. BCB 285/2023).
+    cpf_conjuge: Mapped[str | None] = mapped_column(String(11), index=True)
     anonimizado_em: Mapped[datetime | None]
 
     contatos: Mapped[list[Contato]] = relationship(

@@ -57,6 +57,24 @@ class ConsentimentoIn(msgspec.Struct, kw_only=True):
     observacao: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
 
 
+CpfConjuge = Annotated[str, msgspec.Meta(max_length=14)]
+
+
+def _cpf_conjuge(errors: FieldErrors, tipo: TipoPessoa, valor: str | None, documento: str) -> str | None:
+    """The cônjuge/companheiro's CPF, normalized (Res. BCB 285/2023 counts both towards the 10 % cap)."""
+    if valor is None or valor == "":
+        return None
+    if tipo is TipoPessoa.JURIDICA:
+        errors.add("cpf_conjuge", "pessoa jurídica não tem cônjuge ou companheiro")
+        return None
+    cpf = normalize_cpf(valor)
+    if not is_valid_cpf(cpf):
+        errors.add("cpf_conjuge", "CPF do cônjuge inválido")
+    elif cpf == documento:
+        errors.add("cpf_conjuge", "o CPF do cônjuge não pode ser o do próprio consorciado")
+    return cpf
+
+
 class ConsorciadoCreate(msgspec.Struct, kw_only=True):
     """A new member; ``documento`` is a CPF (PF) or CNPJ (PJ, alphanumeric accepted)."""
 
@@ -66,12 +84,14 @@ class ConsorciadoCreate(msgspec.Struct, kw_only=True):
     email: Email | None = None
     telefone: Telefone | None = None
     data_nascimento: date | None = None
+    #: CPF of the cônjuge or companheiro(a), optional (PF only).
+    cpf_conjuge: CpfConjuge | None = None
     contatos: list[ContatoIn] = msgspec.field(default_factory=list)
     enderecos: list[EnderecoIn] = msgspec.field(default_factory=list)
     consentimentos: list[ConsentimentoIn] = msgspec.field(default_factory=list)
 
     def normalized_documento(self) -> str:
-        """Validated, normalized CPF/CNPJ (422 with a Portuguese message otherwise)."""
+        """Validated, normalized CPF/CNPJ (422 in Portuguese otherwise); checks ``cpf_conjuge`` too."""
         errors = FieldErrors()
         if self.tipo_pessoa is TipoPessoa.FISICA:
             doc = normalize_cpf(self.documento)
@@ -83,8 +103,13 @@ class ConsorciadoCreate(msgspec.Struct, kw_only=True):
                 errors.add("documento", "CNPJ inválido")
         if self.data_nascimento is not None and self.tipo_pessoa is TipoPessoa.JURIDICA:
             errors.add("data_nascimento", "pessoa jurídica não tem data de nascimento")
+        _cpf_conjuge(errors, self.tipo_pessoa, self.cpf_conjuge, doc)
         errors.raise_if_any()
         return doc
+
+    def normalized_cpf_conjuge(self) -> str | None:
+        """The cônjuge's CPF as stored (call after ``normalized_documento``)."""
+        return None if not self.cpf_conjuge else normalize_cpf(self.cpf_conjuge)
 
 
 class ConsorciadoUpdate(msgspec.Struct, kw_only=True):
@@ -93,6 +118,15 @@ class ConsorciadoUpdate(msgspec.Struct, kw_only=True):
     nome: Nome | None = None
     email: Email | None = None
     telefone: Telefone | None = None
+    #: A new cônjuge/companheiro CPF; "" removes it.
+    cpf_conjuge: CpfConjuge | None = None
+
+    def cpf_conjuge_validado(self, tipo: TipoPessoa, documento: str | None) -> str | None:
+        """The normalized CPF to store (None to remove it); 422 when invalid."""
+        errors = FieldErrors()
+        cpf = _cpf_conjuge(errors, tipo, self.cpf_conjuge, documento or "")
+        errors.raise_if_any()
+        return cpf
 
 
 class ContatoOut(msgspec.Struct, kw_only=True):
@@ -141,6 +175,7 @@ class ConsorciadoOut(msgspec.Struct, kw_only=True):
     email: str | None
     telefone: str | None
     data_nascimento: date | None
+    cpf_conjuge: str | None
     anonimizado_em: datetime | None
     contatos: list[ContatoOut]
     enderecos: list[EnderecoOut]

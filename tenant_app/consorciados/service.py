@@ -102,6 +102,7 @@ async def create_consorciado(
         email=data.email,
         telefone=data.telefone,
         data_nascimento=data.data_nascimento,
+        cpf_conjuge=data.normalized_cpf_conjuge(),
         contatos=[_contato(c) for c in data.contatos],
         enderecos=[_endereco(e) for e in data.enderecos],
     )
@@ -117,7 +118,7 @@ async def create_consorciado(
 async def update_consorciado(
     uow: UnitOfWork, consorciado_id: uuid.UUID, data: ConsorciadoUpdate
 ) -> Consorciado:
-    """Change name or contact data."""
+    """Change name, contact data or the cônjuge's CPF."""
     obj = await get_consorciado(uow.session, consorciado_id)
     _ensure_not_anonymized(obj)
     uow.track(obj)
@@ -125,6 +126,8 @@ async def update_consorciado(
         value = getattr(data, field)
         if value is not None:
             setattr(obj, field, value)
+    if data.cpf_conjuge is not None:
+        obj.cpf_conjuge = data.cpf_conjuge_validado(obj.tipo_pessoa, obj.documento)
     await uow.commit()
     return obj
 
@@ -185,6 +188,7 @@ async def anonymize(uow: UnitOfWork, consorciado_id: uuid.UUID) -> Consorciado:
     obj.email = None
     obj.telefone = None
     obj.data_nascimento = None
+    obj.cpf_conjuge = None
     obj.anonimizado_em = datetime.now(UTC)
     for pessoal in [*obj.contatos, *obj.enderecos]:
         await uow.delete(pessoal)
@@ -227,6 +231,7 @@ async def export_data(uow: UnitOfWork, consorciado_id: uuid.UUID) -> dict[str, A
             "email",
             "telefone",
             "data_nascimento",
+            "cpf_conjuge",
             "anonimizado_em",
         ),
         "contatos": [row(c, "tipo", "valor", "principal") for c in obj.contatos],

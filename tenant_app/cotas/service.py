@@ -1,4 +1,4 @@
-"""Cota rules: adesão with the 10 % cap, cessão, exclusão, readmissão."""
+"""Cota rules: adesão with the 10 % cap (``limite.py``), cessão, exclusão, readmissão."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.consorciados.models import Consorciado
+from tenant_app.consorciados.models import Consorciado, TipoPessoa
+from tenant_app.cotas.limite import medir_venda
 from tenant_app.cotas.models import Cota, CotaEvento, MotivoExclusao, StatusCota, TipoEventoCota
 from tenant_app.erros import NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo, StatusGrupo
@@ -18,18 +19,6 @@ from tenant_app.grupos.service import get_grupo
 from tenant_app.http.pagination import PageParams, paginate_rows
 from tenant_app.parcelas.service import generate_schedules
 from tenant_app.unit_of_work import UnitOfWork
-
-#: Lei 11.795 / BCB: one consorciado holds at most 10 % of a group's cotas.
-MAX_SHARE_PCT = 10
-
-
-def max_cotas_per_consorciado(numero_cotas: int) -> int:
-    """The cap for a group of ``numero_cotas`` cotas (at least one, or nobody could join a small group).
-
-    Measured against the group's fixed number of cotas: while the group is being
-    formed few cotas are active yet, and the contract's size is what the rule protects.
-    """
-    return max(1, numero_cotas * MAX_SHARE_PCT // 100)
 
 
 async def get_cota(session: AsyncSession, cota_id: uuid.UUID, *, lock: bool = False) -> Cota:
@@ -80,23 +69,56 @@ async def _active_consorciado(session: AsyncSession, consorciado_id: uuid.UUID) 
     return obj
 
 
-async def _check_cap(session: AsyncSession, grupo: Grupo, consorciado_id: uuid.UUID) -> None:
-    held = (
+async def _titular_e_conjuge(session: AsyncSession, consorciado_id: uuid.UUID) -> set[uuid.UUID]:
+    """The consorciado and its cônjuge/companheiro, the link recorded on either of them."""
+    pessoa = await session.get(Consorciado, consorciado_id)
+    ids = {consorciado_id}
+    if pessoa is None:
+        return ids
+    vinculos: list[ColumnElement[bool]] = []
+    if pessoa.cpf_conjuge is not None:
+        vinculos.append(Consorciado.documento == pessoa.cpf_conjuge)
+    if pessoa.documento is not None and pessoa.tipo_pessoa is TipoPessoa.FISICA:
+        vinculos.append(Consorciado.cpf_conjuge == pessoa.documento)
+    if vinculos:
+        ids |= set((await session.execute(select(Consorciado.id).where(or_(*vinculos)))).scalars())
+    return ids
+
+
+def _ativa_em(data: date) -> ColumnElement[bool]:
+    """A cota active on ``data``: sold by then and not excluded (or excluded only later)."""
+    return and_(
+        Cota.data_adesao <= data,
+        or_(Cota.status == StatusCota.ATIVA, and_(Cota.excluida_em.is_not(None), Cota.excluida_em > data)),
+    )
+
+
+async def _check_cap(
+    session: AsyncSession,
+    grupo: Grupo,
+    consorciado_id: uuid.UUID,
+    data: date,
+    *,
+    cota_cedida: uuid.UUID | None = None,
+) -> None:
+    """Res. BCB 285/2023: with this cota, the buyer and its cônjuge hold at most 10 % of the active cotas.
+
+    ``cota_cedida`` is the cota of a cessão: already active, and not yet the buyer's.
+    """
+    titulares = await _titular_e_conjuge(session, consorciado_id)
+    ativa = _ativa_em(data)
+    doutros = Cota.id != cota_cedida if cota_cedida is not None else Cota.id.is_not(None)
+    ativas, detidas = (
         await session.execute(
-            select(func.count(Cota.id)).where(
-                Cota.grupo_id == grupo.id,
-                Cota.consorciado_id == consorciado_id,
-                Cota.status == StatusCota.ATIVA,
-            )
+            select(
+                func.count(Cota.id).filter(ativa),
+                func.count(Cota.id).filter(ativa, Cota.consorciado_id.in_(titulares), doutros),
+            ).where(Cota.grupo_id == grupo.id)
         )
-    ).scalar_one()
-    limit = max_cotas_per_consorciado(grupo.numero_cotas)
-    if held + 1 > limit:
-        raise RegraVioladaError(
-            f"O consorciado já tem {held} cota(s) ativa(s) neste grupo; o limite é {limit} (10% das cotas).",
-            campo="consorciado_id",
-            code="limite_10_por_cento",
-        )
+    ).one()
+    medida = medir_venda(data, detidas, ativas, cota_ja_ativa=cota_cedida is not None)
+    if not medida.permitido:
+        raise RegraVioladaError(medida.explicacao(), campo="consorciado_id", code="limite_10_por_cento")
 
 
 def _event(
@@ -130,7 +152,7 @@ async def adesao(
     if grupo.status is StatusGrupo.ENCERRADO:
         raise RegraVioladaError("Grupo encerrado não aceita adesões.", code="grupo_encerrado")
     await _active_consorciado(uow.session, consorciado_id)
-    await _check_cap(uow.session, grupo, consorciado_id)
+    await _check_cap(uow.session, grupo, consorciado_id, data_adesao)
     taken = set((await uow.session.execute(select(Cota.numero).where(Cota.grupo_id == grupo.id))).scalars())
     if len(taken) >= grupo.numero_cotas:
         raise RegraVioladaError("Todas as cotas do grupo já foram vendidas.", code="grupo_completo")
@@ -173,7 +195,7 @@ async def cessao(
     if novo_id == cota.consorciado_id:
         raise RegraVioladaError("A cota já pertence a este consorciado.", campo="consorciado_id")
     await _active_consorciado(uow.session, novo_id)
-    await _check_cap(uow.session, grupo, novo_id)
+    await _check_cap(uow.session, grupo, novo_id, date.today(), cota_cedida=cota.id)
     anterior = cota.consorciado_id
     cota.consorciado_id = novo_id
     uow.add(_event(cota, TipoEventoCota.CESSAO, user_id, de=anterior, para=novo_id, motivo=motivo))
@@ -215,7 +237,7 @@ async def readmissao(uow: UnitOfWork, cota_id: uuid.UUID, user_id: uuid.UUID | N
         raise RegraVioladaError("Só uma cota excluída pode ser readmitida.", code="cota_ativa")
     if grupo.status is StatusGrupo.ENCERRADO:
         raise RegraVioladaError("Grupo encerrado não readmite cotas.", code="grupo_encerrado")
-    await _check_cap(uow.session, grupo, cota.consorciado_id)
+    await _check_cap(uow.session, grupo, cota.consorciado_id, date.today())
     cota.status = StatusCota.ATIVA
     cota.motivo_exclusao = None
     cota.excluida_em = None

@@ -70,9 +70,17 @@ async def test_index_correction_reprices_remaining_plan(tenant: Tenant) -> None:
 
 
 async def test_ten_percent_cap(tenant: Tenant) -> None:
-    grupo = await make_grupo(tenant, numero_cotas=20)  # cap = 2 cotas
+    grupo = await make_grupo(tenant, numero_cotas=25)
     pessoa = await make_consorciado(tenant)
     url = f"/api/grupos/{grupo['id']}/cotas"
+    # The cap is 10 % of the ACTIVE cotas on the date of sale (Res. BCB 285/2023), not of the
+    # group's size: with 18 other cotas sold, the person's 2 make 20 active, cap 2.
+    for _ in range(18):
+        outro = await make_consorciado(tenant)
+        r = await tenant.client.post(
+            url, json={"consorciado_id": outro["id"]}, headers=tenant.auth(Role.OPERADOR)
+        )
+        assert r.status_code == 201
     for _ in range(2):
         r = await tenant.client.post(
             url, json={"consorciado_id": pessoa["id"]}, headers=tenant.auth(Role.OPERADOR)
@@ -81,7 +89,7 @@ async def test_ten_percent_cap(tenant: Tenant) -> None:
     r = await tenant.client.post(
         url, json={"consorciado_id": pessoa["id"]}, headers=tenant.auth(Role.OPERADOR)
     )
-    assert r.status_code == 422
+    assert r.status_code == 422  # 3 of 21 active, cap 2
     assert r.json()["errors"][0]["campo"] == "consorciado_id"
     # Number already taken / out of range.
     other = await make_consorciado(tenant)
@@ -90,7 +98,7 @@ async def test_ten_percent_cap(tenant: Tenant) -> None:
     )
     assert r.status_code == 422
     r = await tenant.client.post(
-        url, json={"consorciado_id": other["id"], "numero": 21}, headers=tenant.auth()
+        url, json={"consorciado_id": other["id"], "numero": 26}, headers=tenant.auth()
     )
     assert r.status_code == 422
 

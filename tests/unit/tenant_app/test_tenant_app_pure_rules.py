@@ -9,7 +9,7 @@ import pytest
 
 from tenant_app.audit_log.chain import GENESIS, HASHED_FIELDS, entry_hash, jsonable, verify_chain
 from tenant_app.auth.tokens import CurrentUser, InvalidToken, decode_access_token, issue_access_token
-from tenant_app.cotas.service import max_cotas_per_consorciado
+from tenant_app.cotas.limite import limite_de_cotas
 from tenant_app.http.problems import translate
 from tenant_app.inadimplencia.rules import longest_unpaid_run, must_exclude
 from tenant_app.settings import Settings, SettingsError, asyncpg_url
@@ -103,9 +103,10 @@ def test_delinquency_rules() -> None:
 
 
 def test_ten_percent_cap() -> None:
-    assert max_cotas_per_consorciado(5) == 1
-    assert max_cotas_per_consorciado(100) == 10
-    assert max_cotas_per_consorciado(5000) == 500
+    # 10 % of the active cotas, rounded down, at least one (Res. BCB 285/2023).
+    assert limite_de_cotas(5) == 1
+    assert limite_de_cotas(100) == 10
+    assert limite_de_cotas(5000) == 500
 
 
 def test_validation_messages_in_portuguese() -> None:
