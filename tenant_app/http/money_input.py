@@ -46,6 +46,6 @@ class FieldErrors:
             self.add(field, f"percentual não pode passar de {maximum}%")
 
     def raise_if_any(self) -> None:
-        """422 problem with every collected error."""
+        """One 422 with every collected error (``dados_invalidos`` stays the 400 of a bad schema)."""
         if self.errors:
-            raise RegraVioladaError("Dados inválidos.", errors=self.errors, code="dados_invalidos")
+            raise RegraVioladaError("Valores fora das regras.", errors=self.errors, code="valores_invalidos")
