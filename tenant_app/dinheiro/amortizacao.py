@@ -7,13 +7,19 @@ over the future parcelas (``distribuir_lance``) and turned into the same
 paid amounts applies it and an estorno undoes it exactly.
 
 The lance amortises the fundo comum share only (the percentages the apuração
-works with are of the fundo comum): taxa de administração, fundo de reserva
-and seguro of each month stay due, since they are charged over the contract,
-not per month of fundo comum.
+works with are of the fundo comum). Taxa de administração, fundo de reserva
+and seguro are charged over the contract, not per month of fundo comum: when
+reducing the term, the parcelas whose fundo comum the lance paid off no longer
+fall due (Res. BCB 285/2023 art. 12 parágrafo único: the lance "quita"
+prestações vincendas), so what they still owe of those components moves
+evenly onto the parcelas that remain (``reprogramar_quitadas``). The
+apuração's ``parcelas_quitadas``, the schedule (those parcelas ``paga``) and
+the cota's saldo then say the same thing, and the contract's total is unchanged.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +28,9 @@ from enum import StrEnum
 
 from tenant_app.dinheiro.alocacao import COMPONENTES, Alocacao, EstadoParcela
 from tenant_app.dinheiro.centavos import ZERO, centavos, percentual_por_parcela, repartir
+
+#: What a lance does not pay: these components of the parcelas it pays off move to the others.
+COMPONENTES_DO_CONTRATO = ("fundo_reserva", "taxa_administracao", "seguro")
 
 
 class AmortizacaoLance(StrEnum):
@@ -145,3 +154,58 @@ def alocar_lance(
             )
         )
     return alocacoes
+
+
+@dataclass(frozen=True, slots=True)
+class Reprogramacao:
+    """A change of what one parcela is due, per component (signed; a lance's estorno negates it)."""
+
+    parcela_id: uuid.UUID
+    numero: int
+    variacao: dict[str, Decimal]
+
+
+def reprogramar_quitadas(
+    parcelas: Sequence[EstadoParcela],
+    alocacoes: Sequence[Alocacao],
+    data: date,
+    quitadas: int,
+    modo: AmortizacaoLance,
+) -> list[Reprogramacao]:
+    """The schedule change that makes the parcelas a ``reduzir_prazo`` lance paid off really paid.
+
+    ``parcelas`` are the cota's open parcelas before the lance, ``alocacoes``
+    the lance's. The last ``quitadas`` parcelas not yet due whose fundo comum
+    the lance paid in full stop owing taxa, fundo de reserva and seguro; the
+    same amounts, component by component, are added to the other parcelas not
+    yet due, split evenly (leftover centavos to the earliest). Nothing moves
+    when reducing the parcela, when nothing was paid off, or when no parcela
+    would remain.
+    """
+    if modo is not AmortizacaoLance.REDUZIR_PRAZO or quitadas <= 0:
+        return []
+    pago = {a.numero: a.componentes.get("fundo_comum", ZERO) for a in alocacoes}
+    futuras = sorted((p for p in parcelas if p.vencimento > data), key=lambda p: p.numero)
+    fim = futuras[-quitadas:]
+    pagas = [
+        p
+        for p in fim
+        if p.devido.get("fundo_comum", ZERO) > ZERO and pago.get(p.numero) == p.devido["fundo_comum"]
+    ]
+    numeros = {p.numero for p in pagas}
+    receptoras = [p for p in futuras if p.numero not in numeros]
+    if not pagas or not receptoras:
+        return []
+    variacoes: dict[int, dict[str, Decimal]] = {p.numero: {} for p in [*pagas, *receptoras]}
+    for c in COMPONENTES_DO_CONTRATO:
+        total = sum((p.devido.get(c, ZERO) for p in pagas), ZERO)
+        for p in pagas:
+            variacoes[p.numero][c] = -p.devido.get(c, ZERO)
+        for p, parte in zip(receptoras, repartir(total, len(receptoras)), strict=True):
+            variacoes[p.numero][c] = parte
+    por_numero = {p.numero: p for p in futuras}
+    return [
+        Reprogramacao(por_numero[n].id, n, v)
+        for n, v in sorted(variacoes.items())
+        if any(x != ZERO for x in v.values())
+    ]

@@ -64,6 +64,9 @@ class Pagamento(UUIDPrimaryKey, Base):
     alocacoes: Mapped[list[PagamentoAlocacao]] = relationship(
         back_populates="pagamento", lazy="selectin", order_by="PagamentoAlocacao.ordem"
     )
+    reprogramacoes: Mapped[list[PagamentoReprogramacao]] = relationship(
+        lazy="selectin", order_by="PagamentoReprogramacao.parcela_numero"
+    )
 
 
 class PagamentoAlocacao(UUIDPrimaryKey, Base):
@@ -93,6 +96,33 @@ class PagamentoAlocacao(UUIDPrimaryKey, Base):
         """Everything this allocation moved."""
         principal = self.fundo_comum + self.taxa_administracao + self.fundo_reserva + self.seguro
         return principal + self.multa + self.juros
+
+
+class PagamentoReprogramacao(UUIDPrimaryKey, Base):
+    """How a lance that shortened the term changed one parcela's amounts due (signed, per component).
+
+    The parcelas it paid off stop owing taxa, fundo de reserva and seguro; the
+    others owe them instead (``dinheiro.amortizacao.reprogramar_quitadas``).
+    Stored so the estorno undoes exactly this.
+    """
+
+    __tablename__ = "pagamento_reprogramacoes"
+    __audited__ = False  # written together with its audited Pagamento
+
+    pagamento_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pagamentos.id"), index=True)
+    parcela_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parcelas.id"))
+    parcela_numero: Mapped[int]
+    taxa_administracao: Mapped[Decimal]
+    fundo_reserva: Mapped[Decimal]
+    seguro: Mapped[Decimal]
+
+    def variacao(self, sinal: int = 1) -> dict[str, Decimal]:
+        """The change per component (``sinal=-1``: its undoing)."""
+        return {
+            "taxa_administracao": sinal * self.taxa_administracao,
+            "fundo_reserva": sinal * self.fundo_reserva,
+            "seguro": sinal * self.seguro,
+        }
 
 
 class IdempotencyRecord(Base):

@@ -21,16 +21,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tenant_app.cotas.models import Cota
 from tenant_app.cotas.service import get_cota
 from tenant_app.dinheiro.alocacao import Alocacao, alocar, total_devido
-from tenant_app.dinheiro.amortizacao import AmortizacaoLance, LanceNaoCabe, alocar_lance
+from tenant_app.dinheiro.amortizacao import AmortizacaoLance, LanceNaoCabe, alocar_lance, reprogramar_quitadas
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.dinheiro.encargos import repartir_encargos
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.ledger.models import LancamentoFundo, OrigemLancamento
 from tenant_app.pagamentos.lancamentos import Movimentos, lancamentos_do_estorno, lancamentos_do_pagamento
-from tenant_app.pagamentos.models import FormaPagamento, Pagamento, PagamentoAlocacao, StatusPagamento
+from tenant_app.pagamentos.models import (
+    FormaPagamento,
+    Pagamento,
+    PagamentoAlocacao,
+    PagamentoReprogramacao,
+    StatusPagamento,
+)
 from tenant_app.parcelas.models import Parcela
-from tenant_app.parcelas.pagamento_parcela import aplicar, estado, estornar
+from tenant_app.parcelas.pagamento_parcela import aplicar, estado, estornar, reprogramar
 from tenant_app.parcelas.service import parcelas_em_aberto
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -120,6 +126,7 @@ async def registrar_pagamento(
         registrado_por=uow.actor.user_id,
         registrado_em=datetime.now(UTC),
         alocacoes=[],
+        reprogramacoes=[],
     )
     uow.add(pagamento)
     por_id = {p.id: p for p in parcelas}
@@ -127,6 +134,21 @@ async def registrar_pagamento(
         parcela = por_id[a.parcela_id]
         aplicar(parcela, a, data_pagamento)
         pagamento.alocacoes.append(_registro(parcela, ordem, a, grupo.encargos_fundo_comum_pct))
+    if lance is not None:
+        # Parcelas the lance paid off stop owing the rest of the month (Res. BCB 285 art. 12 § único).
+        for r in reprogramar_quitadas(
+            estados, alocacoes, data_pagamento, lance.parcelas_quitadas, lance.modo
+        ):
+            reprogramar(por_id[r.parcela_id], r.variacao, data_pagamento)
+            pagamento.reprogramacoes.append(
+                PagamentoReprogramacao(
+                    parcela_id=r.parcela_id,
+                    parcela_numero=r.numero,
+                    taxa_administracao=r.variacao.get("taxa_administracao", ZERO),
+                    fundo_reserva=r.variacao.get("fundo_reserva", ZERO),
+                    seguro=r.variacao.get("seguro", ZERO),
+                )
+            )
     await _lancar(
         uow,
         pagamento,
@@ -204,13 +226,22 @@ async def estornar_pagamento(uow: UnitOfWork, pagamento_id: uuid.UUID, motivo: s
     ).scalar_one()
     if pagamento.status is StatusPagamento.ESTORNADO:
         raise ConflitoError("Este pagamento já foi estornado.", code="ja_estornado")
-    ids = [a.parcela_id for a in pagamento.alocacoes]
+    ids = [a.parcela_id for a in pagamento.alocacoes] + [r.parcela_id for r in pagamento.reprogramacoes]
     parcelas = {
         p.id: p
         for p in (
             await session.execute(select(Parcela).where(Parcela.id.in_(ids)).with_for_update())
         ).scalars()
     }
+    for r in pagamento.reprogramacoes:
+        try:
+            reprogramar(parcelas[r.parcela_id], r.variacao(-1), None)
+        except ValueError:
+            raise ConflitoError(
+                f"A parcela {r.parcela_numero} já recebeu pagamentos do valor que o lance lhe transferiu; "
+                "estorne-os antes de estornar o lance.",
+                code="estorno_bloqueado",
+            ) from None
     for a in pagamento.alocacoes:
         estornar(parcelas[a.parcela_id], a, pagamento.data_pagamento)
     uow.track(pagamento)

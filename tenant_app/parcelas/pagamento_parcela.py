@@ -2,13 +2,16 @@
 
 Every money movement that touches a parcela comes here: an ordinary payment
 (manual, boleto, PIX), a lance (its amortisation is an allocation of the
-fundo comum share), and the estorno of any of them. So there is one status
+fundo comum share, and the schedule change of the parcelas it pays off:
+``reprogramar``), and the estorno of any of them. So there is one status
 rule (``status_de``) and an estorno is the exact inverse of what was applied.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 
 from tenant_app.dinheiro.alocacao import COMPONENTES, Alocacao, EstadoParcela, ValoresAlocados
 from tenant_app.dinheiro.centavos import ZERO
@@ -94,3 +97,20 @@ def estornar(parcela: Parcela, alocado: ValoresAlocados, data_pagamento: date) -
     # Interest keeps accruing from juros_calculados_ate; what this payment settled is due again.
     parcela.juros_pendentes += alocado.juros
     _atualizar_status(parcela, None)
+
+
+def reprogramar(parcela: Parcela, variacao: Mapping[str, Decimal], data: date | None) -> None:
+    """Change what the parcela is due, per component (a lance shortening the term, or its estorno).
+
+    Never below what was already paid of a component (``ValueError``); the
+    status follows (a parcela left owing nothing is paid on ``data``).
+    """
+    for c, delta in variacao.items():
+        if c not in COMPONENTES:
+            raise ValueError(f"unknown component {c}")
+        valor = getattr(parcela, f"valor_{c}") + delta
+        if valor < getattr(parcela, f"pago_{c}"):
+            raise ValueError(f"{c} of parcela {parcela.numero} would be due less than was paid")
+        setattr(parcela, f"valor_{c}", valor)
+        parcela.valor_total += delta
+    _atualizar_status(parcela, data)

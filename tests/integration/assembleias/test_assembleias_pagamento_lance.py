@@ -160,8 +160,19 @@ async def test_paying_the_lance_amortises_parcelas_and_reconciles(tenant_a: Tena
         }
         for n in range(31, 51):
             assert parcelas[n].pago_fundo_comum == PARCELA_FC
-            # Taxa de administração and fundo de reserva of those months are still due.
-            assert parcelas[n].status is StatusParcela.PARCIAL and parcelas[n].saldo == Decimal("340.00")
+            # The apuração said these 20 parcelas are paid off (reduzir_prazo): they are, and owe
+            # nothing more (issue 12 item 10; they used to stay parcial owing taxa and reserva).
+            assert parcelas[n].status is StatusParcela.PAGA and parcelas[n].saldo == Decimal("0.00")
+            assert parcelas[n].valor_total == PARCELA_FC
+        # Their taxa (20 x 300 = 6000) and reserva (20 x 40 = 800) moved onto parcelas 3-30:
+        # 6000 / 28 = 214.2857 -> 214.29 on the first 16, 214.28 on 12; 800 / 28 -> 28.58 on 4, 28.57 on 24.
+        assert [parcelas[n].valor_taxa_administracao for n in range(3, 31)] == [Decimal("514.29")] * 16 + [
+            Decimal("514.28")
+        ] * 12
+        assert [parcelas[n].valor_fundo_reserva for n in range(3, 31)] == [Decimal("68.58")] * 4 + [
+            Decimal("68.57")
+        ] * 24
+        assert all(parcelas[n].status is StatusParcela.PARCIAL for n in range(3, 31))
         assert parcelas[3].pago_fundo_comum == Decimal("17.86") and parcelas[30].pago_fundo_comum == Decimal(
             "17.85"
         )
@@ -199,9 +210,21 @@ async def test_paying_the_lance_amortises_parcelas_and_reconciles(tenant_a: Tena
         assert g is not None and g.saldo_fundo_comum == Decimal("40500.00")
         conciliacao = await reconcile(session, grupo.grupo_id)
         assert conciliacao["conciliado"] and conciliacao["lancamentos_fundo_comum"] == Decimal("40500.00")
+        abertas = sum(1 for p in parcelas.values() if p.status is not StatusParcela.PAGA)
+        vencedora = await session.scalar(
+            select(ContemplacaoCota).where(ContemplacaoCota.cota_id == grupo.cotas[30])
+        )
+        assert vencedora is not None and vencedora.detalhe is not None
+        # The apuração's result, the schedule and /saldo say the same thing: 20 paid off, 28 to go.
+        assert vencedora.detalhe["amortizacao"]["parcelas_quitadas"] == 20
     finally:
         await session.close()
         await engine.dispose()  # type: ignore[attr-defined]
+    saldo = (await c.get(f"/api/cotas/{grupo.cotas[30]}/saldo", headers=h)).json()
+    assert saldo["parcelas_em_aberto"] == abertas
+    cronograma = (await c.get(f"/api/cotas/{grupo.cotas[30]}/parcelas", headers=h)).json()
+    assert {p["numero"] for p in cronograma if p["status"] == "paga"} >= set(range(31, 51))
+    assert {p["numero"] for p in cronograma if p["status"] != "paga"} >= set(range(3, 31))
 
 
 async def test_deadline_passed_disqualifies_and_the_next_bid_wins(tenant_a: Tenant) -> None:

@@ -49,6 +49,12 @@ async def _estado(tenant: Tenant, grupo: GrupoSemeado, cota: int) -> dict[str, A
                 p.juros_calculados_ate,
                 p.status,
                 p.paga_em,
+                # A lance reducing the term also moves taxa/reserva off the parcelas it pays off.
+                p.valor_taxa_administracao,
+                p.valor_fundo_reserva,
+                p.valor_seguro,
+                p.valor_total,
+                p.pago_ate_vencimento,
             )
             for p in (
                 await session.scalars(select(Parcela).where(Parcela.cota_id == grupo.cotas[cota]))

@@ -12,15 +12,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tenant_app.dinheiro.alocacao import COMPONENTES, Alocacao, alocar
-from tenant_app.dinheiro.amortizacao import AmortizacaoLance, alocar_lance
+from tenant_app.dinheiro.amortizacao import (
+    AmortizacaoLance,
+    Reprogramacao,
+    alocar_lance,
+    reprogramar_quitadas,
+)
 from tenant_app.parcelas.models import Parcela, StatusParcela
-from tenant_app.parcelas.pagamento_parcela import aplicar, estado, estornar, status_de
+from tenant_app.parcelas.pagamento_parcela import aplicar, estado, estornar, reprogramar, status_de
 
 pytestmark = pytest.mark.unit
 
 INICIO = date(2026, 1, 10)
 CAMPOS = (
     *(f"pago_{c}" for c in COMPONENTES),
+    *(f"valor_{c}" for c in COMPONENTES),
+    "valor_total",
     "pago_multa",
     "pago_juros",
     "juros_pendentes",
@@ -137,6 +144,64 @@ def test_multa_only_on_what_was_unpaid_at_the_due_date() -> None:
     assert p.encargos(date(2026, 3, 11), Decimal("2"), Decimal("1")).multa == Decimal("1.20")
 
 
+def test_a_lance_reducing_the_term_leaves_the_parcelas_it_paid_off_paid() -> None:
+    """Issue 12 item 10: parcelas 5 and 6 reported quitadas are paga; their taxa and reserva move to 1-4."""
+    parcelas = [_parcela(n) for n in range(1, 7)]
+    dia = INICIO - timedelta(days=1)  # all six not yet due
+    estados = [estado(p) for p in parcelas]
+    # R$ 188.00 of fundo comum: parcelas 6 and 5 whole (2 x 88 = 176), 12.00 over 1-4 (3.00 each).
+    alocacoes = alocar_lance(Decimal("188.00"), estados, dia, 2, AmortizacaoLance.REDUZIR_PRAZO)
+    assert {a.numero: a.componentes["fundo_comum"] for a in alocacoes} == {
+        1: Decimal("3.00"),
+        2: Decimal("3.00"),
+        3: Decimal("3.00"),
+        4: Decimal("3.00"),
+        5: Decimal("88.00"),
+        6: Decimal("88.00"),
+    }
+    for a in alocacoes:
+        aplicar(parcelas[a.numero - 1], a, dia)
+    assert parcelas[5].status is StatusParcela.PARCIAL  # taxa 10 + reserva 2 still due: the bug
+    reprogramacoes = reprogramar_quitadas(estados, alocacoes, dia, 2, AmortizacaoLance.REDUZIR_PRAZO)
+    # Taxa 2 x 10 = 20 -> 5.00 more on each of 1-4; reserva 2 x 2 = 4 -> 1.00 more each; no seguro.
+    assert [(r.numero, r.variacao) for r in reprogramacoes] == [
+        *(
+            (
+                n,
+                {
+                    "fundo_reserva": Decimal("1.00"),
+                    "taxa_administracao": Decimal("5.00"),
+                    "seguro": Decimal("0"),
+                },
+            )
+            for n in range(1, 5)
+        ),
+        *(
+            (
+                n,
+                {
+                    "fundo_reserva": Decimal("-2.00"),
+                    "taxa_administracao": Decimal("-10.00"),
+                    "seguro": Decimal("-0.00"),
+                },
+            )
+            for n in (5, 6)
+        ),
+    ]
+    for r in reprogramacoes:
+        reprogramar(parcelas[r.numero - 1], r.variacao, dia)
+    assert [p.status for p in parcelas] == [StatusParcela.PARCIAL] * 4 + [StatusParcela.PAGA] * 2
+    assert parcelas[5].paga_em == dia and parcelas[5].valor_total == Decimal("88.00")
+    # Each remaining parcela: 100 + 5 + 1 = 106.00 due, 3.00 paid -> 103.00 owed; the contract's total
+    # (6 x 100 = 600) is unchanged: 4 x 106 + 2 x 88.
+    assert [p.valor_total for p in parcelas[:4]] == [Decimal("106.00")] * 4
+    assert sum((p.valor_total for p in parcelas), Decimal(0)) == Decimal("600.00")
+    assert sum((p.saldo for p in parcelas), Decimal(0)) == Decimal("600.00") - Decimal("188.00")
+    # A remaining parcela cannot be due less than was paid of it: undoing would fail after it was paid.
+    with pytest.raises(ValueError):
+        reprogramar(parcelas[0], {"taxa_administracao": Decimal("-16.00")}, None)
+
+
 def test_never_beyond_what_is_owed() -> None:
     p = _parcela(1)
     (a,) = alocar(Decimal("100.00"), [estado(p)], INICIO, Decimal("2"), Decimal("1")).alocacoes
@@ -166,7 +231,7 @@ def test_estornos_in_any_order_restore_every_parcela_exactly(
     """Payments (and a lance) applied one after the other, then all reversed in any order: nothing left."""
     parcelas = {p.id: p for p in (_parcela(n) for n in range(1, 7))}
     inicial = {i: _foto(p) for i, p in parcelas.items()}
-    feitos: list[tuple[date, list[Alocacao]]] = []
+    feitos: list[tuple[date, list[Alocacao], list[Reprogramacao]]] = []
     dia = INICIO
     for centavos, dias in pagamentos:
         dia = dia + timedelta(days=dias)
@@ -176,7 +241,7 @@ def test_estornos_in_any_order_restore_every_parcela_exactly(
         r = alocar(Decimal(centavos).scaleb(-2), em_aberto, dia, Decimal("2"), Decimal("1"))
         for a in r.alocacoes:
             aplicar(parcelas[a.parcela_id], a, dia)
-        feitos.append((dia, r.alocacoes))
+        feitos.append((dia, r.alocacoes, []))
     if lance:
         futuras = [estado(p) for p in parcelas.values() if p.vencimento > dia]
         fc = sum((e.devido["fundo_comum"] for e in futuras), Decimal(0))
@@ -185,12 +250,17 @@ def test_estornos_in_any_order_restore_every_parcela_exactly(
             alocacoes = alocar_lance(valor, futuras, dia, 1, AmortizacaoLance.REDUZIR_PRAZO)
             for a in alocacoes:
                 aplicar(parcelas[a.parcela_id], a, dia)
-            feitos.append((dia, alocacoes))
+            reprogramacoes = reprogramar_quitadas(futuras, alocacoes, dia, 1, AmortizacaoLance.REDUZIR_PRAZO)
+            for rp in reprogramacoes:
+                reprogramar(parcelas[rp.parcela_id], rp.variacao, dia)
+            feitos.append((dia, alocacoes, reprogramacoes))
     for p in parcelas.values():
         assert p.status is status_de(p)
         assert (p.paga_em is not None) == (p.status is StatusParcela.PAGA)
     ordem.shuffle(feitos)  # type: ignore[attr-defined]
-    for dia_pagamento, alocacoes in feitos:
+    for dia_pagamento, alocacoes, reprogramacoes in feitos:
+        for rp in reprogramacoes:
+            reprogramar(parcelas[rp.parcela_id], {c: -v for c, v in rp.variacao.items()}, None)
         for a in alocacoes:
             estornar(parcelas[a.parcela_id], _guardada(a), dia_pagamento)
     for i, p in parcelas.items():
