@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tenant_app.database.base import Balance, Base, Percent, Timestamps, UUIDPrimaryKey, str_enum
+from tenant_app.dinheiro.seguro import ModoSeguro
 
 
 class TipoBem(enum.StrEnum):
@@ -68,6 +69,10 @@ class Grupo(UUIDPrimaryKey, Timestamps, Base):
     taxa_administracao_pct: Mapped[Decimal] = mapped_column(Percent)
     fundo_reserva_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
     seguro_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
+    #: Seguro prestamista clause: % of the credit over the plan, or % a month of the saldo devedor.
+    seguro_modo: Mapped[ModoSeguro] = mapped_column(
+        str_enum(ModoSeguro, 24), default=ModoSeguro.PERCENTUAL_CREDITO, server_default="percentual_credito"
+    )
     indice_correcao: Mapped[IndiceCorrecao] = mapped_column(
         str_enum(IndiceCorrecao, 10), default=IndiceCorrecao.NENHUM
     )

@@ -10,6 +10,7 @@ from typing import Annotated
 import msgspec
 
 from tenant_app.dinheiro.encargos import JUROS_MORA_MAX_MENSAL_PCT, MULTA_MAX_PCT
+from tenant_app.dinheiro.seguro import ModoSeguro
 from tenant_app.grupos.models import IndiceCorrecao, StatusGrupo, TipoBem
 from tenant_app.http.money_input import FieldErrors
 
@@ -38,6 +39,7 @@ class GrupoCreate(msgspec.Struct, kw_only=True):
     taxa_administracao_pct: Decimal
     fundo_reserva_pct: Decimal = Decimal("0")
     seguro_pct: Decimal = Decimal("0")
+    seguro_modo: ModoSeguro = ModoSeguro.PERCENTUAL_CREDITO
     indice_correcao: IndiceCorrecao = IndiceCorrecao.NENHUM
     dia_assembleia: Dia
     dia_vencimento: Dia
@@ -66,6 +68,7 @@ class GrupoUpdate(msgspec.Struct, kw_only=True):
     taxa_administracao_pct: Decimal | None = None
     fundo_reserva_pct: Decimal | None = None
     seguro_pct: Decimal | None = None
+    seguro_modo: ModoSeguro | None = None
     dia_assembleia: Dia | None = None
     dia_vencimento: Dia | None = None
     multa_pct: Decimal | None = None
@@ -96,6 +99,7 @@ class GrupoOut(msgspec.Struct, kw_only=True):
     taxa_administracao_pct: Decimal
     fundo_reserva_pct: Decimal
     seguro_pct: Decimal
+    seguro_modo: ModoSeguro
     indice_correcao: IndiceCorrecao
     dia_assembleia: int
     dia_vencimento: int

@@ -74,6 +74,7 @@ async def create_grupo(uow: UnitOfWork, data: GrupoCreate) -> Grupo:
         taxa_administracao_pct=data.taxa_administracao_pct,
         fundo_reserva_pct=data.fundo_reserva_pct,
         seguro_pct=data.seguro_pct,
+        seguro_modo=data.seguro_modo,
         indice_correcao=data.indice_correcao,
         dia_assembleia=data.dia_assembleia,
         dia_vencimento=data.dia_vencimento,

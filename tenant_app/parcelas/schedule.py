@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from tenant_app.dinheiro.centavos import centavos, percentual_de, repartir
+from tenant_app.dinheiro.seguro import ModoSeguro, seguro_das_parcelas
 from tenant_app.parcelas.business_days import monthly_due_dates
 
 
@@ -27,6 +28,8 @@ class PlanoCredito:
     taxa_administracao_pct: Decimal
     fundo_reserva_pct: Decimal = Decimal("0")
     seguro_pct: Decimal = Decimal("0")
+    #: The contract's seguro clause (``dinheiro.seguro``); ``seguro_pct`` is monthly for MENSAL_SALDO_DEVEDOR.
+    seguro_modo: ModoSeguro = ModoSeguro.PERCENTUAL_CREDITO
 
 
 @dataclass(frozen=True)
@@ -70,13 +73,12 @@ def schedule_amounts(plano: PlanoCredito, parcelas: int) -> list[ComponentesParc
     if plano.valor_credito <= 0:
         raise ValueError("valor_credito must be positive")
     totals = component_totals(plano)
-    columns = [
-        repartir(totals.fundo_comum, parcelas),
-        repartir(totals.taxa_administracao, parcelas),
-        repartir(totals.fundo_reserva, parcelas),
-        repartir(totals.seguro, parcelas),
-    ]
-    return [ComponentesParcela(fc, ta, fr, sg) for fc, ta, fr, sg in zip(*columns, strict=True)]
+    fc = repartir(totals.fundo_comum, parcelas)
+    ta = repartir(totals.taxa_administracao, parcelas)
+    fr = repartir(totals.fundo_reserva, parcelas)
+    devidos = [a + b + c for a, b, c in zip(fc, ta, fr, strict=True)]
+    sg = seguro_das_parcelas(plano.seguro_modo, plano.seguro_pct, plano.valor_credito, devidos)
+    return [ComponentesParcela(*linha) for linha in zip(fc, ta, fr, sg, strict=True)]
 
 
 def build_schedule(
@@ -117,6 +119,7 @@ def corrected_amounts(
         taxa_administracao_pct=plano.taxa_administracao_pct,
         fundo_reserva_pct=plano.fundo_reserva_pct,
         seguro_pct=plano.seguro_pct,
+        seguro_modo=plano.seguro_modo,
     )
     amounts = schedule_amounts(corrected, parcelas)
     return {n: amounts[n - 1] for n in numeros_restantes}

@@ -63,6 +63,7 @@ def plano_of(grupo: Grupo) -> PlanoCredito:
         taxa_administracao_pct=grupo.taxa_administracao_pct,
         fundo_reserva_pct=grupo.fundo_reserva_pct,
         seguro_pct=grupo.seguro_pct,
+        seguro_modo=grupo.seguro_modo,
     )
 
 
