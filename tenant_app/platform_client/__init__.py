@@ -13,6 +13,7 @@ the audience ``consorcio-control-plane`` (``CONTROL_PLANE_TOKEN_FILE``).
   the tenant's database every second and sends the spool in batches with
   stable event ids (at least once; the control plane stores each id once).
 
-Submodules are imported where used, so that ``tenant_app.settings`` can use
-:mod:`.settings` without loading HTTP or database code.
+Its settings are ``tenant_app.settings.PlatformClientSettings`` (the app's one
+settings module); the wiring into the app and the worker is in
+``tenant_app.platform_link``.
 """

@@ -12,11 +12,11 @@ from openfeature.provider.no_op_provider import NoOpProvider
 
 from tenant_app.platform_client.feature_flags import FeatureFlags
 from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
-from tenant_app.platform_client.settings import PlatformClientSettings
 from tenant_app.platform_client.token import ServiceAccountToken
 from tenant_app.platform_client.usage_meter import UsageMeter
 from tenant_app.platform_client.usage_reporter import UsageReporter, UsageSender
 from tenant_app.platform_client.usage_spool import UsageSpool
+from tenant_app.settings import PlatformClientSettings
 
 logger = logging.getLogger(__name__)
 

@@ -24,9 +24,8 @@ from consorcio_contract.flag_rules import bucket
 from consorcio_contract.usage import Metric
 from tenant_app.platform_client.client import PlatformClient
 from tenant_app.platform_client.models import UsageSpoolEntry
-from tenant_app.platform_client.settings import PlatformClientSettings
 from tenant_app.platform_client.usage_spool import PostgresSpool
-from tenant_app.settings import asyncpg_url
+from tenant_app.settings import PlatformClientSettings, asyncpg_url
 
 pytestmark = pytest.mark.k8s
 

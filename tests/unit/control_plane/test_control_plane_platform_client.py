@@ -22,8 +22,8 @@ from consorcio_contract.flag_rules import (
 )
 from tenant_app.platform_client import flag_provider
 from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
-from tenant_app.platform_client.settings import PlatformClientSettings
 from tenant_app.platform_client.token import ServiceAccountToken, TokenUnavailable
+from tenant_app.settings import PlatformClientSettings
 
 pytestmark = pytest.mark.unit
 

@@ -13,7 +13,7 @@ from tenant_operator.specs.tenant import TenantView
 from tenant_operator.specs.workload import app_deployment, service_account, worker_deployment
 
 from consorcio_contract.tenant_resource import TenantSpec
-from tenant_app.platform_client.settings import DEFAULT_TOKEN_FILE, PlatformClientSettings
+from tenant_app.settings import DEFAULT_TOKEN_FILE, PlatformClientSettings
 from tests.support.operator_harness import example_config
 
 pytestmark = pytest.mark.unit
