@@ -7,7 +7,7 @@ import uuid
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody
@@ -36,7 +36,6 @@ from tenant_app.assembleias.schemas import (
     RegrasAssembleiaOut,
     VerificacaoOut,
 )
-from tenant_app.auth.tokens import CurrentUser
 from tenant_app.http.schemas import to_schema
 from tenant_app.pagamentos.idempotency import fingerprint, run_once, validate_key
 from tenant_app.unit_of_work import UnitOfWork
@@ -45,11 +44,6 @@ from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.ASSEMBLEIAS_READ)]
 WRITE = [requires(Permission.ASSEMBLEIAS_WRITE)]
-
-
-def _user_id(request: Request[Any, Any, Any]) -> uuid.UUID | None:
-    user = request.scope.get("user")
-    return user.id if isinstance(user, CurrentUser) else None
 
 
 def _regras_out(row: RegrasAssembleiaGrupo) -> RegrasAssembleiaOut:
@@ -193,7 +187,6 @@ class AssembleiaController(Controller):
     @post("/lances", operation_id="registrarLance", name="assembleias:lance", guards=WRITE)
     async def registrar_lance(
         self,
-        request: Request[Any, Any, Any],
         state: State,
         uow: NamedDependency[UnitOfWork],
         assembleia_id: FromPath[uuid.UUID],
@@ -201,7 +194,7 @@ class AssembleiaController(Controller):
     ) -> LanceOut:
         """Register a sealed bid; the receipt is the only place it shows before the apuração."""
         row, numero = await service.registrar_lance(
-            uow, assembleia_id, data, _user_id(request), state.settings.time_zone
+            uow, assembleia_id, data, uow.actor.user_id, state.settings.time_zone
         )
         return _lance_out(row, numero)
 
@@ -242,7 +235,6 @@ class AssembleiaController(Controller):
     @post("/apuracao", operation_id="apurarAssembleia", name="assembleias:apurar", guards=WRITE)
     async def apurar(
         self,
-        request: Request[Any, Any, Any],
         state: State,
         uow: NamedDependency[UnitOfWork],
         assembleia_id: FromPath[uuid.UUID],
@@ -256,7 +248,7 @@ class AssembleiaController(Controller):
             assembleia_id,
             data.concurso,
             data.premios,
-            _user_id(request),
+            uow.actor.user_id,
         )
         enfileirar(_celery(state), apuracao.id)
         return _apuracao_out(apuracao, contemplacoes)
@@ -269,7 +261,6 @@ class AssembleiaController(Controller):
     )
     async def desclassificar(
         self,
-        request: Request[Any, Any, Any],
         state: State,
         uow: NamedDependency[UnitOfWork],
         assembleia_id: FromPath[uuid.UUID],
@@ -277,7 +268,7 @@ class AssembleiaController(Controller):
     ) -> ApuracaoOut:
         """The lance winner did not pay: a new revision awards the next bids the money covers."""
         apuracao, _ = await desclassificacao.desclassificar(
-            uow, state.redis, state.settings, assembleia_id, data.cota_numero, _user_id(request)
+            uow, state.redis, state.settings, assembleia_id, data.cota_numero, uow.actor.user_id
         )
         enfileirar(_celery(state), apuracao.id)
         return _apuracao_out(*await apuracao_service.get_apuracao(uow.session, assembleia_id))
@@ -291,7 +282,6 @@ class AssembleiaController(Controller):
     )
     async def pagar_lance(
         self,
-        request: Request[Any, Any, Any],
         state: State,
         uow: NamedDependency[UnitOfWork],
         assembleia_id: FromPath[uuid.UUID],

@@ -5,12 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, patch, post
-from litestar.datastructures import State
+from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from tenant_app.auth.tokens import CurrentUser
 from tenant_app.consorciados import service
 from tenant_app.consorciados.models import Consorciado, TipoPessoa
 from tenant_app.consorciados.schemas import (
@@ -73,10 +71,9 @@ class ConsorciadoController(Controller):
         self,
         data: JSONBody[ConsorciadoCreate],
         uow: NamedDependency[UnitOfWork],
-        request: Request[CurrentUser, str, State],
     ) -> ConsorciadoOut:
         """Register a member with contacts, addresses and consents."""
-        obj = await service.create_consorciado(uow, data, request.user.id)
+        obj = await service.create_consorciado(uow, data)
         return to_out(obj)
 
     @get("/{consorciado_id:uuid}", operation_id="getConsorciado", name="consorciados:get", guards=READ)
@@ -139,10 +136,9 @@ class ConsorciadoController(Controller):
         consorciado_id: FromPath[uuid.UUID],
         data: JSONBody[ConsentimentoIn],
         uow: NamedDependency[UnitOfWork],
-        request: Request[CurrentUser, str, State],
     ) -> ConsentimentoOut:
         """Record a consent decision (grant or withdrawal)."""
-        consent = await service.record_consent(uow, consorciado_id, data, request.user.id)
+        consent = await service.record_consent(uow, consorciado_id, data)
         return to_schema(ConsentimentoOut, consent)
 
     @get(

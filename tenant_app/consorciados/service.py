@@ -87,9 +87,7 @@ def _consentimento(
     )
 
 
-async def create_consorciado(
-    uow: UnitOfWork, data: ConsorciadoCreate, user_id: uuid.UUID | None
-) -> Consorciado:
+async def create_consorciado(uow: UnitOfWork, data: ConsorciadoCreate) -> Consorciado:
     """Register a member (CPF/CNPJ validated and unique)."""
     documento = data.normalized_documento()
     if (await uow.session.execute(select(Consorciado.id).where(Consorciado.documento == documento))).first():
@@ -110,7 +108,7 @@ async def create_consorciado(
     uow.add_all([*obj.contatos, *obj.enderecos])
     await uow.flush()  # consent rows reference the member (no ORM relationship orders them)
     for c in data.consentimentos:
-        uow.add(_consentimento(obj.id, c, user_id))
+        uow.add(_consentimento(obj.id, c, uow.actor.user_id))
     await uow.commit()
     return obj
 
@@ -155,12 +153,12 @@ async def add_endereco(uow: UnitOfWork, consorciado_id: uuid.UUID, data: Enderec
 
 
 async def record_consent(
-    uow: UnitOfWork, consorciado_id: uuid.UUID, data: ConsentimentoIn, user_id: uuid.UUID | None
+    uow: UnitOfWork, consorciado_id: uuid.UUID, data: ConsentimentoIn
 ) -> ConsentimentoLGPD:
     """Append a consent decision (earlier ones stay as history)."""
     obj = await get_consorciado(uow.session, consorciado_id)
     _ensure_not_anonymized(obj)
-    consent = _consentimento(obj.id, data, user_id)
+    consent = _consentimento(obj.id, data, uow.actor.user_id)
     uow.add(consent)
     await uow.commit()
     return consent

@@ -6,12 +6,10 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, Request, get, post
-from litestar.datastructures import State
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from tenant_app.auth.tokens import CurrentUser
 from tenant_app.cotas import service
 from tenant_app.cotas.models import StatusCota
 from tenant_app.cotas.schemas import AdesaoIn, CessaoIn, CotaOut, ExclusaoIn
@@ -62,7 +60,6 @@ class CotaController(Controller):
         grupo_id: FromPath[uuid.UUID],
         data: JSONBody[AdesaoIn],
         uow: NamedDependency[UnitOfWork],
-        request: Request[CurrentUser, str, State],
     ) -> CotaOut:
         """A consorciado joins the group (10 % cap checked)."""
         cota = await service.adesao(
@@ -71,7 +68,6 @@ class CotaController(Controller):
             data.consorciado_id,
             data.numero,
             data.data_adesao or date.today(),
-            request.user.id,
         )
         return to_schema(CotaOut, cota)
 
@@ -92,10 +88,9 @@ class CotaController(Controller):
         cota_id: FromPath[uuid.UUID],
         data: JSONBody[CessaoIn],
         uow: NamedDependency[UnitOfWork],
-        request: Request[CurrentUser, str, State],
     ) -> CotaOut:
         """Transfer the cota to another consorciado."""
-        cota = await service.cessao(uow, cota_id, data.consorciado_id, data.motivo, request.user.id)
+        cota = await service.cessao(uow, cota_id, data.consorciado_id, data.motivo)
         return to_schema(CotaOut, cota)
 
     @post(
@@ -110,12 +105,9 @@ class CotaController(Controller):
         cota_id: FromPath[uuid.UUID],
         data: JSONBody[ExclusaoIn],
         uow: NamedDependency[UnitOfWork],
-        request: Request[CurrentUser, str, State],
     ) -> CotaOut:
         """Exclude the cota (never a contemplated one)."""
-        cota = await service.exclusao(
-            uow, cota_id, data.motivo, date.today(), request.user.id, data.observacao
-        )
+        cota = await service.exclusao(uow, cota_id, data.motivo, date.today(), data.observacao)
         return to_schema(CotaOut, cota)
 
     @post(
@@ -129,7 +121,6 @@ class CotaController(Controller):
         self,
         cota_id: FromPath[uuid.UUID],
         uow: NamedDependency[UnitOfWork],
-        request: Request[CurrentUser, str, State],
     ) -> CotaOut:
         """Readmit an excluded cota."""
-        return to_schema(CotaOut, await service.readmissao(uow, cota_id, request.user.id))
+        return to_schema(CotaOut, await service.readmissao(uow, cota_id))

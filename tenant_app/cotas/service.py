@@ -145,7 +145,6 @@ async def adesao(
     consorciado_id: uuid.UUID,
     numero: int | None,
     data_adesao: date,
-    user_id: uuid.UUID | None,
 ) -> Cota:
     """Sell a cota. The group row is locked so numbering and the cap are checked without races."""
     grupo = await get_grupo(uow.session, grupo_id, lock=True)
@@ -170,7 +169,7 @@ async def adesao(
         data_adesao=data_adesao,
     )
     uow.add(cota)
-    uow.add(_event(cota, TipoEventoCota.ADESAO, user_id, para=consorciado_id))
+    uow.add(_event(cota, TipoEventoCota.ADESAO, uow.actor.user_id, para=consorciado_id))
     if grupo.status is StatusGrupo.EM_ANDAMENTO:
         await uow.flush()
         if await generate_schedules(uow, grupo, [cota], data_adesao) == 0:
@@ -184,7 +183,6 @@ async def cessao(
     cota_id: uuid.UUID,
     novo_id: uuid.UUID,
     motivo: str | None,
-    user_id: uuid.UUID | None,
 ) -> Cota:
     """Transfer an active cota; the receiver is subject to the same 10 % cap."""
     cota = await get_cota(uow.session, cota_id, lock=True)
@@ -198,7 +196,7 @@ async def cessao(
     await _check_cap(uow.session, grupo, novo_id, date.today(), cota_cedida=cota.id)
     anterior = cota.consorciado_id
     cota.consorciado_id = novo_id
-    uow.add(_event(cota, TipoEventoCota.CESSAO, user_id, de=anterior, para=novo_id, motivo=motivo))
+    uow.add(_event(cota, TipoEventoCota.CESSAO, uow.actor.user_id, de=anterior, para=novo_id, motivo=motivo))
     await uow.commit()
     return cota
 
@@ -208,7 +206,6 @@ async def exclusao(
     cota_id: uuid.UUID,
     motivo: MotivoExclusao,
     data: date,
-    user_id: uuid.UUID | None,
     observacao: str | None = None,
 ) -> Cota:
     """Exclude an active, non-contemplated cota (a contemplated member can never be excluded)."""
@@ -222,13 +219,19 @@ async def exclusao(
     cota.motivo_exclusao = motivo
     cota.excluida_em = data
     uow.add(
-        _event(cota, TipoEventoCota.EXCLUSAO, user_id, de=cota.consorciado_id, motivo=observacao or motivo)
+        _event(
+            cota,
+            TipoEventoCota.EXCLUSAO,
+            uow.actor.user_id,
+            de=cota.consorciado_id,
+            motivo=observacao or motivo,
+        )
     )
     await uow.commit()
     return cota
 
 
-async def readmissao(uow: UnitOfWork, cota_id: uuid.UUID, user_id: uuid.UUID | None) -> Cota:
+async def readmissao(uow: UnitOfWork, cota_id: uuid.UUID) -> Cota:
     """Bring an excluded cota back (group still running, cap respected)."""
     cota = await get_cota(uow.session, cota_id, lock=True)
     uow.track(cota)
@@ -241,6 +244,6 @@ async def readmissao(uow: UnitOfWork, cota_id: uuid.UUID, user_id: uuid.UUID | N
     cota.status = StatusCota.ATIVA
     cota.motivo_exclusao = None
     cota.excluida_em = None
-    uow.add(_event(cota, TipoEventoCota.READMISSAO, user_id, para=cota.consorciado_id))
+    uow.add(_event(cota, TipoEventoCota.READMISSAO, uow.actor.user_id, para=cota.consorciado_id))
     await uow.commit()
     return cota

@@ -131,9 +131,8 @@ async def seed_grupo(uow: UnitOfWork, rng: random.Random, inicio: date, members:
                     ConsentimentoIn(finalidade="execucao_contrato", concedido=True, canal="demo")
                 ],
             ),
-            None,
         )
-        await adesao(uow, grupo.id, pessoa.id, None, inicio - timedelta(days=rng.randint(1, 30)), None)
+        await adesao(uow, grupo.id, pessoa.id, None, inicio - timedelta(days=rng.randint(1, 30)))
     await start_grupo(uow, grupo.id, inicio)
     return grupo
 

@@ -81,7 +81,6 @@ async def run_automatic_exclusions(uow: UnitOfWork, ref: date) -> list[uuid.UUID
                     item.cota_id,
                     MotivoExclusao.INADIMPLENCIA,
                     ref,
-                    None,
                     f"{item.parcelas_consecutivas} parcelas consecutivas em atraso",
                 )
                 excluded.append(item.cota_id)
