@@ -2,9 +2,11 @@
 
 ``TenantSpec`` is the single source of the CRD's spec schema: the field
 types, enums, patterns, defaults and ``kubectl explain`` descriptions are
-read from it by the operator's CRD generator (``tenant_operator.crd``). The control plane builds
-resources with :func:`build_tenant_resource` and the operator parses them
-with :meth:`TenantSpec.from_dict`, so both sides agree on one shape.
+read from it by the operator's CRD generator (``tenant_operator.crd``).
+The control plane builds resources with :func:`build_tenant_resource` and
+the operator parses them with :meth:`TenantSpec.from_dict`, so both sides
+agree on one shape. The slug rule also tells where the tenant's namespace
+and database names come from (see NAME_MAX_LENGTH).
 """
 
 from __future__ import annotations
