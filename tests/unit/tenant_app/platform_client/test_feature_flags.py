@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from types import SimpleNamespace
 
@@ -67,7 +68,7 @@ def guard(flags: FeatureFlags, opt: dict, user_id: str | None = "u1") -> None:
         app=SimpleNamespace(state=SimpleNamespace(feature_flags=flags)),
         scope={"user": SimpleNamespace(id=user_id)} if user_id else {},
     )
-    feature_flag_guard(connection, SimpleNamespace(opt=opt))  # type: ignore[arg-type]
+    asyncio.run(feature_flag_guard(connection, SimpleNamespace(opt=opt)))  # type: ignore[arg-type]
 
 
 def test_without_a_snapshot_every_flag_answers_its_offline_default() -> None:
