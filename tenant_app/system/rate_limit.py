@@ -1,7 +1,19 @@
-"""Fixed-window rate limits in Redis, per user and per tenant."""
+"""Fixed-window rate limits in Redis, per user and per tenant.
+
+Each request is counted at once in this process and decided on the window's
+count as Redis last reported it (every replica's requests) plus this process's
+requests not yet acknowledged by Redis. The local counts reach Redis in the
+background, one ``EVALSHA`` (``INCRBY`` per key) in flight at a time carrying
+everything counted since the previous one: under load one Redis round trip
+serves many requests and no request waits for Redis. Within one process the
+limit is exact; across replicas it lags by one round trip (a few ms), which a
+limit per minute does not notice. Redis down: requests pass (fail open) and a
+warning is logged.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -21,14 +33,14 @@ _WINDOW = 60
 _EXEMPT = ("/health", "/ready", "/metrics")
 
 
-# Both counters in one command: INCR each key, give a new key its expiry.
-# One EVALSHA instead of a 4-command pipeline halves the Redis client's CPU per
-# request, and the counter and its expiry can no longer be split by a failure.
+# Add each key's local count (ARGV[i + 1]); a new key gets its expiry (ARGV[1]).
+# The counter and its expiry can never be split by a failure.
 _COUNT_SCRIPT = """
 local counts = {}
 for i, key in ipairs(KEYS) do
-  local n = redis.call('INCR', key)
-  if n == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+  local add = tonumber(ARGV[i + 1])
+  local n = redis.call('INCRBY', key, add)
+  if n == add then redis.call('EXPIRE', key, ARGV[1]) end
   counts[i] = n
 end
 return counts
@@ -36,32 +48,78 @@ return counts
 _COUNT_SHA = hashlib.sha1(_COUNT_SCRIPT.encode()).hexdigest()
 
 
-async def _count(redis: Redis, keys: list[str]) -> list[int]:
+async def _add(redis: Redis, amounts: dict[str, int]) -> dict[str, int]:
+    """Add ``amounts`` to the Redis counters; their totals afterwards."""
+    keys = list(amounts)
+    args = [_WINDOW + 5, *(amounts[k] for k in keys)]
     try:
-        result = await redis.evalsha(_COUNT_SHA, len(keys), *keys, _WINDOW + 5)  # type: ignore[misc]
+        result = await redis.evalsha(_COUNT_SHA, len(keys), *keys, *args)  # type: ignore[misc]
     except NoScriptError:
         # First use on this server (or after a restart): load it, then run it.
         await redis.script_load(_COUNT_SCRIPT)
-        result = await redis.evalsha(_COUNT_SHA, len(keys), *keys, _WINDOW + 5)  # type: ignore[misc]
-    return [int(n) for n in result]
+        result = await redis.evalsha(_COUNT_SHA, len(keys), *keys, *args)  # type: ignore[misc]
+    return {k: int(n) for k, n in zip(keys, result, strict=True)}
 
 
-async def hit(
-    redis: Redis, settings: Settings, user: CurrentUser | None, now: float | None = None
-) -> int | None:
-    """Count one request; seconds to wait when a limit is exceeded, else None."""
-    now = now or time.time()
-    window = int(now // _WINDOW)
-    keys = [rate_limit_key(settings.redis, "tenant", settings.tenant_slug, window)]
-    if user is not None:
-        keys.append(rate_limit_key(settings.redis, "user", str(user.id), window))
-    counts = await _count(redis, keys)
-    retry = _WINDOW - int(now % _WINDOW)
-    if counts[0] > settings.rate_limit.per_tenant_per_minute:
-        return retry
-    if user is not None and counts[1] > settings.rate_limit.per_user_per_minute:
-        return retry
-    return None
+class RateCounter:
+    """The counts of the current window: Redis's last answer, in flight, and not yet sent."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._window = -1
+        self._known: dict[str, int] = {}
+        self._in_flight: dict[str, int] = {}
+        self._pending: dict[str, int] = {}
+        self._sender: asyncio.Task[None] | None = None
+
+    def _count(self, key: str) -> int:
+        self._pending[key] = self._pending.get(key, 0) + 1
+        return self._known.get(key, 0) + self._in_flight.get(key, 0) + self._pending[key]
+
+    def hit(self, user: CurrentUser | None, now: float) -> int | None:
+        """Count one request; seconds to wait when a limit is exceeded, else None."""
+        window = int(now // _WINDOW)
+        if window != self._window:
+            # A new window starts from zero; what the old one did not send no longer matters.
+            self._window = window
+            self._known, self._in_flight, self._pending = {}, {}, {}
+        redis_settings, limits = self._settings.redis, self._settings.rate_limit
+        retry = _WINDOW - int(now % _WINDOW)
+        tenant = self._count(rate_limit_key(redis_settings, "tenant", self._settings.tenant_slug, window))
+        per_user = (
+            0 if user is None else self._count(rate_limit_key(redis_settings, "user", str(user.id), window))
+        )
+        if tenant > limits.per_tenant_per_minute or per_user > limits.per_user_per_minute:
+            return retry
+        return None
+
+    def send_soon(self, redis: Redis) -> None:
+        """Start sending the local counts unless a send is already running (it sends them next)."""
+        if self._pending and (self._sender is None or self._sender.done()):
+            self._sender = asyncio.get_running_loop().create_task(self.send(redis))
+
+    async def send(self, redis: Redis) -> None:
+        """Send the local counts until none are left; Redis's totals replace the known counts."""
+        while self._pending:
+            window = self._window
+            self._in_flight, self._pending = self._pending, {}
+            try:
+                totals = await _add(redis, self._in_flight)
+            except RedisError:
+                log.warning("rate limit counts not stored: redis unavailable")
+                totals = {}
+            if window != self._window:
+                continue  # the window ended meanwhile: the reset dropped these counts
+            self._known.update(totals)
+            self._in_flight = {}
+
+
+def rate_counter(state: Any) -> RateCounter:
+    """The app's counter, made on first use (one per app instance, like its settings)."""
+    counter: RateCounter | None = state.get("rate_counter")
+    if counter is None:
+        counter = state.rate_counter = RateCounter(state.settings)
+    return counter
 
 
 class RateLimitMiddleware:
@@ -76,11 +134,9 @@ class RateLimitMiddleware:
             return
         state = scope["app"].state
         user = scope.get("user")
-        try:
-            retry = await hit(state.redis, state.settings, user if isinstance(user, CurrentUser) else None)
-        except RedisError:
-            log.warning("rate limit skipped: redis unavailable")
-            retry = None
+        counter = rate_counter(state)
+        retry = counter.hit(user if isinstance(user, CurrentUser) else None, time.time())
+        counter.send_soon(state.redis)
         if retry is not None:
             body = (
                 '{"type":"about:blank","title":"Muitas requisições","status":429,'

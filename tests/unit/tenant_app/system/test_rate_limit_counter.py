@@ -1,0 +1,85 @@
+"""The rate counter: exact within the process, Redis's totals (other replicas) folded in, fail open."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from tenant_app.settings import Settings
+from tenant_app.system.rate_limit import RateCounter
+from tenant_app.users.current_user import CurrentUser
+from tenant_app.users.roles import Role
+
+ENV = {
+    "TENANT_SLUG": "acme",
+    "DATABASE_URL": "postgresql://u:p@localhost:5432/acme",
+    "REDIS_URL": "redis://localhost:6379/0",
+    "JWT_SECRET": "x" * 32,
+    "RATE_LIMIT_PER_USER_PER_MINUTE": "5",
+    "RATE_LIMIT_PER_TENANT_PER_MINUTE": "8",
+}
+T0 = 6_000_000.0  # the start of a window
+
+
+class FakeRedis:
+    """Runs the counting script's effect: INCRBY per key (other replicas' counts pre-seeded)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.calls = 0
+        self.down = False
+
+    async def evalsha(self, _sha: str, nkeys: int, *args: object) -> list[int]:
+        self.calls += 1
+        if self.down:
+            raise RedisConnectionError("down")
+        keys, amounts = args[:nkeys], args[nkeys + 1 :]
+        out = []
+        for key, add in zip(keys, amounts, strict=True):
+            self.counts[str(key)] = self.counts.get(str(key), 0) + int(str(add))
+            out.append(self.counts[str(key)])
+        return out
+
+
+def user() -> CurrentUser:
+    return CurrentUser(id=uuid.uuid4(), email="a@b.c", role=Role.ADMIN)
+
+
+def test_the_limit_is_exact_within_the_process_before_redis_answers() -> None:
+    counter = RateCounter(Settings.from_env(ENV))
+    u = user()
+    assert [counter.hit(u, T0 + i) for i in range(6)] == [None] * 5 + [60 - 5]
+
+
+def test_other_replicas_counts_arrive_with_the_next_answer_and_a_new_window_starts_from_zero() -> None:
+    async def scenario() -> None:
+        counter = RateCounter(Settings.from_env(ENV))
+        redis = FakeRedis()
+        assert counter.hit(None, T0) is None
+        tenant_key = next(iter(counter._pending))
+        redis.counts[tenant_key] = 6  # another replica's requests
+        counter.send_soon(redis)  # type: ignore[arg-type]
+        counter.send_soon(redis)  # type: ignore[arg-type]  # one send in flight at a time
+        await asyncio.sleep(0)
+        assert redis.counts[tenant_key] == 7 and redis.calls == 1
+        assert counter.hit(None, T0 + 1) is None  # 8th of the window
+        assert counter.hit(None, T0 + 2) is not None  # 9th: over the tenant's 8
+        assert counter.hit(None, T0 + 60) is None  # next window
+
+    asyncio.run(scenario())
+
+
+def test_a_redis_outage_lets_requests_through() -> None:
+    async def scenario() -> None:
+        counter = RateCounter(Settings.from_env(ENV))
+        redis = FakeRedis()
+        redis.down = True
+        for i in range(3):
+            assert counter.hit(None, T0 + i) is None
+            counter.send_soon(redis)  # type: ignore[arg-type]
+            await asyncio.sleep(0)
+        assert redis.calls == 3 and not counter._pending
+
+    asyncio.run(scenario())
