@@ -41,6 +41,10 @@ class RegrasAssembleiaGrupo(Timestamps, Base):
     grupo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grupos.id"), primary_key=True)
     metodo_sorteio: Mapped[MetodoSorteio] = mapped_column(str_enum(MetodoSorteio, 16))
     zero_vale_mil: Mapped[bool] = mapped_column(default=True)
+    #: "000" names the group's highest cota (the contract's clause; wins over zero_vale_mil).
+    zero_vale_maior_cota: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    #: Centena methods: approximate from the 1st prize when no candidate is an eligible cota.
+    aproximar_sem_candidato: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     #: {"<número sorteado>": cota}; only for centena groups under 1,000 cotas.
     tabela_equivalencia: Mapped[dict[str, int] | None] = mapped_column(JSONB)
     direcao_aproximacao: Mapped[DirecaoAproximacao] = mapped_column(str_enum(DirecaoAproximacao, 16))

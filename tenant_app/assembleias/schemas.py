@@ -20,8 +20,13 @@ Contagem = Annotated[int, msgspec.Meta(ge=0, le=1000)]
 class RegrasAssembleiaIn(msgspec.Struct, kw_only=True):
     """The contract's assembleia parameters for one group."""
 
+    #: The sorteio clause: centena_final (1st..5th prize), centena (interleaved), finais (1st prize).
     metodo_sorteio: MetodoSorteio
     zero_vale_mil: bool = True
+    #: "000" names the group's highest cota.
+    zero_vale_maior_cota: bool = False
+    #: Centena methods: approximate from the 1st prize when no candidate is an eligible cota.
+    aproximar_sem_candidato: bool = True
     #: {"número sorteado": cota}; centena groups under 1,000 cotas only.
     tabela_equivalencia: dict[str, int] | None = None
     direcao_aproximacao: DirecaoAproximacao = DirecaoAproximacao.ALTERNADA

@@ -45,6 +45,8 @@ def regras_puras(row: RegrasAssembleiaGrupo) -> RegrasAssembleia:
     return RegrasAssembleia(
         metodo_sorteio=row.metodo_sorteio,
         zero_vale_mil=row.zero_vale_mil,
+        zero_vale_maior_cota=row.zero_vale_maior_cota,
+        aproximar_sem_candidato=row.aproximar_sem_candidato,
         tabela_equivalencia=None if tabela is None else {int(k): int(v) for k, v in tabela.items()},
         direcao_aproximacao=row.direcao_aproximacao,
         contemplacoes_sorteio=row.contemplacoes_sorteio,
@@ -103,6 +105,8 @@ async def definir_regras(
     valores = {
         "metodo_sorteio": data.metodo_sorteio,
         "zero_vale_mil": data.zero_vale_mil,
+        "zero_vale_maior_cota": data.zero_vale_maior_cota,
+        "aproximar_sem_candidato": data.aproximar_sem_candidato,
         "tabela_equivalencia": tabela,
         "direcao_aproximacao": data.direcao_aproximacao,
         "contemplacoes_sorteio": data.contemplacoes_sorteio,

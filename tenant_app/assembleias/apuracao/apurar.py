@@ -195,6 +195,8 @@ def apurar_com_entrada(entrada: EntradaApuracao) -> tuple[ResultadoApuracao, byt
         zero_vale_mil=regras.zero_vale_mil,
         direcao=regras.direcao_aproximacao,
         tabela_equivalencia=regras.tabela_equivalencia,
+        zero_vale_maior_cota=regras.zero_vale_maior_cota,
+        aproximar_sem_candidato=regras.aproximar_sem_candidato,
     )
     ativas = {c.numero: c for c in e.cotas_ativas}
     credito = {n: c.valor_credito for n, c in ativas.items()}

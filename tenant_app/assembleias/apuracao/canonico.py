@@ -42,7 +42,16 @@ def para_json(obj: Any) -> Any:
     if isinstance(obj, Decimal):
         return decimal_texto(obj)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {nome: para_json(getattr(obj, nome)) for nome in _campos(type(obj))}
+        # Fields added after format 1 are written only when they change the meaning (see
+        # RegrasAssembleia.__canonico_desde_formato_1__): older stored inputs keep their bytes.
+        omitir: Mapping[str, object] = getattr(type(obj), "__canonico_desde_formato_1__", {})
+        campos = {}
+        for nome in _campos(type(obj)):
+            valor = getattr(obj, nome)
+            if nome in omitir and valor == omitir[nome]:
+                continue
+            campos[nome] = para_json(valor)
+        return campos
     if isinstance(obj, frozenset | set):
         return sorted(para_json(x) for x in obj)
     if isinstance(obj, Mapping):
@@ -112,6 +121,9 @@ def entrada_de_json(dados: bytes | str | Mapping[str, Any]) -> EntradaApuracao:
     regras = RegrasAssembleia(
         metodo_sorteio=MetodoSorteio(r["metodo_sorteio"]),
         zero_vale_mil=bool(r["zero_vale_mil"]),
+        # Absent: the format-1 meaning (see RegrasAssembleia.__canonico_desde_formato_1__).
+        zero_vale_maior_cota=bool(r.get("zero_vale_maior_cota", False)),
+        aproximar_sem_candidato=bool(r.get("aproximar_sem_candidato", False)),
         tabela_equivalencia=None if tabela is None else {int(k): int(v) for k, v in tabela.items()},
         direcao_aproximacao=DirecaoAproximacao(r["direcao_aproximacao"]),
         contemplacoes_sorteio=int(r["contemplacoes_sorteio"]),

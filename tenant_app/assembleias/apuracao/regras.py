@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
 
 from tenant_app.assembleias.erros import ErroCampo, RegrasInvalidas
 from tenant_app.assembleias.sorteio.aproximacao import DirecaoAproximacao
 from tenant_app.assembleias.sorteio.centena import MAIOR_NUMERO_CENTENA, validar_tabela_equivalencia
-from tenant_app.assembleias.sorteio.ordem import MetodoSorteio
+from tenant_app.assembleias.sorteio.ordem import METODOS_CENTENA, MetodoSorteio
 from tenant_app.dinheiro.amortizacao import AmortizacaoLance
 
 
@@ -31,11 +32,31 @@ CEM = Decimal(100)
 
 @dataclass(frozen=True, slots=True)
 class RegrasAssembleia:
-    """Contract parameters of one grupo for its assembleias."""
+    """Contract parameters of one grupo for its assembleias.
+
+    The sorteio clause is ``metodo_sorteio`` (which digits of which prizes),
+    ``zero_vale_mil`` / ``zero_vale_maior_cota`` (what "000" names),
+    ``tabela_equivalencia``, and the approximation (``direcao_aproximacao``,
+    ``aproximar_sem_candidato``): all of it is part of the apuração's canonical
+    inputs and hash.
+    """
+
+    #: Fields added after canonical format 1, with the value that reproduces format 1: the
+    #: canonical JSON carries them only when they differ, so stored inputs keep their hash.
+    __canonico_desde_formato_1__: ClassVar[Mapping[str, object]] = {
+        "zero_vale_maior_cota": False,
+        "aproximar_sem_candidato": False,
+    }
 
     metodo_sorteio: MetodoSorteio
     #: "000" (or all zeros in the finais method) names the highest number instead of being invalid.
     zero_vale_mil: bool = True
+    #: "000" names the group's highest cota (e.g. cota 500 of a 500-cota group); wins over ``zero_vale_mil``.
+    zero_vale_maior_cota: bool = False
+    #: Centena methods: when no candidate names an eligible cota, approximate from the 1st prize's
+    #: number in ``direcao_aproximacao`` (a draw always reaches an eligible cota, restitution too).
+    #: False only reproduces format-1 inputs; a group's rules default to True (RegrasAssembleiaIn).
+    aproximar_sem_candidato: bool = False
     #: Centena method, groups under 1,000 cotas: drawn number -> cota.
     tabela_equivalencia: Mapping[int, int] | None = None
     direcao_aproximacao: DirecaoAproximacao = DirecaoAproximacao.ALTERNADA
@@ -64,7 +85,7 @@ class RegrasAssembleia:
         if tamanho_grupo < 1:
             erros.append(ErroCampo("tamanho_grupo", "O grupo precisa ter ao menos uma cota."))
             return erros
-        if self.metodo_sorteio is MetodoSorteio.CENTENA and tamanho_grupo > MAIOR_NUMERO_CENTENA:
+        if self.metodo_sorteio in METODOS_CENTENA and tamanho_grupo > MAIOR_NUMERO_CENTENA:
             erros.append(
                 ErroCampo(
                     "metodo_sorteio",
@@ -72,7 +93,7 @@ class RegrasAssembleia:
                 )
             )
         if self.tabela_equivalencia is not None:
-            if self.metodo_sorteio is not MetodoSorteio.CENTENA:
+            if self.metodo_sorteio not in METODOS_CENTENA:
                 erros.append(
                     ErroCampo("tabela_equivalencia", "Tabela de equivalência só se usa no método da centena.")
                 )

@@ -20,6 +20,8 @@ class DirecaoAproximacao(StrEnum):
     ABAIXO = "abaixo"
     #: n, n+1, n-1, n+2, n-2, ... (nearest first; at equal distance, above first)
     ALTERNADA = "alternada"
+    #: n, n-1, n+1, n-2, n+2, ... (nearest first; at equal distance, below first)
+    ALTERNADA_ABAIXO = "alternada_abaixo"
 
 
 def chave_aproximacao(cota: int, referencia: int, direcao: DirecaoAproximacao) -> tuple[int, int]:
@@ -32,6 +34,8 @@ def chave_aproximacao(cota: int, referencia: int, direcao: DirecaoAproximacao) -
         return (0, d) if d >= 0 else (1, -d)
     if direcao is DirecaoAproximacao.ABAIXO:
         return (0, -d) if d <= 0 else (1, d)
+    if direcao is DirecaoAproximacao.ALTERNADA_ABAIXO:
+        return (abs(d), 0 if d <= 0 else 1)
     return (abs(d), 0 if d >= 0 else 1)
 
 
@@ -55,10 +59,10 @@ def ordem_aproximacao(referencia: int, tamanho_grupo: int, direcao: DirecaoAprox
             yield n
         distancia = 1
         # Stop once both sides have left the group.
+        primeiro_acima = direcao is DirecaoAproximacao.ALTERNADA
         while n + distancia <= tamanho_grupo or n - distancia >= 1:
-            acima, abaixo = n + distancia, n - distancia
-            if 1 <= acima <= tamanho_grupo:
-                yield acima
-            if 1 <= abaixo <= tamanho_grupo:
-                yield abaixo
+            lados = (n + distancia, n - distancia) if primeiro_acima else (n - distancia, n + distancia)
+            for cota in lados:
+                if 1 <= cota <= tamanho_grupo:
+                    yield cota
             distancia += 1

@@ -1,11 +1,12 @@
-"""The centena method: ten 3-digit candidates from the five prizes.
+"""The centena methods: 3-digit candidates from the five prizes.
 
-For each prize in order, the digits at positions 3-4-5 and then at 1-2-3
-each form a candidate (trailing digits first because the leading digits of
-Loteria tickets are not uniform). A candidate above the group size is
+Two contract clauses: the common *centena final* (the last three digits of
+the 1st prize, then of the 2nd ... 5th: five candidates) and the
+*interleaved* variant (for each prize in order, the digits at positions
+3-4-5 and then at 1-2-3: ten candidates). A candidate above the group size is
 discarded; groups under 1,000 cotas may instead map numbers to cotas through
-an equivalence table written in the contract. Whether "000" is cota 1000 or
-an invalid number is also a contract choice.
+an equivalence table written in the contract. Whether "000" is 1000, the
+group's highest cota, or an invalid number is also a contract choice.
 """
 
 from __future__ import annotations
@@ -97,15 +98,25 @@ def candidatos_centena(
     *,
     zero_vale_mil: bool,
     tabela_equivalencia: Mapping[int, int] | None = None,
+    so_finais: bool = False,
+    zero_vale_maior_cota: bool = False,
 ) -> tuple[CandidatoCentena, ...]:
-    """The ten candidates in draw order, each resolved to a cota or discarded."""
+    """The candidates in draw order, each resolved to a cota or discarded.
+
+    ``so_finais``: the centena final clause (positions 3-4-5 of each prize),
+    else the interleaved one (3-4-5 then 1-2-3 of each prize).
+    ``zero_vale_maior_cota``: "000" names the group's highest cota.
+    """
     candidatos: list[CandidatoCentena] = []
     for indice, premio in enumerate(extracao.premios, start=1):
-        for digitos, centena in (("345", premio[2:5]), ("123", premio[0:3])):
+        janelas = (("345", premio[2:5]),) if so_finais else (("345", premio[2:5]), ("123", premio[0:3]))
+        for digitos, centena in janelas:
             numero = int(centena)
             cota: int | None = None
             descarte: MotivoDescarte | None = None
-            if numero == 0 and not zero_vale_mil:
+            if numero == 0 and zero_vale_maior_cota:
+                cota = tamanho_grupo
+            elif numero == 0 and not zero_vale_mil:
                 descarte = MotivoDescarte.ZERO_INVALIDO
             else:
                 numero = numero or MAIOR_NUMERO_CENTENA

@@ -21,15 +21,24 @@ def digitos_do_grupo(tamanho_grupo: int) -> int:
     return k
 
 
-def numero_final(extracao: ExtracaoLoteria, tamanho_grupo: int, *, zero_vale_maximo: bool) -> int:
-    """The drawn number: the last k digits of the 1st prize.
+def numero_final(
+    extracao: ExtracaoLoteria,
+    tamanho_grupo: int,
+    *,
+    zero_vale_maximo: bool,
+    zero_vale_maior_cota: bool = False,
+) -> int:
+    """The drawn number: the last k digits of the 1st prize (dezena, centena or milhar final).
 
-    All zeros means 10**k when ``zero_vale_maximo`` (the "000 is 1000"
-    contract rule generalised), else 0; either way the nearest-cota walk
-    takes over when it is not a cota of the group.
+    All zeros means the group's highest cota when ``zero_vale_maior_cota``,
+    10**k when ``zero_vale_maximo`` (the "000 is 1000" contract rule
+    generalised), else 0; either way the nearest-cota walk takes over when it
+    is not a cota of the group.
     """
     k = digitos_do_grupo(tamanho_grupo)
     numero = int(extracao.premios[0][-k:])
+    if numero == 0 and zero_vale_maior_cota:
+        return tamanho_grupo
     if numero == 0 and zero_vale_maximo:
         return 10**k
     return numero
