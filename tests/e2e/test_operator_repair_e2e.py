@@ -119,25 +119,33 @@ class ConditionWatch:
         self.api = client.CustomObjectsApi(api_client)
         self.name = name
         self.seen: list[tuple[str, str]] = []
+        self.error: Exception | None = None
+        self._stopped = False
         self._watch = watch.Watch()
         rv = self.api.get_cluster_custom_object(*GVP, name)["metadata"]["resourceVersion"]
         self._thread = threading.Thread(target=self._run, args=(rv,), daemon=True)
         self._thread.start()
 
     def _run(self, rv: str) -> None:
-        for event in self._watch.stream(
-            self.api.list_cluster_custom_object,
-            *GVP,
-            field_selector=f"metadata.name={self.name}",
-            resource_version=rv,
-            timeout_seconds=120,
-        ):
-            cond = condition(event["object"], "DriftDetected")
-            if cond is not None:
-                self.seen.append((cond["status"], cond["reason"]))
+        try:
+            for event in self._watch.stream(
+                self.api.list_cluster_custom_object,
+                *GVP,
+                field_selector=f"metadata.name={self.name}",
+                resource_version=rv,
+                timeout_seconds=120,
+            ):
+                cond = condition(event["object"], "DriftDetected")
+                if cond is not None:
+                    self.seen.append((cond["status"], cond["reason"]))
+        except Exception as err:  # the connection closes under a stopped watch
+            if not self._stopped:
+                self.error = err
 
     def stop(self) -> list[tuple[str, str]]:
+        self._stopped = True
         self._watch.stop()
+        assert self.error is None, f"the watch on {self.name} failed: {self.error!r}"
         return self.seen
 
 
