@@ -313,6 +313,16 @@ def test_image_venv_holds_the_three_packages_and_no_dev_tools(image_venv: Path) 
     assert str(image_venv) in proc.stdout  # installed into the venv, not read from the repository
     for dev_tool in ("pytest", "ruff", "mypy"):
         assert not (image_venv / "bin" / dev_tool).exists(), dev_tool
+    # The local stack and the tests are not shipped.
+    for local_only in ("devstack", "tests"):
+        found = subprocess.run(
+            [str(python), "-c", f"import importlib.util; print(importlib.util.find_spec({local_only!r}))"],
+            capture_output=True,
+            text=True,
+            cwd="/",
+            timeout=120,
+        )
+        assert found.stdout.strip() == "None", (local_only, found.stdout, found.stderr)
 
 
 @pytest.mark.parametrize("package", sorted(CONTRACT_SUBCOMMANDS))
