@@ -3,7 +3,8 @@
 A cota takes part in the assembleia if it is active, not yet contemplated
 and has paid every parcela that fell due before the cut-off date (paid on or
 before that date). Excluded cotas not yet restituted only take part in the
-restitution draws. Amounts come from what was actually paid.
+restitution draws. What a cota paid and owes are percentages of the credit
+(``dinheiro.percentuais``): lance ceilings, amortisation and restitutions use them.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tenant_app.assembleias.apuracao.entrada import CotaAtiva, CotaExcluida
 from tenant_app.assembleias.models import ContemplacaoCota, StatusContemplacao
 from tenant_app.cotas.models import Cota, StatusCota
+from tenant_app.dinheiro import percentuais
 from tenant_app.grupos.models import Grupo
 from tenant_app.parcelas.models import Parcela, StatusParcela
+from tenant_app.parcelas.service import remaining_parcelas
 
 _CEM = Decimal(100)
 _PASSO = Decimal("0.0001")
@@ -37,6 +40,9 @@ class SituacaoCota:
     em_atraso: bool
     pago_fundo_comum: Decimal
     parcelas_pagas: int
+    #: Σ pago_fundo_comum / valor_fundo_comum over its parcelas (1 per parcela whose fundo comum is paid).
+    parcelas_pagas_equivalentes: Decimal = Decimal(0)
+    data_adesao: date | None = None
 
 
 def _em_atraso_ate(dia: date) -> ColumnElement[bool]:
@@ -61,6 +67,8 @@ async def situacoes(
             func.coalesce(func.bool_or(_em_atraso_ate(dia)), False),
             func.coalesce(func.sum(Parcela.pago_fundo_comum), 0),
             func.count(Parcela.id).filter(Parcela.status == StatusParcela.PAGA),
+            func.coalesce(func.sum(Parcela.pago_fundo_comum / func.nullif(Parcela.valor_fundo_comum, 0)), 0),
+            Cota.data_adesao,
         )
         .outerjoin(Parcela, Parcela.cota_id == Cota.id)
         .where(Cota.grupo_id == grupo_id)
@@ -71,15 +79,34 @@ async def situacoes(
         stmt = stmt.where(Cota.numero == cota_numero)
     rows = (await session.execute(stmt)).all()
     return [
-        SituacaoCota(r[0], r[1], StatusCota(r[2]), bool(r[3]), bool(r[4]), Decimal(r[5]), int(r[6]))
+        SituacaoCota(
+            r[0],
+            r[1],
+            StatusCota(r[2]),
+            bool(r[3]),
+            bool(r[4]),
+            Decimal(r[5]),
+            int(r[6]),
+            Decimal(r[7]),
+            r[8],
+        )
         for r in rows
     ]
 
 
+def percentual_pago(grupo: Grupo, situacao: SituacaoCota) -> Decimal:
+    """% of the credit the cota paid to the fundo comum (Lei 11.795 art. 27 §1)."""
+    if grupo.data_inicio is None or situacao.data_adesao is None:
+        return Decimal(0)
+    plano, _, _ = remaining_parcelas(grupo, situacao.data_adesao)
+    return percentuais.percentual_pago(situacao.parcelas_pagas_equivalentes, plano)
+
+
 def percentual_devido(grupo: Grupo, situacao: SituacaoCota) -> Decimal:
     """What the cota still owes the fundo comum, as % of the credit (never negative)."""
-    pago = (situacao.pago_fundo_comum / grupo.valor_credito * _CEM).quantize(_PASSO, rounding=ROUND_HALF_UP)
-    return max(_CEM - pago, Decimal(0))
+    return percentuais.percentual_devido(percentual_pago(grupo, situacao)).quantize(
+        _PASSO, rounding=ROUND_HALF_UP
+    )
 
 
 async def restituidas(session: AsyncSession, grupo_id: uuid.UUID) -> set[uuid.UUID]:
@@ -105,8 +132,12 @@ async def snapshot(
         if s.cota_id in ja or s.contemplada:
             continue
         if s.status is StatusCota.EXCLUIDA:
-            # Restitution: the fundo comum share paid (no taxa de administração, no insurance).
-            excluidas.append(CotaExcluida(s.numero, s.pago_fundo_comum))
+            # Restitution (Lei 11.795 art. 30): the % of the credit paid to the fundo comum applied to
+            # today's credit, less the cláusula penal (no taxa de administração, no insurance).
+            valor = percentuais.valor_restituicao(
+                percentual_pago(grupo, s), grupo.valor_credito, grupo.clausula_penal_pct
+            )
+            excluidas.append(CotaExcluida(s.numero, valor))
         elif not s.em_atraso:
             restantes = max(grupo.prazo_meses - s.parcelas_pagas, 0)
             ativas.append(CotaAtiva(s.numero, grupo.valor_credito, percentual_devido(grupo, s), restantes))

@@ -86,6 +86,8 @@ class Grupo(UUIDPrimaryKey, Timestamps, Base):
         Percent, default=Decimal("100"), server_default="100"
     )
     parcelas_para_exclusao: Mapped[int] = mapped_column(default=3)
+    #: Cláusula penal on a restitution to an excluded consorciado, % of the amount (Lei 11.795 art. 30).
+    clausula_penal_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"), server_default="0")
     status: Mapped[StatusGrupo] = mapped_column(str_enum(StatusGrupo, 20), default=StatusGrupo.EM_FORMACAO)
     data_inicio: Mapped[date | None]
     data_encerramento: Mapped[date | None]

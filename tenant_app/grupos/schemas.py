@@ -14,6 +14,11 @@ from tenant_app.dinheiro.seguro import ModoSeguro
 from tenant_app.grupos.models import IndiceCorrecao, StatusGrupo, TipoBem
 from tenant_app.http.money_input import FieldErrors
 
+#: Highest cláusula penal accepted on input (% of the restitution). Not a legal figure: the
+#: law sets none (CDC art. 53 §2 allows deducting the harm the leaver caused the group);
+#: the cap only keeps an obvious typo out of a contract.
+CLAUSULA_PENAL_MAX_PCT = Decimal(50)
+
 Dia = Annotated[int, msgspec.Meta(ge=1, le=28)]
 
 
@@ -26,6 +31,11 @@ def _encargos(
     errors.percent("juros_mensal_pct", juros_pct, maximum=JUROS_MORA_MAX_MENSAL_PCT)
     # Lei 11.795 art. 25 parágrafo único: the part of multa/juros destined to the fundo comum.
     errors.percent("encargos_fundo_comum_pct", fundo_comum_pct)
+
+
+def _restituicao(errors: FieldErrors, clausula_penal_pct: Decimal | None) -> None:
+    # Lei 11.795 art. 30 and CDC art. 53 §2: the contract's penalty on a restitution.
+    errors.percent("clausula_penal_pct", clausula_penal_pct, maximum=CLAUSULA_PENAL_MAX_PCT)
 
 
 class GrupoCreate(msgspec.Struct, kw_only=True):
@@ -47,6 +57,7 @@ class GrupoCreate(msgspec.Struct, kw_only=True):
     juros_mensal_pct: Decimal = Decimal("1")
     encargos_fundo_comum_pct: Decimal = Decimal("100")
     parcelas_para_exclusao: Annotated[int, msgspec.Meta(ge=1, le=24)] = 3
+    clausula_penal_pct: Decimal = Decimal("0")
 
     def validate(self) -> None:
         """Money and percentage rules msgspec cannot express."""
@@ -56,6 +67,7 @@ class GrupoCreate(msgspec.Struct, kw_only=True):
         errors.percent("fundo_reserva_pct", self.fundo_reserva_pct)
         errors.percent("seguro_pct", self.seguro_pct)
         _encargos(errors, self.multa_pct, self.juros_mensal_pct, self.encargos_fundo_comum_pct)
+        _restituicao(errors, self.clausula_penal_pct)
         errors.raise_if_any()
 
 
@@ -75,6 +87,7 @@ class GrupoUpdate(msgspec.Struct, kw_only=True):
     juros_mensal_pct: Decimal | None = None
     encargos_fundo_comum_pct: Decimal | None = None
     parcelas_para_exclusao: Annotated[int, msgspec.Meta(ge=1, le=24)] | None = None
+    clausula_penal_pct: Decimal | None = None
 
     def validate(self) -> None:
         """Same rules as creation, for the fields present."""
@@ -84,6 +97,7 @@ class GrupoUpdate(msgspec.Struct, kw_only=True):
         errors.percent("fundo_reserva_pct", self.fundo_reserva_pct)
         errors.percent("seguro_pct", self.seguro_pct)
         _encargos(errors, self.multa_pct, self.juros_mensal_pct, self.encargos_fundo_comum_pct)
+        _restituicao(errors, self.clausula_penal_pct)
         errors.raise_if_any()
 
 
@@ -107,6 +121,7 @@ class GrupoOut(msgspec.Struct, kw_only=True):
     juros_mensal_pct: Decimal
     encargos_fundo_comum_pct: Decimal
     parcelas_para_exclusao: int
+    clausula_penal_pct: Decimal
     status: StatusGrupo
     data_inicio: date | None
     data_encerramento: date | None

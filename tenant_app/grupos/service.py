@@ -82,6 +82,7 @@ async def create_grupo(uow: UnitOfWork, data: GrupoCreate) -> Grupo:
         juros_mensal_pct=data.juros_mensal_pct,
         encargos_fundo_comum_pct=data.encargos_fundo_comum_pct,
         parcelas_para_exclusao=data.parcelas_para_exclusao,
+        clausula_penal_pct=data.clausula_penal_pct,
         status=StatusGrupo.EM_FORMACAO,
     )
     uow.add(grupo)
