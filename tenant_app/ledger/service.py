@@ -8,9 +8,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import Table, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.grupos.models import Grupo
@@ -54,18 +57,32 @@ def lancamentos(
     return rows, delta[Fundo.FUNDO_COMUM], delta[Fundo.FUNDO_RESERVA]
 
 
+_GRUPOS_TABLE = cast(Table, Grupo.__table__)
+_GRUPOS = _GRUPOS_TABLE.c
+_REFRESHED = ("saldo_fundo_comum", "saldo_fundo_reserva", "updated_at")
+
+
 async def apply_balance(session: AsyncSession, grupo_id: uuid.UUID, fc: Decimal, fr: Decimal) -> None:
     """Move the group's balances; the only writer of ``Grupo.saldo_*``."""
-    # Relative UPDATE: concurrent postings add up without lost updates.
-    await session.execute(
-        update(Grupo)
-        .where(Grupo.id == grupo_id)
-        .values(
-            saldo_fundo_comum=Grupo.saldo_fundo_comum + fc,
-            saldo_fundo_reserva=Grupo.saldo_fundo_reserva + fr,
+    # Relative UPDATE: concurrent postings add up without lost updates. A Core
+    # statement on the table (the ORM's bulk-update machinery cost more CPU than
+    # the round trip): the new values come back with RETURNING and refresh a Grupo
+    # this session already holds, as synchronize_session="fetch" did.
+    row = (
+        await session.execute(
+            update(_GRUPOS_TABLE)
+            .where(_GRUPOS.id == grupo_id)
+            .values(
+                saldo_fundo_comum=_GRUPOS.saldo_fundo_comum + fc,
+                saldo_fundo_reserva=_GRUPOS.saldo_fundo_reserva + fr,
+            )
+            .returning(*(_GRUPOS[name] for name in _REFRESHED))
         )
-        .execution_options(synchronize_session="fetch")
-    )
+    ).first()
+    grupo = session.identity_map.get(identity_key(Grupo, grupo_id))
+    if grupo is not None and row is not None:
+        for name, value in zip(_REFRESHED, row, strict=True):
+            set_committed_value(grupo, name, value)
 
 
 async def reconcile(session: AsyncSession, grupo_id: uuid.UUID) -> dict[str, Decimal | bool]:
