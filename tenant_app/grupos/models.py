@@ -57,6 +57,9 @@ class Grupo(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint("prazo_meses between 1 and 600", name="prazo"),
         CheckConstraint("numero_cotas between 1 and 100000", name="numero_cotas"),
         CheckConstraint("multa_pct >= 0 and multa_pct <= 2", name="multa_max_2"),
+        CheckConstraint(
+            "taxa_antecipada_pct between 0 and taxa_administracao_pct", name="taxa_antecipada_dentro_da_taxa"
+        ),
         CheckConstraint("encargos_fundo_comum_pct between 0 and 100", name="encargos_fundo_comum_pct"),
         CheckConstraint("saldo_fundo_reserva >= 0", name="fundo_reserva_nao_negativo"),
     )
@@ -67,6 +70,9 @@ class Grupo(UUIDPrimaryKey, Timestamps, Base):
     prazo_meses: Mapped[int]
     numero_cotas: Mapped[int]
     taxa_administracao_pct: Mapped[Decimal] = mapped_column(Percent)
+    #: Antecipação da taxa de administração (Lei 11.795 art. 27 §3), % of the credit, part of the
+    #: taxa above: charged at the adesão, deducted from the parcelas (total taxa unchanged).
+    taxa_antecipada_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"), server_default="0")
     fundo_reserva_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
     seguro_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"))
     #: Seguro prestamista clause: % of the credit over the plan, or % a month of the saldo devedor.

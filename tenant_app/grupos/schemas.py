@@ -47,6 +47,8 @@ class GrupoCreate(msgspec.Struct, kw_only=True):
     prazo_meses: Annotated[int, msgspec.Meta(ge=1, le=600)]
     numero_cotas: Annotated[int, msgspec.Meta(ge=1, le=100000)]
     taxa_administracao_pct: Decimal
+    #: Part of the taxa charged at the adesão (Lei 11.795 art. 27 §3); at most the taxa.
+    taxa_antecipada_pct: Decimal = Decimal("0")
     fundo_reserva_pct: Decimal = Decimal("0")
     seguro_pct: Decimal = Decimal("0")
     seguro_modo: ModoSeguro = ModoSeguro.PERCENTUAL_CREDITO
@@ -64,6 +66,7 @@ class GrupoCreate(msgspec.Struct, kw_only=True):
         errors = FieldErrors()
         errors.money("valor_credito", self.valor_credito)
         errors.percent("taxa_administracao_pct", self.taxa_administracao_pct)
+        errors.percent("taxa_antecipada_pct", self.taxa_antecipada_pct)
         errors.percent("fundo_reserva_pct", self.fundo_reserva_pct)
         errors.percent("seguro_pct", self.seguro_pct)
         _encargos(errors, self.multa_pct, self.juros_mensal_pct, self.encargos_fundo_comum_pct)
@@ -78,6 +81,7 @@ class GrupoUpdate(msgspec.Struct, kw_only=True):
     prazo_meses: Annotated[int, msgspec.Meta(ge=1, le=600)] | None = None
     numero_cotas: Annotated[int, msgspec.Meta(ge=1, le=100000)] | None = None
     taxa_administracao_pct: Decimal | None = None
+    taxa_antecipada_pct: Decimal | None = None
     fundo_reserva_pct: Decimal | None = None
     seguro_pct: Decimal | None = None
     seguro_modo: ModoSeguro | None = None
@@ -94,6 +98,7 @@ class GrupoUpdate(msgspec.Struct, kw_only=True):
         errors = FieldErrors()
         errors.money("valor_credito", self.valor_credito)
         errors.percent("taxa_administracao_pct", self.taxa_administracao_pct)
+        errors.percent("taxa_antecipada_pct", self.taxa_antecipada_pct)
         errors.percent("fundo_reserva_pct", self.fundo_reserva_pct)
         errors.percent("seguro_pct", self.seguro_pct)
         _encargos(errors, self.multa_pct, self.juros_mensal_pct, self.encargos_fundo_comum_pct)
@@ -111,6 +116,7 @@ class GrupoOut(msgspec.Struct, kw_only=True):
     prazo_meses: int
     numero_cotas: int
     taxa_administracao_pct: Decimal
+    taxa_antecipada_pct: Decimal
     fundo_reserva_pct: Decimal
     seguro_pct: Decimal
     seguro_modo: ModoSeguro

@@ -63,6 +63,7 @@ async def plano(session: AsyncSession, grupo_id: uuid.UUID) -> tuple[Grupo, dict
 async def create_grupo(uow: UnitOfWork, data: GrupoCreate) -> Grupo:
     """A new group em formação."""
     data.validate()
+    _antecipacao_dentro_da_taxa(data.taxa_antecipada_pct, data.taxa_administracao_pct)
     if (await uow.session.execute(select(Grupo.id).where(Grupo.codigo == data.codigo))).first():
         raise ConflitoError(f"Já existe um grupo com o código {data.codigo}.", code="codigo_duplicado")
     grupo = Grupo(
@@ -72,6 +73,7 @@ async def create_grupo(uow: UnitOfWork, data: GrupoCreate) -> Grupo:
         prazo_meses=data.prazo_meses,
         numero_cotas=data.numero_cotas,
         taxa_administracao_pct=data.taxa_administracao_pct,
+        taxa_antecipada_pct=data.taxa_antecipada_pct,
         fundo_reserva_pct=data.fundo_reserva_pct,
         seguro_pct=data.seguro_pct,
         seguro_modo=data.seguro_modo,
@@ -110,8 +112,20 @@ async def update_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data: GrupoUpdate) 
         value = getattr(data, field)
         if value is not None:
             setattr(grupo, field, value)
+    _antecipacao_dentro_da_taxa(grupo.taxa_antecipada_pct, grupo.taxa_administracao_pct)
     await uow.commit()
     return grupo
+
+
+def _antecipacao_dentro_da_taxa(antecipada: Decimal, taxa: Decimal) -> None:
+    """Lei 11.795 art. 27 §3: the antecipação is part of the taxa, deducted from it."""
+    if antecipada > taxa:
+        raise RegraVioladaError(
+            f"A antecipação da taxa de administração ({antecipada}%) não pode passar "
+            f"da própria taxa ({taxa}%).",
+            campo="taxa_antecipada_pct",
+            code="dados_invalidos",
+        )
 
 
 async def start_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data_inicio: date) -> tuple[Grupo, int]:

@@ -75,6 +75,9 @@ class Parcela(UUIDPrimaryKey, Base):
     valor_fundo_reserva: Mapped[Decimal]
     valor_seguro: Mapped[Decimal]
     valor_total: Mapped[Decimal]
+    #: The part of ``valor_taxa_administracao`` that is the antecipação da taxa (Lei 11.795
+    #: art. 27 §3): charged with the adesão's parcela, shown apart; 0 on every other parcela.
+    valor_taxa_antecipada: Mapped[Decimal] = mapped_column(default=Decimal("0.00"), server_default="0")
     pago_fundo_comum: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     pago_taxa_administracao: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
     pago_fundo_reserva: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))

@@ -10,6 +10,7 @@ centavo from the exact share.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,9 @@ class PlanoCredito:
     seguro_pct: Decimal = Decimal("0")
     #: The contract's seguro clause (``dinheiro.seguro``); ``seguro_pct`` is monthly for MENSAL_SALDO_DEVEDOR.
     seguro_modo: ModoSeguro = ModoSeguro.PERCENTUAL_CREDITO
+    #: Antecipação da taxa de administração (Lei 11.795 art. 27 §3): this part of the taxa, in %
+    #: of the credit, is charged with the first parcela (the adesão) and taken off the rest.
+    taxa_antecipada_pct: Decimal = Decimal("0")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class ComponentesParcela:
     taxa_administracao: Decimal
     fundo_reserva: Decimal
     seguro: Decimal
+    #: The part of ``taxa_administracao`` that is the antecipação (shown apart; first parcela only).
+    taxa_antecipada: Decimal = Decimal("0.00")
 
     @property
     def total(self) -> Decimal:
@@ -74,11 +80,17 @@ def schedule_amounts(plano: PlanoCredito, parcelas: int) -> list[ComponentesParc
         raise ValueError("valor_credito must be positive")
     totals = component_totals(plano)
     fc = repartir(totals.fundo_comum, parcelas)
-    ta = repartir(totals.taxa_administracao, parcelas)
+    # Art. 27 §3: the antecipação is charged at the adesão (first parcela) and deducted from the
+    # taxa of the whole plan, whose total does not change.
+    antecipada = min(percentual_de(plano.valor_credito, plano.taxa_antecipada_pct), totals.taxa_administracao)
+    ta = repartir(totals.taxa_administracao - antecipada, parcelas)
+    ta[0] += antecipada
     fr = repartir(totals.fundo_reserva, parcelas)
     devidos = [a + b + c for a, b, c in zip(fc, ta, fr, strict=True)]
     sg = seguro_das_parcelas(plano.seguro_modo, plano.seguro_pct, plano.valor_credito, devidos)
-    return [ComponentesParcela(*linha) for linha in zip(fc, ta, fr, sg, strict=True)]
+    linhas = [ComponentesParcela(*linha) for linha in zip(fc, ta, fr, sg, strict=True)]
+    linhas[0] = dataclasses.replace(linhas[0], taxa_antecipada=antecipada)
+    return linhas
 
 
 def build_schedule(
@@ -96,6 +108,9 @@ def first_parcela_breakdown(plano: PlanoCredito, parcelas: int) -> dict[str, dic
     credit = plano.valor_credito
     names = ("fundo_comum", "taxa_administracao", "fundo_reserva", "seguro")
     values = {name: getattr(first, name) for name in names}
+    # The antecipação of the taxa is shown apart from the month's taxa (Lei 11.795 art. 27 §3).
+    values["taxa_administracao"] -= first.taxa_antecipada
+    values["taxa_antecipada"] = first.taxa_antecipada
     values["total"] = first.total
     return {
         name: {"valor": value, "percentual": (value * 100 / credit).quantize(Decimal("0.0001"))}
@@ -120,6 +135,7 @@ def corrected_amounts(
         fundo_reserva_pct=plano.fundo_reserva_pct,
         seguro_pct=plano.seguro_pct,
         seguro_modo=plano.seguro_modo,
+        taxa_antecipada_pct=plano.taxa_antecipada_pct,
     )
     amounts = schedule_amounts(corrected, parcelas)
     return {n: amounts[n - 1] for n in numeros_restantes}

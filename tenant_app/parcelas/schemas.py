@@ -18,7 +18,10 @@ class ParcelaOut(msgspec.Struct, kw_only=True):
     numero: int
     vencimento: date
     valor_fundo_comum: Decimal
+    #: The month's taxa de administração (without the antecipação).
     valor_taxa_administracao: Decimal
+    #: Antecipação da taxa de administração charged with this parcela (adesão), shown apart.
+    valor_taxa_antecipada: Decimal
     valor_fundo_reserva: Decimal
     valor_seguro: Decimal
     valor_total: Decimal

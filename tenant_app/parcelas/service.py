@@ -31,10 +31,10 @@ INSERT INTO parcelas (
     id, cota_id, grupo_id, numero, vencimento,
     valor_fundo_comum, valor_taxa_administracao, valor_fundo_reserva, valor_seguro, valor_total,
     pago_fundo_comum, pago_taxa_administracao, pago_fundo_reserva, pago_seguro, pago_multa, pago_juros,
-    status, juros_pendentes
+    status, juros_pendentes, valor_taxa_antecipada
 )
 SELECT t.id, c.cota_id, $9, t.numero, t.vencimento, t.fc, t.ta, t.fr, t.sg, t.total,
-       0, 0, 0, 0, 0, 0, 'aberta', 0
+       0, 0, 0, 0, 0, 0, 'aberta', 0, CASE WHEN t.numero = 1 THEN $12::numeric ELSE 0 END
 FROM unnest($1::uuid[]) WITH ORDINALITY AS c(cota_id, ordem)
 CROSS JOIN LATERAL (
     SELECT ($10::text || lpad(to_hex((c.ordem - 1) * $11::int + u.numero), 8, '0'))::uuid AS id, u.*
@@ -64,6 +64,7 @@ def plano_of(grupo: Grupo) -> PlanoCredito:
         fundo_reserva_pct=grupo.fundo_reserva_pct,
         seguro_pct=grupo.seguro_pct,
         seguro_modo=grupo.seguro_modo,
+        taxa_antecipada_pct=grupo.taxa_antecipada_pct,
     )
 
 
@@ -122,6 +123,7 @@ async def generate_schedules_for(
         grupo.id,
         new_ordered_id_prefix(),
         n,
+        amounts[0].taxa_antecipada,
     )
     written = int(status.rsplit(" ", 1)[1])
     uow.auditar(
@@ -172,6 +174,7 @@ async def apply_correction(uow: UnitOfWork, grupo: Grupo, indice_pct: Decimal, r
                     valor_fundo_reserva=c.fundo_reserva,
                     valor_seguro=c.seguro,
                     valor_total=c.total,
+                    valor_taxa_antecipada=c.taxa_antecipada,
                 )
                 .execution_options(synchronize_session=False)
             )

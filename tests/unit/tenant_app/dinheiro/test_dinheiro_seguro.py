@@ -1,4 +1,4 @@
-"""Seguro prestamista as the contract chooses (issue 12, 11)."""
+"""Seguro prestamista modes (issue 12, 11) and the antecipação da taxa de administração (issue 12, 6)."""
 
 from __future__ import annotations
 
@@ -47,3 +47,20 @@ def test_schedule_with_the_monthly_clause() -> None:
     assert parcelas[0].total == Decimal("1126.72")
     # Sum: 0.05 % x 1 120 x (12 + 11 + ... + 1) = 0.56 x 78 = 43.68.
     assert sum((p.seguro for p in parcelas), Decimal(0)) == Decimal("43.68")
+
+
+def test_antecipacao_da_taxa_charged_at_the_adesao_and_deducted_from_the_plan() -> None:
+    # Lei 11.795 art. 27 §3. Credit 12 000 over 12 months, taxa 12 % = 1 440.00 in total, of which
+    # 2 % of the credit = 240.00 is charged at the adesão (first parcela): the other 1 200.00 is
+    # spread over the 12 parcelas (100.00 each), so parcela 1 carries 100 + 240 = 340.00 of taxa.
+    plano = PlanoCredito(Decimal("12000"), Decimal("12"), taxa_antecipada_pct=Decimal("2"))
+    parcelas = schedule_amounts(plano, 12)
+    assert (parcelas[0].taxa_administracao, parcelas[0].taxa_antecipada) == (
+        Decimal("340.00"),
+        Decimal("240.00"),
+    )
+    assert [p.taxa_administracao for p in parcelas[1:]] == [Decimal("100.00")] * 11
+    assert all(p.taxa_antecipada == 0 for p in parcelas[1:])
+    # The total taxa over the plan is unchanged: 340 + 11 x 100 = 1 440.
+    assert sum((p.taxa_administracao for p in parcelas), Decimal(0)) == Decimal("1440.00")
+    assert parcelas[0].total == Decimal("1000.00") + Decimal("340.00")
