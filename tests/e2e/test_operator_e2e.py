@@ -253,6 +253,11 @@ def test_apply_becomes_ready_with_every_object_and_working_credentials(tenants, 
         "JWT_SECRET",
         "APP_BASE_URL",
         "CONTROL_PLANE_URL",
+        "S3_ENDPOINT",
+        "S3_REGION",
+        "S3_BUCKET",
+        "S3_ACCESS_KEY_ID",
+        "S3_SECRET_ACCESS_KEY",
     }
     assert env["REDIS_KEY_PREFIX"] == f"tenant:{name}:"
     # The tenant's own credentials work: database, Redis, Vault (Kubernetes auth, real SA token).
