@@ -13,7 +13,12 @@ POOL_RECYCLE_SECONDS = 1800
 
 
 def create_engine(
-    url: str, *, pool_size: int = 10, max_overflow: int = 10, pooled: bool = True
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 10,
+    pooled: bool = True,
+    hide_parameters: bool = False,
 ) -> AsyncEngine:
     """An asyncpg engine for a libpq or asyncpg ``url``.
 
@@ -22,11 +27,17 @@ def create_engine(
     No ``pool_pre_ping``: it costs a round trip on every checkout. Connections
     are recycled instead, and one broken by a database restart fails one
     request, is discarded by the pool, and the readiness probe reports the outage.
+    ``hide_parameters`` keeps bound values out of error messages and logs (secrets such
+    as a sealed lance must not reach a traceback).
     """
     if not pooled:
-        return create_async_engine(asyncpg_url(url), poolclass=NullPool)
+        return create_async_engine(asyncpg_url(url), poolclass=NullPool, hide_parameters=hide_parameters)
     return create_async_engine(
-        asyncpg_url(url), pool_size=pool_size, max_overflow=max_overflow, pool_recycle=POOL_RECYCLE_SECONDS
+        asyncpg_url(url),
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_recycle=POOL_RECYCLE_SECONDS,
+        hide_parameters=hide_parameters,
     )
 
 

@@ -50,8 +50,12 @@ def _regras_out(row: RegrasAssembleiaGrupo) -> RegrasAssembleiaOut:
     return to_schema(RegrasAssembleiaOut, row, tipos_lance=list(row.tipos_lance))
 
 
-def _lance_out(row: LanceAssembleia, numero: int) -> LanceOut:
-    return to_schema(LanceOut, row, cota_numero=numero)
+def _lance_out(row: LanceAssembleia, numero: int, *, selado: bool = False) -> LanceOut:
+    if selado:
+        return to_schema(
+            LanceOut, row, cota_numero=numero, percentual=None, percentual_embutido=None, sigiloso=True
+        )
+    return to_schema(LanceOut, row, cota_numero=numero, sigiloso=False)
 
 
 def _apuracao_out(apuracao: Apuracao, contemplacoes: list[ContemplacaoCota]) -> ApuracaoOut:
@@ -212,8 +216,9 @@ class AssembleiaController(Controller):
         assembleia_id: FromPath[uuid.UUID],
         lance_id: FromPath[uuid.UUID],
     ) -> LanceOut:
-        """One lance's receipt (for the staff who registered it)."""
-        return _lance_out(*await service.get_lance(uow.session, assembleia_id, lance_id))
+        """One lance; its percentages stay sealed (null) until the apuração."""
+        row, numero, selado = await service.consultar_lance(uow.session, assembleia_id, lance_id)
+        return _lance_out(row, numero, selado=selado)
 
     @delete(
         "/lances/{lance_id:uuid}",
@@ -228,9 +233,9 @@ class AssembleiaController(Controller):
         assembleia_id: FromPath[uuid.UUID],
         lance_id: FromPath[uuid.UUID],
     ) -> LanceOut:
-        """Withdraw a bid before the cut-off."""
+        """Withdraw a bid before the cut-off (the answer keeps its percentages sealed)."""
         row, numero = await service.cancelar_lance(uow, assembleia_id, lance_id)
-        return _lance_out(row, numero)
+        return _lance_out(row, numero, selado=True)
 
     @post("/apuracao", operation_id="apurarAssembleia", name="assembleias:apurar", guards=WRITE)
     async def apurar(

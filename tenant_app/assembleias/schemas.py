@@ -87,17 +87,19 @@ class LanceCreate(msgspec.Struct, kw_only=True):
 
 
 class LanceOut(msgspec.Struct, kw_only=True):
-    """A lance (its receipt before the apuração)."""
+    """A lance. Its percentages are sealed (null, ``sigiloso`` true) until the assembleia is apurada;
+    only the receipt of the POST that registered it echoes them."""
 
     id: uuid.UUID
     assembleia_id: uuid.UUID
     cota_numero: int
     tipo: TipoLance
-    percentual: Decimal
-    percentual_embutido: Decimal
+    percentual: Decimal | None
+    percentual_embutido: Decimal | None
     status: StatusLance
     registrado_em: datetime
     cancelado_em: datetime | None
+    sigiloso: bool = False
 
 
 class ApuracaoIn(msgspec.Struct, kw_only=True):

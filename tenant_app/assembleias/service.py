@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.assembleias import elegibilidade
+from tenant_app.assembleias import elegibilidade, sigilo
 from tenant_app.assembleias.apuracao.lances import Lance, erros_lance
 from tenant_app.assembleias.apuracao.regras import RegrasAssembleia, TipoLance
 from tenant_app.assembleias.erros import ErroCampo, RegrasInvalidas, RegraViolada
@@ -330,10 +330,19 @@ async def get_lance(
     return found[0], found[1]
 
 
+async def consultar_lance(
+    session: AsyncSession, assembleia_id: uuid.UUID, lance_id: uuid.UUID
+) -> tuple[LanceAssembleia, int, bool]:
+    """A lance, its cota number and whether its percentages are still sealed (404 when unknown)."""
+    assembleia = await get_assembleia(session, assembleia_id)
+    row, numero = await get_lance(session, assembleia_id, lance_id)
+    return row, numero, sigilo.selada(assembleia.status)
+
+
 async def listar_lances(session: AsyncSession, assembleia_id: uuid.UUID) -> list[tuple[LanceAssembleia, int]]:
     """All lances, only once the assembleia was apurada: until then they are sealed."""
     assembleia = await get_assembleia(session, assembleia_id)
-    if assembleia.status not in (StatusAssembleia.APURADA, StatusAssembleia.ENCERRADA):
+    if sigilo.selada(assembleia.status):
         raise ConflitoError("Os lances são sigilosos até a apuração da assembleia.", code="lances_sigilosos")
     rows = await session.execute(
         select(LanceAssembleia, Cota.numero)

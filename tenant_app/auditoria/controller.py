@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from consorcio_contract.feature_flags import AUDITORIA_VERIFICACAO
+from tenant_app.audit_log.models import AuditEntry
 from tenant_app.auditoria import service
 from tenant_app.auditoria.schemas import AuditEntryOut, VerificacaoOut
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
@@ -18,6 +19,23 @@ from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
+
+
+def _entry_out(entry: AuditEntry, selados: frozenset[str]) -> AuditEntryOut:
+    if not selados:
+        return to_schema(AuditEntryOut, entry, sigilosos=[])
+
+    def velar(valores: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if valores is None else {k: None if k in selados else v for k, v in valores.items()}
+
+    return to_schema(
+        AuditEntryOut,
+        entry,
+        before=velar(entry.before),
+        after=velar(entry.after),
+        hash=None,
+        sigilosos=sorted(selados),
+    )
 
 
 class AuditoriaController(Controller):
@@ -40,7 +58,8 @@ class AuditoriaController(Controller):
         desde: Annotated[datetime | None, QueryParameter(name="desde")] = None,
         ate: Annotated[datetime | None, QueryParameter(name="ate")] = None,
     ) -> Pagina[AuditEntryOut]:
-        """Newest first, with filters."""
+        """Newest first, with filters. A lance's percentages are null (listed in ``sigilosos``) until its
+        assembleia is apurada."""
         rows, total = await service.listar_entradas(
             uow.session,
             page,
@@ -51,8 +70,9 @@ class AuditoriaController(Controller):
             desde=desde,
             ate=ate,
         )
+        selados = await service.campos_selados(uow.session, rows)
         return Pagina(
-            items=[to_schema(AuditEntryOut, e) for e in rows],
+            items=[_entry_out(e, selados.get(e.seq, frozenset())) for e in rows],
             total=total,
             limit=page.limit,
             offset=page.offset,

@@ -22,7 +22,11 @@ class AuditEntryOut(msgspec.Struct, kw_only=True):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     request_id: str | None
-    hash: str
+    #: The entry's chain hash; null while the entry holds a sealed value (the hash of a
+    #: lance's row would let anyone try the few possible percentages against it).
+    hash: str | None
+    #: Columns shown as null because they are sealed until the assembleia's apuração.
+    sigilosos: list[str] = msgspec.field(default_factory=list)
 
 
 class VerificacaoOut(msgspec.Struct, kw_only=True):

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenant_app.assembleias.sigilo import CAMPOS_SELADOS, lances_selados
 from tenant_app.audit_log.chain import GENESIS, HASHED_FIELDS, ChainReport, verify_chain
 from tenant_app.audit_log.models import AuditEntry
 from tenant_app.http.pagination import PageParams, paginate
@@ -41,6 +42,19 @@ async def listar_entradas(
     if ate:
         stmt = stmt.where(AuditEntry.occurred_at <= ate)
     return await paginate(session, stmt, page)
+
+
+async def campos_selados(session: AsyncSession, entries: list[AuditEntry]) -> dict[int, frozenset[str]]:
+    """seq -> the columns of that entry that must not be shown yet (a lance's amount before the apuração).
+
+    The trail keeps the values (the chain stays whole and verifiable); once the
+    assembleia is apurada the same entries are shown in full.
+    """
+    candidatas = [e for e in entries if e.entity in CAMPOS_SELADOS]
+    if not candidatas:
+        return {}
+    selados = await lances_selados(session, {e.entity_id or "" for e in candidatas})
+    return {e.seq: CAMPOS_SELADOS[e.entity] for e in candidatas if (e.entity_id or "") in selados}
 
 
 async def verify(session: AsyncSession) -> ChainReport:

@@ -9,8 +9,17 @@ from tenant_app.settings import DatabaseSettings
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
-    """One pool per process, sized below the tenant role's connection limit."""
-    return kit.create_engine(settings.url, pool_size=settings.pool_size, max_overflow=settings.max_overflow)
+    """One pool per process, sized below the tenant role's connection limit.
+
+    Bound parameters never appear in error messages or logs: they carry personal data
+    and sealed lances (see ``assembleias/sigilo.py``).
+    """
+    return kit.create_engine(
+        settings.url,
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        hide_parameters=True,
+    )
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
