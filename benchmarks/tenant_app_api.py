@@ -260,7 +260,7 @@ async def main() -> None:
         async with httpx.AsyncClient(
             base_url=base, limits=httpx.Limits(max_connections=64), timeout=30
         ) as client:
-            for _ in range(200):
+            for _ in range(600):  # a loaded machine can take a minute to start the server
                 try:
                     if (await client.get("/ready")).status_code == 200:
                         break

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.consorciados.models import Consorciado, TipoPessoa
@@ -43,19 +44,33 @@ async def listar_cotas(
     consorciado_id: uuid.UUID | None = None,
 ) -> tuple[list[Any], int]:
     """One page of the group's cotas by number (rows of ``fields``) and the total; 404 for no group."""
-    # Column select, not ORM objects: this is the busiest list of the app.
-    stmt = select(*(Cota.__table__.c[name] for name in fields))
-    stmt = stmt.where(Cota.grupo_id == grupo_id).order_by(Cota.numero)
-    if status is not None:
-        stmt = stmt.where(Cota.status == status)
-    if contemplada is not None:
-        stmt = stmt.where(Cota.contemplada.is_(contemplada))
-    if consorciado_id is not None:
-        stmt = stmt.where(Cota.consorciado_id == consorciado_id)
-    rows, total = await paginate_rows(session, stmt, page)
+    stmt = _pagina_de_cotas(tuple(fields), status is not None, contemplada, consorciado_id is not None)
+    values = {"grupo_id": grupo_id, "status": status, "consorciado_id": consorciado_id}
+    rows, total = await paginate_rows(session, stmt, page, values)
     if total == 0:
         await get_grupo(session, grupo_id)  # 404 for an unknown group, only checked when empty
     return rows, total
+
+
+@functools.lru_cache(maxsize=64)
+def _pagina_de_cotas(
+    fields: tuple[str, ...], by_status: bool, contemplada: bool | None, by_consorciado: bool
+) -> Select[Any]:
+    """The list statement for one set of columns and filters, built once per process.
+
+    Column select, not ORM objects: this is the busiest list of the app. The
+    values are bound per request, so the statement (and its compiled form) is
+    reused instead of being rebuilt and re-keyed for SQLAlchemy's cache each time.
+    """
+    c = Cota.__table__.c
+    stmt = select(*(c[name] for name in fields)).where(c.grupo_id == bindparam("grupo_id")).order_by(c.numero)
+    if by_status:
+        stmt = stmt.where(c.status == bindparam("status"))
+    if contemplada is not None:
+        stmt = stmt.where(c.contemplada.is_(contemplada))
+    if by_consorciado:
+        stmt = stmt.where(c.consorciado_id == bindparam("consorciado_id"))
+    return stmt
 
 
 async def _active_consorciado(session: AsyncSession, consorciado_id: uuid.UUID) -> Consorciado:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 from litestar.di import Provide
 from litestar.params import QueryParameter
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
@@ -55,7 +57,7 @@ async def paginate(session: AsyncSession, stmt: Select[Any], params: PageParams)
 
 
 async def paginate_rows(
-    session: AsyncSession, stmt: Select[Any], params: PageParams
+    session: AsyncSession, stmt: Select[Any], params: PageParams, values: Mapping[str, Any] | None = None
 ) -> tuple[list[Any], int]:
     """Like ``paginate`` for column (Core) selects, in one round trip: the total rides along
     as an uncorrelated scalar subquery, which PostgreSQL runs once (an index-only count),
@@ -63,16 +65,28 @@ async def paginate_rows(
     (A ``count(*) OVER ()`` window would read and sort every matching row per request.)
     Used by hot list endpoints where ORM instances are not needed.
 
+    ``stmt`` may use bind parameters whose ``values`` come per request: a statement built
+    once per process (e.g. under ``functools.lru_cache``) then gets its page form, and
+    SQLAlchemy's compiled form, from cache instead of being rebuilt for every request.
+
     Must be the session's first statement: it runs in autocommit mode, which saves the
     BEGIN and ROLLBACK round trips. That is safe for a single read: under READ COMMITTED
     each statement sees its own snapshot whether or not a transaction is open.
     """
-    total_sq = select(func.count()).select_from(stmt.order_by(None).subquery()).scalar_subquery()
-    paged = stmt.add_columns(total_sq.label("_total")).limit(params.limit).offset(params.offset)
+    paged, total_only = _paged(stmt)
+    bound = {**(values or {}), "_limit": params.limit, "_offset": params.offset}
     conn = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     # Core execution on the connection: no ORM result processing for plain columns.
-    rows = (await conn.execute(paged)).mappings().all()
+    rows = (await conn.execute(paged, bound)).mappings().all()
     if rows:
         return list(rows), int(rows[0]["_total"])
-    total = (await conn.execute(select(total_sq))).scalar_one()
+    total = (await conn.execute(total_only, bound)).scalar_one()
     return [], int(total)
+
+
+@functools.lru_cache(maxsize=64)
+def _paged(stmt: Select[Any]) -> tuple[Select[Any], Select[Any]]:
+    """(page with the total as a column, the total alone) of ``stmt``; limit and offset are bound."""
+    total_sq = select(func.count()).select_from(stmt.order_by(None).subquery()).scalar_subquery()
+    paged = stmt.add_columns(total_sq.label("_total")).limit(bindparam("_limit")).offset(bindparam("_offset"))
+    return paged, select(total_sq)

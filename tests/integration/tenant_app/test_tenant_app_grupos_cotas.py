@@ -136,6 +136,12 @@ async def test_cessao_exclusao_readmissao(tenant: Tenant) -> None:
         await tenant.client.get(f"/api/grupos/{grupo['id']}/cotas?status=ativa&offset=50", headers=h)
     ).json()
     assert past["items"] == [] and past["total"] == 2
+    # The other filters (the list statement is built once per filter combination).
+    base = f"/api/grupos/{grupo['id']}/cotas"
+    held = (await tenant.client.get(f"{base}?consorciado_id={novo['id']}", headers=h)).json()
+    assert held["total"] == 1 and [c["id"] for c in held["items"]] == [cota["id"]]
+    assert (await tenant.client.get(f"{base}?contemplada=false", headers=h)).json()["total"] == 2
+    assert (await tenant.client.get(f"{base}?contemplada=true", headers=h)).json()["total"] == 0
 
 
 async def test_contemplated_cota_cannot_be_excluded(tenant: Tenant, pg_admin_dsn: str) -> None:
