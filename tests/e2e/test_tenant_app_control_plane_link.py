@@ -105,6 +105,7 @@ class TenantApp:
         assert path.startswith("/api/")
         self.api_requests += 1  # counted whatever the answer, as the app's meter does
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers |= kwargs.pop("headers", {})
         return httpx.request(method, f"{self.url}{path}", headers=headers, timeout=30, **kwargs)
 
     def login(self) -> None:
