@@ -37,7 +37,7 @@ from tenant_app.assembleias.schemas import (
     VerificacaoOut,
 )
 from tenant_app.http.schemas import to_schema
-from tenant_app.pagamentos.idempotency import fingerprint, run_once, validate_key
+from tenant_app.idempotency import fingerprint, run_once, validate_key
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission

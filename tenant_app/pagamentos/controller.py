@@ -15,7 +15,7 @@ from consorcio_contract.usage import Metric
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.pagamentos import consultas, service
-from tenant_app.pagamentos.idempotency import fingerprint, run_once, validate_key
+from tenant_app.idempotency import fingerprint, run_once, validate_key
 from tenant_app.pagamentos.models import Pagamento, StatusPagamento
 from tenant_app.pagamentos.schemas import AlocacaoOut, EstornoIn, PagamentoIn, PagamentoOut
 from tenant_app.platform_client.usage_meter import UsageMeter
