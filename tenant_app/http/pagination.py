@@ -33,12 +33,14 @@ class PageParams(msgspec.Struct, kw_only=True):
     offset: int
 
 
-async def provide_page_params(
-    limit: Annotated[
-        int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT, description="Itens por página")
-    ] = 50,
-    offset: Annotated[int, QueryParameter(name="offset", ge=0, description="Itens a pular")] = 0,
-) -> PageParams:
+#: ``?limit=`` and ``?offset=``: the page dependency's parameters, also for a hot handler that
+#: takes them itself (a second dependency costs an anyio task group per request).
+Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT, description="Itens por página")]
+Offset = Annotated[int, QueryParameter(name="offset", ge=0, description="Itens a pular")]
+DEFAULT_LIMIT = 50
+
+
+async def provide_page_params(limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> PageParams:
     """Dependency: ``?limit=&offset=``."""
     return PageParams(limit=limit, offset=offset)
 
