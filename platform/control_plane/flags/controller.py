@@ -177,7 +177,7 @@ class TenantFlagController(Controller):
     tags = ("tenant-app",)
     guards = (tenant_app_guard,)
 
-    async def _snapshot(self, slug: FromPath[str], state: State) -> FlagSnapshot:
+    async def _snapshot(self, slug: str, state: State) -> FlagSnapshot:
         # A fresh session per look: a long poll must not hold a connection
         # (or a transaction snapshot that would hide the change it waits for).
         async with state.session_factory() as session:

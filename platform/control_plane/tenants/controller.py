@@ -32,11 +32,7 @@ from control_plane.tenants.schemas import (
 from control_plane.tenants.service import TenantService
 
 
-def _service(
-    db_session: NamedDependency[AsyncSession],
-    tenant_resources: NamedDependency[TenantResources],
-    state: State,
-) -> TenantService:
+def _service(db_session: AsyncSession, tenant_resources: TenantResources, state: State) -> TenantService:
     return TenantService(db_session, tenant_resources, state.flag_notifier.publish)
 
 
