@@ -119,15 +119,13 @@ def control_plane_env(cfg: StackConfig) -> dict[str, str]:
 
 def _ensure_database(cfg: StackConfig, name: str) -> None:
     psql = Path("/usr/bin/psql")
-    exists = subprocess.run(
+    exists = procs.run_tool(
         [str(psql), cfg.database_url, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        capture_output=True,
-        text=True,
-        check=True,
+        f"looking up database {name}",
     ).stdout.strip()
     if exists != "1":
-        subprocess.run(
-            [str(psql), cfg.database_url, "-c", f'CREATE DATABASE "{name}"'], check=True, capture_output=True
+        procs.run_tool(
+            [str(psql), cfg.database_url, "-c", f'CREATE DATABASE "{name}"'], f"creating database {name}"
         )
 
 
