@@ -39,7 +39,7 @@ def start(cfg: StackConfig, log=print) -> None:
     data, iam, versions = base / "data", base / "iam", base / "versions"
     for folder in (data, iam, versions):
         folder.mkdir(parents=True, exist_ok=True)
-    procs.spawn(
+    pid = procs.spawn(
         cfg,
         NAME,
         [
@@ -62,7 +62,7 @@ def start(cfg: StackConfig, log=print) -> None:
         # The root keys go through the environment, not the command line (ps).
         env={"ROOT_ACCESS_KEY_ID": cfg.s3_access_key, "ROOT_SECRET_ACCESS_KEY": cfg.s3_secret_key},
     )
-    procs.wait_until(lambda: healthy(cfg), "S3 server (versitygw)", 30, procs.log_file(cfg, NAME))
+    procs.wait_until(lambda: healthy(cfg), "S3 server (versitygw)", 30, procs.log_file(cfg, NAME), pid=pid)
 
 
 def stop(cfg: StackConfig) -> bool:
