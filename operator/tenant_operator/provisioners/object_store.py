@@ -108,6 +108,14 @@ class ObjectStoreProvisioner:
 
     # --- provisioning ----------------------------------------------------
     def _ensure_sync(self, bucket: str, access_key: str, secret_key: str) -> list[StoreChange]:
+        # Fast path, one request whatever the number of tenants: the stored
+        # key works and lists exactly its bucket. A key that stopped working,
+        # a missing bucket, or a role that sees more (admin) takes the full
+        # check below, whose admin listings grow with the number of tenants.
+        # (A "userplus" role, which could also create buckets, lists the same
+        # and is only corrected by the full check, e.g. after a rotation.)
+        if self._admin.buckets_seen_by(access_key, secret_key) == [bucket]:
+            return []
         changes = []
         user = self._admin.list_users().get(access_key)
         if user is None:

@@ -94,6 +94,17 @@ def parse_bucket_owners(body: bytes) -> dict[str, str]:
     return owners
 
 
+def parse_bucket_names(body: bytes) -> list[str]:
+    """ListBuckets (S3 API) answer -> the bucket names, in order."""
+    return [
+        (node.text or "")
+        for bucket in ET.fromstring(body).iter()
+        if _local(bucket.tag) == "Bucket"
+        for node in bucket
+        if _local(node.tag) == "Name"
+    ]
+
+
 def parse_error(status: int, body: bytes) -> AdminApiError:
     try:
         root = ET.fromstring(body)
@@ -115,21 +126,43 @@ class AdminClient:
     def close(self) -> None:
         self._http.close()
 
-    def _call(
-        self, path: str, *, query: dict[str, str] | None = None, body: bytes = b"", headers=None
-    ) -> bytes:
+    def signed(
+        self,
+        method: str,
+        path: str,
+        *,
+        credentials: Credentials | None = None,
+        query: dict[str, str] | None = None,
+        body: bytes = b"",
+        headers=None,
+    ) -> requests.Response:
+        """One SigV4-signed request (the root key unless ``credentials`` are given)."""
         url = f"{self._endpoint}{path}" + (f"?{urlencode(query)}" if query else "")
         request = AWSRequest(
-            method="PATCH",
+            method=method,
             url=url,
             data=body,
             headers={"X-Amz-Content-Sha256": hashlib.sha256(body).hexdigest(), **(headers or {})},
         )
-        S3SigV4Auth(self._credentials, "s3", self._region).add_auth(request)
-        answer = self._http.patch(url, data=body, headers=dict(request.headers.items()), timeout=(5, 30))
+        S3SigV4Auth(credentials or self._credentials, "s3", self._region).add_auth(request)
+        return self._http.request(
+            method, url, data=body, headers=dict(request.headers.items()), timeout=(5, 30)
+        )
+
+    def _call(
+        self, path: str, *, query: dict[str, str] | None = None, body: bytes = b"", headers=None
+    ) -> bytes:
+        answer = self.signed("PATCH", path, query=query, body=body, headers=headers)
         if answer.status_code >= 400:
             raise parse_error(answer.status_code, answer.content)
         return answer.content
+
+    def buckets_seen_by(self, access_key: str, secret_key: str) -> list[str] | None:
+        """The buckets a key lists (S3 ListBuckets), or None when the key is refused."""
+        answer = self.signed("GET", "/", credentials=Credentials(access_key, secret_key))
+        if answer.status_code != 200:
+            return None
+        return parse_bucket_names(answer.content)
 
     def list_users(self) -> dict[str, Account]:
         return parse_accounts(self._call("/list-users"))

@@ -22,6 +22,7 @@ from tenant_operator import names
 from tenant_operator.config import S3Config
 from tenant_operator.credentials import generate
 from tenant_operator.provisioners.object_store import ObjectStoreProvisioner, client_config
+from tenant_operator.provisioners.s3_admin import AdminClient
 
 pytestmark = pytest.mark.integration
 
@@ -201,3 +202,20 @@ def test_snapshot_copies_every_object_and_delete_removes_bucket_and_user(
     assert _code(lambda: admin.head_bucket(Bucket=a.bucket)) in ("404", "NoSuchBucket")
     assert _code(lambda: client.list_objects_v2(Bucket=a.bucket)) == "InvalidAccessKeyId"
     assert asyncio.run(provisioner.snapshot(a.bucket, a.name, "x")) is None
+
+
+def test_a_key_raised_to_admin_is_put_back_to_its_own_bucket(s3, provisioner, two_tenants) -> None:
+    a, b = two_tenants
+    admin = AdminClient(s3.endpoint, s3.access_key, s3.secret_key, s3.region)
+    try:
+        admin.update_user(a.access_key, role="admin")  # drift: the key now reaches every bucket
+        assert b.bucket in [
+            x["Name"] for x in _client(s3, a.access_key, a.secret_key).list_buckets()["Buckets"]
+        ]
+        changes = asyncio.run(provisioner.ensure(a.bucket, a.access_key, a.secret_key))
+        assert [str(c) for c in changes] == [f"S3 user {a.access_key}: key set"]
+        assert admin.list_users()[a.access_key].role == "user"
+        client_a = _client(s3, a.access_key, a.secret_key)
+        assert _code(lambda: client_a.list_objects_v2(Bucket=b.bucket)) == "AccessDenied"
+    finally:
+        admin.close()

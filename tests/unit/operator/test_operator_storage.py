@@ -166,6 +166,16 @@ def test_list_answers_are_parsed():
     assert owners == {"tenant-a": "tenant-a", "backups": "root"}
 
 
+def test_list_buckets_answer_gives_the_names_in_order():
+    body = (
+        b'<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>tenant-a</ID>'
+        b"</Owner><Buckets><Bucket><Name>tenant-a</Name><CreationDate>2026-12-06T00:00:00Z</CreationDate>"
+        b"</Bucket><Bucket><Name>tenant-b</Name></Bucket></Buckets></ListAllMyBucketsResult>"
+    )
+    assert s3_admin.parse_bucket_names(body) == ["tenant-a", "tenant-b"]
+    assert s3_admin.parse_bucket_names(b"<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>") == []
+
+
 def test_errors_carry_the_s3_code():
     err = s3_admin.parse_error(
         403, b"<Error><Code>AccessDenied</Code><Message>Access Denied.</Message></Error>"
