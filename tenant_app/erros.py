@@ -2,7 +2,7 @@
 
 No HTTP here: ``tenant_app.http.problems`` maps each class to one status
 (400 malformed input, 401/403 identity, 404 not found, 409 state conflict,
-422 rule violation, 423 locked account, 503 a dependency down) and renders
+422 rule violation, 428 missing precondition header, 423 locked account, 503 a dependency down) and renders
 problem+json. ``code`` is stable and becomes the problem ``type``.
 """
 
@@ -22,6 +22,7 @@ __all__ = [
     "IndisponivelError",
     "NaoAutenticado",
     "NaoEncontrado",
+    "PrecondicaoExigida",
     "RegraVioladaError",
 ]
 
@@ -48,6 +49,12 @@ class DadosInvalidos(ErroDominio):
     """The request is malformed: a header or parameter that cannot be read as sent."""
 
     code = "dados_invalidos"
+
+
+class PrecondicaoExigida(ErroDominio):
+    """A header the call requires before it may run is missing (e.g. Idempotency-Key on money moves)."""
+
+    code = "precondicao_exigida"
 
 
 class NaoAutenticado(ErroDominio):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Controller, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from consorcio_contract.feature_flags import APURACAO_VERIFICACAO
 from tenant_app.assembleias import apuracao_service, desclassificacao, pagamento_lance, service
@@ -32,12 +32,14 @@ from tenant_app.assembleias.schemas import (
     LanceCreate,
     LanceOut,
     PagamentoLanceIn,
+    PagamentoLanceOut,
     RegrasAssembleiaIn,
     RegrasAssembleiaOut,
     VerificacaoOut,
 )
+from tenant_app.http.idempotencia import ChaveIdempotencia, exigir_chave, resposta
 from tenant_app.http.schemas import to_schema
-from tenant_app.idempotency import fingerprint, run_once, validate_key
+from tenant_app.idempotency import fingerprint, run_once
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
@@ -291,13 +293,13 @@ class AssembleiaController(Controller):
         uow: NamedDependency[UnitOfWork],
         assembleia_id: FromPath[uuid.UUID],
         data: JSONBody[PagamentoLanceIn],
-        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
-    ) -> Response[Any]:
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[PagamentoLanceOut]:
         """The lance winner paid in cash: amortise its parcelas, money into the fundo comum.
 
-        A repeat with the same Idempotency-Key returns the first result.
+        Requires Idempotency-Key (428 without it); a repeat with the same key returns the first result.
         """
-        key = validate_key(idempotency_key)
+        key = exigir_chave(idempotency_key)
         digest = fingerprint(str(assembleia_id), msgspec.json.encode(data))
         dia = service.hoje(state.settings.time_zone)
 
@@ -309,9 +311,7 @@ class AssembleiaController(Controller):
             return 201, corpo
 
         status, body, replayed = await run_once(uow, "pagamento_lance", key, digest, work)
-        return Response(
-            body, status_code=status, headers={"Idempotent-Replayed": "true" if replayed else "false"}
-        )
+        return resposta(status, body, replayed)
 
     @post(
         "/desclassificacoes-vencidas",

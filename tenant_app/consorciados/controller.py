@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -23,6 +23,7 @@ from tenant_app.consorciados.schemas import (
     EnderecoOut,
     format_documento,
 )
+from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
@@ -163,11 +164,20 @@ class ConsorciadoController(Controller):
         status_code=200,
     )
     async def anonymize(
-        self, consorciado_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]
-    ) -> ConsorciadoOut:
-        """Erase personal data on the holder's request; the financial history stays, de-identified."""
-        obj = await service.anonymize(uow, consorciado_id)
-        return to_out(obj)
+        self,
+        consorciado_id: FromPath[uuid.UUID],
+        uow: NamedDependency[UnitOfWork],
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[ConsorciadoOut]:
+        """Erase personal data on the holder's request; the financial history stays, de-identified.
+
+        Cannot be undone: requires Idempotency-Key (428 without it).
+        """
+
+        async def trabalho() -> ConsorciadoOut:
+            return to_out(await service.anonymize(uow, consorciado_id))
+
+        return await uma_vez(uow, "anonimizacao", idempotency_key, (str(consorciado_id),), trabalho)
 
     @get(
         "/{consorciado_id:uuid}/exportacao",

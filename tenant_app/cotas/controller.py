@@ -6,13 +6,15 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, get, post
+import msgspec
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from tenant_app.cotas import service
 from tenant_app.cotas.models import StatusCota
 from tenant_app.cotas.schemas import AdesaoIn, CessaoIn, CotaOut, ExclusaoIn
+from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
@@ -105,10 +107,17 @@ class CotaController(Controller):
         cota_id: FromPath[uuid.UUID],
         data: JSONBody[ExclusaoIn],
         uow: NamedDependency[UnitOfWork],
-    ) -> CotaOut:
-        """Exclude the cota (never a contemplated one)."""
-        cota = await service.exclusao(uow, cota_id, data.motivo, date.today(), data.observacao)
-        return to_schema(CotaOut, cota)
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[CotaOut]:
+        """Exclude the cota (never a contemplated one). Requires Idempotency-Key (428 without it)."""
+
+        async def trabalho() -> CotaOut:
+            cota = await service.exclusao(uow, cota_id, data.motivo, date.today(), data.observacao)
+            return to_schema(CotaOut, cota)
+
+        return await uma_vez(
+            uow, "exclusao_cota", idempotency_key, (str(cota_id), msgspec.json.encode(data)), trabalho
+        )
 
     @post(
         "/cotas/{cota_id:uuid}/readmissao",

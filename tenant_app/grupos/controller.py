@@ -6,7 +6,8 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, get, patch, post
+import msgspec
+from litestar import Controller, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -22,6 +23,7 @@ from tenant_app.grupos.schemas import (
     PlanoOut,
     Reconciliacao,
 )
+from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
@@ -103,11 +105,24 @@ class GrupoController(Controller):
         status_code=200,
     )
     async def correct(
-        self, grupo_id: FromPath[uuid.UUID], data: JSONBody[CorrecaoIn], uow: NamedDependency[UnitOfWork]
-    ) -> GrupoOut:
-        """Apply the contract's index to the credit and the remaining parcelas."""
-        grupo, _ = await service.correct_grupo(uow, grupo_id, data)
-        return to_schema(GrupoOut, grupo)
+        self,
+        grupo_id: FromPath[uuid.UUID],
+        data: JSONBody[CorrecaoIn],
+        uow: NamedDependency[UnitOfWork],
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[GrupoOut]:
+        """Apply the contract's index to the credit and the remaining parcelas.
+
+        Changes what every cota owes: requires Idempotency-Key (428 without it).
+        """
+
+        async def trabalho() -> GrupoOut:
+            grupo, _ = await service.correct_grupo(uow, grupo_id, data)
+            return to_schema(GrupoOut, grupo)
+
+        return await uma_vez(
+            uow, "correcao_grupo", idempotency_key, (str(grupo_id), msgspec.json.encode(data)), trabalho
+        )
 
     @get("/{grupo_id:uuid}/fundos", operation_id="grupoFundos", name="grupos:fundos", guards=READ)
     async def fundos(self, grupo_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]) -> Reconciliacao:

@@ -32,6 +32,7 @@ from tenant_app.erros import (
     IndisponivelError,
     NaoAutenticado,
     NaoEncontrado,
+    PrecondicaoExigida,
     RegraVioladaError,
 )
 
@@ -52,6 +53,7 @@ _TITLES = {
     409: "Conflito",
     422: "Regra de negócio violada",
     423: "Conta bloqueada",
+    428: "Precondição exigida",
     429: "Muitas requisições",
     500: "Erro interno",
     503: "Serviço indisponível",
@@ -67,6 +69,7 @@ STATUS_OF: dict[type[ErroDominio], int] = {
     ConflitoError: 409,
     RegraVioladaError: 422,
     ContaBloqueada: 423,
+    PrecondicaoExigida: 428,
     IndisponivelError: 503,
 }
 

@@ -6,10 +6,11 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
+from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
 from tenant_app.inadimplencia import service
 from tenant_app.inadimplencia.schemas import ExclusaoAutomaticaIn, ExclusaoAutomaticaOut, RelatorioOut
 from tenant_app.unit_of_work import UnitOfWork
@@ -49,9 +50,16 @@ class InadimplenciaController(Controller):
         status_code=200,
     )
     async def run_exclusions(
-        self, data: JSONBody[ExclusaoAutomaticaIn], uow: NamedDependency[UnitOfWork]
-    ) -> ExclusaoAutomaticaOut:
-        """Run the daily default-exclusion routine now."""
+        self,
+        data: JSONBody[ExclusaoAutomaticaIn],
+        uow: NamedDependency[UnitOfWork],
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[ExclusaoAutomaticaOut]:
+        """Run the daily default-exclusion routine now. Requires Idempotency-Key (428 without it)."""
         ref = data.data or date.today()
-        excluded = await service.run_automatic_exclusions(uow, ref)
-        return ExclusaoAutomaticaOut(data_referencia=ref, excluidas=excluded)
+
+        async def trabalho() -> ExclusaoAutomaticaOut:
+            excluded = await service.run_automatic_exclusions(uow, ref)
+            return ExclusaoAutomaticaOut(data_referencia=ref, excluidas=excluded)
+
+        return await uma_vez(uow, "exclusoes_automaticas", idempotency_key, (ref.isoformat(),), trabalho)

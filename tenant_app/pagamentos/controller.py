@@ -9,13 +9,14 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from consorcio_contract.usage import Metric
+from tenant_app.http.idempotencia import ChaveIdempotencia, exigir_chave, resposta, uma_vez
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
+from tenant_app.idempotency import fingerprint, run_once
 from tenant_app.pagamentos import consultas, service
-from tenant_app.idempotency import fingerprint, run_once, validate_key
 from tenant_app.pagamentos.models import Pagamento, StatusPagamento
 from tenant_app.pagamentos.schemas import AlocacaoOut, EstornoIn, PagamentoIn, PagamentoOut
 from tenant_app.platform_client.usage_meter import UsageMeter
@@ -31,12 +32,6 @@ ESTORNO = [requires(Permission.PAGAMENTOS_ESTORNO)]
 def to_out(p: Pagamento) -> PagamentoOut:
     """Response body."""
     return to_schema(PagamentoOut, p, alocacoes=[to_schema(AlocacaoOut, a) for a in p.alocacoes])
-
-
-def _replay_response(status: int, body: dict[str, Any], replayed: bool) -> Response[Any]:
-    return Response(
-        body, status_code=status, headers={"Idempotent-Replayed": "true" if replayed else "false"}
-    )
 
 
 class PagamentoController(Controller):
@@ -59,10 +54,10 @@ class PagamentoController(Controller):
         data: JSONBody[PagamentoIn],
         uow: NamedDependency[UnitOfWork],
         usage_meter: NamedDependency[UsageMeter],
-        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
-    ) -> Response[Any]:
-        """Record a payment. A repeat with the same Idempotency-Key returns the first result."""
-        key = validate_key(idempotency_key)
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[PagamentoOut]:
+        """Record a payment. Requires Idempotency-Key (428 without it); a repeat returns the first result."""
+        key = exigir_chave(idempotency_key)
         today = date.today()
         data.validate(today)
         digest = fingerprint(str(cota_id), msgspec.json.encode(data))
@@ -77,7 +72,7 @@ class PagamentoController(Controller):
         status, body, replayed = await run_once(uow, "pagamento", key, digest, work)
         if not replayed:  # committed just now: a replay was counted the first time
             usage_meter.count(Metric.PAGAMENTOS_REGISTRADOS)
-        return _replay_response(status, body, replayed)
+        return resposta(status, body, replayed)
 
     @post(
         "/pagamentos/{pagamento_id:uuid}/estorno",
@@ -91,22 +86,16 @@ class PagamentoController(Controller):
         pagamento_id: FromPath[uuid.UUID],
         data: JSONBody[EstornoIn],
         uow: NamedDependency[UnitOfWork],
-        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
-    ) -> Response[Any]:
-        """Reverse a payment with a reason (once)."""
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[PagamentoOut]:
+        """Reverse a payment with a reason (once). Requires Idempotency-Key (428 without it)."""
 
-        async def work() -> tuple[int, dict[str, Any]]:
-            pagamento = await service.estornar_pagamento(uow, pagamento_id, data.motivo)
-            await uow.flush()
-            return 200, msgspec.to_builtins(to_out(pagamento))
+        async def trabalho() -> PagamentoOut:
+            return to_out(await service.estornar_pagamento(uow, pagamento_id, data.motivo))
 
-        if idempotency_key is None:
-            async with uow.one_transaction():
-                status, body = await work()
-            return _replay_response(status, body, False)
-        key = validate_key(idempotency_key)
-        digest = fingerprint(str(pagamento_id), msgspec.json.encode(data))
-        return _replay_response(*(await run_once(uow, "estorno", key, digest, work)))
+        return await uma_vez(
+            uow, "estorno", idempotency_key, (str(pagamento_id), msgspec.json.encode(data)), trabalho
+        )
 
     @get("/pagamentos/{pagamento_id:uuid}", operation_id="getPayment", name="pagamentos:get", guards=READ)
     async def get_one(

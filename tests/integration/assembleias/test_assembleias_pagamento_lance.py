@@ -122,7 +122,7 @@ async def test_paying_the_lance_amortises_parcelas_and_reconciles(tenant_a: Tena
         )
         assert "não foi contemplada por lance" in body["detail"]
     # Money never moves without an Idempotency-Key.
-    assert_problem(await c.post(url, json={"cota_numero": 30, "valor": "30500.00"}, headers=h), 400)
+    assert_problem(await c.post(url, json={"cota_numero": 30, "valor": "30500.00"}, headers=h), 428)
 
     chave = _chave()
     r = await c.post(url, json={"cota_numero": 30, "valor": "30500.00"}, headers={**h, **chave})

@@ -128,7 +128,9 @@ async def test_lance_payment_is_listed_and_its_estorno_restores_everything(tenan
 
     # The same estorno as any payment.
     r = await c.post(
-        f"/api/pagamentos/{pagamento_id}/estorno", json={"motivo": "cheque devolvido"}, headers=h
+        f"/api/pagamentos/{pagamento_id}/estorno",
+        json={"motivo": "cheque devolvido"},
+        headers={**h, "Idempotency-Key": uuid.uuid4().hex},
     )
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "estornado"
@@ -155,7 +157,12 @@ async def test_lance_payment_is_listed_and_its_estorno_restores_everything(tenan
         (OrigemLancamento.LANCE, Fundo.FUNDO_COMUM, Decimal("40500.00")),
     ]
     assert_problem(
-        await c.post(f"/api/pagamentos/{pagamento_id}/estorno", json={"motivo": "de novo"}, headers=h), 409
+        await c.post(
+            f"/api/pagamentos/{pagamento_id}/estorno",
+            json={"motivo": "de novo"},
+            headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+        ),
+        409,
     )
 
     # The lance is unpaid again: the apuração says so, and the winner may pay it (within the deadline).

@@ -93,11 +93,15 @@ async def test_unknown_ids_in_bodies_and_actions(tenant: Tenant) -> None:
     )
     assert assert_problem(r)["errors"][0]["campo"] == "consorciado_id"
     r = await tenant.client.post(
-        f"/api/pagamentos/{uuid.uuid4()}/estorno", json={"motivo": "motivo longo"}, headers=tenant.auth()
+        f"/api/pagamentos/{uuid.uuid4()}/estorno",
+        json={"motivo": "motivo longo"},
+        headers={**tenant.auth(), "Idempotency-Key": uuid.uuid4().hex},
     )
     assert_problem(r, (404, 404))
     r = await tenant.client.post(
-        f"/api/cotas/{uuid.uuid4()}/exclusao", json={"motivo": "x"}, headers=tenant.auth()
+        f"/api/cotas/{uuid.uuid4()}/exclusao",
+        json={"motivo": "x"},
+        headers={**tenant.auth(), "Idempotency-Key": uuid.uuid4().hex},
     )
     assert_problem(r)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -126,9 +127,15 @@ async def test_anonymization_keeps_financial_history_and_export(tenant: Tenant) 
     assert len(data["cotas"][0]["parcelas"]) == 12 and data["consentimentos"]
 
     # Operador may not exercise LGPD rights on someone's behalf.
-    r = await tenant.client.post(f"/api/consorciados/{pid}/anonimizacao", headers=tenant.auth(Role.OPERADOR))
+    r = await tenant.client.post(
+        f"/api/consorciados/{pid}/anonimizacao",
+        headers={**tenant.auth(Role.OPERADOR), "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert r.status_code == 403
-    r = await tenant.client.post(f"/api/consorciados/{pid}/anonimizacao", headers=tenant.auth(Role.GESTOR))
+    r = await tenant.client.post(
+        f"/api/consorciados/{pid}/anonimizacao",
+        headers={**tenant.auth(Role.GESTOR), "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert r.status_code == 200
     body = r.json()
     assert body["documento"] is None and body["email"] is None and body["nome"] == "Titular anonimizado"

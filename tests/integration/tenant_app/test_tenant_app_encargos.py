@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -55,7 +56,7 @@ async def test_multa_on_the_unpaid_rest_and_charges_split_with_the_administrador
     r = await tenant.client.post(
         f"/api/pagamentos/{r.json()['id']}/estorno",
         json={"motivo": "pix devolvido"},
-        headers=tenant.auth(Role.FINANCEIRO),
+        headers={**tenant.auth(Role.FINANCEIRO), "Idempotency-Key": uuid.uuid4().hex},
     )
     assert r.status_code == 200, r.text
     f = await _fundos(tenant, grupo["id"])

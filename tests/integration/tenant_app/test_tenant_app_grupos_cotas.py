@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -59,7 +60,7 @@ async def test_index_correction_reprices_remaining_plan(tenant: Tenant) -> None:
     r = await tenant.client.post(
         f"/api/grupos/{grupo['id']}/correcao",
         json={"indice_pct": "10", "referencia": "IPCA 12m"},
-        headers=tenant.auth(Role.GESTOR),
+        headers={**tenant.auth(Role.GESTOR), "Idempotency-Key": uuid.uuid4().hex},
     )
     assert r.status_code == 200, r.text
     assert Decimal(r.json()["valor_credito"]) == Decimal("66000.00")
@@ -113,11 +114,15 @@ async def test_cessao_exclusao_readmissao(tenant: Tenant) -> None:
     )
     assert r.status_code == 200 and r.json()["consorciado_id"] == novo["id"]
     r = await tenant.client.post(
-        f"/api/cotas/{cota['id']}/exclusao", json={"motivo": "solicitacao"}, headers=h
+        f"/api/cotas/{cota['id']}/exclusao",
+        json={"motivo": "solicitacao"},
+        headers={**h, "Idempotency-Key": uuid.uuid4().hex},
     )
     assert r.status_code == 200 and r.json()["status"] == "excluida"
     r = await tenant.client.post(
-        f"/api/cotas/{cota['id']}/exclusao", json={"motivo": "solicitacao"}, headers=h
+        f"/api/cotas/{cota['id']}/exclusao",
+        json={"motivo": "solicitacao"},
+        headers={**h, "Idempotency-Key": uuid.uuid4().hex},
     )
     assert r.status_code == 422
     r = await tenant.client.post(
@@ -160,7 +165,9 @@ async def test_contemplated_cota_cannot_be_excluded(tenant: Tenant, pg_admin_dsn
         )
     await conn.close()
     r = await tenant.client.post(
-        f"/api/cotas/{cotas[0]['id']}/exclusao", json={"motivo": "inadimplencia"}, headers=tenant.auth()
+        f"/api/cotas/{cotas[0]['id']}/exclusao",
+        json={"motivo": "inadimplencia"},
+        headers={**tenant.auth(), "Idempotency-Key": uuid.uuid4().hex},
     )
     assert r.status_code == 422 and "contemplada" in r.json()["detail"]
 

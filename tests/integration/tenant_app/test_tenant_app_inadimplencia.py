@@ -47,11 +47,15 @@ async def test_report_and_exclusion_via_api(tenant: Tenant) -> None:
     # Financeiro may read the report but not run exclusions.
     assert (
         await tenant.client.post(
-            "/api/inadimplencia/exclusoes", json={"data": "2025-04-20"}, headers=tenant.auth(Role.FINANCEIRO)
+            "/api/inadimplencia/exclusoes",
+            json={"data": "2025-04-20"},
+            headers={**tenant.auth(Role.FINANCEIRO), "Idempotency-Key": uuid.uuid4().hex},
         )
     ).status_code == 403
     r = await tenant.client.post(
-        "/api/inadimplencia/exclusoes", json={"data": "2025-04-20"}, headers=tenant.auth(Role.GESTOR)
+        "/api/inadimplencia/exclusoes",
+        json={"data": "2025-04-20"},
+        headers={**tenant.auth(Role.GESTOR), "Idempotency-Key": uuid.uuid4().hex},
     )
     assert r.status_code == 200
     assert late in r.json()["excluidas"] and contemplated not in r.json()["excluidas"]

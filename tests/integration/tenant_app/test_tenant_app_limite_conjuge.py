@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -69,7 +70,7 @@ async def test_counted_on_the_date_of_the_sale(tenant: Tenant) -> None:
     r = await tenant.client.post(
         f"/api/cotas/{alheia['id']}/exclusao",
         json={"motivo": "solicitacao"},
-        headers=tenant.auth(Role.OPERADOR),
+        headers={**tenant.auth(Role.OPERADOR), "Idempotency-Key": uuid.uuid4().hex},
     )
     assert r.status_code == 200, r.text
     # Today: 28 active + this one = 29, 3 held -> limit 2.9 -> 2, refused.

@@ -78,16 +78,33 @@ async def test_estorno_restores_balances(tenant: Tenant) -> None:
         f"/api/pagamentos/{pid}/estorno", json={"motivo": "x"}, headers=tenant.auth(Role.FINANCEIRO)
     )
     assert bad.status_code == 400  # reason too short
-    r = await tenant.client.post(
+    # Money-moving: without Idempotency-Key nothing happens (428).
+    sem_chave = await tenant.client.post(
         f"/api/pagamentos/{pid}/estorno",
         json={"motivo": "cheque devolvido"},
         headers=tenant.auth(Role.FINANCEIRO),
     )
+    assert sem_chave.status_code == 428, sem_chave.text
+    assert sem_chave.json()["type"].endswith("/idempotency_key_obrigatoria")
+    assert (await tenant.client.get(f"/api/pagamentos/{pid}", headers=tenant.auth())).json()[
+        "status"
+    ] == "confirmado"
+    headers = {**tenant.auth(Role.FINANCEIRO), "Idempotency-Key": uuid.uuid4().hex}
+    r = await tenant.client.post(
+        f"/api/pagamentos/{pid}/estorno", json={"motivo": "cheque devolvido"}, headers=headers
+    )
     assert r.status_code == 200 and r.json()["status"] == "estornado"
+    assert r.headers["Idempotent-Replayed"] == "false"
+    # A retried request (same key) gets the first answer back; it is not reversed twice.
+    retry = await tenant.client.post(
+        f"/api/pagamentos/{pid}/estorno", json={"motivo": "cheque devolvido"}, headers=headers
+    )
+    assert retry.status_code == 200 and retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.json() == r.json()
     again = await tenant.client.post(
         f"/api/pagamentos/{pid}/estorno",
         json={"motivo": "cheque devolvido"},
-        headers=tenant.auth(Role.FINANCEIRO),
+        headers={**tenant.auth(Role.FINANCEIRO), "Idempotency-Key": uuid.uuid4().hex},
     )
     assert again.status_code == 409
     f = await fundos(tenant, grupo["id"])
@@ -111,7 +128,7 @@ async def test_overpayment_and_bad_money_are_4xx(tenant: Tenant) -> None:
         json={"valor": "10.00"},
         headers=tenant.auth(Role.FINANCEIRO),  # no Idempotency-Key
     )
-    assert r.status_code == 400 and r.json()["errors"][0]["campo"] == "Idempotency-Key"
+    assert r.status_code == 428 and r.json()["errors"][0]["campo"] == "Idempotency-Key"
     r = await pay(tenant, str(uuid.uuid4()), "10.00", "2025-02-01")
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")
     r = await pay(tenant, "nao-e-uuid", "10.00", "2025-02-01")
