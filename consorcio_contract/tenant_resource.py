@@ -20,7 +20,9 @@ from enum import StrEnum
 from typing import Any
 
 from consorcio_contract.crd_identity import API_VERSION, KIND
-from consorcio_contract.identifiers import is_valid_cnpj, normalize_cnpj
+from consorcio_contract.identifiers import normalize_cnpj
+from consorcio_contract.identifiers.cnpj import cnpj_problem
+from consorcio_contract.identifiers.cnpj_admission import cnpj_cel_rules
 from consorcio_contract.names import TENANT_LABEL
 from consorcio_contract.plans import PlanName
 
@@ -29,7 +31,8 @@ from consorcio_contract.plans import PlanName
 NAME_MAX_LENGTH = 40
 NAME_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 # Numeric or alphanumeric (July 2026) CNPJ, bare or punctuated; the check
-# digits are verified by the operator (validate_spec), not by the schema.
+# digits and the repeated-character rule are CEL rules of the CRD
+# (cnpj_cel_rules) and validate_spec checks them again.
 CNPJ_PATTERN = r"^[0-9A-Za-z]{2}\.?[0-9A-Za-z]{3}\.?[0-9A-Za-z]{3}/?[0-9A-Za-z]{4}-?[0-9]{2}$"
 HOST_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 # An OCI image tag.
@@ -57,6 +60,8 @@ class FieldSchema:
     # Message the API server shows when `pattern` does not match (CEL rule);
     # the bare regex alone is unreadable for an operator at a terminal.
     pattern_message: str | None = None
+    # Further CEL rules on the field, (rule, message), run by the API server.
+    rules: tuple[tuple[str, str], ...] = ()
 
 
 def _meta(schema: FieldSchema) -> dict[str, FieldSchema]:
@@ -82,12 +87,14 @@ class TenantSpec:
             FieldSchema(
                 "cnpj",
                 "CNPJ of the administradora, numeric or alphanumeric (2026 format), with or without "
-                "punctuation, e.g. 11.222.333/0001-81. Immutable. The operator verifies the check digits.",
+                "punctuation, e.g. 11.222.333/0001-81. Immutable. The API server verifies the check "
+                "digits (and refuses one character repeated 14 times).",
                 pattern=CNPJ_PATTERN,
                 max_length=18,
                 immutable=True,
                 pattern_message="cnpj must have 14 characters (12 letters or digits and 2 check digits), "
                 "optionally punctuated as XX.XXX.XXX/XXXX-DD",
+                rules=cnpj_cel_rules(),
             )
         )
     )
@@ -282,8 +289,8 @@ def _field_problems(f: dataclasses.Field[Any], schema: FieldSchema, value: Any) 
         problems.append(f"must have at most {schema.max_length} characters")
     if schema.pattern and not re.match(schema.pattern, value):
         problems.append(schema.pattern_message or f"must match {schema.pattern}")
-    elif f.name == "cnpj" and not is_valid_cnpj(value):
-        problems.append("check digits do not match: not a valid CNPJ")
+    elif f.name == "cnpj" and (problem := cnpj_problem(value)) is not None:
+        problems.append(problem.removeprefix("cnpj "))
     return problems
 
 

@@ -13,8 +13,15 @@ from consorcio_contract.identifiers.check_digits import mod11_digit
 
 _SEPARATORS = re.compile(r"[./\-\s]")
 _SHAPE = re.compile(r"^[0-9A-Z]{12}[0-9]{2}$")
-_FIRST_WEIGHTS = (5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
-_SECOND_WEIGHTS = (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
+FIRST_WEIGHTS = (5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
+SECOND_WEIGHTS = (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
+
+# The sentences every component gives (the CRD's CEL rules too), after "cnpj".
+REPEATED_MESSAGE = "cnpj cannot repeat one character 14 times (such as 00.000.000/0000-00): not a valid CNPJ"
+CHECK_DIGITS_MESSAGE = (
+    "cnpj check digits do not match: the last two digits are not the mod-11 digits of the first 12 "
+    "characters (not a valid CNPJ)"
+)
 
 
 def normalize_cnpj(value: str) -> str:
@@ -23,19 +30,24 @@ def normalize_cnpj(value: str) -> str:
 
 
 def is_valid_cnpj(value: str) -> bool:
+    return cnpj_problem(value) is None
+
+
+def cnpj_problem(value: str) -> str | None:
+    """Why ``value`` is not a CNPJ (one of this module's sentences), or None when it is one."""
     # Checked before normalizing: str.upper() turns some non-ASCII letters
     # into ASCII ones (the ligature "ﬀ" becomes "FF").
-    if not value.isascii():
-        return False
-    chars = normalize_cnpj(value)
+    chars = normalize_cnpj(value) if value.isascii() else ""
     if not _SHAPE.match(chars):
-        return False
+        return "cnpj must have 14 characters: 12 letters or digits and 2 check digits"
     if len(set(chars)) == 1:
-        return False
+        return REPEATED_MESSAGE
     values = [ord(c) - 48 for c in chars]
-    first = mod11_digit(values[:12], _FIRST_WEIGHTS)
-    second = mod11_digit(values[:13], _SECOND_WEIGHTS)
-    return values[12] == first and values[13] == second
+    first = mod11_digit(values[:12], FIRST_WEIGHTS)
+    second = mod11_digit(values[:13], SECOND_WEIGHTS)
+    if values[12] != first or values[13] != second:
+        return CHECK_DIGITS_MESSAGE
+    return None
 
 
 def format_cnpj(value: str) -> str:

@@ -55,6 +55,7 @@ def spec_schema() -> dict[str, Any]:
                     "message": schema.pattern_message or f"{schema.json_name} has an invalid format",
                 }
             )
+        rules.extend({"rule": rule, "message": message} for rule, message in schema.rules)
         if schema.immutable:
             rules.append(
                 {

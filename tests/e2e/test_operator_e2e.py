@@ -522,30 +522,20 @@ def test_drift_is_repaired_and_reported(tenants, k8s_api_client, stack):
 # --- failures -------------------------------------------------------------------------------
 
 
-def test_bad_check_digits_give_a_clear_condition_and_no_retry_storm(tenants, operator):
-    # The shape is valid for the API server; the check digits are the operator's to verify.
+def test_bad_check_digits_are_refused_by_the_api_server_before_any_provisioning(tenants, operator):
+    # The CRD's CEL rules check the mod-11 digits: the resource never exists, so nothing is
+    # provisioned. (The operator's own check, for resources admitted by an older CRD, is
+    # test_invalid_cnpj_is_a_permanent_condition_without_side_effects in the unit tests.)
     bad = tname("baddigits")
     body = tenant_body(bad, operator.instance)
     body["spec"]["cnpj"] = "11.222.333/0001-82"
-    tenants.api.create_cluster_custom_object(
-        crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL, body
-    )
-    tenants.created.append(bad)
-    obj = tenants.wait_condition(bad, "Ready", "False", reason="InvalidSpec")
-    assert "check digits" in condition(obj, "Ready")["message"]
+    with pytest.raises(client.ApiException) as err:
+        tenants.api.create_cluster_custom_object(
+            crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL, body
+        )
+    assert err.value.status == 422 and "cnpj check digits do not match" in err.value.body
     with pytest.raises(client.ApiException):
         client.CoreV1Api(tenants.core.api_client).read_namespace(names.namespace(bad))
-    rv = tenants.get(bad)["metadata"]["resourceVersion"]
-    passes = operator.metric("consorcio_operator_reconciles_total", trigger="timer", outcome="invalid")
-    wait_until(
-        lambda: (
-            operator.metric("consorcio_operator_reconciles_total", trigger="timer", outcome="invalid")
-            >= passes + 2
-        ),
-        timeout=60,
-        what="two timer passes over the invalid tenant",
-    )
-    assert tenants.get(bad)["metadata"]["resourceVersion"] == rv  # nothing rewritten, no retries queued
 
 
 def test_vault_failure_is_a_condition_without_fallback(

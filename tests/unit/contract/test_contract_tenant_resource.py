@@ -51,7 +51,19 @@ def test_numeric_and_alphanumeric_cnpj_with_valid_check_digits_pass(cnpj):
 
 def test_wrong_check_digits_are_rejected_with_a_readable_message():
     problems = validate_spec({**VALID, "cnpj": "11.222.333/0001-82"})
-    assert [str(p) for p in problems] == ["spec.cnpj: check digits do not match: not a valid CNPJ"]
+    assert [str(p) for p in problems] == [
+        "spec.cnpj: check digits do not match: the last two digits are not the mod-11 digits of the "
+        "first 12 characters (not a valid CNPJ)"
+    ]
+
+
+@pytest.mark.parametrize("cnpj", ["00000000000000", "00.000.000/0000-00", "11111111111111"])
+def test_one_repeated_character_is_refused_as_such_not_as_wrong_check_digits(cnpj):
+    # 00000000000000 even has matching mod-11 digits: the message must name the real rule.
+    problems = validate_spec({**VALID, "cnpj": cnpj})
+    assert [str(p) for p in problems] == [
+        "spec.cnpj: cannot repeat one character 14 times (such as 00.000.000/0000-00): not a valid CNPJ"
+    ]
 
 
 @pytest.mark.parametrize("cnpj", ["1122233300018", "11.222.333/0001-8A", "11-222-333-0001-81", ""])
