@@ -147,6 +147,9 @@ class CorrecaoIn(msgspec.Struct, kw_only=True):
 
     indice_pct: Decimal
     referencia: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    #: Due date of the period's parcelas already billed at the old price before the AGO: they keep
+    #: their amounts and the difference goes into the next parcela (Res. BCB 285 art. 25-A).
+    vencimento_cobrado: date | None = None
 
     def validate(self) -> None:
         """Between -50 % and +100 %, 4 decimal places."""

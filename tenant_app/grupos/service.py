@@ -200,6 +200,8 @@ async def correct_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data: CorrecaoIn) 
     uow.track(grupo)
     if grupo.status is not StatusGrupo.EM_ANDAMENTO:
         raise RegraVioladaError("Correção só se aplica a grupos em andamento.")
-    updated = await apply_correction(uow, grupo, data.indice_pct, data.referencia)
+    updated = await apply_correction(
+        uow, grupo, data.indice_pct, data.referencia, vencimento_cobrado=data.vencimento_cobrado
+    )
     await uow.commit()
     return grupo, updated

@@ -144,3 +144,21 @@ def corrected_amounts(
 def apply_index(valor: Decimal, indice_pct: Decimal) -> Decimal:
     """Credit corrected by an index variation in % (may be negative, e.g. deflation)."""
     return centavos(valor * (Decimal(100) + indice_pct) / Decimal(100))
+
+
+def diferenca_de_prestacao(cobrada: ComponentesParcela, corrigida: ComponentesParcela) -> ComponentesParcela:
+    """What a parcela billed before a price change lacks (or has in excess), per component.
+
+    Res. BCB 285/2023 art. 25-A: when the bem's price changes between the issue of
+    the billing documents and the period's AGO, the difference — the parcela's
+    percentages applied to the price change — is charged (or credited, when
+    negative) in the next parcela. ``corrigida`` is the same parcela priced at the
+    new credit (``corrected_amounts``), so the difference keeps its percentages.
+    """
+    return ComponentesParcela(
+        fundo_comum=corrigida.fundo_comum - cobrada.fundo_comum,
+        taxa_administracao=corrigida.taxa_administracao - cobrada.taxa_administracao,
+        fundo_reserva=corrigida.fundo_reserva - cobrada.fundo_reserva,
+        seguro=corrigida.seguro - cobrada.seguro,
+        taxa_antecipada=corrigida.taxa_antecipada - cobrada.taxa_antecipada,
+    )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.cotas.models import Cota, StatusCota
@@ -16,7 +16,14 @@ from tenant_app.grupos.models import Grupo
 from tenant_app.parcelas.business_days import add_months, monthly_due_dates
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.parcelas.ordered_ids import MAX_COUNTER, new_ordered_id_prefix
-from tenant_app.parcelas.schedule import PlanoCredito, apply_index, corrected_amounts, schedule_amounts
+from tenant_app.parcelas.schedule import (
+    ComponentesParcela,
+    PlanoCredito,
+    apply_index,
+    corrected_amounts,
+    diferenca_de_prestacao,
+    schedule_amounts,
+)
 from tenant_app.unit_of_work import UnitOfWork
 
 # One cota's template (numbers, due dates, amounts) multiplied by the cotas inside
@@ -135,11 +142,22 @@ async def generate_schedules_for(
     return written
 
 
-async def apply_correction(uow: UnitOfWork, grupo: Grupo, indice_pct: Decimal, referencia: str) -> int:
+async def apply_correction(
+    uow: UnitOfWork,
+    grupo: Grupo,
+    indice_pct: Decimal,
+    referencia: str,
+    *,
+    vencimento_cobrado: date | None = None,
+) -> int:
     """Correct the credit by an index and re-price every untouched parcela of active cotas.
 
     Parcelas that already received money keep their amounts (what was billed
     and paid stays); the remaining plan keeps its percentage of the new credit.
+    ``vencimento_cobrado``: the due date of the period's parcelas whose billing
+    documents were issued at the old price before the AGO; they keep their amounts
+    and the diferença de prestação goes into each cota's next parcela (Res. BCB
+    285/2023 art. 25-A).
     """
     plano = plano_of(grupo)
     novo = apply_index(grupo.valor_credito, indice_pct)
@@ -161,6 +179,29 @@ async def apply_correction(uow: UnitOfWork, grupo: Grupo, indice_pct: Decimal, r
         & (Parcela.pago_fundo_reserva == 0)
         & (Parcela.pago_seguro == 0)
     )
+    cobradas: list[tuple[uuid.UUID, int, ComponentesParcela]] = []
+    if vencimento_cobrado is not None:
+        untouched = untouched & (Parcela.vencimento != vencimento_cobrado)
+        cobradas = [
+            (r[0], r[1], ComponentesParcela(r[2], r[3], r[4], r[5], r[6]))
+            for r in await uow.session.execute(
+                select(
+                    Parcela.cota_id,
+                    Parcela.numero,
+                    Parcela.valor_fundo_comum,
+                    Parcela.valor_taxa_administracao,
+                    Parcela.valor_fundo_reserva,
+                    Parcela.valor_seguro,
+                    Parcela.valor_taxa_antecipada,
+                )
+                .join(Cota, Cota.id == Parcela.cota_id)
+                .where(
+                    Parcela.grupo_id == grupo.id,
+                    Cota.status == StatusCota.ATIVA,
+                    Parcela.vencimento == vencimento_cobrado,
+                )
+            )
+        ]
     updated = 0
     for n, cota_ids in by_size.items():
         amounts = corrected_amounts(plano, n, range(1, n + 1), novo)
@@ -179,6 +220,9 @@ async def apply_correction(uow: UnitOfWork, grupo: Grupo, indice_pct: Decimal, r
                 .execution_options(synchronize_session=False)
             )
             updated += result.rowcount  # type: ignore[attr-defined]
+    diferencas = await _lancar_diferencas(
+        uow, plano, novo, cobradas, {c: n for n, cs in by_size.items() for c in cs}
+    )
     uow.track(grupo)
     uow.auditar(
         "correcao_indice",
@@ -190,7 +234,69 @@ async def apply_correction(uow: UnitOfWork, grupo: Grupo, indice_pct: Decimal, r
             "indice_pct": indice_pct,
             "referencia": referencia,
             "parcelas": updated,
+            "diferencas_de_prestacao": diferencas,
         },
     )
     grupo.valor_credito = novo
     return updated
+
+
+async def _lancar_diferencas(
+    uow: UnitOfWork,
+    plano: PlanoCredito,
+    novo_credito: Decimal,
+    cobradas: Sequence[tuple[uuid.UUID, int, ComponentesParcela]],
+    tamanho: dict[uuid.UUID, int],
+) -> int:
+    """Res. BCB 285 art. 25-A: each billed parcela's difference goes into the cota's next untouched one."""
+    if not cobradas:
+        return 0
+    por_cota = {cota_id: (numero, valores) for cota_id, numero, valores in cobradas}
+    proximas: dict[uuid.UUID, uuid.UUID] = {}
+    rows = await uow.session.execute(
+        select(Parcela.cota_id, Parcela.id, Parcela.numero)
+        .where(
+            Parcela.cota_id.in_(list(por_cota)),
+            Parcela.status == StatusParcela.ABERTA,
+            Parcela.pago_fundo_comum == 0,
+            Parcela.pago_taxa_administracao == 0,
+            Parcela.pago_fundo_reserva == 0,
+            Parcela.pago_seguro == 0,
+        )
+        .order_by(Parcela.cota_id, Parcela.numero)
+    )
+    for cota_id, parcela_id, numero in rows:
+        if cota_id not in proximas and numero > por_cota[cota_id][0]:
+            proximas[cota_id] = parcela_id
+    t = Parcela.__table__
+    assert isinstance(t, Table)
+    params = []
+    for cota_id, (numero, cobrada) in por_cota.items():
+        if cota_id not in proximas:
+            continue  # the cota has no parcela left to carry it (its last parcela was the billed one)
+        corrigida = corrected_amounts(plano, tamanho[cota_id], [numero], novo_credito)[numero]
+        d = diferenca_de_prestacao(cobrada, corrigida)
+        params.append(
+            {
+                "pid": proximas[cota_id],
+                "dfc": d.fundo_comum,
+                "dta": d.taxa_administracao,
+                "dfr": d.fundo_reserva,
+                "dsg": d.seguro,
+                "dtot": d.total,
+            }
+        )
+    if params:
+        await uow.session.execute(
+            update(t)
+            .where(t.c.id == bindparam("pid"))
+            .values(
+                valor_fundo_comum=t.c.valor_fundo_comum + bindparam("dfc"),
+                valor_taxa_administracao=t.c.valor_taxa_administracao + bindparam("dta"),
+                valor_fundo_reserva=t.c.valor_fundo_reserva + bindparam("dfr"),
+                valor_seguro=t.c.valor_seguro + bindparam("dsg"),
+                valor_total=t.c.valor_total + bindparam("dtot"),
+            ),
+            params,
+        )
+    return len(params)

@@ -34,7 +34,9 @@ async def test_restitution_is_the_percentage_paid_of_todays_credit_less_the_pena
         await engine.dispose()  # type: ignore[attr-defined]
     # The bem's price rises 10 %: the credit is now 110 000.
     r = await c.post(
-        f"/api/grupos/{grupo.grupo_id}/correcao", json={"indice_pct": "10", "referencia": "IPCA"}, headers=h
+        f"/api/grupos/{grupo.grupo_id}/correcao",
+        json={"indice_pct": "10", "referencia": "IPCA"},
+        headers={**h, "Idempotency-Key": "correcao-ipca-1"},
     )
     assert r.status_code == 200, r.text
     assert Decimal(r.json()["valor_credito"]) == Decimal("110000.00")

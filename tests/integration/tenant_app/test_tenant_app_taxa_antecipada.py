@@ -1,4 +1,4 @@
-"""Antecipação da taxa de administração (Lei 11.795 art. 27 §3; issue 12, 6)."""
+"""Antecipação da taxa (Lei 11.795 art. 27 §3), diferença de prestação (Res. 285 art. 25-A): issue 12."""
 
 from __future__ import annotations
 
@@ -75,3 +75,23 @@ async def test_antecipacao_above_the_taxa_is_refused(tenant: Tenant) -> None:
         f"/api/grupos/{grupo['id']}", json={"taxa_antecipada_pct": "1.5"}, headers=tenant.auth(Role.GESTOR)
     )
     assert r.status_code == 422 and r.json()["errors"][0]["campo"] == "taxa_antecipada_pct", r.text
+
+
+async def test_diferenca_de_prestacao_goes_into_the_next_parcela(tenant: Tenant) -> None:
+    # Res. BCB 285 art. 25-A: parcela 1 (due 2025-02-10) was billed at 5 875.00 before the AGO; the price
+    # rises 10 %. Parcela 1 keeps its billed amount; the same parcela at the new price would be 6 462.50,
+    # so parcela 2 = 6 462.50 + 587.50 = 7 050.00; parcelas 3-12 = 6 462.50.
+    grupo, cotas = await make_running_grupo(tenant, cotas=1)
+    r = await tenant.client.post(
+        f"/api/grupos/{grupo['id']}/correcao",
+        json={"indice_pct": "10", "referencia": "IPCA", "vencimento_cobrado": "2025-02-10"},
+        headers={**tenant.auth(Role.GESTOR), "Idempotency-Key": "correcao-ipca-1"},
+    )
+    assert r.status_code == 200, r.text
+    parcelas = (
+        await tenant.client.get(f"/api/cotas/{cotas[0]['id']}/parcelas", headers=tenant.auth())
+    ).json()
+    totais = [Decimal(p["valor_total"]) for p in parcelas]
+    assert totais == [Decimal("5875.00"), Decimal("7050.00")] + [Decimal("6462.50")] * 10
+    # The cota still pays 100 % of the corrected credit to the fundo comum: 5 000 + 6 000 + 10 x 5 500.
+    assert sum(Decimal(p["valor_fundo_comum"]) for p in parcelas) == Decimal("66000.00")

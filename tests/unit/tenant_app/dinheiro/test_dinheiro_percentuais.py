@@ -1,4 +1,4 @@
-"""Percentages owed are percentages; restitution at the credit's current value (issue 12, 3 and 4)."""
+"""Percentages owed; restitution at the current value; the diferença de prestação (issue 12, 3, 4, 7)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,12 @@ from decimal import Decimal
 import pytest
 
 from tenant_app.dinheiro.percentuais import percentual_devido, percentual_pago, valor_restituicao
+from tenant_app.parcelas.schedule import (
+    PlanoCredito,
+    corrected_amounts,
+    diferenca_de_prestacao,
+    schedule_amounts,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -33,3 +39,24 @@ def test_restitution_at_the_current_credit_less_the_penalty() -> None:
     assert valor_restituicao(percentual_pago(Decimal(2), 7), Decimal("60000.00"), Decimal(0)) == Decimal(
         "17142.86"
     )
+
+
+def test_diferenca_de_prestacao_keeps_the_parcelas_percentages() -> None:
+    # Res. BCB 285 art. 25-A. Parcela billed at credit 60 000 (12 months, taxa 15 %, reserva 2 %,
+    # seguro 0.5 %): 5 000 + 750 + 100 + 25 = 5 875. The price rises 10 % before the AGO: the same
+    # parcela at 66 000 is 5 500 + 825 + 110 + 27.50 = 6 462.50; the next parcela carries 587.50.
+    plano = PlanoCredito(Decimal("60000"), Decimal("15"), Decimal("2"), Decimal("0.5"))
+    cobrada = schedule_amounts(plano, 12)[0]
+    corrigida = corrected_amounts(plano, 12, [1], Decimal("66000.00"))[1]
+    d = diferenca_de_prestacao(cobrada, corrigida)
+    assert (d.fundo_comum, d.taxa_administracao, d.fundo_reserva, d.seguro, d.total) == (
+        Decimal("500.00"),
+        Decimal("75.00"),
+        Decimal("10.00"),
+        Decimal("2.50"),
+        Decimal("587.50"),
+    )
+    # A fall of the price is credited: -10 % -> 54 000: 4 500 + 675 + 90 + 22.50; difference -587.50.
+    assert diferenca_de_prestacao(
+        cobrada, corrected_amounts(plano, 12, [1], Decimal("54000.00"))[1]
+    ).total == (Decimal("-587.50"))
