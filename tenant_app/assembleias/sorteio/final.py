@@ -35,10 +35,14 @@ def numero_final(
     generalised), else 0; either way the nearest-cota walk takes over when it
     is not a cota of the group.
     """
+    if zero_vale_maior_cota:
+        # All zeros names the highest cota, so the numbers below it set the digits: a group of
+        # exactly 100 cotas reads the dezena final (00 = cota 100), one of 1,000 the centena.
+        k = digitos_do_grupo(max(tamanho_grupo - 1, 1))
+        numero = int(extracao.premios[0][-k:])
+        return numero or tamanho_grupo
     k = digitos_do_grupo(tamanho_grupo)
     numero = int(extracao.premios[0][-k:])
-    if numero == 0 and zero_vale_maior_cota:
-        return tamanho_grupo
     if numero == 0 and zero_vale_maximo:
         return 10**k
     return numero

@@ -94,6 +94,17 @@ def test_zero_names_the_highest_cota_when_the_contract_says_so() -> None:
         == 5000
     )
     assert numero_final(extracao, 75, zero_vale_maximo=True) == 100  # the old "000 is 1000" rule: walk
+    # A group of exactly 100 cotas: the dezena final is enough when "00" is cota 100.
+    assert (
+        numero_final(
+            parse_extracao(2, ["12345", "00001", "00002", "00003", "00004"]),
+            100,
+            zero_vale_maximo=True,
+            zero_vale_maior_cota=True,
+        )
+        == 45
+    )
+    assert numero_final(extracao, 100, zero_vale_maximo=True, zero_vale_maior_cota=True) == 100
 
 
 def test_approximation_after_the_candidates_always_reaches_a_cota() -> None:
