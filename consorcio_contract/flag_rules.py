@@ -91,13 +91,20 @@ def bucketer(salt: str) -> Callable[[str], int]:
 
 
 def percentage_to_basis_points(percentage: float | str) -> int:
-    """0–100 with up to two decimals -> 0–10 000 basis points."""
+    """0–100 with up to two decimals -> 0–10 000 basis points.
+
+    More decimals are refused, not rounded: 12.345 % cannot be stored, and
+    silently serving 12.35 % is not what was asked for.
+    """
     try:
-        bp = (Decimal(str(percentage)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        scaled = Decimal(str(percentage)) * 100
+        bp = scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     except InvalidOperation:
         raise ValueError("percentage must be a number") from None
     if not bp.is_finite() or not 0 <= bp <= BUCKETS:
         raise ValueError("percentage must be between 0 and 100")
+    if scaled != bp:
+        raise ValueError("percentage has at most two decimals (it is stored in hundredths of a percent)")
     return int(bp)
 
 

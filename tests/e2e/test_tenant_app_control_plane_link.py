@@ -314,8 +314,10 @@ def _flip(control_plane: ControlPlane, app: TenantApp, value: bool) -> float:
     """Set the flag for this tenant in the control plane; seconds until the app answers accordingly."""
     expected = 200 if value else 403
     with control_plane.admin() as api:
+        url = f"/api/flags/{AUDITORIA_VERIFICACAO.key}"
+        etag = api.get(url).headers["etag"]
         started = time.monotonic()
-        changed = api.patch(f"/api/flags/{AUDITORIA_VERIFICACAO.key}", json={"tenantValues": {SLUG: value}})
+        changed = api.patch(url, json={"tenantValues": {SLUG: value}}, headers={"If-Match": etag})
         assert changed.status_code == 200, changed.text
         while _verificacao(app) != expected:
             assert time.monotonic() - started < 10, "the app never saw the change"

@@ -119,9 +119,18 @@ class FlagAdminController(Controller):
         db_session: NamedDependency[AsyncSession],
         state: State,
         action_context: NamedDependency[ActionContext],
-        if_match: Annotated[str | None, HeaderParameter(name="If-Match")] = None,
+        # Required (428 without it); declared optional only so that its absence reaches the
+        # service as a problem+json 428 instead of the framework's 400.
+        if_match: Annotated[
+            str | None,
+            HeaderParameter(
+                name="If-Match",
+                required=True,
+                description='The flag\'s ETag from GET (e.g. "3"); 428 when missing, 412 when stale.',
+            ),
+        ] = None,
     ) -> Response[FlagView]:
-        """Change a flag; send ``If-Match`` with its ETag to refuse overwriting someone else's edit."""
+        """Change a flag. ``If-Match`` with its ETag is required, so no one overwrites another's edit."""
         service = FlagService(db_session, state.flag_notifier.publish)
         flag = await service.update(action_context, key, data, _parse_if_match(if_match))
         return Response(flag_view(flag), headers=_version_header(flag))

@@ -27,7 +27,15 @@ from consorcio_contract.flag_rules import (
 from control_plane.audit.service import ActionContext, AuditService
 from control_plane.flags.models import FeatureFlag
 from control_plane.flags.schemas import FlagCreate, FlagUpdate, RolloutIn
-from control_plane.problems import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from control_plane.problems import (
+    Conflict,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+from control_plane.tenants.models import Tenant
 
 ChangePublisher = Callable[[], Awaitable[None]]
 
@@ -138,7 +146,7 @@ class FlagService:
             salt=secrets.token_hex(8),
             version=1,
         )
-        self._validate(flag)
+        await self._validate(flag)
         self.session.add(flag)
         try:
             await self.session.flush()
@@ -154,7 +162,13 @@ class FlagService:
         self, ctx: ActionContext, key: str, data: FlagUpdate, if_match: int | None
     ) -> FeatureFlag:
         flag = await self.get(key, for_update=True)
-        if if_match is not None and if_match != flag.version:
+        if if_match is None:
+            # Without it, two admins editing at once silently lose one change.
+            raise PreconditionRequired(
+                f"send If-Match with flag {key!r}'s ETag (from GET /api/flags/{key}): "
+                "a change is applied only to the version it was made from"
+            )
+        if if_match != flag.version:
             raise PreconditionFailed(f"flag {key!r} is at version {flag.version}, not {if_match}")
         if data.description is not msgspec.UNSET:
             flag.description = data.description
@@ -168,7 +182,7 @@ class FlagService:
             flag.tenant_values = dict(data.tenant_values)
         if data.rollout is not msgspec.UNSET:
             flag.rollout = _rollout_json(data.rollout)
-        self._validate(flag)
+        await self._validate(flag)
         flag.version += 1
         self.audit.record(ctx, "flag.update", "flag", key, self._audit_details(flag))
         await self.session.commit()
@@ -182,11 +196,22 @@ class FlagService:
         await self.session.commit()
         await self.publish_change()
 
-    @staticmethod
-    def _validate(flag: FeatureFlag) -> None:
+    async def _validate(self, flag: FeatureFlag) -> None:
         errors = _check_values(ValueType(flag.value_type), _flag_values(flag))
+        errors += await self._unknown_tenants(flag.tenant_values or {})
         if errors:
-            raise InvalidInput("flag values do not match its type", errors=errors)
+            raise InvalidInput("flag values do not match its type or its tenants", errors=errors)
+
+    async def _unknown_tenants(self, tenant_values: dict[str, Any]) -> list[FieldError]:
+        """An override for a slug no tenant has is a typo that would never apply."""
+        if not tenant_values:
+            return []
+        known = set(await self.session.scalars(select(Tenant.slug).where(Tenant.slug.in_(tenant_values))))
+        return [
+            FieldError(f"tenantValues.{slug}", "no tenant has this slug")
+            for slug in tenant_values
+            if slug not in known
+        ]
 
     @staticmethod
     def _audit_details(flag: FeatureFlag) -> dict[str, Any]:

@@ -88,7 +88,9 @@ async def test_each_admin_action_is_recorded(cp_client, auth, seed_tenant) -> No
     await audited(
         "flags:create", "POST", "/api/flags", json={"key": "aud", "type": "boolean", "defaultValue": True}
     )
-    await audited("flags:update", "PATCH", "/api/flags/aud", json={"enabled": False})
+    await audited(
+        "flags:update", "PATCH", "/api/flags/aud", json={"enabled": False}, headers={"If-Match": '"1"'}
+    )
     await audited("flags:delete", "DELETE", "/api/flags/aud")
 
     period = BillingPeriod.containing(local_date(datetime.now(UTC))).previous()

@@ -63,7 +63,7 @@ async def test_flag_lifecycle_with_overrides_rollout_and_audit(cp_client, auth, 
     full = await cp_client.patch(
         "/api/flags/relatorio-bacen-2080",
         json={"rollout": {"percentage": 100, "value": True}, "planValues": {}, "tenantValues": {}},
-        headers=admin,
+        headers=admin | {"If-Match": updated.headers["etag"]},
     )
     assert full.json()["rollout"]["percentage"] == "100"
     assert (await evaluation(starter.slug)).json()["reason"] == "SPLIT"
@@ -125,3 +125,105 @@ async def test_duplicate_keys_conflict(cp_client, auth, problem) -> None:
         await cp_client.post("/api/flags", json=body, headers=auth[Role.PLATFORM_ADMIN])
     ).status_code == 201
     problem(await cp_client.post("/api/flags", json=body, headers=auth[Role.PLATFORM_ADMIN]), 409)
+
+
+# --- no lost updates, no overrides for nobody, no silent rounding (issue 14, item 8) ---------
+
+
+async def _new_flag(cp_client, admin, key: str, **extra) -> dict:
+    created = await cp_client.post(
+        "/api/flags", json={"key": key, "type": "boolean", "defaultValue": False, **extra}, headers=admin
+    )
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+async def test_a_patch_without_if_match_is_refused_with_428_and_changes_nothing(
+    cp_client, auth, problem
+) -> None:
+    admin = auth[Role.PLATFORM_ADMIN]
+    await _new_flag(cp_client, admin, "sem-if-match")
+    refused = await cp_client.patch("/api/flags/sem-if-match", json={"enabled": False}, headers=admin)
+    assert "If-Match" in problem(refused, 428)["detail"]
+    flag = (await cp_client.get("/api/flags/sem-if-match", headers=admin)).json()
+    assert flag["enabled"] is True and flag["version"] == 1
+    # With the ETag it goes through; the same ETag again is stale (412), not a lost update.
+    changed = await cp_client.patch(
+        "/api/flags/sem-if-match", json={"enabled": False}, headers=admin | {"If-Match": '"1"'}
+    )
+    assert changed.status_code == 200 and changed.headers["etag"] == '"2"'
+    stale = await cp_client.patch(
+        "/api/flags/sem-if-match", json={"enabled": True}, headers=admin | {"If-Match": '"1"'}
+    )
+    problem(stale, 412)
+
+
+async def test_if_match_is_documented_as_required(cp_client) -> None:
+    schema = (await cp_client.get("/api/schema/openapi.json")).json()
+    parameters = schema["paths"]["/api/flags/{key}"]["patch"]["parameters"]
+    if_match = next(p for p in parameters if p["name"] == "If-Match")
+    assert if_match["in"] == "header" and if_match["required"] is True
+    assert "428" in if_match["description"]
+
+
+async def test_overrides_for_unknown_tenant_slugs_are_refused(cp_client, auth, seed_tenant, problem) -> None:
+    admin = auth[Role.PLATFORM_ADMIN]
+    known = await seed_tenant()
+    refused = await cp_client.post(
+        "/api/flags",
+        json={
+            "key": "override-fantasma",
+            "type": "boolean",
+            "defaultValue": False,
+            "tenantValues": {known.slug: True, "acme-typo": True},
+        },
+        headers=admin,
+    )
+    assert [e["field"] for e in problem(refused, 422)["errors"]] == ["tenantValues.acme-typo"]
+
+    await _new_flag(cp_client, admin, "override-patch")
+    refused = await cp_client.patch(
+        "/api/flags/override-patch",
+        json={"tenantValues": {"ninguem": True}},
+        headers=admin | {"If-Match": '"1"'},
+    )
+    assert [e["field"] for e in problem(refused, 422)["errors"]] == ["tenantValues.ninguem"]
+    accepted = await cp_client.patch(
+        "/api/flags/override-patch",
+        json={"tenantValues": {known.slug: True}},
+        headers=admin | {"If-Match": '"1"'},
+    )
+    assert accepted.status_code == 200 and accepted.json()["tenantValues"] == {known.slug: True}
+
+
+@pytest.mark.parametrize("percentage", ["12.345", 33.333, "0.001", "99.999"])
+async def test_rollout_percentages_finer_than_stored_are_refused_not_rounded(
+    cp_client, auth, problem, percentage
+) -> None:
+    admin = auth[Role.PLATFORM_ADMIN]
+    refused = await cp_client.post(
+        "/api/flags",
+        json={
+            "key": "rollout-fino",
+            "type": "boolean",
+            "defaultValue": False,
+            "rollout": {"percentage": percentage, "value": True},
+        },
+        headers=admin,
+    )
+    details = problem(refused, 422)
+    assert details["errors"][0]["field"] == "rollout.percentage"
+    assert "two decimals" in details["errors"][0]["message"]
+    problem(await cp_client.get("/api/flags/rollout-fino", headers=admin), 404)
+
+
+async def test_rollout_percentages_with_two_decimals_are_kept_exactly(cp_client, auth) -> None:
+    admin = auth[Role.PLATFORM_ADMIN]
+    flag = await _new_flag(cp_client, admin, "rollout-exato", rollout={"percentage": "12.34", "value": True})
+    assert flag["rollout"]["percentage"] == "12.34"
+    changed = await cp_client.patch(
+        "/api/flags/rollout-exato",
+        json={"rollout": {"percentage": "12.340", "value": True}},
+        headers=admin | {"If-Match": '"1"'},
+    )
+    assert changed.status_code == 200 and changed.json()["rollout"]["percentage"] == "12.34"

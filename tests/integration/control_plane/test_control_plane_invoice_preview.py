@@ -94,9 +94,9 @@ async def test_migrate_seeds_the_platform_flags_once_and_never_resets_them(
     async with cp_session_factory() as session:
         assert await ensure_platform_flags(session) == sorted(f.key for f in PLATFORM_FLAGS)
     admin = auth[Role.PLATFORM_ADMIN]
-    changed = await cp_client.patch(
-        f"/api/flags/{APURACAO_VERIFICACAO.key}", json={"enabled": False}, headers=admin
-    )
+    url = f"/api/flags/{APURACAO_VERIFICACAO.key}"
+    version = (await cp_client.get(url, headers=admin)).headers["etag"]
+    changed = await cp_client.patch(url, json={"enabled": False}, headers=admin | {"If-Match": version})
     assert changed.status_code == 200, changed.text
     async with cp_session_factory() as session:
         assert await ensure_platform_flags(session) == []

@@ -218,9 +218,10 @@ async def test_snapshots_are_per_tenant_conditional_and_long_polled(cp_client, a
     )
     await asyncio.sleep(0.5)
     assert not poll.done()
+    version = (await cp_client.get(f"/api/flags/{key}", headers=admin)).headers["etag"]
     started = time.monotonic()
     patched = await cp_client.patch(
-        f"/api/flags/{key}", json={"tenantValues": {a.slug: "v3-a"}}, headers=admin
+        f"/api/flags/{key}", json={"tenantValues": {a.slug: "v3-a"}}, headers=admin | {"If-Match": version}
     )
     assert patched.status_code == 200
     changed = await poll
@@ -279,7 +280,11 @@ async def test_the_platform_client_reports_usage_and_follows_flag_changes(
         got = {u: flags.get_boolean_value(key, False, EvaluationContext(targeting_key=u)) for u in users}
         assert got == expected and 0 < sum(got.values()) < len(users)
 
-        await cp_client.patch(f"/api/flags/{key}", json={"enabled": False}, headers=admin)
+        version = (await cp_client.get(f"/api/flags/{key}", headers=admin)).headers["etag"]
+        disabled = await cp_client.patch(
+            f"/api/flags/{key}", json={"enabled": False}, headers=admin | {"If-Match": version}
+        )
+        assert disabled.status_code == 200, disabled.text
         deadline = time.monotonic() + 5
         while any(flags.get_boolean_value(key, False, EvaluationContext(targeting_key=u)) for u in users):
             assert time.monotonic() < deadline, "the provider did not pick up the change"

@@ -140,7 +140,7 @@ def test_value_types(value_type: ValueType, good: object, bad: object) -> None:
     assert not value_matches_type(value_type, bad)
 
 
-@pytest.mark.parametrize("bad", ["-1", "100.01", "abc", "nan", "inf"])
+@pytest.mark.parametrize("bad", ["-1", "100.01", "abc", "nan", "inf", "12.345", "0.001", "33.3333"])
 def test_bad_percentages(bad: str) -> None:
     with pytest.raises(ValueError):
         percentage_to_basis_points(bad)
