@@ -37,6 +37,7 @@ from tenant_app.platform_client.feature_flags import FeatureFlags, feature_flag_
 from tenant_app.platform_client.usage_meter import UsageMeter
 from tenant_app.platform_client.usage_middleware import ApiRequestCounter
 from tenant_app.platform_link.lifespan import control_plane_link
+from tenant_app.problemas.controller import ProblemasController
 from tenant_app.settings import Settings
 from tenant_app.system.controller import health, ready
 from tenant_app.system.rate_limit import RateLimitMiddleware
@@ -68,6 +69,7 @@ ROUTE_HANDLERS: list[Any] = [
     PagamentoController,
     InadimplenciaController,
     AuditoriaController,
+    ProblemasController,
 ]
 
 

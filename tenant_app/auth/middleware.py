@@ -11,7 +11,15 @@ from tenant_app.auth.tokens import InvalidToken, verify_access_token
 from tenant_app.settings import Settings
 
 #: Reachable without a token.
-PUBLIC_PATHS = ["^/health$", "^/ready$", "^/metrics", "^/schema", "^/api/auth/login$", "^/api/auth/refresh$"]
+PUBLIC_PATHS = [
+    "^/health$",
+    "^/ready$",
+    "^/metrics",
+    "^/schema",
+    "^/problemas",
+    "^/api/auth/login$",
+    "^/api/auth/refresh$",
+]
 
 
 class JWTAuthenticationMiddleware(AbstractAuthenticationMiddleware):

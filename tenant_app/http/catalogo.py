@@ -1,0 +1,225 @@
+"""The catalogue of problem ``type``s: every ``code`` the tenant app answers with, documented.
+
+A problem's ``type`` is ``<app base URL>/problemas/<code>``; the app serves a
+Portuguese page for each at that address (``tenant_app/problemas``), and
+``GET /problemas`` lists them all. The codes are stable: clients may switch on
+them. A test fails when the code raises a ``code`` that is not listed here, or
+one code with two statuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TipoProblema:
+    """One problem type: its HTTP status, a short title and what the client should do."""
+
+    status: int
+    titulo: str
+    descricao: str
+
+
+_T = TipoProblema
+
+CATALOGO: dict[str, TipoProblema] = {
+    # 400: the request cannot be read as sent.
+    "dados_invalidos": _T(
+        400,
+        "Requisição inválida",
+        "O corpo, um parâmetro ou um cabeçalho não segue o formato documentado (JSON malformado, tipo "
+        "errado, campo obrigatório ausente, valor fora do esquema, data em formato errado). Todos os "
+        "campos com problema vêm juntos em `errors`, cada um com `campo` (o caminho como foi enviado, "
+        "ex.: `premios[2]`, `data`) e `mensagem`. Corrija e reenvie.",
+    ),
+    "idempotency_key": _T(
+        400,
+        "Idempotency-Key malformada",
+        "O cabeçalho Idempotency-Key deve ter de 8 a 200 caracteres ASCII visíveis (ex.: um UUID).",
+    ),
+    # 401 / 403 / 423: identity.
+    "nao_autenticado": _T(
+        401,
+        "Não autenticado",
+        "Falta o cabeçalho `Authorization: Bearer <token>`, ou o token expirou ou é inválido. "
+        "Obtenha um token em `POST /api/auth/login` ou renove-o em `POST /api/auth/refresh`.",
+    ),
+    "credenciais_invalidas": _T(
+        401, "Credenciais inválidas", "E-mail ou senha incorretos, ou token inválido."
+    ),
+    "acesso_negado": _T(
+        403,
+        "Acesso negado",
+        "O perfil do usuário não permite esta operação (a tabela de perfis e permissões está no README).",
+    ),
+    "funcionalidade_desativada": _T(
+        403,
+        "Funcionalidade desativada",
+        "A funcionalidade não faz parte do plano contratado ou está desligada.",
+    ),
+    "conta_bloqueada": _T(
+        423,
+        "Conta bloqueada",
+        "Tentativas de login erradas demais: a conta fica bloqueada por alguns minutos.",
+    ),
+    # 404 / 405.
+    "nao_encontrado": _T(
+        404, "Recurso não encontrado", "O identificador ou o endereço não existe neste tenant."
+    ),
+    "metodo_nao_permitido": _T(
+        405, "Método não permitido", "O endereço existe, mas não aceita este método HTTP."
+    ),
+    # 409: the state of the data does not allow the action now.
+    "conflito": _T(409, "Conflito", "A operação conflita com dados existentes (ex.: duplicidade)."),
+    "conflito_concorrencia": _T(
+        409,
+        "Conflito de concorrência",
+        "Outra operação mexia nos mesmos dados ao mesmo tempo; nada foi gravado. Repita (veja Retry-After).",
+    ),
+    "transicao_invalida": _T(
+        409, "Transição de situação inválida", "O recurso não está na situação que a operação exige."
+    ),
+    "assembleia_duplicada": _T(409, "Assembleia duplicada", "O grupo já tem uma assembleia com este número."),
+    "assembleia_apurada": _T(409, "Assembleia já apurada", "A apuração desta assembleia já foi feita."),
+    "apuracao_em_andamento": _T(
+        409, "Apuração em andamento", "Outra apuração do mesmo grupo está em curso; tente em instantes."
+    ),
+    "regras_fixadas": _T(
+        409, "Regras fixadas", "O grupo já tem assembleia apurada: as regras de assembleia não mudam mais."
+    ),
+    "lances_sigilosos": _T(
+        409,
+        "Lances sigilosos",
+        "Os percentuais dos lances só podem ser vistos depois da apuração da assembleia.",
+    ),
+    "lances_fechados": _T(409, "Lances fechados", "A assembleia não está recebendo lances."),
+    "lances_abertos": _T(
+        409, "Lances abertos", "A assembleia ainda recebe lances: aguarde o corte para apurar."
+    ),
+    "lance_duplicado": _T(
+        409,
+        "Lance duplicado",
+        "A cota já tem um lance ativo nesta assembleia; cancele-o para registrar outro.",
+    ),
+    "lance_cancelado": _T(409, "Lance cancelado", "O lance já foi cancelado."),
+    "lance_ja_pago": _T(409, "Lance já pago", "O lance desta contemplação já foi pago."),
+    "prazo_lance_vencido": _T(
+        409,
+        "Prazo do lance vencido",
+        "O prazo para pagar o lance terminou; a contemplação será desclassificada.",
+    ),
+    "assembleia_cancelada": _T(409, "Assembleia cancelada", "A assembleia foi cancelada."),
+    "ja_estornado": _T(409, "Pagamento já estornado", "O pagamento já foi estornado."),
+    "estorno_bloqueado": _T(
+        409, "Estorno bloqueado", "O pagamento não pode ser estornado no estado atual (veja `detail`)."
+    ),
+    "parcelas_insuficientes": _T(
+        409, "Parcelas insuficientes", "A cota não tem parcelas a vencer bastantes para o valor informado."
+    ),
+    "codigo_duplicado": _T(409, "Código duplicado", "Já existe um grupo com este código."),
+    "documento_duplicado": _T(409, "Documento duplicado", "Já existe um consorciado com este CPF/CNPJ."),
+    "email_duplicado": _T(409, "E-mail duplicado", "Já existe um usuário com este e-mail."),
+    "idempotency_key_em_processamento": _T(
+        409,
+        "Requisição em processamento",
+        "Uma requisição com esta Idempotency-Key ainda está sendo processada; repita em instantes.",
+    ),
+    # 422: well-formed, but a legal or contract rule forbids it.
+    "regra_violada": _T(
+        422,
+        "Regra de negócio violada",
+        "Um valor ou a operação fere uma regra legal ou do contrato; `errors` aponta os campos e o limite.",
+    ),
+    "valores_invalidos": _T(
+        422,
+        "Valores inválidos",
+        "Valores monetários usam até 2 casas decimais e percentuais até 4, dentro dos limites documentados.",
+    ),
+    "valor_invalido": _T(422, "Valor fora dos limites", "Um valor excede o que o banco de dados aceita."),
+    "valor_excedente": _T(422, "Valor excedente", "O valor passa do que a cota ainda deve."),
+    "valor_lance_invalido": _T(
+        422, "Valor do lance inválido", "O valor pago não é o valor do lance a pagar."
+    ),
+    "prazo_encerrado": _T(422, "Prazo encerrado", "O prazo (corte de lances) já terminou."),
+    "cota_inelegivel": _T(
+        422, "Cota inelegível", "A cota não pode participar (excluída, contemplada ou com parcela vencida)."
+    ),
+    "cota_inativa": _T(422, "Cota inativa", "A operação exige uma cota ativa."),
+    "cota_ativa": _T(422, "Cota ativa", "A operação exige uma cota excluída."),
+    "cota_contemplada": _T(
+        422, "Cota contemplada", "Uma cota contemplada não pode ser excluída nem cedida assim."
+    ),
+    "consorciado_inexistente": _T(422, "Consorciado inexistente", "O consorciado informado não existe."),
+    "grupo_completo": _T(422, "Grupo completo", "Todas as cotas do grupo já foram vendidas."),
+    "grupo_encerrado": _T(422, "Grupo encerrado", "O grupo está encerrado."),
+    "grupo_nao_iniciado": _T(422, "Grupo não iniciado", "O grupo ainda está em formação."),
+    "encerramento": _T(
+        422,
+        "Encerramento não permitido",
+        "O grupo só encerra com todas as cotas ativas contempladas e quitadas.",
+    ),
+    "sem_cotas": _T(422, "Grupo sem cotas", "O grupo não tem cotas vendidas."),
+    "sem_parcelas": _T(422, "Sem parcelas", "Não há parcelas a que a operação se aplique."),
+    "lance_pago": _T(
+        422, "Lance pago", "A cota já pagou o lance; a contemplação não pode ser desclassificada."
+    ),
+    "nao_contemplada_por_lance": _T(
+        422, "Não contemplada por lance", "A cota não foi contemplada por lance nesta assembleia."
+    ),
+    "datas_invalidas": _T(
+        422,
+        "Datas inválidas",
+        "O corte de lances deve ser antes da data da assembleia e no futuro; o início do grupo não pode "
+        "preceder a adesão de suas cotas.",
+    ),
+    "idempotency_key_reutilizada": _T(
+        422, "Idempotency-Key reutilizada", "Esta Idempotency-Key já foi usada com outra requisição."
+    ),
+    # 428: a required precondition header is missing.
+    "precondicao_exigida": _T(428, "Precondição exigida", "Falta um cabeçalho que a operação exige."),
+    "idempotency_key_obrigatoria": _T(
+        428,
+        "Idempotency-Key obrigatória",
+        "Operações que movimentam dinheiro ou não podem ser desfeitas exigem o cabeçalho Idempotency-Key "
+        "(um valor novo por operação; repita o mesmo só ao reenviar a mesma operação).",
+    ),
+    # 429 / 5xx.
+    "muitas_requisicoes": _T(
+        429,
+        "Muitas requisições",
+        "Limite de requisições por minuto atingido; aguarde o tempo de Retry-After.",
+    ),
+    "erro_interno": _T(500, "Erro interno", "Erro inesperado; informe o `request_id` ao suporte."),
+    "indisponivel": _T(
+        503, "Serviço indisponível", "Uma dependência está fora do ar; nada foi feito. Repita."
+    ),
+    "trava_indisponivel": _T(
+        503,
+        "Travas indisponíveis",
+        "O serviço de travas (Redis) não respondeu; por segurança nada foi feito.",
+    ),
+}
+
+#: The code of a problem raised without one (framework errors), by status.
+CODIGO_DO_STATUS: dict[int, str] = {
+    400: "dados_invalidos",
+    401: "nao_autenticado",
+    403: "acesso_negado",
+    404: "nao_encontrado",
+    405: "metodo_nao_permitido",
+    409: "conflito",
+    422: "regra_violada",
+    423: "conta_bloqueada",
+    428: "precondicao_exigida",
+    429: "muitas_requisicoes",
+    500: "erro_interno",
+    503: "indisponivel",
+}
+
+CAMINHO = "/problemas"
+
+
+def tipo_uri(base_url: str, code: str) -> str:
+    """The problem ``type``: the page the app serves for ``code``."""
+    return f"{base_url.rstrip('/')}{CAMINHO}/{code}"

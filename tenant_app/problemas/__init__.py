@@ -1,0 +1,1 @@
+"""The problem-type catalogue as pages: ``/problemas`` and ``/problemas/<code>`` (public, Portuguese)."""
