@@ -18,6 +18,7 @@ from typing import Any
 from kubernetes import client
 
 from consorcio_contract.crd_identity import GROUP, PLURAL, VERSION
+from consorcio_contract.identifiers import normalize_cnpj
 from consorcio_contract.names import INSTANCE_LABEL
 from consorcio_contract.tenant_resource import build_tenant_resource
 from control_plane.problems import InvalidInput, UpstreamUnavailable
@@ -90,6 +91,15 @@ class TenantResources:
         """Every ConsorcioTenant by name (one API call, for merged listings)."""
         items = await self._call(self._list)
         return {item["metadata"]["name"]: item for item in items}
+
+    async def holders_of_cnpj(self, cnpj: str) -> list[str]:
+        """Names of every ConsorcioTenant (however it was created) whose spec has ``cnpj``."""
+        wanted = normalize_cnpj(cnpj)
+        return sorted(
+            name
+            for name, item in (await self.list_all()).items()
+            if normalize_cnpj(str((item.get("spec") or {}).get("cnpj", ""))) == wanted
+        )
 
     async def patch_spec(self, name: str, changes: Mapping[str, Any]) -> dict[str, Any] | None:
         """JSON merge patch of ``spec``; None when the resource does not exist."""

@@ -130,6 +130,11 @@ class TenantService:
         )
         if duplicate is not None:
             raise Conflict(f"CNPJ already onboarded as tenant {duplicate!r}")
+        # The cluster is the desired state: a tenant applied with kubectl holds its CNPJ too.
+        # (A resource named like this slug is the same tenant, adopted by _ensure_resource.)
+        holders = [name for name in await self.resources.holders_of_cnpj(cnpj) if name != data.slug]
+        if holders:
+            raise Conflict(f"CNPJ already held by the ConsorcioTenant {holders[0]!r} in the cluster")
 
         tenant = Tenant(
             slug=data.slug,

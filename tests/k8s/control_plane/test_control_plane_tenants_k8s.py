@@ -147,6 +147,28 @@ async def test_a_resource_created_outside_the_api_is_adopted_only_for_the_same_c
     assert normalize_cnpj(adopted.json()["cnpj"]) == doc
 
 
+async def test_a_cnpj_held_by_a_kubectl_tenant_is_refused_to_another_slug(
+    cp_client, auth, custom_objects, tenant_slugs, make_tenant_body, cnpj, problem
+) -> None:
+    from consorcio_contract.identifiers import format_cnpj
+    from consorcio_contract.tenant_resource import build_tenant_resource
+
+    admin = auth[Role.PLATFORM_ADMIN]
+    applied, doc = tenant_slugs(), cnpj()
+    # Applied with kubectl (the control plane has no record of it), CNPJ punctuated.
+    body = build_tenant_resource(
+        applied, {"displayName": "Via kubectl", "cnpj": format_cnpj(doc), "plan": "starter"}
+    )
+    body["metadata"]["labels"]["consorcio.io/operator-instance"] = "control-plane-k8s-tests"
+    custom_objects.create_cluster_custom_object(GROUP, VERSION, PLURAL, body)
+
+    other = tenant_slugs()
+    refused = await cp_client.post("/api/tenants", json=make_tenant_body(other, doc), headers=admin)
+    assert repr(applied) in problem(refused, 409)["detail"]
+    problem(await cp_client.get(f"/api/tenants/{other}", headers=admin), 404)
+    assert read_resource(custom_objects, other) is None
+
+
 async def test_plan_suspension_edit_and_deletion_change_the_resource_spec(
     cp_client, auth, custom_objects, tenant_slugs, make_tenant_body, cnpj, problem
 ) -> None:
