@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 import msgspec
-from litestar import Controller, Response, delete, get, post, put
+from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -25,8 +25,10 @@ from tenant_app.assembleias.notificacao import enfileirar
 from tenant_app.assembleias.schemas import (
     ApuracaoIn,
     ApuracaoOut,
+    AssembleiaCancelamentoIn,
     AssembleiaCreate,
     AssembleiaOut,
+    AssembleiaUpdate,
     ContemplacaoOut,
     DesclassificacaoIn,
     LanceCreate,
@@ -133,12 +135,14 @@ class AssembleiasDoGrupoController(Controller):
     @post("/", operation_id="createAssembleia", name="assembleias:create", guards=WRITE)
     async def create(
         self,
+        state: State,
         uow: NamedDependency[UnitOfWork],
         grupo_id: FromPath[uuid.UUID],
         data: JSONBody[AssembleiaCreate],
     ) -> AssembleiaOut:
-        """Schedule an AGO."""
-        assembleia = await service.criar_assembleia(uow, grupo_id, data)
+        """Schedule an AGO: the cut-off (with time zone) in the future and on or before the date (422
+        ``datas_invalidas`` otherwise). Requires the group's regras de assembleia only to open lances."""
+        assembleia = await service.criar_assembleia(uow, grupo_id, data, state.settings.time_zone)
         return to_schema(AssembleiaOut, assembleia)
 
     @get("/", operation_id="listAssembleias", name="assembleias:list", guards=READ)
@@ -161,6 +165,35 @@ class AssembleiaController(Controller):
     ) -> AssembleiaOut:
         """The assembleia."""
         return to_schema(AssembleiaOut, await service.get_assembleia(uow.session, assembleia_id))
+
+    @patch("/", operation_id="corrigirAssembleia", name="assembleias:corrigir", guards=WRITE)
+    async def corrigir(
+        self,
+        state: State,
+        uow: NamedDependency[UnitOfWork],
+        assembleia_id: FromPath[uuid.UUID],
+        data: JSONBody[AssembleiaUpdate],
+    ) -> AssembleiaOut:
+        """Correct the date or the cut-off while agendada (409 once the lance window opened; audited)."""
+        assembleia = await service.corrigir_assembleia(uow, assembleia_id, data, state.settings.time_zone)
+        return to_schema(AssembleiaOut, assembleia)
+
+    @post(
+        "/cancelamento",
+        operation_id="cancelarAssembleia",
+        name="assembleias:cancelar",
+        guards=WRITE,
+        status_code=200,
+    )
+    async def cancelar(
+        self,
+        uow: NamedDependency[UnitOfWork],
+        assembleia_id: FromPath[uuid.UUID],
+        data: JSONBody[AssembleiaCancelamentoIn],
+    ) -> AssembleiaOut:
+        """Call off an agendada assembleia (409 once the lance window opened); the reason is audited."""
+        assembleia = await service.cancelar_assembleia(uow, assembleia_id, data.motivo)
+        return to_schema(AssembleiaOut, assembleia)
 
     @post(
         "/abertura-lances",

@@ -65,12 +65,14 @@ class RegrasAssembleiaGrupo(Timestamps, Base):
 
 
 class StatusAssembleia(enum.StrEnum):
-    """agendada → recebendo_lances → apurada → encerrada (never backwards)."""
+    """agendada → recebendo_lances → apurada → encerrada (never backwards); agendada → cancelada."""
 
     AGENDADA = "agendada"
     RECEBENDO_LANCES = "recebendo_lances"
     APURADA = "apurada"
     ENCERRADA = "encerrada"
+    #: Called off before its lance window opened (kept, with its audit trail; the number stays used).
+    CANCELADA = "cancelada"
 
 
 class Assembleia(UUIDPrimaryKey, Timestamps, Base):

@@ -59,6 +59,20 @@ class AssembleiaCreate(msgspec.Struct, kw_only=True):
     corte_lances_em: datetime
 
 
+class AssembleiaUpdate(msgspec.Struct, kw_only=True):
+    """A correction of an agendada assembleia's date or cut-off (omitted fields stay)."""
+
+    data_assembleia: date | None = None
+    #: Lances are accepted until this instant (with time zone); before the assembleia's date, in the future.
+    corte_lances_em: datetime | None = None
+
+
+class AssembleiaCancelamentoIn(msgspec.Struct, kw_only=True):
+    """Why an agendada assembleia is called off (kept in the audit trail)."""
+
+    motivo: Annotated[str, msgspec.Meta(min_length=3, max_length=500)]
+
+
 class AssembleiaOut(msgspec.Struct, kw_only=True):
     """An assembleia and, once apurada, the extraction and input hash."""
 

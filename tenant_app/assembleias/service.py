@@ -21,7 +21,7 @@ from tenant_app.assembleias.models import (
     StatusAssembleia,
     StatusLance,
 )
-from tenant_app.assembleias.schemas import AssembleiaCreate, LanceCreate, RegrasAssembleiaIn
+from tenant_app.assembleias.schemas import AssembleiaCreate, AssembleiaUpdate, LanceCreate, RegrasAssembleiaIn
 from tenant_app.cotas.models import Cota, StatusCota
 from tenant_app.dinheiro.centavos import CASAS_PERCENTUAL, casas_decimais
 from tenant_app.erros import ConflitoError, FieldError, NaoEncontrado, RegraVioladaError
@@ -156,16 +156,37 @@ async def definir_regras(
     return row
 
 
-async def criar_assembleia(uow: UnitOfWork, grupo_id: uuid.UUID, data: AssembleiaCreate) -> Assembleia:
-    """A new AGO, agendada."""
+def validar_datas(data_assembleia: date, corte: datetime, fuso: str, agora: datetime | None = None) -> None:
+    """The cut-off has a time zone, is in the future, and falls on or before the assembleia's date."""
+    if corte.tzinfo is None:
+        raise RegraVioladaError(
+            "Informe o corte com fuso horário (ex.: 2026-12-10T18:00:00-03:00).",
+            campo="corte_lances_em",
+            code="datas_invalidas",
+        )
+    erros = []
+    if corte <= (agora or datetime.now(UTC)):
+        erros.append(FieldError("corte_lances_em", "O corte de lances não pode estar no passado."))
+    if corte.astimezone(ZoneInfo(fuso)).date() > data_assembleia:
+        erros.append(
+            FieldError(
+                "corte_lances_em",
+                f"O corte de lances deve ser até a data da assembleia ({data_assembleia.isoformat()}).",
+            )
+        )
+    if erros:
+        raise RegraVioladaError(erros[0].message, errors=erros, code="datas_invalidas")
+
+
+async def criar_assembleia(
+    uow: UnitOfWork, grupo_id: uuid.UUID, data: AssembleiaCreate, fuso: str
+) -> Assembleia:
+    """A new AGO, agendada: its cut-off in the future and on or before its date."""
     session = uow.session
     grupo = await get_grupo(session, grupo_id)
     if grupo.status is StatusGrupo.ENCERRADO:
-        raise RegraVioladaError("O grupo está encerrado.")
-    if data.corte_lances_em.tzinfo is None:
-        raise RegraVioladaError(
-            "Informe o corte com fuso horário (ex.: 2026-12-10T18:00:00-03:00).", campo="corte_lances_em"
-        )
+        raise RegraVioladaError("O grupo está encerrado.", code="grupo_encerrado")
+    validar_datas(data.data_assembleia, data.corte_lances_em, fuso)
     existente = await session.scalar(
         select(Assembleia.id).where(Assembleia.grupo_id == grupo.id, Assembleia.numero == data.numero)
     )
@@ -196,14 +217,53 @@ async def get_assembleia(
     return assembleia
 
 
+async def corrigir_assembleia(
+    uow: UnitOfWork, assembleia_id: uuid.UUID, data: AssembleiaUpdate, fuso: str
+) -> Assembleia:
+    """Change the date or the cut-off of an assembleia until its lance window opens (audited)."""
+    assembleia = await get_assembleia(uow.session, assembleia_id, lock=True)
+    if assembleia.status is not StatusAssembleia.AGENDADA:
+        situacao = assembleia.status.value.replace("_", " ")
+        raise ConflitoError(
+            f"Só uma assembleia agendada pode ser corrigida (situação: {situacao}).",
+            code="transicao_invalida",
+        )
+    nova_data = data.data_assembleia or assembleia.data_assembleia
+    novo_corte = data.corte_lances_em or assembleia.corte_lances_em
+    validar_datas(nova_data, novo_corte, fuso)
+    uow.track(assembleia)
+    assembleia.data_assembleia = nova_data
+    assembleia.corte_lances_em = novo_corte
+    await uow.commit()
+    return assembleia
+
+
+async def cancelar_assembleia(uow: UnitOfWork, assembleia_id: uuid.UUID, motivo: str) -> Assembleia:
+    """Call off an assembleia before its lance window opens; the reason goes to the audit trail."""
+    assembleia = await get_assembleia(uow.session, assembleia_id, lock=True)
+    if assembleia.status is not StatusAssembleia.AGENDADA:
+        raise ConflitoError(
+            "Só uma assembleia agendada (antes da abertura dos lances) pode ser cancelada "
+            f"(situação: {assembleia.status.value.replace('_', ' ')}).",
+            code="transicao_invalida",
+        )
+    uow.track(assembleia)
+    assembleia.status = StatusAssembleia.CANCELADA
+    uow.auditar("cancelamento", Assembleia.__tablename__, str(assembleia.id), None, {"motivo": motivo})
+    await uow.commit()
+    return assembleia
+
+
 _TRANSICOES = {
     StatusAssembleia.AGENDADA: StatusAssembleia.RECEBENDO_LANCES,
     StatusAssembleia.APURADA: StatusAssembleia.ENCERRADA,
 }
 
 
-async def avancar(uow: UnitOfWork, assembleia_id: uuid.UUID, para: StatusAssembleia) -> Assembleia:
-    """Open lances or close the assembleia; the apuração has its own path."""
+async def avancar(
+    uow: UnitOfWork, assembleia_id: uuid.UUID, para: StatusAssembleia, agora: datetime | None = None
+) -> Assembleia:
+    """Open lances (only before the cut-off) or close the assembleia; the apuração has its own path."""
     session = uow.session
     assembleia = await get_assembleia(session, assembleia_id, lock=True)
     uow.track(assembleia)
@@ -215,6 +275,12 @@ async def avancar(uow: UnitOfWork, assembleia_id: uuid.UUID, para: StatusAssembl
         )
     if para is StatusAssembleia.RECEBENDO_LANCES:
         await get_regras(session, assembleia.grupo_id)
+        if assembleia.corte_lances_em <= (agora or datetime.now(UTC)):
+            raise RegraVioladaError(
+                "O corte de lances já passou: corrija-o (PATCH da assembleia) antes de abrir os lances.",
+                campo="corte_lances_em",
+                code="datas_invalidas",
+            )
     assembleia.status = para
     if para is StatusAssembleia.ENCERRADA:
         assembleia.encerrada_em = datetime.now(UTC)
