@@ -33,7 +33,6 @@ from tenant_app.assembleias.apuracao import (
     resultado_canonico,
 )
 from tenant_app.assembleias.erros import RegraViolada
-from tenant_app.assembleias.lock import LockBusy, LockLost, LockUnavailable, RedisLock
 from tenant_app.assembleias.models import (
     Apuracao,
     Assembleia,
@@ -51,6 +50,7 @@ from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.settings import Settings
 from tenant_app.system.redis_keys import lock_key
+from tenant_app.system.redis_lock import LockBusy, LockLost, LockUnavailable, RedisLock
 from tenant_app.unit_of_work import UnitOfWork
 
 _EM_ANDAMENTO = "Já existe uma apuração em andamento para este grupo. Aguarde o resultado."

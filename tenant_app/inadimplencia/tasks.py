@@ -17,13 +17,15 @@ async def exclusao_diaria(settings: Settings, ref: date | None = None) -> list[s
     from tenant_app.database.session import create_engine, create_session_factory
     from tenant_app.inadimplencia.service import run_automatic_exclusions
     from tenant_app.system.redis_keys import create_redis, lock_key
+    from tenant_app.system.redis_lock import RedisLock
     from tenant_app.unit_of_work import Actor, UnitOfWork
 
     ref = ref or _today(settings)
     redis = create_redis(settings.redis)
     engine = create_engine(settings.database)
     try:
-        lock = redis.lock(lock_key(settings.redis, "exclusao-diaria"), timeout=3600, blocking_timeout=1)
+        # Token-checked and renewed while the routine runs; LockBusy when another run holds it.
+        lock = RedisLock(redis, lock_key(settings.redis, "exclusao-diaria"), ttl_ms=60_000)
         actor = Actor(None, "tarefa:exclusao-diaria")
         async with lock, UnitOfWork.start(create_session_factory(engine), actor) as uow:
             excluded = await run_automatic_exclusions(uow, ref)

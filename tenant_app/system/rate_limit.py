@@ -3,7 +3,7 @@
 Each request is counted at once in this process and decided on the window's
 count as Redis last reported it (every replica's requests) plus this process's
 requests not yet acknowledged by Redis. The local counts reach Redis in the
-background, one ``EVALSHA`` (``INCRBY`` per key) in flight at a time carrying
+background, one ``MULTI``/``EXEC`` (``INCRBY`` + ``EXPIRE NX`` per key) in flight at a time carrying
 everything counted since the previous one: under load one Redis round trip
 serves many requests and no request waits for Redis. Within one process the
 limit is exact; across replicas it lags by one round trip (a few ms), which a
@@ -14,14 +14,13 @@ warning is logged.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from typing import Any
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 from redis.asyncio import Redis
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import RedisError
 
 from tenant_app.auth.tokens import CurrentUser
 from tenant_app.http.problems import PROBLEM_JSON
@@ -33,32 +32,20 @@ _WINDOW = 60
 _EXEMPT = ("/health", "/ready", "/metrics")
 
 
-# Add each key's local count (ARGV[i + 1]); a new key gets its expiry (ARGV[1]).
-# The counter and its expiry can never be split by a failure.
-_COUNT_SCRIPT = """
-local counts = {}
-for i, key in ipairs(KEYS) do
-  local add = tonumber(ARGV[i + 1])
-  local n = redis.call('INCRBY', key, add)
-  if n == add then redis.call('EXPIRE', key, ARGV[1]) end
-  counts[i] = n
-end
-return counts
-"""
-_COUNT_SHA = hashlib.sha1(_COUNT_SCRIPT.encode()).hexdigest()
-
-
 async def _add(redis: Redis, amounts: dict[str, int]) -> dict[str, int]:
-    """Add ``amounts`` to the Redis counters; their totals afterwards."""
+    """Add ``amounts`` to the Redis counters; their totals afterwards.
+
+    One MULTI/EXEC: each counter and its expiry (set only when it has none)
+    are applied together or not at all. No Lua: the tenant's Redis ACL allows
+    no scripting (a busy script would stall every tenant on the server).
+    """
     keys = list(amounts)
-    args = [_WINDOW + 5, *(amounts[k] for k in keys)]
-    try:
-        result = await redis.evalsha(_COUNT_SHA, len(keys), *keys, *args)  # type: ignore[misc]
-    except NoScriptError:
-        # First use on this server (or after a restart): load it, then run it.
-        await redis.script_load(_COUNT_SCRIPT)
-        result = await redis.evalsha(_COUNT_SHA, len(keys), *keys, *args)  # type: ignore[misc]
-    return {k: int(n) for k, n in zip(keys, result, strict=True)}
+    async with redis.pipeline(transaction=True) as pipe:
+        for key in keys:
+            pipe.incrby(key, amounts[key])
+            pipe.expire(key, _WINDOW + 5, nx=True)
+        replies = await pipe.execute()
+    return {k: int(n) for k, n in zip(keys, replies[::2], strict=True)}
 
 
 class RateCounter:

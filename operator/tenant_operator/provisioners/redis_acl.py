@@ -8,7 +8,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
-from tenant_operator.specs.redis_acl import acl_rules, expected_selectors
+from tenant_operator.specs.redis_acl import VETTED_SCRIPTS, acl_rules, expected_selectors, script_sha
 
 _PROBE_USER = "consorcio-operator-acl-probe"
 
@@ -77,8 +77,19 @@ class RedisProvisioner:
             out.append("commands")
         return out
 
+    async def ensure_scripts(self) -> int:
+        """Load the vetted scripts tenants may EVALSHA (tenants cannot SCRIPT LOAD); how many
+        were missing. The cache empties on a Redis restart, so this runs with every ensure."""
+        shas = [script_sha(s) for s in VETTED_SCRIPTS]
+        present = await self._client.execute_command("SCRIPT", "EXISTS", *shas)
+        missing = [s for s, ok in zip(VETTED_SCRIPTS, present, strict=True) if not int(ok)]
+        for script in missing:
+            await self._client.execute_command("SCRIPT", "LOAD", script)
+        return len(missing)
+
     async def ensure(self, user: str, name: str, password: str) -> list[str]:
         """Create or correct the user; what differed (empty: nothing was written)."""
+        await self.ensure_scripts()  # a cache refill, not drift of the user: not reported
         diff = await self.differences(user, name, password)
         if diff:
             await self._client.execute_command(

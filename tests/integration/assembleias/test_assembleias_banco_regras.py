@@ -12,10 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from tenant_app.assembleias.apuracao import Modalidade, TipoLance
 from tenant_app.assembleias.apuracao_service import apurar_com_trava
-from tenant_app.assembleias.lock import RedisLock
 from tenant_app.assembleias.models import Apuracao, ContemplacaoCota, LanceAssembleia, StatusLance
 from tenant_app.assembleias.sorteio import parse_extracao
 from tenant_app.erros import ConflitoError
+from tenant_app.system.redis_lock import RedisLock
 from tests.integration.tenant_app.conftest import Tenant
 
 from .conftest import assembleia_aberta, passar_corte, semear_grupo, sessao, unidade

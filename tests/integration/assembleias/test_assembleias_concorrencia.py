@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from tenant_app.app import create_app
 from tenant_app.assembleias.apuracao_service import chave_trava
-from tenant_app.assembleias.lock import LockBusy, LockUnavailable, RedisLock
 from tenant_app.assembleias.models import Apuracao, ContemplacaoCota
 from tenant_app.settings import Settings
+from tenant_app.system.redis_lock import LockBusy, LockUnavailable, RedisLock
 from tests.integration.tenant_app.conftest import Tenant
 
 from .conftest import assembleia_aberta, assert_problem, passar_corte, semear_grupo, sessao

@@ -12,7 +12,7 @@ import redis
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from tenant_operator import names
-from tenant_operator.specs.redis_acl import acl_rules
+from tenant_operator.specs.redis_acl import VETTED_SCRIPTS, acl_rules
 
 from tenant_app.app import create_app
 from tenant_app.migrations import runner
@@ -62,6 +62,8 @@ def make_redis_user(admin_url: str, slug: str) -> tuple[str, str]:
     admin.execute_command(
         "ACL", "SETUSER", user, *acl_rules(slug, hashlib.sha256(password.encode()).hexdigest())
     )
+    for script in VETTED_SCRIPTS:  # as the operator does: tenants may EVALSHA, not SCRIPT LOAD
+        admin.script_load(script)
     admin.close()
     _created_redis_users.append((admin_url, user))
     host_port = admin_url.rsplit("@", 1)[1].split("/")[0]

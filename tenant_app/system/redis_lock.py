@@ -1,7 +1,9 @@
-"""A Redis lock for the apuração of a group: one holder, token-checked, with a renewed lease.
+"""A Redis lock (a group's apuração, the daily exclusion task): one holder,
+token-checked, with a renewed lease.
 
-Only the holder's random token can release or extend the key (Lua scripts
-compare before acting), so an expired holder never frees a lock someone else
+Only the holder's random token can release or extend the key (``WATCH`` the
+key, compare the token, then ``MULTI``/``EXEC``: no Lua, which the tenant's
+Redis ACL does not allow), so an expired holder never frees a lock someone else
 took in the meantime. While the holder works, a background task extends the
 lease; if it cannot (Redis gone, key taken), the holder is told the lock is
 lost and must not commit. Any Redis error while acquiring fails closed.
@@ -13,25 +15,14 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from collections.abc import Callable
 from types import TracebackType
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.asyncio.client import Pipeline
+from redis.exceptions import RedisError, WatchError
 
-log = logging.getLogger("tenant_app.assembleias.lock")
-
-_RELEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then
-    return redis.call('del', KEYS[1])
-end
-return 0
-"""
-_RENEW = """
-if redis.call('get', KEYS[1]) == ARGV[1] then
-    return redis.call('pexpire', KEYS[1], ARGV[2])
-end
-return 0
-"""
+log = logging.getLogger("tenant_app.system.redis_lock")
 
 
 class LockUnavailable(Exception):
@@ -84,7 +75,7 @@ class RedisLock:
     async def renew(self) -> bool:
         """Extend the lease once; False when the key is no longer ours."""
         try:
-            result = await self.redis.eval(_RENEW, 1, self.key, self.token, str(self.ttl_ms))  # type: ignore[misc]
+            result = await self._if_ours(lambda pipe: pipe.pexpire(self.key, self.ttl_ms))
         except (RedisError, OSError):
             log.warning("lock %s: renewal failed, treating the lock as lost", self.key)
             self._lost = True
@@ -101,11 +92,30 @@ class RedisLock:
                 await self._renewer
             self._renewer = None
         try:
-            return bool(await self.redis.eval(_RELEASE, 1, self.key, self.token))  # type: ignore[misc]
+            return await self._if_ours(lambda pipe: pipe.delete(self.key))
         except (RedisError, OSError):
             # The lease expires on its own.
             log.warning("lock %s: release failed; it will expire in %d ms", self.key, self.ttl_ms)
             return False
+
+    async def _if_ours(self, command: Callable[[Pipeline], object]) -> bool:
+        """Run ``command`` on the key only while it holds our token (atomic: WATCH + MULTI/EXEC)."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            try:
+                await pipe.watch(self.key)
+                value = await pipe.get(self.key)
+                if isinstance(value, bytes):
+                    value = value.decode()
+                if value != self.token:
+                    await pipe.unwatch()
+                    return False
+                pipe.multi()
+                command(pipe)
+                (result,) = await pipe.execute()
+            except WatchError:
+                # Changed between the check and EXEC (expired and taken): not ours any more.
+                return False
+        return bool(result)
 
     async def _renew_loop(self) -> None:
         while True:
