@@ -124,7 +124,7 @@ def _antecipacao_dentro_da_taxa(antecipada: Decimal, taxa: Decimal) -> None:
             f"A antecipação da taxa de administração ({antecipada}%) não pode passar "
             f"da própria taxa ({taxa}%).",
             campo="taxa_antecipada_pct",
-            code="dados_invalidos",
+            code="regra_violada",
         )
 
 
@@ -133,7 +133,7 @@ async def start_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data_inicio: date) -
     grupo = await get_grupo(uow.session, grupo_id, lock=True)
     uow.track(grupo)
     if grupo.status is not StatusGrupo.EM_FORMACAO:
-        raise RegraVioladaError("Só um grupo em formação pode ser iniciado.", code="transicao_invalida")
+        raise ConflitoError("Só um grupo em formação pode ser iniciado.", code="transicao_invalida")
     # Ids only: a large group has tens of thousands of cotas and the schedule needs nothing else.
     cota_ids = (
         (
@@ -146,6 +146,17 @@ async def start_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data_inicio: date) -
     )
     if not cota_ids:
         raise RegraVioladaError("O grupo não tem cotas ativas para iniciar.", code="sem_cotas")
+    # The plan starts for everyone at once: no cota may join after the group began.
+    ultima_adesao = await uow.session.scalar(
+        select(func.max(Cota.data_adesao)).where(Cota.grupo_id == grupo.id, Cota.status == StatusCota.ATIVA)
+    )
+    if ultima_adesao is not None and data_inicio < ultima_adesao:
+        raise RegraVioladaError(
+            f"O início do grupo ({data_inicio.isoformat()}) não pode ser anterior à adesão de suas cotas "
+            f"(a mais recente em {ultima_adesao.isoformat()}).",
+            campo="data_inicio",
+            code="datas_invalidas",
+        )
     grupo.status = StatusGrupo.EM_ANDAMENTO
     grupo.data_inicio = data_inicio
     written = await generate_schedules_for(uow, grupo, cota_ids, data_inicio)
@@ -159,7 +170,7 @@ async def close_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data: date) -> Grupo
     grupo = await get_grupo(session, grupo_id, lock=True)
     uow.track(grupo)
     if grupo.status is not StatusGrupo.EM_ANDAMENTO:
-        raise RegraVioladaError("Só um grupo em andamento pode ser encerrado.", code="transicao_invalida")
+        raise ConflitoError("Só um grupo em andamento pode ser encerrado.", code="transicao_invalida")
     nao_contempladas = (
         await session.execute(
             select(func.count(Cota.id)).where(

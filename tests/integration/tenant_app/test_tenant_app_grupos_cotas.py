@@ -49,7 +49,7 @@ async def test_grupo_lifecycle_and_schedule(tenant: Tenant) -> None:
     r = await c.post(
         f"/api/grupos/{grupo['id']}/inicio", json={"data_inicio": "2025-02-15"}, headers=tenant.auth()
     )
-    assert r.status_code == 422
+    assert r.status_code == 409 and r.json()["type"].endswith("/transicao_invalida")
 
     listing = await c.get("/api/grupos/?status=em_andamento&limit=5", headers=tenant.auth(Role.OPERADOR))
     assert listing.status_code == 200 and all(g["status"] == "em_andamento" for g in listing.json()["items"])
@@ -187,3 +187,25 @@ async def test_late_adhesion_pays_full_credit_over_remaining_months(tenant: Tena
     assert len(parcelas) == 9  # months 4..12 of the group
     assert sum(Decimal(p["valor_fundo_comum"]) for p in parcelas) == Decimal("60000.00")
     assert parcelas[0]["vencimento"] == "2025-05-12"  # 10 May 2025 is a Saturday
+
+
+async def test_a_grupo_cannot_start_before_its_cotas_joined(tenant: Tenant) -> None:
+    grupo = await make_grupo(tenant)
+    c = await make_consorciado(tenant)
+    r = await tenant.client.post(
+        f"/api/grupos/{grupo['id']}/cotas",
+        json={"consorciado_id": c["id"], "data_adesao": "2025-03-01"},
+        headers=tenant.auth(Role.OPERADOR),
+    )
+    assert r.status_code == 201, r.text
+    url = f"/api/grupos/{grupo['id']}/inicio"
+    cedo = await tenant.client.post(url, json={"data_inicio": "2025-02-01"}, headers=tenant.auth(Role.GESTOR))
+    assert cedo.status_code == 422, cedo.text
+    problem = cedo.json()
+    assert problem["type"].endswith("/datas_invalidas") and problem["errors"][0]["campo"] == "data_inicio"
+    assert "2025-03-01" in problem["detail"]
+    assert (await tenant.client.get(f"/api/grupos/{grupo['id']}", headers=tenant.auth())).json()[
+        "status"
+    ] == ("em_formacao")
+    ok = await tenant.client.post(url, json={"data_inicio": "2025-03-01"}, headers=tenant.auth(Role.GESTOR))
+    assert ok.status_code == 200, ok.text

@@ -124,6 +124,6 @@ async def test_start_is_all_or_nothing(tenant: Tenant) -> None:
     r = await tenant.client.post(
         f"/api/grupos/{grupo['id']}/inicio", json=inicio, headers=tenant.auth(Role.GESTOR)
     )
-    assert r.status_code == 422
+    assert r.status_code == 409  # a state conflict: already started
     rows = await _rows(tenant, "SELECT cota_id FROM parcelas WHERE grupo_id = $1", grupo_id)
     assert len(rows) == 12 and {r["cota_id"] for r in rows} == {propria}
