@@ -18,8 +18,8 @@ from typing import Any
 
 from consorcio_contract.tenant_resource import InvalidTenantSpec, TenantSpec, validate_name
 from tenant_operator import change_report as report
+from tenant_operator import cnpj_claims, metrics, names, pass_slots, status
 from tenant_operator import conditions as c
-from tenant_operator import metrics, names, pass_slots, status
 from tenant_operator.conditions import Condition
 from tenant_operator.kube.client import KubeApiError
 from tenant_operator.runtime import Runtime
@@ -82,6 +82,17 @@ async def run_pass(
         result.failure = StepFailed(c.REASON_INVALID_SPEC, str(err), permanent=True)
         metrics.RECONCILES.labels(trigger, "invalid").inc()
         return result
+    holder = await _cnpj_holder(runtime, name, tenant_spec)
+    if holder is not None:
+        # Checked before any step: the later of two tenants with one CNPJ gets nothing.
+        if slot_held:
+            runtime.active_passes.release()
+        message = cnpj_claims.conflict_message(tenant_spec.cnpj, holder)
+        conflict = Condition(c.READY, c.FALSE, cnpj_claims.REASON_CNPJ_CONFLICT, message)
+        result = _finish(previous, [], c.summarize({}, invalid=conflict), generation, {}, [])
+        result.failure = StepFailed(cnpj_claims.REASON_CNPJ_CONFLICT, message, permanent=True)
+        metrics.RECONCILES.labels(trigger, "conflict").inc()
+        return result
 
     tenant = TenantView(name, tenant_spec, runtime.config.workload)
     rotation = (meta.get("annotations") or {}).get(names.ROTATE_ANNOTATION)
@@ -139,6 +150,16 @@ async def run_pass(
     metrics.RECONCILE_DURATION.labels(trigger).observe(duration)
     metrics.RECONCILES.labels(trigger, "ok" if failure is None else "retry").inc()
     return result
+
+
+async def _cnpj_holder(runtime: Runtime, name: str, spec: TenantSpec) -> cnpj_claims.CnpjClaim | None:
+    """Another tenant holding this tenant's CNPJ (None when it is this one's, or on a failed LIST:
+    the host check of the workload step lists again and fails the pass then)."""
+    try:
+        claims = await runtime.hosts.cnpj_claims(name)
+    except KubeApiError:
+        return None
+    return cnpj_claims.conflicting_holder(name, spec.normalized_cnpj, claims)
 
 
 async def _run_steps(

@@ -378,6 +378,34 @@ def test_two_tenants_never_get_the_same_ingress_host(tenants, operator, k8s_api_
     assert moved.spec.rules[0].host == f"moved-{RUN}.tenants.test"
 
 
+def test_the_later_of_two_tenants_with_one_cnpj_gets_cnpj_conflict_and_nothing(tenants, operator):
+    first = tenants.create("cnpjfirst")
+    tenants.wait_ready(first)
+    shared = tenants.get(first)["spec"]["cnpj"]
+    # Same administradora applied again under another name (unpunctuated this time).
+    second = tenants.create("cnpjsecond", cnpj=shared.replace(".", "").replace("/", "").replace("-", ""))
+    obj = tenants.wait_condition(second, "Ready", "False", reason="CnpjConflict")
+    message = condition(obj, "Ready")["message"]
+    assert f"ConsorcioTenant {first}" in message and shared in message
+    assert [c["type"] for c in obj["status"]["conditions"]] == ["Ready"]  # no step ran
+    with pytest.raises(client.ApiException) as err:
+        tenants.core.read_namespace(names.namespace(second))
+    assert err.value.status == 404
+    # No retry storm: timer passes keep checking, nothing is rewritten.
+    rv = tenants.get(second)["metadata"]["resourceVersion"]
+    passes = operator.metric("consorcio_operator_reconciles_total", trigger="timer", outcome="conflict")
+    wait_until(
+        lambda: (
+            operator.metric("consorcio_operator_reconciles_total", trigger="timer", outcome="conflict")
+            >= passes + 2
+        ),
+        timeout=60,
+        what="timer passes over the conflicting tenant",
+    )
+    assert tenants.get(second)["metadata"]["resourceVersion"] == rv
+    assert condition(tenants.get(first), "Ready")["status"] == "True"  # the holder is untouched
+
+
 # --- changes ------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ the test operator never handle the same tenant.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
@@ -30,6 +31,9 @@ import yaml
 from tenant_operator import names
 
 from consorcio_contract import crd_identity, tenant_resource
+from consorcio_contract.identifiers import format_cnpj
+from consorcio_contract.identifiers.check_digits import mod11_digit
+from consorcio_contract.identifiers.cnpj import FIRST_WEIGHTS, SECOND_WEIGHTS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RBAC_RULES_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "files" / "clusterrole-rules.yaml"
@@ -304,13 +308,22 @@ class OperatorProcess:
 # --- ConsorcioTenants -------------------------------------------------------------------
 
 
+def cnpj_for(name: str) -> str:
+    """A valid CNPJ of its own for each tenant name (the operator gives a shared one CnpjConflict)."""
+    base = f"{int(hashlib.sha256(name.encode()).hexdigest(), 16) % 10**12:012d}"
+    values = [int(d) for d in base]
+    first = mod11_digit(values, FIRST_WEIGHTS)
+    second = mod11_digit([*values, first], SECOND_WEIGHTS)
+    return format_cnpj(f"{base}{first}{second}")
+
+
 def tenant_body(name: str, instance: str, **spec: Any) -> dict[str, Any]:
-    """A valid ConsorcioTenant for ``instance`` (defaults: starter plan, a valid CNPJ)."""
+    """A valid ConsorcioTenant for ``instance`` (defaults: starter plan, a CNPJ of its own)."""
     body = tenant_resource.build_tenant_resource(
         name,
         {
             "displayName": f"{name} Administradora de Consórcios",
-            "cnpj": "11.222.333/0001-81",
+            "cnpj": cnpj_for(name),
             "plan": "starter",
         }
         | spec,

@@ -16,6 +16,8 @@ import time
 from typing import Any, Protocol
 
 from consorcio_contract import crd_identity
+from tenant_operator import cnpj_claims
+from tenant_operator.cnpj_claims import CnpjClaim
 from tenant_operator.hosts import HostClaim, claims_of
 
 COLLECTION = f"/apis/{crd_identity.GROUP}/{crd_identity.VERSION}/{crd_identity.PLURAL}"
@@ -33,18 +35,27 @@ class HostClaimIndex:
         self._base_domain = base_domain
         self._max_age = max_age
         self._claims: list[HostClaim] = []
+        self._cnpj_claims: list[CnpjClaim] = []
         self._tenants: frozenset[str] = frozenset()
         self._read_at = float("-inf")
         self._refresh: asyncio.Task[None] | None = None
 
     async def claims(self, tenant: str) -> list[HostClaim]:
         """Claims of every tenant not being deleted, fresh enough and including ``tenant``'s."""
+        await self._fresh_for(tenant)
+        return self._claims
+
+    async def cnpj_claims(self, tenant: str) -> list[CnpjClaim]:
+        """CNPJ claims from the same listing (see tenant_operator.cnpj_claims)."""
+        await self._fresh_for(tenant)
+        return self._cnpj_claims
+
+    async def _fresh_for(self, tenant: str) -> None:
         if tenant in self._tenants and time.monotonic() - self._read_at < self._max_age:
-            return self._claims
+            return
         await self._read()
         if tenant not in self._tenants:
             await self._read()  # the read we joined was already in flight before the tenant existed
-        return self._claims
 
     async def _read(self) -> None:
         if self._refresh is None or self._refresh.done():
@@ -57,5 +68,6 @@ class HostClaimIndex:
         listing = await self._kube.request("GET", COLLECTION)
         items = listing.get("items") or []
         self._claims = claims_of(items, self._base_domain)
+        self._cnpj_claims = cnpj_claims.claims_of(items)
         self._tenants = frozenset(str((obj.get("metadata") or {}).get("name")) for obj in items)
         self._read_at = started
