@@ -15,7 +15,7 @@ from tenant_app.cotas import service
 from tenant_app.cotas.models import StatusCota
 from tenant_app.cotas.schemas import AdesaoIn, CessaoIn, CotaOut, ExclusaoIn
 from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
-from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
+from tenant_app.http.pagination import DEFAULT_LIMIT, PAGE_DEPENDENCY, Limit, Offset, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.guards import requires
@@ -37,12 +37,17 @@ class CotaController(Controller):
         self,
         grupo_id: FromPath[uuid.UUID],
         uow: NamedDependency[UnitOfWork],
-        page: NamedDependency[PageParams],
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
         status: Annotated[StatusCota | None, QueryParameter(name="status")] = None,
         contemplada: Annotated[bool | None, QueryParameter(name="contemplada")] = None,
         consorciado_id: Annotated[uuid.UUID | None, QueryParameter(name="consorciado_id")] = None,
     ) -> Pagina[CotaOut]:
         """The group's cotas by number, with filters."""
+        # The page's query parameters taken here, not through the ``page`` dependency: a
+        # second dependency makes Litestar resolve both in an anyio task group (~0.4 ms CPU
+        # per request on the busiest read).
+        page = PageParams(limit=limit, offset=offset)
         fields = CotaOut.__struct_fields__
         rows, total = await service.listar_cotas(
             uow.session,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -53,7 +53,7 @@ class PagamentoController(Controller):
         cota_id: FromPath[uuid.UUID],
         data: JSONBody[PagamentoIn],
         uow: NamedDependency[UnitOfWork],
-        usage_meter: NamedDependency[UsageMeter],
+        request: Request[Any, Any, Any],
         idempotency_key: ChaveIdempotencia = None,
     ) -> Response[PagamentoOut]:
         """Record a payment. Requires Idempotency-Key (428 without it); a repeat returns the first result."""
@@ -71,6 +71,9 @@ class PagamentoController(Controller):
 
         status, body, replayed = await run_once(uow, "pagamento", key, digest, work)
         if not replayed:  # committed just now: a replay was counted the first time
+            # From the app state, not a second dependency: two make Litestar resolve them in
+            # an anyio task group, ~0.4 ms CPU per request on the hottest write.
+            usage_meter: UsageMeter = request.app.state.usage_meter
             usage_meter.count(Metric.PAGAMENTOS_REGISTRADOS)
         return resposta(status, body, replayed)
 
