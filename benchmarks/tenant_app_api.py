@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import random
 import socket
@@ -301,10 +302,10 @@ async def main() -> None:
                     continue
                 await closed(load, make, 4, 1.5)  # warm-up
                 phases: list[tuple[str, Callable[[], Awaitable[tuple[list[float], float, int]]]]] = [
-                    (f"paced {rate:.0f} req/s", lambda m=make, r=rate: paced(load, m, r, args.seconds)),
+                    (f"paced {rate:.0f} req/s", functools.partial(paced, load, make, rate, args.seconds)),
                     (
                         f"closed, {args.concurrency} in flight",
-                        lambda m=make: closed(load, m, args.concurrency, args.seconds),
+                        functools.partial(closed, load, make, args.concurrency, args.seconds),
                     ),
                 ]
                 for mode, run in phases:
