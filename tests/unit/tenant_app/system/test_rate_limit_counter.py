@@ -23,24 +23,47 @@ ENV = {
 T0 = 6_000_000.0  # the start of a window
 
 
+class FakePipeline:
+    """MULTI/EXEC of INCRBY + EXPIRE NX, as the counter sends them."""
+
+    def __init__(self, redis: FakeRedis) -> None:
+        self.redis = redis
+        self.queued: list[tuple[str, int]] = []
+
+    async def __aenter__(self) -> FakePipeline:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        return None
+
+    def incrby(self, key: str, amount: int) -> None:
+        self.queued.append((key, amount))
+
+    def expire(self, key: str, seconds: int, nx: bool = False) -> None:
+        assert nx and seconds > 60
+
+    async def execute(self) -> list[object]:
+        self.redis.calls += 1
+        if self.redis.down:
+            raise RedisConnectionError("down")
+        replies: list[object] = []
+        for key, amount in self.queued:
+            self.redis.counts[key] = self.redis.counts.get(key, 0) + amount
+            replies += [self.redis.counts[key], True]
+        return replies
+
+
 class FakeRedis:
-    """Runs the counting script's effect: INCRBY per key (other replicas' counts pre-seeded)."""
+    """The counters (other replicas' counts pre-seeded); one call per MULTI/EXEC."""
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.calls = 0
         self.down = False
 
-    async def evalsha(self, _sha: str, nkeys: int, *args: object) -> list[int]:
-        self.calls += 1
-        if self.down:
-            raise RedisConnectionError("down")
-        keys, amounts = args[:nkeys], args[nkeys + 1 :]
-        out = []
-        for key, add in zip(keys, amounts, strict=True):
-            self.counts[str(key)] = self.counts.get(str(key), 0) + int(str(add))
-            out.append(self.counts[str(key)])
-        return out
+    def pipeline(self, transaction: bool = True) -> FakePipeline:
+        assert transaction
+        return FakePipeline(self)
 
 
 def user() -> CurrentUser:
