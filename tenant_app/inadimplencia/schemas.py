@@ -9,6 +9,14 @@ from decimal import Decimal
 import msgspec
 
 
+class ContatoCobranca(msgspec.Struct, kw_only=True):
+    """One contact of the consorciado (telefone, e-mail, whatsapp, ...)."""
+
+    tipo: str
+    valor: str
+    principal: bool
+
+
 class InadimplenteOut(msgspec.Struct, kw_only=True):
     """One cota in arrears on the reference date."""
 
@@ -24,6 +32,14 @@ class InadimplenteOut(msgspec.Struct, kw_only=True):
     multa: Decimal
     juros: Decimal
     total: Decimal
+    #: Who to call: the consorciado's name, CPF/CNPJ (as in /api/consorciados) and contacts
+    #: (null/empty once anonymized).
+    grupo_codigo: str | None = None
+    consorciado_nome: str | None = None
+    consorciado_documento: str | None = None
+    email: str | None = None
+    telefone: str | None = None
+    contatos: list[ContatoCobranca] = msgspec.field(default_factory=list)
 
 
 class RelatorioOut(msgspec.Struct, kw_only=True):

@@ -7,15 +7,17 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenant_app.consorciados.models import Consorciado
 from tenant_app.cotas.models import Cota, MotivoExclusao, StatusCota
 from tenant_app.cotas.service import exclusao
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.inadimplencia.rules import longest_unpaid_run, must_exclude
-from tenant_app.inadimplencia.schemas import InadimplenteOut
+from tenant_app.inadimplencia.schemas import ContatoCobranca, InadimplenteOut
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -92,7 +94,47 @@ async def relatorio(
 ) -> tuple[list[InadimplenteOut], Decimal]:
     """The report's cotas (at least ``minimo_parcelas`` overdue) and what they owe in total."""
     items = [i for i in await delinquents(session, ref, grupo_id) if i.parcelas_vencidas >= minimo_parcelas]
-    return items, total_devido(items)
+    return await _com_contatos(session, items), total_devido(items)
+
+
+async def _com_contatos(session: AsyncSession, items: list[InadimplenteOut]) -> list[InadimplenteOut]:
+    """Each line with the consorciado's name, document and contacts, and the grupo's code (two queries)."""
+    if not items:
+        return items
+    pessoas = {
+        c.id: c
+        for c in await session.scalars(
+            select(Consorciado).where(Consorciado.id.in_({i.consorciado_id for i in items}))
+        )
+    }
+    codigos = dict(
+        (
+            await session.execute(
+                select(Grupo.id, Grupo.codigo).where(Grupo.id.in_({i.grupo_id for i in items}))
+            )
+        ).all()
+    )
+    out = []
+    for item in items:
+        pessoa = pessoas.get(item.consorciado_id)
+        if pessoa is None:
+            out.append(msgspec.structs.replace(item, grupo_codigo=codigos.get(item.grupo_id)))
+            continue
+        out.append(
+            msgspec.structs.replace(
+                item,
+                grupo_codigo=codigos.get(item.grupo_id),
+                consorciado_nome=pessoa.nome,
+                consorciado_documento=pessoa.documento,
+                email=pessoa.email,
+                telefone=pessoa.telefone,
+                contatos=[
+                    ContatoCobranca(tipo=c.tipo, valor=c.valor, principal=c.principal)
+                    for c in sorted(pessoa.contatos, key=lambda c: (not c.principal, c.tipo))
+                ],
+            )
+        )
+    return out
 
 
 def total_devido(items: list[InadimplenteOut]) -> Decimal:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
@@ -17,8 +18,14 @@ from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.idempotency import fingerprint, run_once
 from tenant_app.pagamentos import consultas, service
-from tenant_app.pagamentos.models import Pagamento, StatusPagamento
-from tenant_app.pagamentos.schemas import AlocacaoOut, EstornoIn, PagamentoIn, PagamentoOut
+from tenant_app.pagamentos.models import FormaPagamento, Pagamento, StatusPagamento
+from tenant_app.pagamentos.schemas import (
+    AlocacaoOut,
+    EstornoIn,
+    PagamentoIn,
+    PagamentoOut,
+    PagamentoResumoOut,
+)
 from tenant_app.platform_client.usage_meter import UsageMeter
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.guards import requires
@@ -32,6 +39,56 @@ ESTORNO = [requires(Permission.PAGAMENTOS_ESTORNO)]
 def to_out(p: Pagamento) -> PagamentoOut:
     """Response body."""
     return to_schema(PagamentoOut, p, alocacoes=[to_schema(AlocacaoOut, a) for a in p.alocacoes])
+
+
+def _resumo(p: Pagamento, cota_numero: int, grupo_codigo: str) -> PagamentoResumoOut:
+    return to_schema(PagamentoResumoOut, p, cota_numero=cota_numero, grupo_codigo=grupo_codigo)
+
+
+_DESDE = "Data de pagamento inicial, AAAA-MM-DD, inclusive."
+_ATE = "Data de pagamento final, AAAA-MM-DD, inclusive."
+
+_COLUNAS_CSV = (
+    "data_pagamento;grupo;cota;valor;valor_embutido;forma;status;referencia;registrado_em;estornado_em;id"
+)
+
+
+def _reais(valor: Decimal) -> str:
+    return f"{valor:.2f}".replace(".", ",")
+
+
+def _celula(texto: str | None) -> str:
+    if texto is None:
+        return ""
+    # Quote when needed; a leading =+-@ would run as a formula in a spreadsheet.
+    if texto[:1] in ("=", "+", "-", "@"):
+        texto = "'" + texto
+    if any(ch in texto for ch in ';"\n\r'):
+        texto = '"' + texto.replace('"', '""') + '"'
+    return texto
+
+
+def _csv(rows: list[tuple[Pagamento, int, str]]) -> str:
+    linhas = ["\ufeff" + _COLUNAS_CSV]
+    for p, numero, codigo in rows:
+        linhas.append(
+            ";".join(
+                [
+                    p.data_pagamento.isoformat(),
+                    _celula(codigo),
+                    str(numero),
+                    _reais(p.valor),
+                    _reais(p.valor_embutido),
+                    p.forma.value,
+                    p.status.value,
+                    _celula(p.referencia),
+                    p.registrado_em.isoformat(),
+                    p.estornado_em.isoformat() if p.estornado_em else "",
+                    str(p.id),
+                ]
+            )
+        )
+    return "\r\n".join(linhas) + "\r\n"
 
 
 class PagamentoController(Controller):
@@ -98,6 +155,54 @@ class PagamentoController(Controller):
 
         return await uma_vez(
             uow, "estorno", idempotency_key, (str(pagamento_id), msgspec.json.encode(data)), trabalho
+        )
+
+    @get("/pagamentos", operation_id="listAllPayments", name="pagamentos:list-all", guards=READ)
+    async def list_all(
+        self,
+        uow: NamedDependency[UnitOfWork],
+        page: NamedDependency[PageParams],
+        grupo_id: Annotated[uuid.UUID | None, QueryParameter(name="grupo_id")] = None,
+        desde: Annotated[
+            date | None, QueryParameter(name="desde", description="AAAA-MM-DD, inclusive")
+        ] = None,
+        ate: Annotated[date | None, QueryParameter(name="ate", description="AAAA-MM-DD, inclusive")] = None,
+        forma: Annotated[FormaPagamento | None, QueryParameter(name="forma")] = None,
+        status: Annotated[StatusPagamento | None, QueryParameter(name="status")] = None,
+    ) -> Pagina[PagamentoResumoOut]:
+        """The tenant's payments (or one grupo's) by payment date, forma and status, newest first:
+        the day's cash reconciliation in one call (``GET /api/pagamentos/exportacao``: the same as CSV)."""
+        filtro = consultas.FiltroPagamentos(grupo_id, desde, ate, forma, status)
+        rows, total = await consultas.listar_pagamentos(uow.session, page, filtro)
+        items = [_resumo(p, numero, codigo) for p, numero, codigo in rows]
+        return Pagina(items=items, total=total, limit=page.limit, offset=page.offset)
+
+    @get(
+        "/pagamentos/exportacao",
+        operation_id="exportPayments",
+        name="pagamentos:export",
+        guards=READ,
+        media_type="text/csv; charset=utf-8",
+    )
+    async def export(
+        self,
+        uow: NamedDependency[UnitOfWork],
+        grupo_id: Annotated[uuid.UUID | None, QueryParameter(name="grupo_id")] = None,
+        desde: Annotated[
+            date | None, QueryParameter(name="desde", description="AAAA-MM-DD, inclusive")
+        ] = None,
+        ate: Annotated[date | None, QueryParameter(name="ate", description="AAAA-MM-DD, inclusive")] = None,
+        forma: Annotated[FormaPagamento | None, QueryParameter(name="forma")] = None,
+        status: Annotated[StatusPagamento | None, QueryParameter(name="status")] = None,
+    ) -> Response[str]:
+        """The same payments as CSV for a spreadsheet: ``;``-separated, decimal comma, UTF-8 with BOM
+        (opens as columns in a pt-BR spreadsheet), newest first, at most 100 000 rows."""
+        filtro = consultas.FiltroPagamentos(grupo_id, desde, ate, forma, status)
+        rows = await consultas.exportar_pagamentos(uow.session, filtro)
+        return Response(
+            _csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="pagamentos.csv"'},
         )
 
     @get("/pagamentos/{pagamento_id:uuid}", operation_id="getPayment", name="pagamentos:get", guards=READ)

@@ -69,3 +69,22 @@ class PagamentoOut(msgspec.Struct, kw_only=True):
     estornado_em: datetime | None
     motivo_estorno: str | None
     alocacoes: list[AlocacaoOut]
+
+
+class PagamentoResumoOut(msgspec.Struct, kw_only=True):
+    """A payment in a listing across cotas (the allocation is on ``GET /api/pagamentos/{id}``)."""
+
+    id: uuid.UUID
+    grupo_id: uuid.UUID
+    grupo_codigo: str
+    cota_id: uuid.UUID
+    cota_numero: int
+    #: R$, 2 casas decimais.
+    valor: Decimal
+    valor_embutido: Decimal
+    data_pagamento: date
+    forma: FormaPagamento
+    referencia: str | None
+    status: StatusPagamento
+    registrado_em: datetime
+    estornado_em: datetime | None
