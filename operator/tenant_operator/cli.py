@@ -1,4 +1,4 @@
-"""``python -m tenant_operator run|crd``."""
+"""``python -m tenant_operator run|crd|restore-snapshot``."""
 
 from __future__ import annotations
 
@@ -42,6 +42,33 @@ def _crd(_: argparse.Namespace) -> int:
     return 0
 
 
+def _restore_snapshot(args: argparse.Namespace) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from tenant_operator.provisioners.snapshot import SnapshotError, restore_snapshot
+
+    dsn = args.admin_dsn or os.environ.get("OPERATOR_PG_ADMIN_DSN", "")
+    if not dsn:
+        print("configuration error: --admin-dsn or OPERATOR_PG_ADMIN_DSN is required", file=sys.stderr)
+        return 2
+    try:
+        contents = asyncio.run(
+            restore_snapshot(
+                admin_dsn=dsn,
+                dump=Path(args.file),
+                database=args.database,
+                bin_dir=args.pg_bin_dir,
+                owner=args.owner or None,
+            )
+        )
+    except SnapshotError as err:
+        print(f"restore failed: {err}", file=sys.stderr)
+        return 1
+    print(f"restored {args.file} into database {args.database}: {contents.describe()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m tenant_operator``."""
     parser = argparse.ArgumentParser(prog="python -m tenant_operator", description=__doc__)
@@ -66,5 +93,21 @@ def main(argv: list[str] | None = None) -> int:
     run.set_defaults(func=_run)
     crd = sub.add_parser("crd", help="print the ConsorcioTenant CRD YAML")
     crd.set_defaults(func=_crd)
+    restore = sub.add_parser(
+        "restore-snapshot",
+        help="restore a Snapshot-policy dump (pg_dump -Fc) into a new database on the admin DSN's server",
+    )
+    restore.add_argument("--file", required=True, help="the .dump file (a <tenant>-<UTC time>.dump)")
+    restore.add_argument("--database", required=True, help="the database to create (must not exist)")
+    restore.add_argument(
+        "--owner",
+        default="",
+        help="role that owns the database and the restored objects (default: the admin user)",
+    )
+    restore.add_argument(
+        "--admin-dsn", default="", help="admin libpq URL; default $OPERATOR_PG_ADMIN_DSN (keeps it off ps)"
+    )
+    restore.add_argument("--pg-bin-dir", default=os.environ.get("OPERATOR_PG_BIN_DIR", ""))
+    restore.set_defaults(func=_restore_snapshot)
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -83,8 +83,8 @@ async def _snapshot(runtime: Runtime, name: str, spec: Mapping[str, Any]) -> str
         metadata={"cnpj": str(spec.get("cnpj", "")), "plan": str(spec.get("plan", ""))},
     )
     return (
-        f"snapshot {snap.path} ({snap.size} bytes, {snap.toc_entries} entries, "
-        "verified with pg_restore --list)"
+        f"snapshot {snap.path} ({snap.size} bytes; verified by a restore into a scratch database: "
+        f"{snap.contents.describe()}, equal to the database)"
     )
 
 
