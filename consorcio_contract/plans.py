@@ -36,6 +36,21 @@ class Sizing:
 
 
 @dataclass(frozen=True)
+class DatabaseLimits:
+    """What the operator sets on the tenant's PostgreSQL role (``ALTER ROLE``)."""
+
+    #: ``CONNECTION LIMIT``: a hard bound the tenant cannot lift (it needs
+    #: CREATEROLE). Sized for max_replicas x 20 (the app's pool_size +
+    #: max_overflow) plus the workers and a migration Job, with headroom.
+    connection_limit: int
+    #: ``statement_timeout`` / ``idle_in_transaction_session_timeout`` role
+    #: defaults (ms): they stop runaway queries and forgotten transactions that
+    #: hold locks and connections. Defaults only: a session may SET its own.
+    statement_timeout_ms: int
+    idle_in_transaction_session_timeout_ms: int
+
+
+@dataclass(frozen=True)
 class Quotas:
     """What a monthly price includes; usage above is billed as overage."""
 
@@ -61,6 +76,7 @@ class Plan:
     included: Quotas
     overage: OveragePrices
     sizing: Sizing
+    database: DatabaseLimits
 
 
 CATALOG: dict[PlanName, Plan] = {
@@ -83,6 +99,9 @@ CATALOG: dict[PlanName, Plan] = {
             pdb_min_available=0,
             worker_replicas=1,
         ),
+        database=DatabaseLimits(
+            connection_limit=50, statement_timeout_ms=30_000, idle_in_transaction_session_timeout_ms=60_000
+        ),
     ),
     PlanName.PROFESSIONAL: Plan(
         name=PlanName.PROFESSIONAL,
@@ -103,6 +122,9 @@ CATALOG: dict[PlanName, Plan] = {
             pdb_min_available=1,
             worker_replicas=2,
         ),
+        database=DatabaseLimits(
+            connection_limit=150, statement_timeout_ms=60_000, idle_in_transaction_session_timeout_ms=60_000
+        ),
     ),
     PlanName.ENTERPRISE: Plan(
         name=PlanName.ENTERPRISE,
@@ -122,6 +144,9 @@ CATALOG: dict[PlanName, Plan] = {
             max_replicas=20,
             pdb_min_available=2,
             worker_replicas=4,
+        ),
+        database=DatabaseLimits(
+            connection_limit=450, statement_timeout_ms=120_000, idle_in_transaction_session_timeout_ms=60_000
         ),
     ),
 }

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from devstack import procs
+from devstack import postgres, procs
 from devstack.binaries import binary_path
 from devstack.config import HOST, REPO_ROOT, StackConfig
 
@@ -127,6 +127,8 @@ def _ensure_database(cfg: StackConfig, name: str) -> None:
         procs.run_tool(
             [str(psql), cfg.database_url, "-c", f'CREATE DATABASE "{name}"'], f"creating database {name}"
         )
+    # No tenant role may open a platform database (docs/deployment.md).
+    postgres.revoke_public_connect(cfg, (name,))
 
 
 def _api(method: str, url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:

@@ -131,6 +131,7 @@ def is_running(cfg: StackConfig) -> bool:
 
 def start(cfg: StackConfig, log=print) -> None:
     if is_running(cfg):
+        revoke_public_connect(cfg)
         return
     ids = _service_user()
     _prepare_home(cfg, ids)
@@ -176,6 +177,26 @@ def start(cfg: StackConfig, log=print) -> None:
         preexec=_demote(ids),
     )
     procs.wait_until(lambda: _ready(cfg), "PostgreSQL", timeout=60, log=procs.log_file(cfg, NAME), pid=pid)
+    revoke_public_connect(cfg)
+
+
+#: Databases no tenant role may open (PUBLIC has CONNECT on them by default);
+#: tenant databases get the same from the operator, control_plane from local_platform.
+NON_TENANT_DATABASES = ("postgres", "template1")
+
+
+def revoke_public_connect(cfg: StackConfig, databases: tuple[str, ...] = NON_TENANT_DATABASES) -> None:
+    """``REVOKE CONNECT, TEMPORARY ... FROM PUBLIC`` (idempotent; superusers are unaffected)."""
+    quoted = ", ".join('"' + d.replace('"', '""') + '"' for d in databases)
+    procs.run_tool(
+        [
+            str(bindir() / "psql"),
+            cfg.database_url,
+            "-qc",
+            f"REVOKE CONNECT, TEMPORARY ON DATABASE {quoted} FROM PUBLIC",
+        ],
+        f"revoking CONNECT on {', '.join(databases)} from PUBLIC",
+    )
 
 
 def _initdb(cfg: StackConfig, pwfile: Path, ids: tuple[int, int] | None) -> None:

@@ -1,7 +1,11 @@
 """Tenant databases on the shared PostgreSQL (asyncpg).
 
 Each tenant gets a login role and a database of the same name that the role
-owns; PUBLIC loses CONNECT, so no other tenant's role can even open it.
+owns; PUBLIC loses CONNECT, so no other tenant's role can even open it. The
+role carries its plan's limits: ``CONNECTION LIMIT`` (hard: changing it needs
+CREATEROLE) and ``statement_timeout`` / ``idle_in_transaction_session_timeout``
+defaults (``ALTER ROLE ... SET``); any other per-role or per-role-in-database
+setting is removed.
 """
 
 from __future__ import annotations
@@ -10,7 +14,11 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from consorcio_contract.plans import CATALOG, DatabaseLimits, PlanName
 from tenant_operator.provisioners import scram
+
+#: Limits used when a caller passes none: the smallest plan's.
+DEFAULT_LIMITS = CATALOG[PlanName.STARTER].database
 
 ORPHAN_COMMENT_PREFIX = "consorcio.io/orphaned:"
 # INHERIT (the default) is required: the role reaches its database's public
@@ -26,6 +34,16 @@ def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def role_settings(limits: DatabaseLimits) -> list[str]:
+    """The role's settings as pg_db_role_setting stores them (``name=value``), sorted."""
+    return sorted(
+        [
+            f"statement_timeout={limits.statement_timeout_ms}",
+            f"idle_in_transaction_session_timeout={limits.idle_in_transaction_session_timeout_ms}",
+        ]
+    )
+
+
 @dataclass(frozen=True)
 class DatabaseState:
     """What the catalog says about a tenant's role and database."""
@@ -38,6 +56,12 @@ class DatabaseState:
     public_revoked: bool
     #: The database still carries the comment of a Retain deletion.
     orphan_mark: bool = False
+    #: rolconnlimit is the plan's.
+    connection_limit_ok: bool = True
+    #: The role's settings are exactly the plan's (none per database).
+    settings_ok: bool = True
+    #: The live verifier declares more SCRAM iterations than the operator computes.
+    verifier_too_costly: bool = False
 
     @property
     def in_sync(self) -> bool:
@@ -50,6 +74,8 @@ class DatabaseState:
                 self.owner_ok,
                 self.public_revoked,
                 not self.orphan_mark,
+                self.connection_limit_ok,
+                self.settings_ok,
             )
         )
 
@@ -75,14 +101,20 @@ class PostgresProvisioner:
         if self._pool is not None:
             await self._pool.close()
 
-    async def inspect(self, ident: str, password: str) -> DatabaseState:
-        """Read-only check of role, password, database, owner and CONNECT privileges."""
+    async def inspect(
+        self, ident: str, password: str, limits: DatabaseLimits = DEFAULT_LIMITS
+    ) -> DatabaseState:
+        """Read-only check of role, password, limits, database, owner and CONNECT privileges."""
         pool = await self._get_pool()
         async with pool.acquire() as conn:
             role = await conn.fetchrow(
                 "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolinherit, rolreplication,"
-                " rolbypassrls, rolpassword FROM pg_authid WHERE rolname = $1",
+                " rolbypassrls, rolpassword, rolconnlimit, oid FROM pg_authid WHERE rolname = $1",
                 ident,
+            )
+            settings = await conn.fetch(
+                "SELECT setdatabase, setconfig FROM pg_db_role_setting WHERE setrole = $1",
+                role["oid"] if role else 0,
             )
             db = await conn.fetchrow(
                 "SELECT pg_get_userbyid(datdba) AS owner, datacl::text[] AS acl,"
@@ -108,23 +140,29 @@ class PostgresProvisioner:
         # entry "=..." is PUBLIC's.
         acl = (db["acl"] if db else None) or None
         public_revoked = acl is not None and not any(item.startswith("=") for item in acl)
+        live_settings = {(r["setdatabase"], tuple(sorted(r["setconfig"] or ()))) for r in settings}
+        iterations = scram.iterations(role["rolpassword"]) if role else None
         return DatabaseState(
             role_exists=role is not None,
             role_flags_ok=flags_ok,
+            # Never computes a verifier above scram.MAX_ITERATIONS (it is reset instead).
             password_ok=bool(role) and scram.verifies(role["rolpassword"], password),
+            verifier_too_costly=iterations is not None and iterations > scram.MAX_ITERATIONS,
+            connection_limit_ok=bool(role) and role["rolconnlimit"] == limits.connection_limit,
+            settings_ok=live_settings == {(0, tuple(role_settings(limits)))},
             database_exists=db is not None,
             owner_ok=bool(db) and db["owner"] == ident,
             public_revoked=public_revoked,
             orphan_mark=bool(db and db["comment"] and db["comment"].startswith(ORPHAN_COMMENT_PREFIX)),
         )
 
-    async def ensure(self, ident: str, password: str) -> list[str]:
+    async def ensure(self, ident: str, password: str, limits: DatabaseLimits = DEFAULT_LIMITS) -> list[str]:
         """Bring role and database to the desired state; what was changed (empty: nothing).
 
         Idempotent, and safe after a crash at any point: every statement is
         either conditional on the catalog or a no-op when repeated.
         """
-        state = await self.inspect(ident, password)
+        state = await self.inspect(ident, password, limits)
         if state.in_sync:
             return []
         changes: list[str] = []
@@ -136,10 +174,24 @@ class PostgresProvisioner:
                     await conn.execute(f"CREATE ROLE {quote_ident(ident)} {_ROLE_FLAGS} PASSWORD {verifier}")
                     changes.append("created role")
                 except asyncpg.DuplicateObjectError:
-                    state = await self.inspect(ident, password)  # created concurrently
+                    state = await self.inspect(ident, password, limits)  # created concurrently
             if state.role_exists and not (state.role_flags_ok and state.password_ok):
                 await conn.execute(f"ALTER ROLE {quote_ident(ident)} {_ROLE_FLAGS} PASSWORD {verifier}")
-                changes.append("reset role attributes and password")
+                changes.append(
+                    "reset password verifier with excessive SCRAM iterations"
+                    if state.verifier_too_costly
+                    else "reset role attributes and password"
+                )
+            if not (state.role_exists and state.connection_limit_ok):
+                await conn.execute(
+                    f"ALTER ROLE {quote_ident(ident)} CONNECTION LIMIT {int(limits.connection_limit)}"
+                )
+                if state.role_exists:
+                    changes.append(f"set connection limit {limits.connection_limit}")
+            if not (state.role_exists and state.settings_ok):
+                await self._apply_settings(conn, ident, limits)
+                if state.role_exists:
+                    changes.append("set role timeouts")
             if not state.database_exists:
                 try:
                     # CREATE DATABASE cannot run in a transaction block: asyncpg's
@@ -162,6 +214,23 @@ class PostgresProvisioner:
                 await conn.execute(f"COMMENT ON DATABASE {quote_ident(ident)} IS NULL")
                 changes.append("adopted orphaned database")
         return changes
+
+    @staticmethod
+    async def _apply_settings(conn: asyncpg.Connection, ident: str, limits: DatabaseLimits) -> None:
+        role = quote_ident(ident)
+        # Per-database role settings (which would override the role's) go first.
+        for (datname,) in await conn.fetch(
+            "SELECT d.datname FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase"
+            " WHERE s.setrole = (SELECT oid FROM pg_roles WHERE rolname = $1)",
+            ident,
+        ):
+            await conn.execute(f"ALTER ROLE {role} IN DATABASE {quote_ident(datname)} RESET ALL")
+        await conn.execute(f"ALTER ROLE {role} RESET ALL")
+        await conn.execute(f"ALTER ROLE {role} SET statement_timeout = {int(limits.statement_timeout_ms)}")
+        await conn.execute(
+            f"ALTER ROLE {role} SET idle_in_transaction_session_timeout"
+            f" = {int(limits.idle_in_transaction_session_timeout_ms)}"
+        )
 
     async def mark_orphaned(self, ident: str, note: str) -> None:
         """Comment on the database that its ConsorcioTenant is gone (Retain)."""

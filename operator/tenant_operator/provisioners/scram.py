@@ -14,6 +14,22 @@ import hmac
 import os
 
 ITERATIONS = 4096
+#: The most iterations the operator will ever compute to check a verifier. A
+#: role can set its own password to any verifier; one with 2·10⁹ iterations
+#: would stall the operator (and every tenant's reconciliation) for minutes.
+#: Above this bound the verifier is treated as wrong, without computing it,
+#: and the operator replaces it with its own (ITERATIONS).
+MAX_ITERATIONS = 100_000
+
+
+def iterations(verifier: str | None) -> int | None:
+    """The iteration count a SCRAM-SHA-256 verifier declares (None: not one)."""
+    if not verifier or not verifier.startswith("SCRAM-SHA-256$"):
+        return None
+    try:
+        return int(verifier.split("$")[1].split(":")[0])
+    except (IndexError, ValueError):
+        return None
 
 
 def _keys(password: str, salt: bytes, iterations: int) -> tuple[bytes, bytes]:
@@ -33,9 +49,11 @@ def make_verifier(password: str, *, salt: bytes | None = None, iterations: int =
 
 
 def verifies(verifier: str | None, password: str) -> bool:
-    """True when ``verifier`` (pg_authid.rolpassword) accepts ``password``."""
-    if not verifier or not verifier.startswith("SCRAM-SHA-256$"):
-        return False
+    """True when ``verifier`` (pg_authid.rolpassword) accepts ``password``; False without
+    computing anything when it declares more than MAX_ITERATIONS."""
+    count = iterations(verifier)
+    if verifier is None or count is None or not 0 < count <= MAX_ITERATIONS:
+        return False  # not SCRAM, or too costly to check: the operator resets it
     try:
         _, params, keys = verifier.split("$")
         iterations_s, salt_b64 = params.split(":")

@@ -15,7 +15,7 @@ async def ensure_database(ctx: ReconcileContext) -> Condition:
     creds = await ctx.tenant_credentials()
     ident = names.pg_identifier(ctx.name)
     try:
-        changes = await ctx.runtime.postgres.ensure(ident, creds.db_password)
+        changes = await ctx.runtime.postgres.ensure(ident, creds.db_password, ctx.tenant.plan.database)
     except (OSError, TimeoutError, asyncpg.CannotConnectNowError, asyncpg.InterfaceError) as err:
         raise StepFailed("DatabaseUnavailable", f"PostgreSQL is unreachable: {err}") from err
     except asyncpg.PostgresError as err:
@@ -26,5 +26,6 @@ async def ensure_database(ctx: ReconcileContext) -> Condition:
         c.DATABASE_READY,
         c.TRUE,
         "DatabaseReady",
-        f"database {ident} owned by role {ident}; CONNECT revoked from PUBLIC",
+        f"database {ident} owned by role {ident}; CONNECT revoked from PUBLIC;"
+        f" connection limit {ctx.tenant.plan.database.connection_limit}",
     )

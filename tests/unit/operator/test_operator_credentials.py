@@ -189,3 +189,20 @@ def test_config_requires_admin_urls_and_a_vault_token_when_vault_is_on():
     assert (config.postgres.tenant_host, config.postgres.tenant_port) == ("db.internal", 5433)
     assert (config.redis.tenant_host, config.redis.tenant_port) == ("127.0.0.1", 16379)
     assert config.vault.kv_mount == "secret" and config.vault.kubernetes_auth_mount == "kubernetes"
+
+
+def test_scram_verifier_above_the_iteration_bound_is_refused_without_computing_it():
+    import time
+
+    from tenant_operator.provisioners import scram
+
+    # 2·10⁹ iterations would take minutes to derive; it is refused at once.
+    costly = "SCRAM-SHA-256$2000000000:c2FsdA==$" + "QQ==" + ":" + "QQ=="
+    assert scram.iterations(costly) == 2_000_000_000
+    started = time.monotonic()
+    assert not scram.verifies(costly, "pw")
+    assert time.monotonic() - started < 0.1
+    assert scram.iterations("md5abc") is None and scram.iterations(None) is None
+    ok = scram.make_verifier("pw", iterations=scram.MAX_ITERATIONS)
+    assert scram.verifies(ok, "pw")
+    assert not scram.verifies(scram.make_verifier("pw", iterations=scram.MAX_ITERATIONS + 1), "pw")
