@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 import redis
+from tenant_operator.specs.redis_acl import VETTED_SCRIPTS
 
 from tenant_app.users.roles import Role
 from tenant_app.worker import QUEUE, create_celery
@@ -41,10 +42,12 @@ async def test_rate_limit_per_user_is_enforced_with_prefixed_keys(make_database,
         keys = list(admin.scan_iter(match=f"{t.settings.redis.key_prefix}ratelimit:*"))
         admin.close()
         assert any(":user:" in k for k in keys) and any(":tenant:" in k for k in keys)
-        # The counting script is gone after a Redis restart or SCRIPT FLUSH: the app reloads it
-        # under the tenant's own ACL user and keeps counting (still over the limit here).
+        # Counting uses no Lua (the tenant's ACL allows no SCRIPT LOAD/EVAL): an emptied script
+        # cache (Redis restart, SCRIPT FLUSH) changes nothing; still over the limit here.
         admin = redis.Redis.from_url(redis_url, decode_responses=True)
         admin.script_flush()
+        for script in VETTED_SCRIPTS:  # what the operator reloads; concurrent workers need it
+            admin.script_load(script)
         admin.close()
         assert (await t.client.get("/api/auth/me", headers=t.auth())).status_code == 429
     finally:
