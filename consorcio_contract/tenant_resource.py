@@ -111,8 +111,9 @@ class TenantSpec:
         metadata=_meta(
             FieldSchema(
                 "suspended",
-                "When true the tenant's workloads are scaled to zero (data is kept) and Ready is False "
-                "with reason Suspended; setting it back to false restores them.",
+                "When true the tenant's workloads are scaled to zero (data is kept): condition Suspended "
+                "is True, and Ready is True with reason Suspended once they are at zero (stopped on "
+                "purpose, not failing); setting it back to false restores them.",
             )
         ),
     )

@@ -3,6 +3,12 @@
 Each reconcile step owns one condition type; ``Ready`` summarises them.
 A condition's ``lastTransitionTime`` only moves when its status changes, so
 an unchanged pass produces an identical status (and no write).
+
+``Ready`` means "the tenant is what its spec asks for". A tenant suspended on
+purpose (``spec.suspended``: dunning, an admin) whose workloads are at zero is
+therefore ``Ready=True`` with reason ``Suspended``, and ``Suspended=True``
+says it is stopped: alerting on ``Ready=False`` never pages for a suspension,
+and ``AppAvailable=False``/``Suspended`` stays honest about the app.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ READY = "Ready"
 #: pass has not finished; a successful pass sets it False (InSync). Not a
 #: step: it never changes Ready, so alert on it separately (README).
 DRIFT_DETECTED = "DriftDetected"
+#: True while ``spec.suspended`` (reason Suspended once the workloads are at
+#: zero, Suspending before); False (Active) otherwise. Not a step.
+SUSPENDED = "Suspended"
 
 # In reconcile order: a step runs only when every earlier one is True.
 STEP_CONDITION_TYPES = (
@@ -34,7 +43,7 @@ STEP_CONDITION_TYPES = (
     MIGRATIONS_COMPLETE,
     APP_AVAILABLE,
 )
-CONDITION_TYPES = (*STEP_CONDITION_TYPES, READY, DRIFT_DETECTED)
+CONDITION_TYPES = (*STEP_CONDITION_TYPES, READY, DRIFT_DETECTED, SUSPENDED)
 
 TRUE = "True"
 FALSE = "False"
@@ -49,6 +58,78 @@ REASON_DELETING = "Deleting"
 REASON_IN_SYNC = "InSync"
 REASON_OBJECT_DELETED = "ObjectDeleted"
 REASON_OBJECT_CHANGED = "ObjectChanged"
+REASON_SUSPENDING = "Suspending"
+REASON_ACTIVE = "Active"
+
+#: What each condition type says (the CRD's ``status.conditions.type``
+#: description, so ``kubectl explain`` shows it).
+TYPE_MEANINGS = {
+    NAMESPACE_READY: "namespace tenant-<name>, its quota, limits and NetworkPolicies",
+    SECRETS_READY: "credentials stored in Vault and in Secret tenant-app-env",
+    DATABASE_READY: "PostgreSQL role and database tenant_<name>",
+    REDIS_READY: "Redis ACL user tenant-<name>",
+    STORAGE_READY: "S3 user and bucket of the tenant",
+    MIGRATIONS_COMPLETE: "the migration Job of the app version completed",
+    APP_AVAILABLE: "Deployments tenant-app and tenant-worker rolled out (False/Suspended when suspended)",
+    READY: "summary: True when the tenant is what its spec asks for, reason Ready, or Suspended for a "
+    "tenant stopped on purpose; False with the reason of the first step that is not done",
+    DRIFT_DETECTED: "True while an owned object was deleted or changed and its repair has not finished; "
+    "never changes Ready",
+    SUSPENDED: "True while spec.suspended (the workloads are kept at zero replicas); False (Active) "
+    "otherwise",
+}
+
+#: Every reason the operator writes in a condition, with its meaning: the CRD's
+#: ``status.conditions.reason`` description lists them, and a unit test fails
+#: when the code writes a reason that is missing here.
+REASONS = {
+    # The step or the summary is done.
+    "NamespaceReady": "NamespaceReady is True",
+    "SecretsReady": "SecretsReady is True",
+    "DatabaseReady": "DatabaseReady is True",
+    "RedisUserReady": "RedisReady is True",
+    "StorageReady": "StorageReady is True",
+    "StorageNotConfigured": "StorageReady is True: the operator has no S3 server (OPERATOR_S3_ENDPOINT)",
+    "MigrationsComplete": "MigrationsComplete is True",
+    "AppAvailable": "AppAvailable is True",
+    REASON_READY: "Ready is True: every component is ready",
+    REASON_SUSPENDED: "suspended on purpose: workloads at zero (Ready True, Suspended True, "
+    "AppAvailable False)",
+    REASON_SUSPENDING: "Suspended is True but the pass stopped before scaling the workloads to zero",
+    REASON_ACTIVE: "Suspended is False",
+    REASON_IN_SYNC: "DriftDetected is False: every owned object matches",
+    REASON_OBJECT_DELETED: "DriftDetected: an owned object was deleted, repair pending",
+    REASON_OBJECT_CHANGED: "DriftDetected: an owned object was changed, repair pending",
+    # Not done yet: the operator retries by itself.
+    REASON_PENDING: "not evaluated yet",
+    "RollingOut": "a Deployment is rolling out",
+    "MigrationRunning": "the migration Job is running",
+    "ObjectTerminating": "an object to be replaced is still being deleted",
+    "NamespaceTerminating": "the tenant namespace is still being deleted",
+    REASON_DELETING: "the ConsorcioTenant is being deleted",
+    # Needs a person: the spec, another tenant, or a dependency.
+    REASON_INVALID_SPEC: "the spec can never work (message names the fields); no retries",
+    "HostConflict": "another tenant serves the Ingress host; no retries, re-checked every resync",
+    "CnpjConflict": "another tenant holds the CNPJ; nothing provisioned",
+    "MigrationFailed": "the migration Job failed",
+    "KubernetesApiError": "the Kubernetes API refused a request",
+    "KubernetesUnreachable": "the Kubernetes API did not answer",
+    "Forbidden": "the operator's RBAC does not allow a request",
+    "Conflict": "the Kubernetes API reported a conflicting object",
+    "DatabaseUnavailable": "PostgreSQL is unreachable",
+    "DatabaseError": "PostgreSQL refused a statement",
+    "RedisUnavailable": "Redis is unreachable",
+    "RedisForbidden": "the operator's Redis user lacks a permission",
+    "RedisError": "Redis refused a command",
+    "VaultSealed": "Vault is sealed or in maintenance",
+    "VaultForbidden": "the operator's Vault token was refused",
+    "VaultUnavailable": "Vault is unreachable",
+    "VaultError": "Vault refused a request",
+    "ObjectStoreUnavailable": "the S3 server is unreachable",
+    "ObjectStoreForbidden": "the operator's S3 admin key was refused",
+    "ObjectStoreError": "the S3 server refused a request",
+    "InternalError": "an unexpected error in the operator (logged); retried",
+}
 
 
 @dataclass(frozen=True)
@@ -73,20 +154,48 @@ def find(conditions: Iterable[Mapping[str, Any]], type_: str) -> Mapping[str, An
 def summarize(steps: Mapping[str, Condition], *, invalid: Condition | None = None) -> Condition:
     """The summary ``Ready`` condition.
 
-    True only when every step is True; otherwise the first step that is not
-    True explains why (so a suspended tenant reads Suspended, unless an
-    earlier step is failing). An invalid spec takes precedence.
+    True when every step is True, or every step is True but AppAvailable,
+    which is False only because the tenant is suspended on purpose (reason
+    Suspended: the spec is met, the workloads are at zero). Otherwise the
+    first step that is not done explains why. An invalid spec takes precedence.
     """
     if invalid is not None:
         return Condition(READY, FALSE, invalid.reason, invalid.message)
+    suspended = False
     for type_ in STEP_CONDITION_TYPES:
         cond = steps.get(type_)
         if cond is None:
             return Condition(READY, FALSE, REASON_PENDING, f"{type_} has not been evaluated yet")
-        if not cond.is_true:
-            message = cond.message if cond.reason == REASON_SUSPENDED else f"{type_}: {cond.message}"
-            return Condition(READY, FALSE, cond.reason, message)
+        if type_ == APP_AVAILABLE and cond.reason == REASON_SUSPENDED:
+            suspended = True
+        elif not cond.is_true:
+            return Condition(READY, FALSE, cond.reason, f"{type_}: {cond.message}")
+    if suspended:
+        return Condition(
+            READY,
+            TRUE,
+            REASON_SUSPENDED,
+            "suspended on purpose (spec.suspended): tenant-app and tenant-worker are at zero replicas "
+            "as asked; every other component is ready",
+        )
     return Condition(READY, TRUE, REASON_READY, "every component of the tenant is ready")
+
+
+def suspension(suspended: bool, steps: Mapping[str, Condition]) -> Condition:
+    """The ``Suspended`` condition of a pass over a valid spec (pure)."""
+    if not suspended:
+        return Condition(SUSPENDED, FALSE, REASON_ACTIVE, "spec.suspended is false")
+    app = steps.get(APP_AVAILABLE)
+    if app is not None and app.reason == REASON_SUSPENDED:
+        return Condition(
+            SUSPENDED, TRUE, REASON_SUSPENDED, "spec.suspended: tenant-app and tenant-worker at zero replicas"
+        )
+    return Condition(
+        SUSPENDED,
+        TRUE,
+        REASON_SUSPENDING,
+        "spec.suspended: the workloads are scaled to zero once the earlier steps are ready (see Ready)",
+    )
 
 
 def merge(
@@ -129,7 +238,11 @@ class Transition:
 
     @property
     def is_warning(self) -> bool:
-        return self.new_status == FALSE and self.reason not in (REASON_SUSPENDED, REASON_PENDING)
+        return self.new_status == FALSE and self.reason not in (
+            REASON_SUSPENDED,
+            REASON_PENDING,
+            REASON_ACTIVE,
+        )
 
 
 def transitions(

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from consorcio_contract import crd_identity, tenant_resource
-from tenant_operator.conditions import CONDITION_TYPES
+from tenant_operator.conditions import CONDITION_TYPES, REASONS, TYPE_MEANINGS
 
 CRD_FILE_NAME = f"{crd_identity.CRD_NAME}.yaml"
 
@@ -85,7 +85,9 @@ def _condition_schema() -> dict[str, Any]:
             "type": {
                 "type": "string",
                 "maxLength": 316,
-                "description": "Condition type: " + ", ".join(CONDITION_TYPES) + ".",
+                "description": "Condition type, one of: "
+                + "; ".join(f"{t} ({TYPE_MEANINGS[t]})" for t in CONDITION_TYPES)
+                + ".",
             },
             "status": {
                 "type": "string",
@@ -108,7 +110,9 @@ def _condition_schema() -> dict[str, Any]:
                 "minLength": 1,
                 "maxLength": 1024,
                 "pattern": "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$",
-                "description": "Machine-readable CamelCase reason for the status.",
+                "description": "Machine-readable CamelCase reason for the status, one of: "
+                + "; ".join(f"{reason} ({meaning})" for reason, meaning in REASONS.items())
+                + ".",
             },
             "message": {
                 "type": "string",
@@ -135,7 +139,10 @@ def status_schema() -> dict[str, Any]:
                 "maxItems": 16,
                 "x-kubernetes-list-type": "map",
                 "x-kubernetes-list-map-keys": ["type"],
-                "description": "Conditions of each reconcile step plus the summary Ready.",
+                "description": "Conditions of each reconcile step (in reconcile order), the summary "
+                "Ready, DriftDetected and Suspended. A tenant suspended on purpose is Ready=True with "
+                "reason Suspended and Suspended=True, so an alert on Ready=False never fires for a "
+                "suspension.",
                 "items": _condition_schema(),
             },
             "namespace": {"type": "string", "description": "The tenant's namespace (tenant-<name>)."},
@@ -152,6 +159,16 @@ def status_schema() -> dict[str, Any]:
                 "type": "string",
                 "description": "Value of the consorcio.io/rotate-credentials annotation last acted on.",
             },
+            "plan": {
+                "type": "string",
+                "description": "The plan the last complete pass sized the tenant for (differs from "
+                "spec.plan while a change is being applied).",
+            },
+            "suspended": {
+                "type": "boolean",
+                "description": "Whether the last complete pass left the tenant suspended (workloads "
+                "at zero replicas).",
+            },
         },
     }
 
@@ -162,6 +179,11 @@ def _printer_columns() -> list[dict[str, Any]]:
         {"name": "Plan", "type": "string", "jsonPath": ".spec.plan"},
         {"name": "Ready", "type": "string", "jsonPath": f"{ready}.status"},
         {"name": "Reason", "type": "string", "jsonPath": f"{ready}.reason"},
+        {
+            "name": "Suspended",
+            "type": "string",
+            "jsonPath": '.status.conditions[?(@.type=="Suspended")].status',
+        },
         {"name": "URL", "type": "string", "jsonPath": ".status.url"},
         {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
         {"name": "Version", "type": "string", "jsonPath": ".status.appVersion", "priority": 1},

@@ -123,12 +123,16 @@ async def run_pass(
             runtime.active_passes.release()
         runtime.pass_ended(name)
     summary = c.summarize(observed)
+    suspension = c.suspension(tenant_spec.suspended, observed)
+    fields = {"namespace": tenant.namespace, "url": tenant.url, **ctx.status_updates}
     if failure is None:
-        # Every step ran and matched (or was put back): nothing is pending.
+        # Every step ran and matched (or was put back): nothing is pending,
+        # and the cluster now runs this plan and suspension (status says so).
         observed[c.DRIFT_DETECTED] = Condition(
             c.DRIFT_DETECTED, c.FALSE, c.REASON_IN_SYNC, "every owned object matches its desired state"
         )
-    fields = {"namespace": tenant.namespace, "url": tenant.url, **ctx.status_updates}
+        fields.update(plan=str(tenant_spec.plan), suspended=tenant_spec.suspended)
+    observed[c.SUSPENDED] = suspension
     changes = ctx.report + [
         report.Change(report.reason_for(created=False, intent=ctx.intent, was_ready=False), "Other", line)
         for line in ctx.changes
@@ -211,6 +215,8 @@ def _finish(
             continue  # a step succeeding the first time is not news; Ready says it all
         if tr.type == c.DRIFT_DETECTED:
             continue  # the DriftRepaired Event below says what was put back
+        if tr.type == c.SUSPENDED and tr.old_status is None and tr.new_status == c.FALSE:
+            continue  # a tenant that was never suspended: nothing to say
         events.append(
             (
                 "Warning" if tr.is_warning else "Normal",

@@ -17,6 +17,8 @@ STATUS_FIELDS = (
     "appVersion",
     "schemaRevision",
     "credentialsRotation",
+    "plan",
+    "suspended",
 )
 
 

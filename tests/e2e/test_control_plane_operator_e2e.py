@@ -204,11 +204,11 @@ async def test_non_payment_scales_the_tenant_to_zero_and_payment_restores_it(
         return bool(
             view["resource"]["upToDate"]
             and cond
-            and cond["status"] == "False"
+            and cond["status"] == "True"
             and cond["reason"] == "Suspended"
         )
 
-    view = await wait_for(api, slug, suspended, "Ready=False/Suspended", operator)
+    view = await wait_for(api, slug, suspended, "Ready=True/Suspended", operator)
     assert view["state"] == "suspended" and view["suspensionReason"] == "dunning"
     for deployment in (names.APP_DEPLOYMENT, names.WORKER_DEPLOYMENT):
         assert apps.read_namespaced_deployment(deployment, namespace).spec.replicas == 0

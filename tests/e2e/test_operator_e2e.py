@@ -209,7 +209,9 @@ def test_apply_becomes_ready_with_every_object_and_working_credentials(tenants, 
         "AppAvailable",
         "Ready",
         "DriftDetected",
+        "Suspended",
     }
+    assert (status["plan"], status["suspended"]) == ("professional", False)
 
     core = client.CoreV1Api(k8s_api_client)
     apps = client.AppsV1Api(k8s_api_client)
@@ -435,12 +437,19 @@ def test_suspend_scales_to_zero_and_resume_restores(tenants, k8s_api_client):
     apps = client.AppsV1Api(k8s_api_client)
     ns = names.namespace(name)
     tenants.patch(name, {"spec": {"suspended": True}})
-    obj = tenants.wait_condition(name, "Ready", "False", reason="Suspended")
+    # Stopped on purpose: Ready stays True (an alert on Ready=False never pages), Suspended says so.
+    obj = tenants.wait_condition(name, "Ready", "True", reason="Suspended")
     assert condition(obj, "AppAvailable")["reason"] == "Suspended"
+    assert (condition(obj, "Suspended")["status"], condition(obj, "Suspended")["reason"]) == (
+        "True",
+        "Suspended",
+    )
+    assert obj["status"]["suspended"] is True
     for dep in (names.APP_DEPLOYMENT, names.WORKER_DEPLOYMENT):
         assert apps.read_namespaced_deployment(dep, ns).spec.replicas == 0
     tenants.patch(name, {"spec": {"suspended": False}})
-    tenants.wait_ready(name)
+    obj = tenants.wait_condition(name, "Ready", "True", reason="Ready")
+    assert condition(obj, "Suspended")["status"] == "False" and obj["status"]["suspended"] is False
     assert apps.read_namespaced_deployment(names.APP_DEPLOYMENT, ns).status.available_replicas == 3
     assert apps.read_namespaced_deployment(names.WORKER_DEPLOYMENT, ns).spec.replicas == 4
 

@@ -26,10 +26,37 @@ def test_summary_is_true_only_when_every_step_is():
     assert summary.message == "DatabaseReady: refused"
 
 
-def test_summary_of_a_suspended_tenant_says_suspended():
+def test_a_suspended_tenant_is_ready_with_reason_suspended():
+    # Stopped on purpose meets the spec: an alert on Ready=False must not page for dunning.
     steps = all_true()
     steps[c.APP_AVAILABLE] = Condition(c.APP_AVAILABLE, c.FALSE, c.REASON_SUSPENDED, "scaled to zero")
-    assert c.summarize(steps).reason == "Suspended"
+    summary = c.summarize(steps)
+    assert (summary.status, summary.reason) == (c.TRUE, "Suspended")
+    assert "suspended on purpose" in summary.message
+
+
+def test_a_suspended_tenant_with_a_failing_step_is_not_ready():
+    steps = all_true()
+    steps[c.APP_AVAILABLE] = Condition(c.APP_AVAILABLE, c.FALSE, c.REASON_SUSPENDED, "scaled to zero")
+    steps[c.REDIS_READY] = Condition(c.REDIS_READY, c.FALSE, "RedisUnavailable", "refused")
+    assert (c.summarize(steps).status, c.summarize(steps).reason) == (c.FALSE, "RedisUnavailable")
+
+
+def test_suspended_condition_follows_the_spec_and_says_when_the_workloads_are_down():
+    steps = all_true()
+    active = c.suspension(False, steps)
+    assert (active.type, active.status, active.reason) == ("Suspended", c.FALSE, "Active")
+    assert (c.suspension(True, {}).status, c.suspension(True, {}).reason) == (c.TRUE, "Suspending")
+    steps[c.APP_AVAILABLE] = Condition(c.APP_AVAILABLE, c.FALSE, c.REASON_SUSPENDED, "scaled to zero")
+    done = c.suspension(True, steps)
+    assert (done.status, done.reason) == (c.TRUE, "Suspended")
+
+
+def test_resuming_is_not_a_warning():
+    prev = c.merge([], [c.suspension(True, {})], generation=1, now=T0)
+    resumed = c.merge(prev, [c.suspension(False, {})], generation=2, now=T1)
+    (tr,) = c.transitions(prev, resumed)
+    assert (tr.new_status, tr.is_warning) == (c.FALSE, False)
 
 
 def test_summary_of_an_unfinished_pass_is_pending_and_invalid_spec_wins():

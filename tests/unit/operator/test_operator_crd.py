@@ -94,8 +94,14 @@ def test_printer_columns():
     assert columns["Plan"] == ".spec.plan"
     assert columns["Ready"] == '.status.conditions[?(@.type=="Ready")].status'
     assert columns["Reason"] == '.status.conditions[?(@.type=="Ready")].reason'
+    assert columns["Suspended"] == '.status.conditions[?(@.type=="Suspended")].status'
     assert columns["URL"] == ".status.url"
     assert columns["Age"] == ".metadata.creationTimestamp"
+
+
+def test_status_shows_the_observed_plan_and_suspension():
+    fields = _version()["schema"]["openAPIV3Schema"]["properties"]["status"]["properties"]
+    assert fields["plan"]["type"] == "string" and fields["suspended"]["type"] == "boolean"
 
 
 def test_status_conditions_are_metav1_conditions_listed_by_type():

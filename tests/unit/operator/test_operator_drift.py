@@ -173,7 +173,8 @@ def test_every_tenant_has_one_state_for_the_gauge():
         tenant("r", ready="True"),
         tenant("p"),
         tenant("f", ready="False", reason="DatabaseUnavailable"),
-        tenant("s", ready="False", reason="Suspended", suspended=True),
+        tenant("s", ready="True", reason="Suspended", suspended=True),  # stopped on purpose: not "ready"
+        tenant("z", ready="False", reason="RedisUnavailable", suspended=True),  # still counted suspended
         tenant("i", ready="False", reason="InvalidSpec"),
         tenant("c", ready="False", reason="HostConflict"),
         tenant("d", ready="True", deleting=True),
@@ -184,7 +185,7 @@ def test_every_tenant_has_one_state_for_the_gauge():
     assert view.counts() == {
         "ready": 1,
         "not_ready": 2,
-        "suspended": 1,
+        "suspended": 2,
         "invalid": 1,
         "conflict": 1,
         "deleting": 1,

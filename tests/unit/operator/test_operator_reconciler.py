@@ -125,7 +125,7 @@ class FakePostgres:
         exists = ident in self.roles
         return DatabaseState(exists, exists, self.roles.get(ident) == password, exists, exists, exists)
 
-    async def ensure(self, ident: str, password: str, limits: object = None) -> list[str]:
+    async def ensure(self, ident: str, password: str) -> list[str]:
         if self.roles.get(ident) == password and ident not in self.orphaned:
             return []
         self.writes += 1
@@ -256,7 +256,9 @@ async def test_first_pass_provisions_everything_and_reports_ready(world):
         **{type_: "True" for type_ in c.STEP_CONDITION_TYPES},
         "Ready": "True",
         "DriftDetected": "False",
+        "Suspended": "False",
     }
+    assert (t.status["plan"], t.status["suspended"]) == ("professional", False)
     assert t.status["url"] == "https://acme.consorcio.localhost"
     assert t.status["appVersion"] == "1.0.0" and t.status["schemaRevision"]
     assert t.status["observedGeneration"] == 1
@@ -278,6 +280,7 @@ async def test_first_pass_provisions_everything_and_reports_ready(world):
     assert KINDS["Namespace"].path("tenant-acme") in kube.objects
     assert world.vault.data["acme"]["TENANT_SLUG"] == "acme"
     assert any(e[1] == "Ready" and "Ready is True" in e[2] for e in result.events)
+    assert not any("Suspended is" in e[2] for e in result.events)  # never suspended: no news
 
 
 async def test_a_second_pass_in_sync_writes_nothing_anywhere(world):
@@ -353,6 +356,24 @@ async def test_plan_change_resizes_quota_hpa_and_pdb(world):
         objs[KINDS["Namespace"].path("tenant-acme")]["metadata"]["labels"][names.PLAN_LABEL] == "enterprise"
     )
     assert t.condition("Ready")["status"] == "True" and t.status["observedGeneration"] == 2
+    assert t.status["plan"] == "enterprise"
+
+
+async def refuse_connection(*args: object) -> list[str]:
+    raise ConnectionRefusedError(111, "Connection refused")
+
+
+async def test_status_plan_is_the_plan_of_the_last_complete_pass(world):
+    t = Tenant(plan="starter")
+    await t.reconcile(world, "create")
+    world.postgres.ensure = refuse_connection  # type: ignore[method-assign]
+    t.change(plan="enterprise")
+    result = await t.reconcile(world)
+    assert result.failure is not None
+    assert t.status["plan"] == "starter"  # not every component is sized for enterprise yet
+    del world.postgres.ensure
+    await t.reconcile(world)
+    assert t.status["plan"] == "enterprise"
 
 
 async def test_suspend_scales_to_zero_and_resume_restores(world):
@@ -364,13 +385,41 @@ async def test_suspend_scales_to_zero_and_resume_restores(world):
     objs = world.kube.objects
     assert objs[ns_path("Deployment", names.APP_DEPLOYMENT)]["spec"]["replicas"] == 0
     assert objs[ns_path("Deployment", names.WORKER_DEPLOYMENT)]["spec"]["replicas"] == 0
-    assert (t.condition("Ready")["status"], t.condition("Ready")["reason"]) == ("False", "Suspended")
+    # Stopped on purpose is the spec met: Ready stays True (no page), Suspended says why.
+    assert (t.condition("Ready")["status"], t.condition("Ready")["reason"]) == ("True", "Suspended")
+    assert (t.condition("Suspended")["status"], t.condition("Suspended")["reason"]) == ("True", "Suspended")
+    assert (t.condition("AppAvailable")["status"], t.condition("AppAvailable")["reason"]) == (
+        "False",
+        "Suspended",
+    )
+    assert t.status["suspended"] is True
+    assert not any(kind == "Warning" for kind, _, _ in result.events)
     assert world.postgres.roles["tenant_acme"]  # data kept
     t.change(suspended=False)
-    await t.reconcile(world)
+    result = await t.reconcile(world)
     assert objs[ns_path("Deployment", names.APP_DEPLOYMENT)]["spec"]["replicas"] == 2
     assert objs[ns_path("Deployment", names.WORKER_DEPLOYMENT)]["spec"]["replicas"] == 2
-    assert t.condition("Ready")["status"] == "True"
+    assert (t.condition("Ready")["status"], t.condition("Ready")["reason"]) == ("True", "Ready")
+    assert (t.condition("Suspended")["status"], t.condition("Suspended")["reason"]) == ("False", "Active")
+    assert t.status["suspended"] is False
+    assert not any(kind == "Warning" for kind, _, _ in result.events)
+
+
+async def test_a_suspended_tenant_with_a_failing_step_is_not_ready_and_suspending(world):
+    t = Tenant()
+    await t.reconcile(world, "create")
+    world.postgres.ensure = refuse_connection  # type: ignore[method-assign]
+    t.change(suspended=True)
+    await t.reconcile(world)
+    assert (t.condition("Ready")["status"], t.condition("Ready")["reason"]) == (
+        "False",
+        "DatabaseUnavailable",
+    )
+    assert (t.condition("Suspended")["status"], t.condition("Suspended")["reason"]) == (
+        "True",
+        "Suspending",
+    )
+    assert t.status["suspended"] is False  # the workloads were not scaled down yet
 
 
 async def test_vault_failing_is_reported_without_falling_back_to_a_plain_secret(world):
@@ -488,7 +537,7 @@ async def test_unreadable_deletion_policy_counts_as_retain(world):
 
 async def test_database_down_is_a_retryable_false_condition(world):
     class DownPostgres(FakePostgres):
-        async def ensure(self, ident: str, password: str, limits: object = None) -> list[str]:
+        async def ensure(self, ident: str, password: str) -> list[str]:
             raise ConnectionRefusedError(111, "Connection refused")
 
     world.postgres = DownPostgres()
