@@ -43,6 +43,8 @@ class GoBuild:
     ldflags: tuple[str, ...] = ()
     # Extra requirements that pin sibling modules (name -> version).
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Only some tests need it: never required in CONSORCIO_BIN_DIR, built on demand.
+    optional: bool = False
 
 
 def _kubernetes_ldflags(version: str) -> tuple[str, ...]:
@@ -105,6 +107,13 @@ BUILDS: tuple[GoBuild, ...] = (
         module="github.com/versity/versitygw",
         version=versions.VERSITYGW,
         programs={"versitygw": "github.com/versity/versitygw/cmd/versitygw"},
+    ),
+    GoBuild(
+        component="promtool",
+        module="github.com/prometheus/prometheus",
+        version=versions.PROMTOOL,
+        programs={"promtool": "github.com/prometheus/prometheus/cmd/promtool"},
+        optional=True,
     ),
 )
 
@@ -285,7 +294,7 @@ def _build_locked(build: GoBuild, target: Path, bin_dir: Path, log) -> Path:
 def ensure_all(log=print, only: list[str] | None = None) -> dict[str, Path]:
     """Make sure every program exists, building what is missing."""
     if os.environ.get("CONSORCIO_BIN_DIR"):
-        missing = [p for p in PROGRAM_TO_BUILD if not binary_path(p).exists()]
+        missing = [p for p, b in PROGRAM_TO_BUILD.items() if not b.optional and not binary_path(p).exists()]
         if missing:
             raise BuildError(f"CONSORCIO_BIN_DIR lacks: {', '.join(missing)}")
         return {p: binary_path(p) for p in PROGRAM_TO_BUILD}

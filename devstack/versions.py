@@ -20,3 +20,6 @@ HELM = "v3.22.0"
 # (another user's key gets AccessDenied), which is what per-tenant
 # isolation needs; a plain `go install` of the tag works (no replaces).
 VERSITYGW = "v1.8.0"
+# promtool (`check rules`, `test rules` for the operator chart's alerts):
+# Prometheus v3.16.0 is module version v0.316.0; a plain `go install` works.
+PROMTOOL = "v0.316.0"
