@@ -91,3 +91,48 @@ async def run_once(
             .values(status_code=status, response=body)
         )
     return status, body, False
+
+
+async def run_once_self_committing(
+    uow: UnitOfWork,
+    scope: str,
+    key: str,
+    digest: str,
+    work: Callable[[], Awaitable[tuple[int, dict[str, Any]]]],
+) -> tuple[int, dict[str, Any], bool]:
+    """(status, body, replayed) for ``work`` that must commit by itself, under its own lock (the
+    apuração and its revisions hold the group's Redis lock until their COMMIT).
+
+    A stored answer is replayed; otherwise ``work`` runs and commits, and its answer is stored
+    right after. Two identical requests racing each other are kept apart by the work's own
+    state check (an assembleia is apurada once: the second gets 409), not by the key.
+    """
+    session = uow.session
+    row = (
+        await session.execute(
+            select(_KEYS.c.fingerprint, _KEYS.c.status_code, _KEYS.c.response).where(
+                _KEYS.c.scope == scope, _KEYS.c.key == key
+            )
+        )
+    ).first()
+    await uow.rollback()
+    if row is not None:
+        if row.fingerprint != digest:
+            raise RegraVioladaError(
+                "Esta Idempotency-Key já foi usada com outra requisição.",
+                code="idempotency_key_reutilizada",
+            )
+        if row.status_code is None or row.response is None:
+            raise ConflitoError(
+                "Requisição com esta Idempotency-Key ainda em processamento.",
+                code="idempotency_key_em_processamento",
+            )
+        return int(row.status_code), dict(row.response), True
+    status, body = await work()
+    await session.execute(
+        insert(_KEYS)
+        .values(scope=scope, key=key, fingerprint=digest, status_code=status, response=body)
+        .on_conflict_do_nothing(index_elements=["scope", "key"])
+    )
+    await uow.commit()
+    return status, body, False

@@ -41,7 +41,7 @@ from tenant_app.assembleias.schemas import (
 )
 from tenant_app.http.idempotencia import ChaveIdempotencia, exigir_chave, resposta
 from tenant_app.http.schemas import to_schema
-from tenant_app.idempotency import fingerprint, run_once
+from tenant_app.idempotency import fingerprint, run_once, run_once_self_committing
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
@@ -279,19 +279,30 @@ class AssembleiaController(Controller):
         uow: NamedDependency[UnitOfWork],
         assembleia_id: FromPath[uuid.UUID],
         data: JSONBody[ApuracaoIn],
-    ) -> ApuracaoOut:
-        """Run the apuração with the extraction: once per assembleia, one group at a time (409 otherwise)."""
-        apuracao, contemplacoes = await apuracao_service.executar_apuracao(
-            uow,
-            state.redis,
-            state.settings,
-            assembleia_id,
-            data.concurso,
-            data.premios,
-            uow.actor.user_id,
-        )
-        enfileirar(_celery(state), apuracao.id)
-        return _apuracao_out(apuracao, contemplacoes)
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[ApuracaoOut]:
+        """Run the apuração with the extraction: once per assembleia, one group at a time (409 otherwise).
+
+        It contemplates cotas (money leaves the fundo comum): requires Idempotency-Key (428 without it);
+        a repeat with the same key returns the first record.
+        """
+        key = exigir_chave(idempotency_key)
+
+        async def work() -> tuple[int, dict[str, Any]]:
+            apuracao, contemplacoes = await apuracao_service.executar_apuracao(
+                uow,
+                state.redis,
+                state.settings,
+                assembleia_id,
+                data.concurso,
+                data.premios,
+                uow.actor.user_id,
+            )
+            enfileirar(_celery(state), apuracao.id)
+            return 201, msgspec.to_builtins(_apuracao_out(apuracao, contemplacoes))
+
+        digest = fingerprint(str(assembleia_id), msgspec.json.encode(data))
+        return resposta(*(await run_once_self_committing(uow, "apuracao", key, digest, work)))
 
     @post(
         "/desclassificacoes",
@@ -305,13 +316,24 @@ class AssembleiaController(Controller):
         uow: NamedDependency[UnitOfWork],
         assembleia_id: FromPath[uuid.UUID],
         data: JSONBody[DesclassificacaoIn],
-    ) -> ApuracaoOut:
-        """The lance winner did not pay: a new revision awards the next bids the money covers."""
-        apuracao, _ = await desclassificacao.desclassificar(
-            uow, state.redis, state.settings, assembleia_id, data.cota_numero, uow.actor.user_id
-        )
-        enfileirar(_celery(state), apuracao.id)
-        return _apuracao_out(*await apuracao_service.get_apuracao(uow.session, assembleia_id))
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[ApuracaoOut]:
+        """The lance winner did not pay: a new revision awards the next bids the money covers.
+
+        Requires Idempotency-Key (428 without it); a repeat with the same key returns the first record.
+        """
+        key = exigir_chave(idempotency_key)
+
+        async def work() -> tuple[int, dict[str, Any]]:
+            apuracao, _ = await desclassificacao.desclassificar(
+                uow, state.redis, state.settings, assembleia_id, data.cota_numero, uow.actor.user_id
+            )
+            enfileirar(_celery(state), apuracao.id)
+            record = _apuracao_out(*await apuracao_service.get_apuracao(uow.session, assembleia_id))
+            return 201, msgspec.to_builtins(record)
+
+        digest = fingerprint(str(assembleia_id), msgspec.json.encode(data))
+        return resposta(*(await run_once_self_committing(uow, "desclassificacao", key, digest, work)))
 
     @post(
         "/pagamentos-lance",
@@ -354,21 +376,33 @@ class AssembleiaController(Controller):
         status_code=200,
     )
     async def desclassificar_vencidos(
-        self, state: State, uow: NamedDependency[UnitOfWork], assembleia_id: FromPath[uuid.UUID]
-    ) -> ApuracaoOut:
-        """Disqualify the winners of this assembleia whose lance deadline passed unpaid (idempotent)."""
-        await service.get_assembleia(uow.session, assembleia_id)
-        feitos = await pagamento_lance.desclassificar_vencidos(
-            uow,
-            state.redis,
-            state.settings,
-            service.hoje(state.settings.time_zone),
-            assembleia_id,
+        self,
+        state: State,
+        uow: NamedDependency[UnitOfWork],
+        assembleia_id: FromPath[uuid.UUID],
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[ApuracaoOut]:
+        """Disqualify the winners of this assembleia whose lance deadline passed unpaid.
+
+        Requires Idempotency-Key (428 without it); a repeat with the same key returns the first record.
+        """
+        key = exigir_chave(idempotency_key)
+        hoje = service.hoje(state.settings.time_zone)
+
+        async def work() -> tuple[int, dict[str, Any]]:
+            await service.get_assembleia(uow.session, assembleia_id)
+            feitos = await pagamento_lance.desclassificar_vencidos(
+                uow, state.redis, state.settings, hoje, assembleia_id
+            )
+            apuracao, contemplacoes = await apuracao_service.get_apuracao(uow.session, assembleia_id)
+            if feitos:
+                enfileirar(_celery(state), apuracao.id)
+            return 200, msgspec.to_builtins(_apuracao_out(apuracao, contemplacoes))
+
+        digest = fingerprint(str(assembleia_id), hoje.isoformat())
+        return resposta(
+            *(await run_once_self_committing(uow, "desclassificacao_vencidos", key, digest, work))
         )
-        if feitos:
-            apuracao, _ = await apuracao_service.get_apuracao(uow.session, assembleia_id)
-            enfileirar(_celery(state), apuracao.id)
-        return _apuracao_out(*await apuracao_service.get_apuracao(uow.session, assembleia_id))
 
     @get("/apuracao", operation_id="getApuracao", name="assembleias:apuracao", guards=READ)
     async def get_apuracao(

@@ -3,6 +3,7 @@ and a draw that always reaches an eligible cota, restitution included (issue 12,
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -36,7 +37,11 @@ async def test_centena_final_with_approximation_contemplates_and_restitutes(tena
         True,
     )
     await passar_corte(tenant_a, assembleia)
-    r = await c.post(f"/api/assembleias/{assembleia}/apuracao", json=EXTRACAO, headers=h)
+    r = await c.post(
+        f"/api/assembleias/{assembleia}/apuracao",
+        json=EXTRACAO,
+        headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert r.status_code == 201, r.text
     # No candidate names a cota: walk from 950 (nearest, ties below): 50, 49, ... — cota 50 by
     # sorteio; among the excluded cotas 42 comes before 17, so 42 is restituted.

@@ -71,7 +71,11 @@ async def test_fifty_concurrent_apuracoes_give_exactly_one_result(tenant_a: Tena
     async with servidor_http(tenant_a) as url, httpx.AsyncClient(base_url=url, timeout=120) as http:
         respostas = await asyncio.gather(
             *(
-                http.post(f"/api/assembleias/{assembleia}/apuracao", json=EXTRACAO, headers=h)
+                http.post(
+                    f"/api/assembleias/{assembleia}/apuracao",
+                    json=EXTRACAO,
+                    headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+                )
                 for _ in range(50)
             )
         )
@@ -130,7 +134,11 @@ async def test_redis_down_refuses_the_apuracao_and_the_rest_keeps_serving(tenant
     env = {**tenant_a.env, "REDIS_URL": "redis://default:x@127.0.0.1:1/0", "INITIAL_ADMIN_PASSWORD": ""}
     app = create_app(Settings.from_env(env))
     async with AsyncTestClient(app=app, base_url="http://testserver") as sem_redis:
-        r = await sem_redis.post(f"/api/assembleias/{assembleia}/apuracao", json=EXTRACAO, headers=h)
+        r = await sem_redis.post(
+            f"/api/assembleias/{assembleia}/apuracao",
+            json=EXTRACAO,
+            headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+        )
         body = assert_problem(r, 503)
         assert "Redis" in body["detail"] and r.headers.get("retry-after")
         ok = await sem_redis.get(f"/api/assembleias/{assembleia}", headers=h)
@@ -139,7 +147,11 @@ async def test_redis_down_refuses_the_apuracao_and_the_rest_keeps_serving(tenant
             await sem_redis.get(f"/api/grupos/{grupo.grupo_id}/assembleias/", headers=h)
         ).status_code == 200
     # Nothing was recorded; with Redis back the apuração runs.
-    r = await c.post(f"/api/assembleias/{assembleia}/apuracao", json=EXTRACAO, headers=h)
+    r = await c.post(
+        f"/api/assembleias/{assembleia}/apuracao",
+        json=EXTRACAO,
+        headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert r.status_code == 201, r.text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -30,20 +31,47 @@ async def test_unpaid_lance_passes_to_the_next_bid(tenant_a: Tenant) -> None:
         )
         assert r.status_code == 201, r.text
     await passar_corte(tenant_a, assembleia)
-    primeira = (await c.post(f"{base}/apuracao", json=EXTRACAO, headers=h)).json()
+    primeira = (
+        await c.post(f"{base}/apuracao", json=EXTRACAO, headers={**h, "Idempotency-Key": uuid.uuid4().hex})
+    ).json()
     assert [x["cota_numero"] for x in primeira["contemplacoes"]] == [27, 30]
 
     # Only a lance winner can be disqualified.
-    assert_problem(await c.post(f"{base}/desclassificacoes", json={"cota_numero": 27}, headers=h), 422)
-    assert_problem(await c.post(f"{base}/desclassificacoes", json={"cota_numero": 10}, headers=h), 422)
+    assert_problem(
+        await c.post(
+            f"{base}/desclassificacoes",
+            json={"cota_numero": 27},
+            headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+        ),
+        422,
+    )
+    assert_problem(
+        await c.post(
+            f"{base}/desclassificacoes",
+            json={"cota_numero": 10},
+            headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+        ),
+        422,
+    )
 
-    r = await c.post(f"{base}/desclassificacoes", json={"cota_numero": 30}, headers=h)
+    r = await c.post(
+        f"{base}/desclassificacoes",
+        json={"cota_numero": 30},
+        headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert r.status_code == 201, r.text
     segunda = r.json()
     assert segunda["revisao"] == 2 and segunda["hash_entrada"] != primeira["hash_entrada"]
     situacao = {(x["cota_numero"], x["modalidade"]): x["status"] for x in segunda["contemplacoes"]}
     assert situacao == {(27, "sorteio"): "ativa", (10, "lance"): "ativa", (30, "lance"): "desclassificada"}
-    assert_problem(await c.post(f"{base}/desclassificacoes", json={"cota_numero": 30}, headers=h), 422)
+    assert_problem(
+        await c.post(
+            f"{base}/desclassificacoes",
+            json={"cota_numero": 30},
+            headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+        ),
+        422,
+    )
     check = (await c.get(f"{base}/apuracao/verificacao", headers=h)).json()
     assert check["hash_confere"] and check["resultado_confere"]
     entrada = (await c.get(f"{base}/apuracao/entrada", headers=h)).json()
@@ -67,4 +95,11 @@ async def test_unpaid_lance_passes_to_the_next_bid(tenant_a: Tenant) -> None:
 
     # Closed assembleias are final.
     assert (await c.post(f"{base}/encerramento", headers=h)).json()["status"] == "encerrada"
-    assert_problem(await c.post(f"{base}/desclassificacoes", json={"cota_numero": 10}, headers=h), 409)
+    assert_problem(
+        await c.post(
+            f"{base}/desclassificacoes",
+            json={"cota_numero": 10},
+            headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+        ),
+        409,
+    )

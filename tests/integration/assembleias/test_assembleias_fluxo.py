@@ -78,7 +78,10 @@ async def test_ago_end_to_end(tenant_a: Tenant) -> None:
     # Sealed: nobody lists the bids before the apuração.
     assert_problem(await c.get(f"{base}/lances", headers=h), 409)
     # Apurar before the cut-off is refused.
-    assert_problem(await c.post(f"{base}/apuracao", json=EXTRACAO, headers=h), 409)
+    assert_problem(
+        await c.post(f"{base}/apuracao", json=EXTRACAO, headers={**h, "Idempotency-Key": uuid.uuid4().hex}),
+        409,
+    )
 
     await passar_corte(tenant_a, assembleia)
     late = await c.post(
@@ -97,12 +100,26 @@ async def test_ago_end_to_end(tenant_a: Tenant) -> None:
         ({"concurso": "seis mil", "premios": EXTRACAO["premios"]}, 400),
         ({"premios": EXTRACAO["premios"]}, 400),
     ]:
-        assert_problem(await c.post(f"{base}/apuracao", json=body, headers=h), status)
+        assert_problem(
+            await c.post(f"{base}/apuracao", json=body, headers={**h, "Idempotency-Key": uuid.uuid4().hex}),
+            status,
+        )
     assert (await c.get(f"{base}", headers=h)).json()["status"] == "recebendo_lances"
 
-    r = await c.post(f"{base}/apuracao", json=EXTRACAO, headers=h)
+    chave = {**h, "Idempotency-Key": uuid.uuid4().hex}
+    assert_problem(
+        await c.post(f"{base}/apuracao", json=EXTRACAO, headers=h), 428
+    )  # contemplates: key required
+    r = await c.post(f"{base}/apuracao", json=EXTRACAO, headers=chave)
     assert r.status_code == 201, r.text
+    assert r.headers["Idempotent-Replayed"] == "false"
     record = r.json()
+    # A retried request (lost answer) gets the same record back, not a 409 nor a second apuração.
+    retry = await c.post(f"{base}/apuracao", json=EXTRACAO, headers=chave)
+    assert retry.status_code == 201 and retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.json() == record
+    outra = {"concurso": 6002, "premios": EXTRACAO["premios"]}
+    assert_problem(await c.post(f"{base}/apuracao", json=outra, headers=chave), 422)  # key reused
     # 200k: sorteio (100k) to 28, then lances: 30 beats 10 (nearer 27) for 60k net; 10 would need 60k more.
     assert [(x["cota_numero"], x["modalidade"]) for x in record["contemplacoes"]] == [
         (28, "sorteio"),
@@ -127,7 +144,10 @@ async def test_ago_end_to_end(tenant_a: Tenant) -> None:
     # After the apuração the bids are open, and it cannot run again.
     lances = (await c.get(f"{base}/lances", headers=h)).json()
     assert sorted(x["cota_numero"] for x in lances) == [5, 8, 10, 30]
-    assert_problem(await c.post(f"{base}/apuracao", json=EXTRACAO, headers=h), 409)
+    assert_problem(
+        await c.post(f"{base}/apuracao", json=EXTRACAO, headers={**h, "Idempotency-Key": uuid.uuid4().hex}),
+        409,
+    )
 
     uow, engine = await unidade(tenant_a)
     session = uow.session
@@ -154,7 +174,11 @@ async def test_ago_end_to_end(tenant_a: Tenant) -> None:
     # Next month: contemplated cotas are out of the draw; the same extraction walks on.
     segunda = await assembleia_aberta(tenant_a, grupo, numero=2)
     await passar_corte(tenant_a, segunda)
-    r2 = await c.post(f"/api/assembleias/{segunda}/apuracao", json=EXTRACAO, headers=h)
+    r2 = await c.post(
+        f"/api/assembleias/{segunda}/apuracao",
+        json=EXTRACAO,
+        headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert r2.status_code == 201, r2.text
     # 40k left does not cover a 100k credit.
     assert r2.json()["contemplacoes"] == []

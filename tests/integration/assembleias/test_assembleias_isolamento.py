@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -32,14 +33,22 @@ async def test_tenant_b_cannot_reach_tenant_a_assembleias(tenant_a: Tenant, tena
         f"{base}/lances", json={"cota_numero": 1, "tipo": "livre", "percentual": "30"}, headers=hb
     )
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")
-    assert (await b.post(f"{base}/apuracao", json=EXTRACAO, headers=hb)).status_code == 404
+    assert (
+        await b.post(f"{base}/apuracao", json=EXTRACAO, headers={**hb, "Idempotency-Key": uuid.uuid4().hex})
+    ).status_code == 404
     # B's token on A's app is rejected outright.
     assert (await tenant_a.client.get(base, headers=hb)).status_code == 401
-    assert (await tenant_a.client.post(f"{base}/apuracao", json=EXTRACAO, headers=hb)).status_code == 401
+    assert (
+        await tenant_a.client.post(
+            f"{base}/apuracao", json=EXTRACAO, headers={**hb, "Idempotency-Key": uuid.uuid4().hex}
+        )
+    ).status_code == 401
 
     # A's assembleia is untouched and A can still apurar it.
     await passar_corte(tenant_a, assembleia)
-    r = await tenant_a.client.post(f"{base}/apuracao", json=EXTRACAO, headers=tenant_a.auth())
+    r = await tenant_a.client.post(
+        f"{base}/apuracao", json=EXTRACAO, headers={**tenant_a.auth(), "Idempotency-Key": uuid.uuid4().hex}
+    )
     assert r.status_code == 201, r.text
     assert (await b.get(f"{base}/apuracao", headers=hb)).status_code == 404
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,7 +35,7 @@ async def test_apuracao_queues_the_notification_and_the_worker_delivers_it(
         r = await c.post(
             f"/api/assembleias/{assembleia}/apuracao",
             json={"concurso": 6004, "premios": ["12307", "10450", "22222", "31415", "40404"]},
-            headers=h,
+            headers={**h, "Idempotency-Key": uuid.uuid4().hex},
         )
         assert r.status_code == 201, r.text
         assert [x["cota_numero"] for x in r.json()["contemplacoes"]] == [7, 2]

@@ -85,7 +85,7 @@ async def _apurada(tenant: Tenant) -> tuple[GrupoSemeado, str]:
         r = await c.post(f"{base}/lances", json=lance, headers=h)
         assert r.status_code == 201, r.text
     await passar_corte(tenant, assembleia)
-    r = await c.post(f"{base}/apuracao", json=EXTRACAO, headers=h)
+    r = await c.post(f"{base}/apuracao", json=EXTRACAO, headers={**h, "Idempotency-Key": uuid.uuid4().hex})
     assert r.status_code == 201, r.text
     premios = {x["cota_numero"]: x for x in r.json()["contemplacoes"]}
     assert {n: x["modalidade"] for n, x in premios.items()} == {27: "sorteio", 30: "lance"}
@@ -145,7 +145,14 @@ async def test_paying_the_lance_amortises_parcelas_and_reconciles(tenant_a: Tena
     )
     # A paid winner can no longer be disqualified.
     base = f"/api/assembleias/{assembleia}"
-    assert_problem(await c.post(f"{base}/desclassificacoes", json={"cota_numero": 30}, headers=h), 422)
+    assert_problem(
+        await c.post(
+            f"{base}/desclassificacoes",
+            json={"cota_numero": 30},
+            headers={**h, "Idempotency-Key": uuid.uuid4().hex},
+        ),
+        422,
+    )
     apuracao = (await c.get(f"{base}/apuracao", headers=h)).json()
     assert {x["cota_numero"]: x["lance_pago_em"] is not None for x in apuracao["contemplacoes"]} == {
         27: False,
@@ -233,7 +240,9 @@ async def test_deadline_passed_disqualifies_and_the_next_bid_wins(tenant_a: Tena
     base = f"/api/assembleias/{assembleia}"
 
     # Before the deadline the job does nothing.
-    assert (await c.post(f"{base}/desclassificacoes-vencidas", headers=h)).json()["revisao"] == 1
+    assert (
+        await c.post(f"{base}/desclassificacoes-vencidas", headers={**h, "Idempotency-Key": uuid.uuid4().hex})
+    ).json()["revisao"] == 1
 
     # The test plays the clock: the deadline was yesterday.
     uow, engine = await unidade(tenant_a)
@@ -268,7 +277,9 @@ async def test_deadline_passed_disqualifies_and_the_next_bid_wins(tenant_a: Tena
         await session.close()
         await engine.dispose()  # type: ignore[attr-defined]
 
-    apuracao = (await c.post(f"{base}/desclassificacoes-vencidas", headers=h)).json()
+    apuracao = (
+        await c.post(f"{base}/desclassificacoes-vencidas", headers={**h, "Idempotency-Key": uuid.uuid4().hex})
+    ).json()
     assert apuracao["revisao"] == 2  # idempotent: nothing new
     situacao = {x["cota_numero"]: (x["modalidade"], x["status"]) for x in apuracao["contemplacoes"]}
     assert situacao == {27: ("sorteio", "ativa"), 10: ("lance", "ativa"), 30: ("lance", "desclassificada")}
@@ -292,7 +303,11 @@ async def test_tenant_b_cannot_pay_or_see_tenant_a_lance(tenant_a: Tenant, tenan
     corpo = {"cota_numero": 30, "valor": "30500.00"}
     r = await b.post(f"{base}/pagamentos-lance", json=corpo, headers={**hb, **_chave()})
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")
-    assert (await b.post(f"{base}/desclassificacoes-vencidas", headers=hb)).status_code == 404
+    assert (
+        await b.post(
+            f"{base}/desclassificacoes-vencidas", headers={**hb, "Idempotency-Key": uuid.uuid4().hex}
+        )
+    ).status_code == 404
     assert (await b.get(f"{base}/apuracao", headers=hb)).status_code == 404
     # B's token on A's app is rejected outright.
     r = await tenant_a.client.post(f"{base}/pagamentos-lance", json=corpo, headers={**hb, **_chave()})

@@ -42,7 +42,11 @@ async def test_restitution_is_the_percentage_paid_of_todays_credit_less_the_pena
     assert Decimal(r.json()["valor_credito"]) == Decimal("110000.00")
     assembleia = await assembleia_aberta(tenant_a, grupo, regras=REGRAS)
     await passar_corte(tenant_a, assembleia)
-    r = await c.post(f"/api/assembleias/{assembleia}/apuracao", json=EXTRACAO, headers=h)
+    r = await c.post(
+        f"/api/assembleias/{assembleia}/apuracao",
+        json=EXTRACAO,
+        headers={**h, "Idempotency-Key": "apuracao-1"},
+    )
     assert r.status_code == 201, r.text
     (restituicao,) = [x for x in r.json()["contemplacoes"] if x["modalidade"] == "restituicao"]
     assert restituicao["cota_numero"] == 17

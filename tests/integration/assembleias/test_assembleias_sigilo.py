@@ -130,7 +130,7 @@ async def test_no_get_route_shows_a_sealed_lance_to_any_role(
 
     # After the apuração the same routes show them: the trail kept them.
     await passar_corte(tenant_a, assembleia)
-    r = await c.post(f"{base}/apuracao", json=EXTRACAO, headers=h)
+    r = await c.post(f"{base}/apuracao", json=EXTRACAO, headers={**h, "Idempotency-Key": uuid.uuid4().hex})
     assert r.status_code == 201, r.text
     trail = (await c.get(f"/api/auditoria?entidade_id={lance_ids[0]}", headers=h)).json()["items"]
     assert trail[0]["after"]["percentual"] == "37.4219" and trail[0]["hash"]

@@ -19,6 +19,12 @@ EXIGEM_CHAVE = {
     "runDefaultExclusions": ("/api/inadimplencia/exclusoes", {"data": "2025-04-20"}),
     "anonymizeConsorciado": ("/api/consorciados/{id}/anonimizacao", None),
     "correctGrupo": ("/api/grupos/{id}/correcao", {"indice_pct": "10", "referencia": "IPCA 12m"}),
+    "apurarAssembleia": (
+        "/api/assembleias/{id}/apuracao",
+        {"concurso": 6001, "premios": ["83127", "10450", "22222", "31415", "40404"]},
+    ),
+    "desclassificarLance": ("/api/assembleias/{id}/desclassificacoes", {"cota_numero": 3}),
+    "desclassificarLancesVencidos": ("/api/assembleias/{id}/desclassificacoes-vencidas", None),
 }
 
 
