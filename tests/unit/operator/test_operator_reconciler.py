@@ -125,7 +125,7 @@ class FakePostgres:
         exists = ident in self.roles
         return DatabaseState(exists, exists, self.roles.get(ident) == password, exists, exists, exists)
 
-    async def ensure(self, ident: str, password: str) -> list[str]:
+    async def ensure(self, ident: str, password: str, limits: object = None) -> list[str]:
         if self.roles.get(ident) == password and ident not in self.orphaned:
             return []
         self.writes += 1
@@ -537,7 +537,7 @@ async def test_unreadable_deletion_policy_counts_as_retain(world):
 
 async def test_database_down_is_a_retryable_false_condition(world):
     class DownPostgres(FakePostgres):
-        async def ensure(self, ident: str, password: str) -> list[str]:
+        async def ensure(self, ident: str, password: str, limits: object = None) -> list[str]:
             raise ConnectionRefusedError(111, "Connection refused")
 
     world.postgres = DownPostgres()
