@@ -13,6 +13,7 @@ from tenant_app.assembleias.apuracao.regras import AmortizacaoLance, TipoLance
 from tenant_app.assembleias.models import StatusAssembleia, StatusLance
 from tenant_app.assembleias.sorteio.aproximacao import DirecaoAproximacao
 from tenant_app.assembleias.sorteio.ordem import MetodoSorteio
+from tenant_app.http.schemas import Dinheiro, Percentual
 
 Contagem = Annotated[int, msgspec.Meta(ge=0, le=1000)]
 
@@ -108,8 +109,8 @@ class LanceOut(msgspec.Struct, kw_only=True):
     assembleia_id: uuid.UUID
     cota_numero: int
     tipo: TipoLance
-    percentual: Decimal | None
-    percentual_embutido: Decimal | None
+    percentual: Percentual | None
+    percentual_embutido: Percentual | None
     status: StatusLance
     registrado_em: datetime
     cancelado_em: datetime | None
@@ -135,14 +136,14 @@ class ContemplacaoOut(msgspec.Struct, kw_only=True):
 
     cota_numero: int
     modalidade: str
-    valor_credito: Decimal
-    valor_liberado: Decimal
-    percentual_lance: Decimal | None
-    valor_lance: Decimal | None
-    valor_embutido: Decimal | None
-    valor_lance_a_pagar: Decimal | None
-    do_fundo_comum: Decimal
-    do_fundo_reserva: Decimal
+    valor_credito: Dinheiro
+    valor_liberado: Dinheiro
+    percentual_lance: Percentual | None
+    valor_lance: Dinheiro | None
+    valor_embutido: Dinheiro | None
+    valor_lance_a_pagar: Dinheiro | None
+    do_fundo_comum: Dinheiro
+    do_fundo_reserva: Dinheiro
     status: str
     notificado_em: datetime | None
     prazo_pagamento_lance: date | None = None

@@ -13,6 +13,7 @@ from tenant_app.dinheiro.encargos import JUROS_MORA_MAX_MENSAL_PCT, MULTA_MAX_PC
 from tenant_app.dinheiro.seguro import ModoSeguro
 from tenant_app.grupos.models import IndiceCorrecao, StatusGrupo, TipoBem
 from tenant_app.http.money_input import FieldErrors
+from tenant_app.http.schemas import Dinheiro, Percentual
 
 #: Highest cláusula penal accepted on input (% of the restitution). Not a legal figure: the
 #: law sets none (CDC art. 53 §2 allows deducting the harm the leaver caused the group);
@@ -112,27 +113,27 @@ class GrupoOut(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     codigo: str
     tipo_bem: TipoBem
-    valor_credito: Decimal
+    valor_credito: Dinheiro
     prazo_meses: int
     numero_cotas: int
-    taxa_administracao_pct: Decimal
-    taxa_antecipada_pct: Decimal
-    fundo_reserva_pct: Decimal
-    seguro_pct: Decimal
+    taxa_administracao_pct: Percentual
+    taxa_antecipada_pct: Percentual
+    fundo_reserva_pct: Percentual
+    seguro_pct: Percentual
     seguro_modo: ModoSeguro
     indice_correcao: IndiceCorrecao
     dia_assembleia: int
     dia_vencimento: int
-    multa_pct: Decimal
-    juros_mensal_pct: Decimal
-    encargos_fundo_comum_pct: Decimal
+    multa_pct: Percentual
+    juros_mensal_pct: Percentual
+    encargos_fundo_comum_pct: Percentual
     parcelas_para_exclusao: int
-    clausula_penal_pct: Decimal
+    clausula_penal_pct: Percentual
     status: StatusGrupo
     data_inicio: date | None
     data_encerramento: date | None
-    saldo_fundo_comum: Decimal
-    saldo_fundo_reserva: Decimal
+    saldo_fundo_comum: Dinheiro
+    saldo_fundo_reserva: Dinheiro
     created_at: datetime
 
 

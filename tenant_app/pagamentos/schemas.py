@@ -10,6 +10,7 @@ from typing import Annotated
 import msgspec
 
 from tenant_app.http.money_input import FieldErrors
+from tenant_app.http.schemas import Dinheiro
 from tenant_app.pagamentos.models import FormaPagamento, StatusPagamento
 
 
@@ -44,12 +45,12 @@ class AlocacaoOut(msgspec.Struct, kw_only=True):
 
     parcela_id: uuid.UUID
     parcela_numero: int
-    fundo_comum: Decimal
-    fundo_reserva: Decimal
-    taxa_administracao: Decimal
-    seguro: Decimal
-    multa: Decimal
-    juros: Decimal
+    fundo_comum: Dinheiro
+    fundo_reserva: Dinheiro
+    taxa_administracao: Dinheiro
+    seguro: Dinheiro
+    multa: Dinheiro
+    juros: Dinheiro
 
 
 class PagamentoOut(msgspec.Struct, kw_only=True):
@@ -58,9 +59,9 @@ class PagamentoOut(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     cota_id: uuid.UUID
     grupo_id: uuid.UUID
-    valor: Decimal
+    valor: Dinheiro
     #: Of ``valor``, the part of a lance embutido taken from the credit (not cash); zero otherwise.
-    valor_embutido: Decimal
+    valor_embutido: Dinheiro
     data_pagamento: date
     forma: FormaPagamento
     referencia: str | None
@@ -80,8 +81,8 @@ class PagamentoResumoOut(msgspec.Struct, kw_only=True):
     cota_id: uuid.UUID
     cota_numero: int
     #: R$, 2 casas decimais.
-    valor: Decimal
-    valor_embutido: Decimal
+    valor: Dinheiro
+    valor_embutido: Dinheiro
     data_pagamento: date
     forma: FormaPagamento
     referencia: str | None
