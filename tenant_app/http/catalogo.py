@@ -9,7 +9,9 @@ one code with two statuses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -223,3 +225,13 @@ CAMINHO = "/problemas"
 def tipo_uri(base_url: str, code: str) -> str:
     """The problem ``type``: the page the app serves for ``code``."""
     return f"{base_url.rstrip('/')}{CAMINHO}/{code}"
+
+
+def base_do_escopo(scope: Mapping[str, Any], configurada: str | None) -> str:
+    """The app's base URL for a raw ASGI scope (middleware answering before the router):
+    APP_BASE_URL when configured, else the request's scheme and Host."""
+    if configurada:
+        return configurada
+    headers = dict(scope.get("headers", []))
+    host = headers.get(b"host", b"").decode("latin-1") or "localhost"
+    return f"{scope.get('scheme', 'http')}://{host}"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.datastructures import State
 from sqlalchemy import text
 
+from tenant_app.http.catalogo import tipo_uri
 from tenant_app.http.problems import PROBLEM_JSON
 
 
@@ -18,7 +19,7 @@ async def health() -> dict[str, str]:
 
 
 @get("/ready", operation_id="ready", name="system:ready", tags=["system"], exclude_from_auth=True)
-async def ready(state: State) -> Response[Any]:
+async def ready(state: State, request: Request) -> Response[Any]:
     """Readiness: the database and Redis answer."""
     checks: dict[str, str] = {}
     try:
@@ -36,7 +37,7 @@ async def ready(state: State) -> Response[Any]:
         return Response({"status": "ok", "checks": checks})
     return Response(
         {
-            "type": "about:blank",
+            "type": tipo_uri(str(request.base_url), "indisponivel"),
             "title": "Serviço indisponível",
             "status": 503,
             "detail": "Dependências indisponíveis.",

@@ -14,6 +14,7 @@ warning is logged.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from typing import Any
@@ -23,6 +24,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from tenant_app.auth.tokens import CurrentUser
+from tenant_app.http.catalogo import base_do_escopo, tipo_uri
 from tenant_app.http.problems import PROBLEM_JSON
 from tenant_app.settings import Settings
 from tenant_app.system.redis_keys import rate_limit_key
@@ -125,9 +127,15 @@ class RateLimitMiddleware:
         retry = counter.hit(user if isinstance(user, CurrentUser) else None, time.time())
         counter.send_soon(state.redis)
         if retry is not None:
-            body = (
-                '{"type":"about:blank","title":"Muitas requisições","status":429,'
-                '"detail":"Limite de requisições excedido. Tente novamente em instantes."}'
+            tipo = tipo_uri(base_do_escopo(scope, state.settings.app_base_url), "muitas_requisicoes")
+            body = json.dumps(
+                {
+                    "type": tipo,
+                    "title": "Muitas requisições",
+                    "status": 429,
+                    "detail": "Limite de requisições excedido. Tente novamente em instantes.",
+                },
+                ensure_ascii=False,
             ).encode()
             start: Any = {
                 "type": "http.response.start",

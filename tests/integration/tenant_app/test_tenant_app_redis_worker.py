@@ -35,6 +35,7 @@ async def test_rate_limit_per_user_is_enforced_with_prefixed_keys(make_database,
         assert 429 in codes and codes[0] == 200
         r = await t.client.get("/api/auth/me", headers=t.auth())
         assert r.status_code == 429 and r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["type"].endswith("/problemas/muitas_requisicoes")
         assert int(r.headers["retry-after"]) >= 1
         # Health stays reachable for the kubelet.
         assert (await t.client.get("/health")).status_code == 200
