@@ -6,7 +6,7 @@ cannot import the tenant app to ask Alembic (the components never import
 each other), hence this constant.
 
 Adding a tenant_app migration REQUIRES bumping it to the new head:
-tests/unit/contract/test_contract_schema_revision.py fails until it equals
+tests/unit/consorcio_contract/test_contract_schema_revision.py fails until it equals
 tenant_app's real Alembic head.
 """
 

@@ -4,7 +4,7 @@ explicit allowlist of the commands the tenant app and its Celery worker use.
 Nothing is granted by category: a category grows with every Redis release
 (and ``@scripting``/``@connection`` hold commands that stall or inspect the
 whole server), so a new Redis version can never widen a tenant's rights.
-``tests/integration/operator/test_operator_redis_acl_allowlist.py`` runs
+``tests/integration/tenant_operator/test_operator_redis_acl_allowlist.py`` runs
 ``ACL DRYRUN`` for every command of the real server's ``COMMAND LIST`` and
 checks that exactly these are allowed.
 

@@ -1,6 +1,6 @@
 """The provisioners against the real PostgreSQL, Redis and Vault of devstack.
 
-(In tests/k8s/operator/ because that is the operator's test folder for real
+(In tests/k8s/tenant_operator/ because that is the operator's test folder for real
 services; these need no Kubernetes, hence the integration marker.)
 """
 

@@ -1,6 +1,6 @@
 """Instant repair, the pure and in-process parts: expectations, the repair queue, fleet states,
 change classification and Event summaries. The real watches are exercised in
-tests/k8s/operator/test_operator_repair_k8s.py."""
+tests/k8s/tenant_operator/test_operator_repair_k8s.py."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from tenant_operator.drift.fleet import CONFLICT, tenant_state
 from tenant_operator.kube.host_claims import HostClaimIndex
 from tenant_operator.kube.resources import KINDS
 
-from tests.unit.operator.test_operator_reconciler import Tenant, ns_path, world  # noqa: F401 (fixture)
+from tests.unit.tenant_operator.test_operator_reconciler import Tenant, ns_path, world  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.unit
 

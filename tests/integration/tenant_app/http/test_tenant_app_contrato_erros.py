@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from .conftest import Tenant
+from tests.integration.tenant_app.conftest import Tenant
 
 pytestmark = pytest.mark.integration
 

@@ -7,9 +7,8 @@ import uuid
 import pytest
 
 from tenant_app.users.roles import Role
-
-from .conftest import Tenant
-from .factories import make_grupo
+from tests.integration.tenant_app.conftest import Tenant
+from tests.integration.tenant_app.factories import make_grupo
 
 pytestmark = pytest.mark.integration
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tenant_app.users.roles import Role
-
-from .conftest import PASSWORD, Tenant
+from tests.integration.tenant_app.conftest import PASSWORD, Tenant
 
 pytestmark = pytest.mark.integration
 
