@@ -290,8 +290,9 @@ def test_kubectl_shows_printer_columns(tenants, kubeconfig):
         check=True,
     ).stdout
     header, row = out.splitlines()[:2]
-    assert header.split() == ["NAME", "PLAN", "READY", "REASON", "URL", "AGE"]
-    assert row.split()[:5] == [name, "professional", "True", "Ready", f"https://{name}.tenants.test"]
+    # SUSPENDED: suspension is its own condition, so Ready alone no longer says it.
+    assert header.split() == ["NAME", "PLAN", "READY", "REASON", "SUSPENDED", "URL", "AGE"]
+    assert row.split()[:6] == [name, "professional", "True", "Ready", "False", f"https://{name}.tenants.test"]
 
 
 def test_idle_resync_makes_no_api_writes(tenants, operator):
