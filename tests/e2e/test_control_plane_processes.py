@@ -8,7 +8,6 @@ nothing reconciles them; the operator is exercised in test_control_plane_operato
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import re
 import socket
@@ -27,15 +26,11 @@ from control_plane.celery_app import create_celery
 from control_plane.settings import Settings
 from kubernetes import client as k8s
 
+from tests.support.control_plane_fixtures import new_cnpj
+from tests.support.crds import install_crds
+
 pytestmark = pytest.mark.e2e
 
-_spec = importlib.util.spec_from_file_location(
-    "control_plane_k8s_fixtures",
-    Path(__file__).resolve().parents[1] / "k8s" / "control_plane" / "conftest.py",
-)
-assert _spec and _spec.loader
-_k8s = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_k8s)
 
 TODAY = local_date(datetime.now(UTC))
 LAST_MONTH = BillingPeriod.containing(TODAY).previous()
@@ -91,7 +86,7 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def env(redis_url, make_database, kubeconfig, k8s_api_client, tmp_path_factory) -> dict[str, str]:
-    _k8s.install_crds(k8s_api_client)
+    install_crds(k8s_api_client)
     run = uuid.uuid4().hex[:8]
     return os.environ | {
         "CONTROL_PLANE_DATABASE_URL": make_database(),
@@ -185,7 +180,7 @@ def test_worker_runs_the_invoice_and_dunning_tasks(env, api, admin_token, logs, 
     body = {
         "slug": slug,
         "displayName": "Administradora E2E",
-        "cnpj": _k8s.new_cnpj(),
+        "cnpj": new_cnpj(),
         "plan": "professional",
         "billingContact": {"name": "Financeiro", "email": "fin@e2e.example"},
         "contractStart": (LAST_MONTH.start - timedelta(days=40)).isoformat(),

@@ -12,7 +12,7 @@ import uuid
 import httpx
 import pytest
 
-from .conftest import make_redis_user
+from tests.support.tenant_app_fixtures import make_redis_user
 
 pytestmark = pytest.mark.integration
 

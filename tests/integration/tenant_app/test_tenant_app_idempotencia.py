@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from .conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
 

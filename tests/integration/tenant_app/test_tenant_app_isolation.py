@@ -6,8 +6,8 @@ import pytest
 import redis
 
 from tenant_app.users.roles import Role
+from tests.support.tenant_app_fixtures import Tenant
 
-from .conftest import Tenant
 from .factories import make_consorciado, make_running_grupo, pay
 
 pytestmark = pytest.mark.integration

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 
 from tenant_app.users.roles import Role
+from tests.support.tenant_app_fixtures import Tenant
 
-from .conftest import Tenant
 from .factories import make_running_grupo
 
 pytestmark = pytest.mark.integration

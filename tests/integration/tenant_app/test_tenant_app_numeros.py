@@ -7,8 +7,8 @@ import re
 import pytest
 
 from tenant_app.users.roles import Role
+from tests.support.tenant_app_fixtures import Tenant
 
-from .conftest import Tenant
 from .factories import make_grupo, make_running_grupo, pay
 
 pytestmark = pytest.mark.integration

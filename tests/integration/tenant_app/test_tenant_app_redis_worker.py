@@ -15,8 +15,7 @@ from tenant_operator.specs.redis_acl import VETTED_SCRIPTS
 
 from tenant_app.users.roles import Role
 from tenant_app.worker import QUEUE, create_celery
-
-from .conftest import provision_tenant
+from tests.support.tenant_app_fixtures import provision_tenant
 
 pytestmark = pytest.mark.integration
 

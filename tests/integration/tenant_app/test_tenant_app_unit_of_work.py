@@ -16,8 +16,7 @@ from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.grupos.models import Grupo, StatusGrupo, TipoBem
 from tenant_app.ledger.models import Fundo, LancamentoFundo, OrigemLancamento
 from tenant_app.unit_of_work import Actor, UnitOfWork
-
-from .conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
 

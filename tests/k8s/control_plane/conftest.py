@@ -10,19 +10,16 @@ TokenRequest API, checked by the API server through TokenReview.
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 import pytest_asyncio
 import uvicorn
-import yaml
 from control_plane.app import create_app
 from control_plane.audit.service import ActionContext
 from control_plane.auth.roles import Role
@@ -30,13 +27,8 @@ from control_plane.auth.service import AdminUserService
 from control_plane.settings import Settings
 from kubernetes import client as k8s
 
-_spec = importlib.util.spec_from_file_location(
-    "control_plane_integration_fixtures",
-    Path(__file__).resolve().parents[2] / "integration" / "control_plane" / "conftest.py",
-)
-assert _spec and _spec.loader
-_shared = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_shared)
+from tests.support import control_plane_fixtures as _shared
+from tests.support.crds import install_crds
 
 # Shared fixtures (database, admin accounts, helpers) registered here too.
 cp_session_factory = _shared.cp_session_factory
@@ -45,40 +37,8 @@ cnpj = _shared.cnpj
 new_cnpj = _shared.new_cnpj
 assert_problem = _shared.assert_problem
 
-CRD_DIR = Path(__file__).resolve().parents[3] / "charts" / "consorcio-operator" / "crds"
 GROUP, VERSION, PLURAL = "consorcio.io", "v1alpha1", "consorciotenants"
 CONTROL_PLANE_AUDIENCE = "consorcio-control-plane"
-
-
-def install_crds(api_client: k8s.ApiClient) -> None:
-    """Create or update every CRD in the operator chart and wait until established."""
-    ext = k8s.ApiextensionsV1Api(api_client)
-    files = sorted(CRD_DIR.glob("*.yaml"))
-    assert files, f"no CRD in {CRD_DIR}"
-    names = []
-    for path in files:
-        for doc in yaml.safe_load_all(path.read_text()):
-            if not doc:
-                continue
-            name = doc["metadata"]["name"]
-            names.append(name)
-            try:
-                ext.create_custom_resource_definition(doc)
-            except k8s.ApiException as err:
-                if err.status != 409:
-                    raise
-                current = ext.read_custom_resource_definition(name)
-                doc["metadata"]["resourceVersion"] = current.metadata.resource_version
-                ext.replace_custom_resource_definition(name, doc)
-    deadline = time.monotonic() + 30
-    for name in names:
-        while True:
-            crd = ext.read_custom_resource_definition(name)
-            conditions = {c.type: c.status for c in (crd.status.conditions or [])}
-            if conditions.get("Established") == "True":
-                break
-            assert time.monotonic() < deadline, f"CRD {name} never established"
-            time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from tenant_app.grupos.models import Grupo, StatusGrupo, TipoBem
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.unit_of_work import Actor, UnitOfWork
-from tests.integration.tenant_app.conftest import Tenant, provision_tenant
+from tests.support.tenant_app_fixtures import Tenant, provision_tenant
 
 CREDITO = Decimal("100000.00")
 PARCELA_FC = Decimal("2000.00")  # fundo comum share of one parcela (2% of the credit)

@@ -16,7 +16,7 @@ from tenant_app.assembleias.models import Apuracao, ContemplacaoCota, LanceAssem
 from tenant_app.assembleias.sorteio import parse_extracao
 from tenant_app.erros import ConflitoError
 from tenant_app.system.redis_lock import RedisLock
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import assembleia_aberta, passar_corte, semear_grupo, sessao, unidade
 

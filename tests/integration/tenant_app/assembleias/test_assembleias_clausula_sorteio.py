@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import assembleia_aberta, assert_problem, passar_corte, semear_grupo
 

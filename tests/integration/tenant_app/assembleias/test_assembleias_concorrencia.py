@@ -22,7 +22,7 @@ from tenant_app.assembleias.apuracao_service import chave_trava
 from tenant_app.assembleias.models import Apuracao, ContemplacaoCota
 from tenant_app.settings import Settings
 from tenant_app.system.redis_lock import LockBusy, LockUnavailable, RedisLock
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import assembleia_aberta, assert_problem, passar_corte, semear_grupo, sessao
 

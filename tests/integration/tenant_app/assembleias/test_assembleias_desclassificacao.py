@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tenant_app.cotas.models import Cota
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.service import reconcile
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import assembleia_aberta, assert_problem, passar_corte, semear_grupo, sessao
 

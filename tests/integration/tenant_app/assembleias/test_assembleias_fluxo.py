@@ -15,7 +15,7 @@ from tenant_app.assembleias.notificacao import notificar_pendentes
 from tenant_app.cotas.models import Cota
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.service import reconcile
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import assembleia_aberta, assert_problem, passar_corte, semear_grupo, unidade
 

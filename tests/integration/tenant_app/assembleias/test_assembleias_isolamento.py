@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from redis.exceptions import NoPermissionError
 
 from tenant_app.assembleias.apuracao_service import chave_trava
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import assembleia_aberta, passar_corte, semear_grupo
 

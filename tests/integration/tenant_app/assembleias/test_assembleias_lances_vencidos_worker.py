@@ -13,7 +13,7 @@ from sqlalchemy import update
 from tenant_app.assembleias.models import ContemplacaoCota
 from tenant_app.assembleias.tarefa_lances_vencidos import NOME_TAREFA
 from tenant_app.worker import create_celery
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import HOJE, sessao, tenant_worker
 from .test_assembleias_pagamento_lance import _apurada

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import assembleia_aberta, passar_corte, semear_grupo, tenant_worker
 

@@ -24,7 +24,7 @@ from tenant_app.ledger.models import Fundo, LancamentoFundo, OrigemLancamento
 from tenant_app.ledger.service import reconcile
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.system.redis_keys import create_redis
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import (
     HOJE,

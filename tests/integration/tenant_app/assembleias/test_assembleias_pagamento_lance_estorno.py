@@ -21,7 +21,7 @@ from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, LancamentoFundo, OrigemLancamento
 from tenant_app.ledger.service import reconcile
 from tenant_app.parcelas.models import Parcela
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import HOJE, GrupoSemeado, assert_problem, sessao
 from .test_assembleias_pagamento_lance import _apurada

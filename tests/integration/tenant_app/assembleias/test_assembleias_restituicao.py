@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from tenant_app.grupos.models import Grupo
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import assembleia_aberta, passar_corte, semear_grupo, sessao
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from tenant_app.cotas.models import Cota
 from tenant_app.users.roles import Role
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import CREDITO, assembleia_aberta, passar_corte, semear_grupo, unidade
 

@@ -8,8 +8,8 @@ import asyncpg
 import pytest
 
 from tenant_app.users.roles import Role
-from tests.integration.tenant_app.conftest import Tenant
 from tests.integration.tenant_app.factories import make_consorciado, make_grupo
+from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
 
@@ -79,7 +79,7 @@ async def test_database_refuses_update_and_delete(tenant: Tenant) -> None:
 
 async def test_tampering_is_detected(make_database, redis_url) -> None:  # type: ignore[no-untyped-def]
     # A tenant of its own: tampering must not break the shared tenant's chain.
-    from tests.integration.tenant_app.conftest import provision_tenant
+    from tests.support.tenant_app_fixtures import provision_tenant
 
     t = await provision_tenant(make_database, redis_url, f"tamper{uuid.uuid4().hex[:6]}")
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tenant_app.users.roles import Role
-from tests.integration.tenant_app.conftest import PASSWORD, Tenant
+from tests.support.tenant_app_fixtures import PASSWORD, Tenant
 
 pytestmark = pytest.mark.integration
 

@@ -9,8 +9,8 @@ import pytest
 
 from consorcio_contract.identifiers.check_digits import mod11_digit
 from tenant_app.users.roles import Role
-from tests.integration.tenant_app.conftest import Tenant
 from tests.integration.tenant_app.factories import cpf, make_consorciado, make_running_grupo, pay
+from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tenant_app.users.roles import Role
-from tests.integration.tenant_app.conftest import Tenant
 from tests.integration.tenant_app.factories import cpf, make_consorciado, make_grupo
+from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from tenant_app.users.roles import Role
-from tests.integration.tenant_app.conftest import Tenant
 from tests.integration.tenant_app.factories import make_consorciado, make_grupo, make_running_grupo
+from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
 

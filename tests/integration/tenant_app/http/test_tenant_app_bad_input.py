@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from tenant_app.users.roles import Role
-from tests.integration.tenant_app.conftest import Tenant
 from tests.integration.tenant_app.factories import make_grupo
+from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.integration.tenant_app.conftest import Tenant
+from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
 

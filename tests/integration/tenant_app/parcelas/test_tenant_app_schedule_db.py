@@ -17,8 +17,8 @@ from tenant_app.parcelas.service import generate_schedules_for
 from tenant_app.settings import DatabaseSettings
 from tenant_app.unit_of_work import Actor, UnitOfWork
 from tenant_app.users.roles import Role
-from tests.integration.tenant_app.conftest import Tenant
 from tests.integration.tenant_app.factories import make_consorciado, make_grupo, make_running_grupo
+from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
 
