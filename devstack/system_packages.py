@@ -12,6 +12,14 @@ REQUIRED = {
     "postgresql": "/usr/lib/postgresql/*/bin/initdb",
     "redis-server": "/usr/bin/redis-server",
     "postgresql-client": "/usr/bin/pg_dump",
+    # The web UI's browser tests drive Debian's Chromium (browser downloads
+    # are not reachable here); fonts so screenshots show real glyphs.
+    "chromium": "/usr/bin/chromium",
+    "fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    # Tests read generated PDFs back: poppler renders to PNG / extracts
+    # text, zbar decodes the carnê's barcodes and QR codes.
+    "poppler-utils": "/usr/bin/pdftotext",
+    "libzbar0": "/usr/lib/*/libzbar.so.0*",
 }
 
 
