@@ -115,6 +115,13 @@ BUILDS: tuple[GoBuild, ...] = (
         programs={"promtool": "github.com/prometheus/prometheus/cmd/promtool"},
         optional=True,
     ),
+    GoBuild(
+        component="mailpit",
+        module="github.com/axllent/mailpit",
+        version=versions.MAILPIT,
+        programs={"mailpit": "github.com/axllent/mailpit"},
+        ldflags=(f"-X github.com/axllent/mailpit/config.Version={versions.MAILPIT}",),
+    ),
 )
 
 PROGRAM_TO_BUILD = {prog: b for b in BUILDS for prog in b.programs}

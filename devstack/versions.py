@@ -23,3 +23,7 @@ VERSITYGW = "v1.8.0"
 # promtool (`check rules`, `test rules` for the operator chart's alerts):
 # Prometheus v3.16.0 is module version v0.316.0; a plain `go install` works.
 PROMTOOL = "v0.316.0"
+# Mailpit: the local SMTP server with an HTTP API to read delivered messages
+# back (tests, the demo). Its UI assets are committed in the module, so a
+# plain `go install` of the tag works.
+MAILPIT = "v1.33.1"
