@@ -86,6 +86,25 @@ class RateLimitSettings:
 
     per_user_per_minute: int = 600
     per_tenant_per_minute: int = 6000
+    #: Per-user limits that replace ``per_user_per_minute`` for the named accounts (e-mail ->
+    #: requests per minute), e.g. an integration or a fuzzing account that is meant to send more.
+    #: ``RATE_LIMIT_USER_OVERRIDES="fuzz@acme.example=100000,erp@acme.example=3000"``.
+    per_user_overrides: Mapping[str, int] = field(default_factory=dict)
+
+    def per_user_limit(self, email: str) -> int:
+        """Requests per minute allowed to the account ``email``."""
+        return self.per_user_overrides.get(email.lower(), self.per_user_per_minute)
+
+    @staticmethod
+    def parse_overrides(raw: str) -> dict[str, int]:
+        """``email=limit`` pairs separated by commas; a malformed pair stops the app at start."""
+        overrides: dict[str, int] = {}
+        for pair in filter(None, (p.strip() for p in raw.split(","))):
+            email, sep, limit = pair.rpartition("=")
+            if not sep or "@" not in email or not limit.strip().isdigit():
+                raise SettingsError(f"RATE_LIMIT_USER_OVERRIDES: expected email=limit, got {pair!r}")
+            overrides[email.strip().lower()] = int(limit)
+        return overrides
 
 
 # Where the operator mounts the projected ServiceAccount token for the
@@ -184,6 +203,9 @@ class Settings:
             rate_limit=RateLimitSettings(
                 per_user_per_minute=int(env.get("RATE_LIMIT_PER_USER_PER_MINUTE", "600")),
                 per_tenant_per_minute=int(env.get("RATE_LIMIT_PER_TENANT_PER_MINUTE", "6000")),
+                per_user_overrides=RateLimitSettings.parse_overrides(
+                    env.get("RATE_LIMIT_USER_OVERRIDES", "")
+                ),
             ),
             app_base_url=env.get("APP_BASE_URL") or None,
             initial_admin_email=env.get("INITIAL_ADMIN_EMAIL") or None,

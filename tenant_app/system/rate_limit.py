@@ -78,7 +78,8 @@ class RateCounter:
         per_user = (
             0 if user is None else self._count(rate_limit_key(redis_settings, "user", str(user.id), window))
         )
-        if tenant > limits.per_tenant_per_minute or per_user > limits.per_user_per_minute:
+        user_limit = limits.per_user_per_minute if user is None else limits.per_user_limit(user.email)
+        if tenant > limits.per_tenant_per_minute or per_user > user_limit:
             return retry
         return None
 

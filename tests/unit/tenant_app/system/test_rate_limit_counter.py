@@ -106,3 +106,26 @@ def test_a_redis_outage_lets_requests_through() -> None:
         assert redis.calls == 3 and not counter._pending
 
     asyncio.run(scenario())
+
+
+def test_an_account_named_in_the_configuration_gets_its_own_per_user_limit() -> None:
+    """RATE_LIMIT_USER_OVERRIDES raises (or lowers) one account's limit; the others keep the default."""
+    env = ENV | {
+        "RATE_LIMIT_USER_OVERRIDES": "Fuzz@B.c=7, other@b.c=1",
+        "RATE_LIMIT_PER_TENANT_PER_MINUTE": "100",
+    }
+    counter = RateCounter(Settings.from_env(env))
+    fuzz = CurrentUser(id=uuid.uuid4(), email="fuzz@b.c", role=Role.ADMIN)
+    assert [counter.hit(fuzz, T0 + i / 10) for i in range(8)] == [None] * 7 + [60]
+    other = user()
+    assert [counter.hit(other, T0) for _ in range(6)] == [None] * 5 + [60]
+
+
+def test_a_malformed_override_stops_the_app_at_start() -> None:
+    import pytest
+
+    from tenant_app.settings import SettingsError
+
+    for raw in ("fuzz@b.c", "fuzz@b.c=muito", "semarroba=5"):
+        with pytest.raises(SettingsError, match="RATE_LIMIT_USER_OVERRIDES"):
+            Settings.from_env(ENV | {"RATE_LIMIT_USER_OVERRIDES": raw})
