@@ -19,6 +19,8 @@ from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from sqlalchemy.exc import SQLAlchemyError
 
+from tenant_app.armazenamento.dependency import provide_object_store
+from tenant_app.armazenamento.store import ObjectStore
 from tenant_app.assembleias.controller import CONTROLLERS as ASSEMBLEIAS_CONTROLLERS
 from tenant_app.auditoria.controller import AuditoriaController
 from tenant_app.auth.controller import AuthController
@@ -107,6 +109,7 @@ def create_app(settings: Settings) -> Litestar:
             "uow": Provide(provide_unit_of_work),
             "feature_flags": Provide(provide_feature_flags, sync_to_thread=False),
             "usage_meter": Provide(lambda: usage_meter, sync_to_thread=False),
+            "armazenamento": Provide(provide_object_store, sync_to_thread=False),
         },
         middleware=[
             RequestContextMiddleware,
@@ -142,7 +145,15 @@ def _initial_state(settings: Settings, usage_meter: UsageMeter) -> Any:
     from litestar.datastructures import State
 
     # Flags answer their offline defaults until control_plane_link has a snapshot.
-    return State({"settings": settings, "usage_meter": usage_meter, "feature_flags": FeatureFlags.offline()})
+    return State(
+        {
+            "settings": settings,
+            "usage_meter": usage_meter,
+            "feature_flags": FeatureFlags.offline(),
+            # The tenant's bucket (None without S3_*): the `armazenamento` dependency.
+            "object_store": ObjectStore.from_settings(settings.object_store),
+        }
+    )
 
 
 def create_app_from_env() -> Litestar:

@@ -164,6 +164,47 @@ class PlatformClientSettings:
 
 
 @dataclass(frozen=True)
+class ObjectStoreSettings:
+    """The tenant's own S3 bucket and the key that reaches only it (written by the operator).
+
+    ``S3_ENDPOINT``, ``S3_REGION``, ``S3_BUCKET``, ``S3_ACCESS_KEY_ID``, ``S3_SECRET_ACCESS_KEY``;
+    optional ``S3_PUBLIC_ENDPOINT`` (the address browsers use for presigned URLs, default the
+    endpoint) and ``S3_PRESIGN_SECONDS`` (how long a download link lives, default 300).
+    """
+
+    endpoint: str
+    region: str
+    bucket: str
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    public_endpoint: str | None = None
+    presign_seconds: int = 300
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ObjectStoreSettings | None:
+        """None when the operator gave the tenant no storage (no ``S3_ENDPOINT``)."""
+        endpoint = env.get("S3_ENDPOINT", "").strip().rstrip("/")
+        if not endpoint:
+            return None
+        missing = [
+            name
+            for name in ("S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
+            if not env.get(name, "").strip()
+        ]
+        if missing:
+            raise SettingsError(f"S3_ENDPOINT is set but {', '.join(missing)} missing")
+        return cls(
+            endpoint=endpoint,
+            region=env.get("S3_REGION", "").strip() or "us-east-1",
+            bucket=env["S3_BUCKET"].strip(),
+            access_key_id=env["S3_ACCESS_KEY_ID"].strip(),
+            secret_access_key=env["S3_SECRET_ACCESS_KEY"].strip(),
+            public_endpoint=env.get("S3_PUBLIC_ENDPOINT", "").strip().rstrip("/") or None,
+            presign_seconds=int(env.get("S3_PRESIGN_SECONDS", "300")),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the tenant app needs, grouped by concern."""
 
@@ -179,6 +220,8 @@ class Settings:
     time_zone: str = "America/Sao_Paulo"
     #: The control plane (flags, usage); None without ``CONTROL_PLANE_URL``.
     control_plane: PlatformClientSettings | None = None
+    #: The tenant's bucket (documents, reports, bank files); None without ``S3_ENDPOINT``.
+    object_store: ObjectStoreSettings | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -211,4 +254,5 @@ class Settings:
             initial_admin_email=env.get("INITIAL_ADMIN_EMAIL") or None,
             initial_admin_password=env.get("INITIAL_ADMIN_PASSWORD") or None,
             control_plane=PlatformClientSettings.from_env(env),
+            object_store=ObjectStoreSettings.from_env(env),
         )

@@ -196,6 +196,12 @@ CATALOGO: dict[str, TipoProblema] = {
     "indisponivel": _T(
         503, "Serviço indisponível", "Uma dependência está fora do ar; nada foi feito. Repita."
     ),
+    "armazenamento_indisponivel": _T(
+        503,
+        "Armazenamento de arquivos indisponível",
+        "O armazenamento de arquivos do tenant não respondeu ou não está configurado; nada foi gravado. "
+        "Repita mais tarde.",
+    ),
     "trava_indisponivel": _T(
         503,
         "Travas indisponíveis",

@@ -75,9 +75,11 @@ async def provision_tenant(
     redis_admin_url: str,
     slug: str,
     roles: tuple[Role, ...] = tuple(Role),
+    extra_env: dict[str, str] | None = None,
     **limits: int,
 ) -> Tenant:
-    """Database + migrations + Redis user + app + one user per role in ``roles`` (admin always)."""
+    """Database + migrations + Redis user + app + one user per role in ``roles`` (admin always);
+    ``extra_env`` adds variables (e.g. the S3_* of a bucket from tests/support/object_store_fixtures.py)."""
     dsn = make_database()
     await runner.upgrade(dsn)
     url, prefix = make_redis_user(redis_admin_url, slug)
@@ -91,6 +93,7 @@ async def provision_tenant(
         "INITIAL_ADMIN_PASSWORD": PASSWORD,
         "RATE_LIMIT_PER_USER_PER_MINUTE": str(limits.get("per_user", 100000)),
         "RATE_LIMIT_PER_TENANT_PER_MINUTE": str(limits.get("per_tenant", 1000000)),
+        **(extra_env or {}),
     }
     settings = Settings.from_env(env)
     app = create_app(settings)

@@ -1,0 +1,92 @@
+"""A tenant's bucket on the real S3 server (devstack's versitygw), provisioned as the operator does.
+
+``provision_bucket`` runs the operator's own provisioner (user ``tenant-<slug>``
+owning bucket ``tenant-<slug>``) and returns the ``S3_*`` variables the
+operator writes into the tenant's Secret; ``s3_tenant``/``s3_other_tenant``
+are two tenant apps wired to their own buckets (isolation tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from tenant_operator import names
+from tenant_operator.config import S3Config
+from tenant_operator.credentials import generate
+from tenant_operator.provisioners.object_store import ObjectStoreProvisioner
+
+from tests.support.tenant_app_fixtures import Tenant, provision_tenant
+
+_buckets: list[tuple[str, str]] = []
+
+
+def _provisioner(s3) -> ObjectStoreProvisioner:
+    return ObjectStoreProvisioner(
+        S3Config(
+            endpoint=s3.endpoint,
+            admin_access_key=s3.access_key,
+            admin_secret_key=s3.secret_key,
+            region=s3.region,
+            backup_bucket="test-backups-unused",
+        )
+    )
+
+
+async def provision_bucket(s3, slug: str) -> dict[str, str]:
+    """The tenant's bucket and key; the env the operator gives the app."""
+    bucket, access = names.s3_bucket(slug, "tenant-"), names.s3_access_key(slug)
+    secret = generate().s3_secret_key
+    store = _provisioner(s3)
+    try:
+        await store.ensure(bucket, access, secret)
+    finally:
+        await store.close()
+    _buckets.append((bucket, access))
+    return {
+        "S3_ENDPOINT": s3.endpoint,
+        "S3_REGION": s3.region,
+        "S3_BUCKET": bucket,
+        "S3_ACCESS_KEY_ID": access,
+        "S3_SECRET_ACCESS_KEY": secret,
+    }
+
+
+async def drop_buckets(s3) -> None:
+    store = _provisioner(s3)
+    try:
+        while _buckets:
+            bucket, access = _buckets.pop()
+            await store.delete(bucket, access)
+    finally:
+        await store.close()
+
+
+async def _tenant_with_bucket(make_database: Callable[[], str], redis_url: str, s3, prefix: str) -> Tenant:
+    slug = f"{prefix}{uuid.uuid4().hex[:6]}"
+    return await provision_tenant(make_database, redis_url, slug, extra_env=await provision_bucket(s3, slug))
+
+
+@pytest.fixture(scope="session")
+async def s3_tenant(make_database: Callable[[], str], redis_url: str, s3) -> AsyncIterator[Tenant]:
+    """A tenant app with its own bucket."""
+    t = await _tenant_with_bucket(make_database, redis_url, s3, "docs")
+    yield t
+    await t.client.__aexit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+async def s3_other_tenant(make_database: Callable[[], str], redis_url: str, s3) -> AsyncIterator[Tenant]:
+    """A second tenant with its own bucket (isolation tests)."""
+    t = await _tenant_with_bucket(make_database, redis_url, s3, "outr")
+    yield t
+    await t.client.__aexit__(None, None, None)
+
+
+@pytest.fixture(scope="session", autouse=False)
+def _drop_s3_buckets(s3):
+    """Buckets and users made by these tests are deleted at the end of the session."""
+    yield
+    asyncio.run(drop_buckets(s3))
