@@ -36,8 +36,12 @@ async def _issue(uow: UnitOfWork, settings: AuthSettings, user: User, family: uu
     return TokenOut(access_token=access, refresh_token=token, expires_in=ttl)
 
 
-async def login(uow: UnitOfWork, settings: AuthSettings, email: str, password: str) -> TokenOut:
-    """Check the password; lock the account after ``max_failed_logins`` consecutive failures."""
+async def verificar_credenciais(uow: UnitOfWork, settings: AuthSettings, email: str, password: str) -> User:
+    """The user whose password this is; lock the account after ``max_failed_logins`` consecutive failures.
+
+    Shared by the API's token login and the web UI's session login (same lockout, same audit).
+    Leaves the changes unflushed: the caller commits (a failure commits the counter itself).
+    """
     now = datetime.now(UTC)
     user = (
         await uow.session.execute(
@@ -53,18 +57,29 @@ async def login(uow: UnitOfWork, settings: AuthSettings, email: str, password: s
             code="conta_bloqueada",
         )
     if not verify_password(user.password_hash, password) or not user.active:
-        user.failed_logins += 1
-        if user.failed_logins >= settings.max_failed_logins:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            user.failed_logins = 0
-            uow.auditar("lockout", "users", str(user.id), depois={"locked_until": user.locked_until})
-        await uow.commit()
+        await registrar_falha(uow, settings, user, now)
         raise _unauthorized()
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    return user
+
+
+async def registrar_falha(uow: UnitOfWork, settings: AuthSettings, user: User, now: datetime) -> None:
+    """Count one failed attempt (wrong password or second-factor code); lock at the limit; commit."""
+    user.failed_logins += 1
+    if user.failed_logins >= settings.max_failed_logins:
+        user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+        user.failed_logins = 0
+        uow.auditar("lockout", "users", str(user.id), depois={"locked_until": user.locked_until})
+    await uow.commit()
+
+
+async def login(uow: UnitOfWork, settings: AuthSettings, email: str, password: str) -> TokenOut:
+    """Check the password (with lockout) and issue an access and a refresh token."""
+    user = await verificar_credenciais(uow, settings, email, password)
     tokens = await _issue(uow, settings, user, uuid.uuid4())
     await uow.commit()
     return tokens

@@ -35,6 +35,12 @@ CATALOGO: dict[str, TipoProblema] = {
         "campos com problema vêm juntos em `errors`, cada um com `campo` (o caminho como foi enviado, "
         "ex.: `premios[2]`, `data`) e `mensagem`. Corrija e reenvie.",
     ),
+    "codigo_invalido": _T(
+        400,
+        "Código de verificação inválido",
+        "O código de 6 dígitos do aplicativo autenticador está errado, expirou ou já foi usado. "
+        "Use o código atual; tentativas erradas contam para o bloqueio da conta.",
+    ),
     "idempotency_key": _T(
         400,
         "Idempotency-Key malformada",

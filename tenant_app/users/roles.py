@@ -74,3 +74,15 @@ def role_can(role: Role | str, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[Role(role)]
     except ValueError:
         return False
+
+
+#: Roles that handle money or accounts: their login needs a TOTP second factor (web UI).
+SEGUNDO_FATOR: frozenset[Role] = frozenset({Role.ADMIN, Role.FINANCEIRO})
+
+
+def exige_segundo_fator(role: Role | str) -> bool:
+    """True when ``role`` must pass the TOTP second factor to log in."""
+    try:
+        return Role(role) in SEGUNDO_FATOR
+    except ValueError:
+        return False
