@@ -35,6 +35,9 @@ NAME_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 # (cnpj_cel_rules) and validate_spec checks them again.
 CNPJ_PATTERN = r"^[0-9A-Za-z]{2}\.?[0-9A-Za-z]{3}\.?[0-9A-Za-z]{3}/?[0-9A-Za-z]{4}-?[0-9]{2}$"
 HOST_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+# Days between a Delete/Snapshot deletion request and the data being destroyed.
+DEFAULT_DELETION_GRACE_DAYS = 7
+MAX_DELETION_GRACE_DAYS = 90
 # An OCI image tag.
 APP_VERSION_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
 
@@ -62,6 +65,9 @@ class FieldSchema:
     pattern_message: str | None = None
     # Further CEL rules on the field, (rule, message), run by the API server.
     rules: tuple[tuple[str, str], ...] = ()
+    # Bounds of an integer field.
+    minimum: int | None = None
+    maximum: int | None = None
 
 
 def _meta(schema: FieldSchema) -> dict[str, FieldSchema]:
@@ -150,7 +156,34 @@ class TenantSpec:
                 "What deleting this resource does to the tenant's data. Retain (default) keeps the "
                 "namespace, database and secrets, marked as orphaned. Snapshot dumps the database to "
                 "the operator's backup directory, verifies the dump, then deletes like Delete. Delete "
-                "drops the database and role, the Vault data and policy, the Redis user and the namespace.",
+                "drops the database and role, the Vault data and policy, the Redis user and the namespace. "
+                "Snapshot and Delete wait deletionGracePeriodDays first (the tenant stopped meanwhile).",
+            )
+        ),
+    )
+    deletion_protection: bool = field(
+        default=False,
+        metadata=_meta(
+            FieldSchema(
+                "deletionProtection",
+                "When true the API server refuses to delete this resource (ValidatingAdmissionPolicy "
+                "consorcio-tenant-deletion-protection), whoever asks: switch it off in a separate call "
+                "first. The control plane turns it on for every tenant it creates.",
+            )
+        ),
+    )
+    deletion_grace_period_days: int = field(
+        default=DEFAULT_DELETION_GRACE_DAYS,
+        metadata=_meta(
+            FieldSchema(
+                "deletionGracePeriodDays",
+                "Days between the deletion request and the destruction of the data under deletionPolicy "
+                "Snapshot or Delete. Meanwhile the resource stays (Terminating) with the date in "
+                "status.deletion.scheduledAt, and the tenant is stopped (no pods, no Ingress, logins "
+                "disabled); patching deletionPolicy to Retain cancels the destruction. 0 destroys at once. "
+                "Cannot be lowered once the deletion was requested.",
+                minimum=0,
+                maximum=MAX_DELETION_GRACE_DAYS,
             )
         ),
     )
@@ -201,8 +234,9 @@ def field_enum(f: dataclasses.Field[Any]) -> tuple[str, ...] | None:
 
 
 def field_json_type(f: dataclasses.Field[Any]) -> str:
-    """OpenAPI type of a spec field: "boolean" or "string"."""
-    return "boolean" if typing.get_type_hints(TenantSpec)[f.name] is bool else "string"
+    """OpenAPI type of a spec field: "boolean", "integer" or "string"."""
+    hint = typing.get_type_hints(TenantSpec)[f.name]
+    return {bool: "boolean", int: "integer"}.get(hint, "string")
 
 
 def required_spec_fields() -> tuple[str, ...]:
@@ -276,6 +310,14 @@ def validate_spec(spec: Mapping[str, Any], name: str | None = None) -> list[Spec
 def _field_problems(f: dataclasses.Field[Any], schema: FieldSchema, value: Any) -> list[str]:
     if field_json_type(f) == "boolean":
         return [] if isinstance(value, bool) else ["must be true or false"]
+    if field_json_type(f) == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return ["must be a whole number"]
+        if schema.minimum is not None and value < schema.minimum:
+            return [f"must be at least {schema.minimum}"]
+        if schema.maximum is not None and value > schema.maximum:
+            return [f"must be at most {schema.maximum}"]
+        return []
     if not isinstance(value, str):
         return ["must be a string"]
     allowed = field_enum(f)

@@ -220,6 +220,9 @@ def up(cfg: StackConfig, log=print) -> None:
     crds = REPO_ROOT / "charts" / "consorcio-operator" / "crds"
     _kubectl(cfg, "apply", "--server-side", "--force-conflicts", "-f", str(crds))
     _kubectl(cfg, "wait", "--for=condition=Established", "crd/consorciotenants.consorcio.io", "--timeout=30s")
+    # The deletion-protection admission policy the chart installs with the CRD.
+    policy = REPO_ROOT / "charts" / "consorcio-operator" / "files" / "deletion-protection.yaml"
+    _kubectl(cfg, "apply", "--server-side", "--force-conflicts", "-f", str(policy))
 
     op_env = operator_env(cfg)
     (cfg.root / "backups").mkdir(parents=True, exist_ok=True)

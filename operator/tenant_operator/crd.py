@@ -43,6 +43,10 @@ def spec_schema() -> dict[str, Any]:
             prop["minLength"] = schema.min_length
         if schema.max_length is not None:
             prop["maxLength"] = schema.max_length
+        if schema.minimum is not None:
+            prop["minimum"] = schema.minimum
+        if schema.maximum is not None:
+            prop["maximum"] = schema.maximum
         rules = []
         if schema.pattern:
             # CEL instead of `pattern`: the API server then answers with our
@@ -169,6 +173,44 @@ def status_schema() -> dict[str, Any]:
                 "description": "Whether the last complete pass left the tenant suspended (workloads "
                 "at zero replicas).",
             },
+            "deletion": {
+                "type": "object",
+                "description": "Set once deletion was requested and the deletionPolicy's destruction is "
+                "waiting for its grace period (the tenant is stopped meanwhile).",
+                "properties": {
+                    "phase": {
+                        "type": "string",
+                        "description": "PendingDeletion: stopped, data destroyed at scheduledAt unless "
+                        "deletionPolicy is patched to Retain (which keeps it).",
+                    },
+                    "policy": {"type": "string", "description": "The deletionPolicy that will be applied."},
+                    "requestedAt": {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "When deletion was requested (metadata.deletionTimestamp).",
+                    },
+                    "scheduledAt": {
+                        "type": "string",
+                        "format": "date-time",
+                        "description": "When the data will be destroyed: requestedAt + "
+                        "spec.deletionGracePeriodDays.",
+                    },
+                },
+            },
+            "lastSnapshot": {
+                "type": "object",
+                "description": "The last verified snapshot of the tenant's database (deletionPolicy "
+                "Snapshot): where it is and what it was proven to contain.",
+                "properties": {
+                    "path": {"type": "string", "description": "Dump file in the backup directory."},
+                    "takenAt": {"type": "string", "format": "date-time", "description": "When it was taken."},
+                    "sizeBytes": {"type": "integer", "format": "int64", "description": "Size of the dump."},
+                    "objects": {
+                        "type": "string",
+                        "description": "Where the bucket's objects were copied (s3://bucket/prefix), if any.",
+                    },
+                },
+            },
         },
     }
 
@@ -185,10 +227,12 @@ def _printer_columns() -> list[dict[str, Any]]:
             "jsonPath": '.status.conditions[?(@.type=="Suspended")].status',
         },
         {"name": "URL", "type": "string", "jsonPath": ".status.url"},
+        {"name": "Deletion", "type": "string", "jsonPath": ".status.deletion.scheduledAt"},
         {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
         {"name": "Version", "type": "string", "jsonPath": ".status.appVersion", "priority": 1},
         {"name": "Namespace", "type": "string", "jsonPath": ".status.namespace", "priority": 1},
         {"name": "Policy", "type": "string", "jsonPath": ".spec.deletionPolicy", "priority": 1},
+        {"name": "Protected", "type": "boolean", "jsonPath": ".spec.deletionProtection", "priority": 1},
     ]
 
 

@@ -1,4 +1,5 @@
-"""Install the operator chart's CRDs into the devstack API server (k8s and e2e tests)."""
+"""Install the operator chart's CRDs, and the deletion-protection admission policy that
+goes with them, into the devstack API server (k8s and e2e tests)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from pathlib import Path
 import yaml
 from kubernetes import client as k8s
 
-CRD_DIR = Path(__file__).resolve().parents[2] / "charts" / "consorcio-operator" / "crds"
+CHART_DIR = Path(__file__).resolve().parents[2] / "charts" / "consorcio-operator"
+CRD_DIR = CHART_DIR / "crds"
+#: The ValidatingAdmissionPolicy + binding the chart installs (templates/deletion-protection.yaml).
+ADMISSION_POLICY_FILE = CHART_DIR / "files" / "deletion-protection.yaml"
 
 
 def install_crds(api_client: k8s.ApiClient) -> None:
@@ -40,3 +44,32 @@ def install_crds(api_client: k8s.ApiClient) -> None:
                 break
             assert time.monotonic() < deadline, f"CRD {name} never established"
             time.sleep(0.2)
+    install_admission_policies(api_client)
+
+
+def install_admission_policies(api_client: k8s.ApiClient) -> None:
+    """Create or replace the chart's ValidatingAdmissionPolicy and its binding."""
+    adm = k8s.AdmissionregistrationV1Api(api_client)
+    for doc in yaml.safe_load_all(ADMISSION_POLICY_FILE.read_text()):
+        if not doc:
+            continue
+        name = doc["metadata"]["name"]
+        if doc["kind"] == "ValidatingAdmissionPolicy":
+            create, read, replace = (
+                adm.create_validating_admission_policy,
+                adm.read_validating_admission_policy,
+                adm.replace_validating_admission_policy,
+            )
+        else:
+            create, read, replace = (
+                adm.create_validating_admission_policy_binding,
+                adm.read_validating_admission_policy_binding,
+                adm.replace_validating_admission_policy_binding,
+            )
+        try:
+            create(doc)
+        except k8s.ApiException as err:
+            if err.status != 409:
+                raise
+            doc["metadata"]["resourceVersion"] = read(name).metadata.resource_version
+            replace(name, doc)

@@ -38,6 +38,7 @@ from consorcio_contract.identifiers.cnpj import FIRST_WEIGHTS, SECOND_WEIGHTS
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RBAC_RULES_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "files" / "clusterrole-rules.yaml"
 CRD_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "crds" / f"{crd_identity.CRD_NAME}.yaml"
+ADMISSION_POLICY_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "files" / "deletion-protection.yaml"
 
 T = TypeVar("T")
 
@@ -152,6 +153,10 @@ def apply_crd(admin_kubeconfig: Path, kubectl: str) -> None:
     """Server-side apply of the chart's CRD (as an SRE or Helm would) and wait until it is served."""
     base = [kubectl, f"--kubeconfig={admin_kubeconfig}"]
     subprocess.run([*base, "apply", "--server-side", "--force-conflicts", "-f", str(CRD_FILE)], check=True)
+    # The deletion-protection ValidatingAdmissionPolicy the chart installs with it.
+    subprocess.run(
+        [*base, "apply", "--server-side", "--force-conflicts", "-f", str(ADMISSION_POLICY_FILE)], check=True
+    )
     subprocess.run(
         [*base, "wait", "--for=condition=Established", f"crd/{crd_identity.CRD_NAME}", "--timeout=60s"],
         check=True,
@@ -318,13 +323,16 @@ def cnpj_for(name: str) -> str:
 
 
 def tenant_body(name: str, instance: str, **spec: Any) -> dict[str, Any]:
-    """A valid ConsorcioTenant for ``instance`` (defaults: starter plan, a CNPJ of its own)."""
+    """A valid ConsorcioTenant for ``instance`` (defaults: starter plan, a CNPJ of its own, and
+    no deletion grace period: a test's Delete/Snapshot cleanup happens at once; the grace-period
+    tests set ``deletionGracePeriodDays`` themselves)."""
     body = tenant_resource.build_tenant_resource(
         name,
         {
             "displayName": f"{name} Administradora de Consórcios",
             "cnpj": cnpj_for(name),
             "plan": "starter",
+            "deletionGracePeriodDays": 0,
         }
         | spec,
     )

@@ -129,3 +129,26 @@ def test_to_dict_round_trips():
     )
     assert TenantSpec.from_dict(spec.to_dict()) == spec
     assert spec.to_dict()["deletionPolicy"] == "Snapshot"
+
+
+def test_deletion_protection_and_grace_period_default_and_parse():
+    spec = TenantSpec.from_dict(VALID)
+    assert spec.deletion_protection is False and spec.deletion_grace_period_days == 7
+    spec = TenantSpec.from_dict({**VALID, "deletionProtection": True, "deletionGracePeriodDays": 0})
+    assert spec.deletion_protection is True and spec.deletion_grace_period_days == 0
+    assert spec.to_dict()["deletionGracePeriodDays"] == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (-1, "must be at least 0"),
+        (91, "must be at most 90"),
+        ("7", "must be a whole number"),
+        (True, "must be a whole number"),
+        (1.5, "must be a whole number"),
+    ],
+)
+def test_grace_period_must_be_a_whole_number_of_days_in_range(value, message):
+    problems = validate_spec({**VALID, "deletionGracePeriodDays": value})
+    assert [str(p) for p in problems] == [f"spec.deletionGracePeriodDays: {message}"]

@@ -116,6 +116,8 @@ def test_operator_default_render(render) -> None:
         "PersistentVolumeClaim",
         "Service",
         "ServiceAccount",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
     ]
     deploy = one(docs, "Deployment", "consorcio-operator")
     assert deploy["spec"]["replicas"] == 1
@@ -251,6 +253,19 @@ def test_operator_clusterrole_is_the_shared_rules_file(render) -> None:
     assert binding["subjects"] == [
         {"kind": "ServiceAccount", "name": "consorcio-operator", "namespace": "consorcio-system"}
     ]
+
+
+def test_operator_deletion_protection_policy_is_the_shared_file(render) -> None:
+    """What the chart installs is files/deletion-protection.yaml, which the k8s tests apply and test."""
+    docs = render("consorcio-operator")
+    policy = one(docs, "ValidatingAdmissionPolicy", "consorcio-tenant-deletion-protection")
+    binding = one(docs, "ValidatingAdmissionPolicyBinding", "consorcio-tenant-deletion-protection")
+    shipped = list(
+        yaml.safe_load_all((CHARTS / "consorcio-operator" / "files" / "deletion-protection.yaml").read_text())
+    )
+    assert [policy, binding] == shipped
+    assert binding["spec"]["validationActions"] == ["Deny"]
+    assert policy["spec"]["failurePolicy"] == "Fail"
 
 
 def test_operator_service_monitor_is_optional(render) -> None:
