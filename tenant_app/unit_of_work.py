@@ -26,6 +26,8 @@ from typing import Any, Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tenant_app.audit_log.trail import Actor, AuditTrail, append_entries
+from tenant_app.eventos import sinal
+from tenant_app.eventos.outbox import novo_evento
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.ledger.service import apply_balance, lancamentos
 
@@ -43,6 +45,8 @@ class UnitOfWork:
         self._balances: dict[uuid.UUID, list[Decimal]] = {}
         #: Depth of ``one_transaction()`` blocks: inside one, ``commit()`` only flushes.
         self._held = 0
+        #: Events added to the outbox since the last commit (nudge the dispatcher after it).
+        self._eventos = 0
 
     @classmethod
     def start(cls, session_factory: async_sessionmaker[AsyncSession], actor: Actor) -> UnitOfWork:
@@ -88,6 +92,28 @@ class UnitOfWork:
     ) -> None:
         """An audit entry for something the ORM does not see (bulk writes, logins, exports)."""
         self._trail.event(acao, entidade, entidade_id, antes, depois)
+
+    # -- domain events ------------------------------------------------------------
+
+    def publicar(
+        self,
+        tipo: str,
+        dados: dict[str, Any],
+        *,
+        chave: str | None = None,
+        usuario_id: uuid.UUID | None = None,
+    ) -> uuid.UUID:
+        """Record a domain event in the outbox, in this transaction; returns its id.
+
+        ``tipo`` is one of ``tenant_app.eventos.tipos``; ``dados`` is JSON-able (Decimal,
+        UUID, dates are converted); ``chave`` names the entity (``"cota:<id>"``);
+        ``usuario_id`` restricts live updates to one staff user. Delivered (webhooks,
+        e-mail, SSE) at least once after COMMIT; nothing is sent if the transaction rolls back.
+        """
+        evento = novo_evento(tipo, dados, chave=chave, usuario_id=usuario_id)
+        self.session.add(evento)
+        self._eventos += 1
+        return evento.id
 
     # -- ledger -----------------------------------------------------------------
 
@@ -163,15 +189,20 @@ class UnitOfWork:
             await apply_balance(self.session, grupo_id, fc, fr)
         await append_entries(self.session, self._trail.take(), self.actor)
         await self.session.commit()
+        if self._eventos:
+            self._eventos = 0
+            sinal.avisar()
 
     async def rollback(self) -> None:
         """Drop everything gathered since the last commit."""
         self._trail.take()
         self._balances = {}
+        self._eventos = 0
         await self.session.rollback()
 
     async def close(self) -> None:
         """Roll back whatever was not committed and release the connection."""
         self._trail.take()
         self._balances = {}
+        self._eventos = 0
         await self.session.close()

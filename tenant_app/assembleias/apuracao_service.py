@@ -46,6 +46,7 @@ from tenant_app.assembleias.service import get_assembleia, get_regras, hoje, pro
 from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria, parse_extracao
 from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
 from tenant_app.erros import ConflitoError, IndisponivelError, NaoEncontrado
+from tenant_app.eventos.tipos import ASSEMBLEIA_APURADA, COTA_CONTEMPLADA
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.settings import Settings
@@ -175,6 +176,22 @@ async def apurar_com_trava(
     assembleia.extracao_premios = list(extracao.premios)
     assembleia.hash_entrada = resultado.hash_entrada
     assembleia.apurada_em = agora
+    uow.publicar(
+        ASSEMBLEIA_APURADA,
+        {
+            "assembleia_id": assembleia.id,
+            "assembleia_numero": assembleia.numero,
+            "apuracao_id": apuracao.id,
+            "grupo_id": grupo.id,
+            "grupo_codigo": grupo.codigo,
+            "data_assembleia": assembleia.data_assembleia,
+            "contemplacoes": [
+                {"cota_numero": c.cota_numero, "modalidade": c.modalidade, "valor_liberado": c.valor_liberado}
+                for c in contemplacoes
+            ],
+        },
+        chave=f"assembleia:{assembleia.id}",
+    )
     await commit_travado(uow, trava)
     return apuracao, contemplacoes
 
@@ -311,6 +328,24 @@ async def registrar_contemplacoes(
                     detalhe=f"apuracao {apuracao.id}",
                 )
             )
+        uow.publicar(
+            COTA_CONTEMPLADA,
+            {
+                "contemplacao_id": row.id,
+                "cota_id": cota_id,
+                "cota_numero": c.cota,
+                "consorciado_id": cotas[cota_id].consorciado_id if cota_id in cotas else None,
+                "grupo_id": grupo.id,
+                "grupo_codigo": grupo.codigo,
+                "assembleia_id": assembleia.id,
+                "assembleia_numero": assembleia.numero,
+                "modalidade": c.modalidade,
+                "valor_credito": c.valor_credito,
+                "valor_liberado": c.valor_liberado,
+                "prazo_pagamento_lance": row.prazo_pagamento_lance,
+            },
+            chave=f"cota:{cota_id}",
+        )
     for origem, valores in movimentos.items():
         await uow.lancar(
             grupo.id,

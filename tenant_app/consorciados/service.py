@@ -21,6 +21,7 @@ from tenant_app.consorciados.schemas import (
 )
 from tenant_app.cotas.models import Cota
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
+from tenant_app.eventos.tipos import CONSORCIADO_CRIADO
 from tenant_app.http.pagination import PageParams, paginate
 from tenant_app.pagamentos.models import Pagamento
 from tenant_app.parcelas.models import Parcela
@@ -109,6 +110,12 @@ async def create_consorciado(uow: UnitOfWork, data: ConsorciadoCreate) -> Consor
     await uow.flush()  # consent rows reference the member (no ORM relationship orders them)
     for c in data.consentimentos:
         uow.add(_consentimento(obj.id, c, uow.actor.user_id))
+    # No personal data in the event: consumers read the member by id (LGPD).
+    uow.publicar(
+        CONSORCIADO_CRIADO,
+        {"consorciado_id": obj.id, "tipo_pessoa": obj.tipo_pessoa},
+        chave=f"consorciado:{obj.id}",
+    )
     await uow.commit()
     return obj
 

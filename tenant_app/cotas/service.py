@@ -15,6 +15,7 @@ from tenant_app.consorciados.models import Consorciado, TipoPessoa
 from tenant_app.cotas.limite import medir_venda
 from tenant_app.cotas.models import Cota, CotaEvento, MotivoExclusao, StatusCota, TipoEventoCota
 from tenant_app.erros import NaoEncontrado, RegraVioladaError
+from tenant_app.eventos.tipos import COTA_ADERIDA, COTA_EXCLUIDA
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.grupos.service import get_grupo
 from tenant_app.http.pagination import PageParams, paginate_rows
@@ -189,6 +190,18 @@ async def adesao(
         await uow.flush()
         if await generate_schedules(uow, grupo, [cota], data_adesao) == 0:
             raise RegraVioladaError("O grupo não tem mais parcelas a vencer para uma nova adesão.")
+    uow.publicar(
+        COTA_ADERIDA,
+        {
+            "cota_id": cota.id,
+            "cota_numero": numero,
+            "grupo_id": grupo.id,
+            "grupo_codigo": grupo.codigo,
+            "consorciado_id": consorciado_id,
+            "data_adesao": data_adesao,
+        },
+        chave=f"cota:{cota.id}",
+    )
     await uow.commit()
     return cota
 
@@ -241,6 +254,18 @@ async def exclusao(
             de=cota.consorciado_id,
             motivo=observacao or motivo,
         )
+    )
+    uow.publicar(
+        COTA_EXCLUIDA,
+        {
+            "cota_id": cota.id,
+            "cota_numero": cota.numero,
+            "grupo_id": cota.grupo_id,
+            "consorciado_id": cota.consorciado_id,
+            "motivo": motivo,
+            "data_exclusao": data,
+        },
+        chave=f"cota:{cota.id}",
     )
     await uow.commit()
     return cota

@@ -25,6 +25,7 @@ from tenant_app.dinheiro.amortizacao import AmortizacaoLance, LanceNaoCabe, aloc
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.dinheiro.encargos import repartir_encargos
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
+from tenant_app.eventos.tipos import PAGAMENTO_CONFIRMADO
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.ledger.models import LancamentoFundo, OrigemLancamento
 from tenant_app.pagamentos.lancamentos import Movimentos, lancamentos_do_estorno, lancamentos_do_pagamento
@@ -155,6 +156,24 @@ async def registrar_pagamento(
         lancamentos_do_pagamento(forma, pagamento.alocacoes),
         referencia_id=None if lance is None else lance.contemplacao_id,
         descricao=None if lance is None else lance.descricao,
+    )
+    # In the payment's transaction: webhooks, e-mail and live updates follow its COMMIT.
+    uow.publicar(
+        PAGAMENTO_CONFIRMADO,
+        {
+            "pagamento_id": pagamento.id,
+            "cota_id": cota.id,
+            "cota_numero": cota.numero,
+            "grupo_id": grupo.id,
+            "grupo_codigo": grupo.codigo,
+            "consorciado_id": cota.consorciado_id,
+            "valor": valor,
+            "data_pagamento": data_pagamento,
+            "forma": forma,
+            "referencia": referencia,
+            "parcelas": [a.parcela_numero for a in pagamento.alocacoes],
+        },
+        chave=f"cota:{cota.id}",
     )
     return pagamento
 
