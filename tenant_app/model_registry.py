@@ -8,12 +8,14 @@ from tenant_app.audit_log import models as audit_log_models
 from tenant_app.consorciados import models as consorciados_models
 from tenant_app.cotas import models as cotas_models
 from tenant_app.database.base import Base
+from tenant_app.documentos import models as documentos_models
 from tenant_app.eventos import models as eventos_models
 from tenant_app.grupos import models as grupos_models
 from tenant_app.ledger import models as ledger_models
 from tenant_app.pagamentos import models as pagamentos_models
 from tenant_app.parcelas import models as parcelas_models
 from tenant_app.platform_client import models as platform_client_models
+from tenant_app.relatorios import models as relatorios_models
 from tenant_app.users import models as users_models
 
 MODEL_MODULES = (
@@ -21,12 +23,14 @@ MODEL_MODULES = (
     audit_log_models,
     consorciados_models,
     cotas_models,
+    documentos_models,
     eventos_models,
     grupos_models,
     ledger_models,
     pagamentos_models,
     parcelas_models,
     platform_client_models,
+    relatorios_models,
     users_models,
 )
 
