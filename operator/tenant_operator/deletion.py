@@ -2,7 +2,11 @@
 
 Deleting the CRD deletes every ConsorcioTenant; that must never drop tenant
 data. So before anything destructive the operator checks whether the CRD
-itself is going away, and if so treats every policy as Retain. Tenant
+itself is going away, and if so treats every policy as Retain. Snapshot and
+Delete destroy only after spec.deletionGracePeriodDays (the tenant is
+stopped at once, see stopping.py); until then the resource stays, Terminating,
+with status.deletion saying when, and patching deletionPolicy to Retain
+cancels the destruction. Tenant
 namespaces carry no ownerReference to their ConsorcioTenant, so the garbage
 collector never deletes them either: only this code does, and only for
 Snapshot or Delete.
@@ -12,11 +16,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from consorcio_contract import crd_identity
-from consorcio_contract.tenant_resource import DeletionPolicy
+from consorcio_contract.tenant_resource import DEFAULT_DELETION_GRACE_DAYS, DeletionPolicy
 from tenant_operator import metrics, names, orphans
 from tenant_operator.kube.resources import KINDS
 from tenant_operator.provisioners.object_store import ObjectStoreError
@@ -24,6 +29,7 @@ from tenant_operator.provisioners.snapshot import take_snapshot
 from tenant_operator.provisioners.vault import VaultError
 from tenant_operator.reconciler import now_rfc3339
 from tenant_operator.runtime import Runtime
+from tenant_operator.stopping import stop_tenant
 
 ORPHANED_BY_CRD = "Orphaned"
 
@@ -42,24 +48,92 @@ def effective_policy(spec: Mapping[str, Any]) -> DeletionPolicy:
         return DeletionPolicy.RETAIN
 
 
+@dataclass(frozen=True)
+class Destruction:
+    """When a Snapshot/Delete deletion may destroy the data: requested + the grace period."""
+
+    policy: DeletionPolicy
+    requested_at: datetime
+    destroy_at: datetime
+
+    def status(self, phase: str) -> dict[str, Any]:
+        """``status.deletion`` while the grace period runs (phase PendingDeletion) or after (Destroying)."""
+        return {
+            "phase": phase,
+            "policy": self.policy.value,
+            "requestedAt": _rfc3339(self.requested_at),
+            "scheduledAt": _rfc3339(self.destroy_at),
+        }
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The grace period is running: the tenant was stopped, nothing destroyed yet."""
+
+    destruction: Destruction
+    summary: str
+
+
+def _rfc3339(when: datetime) -> str:
+    return when.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def grace_days(spec: Mapping[str, Any]) -> int:
+    """spec.deletionGracePeriodDays; anything unreadable counts as the default (the safe side)."""
+    value = spec.get("deletionGracePeriodDays")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return DEFAULT_DELETION_GRACE_DAYS
+    return value
+
+
+def destruction(meta: Mapping[str, Any], spec: Mapping[str, Any]) -> Destruction | None:
+    """When the data of a deleted tenant may be destroyed; None under Retain (never) (pure)."""
+    policy = effective_policy(spec)
+    if policy is DeletionPolicy.RETAIN:
+        return None
+    raw = meta.get("deletionTimestamp")
+    requested = datetime.fromisoformat(raw.replace("Z", "+00:00")) if raw else datetime.now(UTC)
+    return Destruction(policy, requested, requested + timedelta(days=grace_days(spec)))
+
+
 async def delete_tenant(
-    runtime: Runtime, *, name: str, spec: Mapping[str, Any], logger: logging.Logger
-) -> tuple[str, str]:
-    """Honour the deletion policy; (policy applied, summary). Raises on failure (the finalizer stays)."""
+    runtime: Runtime,
+    *,
+    name: str,
+    spec: Mapping[str, Any],
+    meta: Mapping[str, Any],
+    logger: logging.Logger,
+    now: datetime | None = None,
+) -> tuple[str, str] | Pending:
+    """Honour the deletion policy; (policy applied, summary), or Pending while the grace period runs.
+
+    Raises on failure (the finalizer stays).
+    """
     policy = effective_policy(spec)
     if policy is not DeletionPolicy.RETAIN and await crd_is_being_deleted(runtime):
         logger.warning("the ConsorcioTenant CRD is being deleted: keeping tenant %s's data", name)
+        stopped = await stop_tenant(runtime, name)
         await mark_orphaned(runtime, name, reason="the ConsorcioTenant CRD was deleted")
         metrics.DELETIONS.labels(ORPHANED_BY_CRD).inc()
         return (
             ORPHANED_BY_CRD,
-            "the CRD is being deleted: namespace, database, secrets and bucket retained (orphaned)",
+            "the CRD is being deleted: namespace, database, secrets and bucket retained (orphaned); "
+            f"tenant stopped ({stopped})",
         )
     if policy is DeletionPolicy.RETAIN:
+        stopped = await stop_tenant(runtime, name)
         note = await mark_orphaned(runtime, name, reason="deletionPolicy Retain")
         metrics.DELETIONS.labels(policy.value).inc()
-        summary = "namespace, database, secrets and bucket retained and marked orphaned (bucket key disabled)"
+        summary = (
+            "namespace, database, secrets and bucket retained and marked orphaned (bucket key disabled); "
+            f"tenant stopped ({stopped})"
+        )
         return policy.value, "; ".join(filter(None, [summary, note]))
+    plan = destruction(meta, spec)
+    assert plan is not None
+    if (now or datetime.now(UTC)) < plan.destroy_at:
+        # Stopped at once, every check (someone may have scaled it up again).
+        return Pending(plan, await stop_tenant(runtime, name))
     summary = ""
     if policy is DeletionPolicy.SNAPSHOT:
         summary = await _snapshot(runtime, name, spec) + "; "

@@ -59,7 +59,8 @@ REPAIR_LATENCY = Histogram(
 TENANTS = Gauge(
     "consorcio_operator_tenants",
     "ConsorcioTenants handled by this operator, by state (ready, not_ready, suspended, invalid, "
-    "conflict, deleting); orphaned: retained tenant namespaces whose ConsorcioTenant is gone.",
+    "conflict, deleting, pending_deletion: waiting out deletionGracePeriodDays, stopped); orphaned: "
+    "retained tenant namespaces whose ConsorcioTenant is gone.",
     ["state"],
 )
 API_REQUESTS = Counter(

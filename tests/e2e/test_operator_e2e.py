@@ -14,6 +14,7 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -73,6 +74,8 @@ def operator(stack, operator_identity, backup_dir, tmp_path_factory) -> Iterator
         "OPERATOR_RESYNC_INTERVAL": "2",
         "OPERATOR_TIMER_WAIT_SECONDS": "2",
         "OPERATOR_WATCH_SERVER_TIMEOUT": "10",
+        # A cancelled (or due) grace period is acted on within a second.
+        "OPERATOR_DELETION_CHECK_SECONDS": "1",
     }
     op = OperatorProcess(operator_identity.kubeconfig, env, tmp_path_factory.mktemp("logs") / "operator.log")
     op.start()
@@ -582,6 +585,8 @@ def test_vault_failure_is_a_condition_without_fallback(
     env = devstack_operator_env(stack, backup_dir=tmp_path_factory.mktemp("bk2")) | {
         "OPERATOR_VAULT_TOKEN": "not-a-valid-token",
         "OPERATOR_WATCH_SERVER_TIMEOUT": "10",
+        # A cancelled (or due) grace period is acted on within a second.
+        "OPERATOR_DELETION_CHECK_SECONDS": "1",
     }
     op = OperatorProcess(operator_identity.kubeconfig, env, tmp_path_factory.mktemp("logs2") / "op.log")
     op.start()
@@ -661,23 +666,26 @@ def test_operator_restart_mid_provisioning_converges_without_duplicates(
 # --- deletion --------------------------------------------------------------------------------
 
 
-def test_retain_keeps_data_marked_orphaned_and_a_new_resource_adopts_it(
+def test_retain_stops_the_tenant_keeps_data_marked_orphaned_and_a_new_resource_adopts_it(
     tenants, k8s_api_client, stack, vault
 ):
     name = tenants.create("retain", deletionPolicy="Retain")
     tenants.wait_ready(name)
     env = tenants.secret_env(name)
+    run(seed_marker(env["DATABASE_URL"]))
     tenants.delete(name)
     tenants.wait_gone(name)
     ns = client.CoreV1Api(k8s_api_client).read_namespace(names.namespace(name))
     assert ns.metadata.labels[names.ORPHANED_LABEL] == "true" and ns.status.phase == "Active"
     secret = client.CoreV1Api(k8s_api_client).read_namespaced_secret(names.APP_SECRET, names.namespace(name))
     assert secret.metadata.labels[names.ORPHANED_LABEL] == "true"
-    assert run(db_login(env["DATABASE_URL"]))  # database and role kept
     vc = hvac.Client(url=vault.addr, token=vault.token)
     meta = vc.secrets.kv.v2.read_secret_metadata(path=names.vault_secret_path(name), mount_point="secret")
     assert meta["data"]["custom_metadata"]["orphaned"] == "true"
-    # Re-creating the tenant adopts what was kept, with the same credentials.
+    # Stopped: no pods, no Ingress, no login anywhere; the data is all there.
+    assert_stopped(name, env, stack, vault, k8s_api_client)
+    assert run(admin_marker(stack, name)) == "kept"
+    # Re-creating the tenant adopts what was kept, with the same credentials, and starts it again.
     body = tenant_body(name, tenants.operator.instance, deletionPolicy="Delete")
     tenants.api.create_cluster_custom_object(
         crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL, body
@@ -686,6 +694,114 @@ def test_retain_keeps_data_marked_orphaned_and_a_new_resource_adopts_it(
     assert tenants.secret_env(name)["DATABASE_URL"] == env["DATABASE_URL"]
     ns = client.CoreV1Api(k8s_api_client).read_namespace(names.namespace(name))
     assert names.ORPHANED_LABEL not in (ns.metadata.labels or {})
+    assert_serving(name, env, vault, k8s_api_client)
+
+
+def test_delete_with_a_grace_period_stops_at_once_shows_the_date_and_can_be_cancelled(
+    tenants, k8s_api_client, stack, vault
+):
+    name = tenants.create("grace", deletionPolicy="Delete", deletionGracePeriodDays=3)
+    tenants.wait_ready(name)
+    env = tenants.secret_env(name)
+    run(seed_marker(env["DATABASE_URL"]))
+    tenants.delete(name)  # returns at once; the resource stays, Terminating
+
+    def pending():
+        obj = tenants.get(name)
+        deletion = ((obj or {}).get("status") or {}).get("deletion") or {}
+        return obj if deletion.get("phase") == "PendingDeletion" else None
+
+    obj = wait_until(pending, timeout=READY_TIMEOUT, what=f"{name} PendingDeletion")
+    requested = obj["metadata"]["deletionTimestamp"]
+    deletion = obj["status"]["deletion"]
+    assert deletion["policy"] == "Delete" and deletion["requestedAt"] == requested
+    assert datetime.fromisoformat(deletion["scheduledAt"]) - datetime.fromisoformat(requested) == timedelta(
+        days=3
+    )
+    events = {e.reason: e.message for e in tenants.events(name)}
+    assert deletion["scheduledAt"] in events["DeletionScheduled"] and "Retain" in events["DeletionScheduled"]
+    # Stopped at once, nothing destroyed.
+    assert_stopped(name, env, stack, vault, k8s_api_client)
+    assert run(admin_marker(stack, name)) == "kept"
+    printed = subprocess.run(
+        [str(binary_path("kubectl")), f"--kubeconfig={tenants.operator.kubeconfig}", "get", "ctn", name],
+        capture_output=True,
+        text=True,
+    )
+    assert deletion["scheduledAt"] in printed.stdout, printed.stdout + printed.stderr
+    # The date cannot be brought forward ...
+    with pytest.raises(client.ApiException) as err:
+        tenants.patch(name, {"spec": {"deletionGracePeriodDays": 0}})
+    assert err.value.status == 422
+    # ... but the destruction can be cancelled: Retain keeps everything and releases the resource.
+    tenants.patch(name, {"spec": {"deletionPolicy": "Retain"}})
+    tenants.wait_gone(name)
+    assert run(admin_marker(stack, name)) == "kept"
+    assert {"DeletedRetain"} <= {e.reason for e in tenants.events(name)}
+    # Restored by creating it again: same data, same credentials, serving.
+    tenants.api.create_cluster_custom_object(
+        crd_identity.GROUP,
+        crd_identity.VERSION,
+        crd_identity.PLURAL,
+        tenant_body(name, tenants.operator.instance),
+    )
+    tenants.wait_ready(name)
+    assert tenants.secret_env(name)["DATABASE_URL"] == env["DATABASE_URL"]
+    assert_serving(name, env, vault, k8s_api_client)
+    assert run(admin_marker(stack, name)) == "kept"
+
+
+async def seed_marker(dsn: str) -> None:
+    conn = await asyncpg.connect(dsn, timeout=10)
+    try:
+        await conn.execute("CREATE TABLE retained_marker (v text)")
+        await conn.execute("INSERT INTO retained_marker VALUES ('kept')")
+    finally:
+        await conn.close()
+
+
+async def admin_marker(stack, name: str) -> str:
+    """Read the tenant's data as the platform admin (the tenant's own role cannot log in)."""
+    parts = urlsplit(stack["DATABASE_URL"])
+    dsn = parts._replace(path=f"/{names.pg_identifier(name)}").geturl()
+    conn = await asyncpg.connect(dsn, timeout=10)
+    try:
+        return await conn.fetchval("SELECT v FROM retained_marker")
+    finally:
+        await conn.close()
+
+
+def assert_stopped(name: str, env, stack, vault, api_client) -> None:
+    ns = names.namespace(name)
+    apps = client.AppsV1Api(api_client)
+    for deployment in (names.APP_DEPLOYMENT, names.WORKER_DEPLOYMENT):
+        assert apps.read_namespaced_deployment(deployment, ns).spec.replicas == 0, deployment
+    with pytest.raises(client.ApiException) as err:
+        client.NetworkingV1Api(api_client).read_namespaced_ingress(names.APP_INGRESS, ns)
+    assert err.value.status == 404
+    with pytest.raises(asyncpg.InvalidAuthorizationSpecificationError, match="not permitted to log in"):
+        run(db_login(env["DATABASE_URL"]))
+    r = redis.Redis.from_url(env["REDIS_URL"])
+    try:
+        with pytest.raises(redis.AuthenticationError):
+            r.ping()
+    finally:
+        r.close()
+    with pytest.raises(hvac.exceptions.VaultError):
+        vault_login(vault, name, ns, client.CoreV1Api(api_client))
+
+
+def assert_serving(name: str, env, vault, api_client) -> None:
+    ns = names.namespace(name)
+    assert run(db_login(env["DATABASE_URL"])) == names.pg_identifier(name)
+    r = redis.Redis.from_url(env["REDIS_URL"])
+    try:
+        assert r.ping()
+    finally:
+        r.close()
+    assert vault_login(vault, name, ns, client.CoreV1Api(api_client))
+    assert client.NetworkingV1Api(api_client).read_namespaced_ingress(names.APP_INGRESS, ns)
+    assert client.AppsV1Api(api_client).read_namespaced_deployment(names.WORKER_DEPLOYMENT, ns).spec.replicas
 
 
 def test_snapshot_dumps_verifies_then_deletes(tenants, backup_dir, make_database, stack, vault):

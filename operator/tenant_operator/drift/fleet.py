@@ -21,8 +21,11 @@ SUSPENDED = "suspended"
 INVALID = "invalid"
 CONFLICT = "conflict"
 DELETING = "deleting"
+# Deleted under Snapshot/Delete, stopped, waiting out deletionGracePeriodDays
+# (status.deletion.phase PendingDeletion): days long on purpose, not stuck.
+PENDING_DELETION = "pending_deletion"
 ORPHANED = "orphaned"
-STATES = (READY, NOT_READY, SUSPENDED, INVALID, CONFLICT, DELETING, ORPHANED)
+STATES = (READY, NOT_READY, SUSPENDED, INVALID, CONFLICT, DELETING, PENDING_DELETION, ORPHANED)
 
 #: Ready reasons that mean "another tenant holds something this one needs".
 CONFLICT_REASONS = frozenset({"HostConflict", "CnpjConflict"})
@@ -36,7 +39,8 @@ def tenant_state(body: Mapping[str, Any]) -> str:
     """
     meta = body.get("metadata") or {}
     if meta.get("deletionTimestamp"):
-        return DELETING
+        phase = ((body.get("status") or {}).get("deletion") or {}).get("phase")
+        return PENDING_DELETION if phase == "PendingDeletion" else DELETING
     ready = c.find((body.get("status") or {}).get("conditions") or [], c.READY)
     reason = (ready or {}).get("reason")
     if reason == c.REASON_INVALID_SPEC:

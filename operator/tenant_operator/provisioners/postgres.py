@@ -241,6 +241,26 @@ class PostgresProvisioner:
             if exists:
                 await conn.execute(f"COMMENT ON DATABASE {quote_ident(ident)} IS {quote_literal(note)}")
 
+    async def disable_login(self, ident: str) -> list[str]:
+        """Stop a tenant without touching its data: the role NOLOGIN and its sessions ended.
+
+        The next ``ensure`` (the tenant re-created or adopted) sets LOGIN again,
+        since it checks the role's flags.
+        """
+        pool = await self._get_pool()
+        done = []
+        async with pool.acquire() as conn:
+            can_login = await conn.fetchval("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", ident)
+            if can_login:
+                await conn.execute(f"ALTER ROLE {quote_ident(ident)} NOLOGIN")
+                done.append("role NOLOGIN")
+            ended = await conn.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = $1", ident
+            )
+            if ended:
+                done.append(f"{ended} session(s) ended")
+        return done
+
     async def drop(self, ident: str) -> list[str]:
         """Drop database (disconnecting its sessions) and role; what was dropped."""
         pool = await self._get_pool()

@@ -98,6 +98,20 @@ class RedisProvisioner:
             await self._save()
         return diff
 
+    async def disable(self, user: str) -> bool:
+        """Switch the user ``off`` and disconnect its clients, keys kept; False when absent.
+
+        ``ensure`` reports a disabled user as drift and switches it on again.
+        """
+        live = await self._getuser(user)
+        if live is None:
+            return False
+        await self._client.execute_command("ACL", "SETUSER", user, "off")
+        # "off" only refuses new authentications; connected clients must go too.
+        await self._client.execute_command("CLIENT", "KILL", "USER", user)
+        await self._save()
+        return True
+
     async def delete(self, user: str, key_prefix: str) -> bool:
         """Delete the user (which disconnects its clients) and the tenant's keys."""
         deleted = int(await self._client.execute_command("ACL", "DELUSER", user)) > 0

@@ -138,6 +138,25 @@ class VaultProvisioner:
         """Record in the KV metadata that the ConsorcioTenant was deleted with Retain."""
         await self._call(lambda: self._mark_orphaned_sync(name, when))
 
+    def _remove_role_sync(self, name: str) -> bool:
+        try:
+            self._client.auth.kubernetes.read_role(
+                name=names.vault_role(name), mount_point=self._config.kubernetes_auth_mount
+            )
+        except hvac.exceptions.InvalidPath:
+            return False
+        self._client.auth.kubernetes.delete_role(
+            name=names.vault_role(name), mount_point=self._config.kubernetes_auth_mount
+        )
+        return True
+
+    async def remove_role(self, name: str) -> bool:
+        """Delete the Kubernetes auth role (no pod can log in), data and policy kept; False if absent.
+
+        ``ensure`` re-creates the role when the tenant is re-created.
+        """
+        return await self._call(lambda: self._remove_role_sync(name))
+
     def _delete_sync(self, name: str) -> list[str]:
         deleted = []
         kv = self._client.secrets.kv.v2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -119,6 +120,7 @@ class FakePostgres:
     def __init__(self) -> None:
         self.roles: dict[str, str] = {}
         self.orphaned: set[str] = set()
+        self.nologin: set[str] = set()
         self.writes = 0
 
     async def inspect(self, ident: str, password: str) -> DatabaseState:
@@ -126,16 +128,23 @@ class FakePostgres:
         return DatabaseState(exists, exists, self.roles.get(ident) == password, exists, exists, exists)
 
     async def ensure(self, ident: str, password: str, limits: object = None) -> list[str]:
-        if self.roles.get(ident) == password and ident not in self.orphaned:
+        if self.roles.get(ident) == password and ident not in self.orphaned | self.nologin:
             return []
         self.writes += 1
         self.orphaned.discard(ident)
+        self.nologin.discard(ident)  # like the real one: ensure sets LOGIN again
         changed = "set password" if ident in self.roles else "created role"
         self.roles[ident] = password
         return [changed]
 
     async def mark_orphaned(self, ident: str, note: str) -> None:
         self.orphaned.add(ident)
+
+    async def disable_login(self, ident: str) -> list[str]:
+        if ident not in self.roles or ident in self.nologin:
+            return []
+        self.nologin.add(ident)
+        return ["role NOLOGIN"]
 
     async def drop(self, ident: str) -> list[str]:
         return ["database", "role"] if self.roles.pop(ident, None) else []
@@ -147,14 +156,22 @@ class FakePostgres:
 class FakeRedis:
     def __init__(self) -> None:
         self.users: dict[str, str] = {}
+        self.off: set[str] = set()
         self.writes = 0
 
     async def ensure(self, user: str, name: str, password: str) -> list[str]:
-        if self.users.get(user) == password:
+        if self.users.get(user) == password and user not in self.off:
             return []
         self.writes += 1
         self.users[user] = password
+        self.off.discard(user)
         return ["password"]
+
+    async def disable(self, user: str) -> bool:
+        if user not in self.users:
+            return False
+        self.off.add(user)
+        return True
 
     async def delete(self, user: str, key_prefix: str) -> bool:
         return self.users.pop(user, None) is not None
@@ -167,6 +184,7 @@ class FakeVault:
     def __init__(self) -> None:
         self.data: dict[str, dict[str, str]] = {}
         self.error: VaultError | None = None
+        self.roles_removed: set[str] = set()
         self.writes = 0
 
     async def read_app_env(self, name: str) -> dict[str, str] | None:
@@ -177,11 +195,18 @@ class FakeVault:
     async def ensure(self, name: str, env: dict[str, str]) -> list[str]:
         if self.error:
             raise self.error
-        if self.data.get(name) == env:
+        if self.data.get(name) == env and name not in self.roles_removed:
             return []
         self.writes += 1
         self.data[name] = dict(env)
+        self.roles_removed.discard(name)
         return ["KV data"]
+
+    async def remove_role(self, name: str) -> bool:
+        if self.error:
+            raise self.error
+        self.roles_removed.add(name)
+        return True
 
     async def delete(self, name: str) -> list[str]:
         self.data.pop(name, None)
@@ -493,7 +518,7 @@ async def test_a_failed_migration_is_permanent_until_the_spec_changes(world):
 async def test_retain_marks_what_is_kept_as_orphaned(world):
     t = Tenant(deletionPolicy="Retain")
     await t.reconcile(world, "create")
-    policy, _ = await deletion.delete_tenant(world, name="acme", spec=t.spec, logger=log)
+    policy, _ = await deletion.delete_tenant(world, name="acme", spec=t.spec, meta={}, logger=log)
     assert policy == "Retain"
     ns = world.kube.objects[KINDS["Namespace"].path("tenant-acme")]
     assert ns["metadata"]["labels"][names.ORPHANED_LABEL] == "true"
@@ -502,18 +527,61 @@ async def test_retain_marks_what_is_kept_as_orphaned(world):
         == "true"
     )
     assert "tenant_acme" in world.postgres.orphaned and world.redis.users
+    # Stopped: nothing serves it and no credential works, the data stays.
+    assert_stopped(world)
     # A new ConsorcioTenant of the same name adopts the data with the same credentials.
     password = world.postgres.roles["tenant_acme"]
     again = Tenant()
     await again.reconcile(world, "create")
     assert names.ORPHANED_LABEL not in ns["metadata"]["labels"]
     assert world.postgres.roles["tenant_acme"] == password and not world.postgres.orphaned
+    assert not world.postgres.nologin and not world.redis.off and not world.vault.roles_removed
+    assert ns_path("Ingress", names.APP_INGRESS) in world.kube.objects
+    assert world.kube.objects[ns_path("Deployment", names.WORKER_DEPLOYMENT)]["spec"]["replicas"] > 0
+
+
+def assert_stopped(world) -> None:
+    for deployment in (names.APP_DEPLOYMENT, names.WORKER_DEPLOYMENT):
+        assert world.kube.objects[ns_path("Deployment", deployment)]["spec"]["replicas"] == 0
+    assert ns_path("Ingress", names.APP_INGRESS) not in world.kube.objects
+    assert world.postgres.nologin == {"tenant_acme"} and world.redis.off == {"tenant-acme"}
+    assert world.vault.roles_removed == {"acme"}
+
+
+async def test_delete_within_the_grace_period_stops_the_tenant_and_destroys_nothing(world):
+    t = Tenant(deletionPolicy="Delete", deletionGracePeriodDays=7)
+    await t.reconcile(world, "create")
+    meta = {"deletionTimestamp": "2026-12-06T10:00:00Z"}
+    outcome = await deletion.delete_tenant(
+        world, name="acme", spec=t.spec, meta=meta, logger=log, now=datetime(2026, 12, 13, 9, 59, tzinfo=UTC)
+    )
+    assert isinstance(outcome, deletion.Pending)
+    assert outcome.destruction.status("PendingDeletion")["scheduledAt"] == "2026-12-13T10:00:00Z"
+    assert_stopped(world)
+    assert world.postgres.roles and world.vault.data and world.redis.users
+    assert KINDS["Namespace"].path("tenant-acme") in world.kube.objects
+    # Once the date is reached the policy is carried out.
+    policy, _ = await deletion.delete_tenant(
+        world, name="acme", spec=t.spec, meta=meta, logger=log, now=datetime(2026, 12, 13, 10, tzinfo=UTC)
+    )
+    assert policy == "Delete" and world.postgres.roles == {} and world.vault.data == {}
+
+
+async def test_patching_the_policy_to_retain_cancels_the_destruction(world):
+    t = Tenant(deletionPolicy="Delete", deletionGracePeriodDays=7)
+    await t.reconcile(world, "create")
+    meta = {"deletionTimestamp": "2026-12-06T10:00:00Z"}
+    far_later = datetime(2027, 1, 1, tzinfo=UTC)
+    policy, _ = await deletion.delete_tenant(
+        world, name="acme", spec=t.spec | {"deletionPolicy": "Retain"}, meta=meta, logger=log, now=far_later
+    )
+    assert policy == "Retain" and world.postgres.roles and "tenant_acme" in world.postgres.orphaned
 
 
 async def test_delete_drops_everything(world):
-    t = Tenant(deletionPolicy="Delete")
+    t = Tenant(deletionPolicy="Delete", deletionGracePeriodDays=0)
     await t.reconcile(world, "create")
-    policy, summary = await deletion.delete_tenant(world, name="acme", spec=t.spec, logger=log)
+    policy, summary = await deletion.delete_tenant(world, name="acme", spec=t.spec, meta={}, logger=log)
     assert policy == "Delete" and "namespace tenant-acme deleted" in summary
     assert KINDS["Namespace"].path("tenant-acme") not in world.kube.objects
     assert world.postgres.roles == {} and world.redis.users == {} and world.vault.data == {}
@@ -523,7 +591,7 @@ async def test_deleting_the_crd_never_drops_tenant_data(world):
     t = Tenant(deletionPolicy="Delete")
     await t.reconcile(world, "create")
     world.kube.objects[CRD_PATH]["metadata"]["deletionTimestamp"] = "2026-11-23T10:00:00Z"
-    policy, _ = await deletion.delete_tenant(world, name="acme", spec=t.spec, logger=log)
+    policy, _ = await deletion.delete_tenant(world, name="acme", spec=t.spec, meta={}, logger=log)
     assert policy == "Orphaned"
     assert KINDS["Namespace"].path("tenant-acme") in world.kube.objects
     assert world.postgres.roles and world.redis.users and world.vault.data
@@ -593,7 +661,7 @@ async def test_retain_is_not_held_hostage_by_an_unavailable_vault(world):
         raise VaultError("VaultSealed", "sealed")
 
     world.vault.mark_orphaned = sealed
-    policy, summary = await deletion.delete_tenant(world, name="acme", spec=t.spec, logger=log)
+    policy, summary = await deletion.delete_tenant(world, name="acme", spec=t.spec, meta={}, logger=log)
     assert policy == "Retain" and "not marked orphaned (VaultSealed" in summary
     assert world.vault.data["acme"]  # kept
 
