@@ -10,6 +10,7 @@ from tenant_app.consorciados import models as consorciados_models
 from tenant_app.cotas import models as cotas_models
 from tenant_app.database.base import Base
 from tenant_app.documentos import models as documentos_models
+from tenant_app.encerramento import models as encerramento_models
 from tenant_app.eventos import models as eventos_models
 from tenant_app.grupos import models as grupos_models
 from tenant_app.ledger import models as ledger_models
@@ -17,6 +18,7 @@ from tenant_app.pagamentos import models as pagamentos_models
 from tenant_app.parcelas import models as parcelas_models
 from tenant_app.platform_client import models as platform_client_models
 from tenant_app.relatorios import models as relatorios_models
+from tenant_app.rendimentos import models as rendimentos_models
 from tenant_app.users import models as users_models
 
 MODEL_MODULES = (
@@ -26,6 +28,7 @@ MODEL_MODULES = (
     consorciados_models,
     cotas_models,
     documentos_models,
+    encerramento_models,
     eventos_models,
     grupos_models,
     ledger_models,
@@ -33,6 +36,7 @@ MODEL_MODULES = (
     parcelas_models,
     platform_client_models,
     relatorios_models,
+    rendimentos_models,
     users_models,
 )
 

@@ -22,6 +22,9 @@ class Fundo(enum.StrEnum):
     # Recorded so every centavo of a payment is accounted for.
     TAXA_ADMINISTRACAO = "taxa_administracao"
     SEGURO = "seguro"
+    #: Recursos não procurados: what the group owed people with no known account at its closing,
+    #: kept by the administradora apart from its own money (Lei 11.795 arts. 33–34).
+    NAO_PROCURADOS = "nao_procurados"
 
 
 class OrigemLancamento(enum.StrEnum):
@@ -33,6 +36,10 @@ class OrigemLancamento(enum.StrEnum):
     LANCE = "lance"
     RESTITUICAO = "restituicao"
     AJUSTE = "ajuste"
+    #: Net yield of the group's invested money (Lei 11.795 art. 25 parágrafo único).
+    RENDIMENTO = "rendimento"
+    #: The closing's restitutions and shares of the funds' remainder (arts. 31–32).
+    ENCERRAMENTO = "encerramento"
 
 
 class LancamentoFundo(UUIDPrimaryKey, Base):
