@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tenant_app.database.base import Base, Timestamps, UUIDPrimaryKey, str_enum
@@ -16,7 +16,9 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     """A staff member who logs in to the tenant app."""
 
     __tablename__ = "users"
-    __audit_exclude__ = frozenset({"password_hash", "failed_logins", "locked_until", "last_login_at"})
+    __audit_exclude__ = frozenset(
+        {"password_hash", "failed_logins", "locked_until", "last_login_at", "totp_secret", "totp_ultimo_passo"}
+    )
 
     email: Mapped[str] = mapped_column(String(254), unique=True)
     nome: Mapped[str] = mapped_column(String(200))
@@ -26,6 +28,11 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    #: Base32 TOTP secret (RFC 6238), set at enrolment; the second factor counts once activated.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_ativado_em: Mapped[datetime | None]
+    #: Last accepted 30-second step: a code is accepted once (no replay within its window).
+    totp_ultimo_passo: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class RefreshToken(UUIDPrimaryKey, Base):
