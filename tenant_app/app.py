@@ -25,6 +25,7 @@ from tenant_app.assembleias.controller import CONTROLLERS as ASSEMBLEIAS_CONTROL
 from tenant_app.auditoria.controller import AuditoriaController
 from tenant_app.auth.controller import AuthController
 from tenant_app.auth.middleware import PUBLIC_PATHS, JWTAuthenticationMiddleware
+from tenant_app.cobranca.controller import CONTROLLERS as COBRANCA_CONTROLLERS
 from tenant_app.consorciados.controller import ConsorciadoController
 from tenant_app.cotas.controller import CotaController
 from tenant_app.database.session import create_engine, create_session_factory
@@ -69,6 +70,7 @@ ROUTE_HANDLERS: list[Any] = [
     CotaController,
     ParcelaController,
     PagamentoController,
+    *COBRANCA_CONTROLLERS,
     InadimplenciaController,
     AuditoriaController,
     ProblemasController,

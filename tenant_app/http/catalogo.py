@@ -184,6 +184,43 @@ CATALOGO: dict[str, TipoProblema] = {
     "idempotency_key_reutilizada": _T(
         422, "Idempotency-Key reutilizada", "Esta Idempotency-Key já foi usada com outra requisição."
     ),
+    # Cobrança (boletos, PIX, retornos).
+    "conta_cobranca_existente": _T(
+        409,
+        "Conta de cobrança já configurada",
+        "O grupo (ou a administradora, na conta padrão) já tem conta de cobrança; altere-a com PATCH.",
+    ),
+    "titulo_ativo": _T(
+        409,
+        "Parcela com título ativo",
+        "A parcela já tem título emitido ou registrado com outro vencimento; use a reemissão do título.",
+    ),
+    "conta_cobranca_invalida": _T(
+        422,
+        "Dados bancários inválidos",
+        "Agência, conta, convênio ou carteira não seguem o leiaute do banco; `errors` diz o campo e o motivo.",
+    ),
+    "conta_cobranca_ausente": _T(
+        422,
+        "Sem conta de cobrança",
+        "Configure a conta de cobrança do grupo ou a padrão da administradora (POST /api/cobranca/contas).",
+    ),
+    "parcela_paga": _T(422, "Parcela paga", "A parcela já está paga; não há o que cobrar."),
+    "vencimento_passado": _T(
+        422, "Vencimento no passado", "O vencimento de um título deve ser hoje ou uma data futura."
+    ),
+    "boleto_invalido": _T(
+        422,
+        "Boleto impossível",
+        "O boleto não pôde ser montado com estes dados (ex.: valor fora do limite, número esgotado na carteira).",
+    ),
+    "retorno_invalido": _T(
+        422,
+        "Arquivo de retorno rejeitado",
+        "O arquivo de retorno não segue o leiaute CNAB 240 (linha e motivo em `errors`) ou não é de uma conta "
+        "configurada. Nada foi aplicado; o arquivo foi guardado para conferência (GET /api/cobranca/retornos).",
+    ),
+    # end cobrança
     # 428: a required precondition header is missing.
     "precondicao_exigida": _T(428, "Precondição exigida", "Falta um cabeçalho que a operação exige."),
     "idempotency_key_obrigatoria": _T(

@@ -1,0 +1,10 @@
+"""Cobrança routes, one module per part of the work: accounts, títulos, retornos, valores a identificar."""
+
+from tenant_app.cobranca.controller.contas import ContaCobrancaController
+from tenant_app.cobranca.controller.identificacao import ValoresAIdentificarController
+from tenant_app.cobranca.controller.retornos import RetornoController
+from tenant_app.cobranca.controller.titulos import TituloController
+
+CONTROLLERS = [ContaCobrancaController, TituloController, RetornoController, ValoresAIdentificarController]
+
+__all__ = ["CONTROLLERS"]
