@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -104,6 +105,8 @@ def operator_env(cfg: StackConfig) -> dict[str, str]:
         "OPERATOR_LIVENESS_ENDPOINT": f"http://{HOST}:{OPERATOR_HEALTH_PORT}/healthz",
         "OPERATOR_METRICS_PORT": str(OPERATOR_METRICS_PORT),
         "OPERATOR_METRICS_ADDR": HOST,
+        # A cancelled deletion (make up restoring the demo tenant) is released within 5 s.
+        "OPERATOR_DELETION_CHECK_SECONDS": "5",
         "KUBECONFIG": str(cfg.kubeconfig),
     }
 
@@ -149,7 +152,11 @@ def _api(method: str, url: str, body: dict | None = None, token: str | None = No
             return err.code, {"detail": raw.decode(errors="replace")}
 
 
-def _create_demo_tenant(cfg: StackConfig, log) -> None:
+def _create_demo_tenant(cfg: StackConfig, log) -> bool:
+    """Create the demo tenant, or bring it back from whatever state it was left in.
+
+    True when it had to be restored (its app processes must start again).
+    """
     cp = f"http://{HOST}:{CONTROL_PLANE_PORT}"
     status, body = _api(
         "POST", f"{cp}/api/auth/token", {"email": PLATFORM_ADMIN_EMAIL, "password": PLATFORM_ADMIN_PASSWORD}
@@ -174,8 +181,57 @@ def _create_demo_tenant(cfg: StackConfig, log) -> None:
         )
         if status not in (200, 201):
             raise procs.StartError(f"creating the demo tenant failed ({status}): {body}")
-    elif status != 200:
+        return False
+    if status != 200:
         raise procs.StartError(f"reading the demo tenant failed ({status}): {body}")
+    return _recover_demo_tenant(cp, token, body, log)
+
+
+def _recover_demo_tenant(cp: str, token: str, view: dict, log) -> bool:
+    """Undo a deletion (pending or done), a suspension or switched-off protection, saying so."""
+    url = f"{cp}/api/tenants/{DEMO_TENANT}"
+    resource = view.get("resource") or {}
+    restored = False
+    if view.get("state") == "deleted" or not resource.get("exists") or resource.get("deleting"):
+        if resource.get("deletionScheduledAt"):
+            what = (
+                f"pending deletion (deletionPolicy {view.get('deletionPolicy')}, data to be destroyed at "
+                f"{resource['deletionScheduledAt']})"
+            )
+        elif view.get("state") == "deleted":
+            what = f"deleted at {view.get('deletedAt')} (deletionPolicy {view.get('deletionPolicy')})"
+        else:
+            what = "missing from the cluster"
+        log(
+            f"tenant {DEMO_TENANT!r} was {what}: restoring it under the same slug "
+            "(POST /api/tenants/demo/restore; data kept by Retain is adopted, destroyed data is re-seeded)"
+        )
+        deadline = time.monotonic() + 180
+        while True:
+            status, body = _api("POST", f"{url}/restore", token=token)
+            if status == 200:
+                break
+            if status != 202:
+                raise procs.StartError(f"restoring the demo tenant failed ({status}): {body}")
+            if time.monotonic() > deadline:
+                raise procs.StartError(
+                    "the demo tenant's deletion was cancelled but the operator never released it: "
+                    "see the operator log and `kubectl describe ctn demo`"
+                )
+            time.sleep(2)
+        restored = True
+        view = body
+    if view.get("suspended"):
+        log(f"tenant {DEMO_TENANT!r} was suspended ({view.get('suspensionReason')}): resuming it")
+        status, body = _api("POST", f"{url}/resume", token=token)
+        if status != 200:
+            raise procs.StartError(f"resuming the demo tenant failed ({status}): {body}")
+    if (view.get("resource") or {}).get("deletionProtection") is False:
+        log(f"tenant {DEMO_TENANT!r} had its deletion protection off: switching it on again")
+        status, body = _api("PUT", f"{url}/deletion-protection", {"enabled": True}, token=token)
+        if status != 200:
+            raise procs.StartError(f"protecting the demo tenant failed ({status}): {body}")
+    return restored
 
 
 def _tenant_ready(cfg: StackConfig) -> bool:
@@ -248,12 +304,16 @@ def up(cfg: StackConfig, log=print) -> None:
         procs.log_file(cfg, "control-plane-api"),
     )
 
-    _create_demo_tenant(cfg, log)
+    restored = _create_demo_tenant(cfg, log)
     procs.wait_until(
         lambda: _tenant_ready(cfg), f"tenant {DEMO_TENANT} Ready", 120, procs.log_file(cfg, "operator")
     )
 
     app_processes = ("tenant-demo-app", "tenant-demo-worker")
+    if restored:
+        # Their environment may be stale (a tenant whose data was destroyed has new credentials).
+        for name in app_processes:
+            procs.stop(cfg, name, _PROGRAM[name])
     if _all_running(cfg, app_processes):
         return
     env = tenant_env(cfg)

@@ -122,7 +122,8 @@ async def tenants(api) -> Iterator[list[str]]:
     created: list[str] = []
     yield created
     for slug in created:
-        await api.delete(f"/api/tenants/{slug}?deletionPolicy=Delete")
+        await api.put(f"/api/tenants/{slug}/deletion-protection", json={"enabled": False})
+        await api.delete(f"/api/tenants/{slug}?deletionPolicy=Delete&gracePeriodDays=0")
 
 
 async def wait_for(
@@ -226,7 +227,11 @@ async def test_non_payment_scales_the_tenant_to_zero_and_payment_restores_it(
 
 async def test_deletion_goes_through_the_operator(api, operator, tenants, k8s_api_client) -> None:
     slug = tenants.pop(0)
-    deleted = await api.delete(f"/api/tenants/{slug}?deletionPolicy=Delete")
+    refused = await api.delete(f"/api/tenants/{slug}?deletionPolicy=Delete")
+    assert refused.status_code == 409  # protected: switching it off is a separate call
+    unprotected = await api.put(f"/api/tenants/{slug}/deletion-protection", json={"enabled": False})
+    assert unprotected.status_code == 200, unprotected.text
+    deleted = await api.delete(f"/api/tenants/{slug}?deletionPolicy=Delete&gracePeriodDays=0")
     assert deleted.status_code == 202
     core = k8s.CoreV1Api(k8s_api_client)
 

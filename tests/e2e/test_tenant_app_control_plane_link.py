@@ -170,7 +170,8 @@ def control_plane(operator, make_database, redis_url, kubeconfig, logs) -> Itera
         cp.process.start()
         wait_http_ok(f"{cp.url}/readyz", cp.process)
     with cp.admin() as api:
-        if api.delete(f"/api/tenants/{SLUG}?deletionPolicy=Delete").status_code == 202:
+        api.put(f"/api/tenants/{SLUG}/deletion-protection", json={"enabled": False})
+        if api.delete(f"/api/tenants/{SLUG}?deletionPolicy=Delete&gracePeriodDays=0").status_code == 202:
             # The operator's finalizer must run before the operator fixture stops it.
             wait_until(
                 lambda: not api.get(f"/api/tenants/{SLUG}").json()["resource"]["exists"] or None,

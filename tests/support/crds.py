@@ -4,6 +4,7 @@ goes with them, into the devstack API server (k8s and e2e tests)."""
 from __future__ import annotations
 
 import time
+import uuid
 from pathlib import Path
 
 import yaml
@@ -73,3 +74,38 @@ def install_admission_policies(api_client: k8s.ApiClient) -> None:
                 raise
             doc["metadata"]["resourceVersion"] = read(name).metadata.resource_version
             replace(name, doc)
+    wait_until_protection_enforced(api_client)
+
+
+def wait_until_protection_enforced(api_client: k8s.ApiClient, timeout: float = 30) -> None:
+    """A new policy takes a moment to be enforced: wait until a protected probe's deletion is refused."""
+    from consorcio_contract import crd_identity
+
+    gvp = (crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL)
+    custom = k8s.CustomObjectsApi(api_client)
+    probe = f"protection-probe-{uuid.uuid4().hex[:6]}"
+    body = {
+        "apiVersion": crd_identity.API_VERSION,
+        "kind": crd_identity.KIND,
+        # Labelled for an operator instance that never runs.
+        "metadata": {"name": probe, "labels": {"consorcio.io/operator-instance": "protection-probe"}},
+        "spec": {
+            "displayName": "probe",
+            "cnpj": "11.222.333/0001-81",
+            "plan": "starter",
+            "deletionProtection": True,
+        },
+    }
+    deadline = time.monotonic() + timeout
+    custom.create_cluster_custom_object(*gvp, body)
+    while True:
+        try:
+            custom.delete_cluster_custom_object(*gvp, probe)
+        except k8s.ApiException as err:
+            assert err.status == 403, err.body
+            break
+        assert time.monotonic() < deadline, "the deletion-protection policy was never enforced"
+        time.sleep(0.5)
+        custom.create_cluster_custom_object(*gvp, body)
+    custom.patch_cluster_custom_object(*gvp, probe, {"spec": {"deletionProtection": False}})
+    custom.delete_cluster_custom_object(*gvp, probe)

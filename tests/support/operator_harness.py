@@ -161,6 +161,15 @@ def apply_crd(admin_kubeconfig: Path, kubectl: str) -> None:
         [*base, "wait", "--for=condition=Established", f"crd/{crd_identity.CRD_NAME}", "--timeout=60s"],
         check=True,
     )
+    from kubernetes import config
+
+    from tests.support.crds import wait_until_protection_enforced
+
+    api_client = config.new_client_from_config(str(admin_kubeconfig))
+    try:
+        wait_until_protection_enforced(api_client)
+    finally:
+        api_client.close()
 
 
 # --- the operator process -----------------------------------------------------------

@@ -12,12 +12,14 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consorcio_contract.plans import CATALOG, PlanName
+from consorcio_contract.tenant_resource import MAX_DELETION_GRACE_DAYS
 from control_plane.audit.service import ActionContext
 from control_plane.auth.guards import admin_guard
 from control_plane.auth.roles import Permission
 from control_plane.tenants.models import DeletionPolicy, SuspensionReason
 from control_plane.tenants.resources import TenantResources
 from control_plane.tenants.schemas import (
+    DeletionProtectionRequest,
     PlanChangeRequest,
     PlanChangeResult,
     PlanChangeView,
@@ -214,6 +216,31 @@ class TenantController(Controller):
         item = await service.get(slug)
         return tenant_view(item.tenant, item.resource)
 
+    @put(
+        "/{slug:str}/deletion-protection",
+        operation_id="setTenantDeletionProtection",
+        name="tenants:deletion-protection",
+        opt={"permission": Permission.TENANTS_WRITE},
+    )
+    async def set_deletion_protection(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[DeletionProtectionRequest],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
+        state: State,
+        action_context: NamedDependency[ActionContext],
+    ) -> TenantView:
+        """Switch deletion protection on or off (spec.deletionProtection of the ConsorcioTenant).
+
+        A protected tenant cannot be deleted, through this API or kubectl (the
+        API server refuses it): switching it off is the separate call a deletion needs.
+        """
+        service = _service(db_session, tenant_resources, state)
+        await service.set_deletion_protection(action_context, slug, data.enabled)
+        item = await service.get(slug)
+        return tenant_view(item.tenant, item.resource)
+
     @delete(
         "/{slug:str}",
         operation_id="deleteTenant",
@@ -229,13 +256,47 @@ class TenantController(Controller):
         state: State,
         action_context: NamedDependency[ActionContext],
         deletion_policy: Annotated[DeletionPolicy, QueryParameter(name="deletionPolicy")],
+        grace_period_days: Annotated[
+            int | None, QueryParameter(name="gracePeriodDays", ge=0, le=MAX_DELETION_GRACE_DAYS)
+        ] = None,
     ) -> TenantView:
         """Delete the ConsorcioTenant under an explicit policy (Retain, Snapshot or Delete).
 
         The policy is required: deleting data must never happen by default.
+        Refused (409) while the tenant's deletion protection is on. The tenant
+        is stopped at once; under Snapshot or Delete its data is destroyed only
+        after the grace period (`gracePeriodDays`, default the resource's, 7),
+        shown in `resource.deletionScheduledAt`; `POST .../restore` cancels.
         Invoices and the commercial record are kept.
         """
         service = _service(db_session, tenant_resources, state)
-        await service.delete(action_context, slug, deletion_policy, datetime.now(UTC))
+        await service.delete(action_context, slug, deletion_policy, datetime.now(UTC), grace_period_days)
         item = await service.get(slug)
         return tenant_view(item.tenant, item.resource)
+
+    @post(
+        "/{slug:str}/restore",
+        operation_id="restoreTenant",
+        name="tenants:restore",
+        opt={"permission": Permission.TENANTS_WRITE},
+    )
+    async def restore_tenant(
+        self,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
+        state: State,
+        action_context: NamedDependency[ActionContext],
+    ) -> Response[TenantView]:
+        """Bring a deleted tenant back under its slug, with what was kept.
+
+        200 when the ConsorcioTenant exists again (re-created, protected; the
+        operator adopts the retained data and starts it). 202 while a deletion
+        is still being undone (its destruction was cancelled, the operator
+        releases it within a minute): call again. After a Delete that already
+        destroyed the data the tenant comes back empty.
+        """
+        service = _service(db_session, tenant_resources, state)
+        done = await service.restore(action_context, slug)
+        item = await service.get(slug)
+        return Response(tenant_view(item.tenant, item.resource), status_code=200 if done else 202)

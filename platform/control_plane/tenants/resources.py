@@ -21,7 +21,7 @@ from consorcio_contract.crd_identity import GROUP, PLURAL, VERSION
 from consorcio_contract.identifiers import normalize_cnpj
 from consorcio_contract.names import INSTANCE_LABEL
 from consorcio_contract.tenant_resource import build_tenant_resource
-from control_plane.problems import InvalidInput, UpstreamUnavailable
+from control_plane.problems import Conflict, InvalidInput, UpstreamUnavailable
 
 
 def _api_message(err: client.ApiException) -> str:
@@ -117,6 +117,9 @@ class TenantResources:
         except ResourceConflict:
             raise
         except client.ApiException as err:
+            if err.status == 403 and "is protected" in _api_message(err):
+                # The deletion-protection admission policy (charts/consorcio-operator).
+                raise Conflict(_api_message(err)) from None
             if err.status in (400, 422):
                 # The CRD schema or a CEL rule refused it: the caller's input, not an outage.
                 raise InvalidInput(f"Kubernetes rejected the ConsorcioTenant: {_api_message(err)}") from None

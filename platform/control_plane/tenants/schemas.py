@@ -10,6 +10,7 @@ import msgspec
 
 from consorcio_contract.identifiers import format_cnpj
 from consorcio_contract.plans import PlanName
+from consorcio_contract.tenant_resource import DEFAULT_DELETION_GRACE_DAYS, MAX_DELETION_GRACE_DAYS
 from control_plane.api_schema import RequestBody, ResponseBody
 from control_plane.billing.invoice_math import ProrationPreview
 from control_plane.tenants.models import DeletionPolicy, SuspensionReason, Tenant
@@ -36,6 +37,12 @@ class TenantCreate(RequestBody):
     app_version: str | None = None
     host: str | None = None
     deletion_policy: DeletionPolicy = DeletionPolicy.RETAIN
+    # On by default: deleting takes a separate call that switches it off first.
+    deletion_protection: bool = True
+    # Days between a Snapshot/Delete deletion and the data being destroyed.
+    deletion_grace_period_days: Annotated[int, msgspec.Meta(ge=0, le=MAX_DELETION_GRACE_DAYS)] = (
+        DEFAULT_DELETION_GRACE_DAYS
+    )
 
 
 class TenantUpdate(RequestBody):
@@ -48,6 +55,10 @@ class TenantUpdate(RequestBody):
 
 class PlanChangeRequest(RequestBody):
     plan: PlanName
+
+
+class DeletionProtectionRequest(RequestBody):
+    enabled: bool
 
 
 class SuspendRequest(RequestBody):
@@ -69,6 +80,11 @@ class ResourceView(ResponseBody):
     schema_revision: str | None = None
     spec_plan: str | None = None
     spec_suspended: bool | None = None
+    deletion_protection: bool | None = None
+    deletion_grace_period_days: int | None = None
+    # While a Snapshot/Delete deletion waits out its grace period: PendingDeletion and the date.
+    deletion_phase: str | None = None
+    deletion_scheduled_at: str | None = None
     conditions: list[dict[str, Any]] = msgspec.field(default_factory=list)
 
 
@@ -144,6 +160,10 @@ def resource_view(resource: TenantResourceStatus) -> ResourceView:
         schema_revision=status.get("schemaRevision"),
         spec_plan=resource.spec.get("plan"),
         spec_suspended=bool(resource.spec.get("suspended", False)),
+        deletion_protection=bool(resource.spec.get("deletionProtection", False)),
+        deletion_grace_period_days=resource.spec.get("deletionGracePeriodDays"),
+        deletion_phase=(status.get("deletion") or {}).get("phase"),
+        deletion_scheduled_at=(status.get("deletion") or {}).get("scheduledAt"),
         conditions=list(status.get("conditions") or []),
     )
 

@@ -110,6 +110,8 @@ class TenantService:
             "appVersion": data.app_version,
             "host": data.host,
             "deletionPolicy": data.deletion_policy.value,
+            "deletionProtection": data.deletion_protection,
+            "deletionGracePeriodDays": data.deletion_grace_period_days,
         }
         problems = validate_spec({k: v for k, v in spec.items() if v is not None}, data.slug)
         if problems:
@@ -305,18 +307,82 @@ class TenantService:
 
     # -- deletion ------------------------------------------------------------
 
-    async def delete(self, ctx: ActionContext, slug: str, policy: DeletionPolicy, now: datetime) -> Tenant:
-        """Delete the resource under ``policy``; the commercial record is kept (invoices refer to it)."""
+    async def set_deletion_protection(self, ctx: ActionContext, slug: str, enabled: bool) -> None:
+        """Switch deletion protection on or off: the separate call a deletion needs first."""
+        await self._live(slug)
+        if await self.resources.patch_spec(slug, {"deletionProtection": enabled}) is None:
+            raise self._missing_resource(slug)
+        self.audit.record(ctx, "tenant.deletion_protection", "tenant", slug, {"enabled": enabled})
+        await self.session.commit()
+
+    async def delete(
+        self,
+        ctx: ActionContext,
+        slug: str,
+        policy: DeletionPolicy,
+        now: datetime,
+        grace_days: int | None = None,
+    ) -> Tenant:
+        """Delete the resource under ``policy``; the commercial record is kept (invoices refer to it).
+
+        Refused while the resource is protected. Snapshot and Delete destroy
+        the data only after the resource's grace period (``grace_days``
+        overrides it); the tenant is stopped at once, and ``restore`` cancels.
+        """
         tenant = await self.get_record(slug, for_update=True)
         if tenant.deleted_at is not None:
             return tenant
-        if await self.resources.patch_spec(slug, {"deletionPolicy": policy.value}) is not None:
+        obj = await self.resources.get(slug)
+        if obj is not None and ((obj.get("spec") or {}).get("deletionProtection")):
+            raise Conflict(
+                f"tenant {slug!r} is protected against deletion: switch the protection off first with "
+                f'PUT /api/tenants/{slug}/deletion-protection {{"enabled": false}}'
+            )
+        changes: dict[str, object] = {"deletionPolicy": policy.value}
+        if grace_days is not None:
+            changes["deletionGracePeriodDays"] = grace_days
+        if obj is not None and await self.resources.patch_spec(slug, changes) is not None:
             await self.resources.delete(slug)
         tenant.deleted_at = now
         tenant.deletion_policy = policy
-        self.audit.record(ctx, "tenant.delete", "tenant", slug, {"deletionPolicy": policy.value})
+        self.audit.record(ctx, "tenant.delete", "tenant", slug, changes)
         await self.session.commit()
         return tenant
+
+    async def restore(self, ctx: ActionContext, slug: str) -> bool:
+        """Bring a deleted tenant back under the same slug; True when done, False: call again.
+
+        A resource still waiting out its grace period has its destruction
+        cancelled (deletionPolicy Retain: the operator keeps the data and
+        releases it, within a minute); once it is gone the resource is created
+        again from the commercial record, protected, and the operator adopts
+        what was kept (same CNPJ). After a Delete that already ran, the tenant
+        comes back empty. The contract continues: the record is no longer deleted.
+        """
+        tenant = await self.get_record(slug, for_update=True)
+        obj = await self.resources.get(slug)
+        if obj is not None and (obj.get("metadata") or {}).get("deletionTimestamp"):
+            if (obj.get("spec") or {}).get("deletionPolicy") != DeletionPolicy.RETAIN.value:
+                await self.resources.patch_spec(slug, {"deletionPolicy": DeletionPolicy.RETAIN.value})
+                self.audit.record(ctx, "tenant.deletion_cancel", "tenant", slug, {})
+                await self.session.commit()
+            return False
+        if obj is None:
+            spec = {
+                "displayName": tenant.display_name,
+                "cnpj": tenant.cnpj,
+                "plan": tenant.plan.value,
+                "suspended": tenant.suspended,
+                "deletionPolicy": DeletionPolicy.RETAIN.value,
+                "deletionProtection": True,
+            }
+            await self._ensure_resource(slug, spec, tenant.cnpj)
+        if tenant.deleted_at is not None:
+            tenant.deleted_at = None
+            tenant.deletion_policy = DeletionPolicy.RETAIN
+            self.audit.record(ctx, "tenant.restore", "tenant", slug, {})
+        await self.session.commit()
+        return True
 
     # -- helpers -------------------------------------------------------------
 

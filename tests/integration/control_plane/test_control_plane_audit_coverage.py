@@ -23,6 +23,8 @@ AUDITED_IN_K8S_TESTS = {
     "tenants:suspend",
     "tenants:resume",
     "tenants:delete",
+    "tenants:deletion-protection",
+    "tenants:restore",
 }
 AUDITED_HERE = {
     "flags:create",

@@ -122,6 +122,15 @@ def tenant_slugs(custom_objects: k8s.CustomObjectsApi) -> Iterator[Callable[[], 
     yield new
     for slug in made:
         try:
+            # Tenants created through the control plane are protected (and a test may hold one
+            # in deletion with a finalizer of its own): unprotect and release first.
+            custom_objects.patch_cluster_custom_object(
+                GROUP,
+                VERSION,
+                PLURAL,
+                slug,
+                {"metadata": {"finalizers": None}, "spec": {"deletionProtection": False}},
+            )
             custom_objects.delete_cluster_custom_object(GROUP, VERSION, PLURAL, slug)
         except k8s.ApiException as err:
             if err.status != 404:

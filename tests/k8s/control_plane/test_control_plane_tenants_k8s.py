@@ -78,6 +78,8 @@ async def test_create_tenant_makes_the_resource_and_merges_its_status(
         "appVersion": "1.2.0",
         "host": f"{slug}.clientes.example",
         "deletionPolicy": "Retain",
+        "deletionProtection": True,  # on for every tenant created through the control plane
+        "deletionGracePeriodDays": 7,
     }
     assert resource["metadata"]["labels"]["consorcio.io/tenant"] == slug
     assert resource["metadata"]["labels"]["consorcio.io/operator-instance"] == "control-plane-k8s-tests"
@@ -218,6 +220,19 @@ async def test_plan_suspension_edit_and_deletion_change_the_resource_spec(
     assert read_resource(custom_objects, slug)["spec"]["displayName"] == "Novo Nome Ltda"
 
     problem(await cp_client.delete(f"/api/tenants/{slug}?deletionPolicy=Delete", headers=billing), 403)
+    # Protected: refused by the API, and by the API server to anyone else (kubectl, this client).
+    refused = problem(
+        await cp_client.delete(f"/api/tenants/{slug}?deletionPolicy=Delete", headers=admin), 409
+    )
+    assert "protected against deletion" in refused["detail"] and "deletion-protection" in refused["detail"]
+    with pytest.raises(k8s.ApiException) as err:
+        custom_objects.delete_cluster_custom_object(GROUP, VERSION, PLURAL, slug)
+    assert err.value.status == 403 and "is protected" in err.value.body
+    assert read_resource(custom_objects, slug)["spec"]["deletionPolicy"] == "Retain"  # nothing changed
+    unprotected = await cp_client.put(
+        f"/api/tenants/{slug}/deletion-protection", json={"enabled": False}, headers=admin
+    )
+    assert unprotected.status_code == 200 and unprotected.json()["resource"]["deletionProtection"] is False
     deleted = await cp_client.delete(f"/api/tenants/{slug}?deletionPolicy=Snapshot", headers=admin)
     assert deleted.status_code == 202
     assert deleted.json()["state"] == "deleted" and deleted.json()["deletionPolicy"] == "Snapshot"
@@ -237,7 +252,63 @@ async def test_plan_suspension_edit_and_deletion_change_the_resource_spec(
         "tenant.suspend",
         "tenant.resume",
         "tenant.update",
+        "tenant.deletion_protection",
         "tenant.delete",
     ]
     assert trail[-1]["actor"] == "platform-admin@platform.example"
     assert trail[-2]["details"] == {"from": "starter", "to": "enterprise", "prorationNet": figures["net"]}
+
+
+async def test_a_deleted_tenant_is_restored_under_its_slug_cancelling_a_pending_destruction(
+    cp_client, auth, custom_objects, tenant_slugs, make_tenant_body, cnpj
+) -> None:
+    """No operator runs here: the test holds the resource in deletion with a finalizer of its own and
+    releases it as the operator would once the destruction was cancelled (deletionPolicy Retain)."""
+    admin = auth[Role.PLATFORM_ADMIN]
+    slug, doc = tenant_slugs(), cnpj()
+    body = make_tenant_body(slug, doc) | {"deletionProtection": False, "deletionGracePeriodDays": 3}
+    assert (await cp_client.post("/api/tenants", json=body, headers=admin)).status_code == 201
+    custom_objects.patch_cluster_custom_object(
+        GROUP, VERSION, PLURAL, slug, {"metadata": {"finalizers": ["tests.consorcio.io/hold"]}}
+    )
+    deleted = await cp_client.delete(f"/api/tenants/{slug}?deletionPolicy=Delete", headers=admin)
+    assert deleted.status_code == 202 and deleted.json()["state"] == "deleted"
+    assert deleted.json()["resource"]["deleting"] is True
+    # The slug is blocked for a new onboarding of someone else ...
+    other = await cp_client.post("/api/tenants", json=make_tenant_body(slug, cnpj()), headers=admin)
+    assert other.status_code == 409
+    # ... and restore first cancels the destruction, then (once released) re-creates the resource.
+    pending = await cp_client.post(f"/api/tenants/{slug}/restore", headers=admin)
+    assert pending.status_code == 202, pending.text
+    assert read_resource(custom_objects, slug)["spec"]["deletionPolicy"] == "Retain"
+    custom_objects.patch_cluster_custom_object(
+        GROUP, VERSION, PLURAL, slug, {"metadata": {"finalizers": None}}
+    )
+    assert read_resource(custom_objects, slug) is None
+    restored = await cp_client.post(f"/api/tenants/{slug}/restore", headers=admin)
+    assert restored.status_code == 200, restored.text
+    view = restored.json()
+    assert view["state"] == "active" and view["deletedAt"] is None
+    spec = read_resource(custom_objects, slug)["spec"]
+    assert spec["cnpj"] == normalize_cnpj(doc) and spec["deletionProtection"] is True
+    assert spec["deletionPolicy"] == "Retain"
+    # Repeating it is harmless.
+    assert (await cp_client.post(f"/api/tenants/{slug}/restore", headers=admin)).status_code == 200
+    trail = (
+        await cp_client.get(f"/api/audit-events?targetType=tenant&targetId={slug}", headers=admin)
+    ).json()
+    assert [e["action"] for e in reversed(trail)] == [
+        "tenant.create",
+        "tenant.delete",
+        "tenant.deletion_cancel",
+        "tenant.restore",
+    ]
+
+
+async def test_grace_period_days_are_bounded_in_the_api(
+    cp_client, auth, tenant_slugs, make_tenant_body, cnpj, problem
+) -> None:
+    admin = auth[Role.PLATFORM_ADMIN]
+    body = make_tenant_body(tenant_slugs(), cnpj()) | {"deletionGracePeriodDays": 91}
+    refused = problem(await cp_client.post("/api/tenants", json=body, headers=admin), 422)
+    assert [e["field"] for e in refused["errors"]] == ["deletionGracePeriodDays"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 import uuid
 
 import pytest
@@ -14,6 +13,7 @@ from kubernetes import client
 
 from consorcio_contract import crd_identity
 from devstack.binaries import binary_path
+from tests.support.crds import wait_until_protection_enforced
 from tests.support.operator_harness import apply_crd
 
 pytestmark = pytest.mark.k8s
@@ -41,20 +41,8 @@ def unique(prefix: str) -> str:
 @pytest.fixture(scope="module")
 def custom(kubeconfig, k8s_api_client):
     apply_crd(kubeconfig, str(binary_path("kubectl")))
+    wait_until_protection_enforced(k8s_api_client)
     api = client.CustomObjectsApi(k8s_api_client)
-    # A new policy takes a moment to be enforced: wait until a protected probe is refused.
-    probe = unique("probe")
-    api.create_cluster_custom_object(*GVP, body(probe, deletionProtection=True))
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            api.delete_cluster_custom_object(*GVP, probe)
-        except client.ApiException as err:
-            assert err.status == 403, err.body
-            break
-        assert time.monotonic() < deadline, "the deletion-protection policy was never enforced"
-        api.create_cluster_custom_object(*GVP, body(probe, deletionProtection=True))
-        time.sleep(0.5)
     yield api
     for item in api.list_cluster_custom_object(
         *GVP, label_selector=f"consorcio.io/operator-instance={INSTANCE}"
