@@ -27,6 +27,9 @@ class Metric(StrEnum):
     API_REQUESTS = "api_requests"
     #: Payments registered (a counter; reported, not priced yet).
     PAGAMENTOS_REGISTRADOS = "pagamentos_registrados"
+    #: Object storage in use (documents, reports, bank files): a gauge in MiB, rounded up
+    #: (bytes could pass MAX_VALUE for a big tenant). Reported, not priced yet.
+    STORAGE_MIB = "storage_mib"
 
 
 MAX_BATCH = 5_000

@@ -14,6 +14,7 @@ from consorcio_kit.problems import DomainError, FieldError
 
 __all__ = [
     "AcessoNegado",
+    "ArquivoGrandeDemais",
     "ConflitoError",
     "ContaBloqueada",
     "DadosInvalidos",
@@ -24,6 +25,7 @@ __all__ = [
     "NaoEncontrado",
     "PrecondicaoExigida",
     "RegraVioladaError",
+    "TipoArquivoNaoSuportado",
 ]
 
 
@@ -97,6 +99,18 @@ class ContaBloqueada(ErroDominio):
     """Too many failed logins: the account is locked for a while."""
 
     code = "conta_bloqueada"
+
+
+class ArquivoGrandeDemais(ErroDominio):
+    """An uploaded file is above the size limit (413)."""
+
+    code = "arquivo_grande_demais"
+
+
+class TipoArquivoNaoSuportado(ErroDominio):
+    """An uploaded file's content is not of an accepted type, whatever its name says (415)."""
+
+    code = "tipo_arquivo_nao_suportado"
 
 
 class IndisponivelError(ErroDominio):

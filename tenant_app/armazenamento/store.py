@@ -206,6 +206,23 @@ class ObjectStore:
                     out.append(ObjectInfo(obj["Key"], int(obj["Size"]), obj["LastModified"]))
         return out
 
+    def purge_sync(self, key: str) -> int:
+        """Delete every stored version of ``key`` (the bucket keeps old versions: a plain delete
+        only hides the object). For data that must really go (LGPD). Returns versions removed."""
+        removed = 0
+        with _errors(key):
+            for page in self._client.get_paginator("list_object_versions").paginate(
+                Bucket=self.bucket, Prefix=key
+            ):
+                for v in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                    if v["Key"] != key:
+                        continue
+                    self._client.delete_object(Bucket=self.bucket, Key=key, VersionId=v["VersionId"])
+                    removed += 1
+            # Unversioned buckets list no versions: the plain delete is the removal.
+            self._client.delete_object(Bucket=self.bucket, Key=key)
+        return removed
+
     def delete_prefix_sync(self, prefix: str) -> int:
         keys = [o.key for o in self.list_sync(prefix)]
         for i in range(0, len(keys), 1000):
@@ -260,6 +277,10 @@ class ObjectStore:
     async def delete(self, key: str) -> None:
         """Remove ``key`` (no error when it does not exist)."""
         await asyncio.to_thread(self.delete_sync, key)
+
+    async def purge(self, key: str) -> int:
+        """Remove ``key`` and all its stored versions (see ``purge_sync``)."""
+        return await asyncio.to_thread(self.purge_sync, key)
 
     async def delete_prefix(self, prefix: str) -> int:
         """Remove every object under ``prefix``; returns how many."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -165,17 +165,23 @@ class ConsorciadoController(Controller):
     )
     async def anonymize(
         self,
+        request: Request[Any, Any, Any],
         consorciado_id: FromPath[uuid.UUID],
         uow: NamedDependency[UnitOfWork],
         idempotency_key: ChaveIdempotencia = None,
     ) -> Response[ConsorciadoOut]:
         """Erase personal data on the holder's request; the financial history stays, de-identified.
 
+        The holder's personal documents (identity, address, income, other) are deleted from storage,
+        every version; the contrato de adesão is kept (legal obligation). The export lists both.
+
         Cannot be undone: requires Idempotency-Key (428 without it).
         """
 
         async def trabalho() -> ConsorciadoOut:
-            return to_out(await service.anonymize(uow, consorciado_id))
+            # The tenant's bucket (None without storage): personal documents are deleted too.
+            armazenamento = getattr(request.app.state, "object_store", None)
+            return to_out(await service.anonymize(uow, consorciado_id, armazenamento))
 
         return await uma_vez(uow, "anonimizacao", idempotency_key, (str(consorciado_id),), trabalho)
 

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consorcio_contract.identifiers import normalize_cnpj
+from tenant_app.armazenamento.store import ObjectStore
 from tenant_app.audit_log.chain import jsonable
 from tenant_app.consorciados.models import ConsentimentoLGPD, Consorciado, Contato, Endereco, TipoPessoa
 from tenant_app.consorciados.schemas import (
@@ -20,6 +21,7 @@ from tenant_app.consorciados.schemas import (
     EnderecoIn,
 )
 from tenant_app.cotas.models import Cota
+from tenant_app.documentos.service import apagar_documentos_pessoais, resumo_para_exportacao
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
 from tenant_app.eventos.tipos import CONSORCIADO_CRIADO
 from tenant_app.http.pagination import PageParams, paginate
@@ -182,11 +184,18 @@ async def list_consents(session: AsyncSession, consorciado_id: uuid.UUID) -> lis
     return list(rows.scalars())
 
 
-async def anonymize(uow: UnitOfWork, consorciado_id: uuid.UUID) -> Consorciado:
-    """Remove personal data on request (LGPD Art. 18 IV); cotas, parcelas and payments stay, de-identified."""
+async def anonymize(
+    uow: UnitOfWork, consorciado_id: uuid.UUID, armazenamento: ObjectStore | None = None
+) -> Consorciado:
+    """Remove personal data on request (LGPD Art. 18 IV); cotas, parcelas and payments stay, de-identified.
+
+    The personal documents' files are deleted from the tenant's bucket (every version);
+    the contrato de adesão is kept (see ``documentos.service.PESSOAIS``).
+    """
     obj = await get_consorciado(uow.session, consorciado_id)
     if obj.anonimizado_em is not None:
         return obj
+    await apagar_documentos_pessoais(uow, armazenamento, obj.id, "anonimização LGPD a pedido do titular")
     uow.track(obj)
     obj.documento = None
     obj.nome = ANON_NOME
@@ -247,6 +256,8 @@ async def export_data(uow: UnitOfWork, consorciado_id: uuid.UUID) -> dict[str, A
         "consentimentos": [
             row(c, "finalidade", "concedido", "canal", "versao_termo", "registrado_em") for c in consents
         ],
+        # Which documents are held, which anonymisation deletes and which it keeps (and why).
+        "documentos": await resumo_para_exportacao(session, obj.id),
         "cotas": [
             {
                 **row(

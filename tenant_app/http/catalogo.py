@@ -221,6 +221,30 @@ CATALOGO: dict[str, TipoProblema] = {
         "configurada. Nada foi aplicado; o arquivo foi guardado para conferência (GET /api/cobranca/retornos).",
     ),
     # end cobrança
+    # 413 / 415: uploads.
+    "arquivo_grande_demais": _T(
+        413,
+        "Arquivo grande demais",
+        "O arquivo (ou o corpo da requisição) passa do limite de tamanho informado em `detail`. "
+        "Envie um arquivo menor.",
+    ),
+    "tipo_arquivo_nao_suportado": _T(
+        415,
+        "Tipo de arquivo não suportado",
+        "O conteúdo do arquivo não é PDF, JPEG nem PNG (o tipo é verificado pelo conteúdo, não pelo nome "
+        "nem pelo Content-Type). Converta o arquivo e envie de novo.",
+    ),
+    "documento_apagado": _T(
+        409,
+        "Documento apagado",
+        "O conteúdo do documento foi apagado na anonimização do titular (LGPD art. 18): não há o que "
+        "baixar e ele não recebe novas versões. Os metadados e os hashes continuam no histórico.",
+    ),
+    "titular_anonimizado": _T(
+        422,
+        "Titular anonimizado",
+        "O consorciado foi anonimizado (LGPD): não se guardam novos documentos pessoais dele.",
+    ),
     # 428: a required precondition header is missing.
     "precondicao_exigida": _T(428, "Precondição exigida", "Falta um cabeçalho que a operação exige."),
     "idempotency_key_obrigatoria": _T(
@@ -260,6 +284,8 @@ CODIGO_DO_STATUS: dict[int, str] = {
     404: "nao_encontrado",
     405: "metodo_nao_permitido",
     409: "conflito",
+    413: "arquivo_grande_demais",
+    415: "tipo_arquivo_nao_suportado",
     422: "regra_violada",
     423: "conta_bloqueada",
     428: "precondicao_exigida",

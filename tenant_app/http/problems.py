@@ -28,6 +28,7 @@ from consorcio_kit.problems import PROBLEM_MEDIA_TYPE, FieldError, problem_docum
 from consorcio_kit.problems import problem_response as kit_problem_response
 from tenant_app.erros import (
     AcessoNegado,
+    ArquivoGrandeDemais,
     ConflitoError,
     ContaBloqueada,
     DadosInvalidos,
@@ -37,6 +38,7 @@ from tenant_app.erros import (
     NaoEncontrado,
     PrecondicaoExigida,
     RegraVioladaError,
+    TipoArquivoNaoSuportado,
 )
 from tenant_app.http.catalogo import CODIGO_DO_STATUS, tipo_uri
 
@@ -57,6 +59,8 @@ _TITLES = {
     422: "Regra de negócio violada",
     423: "Conta bloqueada",
     428: "Precondição exigida",
+    413: "Arquivo grande demais",
+    415: "Tipo de arquivo não suportado",
     429: "Muitas requisições",
     500: "Erro interno",
     503: "Serviço indisponível",
@@ -81,6 +85,8 @@ STATUS_OF: dict[type[ErroDominio], int] = {
     ConflitoError: 409,
     RegraVioladaError: 422,
     ContaBloqueada: 423,
+    ArquivoGrandeDemais: 413,
+    TipoArquivoNaoSuportado: 415,
     PrecondicaoExigida: 428,
     IndisponivelError: 503,
 }

@@ -6,8 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from consorcio_contract.usage import Metric
+from tenant_app.armazenamento.store import ObjectStore
 from tenant_app.cotas.models import Cota, StatusCota
 from tenant_app.platform_client.usage_meter import UsageMeter
+from tenant_app.settings import ObjectStoreSettings
 from tenant_app.users.models import User
 
 
@@ -22,3 +24,17 @@ async def read_gauges(engine: AsyncEngine, meter: UsageMeter) -> dict[Metric, in
     for metric, value in readings.items():
         meter.gauge(metric, value)
     return readings
+
+
+async def read_storage_gauge(settings: ObjectStoreSettings | None, meter: UsageMeter) -> dict[Metric, int]:
+    """The tenant's bucket in MiB (rounded up), listed with its own key; nothing without storage."""
+    store = ObjectStore.from_settings(settings)
+    if store is None:
+        return {}
+    try:
+        used = await store.usage_bytes()
+    finally:
+        store.close()
+    mib = -(-used // (1024 * 1024))
+    meter.gauge(Metric.STORAGE_MIB, mib)
+    return {Metric.STORAGE_MIB: mib}

@@ -18,7 +18,7 @@ from tenant_app.platform_client.token import ServiceAccountToken
 from tenant_app.platform_client.usage_meter import UsageMeter
 from tenant_app.platform_client.usage_reporter import UsageReporter, UsageSender
 from tenant_app.platform_client.usage_spool import PostgresSpool
-from tenant_app.platform_link.gauges import read_gauges
+from tenant_app.platform_link.gauges import read_gauges, read_storage_gauge
 from tenant_app.settings import Settings
 
 log = logging.getLogger("tenant_app.tasks")
@@ -33,6 +33,7 @@ async def report_gauges(settings: Settings) -> dict[str, int]:
     try:
         meter = UsageMeter()
         readings = await read_gauges(engine, meter)
+        readings.update(await read_storage_gauge(settings.object_store, meter))
         spool = PostgresSpool(engine)
         token = ServiceAccountToken(control_plane.token_file)
         async with httpx.AsyncClient(

@@ -28,6 +28,8 @@ BILLED_BY: dict[Metric, Aggregation] = {
     Metric.USERS: Aggregation.MAX,
     Metric.API_REQUESTS: Aggregation.SUM,
     Metric.PAGAMENTOS_REGISTRADOS: Aggregation.SUM,
+    # Storage is a gauge like cotas: its peak in the period.
+    Metric.STORAGE_MIB: Aggregation.MAX,
 }
 
 
@@ -55,6 +57,7 @@ class BillableUsage:
     users: int = 0
     api_requests: int = 0
     pagamentos_registrados: int = 0  # metered, not priced (no overage line)
+    storage_mib: int = 0  # metered, not priced (no overage line)
 
     @classmethod
     def from_aggregates(cls, aggregates: dict[Metric, MetricAggregate]) -> BillableUsage:
