@@ -200,3 +200,18 @@ class DevolucaoIn(msgspec.Struct, kw_only=True):
     """The money was returned to the payer outside the platform: say how."""
 
     observacao: Annotated[str, msgspec.Meta(min_length=5, max_length=500)]
+
+
+class RemessaOut(msgspec.Struct, kw_only=True):
+    """A remessa sent (to be sent) to the bank: its number (NSA), how many títulos, the file in the bucket."""
+
+    id: uuid.UUID
+    conta_id: uuid.UUID
+    numero: int
+    gerada_em: datetime
+    titulos: int
+    valor_total: Dinheiro
+    sha256: str
+    tamanho: int
+    #: A short-lived link to download the file (presigned GET on the tenant's bucket).
+    url: str

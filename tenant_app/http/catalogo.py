@@ -220,6 +220,12 @@ CATALOGO: dict[str, TipoProblema] = {
         "O arquivo de retorno não segue o leiaute CNAB 240 (linha e motivo em `errors`) ou não é de uma conta "
         "configurada. Nada foi aplicado; o arquivo foi guardado para conferência (GET /api/cobranca/retornos).",
     ),
+    "remessa_vazia": _T(422, "Remessa vazia", "Não há títulos emitidos nem baixas a enviar ao banco nesta conta."),
+    "remessa_invalida": _T(
+        422,
+        "Remessa impossível",
+        "Um título ou o pagador não cabe no leiaute CNAB 240 (ex.: pagador sem CPF/CNPJ ou CEP); a mensagem diz qual.",
+    ),
     # end cobrança
     # 413 / 415: uploads.
     "arquivo_grande_demais": _T(

@@ -2,9 +2,16 @@
 
 from tenant_app.cobranca.controller.contas import ContaCobrancaController
 from tenant_app.cobranca.controller.identificacao import ValoresAIdentificarController
+from tenant_app.cobranca.controller.remessas import RemessaController
 from tenant_app.cobranca.controller.retornos import RetornoController
 from tenant_app.cobranca.controller.titulos import TituloController
 
-CONTROLLERS = [ContaCobrancaController, TituloController, RetornoController, ValoresAIdentificarController]
+CONTROLLERS = [
+    ContaCobrancaController,
+    TituloController,
+    RemessaController,
+    RetornoController,
+    ValoresAIdentificarController,
+]
 
 __all__ = ["CONTROLLERS"]
