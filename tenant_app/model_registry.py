@@ -8,6 +8,7 @@ from tenant_app.audit_log import models as audit_log_models
 from tenant_app.cobranca import models as cobranca_models
 from tenant_app.consorciados import models as consorciados_models
 from tenant_app.cotas import models as cotas_models
+from tenant_app.credito import models as credito_models
 from tenant_app.database.base import Base
 from tenant_app.documentos import models as documentos_models
 from tenant_app.encerramento import models as encerramento_models
@@ -27,6 +28,7 @@ MODEL_MODULES = (
     cobranca_models,
     consorciados_models,
     cotas_models,
+    credito_models,
     documentos_models,
     encerramento_models,
     eventos_models,

@@ -22,6 +22,9 @@ class Fundo(enum.StrEnum):
     # Recorded so every centavo of a payment is accounted for.
     TAXA_ADMINISTRACAO = "taxa_administracao"
     SEGURO = "seguro"
+    #: Cartas de crédito awarded and not yet paid out (tenant_app.credito): the money the
+    #: contemplação took from the funds, set aside per carta (``referencia_id``) with its yield.
+    CREDITOS_A_PAGAR = "creditos_a_pagar"
     #: Recursos não procurados: what the group owed people with no known account at its closing,
     #: kept by the administradora apart from its own money (Lei 11.795 arts. 33–34).
     NAO_PROCURADOS = "nao_procurados"
@@ -36,6 +39,9 @@ class OrigemLancamento(enum.StrEnum):
     LANCE = "lance"
     RESTITUICAO = "restituicao"
     AJUSTE = "ajuste"
+    #: tenant_app.credito: a carta set aside, money paid out of it (its yield is a RENDIMENTO).
+    DISPONIBILIZACAO = "disponibilizacao"
+    DESEMBOLSO = "desembolso"
     #: Net yield of the group's invested money (Lei 11.795 art. 25 parágrafo único).
     RENDIMENTO = "rendimento"
     #: The closing's restitutions and shares of the funds' remainder (arts. 31–32).
