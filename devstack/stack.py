@@ -11,6 +11,7 @@ from filelock import FileLock
 from devstack import (
     binaries,
     kubernetes,
+    mail_server,
     object_store,
     postgres,
     procs,
@@ -20,7 +21,7 @@ from devstack import (
 )
 from devstack.config import HOST, StackConfig
 
-ALL = ("postgres", "redis", "kubernetes", "vault", "s3")
+ALL = ("postgres", "redis", "kubernetes", "vault", "s3", "mailpit")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def up(cfg: StackConfig, components: Iterable[str] = ALL, log=print) -> dict[str
             "kubernetes": ["etcd", "kwok", "kubernetes"],
             "vault": ["vault"],
             "s3": ["versitygw"],
+            "mailpit": ["mailpit"],
         }
         only = [c for w in wanted for c in needs_go.get(w, [])]
         if only:
@@ -60,6 +62,7 @@ def up(cfg: StackConfig, components: Iterable[str] = ALL, log=print) -> dict[str
             "kubernetes": kubernetes.start,
             "vault": vault.start,
             "s3": object_store.start,
+            "mailpit": mail_server.start,
         }
         for name in wanted:
             t = time.monotonic()
@@ -76,6 +79,8 @@ def down(cfg: StackConfig) -> list[str]:
     """Stop everything `up` started (by pid); data stays in .devstack/."""
     with _lock(cfg):
         stopped = []
+        if mail_server.stop(cfg):
+            stopped.append("mailpit")
         if object_store.stop(cfg):
             stopped.append("s3")
         if vault.stop(cfg):
@@ -112,6 +117,13 @@ def status(cfg: StackConfig) -> list[ComponentStatus]:
     rows.append(ComponentStatus("vault", vault.is_running(cfg) and vault.healthy(cfg), cfg.vault_addr))
     rows.append(
         ComponentStatus("s3", object_store.is_running(cfg) and object_store.healthy(cfg), cfg.s3_endpoint)
+    )
+    rows.append(
+        ComponentStatus(
+            "mailpit",
+            mail_server.is_running(cfg) and mail_server.healthy(cfg),
+            f"{mail_server.ui_url()} (e-mail UI; SMTP {HOST}:{mail_server.smtp_port()})",
+        )
     )
     return rows
 
