@@ -14,8 +14,10 @@ from tenant_app.cobranca.boleto import montar_boleto
 from tenant_app.cobranca.contas import carteira_de, conta_do_grupo
 from tenant_app.cobranca.models import ATIVOS, ContaCobranca, StatusTitulo, Titulo
 from tenant_app.cobranca.pix import montar_brcode
+from tenant_app.cotas.models import Cota
 from tenant_app.dinheiro.centavos import CEM, centavos
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
+from tenant_app.eventos.tipos import BOLETO_EMITIDO
 from tenant_app.grupos.models import Grupo
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.unit_of_work import UnitOfWork
@@ -124,6 +126,28 @@ def _novo_titulo(
     )
 
 
+async def _publicar(uow: UnitOfWork, titulo: Titulo) -> None:
+    """``boleto.emitido`` in the same transaction (delivered after COMMIT); ids and amounts only."""
+    consorciado_id = (
+        await uow.session.execute(select(Cota.consorciado_id).where(Cota.id == titulo.cota_id))
+    ).scalar_one()
+    uow.publicar(
+        BOLETO_EMITIDO,
+        {
+            "titulo_id": titulo.id,
+            "parcela_id": titulo.parcela_id,
+            "parcela_numero": titulo.parcela_numero,
+            "cota_id": titulo.cota_id,
+            "grupo_id": titulo.grupo_id,
+            "consorciado_id": consorciado_id,
+            "valor": titulo.valor,
+            "vencimento": titulo.vencimento,
+            "linha_digitavel": titulo.linha_digitavel,
+        },
+        chave=f"cota:{titulo.cota_id}",
+    )
+
+
 async def emitir(
     uow: UnitOfWork, parcela_id: uuid.UUID, vencimento: date | None = None, *, hoje: date | None = None
 ) -> tuple[Titulo, bool]:
@@ -145,6 +169,7 @@ async def emitir(
     uow.track(conta)
     titulo = _novo_titulo(conta, parcela, grupo, vencimento or max(parcela.vencimento, hoje), hoje)
     uow.add(titulo)
+    await _publicar(uow, titulo)
     await uow.commit()
     return titulo, True
 
@@ -186,6 +211,7 @@ async def emitir_carne(
         if titulo is None:
             titulo = _novo_titulo(conta, parcela, grupo, max(parcela.vencimento, hoje), hoje)
             uow.add(titulo)
+            await _publicar(uow, titulo)
         titulos.append(titulo)
     await uow.commit()
     return titulos
@@ -234,5 +260,6 @@ async def reemitir(
     novo = _novo_titulo(conta, parcela, grupo, vencimento, hoje)
     novo.substitui_id = antigo.id
     uow.add(novo)
+    await _publicar(uow, novo)
     await uow.commit()
     return novo

@@ -7,6 +7,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select
+
+from tenant_app.database.session import create_engine
+from tenant_app.eventos.models import EventoOutbox
 from tenant_app.users.roles import Role
 from tests.integration.tenant_app.factories import make_running_grupo
 from tests.support.cobranca_banco import OcorrenciaBanco, retorno
@@ -76,3 +80,16 @@ async def importar(tenant: Any, conteudo: bytes, nome: str = "RET.RET", key: str
         files={"arquivo": (nome, conteudo, "application/octet-stream")},
         headers={**tenant.auth(Role.FINANCEIRO), "Idempotency-Key": key or uuid.uuid4().hex},
     )
+
+
+async def eventos(tenant: Any, tipo: str) -> list[dict[str, Any]]:
+    """The ``dados`` of the outbox events of ``tipo``, oldest first (read straight from the database)."""
+    engine = create_engine(tenant.settings.database)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                select(EventoOutbox.dados).where(EventoOutbox.tipo == tipo).order_by(EventoOutbox.seq)
+            )
+            return [dict(r[0]) for r in rows]
+    finally:
+        await engine.dispose()

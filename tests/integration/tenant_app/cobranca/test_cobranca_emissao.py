@@ -9,8 +9,16 @@ import pytest
 
 from tenant_app.cobranca.boleto import ler_codigo_barras, linha_para_codigo_barras
 from tenant_app.cobranca.pix import validar_brcode
+from tenant_app.eventos.tipos import BOLETO_EMITIDO
 from tenant_app.users.roles import Role
-from tests.integration.tenant_app.cobranca.apoio import CONTA_BB, conta, emitir, grupo_com_parcelas, parcelas
+from tests.integration.tenant_app.cobranca.apoio import (
+    CONTA_BB,
+    conta,
+    emitir,
+    eventos,
+    grupo_com_parcelas,
+    parcelas,
+)
 from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
@@ -56,6 +64,10 @@ async def test_issue_parcela_boleto_and_brcode(tenant: Tenant) -> None:
     brcode = validar_brcode(t["brcode"])
     assert brcode["valor"] == Decimal(t["valor"]) and brcode["txid"] == t["txid"]
     assert brcode["chave"] == "11222333000181"
+    # boleto.emitido is in the outbox with ids and amounts (no personal data).
+    (evento,) = [e for e in await eventos(tenant, BOLETO_EMITIDO) if e["titulo_id"] == t["id"]]
+    assert evento["cota_id"] == cotas[0]["id"] and Decimal(evento["valor"]) == Decimal(t["valor"])
+    assert evento["consorciado_id"] == cotas[0]["consorciado_id"]
     # Asking again returns the same título; another due date is a re-issue.
     again = await emitir(tenant, p["id"])
     assert again.status_code == 200 and again.json()["id"] == t["id"]
