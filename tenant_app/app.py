@@ -31,6 +31,7 @@ from tenant_app.cotas.controller import CotaController
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.dependencies import provide_unit_of_work
 from tenant_app.documentos.controller import DocumentoController
+from tenant_app.encerramento.controller import EncerramentoController
 from tenant_app.grupos.controller import GrupoController
 from tenant_app.http.problems import handle_exception
 from tenant_app.inadimplencia.controller import InadimplenciaController
@@ -42,6 +43,7 @@ from tenant_app.platform_client.usage_meter import UsageMeter
 from tenant_app.platform_client.usage_middleware import ApiRequestCounter
 from tenant_app.platform_link.lifespan import control_plane_link
 from tenant_app.problemas.controller import ProblemasController
+from tenant_app.rendimentos.controller import RendimentoController
 from tenant_app.settings import Settings
 from tenant_app.system.controller import health, ready
 from tenant_app.system.rate_limit import RateLimitMiddleware
@@ -68,6 +70,8 @@ ROUTE_HANDLERS: list[Any] = [
     *ASSEMBLEIAS_CONTROLLERS,
     ConsorciadoController,
     GrupoController,
+    EncerramentoController,
+    RendimentoController,
     CotaController,
     ParcelaController,
     PagamentoController,

@@ -24,6 +24,7 @@ from tenant_app.dinheiro import percentuais
 from tenant_app.grupos.models import Grupo
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.parcelas.service import remaining_parcelas
+from tenant_app.rendimentos.service import rendimento_das_cotas
 
 _CEM = Decimal(100)
 _PASSO = Decimal("0.0001")
@@ -127,17 +128,25 @@ async def snapshot(
     ativas: list[CotaAtiva] = []
     excluidas: list[CotaExcluida] = []
     ids: dict[int, uuid.UUID] = {}
-    for s in await situacoes(session, grupo.id, dia):
+    todas = await situacoes(session, grupo.id, dia)
+    rendimentos = await rendimento_das_cotas(
+        session,
+        grupo.id,
+        [s.cota_id for s in todas if s.status is StatusCota.EXCLUIDA and s.cota_id not in ja],
+        dia,
+    )
+    for s in todas:
         ids[s.numero] = s.cota_id
         if s.cota_id in ja or s.contemplada:
             continue
         if s.status is StatusCota.EXCLUIDA:
             # Restitution (Lei 11.795 art. 30): the % of the credit paid to the fundo comum applied to
-            # today's credit, less the cláusula penal (no taxa de administração, no insurance).
+            # today's credit, less the cláusula penal (no taxa de administração, no insurance), plus
+            # the yield of its money while in the fund (art. 24 §1; the periods recorded by rendimentos).
             valor = percentuais.valor_restituicao(
                 percentual_pago(grupo, s), grupo.valor_credito, grupo.clausula_penal_pct
             )
-            excluidas.append(CotaExcluida(s.numero, valor))
+            excluidas.append(CotaExcluida(s.numero, valor + rendimentos[s.cota_id]))
         elif not s.em_atraso:
             restantes = max(grupo.prazo_meses - s.parcelas_pagas, 0)
             ativas.append(CotaAtiva(s.numero, grupo.valor_credito, percentual_devido(grupo, s), restantes))

@@ -27,9 +27,10 @@ CEP = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{5}-?[0-9]{3}$")]
 
 
 class ContatoIn(msgspec.Struct, kw_only=True):
-    """Extra contact channel."""
+    """Extra contact channel; ``pix`` / ``conta_deposito`` is where the group returns money to the
+    consorciado (Res. BCB 285/2023: the account asked for before the last AGO, used at the closing)."""
 
-    tipo: Annotated[str, msgspec.Meta(pattern=r"^(email|telefone|celular|whatsapp)$")]
+    tipo: Annotated[str, msgspec.Meta(pattern=r"^(email|telefone|celular|whatsapp|pix|conta_deposito)$")]
     valor: Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
     principal: bool = False
 

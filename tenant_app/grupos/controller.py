@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 import msgspec
@@ -85,17 +84,6 @@ class GrupoController(Controller):
         """em formação → em andamento; generates the schedules of all active cotas."""
         grupo, _ = await service.start_grupo(uow, grupo_id, data.data_inicio)
         return to_schema(GrupoOut, grupo)
-
-    @post(
-        "/{grupo_id:uuid}/encerramento",
-        operation_id="closeGrupo",
-        name="grupos:close",
-        guards=WRITE,
-        status_code=200,
-    )
-    async def close(self, grupo_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]) -> GrupoOut:
-        """em andamento → encerrado, when every active cota is contemplated and paid."""
-        return to_schema(GrupoOut, await service.close_grupo(uow, grupo_id, date.today()))
 
     @post(
         "/{grupo_id:uuid}/correcao",

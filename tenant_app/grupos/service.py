@@ -1,4 +1,4 @@
-"""Grupo rules: creation, edits while em formação, start, index correction, closing."""
+"""Grupo rules: creation, edits while em formação, start, index correction (closing: ``encerramento``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from tenant_app.grupos.models import Grupo, StatusGrupo, TipoBem
 from tenant_app.grupos.schemas import CorrecaoIn, GrupoCreate, GrupoUpdate
 from tenant_app.http.pagination import PageParams, paginate
 from tenant_app.ledger.service import reconcile
-from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.parcelas.schedule import first_parcela_breakdown
 from tenant_app.parcelas.service import apply_correction, generate_schedules_for, plano_of
 from tenant_app.unit_of_work import UnitOfWork
@@ -162,46 +161,6 @@ async def start_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data_inicio: date) -
     written = await generate_schedules_for(uow, grupo, cota_ids, data_inicio)
     await uow.commit()
     return grupo, written
-
-
-async def close_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data: date) -> Grupo:
-    """em andamento → encerrado: every active cota contemplated and fully paid."""
-    session = uow.session
-    grupo = await get_grupo(session, grupo_id, lock=True)
-    uow.track(grupo)
-    if grupo.status is not StatusGrupo.EM_ANDAMENTO:
-        raise ConflitoError("Só um grupo em andamento pode ser encerrado.", code="transicao_invalida")
-    nao_contempladas = (
-        await session.execute(
-            select(func.count(Cota.id)).where(
-                Cota.grupo_id == grupo.id, Cota.status == StatusCota.ATIVA, Cota.contemplada.is_(False)
-            )
-        )
-    ).scalar_one()
-    em_aberto = (
-        await session.execute(
-            select(func.count(Parcela.id))
-            .join(Cota, Cota.id == Parcela.cota_id)
-            .where(
-                Parcela.grupo_id == grupo.id,
-                Cota.status == StatusCota.ATIVA,
-                Parcela.status != StatusParcela.PAGA,
-            )
-        )
-    ).scalar_one()
-    problems = []
-    if nao_contempladas:
-        problems.append(f"{nao_contempladas} cota(s) ativa(s) ainda não contemplada(s)")
-    if em_aberto:
-        problems.append(f"{em_aberto} parcela(s) de cotas ativas em aberto")
-    if problems:
-        raise RegraVioladaError(
-            "O grupo não pode ser encerrado: " + "; ".join(problems) + ".", code="encerramento"
-        )
-    grupo.status = StatusGrupo.ENCERRADO
-    grupo.data_encerramento = data
-    await uow.commit()
-    return grupo
 
 
 async def correct_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, data: CorrecaoIn) -> tuple[Grupo, int]:

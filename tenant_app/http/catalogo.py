@@ -165,7 +165,32 @@ CATALOGO: dict[str, TipoProblema] = {
     "encerramento": _T(
         422,
         "Encerramento não permitido",
-        "O grupo só encerra com todas as cotas ativas contempladas e quitadas.",
+        "O grupo só encerra depois da última assembleia (nenhuma agendada ou recebendo lances) e com "
+        "todas as cotas ativas contempladas (Lei 11.795 arts. 31–32). Parcelas em aberto não impedem: "
+        "viram valores pendentes de recebimento no demonstrativo.",
+    ),
+    "encerramento_sem_comunicacao": _T(
+        422,
+        "Encerramento sem comunicação",
+        "Antes de encerrar, registre a comunicação aos consorciados (Lei 11.795 art. 31) em "
+        "`POST /api/grupos/{id}/encerramento/comunicacao`.",
+    ),
+    "encerramento_prazo": _T(
+        422,
+        "Prazo do encerramento",
+        "O encerramento só pode ocorrer 30 dias depois da comunicação aos consorciados (Lei 11.795 art. 32); "
+        "a mensagem diz a data a partir da qual é possível.",
+    ),
+    "encerramento_saldo_insuficiente": _T(
+        422,
+        "Fundos insuficientes para encerrar",
+        "O fundo comum e o fundo de reserva não pagam as restituições devidas às cotas excluídas; o grupo "
+        "não pode encerrar devendo a alguém (Lei 11.795 arts. 30 e 32). A mensagem traz os valores.",
+    ),
+    "rendimento_periodo_sobreposto": _T(
+        422,
+        "Período de rendimento já lançado",
+        "Já há rendimento lançado para parte deste período do grupo; cada dia rende uma vez só.",
     ),
     "sem_cotas": _T(422, "Grupo sem cotas", "O grupo não tem cotas vendidas."),
     "sem_parcelas": _T(422, "Sem parcelas", "Não há parcelas a que a operação se aplique."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import update
 from tenant_app.grupos.models import Grupo
 from tests.support.tenant_app_fixtures import Tenant
 
-from .conftest import assembleia_aberta, passar_corte, semear_grupo, sessao
+from .conftest import HOJE, assembleia_aberta, passar_corte, semear_grupo, sessao
 
 pytestmark = pytest.mark.integration
 
@@ -57,3 +58,35 @@ async def test_restitution_is_the_percentage_paid_of_todays_credit_less_the_pena
     assert entrada["cotas_excluidas"] == [{"numero": 17, "valor_restituicao": "1980"}]
     # Active cotas owe percentages too: 2 of 50 paid = 4 %, 96 % owed after the correction.
     assert {x["percentual_devido"] for x in entrada["cotas_ativas"]} == {"96"}
+
+
+async def test_restitution_carries_the_yield_of_the_excluded_cotas_money(tenant_a: Tenant) -> None:
+    c, h = tenant_a.client, tenant_a.auth()
+    # Cota 17 excluded after paying its 1st parcela (2 000 of fundo comum, 60 days ago); no penalty.
+    grupo = await semear_grupo(
+        tenant_a, numero_cotas=50, excluidas=frozenset({17}), saldo_comum=Decimal("500000")
+    )
+    # The group's investments earned 5 000.00 net on 500 000.00 invested, from 50 to 20 days ago.
+    r = await c.post(
+        f"/api/grupos/{grupo.grupo_id}/rendimentos/",
+        json={
+            "inicio": (HOJE - timedelta(days=50)).isoformat(),
+            "fim": (HOJE - timedelta(days=20)).isoformat(),
+            "valor": "5000.00",
+            "saldo_base": "500000.00",
+        },
+        headers={**h, "Idempotency-Key": "rendimento-1"},
+    )
+    assert r.status_code == 201, r.text
+    assembleia = await assembleia_aberta(tenant_a, grupo, regras=REGRAS)
+    await passar_corte(tenant_a, assembleia)
+    r = await c.post(
+        f"/api/assembleias/{assembleia}/apuracao",
+        json=EXTRACAO,
+        headers={**h, "Idempotency-Key": "apuracao-rendimento-1"},
+    )
+    assert r.status_code == 201, r.text
+    (restituicao,) = [x for x in r.json()["contemplacoes"] if x["modalidade"] == "restituicao"]
+    # 1 of 50 parcelas = 2 % x 100 000 = 2 000.00; its 2 000 sat in the fund the whole period:
+    # 5 000.00 x 2 000 / 500 000 = 20.00 of yield (Lei 11.795 art. 30 with art. 24 § 1): 2 020.00.
+    assert (restituicao["cota_numero"], restituicao["valor_credito"]) == (17, "2020.00")

@@ -41,9 +41,13 @@ async def test_grupo_lifecycle_and_schedule(tenant: Tenant) -> None:
         f"/api/grupos/{grupo['id']}", json={"prazo_meses": 24}, headers=tenant.auth(Role.GESTOR)
     )
     assert r.status_code == 422
-    # Closing needs every active cota contemplated and paid.
-    r = await c.post(f"/api/grupos/{grupo['id']}/encerramento", headers=tenant.auth(Role.GESTOR))
-    assert r.status_code == 422 and "não pode ser encerrado" in r.json()["detail"]
+    # Closing moves money (Idempotency-Key) and starts with the notice to the consorciados
+    # (Lei 11.795 art. 31; the whole process: tests/integration/tenant_app/encerramento).
+    r = await c.post(
+        f"/api/grupos/{grupo['id']}/encerramento/",
+        headers={**tenant.auth(Role.GESTOR), "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert r.status_code == 422 and r.json()["type"].endswith("/encerramento_sem_comunicacao")
     # Starting twice is an invalid transition.
     r = await c.post(
         f"/api/grupos/{grupo['id']}/inicio", json={"data_inicio": "2025-02-15"}, headers=tenant.auth()
