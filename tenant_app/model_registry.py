@@ -15,6 +15,7 @@ from tenant_app.encerramento import models as encerramento_models
 from tenant_app.eventos import models as eventos_models
 from tenant_app.grupos import models as grupos_models
 from tenant_app.ledger import models as ledger_models
+from tenant_app.notificacoes import models as notificacoes_models
 from tenant_app.pagamentos import models as pagamentos_models
 from tenant_app.parcelas import models as parcelas_models
 from tenant_app.platform_client import models as platform_client_models
@@ -34,6 +35,7 @@ MODEL_MODULES = (
     eventos_models,
     grupos_models,
     ledger_models,
+    notificacoes_models,
     pagamentos_models,
     parcelas_models,
     platform_client_models,
