@@ -6,6 +6,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tenant_app.encerramento.calculo import CotaNoEncerramento, DestinoValor, SaldoInsuficiente, encerrar
 
@@ -132,3 +134,66 @@ def test_with_no_active_cota_the_remainder_goes_to_every_cota() -> None:
         (D("9000.00"), D("666.67")),
         (ZERO, D("333.33")),
     ]
+
+
+_dinheiro = st.integers(min_value=0, max_value=10**9).map(lambda c: D(c).scaleb(-2))
+_cota_aleatoria = st.builds(
+    lambda excluida, restituida, pct, fc, fr, rend, receber, conta: (
+        excluida,
+        restituida and excluida,
+        D(pct).scaleb(-4),
+        fc,
+        fr,
+        rend,
+        receber,
+        conta,
+    ),
+    st.booleans(),
+    st.booleans(),
+    st.integers(min_value=0, max_value=1_000_000),
+    _dinheiro,
+    _dinheiro,
+    st.integers(min_value=0, max_value=10**6).map(lambda c: D(c).scaleb(-2)),
+    _dinheiro,
+    st.booleans(),
+)
+
+
+@given(
+    st.lists(_cota_aleatoria, min_size=1, max_size=25),
+    _dinheiro,
+    _dinheiro,
+    st.integers(min_value=1, max_value=10**10).map(lambda c: D(c).scaleb(-2)),
+    st.integers(min_value=0, max_value=500_000).map(lambda c: D(c).scaleb(-4)),
+)
+def test_the_funds_always_end_at_zero_or_the_group_cannot_close(
+    cotas: list[tuple], saldo_fc: Decimal, saldo_fr: Decimal, credito: Decimal, penal: Decimal
+) -> None:  # type: ignore[type-arg]
+    entrada = [
+        CotaNoEncerramento(n, e, r, pct, fc, fr, rend, receber, conta)
+        for n, (e, r, pct, fc, fr, rend, receber, conta) in enumerate(cotas, start=1)
+    ]
+    try:
+        d = encerrar(
+            entrada,
+            valor_credito=credito,
+            clausula_penal_pct=penal,
+            saldo_fundo_comum=saldo_fc,
+            saldo_fundo_reserva=saldo_fr,
+        )
+    except SaldoInsuficiente as e:
+        assert e.devido > e.disponivel == saldo_fc + saldo_fr
+        return
+    # Every centavo of each fund leaves, to someone, never a negative amount.
+    assert d.soma("do_fundo_comum") == saldo_fc and d.soma("do_fundo_reserva") == saldo_fr
+    assert all(x.do_fundo_comum >= 0 and x.do_fundo_reserva >= 0 for x in d.linhas)
+    assert d.destinado(DestinoValor.PAGO) + d.destinado(DestinoValor.NAO_PROCURADO) == saldo_fc + saldo_fr
+    for c, x in zip(entrada, d.linhas, strict=True):
+        assert (x.restituicao > 0) <= (c.excluida and not c.restituida)
+        assert x.destino is (
+            DestinoValor.NENHUM
+            if x.total == 0
+            else DestinoValor.PAGO
+            if c.conta_conhecida
+            else DestinoValor.NAO_PROCURADO
+        )
