@@ -251,6 +251,7 @@ CATALOGO: dict[str, TipoProblema] = {
         "Remessa impossível",
         "Um título ou o pagador não cabe no leiaute CNAB 240 (ex.: pagador sem CPF/CNPJ ou CEP); a mensagem diz qual.",
     ),
+    "sem_titulos": _T(422, "Sem títulos", "A cota não tem títulos emitidos; emita o carnê antes de imprimi-lo."),
     # end cobrança
     # 413 / 415: uploads.
     "arquivo_grande_demais": _T(

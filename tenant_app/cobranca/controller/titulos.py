@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy import select
 
-from tenant_app.cobranca import emissao
+from tenant_app.cobranca import carne, carne_dados, emissao
 from tenant_app.cobranca.controller.comum import ESCREVER, LER, titulo_out
 from tenant_app.cobranca.models import StatusTitulo, Titulo
 from tenant_app.cobranca.schemas import BaixaIn, CarneIn, EmissaoIn, ReemissaoIn, TituloOut
@@ -54,6 +54,31 @@ class TituloController(Controller):
         """Títulos for the cota's next ``quantidade`` open parcelas, oldest first (parcelas with a live
         título keep it). The PDF of the carnê: ``GET /api/cotas/{cota_id}/carne.pdf``."""
         return [titulo_out(t) for t in await emissao.emitir_carne(uow, cota_id, data.quantidade)]
+
+    @get(
+        "/cotas/{cota_id:uuid}/carne.pdf",
+        operation_id="carnePdf",
+        summary="Carnê em PDF",
+        guards=LER,
+        media_type="application/pdf",
+    )
+    async def carne_pdf(
+        self,
+        cota_id: FromPath[uuid.UUID],
+        uow: NamedDependency[UnitOfWork],
+        quantidade: Annotated[int, QueryParameter(name="quantidade", ge=1, le=60)] = 12,
+    ) -> Response[bytes]:
+        """The cota's carnê as a PDF for A4: one page per live título (the next ``quantidade`` by due
+        date) with the linha digitável, the ITF-25 barcode and the PIX QR code. 422 ``sem_titulos``
+        before the carnê is issued (``POST /api/cotas/{cota_id}/carne``)."""
+        folhas = await carne_dados.folhas_da_cota(uow, cota_id, quantidade)
+        return Response(
+            carne.gerar_pdf(folhas, f"Carnê grupo {folhas[0].grupo} cota {folhas[0].cota}"),
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="carne-{folhas[0].grupo}-{folhas[0].cota}.pdf"'
+            },
+        )
 
     @get("/cobranca/titulos", operation_id="listTitulos", summary="Listar títulos", guards=LER)
     async def listar(

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tenant_app.cobranca.boleto import ler_codigo_barras, linha_para_codigo_barras
+from tenant_app.cobranca.boleto import codigo_barras_para_linha, ler_codigo_barras, linha_para_codigo_barras
 from tenant_app.cobranca.pix import validar_brcode
 from tenant_app.eventos.tipos import BOLETO_EMITIDO
 from tenant_app.users.roles import Role
@@ -19,6 +19,7 @@ from tests.integration.tenant_app.cobranca.apoio import (
     grupo_com_parcelas,
     parcelas,
 )
+from tests.support.leitor_codigos import codigos_por_pagina
 from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
@@ -137,3 +138,21 @@ async def test_baixa_once(tenant: Tenant) -> None:
     assert de_novo.status_code == 409
     # The parcela can be charged again with a new título.
     assert (await emitir(tenant, p["id"])).status_code == 201
+
+
+async def test_carne_pdf_reads_back_to_the_linhas(tenant: Tenant) -> None:
+    _, cotas = await grupo_com_parcelas(tenant)
+    cota = cotas[0]["id"]
+    sem = await tenant.client.get(f"/api/cotas/{cota}/carne.pdf", headers=tenant.auth())
+    assert sem.status_code == 422 and sem.json()["type"].endswith("/sem_titulos")
+    r = await tenant.client.post(
+        f"/api/cotas/{cota}/carne", json={"quantidade": 3}, headers=tenant.auth(Role.FINANCEIRO)
+    )
+    titulos = r.json()
+    pdf = await tenant.client.get(
+        f"/api/cotas/{cota}/carne.pdf?quantidade=3", headers=tenant.auth(Role.AUDITOR)
+    )
+    assert pdf.status_code == 200 and pdf.headers["content-type"].startswith("application/pdf")
+    paginas = codigos_por_pagina(pdf.content)
+    assert [codigo_barras_para_linha(p["I25"][0]) for p in paginas] == [t["linha_digitavel"] for t in titulos]
+    assert [p["QRCODE"][0] for p in paginas] == [t["brcode"] for t in titulos]
