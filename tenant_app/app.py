@@ -30,6 +30,7 @@ from tenant_app.consorciados.controller import ConsorciadoController
 from tenant_app.cotas.controller import CotaController
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.dependencies import provide_unit_of_work
+from tenant_app.documentos.contrato.controller import ContratoController
 from tenant_app.documentos.controller import DocumentoController
 from tenant_app.encerramento.controller import EncerramentoController
 from tenant_app.grupos.controller import GrupoController
@@ -79,6 +80,7 @@ ROUTE_HANDLERS: list[Any] = [
     InadimplenciaController,
     AuditoriaController,
     DocumentoController,
+    ContratoController,
     ProblemasController,
 ]
 

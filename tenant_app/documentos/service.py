@@ -20,6 +20,7 @@ from tenant_app.cotas.models import Cota
 from tenant_app.documentos.arquivos import ArquivoRecebido
 from tenant_app.documentos.models import CategoriaDocumento, Documento, DocumentoVersao, EntidadeDocumento
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
+from tenant_app.eventos.tipos import DOCUMENTO_GERADO
 from tenant_app.grupos.models import Grupo
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -243,6 +244,19 @@ async def gravar_gerado(
         )
         uow.add(doc)
         await uow.flush()
+    # documento.gerado: ids and the hash only (no personal data in events); the holder may be told.
+    uow.publicar(
+        DOCUMENTO_GERADO,
+        {
+            "documento_id": doc.id,
+            "versao": doc.versao_atual + 1,
+            "categoria": categoria.value,
+            "entidade_tipo": entidade_tipo.value,
+            "entidade_id": entidade_id,
+            "consorciado_id": doc.consorciado_id,
+        },
+        chave=f"documento:{doc.id}",
+    )
     versao = await _gravar_versao(uow, store, doc, nome_arquivo, envio)
     return doc, versao
 

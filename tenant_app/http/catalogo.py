@@ -275,7 +275,14 @@ CATALOGO: dict[str, TipoProblema] = {
     "titular_anonimizado": _T(
         422,
         "Titular anonimizado",
-        "O consorciado foi anonimizado (LGPD): não se guardam novos documentos pessoais dele.",
+        "O consorciado foi anonimizado (LGPD): não se guardam novos documentos pessoais dele nem se geram "
+        "contratos com os dados dele.",
+    ),
+    "modelo_contrato_ausente": _T(
+        422,
+        "Modelo de contrato não cadastrado",
+        "Cadastre o modelo de contrato do tenant (dados da administradora, autorização do BCB, foro) em "
+        "`POST /api/contratos/modelos` antes de gerar contratos de adesão.",
     ),
     # 428: a required precondition header is missing.
     "precondicao_exigida": _T(428, "Precondição exigida", "Falta um cabeçalho que a operação exige."),

@@ -1,0 +1,1 @@
+"""The contrato de adesão: data gathered from the grupo, cota and consorciado, rendered to PDF."""
