@@ -28,9 +28,12 @@ from enum import StrEnum
 
 from tenant_app.dinheiro.alocacao import COMPONENTES, Alocacao, EstadoParcela
 from tenant_app.dinheiro.centavos import ZERO, centavos, percentual_por_parcela, repartir
+from tenant_app.dinheiro.seguro import ModoSeguro, seguro_das_parcelas
 
 #: What a lance does not pay: these components of the parcelas it pays off move to the others.
 COMPONENTES_DO_CONTRATO = ("fundo_reserva", "taxa_administracao", "seguro")
+#: What the saldo devedor of the seguro prestamista is made of (``dinheiro.seguro``).
+_SEM_SEGURO = ("fundo_comum", "taxa_administracao", "fundo_reserva")
 
 
 class AmortizacaoLance(StrEnum):
@@ -171,6 +174,8 @@ def reprogramar_quitadas(
     data: date,
     quitadas: int,
     modo: AmortizacaoLance,
+    *,
+    seguro_mensal_pct: Decimal | None = None,
 ) -> list[Reprogramacao]:
     """The schedule change that makes the parcelas a ``reduzir_prazo`` lance paid off really paid.
 
@@ -181,28 +186,56 @@ def reprogramar_quitadas(
     yet due, split evenly (leftover centavos to the earliest). Nothing moves
     when reducing the parcela, when nothing was paid off, or when no parcela
     would remain.
+
+    ``seguro_mensal_pct``: the contract's seguro is a monthly percentage of the
+    saldo devedor (``dinheiro.seguro``, ``mensal_saldo_devedor``). Then the seguro
+    is not moved: the lance lowered the saldo devedor, so the paid-off parcelas
+    owe none and every other parcela not yet due owes the percentage of what the
+    cota still owes from it on, after the lance (reducing the parcela too) —
+    Res. CNSP 439/2022: the insured capital is the saldo devedor.
     """
-    if modo is not AmortizacaoLance.REDUZIR_PRAZO or quitadas <= 0:
-        return []
+    mensal = seguro_mensal_pct is not None
     pago = {a.numero: a.componentes.get("fundo_comum", ZERO) for a in alocacoes}
     futuras = sorted((p for p in parcelas if p.vencimento > data), key=lambda p: p.numero)
-    fim = futuras[-quitadas:]
-    pagas = [
-        p
-        for p in fim
-        if p.devido.get("fundo_comum", ZERO) > ZERO and pago.get(p.numero) == p.devido["fundo_comum"]
-    ]
-    numeros = {p.numero for p in pagas}
-    receptoras = [p for p in futuras if p.numero not in numeros]
-    if not pagas or not receptoras:
-        return []
-    variacoes: dict[int, dict[str, Decimal]] = {p.numero: {} for p in [*pagas, *receptoras]}
-    for c in COMPONENTES_DO_CONTRATO:
-        total = sum((p.devido.get(c, ZERO) for p in pagas), ZERO)
-        for p in pagas:
-            variacoes[p.numero][c] = -p.devido.get(c, ZERO)
-        for p, parte in zip(receptoras, repartir(total, len(receptoras)), strict=True):
-            variacoes[p.numero][c] = parte
+    variacoes: dict[int, dict[str, Decimal]] = {}
+    pagas: list[EstadoParcela] = []
+    if modo is AmortizacaoLance.REDUZIR_PRAZO and quitadas > 0:
+        fim = futuras[-quitadas:]
+        pagas = [
+            p
+            for p in fim
+            if p.devido.get("fundo_comum", ZERO) > ZERO and pago.get(p.numero) == p.devido["fundo_comum"]
+        ]
+        numeros = {p.numero for p in pagas}
+        receptoras = [p for p in futuras if p.numero not in numeros]
+        if not receptoras:
+            pagas = []
+        for c in COMPONENTES_DO_CONTRATO:
+            if not pagas:
+                break
+            for p in pagas:
+                variacoes.setdefault(p.numero, {})[c] = -p.devido.get(c, ZERO)
+            if c == "seguro" and mensal:
+                continue  # recomputed below on the new saldo, not moved
+            total = sum((p.devido.get(c, ZERO) for p in pagas), ZERO)
+            for p, parte in zip(receptoras, repartir(total, len(receptoras)), strict=True):
+                variacoes.setdefault(p.numero, {})[c] = parte
+    if mensal and seguro_mensal_pct is not None:
+        quitadas_agora = {p.numero for p in pagas}
+        restantes = [p for p in futuras if p.numero not in quitadas_agora]
+        devidos = [
+            sum(
+                (p.devido.get(c, ZERO) + variacoes.get(p.numero, {}).get(c, ZERO) for c in _SEM_SEGURO),
+                ZERO,
+            )
+            - pago.get(p.numero, ZERO)
+            for p in restantes
+        ]
+        novos = seguro_das_parcelas(ModoSeguro.MENSAL_SALDO_DEVEDOR, seguro_mensal_pct, ZERO, devidos)
+        for p, novo in zip(restantes, novos, strict=True):
+            delta = novo - p.devido.get("seguro", ZERO)
+            if delta != ZERO:
+                variacoes.setdefault(p.numero, {})["seguro"] = delta
     por_numero = {p.numero: p for p in futuras}
     return [
         Reprogramacao(por_numero[n].id, n, v)

@@ -24,6 +24,7 @@ from tenant_app.dinheiro.alocacao import Alocacao, alocar, total_devido
 from tenant_app.dinheiro.amortizacao import AmortizacaoLance, LanceNaoCabe, alocar_lance, reprogramar_quitadas
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.dinheiro.encargos import repartir_encargos
+from tenant_app.dinheiro.seguro import ModoSeguro
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
 from tenant_app.eventos.tipos import PAGAMENTO_CONFIRMADO
 from tenant_app.grupos.models import Grupo, StatusGrupo
@@ -137,8 +138,15 @@ async def registrar_pagamento(
         pagamento.alocacoes.append(_registro(parcela, ordem, a, grupo.encargos_fundo_comum_pct))
     if lance is not None:
         # Parcelas the lance paid off stop owing the rest of the month (Res. BCB 285 art. 12 § único).
+        # A seguro on the saldo devedor follows the saldo the lance lowered (dinheiro.seguro).
+        seguro_mensal = grupo.seguro_pct if grupo.seguro_modo is ModoSeguro.MENSAL_SALDO_DEVEDOR else None
         for r in reprogramar_quitadas(
-            estados, alocacoes, data_pagamento, lance.parcelas_quitadas, lance.modo
+            estados,
+            alocacoes,
+            data_pagamento,
+            lance.parcelas_quitadas,
+            lance.modo,
+            seguro_mensal_pct=seguro_mensal,
         ):
             reprogramar(por_id[r.parcela_id], r.variacao, data_pagamento)
             pagamento.reprogramacoes.append(
