@@ -36,8 +36,14 @@ def create_celery(settings: Settings) -> Celery:
         timezone=settings.time_zone,
         enable_utc=True,
         # Feature modules whose tasks are declared with @shared_task.
-        imports=("tenant_app.assembleias.notificacao", "tenant_app.assembleias.tarefa_lances_vencidos"),
+        imports=(
+            "tenant_app.assembleias.notificacao",
+            "tenant_app.assembleias.tarefa_lances_vencidos",
+            "tenant_app.cobranca.tarefas",
+        ),
         beat_schedule={
+            # PIX the webhook stored and whose queued settlement was lost (idempotent).
+            "cobranca-pix": {"task": "cobranca.liquidar_pix", "schedule": 60.0},
             "exclusao-diaria": {"task": "tenant_app.exclusao_diaria", "schedule": crontab(hour=3, minute=0)},
             # Repairs notifications whose message was lost (the task is idempotent).
             "notificar-contemplados": {"task": "assembleias.notificar_contemplados", "schedule": 600.0},

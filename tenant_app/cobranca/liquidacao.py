@@ -50,7 +50,7 @@ class Resultado:
     a_identificar: list[ValorAIdentificar]
 
 
-def _a_identificar(
+def a_identificar(
     uow: UnitOfWork,
     r: Recebimento,
     valor: Decimal,
@@ -85,15 +85,15 @@ async def liquidar(uow: UnitOfWork, titulo: Titulo | None, r: Recebimento) -> Re
     """
     forma = FormaPagamento.PIX if r.origem is OrigemValor.PIX else FormaPagamento.BOLETO
     if titulo is None:
-        item = _a_identificar(uow, r, r.valor, MotivoValor.DESCONHECIDO, None, "referência sem título")
+        item = a_identificar(uow, r, r.valor, MotivoValor.DESCONHECIDO, None, "referência sem título")
         return Resultado(None, [item])
     if titulo.status not in ATIVOS:
-        item = _a_identificar(
+        item = a_identificar(
             uow, r, r.valor, MotivoValor.TITULO_INATIVO, titulo, f"título {titulo.status.value}"
         )
         return Resultado(None, [item])
     if r.valor < titulo.valor:
-        item = _a_identificar(
+        item = a_identificar(
             uow, r, r.valor, MotivoValor.INSUFICIENTE, titulo, f"pago {r.valor}, título de {titulo.valor}"
         )
         return Resultado(None, [item])
@@ -114,7 +114,7 @@ async def liquidar(uow: UnitOfWork, titulo: Titulo | None, r: Recebimento) -> Re
                 teto = max(teto, p.saldo + encargos.total)
     aplicar = min(r.valor, teto, devido)
     if aplicar <= 0:
-        item = _a_identificar(
+        item = a_identificar(
             uow,
             r,
             r.valor,
@@ -133,7 +133,7 @@ async def liquidar(uow: UnitOfWork, titulo: Titulo | None, r: Recebimento) -> Re
     itens = []
     if r.valor > aplicar:
         itens.append(
-            _a_identificar(
+            a_identificar(
                 uow,
                 r,
                 r.valor - aplicar,

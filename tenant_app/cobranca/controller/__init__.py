@@ -2,6 +2,7 @@
 
 from tenant_app.cobranca.controller.contas import ContaCobrancaController
 from tenant_app.cobranca.controller.identificacao import ValoresAIdentificarController
+from tenant_app.cobranca.controller.pix import PixController
 from tenant_app.cobranca.controller.remessas import RemessaController
 from tenant_app.cobranca.controller.retornos import RetornoController
 from tenant_app.cobranca.controller.titulos import TituloController
@@ -12,6 +13,7 @@ CONTROLLERS = [
     RemessaController,
     RetornoController,
     ValoresAIdentificarController,
+    PixController,
 ]
 
 __all__ = ["CONTROLLERS"]

@@ -1,0 +1,104 @@
+"""PIX: the PSP's webhook (public route, authenticated by the secret in its path) and its configuration."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from tenant_app.cobranca import contas, pix_recebimento, tarefas
+from tenant_app.cobranca.controller.comum import CONFIGURAR
+from tenant_app.unit_of_work import UnitOfWork
+
+CAMINHO_WEBHOOK = "/api/cobranca/pix/webhook"
+
+
+class PixIn(msgspec.Struct, rename="camel"):
+    """One PIX as the BCB Pix API's webhook notifies it (``endToEndId``, ``txid``, ``valor``, ``horario``)."""
+
+    end_to_end_id: Annotated[str, msgspec.Meta(min_length=32, max_length=32, pattern=r"^[A-Za-z0-9]+$")]
+    valor: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,10}\.[0-9]{2}$")]
+    horario: datetime
+    txid: Annotated[str, msgspec.Meta(max_length=35)] | None = None
+    info_pagador: Annotated[str, msgspec.Meta(max_length=140)] | None = None
+
+
+class WebhookPixIn(msgspec.Struct):
+    """The webhook's body: ``{"pix": [...]}``."""
+
+    pix: Annotated[list[PixIn], msgspec.Meta(max_length=1000)]
+
+
+class WebhookConfigOut(msgspec.Struct, kw_only=True):
+    #: The URL to register at the PSP (``PUT /webhook/{chave}`` of the BCB Pix API); the PSP posts to
+    #: it with ``/pix`` appended. Shown once: only its SHA-256 is kept.
+    webhook_url: str
+
+
+def celery_do_tenant(state: State) -> Any:
+    app = state.get("celery")
+    if app is None:
+        from tenant_app.worker import create_celery
+
+        app = create_celery(state.settings)
+        state.celery = app
+    return app
+
+
+class PixController(Controller):
+    tags = ["cobrança"]  # noqa: RUF012
+
+    @post(
+        CAMINHO_WEBHOOK + "/{conta_id:uuid}/{segredo:str}/pix",
+        operation_id="pixWebhook",
+        summary="Webhook PIX do PSP (BCB Pix API)",
+        status_code=200,
+        exclude_from_auth=True,
+        security=[],
+    )
+    async def webhook(
+        self,
+        conta_id: FromPath[uuid.UUID],
+        segredo: FromPath[str],
+        data: JSONBody[WebhookPixIn],
+        uow: NamedDependency[UnitOfWork],
+        request: Request[Any, Any, Any],
+    ) -> dict[str, int]:
+        """Called by the PSP (mTLS at the ingress) when PIX arrive: the secret in the path must match
+        the account's (else 404). Each PIX is stored once (``endToEndId``) and the answer goes back at
+        once; a Celery task settles them (título by ``txid``, forma ``pix``, the PIX's date in
+        Brasília; anything that does not fit goes to the valores a identificar)."""
+        notificados = [
+            pix_recebimento.PixNotificado(p.end_to_end_id, p.txid, Decimal(p.valor), p.horario)
+            for p in data.pix
+        ]
+        novos = await pix_recebimento.receber(uow, conta_id, segredo, notificados)
+        if novos:
+            tarefas.enfileirar(celery_do_tenant(request.app.state))
+        return {"recebidos": len(data.pix), "novos": len(novos)}
+
+    @post(
+        "/api/cobranca/contas/{conta_id:uuid}/webhook-pix",
+        operation_id="rotatePixWebhook",
+        summary="Gerar (ou trocar) o endereço do webhook PIX",
+        guards=CONFIGURAR,
+        status_code=201,
+    )
+    async def gerar_webhook(
+        self, conta_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork], request: Request[Any, Any, Any]
+    ) -> WebhookConfigOut:
+        """A new secret webhook address for the account (the previous one stops working): register it at
+        the PSP. The secret is shown only in this answer."""
+        segredo = secrets.token_urlsafe(32)
+        await contas.definir_segredo_webhook(uow, conta_id, segredo)
+        settings = request.app.state.settings
+        base = (settings.app_base_url or str(request.base_url)).rstrip("/")
+        return WebhookConfigOut(webhook_url=f"{base}{CAMINHO_WEBHOOK}/{conta_id}/{segredo}")
