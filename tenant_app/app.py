@@ -36,6 +36,7 @@ from tenant_app.encerramento.controller import EncerramentoController
 from tenant_app.grupos.controller import GrupoController
 from tenant_app.http.problems import handle_exception
 from tenant_app.inadimplencia.controller import InadimplenciaController
+from tenant_app.notificacoes.app import NOTIFICACOES_CONTROLLERS, notificacoes_lifespan
 from tenant_app.observability.middleware import RequestContextMiddleware
 from tenant_app.pagamentos.controller import PagamentoController
 from tenant_app.parcelas.controller import ParcelaController
@@ -79,6 +80,7 @@ ROUTE_HANDLERS: list[Any] = [
     *COBRANCA_CONTROLLERS,
     InadimplenciaController,
     AuditoriaController,
+    *NOTIFICACOES_CONTROLLERS,
     DocumentoController,
     ContratoController,
     ProblemasController,
@@ -131,7 +133,7 @@ def create_app(settings: Settings) -> Litestar:
         # Routes naming a flag in opt={"feature_flag": ...} answer 403 while it is off.
         guards=[feature_flag_guard],
         exception_handlers={Exception: handle_exception},
-        lifespan=[lifespan, control_plane_link],
+        lifespan=[lifespan, notificacoes_lifespan, control_plane_link],
         state=_initial_state(settings, usage_meter),
         openapi_config=OpenAPIConfig(
             title="Consórcio — aplicação da administradora",

@@ -12,7 +12,7 @@ from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_ready
+from celery.signals import worker_process_init, worker_ready
 
 from tenant_app.settings import Settings
 
@@ -39,6 +39,7 @@ def create_celery(settings: Settings) -> Celery:
         imports=(
             "tenant_app.assembleias.notificacao",
             "tenant_app.assembleias.tarefa_lances_vencidos",
+            "tenant_app.notificacoes.tarefas",
             "tenant_app.cobranca.tarefas",
         ),
         beat_schedule={
@@ -54,6 +55,9 @@ def create_celery(settings: Settings) -> Celery:
             # Active cotas and users are billed at their peak: an hourly reading
             # (daily would do) survives a missed run without losing the day.
             "uso-medicoes": {"task": "tenant_app.report_usage_gauges", "schedule": 3600.0},
+            # Domain events: the 5 s sweep repairs lost nudges/leases; reminders are deduplicated.
+            "notificacoes-varrer": {"task": "notificacoes.varrer", "schedule": 5.0},
+            "notificacoes-vencimentos": {"task": "notificacoes.vencimentos", "schedule": 3600.0},
         },
     )
 
@@ -68,6 +72,13 @@ def create_celery(settings: Settings) -> Celery:
         from tenant_app.platform_link.tasks import run_report_gauges
 
         return run_report_gauges()
+
+    @worker_process_init.connect(weak=False)
+    def nudge_dispatcher(**_: Any) -> None:
+        # Events committed by this worker's own tasks (e.g. the daily exclusions) are dispatched at once.
+        from tenant_app.eventos import sinal
+
+        sinal.registrar(lambda: app.send_task("notificacoes.despachar", retry=False))
 
     @worker_ready.connect(weak=False)
     def measure_at_start(sender: Any = None, **_: Any) -> None:

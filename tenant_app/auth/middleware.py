@@ -19,6 +19,8 @@ PUBLIC_PATHS = [
     "^/problemas",
     "^/api/auth/login$",
     "^/api/auth/refresh$",
+    # Unsubscribe links of marketing e-mails (an HMAC token, no login).
+    "^/publico/",
 ]
 
 

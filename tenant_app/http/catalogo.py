@@ -308,6 +308,25 @@ CATALOGO: dict[str, TipoProblema] = {
         "O armazenamento de arquivos do tenant não respondeu ou não está configurado; nada foi gravado. "
         "Repita mais tarde.",
     ),
+    # Notificações (webhooks, e-mail).
+    "url_proibida": _T(
+        422,
+        "URL de webhook não permitida",
+        "A URL do endpoint deve usar https:// e apontar para um endereço público (nada de rede privada, "
+        "loopback ou link-local); o nome precisa resolver no DNS. Corrija a URL.",
+    ),
+    "entrega_pendente": _T(
+        409,
+        "Entrega ainda pendente",
+        "A entrega ainda está no cronograma de tentativas; só entregas concluídas ou com falha podem ser "
+        "reenviadas.",
+    ),
+    "endpoint_inativo": _T(
+        409,
+        "Endpoint desativado",
+        "O endpoint está desativado (por falhas persistentes ou pelo usuário). Reative-o (PATCH com "
+        "ativo=true) antes de reenviar entregas.",
+    ),
     "trava_indisponivel": _T(
         503,
         "Travas indisponíveis",

@@ -34,6 +34,8 @@ class Permission(enum.StrEnum):
     AUDITORIA_READ = "auditoria:read"
     ASSEMBLEIAS_READ = "assembleias:read"
     ASSEMBLEIAS_WRITE = "assembleias:write"
+    #: Webhook endpoints, notification settings (admins).
+    INTEGRACOES_MANAGE = "integracoes:manage"
 
 
 _READ_ALL = frozenset(

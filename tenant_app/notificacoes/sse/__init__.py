@@ -1,0 +1,1 @@
+"""See tenant_app.notificacoes."""

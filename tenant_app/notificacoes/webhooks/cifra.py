@@ -1,0 +1,29 @@
+"""Webhook secrets at rest: AES-256-GCM with a key derived from the tenant's notification key.
+
+Why not Vault: the tenant app has no Vault client yet (the operator writes its Secret);
+the secrets are encrypted in the tenant's database instead, so a database dump alone
+does not reveal them. The key is ``NOTIFICACOES_CHAVE`` (from the tenant Secret), or
+derived from ``JWT_SECRET`` when unset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+_NONCE = 12
+
+
+def _aes(chave: str) -> AESGCM:
+    return AESGCM(hashlib.sha256(("webhook-segredos\0" + chave).encode()).digest())
+
+
+def cifrar(chave: str, segredo: str) -> bytes:
+    nonce = os.urandom(_NONCE)
+    return nonce + _aes(chave).encrypt(nonce, segredo.encode(), b"webhook")
+
+
+def decifrar(chave: str, dado: bytes) -> str:
+    return _aes(chave).decrypt(dado[:_NONCE], dado[_NONCE:], b"webhook").decode()
