@@ -34,6 +34,7 @@ from control_plane.problems import EXCEPTION_HANDLERS
 from control_plane.settings import Settings
 from control_plane.tenants.controller import TenantController
 from control_plane.tenants.resources import TenantResources
+from control_plane.tenants.watcher import TenantWatcher
 from control_plane.usage.controller import UsageIngestController, UsageReportController
 
 
@@ -60,9 +61,21 @@ def create_app(settings: Settings, *, kube_api_client: client.ApiClient | None =
         )
         state.flag_notifier = FlagChangeNotifier(settings.redis.url)
         await state.flag_notifier.start()
+        watcher = None
+        if settings.kubernetes.watch_tenants:
+            # One truth: tenants applied or changed with kubectl land in the registry too.
+            watcher = state.tenant_watcher = TenantWatcher(
+                api_client,
+                state.session_factory,
+                operator_instance=settings.kubernetes.operator_instance,
+                publish_change=state.flag_notifier.publish,
+            )
+            watcher.start()
         try:
             yield
         finally:
+            if watcher is not None:
+                await watcher.stop()
             await state.flag_notifier.stop()
             if kube_api_client is None:
                 api_client.close()

@@ -96,6 +96,8 @@ class KubernetesSettings:
     """``consorcio.io/operator-instance`` label put on new tenants; None: the default operator."""
     token_review_cache_seconds: int = 30
     """Successful reviews are cached this long; revoked tokens stop working after it."""
+    watch_tenants: bool = True
+    """Watch the ConsorcioTenants and follow them in the registry (tenants/watcher.py)."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ class Settings:
                 accept_api_server_tokens=accept_api_server_tokens,
                 operator_instance=env.get("CONTROL_PLANE_OPERATOR_INSTANCE") or None,
                 token_review_cache_seconds=_int(env, "CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS", 30),
+                watch_tenants=_bool(env, "CONTROL_PLANE_WATCH_TENANTS", True),
             ),
             auth=AuthSettings(
                 secret_key=env.get("CONTROL_PLANE_SECRET_KEY") or None,

@@ -9,12 +9,14 @@ import json
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
 from tenant_operator import names
 
 from devstack import local_platform
+from devstack.binaries import binary_path
 from devstack.config import HOST, StackConfig
 
 pytestmark = [pytest.mark.e2e, pytest.mark.runs_last]
@@ -139,3 +141,63 @@ def test_platform_up_again_is_a_quick_no_op(platform) -> None:
     assert again.returncode == 0, again.stderr
     assert "creating tenant" not in again.stdout
     assert "running the demo tenant's app locally" not in again.stdout
+
+
+def _admin_token() -> str:
+    return _json(
+        "POST",
+        f"http://{HOST}:{local_platform.CONTROL_PLANE_PORT}/api/auth/token",
+        {"email": local_platform.PLATFORM_ADMIN_EMAIL, "password": local_platform.PLATFORM_ADMIN_PASSWORD},
+    )["access_token"]
+
+
+def _request(method: str, path: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    url = f"http://{HOST}:{local_platform.CONTROL_PLANE_PORT}{path}"
+    try:
+        return 200, _json(method, url, body, token)
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"{}")
+
+
+def test_the_demo_tenant_cannot_be_deleted_by_one_call(platform, devstack_cfg: StackConfig) -> None:
+    token = _admin_token()
+    status, problem = _request("DELETE", "/api/tenants/demo?deletionPolicy=Delete", token)
+    assert status == 409 and "protected against deletion" in problem["detail"]
+    kubectl = subprocess.run(
+        [
+            str(binary_path("kubectl")),
+            f"--kubeconfig={devstack_cfg.kubeconfig}",
+            "delete",
+            "ctn",
+            local_platform.DEMO_TENANT,
+            "--wait=false",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert kubectl.returncode != 0 and "is protected" in kubectl.stderr
+
+
+def test_make_up_recovers_a_demo_tenant_left_pending_deletion_suspended_and_unprotected(platform) -> None:
+    token = _admin_token()
+    assert _request("POST", "/api/tenants/demo/suspend", token)[0] == 200
+    assert _request("PUT", "/api/tenants/demo/deletion-protection", token, {"enabled": False})[0] == 200
+    status, deleted = _request("DELETE", "/api/tenants/demo?deletionPolicy=Delete", token)
+    assert status == 200 and deleted["state"] == "deleted", deleted
+    # Stopped at once, data kept for the grace period (7 days by default).
+    deadline = time.monotonic() + 60
+    while not _request("GET", "/api/tenants/demo", token)[1]["resource"].get("deletionScheduledAt"):
+        assert time.monotonic() < deadline, "the operator never scheduled the deletion"
+        time.sleep(0.5)
+
+    again = _devstack("platform-up")
+    assert again.returncode == 0, f"{again.stdout}\n{again.stderr}"
+    expected = "tenant 'demo' was pending deletion (deletionPolicy Delete, data to be destroyed at"
+    assert expected in again.stdout
+    assert "restoring it under the same slug" in again.stdout
+    assert "tenant 'demo' was suspended (manual): resuming it" in again.stdout
+    view = _request("GET", "/api/tenants/demo", token)[1]
+    assert view["state"] == "active" and view["resource"]["ready"] is True
+    assert view["resource"]["deletionProtection"] is True and view["resource"]["deletionScheduledAt"] is None
+    # The data was kept: the app serves the seeded data again.
+    test_demo_tenant_app_serves_seeded_data_as_the_tenant(platform)

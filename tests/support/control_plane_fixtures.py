@@ -53,6 +53,8 @@ def cp_settings(make_database, redis_url) -> Settings:
             "CONTROL_PLANE_DATABASE_URL": make_database(),
             "CONTROL_PLANE_REDIS_URL": redis_url,
             "CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS": "0",
+            # The API server is unreachable here (cp_client): nothing to watch.
+            "CONTROL_PLANE_WATCH_TENANTS": "0",
         }
     )
 

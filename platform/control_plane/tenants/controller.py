@@ -24,6 +24,7 @@ from control_plane.tenants.schemas import (
     PlanChangeResult,
     PlanChangeView,
     ProrationPreviewView,
+    StateChangeView,
     SuspendRequest,
     TenantCreate,
     TenantUpdate,
@@ -129,6 +130,37 @@ class TenantController(Controller):
         return [
             PlanChangeView(plan=c.plan, effective_from=c.effective_from, changed_by=c.changed_by)
             for c in history
+        ]
+
+    @get(
+        "/{slug:str}/history",
+        operation_id="getTenantHistory",
+        name="tenants:history",
+        opt={"permission": Permission.TENANTS_READ},
+    )
+    async def state_history(
+        self,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
+        state: State,
+    ) -> list[StateChangeView]:
+        """Plan, suspension and deletion changes of the tenant, oldest first.
+
+        One list whichever path made them: `source` is `api` (this API) or
+        `cluster` (the ConsorcioTenant changed with kubectl or GitOps, followed by the watch).
+        """
+        rows = await _service(db_session, tenant_resources, state).state_history(slug)
+        return [
+            StateChangeView(
+                field=r.field,
+                old_value=r.old_value,
+                new_value=r.new_value,
+                source=r.source,
+                changed_by=r.changed_by,
+                changed_at=r.changed_at,
+            )
+            for r in rows
         ]
 
     @get(

@@ -24,6 +24,13 @@ class DeletionPolicy(StrEnum):
     DELETE = "Delete"
 
 
+class TenantOrigin(StrEnum):
+    """Where a tenant was first created."""
+
+    CONTROL_PLANE = "control-plane"  # POST /api/tenants
+    CLUSTER = "cluster"  # a ConsorcioTenant applied with kubectl/GitOps, registered by the watch
+
+
 class Tenant(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "tenants"
 
@@ -44,6 +51,14 @@ class Tenant(UUIDPrimaryKey, Timestamps, Base):
     billing_contact_email: Mapped[str] = mapped_column(String(254))
     billing_contact_phone: Mapped[str | None] = mapped_column(String(40))
     deleted_at: Mapped[datetime | None]
+    origin: Mapped[TenantOrigin] = mapped_column(
+        str_enum(TenantOrigin), default=TenantOrigin.CONTROL_PLANE, server_default="control-plane"
+    )
+
+    @property
+    def billing_issues(self) -> list[str]:
+        """What billing this tenant still needs (a tenant applied with kubectl has no contact yet)."""
+        return [] if self.billing_contact_email else ["billingContactMissing"]
 
     plan_changes: Mapped[list[PlanChange]] = relationship(
         back_populates="tenant", order_by="PlanChange.effective_from", lazy="raise"
@@ -62,3 +77,24 @@ class PlanChange(UUIDPrimaryKey, Base):
     changed_by: Mapped[str] = mapped_column(String(200))
 
     tenant: Mapped[Tenant] = relationship(back_populates="plan_changes", lazy="raise")
+
+
+class TenantStateChange(UUIDPrimaryKey, Base):
+    """History of plan, suspension and deletion changes, whichever path made them.
+
+    ``source`` says where the change was made: ``api`` (this control plane)
+    or ``cluster`` (the ConsorcioTenant changed with kubectl/GitOps, seen by
+    the watch). One row per change: the watch records nothing for a change
+    the API already recorded, because it compares with the committed record.
+    """
+
+    __tablename__ = "tenant_state_changes"
+    __table_args__ = (Index("ix_tenant_state_changes_tenant_at", "tenant_id", "changed_at"),)
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tenants.id"))
+    field: Mapped[str] = mapped_column(String(32))  # plan | suspended | deleted | registered
+    old_value: Mapped[str | None] = mapped_column(String(64))
+    new_value: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))  # api | cluster
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime]

@@ -13,7 +13,7 @@ from consorcio_contract.plans import PlanName
 from consorcio_contract.tenant_resource import DEFAULT_DELETION_GRACE_DAYS, MAX_DELETION_GRACE_DAYS
 from control_plane.api_schema import RequestBody, ResponseBody
 from control_plane.billing.invoice_math import ProrationPreview
-from control_plane.tenants.models import DeletionPolicy, SuspensionReason, Tenant
+from control_plane.tenants.models import DeletionPolicy, SuspensionReason, Tenant, TenantOrigin
 from control_plane.tenants.resources import TenantResourceStatus
 
 Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
@@ -108,7 +108,22 @@ class TenantView(ResponseBody):
     billing_contact: BillingContactView
     created_at: datetime
     deleted_at: datetime | None
+    # control-plane (POST /api/tenants) or cluster (applied with kubectl/GitOps, registered by the watch).
+    origin: TenantOrigin
+    # What billing still needs, e.g. billingContactMissing for a tenant applied with kubectl.
+    billing_issues: list[str]
     resource: ResourceView
+
+
+class StateChangeView(ResponseBody):
+    """One plan, suspension or deletion change; source api (this API) or cluster (kubectl/GitOps)."""
+
+    field: str
+    old_value: str | None
+    new_value: str | None
+    source: str
+    changed_by: str
+    changed_at: datetime
 
 
 class PlanChangeView(ResponseBody):
@@ -194,6 +209,8 @@ def tenant_view(tenant: Tenant, resource: TenantResourceStatus) -> TenantView:
         ),
         created_at=tenant.created_at,
         deleted_at=tenant.deleted_at,
+        origin=tenant.origin,
+        billing_issues=tenant.billing_issues,
         resource=resource_view(resource),
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,9 +25,16 @@ from control_plane.audit.service import ActionContext, AuditService
 from control_plane.billing.invoice_math import ProrationPreview, preview_plan_change
 from control_plane.billing.periods import BILLING_TZ, BillingPeriod, local_date
 from control_plane.problems import Conflict, FieldError, InvalidInput, NotFound
-from control_plane.tenants.models import DeletionPolicy, PlanChange, SuspensionReason, Tenant
+from control_plane.tenants.models import (
+    DeletionPolicy,
+    PlanChange,
+    SuspensionReason,
+    Tenant,
+    TenantStateChange,
+)
 from control_plane.tenants.resources import ResourceConflict, TenantResources, TenantResourceStatus
 from control_plane.tenants.schemas import TenantCreate, TenantUpdate
+from control_plane.tenants.sync import record_change
 
 ChangePublisher = Callable[[], Awaitable[None]]
 
@@ -51,6 +58,10 @@ class TenantWithResource:
 
 async def _no_publish() -> None:
     return None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class TenantService:
@@ -96,10 +107,20 @@ class TenantService:
         )
         return (await self.session.scalars(query)).all()
 
+    async def state_history(self, slug: str) -> Sequence[TenantStateChange]:
+        """Plan, suspension and deletion changes, from the API and from the cluster, oldest first."""
+        tenant = await self.get_record(slug)
+        query = (
+            select(TenantStateChange)
+            .where(TenantStateChange.tenant_id == tenant.id)
+            .order_by(TenantStateChange.changed_at, TenantStateChange.id)
+        )
+        return (await self.session.scalars(query)).all()
+
     # -- onboarding ----------------------------------------------------------
 
     async def create(
-        self, ctx: ActionContext, data: TenantCreate, now: datetime
+        self, ctx: ActionContext, data: TenantCreate, now: datetime, *, _retry: bool = True
     ) -> tuple[TenantWithResource, bool]:
         """Onboard an administradora; returns (tenant, created). Repeating the call is safe."""
         spec = {
@@ -126,6 +147,17 @@ class TenantService:
                 raise Conflict(f"slug {data.slug!r} is already taken")
             # Same administradora again: make sure the resource exists too.
             await self._ensure_resource(data.slug, spec | {"plan": existing.plan.value}, cnpj)
+            if not existing.billing_contact_email:
+                # Registered by the watch from a resource applied with kubectl: this call
+                # brings the commercial data the resource cannot carry.
+                existing.billing_contact_name = data.billing_contact.name
+                existing.billing_contact_email = data.billing_contact.email
+                existing.billing_contact_phone = data.billing_contact.phone
+                existing.contract_number = data.contract_number or existing.contract_number
+                self.audit.record(
+                    ctx, "tenant.update", "tenant", data.slug, {"billingContact": data.billing_contact.email}
+                )
+                await self.session.commit()
             return await self.get(data.slug), False
         duplicate = await self.session.scalar(
             select(Tenant.slug).where(Tenant.cnpj == cnpj, Tenant.deleted_at.is_(None))
@@ -155,8 +187,11 @@ class TenantService:
         try:
             await self.session.flush()
         except IntegrityError:
-            # A concurrent create of the same slug won the race.
+            # A concurrent create of the same slug won the race (another call, or the
+            # watch registering the resource): once more, as the "already exists" case.
             await self.session.rollback()
+            if _retry:
+                return await self.create(ctx, data, now, _retry=False)
             raise Conflict(f"slug {data.slug!r} is already taken") from None
         # Billing starts with the contract, so the first plan segment does too.
         self.session.add(
@@ -166,6 +201,16 @@ class TenantService:
                 effective_from=self._contract_instant(tenant),
                 changed_by=ctx.actor,
             )
+        )
+        record_change(
+            self.session,
+            tenant,
+            "registered",
+            None,
+            data.plan.value,
+            source="api",
+            changed_by=ctx.actor,
+            at=now,
         )
         self.audit.record(
             ctx,
@@ -245,6 +290,9 @@ class TenantService:
             return await self.get(slug), old, preview
         if await self.resources.patch_spec(slug, {"plan": plan.value}) is None:
             raise self._missing_resource(slug)
+        record_change(
+            self.session, tenant, "plan", old.value, plan.value, source="api", changed_by=ctx.actor, at=now
+        )
         tenant.plan = plan
         self.session.add(
             PlanChange(
@@ -278,6 +326,10 @@ class TenantService:
         if await self.resources.patch_spec(slug, {"suspended": True}) is None:
             raise self._missing_resource(slug)
         already = tenant.suspended
+        if not already:
+            record_change(
+                self.session, tenant, "suspended", False, True, source="api", changed_by=ctx.actor, at=_now()
+            )
         tenant.suspended = True
         tenant.suspension_reason = reason
         if not already or reason is SuspensionReason.MANUAL:
@@ -296,6 +348,10 @@ class TenantService:
             raise self._missing_resource(slug)
         was = tenant.suspension_reason
         changed = tenant.suspended
+        if changed:
+            record_change(
+                self.session, tenant, "suspended", True, False, source="api", changed_by=ctx.actor, at=_now()
+            )
         tenant.suspended = False
         tenant.suspension_reason = None
         if changed:
@@ -345,6 +401,9 @@ class TenantService:
             await self.resources.delete(slug)
         tenant.deleted_at = now
         tenant.deletion_policy = policy
+        record_change(
+            self.session, tenant, "deleted", False, True, source="api", changed_by=ctx.actor, at=now
+        )
         self.audit.record(ctx, "tenant.delete", "tenant", slug, changes)
         await self.session.commit()
         return tenant
@@ -380,6 +439,9 @@ class TenantService:
         if tenant.deleted_at is not None:
             tenant.deleted_at = None
             tenant.deletion_policy = DeletionPolicy.RETAIN
+            record_change(
+                self.session, tenant, "deleted", True, False, source="api", changed_by=ctx.actor, at=_now()
+            )
             self.audit.record(ctx, "tenant.restore", "tenant", slug, {})
         await self.session.commit()
         return True

@@ -6,6 +6,8 @@ run with an ``as_of`` date past the grace period instead of waiting weeks.
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -81,7 +83,8 @@ async def test_unpaid_invoice_past_grace_suspends_and_payment_resumes(
     rerun = await billing_tasks.run_dunning(cp_settings, past)
     assert rerun["reminders"] == 0 and rerun["suspended"] == [] and rerun["resumed"] == []
 
-    # Someone un-suspends the resource behind the control plane's back: the next run repairs it.
+    # Someone un-suspends the resource with kubectl: the control plane follows it (one truth,
+    # its watch records the resume), and the next dunning run suspends it again.
     custom_objects.patch_cluster_custom_object(
         GROUP,
         VERSION,
@@ -90,7 +93,12 @@ async def test_unpaid_invoice_past_grace_suspends_and_payment_resumes(
         {"spec": {"suspended": False}},
         _content_type="application/merge-patch+json",
     )
-    await billing_tasks.run_dunning(cp_settings, past)
+    deadline = time.monotonic() + 30
+    while (await cp_client.get(f"/api/tenants/{late}", headers=billing)).json()["state"] != "active":
+        assert time.monotonic() < deadline, "the kubectl resume was never followed"
+        await asyncio.sleep(0.2)
+    again = await billing_tasks.run_dunning(cp_settings, past)
+    assert again["suspended"] == [late]
     assert spec_of(custom_objects, late)["suspended"] is True
 
     paid = await cp_client.post(
@@ -120,7 +128,8 @@ async def test_unpaid_invoice_past_grace_suspends_and_payment_resumes(
         )
     ).json()
     actions = [e["action"] for e in reversed(trail)]
-    assert actions == ["tenant.create", "tenant.suspend", "tenant.resume"]
+    assert actions == ["tenant.create", "tenant.suspend", "tenant.resume", "tenant.suspend", "tenant.resume"]
+    assert trail[2]["actor"] == "system:tenant-watch" and trail[2]["details"]["source"] == "cluster"
     assert trail[1]["actor"] == "system:beat" and trail[0]["actor"] == "billing@platform.example"
     notices = (
         await cp_client.get(

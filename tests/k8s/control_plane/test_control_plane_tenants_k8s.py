@@ -145,7 +145,10 @@ async def test_a_resource_created_outside_the_api_is_adopted_only_for_the_same_c
         outside(slug2, {"displayName": "Mesma", "cnpj": doc, "plan": "starter"}),
     )
     adopted = await cp_client.post("/api/tenants", json=make_tenant_body(slug2, doc), headers=admin)
-    assert adopted.status_code == 201
+    # 201, or 200 when the control plane's watch registered the applied resource first; either
+    # way the call's commercial data is on the record.
+    assert adopted.status_code in (200, 201), adopted.text
+    assert adopted.json()["billingIssues"] == []
     assert normalize_cnpj(adopted.json()["cnpj"]) == doc
 
 

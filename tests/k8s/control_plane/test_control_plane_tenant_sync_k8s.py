@@ -1,0 +1,164 @@
+"""One truth between kubectl and the control plane: the control plane's watch follows
+ConsorcioTenants created, changed and deleted directly in the real API server (issue 14 item 1).
+
+No operator runs here: the resources are what kubectl or GitOps would apply; the control plane
+under test (tests/k8s/control_plane/conftest.py) watches them like in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from control_plane.auth.roles import Role
+
+from consorcio_contract.identifiers import normalize_cnpj
+
+pytestmark = pytest.mark.k8s
+
+GROUP, VERSION, PLURAL = "consorcio.io", "v1alpha1", "consorciotenants"
+INSTANCE = "control-plane-k8s-tests"  # the operator instance of the control plane under test
+TIMEOUT = 30
+
+
+def applied(slug: str, cnpj: str, plan: str = "starter", **spec: object) -> dict:
+    """A ConsorcioTenant as `kubectl apply` would create it (no control plane involved)."""
+    return {
+        "apiVersion": f"{GROUP}/{VERSION}",
+        "kind": "ConsorcioTenant",
+        "metadata": {
+            "name": slug,
+            "labels": {"consorcio.io/tenant": slug, "consorcio.io/operator-instance": INSTANCE},
+        },
+        "spec": {"displayName": f"Administradora {slug}", "cnpj": cnpj, "plan": plan, **spec},
+    }
+
+
+async def eventually(check, what: str):
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        result = await check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.2)
+
+
+def patch(custom_objects, slug: str, spec: dict) -> None:
+    custom_objects.patch_cluster_custom_object(GROUP, VERSION, PLURAL, slug, {"spec": spec})
+
+
+async def test_a_tenant_applied_with_kubectl_is_registered_billed_and_flagged(
+    cp_client, auth, custom_objects, tenant_slugs, cnpj
+) -> None:
+    admin = auth[Role.PLATFORM_ADMIN]
+    slug, doc = tenant_slugs(), cnpj()
+    custom_objects.create_cluster_custom_object(GROUP, VERSION, PLURAL, applied(slug, doc, "professional"))
+
+    async def registered():
+        response = await cp_client.get(f"/api/tenants/{slug}", headers=admin)
+        return response.json() if response.status_code == 200 else None
+
+    view = await eventually(registered, f"{slug} registered")
+    assert view["origin"] == "cluster" and view["plan"] == "professional" and view["state"] == "active"
+    assert view["cnpj"].replace(".", "").replace("/", "").replace("-", "") == normalize_cnpj(doc)
+    # Nothing silent: billing says what it is missing.
+    assert view["billingIssues"] == ["billingContactMissing"]
+    plans = (await cp_client.get(f"/api/tenants/{slug}/plan-history", headers=admin)).json()
+    assert [p["plan"] for p in plans] == ["professional"]
+    # Once the contact is filled in, billing has everything.
+    contact = {"billingContact": {"name": "Financeiro", "email": "fin@example.com"}}
+    edited = await cp_client.patch(f"/api/tenants/{slug}", json=contact, headers=admin)
+    assert edited.status_code == 200 and edited.json()["billingIssues"] == []
+
+
+async def test_plan_and_suspension_changed_with_kubectl_land_in_the_history(
+    cp_client, auth, custom_objects, tenant_slugs, cnpj, make_tenant_body
+) -> None:
+    admin = auth[Role.PLATFORM_ADMIN]
+    slug = tenant_slugs()
+    created = await cp_client.post("/api/tenants", json=make_tenant_body(slug, cnpj()), headers=admin)
+    assert created.status_code == 201 and created.json()["origin"] == "control-plane"
+
+    patch(custom_objects, slug, {"plan": "enterprise"})
+
+    async def plan_is(plan: str):
+        view = (await cp_client.get(f"/api/tenants/{slug}", headers=admin)).json()
+        return view if view["plan"] == plan else None
+
+    await eventually(lambda: plan_is("enterprise"), "kubectl plan change followed")
+    plans = (await cp_client.get(f"/api/tenants/{slug}/plan-history", headers=admin)).json()
+    assert [p["plan"] for p in plans] == ["starter", "enterprise"]  # prorated like an API change
+    assert plans[-1]["changedBy"].startswith("cluster")
+
+    patch(custom_objects, slug, {"suspended": True})
+
+    async def suspended():
+        view = (await cp_client.get(f"/api/tenants/{slug}", headers=admin)).json()
+        return view if view["state"] == "suspended" else None
+
+    view = await eventually(suspended, "kubectl suspension followed")
+    assert view["suspensionReason"] == "manual"
+
+    # A change through the API is recorded once, not again when the watch sees it.
+    changed = await cp_client.put(f"/api/tenants/{slug}/plan", json={"plan": "professional"}, headers=admin)
+    assert changed.status_code == 200
+    patch(custom_objects, slug, {"suspended": False})  # a later kubectl change, to know the watch caught up
+    await eventually(lambda: _state_is(cp_client, admin, slug, "active"), "kubectl resume followed")
+    history = (await cp_client.get(f"/api/tenants/{slug}/history", headers=admin)).json()
+    assert [(h["field"], h["oldValue"], h["newValue"], h["source"]) for h in history] == [
+        ("registered", None, "starter", "api"),
+        ("plan", "starter", "enterprise", "cluster"),
+        ("suspended", "False", "True", "cluster"),
+        ("plan", "enterprise", "professional", "api"),
+        ("suspended", "True", "False", "cluster"),
+    ]
+    trail = (
+        await cp_client.get(f"/api/audit-events?targetType=tenant&targetId={slug}", headers=admin)
+    ).json()
+    cluster_actions = [
+        e["action"] for e in reversed(trail) if (e.get("details") or {}).get("source") == "cluster"
+    ]
+    assert cluster_actions == ["tenant.change_plan", "tenant.suspend", "tenant.resume"]
+
+
+async def _state_is(cp_client, headers, slug: str, state: str):
+    response = await cp_client.get(f"/api/tenants/{slug}", headers=headers)
+    if response.status_code == 404:
+        return None  # not registered yet
+    view = response.json()
+    return view if view["state"] == state else None
+
+
+async def test_kubectl_delete_marks_it_deleted_and_applying_it_again_restores_it(
+    cp_client, auth, custom_objects, tenant_slugs, cnpj
+) -> None:
+    admin = auth[Role.PLATFORM_ADMIN]
+    slug, doc = tenant_slugs(), cnpj()
+    custom_objects.create_cluster_custom_object(GROUP, VERSION, PLURAL, applied(slug, doc))
+    await eventually(lambda: _state_is(cp_client, admin, slug, "active"), f"{slug} registered")
+    custom_objects.delete_cluster_custom_object(GROUP, VERSION, PLURAL, slug)
+    view = await eventually(lambda: _state_is(cp_client, admin, slug, "deleted"), "kubectl delete followed")
+    assert view["deletedAt"] is not None
+    custom_objects.create_cluster_custom_object(GROUP, VERSION, PLURAL, applied(slug, doc))
+    view = await eventually(lambda: _state_is(cp_client, admin, slug, "active"), "re-applied tenant restored")
+    assert view["deletedAt"] is None
+    fields = [h["field"] for h in (await cp_client.get(f"/api/tenants/{slug}/history", headers=admin)).json()]
+    assert fields == ["registered", "deleted", "deleted"]
+
+
+async def test_a_cnpj_already_held_is_not_registered_again(
+    cp_client, auth, custom_objects, tenant_slugs, cnpj, make_tenant_body
+) -> None:
+    admin = auth[Role.PLATFORM_ADMIN]
+    holder, doc = tenant_slugs(), cnpj()
+    assert (
+        await cp_client.post("/api/tenants", json=make_tenant_body(holder, doc), headers=admin)
+    ).status_code == 201
+    duplicate, marker = tenant_slugs(), tenant_slugs()
+    custom_objects.create_cluster_custom_object(GROUP, VERSION, PLURAL, applied(duplicate, doc))
+    # Events are handled in order: once the marker applied after it is registered, so was the duplicate.
+    custom_objects.create_cluster_custom_object(GROUP, VERSION, PLURAL, applied(marker, cnpj()))
+    await eventually(lambda: _state_is(cp_client, admin, marker, "active"), "marker registered")
+    assert (await cp_client.get(f"/api/tenants/{duplicate}", headers=admin)).status_code == 404
