@@ -695,6 +695,11 @@ def test_retain_stops_the_tenant_keeps_data_marked_orphaned_and_a_new_resource_a
     ns = client.CoreV1Api(k8s_api_client).read_namespace(names.namespace(name))
     assert names.ORPHANED_LABEL not in (ns.metadata.labels or {})
     assert_serving(name, env, vault, k8s_api_client)
+    # The purge path (docs/operations.md): the adopted tenant deleted under Delete, no grace.
+    tenants.patch(name, {"spec": {"deletionPolicy": "Delete", "deletionGracePeriodDays": 0}})
+    tenants.delete(name)
+    tenants.wait_gone(name)
+    assert_everything_dropped(name, stack, vault, env)
 
 
 def test_delete_with_a_grace_period_stops_at_once_shows_the_date_and_can_be_cancelled(
