@@ -28,7 +28,8 @@ Choices the law leaves to the contract, as this module applies them:
 
 * the remainder of each fund goes to the cotas still active at the closing
   (excluded cotas get their restitution, which already carries their yield);
-  with no active cota paying in (e.g. all were excluded), to every cota;
+  with no active cota paying in (e.g. all were excluded), to every cota; the
+  grupo's ``rateio_inclui_excluidas`` shares it with the excluded cotas too;
 * a restitution the fundo comum cannot cover is completed from the fundo de
   reserva (it exists to protect the group, art. 27 §2); beyond that the group
   cannot close (``SaldoInsuficiente``): nobody may be left unpaid.
@@ -144,8 +145,13 @@ def encerrar(
     clausula_penal_pct: Decimal,
     saldo_fundo_comum: Decimal,
     saldo_fundo_reserva: Decimal,
+    rateio_inclui_excluidas: bool = False,
 ) -> Demonstrativo:
-    """Restitute every excluded cota still waiting, then share what is left of each fund."""
+    """Restitute every excluded cota still waiting, then share what is left of each fund.
+
+    ``rateio_inclui_excluidas`` (the grupo's contract parameter): the remainder goes to every cota
+    pro rata to what it paid into the fund, excluded ones too; otherwise to the active ones.
+    """
     ordem = sorted(cotas, key=lambda c: c.numero)
     restituicoes = {
         c.numero: valor_restituicao(c.percentual_pago, valor_credito, clausula_penal_pct) + c.rendimento
@@ -166,7 +172,7 @@ def encerrar(
         falta_fc -= parte
     sobra_fc = saldo_fundo_comum - (devido - sum(do_fr.values(), ZERO))
     sobra_fr = saldo_fundo_reserva - sum(do_fr.values(), ZERO)
-    ativas = [c for c in ordem if not c.excluida]
+    ativas = list(ordem) if rateio_inclui_excluidas else [c for c in ordem if not c.excluida]
     rateio_fc = _ratear_entre(sobra_fc, ativas, ordem, "pago_fundo_comum")
     rateio_fr = _ratear_entre(sobra_fr, ativas, ordem, "pago_fundo_reserva")
     linhas = []

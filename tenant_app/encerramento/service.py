@@ -78,6 +78,7 @@ async def _calcular(
             clausula_penal_pct=grupo.clausula_penal_pct,
             saldo_fundo_comum=grupo.saldo_fundo_comum,
             saldo_fundo_reserva=grupo.saldo_fundo_reserva,
+            rateio_inclui_excluidas=grupo.rateio_inclui_excluidas,
         )
     except SaldoInsuficiente as e:
         raise RegraVioladaError(

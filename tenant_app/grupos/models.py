@@ -6,7 +6,7 @@ import enum
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tenant_app.database.base import Balance, Base, Percent, Timestamps, UUIDPrimaryKey, str_enum
@@ -94,6 +94,10 @@ class Grupo(UUIDPrimaryKey, Timestamps, Base):
     parcelas_para_exclusao: Mapped[int] = mapped_column(default=3)
     #: Cláusula penal on a restitution to an excluded consorciado, % of the amount (Lei 11.795 art. 30).
     clausula_penal_pct: Mapped[Decimal] = mapped_column(Percent, default=Decimal("0"), server_default="0")
+    #: At the closing, the remainder of the fundo comum and fundo de reserva is shared also with the
+    #: excluded cotas (pro rata to what each paid in); default: only the active ones (Lei 11.795 arts.
+    #: 31–32 leave the criterion to the contract; excluded cotas get their restitution, art. 30).
+    rateio_inclui_excluidas: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     status: Mapped[StatusGrupo] = mapped_column(str_enum(StatusGrupo, 20), default=StatusGrupo.EM_FORMACAO)
     data_inicio: Mapped[date | None]
     data_encerramento: Mapped[date | None]

@@ -61,6 +61,8 @@ class GrupoCreate(msgspec.Struct, kw_only=True):
     encargos_fundo_comum_pct: Decimal = Decimal("100")
     parcelas_para_exclusao: Annotated[int, msgspec.Meta(ge=1, le=24)] = 3
     clausula_penal_pct: Decimal = Decimal("0")
+    #: At the closing, share the funds' remainder with the excluded cotas too (default: active only).
+    rateio_inclui_excluidas: bool = False
 
     def validate(self) -> None:
         """Money and percentage rules msgspec cannot express."""
@@ -93,6 +95,7 @@ class GrupoUpdate(msgspec.Struct, kw_only=True):
     encargos_fundo_comum_pct: Decimal | None = None
     parcelas_para_exclusao: Annotated[int, msgspec.Meta(ge=1, le=24)] | None = None
     clausula_penal_pct: Decimal | None = None
+    rateio_inclui_excluidas: bool | None = None
 
     def validate(self) -> None:
         """Same rules as creation, for the fields present."""
@@ -129,6 +132,7 @@ class GrupoOut(msgspec.Struct, kw_only=True):
     encargos_fundo_comum_pct: Percentual
     parcelas_para_exclusao: int
     clausula_penal_pct: Percentual
+    rateio_inclui_excluidas: bool
     status: StatusGrupo
     data_inicio: date | None
     data_encerramento: date | None

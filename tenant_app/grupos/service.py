@@ -84,6 +84,7 @@ async def create_grupo(uow: UnitOfWork, data: GrupoCreate) -> Grupo:
         encargos_fundo_comum_pct=data.encargos_fundo_comum_pct,
         parcelas_para_exclusao=data.parcelas_para_exclusao,
         clausula_penal_pct=data.clausula_penal_pct,
+        rateio_inclui_excluidas=data.rateio_inclui_excluidas,
         status=StatusGrupo.EM_FORMACAO,
     )
     uow.add(grupo)

@@ -35,6 +35,7 @@ async def semear(
     saldo_comum: Decimal = Decimal("3000.00"),
     saldo_reserva: Decimal = Decimal("1050.00"),
     cota2_contemplada: bool = True,
+    rateio_inclui_excluidas: bool = False,
 ) -> GrupoNoFim:
     """Credit 10 000 over 10 parcelas (1 000 fc + 100 taxa + 50 fr), clausula penal 10 %, 3 cotas.
 
@@ -53,6 +54,7 @@ async def semear(
             taxa_administracao_pct=Decimal("10"),
             fundo_reserva_pct=Decimal("5"),
             clausula_penal_pct=Decimal("10"),
+            rateio_inclui_excluidas=rateio_inclui_excluidas,
             dia_assembleia=15,
             dia_vencimento=10,
             status=StatusGrupo.EM_ANDAMENTO,

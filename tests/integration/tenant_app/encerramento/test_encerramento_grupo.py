@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.ledger.models import Fundo, LancamentoFundo
 from tenant_app.users.roles import Role
+from tests.integration.tenant_app.factories import make_grupo
 from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import semear
@@ -261,3 +262,31 @@ async def test_tenant_b_cannot_close_or_see_tenant_a_group(tenant: Tenant, other
     assert r.status_code == 201, r.text
     r = await a.client.post(f"{base}/encerramento/", headers={**a.auth(), **_chave()})
     assert r.status_code == 200 and r.json()["conciliacao"]["conciliado"], r.text
+
+
+async def test_the_contract_may_share_the_remainder_with_the_excluded(tenant: Tenant) -> None:
+    c, gestor = tenant.client, tenant.auth(Role.GESTOR)
+    # The clause is a contract parameter of the grupo, false unless the contract says so.
+    novo = await make_grupo(tenant)
+    assert novo["rateio_inclui_excluidas"] is False
+    r = await c.patch(f"/api/grupos/{novo['id']}", json={"rateio_inclui_excluidas": "sim"}, headers=gestor)
+    assert r.status_code == 400 and r.json()["errors"][0]["campo"] == "rateio_inclui_excluidas"
+    r = await c.patch(f"/api/grupos/{novo['id']}", json={"rateio_inclui_excluidas": True}, headers=gestor)
+    assert r.status_code == 200 and r.json()["rateio_inclui_excluidas"] is True
+
+    g = await semear(tenant, rateio_inclui_excluidas=True)
+    base = f"/api/grupos/{g.grupo_id}"
+    antiga = {"data_comunicacao": (HOJE - timedelta(days=30)).isoformat()}
+    assert (
+        await c.post(f"{base}/encerramento/comunicacao", json=antiga, headers={**gestor, **_chave()})
+    ).status_code == 201
+    r = await c.post(f"{base}/encerramento/", headers={**gestor, **_chave()})
+    assert r.status_code == 200, r.text
+    linhas = {x["cota_numero"]: x for x in r.json()["cotas"]}
+    # Cota 3 restituted 1 800.00 (no yield recorded); 3 000 - 1 800 = 1 200.00 left, shared by all three
+    # as 10 000 : 9 000 : 2 000 paid: 57 142.857, 51 428.571, 11 428.571 centavos; two centavos missing:
+    # to .857 (cota 1) and, tie, the earlier .571 (cota 2): 571.43, 514.29, 114.28.
+    assert [linhas[n]["rateio_fundo_comum"] for n in (1, 2, 3)] == ["571.43", "514.29", "114.28"]
+    # Fundo de reserva 1 050 as 500 : 450 : 100 paid: exact.
+    assert [linhas[n]["rateio_fundo_reserva"] for n in (1, 2, 3)] == ["500.00", "450.00", "100.00"]
+    assert linhas[3]["total"] == "2014.28" and r.json()["conciliacao"]["conciliado"]

@@ -197,3 +197,27 @@ def test_the_funds_always_end_at_zero_or_the_group_cannot_close(
             if c.conta_conhecida
             else DestinoValor.NAO_PROCURADO
         )
+
+
+def test_the_contract_may_share_the_remainder_with_the_excluded_too() -> None:
+    # rateio_inclui_excluidas: the fundo comum's 10 876.55 left goes to cotas 1..4 as
+    # 50 000 : 30 000 : 10 000 : 5 000 (10/19, 6/19, 2/19, 1/19 of 95 000):
+    # 1 087 655 centavos x 10/19 = 572 450.00 (exact), x 6/19 = 343 470.00, x 2/19 = 114 490.00,
+    # x 1/19 = 57 245.00 -> 5 724.50, 3 434.70, 1 144.90, 572.45 (sum 10 876.55).
+    # Fundo de reserva 3 000 as 1 000 : 600 : 200 : 0 -> 1 666.67, 1 000.00, 333.33, 0
+    # (300 000 x 10/18 = 166 666.67, x 6/18 = 100 000, x 2/18 = 33 333.33; the .67 fraction wins the centavo).
+    d = encerrar(
+        COTAS,
+        valor_credito=D("100000.00"),
+        clausula_penal_pct=D(10),
+        saldo_fundo_comum=D("20000.00"),
+        saldo_fundo_reserva=D("3000.00"),
+        rateio_inclui_excluidas=True,
+    )
+    assert [(x.rateio_fundo_comum, x.rateio_fundo_reserva) for x in d.linhas] == [
+        (D("5724.50"), D("1666.67")),
+        (D("3434.70"), D("1000.00")),
+        (D("1144.90"), D("333.33")),
+        (D("572.45"), ZERO),
+    ]
+    assert d.soma("total") == D("23000.00")
