@@ -28,6 +28,7 @@ from tenant_app.auth.middleware import PUBLIC_PATHS, JWTAuthenticationMiddleware
 from tenant_app.cobranca.controller import CONTROLLERS as COBRANCA_CONTROLLERS
 from tenant_app.consorciados.controller import ConsorciadoController
 from tenant_app.cotas.controller import CotaController
+from tenant_app.credito.controller import CONTROLLERS as CREDITO_CONTROLLERS
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.dependencies import provide_unit_of_work
 from tenant_app.documentos.contrato.controller import ContratoController
@@ -77,6 +78,7 @@ ROUTE_HANDLERS: list[Any] = [
     CotaController,
     ParcelaController,
     PagamentoController,
+    *CREDITO_CONTROLLERS,
     *COBRANCA_CONTROLLERS,
     InadimplenciaController,
     AuditoriaController,

@@ -39,10 +39,16 @@ def create_celery(settings: Settings) -> Celery:
         imports=(
             "tenant_app.assembleias.notificacao",
             "tenant_app.assembleias.tarefa_lances_vencidos",
+            "tenant_app.credito.tarefas",
             "tenant_app.notificacoes.tarefas",
             "tenant_app.cobranca.tarefas",
         ),
         beat_schedule={
+            # Unused cartas 180 days old with nothing owed become cash (idempotent).
+            "credito-especie": {
+                "task": "credito.converter_em_especie",
+                "schedule": crontab(hour=4, minute=0),
+            },
             # PIX the webhook stored and whose queued settlement was lost (idempotent).
             "cobranca-pix": {"task": "cobranca.liquidar_pix", "schedule": 60.0},
             "exclusao-diaria": {"task": "tenant_app.exclusao_diaria", "schedule": crontab(hour=3, minute=0)},

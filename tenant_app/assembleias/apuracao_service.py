@@ -45,6 +45,7 @@ from tenant_app.assembleias.prazo_lance import prazo_pagamento_lance
 from tenant_app.assembleias.service import get_assembleia, get_regras, hoje, problema, regras_puras
 from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria, parse_extracao
 from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
+from tenant_app.credito.abertura import abrir_cartas
 from tenant_app.erros import ConflitoError, IndisponivelError, NaoEncontrado
 from tenant_app.eventos.tipos import ASSEMBLEIA_APURADA, COTA_CONTEMPLADA
 from tenant_app.grupos.models import Grupo
@@ -354,6 +355,8 @@ async def registrar_contemplacoes(
             referencia_id=apuracao.id,
             descricao=f"Assembleia {assembleia.numero}, apuração revisão {apuracao.revisao}: {origem.value}",
         )
+    # Each contemplated cota gets its carta de crédito in the same transaction (tenant_app.credito).
+    await abrir_cartas(uow, assembleia, rows)
     return rows
 
 

@@ -332,6 +332,102 @@ CATALOGO: dict[str, TipoProblema] = {
         "Travas indisponíveis",
         "O serviço de travas (Redis) não respondeu; por segurança nada foi feito.",
     ),
+    # --- crédito (issue 16): cartas de crédito, análise, garantias, pagamentos, arquivos bancários.
+    "lance_nao_pago": _T(
+        422,
+        "Lance não pago",
+        "A carta de crédito de uma contemplação por lance só fica disponível depois que o lance é pago.",
+    ),
+    "documentos_faltando": _T(
+        422,
+        "Documentos da análise faltando",
+        "A análise de crédito só é aprovada com identidade, comprovantes de renda e de residência.",
+    ),
+    "garantia_insuficiente": _T(
+        422,
+        "Garantia insuficiente",
+        "As garantias não cobrem o saldo devedor da cota (Lei 11.795/2008 art. 14 §§4-5); a mensagem diz "
+        "quanto falta.",
+    ),
+    "garantia_sobre_o_bem": _T(
+        422,
+        "Garantia deve recair sobre o bem",
+        "Veículo ou imóvel: a garantia inicial é a alienação fiduciária do próprio bem (Lei 11.795/2008 "
+        "art. 14 §1).",
+    ),
+    "documento_invalido": _T(
+        422, "CPF/CNPJ inválido", "O CPF ou CNPJ informado não confere com os dígitos verificadores."
+    ),
+    "destino_diferenca_obrigatorio": _T(
+        422,
+        "Destino da diferença obrigatório",
+        "O bem custa menos que o crédito: informe se a diferença paga despesas, amortiza parcelas ou é "
+        "devolvida.",
+    ),
+    "destino_invalido": _T(
+        422,
+        "Destino de pagamento inválido",
+        "O destino não combina com o status da carta ou com o bem indicado.",
+    ),
+    "valor_acima_do_credito": _T(
+        422,
+        "Valor acima do crédito",
+        "O pagamento excede o saldo livre da carta (saldo menos pagamentos aguardando o banco).",
+    ),
+    "valor_acima_do_bem": _T(
+        422,
+        "Valor acima do preço do bem",
+        "Ao vendedor cabe o preço do bem até o crédito; o que passar o consorciado paga fora do grupo.",
+    ),
+    "valor_acima_da_diferenca": _T(
+        422,
+        "Valor acima da diferença",
+        "O valor passa da diferença entre o crédito e o bem (mais os rendimentos).",
+    ),
+    "despesas_acima_do_limite": _T(
+        422, "Despesas acima do limite", "Despesas relacionadas ao bem usam até 10% do crédito."
+    ),
+    "devolucao_com_saldo_devedor": _T(
+        422,
+        "Devolução com saldo devedor",
+        "A diferença só é devolvida ao consorciado com o saldo devedor quitado.",
+    ),
+    "favorecido_nao_e_o_vendedor": _T(
+        422, "Favorecido não é o vendedor", "O pagamento do bem vai ao vendedor indicado com o bem."
+    ),
+    "favorecido_nao_e_o_consorciado": _T(
+        422,
+        "Favorecido não é o consorciado",
+        "Crédito em espécie e devolução são pagos à conta do próprio consorciado.",
+    ),
+    "credito_em_uso": _T(
+        422, "Crédito em uso", "Só um crédito não utilizado (sem bem indicado nem pagamento) vai em espécie."
+    ),
+    "especie_antes_do_prazo": _T(
+        422,
+        "Crédito em espécie antes de 180 dias",
+        "O crédito em espécie exige 180 dias desde a contemplação (ou o encerramento do grupo).",
+    ),
+    "especie_com_saldo_devedor": _T(
+        422,
+        "Crédito em espécie com saldo devedor",
+        "O crédito em espécie exige o saldo devedor da cota quitado.",
+    ),
+    "saldo_remanescente": _T(
+        422,
+        "Saldo remanescente na carta",
+        "Ainda há crédito (rendimentos) na carta: use-o antes de encerrar.",
+    ),
+    "sem_pagamentos_pendentes": _T(
+        422,
+        "Sem pagamentos pendentes",
+        "Não há pagamentos de carta de crédito pendentes nessa forma neste grupo.",
+    ),
+    "retorno_em_importacao": _T(
+        409,
+        "Retorno em importação",
+        "O mesmo arquivo está sendo importado por outra requisição; repita em instantes.",
+    ),
 }
 
 #: The code of a problem raised without one (framework errors), by status.

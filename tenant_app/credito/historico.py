@@ -1,0 +1,37 @@
+"""Every change of a carta's status, recorded with who did it and why (and audited)."""
+
+from __future__ import annotations
+
+from tenant_app.credito.estados import StatusCarta
+from tenant_app.credito.models import CartaCredito, CartaTransicao
+from tenant_app.unit_of_work import UnitOfWork
+
+
+def registrar_transicao(
+    uow: UnitOfWork, carta: CartaCredito, para: StatusCarta, acao: str, motivo: str
+) -> None:
+    """Move ``carta`` to ``para`` with a history row and an audit entry naming the actor and the reason.
+
+    A new carta (``acao`` "abertura") has no previous status.
+    """
+    de = None if acao == "abertura" else carta.status
+    uow.add(
+        CartaTransicao(
+            carta_id=carta.id,
+            de=de,
+            para=para,
+            acao=acao,
+            motivo=motivo,
+            user_id=uow.actor.user_id,
+        )
+    )
+    if de is not None:
+        uow.track(carta)
+    carta.status = para
+    uow.auditar(
+        f"credito_{acao}",
+        "cartas_credito",
+        str(carta.id),
+        None if de is None else {"status": de.value},
+        {"status": para.value, "motivo": motivo},
+    )
