@@ -215,3 +215,32 @@ class RemessaOut(msgspec.Struct, kw_only=True):
     tamanho: int
     #: A short-lived link to download the file (presigned GET on the tenant's bucket).
     url: str
+
+
+class DiaCobrancaOut(msgspec.Struct, kw_only=True):
+    """One day of cobrança: títulos issued, registered by the bank, settled, rejected; money to identify."""
+
+    data: date
+    emitidos: int
+    valor_emitido: Dinheiro
+    registrados: int
+    liquidados: int
+    valor_liquidado: Dinheiro
+    rejeitados: int
+    a_identificar: int
+    valor_a_identificar: Dinheiro
+
+
+class ArrecadacaoOut(msgspec.Struct, kw_only=True):
+    """A grupo's arrecadação in a period against what fell due in it."""
+
+    grupo_id: uuid.UUID
+    grupo_codigo: str
+    desde: date
+    ate: date
+    esperado: Dinheiro
+    arrecadado: Dinheiro
+    #: Money received per forma (boleto, pix, ted, dinheiro); lances are not arrecadação.
+    por_forma: dict[str, Dinheiro]
+    em_aberto: Dinheiro
+    percentual: Percentual

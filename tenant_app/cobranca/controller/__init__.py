@@ -3,6 +3,7 @@
 from tenant_app.cobranca.controller.contas import ContaCobrancaController
 from tenant_app.cobranca.controller.identificacao import ValoresAIdentificarController
 from tenant_app.cobranca.controller.pix import PixController
+from tenant_app.cobranca.controller.relatorios import RelatorioCobrancaController
 from tenant_app.cobranca.controller.remessas import RemessaController
 from tenant_app.cobranca.controller.retornos import RetornoController
 from tenant_app.cobranca.controller.titulos import TituloController
@@ -14,6 +15,7 @@ CONTROLLERS = [
     RetornoController,
     ValoresAIdentificarController,
     PixController,
+    RelatorioCobrancaController,
 ]
 
 __all__ = ["CONTROLLERS"]
