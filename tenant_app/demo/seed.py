@@ -1,4 +1,4 @@
-"""``seed-demo``: a realistic running group with members, a year of payments and some delinquency.
+"""``seed-demo``: a realistic running group with members, a year of payments, some delinquency and its yield.
 
 Idempotent: when the demo group already exists nothing is written. Data goes
 through the same services the API uses, so every row obeys the same rules
@@ -26,6 +26,8 @@ from tenant_app.pagamentos.models import FormaPagamento
 from tenant_app.pagamentos.service import registrar_pagamento
 from tenant_app.parcelas.business_days import add_months
 from tenant_app.parcelas.service import parcelas_em_aberto
+from tenant_app.rendimentos.schemas import RendimentoIn
+from tenant_app.rendimentos.service import registrar_rendimento
 from tenant_app.unit_of_work import UnitOfWork
 
 DEMO_CODIGO = "DEMO-AUTO-01"
@@ -75,7 +77,32 @@ async def seed_demo(uow: UnitOfWork, today: date | None = None, members: int = M
     rng = random.Random(2080)
     async with uow.one_transaction():
         grupo = await seed_grupo(uow, rng, inicio_de(today), members)
-    return await seed_pagamentos(uow, rng, grupo, today, members)
+    resumo = await seed_pagamentos(uow, rng, grupo, today, members)
+    return resumo + await seed_rendimentos(uow, grupo, today)
+
+
+async def seed_rendimentos(uow: UnitOfWork, grupo: Grupo, today: date) -> str:
+    """The group's net investment yield for the last three whole months (0.8 % of the fundo comum each)."""
+    periodos = 0
+    for meses_atras in (3, 2, 1):
+        ano, mes = add_months(today.year, today.month, -meses_atras)
+        inicio = date(ano, mes, 1)
+        fim_ano, fim_mes = add_months(ano, mes, 1)
+        base = grupo.saldo_fundo_comum
+        if base <= 0:
+            continue
+        await registrar_rendimento(
+            uow,
+            grupo.id,
+            RendimentoIn(
+                inicio=inicio,
+                fim=date(fim_ano, fim_mes, 1) - timedelta(days=1),
+                valor=(base * Decimal("0.008")).quantize(Decimal("0.01")),
+                saldo_base=base,
+            ),
+        )
+        periodos += 1
+    return f", {periodos} yield periods"
 
 
 def inicio_de(today: date) -> date:

@@ -54,6 +54,7 @@ def test_migrate_seed_twice_and_serve(make_database, redis_url) -> None:  # type
     assert "already exists" in done.stdout
     first = _run(env, "seed-demo")
     assert first.returncode == 0 and "8 members" in first.stdout, first.stderr
+    assert "3 yield periods" in first.stdout, first.stdout
     second = _run(env, "seed-demo")
     assert second.returncode == 0 and "nothing to do" in second.stdout
     assert (
