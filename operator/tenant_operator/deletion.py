@@ -134,20 +134,34 @@ async def delete_tenant(
     if (now or datetime.now(UTC)) < plan.destroy_at:
         # Stopped at once, every check (someone may have scaled it up again).
         return Pending(plan, await stop_tenant(runtime, name))
-    summary = ""
+    # Stopped first (again): nothing writes any more, so a snapshot is the final state.
+    summary = f"tenant stopped ({await stop_tenant(runtime, name)}); "
     if policy is DeletionPolicy.SNAPSHOT:
-        summary = await _snapshot(runtime, name, spec) + "; "
-        summary += await _snapshot_objects(runtime, name) + "; "
+        dump_summary, last = await _snapshot(runtime, name, spec)
+        objects_summary, location = await _snapshot_objects(runtime, name)
+        summary += f"{dump_summary}; {objects_summary}; "
+        if last is not None:
+            if location:
+                last["objects"] = location
+            # Where the data went, on the resource until it is gone (and in the Event after).
+            await runtime.kube.merge_patch(tenant_status_path(name), {"status": {"lastSnapshot": last}})
     summary += await drop_everything(runtime, name)
     metrics.DELETIONS.labels(policy.value).inc()
     return policy.value, summary
 
 
-async def _snapshot(runtime: Runtime, name: str, spec: Mapping[str, Any]) -> str:
+def tenant_status_path(name: str) -> str:
+    return f"/apis/{crd_identity.API_VERSION}/{crd_identity.PLURAL}/{name}/status"
+
+
+async def _snapshot(
+    runtime: Runtime, name: str, spec: Mapping[str, Any]
+) -> tuple[str, dict[str, Any] | None]:
+    """Dump and verify the database; (summary, status.lastSnapshot) — None when there is no database."""
     ident = names.pg_identifier(name)
     pool_check = await runtime.postgres.inspect(ident, "")
     if not pool_check.database_exists:
-        return f"no database {ident} to snapshot"
+        return f"no database {ident} to snapshot", None
     snap = await take_snapshot(
         admin_dsn=runtime.config.postgres.admin_dsn,
         database=ident,
@@ -156,24 +170,27 @@ async def _snapshot(runtime: Runtime, name: str, spec: Mapping[str, Any]) -> str
         bin_dir=runtime.config.pg_bin_dir,
         metadata={"cnpj": str(spec.get("cnpj", "")), "plan": str(spec.get("plan", ""))},
     )
-    return (
+    summary = (
         f"snapshot {snap.path} ({snap.size} bytes; verified by a restore into a scratch database: "
         f"{snap.contents.describe()}, equal to the database)"
     )
+    return summary, {"path": str(snap.path), "takenAt": now_rfc3339(), "sizeBytes": snap.size}
 
 
-async def _snapshot_objects(runtime: Runtime, name: str) -> str:
-    """Copy the tenant's bucket to the backup bucket (verified) before it is deleted."""
+async def _snapshot_objects(runtime: Runtime, name: str) -> tuple[str, str | None]:
+    """Copy the tenant's bucket to the backup bucket (verified) before it is deleted; (summary, s3 URL)."""
     store = runtime.object_store
     if store is None:
-        return "object storage not configured"
+        return "object storage not configured", None
     bucket = names.s3_bucket(name, runtime.config.s3.bucket_prefix)
     copy = await store.snapshot(bucket, name, datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ"))
     if copy is None:
-        return f"no bucket {bucket} to copy"
+        return f"no bucket {bucket} to copy", None
+    location = f"s3://{copy.bucket}/{copy.prefix}"
     return (
-        f"bucket {bucket} copied to s3://{copy.bucket}/{copy.prefix} "
-        f"({copy.objects} objects, {copy.size} bytes, keys and sizes verified)"
+        f"bucket {bucket} copied to {location} "
+        f"({copy.objects} objects, {copy.size} bytes, keys and sizes verified)",
+        location,
     )
 
 

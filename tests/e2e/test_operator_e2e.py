@@ -823,10 +823,23 @@ def test_snapshot_dumps_verifies_then_deletes(tenants, backup_dir, make_database
             await conn.close()
 
     run(seed())
+    # A finalizer of the test's own keeps the resource readable after the operator is done.
+    tenants.patch(name, {"metadata": {"finalizers": [names.FINALIZER, "tests.consorcio.io/hold"]}})
     tenants.delete(name)
+
+    def operator_done():
+        obj = tenants.get(name)
+        return obj if names.FINALIZER not in obj["metadata"].get("finalizers", []) else None
+
+    obj = wait_until(operator_done, timeout=READY_TIMEOUT, what=f"{name} snapshot and drop")
+    tenants.patch(name, {"metadata": {"finalizers": None}})
     tenants.wait_gone(name)
     dumps = sorted(backup_dir.glob(f"{name}-*.dump"))
     assert len(dumps) == 1 and dumps[0].stat().st_size > 0
+    # Where the snapshot is, in the status while the resource exists (and in the Event).
+    last = obj["status"]["lastSnapshot"]
+    assert last["path"] == str(dumps[0]) and last["sizeBytes"] == dumps[0].stat().st_size
+    assert last["objects"].startswith("s3://")
     target = make_database()
     restore = subprocess.run(
         ["pg_restore", "--no-owner", f"--dbname={target}", str(dumps[0])], capture_output=True, text=True
