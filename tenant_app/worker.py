@@ -42,6 +42,7 @@ def create_celery(settings: Settings) -> Celery:
             "tenant_app.credito.tarefas",
             "tenant_app.notificacoes.tarefas",
             "tenant_app.cobranca.tarefas",
+            "tenant_app.relatorios.tarefa",
         ),
         beat_schedule={
             # Unused cartas 180 days old with nothing owed become cash (idempotent).

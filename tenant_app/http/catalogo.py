@@ -284,6 +284,23 @@ CATALOGO: dict[str, TipoProblema] = {
         "Cadastre o modelo de contrato do tenant (dados da administradora, autorização do BCB, foro) em "
         "`POST /api/contratos/modelos` antes de gerar contratos de adesão.",
     ),
+    "parametros_relatorio": _T(
+        422,
+        "Parâmetros do relatório inválidos",
+        "Um parâmetro não é usado pelo tipo de relatório pedido, falta um obrigatório (ex.: `desde`/`ate` na "
+        "arrecadação, `mes` no Doc 2080) ou o formato não vale para o tipo; `errors` traz cada campo.",
+    ),
+    "relatorio_grande_demais": _T(
+        422,
+        "Relatório grande demais para PDF",
+        "O PDF é para leitura e tem limite de linhas; peça o mesmo relatório em CSV ou XLSX.",
+    ),
+    "relatorio_nao_pronto": _T(
+        409,
+        "Relatório ainda não está pronto",
+        "O relatório está pendente, sendo gerado ou falhou; acompanhe `GET /api/relatorios/{id}` e baixe "
+        "quando `status` for `pronto`.",
+    ),
     # 428: a required precondition header is missing.
     "precondicao_exigida": _T(428, "Precondição exigida", "Falta um cabeçalho que a operação exige."),
     "idempotency_key_obrigatoria": _T(
