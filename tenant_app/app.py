@@ -40,18 +40,19 @@ from tenant_app.inadimplencia.controller import InadimplenciaController
 from tenant_app.notificacoes.app import NOTIFICACOES_CONTROLLERS, notificacoes_lifespan
 from tenant_app.observability.middleware import RequestContextMiddleware
 from tenant_app.pagamentos.controller import PagamentoController
+from tenant_app.painel.controller import PainelController
 from tenant_app.parcelas.controller import ParcelaController
 from tenant_app.platform_client.feature_flags import FeatureFlags, feature_flag_guard, provide_feature_flags
 from tenant_app.platform_client.usage_meter import UsageMeter
 from tenant_app.platform_client.usage_middleware import ApiRequestCounter
 from tenant_app.platform_link.lifespan import control_plane_link
 from tenant_app.problemas.controller import ProblemasController
-from tenant_app.relatorios.controller import RelatorioController
 from tenant_app.rendimentos.controller import RendimentoController
 from tenant_app.settings import Settings
 from tenant_app.system.controller import health, ready
 from tenant_app.system.rate_limit import RateLimitMiddleware
 from tenant_app.system.redis_keys import create_redis
+from tenant_app.ui.rotas import UI_HANDLERS, UI_PATHS
 from tenant_app.unit_of_work import Actor, UnitOfWork
 from tenant_app.users.controller import UserController
 from tenant_app.users.service import ensure_initial_admin
@@ -86,8 +87,10 @@ ROUTE_HANDLERS: list[Any] = [
     *NOTIFICACOES_CONTROLLERS,
     DocumentoController,
     ContratoController,
-    RelatorioController,
     ProblemasController,
+    PainelController,
+    # The web UI (server-rendered, session cookie; see tenant_app/ui/README.md).
+    *UI_HANDLERS,
 ]
 
 
@@ -131,7 +134,7 @@ def create_app(settings: Settings) -> Litestar:
             RequestContextMiddleware,
             ApiRequestCounter(usage_meter),
             prometheus.middleware,
-            DefineMiddleware(JWTAuthenticationMiddleware, exclude=PUBLIC_PATHS),
+            DefineMiddleware(JWTAuthenticationMiddleware, exclude=[*PUBLIC_PATHS, *UI_PATHS]),
             RateLimitMiddleware,
         ],
         # Routes naming a flag in opt={"feature_flag": ...} answer 403 while it is off.

@@ -1,0 +1,1 @@
+"""The diretor's numbers: arrecadação vs previsto, inadimplência, cotas, próximas assembleias."""

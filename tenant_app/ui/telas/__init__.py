@@ -1,0 +1,23 @@
+"""The screens, one controller per area; ``TELAS`` is what the UI router mounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenant_app.ui.telas.consorciados import ConsorciadosController
+from tenant_app.ui.telas.cotas import CotasController
+from tenant_app.ui.telas.entrada import EntradaController
+from tenant_app.ui.telas.grupos import GruposController
+from tenant_app.ui.telas.pagamentos import PagamentosController
+from tenant_app.ui.telas.painel import PainelController
+from tenant_app.ui.telas.usuarios import UsuariosController
+
+TELAS: list[Any] = [
+    EntradaController,
+    PainelController,
+    ConsorciadosController,
+    GruposController,
+    CotasController,
+    PagamentosController,
+    UsuariosController,
+]
