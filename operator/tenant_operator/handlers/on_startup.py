@@ -24,9 +24,16 @@ from tenant_operator.runtime import Runtime
 _ROUTINE = frozenset({"Handler 'drift' succeeded.", "Handler 'fleet' succeeded."})
 
 
+#: A deletion waiting out its grace period is "retried" every check interval
+#: for days (handlers/handle_delete_tenant.py): not an error. Its start is the
+#: DeletionScheduled Event and status.deletion; the rest of Kopf's ERROR line is dropped.
+_PENDING_DELETION = "failed temporarily: PendingDeletion until"
+
+
 class _QuietWatches(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.getMessage() not in _ROUTINE
+        message = record.getMessage()
+        return message not in _ROUTINE and _PENDING_DELETION not in message
 
 
 def kopf_prefix() -> str:

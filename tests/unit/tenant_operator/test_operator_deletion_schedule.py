@@ -39,3 +39,17 @@ def test_zero_days_destroys_at_the_request():
 @pytest.mark.parametrize("value", [None, -3, "0", True, 1.5])
 def test_an_unreadable_grace_period_counts_as_the_default_seven_days(value):
     assert grace_days({"deletionGracePeriodDays": value}) == 7
+
+
+def test_the_days_long_pending_deletion_retry_is_not_logged_as_an_error():
+    import logging
+
+    from tenant_operator.handlers.on_startup import _QuietWatches
+
+    def record(message: str) -> logging.LogRecord:
+        return logging.LogRecord("kopf.objects", logging.ERROR, __file__, 1, message, None, None)
+
+    quiet = _QuietWatches()
+    pending = "Handler 'cleanup' failed temporarily: PendingDeletion until 2026-12-13T10:00:00Z"
+    assert not quiet.filter(record(pending))
+    assert quiet.filter(record("Handler 'cleanup' failed temporarily: VaultError: sealed"))
