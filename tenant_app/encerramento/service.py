@@ -1,5 +1,9 @@
 """The closing of a group: the art. 31 notice, then the final accounts and the money out (art. 32).
 
+The cartas de crédito are the crédito feature's: their share of the yield is set aside before the
+funds' remainder is computed, and the unused ones become cash when the group closes
+(``credito.rendimentos.apropriar``, ``credito.especie.converter_no_encerramento``).
+
 Everything happens under the group's row lock, in one unit of work: the lines
 of the accounts (``EncerramentoCota``), the money leaving the funds for each
 cota through ``pagamentos.devolucoes.registrar_devolucao`` (paid, or kept as
@@ -17,6 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.cotas.models import Cota, StatusCota
+from tenant_app.credito.especie import converter_no_encerramento
+from tenant_app.credito.rendimentos import apropriar
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.encerramento import dados
 from tenant_app.encerramento.calculo import (
@@ -106,6 +112,8 @@ async def comunicar(uow: UnitOfWork, grupo_id: uuid.UUID, data_comunicacao: date
             campo="data_comunicacao",
             code="datas_invalidas",
         )
+    # The cartas' share of the recorded yield leaves the fundo comum first (credito, art. 24 §1).
+    await apropriar(uow, grupo.id)
     demonstrativo, cotas = await _calcular(session, grupo, hoje)
     encerramento = Encerramento(
         id=uuid.uuid4(),
@@ -158,6 +166,9 @@ async def encerrar_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, hoje: date) -> En
             "(o crédito lhes é devido; Lei 11.795 arts. 22 e 32).",
             code="encerramento",
         )
+    # The cartas' share of the recorded yield leaves the fundo comum before the remainder is
+    # shared (credito.rendimentos, art. 24 §1; the group's balance row moves at once).
+    await apropriar(uow, grupo.id)
     demonstrativo, cotas = await _calcular(session, grupo, hoje)
     por_numero = {c.calculo.numero: c for c in cotas}
     for linha in demonstrativo.linhas:
@@ -222,6 +233,8 @@ async def encerrar_grupo(uow: UnitOfWork, grupo_id: uuid.UUID, hoje: date) -> En
     encerramento.total_a_receber = demonstrativo.soma("a_receber")
     grupo.status = StatusGrupo.ENCERRADO
     grupo.data_encerramento = hoje
+    # Art. 31 I: the cartas not used become cash, in this transaction (credito.especie).
+    await converter_no_encerramento(uow, grupo.id, hoje)
     await uow.commit()
     return encerramento
 
