@@ -8,6 +8,7 @@
 * ``WEBHOOK_TIMEOUT_SECONDS`` (10): the whole request, body included.
 * ``WEBHOOK_DESATIVAR_FALHAS`` / ``WEBHOOK_DESATIVAR_HORAS`` (50 / 24): disable an endpoint after this
   many consecutive failures spanning this many hours.
+* ``WEBHOOK_LEASE_SECONDS`` (6 x timeout + 30): how long a claimed batch is hidden from other workers.
 * ``NOTIFICACOES_CHAVE`` (derived from ``JWT_SECRET``): encrypts the webhook secrets at rest and
   signs the unsubscribe links.
 """
@@ -43,6 +44,14 @@ class NotificacoesSettings:
     desativar_apos_falhas: int = 50
     desativar_apos_horas: float = 24.0
     slug: str = "tenant"
+    #: How long a claimed delivery stays invisible to other workers; a worker that dies
+    #: mid-batch delays its deliveries by this much. Default: the worst batch (300 at 50
+    #: concurrent, each up to the timeout) plus a margin.
+    webhook_lease_seconds: float = 0.0
+
+    @property
+    def lease(self) -> float:
+        return self.webhook_lease_seconds or self.webhook_timeout_seconds * 6 + 30
 
     @classmethod
     def of(cls, settings: Settings) -> NotificacoesSettings:
@@ -83,4 +92,5 @@ class NotificacoesSettings:
             desativar_apos_falhas=int(env.get("WEBHOOK_DESATIVAR_FALHAS", "50")),
             desativar_apos_horas=float(env.get("WEBHOOK_DESATIVAR_HORAS", "24")),
             slug=slug,
+            webhook_lease_seconds=float(env.get("WEBHOOK_LEASE_SECONDS", "0")),
         )

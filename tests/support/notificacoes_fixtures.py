@@ -78,7 +78,10 @@ def _handler(receptor: Receptor) -> type[BaseHTTPRequestHandler]:
                 self._responder(caminho)
 
         def _responder(self, caminho: str) -> None:
-            if caminho.startswith("/ok") and not receptor.falhar:
+            if caminho == "/ok-lento" and not receptor.falhar:
+                time.sleep(0.05)
+                self._enviar(200, b'{"ok":true}')
+            elif caminho.startswith("/ok") and not receptor.falhar:
                 self._enviar(200, b'{"ok":true}')
             elif caminho == "/erro" or receptor.falhar:
                 self._enviar(500, b"erro interno")

@@ -89,7 +89,7 @@ _REIVINDICAR = text(
 async def entregar_lote(uow: UnitOfWork, nset: NotificacoesSettings, limite: int = 300) -> int:
     """One batch of due deliveries; returns how many were attempted (0: nothing due)."""
     session = uow.session
-    lease = nset.webhook_timeout_seconds + 60
+    lease = nset.lease
     trabalhos = [
         _Trabalho(*row)
         for row in (await session.execute(_REIVINDICAR, {"limite": limite, "lease": lease})).all()
