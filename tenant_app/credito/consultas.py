@@ -20,6 +20,7 @@ from tenant_app.credito.models import (
     PagamentoCredito,
 )
 from tenant_app.erros import NaoEncontrado
+from tenant_app.grupos.models import Grupo
 from tenant_app.parcelas.models import Parcela
 
 
@@ -50,7 +51,9 @@ async def carta_da_cota(session: AsyncSession, cota_id: uuid.UUID) -> CartaCredi
 async def listar_cartas(
     session: AsyncSession, grupo_id: uuid.UUID, status: StatusCarta | None = None
 ) -> list[tuple[CartaCredito, int]]:
-    """The grupo's cartas with their cota numbers, by cota number."""
+    """The grupo's cartas with their cota numbers, by cota number (404 for a grupo not of this tenant)."""
+    if await session.get(Grupo, grupo_id) is None:
+        raise NaoEncontrado("Grupo")
     stmt = (
         select(CartaCredito, Cota.numero)
         .join(Cota, Cota.id == CartaCredito.cota_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tenant_app.credito.estados import StatusCarta
 from tenant_app.credito.models import CartaCredito, CartaTransicao
+from tenant_app.eventos.tipos import CREDITO_STATUS_ALTERADO
 from tenant_app.unit_of_work import UnitOfWork
 
 
@@ -28,6 +29,19 @@ def registrar_transicao(
     if de is not None:
         uow.track(carta)
     carta.status = para
+    # Webhooks and live screens follow the carta (ids only: no personal data in events).
+    uow.publicar(
+        CREDITO_STATUS_ALTERADO,
+        {
+            "carta_id": carta.id,
+            "cota_id": carta.cota_id,
+            "grupo_id": carta.grupo_id,
+            "de": None if de is None else de.value,
+            "para": para.value,
+            "acao": acao,
+        },
+        chave=f"cota:{carta.cota_id}",
+    )
     uow.auditar(
         f"credito_{acao}",
         "cartas_credito",

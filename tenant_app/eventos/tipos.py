@@ -14,6 +14,8 @@ COTA_CONTEMPLADA = "cota.contemplada"
 COTA_EXCLUIDA = "cota.excluida"
 DOCUMENTO_GERADO = "documento.gerado"
 RELATORIO_PRONTO = "relatorio.pronto"
+#: A carta de crédito changed status (tenant_app.credito: análise, bem, pagamento, encerramento, espécie).
+CREDITO_STATUS_ALTERADO = "credito.status_alterado"
 #: Sent by the webhook machinery itself (test button / rotation check).
 WEBHOOK_TESTE = "webhook.teste"
 
@@ -30,5 +32,6 @@ TIPOS: tuple[str, ...] = (
     COTA_EXCLUIDA,
     DOCUMENTO_GERADO,
     RELATORIO_PRONTO,
+    CREDITO_STATUS_ALTERADO,
     WEBHOOK_TESTE,
 )

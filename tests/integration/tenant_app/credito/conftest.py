@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import random
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -25,8 +32,17 @@ from tests.support.tenant_app_fixtures import Tenant, provision_tenant
 
 CREDITO = Decimal("100000.00")
 HOJE = datetime.now(UTC).date()
-#: Valid documents (check digits right), one per consorciado: 529.982.247-25 is the domain's example.
-CPFS = ["52998224725", "11144477735", "12345678909", "98765432100", "39053344705", "15350946056"]
+
+
+def novo_cpf() -> str:
+    """A random valid CPF (consorciados' documents are unique in a tenant; tests share tenants)."""
+    base = [random.randint(0, 9) for _ in range(9)]
+    for pesos in (range(10, 1, -1), range(11, 1, -1)):
+        resto = sum(d * p for d, p in zip(base, pesos, strict=False)) % 11
+        base.append(0 if resto < 2 else 11 - resto)
+    return "".join(map(str, base))
+
+
 CNPJ_VENDEDOR = "11222333000181"
 CNPJ_ADMINISTRADORA = "11444777000161"
 CONTA_PAGADORA = {
@@ -63,6 +79,7 @@ class GrupoSemeado:
     grupo_id: uuid.UUID
     cotas: dict[int, uuid.UUID]
     consorciados: dict[int, uuid.UUID]
+    documentos: dict[int, str]
 
 
 async def unidade(tenant: Tenant) -> tuple[UnitOfWork, object]:
@@ -96,11 +113,12 @@ async def semear_grupo(
         await uow.flush()
         cotas: dict[int, uuid.UUID] = {}
         pessoas: dict[int, uuid.UUID] = {}
+        documentos: dict[int, str] = {}
         for n in range(1, numero_cotas + 1):
             pessoa = Consorciado(
                 tipo_pessoa=TipoPessoa.FISICA,
                 nome=f"Consorciado {n}",
-                documento=None if n > len(CPFS) else CPFS[n - 1],
+                documento=novo_cpf(),
             )
             uow.add(pessoa)
             await uow.flush()
@@ -113,7 +131,7 @@ async def semear_grupo(
             )
             uow.add(cota)
             await uow.flush()
-            cotas[n], pessoas[n] = cota.id, pessoa.id
+            cotas[n], pessoas[n], documentos[n] = cota.id, pessoa.id, str(pessoa.documento)
             for numero in range(1, parcelas + 1):
                 pago = numero <= pagas
                 vencimento = HOJE - timedelta(days=inicio_dias - 30 * (numero - 1) - 10)
@@ -142,7 +160,7 @@ async def semear_grupo(
             descricao="saldo inicial de teste",
         )
         await uow.commit()
-        return GrupoSemeado(grupo.id, cotas, pessoas)
+        return GrupoSemeado(grupo.id, cotas, pessoas, documentos)
     finally:
         await uow.close()
         await engine.dispose()  # type: ignore[attr-defined]
@@ -226,6 +244,44 @@ async def registrar_rendimento(
     finally:
         await uow.close()
         await engine.dispose()  # type: ignore[attr-defined]
+
+
+@dataclass
+class Worker:
+    """A running ``python -m tenant_app worker`` of one tenant."""
+
+    process: asyncio.subprocess.Process
+    log: Path
+
+    def log_tail(self) -> str:
+        """The end of the worker's log, for assertion messages."""
+        return self.log.read_text()[-3000:]
+
+
+@asynccontextmanager
+async def tenant_worker(tenant: Tenant, tmp_path: Path) -> AsyncIterator[Worker]:
+    """The tenant's real Celery worker (the CLI the operator's Deployment runs), without beat."""
+    log_path = tmp_path / "worker.log"
+    with log_path.open("w") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tenant_app",
+            "worker",
+            "--no-beat",
+            env={**os.environ, **tenant.env},
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            yield Worker(process, log_path)
+        finally:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), timeout=20)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
 
 
 def chave() -> dict[str, str]:

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tenant_app.credito.models import CartaCredito
+from tenant_app.eventos.models import EventoOutbox
 from tenant_app.ledger.models import Fundo, LancamentoFundo
 from tenant_app.ledger.service import reconcile
 from tests.support.tenant_app_fixtures import Tenant
@@ -336,6 +337,26 @@ async def test_contemplada_ate_encerramento(tenant_a: Tenant) -> None:
         row = await s.get(CartaCredito, uuid.UUID(carta_id))
         assert row is not None and no_razao == row.saldo == Decimal("0.00")
         assert (await reconcile(s, grupo.grupo_id))["conciliado"] is True
+        # Each status change was published as a domain event (ids only), in order.
+        eventos = (
+            await s.scalars(
+                select(EventoOutbox)
+                .where(
+                    EventoOutbox.tipo == "credito.status_alterado",
+                    EventoOutbox.dados["carta_id"].astext == carta_id,
+                )
+                .order_by(EventoOutbox.seq)
+            )
+        ).all()
+        assert [e.dados["para"] for e in eventos] == [
+            "disponivel",
+            "em_analise",
+            "aprovada",
+            "bem_indicado",
+            "paga_parcialmente",
+            "paga",
+            "encerrada",
+        ]
     finally:
         await uow.close()
         await engine.dispose()  # type: ignore[attr-defined]
