@@ -35,6 +35,8 @@ from tenant_app.documentos.contrato.controller import ContratoController
 from tenant_app.documentos.controller import DocumentoController
 from tenant_app.encerramento.controller import EncerramentoController
 from tenant_app.grupos.controller import GrupoController
+from tenant_app.http.entrada import verificar_entrada
+from tenant_app.http.openapi_doc import documentar
 from tenant_app.http.problems import handle_exception
 from tenant_app.inadimplencia.controller import InadimplenciaController
 from tenant_app.notificacoes.app import NOTIFICACOES_CONTROLLERS, notificacoes_lifespan
@@ -122,7 +124,7 @@ def create_app(settings: Settings) -> Litestar:
     prometheus = PrometheusConfig(app_name="tenant_app", prefix="tenant_app", group_path=True)
     # Measures only when there is a control plane to report to (see platform_client).
     usage_meter = UsageMeter(enabled=settings.control_plane is not None)
-    return Litestar(
+    app = Litestar(
         route_handlers=ROUTE_HANDLERS,
         dependencies={
             "uow": Provide(provide_unit_of_work),
@@ -140,6 +142,8 @@ def create_app(settings: Settings) -> Litestar:
         # Routes naming a flag in opt={"feature_flag": ...} answer 403 while it is off.
         guards=[feature_flag_guard],
         exception_handlers={Exception: handle_exception},
+        # Text without control characters, 32-bit integers: every input (http/entrada.py).
+        before_request=verificar_entrada,
         lifespan=[lifespan, notificacoes_lifespan, control_plane_link],
         state=_initial_state(settings, usage_meter),
         openapi_config=OpenAPIConfig(
@@ -158,6 +162,9 @@ def create_app(settings: Settings) -> Litestar:
         # Logging is configured once by the process (JSON lines, see observability.logging).
         logging_config=None,
     )
+    # Error responses, descriptions and links from the routes themselves (http/openapi_doc.py).
+    documentar(app)
+    return app
 
 
 def _initial_state(settings: Settings, usage_meter: UsageMeter) -> Any:

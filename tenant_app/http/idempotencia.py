@@ -32,7 +32,15 @@ DESCRICAO = (
 
 #: The handler parameter: documented as required; absent at run time it becomes a 428, not a 400.
 ChaveIdempotencia = Annotated[
-    str | None, HeaderParameter(name=IDEMPOTENCY_HEADER, required=True, description=DESCRICAO)
+    str | None,
+    HeaderParameter(
+        name=IDEMPOTENCY_HEADER,
+        required=True,
+        description=DESCRICAO,
+        min_length=8,
+        max_length=200,
+        pattern=r"^[\x21-\x7E]([\x20-\x7E]*[\x21-\x7E])?$",
+    ),
 ]
 
 

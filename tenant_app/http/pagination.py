@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 T = TypeVar("T")
 
 MAX_LIMIT = 200
+#: PostgreSQL takes a bigint; a page this far is never real, and a bigger number used to fail
+#: in the driver (500) instead of being refused as malformed.
+MAX_OFFSET = 2**31 - 1
 
 
 class Pagina(msgspec.Struct, Generic[T], kw_only=True):
@@ -35,8 +38,12 @@ class PageParams(msgspec.Struct, kw_only=True):
 
 #: ``?limit=`` and ``?offset=``: the page dependency's parameters, also for a hot handler that
 #: takes them itself (a second dependency costs an anyio task group per request).
-Limit = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT, description="Itens por página")]
-Offset = Annotated[int, QueryParameter(name="offset", ge=0, description="Itens a pular")]
+Limit = Annotated[
+    int, QueryParameter(name="limit", ge=1, le=MAX_LIMIT, description=f"Itens por página (1 a {MAX_LIMIT})")
+]
+Offset = Annotated[
+    int, QueryParameter(name="offset", ge=0, le=MAX_OFFSET, description="Itens a pular (0 a 2147483647)")
+]
 DEFAULT_LIMIT = 50
 
 

@@ -311,6 +311,16 @@ def _validation_problem(request: Request, exc: ValidationException) -> Response[
     )
 
 
+def _erro_de_dado(exc: DBAPIError) -> bool:
+    """The driver refused a value (asyncpg ``DataError`` or ``OverflowError`` anywhere in the chain)."""
+    atual: BaseException | None = exc.orig
+    while atual is not None:
+        if isinstance(atual, OverflowError) or "DataError" in type(atual).__name__:
+            return True
+        atual = atual.__cause__
+    return "DataError" in str(exc.orig)
+
+
 def handle_exception(request: Request, exc: Exception) -> Response[Any]:
     """Single exception handler: every error leaves as problem+json."""
     if isinstance(exc, ErroDominio):
@@ -364,7 +374,9 @@ def handle_exception(request: Request, exc: Exception) -> Response[Any]:
         return problem_response(
             409, "A operação conflita com dados existentes.", request=request, code="conflito"
         )
-    if isinstance(exc, DBAPIError) and "DataError" in type(exc.orig).__name__ + str(exc.orig):
+    if isinstance(exc, OverflowError) or (isinstance(exc, DBAPIError) and _erro_de_dado(exc)):
+        # A value the schema let through but the database or date arithmetic cannot hold
+        # (a year past 9999 after adding months, a number past bigint): the request is refused.
         return problem_response(
             422, "Valor fora dos limites aceitos.", request=request, code="valor_invalido"
         )

@@ -1,0 +1,122 @@
+"""Two rules every request value obeys in both apps, checked at the edge and stated in the document.
+
+* **Text has no control characters** (tab, line feed and carriage return are text). A NUL
+  cannot be stored by PostgreSQL at all, and the others only ever arrive by accident
+  or from an attack on whoever displays them later.
+* **Integers fit 32 bits** (−2 147 483 648 … 2 147 483 647): every integer column and
+  query argument is ``integer``/``bigint`` and no field of either API needs more, so a
+  larger number is a malformed request, not a database error.
+
+Each app checks the decoded JSON body, the query and the path before its handler
+runs (:func:`violations`, turned into its own 400/422 problem) and calls
+:func:`constrain_document` so the OpenAPI document says the same to clients and
+fuzzers: every request string without its own ``pattern``/``format``/``enum`` gets
+:data:`TEXT_PATTERN`, every request integer the 32-bit bounds it lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from litestar.openapi.spec import OpenAPI, Operation, Reference, Schema
+from litestar.openapi.spec.enums import OpenAPIType
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: The same rule as a JSON Schema (ECMA-262) pattern.
+TEXT_PATTERN = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
+
+CONTROL = "control"
+INT_RANGE = "int_range"
+
+
+def violations(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """``(path, rule)`` for every string with a control character and every integer out of range.
+
+    ``path`` is written as the client sent it: ``enderecos[0].logradouro``.
+    """
+    out: list[tuple[str, str]] = []
+    _walk(value, path, out)
+    return out
+
+
+def _walk(value: Any, path: str, out: list[tuple[str, str]]) -> None:
+    if isinstance(value, str):
+        if _CONTROL.search(value):
+            out.append((path, CONTROL))
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if not INT_MIN <= value <= INT_MAX:
+            out.append((path, INT_RANGE))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and _CONTROL.search(key):
+                out.append((f"{path}.{key!r}" if path else repr(key), CONTROL))
+            _walk(item, f"{path}.{key}" if path else str(key), out)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _walk(item, f"{path}[{index}]", out)
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` breaks the text rule."""
+    return bool(_CONTROL.search(text))
+
+
+def constrain_document(openapi: OpenAPI) -> None:
+    """State both rules on every request parameter and body schema of ``openapi`` (in place)."""
+    components = (openapi.components.schemas or {}) if openapi.components else {}
+    seen: set[int] = set()
+    for operation in _operations(openapi):
+        for parameter in operation.parameters or []:
+            schema = getattr(parameter, "schema", None)
+            _constrain(schema, components, seen)
+        body = operation.request_body
+        if body is not None and not isinstance(body, Reference):
+            for media in (body.content or {}).values():
+                _constrain(media.schema, components, seen)
+
+
+def _operations(openapi: OpenAPI) -> Iterator[Operation]:
+    for item in (openapi.paths or {}).values():
+        for method in ("get", "put", "post", "delete", "patch"):
+            operation = getattr(item, method, None)
+            if isinstance(operation, Operation):
+                yield operation
+
+
+def _constrain(schema: Schema | Reference | None, components: dict[str, Any], seen: set[int]) -> None:
+    if schema is None:
+        return
+    if isinstance(schema, Reference):
+        name = schema.ref.rsplit("/", 1)[-1]
+        schema = components.get(name)
+        if not isinstance(schema, Schema):
+            return
+    if id(schema) in seen:
+        return
+    seen.add(id(schema))
+    types = schema.type if isinstance(schema.type, list) else [schema.type]
+    if OpenAPIType.STRING in types and not (schema.pattern or schema.format or schema.enum or schema.const):
+        schema.pattern = TEXT_PATTERN
+    if OpenAPIType.INTEGER in types:
+        if schema.maximum is None and schema.exclusive_maximum is None:
+            schema.maximum = INT_MAX
+        if schema.minimum is None and schema.exclusive_minimum is None:
+            schema.minimum = INT_MIN
+    for child in (
+        *(schema.properties or {}).values(),
+        *(schema.one_of or []),
+        *(schema.any_of or []),
+        *(schema.all_of or []),
+        *([schema.items] if isinstance(schema.items, Schema | Reference) else []),
+        *(
+            [schema.additional_properties]
+            if isinstance(schema.additional_properties, Schema | Reference)
+            else []
+        ),
+    ):
+        _constrain(child, components, seen)

@@ -1,0 +1,307 @@
+"""The tenant app's OpenAPI document, finished: error responses, descriptions and links.
+
+``create_app`` calls :func:`documentar` once. Which error statuses an operation
+documents follows from the route itself, so a new route is documented the day it
+is added:
+
+* 400 ``dados_invalidos`` when it takes parameters or a body; 401/403 unless public;
+* 404 when the path names a resource; 409/422 for every call that changes state;
+* 428 when ``Idempotency-Key`` is required; 429 everywhere the rate limit applies;
+* 503 where the group's lock (Redis) is taken: it fails closed.
+
+Each error response is ``application/problem+json`` (schema ``Problema``) and its
+description lists the catalogue's problem types with that status. Links join a
+creating call to the calls on what it created (and a listing to its items), so a
+client — or the stateful fuzz run — can follow ids from one answer to the next.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar import Litestar
+from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, Schema
+from litestar.openapi.spec.enums import OpenAPIType
+
+from consorcio_kit.input_rules import constrain_document
+from consorcio_kit.openapi import DocumentTexts, LinkSpec, OperationInfo, document_decimals, finish_document
+from tenant_app.http.catalogo import CATALOGO, CODIGO_DO_STATUS, tipo_uri
+
+_PUBLICOS = re.compile(r"^/(health|ready|metrics|schema|problemas)|^/api/auth/(login|refresh)$")
+#: Routes that take the group's lock in Redis (fail closed: 503 ``trava_indisponivel``).
+_COM_TRAVA = re.compile(
+    r"^/api/assembleias/\{[^}]+\}/(apuracao|desclassificacoes|desclassificacoes-vencidas)$"
+)
+
+#: Statuses a route answers that its shape does not tell (a GET refusing in some state).
+_EXTRA: dict[str, set[int]] = {"listLances": {409}}
+
+_SUCESSO = {
+    200: "Sucesso.",
+    201: "Criado; o corpo traz o recurso (use o `id` nas chamadas seguintes).",
+    202: "Aceito para processamento.",
+    204: "Feito; sem corpo.",
+}
+_ERROS_BASE = {
+    400: "A requisição não segue o formato documentado; `errors` lista todos os campos com problema.",
+    401: "Sem token Bearer válido (ausente, expirado ou de outro tenant).",
+    403: "O perfil do usuário não permite a operação, ou o recurso está desligado para o tenant.",
+    404: "O recurso do caminho não existe neste tenant.",
+    409: "O estado atual não permite a ação.",
+    422: "Uma regra legal ou do contrato impede a ação; `errors` traz os campos envolvidos.",
+    423: "Conta bloqueada por tentativas de login.",
+    428: "Falta o cabeçalho obrigatório `Idempotency-Key`.",
+    429: "Limite de requisições atingido; aguarde `Retry-After` segundos.",
+    503: "Dependência indisponível (banco, Redis ou a trava do grupo); nada foi gravado, tente de novo.",
+}
+
+
+def _descricao(status: int) -> str:
+    codigos = sorted(c for c, t in CATALOGO.items() if t.status == status)
+    base = _ERROS_BASE.get(status) or (_SUCESSO.get(status, "Resposta."))
+    if not codigos:
+        return base
+    return base + " Tipos de problema: " + ", ".join(f"`{c}`" for c in codigos) + " (ver `GET /problemas`)."
+
+
+def _exemplo(status: int) -> dict[str, Any]:
+    codigo = CODIGO_DO_STATUS.get(status, "dados_invalidos")
+    tipo = CATALOGO.get(codigo)
+    exemplo: dict[str, Any] = {
+        "type": tipo_uri("https://administradora.example", codigo),
+        "title": tipo.titulo if tipo else "Erro",
+        "status": status,
+        "detail": _ERROS_BASE.get(status, ""),
+        "instance": "/api/...",
+        "request_id": "4f1c0c5e9d8a4b7e8f3a2b1c0d9e8f7a",
+    }
+    if status in (400, 422):
+        exemplo["errors"] = [{"campo": "valor", "mensagem": "deve ser maior que 0"}]
+    return exemplo
+
+
+_PROBLEMA = Schema(
+    type=OpenAPIType.OBJECT,
+    description="RFC 9457 problem+json, em português. `type` é a página do problema (`/problemas/<código>`).",
+    required=["type", "title", "status"],
+    properties={
+        "type": Schema(type=OpenAPIType.STRING, description="URI do tipo do problema (estável)."),
+        "title": Schema(type=OpenAPIType.STRING, description="Resumo do tipo do problema."),
+        "status": Schema(type=OpenAPIType.INTEGER, description="O status HTTP da resposta."),
+        "detail": Schema(type=OpenAPIType.STRING, description="O que aconteceu nesta requisição."),
+        "instance": Schema(type=OpenAPIType.STRING, description="O caminho da requisição."),
+        "request_id": Schema(type=OpenAPIType.STRING, description="Identificador da requisição nos logs."),
+        "errors": Schema(
+            type=OpenAPIType.ARRAY,
+            description="Todos os campos com problema de uma vez.",
+            items=Schema(
+                type=OpenAPIType.OBJECT,
+                required=["campo", "mensagem"],
+                properties={
+                    "campo": Schema(
+                        type=OpenAPIType.STRING,
+                        description="Caminho do campo como foi enviado (`premios[2]`, `data`).",
+                    ),
+                    "mensagem": Schema(type=OpenAPIType.STRING, description="O problema, em português."),
+                },
+            ),
+        ),
+    },
+)
+
+TEXTOS = DocumentTexts(
+    status_descriptions={s: _descricao(s) for s in (*_SUCESSO, *_ERROS_BASE)},
+    problem_schema_name="Problema",
+    problem_schema=_PROBLEMA,
+    problem_example=_exemplo,
+)
+
+
+def publico(info: OperationInfo) -> bool:
+    """Routes outside authentication (health, schema, problem pages, login, refresh)."""
+    return bool(_PUBLICOS.search(info.path))
+
+
+def status_de_erro(info: OperationInfo) -> set[int]:
+    """The error statuses ``info`` can answer with (see the module docstring)."""
+    if info.path in ("/health", "/metrics"):
+        return set()
+    if info.path == "/ready":
+        return {503}
+    out: set[int] = {429}
+    if info.operation.parameters or info.operation.request_body:
+        out.add(400)
+    if not publico(info):
+        out |= {401, 403}
+    if info.parameters("path"):
+        out.add(404)
+    if info.method in ("post", "put", "patch", "delete"):
+        out |= {409, 422}
+    if info.has_header("Idempotency-Key", required=True):
+        out |= {422, 428}
+    if _COM_TRAVA.search(info.path) and info.method == "post":
+        out.add(503)
+    if "armazenamento" in info.handler.parsed_fn_signature.parameters:
+        out.add(503)  # the tenant's object storage: absent or down
+    out |= _EXTRA.get(info.operation_id, set())
+    if info.path == "/api/auth/login":
+        out |= {401, 423}
+    if info.path == "/api/auth/refresh":
+        out.add(401)
+    return out
+
+
+def _id(campo: str = "id") -> str:
+    return f"$response.body#/{campo}"
+
+
+def _primeiro(campo: str = "id") -> str:
+    return f"$response.body#/items/0/{campo}"
+
+
+#: create → read/act, and listing → item. Operation ids as the routes declare them.
+LINKS: tuple[LinkSpec, ...] = (
+    # grupos
+    *(
+        LinkSpec("createGrupo", alvo, {"grupo_id": _id()})
+        for alvo in (
+            "getGrupo",
+            "updateGrupo",
+            "startGrupo",
+            "putRegrasAssembleia",
+            "getRegrasAssembleia",
+            "createAssembleia",
+            "listAssembleias",
+            "adesao",
+            "listCotas",
+            "grupoPlano",
+            "grupoFundos",
+        )
+    ),
+    *(
+        LinkSpec("listGrupos", alvo, {"grupo_id": _primeiro()}, status="200")
+        for alvo in ("getGrupo", "listCotas", "createAssembleia", "listAssembleias", "grupoFundos", "adesao")
+    ),
+    # consorciados
+    *(
+        LinkSpec("createConsorciado", alvo, {"consorciado_id": _id()})
+        for alvo in (
+            "getConsorciado",
+            "updateConsorciado",
+            "addContato",
+            "addEndereco",
+            "listConsents",
+            "recordConsent",
+            "exportConsorciado",
+        )
+    ),
+    *(
+        LinkSpec("listConsorciados", alvo, {"consorciado_id": _primeiro()}, status="200")
+        for alvo in ("getConsorciado", "addEndereco", "addContato", "exportConsorciado")
+    ),
+    # cotas
+    *(
+        LinkSpec("adesao", alvo, {"cota_id": _id()})
+        for alvo in ("getCota", "listParcelas", "saldoCota", "registerPayment", "listPayments", "cessao")
+    ),
+    *(
+        LinkSpec("listCotas", alvo, {"cota_id": _primeiro()}, status="200")
+        for alvo in ("getCota", "listParcelas", "saldoCota", "registerPayment", "listPayments")
+    ),
+    # pagamentos and estornos
+    *(
+        LinkSpec("registerPayment", alvo, {"pagamento_id": _id()})
+        for alvo in ("getPayment", "reversePayment")
+    ),
+    *(
+        LinkSpec("listAllPayments", alvo, {"pagamento_id": _primeiro()}, status="200")
+        for alvo in ("getPayment", "reversePayment")
+    ),
+    # assembleias and lances
+    *(
+        LinkSpec("createAssembleia", alvo, {"assembleia_id": _id()})
+        for alvo in (
+            "getAssembleia",
+            "corrigirAssembleia",
+            "abrirLances",
+            "cancelarAssembleia",
+            "registrarLance",
+            "apurarAssembleia",
+            "getApuracao",
+        )
+    ),
+    *(
+        LinkSpec("abrirLances", alvo, {"assembleia_id": _id()}, status="200")
+        for alvo in ("registrarLance", "apurarAssembleia", "listLances", "getAssembleia")
+    ),
+    *(
+        LinkSpec("registrarLance", alvo, {"assembleia_id": _id("assembleia_id"), "lance_id": _id()})
+        for alvo in ("getLance", "cancelarLance")
+    ),
+    *(
+        LinkSpec("apurarAssembleia", alvo, {"assembleia_id": "$request.path.assembleia_id"})
+        for alvo in (
+            "getApuracao",
+            "verificarApuracao",
+            "getApuracaoEntrada",
+            "listLances",
+            "encerrarAssembleia",
+            "pagarLance",
+            "desclassificarLance",
+        )
+    ),
+    # usuários
+    *(LinkSpec("createUser", alvo, {"user_id": _id()}) for alvo in ("updateUser", "unlockUser")),
+)
+
+
+def documentar(app: Litestar) -> OpenAPI:
+    """Finish ``app``'s OpenAPI document (called once by ``create_app``)."""
+    ids = {i.operation_id for i in _operacoes(app)}
+    links = tuple(link for link in LINKS if link.source in ids and link.target in ids)
+    openapi = finish_document(app, TEXTOS, status_de_erro, links, public=publico)
+    constrain_document(openapi)
+    document_decimals(app, openapi)
+    _sistema(openapi)
+    return openapi
+
+
+def _sistema(openapi: OpenAPI) -> None:
+    """/metrics answers Prometheus text and /ready a small JSON: their real bodies."""
+    paths = openapi.paths or {}
+    metrics = paths.get("/metrics")
+    if metrics is not None and metrics.get is not None:
+        ok = (metrics.get.responses or {}).get("200")
+        if isinstance(ok, OpenAPIResponse):
+            ok.content = {
+                "text/plain": OpenAPIMediaType(
+                    schema=Schema(type=OpenAPIType.STRING, description="Formato de exposição do Prometheus.")
+                )
+            }
+        metrics.get.description = "Métricas do processo no formato de texto do Prometheus (sem autenticação)."
+    ready = paths.get("/ready")
+    if ready is not None and ready.get is not None:
+        ok = (ready.get.responses or {}).get("200")
+        if isinstance(ok, OpenAPIResponse):
+            ok.content = {"application/json": OpenAPIMediaType(schema=_PRONTO)}
+
+
+_PRONTO = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["status", "checks"],
+    properties={
+        "status": Schema(type=OpenAPIType.STRING, description="`ok` quando tudo responde."),
+        "checks": Schema(
+            type=OpenAPIType.OBJECT,
+            description="Cada dependência (`database`, `redis`) e o seu estado.",
+            additional_properties=Schema(type=OpenAPIType.STRING),
+        ),
+    },
+)
+
+
+def _operacoes(app: Litestar) -> list[OperationInfo]:
+    from consorcio_kit.openapi import iter_operations
+
+    return list(iter_operations(app, app.openapi_schema))
