@@ -11,9 +11,12 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from tenant_app.cobranca.boleto import montar_boleto
+from tenant_app.cobranca.cofre import CofrePsp
 from tenant_app.cobranca.contas import carteira_de, conta_do_grupo
 from tenant_app.cobranca.models import ATIVOS, ContaCobranca, StatusTitulo, Titulo
 from tenant_app.cobranca.pix import montar_brcode
+from tenant_app.cobranca.pix_dinamico import aplicar_cobv
+from tenant_app.consorciados.models import Consorciado
 from tenant_app.cotas.models import Cota
 from tenant_app.dinheiro.centavos import CEM, centavos
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
@@ -148,8 +151,29 @@ async def _publicar(uow: UnitOfWork, titulo: Titulo) -> None:
     )
 
 
+async def _dinamico(
+    uow: UnitOfWork, conta: ContaCobranca, grupo: Grupo, titulos: list[Titulo], cofre: CofrePsp | None
+) -> None:
+    """With a PSP on the account, each new título gets a cobv and the dynamic BR Code."""
+    if cofre is None or not titulos:
+        return
+    pagador = (
+        await uow.session.execute(
+            select(Consorciado)
+            .join(Cota, Cota.consorciado_id == Consorciado.id)
+            .where(Cota.id == titulos[0].cota_id)
+        )
+    ).scalar_one()
+    await aplicar_cobv(conta, titulos, pagador, cofre, grupo.juros_mensal_pct)
+
+
 async def emitir(
-    uow: UnitOfWork, parcela_id: uuid.UUID, vencimento: date | None = None, *, hoje: date | None = None
+    uow: UnitOfWork,
+    parcela_id: uuid.UUID,
+    vencimento: date | None = None,
+    *,
+    hoje: date | None = None,
+    cofre: CofrePsp | None = None,
 ) -> tuple[Titulo, bool]:
     """The parcela's live título, issuing it when there is none: (título, created).
 
@@ -168,6 +192,7 @@ async def emitir(
     conta = await conta_do_grupo(uow, grupo.id, travar=True)
     uow.track(conta)
     titulo = _novo_titulo(conta, parcela, grupo, vencimento or max(parcela.vencimento, hoje), hoje)
+    await _dinamico(uow, conta, grupo, [titulo], cofre)
     uow.add(titulo)
     await _publicar(uow, titulo)
     await uow.commit()
@@ -175,7 +200,12 @@ async def emitir(
 
 
 async def emitir_carne(
-    uow: UnitOfWork, cota_id: uuid.UUID, quantidade: int, *, hoje: date | None = None
+    uow: UnitOfWork,
+    cota_id: uuid.UUID,
+    quantidade: int,
+    *,
+    hoje: date | None = None,
+    cofre: CofrePsp | None = None,
 ) -> list[Titulo]:
     """Títulos for the cota's next ``quantidade`` open parcelas (live ones are reused), oldest first."""
     hoje = hoje or date.today()
@@ -206,13 +236,17 @@ async def emitir_carne(
     conta = await conta_do_grupo(uow, grupo.id, travar=True)
     uow.track(conta)
     titulos = []
+    novos = []
     for parcela in parcelas:
         titulo = ativos.get(parcela.id)
         if titulo is None:
             titulo = _novo_titulo(conta, parcela, grupo, max(parcela.vencimento, hoje), hoje)
-            uow.add(titulo)
-            await _publicar(uow, titulo)
+            novos.append(titulo)
         titulos.append(titulo)
+    await _dinamico(uow, conta, grupo, novos, cofre)
+    for titulo in novos:
+        uow.add(titulo)
+        await _publicar(uow, titulo)
     await uow.commit()
     return titulos
 
@@ -245,7 +279,12 @@ async def baixar(uow: UnitOfWork, titulo_id: uuid.UUID, motivo: str) -> Titulo:
 
 
 async def reemitir(
-    uow: UnitOfWork, titulo_id: uuid.UUID, vencimento: date, *, hoje: date | None = None
+    uow: UnitOfWork,
+    titulo_id: uuid.UUID,
+    vencimento: date,
+    *,
+    hoje: date | None = None,
+    cofre: CofrePsp | None = None,
 ) -> Titulo:
     """A new título for the same parcela due on ``vencimento``, multa and juros recomputed up to it;
     the old one is baixado (``substitui_id`` links them)."""
@@ -259,6 +298,7 @@ async def reemitir(
     uow.track(conta)
     novo = _novo_titulo(conta, parcela, grupo, vencimento, hoje)
     novo.substitui_id = antigo.id
+    await _dinamico(uow, conta, grupo, [novo], cofre)
     uow.add(novo)
     await _publicar(uow, novo)
     await uow.commit()

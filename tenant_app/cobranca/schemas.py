@@ -78,6 +78,12 @@ class ContaCobrancaOut(msgspec.Struct, kw_only=True):
     proxima_remessa: int
 
 
+class SegredoPspIn(msgspec.Struct, kw_only=True):
+    """The PSP's OAuth client secret (written to Vault only)."""
+
+    client_secret: Annotated[str, msgspec.Meta(min_length=8, max_length=500)]
+
+
 class EmissaoIn(msgspec.Struct, kw_only=True):
     """Due date of the título (default: the parcela's, or today when that has passed)."""
 

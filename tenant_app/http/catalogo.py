@@ -252,6 +252,11 @@ CATALOGO: dict[str, TipoProblema] = {
         "Um título ou o pagador não cabe no leiaute CNAB 240 (ex.: pagador sem CPF/CNPJ ou CEP); a mensagem diz qual.",
     ),
     "sem_titulos": _T(422, "Sem títulos", "A cota não tem títulos emitidos; emita o carnê antes de imprimi-lo."),
+    "cofre_indisponivel": _T(
+        503,
+        "Vault indisponível",
+        "O cofre de segredos do tenant (Vault) não respondeu ou não está configurado; nada foi gravado.",
+    ),
     # end cobrança
     # 413 / 415: uploads.
     "arquivo_grande_demais": _T(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from litestar.datastructures import State
+
 from tenant_app.cobranca.boleto import formatar_linha
+from tenant_app.cobranca.cofre import CofrePsp, cofre_do_ambiente
 from tenant_app.cobranca.models import Titulo
 from tenant_app.cobranca.schemas import TituloOut
 from tenant_app.http.schemas import to_schema
@@ -15,6 +18,14 @@ LER = [requires(Permission.PAGAMENTOS_READ)]
 ESCREVER = [requires(Permission.PAGAMENTOS_WRITE)]
 #: The bank account itself: admin only (it decides where the money goes).
 CONFIGURAR = [requires(Permission.USERS_MANAGE)]
+
+
+def cofre_do_app(state: State) -> CofrePsp | None:
+    """The tenant's Vault access for PSP secrets (from VAULT_* when the operator configured it)."""
+    if "cofre_psp" not in state:
+        state.cofre_psp = cofre_do_ambiente()
+    cofre: CofrePsp | None = state.cofre_psp
+    return cofre
 
 
 def titulo_out(t: Titulo) -> TituloOut:

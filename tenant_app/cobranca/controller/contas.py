@@ -6,13 +6,14 @@ import uuid
 from typing import Any
 
 import msgspec
-from litestar import Controller, get, patch, post
+from litestar import Controller, Request, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from tenant_app.cobranca import contas
-from tenant_app.cobranca.controller.comum import CONFIGURAR, LER
-from tenant_app.cobranca.schemas import ContaCobrancaIn, ContaCobrancaOut, ContaCobrancaPatch
+from tenant_app.cobranca.cofre import CofreIndisponivel
+from tenant_app.cobranca.controller.comum import CONFIGURAR, LER, cofre_do_app
+from tenant_app.cobranca.schemas import ContaCobrancaIn, ContaCobrancaOut, ContaCobrancaPatch, SegredoPspIn
 from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -53,6 +54,33 @@ class ContaCobrancaController(Controller):
     ) -> ContaCobrancaOut:
         """One account."""
         return _out(await contas.obter_conta(uow, conta_id))
+
+    @put(
+        "/{conta_id:uuid}/psp-segredo",
+        operation_id="setPspSecret",
+        summary="Guardar o segredo do PSP no Vault",
+        guards=CONFIGURAR,
+        status_code=204,
+    )
+    async def segredo_psp(
+        self,
+        conta_id: FromPath[uuid.UUID],
+        data: JSONBody[SegredoPspIn],
+        uow: NamedDependency[UnitOfWork],
+        request: Request[Any, Any, Any],
+    ) -> None:
+        """Write the PSP's OAuth client secret to the tenant's own Vault path
+        (``tenants/<tenant>/psp/<conta>``, through the tenant's Kubernetes-auth role); it never touches
+        the database and is never returned. 503 ``cofre_indisponivel`` when Vault is not reachable."""
+        await contas.obter_conta(uow, conta_id)
+        cofre = cofre_do_app(request.app.state)
+        if cofre is None:
+            raise CofreIndisponivel("Este tenant não tem acesso ao Vault configurado (VAULT_ADDR).")
+        await cofre.guardar(conta_id, data.client_secret)
+        uow.auditar(
+            "segredo_psp_alterado", "conta_cobranca", str(conta_id), None, {"cofre": cofre.caminho(conta_id)}
+        )
+        await uow.commit()
 
     @patch(
         "/{conta_id:uuid}",

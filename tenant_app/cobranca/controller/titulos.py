@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy import select
 
 from tenant_app.cobranca import carne, carne_dados, emissao
-from tenant_app.cobranca.controller.comum import ESCREVER, LER, titulo_out
+from tenant_app.cobranca.controller.comum import ESCREVER, LER, cofre_do_app, titulo_out
 from tenant_app.cobranca.models import StatusTitulo, Titulo
 from tenant_app.cobranca.schemas import BaixaIn, CarneIn, EmissaoIn, ReemissaoIn, TituloOut
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina, paginate
@@ -32,13 +32,19 @@ class TituloController(Controller):
         status_code=201,
     )
     async def emitir(
-        self, parcela_id: FromPath[uuid.UUID], data: JSONBody[EmissaoIn], uow: NamedDependency[UnitOfWork]
+        self,
+        parcela_id: FromPath[uuid.UUID],
+        data: JSONBody[EmissaoIn],
+        uow: NamedDependency[UnitOfWork],
+        request: Request[Any, Any, Any],
     ) -> Response[TituloOut]:
         """The parcela's título: boleto (nosso número from the account's sequence, barcode, linha digitável)
-        and, with a chave PIX on the account, a static BR Code for the same amount. 201 when issued now,
+        and, with a chave PIX on the account, a BR Code for the same amount: dynamic (a cobv at the
+        account's PSP, BCB Pix API) when the account has a PSP, else static. 201 when issued now,
         200 with the live one when the parcela already has it (asking twice issues nothing twice); another
         due date for a parcela with a live título is 409 ``titulo_ativo`` (use the reemissão)."""
-        titulo, criado = await emissao.emitir(uow, parcela_id, data.vencimento)
+        cofre = cofre_do_app(request.app.state)
+        titulo, criado = await emissao.emitir(uow, parcela_id, data.vencimento, cofre=cofre)
         return Response(titulo_out(titulo), status_code=201 if criado else 200)
 
     @post(
@@ -49,11 +55,16 @@ class TituloController(Controller):
         status_code=201,
     )
     async def carne(
-        self, cota_id: FromPath[uuid.UUID], data: JSONBody[CarneIn], uow: NamedDependency[UnitOfWork]
+        self,
+        cota_id: FromPath[uuid.UUID],
+        data: JSONBody[CarneIn],
+        uow: NamedDependency[UnitOfWork],
+        request: Request[Any, Any, Any],
     ) -> list[TituloOut]:
         """Títulos for the cota's next ``quantidade`` open parcelas, oldest first (parcelas with a live
         título keep it). The PDF of the carnê: ``GET /api/cotas/{cota_id}/carne.pdf``."""
-        return [titulo_out(t) for t in await emissao.emitir_carne(uow, cota_id, data.quantidade)]
+        cofre = cofre_do_app(request.app.state)
+        return [titulo_out(t) for t in await emissao.emitir_carne(uow, cota_id, data.quantidade, cofre=cofre)]
 
     @get(
         "/cotas/{cota_id:uuid}/carne.pdf",
@@ -119,12 +130,17 @@ class TituloController(Controller):
         status_code=201,
     )
     async def reemitir(
-        self, titulo_id: FromPath[uuid.UUID], data: JSONBody[ReemissaoIn], uow: NamedDependency[UnitOfWork]
+        self,
+        titulo_id: FromPath[uuid.UUID],
+        data: JSONBody[ReemissaoIn],
+        uow: NamedDependency[UnitOfWork],
+        request: Request[Any, Any, Any],
     ) -> TituloOut:
         """A new título for the same parcela due on ``vencimento`` (today or later; 422
         ``vencimento_passado``), with multa and juros recomputed up to that date; the old one is baixado
         (the next remessa sends its baixa) and the new one names it in ``substitui_id``."""
-        return titulo_out(await emissao.reemitir(uow, titulo_id, data.vencimento))
+        cofre = cofre_do_app(request.app.state)
+        return titulo_out(await emissao.reemitir(uow, titulo_id, data.vencimento, cofre=cofre))
 
     @post(
         "/cobranca/titulos/{titulo_id:uuid}/baixa",
