@@ -59,6 +59,7 @@ REASON_IN_SYNC = "InSync"
 REASON_OBJECT_DELETED = "ObjectDeleted"
 REASON_OBJECT_CHANGED = "ObjectChanged"
 REASON_SUSPENDING = "Suspending"
+REASON_PENDING_DELETION = "PendingDeletion"
 REASON_ACTIVE = "Active"
 
 #: What each condition type says (the CRD's ``status.conditions.type``
@@ -107,6 +108,8 @@ REASONS = {
     "ObjectTerminating": "an object to be replaced is still being deleted",
     "NamespaceTerminating": "the tenant namespace is still being deleted",
     REASON_DELETING: "the ConsorcioTenant is being deleted",
+    REASON_PENDING_DELETION: "deleted under Snapshot/Delete and stopped on purpose until status.deletion."
+    "scheduledAt (Ready True, Suspended True, AppAvailable False); patch deletionPolicy to Retain to cancel",
     # Needs a person: the spec, another tenant, or a dependency.
     REASON_INVALID_SPEC: "the spec can never work (message names the fields); no retries",
     "HostConflict": "another tenant serves the Ingress host; no retries, re-checked every resync",

@@ -294,8 +294,10 @@ def test_kubectl_shows_printer_columns(tenants, kubeconfig):
     ).stdout
     header, row = out.splitlines()[:2]
     # SUSPENDED: suspension is its own condition, so Ready alone no longer says it.
-    assert header.split() == ["NAME", "PLAN", "READY", "REASON", "SUSPENDED", "URL", "AGE"]
+    # DELETION: the date a pending Snapshot/Delete deletion destroys the data (blank otherwise).
+    assert header.split() == ["NAME", "PLAN", "READY", "REASON", "SUSPENDED", "URL", "DELETION", "AGE"]
     assert row.split()[:6] == [name, "professional", "True", "Ready", "False", f"https://{name}.tenants.test"]
+    assert row[header.index("DELETION") : header.index("AGE")].strip() == ""
 
 
 def test_idle_resync_makes_no_api_writes(tenants, operator):
@@ -725,7 +727,13 @@ def test_delete_with_a_grace_period_stops_at_once_shows_the_date_and_can_be_canc
     )
     events = {e.reason: e.message for e in tenants.events(name)}
     assert deletion["scheduledAt"] in events["DeletionScheduled"] and "Retain" in events["DeletionScheduled"]
-    # Stopped at once, nothing destroyed.
+    # Stopped at once, nothing destroyed; the conditions say so like for a suspension.
+    obj = tenants.get(name)
+    for type_, status_ in (("Ready", "True"), ("Suspended", "True"), ("AppAvailable", "False")):
+        assert (condition(obj, type_)["status"], condition(obj, type_)["reason"]) == (
+            status_,
+            "PendingDeletion",
+        )
     assert_stopped(name, env, stack, vault, k8s_api_client)
     assert run(admin_marker(stack, name)) == "kept"
     printed = subprocess.run(

@@ -9,11 +9,13 @@ from typing import Any
 import kopf
 
 from consorcio_contract.crd_identity import API_VERSION, GROUP, PLURAL, VERSION
+from tenant_operator import conditions as c
 from tenant_operator.deletion import Pending, delete_tenant
 from tenant_operator.handlers.instance_filter import is_mine
 from tenant_operator.handlers.pass_outcome import INSTANCE
 from tenant_operator.handlers.timing import backoff
 from tenant_operator.kube.events import post_event
+from tenant_operator.reconciler import now_rfc3339
 
 #: While a deletion waits out its grace period, how often the handler looks
 #: again: a deletionPolicy patched to Retain (the cancellation) takes effect
@@ -52,7 +54,9 @@ async def handle_delete_tenant(
         plan = outcome.destruction
         wanted = plan.status(PENDING)
         if shown != wanted:
-            await _write_deletion_status(runtime, name, wanted)
+            await _write_deletion_status(
+                runtime, name, wanted, conditions=_stopped_conditions(status, meta, wanted["scheduledAt"])
+            )
             await post_event(
                 runtime.kube,
                 body,
@@ -75,6 +79,27 @@ async def handle_delete_tenant(
     )
 
 
-async def _write_deletion_status(runtime: Any, name: str, deletion: dict[str, Any]) -> None:
+async def _write_deletion_status(
+    runtime: Any, name: str, deletion: dict[str, Any], *, conditions: list[dict[str, Any]] | None = None
+) -> None:
     path = f"/apis/{API_VERSION}/{PLURAL}/{name}/status"
-    await runtime.kube.merge_patch(path, {"status": {"deletion": deletion}})
+    status: dict[str, Any] = {"deletion": deletion}
+    if conditions is not None:
+        status["conditions"] = conditions
+    await runtime.kube.merge_patch(path, {"status": status})
+
+
+def _stopped_conditions(status: Any, meta: Any, scheduled_at: str) -> list[dict[str, Any]]:
+    """Stopped on purpose, like a suspension: Ready True, Suspended True, AppAvailable False."""
+    message = f"deletion requested: tenant stopped, data destroyed at {scheduled_at} unless cancelled"
+    reason = c.REASON_PENDING_DELETION
+    return c.merge(
+        (status or {}).get("conditions") or [],
+        [
+            c.Condition(c.READY, c.TRUE, reason, message),
+            c.Condition(c.SUSPENDED, c.TRUE, reason, message),
+            c.Condition(c.APP_AVAILABLE, c.FALSE, reason, message),
+        ],
+        generation=int((meta or {}).get("generation") or 0),
+        now=now_rfc3339(),
+    )
