@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from consorcio_contract.identifiers.check_digits import mod11_digit
+from tenant_app.cobranca.demo import seed_cobranca
 from tenant_app.consorciados.models import TipoPessoa
 from tenant_app.consorciados.schemas import ConsentimentoIn, ConsorciadoCreate, EnderecoIn
 from tenant_app.consorciados.service import create_consorciado
@@ -78,6 +79,7 @@ async def seed_demo(uow: UnitOfWork, today: date | None = None, members: int = M
     async with uow.one_transaction():
         grupo = await seed_grupo(uow, rng, inicio_de(today), members)
     resumo = await seed_pagamentos(uow, rng, grupo, today, members)
+    resumo += await seed_cobranca(uow, grupo, today)  # issued boletos and one settled retorno
     return resumo + await seed_rendimentos(uow, grupo, today)
 
 
