@@ -50,6 +50,7 @@ from tenant_app.erros import ConflitoError, IndisponivelError, NaoEncontrado
 from tenant_app.eventos.tipos import ASSEMBLEIA_APURADA, COTA_CONTEMPLADA
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, OrigemLancamento
+from tenant_app.pagamentos.devolucoes import registrar_devolucao
 from tenant_app.settings import Settings
 from tenant_app.system.redis_keys import lock_key
 from tenant_app.system.redis_lock import LockBusy, LockLost, LockUnavailable, RedisLock
@@ -264,12 +265,13 @@ async def registrar_contemplacoes(
         if a_marcar
         else {}
     )
-    # One ledger movement per origin and fund for the whole apuração (referencing it);
+    # One ledger movement per fund for the whole apuração's contemplações (referencing it);
     # the per-cota split is in the contemplação rows. A movement per cota made
-    # the group's balance row the bottleneck of big assemblies.
+    # the group's balance row the bottleneck of big assemblies. Restitutions (a few per AGO)
+    # are paid per cota through pagamentos.devolucoes.
     movimentos = {
         o: {Fundo.FUNDO_COMUM: Decimal(0), Fundo.FUNDO_RESERVA: Decimal(0)}
-        for o in (OrigemLancamento.CONTEMPLACAO, OrigemLancamento.RESTITUICAO)
+        for o in (OrigemLancamento.CONTEMPLACAO,)
     }
     for c in premios:
         cota_id = ids[c.cota]
@@ -311,11 +313,27 @@ async def registrar_contemplacoes(
             if c.modalidade is Modalidade.RESTITUICAO
             else OrigemLancamento.CONTEMPLACAO
         )
-        # Only the net cost leaves the funds now: the part of a lance winner's carta
-        # that its own lance money covers is booked when that money comes in
-        # (pagamento_lance), so the ledger never counts cash not yet received.
-        movimentos[origem][Fundo.FUNDO_COMUM] -= c.debito.do_fundo_comum
-        movimentos[origem][Fundo.FUNDO_RESERVA] -= c.debito.do_fundo_reserva
+        if c.modalidade is Modalidade.RESTITUICAO:
+            # Money paid to the excluded consorciado: the one path for money out, one ledger
+            # row per fund carrying the cota (Lei 11.795 art. 30).
+            await registrar_devolucao(
+                uow,
+                grupo.id,
+                cota_id,
+                do_fundo_comum=c.debito.do_fundo_comum,
+                do_fundo_reserva=c.debito.do_fundo_reserva,
+                conta_conhecida=True,
+                origem=origem,
+                referencia_id=apuracao.id,
+                descricao=descricao,
+                defer_balance=False,  # the apuração's answer reads the balances
+            )
+        else:
+            # Only the net cost leaves the funds now: the part of a lance winner's carta
+            # that its own lance money covers is booked when that money comes in
+            # (pagamento_lance), so the ledger never counts cash not yet received.
+            movimentos[origem][Fundo.FUNDO_COMUM] -= c.debito.do_fundo_comum
+            movimentos[origem][Fundo.FUNDO_RESERVA] -= c.debito.do_fundo_reserva
         if c.modalidade is not Modalidade.RESTITUICAO:
             cota = cotas[cota_id]
             uow.track(cota)

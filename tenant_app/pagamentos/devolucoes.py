@@ -35,8 +35,12 @@ async def registrar_devolucao(
     origem: OrigemLancamento,
     referencia_id: uuid.UUID,
     descricao: str,
+    defer_balance: bool = True,
 ) -> None:
-    """Take the amounts out of the group's funds for the cota: paid, or kept as não procurados."""
+    """Take the amounts out of the group's funds for the cota: paid, or kept as não procurados.
+
+    ``defer_balance`` as in ``UnitOfWork.lancar`` (False when the caller reads the balances after).
+    """
     if do_fundo_comum < ZERO or do_fundo_reserva < ZERO:
         raise ValueError("a devolução takes money out: amounts must not be negative")
     total = do_fundo_comum + do_fundo_reserva
@@ -52,5 +56,5 @@ async def registrar_devolucao(
         cota_id=cota_id,
         referencia_id=referencia_id,
         descricao=descricao[:200],
-        defer_balance=True,
+        defer_balance=defer_balance,
     )

@@ -6,9 +6,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tenant_app.grupos.models import Grupo
+from tenant_app.ledger.models import Fundo, LancamentoFundo, OrigemLancamento
 from tests.support.tenant_app_fixtures import Tenant
 
 from .conftest import HOJE, assembleia_aberta, passar_corte, semear_grupo, sessao
@@ -90,3 +91,19 @@ async def test_restitution_carries_the_yield_of_the_excluded_cotas_money(tenant_
     # 1 of 50 parcelas = 2 % x 100 000 = 2 000.00; its 2 000 sat in the fund the whole period:
     # 5 000.00 x 2 000 / 500 000 = 20.00 of yield (Lei 11.795 art. 30 with art. 24 § 1): 2 020.00.
     assert (restituicao["cota_numero"], restituicao["valor_credito"]) == (17, "2020.00")
+    # Paid through the one path for money out: one ledger row for the cota, out of the fundo comum.
+    session, engine = await sessao(tenant_a)
+    try:
+        rows = (
+            await session.execute(
+                select(LancamentoFundo.fundo, LancamentoFundo.valor).where(
+                    LancamentoFundo.grupo_id == grupo.grupo_id,
+                    LancamentoFundo.origem == OrigemLancamento.RESTITUICAO,
+                    LancamentoFundo.cota_id == grupo.cotas[17],
+                )
+            )
+        ).all()
+    finally:
+        await session.close()
+        await engine.dispose()  # type: ignore[attr-defined]
+    assert [(Fundo(f), v) for f, v in rows] == [(Fundo.FUNDO_COMUM, Decimal("-2020.00"))]
