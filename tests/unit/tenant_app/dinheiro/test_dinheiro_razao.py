@@ -1,4 +1,5 @@
-"""The ledger balances to the centavo over random payments, estornos and lances (issue 12, done-when).
+"""The ledger balances to the centavo over random payments, estornos, lances, an exclusion with its
+restitution and the group's closing (issue 12, done-when).
 
 Pure: the allocations (``dinheiro``), the one writer of parcelas (``pagamento_parcela``) and the
 ledger rule (``pagamentos.lancamentos``) with a random split of multa/juros; after every step the
@@ -25,6 +26,8 @@ from tenant_app.dinheiro.amortizacao import (
 )
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.dinheiro.encargos import repartir_encargos
+from tenant_app.dinheiro.percentuais import percentual_pago
+from tenant_app.encerramento.calculo import CotaNoEncerramento, DestinoValor, SaldoInsuficiente, encerrar
 from tenant_app.ledger.models import Fundo
 from tenant_app.pagamentos.lancamentos import lancamentos_do_estorno, lancamentos_do_pagamento
 from tenant_app.pagamentos.models import FormaPagamento
@@ -88,9 +91,12 @@ def _guardar(a: Alocacao, pct: Decimal) -> Guardada:
         max_size=12,
     ),
     pct=st.integers(0, 100),
+    fim=st.tuples(st.booleans(), st.integers(0, 500_000), st.integers(0, 20), st.booleans(), st.booleans()),
 )
 @settings(max_examples=200, deadline=None)
-def test_ledger_equals_parcelas_after_any_sequence(passos: list[tuple[str, int, int]], pct: int) -> None:
+def test_ledger_equals_parcelas_after_any_sequence(
+    passos: list[tuple[str, int, int]], pct: int, fim: tuple[bool, int, int, bool, bool]
+) -> None:
     encargos_pct = Decimal(pct)
     parcelas = {p.id: p for p in (_parcela(n) for n in range(1, 9))}
     razao = {f: ZERO for f in Fundo}
@@ -170,3 +176,52 @@ def test_ledger_equals_parcelas_after_any_sequence(passos: list[tuple[str, int, 
         feitos.append((forma, guardadas, alocacoes, dia, reprog))
 
         conferir()
+
+    # The end: the cota leaves (excluded, unless a lance contemplated it) or stays; the rest of the
+    # group paid ``outros`` centavos into the fundo comum (and 2 % of it into the reserva); the group
+    # closes. Every centavo of both funds leaves the ledger, to someone or as não procurado.
+    sai, outros_centavos, penal, conta, outra_conta = fim
+    contemplada = any(f is FormaPagamento.LANCE for f, *_ in feitos)
+    excluida = sai and not contemplada
+    outros = Decimal(outros_centavos).scaleb(-2)
+    razao[Fundo.FUNDO_COMUM] += outros
+    razao[Fundo.FUNDO_RESERVA] += (outros * Decimal("0.02")).quantize(Decimal("0.01"))
+    ps = list(parcelas.values())
+    pago_fc = sum((p.pago_fundo_comum for p in ps), ZERO)
+    cotas = [
+        CotaNoEncerramento(
+            numero=1,
+            excluida=excluida,
+            restituida=False,
+            # 8 parcelas of 88.00: 704.00 is 100 % of the credit.
+            percentual_pago=percentual_pago(pago_fc / Decimal("88.00"), 8),
+            pago_fundo_comum=pago_fc,
+            pago_fundo_reserva=sum((p.pago_fundo_reserva for p in ps), ZERO),
+            rendimento=ZERO,
+            a_receber=ZERO if excluida else sum((p.saldo for p in ps), ZERO),
+            conta_conhecida=conta,
+        ),
+        CotaNoEncerramento(2, False, False, Decimal(100), outros, ZERO, ZERO, ZERO, outra_conta),
+    ]
+    fc, fr = razao[Fundo.FUNDO_COMUM], razao[Fundo.FUNDO_RESERVA]
+    try:
+        d = encerrar(
+            cotas,
+            valor_credito=Decimal("704.00"),
+            clausula_penal_pct=Decimal(penal),
+            saldo_fundo_comum=fc,
+            saldo_fundo_reserva=fr,
+        )
+    except SaldoInsuficiente as e:
+        assert e.devido > fc + fr
+        return
+    for linha in d.linhas:
+        razao[Fundo.FUNDO_COMUM] -= linha.do_fundo_comum
+        razao[Fundo.FUNDO_RESERVA] -= linha.do_fundo_reserva
+        if linha.destino is DestinoValor.NAO_PROCURADO:
+            razao[Fundo.NAO_PROCURADOS] += linha.total
+    assert razao[Fundo.FUNDO_COMUM] == razao[Fundo.FUNDO_RESERVA] == ZERO
+    assert d.destinado(DestinoValor.PAGO) + razao[Fundo.NAO_PROCURADOS] == fc + fr
+    # An excluded cota gets its restitution (never more than it paid in), an active one none.
+    restituicao = d.linhas[0].restituicao
+    assert (restituicao <= pago_fc) if excluida else restituicao == ZERO
