@@ -65,13 +65,13 @@ class UIServer:
 
 @pytest.fixture(scope="session")
 async def ui_tenant(make_database: Callable[[], str], redis_url: str) -> AsyncIterator[Tenant]:
-    """A tenant with demo data (one running group, 30 members, a year of payments)."""
+    """A tenant with demo data (one running group, 12 members, a year of payments)."""
     t = await provision_tenant(make_database, redis_url, f"ui{uuid.uuid4().hex[:6]}")
     # Its own engine on this loop (the test client's app runs its lifespan elsewhere).
     engine = create_engine(t.settings.database)
     try:
         async with UnitOfWork.start(create_session_factory(engine), Actor(None, "seed")) as uow:
-            await seed_demo(uow, members=30)
+            await seed_demo(uow, members=12)
     finally:
         await engine.dispose()
     yield t
@@ -107,7 +107,7 @@ async def browser() -> AsyncIterator[Any]:
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--lang=pt-BR"])
         yield b
         await b.close()
 
@@ -121,6 +121,8 @@ class Tela:
         self.problemas: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.problemas.append(f"erro de script: {exc}"))
+        # Confirmations (data-confirmar) are answered yes, as the user would.
+        page.on("dialog", lambda dialog: dialog.accept())
 
     def _console(self, msg: Any) -> None:
         texto = msg.text
@@ -212,3 +214,39 @@ async def nova_tela(browser: Any, ui_server: UIServer) -> AsyncIterator[Callable
     yield criar
     for contexto in contextos:
         await contexto.close()
+
+
+@pytest.fixture(scope="session")
+async def logado(browser: Any, ui_server: UIServer) -> AsyncIterator[Callable[[str], Any]]:
+    """``await logado("gestor")``: a Tela of that role's test user, logged in once per session
+    (second factor included) and reused by every test that asks for it."""
+    telas: dict[str, Tela] = {}
+    contextos: list[Any] = []
+
+    async def obter(papel: str) -> Tela:
+        if papel not in telas:
+            contexto = await browser.new_context(locale="pt-BR", timezone_id="America/Sao_Paulo")
+            contexto.set_default_timeout(10_000)
+            contextos.append(contexto)
+            tela = Tela(await contexto.new_page(), ui_server)
+            await tela.entrar(f"{papel}@{ui_server.tenant.slug}.example")
+            telas[papel] = tela
+        tela = telas[papel]
+        tela.problemas.clear()
+        return tela
+
+    yield obter
+    for contexto in contextos:
+        await contexto.close()
+
+
+async def criar_usuario(server: UIServer, papel: str) -> str:
+    """A fresh staff user of ``papel`` (through the API, as an admin); its e-mail."""
+    email = f"{papel}.{uuid.uuid4().hex[:6]}@{server.tenant.slug}.example"
+    r = await server.tenant.client.post(
+        "/api/usuarios/",
+        json={"email": email, "nome": f"Pessoa {papel}", "role": papel, "password": PASSWORD},
+        headers=server.tenant.auth(),
+    )
+    assert r.status_code == 201, r.text
+    return email

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tenant_app.ui.telas.assembleias import AssembleiasController
+from tenant_app.ui.telas.auditoria import AuditoriaController, InadimplenciaController
 from tenant_app.ui.telas.consorciados import ConsorciadosController
 from tenant_app.ui.telas.cotas import CotasController
 from tenant_app.ui.telas.entrada import EntradaController
@@ -20,4 +22,7 @@ TELAS: list[Any] = [
     CotasController,
     PagamentosController,
     UsuariosController,
+    AssembleiasController,
+    AuditoriaController,
+    InadimplenciaController,
 ]

@@ -120,18 +120,39 @@ class ConsorciadosController(Controller):
         c = await api.get(f"/api/consorciados/{consorciado_id}")
         consentimentos = await api.get(f"/api/consorciados/{consorciado_id}/consentimentos")
         cotas = await cotas_do_consorciado(api, str(consorciado_id))
+        grupos = [
+            g
+            for g in (await api.get("/api/grupos", limit=200))["items"]
+            if g["status"] in ("em_formacao", "em_andamento")
+        ]
         return pagina(
             request,
             "consorciados/detalhe.html",
             titulo=c["nome"],
             c=c,
             cotas=cotas,
+            grupos=grupos,
             consentimentos=consentimentos,
             finalidades=FINALIDADES,
             chave=nova_chave(),
             erro=None,
             erros={},
         )
+
+    @post("/{consorciado_id:uuid}/cotas", name="ui:adesao", guards=[requires(Permission.COTAS_WRITE)])
+    async def aderir(
+        self, request: Request[Any, Any, Any], consorciado_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """Sell a cota of the chosen grupo to this consorciado (the API checks the 10 % cap and the grupo)."""
+        v = await campos(request)
+        try:
+            grupo_id = uuid.UUID(v.get("grupo_id", ""))
+        except ValueError:
+            return ir_para(f"/app/consorciados/{consorciado_id}")
+        cota = await Api(request).post(
+            f"/api/grupos/{grupo_id}/cotas", {"consorciado_id": str(consorciado_id)}
+        )
+        return ir_para(f"/app/cotas/{cota['id']}", aviso="cota_criada")
 
     @post(
         "/{consorciado_id:uuid}/consentimentos",

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.tenant_app_ui_fixtures import Tela, UIServer
+from tests.support.tenant_app_ui_fixtures import Tela, UIServer, criar_usuario
 
 pytestmark = pytest.mark.e2e
 
 
 async def test_admin_ativa_segundo_fator_e_ve_o_painel(nova_tela, ui_server: UIServer) -> None:
+    email = await criar_usuario(ui_server, "admin")
     tela: Tela = await nova_tela()
     page = tela.page
     await tela.ir("/app/")
     assert page.url.endswith("/app/entrar")
     await tela.conferir("01-login")
-    await page.fill("#c-email", f"admin@{ui_server.tenant.slug}.example")
+    await page.fill("#c-email", email)
     await page.fill("#c-senha", "senha-errada-123")
     await page.click("button[type=submit]")
     assert "E-mail ou senha incorretos" in await page.inner_text("[role=alert]")
@@ -30,7 +31,6 @@ async def test_admin_ativa_segundo_fator_e_ve_o_painel(nova_tela, ui_server: UIS
     await page.click("button[type=submit]")
     assert "Código inválido" in await page.inner_text("[role=alert]")
 
-    email = f"admin@{ui_server.tenant.slug}.example"
     await tela.entrar(email)
     assert await page.inner_text("h1") == "Painel"
     await tela.conferir("03-painel")
