@@ -20,6 +20,7 @@ from tenant_app.consorciados.schemas import ConsentimentoIn, ConsorciadoCreate, 
 from tenant_app.consorciados.service import create_consorciado
 from tenant_app.cotas.models import Cota
 from tenant_app.cotas.service import adesao
+from tenant_app.demo.creditos import seed_creditos
 from tenant_app.grupos.models import Grupo, IndiceCorrecao, TipoBem
 from tenant_app.grupos.schemas import GrupoCreate
 from tenant_app.grupos.service import create_grupo, start_grupo
@@ -80,7 +81,9 @@ async def seed_demo(uow: UnitOfWork, today: date | None = None, members: int = M
         grupo = await seed_grupo(uow, rng, inicio_de(today), members)
     resumo = await seed_pagamentos(uow, rng, grupo, today, members)
     resumo += await seed_cobranca(uow, grupo, today)  # issued boletos and one settled retorno
-    return resumo + await seed_rendimentos(uow, grupo, today)
+    resumo += await seed_rendimentos(uow, grupo, today)
+    # Contemplações and a carta de crédito at each stage (tenant_app/demo/creditos.py).
+    return resumo + await seed_creditos(uow, grupo, today)
 
 
 async def seed_rendimentos(uow: UnitOfWork, grupo: Grupo, today: date) -> str:
