@@ -83,7 +83,13 @@ def cmd_seed_demo(_: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     members = int(os.environ.get("SEED_DEMO_MEMBERS", "120"))
-    summary = asyncio.run(_with_unit_of_work(settings, lambda uow: seed_demo(uow, members=members)))
+    from tenant_app.armazenamento.store import ObjectStore
+
+    # With the tenant's bucket the demo gets its files too (contract PDFs, a Doc 2080).
+    store = ObjectStore.from_settings(settings.object_store)
+    summary = asyncio.run(
+        _with_unit_of_work(settings, lambda uow: seed_demo(uow, members=members, armazenamento=store))
+    )
     print(summary)
     return 0
 

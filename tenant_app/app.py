@@ -49,6 +49,7 @@ from tenant_app.platform_client.usage_meter import UsageMeter
 from tenant_app.platform_client.usage_middleware import ApiRequestCounter
 from tenant_app.platform_link.lifespan import control_plane_link
 from tenant_app.problemas.controller import ProblemasController
+from tenant_app.relatorios.controller import RelatorioController
 from tenant_app.rendimentos.controller import RendimentoController
 from tenant_app.settings import Settings
 from tenant_app.system.controller import health, ready
@@ -89,6 +90,7 @@ ROUTE_HANDLERS: list[Any] = [
     *NOTIFICACOES_CONTROLLERS,
     DocumentoController,
     ContratoController,
+    RelatorioController,
     ProblemasController,
     PainelController,
     # The web UI (server-rendered, session cookie; see tenant_app/ui/README.md).

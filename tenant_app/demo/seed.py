@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from consorcio_contract.identifiers.check_digits import mod11_digit
 from tenant_app.cobranca.demo import seed_cobranca
+from tenant_app.armazenamento.store import ObjectStore
 from tenant_app.consorciados.models import TipoPessoa
 from tenant_app.consorciados.schemas import ConsentimentoIn, ConsorciadoCreate, EnderecoIn
 from tenant_app.consorciados.service import create_consorciado
@@ -28,6 +29,7 @@ from tenant_app.pagamentos.models import FormaPagamento
 from tenant_app.pagamentos.service import registrar_pagamento
 from tenant_app.parcelas.business_days import add_months
 from tenant_app.parcelas.service import parcelas_em_aberto
+from tenant_app.relatorios.demo import seed_arquivos
 from tenant_app.rendimentos.schemas import RendimentoIn
 from tenant_app.rendimentos.service import registrar_rendimento
 from tenant_app.unit_of_work import UnitOfWork
@@ -67,15 +69,22 @@ def demo_cpf(rng: random.Random) -> str:
     return "".join(map(str, digits))
 
 
-async def seed_demo(uow: UnitOfWork, today: date | None = None, members: int = MEMBERS) -> str:
+async def seed_demo(
+    uow: UnitOfWork,
+    today: date | None = None,
+    members: int = MEMBERS,
+    armazenamento: ObjectStore | None = None,
+) -> str:
     """Create the demo group unless it exists; returns a one-line summary.
 
     The group with its members and cotas is one transaction, then each cota's payments.
+    With the tenant's bucket (``armazenamento``), its files too: the contract PDFs and a Doc 2080.
     """
     session = uow.session
-    if (await session.execute(select(Grupo.id).where(Grupo.codigo == DEMO_CODIGO))).first():
-        return f"demo group {DEMO_CODIGO} already present; nothing to do"
     today = today or date.today()
+    if (await session.execute(select(Grupo.id).where(Grupo.codigo == DEMO_CODIGO))).first():
+        arquivos = await _arquivos(uow, armazenamento, today)
+        return f"demo group {DEMO_CODIGO} already present; nothing to do{arquivos}"
     rng = random.Random(2080)
     async with uow.one_transaction():
         grupo = await seed_grupo(uow, rng, inicio_de(today), members)

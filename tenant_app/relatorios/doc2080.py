@@ -16,8 +16,9 @@ ready to be mapped onto the leiaute's fields:
 
 Position at the data-base (last day of the month, Brasília time): cotas count by
 their adesão/exclusão/contemplação dates, fund balances by the ledger entries
-recorded until then, delinquency by the parcelas due until then and not paid by
-then. A cota is "inadimplente" with any parcela due and unpaid at the data-base.
+effective until then (a payment's on its payment date, others when recorded),
+delinquency by the parcelas due until then and not paid by then. A cota is
+"inadimplente" with any parcela due and unpaid at the data-base.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ _SQL_GRUPOS = text(
            g.valor_credito, g.prazo_meses, g.numero_cotas, g.taxa_administracao_pct, g.fundo_reserva_pct,
            g.indice_correcao, g.data_inicio, g.data_encerramento
     FROM grupos g
-    WHERE g.created_at < :fim
+    WHERE g.created_at < :fim OR g.data_inicio <= :db
+       OR EXISTS (SELECT 1 FROM cotas c WHERE c.grupo_id = g.id AND c.data_adesao <= :db)
     ORDER BY g.codigo
     """
 )
@@ -110,9 +112,11 @@ _SQL_ATRASO_GRUPO = text(
 
 _SQL_FUNDOS = text(
     """
-    SELECT grupo_id, fundo, sum(valor)
-    FROM lancamentos_fundo WHERE registrado_em < :fim
-    GROUP BY grupo_id, fundo
+    SELECT l.grupo_id, l.fundo, sum(l.valor)
+    FROM lancamentos_fundo l LEFT JOIN pagamentos pg ON pg.id = l.pagamento_id
+    -- a payment's movement counts on its payment date (also when typed in later); others when recorded
+    WHERE coalesce(pg.data_pagamento, (l.registrado_em AT TIME ZONE 'America/Sao_Paulo')::date) <= :db
+    GROUP BY l.grupo_id, l.fundo
     """
 )
 
@@ -131,7 +135,7 @@ async def calcular(
     }
     atraso = {g: (int(n), Decimal(v)) for g, n, v in (await session.execute(_SQL_ATRASO_GRUPO, p)).all()}
     fundos: dict[Any, dict[str, Decimal]] = {}
-    for g, fundo, valor in (await session.execute(_SQL_FUNDOS, {"fim": fim})).all():
+    for g, fundo, valor in (await session.execute(_SQL_FUNDOS, {"db": db})).all():
         fundos.setdefault(g, {})[str(fundo)] = Decimal(valor)
 
     segmentos: dict[str, dict[str, Any]] = {}
