@@ -320,6 +320,8 @@ def up(cfg: StackConfig, log=print) -> None:
     log("kwok pods run no containers: running the demo tenant's app locally with its Secret's environment")
     _run_once("tenant migrations", ["tenant_app", "migrate"], env)
     _run_once("demo data", ["tenant_app", "seed-demo"], env)
+    # The web UI's pinned npm assets (htmx), into ~/.cache/consorcio once.
+    _run_once("web UI assets", ["tenant_app.ui.assets", "fetch", "--served-only"], env)
     for name in app_processes:
         _start(cfg, name, env)
     procs.wait_until(
@@ -378,6 +380,9 @@ def summary(cfg: StackConfig) -> str:
             f"(login {PLATFORM_ADMIN_EMAIL} / {PLATFORM_ADMIN_PASSWORD})",
             f"  demo tenant app     http://{HOST}:{TENANT_APP_PORT}/schema   "
             f"(login {TENANT_ADMIN_EMAIL} / {TENANT_ADMIN_PASSWORD}; local process, not a pod)",
+            f"  demo tenant web UI  http://{HOST}:{TENANT_APP_PORT}/app/   "
+            f"(login {TENANT_ADMIN_EMAIL} / {TENANT_ADMIN_PASSWORD}; the first login enrols the "
+            "TOTP second factor: scan the QR code with any authenticator app)",
             f"  tenant resource     kubectl get consorciotenants {DEMO_TENANT}",
             f"  demo tenant bucket  s3://tenant-{DEMO_TENANT} at {cfg.s3_endpoint}   "
             "(its key: S3_* in the tenant-app-env Secret)",

@@ -1,6 +1,8 @@
 """Third-party browser assets: pinned npm tarballs, fetched once, verified, cached, never committed.
 
-``python -m tenant_app.ui.assets fetch`` downloads each pinned tarball from the npm
+``python -m tenant_app.ui.assets fetch`` (or ``python assets.py fetch``: it needs only the
+standard library, so the image's build stage runs it before the venv exists) downloads each
+pinned tarball from the npm
 registry, checks its ``sha512`` integrity (the ``dist.integrity`` the registry
 publishes for that exact version), and extracts the one file we use into the
 cache (``~/.cache/consorcio/ui-assets``, or ``$CONSORCIO_CACHE_DIR/ui-assets``
@@ -126,10 +128,10 @@ def fetch(asset: NpmAsset, dest: Path, timeout: float = 60.0) -> Path:
     return target
 
 
-def fetch_all(dest: Path | None = None) -> list[Path]:
-    """Every pinned asset into ``dest`` (the cache by default)."""
+def fetch_all(dest: Path | None = None, *, served_only: bool = False) -> list[Path]:
+    """Every pinned asset (or only those the app serves) into ``dest`` (the cache by default)."""
     dest = dest or cache_dir()
-    return [fetch(asset, dest) for asset in ASSETS]
+    return [fetch(asset, dest) for asset in ASSETS if asset.served or not served_only]
 
 
 def locate(file: str) -> Path | None:
@@ -149,11 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     fetch_cmd = sub.add_parser("fetch", help="download and verify the pinned npm assets")
     fetch_cmd.add_argument("--dest", type=Path, default=None)
+    fetch_cmd.add_argument("--served-only", action="store_true", help="skip the test-only assets (axe-core)")
     path_cmd = sub.add_parser("path", help="print the cached path of one asset file")
     path_cmd.add_argument("file")
     args = parser.parse_args(argv)
     if args.command == "fetch":
-        for path in fetch_all(args.dest):
+        for path in fetch_all(args.dest, served_only=args.served_only):
             print(path)
         return 0
     print(cache_dir() / args.file)

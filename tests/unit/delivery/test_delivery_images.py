@@ -129,6 +129,22 @@ def test_images_run_as_an_unprivileged_user(dockerfile, target: str) -> None:
     assert int(uid) == 10001
 
 
+_CROSSING = (
+    "--from=build /opt/consorcio/venv /opt/consorcio/venv",
+    "--from=ui-assets /opt/consorcio/ui-assets /opt/consorcio/ui-assets",
+)
+
+
+def test_ui_assets_come_from_the_pinned_fetch_script(dockerfile) -> None:
+    """The web UI's third-party JS is fetched by tenant_app/ui/assets.py (pinned versions, sha512
+    integrity), the test-only ones left out, and lands where the app looks for it."""
+    from tenant_app.ui.assets import IMAGE_DIR
+
+    _, stages = dockerfile
+    runs = stages["ui-assets"].values("RUN")
+    assert runs == [f"python /tmp/assets.py fetch --served-only --dest {IMAGE_DIR}"]
+
+
 @pytest.mark.parametrize("target", sorted(TARGETS))
 def test_final_stages_carry_no_build_tools(dockerfile, target: str) -> None:
     _, stages = dockerfile
@@ -137,8 +153,9 @@ def test_final_stages_carry_no_build_tools(dockerfile, target: str) -> None:
     for stage in chain:
         for keyword, arg in stage.instructions:
             if keyword == "COPY" and "--from=" in arg:
-                # Only the finished venv crosses over from the build stage.
-                assert arg == "--from=build /opt/consorcio/venv /opt/consorcio/venv", arg
+                # Only the finished venv crosses over from the build stage, and the web UI's
+                # verified npm files (the project's own fetch script, sha512-checked) into the tenant app.
+                assert arg in _CROSSING, arg
             if keyword == "RUN":
                 for tool in ("gcc", "build-essential", "make ", "uv ", "pip install", "git"):
                     assert tool not in arg, f"{stage.name}: {arg}"
