@@ -15,6 +15,9 @@ TENANT_LABEL = f"{GROUP}/tenant"
 # Selects the operator process that handles a tenant: the control plane sets
 # it on new tenants (canary, tests), the operator filters on it.
 INSTANCE_LABEL = f"{GROUP}/operator-instance"
+#: W3C ``traceparent`` of the control-plane request that last wrote the resource;
+#: the operator links its reconcile pass to that trace.
+TRACEPARENT_ANNOTATION = f"{GROUP}/traceparent"
 
 # The operator runs each tenant app under this ServiceAccount in the tenant's
 # namespace; the control plane accepts tokens only from that identity.

@@ -16,7 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
 from consorcio_contract.tenant_resource import InvalidTenantSpec, TenantSpec, validate_name
+from consorcio_kit import tracing
 from tenant_operator import change_report as report
 from tenant_operator import cnpj_claims, metrics, names, pass_slots, status
 from tenant_operator import conditions as c
@@ -26,6 +30,8 @@ from tenant_operator.runtime import Runtime
 from tenant_operator.specs.tenant import TenantView
 from tenant_operator.steps import STEPS
 from tenant_operator.steps.context import ReconcileContext, StepFailed
+
+_tracer = trace.get_tracer("tenant_operator")
 
 
 @dataclass
@@ -64,8 +70,46 @@ async def run_pass(
     """Reconcile one tenant towards its spec; never raises for tenant-level problems.
 
     ``slot_held``: the caller already took one of ``runtime.active_passes``
-    (the pass gives it back when it ends, whatever happens).
+    (the pass gives it back when it ends, whatever happens). One span per
+    pass, linked to the control-plane request that last wrote the resource
+    (annotation ``consorcio.io/traceparent``).
     """
+    links = tracing.link_from_annotations((meta or {}).get("annotations"))
+    with _tracer.start_as_current_span(
+        f"reconcile {trigger}",
+        kind=SpanKind.INTERNAL,
+        links=links,
+        attributes={"consorcio.tenant": name, "consorcio.trigger": trigger},
+    ) as span:
+        result = await _run_pass(
+            runtime,
+            name=name,
+            spec=spec,
+            status_now=status_now,
+            meta=meta,
+            trigger=trigger,
+            wait_budget=wait_budget,
+            logger=logger,
+            slot_held=slot_held,
+        )
+        if result.failure is not None:
+            span.set_attribute("consorcio.failure", result.failure.reason)
+            span.set_status(Status(StatusCode.ERROR, result.failure.reason))
+        return result
+
+
+async def _run_pass(
+    runtime: Runtime,
+    *,
+    name: str,
+    spec: Mapping[str, Any],
+    status_now: Mapping[str, Any],
+    meta: Mapping[str, Any],
+    trigger: str,
+    wait_budget: float,
+    logger: logging.Logger,
+    slot_held: bool = False,
+) -> PassResult:
     started = time.monotonic()
     generation = int(meta.get("generation") or 0)
     previous = dict(status_now or {})

@@ -46,8 +46,11 @@ def _migrate(settings: Settings) -> None:
 def _serve(settings: Settings, host: str | None, port: int | None) -> None:
     import uvicorn
 
+    from consorcio_kit import tracing
     from control_plane.app import create_app
 
+    # Spans exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    tracing.configure("consorcio-control-plane")
     uvicorn.run(
         create_app(settings),
         host=host or settings.server.host,

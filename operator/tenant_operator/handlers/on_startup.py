@@ -9,6 +9,7 @@ from typing import Any
 import kopf
 
 from consorcio_contract.crd_identity import GROUP, PLURAL
+from consorcio_kit import tracing
 from tenant_operator import names
 from tenant_operator.config import OperatorConfig
 from tenant_operator.drift.repair_queue import RepairQueue
@@ -74,6 +75,8 @@ async def on_startup(settings: kopf.OperatorSettings, memo: Any, logger: Any, **
     # stopped; poll for that every second, not every minute.
     settings.background.cancellation_polling = 1.0
     settings.background.instant_exit_timeout = 0.1
+    # Spans of every pass, exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    tracing.configure("consorcio-operator")
     config = OperatorConfig.from_env()
     runtime = memo.runtime = Runtime.create(config)
     runtime.repairs = RepairQueue(

@@ -21,6 +21,7 @@ from consorcio_contract.crd_identity import GROUP, PLURAL, VERSION
 from consorcio_contract.identifiers import normalize_cnpj
 from consorcio_contract.names import INSTANCE_LABEL
 from consorcio_contract.tenant_resource import build_tenant_resource
+from consorcio_kit import tracing
 from control_plane.problems import Conflict, InvalidInput, UpstreamUnavailable
 
 
@@ -79,6 +80,9 @@ class TenantResources:
 
     async def create(self, name: str, spec: Mapping[str, Any]) -> dict[str, Any]:
         body = build_tenant_resource(name, spec)
+        # The operator links its pass to this request's trace.
+        if trace_annotation := tracing.carrier_annotation():
+            body["metadata"]["annotations"] = trace_annotation
         if self._operator_instance:
             # Hand the tenant to a specific operator instance (canary, tests).
             body["metadata"]["labels"][INSTANCE_LABEL] = self._operator_instance
@@ -103,7 +107,10 @@ class TenantResources:
 
     async def patch_spec(self, name: str, changes: Mapping[str, Any]) -> dict[str, Any] | None:
         """JSON merge patch of ``spec``; None when the resource does not exist."""
-        return await self._call(self._patch, name, {"spec": dict(changes)})
+        body: dict[str, Any] = {"spec": dict(changes)}
+        if trace_annotation := tracing.carrier_annotation():
+            body["metadata"] = {"annotations": trace_annotation}
+        return await self._call(self._patch, name, body)
 
     async def delete(self, name: str) -> bool:
         """Ask for deletion (the operator's finalizer applies the policy); False if absent."""

@@ -10,10 +10,13 @@ safely (creating an existing tenant with the same CNPJ adopts it).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import Any, TypeVar
 
+from opentelemetry import trace
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +40,27 @@ from control_plane.tenants.schemas import TenantCreate, TenantUpdate
 from control_plane.tenants.sync import record_change
 
 ChangePublisher = Callable[[], Awaitable[None]]
+_tracer = trace.get_tracer("control_plane")
+_Method = TypeVar("_Method", bound=Callable[..., Awaitable[Any]])
+
+
+def _traced(span_name: str) -> Callable[[_Method], _Method]:
+    """One span per lifecycle operation; the resource write inside carries its traceparent."""
+
+    def wrap(method: _Method) -> _Method:
+        @functools.wraps(method)
+        async def traced(self: Any, ctx: ActionContext, *args: Any, **kwargs: Any) -> Any:
+            first = args[0] if args else None
+            slug = getattr(first, "slug", first)
+            with _tracer.start_as_current_span(
+                span_name, attributes={"consorcio.tenant": str(slug), "enduser.id": ctx.actor}
+            ):
+                return await method(self, ctx, *args, **kwargs)
+
+        return traced  # type: ignore[return-value]
+
+    return wrap
+
 
 # Map the resource's field paths to this API's field names in error messages.
 _FIELD_NAMES = {
@@ -119,6 +143,7 @@ class TenantService:
 
     # -- onboarding ----------------------------------------------------------
 
+    @_traced("tenant.create")
     async def create(
         self, ctx: ActionContext, data: TenantCreate, now: datetime, *, _retry: bool = True
     ) -> tuple[TenantWithResource, bool]:
@@ -279,6 +304,7 @@ class TenantService:
         change_day = max([today, *(day for day, _ in changes)])
         return preview_plan_change(BillingPeriod.containing(change_day), changes, CATALOG[plan], change_day)
 
+    @_traced("tenant.change_plan")
     async def change_plan(
         self, ctx: ActionContext, slug: str, plan: PlanName, now: datetime
     ) -> tuple[TenantWithResource, PlanName, ProrationPreview]:
@@ -315,6 +341,7 @@ class TenantService:
 
     # -- suspension ----------------------------------------------------------
 
+    @_traced("tenant.suspend")
     async def suspend(
         self, ctx: ActionContext, slug: str, reason: SuspensionReason, note: str = ""
     ) -> Tenant:
@@ -337,6 +364,7 @@ class TenantService:
         await self.session.commit()
         return tenant
 
+    @_traced("tenant.resume")
     async def resume(
         self, ctx: ActionContext, slug: str, *, only_reason: SuspensionReason | None = None
     ) -> Tenant:
@@ -363,6 +391,7 @@ class TenantService:
 
     # -- deletion ------------------------------------------------------------
 
+    @_traced("tenant.deletion_protection")
     async def set_deletion_protection(self, ctx: ActionContext, slug: str, enabled: bool) -> None:
         """Switch deletion protection on or off: the separate call a deletion needs first."""
         await self._live(slug)
@@ -371,6 +400,7 @@ class TenantService:
         self.audit.record(ctx, "tenant.deletion_protection", "tenant", slug, {"enabled": enabled})
         await self.session.commit()
 
+    @_traced("tenant.delete")
     async def delete(
         self,
         ctx: ActionContext,
@@ -408,6 +438,7 @@ class TenantService:
         await self.session.commit()
         return tenant
 
+    @_traced("tenant.restore")
     async def restore(self, ctx: ActionContext, slug: str) -> bool:
         """Bring a deleted tenant back under the same slug; True when done, False: call again.
 

@@ -14,6 +14,8 @@ import pytest
 from control_plane.auth.roles import Role
 
 from consorcio_contract.identifiers import normalize_cnpj
+from consorcio_contract.names import TRACEPARENT_ANNOTATION
+from tests.support.tracing import memory_exporter
 
 pytestmark = pytest.mark.k8s
 
@@ -162,3 +164,28 @@ async def test_a_cnpj_already_held_is_not_registered_again(
     custom_objects.create_cluster_custom_object(GROUP, VERSION, PLURAL, applied(marker, cnpj()))
     await eventually(lambda: _state_is(cp_client, admin, marker, "active"), "marker registered")
     assert (await cp_client.get(f"/api/tenants/{duplicate}", headers=admin)).status_code == 404
+
+
+async def test_a_tenant_creation_is_a_trace_the_resource_carries_to_the_operator(
+    cp_client, auth, custom_objects, tenant_slugs, cnpj, make_tenant_body
+) -> None:
+    """The control plane's span for the creation and the W3C traceparent it writes on the
+    resource (the operator links its pass to it: tests/unit/tenant_operator/test_operator_tracing.py)."""
+    exporter = memory_exporter()
+    admin = auth[Role.PLATFORM_ADMIN]
+    slug = tenant_slugs()
+    created = await cp_client.post("/api/tenants", json=make_tenant_body(slug, cnpj()), headers=admin)
+    assert created.status_code == 201
+    spans = [s for s in exporter.get_finished_spans() if s.name == "tenant.create"]
+    assert [s.attributes["consorcio.tenant"] for s in spans] == [slug]
+    trace_id = format(spans[0].context.trace_id, "032x")
+    resource = custom_objects.get_cluster_custom_object(GROUP, VERSION, PLURAL, slug)
+    traceparent = resource["metadata"]["annotations"][TRACEPARENT_ANNOTATION]
+    assert traceparent.split("-")[1] == trace_id
+    # A later change carries its own trace.
+    await cp_client.post(f"/api/tenants/{slug}/suspend", headers=admin)
+    (suspend,) = [s for s in exporter.get_finished_spans() if s.name == "tenant.suspend"]
+    resource = custom_objects.get_cluster_custom_object(GROUP, VERSION, PLURAL, slug)
+    assert resource["metadata"]["annotations"][TRACEPARENT_ANNOTATION].split("-")[1] == format(
+        suspend.context.trace_id, "032x"
+    )

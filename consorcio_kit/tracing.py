@@ -1,0 +1,64 @@
+"""OpenTelemetry tracing shared by the platform's processes.
+
+:func:`configure` installs the SDK's tracer provider with an OTLP/HTTP
+exporter when ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or the traces-specific
+``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``) is set; the exporter reads the
+standard ``OTEL_EXPORTER_OTLP_*`` variables itself. Without an endpoint the
+API's no-op provider stays: spans cost nothing. Context crosses process
+boundaries as W3C trace context (``traceparent``): in HTTP headers, and on a
+ConsorcioTenant as the annotation ``consorcio.io/traceparent`` written by
+the control plane and read by the operator (:func:`carrier_annotation`,
+:func:`link_from_annotations`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from opentelemetry import propagate, trace
+from opentelemetry.trace import Link
+
+from consorcio_contract.names import TRACEPARENT_ANNOTATION
+
+_configured = False
+
+
+def configure(service_name: str, env: Mapping[str, str] | None = None) -> bool:
+    """Export this process's spans over OTLP when an endpoint is configured; True if it was."""
+    global _configured
+    env = os.environ if env is None else env
+    if _configured or not (
+        env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    ):
+        return False
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": env.get("OTEL_SERVICE_NAME") or service_name})
+    )
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(provider)
+    _configured = True
+    return True
+
+
+def carrier_annotation() -> dict[str, str]:
+    """The current trace context as the ConsorcioTenant annotation (empty when not tracing)."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    value = carrier.get("traceparent")
+    return {TRACEPARENT_ANNOTATION: value} if value else {}
+
+
+def link_from_annotations(annotations: Mapping[str, str] | None) -> list[Link]:
+    """A span link to the trace that last changed the resource (the control plane's request)."""
+    value = (annotations or {}).get(TRACEPARENT_ANNOTATION)
+    if not value:
+        return []
+    context = propagate.extract({"traceparent": value})
+    span_context = trace.get_current_span(context).get_span_context()
+    return [Link(span_context)] if span_context.is_valid else []
