@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from tenant_app.cotas.models import Cota
 from tenant_app.credito import consultas
 from tenant_app.credito.abertura import sincronizar
 from tenant_app.credito.estados import Acao, StatusCarta, TransicaoInvalida, transicao
@@ -35,6 +36,7 @@ from tenant_app.credito.regras import (
     uso_do_credito,
 )
 from tenant_app.credito.schemas import BemIn, DocumentoIn, GarantiaIn
+from tenant_app.documentos.models import Documento
 from tenant_app.erros import ConflitoError, RegraVioladaError
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.unit_of_work import UnitOfWork
@@ -93,6 +95,7 @@ async def registrar_documento(uow: UnitOfWork, carta_id: uuid.UUID, data: Docume
             "(carta disponível, em análise ou recusada).",
             code="transicao_invalida",
         )
+    await _conferir_documento(uow, carta, data.referencia)
     doc = CartaDocumento(
         carta_id=carta.id,
         tipo=data.tipo,
@@ -103,6 +106,28 @@ async def registrar_documento(uow: UnitOfWork, carta_id: uuid.UUID, data: Docume
     uow.add(doc)
     await uow.commit()
     return doc
+
+
+async def _conferir_documento(uow: UnitOfWork, carta: CartaCredito, referencia: str) -> None:
+    """A reference that is a document of the documents plane must be the consorciado's (or the cota's)
+    and not erased; any other text is the administradora's own archive reference."""
+    try:
+        documento_id = uuid.UUID(referencia)
+    except ValueError:
+        return
+    documento = await uow.session.get(Documento, documento_id)
+    consorciado_id = await uow.session.scalar(select(Cota.consorciado_id).where(Cota.id == carta.cota_id))
+    if (
+        documento is None
+        or documento.apagado_em is not None
+        or (documento.consorciado_id != consorciado_id and documento.entidade_id != carta.cota_id)
+    ):
+        raise RegraVioladaError(
+            "O documento indicado não existe no plano de documentos, foi apagado ou não é deste consorciado "
+            "nem desta cota.",
+            campo="referencia",
+            code="documento_da_analise_invalido",
+        )
 
 
 async def decidir(uow: UnitOfWork, carta_id: uuid.UUID, aprovada: bool, motivo: str) -> CartaCredito:

@@ -450,6 +450,11 @@ CATALOGO: dict[str, TipoProblema] = {
         "Retorno em importação",
         "O mesmo arquivo está sendo importado por outra requisição; repita em instantes.",
     ),
+    "documento_da_analise_invalido": _T(
+        422,
+        "Documento da análise inválido",
+        "O id indicado não é um documento do consorciado (ou da cota) no plano de documentos, ou foi apagado.",
+    ),
 }
 
 #: The code of a problem raised without one (framework errors), by status.

@@ -107,6 +107,16 @@ async def test_contemplada_ate_encerramento(tenant_a: Tenant) -> None:
         "documentos_faltando",
     )
     assert "identidade" in problem["detail"]
+    # A reference that is an id must be a document of this consorciado in the documents plane.
+    assert_problem(
+        await c.post(
+            f"{base}/documentos",
+            json={"tipo": "renda", "referencia": str(uuid.uuid4())},
+            headers={**h, **chave()},
+        ),
+        422,
+        "documento_da_analise_invalido",
+    )
     for tipo in ("identidade", "renda", "residencia"):
         r = await c.post(
             f"{base}/documentos", json={"tipo": tipo, "referencia": f"doc-{tipo}"}, headers={**h, **chave()}
