@@ -6,10 +6,19 @@ from typing import Any
 
 from tenant_operator import names
 
+#: Where the tenant app keeps the secrets its administradora configures itself (a PSP's client secret
+#: per bank account, tenant_app/cobranca/cofre.py): the one subtree it may also write.
+SEGREDOS_DO_TENANT = "psp"
+
 
 def policy_hcl(name: str, kv_mount: str) -> str:
-    """Read on ``<mount>/data/tenants/<name>/*`` and nothing else."""
-    return f'path "{kv_mount}/data/tenants/{name}/*" {{\n  capabilities = ["read"]\n}}\n'
+    """Read on ``<mount>/data/tenants/<name>/*``; create/update/read on its ``psp/*`` (the app's own
+    secrets, never the environment the operator writes); nothing else (no list, no delete)."""
+    return (
+        f'path "{kv_mount}/data/tenants/{name}/*" {{\n  capabilities = ["read"]\n}}\n'
+        f'path "{kv_mount}/data/tenants/{name}/{SEGREDOS_DO_TENANT}/*" {{\n'
+        '  capabilities = ["create", "update", "read"]\n}\n'
+    )
 
 
 def kubernetes_role(name: str) -> dict[str, Any]:

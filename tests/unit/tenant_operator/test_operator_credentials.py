@@ -172,7 +172,10 @@ def test_redis_vetted_script_is_redis_pys_lock_release():
 
 def test_vault_policy_reads_only_the_tenant_subtree_and_role_binds_its_service_account():
     hcl = policy_hcl("acme", "secret")
-    assert hcl == 'path "secret/data/tenants/acme/*" {\n  capabilities = ["read"]\n}\n'
+    assert hcl == (
+        'path "secret/data/tenants/acme/*" {\n  capabilities = ["read"]\n}\n'
+        'path "secret/data/tenants/acme/psp/*" {\n  capabilities = ["create", "update", "read"]\n}\n'
+    )
     role = kubernetes_role("acme")
     assert role["bound_service_account_names"] == ["tenant-app"]
     assert role["bound_service_account_namespaces"] == ["tenant-acme"]
