@@ -33,7 +33,7 @@ from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.dependencies import provide_unit_of_work
 from tenant_app.documentos.contrato.controller import ContratoController
 from tenant_app.documentos.controller import DocumentoController
-from tenant_app.encerramento.controller import EncerramentoController
+from tenant_app.encerramento.controller import EncerramentoController, NaoProcuradosController
 from tenant_app.grupos.controller import GrupoController
 from tenant_app.http.entrada import verificar_entrada
 from tenant_app.http.openapi_doc import documentar
@@ -79,6 +79,7 @@ ROUTE_HANDLERS: list[Any] = [
     ConsorciadoController,
     GrupoController,
     EncerramentoController,
+    NaoProcuradosController,
     RendimentoController,
     CotaController,
     ParcelaController,

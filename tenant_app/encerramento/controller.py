@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
-from tenant_app.encerramento import service
+from tenant_app.encerramento import nao_procurados, service
 from tenant_app.encerramento.schemas import (
     ComunicacaoIn,
     ConciliacaoOut,
     EncerramentoOut,
+    NaoProcuradoOut,
+    NaoProcuradosOut,
     linha_guardada,
     linhas_previas,
     montar,
 )
 from tenant_app.http.idempotencia import ChaveIdempotencia, exigir_chave, resposta, uma_vez
+from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams
 from tenant_app.http.schemas import to_schema
 from tenant_app.idempotency import fingerprint, run_once_self_committing
 from tenant_app.unit_of_work import UnitOfWork
@@ -105,3 +108,43 @@ class EncerramentoController(Controller):
 async def _demonstrativo(uow: UnitOfWork, grupo_id: uuid.UUID) -> EncerramentoOut:
     encerramento, linhas, conciliacao = await service.demonstrativo(uow.session, grupo_id)
     return montar(encerramento, [linha_guardada(x) for x in linhas], to_schema(ConciliacaoOut, conciliacao))
+
+
+class NaoProcuradosController(Controller):
+    """The recursos não procurados of the tenant's closed groups (Lei 11.795 arts. 33–34)."""
+
+    path = "/api/recursos-nao-procurados"
+    tags = ["encerramento"]  # noqa: RUF012
+    dependencies = PAGE_DEPENDENCY
+
+    @get("/", operation_id="listNaoProcurados", name="encerramento:nao_procurados", guards=READ)
+    async def listar(
+        self,
+        uow: NamedDependency[UnitOfWork],
+        page: NamedDependency[PageParams],
+        grupo_id: Annotated[uuid.UUID | None, QueryParameter(name="grupo_id")] = None,
+    ) -> NaoProcuradosOut:
+        """Amounts closed groups keep for consorciados who gave no account, oldest closing first.
+
+        What the Doc 2080 reports until each is claimed or its claim expires (5 years after the closing).
+        """
+        itens, total, soma = await nao_procurados.listar(uow.session, page, grupo_id)
+        return NaoProcuradosOut(
+            items=[
+                NaoProcuradoOut(
+                    grupo_id=i.linha.grupo_id,
+                    grupo_codigo=i.grupo_codigo,
+                    cota_id=i.linha.cota_id,
+                    cota_numero=i.linha.cota_numero,
+                    consorciado_id=i.linha.consorciado_id,
+                    valor=i.linha.total,
+                    data_encerramento=i.data_encerramento,
+                    prescreve_em=i.prescreve_em,
+                )
+                for i in itens
+            ],
+            total=total,
+            limit=page.limit,
+            offset=page.offset,
+            valor_total=soma,
+        )

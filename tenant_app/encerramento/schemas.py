@@ -187,3 +187,27 @@ def linhas_previas(d: Demonstrativo, cotas: list) -> list[LinhaOut]:  # type: ig
             )
         )
     return out
+
+
+class NaoProcuradoOut(msgspec.Struct, kw_only=True):
+    """An amount a closed group keeps for a consorciado who gave no account."""
+
+    grupo_id: uuid.UUID
+    grupo_codigo: str
+    cota_id: uuid.UUID
+    cota_numero: int
+    consorciado_id: uuid.UUID
+    valor: Dinheiro
+    data_encerramento: date
+    #: The claim expires 5 years after the closing.
+    prescreve_em: date
+
+
+class NaoProcuradosOut(msgspec.Struct, kw_only=True):
+    """One page of the recursos não procurados and the sum of all of them."""
+
+    items: list[NaoProcuradoOut]
+    total: int
+    limit: int
+    offset: int
+    valor_total: Dinheiro

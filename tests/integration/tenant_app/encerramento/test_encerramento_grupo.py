@@ -156,6 +156,15 @@ async def test_closing_restitutes_shares_the_rest_and_balances_to_the_centavo(te
         "0.00",
     )
 
+    # The recursos não procurados report lists cota 2's 1 077.63 until claimed (5 years).
+    r = await c.get(f"/api/recursos-nao-procurados/?grupo_id={g.grupo_id}", headers=tenant.auth(Role.AUDITOR))
+    assert r.status_code == 200, r.text
+    relatorio = r.json()
+    assert (relatorio["total"], relatorio["valor_total"]) == (1, "1077.63")
+    (item,) = relatorio["items"]
+    assert (item["cota_numero"], item["valor"], item["data_encerramento"]) == (2, "1077.63", HOJE.isoformat())
+    assert item["prescreve_em"][:4] == str(HOJE.year + 5)
+
     # A replay answers the same accounts; a new request finds the group closed.
     again = await c.post(f"{base}/encerramento/", headers={**gestor, "Idempotency-Key": "encerrar-grupo-1"})
     assert again.headers["Idempotent-Replayed"] == "true" and again.json() == e
@@ -255,6 +264,9 @@ async def test_tenant_b_cannot_close_or_see_tenant_a_group(tenant: Tenant, other
         assert r.status_code == 404, r.text
     # A's token means nothing to B's app.
     assert (await b.client.get(f"{base}/encerramento/", headers=a.auth())).status_code == 401
+    # B's report of recursos não procurados never shows A's.
+    r = await b.client.get(f"/api/recursos-nao-procurados/?grupo_id={g.grupo_id}", headers=b.auth())
+    assert r.status_code == 200 and r.json()["total"] == 0
     # A's group is untouched and A can still close it.
     r = await a.client.post(
         f"{base}/encerramento/comunicacao", json=comunicacao, headers={**a.auth(), **_chave()}
@@ -262,6 +274,11 @@ async def test_tenant_b_cannot_close_or_see_tenant_a_group(tenant: Tenant, other
     assert r.status_code == 201, r.text
     r = await a.client.post(f"{base}/encerramento/", headers={**a.auth(), **_chave()})
     assert r.status_code == 200 and r.json()["conciliacao"]["conciliado"], r.text
+    assert (
+        await a.client.get(f"/api/recursos-nao-procurados/?grupo_id={g.grupo_id}", headers=a.auth())
+    ).json()["total"] == 1
+    todos_b = (await b.client.get("/api/recursos-nao-procurados/?limit=200", headers=b.auth())).json()
+    assert str(g.grupo_id) not in {i["grupo_id"] for i in todos_b["items"]}
 
 
 async def test_the_contract_may_share_the_remainder_with_the_excluded(tenant: Tenant) -> None:
