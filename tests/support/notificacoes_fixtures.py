@@ -192,3 +192,47 @@ def iniciar_worker() -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
                 w.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 w.kill()
+
+
+@pytest.fixture
+def iniciar_servidor() -> Iterator[Callable[[dict[str, str]], str]]:
+    """Start the tenant app with uvicorn (``python -m tenant_app serve``) on a free port; returns its URL.
+    (SSE needs a real server: the in-process test client buffers a response until it ends.)"""
+    import socket
+
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(env: dict[str, str]) -> str:
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        porta = s.getsockname()[1]
+        s.close()
+        log = open(f"/tmp/tenant-app-{env.get('TENANT_SLUG', 'x')}-{porta}.log", "wb")  # noqa: SIM115
+        p = subprocess.Popen(
+            [sys.executable, "-m", "tenant_app", "serve", "--host", "127.0.0.1", "--port", str(porta)],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        procs.append(p)
+        url = f"http://127.0.0.1:{porta}"
+        fim = time.monotonic() + 60
+        import urllib.request
+
+        while time.monotonic() < fim:
+            assert p.poll() is None, "tenant app exited"
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=1):
+                    return url
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError("tenant app did not start")
+
+    yield start
+    for p in procs:
+        p.terminate()
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()

@@ -82,14 +82,14 @@ class EventosController(Controller):
 
         async def gerar() -> AsyncIterator[ServerSentEventMessage]:
             try:
-                yield ServerSentEventMessage(comment="conectado", retry=3000)
+                yield ServerSentEventMessage(comment="conectado", retry=3000, data=None)
                 for m in replay:
                     yield m
                 while True:
                     try:
                         ev = await asyncio.wait_for(fila.get(), timeout=BATIMENTO_SEGUNDOS)
                     except TimeoutError:
-                        yield ServerSentEventMessage(comment="batimento")
+                        yield ServerSentEventMessage(comment="batimento", data=None)
                         continue
                     if ev is DESCONECTAR:
                         return
