@@ -4,6 +4,7 @@ and the PrometheusRule template ships exactly that file."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -146,3 +147,50 @@ def test_schema_rejects_unknown_prometheus_rule_values(helm_run) -> None:
         "metrics.prometheusRule.enabld=true",
     )
     assert proc.returncode != 0 and "enabld" in proc.stderr
+
+
+# --- the Grafana dashboard ------------------------------------------------------------------
+
+DASHBOARD = (
+    Path(__file__).resolve().parents[3] / "charts" / "consorcio-operator" / "files" / "grafana-dashboard.json"
+)
+#: The tenant app's Litestar Prometheus plugin (tenant_app/app.py, prefix tenant_app).
+TENANT_APP_SERIES = {
+    "tenant_app_requests_total",
+    "tenant_app_request_duration_seconds_bucket",
+    "tenant_app_requests_in_progress",
+}
+
+
+def dashboard_exprs() -> list[str]:
+    dashboard = json.loads(DASHBOARD.read_text())
+    return [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
+
+
+def test_dashboard_queries_name_only_exported_metrics() -> None:
+    exported = exported_series() | TENANT_APP_SERIES
+    names = {
+        n for expr in dashboard_exprs() for n in re.findall(r"\b(?:consorcio_operator|tenant_app)_\w+", expr)
+    }
+    assert {"consorcio_operator_tenants", "consorcio_operator_reconcile_duration_seconds_bucket"} <= names
+    assert "tenant_app_requests_total" in names
+    assert names <= exported, names - exported
+
+
+def test_tenant_app_metrics_prefix_is_the_one_the_dashboard_reads() -> None:
+    app_source = (Path(__file__).resolve().parents[3] / "tenant_app" / "app.py").read_text()
+    assert 'PrometheusConfig(app_name="tenant_app", prefix="tenant_app"' in app_source
+
+
+def test_dashboard_shows_every_tenant_state() -> None:
+    (expr,) = [e for e in dashboard_exprs() if "consorcio_operator_tenants" in e]
+    assert expr == "sum by (state) (consorcio_operator_tenants)"  # every state, none filtered out
+    assert "pending_deletion" in STATES
+
+
+def test_grafana_dashboard_configmap_is_optional_and_ships_the_file(render) -> None:
+    assert not [d for d in render("consorcio-operator") if d["kind"] == "ConfigMap"]
+    docs = render("consorcio-operator", set_values=("metrics.grafanaDashboard.enabled=true",))
+    (cm,) = [d for d in docs if d["kind"] == "ConfigMap"]
+    assert cm["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert json.loads(cm["data"]["consorcio-platform.json"]) == json.loads(DASHBOARD.read_text())
