@@ -116,7 +116,8 @@ class SessaoUIMiddleware:
             if sessao is None or sessao.etapa != "anonima":
                 sessao = await sessoes.criar()
         elif sessao is None or sessao.etapa != acesso:
-            limpar = [(b"set-cookie", _cookie(None, segura))] if sid else []
+            # A dead id is dropped; a live session in another stage (second factor pending) is kept.
+            limpar = [(b"set-cookie", _cookie(None, segura))] if sid and sessao is None else []
             await _redirecionar(scope, send, LOGIN, limpar)
             return
         elif acesso == "autenticada":
