@@ -79,7 +79,7 @@ async def iniciar_ativacao(uow: UnitOfWork, user_id: uuid.UUID) -> tuple[str, st
 async def verificar(
     uow: UnitOfWork, settings: AuthSettings, user_id: uuid.UUID, codigo: str, agora: float | None = None
 ) -> User:
-    """Accept ``codigo`` for ``user_id`` (activating an enrolment on its first valid code) or count a failure."""
+    """Accept ``codigo`` (activating an enrolment on its first valid code) or count a failure."""
     user = await _usuario(uow, user_id)
     if user.totp_secret is None:
         raise ConflitoError("A verificação em duas etapas não foi iniciada.", code="transicao_invalida")
