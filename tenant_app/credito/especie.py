@@ -23,7 +23,7 @@ from tenant_app.credito.abertura import sincronizar
 from tenant_app.credito.estados import SEM_USO
 from tenant_app.credito.models import CartaCredito
 from tenant_app.credito.regras import DIAS_PARA_ESPECIE
-from tenant_app.credito.rendimentos import apropriar
+from tenant_app.credito.rendimentos import apropriar, apropriar_todos
 from tenant_app.credito.service import converter_em_especie
 from tenant_app.erros import ErroDominio
 from tenant_app.unit_of_work import UnitOfWork
@@ -34,11 +34,13 @@ log = logging.getLogger("tenant_app.credito.especie")
 async def converter_elegiveis(uow: UnitOfWork, hoje: date) -> list[uuid.UUID]:
     """Convert every unused carta 180 days old whose cota owes nothing; one transaction each.
 
-    Idempotent: a converted carta is no longer unused. A carta that fails (the cota still owes)
-    is skipped and tried again on the next run.
+    Every group's recorded yield is shared with its cartas first (daily, so no carta waits for a
+    payout to see it). Idempotent: a converted carta is no longer unused. A carta that fails (the
+    cota still owes) is skipped and tried again on the next run.
     """
     await sincronizar(uow)
     await uow.commit()
+    await apropriar_todos(uow)  # the cash carries the yield up to the last recorded period
     limite = hoje - timedelta(days=DIAS_PARA_ESPECIE)
     candidatas = list(
         await uow.session.scalars(

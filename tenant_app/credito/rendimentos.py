@@ -141,3 +141,15 @@ async def apropriar(uow: UnitOfWork, grupo_id: uuid.UUID) -> tuple[int, Decimal]
         uow.add(RendimentoApropriado(rendimento_id=periodo.id, grupo_id=grupo_id, total_cartas=das_cartas))
         total += das_cartas
     return len(pendentes), total
+
+
+async def apropriar_todos(uow: UnitOfWork) -> int:
+    """The daily routine: every group with cartas gets its recorded periods shared (one transaction each)."""
+    grupos = list(await uow.session.scalars(select(CartaCredito.grupo_id).distinct()))
+    await uow.rollback()
+    periodos = 0
+    for grupo_id in grupos:
+        feitos, _ = await apropriar(uow, grupo_id)
+        await uow.commit()
+        periodos += feitos
+    return periodos

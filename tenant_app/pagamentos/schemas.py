@@ -29,6 +29,9 @@ class PagamentoIn(msgspec.Struct, kw_only=True):
         if self.forma is FormaPagamento.LANCE:
             # A lance is paid against its contemplação, which decides the amortisation.
             errors.add("forma", "o pagamento de um lance é registrado na assembleia (pagamentos-lance)")
+        if self.forma is FormaPagamento.CREDITO:
+            # The carta de crédito pays parcelas only through its own route, which debits the carta.
+            errors.add("forma", "amortização com a carta de crédito: POST /api/creditos/{id}/amortizacao")
         if self.data_pagamento is not None and self.data_pagamento > today:
             errors.add("data_pagamento", "data de pagamento não pode estar no futuro")
         errors.raise_if_any()

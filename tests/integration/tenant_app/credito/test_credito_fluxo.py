@@ -311,6 +311,13 @@ async def test_contemplada_ate_encerramento(tenant_a: Tenant) -> None:
     r = await c.post(f"{base}/amortizacao", json={"valor": "10500.00"}, headers={**h, **chave()})
     assert r.status_code == 201, r.text
     pagamento_cota = r.json()["pagamento_id"]
+    # Nobody types a payment "from the crédito" in: only this route, which debits the carta.
+    typed = await c.post(
+        f"/api/cotas/{grupo.cotas[3]}/pagamentos",
+        json={"valor": "100.00", "forma": "credito"},
+        headers={**h, **chave()},
+    )
+    assert typed.status_code == 422 and typed.json()["errors"][0]["campo"] == "forma", typed.text
     pago = (await c.get(f"/api/pagamentos/{pagamento_cota}", headers=h)).json()
     assert (pago["forma"], pago["valor"], pago["cota_id"]) == ("credito", "10500.00", str(grupo.cotas[3]))
     carta = (await c.get(base, headers=h)).json()["carta"]
