@@ -13,6 +13,7 @@ import smtplib
 import ssl
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import format_datetime
 from typing import Any, cast
 
@@ -45,7 +46,9 @@ _REIVINDICAR = text(
 
 
 def montar_mensagem(row: EmailMensagem, remetente: Remetente) -> EmailMessage:
-    msg = EmailMessage()
+    # RFC 5322's 998-character lines: a long URL header (List-Unsubscribe) stays a plain URL
+    # instead of being folded into encoded words that mail clients would not parse.
+    msg = EmailMessage(policy=SMTP.clone(max_line_length=998))
     msg["From"] = remetente.cabecalho_from
     msg["To"] = row.destinatario
     msg["Subject"] = row.assunto
@@ -57,8 +60,8 @@ def montar_mensagem(row: EmailMensagem, remetente: Remetente) -> EmailMessage:
     msg["X-Consorcio-Categoria"] = row.categoria.value
     for nome, valor in (row.cabecalhos or {}).items():
         msg[nome] = valor
-    msg.set_content(row.texto, charset="utf-8")
-    msg.add_alternative(row.html, subtype="html", charset="utf-8")
+    msg.set_content(row.texto, charset="utf-8", cte="quoted-printable")
+    msg.add_alternative(row.html, subtype="html", charset="utf-8", cte="quoted-printable")
     return msg
 
 

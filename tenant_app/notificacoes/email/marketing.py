@@ -13,6 +13,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from tenant_app.consorciados.models import ConsentimentoLGPD, Consorciado
 from tenant_app.erros import NaoEncontrado
@@ -47,7 +48,7 @@ async def consentidos(uow: UnitOfWork, ids: list[uuid.UUID] | None) -> list[Cons
     ultimo = (
         select(ConsentimentoLGPD.consorciado_id, ConsentimentoLGPD.concedido)
         .where(ConsentimentoLGPD.finalidade == FINALIDADE)
-        .distinct(ConsentimentoLGPD.consorciado_id)
+        .ext(distinct_on(ConsentimentoLGPD.consorciado_id))
         .order_by(ConsentimentoLGPD.consorciado_id, ConsentimentoLGPD.registrado_em.desc())
         .subquery()
     )
