@@ -16,7 +16,9 @@ fuzzers: every request string without its own ``pattern``/``format``/``enum`` ge
 
 from __future__ import annotations
 
+import datetime
 import re
+import typing
 from collections.abc import Iterator
 from typing import Any
 
@@ -120,3 +122,46 @@ def _constrain(schema: Schema | Reference | None, components: dict[str, Any], se
         ),
     ):
         _constrain(child, components, seen)
+
+
+NUMERIC_DATE = "numeric_date"
+_NUMBER = re.compile(r"^\s*[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*$")
+_INTEGER = re.compile(r"^\s*[-+]?\d+\s*$")
+
+
+def parameter_violations(request: Any) -> list[tuple[str, str]]:
+    """``(name as sent, rule)`` for the path and query values of a Litestar request.
+
+    Text rule on every value; for the handler's parameters typed ``int``, the 32-bit range;
+    for those typed ``date``/``datetime``, a number is not a date (the framework would read
+    ``0.5`` as seconds since 1970).
+    """
+    out: list[tuple[str, str]] = []
+    for name, value in request.path_params.items():
+        if isinstance(value, str) and has_control_characters(value):
+            out.append((name, CONTROL))
+    kinds = _query_kinds(request.route_handler)
+    for name, value in request.query_params.multi_items():
+        if has_control_characters(value) or has_control_characters(name):
+            out.append((name, CONTROL))
+        elif kinds.get(name) == "int" and _INTEGER.match(value) and not INT_MIN <= int(value) <= INT_MAX:
+            out.append((name, INT_RANGE))
+        elif kinds.get(name) == "date" and _NUMBER.match(value):
+            out.append((name, NUMERIC_DATE))
+    return out
+
+
+def _query_kinds(handler: Any) -> dict[str, str]:
+    """Sent name -> ``int``/``date`` for the handler's integer and date parameters."""
+    out: dict[str, str] = {}
+    for name, parameter in handler.parsed_fn_signature.parameters.items():
+        annotation = parameter.annotation
+        while typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        members = set(typing.get_args(annotation)) or {annotation}
+        sent = getattr(parameter.kwarg_definition, "name", None) or name
+        if members & {datetime.date, datetime.datetime}:
+            out[sent] = "date"
+        elif int in members and bool not in members:
+            out[sent] = "int"
+    return out

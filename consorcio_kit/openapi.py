@@ -135,6 +135,12 @@ def finish_document(
             info.operation.security = []
         responses = dict(info.operation.responses or {})
         for code, response in list(responses.items()):
+            # Litestar's generic 400 ("Validation Exception", application/json) is not what the app
+            # answers: the statuses below replace it.
+            content = response.content if isinstance(response, OpenAPIResponse) else None
+            if code.isdigit() and int(code) >= 400 and PROBLEM_MEDIA_TYPE not in (content or {}):
+                del responses[code]
+        for code, response in list(responses.items()):
             if isinstance(response, OpenAPIResponse) and code.isdigit() and int(code) < 400:
                 response.description = texts.status_descriptions.get(int(code), response.description)
         for status in sorted(statuses(info)):
@@ -249,6 +255,8 @@ def _decimals_of(tipo: Any, by_title: Mapping[str, Schema], done: set[type]) -> 
         if isinstance(inner, type) and issubclass(inner, msgspec.Struct) and inner not in done:
             done.add(inner)
             component = by_title.get(inner.__name__)
+            if component is not None and inner.__struct_config__.forbid_unknown_fields:
+                component.additional_properties = False  # an unknown field is refused: say so
             for f in msgspec.structs.fields(inner):
                 field_types = _flatten(f.type)
                 if Decimal in field_types and component is not None and component.properties:

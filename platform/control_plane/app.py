@@ -29,6 +29,7 @@ from control_plane.flags.controller import FlagAdminController, TenantFlagContro
 from control_plane.flags.notifier import FlagChangeNotifier
 from control_plane.health import healthz, readyz
 from control_plane.kube import make_api_client
+from control_plane.openapi_doc import check_inputs, finish
 from control_plane.plans.controller import PlanController
 from control_plane.problems import EXCEPTION_HANDLERS
 from control_plane.settings import Settings
@@ -81,7 +82,7 @@ def create_app(settings: Settings, *, kube_api_client: client.ApiClient | None =
                 api_client.close()
             await engine.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             readyz,
@@ -109,4 +110,9 @@ def create_app(settings: Settings, *, kube_api_client: client.ApiClient | None =
         openapi_config=OpenAPIConfig(title="Consórcio control plane", version="1.0.0", path="/api/schema"),
         response_cache_config=ResponseCacheConfig(),
         request_max_body_size=8 * 1024 * 1024,
+        # Text without control characters, 32-bit integers: every input (openapi_doc.check_inputs).
+        before_request=check_inputs,
     )
+    # Error responses, descriptions and links from the routes themselves (openapi_doc.py).
+    finish(app)
+    return app

@@ -19,37 +19,27 @@ once, before the handler runs; the OpenAPI document states the same (``openapi_d
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from typing import Any
 
 import msgspec
 from litestar import Request
 from litestar.datastructures import UploadFile
 
-from consorcio_kit.input_rules import CONTROL, INT_RANGE, has_control_characters, violations
+from consorcio_kit.input_rules import CONTROL, INT_RANGE, NUMERIC_DATE, parameter_violations, violations
 from tenant_app.erros import DadosInvalidos, FieldError
 from tenant_app.http.problems import translate
 
 _MENSAGENS = {
     CONTROL: "texto com caractere de controle (só tabulação e quebra de linha são aceitas)",
     INT_RANGE: "número inteiro fora do intervalo aceito (-2147483648 a 2147483647)",
+    NUMERIC_DATE: "data inválida: use AAAA-MM-DD (datas) ou ISO 8601 com fuso horário (data e hora)",
 }
-_NUMERO = re.compile(r"^\s*[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*$")
 _CAMINHO = re.compile(r"at `\$(?P<path>[^`]*)`")
 
 
 async def verificar_entrada(request: Request) -> None:
-    """400 when the path, the query or the JSON body breaks a rule of every input."""
-    erros: list[FieldError] = []
-    for nome, valor in request.path_params.items():
-        if isinstance(valor, str) and has_control_characters(valor):
-            erros.append(FieldError(nome, _MENSAGENS[CONTROL]))
-    datas = _parametros_de_data(request)
-    for nome, valor in request.query_params.multi_items():
-        if has_control_characters(valor) or has_control_characters(nome):
-            erros.append(FieldError(nome, _MENSAGENS[CONTROL]))
-        elif nome in datas and _NUMERO.match(valor):
-            erros.append(FieldError(nome, translate(f"Invalid {datas[nome]}")))
+    """400 when the path, the query or the body breaks a rule of every input."""
+    erros = [FieldError(nome, _MENSAGENS[regra]) for nome, regra in parameter_violations(request)]
     tipo_conteudo = request.headers.get("content-type", "")
     if request.method in ("POST", "PUT", "PATCH") and "json" in tipo_conteudo:
         erros += await _erros_do_corpo(request)
@@ -120,16 +110,3 @@ def _tipo_do_corpo(request: Request) -> Any:
     base = getattr(tipo, "__origin__", None)
     alvo = tipo.__args__[0] if base is list and getattr(tipo, "__args__", None) else tipo
     return tipo if isinstance(alvo, type) and issubclass(alvo, msgspec.Struct) else None
-
-
-def _parametros_de_data(request: Request) -> dict[str, str]:
-    """Query names (as sent) of the handler's date/datetime parameters -> ``date``/``datetime``."""
-    out: dict[str, str] = {}
-    for nome, parametro in request.route_handler.parsed_fn_signature.parameters.items():
-        tipos = getattr(parametro.annotation, "__args__", None) or (parametro.annotation,)
-        enviado = getattr(parametro.kwarg_definition, "name", None) or nome
-        if datetime in tipos:
-            out[enviado] = "datetime"
-        elif date in tipos:
-            out[enviado] = "date"
-    return out

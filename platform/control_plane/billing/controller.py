@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_plane.api_schema import Offset, PeriodQuery
 from control_plane.audit.service import ActionContext, AuditService
 from control_plane.auth.guards import admin_guard
 from control_plane.auth.roles import Permission
@@ -108,9 +109,9 @@ class InvoiceController(Controller):
         state: State,
         tenant: FromQuery[str | None] = None,
         status: FromQuery[InvoiceStatus | None] = None,
-        period: FromQuery[str | None] = None,
+        period: PeriodQuery = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> list[InvoiceView]:
         billing_period = parse_period(period) if period else None
         rows = await InvoiceService(db_session, state.settings.billing).list(
@@ -202,7 +203,16 @@ class InvoiceController(Controller):
         tenant_resources: NamedDependency[TenantResources],
         state: State,
         action_context: NamedDependency[ActionContext],
-        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
+        idempotency_key: Annotated[
+            str | None,
+            HeaderParameter(
+                name="Idempotency-Key",
+                required=True,
+                max_length=200,
+                description="Required (428 without it): a new value, e.g. a UUID, per payment; a retry "
+                "with the same key returns the first result.",
+            ),
+        ] = None,
     ) -> Response[PaymentResult]:
         """Record money received. ``Idempotency-Key`` is required: a retry returns the first result.
 

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 # Contracts are Brazilian: a month starts at midnight in São Paulo, not UTC.
 BILLING_TZ = ZoneInfo("America/Sao_Paulo")
-_LABEL = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+#: Years 2000-2199: a billing month outside them is a typo (``0000-01`` used to fail with a 500).
+_LABEL = re.compile(r"^(20\d\d|21\d\d)-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True, order=True)
@@ -34,7 +35,7 @@ class BillingPeriod:
         """``"2026-01"`` -> BillingPeriod(2026, 1); ValueError on anything else."""
         match = _LABEL.match(label)
         if not match:
-            raise ValueError("period must look like YYYY-MM")
+            raise ValueError("period must look like YYYY-MM, from 2000-01 to 2199-12")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @property

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_plane.api_schema import ResponseBody
+from control_plane.api_schema import PeriodQuery, ResponseBody
 from control_plane.auth.guards import admin_guard
 from control_plane.auth.roles import Permission
 from control_plane.billing.invoice_preview import preview_invoice
@@ -43,7 +43,7 @@ class InvoicePreviewController(Controller):
         self,
         slug: FromPath[str],
         db_session: NamedDependency[AsyncSession],
-        period: FromQuery[str | None] = None,
+        period: PeriodQuery = None,
     ) -> InvoicePreviewView:
         """The period's invoice (default: this month) as it stands with the usage reported so far."""
         preview = await preview_invoice(db_session, slug, parse_period(period))

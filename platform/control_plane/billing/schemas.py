@@ -10,10 +10,8 @@ from typing import Annotated
 
 import msgspec
 
-from control_plane.api_schema import RequestBody, ResponseBody
+from control_plane.api_schema import Period, RequestBody, ResponseBody
 from control_plane.billing.models import Invoice, InvoiceStatus, Payment
-
-Period = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 
 
 class PaymentMethod(StrEnum):

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consorcio_contract.usage import UsageBatch
+from control_plane.api_schema import PeriodQuery
 from control_plane.auth.guards import admin_guard, current_tenant_app, tenant_app_guard
 from control_plane.auth.roles import Permission
 from control_plane.billing.periods import BillingPeriod
@@ -40,7 +41,7 @@ class UsageReportController(Controller):
         self,
         slug: FromPath[str],
         db_session: NamedDependency[AsyncSession],
-        period: FromQuery[str | None] = None,
+        period: PeriodQuery = None,
     ) -> UsageReport:
         """count / sum / max / latest per metric for a billing period (default: this month)."""
         billing_period = parse_period(period)
