@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from devstack import postgres, procs
+from devstack import mail_server, postgres, procs, webhook_receiver
 from devstack.binaries import binary_path
 from devstack.config import HOST, REPO_ROOT, StackConfig
 
@@ -42,6 +42,8 @@ PROCESSES = (
     ("control-plane-beat", ["control_plane", "beat"]),
     ("tenant-demo-app", ["tenant_app", "serve", "--host", HOST, "--port", str(TENANT_APP_PORT)]),
     ("tenant-demo-worker", ["tenant_app", "worker"]),
+    # The demo tenant's webhook endpoint points here (GET / lists what arrived).
+    ("webhook-receiver", ["devstack.webhook_receiver", "--port", str(webhook_receiver.PORT)]),
 )
 _PROGRAM = {name: f"-m {argv[0]} {argv[1]}" for name, argv in PROCESSES}
 
@@ -269,6 +271,10 @@ def tenant_env(cfg: StackConfig) -> dict[str, str]:
     env["INITIAL_ADMIN_EMAIL"] = TENANT_ADMIN_EMAIL
     env["INITIAL_ADMIN_PASSWORD"] = TENANT_ADMIN_PASSWORD
     env["APP_BASE_URL"] = f"http://{HOST}:{TENANT_APP_PORT}"
+    # E-mail through the devstack Mailpit, webhooks to the local receiver (http + loopback allowed).
+    env.update(mail_server.smtp_env())
+    env["WEBHOOK_MODO"] = "devstack"
+    env["DEMO_WEBHOOK_URL"] = webhook_receiver.url()
     return env
 
 
@@ -309,6 +315,7 @@ def up(cfg: StackConfig, log=print) -> None:
         lambda: _tenant_ready(cfg), f"tenant {DEMO_TENANT} Ready", 120, procs.log_file(cfg, "operator")
     )
 
+    _start(cfg, "webhook-receiver", {})
     app_processes = ("tenant-demo-app", "tenant-demo-worker")
     if restored:
         # Their environment may be stale (a tenant whose data was destroyed has new credentials).
@@ -392,6 +399,8 @@ def summary(cfg: StackConfig) -> str:
             "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
             f'    curl -s -H "Authorization: Bearer $TOKEN" {cp}/api/tenants/{DEMO_TENANT}/invoice-preview',
             f'    curl -s -H "Authorization: Bearer $TOKEN" {cp}/api/flags',
+            f"  e-mails (Mailpit)   {mail_server.ui_url()}   (the demo tenant's e-mails)",
+            f"  webhooks received   http://{HOST}:{webhook_receiver.PORT}/   (demo endpoint)",
             f"  operator metrics    http://{HOST}:{OPERATOR_METRICS_PORT}/metrics",
             f"  logs                {cfg.logs}/",
             '  shell variables     eval "$(make -s env)"',

@@ -25,6 +25,7 @@ from tenant_app.demo.creditos import seed_creditos
 from tenant_app.grupos.models import Grupo, IndiceCorrecao, TipoBem
 from tenant_app.grupos.schemas import GrupoCreate
 from tenant_app.grupos.service import create_grupo, start_grupo
+from tenant_app.notificacoes.demo import preparar_demo
 from tenant_app.pagamentos.models import FormaPagamento
 from tenant_app.pagamentos.service import registrar_pagamento
 from tenant_app.parcelas.business_days import add_months
@@ -84,6 +85,7 @@ async def seed_demo(
     today = today or date.today()
     if (await session.execute(select(Grupo.id).where(Grupo.codigo == DEMO_CODIGO))).first():
         arquivos = await _arquivos(uow, armazenamento, today)
+        arquivos += await preparar_demo(uow, silenciar_historico=False)
         return f"demo group {DEMO_CODIGO} already present; nothing to do{arquivos}"
     rng = random.Random(2080)
     async with uow.one_transaction():
@@ -92,6 +94,8 @@ async def seed_demo(
     resumo += await seed_cobranca(uow, grupo, today)  # issued boletos and one settled retorno
     resumo += await seed_rendimentos(uow, grupo, today)
     # Contemplações and a carta de crédito at each stage (tenant_app/demo/creditos.py).
+    # Notifications: sender, the devstack webhook receiver; the seeded history is not announced.
+    resumo += await preparar_demo(uow, silenciar_historico=True)
     return resumo + await seed_creditos(uow, grupo, today)
 
 
