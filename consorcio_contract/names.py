@@ -34,3 +34,10 @@ CONTROL_PLANE_TOKEN_ENV = "CONTROL_PLANE_TOKEN_FILE"
 def tenant_namespace(name: str) -> str:
     """``tenant-<name>``: the tenant's namespace."""
     return f"{TENANT_NAMESPACE_PREFIX}{name}"
+
+
+#: The operator's finalizer on every ConsorcioTenant: it carries out the deletionPolicy.
+CLEANUP_FINALIZER = f"{GROUP}/tenant-cleanup"
+#: On a ConsorcioTenant the control plane creates only to have it deleted at once
+#: (POST /api/tenants/{slug}/purge): its watch does not register it.
+PURGE_LABEL = f"{GROUP}/purge"

@@ -7,8 +7,8 @@ of these are used, so each derived name is valid for its system.
 from __future__ import annotations
 
 from consorcio_contract.crd_identity import GROUP
+from consorcio_contract.names import CLEANUP_FINALIZER, TENANT_APP_SERVICE_ACCOUNT, tenant_namespace
 from consorcio_contract.names import INSTANCE_LABEL as INSTANCE_LABEL  # re-exported: shared label
-from consorcio_contract.names import TENANT_APP_SERVICE_ACCOUNT, tenant_namespace
 from consorcio_contract.names import TENANT_LABEL as TENANT_LABEL  # re-exported: shared label
 
 FIELD_MANAGER = "consorcio-operator"
@@ -26,7 +26,7 @@ SECRET_HASH_ANNOTATION = f"{GROUP}/secret-hash"
 # Set (to any new value) on the ConsorcioTenant to rotate the database, Redis
 # and JWT credentials; status.credentialsRotation records the value acted on.
 ROTATE_ANNOTATION = f"{GROUP}/rotate-credentials"
-FINALIZER = f"{GROUP}/tenant-cleanup"
+FINALIZER = CLEANUP_FINALIZER  # the control plane's purge sets it too
 
 # Fixed object names inside the tenant namespace (the tenant app's contract).
 APP_SECRET = "tenant-app-env"

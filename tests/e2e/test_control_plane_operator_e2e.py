@@ -252,3 +252,59 @@ async def test_deletion_goes_through_the_operator(api, operator, tenants, k8s_ap
     wait_until(namespace_gone, timeout=TIMEOUT, what=f"namespace of {slug} deleted")
     view = (await api.get(f"/api/tenants/{slug}")).json()
     assert view["state"] == "deleted" and view["deletionPolicy"] == "Delete"
+
+
+async def test_retain_keeps_the_data_until_an_explicit_purge_frees_the_slug(
+    api, operator, tenants, devstack_env
+) -> None:
+    """Retain stops and keeps; the slug is blocked; purge has the operator drop the data and frees it."""
+    slug = f"cpop{RUN}p"
+    body = {
+        "slug": slug,
+        "displayName": "Administradora Purga",
+        "cnpj": valid_cnpj(int(RUN, 16) % 10**8 + 7),
+        "plan": "starter",
+        "billingContact": {"name": "Financeiro", "email": "fin@e2e.example"},
+        "deletionProtection": False,
+    }
+    assert (await api.post("/api/tenants", json=body)).status_code == 201
+    await wait_for(api, slug, ready, "Ready", operator)
+    assert (await api.delete(f"/api/tenants/{slug}?deletionPolicy=Retain")).status_code == 202
+    await wait_for(api, slug, lambda v: not v["resource"]["exists"], "resource gone (Retain)", operator)
+    assert await database_exists(devstack_env, slug)  # kept
+    other = body | {"cnpj": valid_cnpj(int(RUN, 16) % 10**8 + 11), "displayName": "Outra Administradora"}
+    assert (await api.post("/api/tenants", json=other)).status_code == 409  # the slug is blocked
+
+    purged = await api.post(f"/api/tenants/{slug}/purge")
+    assert purged.status_code == 200, purged.text
+    assert purged.json()["slug"].startswith("purged-") and purged.json()["state"] == "deleted"
+    deadline = time.monotonic() + TIMEOUT
+    while await database_exists(devstack_env, slug):
+        assert time.monotonic() < deadline, operator.log_tail()
+        await asyncio.sleep(0.5)
+
+    # The slug is free again, for another administradora, which gets a new, empty tenant.
+    async def onboarded() -> bool:
+        response = await api.post("/api/tenants", json=other)
+        return response.status_code in (200, 201)
+
+    while not await onboarded():  # the purge's resource may still be finishing
+        assert time.monotonic() < deadline, operator.log_tail()
+        await asyncio.sleep(0.5)
+    tenants.append(slug)
+    view = await wait_for(api, slug, ready, "the new tenant Ready", operator)
+    assert view["displayName"] == "Outra Administradora"
+    audit = (await api.get(f"/api/audit-events?targetType=tenant&targetId={slug}")).json()
+    assert "tenant.purge" in [e["action"] for e in audit]
+
+
+async def database_exists(devstack_env, slug: str) -> bool:
+    import asyncpg
+
+    conn = await asyncpg.connect(devstack_env["DATABASE_URL"], timeout=10)
+    try:
+        return bool(
+            await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", names.pg_identifier(slug))
+        )
+    finally:
+        await conn.close()

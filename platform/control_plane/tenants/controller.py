@@ -332,3 +332,31 @@ class TenantController(Controller):
         done = await service.restore(action_context, slug)
         item = await service.get(slug)
         return Response(tenant_view(item.tenant, item.resource), status_code=200 if done else 202)
+
+    @post(
+        "/{slug:str}/purge",
+        operation_id="purgeTenant",
+        name="tenants:purge",
+        status_code=200,
+        opt={"permission": Permission.TENANTS_WRITE},
+    )
+    async def purge_tenant(
+        self,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
+        state: State,
+        action_context: NamedDependency[ActionContext],
+    ) -> TenantView:
+        """Destroy the data a Retain deletion kept, and free the slug.
+
+        Only for a deleted tenant whose ConsorcioTenant is gone (409 otherwise).
+        The operator drops its database, Redis user, Vault data, namespace and
+        bucket within seconds; the commercial record and invoices stay, under
+        the slug `purged-<id>` shown in the answer. The slug can then be
+        onboarded again, by another administradora too.
+        """
+        service = _service(db_session, tenant_resources, state)
+        tenant = await service.purge(action_context, slug)
+        item = await service.get(tenant.slug)
+        return tenant_view(item.tenant, item.resource)

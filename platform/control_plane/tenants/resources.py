@@ -19,7 +19,7 @@ from kubernetes import client
 
 from consorcio_contract.crd_identity import GROUP, PLURAL, VERSION
 from consorcio_contract.identifiers import normalize_cnpj
-from consorcio_contract.names import INSTANCE_LABEL
+from consorcio_contract.names import CLEANUP_FINALIZER, INSTANCE_LABEL, PURGE_LABEL
 from consorcio_contract.tenant_resource import build_tenant_resource
 from consorcio_kit import tracing
 from control_plane.problems import Conflict, InvalidInput, UpstreamUnavailable
@@ -111,6 +111,26 @@ class TenantResources:
         if trace_annotation := tracing.carrier_annotation():
             body["metadata"] = {"annotations": trace_annotation}
         return await self._call(self._patch, name, body)
+
+    async def purge(self, name: str, spec: Mapping[str, Any]) -> None:
+        """Have the operator drop everything kept under ``name`` (a Retain deletion's data).
+
+        A resource is created with the operator's finalizer already on it and
+        deleted at once under deletionPolicy Delete without grace: the operator's
+        delete handler drops the database, Redis user, Vault data, namespace
+        and bucket of that name, even if it never provisioned this resource.
+        """
+        body = build_tenant_resource(
+            name,
+            dict(spec)
+            | {"deletionPolicy": "Delete", "deletionGracePeriodDays": 0, "deletionProtection": False},
+        )
+        body["metadata"]["labels"][PURGE_LABEL] = "true"
+        body["metadata"]["finalizers"] = [CLEANUP_FINALIZER]
+        if self._operator_instance:
+            body["metadata"]["labels"][INSTANCE_LABEL] = self._operator_instance
+        await self._call(self._create, body)
+        await self.delete(name)
 
     async def delete(self, name: str) -> bool:
         """Ask for deletion (the operator's finalizer applies the policy); False if absent."""

@@ -477,6 +477,37 @@ class TenantService:
         await self.session.commit()
         return True
 
+    @_traced("tenant.purge")
+    async def purge(self, ctx: ActionContext, slug: str) -> Tenant:
+        """Destroy what a Retain deletion kept and free the slug for another administradora.
+
+        Only for a deleted tenant whose ConsorcioTenant is gone (a pending
+        deletion must finish or be cancelled first). The operator drops the
+        data; the commercial record and its invoices stay, renamed
+        ``purged-<id>`` (the audit event keeps the old slug).
+        """
+        tenant = await self.get_record(slug, for_update=True)
+        if tenant.deleted_at is None:
+            raise Conflict(f"tenant {slug!r} is not deleted: delete it first (DELETE /api/tenants/{slug})")
+        obj = await self.resources.get(slug)
+        if obj is not None:
+            scheduled = ((obj.get("status") or {}).get("deletion") or {}).get("scheduledAt")
+            raise Conflict(
+                f"the ConsorcioTenant {slug!r} still exists"
+                + (f" (data destroyed at {scheduled})" if scheduled else "")
+                + ": wait until it is gone, or restore it"
+            )
+        spec = {"displayName": tenant.display_name, "cnpj": tenant.cnpj, "plan": tenant.plan.value}
+        await self.resources.purge(slug, spec)
+        renamed = f"purged-{tenant.id.hex}"
+        record_change(
+            self.session, tenant, "purged", slug, renamed, source="api", changed_by=ctx.actor, at=_now()
+        )
+        self.audit.record(ctx, "tenant.purge", "tenant", slug, {"renamedTo": renamed})
+        tenant.slug = renamed
+        await self.session.commit()
+        return tenant
+
     # -- helpers -------------------------------------------------------------
 
     async def _live(self, slug: str, *, for_update: bool = False) -> Tenant:

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from consorcio_contract.crd_identity import GROUP, PLURAL, VERSION
-from consorcio_contract.names import INSTANCE_LABEL
+from consorcio_contract.names import INSTANCE_LABEL, PURGE_LABEL
 from control_plane.tenants.models import Tenant
 from control_plane.tenants.sync import TenantSync
 
@@ -171,6 +171,8 @@ class TenantWatcher:
 
     async def _handle(self, kind: str, obj: dict[str, Any]) -> None:
         name = obj["metadata"]["name"]
+        if PURGE_LABEL in (obj["metadata"].get("labels") or {}):
+            return  # created by a purge only to be deleted: not a tenant
         async with self._sessions() as session:
             sync = TenantSync(session, self._fetch, self._publish)
             if kind == "DELETED":
