@@ -297,9 +297,15 @@ class AssembleiasController(Controller):
             if erro.status >= 500 or erro.status in (403, 404):
                 raise
             grupo = await api.get(f"/api/grupos/{grupo_id}")
+            try:
+                atuais = await api.get(f"/api/grupos/{grupo_id}/regras-assembleia")
+            except ErroApi:
+                atuais = None
+            valores: dict[str, Any] = {**v, "tipos_lance": corpo["tipos_lance"]}
             return pagina(
                 request, "assembleias/regras.html", status=erro.status, titulo="Regras da assembleia",
-                grupo=grupo, atuais=None, valores=v, metodos=METODOS, erro=erro.detail, erros=erro.erros,
+                grupo=grupo, atuais=atuais, valores=valores, metodos=METODOS, erro=erro.detail,
+                erros=erro.erros,
             )  # fmt: skip
         return ir_para(f"/app/grupos/{grupo_id}/regras", aviso="regras_salvas")
 

@@ -136,9 +136,13 @@ async def test_assembleia_lance_apuracao_e_verificacao(logado, ui_server: UIServ
     await tela.conferir("30-grupo")
     await page.click("text=Regras da assembleia")
     await tela.conferir("31-regras")
-    await page.check("#t-livre")
+    # The demo grupo already had assembleias apuradas: its rules are part of their hashes, and the
+    # API's refusal is shown in Portuguese (the form keeps what was typed).
+    await page.check("#t-embutido")
     await page.click("button:has-text('Salvar regras')")
-    assert "Regras da assembleia salvas." in await page.inner_text("[role=status]")
+    assert "regras" in (await page.inner_text("[role=alert]")).lower()
+    assert await page.is_checked("#t-embutido")
+    await tela.conferir("31-regras-recusadas")
 
     await tela.ir(f"/app/assembleias/nova?grupo={grupo_id}")
     amanha = (datetime.now(UTC) + timedelta(days=2)).date()
@@ -159,8 +163,13 @@ async def test_assembleia_lance_apuracao_e_verificacao(logado, ui_server: UIServ
     await tela.conferir("33-inadimplencia")
     atrasadas = await page.locator("tbody tr td:first-child a").all_inner_texts()
     await tela.ir(f"/app/grupos/{grupo_id}")
-    numeros = await page.locator("#t-cotas ~ div tbody tr td:first-child a").all_inner_texts()
-    numero = next(n for n in numeros if not any(a.endswith(n) for a in atrasadas))
+    linhas = await page.locator("#t-cotas ~ div tbody tr").all()
+    livres = []  # active, not contemplated, up to date
+    for linha in linhas:
+        celulas = await linha.locator("td").all_inner_texts()
+        if celulas[1] == "ativa" and celulas[3] == "—" and not any(a.endswith(celulas[0]) for a in atrasadas):
+            livres.append(celulas[0])
+    numero = livres[0]
     await page.click(f"#t-cotas ~ div >> text='{numero}'")
     await page.fill("#c-percentual", "35")
     await page.click("button:has-text('Registrar lance')")
@@ -182,8 +191,12 @@ async def test_assembleia_lance_apuracao_e_verificacao(logado, ui_server: UIServ
         await page.fill(f"#c-premio{i}", premio)
     await page.click("button:has-text('Apurar')")
     assert "Assembleia apurada." in await page.inner_text("[role=status]")
+    # The winners as the apuração decided them (the demo grupo's funds cover what they cover), and the
+    # sealed lance now shown with its percentage.
     contemplacoes = await page.locator("tr.contemplacao").all_inner_texts()
-    assert any(numero in linha and "lance" in linha for linha in contemplacoes), contemplacoes
+    assert contemplacoes and all("R$ 80.000,00" in linha for linha in contemplacoes), contemplacoes
+    lances = await page.locator("table:has(caption:text('Lances recebidos')) tbody tr").all_inner_texts()
+    assert any(linha.startswith(numero) and "35,00 %" in linha for linha in lances), lances
     assert re.fullmatch(r"[0-9a-f]{64}", (await page.inner_text("#hash-entrada")).strip())
     await page.click("text=Verificar apuração")
     assert "Verificação conferida" in await page.inner_text("#verificacao")
