@@ -37,6 +37,8 @@ def create_celery(settings: Settings) -> Celery:
                 "schedule": crontab(minute=0, hour=3),
             },
             "dunning": {"task": "control_plane.run_dunning", "schedule": crontab(minute=15)},
+            # Invoices and dunning notices by e-mail (the notices table is the outbox).
+            "billing-emails": {"task": "control_plane.send_billing_emails", "schedule": 60.0},
         },
     )
 
@@ -48,6 +50,13 @@ def create_celery(settings: Settings) -> Celery:
     @app.task(name="control_plane.run_dunning")
     def run_dunning(as_of: str | None = None) -> dict[str, Any]:
         result: dict[str, Any] = billing_tasks.run_sync(billing_tasks.run_dunning(settings, as_of))
+        return result
+
+    @app.task(name="control_plane.send_billing_emails")
+    def send_billing_emails() -> dict[str, int]:
+        from control_plane.billing import mailer
+
+        result: dict[str, int] = billing_tasks.run_sync(mailer.run(settings))
         return result
 
     return app
