@@ -3,7 +3,7 @@ but the PDF, which is capped).
 
 CSV follows the app's other export (``/api/pagamentos/exportacao``) for a pt-BR spreadsheet: ``;``,
 decimal comma, UTF-8 BOM, cells that a spreadsheet would run as formulas prefixed with ``'``.
-XLSX uses xlsxwriter's ``constant_memory`` mode (each row flushed to disk as written) with
+XLSX is streamed into the zip row by row (``xlsx.py``; why not xlsxwriter is said there), with
 money as numbers in a ``R$ #.##0,00`` format. PDF is for reading, so it is capped at
 ``PDF_MAX_LINHAS`` rows: bigger reports are asked for as CSV or XLSX.
 """
@@ -19,6 +19,7 @@ from typing import IO, Any, Protocol
 
 from tenant_app.erros import RegraVioladaError
 from tenant_app.relatorios.definicoes import Coluna, TipoColuna
+from tenant_app.relatorios.xlsx import EscritorXlsxStream
 
 PDF_MAX_LINHAS = 20_000
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -61,48 +62,6 @@ class EscritorCsv:
             self.linha(totais)
         self._txt.flush()
         self._txt.detach()  # leave the binary file open for the upload
-
-
-class EscritorXlsx:
-    def __init__(self, destino: IO[bytes], titulo: str, colunas: Sequence[Coluna]) -> None:
-        import xlsxwriter
-
-        self._wb = xlsxwriter.Workbook(destino, {"constant_memory": True, "in_memory": False})
-        self._ws = self._wb.add_worksheet(titulo[:31])
-        negrito = self._wb.add_format({"bold": True, "bg_color": "#EEEEEE"})
-        formatos = {
-            TipoColuna.DINHEIRO: self._wb.add_format({"num_format": "R$ #,##0.00"}),
-            TipoColuna.PERCENTUAL: self._wb.add_format({"num_format": "0.0000"}),
-            TipoColuna.DATA: self._wb.add_format({"num_format": "dd/mm/yyyy"}),
-        }
-        self._fmt = [formatos.get(c.tipo) for c in colunas]
-        self._tipos = [c.tipo for c in colunas]
-        for i, c in enumerate(colunas):
-            self._ws.set_column(i, i, max(10, min(40, len(c.titulo) + 2)))
-        self._ws.write_row(0, 0, [c.titulo for c in colunas], negrito)
-        self._ws.freeze_panes(1, 0)
-        self._linha = 1
-
-    def linha(self, valores: Sequence[Any]) -> None:
-        ws, r = self._ws, self._linha
-        for i, v in enumerate(valores):
-            if v is None:
-                continue
-            tipo = self._tipos[i]
-            if tipo in (TipoColuna.DINHEIRO, TipoColuna.PERCENTUAL):
-                ws.write_number(r, i, float(v), self._fmt[i])
-            elif tipo is TipoColuna.INTEIRO:
-                ws.write_number(r, i, int(v))
-            elif tipo is TipoColuna.DATA:
-                ws.write_datetime(r, i, datetime(v.year, v.month, v.day), self._fmt[i])
-            else:
-                ws.write_string(r, i, str(v))
-        self._linha += 1
-
-    def fechar(self, totais: Sequence[Any] | None) -> None:
-        if totais is not None:
-            self.linha(totais)
-        self._wb.close()
 
 
 class EscritorPdf:
@@ -165,7 +124,7 @@ def _pdf(v: Any, tipo: TipoColuna) -> str:
 
 
 def escritor(formato: str, destino: IO[bytes], titulo: str, colunas: Sequence[Coluna]) -> Escritor:
-    classes: dict[str, Any] = {"csv": EscritorCsv, "xlsx": EscritorXlsx, "pdf": EscritorPdf}
+    classes: dict[str, Any] = {"csv": EscritorCsv, "xlsx": EscritorXlsxStream, "pdf": EscritorPdf}
     return classes[formato](destino, titulo, colunas)  # type: ignore[no-any-return]
 
 
