@@ -76,6 +76,10 @@ async def abrir_cartas(
         )
         if c.modalidade is not Modalidade.LANCE:
             await _disponibilizar(uow, carta, assembleia.data_assembleia)
+    # A disqualification calls this too (for the next bids): the disqualified award's carta is
+    # cancelled in the same transaction.
+    await uow.flush()
+    await sincronizar(uow, grupo_id=assembleia.grupo_id)
 
 
 async def sincronizar(

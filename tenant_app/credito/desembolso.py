@@ -44,7 +44,7 @@ from tenant_app.credito.regras import (
 )
 from tenant_app.credito.rendimentos import apropriar
 from tenant_app.credito.schemas import PagamentoCreditoIn
-from tenant_app.credito.service import carregar, destino_permitido, violada
+from tenant_app.credito.service import carregar, destino_permitido, exigir_disponivel, violada
 from tenant_app.erros import ConflitoError, RegraVioladaError
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.pagamentos.models import FormaPagamento
@@ -141,6 +141,7 @@ async def solicitar(uow: UnitOfWork, carta_id: uuid.UUID, data: PagamentoCredito
             "Pagamentos só saem de uma carta com bem indicado, paga parcialmente ou convertida em espécie.",
             code="transicao_invalida",
         )
+    await exigir_disponivel(uow, carta)
     bem = await uow.session.scalar(select(BemIndicado).where(BemIndicado.carta_id == carta.id))
     await _verificar_regras(uow, carta, data.destino, data.valor, bem)
     if data.destino is DestinoPagamento.BEM:

@@ -12,7 +12,9 @@ import uuid
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from tenant_app.assembleias.models import ContemplacaoCota, Modalidade
 from tenant_app.cotas.models import Cota
 from tenant_app.credito import consultas
 from tenant_app.credito.abertura import sincronizar
@@ -59,10 +61,26 @@ async def carregar(uow: UnitOfWork, carta_id: uuid.UUID) -> CartaCredito:
     return await consultas.get_carta(uow.session, carta_id, lock=True)
 
 
-def _exigir_disponivel(carta: CartaCredito) -> None:
-    if carta.disponivel_em is None and carta.status is not StatusCarta.CANCELADA:
+async def exigir_disponivel(uow: UnitOfWork, carta: CartaCredito) -> None:
+    """The carta's money is the group's: not a lance award still unpaid (or whose payment was reversed).
+
+    A cancelled carta passes here: the state machine refuses it with 409.
+    """
+    if carta.status is StatusCarta.CANCELADA:
+        return
+    contemplacao = await uow.session.scalar(
+        select(ContemplacaoCota)
+        .where(ContemplacaoCota.id == carta.contemplacao_id)
+        .options(selectinload(ContemplacaoCota.pagamento_lance))
+    )
+    sem_lance = (
+        contemplacao is not None
+        and contemplacao.modalidade is Modalidade.LANCE
+        and not contemplacao.lance_pago
+    )
+    if (carta.disponivel_em is None and carta.status is not StatusCarta.CANCELADA) or sem_lance:
         raise RegraVioladaError(
-            "A carta ainda não está disponível: o lance da cota não foi pago.",
+            "A carta não está disponível: o lance da cota não foi pago (ou o pagamento foi estornado).",
             campo="status",
             code="lance_nao_pago",
         )
@@ -80,7 +98,7 @@ async def mudar(uow: UnitOfWork, carta: CartaCredito, acao: Acao, motivo: str) -
 async def iniciar_analise(uow: UnitOfWork, carta_id: uuid.UUID, motivo: str) -> CartaCredito:
     """disponível (or recusada, to analyse again) → em análise."""
     carta = await carregar(uow, carta_id)
-    _exigir_disponivel(carta)
+    await exigir_disponivel(uow, carta)
     await mudar(uow, carta, Acao.INICIAR_ANALISE, motivo)
     await uow.commit()
     return carta
@@ -244,7 +262,7 @@ async def converter_em_especie(
 ) -> CartaCredito:
     """An unused crédito becomes cash for the consorciado (180 days and nothing owed, or the closing)."""
     carta = await carregar(uow, carta_id)
-    _exigir_disponivel(carta)
+    await exigir_disponivel(uow, carta)
     grupo = await uow.session.get(Grupo, carta.grupo_id)
     assert grupo is not None
     devedor = await consultas.saldo_devedor(uow.session, carta.cota_id)

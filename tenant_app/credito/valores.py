@@ -55,11 +55,6 @@ def ratear(total: Decimal, pesos: Mapping[K, Decimal]) -> dict[K, Decimal]:
     return dict(zip(chaves, _ratear(total, [pesos[k] for k in chaves]), strict=True))
 
 
-def dias_desde(inicio: date, hoje: date) -> int:
-    """Whole days from ``inicio`` to ``hoje``."""
-    return (hoje - inicio).days
-
-
 def dia_seguinte(dia: date) -> date:
     """The next calendar day (a period starts the day after the previous one ended)."""
     return dia + timedelta(days=1)
