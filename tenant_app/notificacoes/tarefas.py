@@ -1,6 +1,7 @@
 """Celery tasks of the delivery side, and the nudge that queues them after a commit.
 
-* ``notificacoes.despachar`` — outbox → deliveries, then queues the two below when it made any;
+* ``notificacoes.despachar`` — outbox → deliveries, then delivers the webhooks due in the same run
+  (one task hop from COMMIT to the POST) and queues the e-mails;
 * ``notificacoes.entregar_webhooks`` / ``notificacoes.enviar_emails`` — due deliveries until none;
 * ``notificacoes.varrer`` (beat, every 5 s) — all three: repairs any lost message or lease;
 * ``notificacoes.vencimentos`` (beat, daily) — ``parcela.vencendo`` / ``parcela.vencida``.
@@ -107,12 +108,20 @@ async def varrer_tudo(factory: Any, settings: Any, nset: NotificacoesSettings, r
     ]
 
 
+async def despachar_e_entregar(
+    factory: Any, settings: Any, nset: NotificacoesSettings, redis: Any
+) -> list[int]:
+    """Dispatch, then deliver the webhooks due (the new ones included) on the same connection pool:
+    one task hop from COMMIT to the POST, which is most of the latency on a busy worker."""
+    eventos, entregas, emails = await despachar_tudo(factory, settings, nset, redis)
+    entregues = await entregar_tudo(factory, settings, nset, redis) if entregas else 0
+    return [eventos, entregues, emails]
+
+
 @shared_task(name=DESPACHAR, ignore_result=True)
 def despachar() -> list[int]:
-    eventos, entregas, emails = asyncio.run(_com_recursos(despachar_tudo))
-    # Deliver in their own tasks: a slow receiver does not hold the next events back.
-    if entregas:
-        entregar_webhooks.apply_async(retry=False)
+    eventos, entregas, emails = asyncio.run(_com_recursos(despachar_e_entregar))
+    # E-mails in their own task: a slow SMTP server does not hold the next events back.
     if emails:
         enviar_emails.apply_async(retry=False)
     return [eventos, entregas, emails]
