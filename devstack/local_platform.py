@@ -110,6 +110,9 @@ def operator_env(cfg: StackConfig) -> dict[str, str]:
         # A cancelled deletion (make up restoring the demo tenant) is released within 5 s.
         "OPERATOR_DELETION_CHECK_SECONDS": "5",
         "KUBECONFIG": str(cfg.kubeconfig),
+        # Invoices and dunning notices by e-mail through the devstack Mailpit.
+        **mail_server.smtp_env(),
+        "BILLING_EMAIL_FROM": "Cobrança Consórcio <cobranca@plataforma.local>",
     }
 
 
