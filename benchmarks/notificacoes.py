@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -29,6 +30,7 @@ import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -90,21 +92,17 @@ def _cpu_segundos(pid: int) -> float:
     total = 0.0
     tck = os.sysconf("SC_CLK_TCK")
     pids = [pid]
-    try:
-        pids += [int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()]
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     for p in pids:
-        try:
-            campos = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+        with contextlib.suppress(OSError):
+            campos = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(campos[11]) + int(campos[12])) / tck
-        except OSError:
-            pass
     return total
 
 
 def _rss_kb(pid: int) -> int:
-    for linha in open(f"/proc/{pid}/status"):
+    for linha in Path(f"/proc/{pid}/status").read_text().splitlines():
         if linha.startswith("VmRSS:"):
             return int(linha.split()[1])
     return 0
@@ -122,7 +120,7 @@ async def latencia(factory: Any, receptor: Receptor, n: int) -> list[float]:
     for _ in range(n):
         [ident], t0 = await _publicar(factory, 1)
         fim = t0 + 30
-        while ("/l", ident) not in receptor.chegadas and time.monotonic() < fim:
+        while ("/l", ident) not in receptor.chegadas and time.monotonic() < fim:  # noqa: ASYNC110 - polled from another thread
             await asyncio.sleep(0.002)
         atrasos.append((receptor.chegadas[("/l", ident)] - t0) * 1000)
         await asyncio.sleep(0.05)
@@ -149,7 +147,7 @@ async def sse(env: dict[str, str], factory: Any, settings: Settings, token: str,
     s.bind(("127.0.0.1", 0))
     porta = s.getsockname()[1]
     s.close()
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(  # noqa: ASYNC220 - a long-lived server, never waited on here
         [sys.executable, "-m", "tenant_app", "serve", "--host", "127.0.0.1", "--port", str(porta)],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
@@ -250,7 +248,7 @@ async def main() -> None:
         await criar_endpoint(uow, nset, f"http://127.0.0.1:{receptor.porta}/l", None, [PAGAMENTO_CONFIRMADO])
     despertador = Despertador(create_celery(settings))
     remover = sinal.registrar(despertador)
-    worker = subprocess.Popen(
+    worker = subprocess.Popen(  # noqa: ASYNC220 - a long-lived worker
         [sys.executable, "-m", "tenant_app", "worker", "--schedule-file", f"/tmp/bench-beat-{slug}"],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
