@@ -205,7 +205,7 @@ async def montar_entrada(
     the cota ids by number and the lance ids by cota number."""
     regras = regras_puras(await get_regras(session, grupo.id))
     dia_corte = hoje(settings.time_zone, assembleia.corte_lances_em)
-    ativas, excluidas, ids = await elegibilidade.snapshot(session, grupo, dia_corte)
+    ativas, excluidas, ids = await elegibilidade.snapshot(session, grupo, dia_corte, regras.lance_paga)
     # Plain columns: thousands of lances need no ORM identity map.
     rows = (
         await session.execute(

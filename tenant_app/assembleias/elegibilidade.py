@@ -21,6 +21,7 @@ from tenant_app.assembleias.apuracao.entrada import CotaAtiva, CotaExcluida
 from tenant_app.assembleias.models import ContemplacaoCota, StatusContemplacao
 from tenant_app.cotas.models import Cota, StatusCota
 from tenant_app.dinheiro import percentuais
+from tenant_app.dinheiro.amortizacao import LancePaga
 from tenant_app.grupos.models import Grupo
 from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.parcelas.service import remaining_parcelas
@@ -44,6 +45,22 @@ class SituacaoCota:
     #: Σ pago_fundo_comum / valor_fundo_comum over its parcelas (1 per parcela whose fundo comum is paid).
     parcelas_pagas_equivalentes: Decimal = Decimal(0)
     data_adesao: date | None = None
+    #: Still owed, in reais, over its parcelas: of the fundo comum, and of every component in all.
+    aberto_fundo_comum: Decimal = Decimal(0)
+    aberto_total: Decimal = Decimal(0)
+
+
+#: SQL: what one parcela still owes of all its components.
+_ABERTO_TOTAL = (
+    Parcela.valor_fundo_comum
+    - Parcela.pago_fundo_comum
+    + Parcela.valor_fundo_reserva
+    - Parcela.pago_fundo_reserva
+    + Parcela.valor_taxa_administracao
+    - Parcela.pago_taxa_administracao
+    + Parcela.valor_seguro
+    - Parcela.pago_seguro
+)
 
 
 def _em_atraso_ate(dia: date) -> ColumnElement[bool]:
@@ -70,6 +87,8 @@ async def situacoes(
             func.count(Parcela.id).filter(Parcela.status == StatusParcela.PAGA),
             func.coalesce(func.sum(Parcela.pago_fundo_comum / func.nullif(Parcela.valor_fundo_comum, 0)), 0),
             Cota.data_adesao,
+            func.coalesce(func.sum(Parcela.valor_fundo_comum - Parcela.pago_fundo_comum), 0),
+            func.coalesce(func.sum(_ABERTO_TOTAL), 0),
         )
         .outerjoin(Parcela, Parcela.cota_id == Cota.id)
         .where(Cota.grupo_id == grupo_id)
@@ -90,6 +109,8 @@ async def situacoes(
             int(r[6]),
             Decimal(r[7]),
             r[8],
+            Decimal(r[9]),
+            Decimal(r[10]),
         )
         for r in rows
     ]
@@ -110,6 +131,32 @@ def percentual_devido(grupo: Grupo, situacao: SituacaoCota) -> Decimal:
     )
 
 
+def percentual_devido_integral(grupo: Grupo, situacao: SituacaoCota) -> Decimal:
+    """What the cota still owes of its whole parcelas, as % of the credit.
+
+    Whole parcelas: fundo comum, taxa de administração, fundo de reserva and seguro.
+
+    The fundo comum's percentage (art. 27 §1) scaled by the parcelas' own
+    proportion of everything owed to the fundo comum's part, in reais: a cota owing
+    80 % of the credit to the fundo comum on parcelas whose components add up to
+    1.2 times their fundo comum owes 96 % in whole parcelas. The ceiling and the
+    balance of a lance when the contract's lance pays whole parcelas.
+    """
+    devido = percentual_devido(grupo, situacao)
+    if situacao.aberto_fundo_comum <= 0:
+        return devido
+    return (devido * situacao.aberto_total / situacao.aberto_fundo_comum).quantize(
+        _PASSO, rounding=ROUND_HALF_UP
+    )
+
+
+def teto_lance(grupo: Grupo, situacao: SituacaoCota, lance_paga: LancePaga) -> Decimal:
+    """The balance a lance of this cota pays and may not exceed, as the contract's clause says."""
+    if lance_paga is LancePaga.PARCELA_INTEGRAL:
+        return percentual_devido_integral(grupo, situacao)
+    return percentual_devido(grupo, situacao)
+
+
 async def restituidas(session: AsyncSession, grupo_id: uuid.UUID) -> set[uuid.UUID]:
     """Cotas already contemplated (credit or restitution) in this group."""
     rows = await session.execute(
@@ -121,7 +168,7 @@ async def restituidas(session: AsyncSession, grupo_id: uuid.UUID) -> set[uuid.UU
 
 
 async def snapshot(
-    session: AsyncSession, grupo: Grupo, dia: date
+    session: AsyncSession, grupo: Grupo, dia: date, lance_paga: LancePaga = LancePaga.FUNDO_COMUM
 ) -> tuple[tuple[CotaAtiva, ...], tuple[CotaExcluida, ...], dict[int, uuid.UUID]]:
     """Active eligible cotas, excluded cotas awaiting restitution, and number -> cota id."""
     ja = await restituidas(session, grupo.id)
@@ -149,5 +196,11 @@ async def snapshot(
             excluidas.append(CotaExcluida(s.numero, valor + rendimentos[s.cota_id]))
         elif not s.em_atraso:
             restantes = max(grupo.prazo_meses - s.parcelas_pagas, 0)
-            ativas.append(CotaAtiva(s.numero, grupo.valor_credito, percentual_devido(grupo, s), restantes))
+            # The whole-parcela balance only under that clause: other groups' inputs keep format 1.
+            integral = (
+                percentual_devido_integral(grupo, s) if lance_paga is LancePaga.PARCELA_INTEGRAL else None
+            )
+            ativas.append(
+                CotaAtiva(s.numero, grupo.valor_credito, percentual_devido(grupo, s), restantes, integral)
+            )
     return tuple(ativas), tuple(excluidas), ids

@@ -60,7 +60,9 @@ async def registrar_lance(
             code="cota_inelegivel",
         )
     lance = Lance(data.cota_numero, data.tipo, data.percentual, data.percentual_embutido)
-    erros = erros_lance(lance, regras, percentual_devido=elegibilidade.percentual_devido(grupo, s))
+    erros = erros_lance(
+        lance, regras, percentual_devido=elegibilidade.teto_lance(grupo, s, regras.lance_paga)
+    )
     if erros:
         raise problema(RegraViolada(erros, "Lance inválido"))
     ativo = await session.scalar(

@@ -22,6 +22,7 @@ from tenant_app.assembleias.apuracao.resultado import Modalidade
 from tenant_app.assembleias.sorteio.aproximacao import DirecaoAproximacao
 from tenant_app.assembleias.sorteio.ordem import MetodoSorteio
 from tenant_app.database.base import Base, Percent, Timestamps, UUIDPrimaryKey, str_enum, utcnow
+from tenant_app.dinheiro.amortizacao import LancePaga
 from tenant_app.pagamentos.models import Pagamento, StatusPagamento
 
 
@@ -62,6 +63,10 @@ class RegrasAssembleiaGrupo(Timestamps, Base):
     #: counted from the day of the apuração that awarded it. Not an apuração input:
     #: it decides a deadline, not who wins.
     prazo_pagamento_lance_dias: Mapped[int] = mapped_column(default=3, server_default=text("3"))
+    #: What a paid lance pays of the parcelas it covers (fundo comum only, or whole parcelas).
+    lance_paga: Mapped[LancePaga] = mapped_column(
+        str_enum(LancePaga, 20), default=LancePaga.FUNDO_COMUM, server_default=LancePaga.FUNDO_COMUM.value
+    )
 
 
 class StatusAssembleia(enum.StrEnum):

@@ -2,7 +2,9 @@
 
 Recording the payment, in one transaction, through the one money path
 (``pagamentos.service.registrar_pagamento``): the whole bid (cash plus
-embutido) amortises the cota's future parcelas as the apuração planned, the
+embutido) amortises the cota's future parcelas as the apuração planned — their
+fundo comum share, or the whole parcelas when the contract's ``lance_paga`` is
+``parcela_integral`` — the
 money enters the fundo comum and at once pays the part of the carta it covers
 (booked then, not at the apuração, so the ledger never counts money not
 received), the contemplação points to the pagamento, and the audit trail
@@ -94,10 +96,21 @@ async def registrar_pagamento_lance(
             modo=regras.amortizacao_lance,
             valor_embutido=embutido,
             descricao=descricao,
+            paga=regras.lance_paga,
         ),
     )
+    # What the lance paid of each parcela, in all and by component (under the default clause
+    # only the fundo comum; under parcela_integral the taxa, fundo de reserva and seguro too).
     parcelas = [
-        {"parcela_numero": a.parcela_numero, "valor": str(a.fundo_comum)} for a in pagamento.alocacoes
+        {
+            "parcela_numero": a.parcela_numero,
+            "valor": str(a.fundo_comum + a.fundo_reserva + a.taxa_administracao + a.seguro),
+            "fundo_comum": str(a.fundo_comum),
+            "fundo_reserva": str(a.fundo_reserva),
+            "taxa_administracao": str(a.taxa_administracao),
+            "seguro": str(a.seguro),
+        }
+        for a in pagamento.alocacoes
     ]
     uow.track(vencedora)
     vencedora.lance_pago_em = pagamento.registrado_em
@@ -114,6 +127,7 @@ async def registrar_pagamento_lance(
         "valor_embutido": str(embutido),
         "valor_amortizado": str(amortizado),
         "amortizacao": regras.amortizacao_lance.value,
+        "lance_paga": regras.lance_paga.value,
         "pago_em": pagamento.registrado_em.isoformat(),
         "parcelas": parcelas,
     }

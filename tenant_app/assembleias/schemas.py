@@ -13,6 +13,7 @@ from tenant_app.assembleias.apuracao.regras import AmortizacaoLance, TipoLance
 from tenant_app.assembleias.models import StatusAssembleia, StatusLance
 from tenant_app.assembleias.sorteio.aproximacao import DirecaoAproximacao
 from tenant_app.assembleias.sorteio.ordem import MetodoSorteio
+from tenant_app.dinheiro.amortizacao import LancePaga
 from tenant_app.http.schemas import Dinheiro, Percentual
 
 Contagem = Annotated[int, msgspec.Meta(ge=0, le=1000)]
@@ -43,6 +44,9 @@ class RegrasAssembleiaIn(msgspec.Struct, kw_only=True):
     amortizacao_lance: AmortizacaoLance = AmortizacaoLance.REDUZIR_PRAZO
     #: Business days the lance winner has to pay, counted from the apuração day.
     prazo_pagamento_lance_dias: Annotated[int, msgspec.Meta(ge=1, le=30)] = 3
+    #: What a paid lance pays of each parcela it covers: fundo_comum (default: the other components move
+    #: onto the remaining parcelas) or parcela_integral (fundo comum, taxa, fundo de reserva and seguro).
+    lance_paga: LancePaga = LancePaga.FUNDO_COMUM
 
 
 class RegrasAssembleiaOut(RegrasAssembleiaIn, kw_only=True):
@@ -179,10 +183,16 @@ class PagamentoLanceIn(msgspec.Struct, kw_only=True):
 
 
 class AplicacaoParcelaOut(msgspec.Struct, kw_only=True):
-    """What the lance paid of one future parcela's fundo comum share."""
+    """What the lance paid of one future parcela: in all, and by component."""
 
     parcela_numero: int
+    #: Everything the lance paid of this parcela.
     valor: Decimal
+    fundo_comum: Decimal | None = None
+    #: Zero unless the contract's lance pays whole parcelas (lance_paga parcela_integral).
+    fundo_reserva: Decimal | None = None
+    taxa_administracao: Decimal | None = None
+    seguro: Decimal | None = None
 
 
 class PagamentoLanceOut(msgspec.Struct, kw_only=True):
@@ -194,5 +204,7 @@ class PagamentoLanceOut(msgspec.Struct, kw_only=True):
     valor_embutido: Decimal
     valor_amortizado: Decimal
     amortizacao: str
+    #: The contract's clause the lance was applied with: fundo_comum or parcela_integral.
+    lance_paga: str = "fundo_comum"
     pago_em: datetime
     parcelas: list[AplicacaoParcelaOut]

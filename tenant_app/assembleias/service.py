@@ -54,6 +54,7 @@ def regras_puras(row: RegrasAssembleiaGrupo) -> RegrasAssembleia:
         fundo_reserva_completa_sorteios=row.fundo_reserva_completa_sorteios,
         fundo_reserva_sorteios_extras=row.fundo_reserva_sorteios_extras,
         amortizacao_lance=row.amortizacao_lance,
+        lance_paga=row.lance_paga,
     )
 
 
@@ -115,6 +116,7 @@ async def definir_regras(
         "fundo_reserva_sorteios_extras": data.fundo_reserva_sorteios_extras,
         "amortizacao_lance": data.amortizacao_lance,
         "prazo_pagamento_lance_dias": data.prazo_pagamento_lance_dias,
+        "lance_paga": data.lance_paga,
     }
     formato = [
         ErroCampo(nome, "Informe um percentual com no máximo 4 casas decimais.")

@@ -15,6 +15,15 @@ prestações vincendas), so what they still owe of those components moves
 evenly onto the parcelas that remain (``reprogramar_quitadas``). The
 apuração's ``parcelas_quitadas``, the schedule (those parcelas ``paga``) and
 the cota's saldo then say the same thing, and the contract's total is unchanged.
+
+What a lance pays is a contract clause (``LancePaga``; Res. BCB 285/2023 art. 12
+leaves it to the contrato de adesão, Lei 11.795/2008 art. 10 §1 makes the
+contract the rule of the group): ``fundo_comum`` (the default above) or
+``parcela_integral`` — the lance pays whole parcelas, fundo comum, taxa de
+administração, fundo de reserva and seguro of each parcela it covers, so the
+parcelas it pays off owe nothing and nothing moves onto the others. The
+apuração then works with the cota's whole-parcela balance
+(``CotaAtiva.percentual_devido_integral``) instead of its fundo comum balance.
 """
 
 from __future__ import annotations
@@ -36,6 +45,13 @@ COMPONENTES_DO_CONTRATO = ("fundo_reserva", "taxa_administracao", "seguro")
 _SEM_SEGURO = ("fundo_comum", "taxa_administracao", "fundo_reserva")
 
 
+class LancePaga(StrEnum):
+    """What a paid lance pays of each parcela it covers (contract clause; default ``fundo_comum``)."""
+
+    FUNDO_COMUM = "fundo_comum"  #: the fundo comum share only; the rest moves onto the other parcelas
+    PARCELA_INTEGRAL = "parcela_integral"  #: the whole parcela: fundo comum, taxa, fundo de reserva, seguro
+
+
 class AmortizacaoLance(StrEnum):
     """What the paid lance does to the parcelas still due (contract choice)."""
 
@@ -49,8 +65,10 @@ class Amortizacao:
 
     parcelas_quitadas: int
     parcelas_restantes: int
-    percentual_devido: Decimal  #: of the credit, still owed to the fundo comum
-    percentual_por_parcela: Decimal  #: fundo comum share of each remaining parcela
+    #: Of the credit, still owed to the fundo comum (``parcela_integral``: still owed of the whole parcelas).
+    percentual_devido: Decimal
+    #: The fundo comum share (``parcela_integral``: the whole share) of each remaining parcela.
+    percentual_por_parcela: Decimal
 
 
 def amortizar(
@@ -58,8 +76,10 @@ def amortizar(
 ) -> Amortizacao:
     """Apply a paid lance to what the cota still owes (percentages of the credit).
 
-    Reducing the term pays off whole parcelas from the last one backwards;
-    the fraction left over lowers the remaining parcelas. Reducing the
+    ``percentual_devido`` is the balance the lance pays: the fundo comum's, or the
+    whole parcelas' when the contract's lance pays whole parcelas. Reducing the
+    term pays off whole parcelas from the last one backwards; the fraction left
+    over lowers the remaining parcelas. Reducing the
     parcela keeps the term and spreads the new balance evenly.
     """
     saldo = max(percentual_devido - percentual_lance, Decimal(0))
@@ -75,7 +95,10 @@ def amortizar(
 
 @dataclass(frozen=True, slots=True)
 class ParcelaAberta:
-    """A future parcela: its number and the fundo comum share still unpaid."""
+    """A future parcela: its number and what the lance may still pay of it.
+
+    The fundo comum share still unpaid, or (``parcela_integral``) all it still owes.
+    """
 
     numero: int
     fundo_comum_em_aberto: Decimal
@@ -126,17 +149,41 @@ def distribuir_lance(
     return {n: v for n, v in aplicado.items() if v > ZERO}
 
 
-def alocar_lance(
-    valor: Decimal, parcelas: Sequence[EstadoParcela], data: date, quitadas: int, modo: AmortizacaoLance
-) -> list[Alocacao]:
-    """The lance as allocations to the parcelas not yet due on ``data`` (fundo comum only).
+def _componentes(parte: Decimal, p: EstadoParcela, paga: LancePaga) -> dict[str, Decimal]:
+    """One parcela's part of the lance by component: all to the fundo comum, or in ``COMPONENTES`` order."""
+    if paga is LancePaga.FUNDO_COMUM:
+        return {c: parte if c == "fundo_comum" else ZERO for c in COMPONENTES}
+    # Whole parcelas: a parcela paid off gets each component in full; a part of one covers the
+    # components in the order an ordinary payment does (dinheiro.alocacao: fundo comum first).
+    resto, pagos = parte, {}
+    for c in COMPONENTES:
+        pagos[c] = min(resto, p.devido.get(c, ZERO))
+        resto -= pagos[c]
+    return pagos
 
-    Raises ``LanceNaoCabe`` when those parcelas do not owe ``valor`` to the fundo comum.
-    Interest state is untouched: a parcela not yet due has none.
+
+def alocar_lance(
+    valor: Decimal,
+    parcelas: Sequence[EstadoParcela],
+    data: date,
+    quitadas: int,
+    modo: AmortizacaoLance,
+    paga: LancePaga = LancePaga.FUNDO_COMUM,
+) -> list[Alocacao]:
+    """The lance as allocations to the parcelas not yet due on ``data``.
+
+    ``paga`` is the contract's clause: the fundo comum share only, or the whole
+    parcelas. Raises ``LanceNaoCabe`` when those parcelas do not owe ``valor``
+    (to the fundo comum, or in all). Interest state is untouched: a parcela not
+    yet due has none.
     """
     futuras = {p.numero: p for p in parcelas if p.vencimento > data}
+    integral = paga is LancePaga.PARCELA_INTEGRAL
     plano = distribuir_lance(
-        [ParcelaAberta(p.numero, p.devido.get("fundo_comum", ZERO)) for p in futuras.values()],
+        [
+            ParcelaAberta(p.numero, p.saldo if integral else p.devido.get("fundo_comum", ZERO))
+            for p in futuras.values()
+        ],
         valor,
         quitadas,
         modo,
@@ -148,7 +195,7 @@ def alocar_lance(
             Alocacao(
                 parcela_id=p.id,
                 numero=numero,
-                componentes={c: parte if c == "fundo_comum" else ZERO for c in COMPONENTES},
+                componentes=_componentes(parte, p, paga),
                 multa=ZERO,
                 juros=ZERO,
                 juros_pendentes_apos=p.juros_pendentes,
@@ -176,6 +223,7 @@ def reprogramar_quitadas(
     modo: AmortizacaoLance,
     *,
     seguro_mensal_pct: Decimal | None = None,
+    paga: LancePaga = LancePaga.FUNDO_COMUM,
 ) -> list[Reprogramacao]:
     """The schedule change that makes the parcelas a ``reduzir_prazo`` lance paid off really paid.
 
@@ -193,13 +241,21 @@ def reprogramar_quitadas(
     owe none and every other parcela not yet due owes the percentage of what the
     cota still owes from it on, after the lance (reducing the parcela too) —
     Res. CNSP 439/2022: the insured capital is the saldo devedor.
+
+    ``paga`` ``parcela_integral``: the lance paid the parcelas it paid off in
+    full, so nothing moves; only a monthly seguro is recomputed on the new saldo.
     """
     mensal = seguro_mensal_pct is not None
-    pago = {a.numero: a.componentes.get("fundo_comum", ZERO) for a in alocacoes}
+    integral = paga is LancePaga.PARCELA_INTEGRAL
+    # What the lance paid of each parcela's saldo devedor (the seguro's base: everything but the seguro).
+    pago = {a.numero: sum((a.componentes.get(c, ZERO) for c in _SEM_SEGURO), ZERO) for a in alocacoes}
+    pago_seguro = {a.numero: a.componentes.get("seguro", ZERO) for a in alocacoes}
     futuras = sorted((p for p in parcelas if p.vencimento > data), key=lambda p: p.numero)
     variacoes: dict[int, dict[str, Decimal]] = {}
     pagas: list[EstadoParcela] = []
-    if modo is AmortizacaoLance.REDUZIR_PRAZO and quitadas > 0:
+    if integral:
+        pagas = [p for p in futuras if any(a.numero == p.numero and a.quitada for a in alocacoes)]
+    elif modo is AmortizacaoLance.REDUZIR_PRAZO and quitadas > 0:
         fim = futuras[-quitadas:]
         pagas = [
             p
@@ -233,7 +289,8 @@ def reprogramar_quitadas(
         ]
         novos = seguro_das_parcelas(ModoSeguro.MENSAL_SALDO_DEVEDOR, seguro_mensal_pct, ZERO, devidos)
         for p, novo in zip(restantes, novos, strict=True):
-            delta = novo - p.devido.get("seguro", ZERO)
+            # Never below what the lance itself already paid of this parcela's seguro.
+            delta = max(novo, pago_seguro.get(p.numero, ZERO)) - p.devido.get("seguro", ZERO)
             if delta != ZERO:
                 variacoes.setdefault(p.numero, {})["seguro"] = delta
     por_numero = {p.numero: p for p in futuras}

@@ -11,6 +11,14 @@ A lance is a pagamento whose money at once pays the part of the winner's carta
 de crédito it covers: the apuração debited only the carta net of the lance, so
 the fundo comum share the lance amortises leaves again as contemplação. Both
 movements carry the pagamento's id; the estorno reverses both.
+
+When the contract's lance pays whole parcelas (``dinheiro.amortizacao.LancePaga``)
+the lance also pays taxa, fundo de reserva and seguro; the carta part it covers is
+still the whole amortised value (the apuração debited the carta net of the whole
+lance and kept the difference reserved), so the fundo comum pays for the other
+components: its net is its share of the parcelas less the credit, and every fund
+together moves by the lance less the credit, as the money does. Under the default
+clause the lance pays only the fundo comum, so the two sums are the same.
 """
 
 from __future__ import annotations
@@ -52,10 +60,12 @@ def _por_fundo(alocacoes: Iterable[AlocacaoGuardada]) -> list[tuple[Fundo, Decim
 
 def lancamentos_do_pagamento(forma: FormaPagamento, alocacoes: Iterable[AlocacaoGuardada]) -> Movimentos:
     """The movements of a confirmed pagamento, by origin."""
-    entradas = _por_fundo(alocacoes)
+    lista = list(alocacoes)
+    entradas = _por_fundo(lista)
     if forma is not FormaPagamento.LANCE:
         return [(OrigemLancamento.PAGAMENTO, entradas)]
-    carta = dict(entradas)[Fundo.FUNDO_COMUM]
+    # Lances carry no multa or juros: the principal is the whole amortised value.
+    carta = sum((a.fundo_comum + a.fundo_reserva + a.taxa_administracao + a.seguro for a in lista), ZERO)
     return [
         (OrigemLancamento.LANCE, entradas),
         (OrigemLancamento.CONTEMPLACAO, [(Fundo.FUNDO_COMUM, -carta)]),

@@ -21,7 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tenant_app.cotas.models import Cota
 from tenant_app.cotas.service import get_cota
 from tenant_app.dinheiro.alocacao import Alocacao, alocar, total_devido
-from tenant_app.dinheiro.amortizacao import AmortizacaoLance, LanceNaoCabe, alocar_lance, reprogramar_quitadas
+from tenant_app.dinheiro.amortizacao import (
+    AmortizacaoLance,
+    LanceNaoCabe,
+    LancePaga,
+    alocar_lance,
+    reprogramar_quitadas,
+)
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.dinheiro.encargos import repartir_encargos
 from tenant_app.dinheiro.seguro import ModoSeguro
@@ -53,6 +59,8 @@ class LanceAPagar:
     #: Part of the amortised value taken from the credit itself (lance embutido), not paid in cash.
     valor_embutido: Decimal
     descricao: str
+    #: The contract's clause: the lance pays the fundo comum only, or whole parcelas.
+    paga: LancePaga = LancePaga.FUNDO_COMUM
 
 
 async def registrar_pagamento(
@@ -69,10 +77,10 @@ async def registrar_pagamento(
 
     Ordinary money goes oldest parcela first, late charges before principal
     (``dinheiro.alocacao``); a lance (``forma`` LANCE with ``lance``) amortises the
-    fundo comum of the parcelas not yet due as the apuração planned
-    (``dinheiro.amortizacao``). The cota row is locked, so concurrent payments
-    of one cota are applied one after the other and never allocate the same
-    centavo twice.
+    fundo comum of the parcelas not yet due, or the whole parcelas when the
+    contract says so, as the apuração planned (``dinheiro.amortizacao``). The
+    cota row is locked, so concurrent payments of one cota are applied one
+    after the other and never allocate the same centavo twice.
     """
     if (forma is FormaPagamento.LANCE) != (lance is not None):
         raise ValueError("forma LANCE goes with a LanceAPagar, and only it")
@@ -97,7 +105,9 @@ async def registrar_pagamento(
     estados = [estado(p) for p in parcelas]
     if lance is not None:
         try:
-            alocacoes = alocar_lance(valor, estados, data_pagamento, lance.parcelas_quitadas, lance.modo)
+            alocacoes = alocar_lance(
+                valor, estados, data_pagamento, lance.parcelas_quitadas, lance.modo, lance.paga
+            )
         except LanceNaoCabe:
             raise ConflitoError(
                 "As parcelas futuras da cota não comportam o lance; confira o cronograma de parcelas.",
@@ -147,6 +157,7 @@ async def registrar_pagamento(
             lance.parcelas_quitadas,
             lance.modo,
             seguro_mensal_pct=seguro_mensal,
+            paga=lance.paga,
         ):
             reprogramar(por_id[r.parcela_id], r.variacao, data_pagamento)
             pagamento.reprogramacoes.append(

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from itertools import islice
 
 from tenant_app.assembleias.apuracao.canonico import entrada_canonica
 from tenant_app.assembleias.apuracao.entrada import CotaAtiva, EntradaApuracao
-from tenant_app.assembleias.apuracao.fundos import Saldos, debitar
+from tenant_app.assembleias.apuracao.fundos import Debito, Saldos, debitar
 from tenant_app.assembleias.apuracao.lances import (
     Lance,
     classificar_lances,
     erros_lance,
     valores_lance,
 )
+from tenant_app.assembleias.apuracao.regras import RegrasAssembleia
 from tenant_app.assembleias.apuracao.resultado import (
     Contemplacao,
     LanceApurado,
@@ -26,7 +27,9 @@ from tenant_app.assembleias.apuracao.resultado import (
     SorteioNaoRealizado,
 )
 from tenant_app.assembleias.sorteio.ordem import sortear
-from tenant_app.dinheiro.amortizacao import amortizar
+from tenant_app.dinheiro.amortizacao import LancePaga, amortizar
+
+ZERO = Decimal(0)
 
 #: How many next-in-line cotas the record lists for each kind of sorteio.
 RESERVAS = 5
@@ -108,7 +111,7 @@ class _Caixa:
             elif lance.cota in e.lances_desclassificados:
                 motivo = _DESCLASSIFICADO
             else:
-                erros = erros_lance(lance, regras, percentual_devido=cota.percentual_devido)
+                erros = erros_lance(lance, regras, percentual_devido=_devido_pelo_lance(cota, regras))
                 motivo = " ".join(err.mensagem for err in erros) or None
             if motivo is None:
                 concorrentes.append(lance)
@@ -124,14 +127,21 @@ class _Caixa:
             if aberto and (vagas is None or vagas > 0):
                 cota = ativas[lance.cota]
                 valores = valores_lance(lance, cota.valor_credito)
-                pago = debitar(self.saldos, valores.custo_liquido, usa_comum=True, usa_reserva=False)
+                fora_do_comum = _fora_do_fundo_comum(cota, regras, valores.valor_lance)
+                pago = debitar(
+                    self.saldos, valores.custo_liquido + fora_do_comum, usa_comum=True, usa_reserva=False
+                )
                 if pago is None:
                     # Strict rank: a lower lance never jumps one the funds could not cover.
                     aberto = False
                 else:
+                    # The record's debit is the carta net of the lance; what the lance pays to the
+                    # other funds stays reserved here and leaves the fundo comum when it is paid
+                    # (pagamentos.lancamentos: the carta covers the whole amortised lance).
                     self.saldos, debito = pago
+                    debito = Debito(debito.do_fundo_comum - fora_do_comum, debito.do_fundo_reserva)
                     amortizacao = amortizar(
-                        cota.percentual_devido,
+                        _devido_pelo_lance(cota, regras),
                         cota.parcelas_restantes,
                         lance.percentual,
                         regras.amortizacao_lance,
@@ -152,6 +162,30 @@ class _Caixa:
                     vagas = None if vagas is None else vagas - 1
             apurados.append(_apurado(lance, situacao, posicao, None))
         return apurados + fora
+
+
+def _devido_pelo_lance(cota: CotaAtiva, regras: RegrasAssembleia) -> Decimal:
+    """The balance a lance pays (and may not exceed): the fundo comum's, or the whole parcelas'."""
+    if regras.lance_paga is LancePaga.PARCELA_INTEGRAL and cota.percentual_devido_integral is not None:
+        return cota.percentual_devido_integral
+    return cota.percentual_devido
+
+
+def _fora_do_fundo_comum(cota: CotaAtiva, regras: RegrasAssembleia, valor_lance: Decimal) -> Decimal:
+    """What a whole-parcela lance pays to the taxa, fundo de reserva and seguro, not to the fundo comum.
+
+    The parcelas' components are in the proportion of the cota's balances:
+    fundo comum share = lance x percentual_devido / percentual_devido_integral,
+    rounded down to the centavo so the funds check never counts on more than the
+    fundo comum receives. Zero under the default clause (the lance pays the fundo comum only).
+    """
+    integral = cota.percentual_devido_integral
+    if regras.lance_paga is not LancePaga.PARCELA_INTEGRAL or not integral:
+        return ZERO
+    ao_comum = (valor_lance * cota.percentual_devido / integral).quantize(
+        Decimal("0.01"), rounding=ROUND_DOWN
+    )
+    return valor_lance - ao_comum
 
 
 def _apurado(lance: Lance, situacao: SituacaoLance, posicao: int | None, motivo: str | None) -> LanceApurado:

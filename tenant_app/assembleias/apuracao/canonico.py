@@ -111,6 +111,7 @@ def entrada_de_json(dados: bytes | str | Mapping[str, Any]) -> EntradaApuracao:
     from tenant_app.assembleias.sorteio.aproximacao import DirecaoAproximacao
     from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria
     from tenant_app.assembleias.sorteio.ordem import MetodoSorteio
+    from tenant_app.dinheiro.amortizacao import LancePaga
 
     d: Mapping[str, Any] = json.loads(dados) if isinstance(dados, bytes | str) else dados
     if d.get("versao_formato") != VERSAO_FORMATO:
@@ -136,6 +137,7 @@ def entrada_de_json(dados: bytes | str | Mapping[str, Any]) -> EntradaApuracao:
         fundo_reserva_completa_sorteios=bool(r["fundo_reserva_completa_sorteios"]),
         fundo_reserva_sorteios_extras=int(r["fundo_reserva_sorteios_extras"]),
         amortizacao_lance=AmortizacaoLance(r["amortizacao_lance"]),
+        lance_paga=LancePaga(r.get("lance_paga", LancePaga.FUNDO_COMUM)),
     )
     x = d["extracao"]
     return EntradaApuracao(
@@ -150,6 +152,9 @@ def entrada_de_json(dados: bytes | str | Mapping[str, Any]) -> EntradaApuracao:
                 _dec(c["valor_credito"], "cotas_ativas.valor_credito"),
                 _dec(c["percentual_devido"], "cotas_ativas.percentual_devido"),
                 int(c["parcelas_restantes"]),
+                None
+                if c.get("percentual_devido_integral") is None
+                else _dec(c["percentual_devido_integral"], "cotas_ativas.percentual_devido_integral"),
             )
             for c in d["cotas_ativas"]
         ),

@@ -5,14 +5,17 @@ Stored with the assembly record; the apuração is a pure function of it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import ClassVar
 
 from tenant_app.assembleias.apuracao.lances import Lance
 from tenant_app.assembleias.apuracao.regras import RegrasAssembleia
 from tenant_app.assembleias.apuracao.texto_decimal import decimal_texto
 from tenant_app.assembleias.erros import ErroCampo, RegraViolada
 from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria
+from tenant_app.dinheiro.amortizacao import LancePaga
 
 ZERO = Decimal(0)
 
@@ -26,11 +29,18 @@ def _curto(valor: Decimal) -> Decimal:
 class CotaAtiva:
     """An active cota, paid up at the cut-off and not yet contemplated."""
 
+    #: Added after format 1; written only when set (see ``RegrasAssembleia``), so old inputs keep their hash.
+    __canonico_desde_formato_1__: ClassVar[Mapping[str, object]] = {"percentual_devido_integral": None}
+
     numero: int
     valor_credito: Decimal
     #: What the cota still owes the fundo comum, as % of the credit.
     percentual_devido: Decimal
     parcelas_restantes: int
+    #: Only when the contract's lance pays whole parcelas (``RegrasAssembleia.lance_paga``): what the
+    #: cota still owes of its parcelas in all (fundo comum, taxa, fundo de reserva, seguro), as % of
+    #: the credit — the ceiling of its lance and the balance the lance amortises.
+    percentual_devido_integral: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +88,11 @@ class EntradaApuracao:
             regras=regras,
             cotas_ativas=tuple(
                 CotaAtiva(
-                    c.numero, _curto(c.valor_credito), _curto(c.percentual_devido), c.parcelas_restantes
+                    c.numero,
+                    _curto(c.valor_credito),
+                    _curto(c.percentual_devido),
+                    c.parcelas_restantes,
+                    None if c.percentual_devido_integral is None else _curto(c.percentual_devido_integral),
                 )
                 for c in sorted(self.cotas_ativas, key=lambda c: c.numero)
             ),
@@ -116,6 +130,17 @@ class EntradaApuracao:
                 erros.append(ErroCampo("cotas_ativas", f"A cota {c.numero} tem crédito não positivo."))
             if c.percentual_devido < ZERO or c.parcelas_restantes < 0:
                 erros.append(ErroCampo("cotas_ativas", f"A cota {c.numero} tem saldo devedor negativo."))
+            integral = c.percentual_devido_integral
+            if self.regras.lance_paga is LancePaga.PARCELA_INTEGRAL and (
+                integral is None or not integral.is_finite() or integral < c.percentual_devido
+            ):
+                erros.append(
+                    ErroCampo(
+                        "cotas_ativas",
+                        f"A cota {c.numero} precisa do saldo das parcelas inteiras "
+                        "(lance paga parcela integral), não menor que o do fundo comum.",
+                    )
+                )
         for e in self.cotas_excluidas:
             if e.valor_restituicao < ZERO:
                 erros.append(ErroCampo("cotas_excluidas", f"A cota {e.numero} tem restituição negativa."))

@@ -16,7 +16,7 @@ from tenant_app.assembleias.erros import ErroCampo, RegrasInvalidas
 from tenant_app.assembleias.sorteio.aproximacao import DirecaoAproximacao
 from tenant_app.assembleias.sorteio.centena import MAIOR_NUMERO_CENTENA, validar_tabela_equivalencia
 from tenant_app.assembleias.sorteio.ordem import METODOS_CENTENA, MetodoSorteio
-from tenant_app.dinheiro.amortizacao import AmortizacaoLance
+from tenant_app.dinheiro.amortizacao import AmortizacaoLance, LancePaga
 
 
 class TipoLance(StrEnum):
@@ -46,6 +46,7 @@ class RegrasAssembleia:
     __canonico_desde_formato_1__: ClassVar[Mapping[str, object]] = {
         "zero_vale_maior_cota": False,
         "aproximar_sem_candidato": False,
+        "lance_paga": LancePaga.FUNDO_COMUM,
     }
 
     metodo_sorteio: MetodoSorteio
@@ -78,6 +79,10 @@ class RegrasAssembleia:
     #: Extra sorteio contemplations the fundo de reserva alone may fund per AGO.
     fundo_reserva_sorteios_extras: int = 0
     amortizacao_lance: AmortizacaoLance = AmortizacaoLance.REDUZIR_PRAZO
+    #: What the lance pays of the parcelas it covers: the fundo comum only (default, format 1)
+    #: or whole parcelas (``dinheiro.amortizacao.LancePaga``). Then every active cota carries
+    #: its whole-parcela balance (``CotaAtiva.percentual_devido_integral``).
+    lance_paga: LancePaga = LancePaga.FUNDO_COMUM
 
     def erros(self, tamanho_grupo: int) -> list[ErroCampo]:
         """Every inconsistency between these rules and a group of this size."""
