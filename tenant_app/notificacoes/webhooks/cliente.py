@@ -56,6 +56,7 @@ async def enviar(
     producao: bool,
     limite_segundos: float,
     max_resposta: int,
+    resolvidos: dict[tuple[str, int], asyncio.Future[str]] | None = None,
 ) -> Resultado:
     """POST ``corpo`` to ``url``; the whole exchange (DNS, connect, body) within ``limite_segundos``."""
     inicio = time.monotonic()
@@ -66,7 +67,14 @@ async def enviar(
     try:
         async with asyncio.timeout(limite_segundos):
             destino = analisar_url(url, producao=producao)
-            ip = await resolver(destino, producao=producao)
+            if resolvidos is None:
+                ip = await resolver(destino, producao=producao)
+            else:
+                # One resolution (and one check) per host in a batch; still the address we connect to.
+                chave = (destino.host, destino.porta)
+                if chave not in resolvidos:
+                    resolvidos[chave] = asyncio.ensure_future(resolver(destino, producao=producao))
+                ip = await asyncio.shield(resolvidos[chave])
             host_ip = f"[{ip}]" if ":" in ip else ip
             alvo = f"{destino.esquema}://{host_ip}:{destino.porta}{destino.caminho}"
             padrao = (destino.esquema == "https" and destino.porta == 443) or (

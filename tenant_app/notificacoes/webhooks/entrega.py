@@ -129,6 +129,7 @@ async def entregar_lote(uow: UnitOfWork, nset: NotificacoesSettings, limite: int
     await uow.commit()
 
     semaforo = asyncio.Semaphore(50)
+    resolvidos: dict[tuple[str, int], asyncio.Future[str]] = {}
     async with novo_cliente() as cliente:
 
         async def um(t: _Trabalho) -> tuple[_Trabalho, Resultado, datetime]:
@@ -144,6 +145,7 @@ async def entregar_lote(uow: UnitOfWork, nset: NotificacoesSettings, limite: int
                     producao=nset.producao,
                     limite_segundos=nset.webhook_timeout_seconds,
                     max_resposta=nset.webhook_max_resposta_bytes,
+                    resolvidos=resolvidos,
                 )
                 return t, r, em
 
