@@ -11,7 +11,6 @@ negative, one NSA per remessa, a retorno file imported once.
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,6 +31,15 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tenant_app.credito.estados import StatusCarta
+from tenant_app.credito.tipos import (
+    DestinoDiferenca,
+    DestinoPagamento,
+    FormaPagamentoCredito,
+    StatusPagamentoCredito,
+    TipoBemIndicado,
+    TipoDocumento,
+    TipoGarantia,
+)
 from tenant_app.database.base import Balance, Base, Timestamps, UUIDPrimaryKey, str_enum, utcnow
 
 
@@ -97,15 +105,6 @@ class CartaTransicao(UUIDPrimaryKey, Base):
     ocorrido_em: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class TipoDocumento(enum.StrEnum):
-    """Documents of the análise de crédito; the first three are required."""
-
-    IDENTIDADE = "identidade"
-    RENDA = "renda"
-    RESIDENCIA = "residencia"
-    OUTRO = "outro"
-
-
 class CartaDocumento(UUIDPrimaryKey, Base):
     """A document received for the análise: a reference to where the file is kept."""
 
@@ -118,15 +117,6 @@ class CartaDocumento(UUIDPrimaryKey, Base):
     descricao: Mapped[str | None] = mapped_column(String(200))
     recebido_em: Mapped[datetime] = mapped_column(default=utcnow)
     recebido_por: Mapped[uuid.UUID | None]
-
-
-class TipoGarantia(enum.StrEnum):
-    """Guarantees the contract may require (Lei 11.795 art. 14)."""
-
-    ALIENACAO_FIDUCIARIA_VEICULO = "alienacao_fiduciaria_veiculo"
-    ALIENACAO_FIDUCIARIA_IMOVEL = "alienacao_fiduciaria_imovel"
-    FIADOR = "fiador"
-    OUTRA = "outra"
 
 
 class Garantia(UUIDPrimaryKey, Base):
@@ -148,23 +138,6 @@ class Garantia(UUIDPrimaryKey, Base):
     registrada_por: Mapped[uuid.UUID | None]
 
 
-class TipoBemIndicado(enum.StrEnum):
-    """What the crédito buys; a guarantee over the bem itself is required for vehicles and imóveis."""
-
-    VEICULO = "veiculo"
-    IMOVEL = "imovel"
-    SERVICO = "servico"
-    OUTRO = "outro"
-
-
-class DestinoDiferenca(enum.StrEnum):
-    """A bem cheaper than the crédito: where the difference goes (as the contract allows)."""
-
-    DESPESAS = "despesas"  #: documentation, taxes, insurance of the bem, up to the contract's limit
-    AMORTIZACAO = "amortizacao"  #: pays the cota's parcelas
-    DEVOLUCAO = "devolucao"  #: paid to the consorciado (saldo devedor quitado)
-
-
 class BemIndicado(UUIDPrimaryKey, Timestamps, Base):
     """The bem the consorciado chose and who sells it."""
 
@@ -183,31 +156,6 @@ class BemIndicado(UUIDPrimaryKey, Timestamps, Base):
     vendedor_nome: Mapped[str] = mapped_column(String(200))
     vendedor_documento: Mapped[str] = mapped_column(String(14))
     destino_diferenca: Mapped[DestinoDiferenca | None] = mapped_column(str_enum(DestinoDiferenca, 16))
-
-
-class DestinoPagamento(enum.StrEnum):
-    """Why money leaves a carta."""
-
-    BEM = "bem"  #: to the seller
-    DESPESAS = "despesas"  #: related expenses (bem cheaper than the crédito)
-    DEVOLUCAO = "devolucao"  #: the difference returned to the consorciado
-    ESPECIE = "especie"  #: the crédito paid in cash to the consorciado
-    AMORTIZACAO = "amortizacao"  #: the difference paying the cota's parcelas (no bank file)
-
-
-class FormaPagamentoCredito(enum.StrEnum):
-    TED = "ted"
-    PIX = "pix"
-    INTERNO = "interno"  #: an amortisation: money moves inside the group
-
-
-class StatusPagamentoCredito(enum.StrEnum):
-    """pendente → em_remessa → efetivado | rejeitado."""
-
-    PENDENTE = "pendente"
-    EM_REMESSA = "em_remessa"
-    EFETIVADO = "efetivado"
-    REJEITADO = "rejeitado"
 
 
 class PagamentoCredito(UUIDPrimaryKey, Base):

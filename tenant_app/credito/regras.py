@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from consorcio_contract.identifiers import is_valid_cnpj, is_valid_cpf, normalize_cnpj, normalize_cpf
 from tenant_app.credito.estados import SEM_USO, StatusCarta
-from tenant_app.credito.models import DestinoDiferenca, TipoBemIndicado, TipoDocumento, TipoGarantia
+from tenant_app.credito.tipos import DestinoDiferenca, TipoBemIndicado, TipoDocumento, TipoGarantia
 
 #: Related expenses a cheaper bem's difference may pay, as a share of the crédito (the usual clause).
 LIMITE_DESPESAS_PCT = Decimal(10)

@@ -16,15 +16,8 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from tenant_app.credito import consultas, service
 from tenant_app.credito.controller.respostas import ANALISAR, LER, carta_out, detalhe_out
 from tenant_app.credito.estados import StatusCarta
-from tenant_app.credito.schemas import (
-    BemIn,
-    CartaDetalheOut,
-    CartaOut,
-    DecisaoIn,
-    DocumentoIn,
-    GarantiaIn,
-    MotivoIn,
-)
+from tenant_app.credito.saidas import CartaDetalheOut, CartaOut
+from tenant_app.credito.schemas import BemIn, DecisaoIn, DocumentoIn, GarantiaIn, MotivoIn
 from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
 from tenant_app.unit_of_work import UnitOfWork
 

@@ -16,17 +16,14 @@ from tenant_app.credito import desembolso, remessa
 from tenant_app.credito.controller.respostas import PAGAR, pagamento_out, remessa_out
 from tenant_app.credito.models import RetornoCredito
 from tenant_app.credito.rendimentos import apropriar
-from tenant_app.credito.schemas import (
-    AmortizacaoIn,
+from tenant_app.credito.saidas import (
     ApropriacaoOut,
-    PagamentoCreditoIn,
     PagamentoCreditoOut,
-    RemessaIn,
     RemessaOut,
-    RetornoIn,
     RetornoItemOut,
     RetornoOut,
 )
+from tenant_app.credito.schemas import AmortizacaoIn, PagamentoCreditoIn, RemessaIn, RetornoIn
 from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
 from tenant_app.unit_of_work import UnitOfWork
 

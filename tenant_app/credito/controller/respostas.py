@@ -9,7 +9,7 @@ from litestar.datastructures import State
 from tenant_app.credito.consultas import Detalhe
 from tenant_app.credito.models import BemIndicado, CartaCredito, PagamentoCredito, RemessaCredito
 from tenant_app.credito.regras import cobertura, documentos_faltando, uso_do_credito
-from tenant_app.credito.schemas import (
+from tenant_app.credito.saidas import (
     BemOut,
     CartaDetalheOut,
     CartaOut,
