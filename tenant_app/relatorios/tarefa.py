@@ -63,18 +63,26 @@ async def _escrever_consulta(engine: AsyncEngine, rel: Relatorio, consulta: Cons
     somar = [i for i, c in enumerate(consulta.colunas) if c.somar]
     somas = [Decimal(0)] * len(consulta.colunas)
     linhas = 0
+    filtro = consulta.filtro_total
     async with engine.connect() as conn:
-        resultado = await conn.stream(consulta.sql.execution_options(yield_per=LOTE), params)
-        async for particao in resultado.partitions(LOTE):
-            for row in particao:
-                out.linha(row)
-                if somar and (
-                    consulta.filtro_total is None or row[consulta.filtro_total[0]] == consulta.filtro_total[1]
-                ):
-                    for i in somar:
-                        somas[i] += row[i] or 0
-            linhas += len(particao)
-            await _progresso(engine, rel.id, linhas=linhas, progresso=min(99, linhas * 100 // max(total, 1)))
+        # Straight from asyncpg's cursor: SQLAlchemy's Row layer cost a third of the CPU of a big
+        # extrato, and these rows need no ORM. Same SQL, compiled to asyncpg's $n parameters.
+        compilado = consulta.sql.compile(dialect=engine.dialect)
+        argumentos = [params[nome] for nome in compilado.positiontup or ()]
+        bruta = (await conn.get_raw_connection()).driver_connection
+        assert bruta is not None
+        async with bruta.transaction(readonly=True):
+            cursor = await bruta.cursor(str(compilado), *argumentos)
+            while particao := await cursor.fetch(LOTE):
+                for row in particao:
+                    out.linha(row)
+                    if somar and (filtro is None or row[filtro[0]] == filtro[1]):
+                        for i in somar:
+                            somas[i] += row[i] or 0
+                linhas += len(particao)
+                await _progresso(
+                    engine, rel.id, linhas=linhas, progresso=min(99, linhas * 100 // max(total, 1))
+                )
     out.fechar(_totais(consulta, somas) if somar else None)
     return linhas
 
