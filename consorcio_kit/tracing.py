@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from opentelemetry import propagate, trace
-from opentelemetry.trace import Link
+from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
 from consorcio_contract.names import TRACEPARENT_ANNOTATION
 
@@ -62,3 +63,51 @@ def link_from_annotations(annotations: Mapping[str, str] | None) -> list[Link]:
     context = propagate.extract({"traceparent": value})
     span_context = trace.get_current_span(context).get_span_context()
     return [Link(span_context)] if span_context.is_valid else []
+
+
+_http_tracer = trace.get_tracer("consorcio_kit.http")
+
+
+class TracingMiddleware:
+    """ASGI: one SERVER span per HTTP request, child of the caller's ``traceparent`` header.
+
+    Health and metrics probes are not traced (they would drown every trace).
+    """
+
+    UNTRACED = frozenset({"/health", "/healthz", "/ready", "/readyz", "/metrics"})
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("path") in self.UNTRACED:
+            await self.app(scope, receive, send)
+            return
+        carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or []}
+        method = scope.get("method", "GET")
+        with _http_tracer.start_as_current_span(
+            method,
+            context=propagate.extract(carrier),
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": method, "url.path": scope.get("path", "")},
+        ) as span:
+
+            async def send_traced(message: dict[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    status = int(message["status"])
+                    span.set_attribute("http.response.status_code", status)
+                    if status >= 500:
+                        span.set_status(Status(StatusCode.ERROR))
+                await send(message)
+
+            await self.app(scope, receive, send_traced)
+
+
+def inject_headers(request: Any) -> None:
+    """httpx request hook: the current trace context goes with the request (W3C traceparent)."""
+    propagate.inject(request.headers)
+
+
+async def inject_headers_async(request: Any) -> None:
+    """The same hook for ``httpx.AsyncClient``."""
+    propagate.inject(request.headers)

@@ -12,6 +12,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
+from consorcio_kit import tracing
 from control_plane.audit.controller import AuditController
 from control_plane.auth.controller import AuthController
 from control_plane.auth.service import ensure_signing_key
@@ -112,6 +113,8 @@ def create_app(settings: Settings, *, kube_api_client: client.ApiClient | None =
         request_max_body_size=8 * 1024 * 1024,
         # Text without control characters, 32-bit integers: every input (openapi_doc.check_inputs).
         before_request=check_inputs,
+        # A SERVER span per request, joining the caller's trace (traceparent header).
+        middleware=[tracing.TracingMiddleware],
     )
     # Error responses, descriptions and links from the routes themselves (openapi_doc.py).
     finish(app)

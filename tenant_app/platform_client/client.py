@@ -10,6 +10,7 @@ import httpx
 from openfeature import api as openfeature_api
 from openfeature.provider.no_op_provider import NoOpProvider
 
+from consorcio_kit import tracing
 from tenant_app.platform_client.feature_flags import FeatureFlags
 from tenant_app.platform_client.flag_provider import ControlPlaneFlagProvider
 from tenant_app.platform_client.token import ServiceAccountToken
@@ -52,12 +53,21 @@ class PlatformClient:
         self.tenant = tenant or settings.tenant or self.token.tenant_slug()
         # One OpenFeature domain per client: two apps in one process (tests) never share a provider.
         self.domain = f"consorcio-control-plane/{self.tenant}/{uuid.uuid4().hex[:8]}"
-        self.http = httpx.Client(base_url=settings.url, timeout=settings.request_timeout_seconds)
+        # Calls to the control plane carry the current trace (W3C traceparent).
+        self.http = httpx.Client(
+            base_url=settings.url,
+            timeout=settings.request_timeout_seconds,
+            event_hooks={"request": [tracing.inject_headers]},
+        )
         self.flags = ControlPlaneFlagProvider(
             self.http, self.tenant, self.token.bearer, wait_seconds=settings.flag_wait_seconds
         )
         self.meter = meter or UsageMeter()
-        self.usage_http = httpx.AsyncClient(base_url=settings.url, timeout=settings.request_timeout_seconds)
+        self.usage_http = httpx.AsyncClient(
+            base_url=settings.url,
+            timeout=settings.request_timeout_seconds,
+            event_hooks={"request": [tracing.inject_headers_async]},
+        )
         self.sender = UsageSender(
             self.usage_http, self.tenant, self.token.bearer, spool, batch_size=settings.usage_batch_size
         )

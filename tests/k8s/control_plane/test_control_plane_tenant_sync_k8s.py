@@ -174,11 +174,21 @@ async def test_a_tenant_creation_is_a_trace_the_resource_carries_to_the_operator
     exporter = memory_exporter()
     admin = auth[Role.PLATFORM_ADMIN]
     slug = tenant_slugs()
-    created = await cp_client.post("/api/tenants", json=make_tenant_body(slug, cnpj()), headers=admin)
+    # The caller (an admin tool, the tenant app) sends its trace: the API joins it.
+    caller_trace = "5f3b1c0e9d8a7b6c5d4e3f2a1b0c9d8e"
+    headers = admin | {"traceparent": f"00-{caller_trace}-1a2b3c4d5e6f7081-01"}
+    created = await cp_client.post("/api/tenants", json=make_tenant_body(slug, cnpj()), headers=headers)
     assert created.status_code == 201
     spans = [s for s in exporter.get_finished_spans() if s.name == "tenant.create"]
     assert [s.attributes["consorcio.tenant"] for s in spans] == [slug]
     trace_id = format(spans[0].context.trace_id, "032x")
+    assert trace_id == caller_trace
+    (server,) = [
+        s
+        for s in exporter.get_finished_spans()
+        if s.name == "POST" and s.attributes["url.path"] == "/api/tenants"
+    ]
+    assert spans[0].parent.span_id == server.context.span_id  # the operation is a child of the request
     resource = custom_objects.get_cluster_custom_object(GROUP, VERSION, PLURAL, slug)
     traceparent = resource["metadata"]["annotations"][TRACEPARENT_ANNOTATION]
     assert traceparent.split("-")[1] == trace_id
