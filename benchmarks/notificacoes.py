@@ -170,8 +170,17 @@ async def sse(env: dict[str, str], factory: Any, settings: Settings, token: str,
         chegou = asyncio.Event()
         limites = httpx.Limits(max_connections=n + 10, max_keepalive_connections=0)
         async with httpx.AsyncClient(timeout=None, limits=limites) as client:
+            erros: list[str] = []
 
             async def um() -> None:
+                try:
+                    await _um()
+                except Exception as err:  # reported below: a benchmark must not hang silently
+                    erros.append(f"{type(err).__name__}: {err}")
+                    if len(erros) == 1:
+                        print(f"SSE connection failed: {erros[0]}", flush=True)
+
+            async def _um() -> None:
                 nonlocal recebidos, conectados
                 async with client.stream(
                     "GET", f"{url}/api/eventos/stream", headers={"Authorization": f"Bearer {token}"}
