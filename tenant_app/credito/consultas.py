@@ -21,6 +21,7 @@ from tenant_app.credito.models import (
 )
 from tenant_app.erros import NaoEncontrado
 from tenant_app.grupos.models import Grupo
+from tenant_app.ledger.models import Fundo, LancamentoFundo
 from tenant_app.parcelas.models import Parcela
 
 
@@ -121,3 +122,28 @@ async def detalhe(session: AsyncSession, carta: CartaCredito) -> Detalhe:
         list(transicoes),
         await saldo_devedor(session, carta.cota_id),
     )
+
+
+async def conciliar(
+    session: AsyncSession, grupo_id: uuid.UUID
+) -> tuple[list[tuple[CartaCredito, Decimal]], bool]:
+    """Each carta's saldo against its money in the ledger (``Fundo.CREDITOS_A_PAGAR``, by ``referencia_id``).
+
+    Funded cartas must match to the centavo; an unfunded one (a lance not paid) has nothing there.
+    """
+    if await session.get(Grupo, grupo_id) is None:
+        raise NaoEncontrado("Grupo")
+    no_razao = dict(
+        (
+            await session.execute(
+                select(LancamentoFundo.referencia_id, func.sum(LancamentoFundo.valor))
+                .where(LancamentoFundo.grupo_id == grupo_id, LancamentoFundo.fundo == Fundo.CREDITOS_A_PAGAR)
+                .group_by(LancamentoFundo.referencia_id)
+            )
+        ).all()
+    )
+    cartas = (await session.scalars(select(CartaCredito).where(CartaCredito.grupo_id == grupo_id))).all()
+    linhas = [(carta, Decimal(no_razao.pop(carta.id, 0))) for carta in cartas]
+    ok = all(razao == (c.saldo if c.disponivel_em is not None else 0) for c, razao in linhas)
+    # Ledger money of no carta of this grupo would be a hole too.
+    return linhas, ok and not no_razao

@@ -163,3 +163,18 @@ class ApropriacaoOut(msgspec.Struct, kw_only=True):
 
     periodos: int
     total_cartas: Dinheiro
+
+
+class ConciliacaoCartaOut(msgspec.Struct, kw_only=True):
+    carta_id: uuid.UUID
+    saldo: Dinheiro
+    no_razao: Dinheiro
+
+
+class ConciliacaoOut(msgspec.Struct, kw_only=True):
+    """Each carta's saldo against the ledger (Fundo creditos_a_pagar); ``conciliado`` when all agree."""
+
+    cartas: list[ConciliacaoCartaOut]
+    total_saldo: Dinheiro
+    total_no_razao: Dinheiro
+    conciliado: bool

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,9 +17,10 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from tenant_app.credito import consultas, service
 from tenant_app.credito.controller.respostas import ANALISAR, LER, carta_out, detalhe_out
 from tenant_app.credito.estados import StatusCarta
-from tenant_app.credito.saidas import CartaDetalheOut, CartaOut
+from tenant_app.credito.saidas import CartaDetalheOut, CartaOut, ConciliacaoCartaOut, ConciliacaoOut
 from tenant_app.credito.schemas import BemIn, DecisaoIn, DocumentoIn, GarantiaIn, MotivoIn
 from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
+from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
 
 _IDEMPOTENTE = (
@@ -54,6 +56,33 @@ class CartasController(Controller):
         status: StatusCarta | None = QueryParameter(default=None, description="Só as cartas neste status."),  # type: ignore[assignment]
     ) -> list[CartaOut]:
         return [carta_out(c, n) for c, n in await consultas.listar_cartas(uow.session, grupo_id, status)]
+
+    @get(
+        "/grupos/{grupo_id:uuid}/creditos/conciliacao",
+        operation_id="conciliarCartasCredito",
+        name="credito:conciliacao",
+        guards=LER,
+        summary="Conciliação das cartas com o razão",
+        description="O saldo de cada carta (crédito + rendimentos − pagos) contra o seu dinheiro no razão do "
+        "grupo (fundo creditos_a_pagar): `conciliado` quando todos batem ao centavo. O fundo comum e o de "
+        "reserva concilia-se em GET /api/grupos/{id}/fundos.",
+    )
+    async def conciliacao(
+        self, uow: NamedDependency[UnitOfWork], grupo_id: FromPath[uuid.UUID]
+    ) -> ConciliacaoOut:
+        linhas, ok = await consultas.conciliar(uow.session, grupo_id)
+        cartas = [
+            to_schema(ConciliacaoCartaOut, c, carta_id=c.id, saldo=c.saldo, no_razao=razao)
+            for c, razao in linhas
+        ]
+        return to_schema(
+            ConciliacaoOut,
+            object(),
+            cartas=cartas,
+            total_saldo=sum((c.saldo for c, _ in linhas if c.disponivel_em is not None), Decimal(0)),
+            total_no_razao=sum((r for _, r in linhas), Decimal(0)),
+            conciliado=ok,
+        )
 
     @get(
         "/creditos/{carta_id:uuid}",

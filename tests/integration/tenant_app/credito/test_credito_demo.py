@@ -31,5 +31,7 @@ async def test_demo_tem_uma_carta_em_cada_estagio(tenant_demo: Tenant) -> None:
     c, h = tenant_demo.client, tenant_demo.auth()
     cartas = (await c.get(f"/api/grupos/{grupo_id}/creditos", headers=h)).json()
     assert sorted(x["status"] for x in cartas) == sorted(ESTAGIOS)
+    conciliacao = (await c.get(f"/api/grupos/{grupo_id}/creditos/conciliacao", headers=h)).json()
+    assert conciliacao["conciliado"] is True and conciliacao["total_no_razao"] != "0.00", conciliacao
     # The cartas waited months: the group's recorded yield reached them (art. 24 §1).
     assert any(x["rendimentos"] != "0.00" for x in cartas)

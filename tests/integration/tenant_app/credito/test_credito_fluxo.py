@@ -341,6 +341,8 @@ async def test_contemplada_ate_encerramento(tenant_a: Tenant) -> None:
     ]
     assert all(t["motivo"] for t in ficha["transicoes"])
 
+    conciliacao = (await c.get(f"/api/grupos/{grupo.grupo_id}/creditos/conciliacao", headers=h)).json()
+    assert conciliacao["conciliado"] is True and conciliacao["total_no_razao"] == "0.00", conciliacao
     # Ledger: the carta's money in CREDITOS_A_PAGAR is its saldo; the group's funds reconcile.
     uow, engine = await unidade(tenant_a)
     try:

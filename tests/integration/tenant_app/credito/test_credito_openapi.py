@@ -18,7 +18,7 @@ async def test_rotas_do_credito_documentadas(tenant_a: Tenant) -> None:
         for metodo, op in item.items()
         if isinstance(op, dict) and "créditos" in op.get("tags", [])
     }
-    assert len(rotas) == 19, sorted(rotas)
+    assert len(rotas) == 20, sorted(rotas)
     for (metodo, caminho), op in rotas.items():
         assert op.get("summary") and op.get("description"), (metodo, caminho)
         sucesso = [s for s in op["responses"] if s.startswith("2")]
