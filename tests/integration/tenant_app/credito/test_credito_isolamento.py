@@ -53,6 +53,7 @@ async def test_outro_tenant_nao_alcanca_as_cartas(tenant_a: Tenant, tenant_b: Te
         f"/api/creditos/{carta_id}",
         f"/api/cotas/{grupo.cotas[4]}/credito",
         f"/api/grupos/{grupo.grupo_id}/creditos",
+        f"/api/grupos/{grupo.grupo_id}/creditos/conciliacao",
         remessa["arquivo"],
     ):
         r = await b.get(url, headers=hb)
