@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -32,6 +32,8 @@ from tenant_app.users.roles import Permission
 
 READ = [requires(Permission.GRUPOS_READ)]
 WRITE = [requires(Permission.GRUPOS_WRITE)]
+#: Money out to a consorciado: the financeiro's permission, as for payments.
+PAGAR = [requires(Permission.PAGAMENTOS_WRITE)]
 
 
 class EncerramentoController(Controller):
@@ -130,21 +132,51 @@ class NaoProcuradosController(Controller):
         """
         itens, total, soma = await nao_procurados.listar(uow.session, page, grupo_id)
         return NaoProcuradosOut(
-            items=[
-                NaoProcuradoOut(
-                    grupo_id=i.linha.grupo_id,
-                    grupo_codigo=i.grupo_codigo,
-                    cota_id=i.linha.cota_id,
-                    cota_numero=i.linha.cota_numero,
-                    consorciado_id=i.linha.consorciado_id,
-                    valor=i.linha.total,
-                    data_encerramento=i.data_encerramento,
-                    prescreve_em=i.prescreve_em,
-                )
-                for i in itens
-            ],
+            items=[_nao_procurado(i) for i in itens],
             total=total,
             limit=page.limit,
             offset=page.offset,
             valor_total=soma,
         )
+
+    @post(
+        "/{linha_id:uuid}/pagamento",
+        operation_id="pagarNaoProcurado",
+        name="encerramento:pagar_nao_procurado",
+        guards=PAGAR,
+        status_code=200,
+    )
+    async def pagar(
+        self,
+        linha_id: FromPath[uuid.UUID],
+        uow: NamedDependency[UnitOfWork],
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[NaoProcuradoOut]:
+        """Pay a recurso não procurado to the consorciado who claimed it (Lei 11.795 arts. 33–34).
+
+        The amount leaves the group's não procurados fund (pagamentos.devolucoes) and the line leaves
+        the report. 422 after the claim expired (5 years after the closing) or while the consorciado
+        has no PIX key or deposit account on file; 409 once paid. Requires Idempotency-Key.
+        """
+
+        async def trabalho() -> NaoProcuradoOut:
+            return _nao_procurado(await nao_procurados.pagar(uow, linha_id, datetime.now(UTC)))
+
+        return await uma_vez(
+            uow, "pagamento_nao_procurado", idempotency_key, (str(linha_id),), trabalho, status=200
+        )
+
+
+def _nao_procurado(i: nao_procurados.NaoProcurado) -> NaoProcuradoOut:
+    return NaoProcuradoOut(
+        id=i.linha.id,
+        grupo_id=i.linha.grupo_id,
+        grupo_codigo=i.grupo_codigo,
+        cota_id=i.linha.cota_id,
+        cota_numero=i.linha.cota_numero,
+        consorciado_id=i.linha.consorciado_id,
+        valor=i.linha.total,
+        data_encerramento=i.data_encerramento,
+        prescreve_em=i.prescreve_em,
+        pago_em=i.linha.pago_em,
+    )

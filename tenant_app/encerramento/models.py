@@ -74,3 +74,6 @@ class EncerramentoCota(UUIDPrimaryKey, Base):
     a_receber: Mapped[Decimal]
     #: The carta de crédito of a contemplated cota (for the credito feature to settle unused credits).
     credito_contemplado: Mapped[Decimal | None]
+    #: A recurso não procurado paid when claimed (``encerramento.nao_procurados.pagar``).
+    pago_em: Mapped[datetime | None]
+    pago_por: Mapped[uuid.UUID | None]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import msgspec
@@ -192,6 +192,8 @@ def linhas_previas(d: Demonstrativo, cotas: list) -> list[LinhaOut]:  # type: ig
 class NaoProcuradoOut(msgspec.Struct, kw_only=True):
     """An amount a closed group keeps for a consorciado who gave no account."""
 
+    #: The cota's line of the final accounts (``POST /api/recursos-nao-procurados/{id}/pagamento`` pays it).
+    id: uuid.UUID
     grupo_id: uuid.UUID
     grupo_codigo: str
     cota_id: uuid.UUID
@@ -201,6 +203,8 @@ class NaoProcuradoOut(msgspec.Struct, kw_only=True):
     data_encerramento: date
     #: The claim expires 5 years after the closing.
     prescreve_em: date
+    #: When it was paid to the consorciado who claimed it (the report lists only unpaid ones).
+    pago_em: datetime | None = None
 
 
 class NaoProcuradosOut(msgspec.Struct, kw_only=True):

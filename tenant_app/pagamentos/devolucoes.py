@@ -10,6 +10,9 @@ group's funds into ``Fundo.NAO_PROCURADOS`` — recursos não procurados, which
 the administradora keeps apart from its own money, invested, and reports
 until claimed (Lei 11.795/2008 arts. 33–34; Res. BCB 285/2023 art. 43).
 
+When the consorciado claims it later, ``pagar_nao_procurado`` pays it out of
+that fund (the only debit of ``Fundo.NAO_PROCURADOS``).
+
 Used by the encerramento; the crédito em espécie of an unused carta (issue 16)
 can use it too. The caller commits ``uow``.
 """
@@ -57,4 +60,31 @@ async def registrar_devolucao(
         referencia_id=referencia_id,
         descricao=descricao[:200],
         defer_balance=defer_balance,
+    )
+
+
+async def pagar_nao_procurado(
+    uow: UnitOfWork,
+    grupo_id: uuid.UUID,
+    cota_id: uuid.UUID,
+    valor: Decimal,
+    *,
+    referencia_id: uuid.UUID,
+    descricao: str,
+) -> None:
+    """Pay a claimed recurso não procurado: the amount leaves ``Fundo.NAO_PROCURADOS`` for the cota.
+
+    Lei 11.795/2008 arts. 33-34: the amounts kept for consorciados who gave no
+    account at the closing are theirs until the claim expires; the group's funds
+    were already emptied at the closing, so only the não procurados fund moves.
+    """
+    if valor <= ZERO:
+        raise ValueError("a recurso não procurado paid out must be positive")
+    await uow.lancar(
+        grupo_id,
+        [(Fundo.NAO_PROCURADOS, -valor)],
+        OrigemLancamento.ENCERRAMENTO,
+        cota_id=cota_id,
+        referencia_id=referencia_id,
+        descricao=descricao[:200],
     )
