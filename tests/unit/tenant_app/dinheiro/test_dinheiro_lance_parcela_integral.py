@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tenant_app.dinheiro.alocacao import EstadoParcela
 from tenant_app.dinheiro.amortizacao import (
@@ -159,3 +161,45 @@ def test_the_ledger_carta_covers_the_whole_lance_and_the_funds_balance() -> None
     # The estorno: 2 400.00 back out of the four funds, the carta's 2 400.00 back into the fundo comum.
     assert sum((v for _, v in estorno[OrigemLancamento.ESTORNO]), D(0)) == D("-2400.00")
     assert estorno[OrigemLancamento.CONTEMPLACAO] == [(Fundo.FUNDO_COMUM, D("2400.00"))]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 300_000), st.integers(0, 50_000), st.integers(0, 10_000), st.integers(0, 5_000)
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(min_value=0, max_value=100),
+    st.integers(min_value=0, max_value=40),
+    st.sampled_from(list(AmortizacaoLance)),
+)
+def test_whole_parcela_lance_adds_up_and_never_overpays(
+    componentes: list[tuple[int, int, int, int]], fracao: int, quitadas: int, modo: AmortizacaoLance
+) -> None:
+    parcelas = [
+        EstadoParcela(
+            id=uuid.uuid4(),
+            numero=i,
+            vencimento=HOJE + timedelta(days=30 * i),
+            valor_total=D(sum(c)).scaleb(-2),
+            devido={
+                "fundo_comum": D(c[0]).scaleb(-2),
+                "taxa_administracao": D(c[1]).scaleb(-2),
+                "fundo_reserva": D(c[2]).scaleb(-2),
+                "seguro": D(c[3]).scaleb(-2),
+            },
+        )
+        for i, c in enumerate(componentes, start=1)
+    ]
+    valor = D(sum(sum(c) for c in componentes) * fracao // 100).scaleb(-2)
+    alocacoes = alocar_lance(valor, parcelas, HOJE, quitadas, modo, INTEGRAL)
+    # Every centavo of the lance lands in some component, none beyond what that component owes.
+    assert sum((a.principal for a in alocacoes), D(0)) == valor
+    por = {p.numero: p for p in parcelas}
+    for a in alocacoes:
+        assert all(D(0) <= v <= por[a.numero].devido[c] for c, v in a.componentes.items())
+        assert a.quitada == (a.principal == por[a.numero].saldo)
+    # Nothing moves onto the other parcelas when the lance pays whole parcelas (fixed seguro).
+    assert reprogramar_quitadas(parcelas, alocacoes, HOJE, quitadas, modo, paga=INTEGRAL) == []
