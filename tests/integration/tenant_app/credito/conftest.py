@@ -75,6 +75,14 @@ async def tenant_b(make_database: Callable[[], str], redis_url: str) -> AsyncIte
 
 
 @pytest.fixture(scope="session")
+async def tenant_fluxo(make_database: Callable[[], str], redis_url: str) -> AsyncIterator[Tenant]:
+    """A tenant of its own for the end-to-end flow (its worker runs tenant-wide routines)."""
+    t = await provision_tenant(make_database, redis_url, f"crdF{uuid.uuid4().hex[:6]}")
+    yield t
+    await t.client.__aexit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
 async def tenant_demo(make_database: Callable[[], str], redis_url: str) -> AsyncIterator[Tenant]:
     """A tenant for the demo seed (its group code is fixed: one per tenant)."""
     t = await provision_tenant(make_database, redis_url, f"crdD{uuid.uuid4().hex[:6]}")

@@ -1,13 +1,16 @@
-"""A contemplated cota's crédito end to end over HTTP, on real PostgreSQL and Redis: the carta born with
-the apuração, its yield, the análise with documents, guarantees that must cover the saldo devedor, the
-bem and its seller, payouts in CNAB 240 pagamentos files, the bank's retorno (a stand-in for the bank,
-see banco.py) confirming and rejecting, and the encerramento — with the ledger reconciled at the end."""
+"""A contemplated cota's crédito end to end over HTTP, on real PostgreSQL, Redis and the tenant's Celery
+worker: the carta born with the apuração, its yield shared by the daily routine on the worker, the
+análise with documents, guarantees that must cover the saldo devedor, the bem and its seller, payouts in
+CNAB 240 pagamentos files, the bank's retorno (a stand-in for the bank, see banco.py) confirming and
+rejecting, the difference amortising parcelas, and the encerramento — with the ledger reconciled."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +19,7 @@ from tenant_app.credito.models import CartaCredito
 from tenant_app.eventos.models import EventoOutbox
 from tenant_app.ledger.models import Fundo, LancamentoFundo
 from tenant_app.ledger.service import reconcile
+from tenant_app.worker import create_celery
 from tests.support.tenant_app_fixtures import Tenant
 
 from .banco import retorno_do_banco, seus_numeros
@@ -29,6 +33,7 @@ from .conftest import (
     mover_contemplacao,
     registrar_rendimento,
     semear_grupo,
+    tenant_worker,
     unidade,
 )
 
@@ -51,11 +56,12 @@ PIX_VENDEDOR = {
 }
 
 
-async def test_contemplada_ate_encerramento(tenant_a: Tenant) -> None:
-    c, h = tenant_a.client, tenant_a.auth()
+async def test_contemplada_ate_encerramento(tenant_fluxo: Tenant, tmp_path: Path) -> None:
+    tenant = tenant_fluxo
+    c, h = tenant.client, tenant.auth()
     # 10 parcelas of 2,340, 2 paid: the cota owes 18,720 after the contemplação.
-    grupo = await semear_grupo(tenant_a, parcelas=10, pagas=2)
-    await contemplar(tenant_a, grupo, 3)
+    grupo = await semear_grupo(tenant, parcelas=10, pagas=2)
+    await contemplar(tenant, grupo, 3)
 
     r = await c.get(f"/api/cotas/{grupo.cotas[3]}/credito", headers=h)
     assert r.status_code == 200, r.text
@@ -76,9 +82,9 @@ async def test_contemplada_ate_encerramento(tenant_a: Tenant) -> None:
     assert [x["id"] for x in listed.json()] == [carta_id]
 
     # The yield (Lei 11.795 art. 24 §1): 30 days with 100,000 of an invested base of 600,000 → 3/18 of 3,000.
-    await mover_contemplacao(tenant_a, carta_id, 30)
+    await mover_contemplacao(tenant, carta_id, 30)
     await registrar_rendimento(
-        tenant_a,
+        tenant,
         grupo.grupo_id,
         HOJE - timedelta(days=30),
         HOJE - timedelta(days=1),
@@ -86,13 +92,20 @@ async def test_contemplada_ate_encerramento(tenant_a: Tenant) -> None:
         Decimal("600000.00"),
     )
     base = f"/api/creditos/{carta_id}"
-    r = await c.post(f"/api/grupos/{grupo.grupo_id}/creditos/rendimentos", headers={**h, **chave()})
-    assert r.status_code == 200, r.text
-    assert r.json() == {"periodos": 1, "total_cartas": "500.00"}
+    # The tenant's real Celery worker runs the daily routine, which shares the recorded yield.
+    async with tenant_worker(tenant, tmp_path) as worker:
+        create_celery(tenant.settings).send_task("credito.converter_em_especie", args=[HOJE.isoformat()])
+        for _ in range(240):
+            carta = (await c.get(base, headers=h)).json()["carta"]
+            if carta["rendimentos"] != "0.00":
+                break
+            await asyncio.sleep(0.25)
+        else:
+            raise AssertionError("the worker did not share the yield:\n" + worker.log_tail())
+    assert (carta["rendimentos"], carta["saldo"], carta["status"]) == ("500.00", "100500.00", "disponivel")
+    # A period is shared once: the route finds nothing left to share.
     again = await c.post(f"/api/grupos/{grupo.grupo_id}/creditos/rendimentos", headers={**h, **chave()})
-    assert again.json() == {"periodos": 0, "total_cartas": "0.00"}  # a period is shared once
-    carta = (await c.get(base, headers=h)).json()["carta"]
-    assert (carta["rendimentos"], carta["saldo"]) == ("500.00", "100500.00")
+    assert again.status_code == 200 and again.json() == {"periodos": 0, "total_cartas": "0.00"}
 
     # Money needs Idempotency-Key: 428 without it.
     assert_problem(await c.post(f"{base}/analise", json={"motivo": "Pedido do consorciado"}, headers=h), 428)
@@ -344,7 +357,7 @@ async def test_contemplada_ate_encerramento(tenant_a: Tenant) -> None:
     conciliacao = (await c.get(f"/api/grupos/{grupo.grupo_id}/creditos/conciliacao", headers=h)).json()
     assert conciliacao["conciliado"] is True and conciliacao["total_no_razao"] == "0.00", conciliacao
     # Ledger: the carta's money in CREDITOS_A_PAGAR is its saldo; the group's funds reconcile.
-    uow, engine = await unidade(tenant_a)
+    uow, engine = await unidade(tenant)
     try:
         s = uow.session
         no_razao = await s.scalar(
