@@ -185,6 +185,8 @@ async def sse(env: dict[str, str], factory: Any, settings: Settings, token: str,
                 async with client.stream(
                     "GET", f"{url}/api/eventos/stream", headers={"Authorization": f"Bearer {token}"}
                 ) as r:
+                    if r.status_code != 200:
+                        raise RuntimeError(f"HTTP {r.status_code}")
                     async for linha in r.aiter_lines():
                         if linha.startswith(": conectado"):
                             conectados += 1
@@ -246,6 +248,9 @@ async def main() -> None:
         "WEBHOOK_MODO": "devstack",
         "INITIAL_ADMIN_EMAIL": f"admin@{slug}.example",
         "INITIAL_ADMIN_PASSWORD": "senha-forte-123",
+        # 1,000 streams of one user open within a minute: above the default per-user limit.
+        "RATE_LIMIT_PER_USER_PER_MINUTE": "100000",
+        "RATE_LIMIT_PER_TENANT_PER_MINUTE": "1000000",
     }
     settings = Settings.from_env(env)
     nset = NotificacoesSettings.from_env(env)
