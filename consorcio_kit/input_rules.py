@@ -22,6 +22,7 @@ import typing
 from collections.abc import Iterator
 from typing import Any
 
+import msgspec
 from litestar.openapi.spec import OpenAPI, Operation, Reference, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 
@@ -165,3 +166,43 @@ def _query_kinds(handler: Any) -> dict[str, str]:
         elif int in members and bool not in members:
             out[sent] = "int"
     return out
+
+
+def body_type(handler: Any) -> Any:
+    """The handler's ``data`` type when it is a msgspec Struct (optional, or a list of them), else None."""
+    parameter = handler.parsed_fn_signature.parameters.get("data")
+    if parameter is None:
+        return None
+    annotation = parameter.annotation
+    members = [m for m in (typing.get_args(annotation) or (annotation,)) if m is not type(None)]
+    for member in members:
+        target = typing.get_args(member)[0] if typing.get_origin(member) is list else member
+        if isinstance(target, type) and issubclass(target, msgspec.Struct):
+            return parameter.annotation
+    return None
+
+
+def strict_type_error(raw: Any, target: Any) -> str | None:
+    """The validator's message when ``raw`` fits ``target`` only by lenient conversion (``0`` for
+    ``false``, a number for a datetime); None when it fits strictly or does not fit at all (the
+    framework's own validation then reports every field)."""
+    try:
+        msgspec.convert(_integral(raw), type=target, strict=True)
+        return None
+    except msgspec.ValidationError as exc:
+        try:
+            msgspec.convert(raw, type=target, strict=False)
+        except msgspec.ValidationError:
+            return None
+        return str(exc)
+
+
+def _integral(value: Any) -> Any:
+    """JSON Schema counts 1.0 as an integer: so does the strict reading."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    if isinstance(value, list):
+        return [_integral(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _integral(v) for k, v in value.items()}
+    return value

@@ -133,6 +133,8 @@ def finish_document(
         _describe(info)
         if public(info):
             info.operation.security = []
+        _required_not_null(info.operation)
+        _optional_body(info)
         responses = dict(info.operation.responses or {})
         for code, response in list(responses.items()):
             # Litestar's generic 400 ("Validation Exception", application/json) is not what the app
@@ -156,6 +158,33 @@ def finish_document(
     for spec in links:
         _add_link(by_id, spec)
     return openapi
+
+
+def _required_not_null(operation: Operation) -> None:
+    """A required header or query parameter cannot be null: ``str | None`` handlers (absent
+    becomes a 428 with a clear problem, not a 400) are documented as the plain string."""
+    for parameter in operation.parameters or []:
+        schema = getattr(parameter, "schema", None)
+        if not getattr(parameter, "required", False) or not isinstance(schema, Schema) or not schema.one_of:
+            continue
+        members = [m for m in schema.one_of if not (isinstance(m, Schema) and m.type == OpenAPIType.NULL)]
+        if len(members) == 1 and isinstance(members[0], Schema) and len(members) < len(schema.one_of):
+            inner = members[0]
+            schema.one_of = None
+            schema.type = inner.type
+            schema.format = schema.format or inner.format
+            schema.pattern = schema.pattern or inner.pattern
+
+
+def _optional_body(info: OperationInfo) -> None:
+    """A ``data`` parameter with a default (``SuspendRequest | None = None``) is an optional body."""
+    parameter = info.handler.parsed_fn_signature.parameters.get("data")
+    body = info.operation.request_body
+    if parameter is not None and body is not None and not isinstance(body, Reference):
+        if parameter.default is not None and parameter.default is not inspect.Parameter.empty:
+            return
+        if parameter.default is None or type(None) in typing.get_args(parameter.annotation):
+            body.required = False
 
 
 def _describe(info: OperationInfo) -> None:
@@ -259,6 +288,8 @@ def _decimals_of(tipo: Any, by_title: Mapping[str, Schema], done: set[type]) -> 
                 component.additional_properties = False  # an unknown field is refused: say so
             for f in msgspec.structs.fields(inner):
                 field_types = _flatten(f.type)
+                if component is not None and component.properties:
+                    _integer_bounds(f.type, component.properties.get(f.encode_name))
                 if Decimal in field_types and component is not None and component.properties:
                     current = component.properties.get(f.encode_name)
                     if isinstance(current, Schema):
@@ -277,6 +308,29 @@ def _decimals_of(tipo: Any, by_title: Mapping[str, Schema], done: set[type]) -> 
                     _decimals_of(member, by_title, done)
         elif typing.get_origin(inner) is not None and inner is not tipo:
             _decimals_of(inner, by_title, done)
+
+
+def _integer_bounds(tipo: Any, schema: Schema | Reference | None) -> None:
+    """Litestar drops a bound equal to 0 (``Meta(ge=0)`` documents no minimum): put it back."""
+    if not isinstance(schema, Schema):
+        return
+    info = msgspec.inspect.type_info(tipo)
+    members = info.types if isinstance(info, msgspec.inspect.UnionType) else (info,)
+    for member in members:
+        if isinstance(member, msgspec.inspect.IntType):
+            targets = [
+                schema,
+                *(m for m in schema.one_of or [] if isinstance(m, Schema) and m.type == OpenAPIType.INTEGER),
+            ]
+            for target in targets:
+                if member.ge is not None:
+                    target.minimum = member.ge
+                if member.le is not None:
+                    target.maximum = member.le
+                if member.gt is not None:
+                    target.exclusive_minimum = member.gt
+                if member.lt is not None:
+                    target.exclusive_maximum = member.lt
 
 
 def _flatten(tipo: Any) -> set[Any]:

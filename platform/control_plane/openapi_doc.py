@@ -17,19 +17,22 @@ rules of every input (``consorcio_kit.input_rules``) as 422 ``invalid-input``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
 from litestar import Litestar, Request
-from litestar.openapi.spec import OpenAPI, Schema
+from litestar.openapi.spec import OpenAPI, OpenAPIResponse, Schema
 from litestar.openapi.spec.enums import OpenAPIType
 
 from consorcio_kit.input_rules import (
     CONTROL,
     INT_RANGE,
     NUMERIC_DATE,
+    body_type,
     constrain_document,
     parameter_violations,
+    strict_type_error,
     violations,
 )
 from consorcio_kit.openapi import (
@@ -196,6 +199,22 @@ LINKS: tuple[LinkSpec, ...] = (
 )
 
 
+#: Success statuses a route answers besides its declared one (same body): an idempotent repeat
+#: of a create answers 200 with the existing tenant; a restore answers 200 (restored) or 202.
+_EXTRA_SUCCESS: dict[str, tuple[str, ...]] = {"createTenant": ("200",), "restoreTenant": ("200", "202")}
+
+
+def _extra_success(openapi: OpenAPI, app: Litestar) -> None:
+    for info in iter_operations(app, openapi):
+        extra = _EXTRA_SUCCESS.get(info.operation_id)
+        responses = info.operation.responses or {}
+        declared = next((r for code, r in responses.items() if code.startswith("2")), None)
+        for code in extra or ():
+            if code not in responses and isinstance(declared, OpenAPIResponse):
+                description = _DESCRIPTIONS[int(code)]
+                responses[code] = OpenAPIResponse(description=description, content=declared.content)
+
+
 def finish(app: Litestar) -> OpenAPI:
     """Finish ``app``'s OpenAPI document (called once by ``create_app``)."""
     ids = {info.operation_id for info in iter_operations(app, app.openapi_schema)}
@@ -203,6 +222,7 @@ def finish(app: Litestar) -> OpenAPI:
     openapi = finish_document(app, TEXTS, error_statuses, links, public=public)
     constrain_document(openapi)
     document_decimals(app, openapi)
+    _extra_success(openapi, app)
     return openapi
 
 
@@ -224,5 +244,10 @@ async def check_inputs(request: Request[Any, Any, Any]) -> None:
             except msgspec.DecodeError:
                 value = None  # malformed: the framework answers 400
             errors += [FieldError(path or "body", _MESSAGES[rule]) for path, rule in violations(value)]
+            target = body_type(request.route_handler)
+            message = strict_type_error(value, target) if target is not None and not errors else None
+            if message is not None:
+                match = re.search(r"at `\$\.?(?P<path>[^`]*)`", message)
+                errors.append(FieldError((match.group("path") if match else "") or "body", message))
     if errors:
         raise InvalidInput("the request has invalid values", errors=errors)

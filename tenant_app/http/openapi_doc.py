@@ -22,7 +22,7 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, Schema
-from litestar.openapi.spec.enums import OpenAPIType
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 
 from consorcio_kit.input_rules import constrain_document
 from consorcio_kit.openapi import DocumentTexts, LinkSpec, OperationInfo, document_decimals, finish_document
@@ -134,7 +134,7 @@ def status_de_erro(info: OperationInfo) -> set[int]:
         out.add(400)
     if not publico(info):
         out |= {401, 403}
-    if info.parameters("path"):
+    if info.parameters("path") or _nomeia_recurso(info):
         out.add(404)
     if info.method in ("post", "put", "patch", "delete"):
         out |= {409, 422}
@@ -150,6 +150,32 @@ def status_de_erro(info: OperationInfo) -> set[int]:
     if info.path == "/api/auth/refresh":
         out.add(401)
     return out
+
+
+def _nomeia_recurso(info: OperationInfo) -> bool:
+    """A query parameter or a body field naming another resource (``grupo_id``): it may not exist."""
+    if any(p.name.endswith("_id") for p in info.parameters("query")):
+        return True
+    dados = info.handler.parsed_fn_signature.parameters.get("data")
+    tipo = dados.annotation if dados is not None else None
+    campos = getattr(tipo, "__struct_fields__", ())
+    return any(c.endswith("_id") for c in campos)
+
+
+def _arquivo(openapi: OpenAPI) -> None:
+    """Upload routes take one file part (any name): say so instead of a free-form object."""
+    for item in (openapi.paths or {}).values():
+        for operacao in (item.post, item.put):
+            corpo = operacao.request_body if operacao is not None else None
+            conteudo = getattr(corpo, "content", None) or {}
+            if "multipart/form-data" in conteudo:
+                conteudo["multipart/form-data"].schema = Schema(
+                    type=OpenAPIType.OBJECT,
+                    required=["file"],
+                    properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)},
+                    additional_properties=False,
+                    description="O arquivo numa parte `file` do formulário.",
+                )
 
 
 def _id(campo: str = "id") -> str:
@@ -263,6 +289,7 @@ def documentar(app: Litestar) -> OpenAPI:
     openapi = finish_document(app, TEXTOS, status_de_erro, links, public=publico)
     constrain_document(openapi)
     document_decimals(app, openapi)
+    _arquivo(openapi)
     _sistema(openapi)
     return openapi
 

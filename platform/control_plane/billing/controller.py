@@ -208,7 +208,9 @@ class InvoiceController(Controller):
             HeaderParameter(
                 name="Idempotency-Key",
                 required=True,
+                min_length=1,
                 max_length=200,
+                pattern=r"^\S(.*\S)?$",
                 description="Required (428 without it): a new value, e.g. a UUID, per payment; a retry "
                 "with the same key returns the first result.",
             ),
