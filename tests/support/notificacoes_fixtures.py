@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -179,6 +180,8 @@ def iniciar_worker() -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
             env={**os.environ, **mail_server.smtp_env(), "WEBHOOK_MODO": "devstack", **env},
             stdout=log,
             stderr=subprocess.STDOUT,
+            # Its own process group: the main process and its pool children are stopped together.
+            start_new_session=True,
         )
         log.close()
         workers.append(w)
@@ -186,12 +189,13 @@ def iniciar_worker() -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
 
     yield start
     for w in workers:
-        if w.poll() is None:
-            w.terminate()
-            try:
-                w.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                w.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(w.pid, signal.SIGTERM)
+        try:
+            w.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(w.pid, signal.SIGKILL)
 
 
 @pytest.fixture

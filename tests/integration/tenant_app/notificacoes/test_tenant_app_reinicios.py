@@ -157,7 +157,7 @@ async def test_nenhum_evento_se_perde_com_reinicios(
         worker = iniciar_worker(env)
         # Mid-flight: some delivered, most not yet.
         await asyncio.to_thread(receptor.esperar, "/ok-lento", 20, 120)
-        os.kill(worker.pid, signal.SIGKILL)  # the main process; its pool child dies with the pipe
+        os.killpg(worker.pid, signal.SIGKILL)  # the whole worker (main process and pool), as a node loss
         worker.wait()
         redis.parar()
         _reiniciar_postgres_rapido(pg_privado)
@@ -192,7 +192,7 @@ async def test_nenhum_evento_se_perde_com_reinicios(
         assert pendentes == 0
     finally:
         if worker is not None and worker.poll() is None:
-            worker.terminate()
+            os.killpg(worker.pid, signal.SIGTERM)
             worker.wait(timeout=20)
         await engine.dispose()
         redis.parar()
