@@ -213,7 +213,7 @@ async def sse(env: dict[str, str], factory: Any, settings: Settings, token: str,
             await despachar_tudo(factory, settings, NotificacoesSettings.of(settings), redis)
             await asyncio.wait_for(chegou.wait(), 120)
             fanout = time.monotonic() - t0
-            await redis.aclose()
+            await redis.aclose()  # type: ignore[attr-defined]
             for t in tarefas:
                 t.cancel()
         return {

@@ -50,7 +50,8 @@ def _porta_livre() -> int:
 
 class RedisPrivado:
     def __init__(self, porta: int, pasta: Path) -> None:
-        self.porta, self.pasta, self.proc = porta, pasta, None  # type: subprocess.Popen[bytes] | None
+        self.porta, self.pasta = porta, pasta
+        self.proc: subprocess.Popen[bytes] | None = None
 
     def iniciar(self) -> None:
         binario = shutil.which("redis-server") or "/usr/bin/redis-server"

@@ -44,7 +44,7 @@ async def recursos(t: Tenant) -> AsyncIterator[tuple[Any, Any]]:
     try:
         yield create_session_factory(engine), redis
     finally:
-        await redis.aclose()
+        await redis.aclose()  # type: ignore[attr-defined]
         await engine.dispose()
 
 
