@@ -47,6 +47,8 @@ class VaultConfig:
     token: str
     kv_mount: str = "secret"
     kubernetes_auth_mount: str = "kubernetes"
+    #: Audience of the projected token tenant pods log in to Vault with (the role requires it).
+    token_audience: str = "vault"
 
     @property
     def enabled(self) -> bool:
@@ -99,6 +101,11 @@ class WorkloadConfig:
     #: egress: their namespace and pod labels (no labels: any pod there).
     dns_namespace: str = "kube-system"
     dns_pod_labels: tuple[tuple[str, str], ...] = (("k8s-app", "kube-dns"),)
+    #: Vault as the tenant pods reach it (empty: no Vault access for the pods): the app keeps
+    #: the secrets its administradora configures (PSP credentials) there.
+    vault_addr: str = ""
+    vault_kv_mount: str = "secret"
+    vault_audience: str = "vault"
 
 
 @dataclass(frozen=True)
@@ -163,6 +170,7 @@ class OperatorConfig:
                 token=vault_token,
                 kv_mount=get("OPERATOR_VAULT_KV_MOUNT", "secret") or "secret",
                 kubernetes_auth_mount=get("OPERATOR_VAULT_K8S_AUTH_MOUNT", "kubernetes") or "kubernetes",
+                token_audience=get("OPERATOR_VAULT_TOKEN_AUDIENCE") or "vault",
             ),
             workload=WorkloadConfig(
                 image_repository=get("OPERATOR_IMAGE_REPOSITORY") or "ghcr.io/consorcio/tenant-app",
@@ -175,6 +183,9 @@ class OperatorConfig:
                 dns_pod_labels=_labels(
                     "OPERATOR_DNS_POD_LABELS", env.get("OPERATOR_DNS_POD_LABELS", "k8s-app=kube-dns")
                 ),
+                vault_addr=(get("OPERATOR_VAULT_TENANT_ADDR") or vault_addr).rstrip("/"),
+                vault_kv_mount=get("OPERATOR_VAULT_KV_MOUNT", "secret") or "secret",
+                vault_audience=get("OPERATOR_VAULT_TOKEN_AUDIENCE") or "vault",
             ),
             backup_dir=Path(get("OPERATOR_BACKUP_DIR") or "/var/lib/consorcio/backups"),
             resync_interval=float(get("OPERATOR_RESYNC_INTERVAL") or 60),

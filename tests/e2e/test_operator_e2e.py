@@ -183,9 +183,10 @@ async def db_login(dsn: str) -> str:
 
 
 def vault_login(vault, name: str, namespace: str, core: client.CoreV1Api) -> hvac.Client:
-    """Log in to Vault as the tenant's ServiceAccount with a TokenRequest token."""
+    """Log in to Vault as the tenant's ServiceAccount with a TokenRequest token for Vault's
+    audience (what the pods' projected vault-token volume holds)."""
     token = core.create_namespaced_service_account_token(
-        names.SERVICE_ACCOUNT, namespace, {"spec": {"expirationSeconds": 600}}
+        names.SERVICE_ACCOUNT, namespace, {"spec": {"expirationSeconds": 600, "audiences": ["vault"]}}
     ).status.token
     vc = hvac.Client(url=vault.addr)
     vc.auth.kubernetes.login(role=names.vault_role(name), jwt=token, mount_point="kubernetes")
@@ -344,10 +345,18 @@ def test_tenants_cannot_reach_each_other(tenants, k8s_api_client, vault):
             path=names.vault_secret_path(b), mount_point="secret", raise_on_deleted_version=True
         )
     token_a = core.create_namespaced_service_account_token(
-        names.SERVICE_ACCOUNT, names.namespace(a), {"spec": {"expirationSeconds": 600}}
+        names.SERVICE_ACCOUNT,
+        names.namespace(a),
+        {"spec": {"expirationSeconds": 600, "audiences": ["vault"]}},
     ).status.token
     with pytest.raises(hvac.exceptions.VaultError):
         hvac.Client(url=vault.addr).auth.kubernetes.login(role=names.vault_role(b), jwt=token_a)
+    # A token for the API server's own audience (a pod's default token) is refused by the role.
+    api_token = core.create_namespaced_service_account_token(
+        names.SERVICE_ACCOUNT, names.namespace(a), {"spec": {"expirationSeconds": 600}}
+    ).status.token
+    with pytest.raises(hvac.exceptions.VaultError):
+        hvac.Client(url=vault.addr).auth.kubernetes.login(role=names.vault_role(a), jwt=api_token)
 
 
 def test_two_tenants_never_get_the_same_ingress_host(tenants, operator, k8s_api_client):

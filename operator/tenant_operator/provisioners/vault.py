@@ -107,7 +107,7 @@ class VaultProvisioner:
             changes.append("policy")
 
         role_name = names.vault_role(name)
-        wanted_role = kubernetes_role(name)
+        wanted_role = kubernetes_role(name, self._config.token_audience)
         auth = self._client.auth.kubernetes
         mount_k8s = self._config.kubernetes_auth_mount
         try:

@@ -79,6 +79,42 @@ def _with_control_plane_token(c: dict[str, Any]) -> dict[str, Any]:
     return {**c, "env": env, "volumeMounts": [*c.get("volumeMounts", []), mount]}
 
 
+VAULT_TOKEN_VOLUME = "vault-token"
+VAULT_TOKEN_DIR = "/var/run/secrets/vault"
+VAULT_TOKEN_FILE = f"{VAULT_TOKEN_DIR}/token"
+
+
+def _with_vault_access(t: TenantView, c: dict[str, Any]) -> dict[str, Any]:
+    """Vault for the app's own secrets: where, as which role, and the token file (none are secrets)."""
+    env = [
+        *c.get("env", []),
+        {"name": "VAULT_ADDR", "value": t.workload.vault_addr},
+        {"name": "VAULT_ROLE", "value": names.vault_role(t.name)},
+        {"name": "VAULT_TOKEN_FILE", "value": VAULT_TOKEN_FILE},
+        {"name": "VAULT_KV_MOUNT", "value": t.workload.vault_kv_mount},
+    ]
+    mount = {"name": VAULT_TOKEN_VOLUME, "mountPath": VAULT_TOKEN_DIR, "readOnly": True}
+    return {**c, "env": env, "volumeMounts": [*c.get("volumeMounts", []), mount]}
+
+
+def vault_token_volume(t: TenantView) -> dict[str, Any]:
+    """Projected ServiceAccount token for Vault's audience only (the tenant's Kubernetes-auth role)."""
+    return {
+        "name": VAULT_TOKEN_VOLUME,
+        "projected": {
+            "sources": [
+                {
+                    "serviceAccountToken": {
+                        "audience": t.workload.vault_audience,
+                        "expirationSeconds": CONTROL_PLANE_TOKEN_SECONDS,
+                        "path": "token",
+                    }
+                }
+            ]
+        },
+    }
+
+
 def pod_template(
     t: TenantView,
     *,
@@ -87,18 +123,25 @@ def pod_template(
     annotations: dict[str, str],
     restart_policy: str = "Always",
     control_plane_token: bool = False,
+    vault_token: bool = False,
 ) -> dict[str, Any]:
     """Pod template meeting the 'restricted' Pod Security Standard.
 
     No pod gets the default API-server token: nothing in the tenant app calls
     the Kubernetes API (or logs in to Vault) with it. ``control_plane_token``
     mounts the control-plane token instead, in every container, and points
-    ``CONTROL_PLANE_TOKEN_FILE`` at it.
+    ``CONTROL_PLANE_TOKEN_FILE`` at it; ``vault_token`` (when the operator has
+    a Vault for tenants) mounts a token for Vault's audience at
+    ``/var/run/secrets/vault/token`` with ``VAULT_ADDR``, ``VAULT_ROLE``,
+    ``VAULT_TOKEN_FILE`` and ``VAULT_KV_MOUNT``.
     """
     volumes: list[dict[str, Any]] = [{"name": "tmp", "emptyDir": {}}]
     if control_plane_token:
         containers = [_with_control_plane_token(c) for c in containers]
         volumes.append(control_plane_token_volume())
+    if vault_token and t.workload.vault_addr:
+        containers = [_with_vault_access(t, c) for c in containers]
+        volumes.append(vault_token_volume(t))
     return {
         "metadata": {
             "labels": {**t.labels, **selector_labels(component)},

@@ -21,12 +21,14 @@ def policy_hcl(name: str, kv_mount: str) -> str:
     )
 
 
-def kubernetes_role(name: str) -> dict[str, Any]:
+def kubernetes_role(name: str, audience: str = "vault") -> dict[str, Any]:
     """Parameters of the Kubernetes-auth role ``tenant-<name>`` (hvac's create_role keywords,
-    which are also the keys read_role answers with)."""
+    which are also the keys read_role answers with). Only tokens minted for ``audience`` log in:
+    the pods' projected Vault token, useless against the API server."""
     return {
         "bound_service_account_names": [names.SERVICE_ACCOUNT],
         "bound_service_account_namespaces": [names.namespace(name)],
+        "audience": audience,
         "policies": [names.vault_policy(name)],
         "ttl": 3600,
         "max_ttl": 14400,

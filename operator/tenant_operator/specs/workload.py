@@ -95,6 +95,7 @@ def app_deployment(
                 containers=[c],
                 annotations=_pod_annotations(version, schema_revision, secret_hash),
                 control_plane_token=True,
+                vault_token=True,
             ),
         },
     }
@@ -119,6 +120,7 @@ def worker_deployment(
                 containers=[c],
                 annotations=_pod_annotations(version, schema_revision, secret_hash),
                 control_plane_token=True,
+                vault_token=True,
             ),
         },
     }

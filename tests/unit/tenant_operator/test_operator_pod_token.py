@@ -122,3 +122,51 @@ def test_a_live_deployment_with_api_server_defaults_is_in_sync() -> None:
     del old["automountServiceAccountToken"]
     live["spec"]["template"]["spec"] = old
     assert not in_sync(desired, live)
+
+
+VAULT_CONFIG = example_config(
+    OPERATOR_VAULT_ADDR="http://vault.internal:8200",
+    OPERATOR_VAULT_TOKEN="root",
+    OPERATOR_VAULT_TENANT_ADDR="https://vault.consorcio.svc:8200",
+)
+
+
+@pytest.mark.parametrize("build", [app_deployment, worker_deployment])
+def test_with_vault_app_and_worker_get_a_vault_token_and_where_to_use_it(build) -> None:
+    spec = TenantSpec.from_dict({"displayName": "ACME", "cnpj": "11.222.333/0001-81", "plan": "starter"})
+    t = TenantView("acme", spec, VAULT_CONFIG.workload)
+    pod_spec = build(t, version="2.0.0", schema_revision="r1", secret_hash="h", replicas=1)["spec"][
+        "template"
+    ]["spec"]
+    volumes = {v["name"]: v for v in pod_spec["volumes"]}
+    (source,) = volumes["vault-token"]["projected"]["sources"]
+    # Vault's audience only: the token is useless against the API server and the control plane.
+    assert source == {
+        "serviceAccountToken": {"audience": "vault", "expirationSeconds": 3600, "path": "token"}
+    }
+    (c,) = pod_spec["containers"]
+    assert {"name": "vault-token", "mountPath": "/var/run/secrets/vault", "readOnly": True} in c[
+        "volumeMounts"
+    ]
+    env = {e["name"]: e["value"] for e in c["env"]}
+    assert env == {
+        "CONTROL_PLANE_TOKEN_FILE": f"{TOKEN_DIR}/token",
+        "VAULT_ADDR": "https://vault.consorcio.svc:8200",
+        "VAULT_ROLE": "tenant-acme",
+        "VAULT_TOKEN_FILE": "/var/run/secrets/vault/token",
+        "VAULT_KV_MOUNT": "secret",
+    }
+    assert pod_spec["automountServiceAccountToken"] is False
+
+
+def test_the_vault_role_only_accepts_tokens_for_vaults_audience() -> None:
+    from tenant_operator.specs.vault_policy import kubernetes_role
+
+    assert kubernetes_role("acme", VAULT_CONFIG.vault.token_audience)["audience"] == "vault"
+
+
+def test_the_migration_job_gets_no_vault_token() -> None:
+    spec = TenantSpec.from_dict({"displayName": "ACME", "cnpj": "11.222.333/0001-81", "plan": "starter"})
+    t = TenantView("acme", spec, VAULT_CONFIG.workload)
+    job = migration_job(t, version="2.0.0", schema_revision="r1")["spec"]["template"]["spec"]
+    assert "vault-token" not in {v["name"] for v in job["volumes"]}
