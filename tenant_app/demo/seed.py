@@ -14,8 +14,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from consorcio_contract.identifiers.check_digits import mod11_digit
-from tenant_app.cobranca.demo import seed_cobranca
 from tenant_app.armazenamento.store import ObjectStore
+from tenant_app.cobranca.demo import seed_cobranca
 from tenant_app.consorciados.models import TipoPessoa
 from tenant_app.consorciados.schemas import ConsentimentoIn, ConsorciadoCreate, EnderecoIn
 from tenant_app.consorciados.service import create_consorciado
@@ -94,9 +94,17 @@ async def seed_demo(
     resumo += await seed_cobranca(uow, grupo, today)  # issued boletos and one settled retorno
     resumo += await seed_rendimentos(uow, grupo, today)
     # Contemplações and a carta de crédito at each stage (tenant_app/demo/creditos.py).
+    resumo += await seed_creditos(uow, grupo, today)
     # Notifications: sender, the devstack webhook receiver; the seeded history is not announced.
     resumo += await preparar_demo(uow, silenciar_historico=True)
-    return resumo + await seed_creditos(uow, grupo, today)
+    return resumo + await _arquivos(uow, armazenamento, today)
+
+
+async def _arquivos(uow: UnitOfWork, armazenamento: ObjectStore | None, today: date) -> str:
+    """Contract PDFs and the last month's Doc 2080 in the tenant's bucket (idempotent)."""
+    if armazenamento is None:
+        return ""
+    return await seed_arquivos(uow, armazenamento, DEMO_CODIGO, today)
 
 
 async def seed_rendimentos(uow: UnitOfWork, grupo: Grupo, today: date) -> str:
