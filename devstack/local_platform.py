@@ -267,6 +267,27 @@ def tenant_env(cfg: StackConfig) -> dict[str, str]:
     token_file.write_text(token)
     token_file.chmod(0o600)
     env["CONTROL_PLANE_TOKEN_FILE"] = str(token_file)
+    # What a pod gets for Vault (the app's own secrets, e.g. PSP credentials): a token for
+    # Vault's audience and where to use it (operator/tenant_operator/specs/pod.py).
+    vault_token = _kubectl(
+        cfg,
+        "-n",
+        f"tenant-{DEMO_TENANT}",
+        "create",
+        "token",
+        "tenant-app",
+        "--duration=24h",
+        "--audience=vault",
+    ).strip()
+    vault_token_file = cfg.run / "tenant-demo-vault.token"
+    vault_token_file.write_text(vault_token)
+    vault_token_file.chmod(0o600)
+    env |= {
+        "VAULT_ADDR": cfg.vault_addr,
+        "VAULT_ROLE": f"tenant-{DEMO_TENANT}",
+        "VAULT_TOKEN_FILE": str(vault_token_file),
+        "VAULT_KV_MOUNT": "secret",
+    }
     # With CONTROL_PLANE_URL from the Secret and this token, the app and its worker read
     # their flags from the control plane and report usage to it; sent every 2 s (10 s in
     # a pod) so the invoice preview in the closing summary moves while you watch.
