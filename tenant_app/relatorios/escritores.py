@@ -38,6 +38,8 @@ def _decimal_br(v: Decimal, casas: int) -> str:
 def _texto(v: Any, tipo: TipoColuna) -> str:
     if v is None:
         return ""
+    if tipo is TipoColuna.DINHEIRO and isinstance(v, str):
+        return v.replace(".", ",")  # already "1234.56" from the database (NUMERIC(14,2) as text)
     if isinstance(v, Decimal) or tipo in (TipoColuna.DINHEIRO, TipoColuna.PERCENTUAL):
         return _decimal_br(Decimal(v), 4 if tipo is TipoColuna.PERCENTUAL else 2)
     if isinstance(v, (date, datetime)):
