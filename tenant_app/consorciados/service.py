@@ -21,6 +21,7 @@ from tenant_app.consorciados.schemas import (
     EnderecoIn,
 )
 from tenant_app.cotas.models import Cota
+from tenant_app.credito import lgpd as credito_lgpd
 from tenant_app.documentos.service import apagar_documentos_pessoais, resumo_para_exportacao
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
 from tenant_app.eventos.tipos import CONSORCIADO_CRIADO
@@ -190,11 +191,13 @@ async def anonymize(
     """Remove personal data on request (LGPD Art. 18 IV); cotas, parcelas and payments stay, de-identified.
 
     The personal documents' files are deleted from the tenant's bucket (every version);
-    the contrato de adesão is kept (see ``documentos.service.PESSOAIS``).
+    the contrato de adesão is kept (see ``documentos.service.PESSOAIS``). The favorecidos', sellers'
+    and fiadores' data of his cartas de crédito are cleared (see ``credito.lgpd``).
     """
     obj = await get_consorciado(uow.session, consorciado_id)
     if obj.anonimizado_em is not None:
         return obj
+    await credito_lgpd.anonimizar(uow, obj.id)
     await apagar_documentos_pessoais(uow, armazenamento, obj.id, "anonimização LGPD a pedido do titular")
     uow.track(obj)
     obj.documento = None
@@ -258,6 +261,8 @@ async def export_data(uow: UnitOfWork, consorciado_id: uuid.UUID) -> dict[str, A
         ],
         # Which documents are held, which anonymisation deletes and which it keeps (and why).
         "documentos": await resumo_para_exportacao(session, obj.id),
+        # Payouts and guarantees of his cartas de crédito, and what anonymisation clears or keeps.
+        "creditos": await credito_lgpd.resumo_para_exportacao(uow, obj.id),
         "cotas": [
             {
                 **row(
