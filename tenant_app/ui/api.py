@@ -11,6 +11,7 @@ user's current role. Cost: an in-process ASGI round trip, ~1 ms of CPU per call
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -59,6 +60,23 @@ class ErroApi(Exception):
         )
 
 
+def multipart(campo: str, nome: str, conteudo: bytes) -> tuple[bytes, str]:
+    """One file as a multipart/form-data body in a single chunk, and its Content-Type. Pure.
+
+    (One chunk: the app reads it whole anyway, and the file's name is sanitised here.)
+    """
+    fronteira = uuid.uuid4().hex
+    seguro = nome.replace('"', "").replace("\r", "").replace("\n", "")
+    cabeca = (
+        f'--{fronteira}\r\nContent-Disposition: form-data; name="{campo}"; filename="{seguro}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    return (
+        cabeca + conteudo + f"\r\n--{fronteira}--\r\n".encode(),
+        f"multipart/form-data; boundary={fronteira}",
+    )
+
+
 def _cliente(app: Litestar) -> httpx.AsyncClient:
     cliente: httpx.AsyncClient | None = app.state.get("ui_api_cliente")
     if cliente is None:
@@ -91,14 +109,18 @@ class Api:
         params: dict[str, Any] | None = None,
         json: Any = None,
         chave: str | None = None,
+        arquivo: tuple[str, str, bytes] | None = None,
     ) -> httpx.Response:
         """The raw answer; raises ``ErroApi`` for any 4xx/5xx."""
         headers = dict(self._headers)
         if chave:
             headers["Idempotency-Key"] = chave
         limpos = {k: v for k, v in (params or {}).items() if v not in (None, "")}
+        conteudo = None
+        if arquivo is not None:
+            conteudo, headers["Content-Type"] = multipart(*arquivo)
         resposta = await _cliente(self._app).request(
-            metodo, caminho, params=limpos, json=json, headers=headers
+            metodo, caminho, params=limpos, json=json, content=conteudo, headers=headers
         )
         if resposta.status_code >= 400:
             raise ErroApi.de_resposta(resposta)

@@ -21,6 +21,7 @@ MENU: tuple[ItemMenu, ...] = (
     ItemMenu("Consorciados", "/app/consorciados", Permission.CONSORCIADOS_READ),
     ItemMenu("Grupos", "/app/grupos", Permission.GRUPOS_READ),
     ItemMenu("Pagamentos", "/app/pagamentos", Permission.PAGAMENTOS_READ),
+    ItemMenu("Cobrança", "/app/cobranca", Permission.PAGAMENTOS_READ),
     ItemMenu("Assembleias", "/app/assembleias", Permission.ASSEMBLEIAS_READ),
     ItemMenu("Inadimplência", "/app/inadimplencia", Permission.INADIMPLENCIA_READ),
     ItemMenu("Auditoria", "/app/auditoria", Permission.AUDITORIA_READ),

@@ -6,6 +6,7 @@ from typing import Any
 
 from tenant_app.ui.telas.assembleias import AssembleiasController
 from tenant_app.ui.telas.auditoria import AuditoriaController, InadimplenciaController
+from tenant_app.ui.telas.cobranca import CobrancaController
 from tenant_app.ui.telas.consorciados import ConsorciadosController
 from tenant_app.ui.telas.cotas import CotasController
 from tenant_app.ui.telas.entrada import EntradaController
@@ -25,4 +26,5 @@ TELAS: list[Any] = [
     AssembleiasController,
     AuditoriaController,
     InadimplenciaController,
+    CobrancaController,
 ]

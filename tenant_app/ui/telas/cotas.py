@@ -31,7 +31,9 @@ async def dados_da_cota(request: Request[Any, Any, Any], cota_id: FromPath[uuid.
     pagamentos = await api.get(f"/api/cotas/{cota_id}/pagamentos", limit=100)
     assembleias = await api.get(f"/api/grupos/{cota['grupo_id']}/assembleias")
     abertas = [a for a in assembleias if a["status"] == "recebendo_lances"]
+    titulos = (await api.get("/api/cobranca/titulos", cota_id=str(cota_id), limit=60))["items"]
     return {
+        "titulos": titulos,
         "cota": cota,
         "grupo": grupo,
         "consorciado": consorciado,
