@@ -24,6 +24,7 @@ MENU: tuple[ItemMenu, ...] = (
     ItemMenu("Cobrança", "/app/cobranca", Permission.PAGAMENTOS_READ),
     ItemMenu("Assembleias", "/app/assembleias", Permission.ASSEMBLEIAS_READ),
     ItemMenu("Inadimplência", "/app/inadimplencia", Permission.INADIMPLENCIA_READ),
+    ItemMenu("Relatórios", "/app/relatorios", Permission.PAGAMENTOS_READ),
     ItemMenu("Auditoria", "/app/auditoria", Permission.AUDITORIA_READ),
     ItemMenu("Usuários", "/app/usuarios", Permission.USERS_MANAGE),
 )

@@ -13,6 +13,7 @@ from tenant_app.ui.telas.entrada import EntradaController
 from tenant_app.ui.telas.grupos import GruposController
 from tenant_app.ui.telas.pagamentos import PagamentosController
 from tenant_app.ui.telas.painel import PainelController
+from tenant_app.ui.telas.relatorios import RelatoriosController
 from tenant_app.ui.telas.usuarios import UsuariosController
 
 TELAS: list[Any] = [
@@ -27,4 +28,5 @@ TELAS: list[Any] = [
     AuditoriaController,
     InadimplenciaController,
     CobrancaController,
+    RelatoriosController,
 ]
