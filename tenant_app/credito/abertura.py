@@ -8,7 +8,8 @@ was made available, and the back office lists the cartas waiting for análise.
 A carta won by sorteio is funded at once: the apuração took its money from the funds, and the
 ledger sets it aside in ``Fundo.CREDITOS_A_PAGAR`` for this carta. A lance winner's carta waits
 for the lance payment (until then the award may still be disqualified): ``sincronizar`` funds it
-once the lance is paid, and cancels a carta whose contemplação was disqualified. Services call
+once the lance is paid (and takes the money back if that payment is reversed), and cancels a carta
+whose contemplação was disqualified. Services call
 ``sincronizar`` before they read or change cartas, so the state is right whatever order things
 happened in (and cartas of contemplações made before this feature are created too).
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -61,6 +63,36 @@ async def _disponibilizar(uow: UnitOfWork, carta: CartaCredito, dia: date) -> No
     )
 
 
+async def _retirar(uow: UnitOfWork, carta: CartaCredito) -> None:
+    """The lance's pagamento was reversed (estorno) after the carta was funded: undo the set-aside.
+
+    The carta goes back to waiting for its lance (funded again, from that day, once it is paid
+    again); its yield so far returns to the fundo comum (it was the group's money while the lance
+    stood unpaid). A carta that already paid something out (or has a payout at the bank) keeps
+    its money: it stays blocked by ``lance_nao_pago`` and the administradora settles it.
+    """
+    if carta.valor_pago or carta.valor_reservado:
+        return
+    uow.track(carta)
+    if carta.rendimentos:
+        await uow.lancar(
+            carta.grupo_id,
+            [(Fundo.CREDITOS_A_PAGAR, -carta.rendimentos), (Fundo.FUNDO_COMUM, carta.rendimentos)],
+            OrigemLancamento.RENDIMENTO,
+            referencia_id=carta.id,
+            descricao="Rendimento devolvido ao fundo comum: pagamento do lance estornado",
+        )
+        carta.rendimentos = Decimal("0.00")
+    await uow.lancar(
+        carta.grupo_id,
+        [(Fundo.CREDITOS_A_PAGAR, -carta.valor_carta)],
+        OrigemLancamento.DISPONIBILIZACAO,
+        referencia_id=carta.id,
+        descricao="Carta de crédito indisponível: pagamento do lance estornado",
+    )
+    carta.disponivel_em = None
+
+
 async def abrir_cartas(
     uow: UnitOfWork, assembleia: Assembleia, contemplacoes: Iterable[ContemplacaoCota]
 ) -> None:
@@ -88,7 +120,8 @@ async def sincronizar(
     """Bring the cartas of a grupo / cota (or all) in line with their contemplações (the caller commits).
 
     Creates missing cartas, funds lance cartas whose lance was paid (from the day it was paid),
-    cancels unused cartas whose contemplação was disqualified.
+    cancels unused cartas whose contemplação was disqualified, and undoes the funding of a carta
+    whose lance pagamento was reversed (``_retirar``).
     """
     session = uow.session
     stmt = (
@@ -118,6 +151,8 @@ async def sincronizar(
                 registrar_transicao(uow, carta, StatusCarta.CANCELADA, "cancelar", motivo)
             continue
         if carta.disponivel_em is not None:
+            if contemplacao.modalidade is Modalidade.LANCE and not contemplacao.lance_pago:
+                await _retirar(uow, carta)
             continue
         if contemplacao.modalidade is not Modalidade.LANCE:
             await _disponibilizar(uow, carta, data_ago)

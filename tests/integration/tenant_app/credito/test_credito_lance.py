@@ -11,11 +11,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
-from tenant_app.assembleias.models import Assembleia
+from tenant_app.assembleias.models import Assembleia, ContemplacaoCota
+from tenant_app.credito.models import CartaCredito
 from tenant_app.ledger.models import Fundo, LancamentoFundo
 from tests.support.tenant_app_fixtures import Tenant
 
-from .conftest import HOJE, assert_problem, chave, semear_grupo, unidade
+from .conftest import HOJE, assert_problem, chave, registrar_rendimento, semear_grupo, unidade
 
 pytestmark = pytest.mark.integration
 
@@ -124,3 +125,132 @@ async def test_carta_de_lance(tenant_a: Tenant) -> None:
     finally:
         await uow.close()
         await engine.dispose()  # type: ignore[attr-defined]
+
+
+async def _no_razao(tenant: Tenant, carta_id: str) -> tuple[Decimal, Decimal, object]:
+    """The carta's money in Fundo.CREDITOS_A_PAGAR, the grupo's fundo comum balance, its disponivel_em."""
+    uow, engine = await unidade(tenant)
+    try:
+        carta = await uow.session.get(CartaCredito, uuid.UUID(carta_id))
+        assert carta is not None
+        reservado = await uow.session.scalar(
+            select(func.coalesce(func.sum(LancamentoFundo.valor), 0)).where(
+                LancamentoFundo.fundo == Fundo.CREDITOS_A_PAGAR,
+                LancamentoFundo.referencia_id == carta.id,
+            )
+        )
+        fundo_comum = await uow.session.scalar(
+            select(func.sum(LancamentoFundo.valor)).where(
+                LancamentoFundo.fundo == Fundo.FUNDO_COMUM, LancamentoFundo.grupo_id == carta.grupo_id
+            )
+        )
+        return Decimal(reservado), Decimal(fundo_comum), carta.disponivel_em
+    finally:
+        await uow.close()
+        await engine.dispose()  # type: ignore[attr-defined]
+
+
+async def test_estorno_do_lance_retira_a_carta_do_razao(tenant_a: Tenant) -> None:
+    """Estorno of the lance's pagamento after the carta was funded: the set-aside (and its yield) is
+    reversed in the ledger, the carta waits for the lance again, and a new payment funds it again."""
+    c, h = tenant_a.client, tenant_a.auth()
+    grupo = await semear_grupo(tenant_a, parcelas=50, pagas=2)
+    r = await c.put(
+        f"/api/grupos/{grupo.grupo_id}/regras-assembleia/",
+        json={"metodo_sorteio": "finais", "contemplacoes_sorteio": 0, "tipos_lance": ["livre"]},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    r = await c.post(
+        f"/api/grupos/{grupo.grupo_id}/assembleias/",
+        json={
+            "numero": 1,
+            "data_assembleia": (HOJE + timedelta(days=1)).isoformat(),
+            "corte_lances_em": (datetime.now(UTC) + timedelta(hours=2)).isoformat(),
+        },
+        headers=h,
+    )
+    assembleia = r.json()["id"]
+    assert (await c.post(f"/api/assembleias/{assembleia}/abertura-lances", headers=h)).status_code == 200
+    r = await c.post(
+        f"/api/assembleias/{assembleia}/lances",
+        json={"cota_numero": 4, "tipo": "livre", "percentual": "30"},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    uow, engine = await unidade(tenant_a)
+    try:
+        await uow.session.execute(
+            update(Assembleia)
+            .where(Assembleia.id == uuid.UUID(assembleia))
+            .values(corte_lances_em=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        await uow.session.commit()
+    finally:
+        await uow.close()
+        await engine.dispose()  # type: ignore[attr-defined]
+    r = await c.post(
+        f"/api/assembleias/{assembleia}/apuracao",
+        json={"concurso": 7101, "premios": ["12345", "11111", "22222", "33333", "44444"]},
+        headers={**h, **chave()},
+    )
+    assert r.status_code == 201, r.text
+    carta = (await c.get(f"/api/cotas/{grupo.cotas[4]}/credito", headers=h)).json()["carta"]
+    pagar_lance = {"cota_numero": 4, "valor": "30000.00"}
+    r = await c.post(
+        f"/api/assembleias/{assembleia}/pagamentos-lance", json=pagar_lance, headers={**h, **chave()}
+    )
+    assert r.status_code in (200, 201), r.text
+    r = await c.post(
+        f"/api/creditos/{carta['id']}/analise", json={"motivo": "Pedido"}, headers={**h, **chave()}
+    )
+    assert r.status_code == 200, r.text
+    # A period of the group's yield shared with the funded carta: it earned part of it.
+    await registrar_rendimento(tenant_a, grupo.grupo_id, HOJE, HOJE, Decimal("50.00"), Decimal("500000.00"))
+    rotina = f"/api/grupos/{grupo.grupo_id}/creditos/rendimentos"
+    assert (await c.post(rotina, headers={**h, **chave()})).status_code == 200
+    reservado, fundo_comum, disponivel = await _no_razao(tenant_a, carta["id"])
+    rendimento = reservado - Decimal("100000.00")
+    assert rendimento > 0 and disponivel == HOJE
+
+    uow, engine = await unidade(tenant_a)
+    try:
+        pagamento_id = await uow.session.scalar(
+            select(ContemplacaoCota.pagamento_id).where(ContemplacaoCota.cota_id == grupo.cotas[4])
+        )
+    finally:
+        await uow.close()
+        await engine.dispose()  # type: ignore[attr-defined]
+    r = await c.post(
+        f"/api/pagamentos/{pagamento_id}/estorno",
+        json={"motivo": "Cheque devolvido"},
+        headers={**h, **chave()},
+    )
+    assert r.status_code == 200, r.text
+    # The daily routine (and every crédito action) brings the carta in line: its money leaves
+    # creditos_a_pagar, its yield returns to the fundo comum.
+    _, fundo_comum, _ = await _no_razao(tenant_a, carta["id"])
+    assert (await c.post(rotina, headers={**h, **chave()})).status_code == 200
+    depois, fundo_comum_depois, disponivel = await _no_razao(tenant_a, carta["id"])
+    assert (depois, disponivel) == (Decimal("0.00"), None)
+    assert fundo_comum_depois == fundo_comum + rendimento  # the carta's yield back to the group
+    ficha = (await c.get(f"/api/creditos/{carta['id']}", headers=h)).json()["carta"]
+    assert ficha["rendimentos"] == "0.00"
+    conciliacao = (await c.get(f"/api/grupos/{grupo.grupo_id}/creditos/conciliacao", headers=h)).json()
+    assert conciliacao["conciliado"] is True, conciliacao
+    assert_problem(
+        await c.post(
+            f"/api/creditos/{carta['id']}/analise", json={"motivo": "Pedido"}, headers={**h, **chave()}
+        ),
+        422,
+        "lance_nao_pago",
+    )
+
+    # Paid again: funded again, from that day, with the whole carta.
+    r = await c.post(
+        f"/api/assembleias/{assembleia}/pagamentos-lance", json=pagar_lance, headers={**h, **chave()}
+    )
+    assert r.status_code in (200, 201), r.text
+    assert (await c.post(rotina, headers={**h, **chave()})).status_code == 200
+    reservado, _, disponivel = await _no_razao(tenant_a, carta["id"])
+    assert (reservado, disponivel) == (Decimal("100000.00"), HOJE)
