@@ -140,11 +140,11 @@ async def _no_razao(tenant: Tenant, carta_id: str) -> tuple[Decimal, Decimal, ob
             )
         )
         fundo_comum = await uow.session.scalar(
-            select(func.sum(LancamentoFundo.valor)).where(
+            select(func.coalesce(func.sum(LancamentoFundo.valor), 0)).where(
                 LancamentoFundo.fundo == Fundo.FUNDO_COMUM, LancamentoFundo.grupo_id == carta.grupo_id
             )
         )
-        return Decimal(reservado), Decimal(fundo_comum), carta.disponivel_em
+        return Decimal(reservado or 0), Decimal(fundo_comum or 0), carta.disponivel_em
     finally:
         await uow.close()
         await engine.dispose()  # type: ignore[attr-defined]
