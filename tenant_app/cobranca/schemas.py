@@ -219,8 +219,8 @@ class RemessaOut(msgspec.Struct, kw_only=True):
     valor_total: Dinheiro
     sha256: str
     tamanho: int
-    #: A short-lived link to download the file (presigned GET on the tenant's bucket).
-    url: str
+    #: A short-lived link to download the file (presigned GET on the tenant's bucket); null without one.
+    url: str | None
 
 
 class DiaCobrancaOut(msgspec.Struct, kw_only=True):

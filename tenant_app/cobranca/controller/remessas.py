@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
-from tenant_app.armazenamento import ObjectStore
+from tenant_app.armazenamento import ArmazenamentoIndisponivel, ObjectStore
 from tenant_app.cobranca import remessas
 from tenant_app.cobranca.controller.comum import ESCREVER, LER
 from tenant_app.cobranca.models import RemessaArquivo
@@ -18,9 +18,16 @@ from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
 
 
-def _out(r: RemessaArquivo, armazenamento: ObjectStore) -> RemessaOut:
+def _out(r: RemessaArquivo, armazenamento: ObjectStore | None) -> RemessaOut:
     nome = r.chave_objeto.rsplit("/", 1)[-1]
-    return to_schema(RemessaOut, r, url=armazenamento.presigned_get_url(r.chave_objeto, filename=nome))
+    url = None if armazenamento is None else armazenamento.presigned_get_url(r.chave_objeto, filename=nome)
+    return to_schema(RemessaOut, r, url=url)
+
+
+def _armazenamento(request: Request[Any, Any, Any]) -> ObjectStore | None:
+    # Reads do not need the bucket to answer (404s, listings): only the file itself does.
+    store: ObjectStore | None = request.app.state.get("object_store")
+    return store
 
 
 class RemessaController(Controller):
@@ -50,10 +57,12 @@ class RemessaController(Controller):
     async def listar(
         self,
         uow: NamedDependency[UnitOfWork],
-        armazenamento: NamedDependency[ObjectStore],
+        request: Request[Any, Any, Any],
         conta_id: Annotated[uuid.UUID | None, QueryParameter(name="conta_id")] = None,
     ) -> list[RemessaOut]:
-        """The latest 500 remessas (of one account with ``conta_id``), newest first."""
+        """The latest 500 remessas (of one account with ``conta_id``), newest first (``url`` null when
+        the tenant has no bucket configured)."""
+        armazenamento = _armazenamento(request)
         return [_out(r, armazenamento) for r in await remessas.listar_remessas(uow, conta_id)]
 
     @get(
@@ -67,10 +76,13 @@ class RemessaController(Controller):
         self,
         remessa_id: FromPath[uuid.UUID],
         uow: NamedDependency[UnitOfWork],
-        armazenamento: NamedDependency[ObjectStore],
+        request: Request[Any, Any, Any],
     ) -> Response[bytes]:
         """The remessa file as stored (240-column lines, CRLF, ASCII) to upload to the bank."""
         r = await remessas.obter_remessa(uow, remessa_id)
+        armazenamento = _armazenamento(request)
+        if armazenamento is None:
+            raise ArmazenamentoIndisponivel("Este tenant não tem armazenamento de arquivos configurado.")
         nome = r.chave_objeto.rsplit("/", 1)[-1]
         return Response(
             await armazenamento.get(r.chave_objeto),
