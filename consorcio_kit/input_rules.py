@@ -31,6 +31,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: The same rule as a JSON Schema (ECMA-262) pattern.
 TEXT_PATTERN = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
 
+#: Formats whose values cannot hold a control character anyway.
+_CLEAN_FORMATS = frozenset({"date", "date-time", "time", "uuid", "binary", "byte", "duration"})
+
 CONTROL = "control"
 INT_RANGE = "int_range"
 
@@ -103,8 +106,14 @@ def _constrain(schema: Schema | Reference | None, components: dict[str, Any], se
         return
     seen.add(id(schema))
     types = schema.type if isinstance(schema.type, list) else [schema.type]
-    if OpenAPIType.STRING in types and not (schema.pattern or schema.format or schema.enum or schema.const):
-        schema.pattern = TEXT_PATTERN
+    if OpenAPIType.STRING in types and not (schema.enum or schema.const or schema.format in _CLEAN_FORMATS):
+        if not schema.pattern:
+            schema.pattern = TEXT_PATTERN
+        elif schema.pattern != TEXT_PATTERN and not schema.all_of:
+            # A field's own pattern (an e-mail's shape) may still let control characters through.
+            schema.all_of = [Schema(pattern=TEXT_PATTERN)]
+    if OpenAPIType.OBJECT in types and schema.additional_properties not in (None, False):
+        schema.property_names = schema.property_names or Schema(pattern=TEXT_PATTERN)
     if OpenAPIType.INTEGER in types:
         if schema.maximum is None and schema.exclusive_maximum is None:
             schema.maximum = INT_MAX

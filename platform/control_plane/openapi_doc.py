@@ -51,7 +51,7 @@ _DESCRIPTIONS = {
     201: "Created; the body is the new resource.",
     202: "Accepted; the work continues in the background.",
     204: "Done; no body.",
-    400: "The body is not JSON (`malformed-request`).",
+    400: "The body is not JSON, or a required query parameter is missing (`malformed-request`).",
     401: "No valid bearer token (`unauthorized`).",
     403: "The caller's role or identity does not allow this call (`forbidden`).",
     404: "The resource in the path does not exist (`not-found`).",
@@ -129,8 +129,8 @@ def error_statuses(info: OperationInfo) -> set[int]:
     parameters = info.handler.parsed_fn_signature.parameters
     if info.operation.parameters or info.operation.request_body:
         out.add(422)
-    if info.operation.request_body:
-        out.add(400)
+    if info.operation.request_body or any(p.required for p in info.parameters("query")):
+        out.add(400)  # malformed JSON, or a required query parameter missing
     guards = {g.__name__ for g in info.handler.resolve_guards()}
     if guards:
         out |= {401, 403}

@@ -49,6 +49,8 @@ _ERROS_BASE = {
     403: "O perfil do usuário não permite a operação, ou o recurso está desligado para o tenant.",
     404: "O recurso do caminho não existe neste tenant.",
     409: "O estado atual não permite a ação.",
+    413: "O arquivo passa do tamanho aceito.",
+    415: "O conteúdo do arquivo não é de um tipo aceito (verificado pelo conteúdo).",
     422: "Uma regra legal ou do contrato impede a ação; `errors` traz os campos envolvidos.",
     423: "Conta bloqueada por tentativas de login.",
     428: "Falta o cabeçalho obrigatório `Idempotency-Key`.",
@@ -138,6 +140,12 @@ def status_de_erro(info: OperationInfo) -> set[int]:
         out.add(404)
     if info.method in ("post", "put", "patch", "delete"):
         out |= {409, 422}
+    elif info.operation.parameters:
+        out.add(422)  # a read can break a rule too (a report's period, a carnê with no títulos)
+    if info.operation.request_body and "multipart/form-data" in (
+        getattr(info.operation.request_body, "content", None) or {}
+    ):
+        out |= {413, 415}  # uploads: size and content type checked
     if info.has_header("Idempotency-Key", required=True):
         out |= {422, 428}
     if _COM_TRAVA.search(info.path) and info.method == "post":
@@ -160,6 +168,24 @@ def _nomeia_recurso(info: OperationInfo) -> bool:
     tipo = dados.annotation if dados is not None else None
     campos = getattr(tipo, "__struct_fields__", ())
     return any(c.endswith("_id") for c in campos)
+
+
+#: Success statuses a route answers besides its declared one (same body): issuing a título a
+#: parcela already has answers 200 with the existing one.
+_SUCESSO_EXTRA: dict[str, tuple[str, ...]] = {"issueTitulo": ("200",)}
+
+
+def _sucesso_extra(openapi: OpenAPI, app: Litestar) -> None:
+    from consorcio_kit.openapi import iter_operations
+
+    for info in iter_operations(app, openapi):
+        respostas = info.operation.responses or {}
+        declarada = next((r for codigo, r in respostas.items() if codigo.startswith("2")), None)
+        for codigo in _SUCESSO_EXTRA.get(info.operation_id, ()):
+            if codigo not in respostas and isinstance(declarada, OpenAPIResponse):
+                respostas[codigo] = OpenAPIResponse(
+                    description=_SUCESSO[int(codigo)], content=declarada.content
+                )
 
 
 def _arquivo(openapi: OpenAPI) -> None:
@@ -289,6 +315,7 @@ def documentar(app: Litestar) -> OpenAPI:
     openapi = finish_document(app, TEXTOS, status_de_erro, links, public=publico)
     constrain_document(openapi)
     document_decimals(app, openapi)
+    _sucesso_extra(openapi, app)
     _arquivo(openapi)
     _sistema(openapi)
     return openapi
