@@ -23,6 +23,44 @@
     });
   });
 
+  // Live updates: the notifications stream (SSE) of the logged-in user, announced in a polite live
+  // region (screen readers read it; nothing steals the focus).
+  var TEXTOS = {
+    "pagamento.confirmado": "Pagamento confirmado",
+    "relatorio.pronto": "Relatório pronto",
+    "assembleia.apurada": "Assembleia apurada",
+    "cota.contemplada": "Cota contemplada",
+    "cota.aderida": "Nova cota vendida",
+    "consorciado.criado": "Consorciado cadastrado",
+    "boleto.emitido": "Boleto emitido",
+    "documento.gerado": "Documento gerado"
+  };
+  function anunciar(tipo, dados) {
+    var alvo = document.getElementById("ao-vivo");
+    if (!alvo) return;
+    var item = document.createElement("p");
+    item.className = "aviso sucesso evento-ao-vivo";
+    var texto = TEXTOS[tipo] || ("Novo evento: " + tipo);
+    if (dados && dados.valor) texto += " — R$ " + String(dados.valor).replace(".", ",");
+    item.textContent = texto;
+    item.dataset.tipo = tipo;
+    alvo.prepend(item);
+    while (alvo.children.length > 3) alvo.lastElementChild.remove();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var url = document.body.dataset.eventos;
+    if (!url || !window.EventSource) return;
+    var fonte = new EventSource(url);
+    window.consorcioEventos = fonte;
+    Object.keys(TEXTOS).forEach(function (tipo) {
+      fonte.addEventListener(tipo, function (e) {
+        var corpo = {};
+        try { corpo = JSON.parse(e.data); } catch (erro) { corpo = {}; }
+        anunciar(tipo, corpo.dados || corpo);
+      });
+    });
+  });
+
   // Forms that ask for confirmation: <form data-confirmar="Texto?">.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -10,6 +10,7 @@ from tenant_app.ui.telas.cobranca import CobrancaController
 from tenant_app.ui.telas.consorciados import ConsorciadosController
 from tenant_app.ui.telas.cotas import CotasController
 from tenant_app.ui.telas.entrada import EntradaController
+from tenant_app.ui.telas.eventos import EventosController
 from tenant_app.ui.telas.grupos import GruposController
 from tenant_app.ui.telas.pagamentos import PagamentosController
 from tenant_app.ui.telas.painel import PainelController
@@ -29,4 +30,5 @@ TELAS: list[Any] = [
     InadimplenciaController,
     CobrancaController,
     RelatoriosController,
+    EventosController,
 ]
