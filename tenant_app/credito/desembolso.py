@@ -46,6 +46,7 @@ from tenant_app.credito.rendimentos import apropriar
 from tenant_app.credito.schemas import PagamentoCreditoIn
 from tenant_app.credito.service import carregar, destino_permitido, exigir_disponivel, violada
 from tenant_app.erros import ConflitoError, RegraVioladaError
+from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.pagamentos.models import FormaPagamento
 from tenant_app.pagamentos.service import registrar_pagamento
@@ -117,7 +118,11 @@ async def _verificar_regras(
         )
     ja_despesas = await _ja_destinado(uow, carta.id, (DestinoPagamento.DESPESAS,))
     diferenca = DestinoDiferenca(destino.value)
-    violacao = destino_da_diferenca(diferenca, valor, carta.valor_credito, ja_despesas, devedor)
+    limite_pct = await uow.session.scalar(
+        select(Grupo.despesas_relacionadas_pct).where(Grupo.id == carta.grupo_id)
+    )
+    assert limite_pct is not None
+    violacao = destino_da_diferenca(diferenca, valor, carta.valor_credito, ja_despesas, devedor, limite_pct)
     if violacao is not None:
         raise violada(violacao)
 

@@ -10,7 +10,8 @@ Sources:
   parcelas still due (§4); the administradora answers to the group for guarantees approved
   insufficient (§5). Here: the guarantees must cover the cota's saldo devedor.
 * The bem cheaper than the crédito: the difference pays related expenses up to the contract's
-  limit (usually 10 % of the crédito), pays off parcelas, or is returned to a consorciado whose
+  limit (the grupo's ``despesas_relacionadas_pct``, at most and by default 10 % of the crédito),
+  pays off parcelas, or is returned to a consorciado whose
   saldo devedor is paid (Circular BCB 3.432/2009, carried into Res. BCB 285/2023); a dearer bem is
   paid by the consorciado beyond the crédito, outside the group.
 * Crédito em espécie: 180 days after the contemplação without use and with the saldo devedor fully
@@ -28,8 +29,6 @@ from consorcio_contract.identifiers import is_valid_cnpj, is_valid_cpf, normaliz
 from tenant_app.credito.estados import SEM_USO, StatusCarta
 from tenant_app.credito.tipos import DestinoDiferenca, TipoBemIndicado, TipoDocumento, TipoGarantia
 
-#: Related expenses a cheaper bem's difference may pay, as a share of the crédito (the usual clause).
-LIMITE_DESPESAS_PCT = Decimal(10)
 #: Days after the contemplação before an unused crédito may be paid in cash.
 DIAS_PARA_ESPECIE = 180
 DOCUMENTOS_EXIGIDOS = (TipoDocumento.IDENTIDADE, TipoDocumento.RENDA, TipoDocumento.RESIDENCIA)
@@ -46,6 +45,10 @@ class Violacao:
     code: str
     campo: str
     mensagem: str
+
+
+def _percentual(valor: Decimal) -> str:
+    return f"{valor.normalize():f}".replace(".", ",")
 
 
 def _reais(valor: Decimal) -> str:
@@ -139,15 +142,19 @@ def destino_da_diferenca(
     valor_credito: Decimal,
     ja_em_despesas: Decimal,
     saldo_devedor: Decimal,
+    limite_despesas_pct: Decimal,
 ) -> Violacao | None:
-    """What the difference of a cheaper bem may pay, as the contract allows."""
+    """What the difference of a cheaper bem may pay, as the contract allows.
+
+    ``limite_despesas_pct``: the grupo's ``despesas_relacionadas_pct`` (share of the crédito).
+    """
     if destino is DestinoDiferenca.DESPESAS:
-        limite = (valor_credito * LIMITE_DESPESAS_PCT / 100).quantize(Decimal("0.01"))
+        limite = (valor_credito * limite_despesas_pct / 100).quantize(Decimal("0.01"))
         if ja_em_despesas + valor > limite:
             return Violacao(
                 "despesas_acima_do_limite",
                 "valor",
-                f"Despesas relacionadas ao bem podem usar até {LIMITE_DESPESAS_PCT}% do crédito "
+                f"Despesas relacionadas ao bem podem usar até {_percentual(limite_despesas_pct)}% do crédito "
                 f"({_reais(limite)}); já foram {_reais(ja_em_despesas)}, e este pagamento é {_reais(valor)}.",
             )
     if destino is DestinoDiferenca.DEVOLUCAO and saldo_devedor > 0:

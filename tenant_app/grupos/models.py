@@ -61,6 +61,7 @@ class Grupo(UUIDPrimaryKey, Timestamps, Base):
             "taxa_antecipada_pct between 0 and taxa_administracao_pct", name="taxa_antecipada_dentro_da_taxa"
         ),
         CheckConstraint("encargos_fundo_comum_pct between 0 and 100", name="encargos_fundo_comum_pct"),
+        CheckConstraint("despesas_relacionadas_pct between 0 and 10", name="despesas_relacionadas_max_10"),
         CheckConstraint("saldo_fundo_reserva >= 0", name="fundo_reserva_nao_negativo"),
     )
 
@@ -98,6 +99,12 @@ class Grupo(UUIDPrimaryKey, Timestamps, Base):
     #: excluded cotas (pro rata to what each paid in); default: only the active ones (Lei 11.795 arts.
     #: 31–32 leave the criterion to the contract; excluded cotas get their restitution, art. 30).
     rateio_inclui_excluidas: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    #: A bem cheaper than the crédito: share of the crédito the difference may pay in related expenses
+    #: (transfer, taxes, registry, insurance of the bem); the BCB rules allow up to 10 % (Circular BCB
+    #: 3.084/2002, then 3.432/2009), the contract may set less.
+    despesas_relacionadas_pct: Mapped[Decimal] = mapped_column(
+        Percent, default=Decimal("10"), server_default=text("10")
+    )
     status: Mapped[StatusGrupo] = mapped_column(str_enum(StatusGrupo, 20), default=StatusGrupo.EM_FORMACAO)
     data_inicio: Mapped[date | None]
     data_encerramento: Mapped[date | None]

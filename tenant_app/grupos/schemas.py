@@ -19,6 +19,9 @@ from tenant_app.http.schemas import Dinheiro, Percentual
 #: law sets none (CDC art. 53 §2 allows deducting the harm the leaver caused the group);
 #: the cap only keeps an obvious typo out of a contract.
 CLAUSULA_PENAL_MAX_PCT = Decimal(50)
+#: Related expenses a cheaper bem's difference may pay: at most 10 % of the crédito (Circular BCB
+#: 3.084/2002, carried into 3.432/2009); the contract may set less. Also the default.
+DESPESAS_RELACIONADAS_MAX_PCT = Decimal(10)
 
 Dia = Annotated[int, msgspec.Meta(ge=1, le=28)]
 
@@ -37,6 +40,10 @@ def _encargos(
 def _restituicao(errors: FieldErrors, clausula_penal_pct: Decimal | None) -> None:
     # Lei 11.795 art. 30 and CDC art. 53 §2: the contract's penalty on a restitution.
     errors.percent("clausula_penal_pct", clausula_penal_pct, maximum=CLAUSULA_PENAL_MAX_PCT)
+
+
+def _credito(errors: FieldErrors, despesas_pct: Decimal | None) -> None:
+    errors.percent("despesas_relacionadas_pct", despesas_pct, maximum=DESPESAS_RELACIONADAS_MAX_PCT)
 
 
 class GrupoCreate(msgspec.Struct, kw_only=True):
@@ -63,6 +70,8 @@ class GrupoCreate(msgspec.Struct, kw_only=True):
     clausula_penal_pct: Decimal = Decimal("0")
     #: At the closing, share the funds' remainder with the excluded cotas too (default: active only).
     rateio_inclui_excluidas: bool = False
+    #: Share of the crédito a cheaper bem's difference may pay in related expenses (≤ 10 %).
+    despesas_relacionadas_pct: Decimal = DESPESAS_RELACIONADAS_MAX_PCT
 
     def validate(self) -> None:
         """Money and percentage rules msgspec cannot express."""
@@ -74,6 +83,7 @@ class GrupoCreate(msgspec.Struct, kw_only=True):
         errors.percent("seguro_pct", self.seguro_pct)
         _encargos(errors, self.multa_pct, self.juros_mensal_pct, self.encargos_fundo_comum_pct)
         _restituicao(errors, self.clausula_penal_pct)
+        _credito(errors, self.despesas_relacionadas_pct)
         errors.raise_if_any()
 
 
@@ -96,6 +106,7 @@ class GrupoUpdate(msgspec.Struct, kw_only=True):
     parcelas_para_exclusao: Annotated[int, msgspec.Meta(ge=1, le=24)] | None = None
     clausula_penal_pct: Decimal | None = None
     rateio_inclui_excluidas: bool | None = None
+    despesas_relacionadas_pct: Decimal | None = None
 
     def validate(self) -> None:
         """Same rules as creation, for the fields present."""
@@ -107,6 +118,7 @@ class GrupoUpdate(msgspec.Struct, kw_only=True):
         errors.percent("seguro_pct", self.seguro_pct)
         _encargos(errors, self.multa_pct, self.juros_mensal_pct, self.encargos_fundo_comum_pct)
         _restituicao(errors, self.clausula_penal_pct)
+        _credito(errors, self.despesas_relacionadas_pct)
         errors.raise_if_any()
 
 
@@ -133,6 +145,7 @@ class GrupoOut(msgspec.Struct, kw_only=True):
     parcelas_para_exclusao: int
     clausula_penal_pct: Percentual
     rateio_inclui_excluidas: bool
+    despesas_relacionadas_pct: Percentual
     status: StatusGrupo
     data_inicio: date | None
     data_encerramento: date | None

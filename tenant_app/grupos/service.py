@@ -85,6 +85,7 @@ async def create_grupo(uow: UnitOfWork, data: GrupoCreate) -> Grupo:
         parcelas_para_exclusao=data.parcelas_para_exclusao,
         clausula_penal_pct=data.clausula_penal_pct,
         rateio_inclui_excluidas=data.rateio_inclui_excluidas,
+        despesas_relacionadas_pct=data.despesas_relacionadas_pct,
         status=StatusGrupo.EM_FORMACAO,
     )
     uow.add(grupo)

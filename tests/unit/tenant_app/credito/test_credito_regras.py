@@ -76,17 +76,28 @@ def test_bem_mais_barato_e_mais_caro() -> None:
 
 
 def test_destino_da_diferenca() -> None:
-    # Expenses: up to 10% of the crédito (100,000 → 10,000), counting what was already used.
+    dez = D("10")
+    # Expenses: up to the grupo's limit, 10% of the crédito by default (100,000 → 10,000), counting
+    # what was already used.
     assert (
-        destino_da_diferenca(DestinoDiferenca.DESPESAS, D("4000.00"), D("100000"), D("6000.00"), D(0)) is None
+        destino_da_diferenca(DestinoDiferenca.DESPESAS, D("4000.00"), D("100000"), D("6000.00"), D(0), dez)
+        is None
     )
-    v = destino_da_diferenca(DestinoDiferenca.DESPESAS, D("4000.01"), D("100000"), D("6000.00"), D(0))
+    v = destino_da_diferenca(DestinoDiferenca.DESPESAS, D("4000.01"), D("100000"), D("6000.00"), D(0), dez)
+    assert v is not None and v.code == "despesas_acima_do_limite" and "10%" in v.mensagem
+    # A contract with 2.5%: 100,000 → 2,500.
+    quarto = D("2.5")
+    assert (
+        destino_da_diferenca(DestinoDiferenca.DESPESAS, D("2500.00"), D("100000"), D(0), D(0), quarto) is None
+    )
+    v = destino_da_diferenca(DestinoDiferenca.DESPESAS, D("2000.01"), D("100000"), D("500.00"), D(0), quarto)
     assert v is not None and v.code == "despesas_acima_do_limite"
+    assert "2,5% do crédito (R$ 2.500,00)" in v.mensagem, v.mensagem
     # Returned to the consorciado only with nothing owed.
-    v = destino_da_diferenca(DestinoDiferenca.DEVOLUCAO, D("1"), D("100000"), D(0), D("2340.00"))
+    v = destino_da_diferenca(DestinoDiferenca.DEVOLUCAO, D("1"), D("100000"), D(0), D("2340.00"), dez)
     assert v is not None and v.code == "devolucao_com_saldo_devedor"
-    assert destino_da_diferenca(DestinoDiferenca.DEVOLUCAO, D("1"), D("100000"), D(0), D(0)) is None
-    assert destino_da_diferenca(DestinoDiferenca.AMORTIZACAO, D("9"), D("100000"), D(0), D("9")) is None
+    assert destino_da_diferenca(DestinoDiferenca.DEVOLUCAO, D("1"), D("100000"), D(0), D(0), dez) is None
+    assert destino_da_diferenca(DestinoDiferenca.AMORTIZACAO, D("9"), D("100000"), D(0), D("9"), dez) is None
 
 
 def test_valor_no_credito() -> None:
