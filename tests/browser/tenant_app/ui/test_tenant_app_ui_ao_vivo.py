@@ -61,5 +61,5 @@ async def _despachar(server: UIServer) -> None:
         )
         assert eventos >= 1
     finally:
-        await redis.aclose()
+        await redis.aclose()  # type: ignore[attr-defined]
         await engine.dispose()
