@@ -23,6 +23,7 @@ MENU: tuple[ItemMenu, ...] = (
     ItemMenu("Pagamentos", "/app/pagamentos", Permission.PAGAMENTOS_READ),
     ItemMenu("Cobrança", "/app/cobranca", Permission.PAGAMENTOS_READ),
     ItemMenu("Assembleias", "/app/assembleias", Permission.ASSEMBLEIAS_READ),
+    ItemMenu("Créditos", "/app/creditos", Permission.COTAS_READ),
     ItemMenu("Inadimplência", "/app/inadimplencia", Permission.INADIMPLENCIA_READ),
     ItemMenu("Relatórios", "/app/relatorios", Permission.PAGAMENTOS_READ),
     ItemMenu("Auditoria", "/app/auditoria", Permission.AUDITORIA_READ),

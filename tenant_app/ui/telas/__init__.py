@@ -9,6 +9,7 @@ from tenant_app.ui.telas.auditoria import AuditoriaController, InadimplenciaCont
 from tenant_app.ui.telas.cobranca import CobrancaController
 from tenant_app.ui.telas.consorciados import ConsorciadosController
 from tenant_app.ui.telas.cotas import CotasController
+from tenant_app.ui.telas.creditos import CreditosController
 from tenant_app.ui.telas.entrada import EntradaController
 from tenant_app.ui.telas.eventos import EventosController
 from tenant_app.ui.telas.grupos import GruposController
@@ -31,4 +32,5 @@ TELAS: list[Any] = [
     CobrancaController,
     RelatoriosController,
     EventosController,
+    CreditosController,
 ]

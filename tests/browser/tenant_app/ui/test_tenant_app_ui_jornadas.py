@@ -218,3 +218,15 @@ async def test_auditor_verifica_a_cadeia_e_nao_muda_nada(logado) -> None:
     assert await page.locator("text=Novo consorciado").count() == 0
     resposta = await tela.ir("/app/consorciados/novo")
     assert resposta.status == 403
+
+
+async def test_creditos_do_grupo_e_o_processo_de_uma_carta(logado) -> None:
+    tela: Tela = await logado("auditor")
+    page = tela.page
+    await tela.ir("/app/creditos")
+    await tela.conferir("80-creditos")
+    assert await page.locator("tbody tr td a").count() >= 1  # the demo's cartas, one per stage
+    await page.click("tbody tr td a >> nth=0")
+    await page.wait_for_url(re.compile(r"/app/creditos/[0-9a-f-]{36}$"))
+    assert "Carta de crédito" in await page.inner_text("h1")
+    await tela.conferir("81-credito")
