@@ -107,7 +107,9 @@ async def browser() -> AsyncIterator[Any]:
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--lang=pt-BR"])
+        b = await p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--lang=pt-BR"]
+        )
         yield b
         await b.close()
 
