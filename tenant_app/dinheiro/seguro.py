@@ -11,6 +11,13 @@ common clauses:
 * ``mensal_saldo_devedor`` — each month, the percentage of what the cota still
   owes before that parcela (fundo comum, taxa and fundo de reserva of that
   parcela and all later ones), so the premium falls as the debt is paid.
+
+An ordinary payment ahead of time changes no other parcela's seguro: it is
+allocated oldest parcela first (``dinheiro.alocacao``), so what the cota owes
+from each later parcela on is the same as before, and a parcela paid ahead pays
+the seguro it was billed with. Only a lance, which pays parcelas out of order
+(the last ones, or a part of every one), recomputes it
+(``dinheiro.amortizacao.reprogramar_quitadas``).
 """
 
 from __future__ import annotations
