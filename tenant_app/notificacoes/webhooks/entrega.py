@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
+import httpx
 from sqlalchemy import Table, bindparam, insert, select, text, update
 
 from tenant_app.eventos.models import EventoOutbox
@@ -38,6 +39,8 @@ from tenant_app.unit_of_work import UnitOfWork
 ESPERAS = (5, 300, 1800, 7200, 18000, 36000, 36000)
 MAX_TENTATIVAS = len(ESPERAS) + 1
 JITTER = 0.2
+#: Concurrent requests (and pooled connections) per endpoint within a batch.
+POR_ENDPOINT = 10
 
 
 def proxima_espera(tentativas_feitas: int, rng: random.Random | None = None) -> float | None:
@@ -128,28 +131,39 @@ async def entregar_lote(uow: UnitOfWork, nset: NotificacoesSettings, limite: int
     # The claim (lease) is committed before the network: a crash from here on only delays.
     await uow.commit()
 
-    semaforo = asyncio.Semaphore(50)
+    # One small pool per endpoint: httpcore's pool rescans every connection for every queued
+    # request, so one big shared pool cost most of a delivery's CPU (profiled: ~6 ms each).
     resolvidos: dict[tuple[str, int], asyncio.Future[str]] = {}
-    async with novo_cliente() as cliente:
+    clientes: dict[uuid.UUID, tuple[httpx.AsyncClient, asyncio.Semaphore]] = {}
 
-        async def um(t: _Trabalho) -> tuple[_Trabalho, Resultado, datetime]:
-            async with semaforo:
-                msg_id, b = corpos[t.evento_id]
-                em = datetime.now(UTC)
-                headers = assinatura.cabecalhos(segredos.get(t.endpoint_id, []), msg_id, int(time.time()), b)
-                r = await enviar(
-                    cliente,
-                    urls[t.endpoint_id],
-                    b,
-                    headers,
-                    producao=nset.producao,
-                    limite_segundos=nset.webhook_timeout_seconds,
-                    max_resposta=nset.webhook_max_resposta_bytes,
-                    resolvidos=resolvidos,
-                )
-                return t, r, em
+    def cliente_de(endpoint_id: uuid.UUID) -> tuple[httpx.AsyncClient, asyncio.Semaphore]:
+        if endpoint_id not in clientes:
+            clientes[endpoint_id] = (novo_cliente(POR_ENDPOINT), asyncio.Semaphore(POR_ENDPOINT))
+        return clientes[endpoint_id]
 
+    async def um(t: _Trabalho) -> tuple[_Trabalho, Resultado, datetime]:
+        cliente, semaforo = cliente_de(t.endpoint_id)
+        async with semaforo:
+            msg_id, b = corpos[t.evento_id]
+            em = datetime.now(UTC)
+            headers = assinatura.cabecalhos(segredos.get(t.endpoint_id, []), msg_id, int(time.time()), b)
+            r = await enviar(
+                cliente,
+                urls[t.endpoint_id],
+                b,
+                headers,
+                producao=nset.producao,
+                limite_segundos=nset.webhook_timeout_seconds,
+                max_resposta=nset.webhook_max_resposta_bytes,
+                resolvidos=resolvidos,
+            )
+            return t, r, em
+
+    try:
         resultados = await asyncio.gather(*(um(t) for t in trabalhos))
+    finally:
+        for cliente, _ in clientes.values():
+            await cliente.aclose()
     await registrar(uow, nset, resultados)
     return len(trabalhos)
 
