@@ -142,10 +142,9 @@ def status_de_erro(info: OperationInfo) -> set[int]:
         out |= {409, 422}
     elif info.operation.parameters:
         out.add(422)  # a read can break a rule too (a report's period, a carnê with no títulos)
-    if info.operation.request_body and "multipart/form-data" in (
-        getattr(info.operation.request_body, "content", None) or {}
-    ):
-        out |= {413, 415}  # uploads: size and content type checked
+    conteudo = getattr(info.operation.request_body, "content", None) or {}
+    if any(not tipo.endswith("json") for tipo in conteudo):
+        out |= {413, 415}  # uploads (multipart or raw bytes): size and content type checked
     if info.has_header("Idempotency-Key", required=True):
         out |= {422, 428}
     if _COM_TRAVA.search(info.path) and info.method == "post":
