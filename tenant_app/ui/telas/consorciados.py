@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import MediaType
 from litestar.params import FromPath
+from litestar.response import Redirect
 
 from tenant_app.ui.api import Api, ErroApi
 from tenant_app.ui.formatos import apenas_documento
@@ -120,6 +121,9 @@ class ConsorciadosController(Controller):
         c = await api.get(f"/api/consorciados/{consorciado_id}")
         consentimentos = await api.get(f"/api/consorciados/{consorciado_id}/consentimentos")
         cotas = await cotas_do_consorciado(api, str(consorciado_id))
+        documentos = (await api.get("/api/documentos", consorciado_id=str(consorciado_id), limit=100))[
+            "items"
+        ]
         grupos = [
             g
             for g in (await api.get("/api/grupos", limit=200))["items"]
@@ -131,6 +135,7 @@ class ConsorciadosController(Controller):
             titulo=c["nome"],
             c=c,
             cotas=cotas,
+            documentos=documentos,
             grupos=grupos,
             consentimentos=consentimentos,
             finalidades=FINALIDADES,
@@ -191,6 +196,12 @@ class ConsorciadosController(Controller):
                 "Cache-Control": "no-store",
             },
         )
+
+    @get("/documentos/{documento_id:uuid}", name="ui:documento-baixar")
+    async def documento(self, request: Request[Any, Any, Any], documento_id: FromPath[uuid.UUID]) -> Redirect:
+        """To the document's short-lived download link in the tenant's bucket (the API audits it)."""
+        link = await Api(request).get(f"/api/documentos/{documento_id}/download")
+        return Redirect(link["url"], status_code=303)
 
     @post(
         "/{consorciado_id:uuid}/anonimizacao",

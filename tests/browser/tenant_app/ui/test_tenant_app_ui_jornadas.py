@@ -82,6 +82,8 @@ async def test_cadastro_adesao_pagamento_idempotente_estorno_e_extrato(logado) -
     await page.click("button:has-text('Cadastrar')")
     await page.wait_for_url(re.compile(r"/app/consorciados/[0-9a-f-]{36}\?aviso=consorciado_criado"))
     assert "529.982.247-25" in await page.inner_text("main")
+    assert "Nenhum documento." in await page.inner_text("#t-docs ~ ul")
+    await gestor.conferir("11b-consorciado-detalhe")
     await page.click("button:has-text('Vender cota')")
     await page.wait_for_url(re.compile(r"/app/cotas/[0-9a-f-]{36}\?aviso=cota_criada"))
     cota_url = page.url.split("?")[0]
