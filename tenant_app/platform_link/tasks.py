@@ -33,7 +33,6 @@ async def report_gauges(settings: Settings) -> dict[str, int]:
     try:
         meter = UsageMeter()
         readings = await read_gauges(engine, meter)
-        readings.update(await read_storage_gauge(settings.object_store, meter))
         spool = PostgresSpool(engine)
         token = ServiceAccountToken(control_plane.token_file)
         async with httpx.AsyncClient(
@@ -42,7 +41,17 @@ async def report_gauges(settings: Settings) -> dict[str, int]:
             sender = UsageSender(
                 http, settings.tenant_slug, token.bearer, spool, batch_size=control_plane.usage_batch_size
             )
-            sent = await UsageReporter(meter, spool, sender).flush()
+            reporter = UsageReporter(meter, spool, sender)
+            # The billed gauges go first: the bucket listing (S3 down, slow, bucket not there yet)
+            # once raised before anything was spooled, losing cotas and users until the next hour.
+            sent = await reporter.flush()
+            try:
+                storage = await read_storage_gauge(settings.object_store, meter)
+            except Exception as err:  # storage is metered, not billed: log it, keep the rest
+                log.warning("storage usage not measured (%s); read again at the next run", err)
+            else:
+                readings.update(storage)
+                sent += await reporter.flush()
         log.info("usage gauges %s spooled; %d spooled events sent", dict(readings), sent)
         return {metric.value: value for metric, value in readings.items()}
     finally:
