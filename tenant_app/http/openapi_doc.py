@@ -35,7 +35,12 @@ _COM_TRAVA = re.compile(
 )
 
 #: Statuses a route answers that its shape does not tell (a GET refusing in some state).
-_EXTRA: dict[str, set[int]] = {"listLances": {409}}
+_EXTRA: dict[str, set[int]] = {
+    "listLances": {409},
+    # The file arrives as the raw request body (streamed to S3): size and content type are checked.
+    "uploadDocumento": {413, 415},
+    "uploadDocumentoVersao": {413, 415},
+}
 
 _SUCESSO = {
     200: "Sucesso.",
