@@ -53,6 +53,11 @@ def _get_paths(tenant: Tenant, ids: dict[str, str]) -> list[str]:
     for route in tenant.app.routes:
         if not isinstance(route, HTTPRoute) or "GET" not in route.methods:
             continue
+        if any(h.media_type == "text/event-stream" for h in route.route_handlers):
+            # A live stream never ends; what it carries is the outbox's events,
+            # whose payloads hold ids and amounts only (checked by the
+            # notifications tests), never a sealed lance.
+            continue
         paths.append(_PARAM.sub(lambda m: ids.get(m.group("name"), str(uuid.uuid4())), route.path))
     return paths
 
@@ -113,7 +118,10 @@ async def test_no_get_route_shows_a_sealed_lance_to_any_role(
         headers = tenant_a.auth(role)
         for path in [*paths, *extra]:
             r = await c.get(path, headers=headers)
-            assert r.status_code < 500, (role, path, r.text)
+            # This tenant has no object storage: routes that need it answer the
+            # documented 503 armazenamento_indisponivel, never another 5xx.
+            indisponivel = r.status_code == 503 and "armazenamento_indisponivel" in r.text
+            assert r.status_code < 500 or indisponivel, (role, path, r.text)
             vistos += r.status_code == 200
             for segredo in segredos:
                 assert segredo not in r.text, (role, path, segredo, r.text[:500])
