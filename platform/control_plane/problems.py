@@ -14,6 +14,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import DBAPIError
 
 from consorcio_kit.problems import DomainError, FieldError, problem_document
 from consorcio_kit.problems import problem_response as kit_problem_response
@@ -170,7 +171,31 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     return problem_response(request, status=500, type_slug="internal", title="Internal error")
 
 
+def _data_error(exc: DBAPIError) -> bool:
+    """The driver refused a value (asyncpg DataError or an overflow anywhere in the chain)."""
+    current: BaseException | None = exc.orig
+    while current is not None:
+        if isinstance(current, OverflowError) or "DataError" in type(current).__name__:
+            return True
+        current = current.__cause__
+    return False
+
+
+def handle_database(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[dict[str, Any]]:
+    """A value valid for the schema but not for its column (an amount past NUMERIC's range): 422."""
+    if _data_error(exc):
+        return problem_response(
+            request,
+            status=422,
+            type_slug="invalid-input",
+            title="The request is not valid",
+            detail="a value is out of the range the field can store",
+        )
+    return handle_unexpected(request, exc)
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DBAPIError: handle_database,
     Problem: handle_problem,
     ValidationException: handle_validation,
     HTTPException: handle_http,
