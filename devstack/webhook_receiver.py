@@ -33,7 +33,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         corpo = self.rfile.read(int(self.headers.get("content-length", "0")))
         try:
             dados: Any = json.loads(corpo)
@@ -52,7 +52,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         self._responder(200, b'{"ok":true}')
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         with _lock:
             corpo = json.dumps(list(_recebidos), ensure_ascii=False, indent=2).encode()
         self._responder(200, corpo)

@@ -223,7 +223,8 @@ CATALOGO: dict[str, TipoProblema] = {
     "conta_cobranca_invalida": _T(
         422,
         "Dados bancários inválidos",
-        "Agência, conta, convênio ou carteira não seguem o leiaute do banco; `errors` diz o campo e o motivo.",
+        "Agência, conta, convênio ou carteira não seguem o leiaute do banco; "
+        "`errors` diz o campo e o motivo.",
     ),
     "conta_cobranca_ausente": _T(
         422,
@@ -237,21 +238,29 @@ CATALOGO: dict[str, TipoProblema] = {
     "boleto_invalido": _T(
         422,
         "Boleto impossível",
-        "O boleto não pôde ser montado com estes dados (ex.: valor fora do limite, número esgotado na carteira).",
+        "O boleto não pôde ser montado com estes dados (ex.: valor fora do "
+        "limite, número esgotado na carteira).",
     ),
     "retorno_invalido": _T(
         422,
         "Arquivo de retorno rejeitado",
-        "O arquivo de retorno não segue o leiaute CNAB 240 (linha e motivo em `errors`) ou não é de uma conta "
-        "configurada. Nada foi aplicado; o arquivo foi guardado para conferência (GET /api/cobranca/retornos).",
+        "O arquivo de retorno não segue o leiaute CNAB 240 (linha e motivo em "
+        "`errors`) ou não é de uma conta "
+        "configurada. Nada foi aplicado; o arquivo foi guardado para "
+        "conferência (GET /api/cobranca/retornos).",
     ),
-    "remessa_vazia": _T(422, "Remessa vazia", "Não há títulos emitidos nem baixas a enviar ao banco nesta conta."),
+    "remessa_vazia": _T(
+        422, "Remessa vazia", "Não há títulos emitidos nem baixas a enviar ao banco nesta conta."
+    ),
     "remessa_invalida": _T(
         422,
         "Remessa impossível",
-        "Um título ou o pagador não cabe no leiaute CNAB 240 (ex.: pagador sem CPF/CNPJ ou CEP); a mensagem diz qual.",
+        "Um título ou o pagador não cabe no leiaute CNAB 240 (ex.: pagador sem "
+        "CPF/CNPJ ou CEP); a mensagem diz qual.",
     ),
-    "sem_titulos": _T(422, "Sem títulos", "A cota não tem títulos emitidos; emita o carnê antes de imprimi-lo."),
+    "sem_titulos": _T(
+        422, "Sem títulos", "A cota não tem títulos emitidos; emita o carnê antes de imprimi-lo."
+    ),
     "cofre_indisponivel": _T(
         503,
         "Vault indisponível",
@@ -453,7 +462,8 @@ CATALOGO: dict[str, TipoProblema] = {
     "documento_da_analise_invalido": _T(
         422,
         "Documento da análise inválido",
-        "O id indicado não é um documento do consorciado (ou da cota) no plano de documentos, ou foi apagado.",
+        "O id indicado não é um documento do consorciado (ou da cota) no plano "
+        "de documentos, ou foi apagado.",
     ),
 }
 

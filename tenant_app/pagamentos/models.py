@@ -23,7 +23,8 @@ class FormaPagamento(enum.StrEnum):
     TED = "ted"
     DINHEIRO = "dinheiro"
     LANCE = "lance"
-    #: The difference of a bem cheaper than the carta de crédito paying the cota's parcelas (tenant_app.credito).
+    #: The difference of a bem cheaper than the carta de crédito paying the
+    #: cota's parcelas (tenant_app.credito).
     CREDITO = "credito"
 
 

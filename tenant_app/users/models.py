@@ -17,7 +17,14 @@ class User(UUIDPrimaryKey, Timestamps, Base):
 
     __tablename__ = "users"
     __audit_exclude__ = frozenset(
-        {"password_hash", "failed_logins", "locked_until", "last_login_at", "totp_secret", "totp_ultimo_passo"}
+        {
+            "password_hash",
+            "failed_logins",
+            "locked_until",
+            "last_login_at",
+            "totp_secret",
+            "totp_ultimo_passo",
+        }
     )
 
     email: Mapped[str] = mapped_column(String(254), unique=True)

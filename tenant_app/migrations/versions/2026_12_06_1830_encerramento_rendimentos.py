@@ -100,7 +100,9 @@ def upgrade() -> None:
             name=op.f("fk_encerramento_cotas_consorciado_id_consorciados"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_encerramento_cotas")),
-        sa.UniqueConstraint("encerramento_id", "cota_id", name=op.f("uq_encerramento_cotas_encerramento_id_cota_id")),
+        sa.UniqueConstraint(
+            "encerramento_id", "cota_id", name=op.f("uq_encerramento_cotas_encerramento_id_cota_id")
+        ),
     )
     op.create_index(op.f("ix_encerramento_cotas_encerramento_id"), "encerramento_cotas", ["encerramento_id"])
     op.create_index(op.f("ix_encerramento_cotas_grupo_id"), "encerramento_cotas", ["grupo_id"])
