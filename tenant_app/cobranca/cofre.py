@@ -37,13 +37,18 @@ class ConfigCofre:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ConfigCofre | None:
-        """None without ``VAULT_ADDR`` (the tenant has no Vault access configured)."""
+        """None without ``VAULT_ADDR`` and ``TENANT_SLUG`` (no Vault access configured for a tenant).
+
+        A process with a Vault address but no tenant (a test runner, a shell with
+        the devstack's variables) is not a tenant: it must not guess a path.
+        """
         addr = env.get("VAULT_ADDR", "").strip()
-        if not addr:
+        slug = env.get("TENANT_SLUG", "").strip()
+        if not addr or not slug:
             return None
         return cls(
             addr=addr,
-            tenant_slug=env["TENANT_SLUG"],
+            tenant_slug=slug,
             kv_mount=env.get("VAULT_KV_MOUNT", "secret"),
             token_file=env.get("VAULT_TOKEN_FILE", TOKEN_PADRAO),
             role=env.get("VAULT_ROLE") or None,

@@ -172,12 +172,17 @@ def test_platform_release_installs_and_upgrades(helm_cluster, make_namespace, k8
         helm_cluster("uninstall", release, "--namespace", namespace, "--wait")
 
 
-def test_operator_release_installs(helm_cluster, make_namespace, k8s_api_client) -> None:
+def test_operator_release_installs(helm_cluster, kubectl, make_namespace, k8s_api_client) -> None:
     namespace = make_namespace("delivery")
     release = f"op-{uuid.uuid4().hex[:6]}"
     apps = client.AppsV1Api(k8s_api_client)
     rbac = client.RbacAuthorizationV1Api(k8s_api_client)
     chart = str(CHARTS / "consorcio-operator")
+    # The shared cluster carries the deletion-protection policy the operator's
+    # tests installed from the same file; the release must own its copy, so the
+    # cluster's is lifted for the install and put back afterwards.
+    policy = CHARTS / "consorcio-operator" / "files" / "deletion-protection.yaml"
+    kubectl("delete", "--ignore-not-found", "-f", str(policy))
     try:
         proc = helm_cluster(
             "install", release, chart, "--namespace", namespace, "--wait", "--timeout", "5m",
@@ -198,6 +203,7 @@ def test_operator_release_installs(helm_cluster, make_namespace, k8s_api_client)
         assert k8s_api_client.sanitize_for_serialization(role.rules) == expected
     finally:
         helm_cluster("uninstall", release, "--namespace", namespace, "--wait")
+        kubectl("apply", "-f", str(policy))
     # Cluster-scoped objects go with the release.
     with pytest.raises(client.ApiException) as gone:
         rbac.read_cluster_role(f"{release}-consorcio-operator")
