@@ -6,7 +6,10 @@ cases sent, the operations covered, the wall time, the CPU seconds of this proce
 and the 1-minute load average before and after, then pytest's verdict. Failures are
 listed by schemathesis with a ``curl`` to reproduce each.
 
-    .venv/bin/python benchmarks/fuzz_api.py [--examples 1000] [--only tenant|control-plane]
+    .venv/bin/python benchmarks/fuzz_api.py [--examples 1000] [--only tenant|control-plane] [--seed N]
+
+Unlike ``make test`` (a fixed seed, so the gate gives the same answer on the same code), this
+explores: a new random seed each run, printed in the report for replay.
 """
 
 from __future__ import annotations
@@ -32,9 +35,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=1000)
     parser.add_argument("--only", choices=sorted(TESTS))
+    parser.add_argument("--seed", default="random", help="a number replays a run; make test uses a fixed one")
     args = parser.parse_args()
     selected = [TESTS[args.only]] if args.only else list(TESTS.values())
-    env = {**os.environ, "FUZZ_EXAMPLES": str(args.examples)}
+    env = {**os.environ, "FUZZ_EXAMPLES": str(args.examples), "FUZZ_SEED": args.seed}
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     done = subprocess.run(

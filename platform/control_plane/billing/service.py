@@ -24,6 +24,8 @@ from control_plane.settings import BillingSettings
 from control_plane.tenants.models import Tenant
 
 CENT = Decimal("0.01")
+#: The largest value a Money column (NUMERIC(14,2)) stores.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def _fingerprint(invoice_id: uuid.UUID, data: PaymentIn) -> str:
@@ -144,6 +146,10 @@ class InvoiceService:
         """
         if not data.amount.is_finite() or data.amount <= 0:
             raise InvalidInput.field("amount", "must be a positive amount in reais")
+        # Checked before quantize: a huge value (8.4e307 came from the fuzzer) makes quantize
+        # raise InvalidOperation, and the Money column (NUMERIC(14,2)) could not store it anyway.
+        if data.amount > MAX_AMOUNT:
+            raise InvalidInput.field("amount", f"must be at most {MAX_AMOUNT}")
         if data.amount != data.amount.quantize(CENT):
             raise InvalidInput.field("amount", "must have at most two decimal places")
         fingerprint = _fingerprint(invoice_id, data)

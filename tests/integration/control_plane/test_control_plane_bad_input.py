@@ -71,6 +71,14 @@ CASES = [
         "amount",
     ),
     ("POST", f"/api/invoices/{uuid.uuid4()}/payments", {"amount": "5", "method": "cash"}, None, None),
+    # Past NUMERIC(14,2); 8.4e307 made quantize raise InvalidOperation (a 500 the fuzzer found).
+    (
+        "POST",
+        f"/api/invoices/{uuid.uuid4()}/payments",
+        {"amount": 8.424646759671273e307, "method": "pix"},
+        422,
+        "amount",
+    ),
     ("POST", f"/api/invoices/{uuid.uuid4()}/payments", {"amount": "5.00", "method": "pix"}, 404, None),
     ("POST", f"/api/invoices/{uuid.uuid4()}/void", {}, None, None),
     ("POST", "/api/billing/invoice-runs", {"period": "2026/01"}, None, None),
