@@ -226,6 +226,18 @@ CATALOGO: dict[str, TipoProblema] = {
         "Agência, conta, convênio ou carteira não seguem o leiaute do banco; "
         "`errors` diz o campo e o motivo.",
     ),
+    "chave_pix_invalida": _T(
+        422,
+        "Chave Pix inválida",
+        "A chave Pix não está em nenhuma das formas do DICT: CPF (11 dígitos) ou CNPJ (14 caracteres) com "
+        "dígitos verificadores corretos, e-mail (até 77 caracteres), telefone +55DDNNNNNNNNN ou chave "
+        "aleatória (UUID). `errors` aponta o campo `chave_pix`.",
+    ),
+    "periodo_invalido": _T(
+        422,
+        "Período inválido",
+        "`ate` deve ser igual ou posterior a `desde`, num período de até o número de dias dito em `detail`.",
+    ),
     "conta_cobranca_ausente": _T(
         422,
         "Sem conta de cobrança",
