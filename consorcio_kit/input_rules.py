@@ -38,33 +38,38 @@ CONTROL = "control"
 INT_RANGE = "int_range"
 
 
-def violations(value: Any, path: str = "") -> list[tuple[str, str]]:
+#: Route ``opt`` key: the body's own type bounds its integers (a contract wider than 32 bits,
+#: such as usage values up to 10**12), so the 32-bit rule is not applied to that body.
+WIDE_INTEGERS = "wide_integers"
+
+
+def violations(value: Any, path: str = "", *, wide_integers: bool = False) -> list[tuple[str, str]]:
     """``(path, rule)`` for every string with a control character and every integer out of range.
 
     ``path`` is written as the client sent it: ``enderecos[0].logradouro``.
     """
     out: list[tuple[str, str]] = []
-    _walk(value, path, out)
+    _walk(value, path, out, wide_integers)
     return out
 
 
-def _walk(value: Any, path: str, out: list[tuple[str, str]]) -> None:
+def _walk(value: Any, path: str, out: list[tuple[str, str]], wide: bool = False) -> None:
     if isinstance(value, str):
         if _CONTROL.search(value):
             out.append((path, CONTROL))
     elif isinstance(value, bool):
         return
     elif isinstance(value, int):
-        if not INT_MIN <= value <= INT_MAX:
+        if not wide and not INT_MIN <= value <= INT_MAX:
             out.append((path, INT_RANGE))
     elif isinstance(value, dict):
         for key, item in value.items():
             if isinstance(key, str) and _CONTROL.search(key):
                 out.append((f"{path}.{key!r}" if path else repr(key), CONTROL))
-            _walk(item, f"{path}.{key}" if path else str(key), out)
+            _walk(item, f"{path}.{key}" if path else str(key), out, wide)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _walk(item, f"{path}[{index}]", out)
+            _walk(item, f"{path}[{index}]", out, wide)
 
 
 def has_control_characters(text: str) -> bool:

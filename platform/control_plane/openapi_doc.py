@@ -29,6 +29,7 @@ from consorcio_kit.input_rules import (
     CONTROL,
     INT_RANGE,
     NUMERIC_DATE,
+    WIDE_INTEGERS,
     body_type,
     constrain_document,
     parameter_violations,
@@ -243,7 +244,11 @@ async def check_inputs(request: Request[Any, Any, Any]) -> None:
                 value = msgspec.json.decode(body)
             except msgspec.DecodeError:
                 value = None  # malformed: the framework answers 400
-            errors += [FieldError(path or "body", _MESSAGES[rule]) for path, rule in violations(value)]
+            wide = bool(request.route_handler.opt.get(WIDE_INTEGERS))
+            errors += [
+                FieldError(path or "body", _MESSAGES[rule])
+                for path, rule in violations(value, wide_integers=wide)
+            ]
             target = body_type(request.route_handler)
             message = strict_type_error(value, target) if target is not None and not errors else None
             if message is not None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consorcio_contract.usage import UsageBatch
+from consorcio_kit.input_rules import WIDE_INTEGERS
 from control_plane.api_schema import PeriodQuery
 from control_plane.auth.guards import admin_guard, current_tenant_app, tenant_app_guard
 from control_plane.auth.roles import Permission
@@ -57,7 +58,14 @@ class UsageIngestController(Controller):
     tags = ("tenant-app",)
     guards = (tenant_app_guard,)
 
-    @post("/", operation_id="ingestUsageEvents", name="usage:ingest", status_code=202)
+    @post(
+        "/",
+        operation_id="ingestUsageEvents",
+        name="usage:ingest",
+        status_code=202,
+        # UsageBatch bounds its values itself (up to 10**12, past 32 bits).
+        opt={WIDE_INTEGERS: True},
+    )
     async def ingest(
         self,
         slug: FromPath[str],

@@ -71,6 +71,21 @@ async def test_a_tenant_app_writes_its_own_usage_idempotently(cp_client, auth, t
     assert (api["count"], api["sum"]) == (3, 30)
 
 
+async def test_a_usage_value_past_32_bits_is_accepted_up_to_the_contracts_bound(cp_client, tenants) -> None:
+    """The contract (consorcio_contract.usage.MAX_VALUE) allows values up to 10**12: the edge's
+    32-bit rule must not reject such a batch (the tenant app would drop it as invalid), while the
+    contract's own bound still holds."""
+    a = tenants["a"]
+    path = f"/api/tenant-app/tenants/{a.slug}/usage-events"
+    now = datetime.now(UTC).isoformat()
+    big = {"id": str(uuid.uuid4()), "metric": "api_requests", "value": 3 * 2**31, "occurredAt": now}
+    accepted = await cp_client.post(path, json={"events": [big]}, headers=a.headers())
+    assert accepted.status_code == 202, accepted.text
+    too_big = {**big, "id": str(uuid.uuid4()), "value": 10**12 + 1}
+    refused = await cp_client.post(path, json={"events": [too_big]}, headers=a.headers())
+    assert refused.status_code == 422, refused.text
+
+
 @pytest.mark.parametrize(
     "route", ["usage-events", "flag-snapshot", "flags"], ids=["usage", "snapshot", "evaluations"]
 )
