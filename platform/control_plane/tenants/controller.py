@@ -16,7 +16,7 @@ from consorcio_contract.tenant_resource import MAX_DELETION_GRACE_DAYS
 from control_plane.audit.service import ActionContext
 from control_plane.auth.guards import admin_guard
 from control_plane.auth.roles import Permission
-from control_plane.tenants.models import DeletionPolicy, SuspensionReason
+from control_plane.tenants.models import BillingIssue, DeletionPolicy, SuspensionReason
 from control_plane.tenants.resources import TenantResources
 from control_plane.tenants.schemas import (
     DeletionProtectionRequest,
@@ -71,10 +71,21 @@ class TenantController(Controller):
         tenant_resources: NamedDependency[TenantResources],
         state: State,
         include_deleted: Annotated[bool, QueryParameter(name="includeDeleted")] = False,
+        billing_issue: Annotated[
+            BillingIssue | None,
+            QueryParameter(
+                name="billingIssue",
+                description="Only the tenants whose `billingIssues` include this one "
+                "(e.g. billingContactMissing: applied with kubectl, nobody to invoice yet).",
+            ),
+        ] = None,
     ) -> list[TenantView]:
-        """Every tenant merged with its resource's status (one Kubernetes list call)."""
+        """Every tenant merged with its resource's status (one Kubernetes list call).
+
+        `billingIssue` narrows the list to the tenants billing cannot invoice fully yet.
+        """
         items = await _service(db_session, tenant_resources, state).list_tenants(
-            include_deleted=include_deleted
+            include_deleted=include_deleted, billing_issue=billing_issue
         )
         return [tenant_view(i.tenant, i.resource) for i in items]
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ColumnElement, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consorcio_contract.plans import PlanName
@@ -29,6 +29,12 @@ class TenantOrigin(StrEnum):
 
     CONTROL_PLANE = "control-plane"  # POST /api/tenants
     CLUSTER = "cluster"  # a ConsorcioTenant applied with kubectl/GitOps, registered by the watch
+
+
+class BillingIssue(StrEnum):
+    """What billing still needs from a tenant's record (``billingIssues`` and its list filter)."""
+
+    BILLING_CONTACT_MISSING = "billingContactMissing"  # applied with kubectl: nobody to invoice yet
 
 
 class Tenant(UUIDPrimaryKey, Timestamps, Base):
@@ -58,7 +64,14 @@ class Tenant(UUIDPrimaryKey, Timestamps, Base):
     @property
     def billing_issues(self) -> list[str]:
         """What billing this tenant still needs (a tenant applied with kubectl has no contact yet)."""
-        return [] if self.billing_contact_email else ["billingContactMissing"]
+        return [] if self.billing_contact_email else [BillingIssue.BILLING_CONTACT_MISSING.value]
+
+    @classmethod
+    def has_billing_issue(cls, issue: BillingIssue) -> ColumnElement[bool]:
+        """SQL for "``issue`` is among ``billing_issues``" (the list filter; same rule as the property)."""
+        match issue:
+            case BillingIssue.BILLING_CONTACT_MISSING:
+                return cls.billing_contact_email == ""
 
     plan_changes: Mapped[list[PlanChange]] = relationship(
         back_populates="tenant", order_by="PlanChange.effective_from", lazy="raise"

@@ -29,6 +29,7 @@ from control_plane.billing.invoice_math import ProrationPreview, preview_plan_ch
 from control_plane.billing.periods import BILLING_TZ, BillingPeriod, local_date
 from control_plane.problems import Conflict, FieldError, InvalidInput, NotFound
 from control_plane.tenants.models import (
+    BillingIssue,
     DeletionPolicy,
     PlanChange,
     SuspensionReason,
@@ -116,10 +117,14 @@ class TenantService:
         obj = await self.resources.get(slug)
         return TenantWithResource(tenant, TenantResourceStatus.from_object(obj))
 
-    async def list_tenants(self, *, include_deleted: bool = False) -> list[TenantWithResource]:
+    async def list_tenants(
+        self, *, include_deleted: bool = False, billing_issue: BillingIssue | None = None
+    ) -> list[TenantWithResource]:
         query = select(Tenant).order_by(Tenant.slug)
         if not include_deleted:
             query = query.where(Tenant.deleted_at.is_(None))
+        if billing_issue is not None:
+            query = query.where(Tenant.has_billing_issue(billing_issue))
         tenants = (await self.session.scalars(query)).all()
         objects = await self.resources.list_all()
         return [TenantWithResource(t, TenantResourceStatus.from_object(objects.get(t.slug))) for t in tenants]

@@ -51,11 +51,21 @@ def patch(custom_objects, slug: str, spec: dict) -> None:
     custom_objects.patch_cluster_custom_object(GROUP, VERSION, PLURAL, slug, {"spec": spec})
 
 
+async def _missing_contact(cp_client, headers) -> set[str]:
+    response = await cp_client.get("/api/tenants?billingIssue=billingContactMissing", headers=headers)
+    assert response.status_code == 200
+    return {t["slug"] for t in response.json()}
+
+
 async def test_a_tenant_applied_with_kubectl_is_registered_billed_and_flagged(
-    cp_client, auth, custom_objects, tenant_slugs, cnpj
+    cp_client, auth, custom_objects, tenant_slugs, cnpj, make_tenant_body
 ) -> None:
     admin = auth[Role.PLATFORM_ADMIN]
     slug, doc = tenant_slugs(), cnpj()
+    complete = tenant_slugs()
+    assert (
+        await cp_client.post("/api/tenants", json=make_tenant_body(complete, cnpj()), headers=admin)
+    ).status_code == 201
     custom_objects.create_cluster_custom_object(GROUP, VERSION, PLURAL, applied(slug, doc, "professional"))
 
     async def registered():
@@ -67,12 +77,22 @@ async def test_a_tenant_applied_with_kubectl_is_registered_billed_and_flagged(
     assert view["cnpj"].replace(".", "").replace("/", "").replace("-", "") == normalize_cnpj(doc)
     # Nothing silent: billing says what it is missing.
     assert view["billingIssues"] == ["billingContactMissing"]
+    # The list filter finds the tenants billing cannot invoice yet, and only those.
+    missing = await _missing_contact(cp_client, admin)
+    assert slug in missing and complete not in missing
+    everyone = {t["slug"] for t in (await cp_client.get("/api/tenants", headers=admin)).json()}
+    assert {slug, complete} <= everyone
+    unknown = await cp_client.get("/api/tenants?billingIssue=somethingElse", headers=admin)
+    assert unknown.status_code == 422 and unknown.headers["content-type"].startswith(
+        "application/problem+json"
+    )
     plans = (await cp_client.get(f"/api/tenants/{slug}/plan-history", headers=admin)).json()
     assert [p["plan"] for p in plans] == ["professional"]
     # Once the contact is filled in, billing has everything.
     contact = {"billingContact": {"name": "Financeiro", "email": "fin@example.com"}}
     edited = await cp_client.patch(f"/api/tenants/{slug}", json=contact, headers=admin)
     assert edited.status_code == 200 and edited.json()["billingIssues"] == []
+    assert slug not in await _missing_contact(cp_client, admin)
 
 
 async def test_plan_and_suspension_changed_with_kubectl_land_in_the_history(
@@ -180,15 +200,18 @@ async def test_a_tenant_creation_is_a_trace_the_resource_carries_to_the_operator
     created = await cp_client.post("/api/tenants", json=make_tenant_body(slug, cnpj()), headers=headers)
     assert created.status_code == 201
     spans = [s for s in exporter.get_finished_spans() if s.name == "tenant.create"]
-    assert [s.attributes["consorcio.tenant"] for s in spans] == [slug]
+    assert [(s.attributes or {}).get("consorcio.tenant") for s in spans] == [slug]
     trace_id = format(spans[0].context.trace_id, "032x")
     assert trace_id == caller_trace
     (server,) = [
         s
         for s in exporter.get_finished_spans()
-        if s.name == "POST" and s.attributes["url.path"] == "/api/tenants"
+        if s.name == "POST" and (s.attributes or {}).get("url.path") == "/api/tenants"
     ]
-    assert spans[0].parent.span_id == server.context.span_id  # the operation is a child of the request
+    parent = spans[0].parent
+    assert (
+        parent is not None and parent.span_id == server.context.span_id
+    )  # the operation is a child of the request
     resource = custom_objects.get_cluster_custom_object(GROUP, VERSION, PLURAL, slug)
     traceparent = resource["metadata"]["annotations"][TRACEPARENT_ANNOTATION]
     assert traceparent.split("-")[1] == trace_id
