@@ -110,8 +110,12 @@ class Api:
         json: Any = None,
         chave: str | None = None,
         arquivo: tuple[str, str, bytes] | None = None,
+        bruto: bytes | None = None,
     ) -> httpx.Response:
-        """The raw answer; raises ``ErroApi`` for any 4xx/5xx."""
+        """The raw answer; raises ``ErroApi`` for any 4xx/5xx.
+
+        ``arquivo`` goes as multipart/form-data; ``bruto`` as the body itself (the documents' uploads).
+        """
         headers = dict(self._headers)
         if chave:
             headers["Idempotency-Key"] = chave
@@ -119,6 +123,8 @@ class Api:
         conteudo = None
         if arquivo is not None:
             conteudo, headers["Content-Type"] = multipart(*arquivo)
+        elif bruto is not None:
+            conteudo, headers["Content-Type"] = bruto, "application/octet-stream"
         resposta = await _cliente(self._app).request(
             metodo, caminho, params=limpos, json=json, content=conteudo, headers=headers
         )
