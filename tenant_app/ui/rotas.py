@@ -19,10 +19,12 @@ from tenant_app.ui.erros import tratar
 from tenant_app.ui.formularios import exigir_csrf
 from tenant_app.ui.middleware import SessaoUIMiddleware
 from tenant_app.ui.paginas import ESTATICO
+from tenant_app.ui.portal.rotas import PORTAL_PATHS
+from tenant_app.ui.portal.rotas import ROUTER as PORTAL
 from tenant_app.ui.telas import TELAS
 
 #: Paths the API's bearer-token middleware leaves alone.
-UI_PATHS = ["^/$", "^/app(/|$)"]
+UI_PATHS = ["^/$", "^/app(/|$)", *PORTAL_PATHS]
 
 ESTATICO_OPT = {"ui_acesso": "estatico"}
 _UM_ANO = "public, max-age=31536000, immutable"
@@ -73,4 +75,4 @@ ROUTER = Router(
     include_in_schema=False,
 )
 
-UI_HANDLERS: list[Any] = [raiz, ROUTER]
+UI_HANDLERS: list[Any] = [raiz, ROUTER, PORTAL]

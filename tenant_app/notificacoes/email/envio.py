@@ -87,6 +87,18 @@ def _enviar_sync(smtp: SmtpSettings, mensagens: list[EmailMessage]) -> list[str 
         return erros
 
 
+async def enviar_agora(smtp: SmtpSettings, mensagem: EmailMessage) -> str | None:
+    """Send one message now, outside the queue (None: accepted; else the error).
+
+    For messages worthless a few minutes later and that must not rest in the e-mail log, like the
+    área do consorciado's login codes: a failure is shown to the user, who asks again.
+    """
+    try:
+        return (await asyncio.to_thread(_enviar_sync, smtp, [mensagem]))[0]
+    except (OSError, smtplib.SMTPException) as err:
+        return f"{type(err).__name__}: {err}"[:500]
+
+
 async def enviar_lote(uow: UnitOfWork, nset: NotificacoesSettings, limite: int = 100) -> int:
     """Send one batch of due e-mails; returns how many were tried (0: none due or no SMTP)."""
     if nset.smtp is None:
