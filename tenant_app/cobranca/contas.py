@@ -6,14 +6,20 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 
 from tenant_app.cobranca.bancos import Carteira, CarteiraBB, CarteiraBradesco, CarteiraItau
+from tenant_app.cobranca.chave_pix import normalizar_chave_pix
 from tenant_app.cobranca.cnab240 import ContaEmpresa
 from tenant_app.cobranca.cnab240.empresa import header_arquivo
 from tenant_app.cobranca.models import ContaCobranca
+from tenant_app.cobranca.pix import montar_brcode
+from tenant_app.cobranca.psp import PSPS
+from tenant_app.cobranca.texto import sem_acentos
 from tenant_app.erros import ConflitoError, FieldError, NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo
 from tenant_app.unit_of_work import UnitOfWork
@@ -67,7 +73,10 @@ class DadosConta:
 
 
 def _validar(conta: ContaCobranca) -> None:
-    """The bank's own rules on agência/conta/convênio/carteira (bancos.py), as field errors."""
+    """The bank's own rules on agência/conta/convênio/carteira (bancos.py), and the PIX key and the names
+    every BR Code carries, as field errors: what is accepted here can always be issued later."""
+    _validar_pix(conta)
+    _validar_psp(conta)
     try:
         carteira_de(conta)
         # The CNAB header must be writable now, not at the first remessa.
@@ -77,6 +86,57 @@ def _validar(conta: ContaCobranca) -> None:
             f"Dados bancários inválidos: {erro}",
             errors=[FieldError("banco", str(erro))],
             code="conta_cobranca_invalida",
+        ) from None
+
+
+def _validar_psp(conta: ContaCobranca) -> None:
+    """A PSP this app has a client for, at an http(s) address: checked here so that issuing never
+    meets an unknown PSP."""
+    erro: tuple[str, str] | None = None
+    if conta.psp is not None and conta.psp not in PSPS:
+        erro = ("psp", f"PSP desconhecido (conhecidos: {', '.join(sorted(PSPS))})")
+    elif conta.psp_url is not None:
+        try:
+            url = httpx.URL(conta.psp_url)
+            valida = url.scheme in ("http", "https") and bool(url.host) and conta.psp_url.isascii()
+        except (httpx.InvalidURL, ValueError):
+            valida = False
+        if not valida:
+            erro = (
+                "psp_url",
+                "deve ser o endereço http(s) da API Pix do PSP (ex.: https://pix.psp.example/v2)",
+            )
+    if erro is not None:
+        raise RegraVioladaError(
+            f"Dados do PSP inválidos: {erro[0]} {erro[1]}.",
+            errors=[FieldError(*erro)],
+            code="conta_cobranca_invalida",
+        )
+
+
+def _validar_pix(conta: ContaCobranca) -> None:
+    """The key in its DICT form (stored normalized), and name and city that survive the BR Code's
+    charset; a trial BR Code proves the three fit together."""
+    for campo in ("beneficiario_nome", "cidade"):
+        if not sem_acentos(getattr(conta, campo)).strip():
+            mensagem = "deve ter letras ou dígitos do alfabeto latino (vai no boleto e no BR Code)"
+            raise RegraVioladaError(
+                f"Dados bancários inválidos: {campo} {mensagem}.",
+                errors=[FieldError(campo, mensagem)],
+                code="conta_cobranca_invalida",
+            )
+    if conta.chave_pix is None:
+        return
+    try:
+        _, conta.chave_pix = normalizar_chave_pix(conta.chave_pix)
+        montar_brcode(
+            conta.chave_pix, nome=conta.beneficiario_nome, cidade=conta.cidade, valor=Decimal("1.00")
+        )
+    except ValueError as erro:
+        raise RegraVioladaError(
+            f"Chave Pix inválida: {erro}.",
+            errors=[FieldError("chave_pix", str(erro))],
+            code="chave_pix_invalida",
         ) from None
 
 

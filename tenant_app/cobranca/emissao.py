@@ -3,6 +3,7 @@ re-issue after the due date (multa and juros recomputed up to the new date), and
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,6 +27,8 @@ from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.unit_of_work import UnitOfWork
 
 _DIAS_NO_MES = Decimal(30)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -94,15 +97,7 @@ def _novo_titulo(
     except ValueError as erro:
         raise RegraVioladaError(f"Não foi possível montar o boleto: {erro}", code="boleto_invalido") from None
     txid = "".join(ch for ch in boleto.nosso_numero if ch.isalnum())[:25]
-    brcode = None
-    if conta.chave_pix:
-        brcode = montar_brcode(
-            conta.chave_pix,
-            nome=conta.beneficiario_nome,
-            cidade=conta.cidade,
-            valor=valores.total,
-            txid=txid,
-        )
+    brcode = _brcode_estatico(conta, valores.total, txid)
     return Titulo(
         id=uuid.uuid4(),
         conta_id=conta.id,
@@ -127,6 +122,23 @@ def _novo_titulo(
         status=StatusTitulo.EMITIDO,
         emitido_em=datetime.now(UTC),
     )
+
+
+def _brcode_estatico(conta: ContaCobranca, valor: Decimal, txid: str) -> str | None:
+    """The static BR Code, or None when the account's key, name or city cannot make one.
+
+    Accounts are validated when configured (contas._validar_pix), but a row written before that
+    check existed may still hold a bad key: the boleto is what the parcela needs, so it is issued
+    without the PIX and the account is named in the log for the administrator to fix."""
+    if not conta.chave_pix:
+        return None
+    try:
+        return montar_brcode(
+            conta.chave_pix, nome=conta.beneficiario_nome, cidade=conta.cidade, valor=valor, txid=txid
+        )
+    except ValueError as erro:
+        log.warning("account %s cannot make a BR Code (%s): título issued without PIX", conta.id, erro)
+        return None
 
 
 async def _publicar(uow: UnitOfWork, titulo: Titulo) -> None:

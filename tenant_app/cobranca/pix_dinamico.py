@@ -42,8 +42,12 @@ async def aplicar_cobv(
         log.warning("PSP secret of account %s unavailable: static BR Codes kept", conta.id)
         return 0
     feitos = 0
-    credenciais = CredenciaisPsp(conta.psp_url, conta.psp_client_id, segredo)
-    async with cliente_para(conta.psp, credenciais) as cliente:
+    try:
+        cliente = cliente_para(conta.psp, CredenciaisPsp(conta.psp_url, conta.psp_client_id, segredo))
+    except (ValueError, httpx.InvalidURL) as erro:  # an account saved before contas._validar_psp
+        log.warning("PSP of account %s unusable (%s): static BR Codes kept", conta.id, erro)
+        return 0
+    async with cliente:
         for t in titulos:
             txid = t.id.hex  # 32 alphanumerics: unique, within the API's 26-35
             try:
@@ -57,10 +61,11 @@ async def aplicar_cobv(
                     multa_pct=t.multa_pct,
                     juros_mensal_pct=juros_mensal_pct,  # type: ignore[arg-type]
                 )
+                brcode = montar_brcode(url=cobv.location, nome=conta.beneficiario_nome, cidade=conta.cidade)
             except (ErroPsp, httpx.HTTPError, ValueError) as erro:
                 log.warning("cobv of título %s not created at the PSP: %s; static BR Code kept", t.id, erro)
                 continue
             t.txid = txid
-            t.brcode = montar_brcode(url=cobv.location, nome=conta.beneficiario_nome, cidade=conta.cidade)
+            t.brcode = brcode
             feitos += 1
     return feitos

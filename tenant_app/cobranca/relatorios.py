@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Date, cast, func, select
 
 from tenant_app.cobranca.models import OcorrenciaRetorno, ResultadoOcorrencia, Titulo, ValorAIdentificar
-from tenant_app.erros import DadosInvalidos, FieldError, NaoEncontrado
+from tenant_app.erros import FieldError, NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo
 from tenant_app.pagamentos.models import FormaPagamento, Pagamento, StatusPagamento
 from tenant_app.parcelas.models import Parcela
@@ -39,9 +39,11 @@ class Dia:
 
 def _periodo(desde: date, ate: date) -> None:
     if ate < desde or (ate - desde).days > MAXIMO_DIAS:
-        raise DadosInvalidos(
+        # Both dates parse, so the request is well-formed: a period the report does not serve is a rule (422).
+        raise RegraVioladaError(
             f"Período inválido: 'ate' deve ser igual ou posterior a 'desde', até {MAXIMO_DIAS} dias.",
             errors=[FieldError("ate", f"de 'desde' a até {MAXIMO_DIAS} dias depois")],
+            code="periodo_invalido",
         )
 
 

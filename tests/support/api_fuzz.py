@@ -37,13 +37,7 @@ DEFAULT_SEED = 20261206
 #: Defects the fuzz run found in routes of other features, left out of the run until their owners
 #: fix them (each reported in /tmp/coord/NOTES.md); operation id -> what is wrong. Remove an entry
 #: with its fix: the run then covers the route again.
-KNOWN_DEFECTS: dict[str, str] = {
-    "createBillingAccount": "accepts a chave_pix that is not ASCII 1..77: every later título of the "
-    "account fails with 500 (cobranca/pix.py montar_brcode ValueError) — validate it on input",
-    "updateBillingAccount": "same chave_pix as createBillingAccount",
-    "cobrancaDaily": "desde after ate (a rule, schema-valid) answers 400 dados_invalidos: it is a 422",
-    "cobrancaGrupo": "same period rule as cobrancaDaily: 400 for a schema-valid request",
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 #: The checks every fuzz run applies (schemathesis names).
 CHECKS = (

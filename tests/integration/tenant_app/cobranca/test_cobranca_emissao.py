@@ -6,9 +6,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import update
 
 from tenant_app.cobranca.boleto import codigo_barras_para_linha, ler_codigo_barras, linha_para_codigo_barras
+from tenant_app.cobranca.models import ContaCobranca
 from tenant_app.cobranca.pix import validar_brcode
+from tenant_app.database.session import create_engine
 from tenant_app.eventos.tipos import BOLETO_EMITIDO
 from tenant_app.users.roles import Role
 from tests.integration.tenant_app.cobranca.apoio import (
@@ -156,3 +159,68 @@ async def test_carne_pdf_reads_back_to_the_linhas(tenant: Tenant) -> None:
     paginas = codigos_por_pagina(pdf.content)
     assert [codigo_barras_para_linha(p["I25"][0]) for p in paginas] == [t["linha_digitavel"] for t in titulos]
     assert [p["QRCODE"][0] for p in paginas] == [t["brcode"] for t in titulos]
+
+
+async def test_pix_key_and_names_are_validated_where_typed(tenant: Tenant) -> None:
+    """The defect the API fuzz found: any 1..77-character chave_pix was accepted and every later título
+    of the account was a 500. Now the key must be one of the DICT forms (422 naming ``chave_pix``),
+    it is stored in its DICT form, and a PATCH is held to the same rules."""
+    grupo, _ = await grupo_com_parcelas(tenant)
+    url = "/api/cobranca/contas/"
+    propria = {**CONTA_BB, "conta": "12345", "grupo_id": grupo["id"]}  # another bank account
+    casos = {
+        "chave_pix": ("chave qualquer ☃", "chave_pix_invalida"),
+        "beneficiario_nome": ("漢字漢字", "conta_cobranca_invalida"),
+        "cidade": ("東京都", "conta_cobranca_invalida"),
+        "psp": ("psp-inexistente", "conta_cobranca_invalida"),
+        "psp_url": ("nao-e-url", "conta_cobranca_invalida"),
+    }
+    for campo, (valor, codigo) in casos.items():
+        r = await tenant.client.post(url, json={**propria, campo: valor}, headers=tenant.auth())
+        assert r.status_code == 422 and r.json()["type"].endswith(f"/{codigo}"), (campo, r.text)
+        assert [e["campo"] for e in r.json()["errors"]] == [campo], r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+    r = await tenant.client.post(
+        url,
+        json={**propria, "chave_pix": "Cobranca@Administradora.COM.br"},
+        headers=tenant.auth(),
+    )
+    assert r.status_code == 201, r.text
+    conta_grupo = r.json()
+    assert conta_grupo["chave_pix"] == "cobranca@administradora.com.br"
+    ruim = await tenant.client.patch(
+        f"{url}{conta_grupo['id']}", json={"chave_pix": "+55 (11) 98765-4321"}, headers=tenant.auth()
+    )
+    assert ruim.status_code == 422 and ruim.json()["errors"][0]["campo"] == "chave_pix", ruim.text
+    bom = await tenant.client.patch(
+        f"{url}{conta_grupo['id']}", json={"chave_pix": "529.982.247-25"}, headers=tenant.auth()
+    )
+    assert bom.status_code == 200 and bom.json()["chave_pix"] == "52998224725", bom.text
+    guardada = await tenant.client.get(f"{url}{conta_grupo['id']}", headers=tenant.auth())
+    assert guardada.json()["chave_pix"] == "52998224725"
+
+
+async def test_a_stored_bad_key_still_issues_the_boleto(tenant: Tenant) -> None:
+    """An account saved before the key was validated (the row is edited in the database, as such an
+    account would be): the título is issued with its boleto and no BR Code, never a 500."""
+    _, cotas = await grupo_com_parcelas(tenant)
+    c = await conta(tenant)
+    engine = create_engine(tenant.settings.database)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                update(ContaCobranca).where(ContaCobranca.id == c["id"]).values(chave_pix="chave ☃ ruim")
+            )
+        p = (await parcelas(tenant, cotas[0]["id"]))[0]
+        r = await emitir(tenant, p["id"])
+        assert r.status_code == 201, r.text
+        assert r.json()["brcode"] is None and r.json()["txid"] is None
+        assert linha_para_codigo_barras(r.json()["linha_digitavel"]) == r.json()["codigo_barras"]
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(
+                update(ContaCobranca)
+                .where(ContaCobranca.id == c["id"])
+                .values(chave_pix=CONTA_BB["chave_pix"])
+            )
+        await engine.dispose()

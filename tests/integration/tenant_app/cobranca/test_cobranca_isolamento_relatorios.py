@@ -180,4 +180,10 @@ async def test_reports_per_day_and_per_grupo(tenant: Tenant) -> None:
         f"/api/cobranca/relatorios/grupos/{grupo['id']}?desde=2026-12-10&ate=2026-01-01",
         headers=tenant.auth(),
     )
-    assert ruim.status_code == 400
+    # Both dates are well-formed: a reversed period is a rule (422 naming `ate`), for both reports.
+    assert ruim.status_code == 422 and ruim.json()["type"].endswith("/periodo_invalido"), ruim.text
+    assert [e["campo"] for e in ruim.json()["errors"]] == ["ate"]
+    longo = await tenant.client.get(
+        "/api/cobranca/relatorios/diario?desde=2025-01-01&ate=2026-12-01", headers=tenant.auth()
+    )
+    assert longo.status_code == 422 and longo.json()["type"].endswith("/periodo_invalido"), longo.text
