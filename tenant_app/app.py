@@ -25,6 +25,7 @@ from tenant_app.assembleias.controller import CONTROLLERS as ASSEMBLEIAS_CONTROL
 from tenant_app.auditoria.controller import AuditoriaController
 from tenant_app.auth.controller import AuthController
 from tenant_app.auth.middleware import PUBLIC_PATHS, JWTAuthenticationMiddleware
+from tenant_app.clientes_api.controller import ClienteApiController
 from tenant_app.cobranca.controller import CONTROLLERS as COBRANCA_CONTROLLERS
 from tenant_app.consorciados.controller import ConsorciadoController
 from tenant_app.cotas.controller import CotaController
@@ -75,6 +76,7 @@ ROUTE_HANDLERS: list[Any] = [
     MetricsController,
     AuthController,
     UserController,
+    ClienteApiController,
     *ASSEMBLEIAS_CONTROLLERS,
     ConsorciadoController,
     GrupoController,
@@ -155,7 +157,15 @@ def create_app(settings: Settings) -> Litestar:
             path="/schema",
             components=Components(
                 security_schemes={
-                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+                    "BearerToken": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        bearer_format="JWT ou chave de API",
+                        description=(
+                            "Um token de acesso de `POST /api/auth/login` (pessoas) ou a chave de um "
+                            "cliente de API (`cak.<tenant>.…`, integrações; `POST /api/clientes-api`)."
+                        ),
+                    )
                 }
             ),
             security=[{"BearerToken": []}],

@@ -5,6 +5,7 @@ Features that add tables append their ``models`` module here.
 
 from tenant_app.assembleias import models as assembleias_models
 from tenant_app.audit_log import models as audit_log_models
+from tenant_app.clientes_api import models as clientes_api_models
 from tenant_app.cobranca import models as cobranca_models
 from tenant_app.consorciados import models as consorciados_models
 from tenant_app.cotas import models as cotas_models
@@ -26,6 +27,7 @@ from tenant_app.users import models as users_models
 MODEL_MODULES = (
     assembleias_models,
     audit_log_models,
+    clientes_api_models,
     cobranca_models,
     consorciados_models,
     cotas_models,

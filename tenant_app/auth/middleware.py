@@ -1,4 +1,8 @@
-"""Bearer-token authentication for every route except the public ones."""
+"""Bearer-token authentication for every route except the public ones.
+
+The bearer is a staff user's JWT access token or an API client's key
+(``cak.<tenant>.…``, see ``tenant_app.clientes_api``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 
 from tenant_app.auth.token_cache import VerifiedTokenCache
 from tenant_app.auth.tokens import InvalidToken, verify_access_token
+from tenant_app.clientes_api import chaves
+from tenant_app.clientes_api.autenticacao import ChaveInvalida, autenticar
 from tenant_app.settings import Settings
 
 #: Reachable without a token.
@@ -32,8 +38,16 @@ class JWTAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise NotAuthorizedException("token ausente")
+        token = token.strip()
+        if chaves.parece_chave(token):
+            state = connection.app.state
+            try:
+                cliente = await autenticar(state.session_factory, state.settings.tenant_slug, token)
+            except ChaveInvalida as exc:
+                raise NotAuthorizedException("chave de API inválida") from exc
+            return AuthenticationResult(user=cliente, auth=token)
         try:
-            user = _token_cache(connection).user_for(token.strip())
+            user = _token_cache(connection).user_for(token)
         except InvalidToken as exc:
             raise NotAuthorizedException("token inválido") from exc
         return AuthenticationResult(user=user, auth=token)

@@ -26,7 +26,7 @@ class JsonFormatter(logging.Formatter):
             "request_id": request_id_var.get(),
             "tenant": self.tenant,
         }
-        for key in ("method", "path", "status", "duration_ms"):
+        for key in ("method", "path", "status", "duration_ms", "actor_id", "actor"):
             if hasattr(record, key):
                 payload[key] = getattr(record, key)
         if record.exc_info:

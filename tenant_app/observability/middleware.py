@@ -68,6 +68,9 @@ class RequestContextMiddleware:
                         "path": scope["path"],
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        # Who called: a staff user's id or an API client's (its audit ``autor_id``).
+                        "actor_id": str(getattr(scope.get("user"), "id", "")),
+                        "actor": str(getattr(scope.get("user"), "email", "")),
                     },
                 )
             request_id_var.reset(token)

@@ -1,4 +1,4 @@
-"""Fixed-window rate limits in Redis, per user and per tenant.
+"""Fixed-window rate limits in Redis, per user (or API client) and per tenant.
 
 Each request is counted at once in this process and decided on the window's
 count as Redis last reported it (every replica's requests) plus this process's
@@ -78,7 +78,12 @@ class RateCounter:
         per_user = (
             0 if user is None else self._count(rate_limit_key(redis_settings, "user", str(user.id), window))
         )
-        user_limit = limits.per_user_per_minute if user is None else limits.per_user_limit(user.email)
+        if user is None:
+            user_limit = limits.per_user_per_minute
+        elif user.limite_por_minuto is not None:  # an API client's own limit
+            user_limit = user.limite_por_minuto
+        else:
+            user_limit = limits.per_user_limit(user.email)
         if tenant > limits.per_tenant_per_minute or per_user > user_limit:
             return retry
         return None

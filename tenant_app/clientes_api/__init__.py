@@ -1,0 +1,1 @@
+"""API clients of integrations: role-scoped keys, rotated with overlap, revoked at once."""
