@@ -10,7 +10,8 @@ record agree with it, exactly as if the change had been made through the API:
   its creation day; a CNPJ already held by another live tenant is not
   registered (the operator gives that resource a CnpjConflict condition);
 - a plan changed on the resource is a plan change here: a plan-history
-  segment from now (proration follows), an audit event, a flag refresh;
+  segment from when the resource was changed (proration follows; see
+  :func:`plan_changed_at`), an audit event, a flag refresh;
 - ``spec.suspended`` changed on the resource suspends or resumes the record
   (reason ``manual``: a person did it);
 - a resource deleted (or being deleted) marks the record deleted; one applied
@@ -29,7 +30,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -88,6 +89,52 @@ def record_change(
     )
 
 
+def _owns_plan(fields: object) -> bool:
+    spec = fields.get("f:spec") if isinstance(fields, Mapping) else None
+    return isinstance(spec, Mapping) and "f:plan" in spec
+
+
+def plan_changed_at(meta: Mapping[str, Any], *, floor: datetime | None, now: datetime) -> datetime:
+    """When ``spec.plan`` took its current value, as far as the API server's records tell.
+
+    The watch may see a change late (the control plane was down, the watch was
+    re-listing): billing follows the change from when it happened, not from when it
+    was seen. The API server stamps the ``managedFields`` entry of whoever last set a
+    field with the time of that write (seconds); the entry owning ``f:spec.f:plan``
+    (the latest one when an apply shares it) says when the plan was set. Not the
+    ``status`` subresource's entries: the operator's status writes own no spec.
+
+    Any client may rewrite ``managedFields``, so the stamp is trusted only inside what
+    is known for certain: after ``floor`` (the previous plan change, the last time this
+    process saw the old plan) and not after ``now``. Outside it, or with no stamp at
+    all, the change counts from ``now``, when it was seen.
+    """
+    stamps = [
+        parsed
+        for entry in meta.get("managedFields") or []
+        if isinstance(entry, Mapping)
+        and not entry.get("subresource")
+        and _owns_plan(entry.get("fieldsV1"))
+        and (parsed := _parse_stamp(entry.get("time"))) is not None
+    ]
+    if not stamps:
+        return now
+    stamp = max(stamps)
+    if stamp > now or (floor is not None and stamp < floor):
+        return now
+    return stamp
+
+
+def _parse_stamp(raw: object) -> datetime | None:
+    if not isinstance(raw, str):
+        return None
+    try:
+        parsed = _parse_time(raw)
+    except ValueError:
+        return None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
+
+
 Fetcher = Callable[[str], Awaitable[dict[str, Any] | None]]
 
 
@@ -104,16 +151,24 @@ class TenantSync:
         self.audit = AuditService(session)
         self.publish_change = publish_change
 
-    async def observe(self, obj: Mapping[str, Any], now: datetime | None = None) -> list[str]:
-        """Make the record agree with a live resource; what changed (empty: nothing)."""
+    async def observe(
+        self, obj: Mapping[str, Any], now: datetime | None = None, *, seen_before: datetime | None = None
+    ) -> list[str]:
+        """Make the record agree with a live resource; what changed (empty: nothing).
+
+        ``seen_before``: a moment the resource was known to agree with the record (the
+        watch's previous comparison started then); a change is not billed from earlier.
+        """
         try:
-            return await self._observe(obj, now or datetime.now(UTC))
+            return await self._observe(obj, now or datetime.now(UTC), seen_before)
         except IntegrityError:
             # The API created the same slug meanwhile (its insert committed first): compare again.
             await self.session.rollback()
-            return await self._observe(obj, now or datetime.now(UTC))
+            return await self._observe(obj, now or datetime.now(UTC), seen_before)
 
-    async def _observe(self, obj: Mapping[str, Any], now: datetime) -> list[str]:
+    async def _observe(
+        self, obj: Mapping[str, Any], now: datetime, seen_before: datetime | None
+    ) -> list[str]:
         slug = str((obj.get("metadata") or {}).get("name"))
         tenant = await self.session.scalar(select(Tenant).where(Tenant.slug == slug).with_for_update())
         latest = await self.fetch(slug)
@@ -161,6 +216,11 @@ class TenantSync:
             tenant.deleted_at = None
             changes.append("restored")
         if plan != tenant.plan:
+            previous = await self.session.scalar(
+                select(func.max(PlanChange.effective_from)).where(PlanChange.tenant_id == tenant.id)
+            )
+            floor = max((t for t in (previous, seen_before) if t is not None), default=None)
+            changed_at = plan_changed_at(meta, floor=floor, now=now)
             changes.append(f"plan {tenant.plan.value} -> {plan.value}")
             record_change(
                 self.session,
@@ -176,7 +236,9 @@ class TenantSync:
                 PlanChange(
                     tenant_id=tenant.id,
                     plan=plan,
-                    effective_from=max(now, datetime.combine(tenant.contract_start, time(), BILLING_TZ)),
+                    effective_from=max(
+                        changed_at, datetime.combine(tenant.contract_start, time(), BILLING_TZ)
+                    ),
                     changed_by=CLUSTER_ACTOR,
                 )
             )
@@ -185,7 +247,12 @@ class TenantSync:
                 "tenant.change_plan",
                 "tenant",
                 slug,
-                {"from": tenant.plan.value, "to": plan.value, "source": "cluster"},
+                {
+                    "from": tenant.plan.value,
+                    "to": plan.value,
+                    "source": "cluster",
+                    "effectiveFrom": changed_at.isoformat(),
+                },
             )
             tenant.plan = plan
         suspended = bool(spec.get("suspended", False))

@@ -19,6 +19,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from kubernetes import client, watch
@@ -65,12 +66,17 @@ class TenantWatcher:
         *,
         operator_instance: str | None,
         publish_change: Publisher,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._api = client.CustomObjectsApi(api_client)
         self._sessions = session_factory
         self._selector = label_selector(operator_instance)
         self._publish = publish_change
         self._seen: dict[str, tuple[Any, ...]] = {}
+        #: When the last comparison of each resource started: it agreed with the record
+        #: then, so a change found later happened after it (billing's lower bound).
+        self._compared_at: dict[str, datetime] = {}
+        self._clock = clock
         self._stop = threading.Event()
         self._task: asyncio.Task[None] | None = None
         self._watch: watch.Watch | None = None
@@ -175,15 +181,18 @@ class TenantWatcher:
             return  # created by a purge only to be deleted: not a tenant
         async with self._sessions() as session:
             sync = TenantSync(session, self._fetch, self._publish)
+            started = self._clock()
             if kind == "DELETED":
                 self._seen.pop(name, None)
-                changes = await sync.observe_gone(name, obj.get("spec") or {})
+                self._compared_at.pop(name, None)
+                changes = await sync.observe_gone(name, obj.get("spec") or {}, started)
             else:
                 key = _interesting(obj)
                 if self._seen.get(name) == key:
                     return
-                changes = await sync.observe(obj)
+                changes = await sync.observe(obj, started, seen_before=self._compared_at.get(name))
                 self._seen[name] = key
+                self._compared_at[name] = started
         self.handled += 1
         if changes:
             _log.info("tenant %s followed from the cluster: %s", name, ", ".join(changes))

@@ -8,13 +8,23 @@ under test (tests/k8s/control_plane/conftest.py) watches them like in production
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
 import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from control_plane.auth.roles import Role
+from control_plane.billing.invoice_math import plan_segments, subscription_lines
+from control_plane.billing.periods import BillingPeriod, local_date
+from control_plane.tenants.models import PlanChange, Tenant
+from control_plane.tenants.watcher import TenantWatcher
+from sqlalchemy import select, update
 
 from consorcio_contract.identifiers import normalize_cnpj
 from consorcio_contract.names import TRACEPARENT_ANNOTATION
+from consorcio_contract.plans import CATALOG, PlanName
 from tests.support.tracing import memory_exporter
 
 pytestmark = pytest.mark.k8s
@@ -222,3 +232,114 @@ async def test_a_tenant_creation_is_a_trace_the_resource_carries_to_the_operator
     assert resource["metadata"]["annotations"][TRACEPARENT_ANNOTATION].split("-")[1] == format(
         suspend.context.trace_id, "032x"
     )
+
+
+async def _nothing_to_publish() -> None:
+    return None
+
+
+def kubectl(kubeconfig, *args: str) -> None:
+    subprocess.run(["kubectl", f"--kubeconfig={kubeconfig}", *args], check=True, capture_output=True)
+
+
+async def test_a_plan_changed_while_nobody_watched_is_billed_from_the_change(
+    cp_client, auth, custom_objects, k8s_api_client, cp_session_factory, tenant_slugs, cnpj, kubeconfig
+) -> None:
+    """The control plane is down when the plan is changed with kubectl and comes back two days
+    later (its watch's clock says so): it lists the resources, catches up, and the invoice
+    preview prorates from the day of the kubectl change (the API server's managedFields stamp
+    of the write that set spec.plan), not from the day the change was seen. A stamp rewritten
+    to before the previous change is not trusted: that change counts from when it was seen."""
+    admin = auth[Role.PLATFORM_ADMIN]
+    slug = tenant_slugs()
+    instance = f"catch-up-{slug}"  # the module's control plane does not watch this instance's tenants
+    body = applied(slug, cnpj(), "starter")
+    body["metadata"]["labels"]["consorcio.io/operator-instance"] = instance
+    custom_objects.create_cluster_custom_object(GROUP, VERSION, PLURAL, body)
+
+    async def follow(late_by: timedelta, plan: str) -> None:
+        """A control plane watching ``instance`` with a clock ``late_by`` ahead, until it follows."""
+        watcher = TenantWatcher(
+            k8s_api_client,
+            cp_session_factory,
+            operator_instance=instance,
+            publish_change=_nothing_to_publish,
+            clock=lambda: datetime.now(UTC) + late_by,
+        )
+        watcher.start()
+        try:
+
+            async def plan_is():
+                response = await cp_client.get(f"/api/tenants/{slug}", headers=admin)
+                return response.status_code == 200 and response.json()["plan"] == plan
+
+            await eventually(plan_is, f"{slug} followed with plan {plan}")
+        finally:
+            await watcher.stop()
+
+    async def last_effective_from() -> datetime:
+        plans = (await cp_client.get(f"/api/tenants/{slug}/plan-history", headers=admin)).json()
+        return datetime.fromisoformat(plans[-1]["effectiveFrom"])
+
+    await follow(timedelta(0), "starter")
+    # A customer since the month began (arranged in its record: the test cannot wait for days).
+    period = BillingPeriod.containing_instant(datetime.now(UTC))
+    async with cp_session_factory() as session:
+        tenant = await session.scalar(select(Tenant).where(Tenant.slug == slug))
+        assert tenant is not None
+        tenant.contract_start = period.start
+        await session.execute(
+            update(PlanChange)
+            .where(PlanChange.tenant_id == tenant.id)
+            .values(effective_from=period.start_instant)
+        )
+        await session.commit()
+
+    # Nobody watches: the plan is changed with kubectl.
+    before = datetime.now(UTC).replace(microsecond=0)  # the API server stamps whole seconds
+    kubectl(
+        kubeconfig, "patch", "consorciotenant", slug, "--type=merge", "-p", '{"spec":{"plan":"enterprise"}}'
+    )
+    after = datetime.now(UTC)
+    await follow(timedelta(days=2), "enterprise")
+
+    effective = await last_effective_from()
+    assert before <= effective <= after, (before, effective, after)
+    starter, enterprise = CATALOG[PlanName.STARTER], CATALOG[PlanName.ENTERPRISE]
+
+    def expected(change_day):
+        segments = plan_segments(period, [(period.start, starter), (change_day, enterprise)])
+        return [
+            (line.kind.value, line.description, line.amount) for line in subscription_lines(period, segments)
+        ]
+
+    billed_from_change = expected(local_date(effective))
+    billed_when_seen = expected(local_date(effective + timedelta(days=2)))
+    assert billed_from_change != billed_when_seen  # the test tells the two apart
+    preview = await cp_client.get(f"/api/tenants/{slug}/invoice-preview?period={period.label}", headers=admin)
+    assert preview.status_code == 200
+    subscription = [
+        (line["kind"], line["description"], Decimal(str(line["amount"])))
+        for line in preview.json()["lines"]
+        if line["kind"] in ("base", "proration_credit", "proration_charge")
+    ]
+    assert subscription == billed_from_change
+
+    # A stamp rewritten to before the previous change (any client may write managedFields).
+    kubectl(
+        kubeconfig, "patch", "consorciotenant", slug, "--type=merge", "-p", '{"spec":{"plan":"professional"}}'
+    )
+    live = custom_objects.get_cluster_custom_object(GROUP, VERSION, PLURAL, slug)
+    backdated = (period.start_instant - timedelta(days=3)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rewrite = [
+        {"op": "replace", "path": f"/metadata/managedFields/{i}/time", "value": backdated}
+        for i, entry in enumerate(live["metadata"]["managedFields"])
+        if "f:plan" in (entry.get("fieldsV1") or {}).get("f:spec", {})
+    ]
+    assert rewrite
+    kubectl(kubeconfig, "patch", "consorciotenant", slug, "--type=json", "-p", json.dumps(rewrite))
+    rewritten = custom_objects.get_cluster_custom_object(GROUP, VERSION, PLURAL, slug)
+    assert backdated in {e.get("time") for e in rewritten["metadata"]["managedFields"]}
+    seen_from = datetime.now(UTC)
+    await follow(timedelta(0), "professional")
+    assert seen_from <= await last_effective_from() <= datetime.now(UTC)
