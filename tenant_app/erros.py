@@ -101,6 +101,18 @@ class ContaBloqueada(ErroDominio):
     code = "conta_bloqueada"
 
 
+class MuitasTentativas(ErroDominio):
+    """Too many failed logins for this account or address: the next attempt must wait (429)."""
+
+    code = "muitas_tentativas"
+
+    def __init__(self, segundos: int) -> None:
+        super().__init__(
+            f"Muitas tentativas de login. Tente novamente em {segundos} segundo(s).",
+            headers={"Retry-After": str(segundos)},
+        )
+
+
 class ArquivoGrandeDemais(ErroDominio):
     """An uploaded file is above the size limit (413)."""
 

@@ -65,9 +65,18 @@ class AuthSettings:
     tenant_slug: str
     access_token_minutes: int = 15
     refresh_token_days: int = 14
-    #: Consecutive wrong passwords before the account is locked.
+    #: Wrong passwords (or TOTP codes) for one account from one address before each next
+    #: attempt must wait (a doubling delay, ``consorcio_kit.login_throttle``); also the wrong
+    #: TOTP codes before the second factor is locked for ``lockout_minutes``.
     max_failed_logins: int = 5
     lockout_minutes: int = 15
+    #: Failed logins from one address (any accounts) before its attempts are delayed
+    #: (``LOGIN_FREE_FAILURES_PER_SOURCE``).
+    free_failures_per_source: int = 30
+    #: How long a user's active flag and role read from the database are trusted (seconds):
+    #: a deactivated user or a changed role takes effect within this, at once in the replica
+    #: that made the change (``USER_CHECK_SECONDS``).
+    user_check_seconds: float = 5.0
 
     @property
     def issuer(self) -> str:
@@ -242,7 +251,12 @@ class Settings:
             tenant_slug=slug,
             database=database,
             redis=RedisSettings(url=required("REDIS_URL"), key_prefix=prefix),
-            auth=AuthSettings(jwt_secret=required("JWT_SECRET"), tenant_slug=slug),
+            auth=AuthSettings(
+                jwt_secret=required("JWT_SECRET"),
+                tenant_slug=slug,
+                free_failures_per_source=int(env.get("LOGIN_FREE_FAILURES_PER_SOURCE", "30")),
+                user_check_seconds=float(env.get("USER_CHECK_SECONDS", "5")),
+            ),
             rate_limit=RateLimitSettings(
                 per_user_per_minute=int(env.get("RATE_LIMIT_PER_USER_PER_MINUTE", "600")),
                 per_tenant_per_minute=int(env.get("RATE_LIMIT_PER_TENANT_PER_MINUTE", "6000")),

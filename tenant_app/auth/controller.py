@@ -7,8 +7,10 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
+from tenant_app.auth import login as entrada
 from tenant_app.auth import service
 from tenant_app.auth.schemas import LoginIn, MeOut, RefreshIn, TokenOut
+from tenant_app.auth.throttle import login_throttle, origem
 from tenant_app.auth.tokens import CurrentUser
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -21,10 +23,27 @@ class AuthController(Controller):
 
     @post("/login", operation_id="login", name="auth:login", status_code=200)
     async def login(
-        self, data: JSONBody[LoginIn], uow: NamedDependency[UnitOfWork], state: State
+        self,
+        request: Request[CurrentUser, str, State],
+        data: JSONBody[LoginIn],
+        uow: NamedDependency[UnitOfWork],
+        state: State,
     ) -> TokenOut:
-        """Exchange e-mail and password for an access token and a refresh token."""
-        return await service.login(uow, state.settings.auth, data.email, data.password)
+        """Exchange e-mail and password (and the TOTP code, with 2FA enrolled) for tokens.
+
+        Wrong credentials are 401 whether or not the e-mail exists; failures make the next
+        attempts of that account and address wait longer and longer (429 with Retry-After),
+        never lock the account.
+        """
+        return await entrada.login(
+            uow,
+            state.settings.auth,
+            data.email,
+            data.password,
+            data.codigo,
+            throttle=login_throttle(state),
+            origem=origem(request.scope),
+        )
 
     @post("/refresh", operation_id="refreshToken", name="auth:refresh", status_code=200)
     async def refresh(

@@ -10,6 +10,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
+from tenant_app.auth.estado_usuario import estado_usuarios
 from tenant_app.auth.token_cache import VerifiedTokenCache
 from tenant_app.auth.tokens import InvalidToken, verify_access_token
 from tenant_app.clientes_api import chaves
@@ -50,6 +51,9 @@ class JWTAuthenticationMiddleware(AbstractAuthenticationMiddleware):
             user = _token_cache(connection).user_for(token)
         except InvalidToken as exc:
             raise NotAuthorizedException("token inválido") from exc
+        # The token's role and account are checked against the database (cached for
+        # seconds): a deactivated or demoted user loses his rights before the token expires.
+        user = await estado_usuarios(connection.app.state).conferir(user)
         return AuthenticationResult(user=user, auth=token)
 
 

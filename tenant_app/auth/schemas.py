@@ -8,10 +8,21 @@ import msgspec
 
 
 class LoginIn(msgspec.Struct, kw_only=True):
-    """E-mail and password."""
+    """E-mail and password, and the authenticator's code when the account has 2FA enrolled."""
 
     email: Annotated[str, msgspec.Meta(min_length=3, max_length=254)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    codigo: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                pattern=r"^[0-9]{6}$",
+                description="Código de 6 dígitos do aplicativo autenticador (contas com verificação "
+                "em duas etapas ativa).",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class RefreshIn(msgspec.Struct, kw_only=True):

@@ -1,4 +1,4 @@
-"""Login with lockout, refresh-token rotation with reuse detection, logout, first admin."""
+"""Login with throttling, refresh-token rotation with reuse detection, logout, first admin."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
+from consorcio_kit.login_throttle import LoginThrottle, account_id
 from tenant_app.auth.schemas import TokenOut
 from tenant_app.auth.tokens import CurrentUser, hash_refresh_token, issue_access_token, new_refresh_token
-from tenant_app.erros import ContaBloqueada, NaoAutenticado
+from tenant_app.erros import ContaBloqueada, MuitasTentativas, NaoAutenticado
 from tenant_app.settings import AuthSettings
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.models import RefreshToken, User
@@ -36,39 +37,78 @@ async def _issue(uow: UnitOfWork, settings: AuthSettings, user: User, family: uu
     return TokenOut(access_token=access, refresh_token=token, expires_in=ttl)
 
 
-async def verificar_credenciais(uow: UnitOfWork, settings: AuthSettings, email: str, password: str) -> User:
-    """The user whose password this is; lock the account after ``max_failed_logins`` consecutive failures.
+async def verificar_credenciais(
+    uow: UnitOfWork,
+    settings: AuthSettings,
+    email: str,
+    password: str,
+    *,
+    throttle: LoginThrottle | None = None,
+    origem: str = "desconhecida",
+) -> User:
+    """The user whose password this is; every failure audited and throttled.
 
-    Shared by the API's token login and the web UI's session login (same lockout, same audit).
-    Leaves the changes unflushed: the caller commits (a failure commits the counter itself).
+    Shared by the API's token login and the web UI's session login. An attempt is
+    refused (429 ``muitas_tentativas``) *before* the password is checked while this
+    account or this address must wait (``consorcio_kit.login_throttle``: a delay that
+    grows with the failures, never a lock a stranger can set). Unknown e-mail, wrong
+    password and inactive account give the same 401 and cost the same time, and the
+    wait is counted on the e-mail as typed, so nothing tells which accounts exist.
+    Only after the right password may an account locked by wrong TOTP codes answer
+    423. Leaves the changes unflushed: the caller commits (a failure commits its audit).
     """
+    if throttle is not None:
+        espera = await throttle.wait_seconds(email, origem)
+        if espera > 0:
+            raise MuitasTentativas(espera)
     now = datetime.now(UTC)
     user = (
         await uow.session.execute(
             select(User).where(func.lower(User.email) == email.strip().lower()).with_for_update()
         )
     ).scalar_one_or_none()
-    if user is None:
-        verify_password(DUMMY_HASH, password)
+    # The dummy hash costs what a real one does: the answer time does not tell either.
+    valid = verify_password(user.password_hash if user is not None else DUMMY_HASH, password)
+    if user is None or not valid or not user.active:
+        await registrar_login_falho(uow, user, email, origem, throttle)
         raise _unauthorized()
     if user.locked_until is not None and user.locked_until > now:
         raise ContaBloqueada(
-            "Conta bloqueada temporariamente por excesso de tentativas. Tente mais tarde.",
+            "Conta bloqueada temporariamente por excesso de códigos de verificação errados. "
+            "Tente mais tarde ou peça o desbloqueio a um administrador.",
             code="conta_bloqueada",
         )
-    if not verify_password(user.password_hash, password) or not user.active:
-        await registrar_falha(uow, settings, user, now)
-        raise _unauthorized()
+    if throttle is not None:
+        await throttle.succeeded(email, origem)
     user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 
 
+async def registrar_login_falho(
+    uow: UnitOfWork, user: User | None, email: str, origem: str, throttle: LoginThrottle | None
+) -> None:
+    """Audit one failed login (the e-mail only as its hash: an unknown one may be anyone's
+    personal data), commit, and make the next attempt of this account/address wait."""
+    uow.auditar(
+        "login_falhou",
+        "users",
+        str(user.id) if user is not None else None,
+        depois={"conta": account_id(email), "origem": origem, "conta_existe": user is not None},
+    )
+    await uow.commit()
+    if throttle is not None:
+        await throttle.failed(email, origem)
+
+
 async def registrar_falha(uow: UnitOfWork, settings: AuthSettings, user: User, now: datetime) -> None:
-    """Count one failed attempt (wrong password or second-factor code); lock at the limit; commit."""
+    """Count one wrong second-factor code; lock the second factor at the limit; commit.
+
+    Only someone who knows the password gets this far, so this lock cannot be set by a
+    stranger (wrong passwords are throttled, never locked: ``verificar_credenciais``).
+    """
     user.failed_logins += 1
     if user.failed_logins >= settings.max_failed_logins:
         user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
@@ -77,9 +117,8 @@ async def registrar_falha(uow: UnitOfWork, settings: AuthSettings, user: User, n
     await uow.commit()
 
 
-async def login(uow: UnitOfWork, settings: AuthSettings, email: str, password: str) -> TokenOut:
-    """Check the password (with lockout) and issue an access and a refresh token."""
-    user = await verificar_credenciais(uow, settings, email, password)
+async def emitir_tokens(uow: UnitOfWork, settings: AuthSettings, user: User) -> TokenOut:
+    """A new session (token family) for ``user``; commits."""
     tokens = await _issue(uow, settings, user, uuid.uuid4())
     await uow.commit()
     return tokens

@@ -341,6 +341,19 @@ CATALOGO: dict[str, TipoProblema] = {
         "Muitas requisições",
         "Limite de requisições por minuto atingido; aguarde o tempo de Retry-After.",
     ),
+    "muitas_tentativas": _T(
+        429,
+        "Muitas tentativas de login",
+        "Logins errados demais para esta conta ou deste endereço: cada nova tentativa espera "
+        "mais (até o tempo de Retry-After). Ninguém bloqueia a conta de outra pessoa; um "
+        "administrador pode liberá-la antes (`POST /api/usuarios/{id}/desbloqueio`).",
+    ),
+    "segundo_fator_necessario": _T(
+        401,
+        "Código de verificação necessário",
+        "A conta tem a verificação em duas etapas ativa: envie também `codigo`, o código de 6 "
+        "dígitos do aplicativo autenticador.",
+    ),
     "erro_interno": _T(500, "Erro interno", "Erro inesperado; informe o `request_id` ao suporte."),
     "indisponivel": _T(
         503, "Serviço indisponível", "Uma dependência está fora do ar; nada foi feito. Repita."

@@ -65,8 +65,9 @@ class RateCounter:
         self._pending[key] = self._pending.get(key, 0) + 1
         return self._known.get(key, 0) + self._in_flight.get(key, 0) + self._pending[key]
 
-    def hit(self, user: CurrentUser | None, now: float) -> int | None:
-        """Count one request; seconds to wait when a limit is exceeded, else None."""
+    def hit(self, user: CurrentUser | None, now: float, origin: str = "unknown") -> int | None:
+        """Count one request (``origin``: the client's address); seconds to wait when a limit is
+        exceeded, else None."""
         window = int(now // _WINDOW)
         if window != self._window:
             # A new window starts from zero; what the old one did not send no longer matters.
@@ -74,6 +75,11 @@ class RateCounter:
             self._known, self._in_flight, self._pending = {}, {}, {}
         redis_settings, limits = self._settings.redis, self._settings.rate_limit
         retry = _WINDOW - int(now % _WINDOW)
+        if user is None:
+            # Unauthenticated (login, refresh, public pages): counted per client address only;
+            # one address must not spend the tenant-wide budget every logged-in user shares.
+            by_origin = self._count(rate_limit_key(redis_settings, "origin", origin, window))
+            return retry if by_origin > limits.per_user_per_minute else None
         tenant = self._count(rate_limit_key(redis_settings, "tenant", self._settings.tenant_slug, window))
         per_user = (
             0 if user is None else self._count(rate_limit_key(redis_settings, "user", str(user.id), window))
@@ -130,7 +136,12 @@ class RateLimitMiddleware:
         state = scope["app"].state
         user = scope.get("user")
         counter = rate_counter(state)
-        retry = counter.hit(user if isinstance(user, CurrentUser) else None, time.time())
+        client = scope.get("client")
+        retry = counter.hit(
+            user if isinstance(user, CurrentUser) else None,
+            time.time(),
+            origin=str(client[0]) if client else "unknown",
+        )
         counter.send_soon(state.redis)
         if retry is not None:
             tipo = tipo_uri(base_do_escopo(scope, state.settings.app_base_url), "muitas_requisicoes")

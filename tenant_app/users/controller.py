@@ -6,9 +6,12 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, get, patch, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from tenant_app.auth.estado_usuario import estado_usuarios
+from tenant_app.auth.throttle import login_throttle
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
@@ -47,13 +50,23 @@ class UserController(Controller):
 
     @patch("/{user_id:uuid}", operation_id="updateUser", name="users:update")
     async def update(
-        self, user_id: FromPath[uuid.UUID], data: JSONBody[UserUpdate], uow: NamedDependency[UnitOfWork]
+        self,
+        user_id: FromPath[uuid.UUID],
+        data: JSONBody[UserUpdate],
+        uow: NamedDependency[UnitOfWork],
+        state: State,
     ) -> UserOut:
         """Change name, role or active flag."""
         user = await service.update_user(uow, user_id, nome=data.nome, role=data.role, active=data.active)
+        # Deactivation and role changes apply to live tokens: at once here, within seconds elsewhere.
+        estado_usuarios(state).esquecer(user_id)
         return to_schema(UserOut, user)
 
     @post("/{user_id:uuid}/desbloqueio", operation_id="unlockUser", name="users:unlock", status_code=200)
-    async def unlock(self, user_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]) -> UserOut:
-        """Lift a lockout before it expires."""
-        return to_schema(UserOut, await service.unlock_user(uow, user_id))
+    async def unlock(
+        self, user_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork], state: State
+    ) -> UserOut:
+        """Lift a lockout before it expires, and the waits its failed logins imposed."""
+        user = await service.unlock_user(uow, user_id)
+        await login_throttle(state).unlock(user.email)
+        return to_schema(UserOut, user)

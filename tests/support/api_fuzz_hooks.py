@@ -45,10 +45,14 @@ def _token(role: str) -> str:
             return cached[1]
         email, password = _LOGIN["accounts"][role]
         answer = requests.post(_LOGIN["url"], json={"email": email, "password": password}, timeout=30)
-        if answer.status_code == 423 and cached and now < cached[0]:
-            # The fuzzer's own wrong-password cases on /api/auth/login can lock a
-            # fuzz account (lockout works); the token it holds is still valid.
+        if answer.status_code in (423, 429) and cached and now < cached[0]:
+            # The fuzzer's own wrong-password cases on /api/auth/login can make a fuzz
+            # account wait (throttling works); the token it holds is still valid.
             return cached[1]
+        if answer.status_code == 429:
+            # No token yet: wait as told (the delay is bounded) and try once more.
+            time.sleep(min(float(answer.headers.get("retry-after", "1")), 60.0))
+            answer = requests.post(_LOGIN["url"], json={"email": email, "password": password}, timeout=30)
         answer.raise_for_status()
         body = answer.json()
         token = str(body["access_token"])

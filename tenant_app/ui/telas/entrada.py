@@ -10,7 +10,8 @@ from litestar.di import NamedDependency
 
 from tenant_app.auth import dois_fatores
 from tenant_app.auth.service import verificar_credenciais
-from tenant_app.erros import ConflitoError, ContaBloqueada, DadosInvalidos, NaoAutenticado
+from tenant_app.auth.throttle import login_throttle, origem
+from tenant_app.erros import ConflitoError, ContaBloqueada, DadosInvalidos, MuitasTentativas, NaoAutenticado
 from tenant_app.ui.formularios import campos, ir_para
 from tenant_app.ui.paginas import pagina
 from tenant_app.ui.sessao import Sessao, Sessoes
@@ -57,11 +58,19 @@ class EntradaController(Controller):
         dados = await campos(request)
         email, senha = dados.get("email", ""), (await request.form()).get("senha", "")
         try:
-            user = await verificar_credenciais(uow, request.app.state.settings.auth, email, str(senha))
+            state = request.app.state
+            user = await verificar_credenciais(
+                uow,
+                state.settings.auth,
+                email,
+                str(senha),
+                throttle=login_throttle(state),
+                origem=origem(request.scope),
+            )
             user_id, role, totp_ativo = user.id, user.role, user.totp_ativado_em is not None
             await uow.commit()
-        except (NaoAutenticado, ContaBloqueada) as exc:
-            status = 423 if isinstance(exc, ContaBloqueada) else 401
+        except (NaoAutenticado, ContaBloqueada, MuitasTentativas) as exc:
+            status = {ContaBloqueada: 423, MuitasTentativas: 429}.get(type(exc), 401)
             return pagina(request, "entrada/login.html", status=status, email=email, erro=exc.detail)
         sessoes, sessao = _sessao(request)
         if exige_segundo_fator(role):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tenant_app.users.roles import Role
@@ -30,9 +32,11 @@ async def test_login_me_and_refresh_rotation(tenant: Tenant) -> None:
     assert dead.status_code == 401
 
 
-async def test_wrong_password_and_lockout(tenant: Tenant) -> None:
+async def test_wrong_passwords_throttle_and_admin_unlock(tenant: Tenant) -> None:
+    # Wrong passwords make the next attempts wait (429, progressive delay; no 423 lock a
+    # stranger could set: tests/integration/tenant_app/auth/test_tenant_app_login_hardening.py).
     c = tenant.client
-    email = "lock@example.com"
+    email = f"lock-{uuid.uuid4().hex[:6]}@example.com"
     r = await c.post(
         "/api/usuarios/",
         json={"email": email, "nome": "Trava", "role": "operador", "password": PASSWORD},
@@ -44,8 +48,8 @@ async def test_wrong_password_and_lockout(tenant: Tenant) -> None:
         bad = await c.post("/api/auth/login", json={"email": email, "password": "errada-errada"})
         assert bad.status_code == 401
     locked = await c.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    assert locked.status_code == 423
-    assert locked.json()["status"] == 423
+    assert locked.status_code == 429
+    assert locked.json()["status"] == 429 and int(locked.headers["retry-after"]) >= 1
     unlock = await c.post(f"/api/usuarios/{user_id}/desbloqueio", headers=tenant.auth())
     assert unlock.status_code == 200
     ok = await c.post("/api/auth/login", json={"email": email, "password": PASSWORD})
