@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from tenant_app.assembleias.apuracao.explicacao import CODIGOS
 from tenant_app.assembleias.apuracao.regras import AmortizacaoLance, TipoLance
 from tenant_app.assembleias.models import StatusAssembleia, StatusLance
 from tenant_app.assembleias.sorteio.aproximacao import DirecaoAproximacao
@@ -154,6 +155,74 @@ class ContemplacaoOut(msgspec.Struct, kw_only=True):
     lance_pago_em: datetime | None = None
 
 
+_CODIGO = msgspec.Meta(
+    description="Código estável do motivo (para programas): "
+    + "; ".join(f"`{c}` = {t}" for c, t in CODIGOS.items())
+    + ".",
+    examples=["fundo_insuficiente"],
+)
+_TEXTO = msgspec.Meta(
+    description="O motivo em português, com os valores envolvidos (para pessoas).",
+    examples=[
+        "Lance de 30% do crédito (2º na classificação) não contemplado: a contemplação precisava de "
+        "R$ 35.000,00 do fundo comum (crédito liberado menos o lance) e o fundo tinha R$ 12.000,00."
+    ],
+)
+
+
+class MotivoContemplacaoOut(msgspec.Struct, kw_only=True):
+    """Why a cota was contemplated, and where the money came from."""
+
+    ordem: Annotated[int, msgspec.Meta(description="Ordem da contemplação no resultado (1 = primeira).")]
+    cota: Annotated[int, msgspec.Meta(description="Número da cota.")]
+    modalidade: Annotated[
+        str, msgspec.Meta(description="sorteio, sorteio_fundo_reserva, restituicao ou lance.")
+    ]
+    codigo: Annotated[str, _CODIGO]
+    texto: Annotated[str, _TEXTO]
+
+
+class MotivoLanceOut(msgspec.Struct, kw_only=True):
+    """Why a lance won, lost or was set aside."""
+
+    cota: Annotated[int, msgspec.Meta(description="Número da cota que deu o lance.")]
+    situacao: Annotated[str, msgspec.Meta(description="contemplado, nao_contemplado ou desconsiderado.")]
+    posicao: Annotated[
+        int | None, msgspec.Meta(description="Posição na classificação dos lances; vazio se desconsiderado.")
+    ]
+    codigo: Annotated[str, _CODIGO]
+    texto: Annotated[str, _TEXTO]
+
+
+class MotivoNaoRealizadoOut(msgspec.Struct, kw_only=True):
+    """Why a planned sorteio contemplated nobody."""
+
+    modalidade: Annotated[
+        str, msgspec.Meta(description="O sorteio previsto: sorteio, sorteio_fundo_reserva ou restituicao.")
+    ]
+    cota: Annotated[
+        int | None, msgspec.Meta(description="A cota sorteada que não coube nos fundos, se houve.")
+    ]
+    codigo: Annotated[str, _CODIGO]
+    texto: Annotated[str, _TEXTO]
+
+
+class ExplicacoesOut(msgspec.Struct, kw_only=True):
+    """Every line of the result with its reason (code + Portuguese sentence)."""
+
+    contemplacoes: Annotated[
+        list[MotivoContemplacaoOut], msgspec.Meta(description="Uma por contemplação, na ordem do resultado.")
+    ]
+    lances: Annotated[
+        list[MotivoLanceOut],
+        msgspec.Meta(description="Um por lance: os classificados em ordem, depois os desconsiderados."),
+    ]
+    nao_realizados: Annotated[
+        list[MotivoNaoRealizadoOut],
+        msgspec.Meta(description="Um por sorteio previsto que não contemplou ninguém."),
+    ]
+
+
 class ApuracaoOut(msgspec.Struct, kw_only=True):
     """The assembly record: input hash, canonical result and the awards."""
 
@@ -164,6 +233,14 @@ class ApuracaoOut(msgspec.Struct, kw_only=True):
     contemplacoes: list[ContemplacaoOut]
     #: The canonical result (numbers as decimal strings), as stored.
     resultado: dict[str, Any]
+    #: Why each contemplação, lance and sorteio not held came out as it did (recomputed from the
+    #: stored inputs; not part of the canonical result, so the record's hashes do not change).
+    explicacoes: Annotated[
+        ExplicacoesOut,
+        msgspec.Meta(
+            description="O porquê de cada contemplação, de cada lance e de cada sorteio não realizado."
+        ),
+    ]
 
 
 class VerificacaoOut(msgspec.Struct, kw_only=True):

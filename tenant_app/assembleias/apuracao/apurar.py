@@ -9,6 +9,15 @@ from itertools import islice
 
 from tenant_app.assembleias.apuracao.canonico import entrada_canonica
 from tenant_app.assembleias.apuracao.entrada import CotaAtiva, EntradaApuracao
+from tenant_app.assembleias.apuracao.explicacao import (
+    Explicacao,
+    Motivo,
+    codigo_lance_recusado,
+    fundos_disponiveis,
+    motivo_contemplacao,
+    pct,
+    reais,
+)
 from tenant_app.assembleias.apuracao.fundos import Debito, Saldos, debitar
 from tenant_app.assembleias.apuracao.lances import (
     Lance,
@@ -36,6 +45,11 @@ RESERVAS = 5
 _INAPTA = "A cota não estava apta no corte (inadimplente, excluída ou já contemplada)."
 _CONTEMPLADA = "A cota já foi contemplada por sorteio nesta assembleia."
 _DESCLASSIFICADO = "Lance desclassificado: o lance vencedor não foi pago no prazo."
+_CODIGO_FORA = {
+    _INAPTA: "cota_inapta",
+    _CONTEMPLADA: "ja_contemplada",
+    _DESCLASSIFICADO: "lance_desclassificado",
+}
 
 
 class _Caixa:
@@ -46,6 +60,17 @@ class _Caixa:
         self.contemplacoes: list[Contemplacao] = []
         self.nao_realizados: list[SorteioNaoRealizado] = []
         self.contempladas: set[int] = set()
+        # Reasons, aligned with contemplacoes / nao_realizados, and per lance's cota (explicacao.py).
+        self.motivos_contemplacao: list[Motivo] = []
+        self.motivos_nao_realizado: list[Motivo] = []
+        self.motivos_lance: dict[int, Motivo] = {}
+        self.numero_sorteado: int | None = None
+
+    def explicacao(self) -> Explicacao:
+        """The reasons gathered while deciding."""
+        return Explicacao(
+            tuple(self.motivos_contemplacao), dict(self.motivos_lance), tuple(self.motivos_nao_realizado)
+        )
 
     def sortear(
         self,
@@ -61,6 +86,7 @@ class _Caixa:
         for feitas in range(vagas):
             cota = next((c for c in fila if c not in self.contempladas), None)
             pago = None
+            antes = self.saldos
             if cota is not None:
                 pago = debitar(self.saldos, custo[cota], usa_comum=usa_comum, usa_reserva=usa_reserva)
             if cota is None or pago is None:
@@ -73,10 +99,48 @@ class _Caixa:
                 self.nao_realizados.extend(
                     SorteioNaoRealizado(modalidade, motivo, None) for _ in range(vagas - feitas - 1)
                 )
+                fundos = fundos_disponiveis(
+                    antes.fundo_comum, antes.fundo_reserva, usa_comum=usa_comum, usa_reserva=usa_reserva
+                )
+                primeiro, seguintes = self._motivos_sem_sorteio(cota, custo, fundos)
+                self.motivos_nao_realizado.append(primeiro)
+                self.motivos_nao_realizado.extend(seguintes for _ in range(vagas - feitas - 1))
                 return False
             self.saldos, debito = pago
             self._premiar(Contemplacao(0, cota, modalidade, custo[cota], custo[cota], debito))
+            sorteado = (
+                f" (número sorteado {self.numero_sorteado})" if self.numero_sorteado is not None else ""
+            )
+            self.motivos_contemplacao.append(
+                motivo_contemplacao(
+                    modalidade, cota, custo[cota], debito.do_fundo_comum, debito.do_fundo_reserva, sorteado
+                )
+            )
         return True
+
+    def _motivos_sem_sorteio(
+        self, cota: int | None, custo: Mapping[int, Decimal], fundos: str
+    ) -> tuple[Motivo, Motivo]:
+        """The reason of the vaga that failed and of the vagas of the same kind left after it."""
+        if cota is None:
+            ja = len(self.contempladas & set(custo))
+            texto = (
+                f"Sorteio não realizado: nenhuma cota apta restava na ordem do sorteio ({len(custo)} "
+                f"apta(s) no corte, {ja} já contemplada(s) nesta assembleia)."
+            )
+            return Motivo("sem_cota_elegivel", texto), Motivo("sem_cota_elegivel", texto)
+        precisa = reais(custo[cota])
+        return (
+            Motivo(
+                "fundos_insuficientes",
+                f"Sorteio não realizado: a cota {cota}, sorteada, precisava de {precisa} e havia {fundos}.",
+            ),
+            Motivo(
+                "vaga_seguinte_sem_fundos",
+                f"Vaga não preenchida: a cota {cota}, sorteada antes, não coube nos fundos ({precisa} "
+                f"necessários, havia {fundos}); passar a vez a uma cota mais barata não seria justo.",
+            ),
+        )
 
     def _premiar(self, contemplacao: Contemplacao) -> None:
         ordem = len(self.contemplacoes) + 1
@@ -117,23 +181,48 @@ class _Caixa:
                 concorrentes.append(lance)
             else:
                 fora.append(_apurado(lance, SituacaoLance.DESCONSIDERADO, None, motivo))
+                codigo = _CODIGO_FORA.get(motivo) or codigo_lance_recusado(
+                    lance, regras, _devido_pelo_lance(cota, regras) if cota is not None else None
+                )
+                self.motivos_lance[lance.cota] = Motivo(codigo, f"Lance desconsiderado. {motivo}")
 
         apurados: list[LanceApurado] = []
         vagas = regras.contemplacoes_lance_maximo
         aberto = True
+        barreira = ""  # the lance the funds could not cover, in words
         ranking = classificar_lances(concorrentes, numero_sorteado, regras.direcao_aproximacao)
         for posicao, lance in enumerate(ranking, 1):
             situacao = SituacaoLance.NAO_CONTEMPLADO
+            quem = f"Lance de {pct(lance.percentual)} do crédito ({posicao}º na classificação)"
+            if not aberto:
+                self.motivos_lance[lance.cota] = Motivo(
+                    "fundo_esgotado_antes",
+                    f"{quem} não contemplado: {barreira}; um lance menor não passa à frente de um maior.",
+                )
+            elif vagas is not None and vagas <= 0:
+                self.motivos_lance[lance.cota] = Motivo(
+                    "limite_lances",
+                    f"{quem} não contemplado: as regras preveem até {regras.contemplacoes_lance_maximo} "
+                    "contemplação(ões) por lance, já preenchidas pelos lances mais bem classificados.",
+                )
             if aberto and (vagas is None or vagas > 0):
                 cota = ativas[lance.cota]
                 valores = valores_lance(lance, cota.valor_credito)
                 fora_do_comum = _fora_do_fundo_comum(cota, regras, valores.valor_lance)
-                pago = debitar(
-                    self.saldos, valores.custo_liquido + fora_do_comum, usa_comum=True, usa_reserva=False
-                )
+                precisa, havia = valores.custo_liquido + fora_do_comum, self.saldos.fundo_comum
+                pago = debitar(self.saldos, precisa, usa_comum=True, usa_reserva=False)
                 if pago is None:
                     # Strict rank: a lower lance never jumps one the funds could not cover.
                     aberto = False
+                    self.motivos_lance[lance.cota] = Motivo(
+                        "fundo_insuficiente",
+                        f"{quem} não contemplado: a contemplação precisava de {reais(precisa)} do fundo "
+                        f"comum (crédito liberado menos o lance) e o fundo tinha {reais(havia)}.",
+                    )
+                    barreira = (
+                        f"o fundo comum não cobriu o {posicao}º colocado (precisava de {reais(precisa)}, "
+                        f"havia {reais(havia)})"
+                    )
                 else:
                     # The record's debit is the carta net of the lance; what the lance pays to the
                     # other funds stays reserved here and leaves the fundo comum when it is paid
@@ -157,6 +246,21 @@ class _Caixa:
                             valores,
                             amortizacao,
                         )
+                    )
+                    self.motivos_contemplacao.append(
+                        motivo_contemplacao(
+                            Modalidade.LANCE,
+                            lance.cota,
+                            cota.valor_credito,
+                            debito.do_fundo_comum,
+                            debito.do_fundo_reserva,
+                            f" de {pct(lance.percentual)} ({posicao}º na classificação)",
+                        )
+                    )
+                    self.motivos_lance[lance.cota] = Motivo(
+                        "contemplado",
+                        f"{quem} contemplou a cota {lance.cota}: o fundo comum tinha {reais(havia)} e a "
+                        f"contemplação usou {reais(precisa)} (crédito liberado menos o lance).",
                     )
                     situacao = SituacaoLance.CONTEMPLADO
                     vagas = None if vagas is None else vagas - 1
@@ -204,6 +308,12 @@ def apurar(entrada: EntradaApuracao) -> ResultadoApuracao:
 
 
 def apurar_com_entrada(entrada: EntradaApuracao) -> tuple[ResultadoApuracao, bytes]:
+    """``apurar_explicado`` without the reasons."""
+    resultado, canonica, _ = apurar_explicado(entrada)
+    return resultado, canonica
+
+
+def apurar_explicado(entrada: EntradaApuracao) -> tuple[ResultadoApuracao, bytes, Explicacao]:
     """Decide the contemplações of one assembleia.
 
     Order (the contract practice the domain describes): the planned
@@ -215,8 +325,9 @@ def apurar_com_entrada(entrada: EntradaApuracao) -> tuple[ResultadoApuracao, byt
     once; nothing is awarded that the funds do not cover. The input order
     of cotas and lances does not matter.
 
-    Returns the result and the canonical bytes of the inputs (what is stored
-    and what ``hash_entrada`` is the SHA-256 of), serialised once.
+    Returns the result, the canonical bytes of the inputs (what is stored
+    and what ``hash_entrada`` is the SHA-256 of), serialised once, and why each
+    line came out as it did (``explicacao.py``; not part of the canonical result).
     """
     entrada.validar()
     e = entrada.normalizada()
@@ -236,6 +347,7 @@ def apurar_com_entrada(entrada: EntradaApuracao) -> tuple[ResultadoApuracao, byt
     credito = {n: c.valor_credito for n, c in ativas.items()}
     restituicao = {c.numero: c.valor_restituicao for c in e.cotas_excluidas}
     caixa = _Caixa(Saldos(e.saldo_fundo_comum, e.saldo_fundo_reserva))
+    caixa.numero_sorteado = sorteio.numero_sorteado
 
     # One queue for both kinds of sorteio of active cotas: the extras continue the draw.
     fila_ativas = sorteio.elegiveis(ativas)
@@ -278,4 +390,4 @@ def apurar_com_entrada(entrada: EntradaApuracao) -> tuple[ResultadoApuracao, byt
         saldo_inicial=Saldos(e.saldo_fundo_comum, e.saldo_fundo_reserva),
         saldo_final=caixa.saldos,
     )
-    return resultado, canonica
+    return resultado, canonica, caixa.explicacao()

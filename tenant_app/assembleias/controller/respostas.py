@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from litestar.datastructures import State
 
+from tenant_app.assembleias.apuracao.apurar import apurar_explicado
+from tenant_app.assembleias.apuracao.canonico import entrada_de_json
 from tenant_app.assembleias.models import (
     Apuracao,
     ContemplacaoCota,
@@ -16,7 +19,11 @@ from tenant_app.assembleias.models import (
 from tenant_app.assembleias.schemas import (
     ApuracaoOut,
     ContemplacaoOut,
+    ExplicacoesOut,
     LanceOut,
+    MotivoContemplacaoOut,
+    MotivoLanceOut,
+    MotivoNaoRealizadoOut,
     RegrasAssembleiaOut,
 )
 from tenant_app.http.schemas import to_schema
@@ -57,6 +64,36 @@ def apuracao_out(apuracao: Apuracao, contemplacoes: list[ContemplacaoCota]) -> A
             for c in contemplacoes
         ],
         resultado=json.loads(apuracao.resultado_canonico),
+        explicacoes=explicacoes(apuracao.entrada_canonica),
+    )
+
+
+@lru_cache(maxsize=32)
+def explicacoes(entrada_canonica: str) -> ExplicacoesOut:
+    """The reasons of a record, from its stored inputs (the apuração is pure: same inputs, same
+    decisions). Cached: a record's inputs never change."""
+    resultado, _, porque = apurar_explicado(entrada_de_json(entrada_canonica))
+    return ExplicacoesOut(
+        contemplacoes=[
+            MotivoContemplacaoOut(
+                ordem=c.ordem, cota=c.cota, modalidade=c.modalidade.value, codigo=m.codigo, texto=m.texto
+            )
+            for c, m in zip(resultado.contemplacoes, porque.contemplacoes, strict=True)
+        ],
+        lances=[
+            MotivoLanceOut(
+                cota=lance.cota,
+                situacao=lance.situacao.value,
+                posicao=lance.posicao,
+                codigo=porque.lances[lance.cota].codigo,
+                texto=porque.lances[lance.cota].texto,
+            )
+            for lance in resultado.lances
+        ],
+        nao_realizados=[
+            MotivoNaoRealizadoOut(modalidade=n.modalidade.value, cota=n.cota, codigo=m.codigo, texto=m.texto)
+            for n, m in zip(resultado.nao_realizados, porque.nao_realizados, strict=True)
+        ],
     )
 
 
