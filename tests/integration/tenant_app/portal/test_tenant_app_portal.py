@@ -329,3 +329,27 @@ async def test_privacidade_consentimento_e_exportacao(
     assert dados["titular"]["documento"] == eu["documento"]
     assert [c["id"] for c in dados["cotas"]] == [eu["cota"]["id"]]
     assert pessoas_a[5]["documento"] not in r.text
+
+
+async def test_documentos_contrato_e_de_mais_ninguem(
+    portal_a: Tenant, mailpit: Mailpit, pessoas_a: list[dict[str, Any]]
+) -> None:
+    eu, outro = pessoas_a[5], pessoas_a[0]
+    nav = await entrar(portal_a, mailpit, eu, n=1)
+    tela = await nav.req("GET", "/cliente/documentos")
+    assert tela.status_code == 200
+    meus = (await _api(portal_a, "/api/documentos/", consorciado_id=eu["id"]))["items"]
+    contratos = [d for d in meus if d["categoria"] == "contrato_adesao"]
+    assert contratos, (meus, await _api(portal_a, "/api/documentos/"))
+    contrato = contratos[0]
+    assert f"/cliente/documentos/{contrato['id']}" in tela.text
+    r = await nav.req("GET", f"/cliente/documentos/{contrato['id']}")
+    assert r.status_code == 303
+    # The short-lived link of the tenant's bucket serves the PDF itself.
+    async with httpx.AsyncClient() as s3:
+        pdf = await s3.get(r.headers["location"])
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    dele = (await _api(portal_a, "/api/documentos/", consorciado_id=outro["id"]))["items"]
+    assert dele and all(f"/cliente/documentos/{d['id']}" not in tela.text for d in dele)
+    assert (await nav.req("GET", f"/cliente/documentos/{dele[0]['id']}")).status_code == 404
