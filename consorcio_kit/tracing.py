@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from opentelemetry import propagate, trace
+from opentelemetry.context import Context
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
 from consorcio_contract.names import TRACEPARENT_ANNOTATION
@@ -25,8 +26,13 @@ from consorcio_contract.names import TRACEPARENT_ANNOTATION
 _configured = False
 
 
-def configure(service_name: str, env: Mapping[str, str] | None = None) -> bool:
-    """Export this process's spans over OTLP when an endpoint is configured; True if it was."""
+def configure(
+    service_name: str, env: Mapping[str, str] | None = None, attributes: Mapping[str, str] | None = None
+) -> bool:
+    """Export this process's spans over OTLP when an endpoint is configured; True if it was.
+
+    ``attributes`` join the resource (e.g. the tenant a tenant app serves).
+    """
     global _configured
     env = os.environ if env is None else env
     if _configured or not (
@@ -39,12 +45,29 @@ def configure(service_name: str, env: Mapping[str, str] | None = None) -> bool:
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     provider = TracerProvider(
-        resource=Resource.create({"service.name": env.get("OTEL_SERVICE_NAME") or service_name})
+        resource=Resource.create(
+            {**(attributes or {}), "service.name": env.get("OTEL_SERVICE_NAME") or service_name}
+        )
     )
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
     _configured = True
     return True
+
+
+def current_traceparent() -> str | None:
+    """The current span as a W3C ``traceparent`` (None when not tracing): kept with work done later."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier.get("traceparent")
+
+
+def context_of(traceparent: str | None) -> Context | None:
+    """The context a stored ``traceparent`` continues (None when absent or invalid)."""
+    if not traceparent:
+        return None
+    context = propagate.extract({"traceparent": traceparent})
+    return context if trace.get_current_span(context).get_span_context().is_valid else None
 
 
 def carrier_annotation() -> dict[str, str]:

@@ -117,11 +117,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run the Celery worker (with the beat scheduler unless --no-beat)."""
+    from consorcio_kit import tracing
     from tenant_app.observability.logging import configure_logging
     from tenant_app.worker import create_celery
 
     settings = Settings.from_env()
     configure_logging(settings.tenant_slug)
+    # Before the pool forks: the SDK's batch processor restarts its thread in each child.
+    tracing.configure("consorcio-tenant-worker", attributes={"consorcio.tenant": settings.tenant_slug})
     celery = create_celery(settings)
     argv = [
         "worker",

@@ -19,6 +19,7 @@ from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from sqlalchemy.exc import SQLAlchemyError
 
+from consorcio_kit import tracing
 from tenant_app.armazenamento.dependency import provide_object_store
 from tenant_app.armazenamento.store import ObjectStore
 from tenant_app.assembleias.controller import CONTROLLERS as ASSEMBLEIAS_CONTROLLERS
@@ -138,6 +139,8 @@ def create_app(settings: Settings) -> Litestar:
             "armazenamento": Provide(provide_object_store, sync_to_thread=False),
         },
         middleware=[
+            # Outermost: one SERVER span per request, child of the caller's traceparent.
+            tracing.TracingMiddleware,
             RequestContextMiddleware,
             ApiRequestCounter(usage_meter),
             prometheus.middleware,
@@ -201,4 +204,5 @@ def create_app_from_env() -> Litestar:
 
     settings = Settings.from_env()
     configure_logging(settings.tenant_slug)
+    tracing.configure("consorcio-tenant-app", attributes={"consorcio.tenant": settings.tenant_slug})
     return create_app(settings)

@@ -14,6 +14,7 @@ from celery import Celery
 from celery.schedules import crontab
 from celery.signals import worker_process_init, worker_ready
 
+from consorcio_kit import celery_tracing
 from tenant_app.settings import Settings
 
 QUEUE = "tenant-app"
@@ -21,6 +22,8 @@ QUEUE = "tenant-app"
 
 def create_celery(settings: Settings) -> Celery:
     """Celery app bound to one tenant."""
+    # A task is a span in the trace of whoever queued it (an HTTP request, another task).
+    celery_tracing.instrument()
     app = Celery("tenant_app", broker=settings.redis.url, set_as_current=False)
     app.conf.update(
         broker_transport_options={"global_keyprefix": settings.redis.key_prefix, "visibility_timeout": 3600},

@@ -41,6 +41,8 @@ class EventoOutbox(Base):
     despachado_em: Mapped[datetime | None]
     tentativas: Mapped[int] = mapped_column(server_default=text("0"))
     ultimo_erro: Mapped[str | None] = mapped_column(Text)
+    #: W3C traceparent of the work that recorded it: its deliveries join that trace.
+    traceparent: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         # The dispatcher's claim: undispatched rows, oldest first.

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_kit import tracing
 from tenant_app.eventos.models import EventoOutbox
 from tenant_app.eventos.tipos import TIPOS
 
@@ -57,6 +58,7 @@ def novo_evento(
         dados=normalizar(dados),
         usuario_id=usuario_id,
         deduplicacao=deduplicacao,
+        traceparent=tracing.current_traceparent(),
     )
 
 
@@ -76,7 +78,14 @@ async def publicar_unico(
     row = novo_evento(tipo, dados, chave=chave, deduplicacao=deduplicacao)
     stmt = (
         insert(EventoOutbox)
-        .values(id=row.id, tipo=row.tipo, chave=row.chave, dados=row.dados, deduplicacao=deduplicacao)
+        .values(
+            id=row.id,
+            tipo=row.tipo,
+            chave=row.chave,
+            dados=row.dados,
+            deduplicacao=deduplicacao,
+            traceparent=row.traceparent,
+        )
         .on_conflict_do_nothing(index_elements=[EventoOutbox.deduplicacao])
         .returning(EventoOutbox.id)
     )

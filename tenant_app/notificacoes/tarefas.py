@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from celery import shared_task
+from opentelemetry import context as otel_context
 
 from tenant_app.notificacoes.config import NotificacoesSettings
 from tenant_app.unit_of_work import Actor, UnitOfWork
@@ -169,11 +170,15 @@ class Despertador:
     def __init__(self, celery_app: Any) -> None:
         self._celery = celery_app
         self._pedido = threading.Event()
+        #: The trace of the latest commit that nudged: the queued dispatch continues it
+        #: (a burst of commits is one message, in the trace of the last of them).
+        self._contexto: otel_context.Context | None = None
         self._thread = threading.Thread(target=self._rodar, name="notificacoes-despertador", daemon=True)
         self._parar = False
         self._thread.start()
 
     def __call__(self) -> None:
+        self._contexto = otel_context.get_current()
         self._pedido.set()
 
     def _rodar(self) -> None:
@@ -182,10 +187,13 @@ class Despertador:
             if self._parar:
                 return
             self._pedido.clear()
+            token = otel_context.attach(self._contexto or otel_context.Context())
             try:
                 self._celery.send_task(DESPACHAR, retry=False)
             except Exception:  # the broker's errors vary; the 5 s sweep dispatches anyway
                 log.warning("could not queue the event dispatcher", exc_info=True)
+            finally:
+                otel_context.detach(token)
 
     def parar(self) -> None:
         self._parar = True

@@ -20,8 +20,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import httpx
+from opentelemetry import trace
 from sqlalchemy import Table, bindparam, insert, select, text, update
 
+from consorcio_kit import tracing
 from tenant_app.eventos.models import EventoOutbox
 from tenant_app.notificacoes.config import NotificacoesSettings
 from tenant_app.notificacoes.models import (
@@ -39,6 +41,7 @@ from tenant_app.unit_of_work import UnitOfWork
 ESPERAS = (5, 300, 1800, 7200, 18000, 36000, 36000)
 MAX_TENTATIVAS = len(ESPERAS) + 1
 JITTER = 0.2
+_tracer = trace.get_tracer("tenant_app.notificacoes")
 #: Concurrent requests (and pooled connections) per endpoint within a batch.
 POR_ENDPOINT = 10
 
@@ -128,6 +131,7 @@ async def entregar_lote(uow: UnitOfWork, nset: NotificacoesSettings, limite: int
         if s.expira_em is None or s.expira_em > agora:
             segredos.setdefault(s.endpoint_id, []).append(cifra.decifrar(nset.chave, s.segredo_cifrado))
     corpos = {i: (str(e.id), corpo(e)) for i, e in eventos.items()}
+    origens = {i: tracing.context_of(e.traceparent) for i, e in eventos.items()}
     # The claim (lease) is committed before the network: a crash from here on only delays.
     await uow.commit()
 
@@ -141,8 +145,33 @@ async def entregar_lote(uow: UnitOfWork, nset: NotificacoesSettings, limite: int
             clientes[endpoint_id] = (novo_cliente(POR_ENDPOINT), asyncio.Semaphore(POR_ENDPOINT))
         return clientes[endpoint_id]
 
+    # Each attempt is a span in the trace of the request that recorded the event (payment →
+    # event → delivery is one trace), linked to the task that made it (which may serve many).
+    lote = trace.get_current_span().get_span_context()
+    vinculos = [trace.Link(lote)] if lote.is_valid else []
+
     async def um(t: _Trabalho) -> tuple[_Trabalho, Resultado, datetime]:
         cliente, semaforo = cliente_de(t.endpoint_id)
+        with _tracer.start_as_current_span(
+            "webhook.entregar",
+            context=origens.get(t.evento_id),
+            kind=trace.SpanKind.CLIENT,
+            links=vinculos,
+            attributes={
+                "consorcio.evento.id": str(t.evento_id),
+                "consorcio.webhook.endpoint": str(t.endpoint_id),
+                "consorcio.webhook.tentativa": t.tentativa,
+            },
+        ) as span:
+            t_r_em = await _tentar(t, cliente, semaforo)
+            span.set_attribute("http.response.status_code", t_r_em[1].status_http or 0)
+            if not t_r_em[1].sucesso:
+                span.set_status(trace.Status(trace.StatusCode.ERROR, t_r_em[1].erro))
+            return t_r_em
+
+    async def _tentar(
+        t: _Trabalho, cliente: httpx.AsyncClient, semaforo: asyncio.Semaphore
+    ) -> tuple[_Trabalho, Resultado, datetime]:
         async with semaforo:
             msg_id, b = corpos[t.evento_id]
             em = datetime.now(UTC)
