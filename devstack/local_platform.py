@@ -401,7 +401,14 @@ def status(cfg: StackConfig) -> list[tuple[str, bool, str]]:
     ]
 
 
+def _cpf(digitos: str) -> str:
+    return f"{digitos[:3]}.{digitos[3:6]}.{digitos[6:9]}-{digitos[9:]}"
+
+
 def summary(cfg: StackConfig) -> str:
+    # Imported here: the rest of devstack (also loaded by every test's fixtures) needs none of the app.
+    from tenant_app.demo.seed import EMAIL_CONSORCIADO_DEMO, cpf_consorciado_demo
+
     cp = f"http://{HOST}:{CONTROL_PLANE_PORT}"
     return "\n".join(
         [
@@ -414,6 +421,9 @@ def summary(cfg: StackConfig) -> str:
             f"  demo tenant web UI  http://{HOST}:{TENANT_APP_PORT}/app/   "
             f"(login {TENANT_ADMIN_EMAIL} / {TENANT_ADMIN_PASSWORD}; the first login enrols the "
             "TOTP second factor: scan the QR code with any authenticator app)",
+            f"  área do consorciado http://{HOST}:{TENANT_APP_PORT}/cliente/   "
+            f"(CPF {_cpf(cpf_consorciado_demo())}; the access code goes to {EMAIL_CONSORCIADO_DEMO}: "
+            f"read it in Mailpit, {mail_server.ui_url()})",
             f"  tenant resource     kubectl get consorciotenants {DEMO_TENANT}",
             f"  demo tenant bucket  s3://tenant-{DEMO_TENANT} at {cfg.s3_endpoint}   "
             "(its key: S3_* in the tenant-app-env Secret)",

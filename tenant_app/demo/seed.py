@@ -60,6 +60,17 @@ CITIES = (
 )
 
 
+#: The members' generator seed: the same demo data on every machine.
+SEMENTE = 2080
+#: The first member's e-mail, and the área do consorciado login ``make up`` prints.
+EMAIL_CONSORCIADO_DEMO = "consorciado1@demo.example"
+
+
+def cpf_consorciado_demo() -> str:
+    """The first demo member's CPF: his is the first draw of the seeded generator (``seed_grupo``)."""
+    return demo_cpf(random.Random(SEMENTE))
+
+
 def demo_cpf(rng: random.Random) -> str:
     """A valid CPF from the seeded generator."""
     digits = [rng.randint(0, 9) for _ in range(9)]
@@ -87,7 +98,7 @@ async def seed_demo(
         arquivos = await _arquivos(uow, armazenamento, today)
         arquivos += await preparar_demo(uow, silenciar_historico=False)
         return f"demo group {DEMO_CODIGO} already present; nothing to do{arquivos}"
-    rng = random.Random(2080)
+    rng = random.Random(SEMENTE)
     async with uow.one_transaction():
         grupo = await seed_grupo(uow, rng, inicio_de(today), members)
     resumo = await seed_pagamentos(uow, rng, grupo, today, members)
