@@ -1,7 +1,7 @@
 """The web UI in a real browser: a tenant app served by uvicorn on a free port, Debian's Chromium.
 
 * ``ui_tenant``: a provisioned tenant (own database, Redis ACL user, one user per
-  role) with the demo data seeded through the services (``seed_demo``).
+  role, own S3 bucket) with the demo data seeded through the services (``seed_demo``).
 * ``ui_server``: the same tenant's app (a second instance, ``APP_BASE_URL`` set to
   its plain-http address, as devstack runs it) under uvicorn in a thread with its
   own event loop — the browser talks to it over TCP like a user would.
@@ -36,6 +36,7 @@ from tenant_app.demo.seed import seed_demo
 from tenant_app.settings import Settings
 from tenant_app.ui import assets
 from tenant_app.unit_of_work import Actor, UnitOfWork
+from tests.support.object_store_fixtures import drop_buckets, provision_bucket
 from tests.support.tenant_app_fixtures import PASSWORD, Tenant, provision_tenant
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,9 +65,11 @@ class UIServer:
 
 
 @pytest.fixture(scope="session")
-async def ui_tenant(make_database: Callable[[], str], redis_url: str) -> AsyncIterator[Tenant]:
-    """A tenant with demo data (one running group, 12 members, a year of payments)."""
-    t = await provision_tenant(make_database, redis_url, f"ui{uuid.uuid4().hex[:6]}")
+async def ui_tenant(make_database: Callable[[], str], redis_url: str, s3: Any) -> AsyncIterator[Tenant]:
+    """A tenant with demo data (one running group, 12 members, a year of payments) and its own bucket
+    on the real S3 server (documents, atas, remessas), provisioned as the operator does."""
+    slug = f"ui{uuid.uuid4().hex[:6]}"
+    t = await provision_tenant(make_database, redis_url, slug, extra_env=await provision_bucket(s3, slug))
     # Its own engine on this loop (the test client's app runs its lifespan elsewhere).
     engine = create_engine(t.settings.database)
     try:
@@ -76,6 +79,7 @@ async def ui_tenant(make_database: Callable[[], str], redis_url: str) -> AsyncIt
         await engine.dispose()
     yield t
     await t.client.__aexit__(None, None, None)
+    await drop_buckets(s3)
 
 
 @pytest.fixture(scope="session")

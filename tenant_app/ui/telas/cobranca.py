@@ -11,13 +11,52 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 
 from tenant_app.ui.api import Api, ErroApi
-from tenant_app.ui.formularios import campos, ir_para, nova_chave
+from tenant_app.ui.formularios import campos, ir_para, nova_chave, opcional
 from tenant_app.ui.paginas import pagina
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
 #: The API's limit for a retorno (100,000 títulos ≈ 48 MB).
 TAMANHO_MAXIMO = 64 * 1024 * 1024
+
+
+def _uuid(texto: str | None) -> str:
+    """A form's id as the API's path segment (anything else becomes the nil UUID: a 404 there)."""
+    try:
+        return str(uuid.UUID(texto or ""))
+    except ValueError:
+        return str(uuid.UUID(int=0))
+
+
+def rotulo_conta(conta: dict[str, Any], grupos: list[dict[str, Any]]) -> str:
+    """``Banco 001 · ag. 1234-5 · conta 98765-0 (padrão)``: how a billing account is named in a list. Pure."""
+    codigos = {g["id"]: g["codigo"] for g in grupos}
+    dono = codigos.get(conta.get("grupo_id"), "grupo") if conta.get("grupo_id") else "padrão"
+    agencia = "-".join(x for x in (conta["agencia"], conta.get("dv_agencia")) if x)
+    numero = "-".join(x for x in (conta["conta"], conta.get("dv_conta")) if x)
+    return f"Banco {conta['banco']} · ag. {agencia} · conta {numero} ({dono})"
+
+
+async def cota_por_numero(api: Api, grupo_id: str, numero: str) -> str | None:
+    """The id of cota ``numero`` of the grupo, or None (cotas come by number, 200 a page)."""
+    if not numero.isdigit():
+        return None
+    alvo, offset = int(numero), 0
+    while True:
+        try:
+            pagina_ = await api.get(f"/api/grupos/{_uuid(grupo_id)}/cotas", limit=200, offset=offset)
+        except ErroApi as erro:
+            if erro.status == 404:
+                return None
+            raise
+        for cota in pagina_["items"]:
+            if cota["numero"] == alvo:
+                return str(cota["id"])
+            if cota["numero"] > alvo:
+                return None
+        offset += 200
+        if offset >= pagina_["total"]:
+            return None
 
 
 class CobrancaController(Controller):
@@ -32,17 +71,102 @@ class CobrancaController(Controller):
         return await self._tela(request)
 
     async def _tela(
-        self, request: Request[Any, Any, Any], *, status: int = 200, erro: ErroApi | None = None
+        self,
+        request: Request[Any, Any, Any],
+        *,
+        status: int = 200,
+        erro: ErroApi | None = None,
+        form: str = "",
+        valores_form: dict[str, str] | None = None,
     ) -> Response[str]:
         api = Api(request)
         retornos = await api.get("/api/cobranca/retornos", limit=20)
         remessas = await api.get("/api/cobranca/remessas")
         valores = await api.get("/api/cobranca/valores-a-identificar", status="pendente", limit=20)
+        grupos = (await api.get("/api/grupos", limit=200))["items"]
+        contas = [(c["id"], rotulo_conta(c, grupos)) for c in await api.get("/api/cobranca/contas/")]
+        vv = valores_form or {}
         return pagina(
             request, "cobranca/painel.html", status=status, titulo="Cobrança", retornos=retornos,
-            remessas=remessas[:20], valores=valores, chave=nova_chave(), erro=erro.detail if erro else None,
-            erros=erro.erros if erro else {},
+            remessas=remessas[:20], valores=valores, contas=contas, grupos=grupos, chave=nova_chave(),
+            chave_reenvio=vv.get("chave", "") if erro else "", form=form, vv=vv,
+            erro=erro.detail if erro else None, erros=erro.erros if erro else {},
         )  # fmt: skip
+
+    @post("/cobranca/remessas", name="ui:remessa-gerar", guards=[requires(Permission.PAGAMENTOS_WRITE)])
+    async def gerar_remessa(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        """The account's next CNAB 240 remessa (títulos issued and not sent yet, and the baixas)."""
+        v = await campos(request)
+        try:
+            await Api(request).post(f"/api/cobranca/contas/{_uuid(v.get('conta_id'))}/remessas")
+        except ErroApi as erro:
+            if erro.status >= 500 or erro.status == 403:
+                raise
+            return await self._tela(request, status=erro.status, erro=erro, form="remessa", valores_form=v)
+        return ir_para("/app/cobranca", aviso="remessa_gerada")
+
+    @get("/cobranca/remessas/{remessa_id:uuid}/arquivo", name="ui:remessa-arquivo")
+    async def remessa_arquivo(
+        self, request: Request[Any, Any, Any], remessa_id: FromPath[uuid.UUID]
+    ) -> Response[bytes]:
+        """The remessa file exactly as generated, as a download."""
+        resposta = await Api(request).chamar("GET", f"/api/cobranca/remessas/{remessa_id}/arquivo")
+        return Response(
+            resposta.content,
+            media_type="text/plain; charset=ascii",
+            headers={
+                "Content-Disposition": f'attachment; filename="remessa-{remessa_id}.rem"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @post(
+        "/cobranca/valores/{item_id:uuid}/aplicacao",
+        name="ui:valor-aplicar",
+        guards=[requires(Permission.PAGAMENTOS_WRITE)],
+    )
+    async def aplicar(self, request: Request[Any, Any, Any], item_id: FromPath[uuid.UUID]) -> Response[Any]:
+        """Pay an unidentified amount into the cota named by grupo and número (Idempotency-Key)."""
+        v = await campos(request)
+        api = Api(request)
+        form = f"aplicar-{item_id}"
+        cota_id = await cota_por_numero(api, v.get("grupo_id", ""), v.get("cota_numero", ""))
+        if cota_id is None:
+            erro = ErroApi(
+                422, "Informe uma cota existente do grupo.", erros={"cota_numero": "cota não encontrada"}
+            )
+            return await self._tela(request, status=422, erro=erro, form=form, valores_form=v)
+        corpo = {"cota_id": cota_id, "observacao": opcional(v.get("observacao"))}
+        try:
+            await api.post(
+                f"/api/cobranca/valores-a-identificar/{item_id}/aplicacao", corpo, chave=v.get("chave")
+            )
+        except ErroApi as erro:
+            if erro.status >= 500 or erro.status in (403, 404):
+                raise
+            return await self._tela(request, status=erro.status, erro=erro, form=form, valores_form=v)
+        return ir_para("/app/cobranca", aviso="valor_aplicado")
+
+    @post(
+        "/cobranca/valores/{item_id:uuid}/devolucao",
+        name="ui:valor-devolver",
+        guards=[requires(Permission.PAGAMENTOS_WRITE)],
+    )
+    async def devolver(self, request: Request[Any, Any, Any], item_id: FromPath[uuid.UUID]) -> Response[Any]:
+        """Record that the money went back to the payer (how, in the observação)."""
+        v = await campos(request)
+        corpo = {"observacao": v.get("observacao", "")}
+        try:
+            await Api(request).post(
+                f"/api/cobranca/valores-a-identificar/{item_id}/devolucao", corpo, chave=v.get("chave")
+            )
+        except ErroApi as erro:
+            if erro.status >= 500 or erro.status in (403, 404):
+                raise
+            return await self._tela(
+                request, status=erro.status, erro=erro, form=f"devolver-{item_id}", valores_form=v
+            )
+        return ir_para("/app/cobranca", aviso="valor_devolvido")
 
     @post(
         "/cobranca/retornos",
