@@ -15,6 +15,7 @@ from tenant_app.ui.api import Api, ErroApi
 from tenant_app.ui.formatos import apenas_documento
 from tenant_app.ui.formularios import campos, ir_para, nova_chave, opcional
 from tenant_app.ui.paginas import pagina
+from tenant_app.ui.telas.documentos import CATEGORIAS, TAMANHO_MAXIMO, enviar_documento
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
@@ -117,6 +118,18 @@ class ConsorciadosController(Controller):
         self, request: Request[Any, Any, Any], consorciado_id: FromPath[uuid.UUID]
     ) -> Response[str]:
         """Data, contacts, addresses, cotas, consents and the LGPD actions."""
+        return await self._tela(request, consorciado_id)
+
+    async def _tela(
+        self,
+        request: Request[Any, Any, Any],
+        consorciado_id: uuid.UUID,
+        *,
+        status: int = 200,
+        form: str = "",
+        erro: ErroApi | None = None,
+        valores: dict[str, str] | None = None,
+    ) -> Response[str]:
         api = Api(request)
         c = await api.get(f"/api/consorciados/{consorciado_id}")
         consentimentos = await api.get(f"/api/consorciados/{consorciado_id}/consentimentos")
@@ -132,6 +145,7 @@ class ConsorciadosController(Controller):
         return pagina(
             request,
             "consorciados/detalhe.html",
+            status=status,
             titulo=c["nome"],
             c=c,
             cotas=cotas,
@@ -139,10 +153,30 @@ class ConsorciadosController(Controller):
             grupos=grupos,
             consentimentos=consentimentos,
             finalidades=FINALIDADES,
+            categorias_documento=CATEGORIAS["consorciado"],
             chave=nova_chave(),
-            erro=None,
-            erros={},
+            form=form,
+            valores=valores or {},
+            erro=erro.detail if erro else None,
+            erros=erro.erros if erro else {},
         )
+
+    @post(
+        "/{consorciado_id:uuid}/documentos",
+        name="ui:consorciado-documento",
+        guards=[requires(Permission.CONSORCIADOS_WRITE)],
+        request_max_body_size=TAMANHO_MAXIMO,
+    )
+    async def enviar_documento(
+        self, request: Request[Any, Any, Any], consorciado_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """Upload an identity, address or income document (type checked by the API from the bytes)."""
+        erro, v = await enviar_documento(request, "consorciado", str(consorciado_id))
+        if erro is not None:
+            return await self._tela(
+                request, consorciado_id, status=erro.status, form="documento", erro=erro, valores=v
+            )
+        return ir_para(f"/app/consorciados/{consorciado_id}", aviso="documento_enviado")
 
     @post("/{consorciado_id:uuid}/cotas", name="ui:adesao", guards=[requires(Permission.COTAS_WRITE)])
     async def aderir(

@@ -13,11 +13,13 @@ from tenant_app.ui.api import Api, ErroApi
 from tenant_app.ui.formatos import apenas_documento, percentual_do_formulario, reais_do_formulario
 from tenant_app.ui.formularios import campos, ir_para, nova_chave, opcional
 from tenant_app.ui.paginas import pagina
+from tenant_app.ui.telas.documentos import CATEGORIAS, TAMANHO_MAXIMO, enviar_documento
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission, role_can
 
 FORMAS = (("pix", "PIX"), ("boleto", "Boleto"), ("ted", "TED"), ("dinheiro", "Dinheiro"))
 TIPOS_LANCE = (("livre", "Livre"), ("fixo", "Fixo"), ("embutido", "Embutido"))
+MOTIVOS_EXCLUSAO = (("solicitacao", "A pedido do consorciado"), ("inadimplencia", "Inadimplência"))
 
 
 async def dados_da_cota(request: Request[Any, Any, Any], cota_id: FromPath[uuid.UUID]) -> dict[str, Any]:
@@ -32,8 +34,12 @@ async def dados_da_cota(request: Request[Any, Any, Any], cota_id: FromPath[uuid.
     assembleias = await api.get(f"/api/grupos/{cota['grupo_id']}/assembleias")
     abertas = [a for a in assembleias if a["status"] == "recebendo_lances"]
     titulos = (await api.get("/api/cobranca/titulos", cota_id=str(cota_id), limit=60))["items"]
+    documentos = (await api.get("/api/documentos", entidade_tipo="cota", entidade_id=str(cota_id), limit=50))[
+        "items"
+    ]
     return {
         "titulos": titulos,
+        "documentos": documentos,
         "cota": cota,
         "grupo": grupo,
         "consorciado": consorciado,
@@ -69,6 +75,8 @@ class CotasController(Controller):
             **dados,
             formas=FORMAS,
             tipos_lance=TIPOS_LANCE,
+            motivos_exclusao=MOTIVOS_EXCLUSAO,
+            categorias_documento=CATEGORIAS["cota"],
             hoje=date.today().isoformat(),
             chave=nova_chave() if erro is None else (valores or {}).get("chave", nova_chave()),
             form=form,
@@ -151,6 +159,87 @@ class CotasController(Controller):
                 raise
             return await self._tela(request, cota_id, status=erro.status, form="cessao", erro=erro, valores=v)
         return ir_para(f"/app/cotas/{cota_id}", aviso="cota_cedida")
+
+    async def _enviar(
+        self,
+        request: Request[Any, Any, Any],
+        cota_id: uuid.UUID,
+        form: str,
+        v: dict[str, str],
+        caminho: str,
+        corpo: dict[str, Any],
+        aviso: str,
+    ) -> Response[Any]:
+        """POST ``corpo`` (with the form's key, if any), then the cota; a refusal is shown on the form."""
+        try:
+            await Api(request).post(caminho, corpo, chave=v.get("chave") or None)
+        except ErroApi as erro:
+            if erro.status >= 500 or erro.status in (403, 404):
+                raise
+            return await self._tela(request, cota_id, status=erro.status, form=form, erro=erro, valores=v)
+        return ir_para(f"/app/cotas/{cota_id}", aviso=aviso)
+
+    @post("/{cota_id:uuid}/exclusao", name="ui:cota-exclusao", guards=[requires(Permission.COTAS_WRITE)])
+    async def exclusao(self, request: Request[Any, Any, Any], cota_id: FromPath[uuid.UUID]) -> Response[Any]:
+        """Exclude a non-contemplated cota (Idempotency-Key: the restitution is computed once)."""
+        v = await campos(request)
+        corpo = {"motivo": v.get("motivo", ""), "observacao": opcional(v.get("observacao"))}
+        caminho = f"/api/cotas/{cota_id}/exclusao"
+        return await self._enviar(request, cota_id, "exclusao", v, caminho, corpo, "cota_excluida")
+
+    @post("/{cota_id:uuid}/readmissao", name="ui:cota-readmissao", guards=[requires(Permission.COTAS_WRITE)])
+    async def readmissao(
+        self, request: Request[Any, Any, Any], cota_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """Readmit an excluded cota."""
+        v = await campos(request)
+        caminho = f"/api/cotas/{cota_id}/readmissao"
+        return await self._enviar(request, cota_id, "readmissao", v, caminho, {}, "cota_readmitida")
+
+    @post(
+        "/{cota_id:uuid}/titulos/{titulo_id:uuid}/reemissao",
+        name="ui:titulo-reemissao",
+        guards=[requires(Permission.PAGAMENTOS_WRITE)],
+    )
+    async def reemissao(
+        self, request: Request[Any, Any, Any], cota_id: FromPath[uuid.UUID], titulo_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """A new título for the same parcela with a new due date (the old one is baixado)."""
+        v = await campos(request)
+        caminho = f"/api/cobranca/titulos/{titulo_id}/reemissao"
+        corpo = {"vencimento": v.get("vencimento", "")}
+        return await self._enviar(
+            request, cota_id, f"reemissao-{titulo_id}", v, caminho, corpo, "titulo_reemitido"
+        )
+
+    @post(
+        "/{cota_id:uuid}/titulos/{titulo_id:uuid}/baixa",
+        name="ui:titulo-baixa",
+        guards=[requires(Permission.PAGAMENTOS_WRITE)],
+    )
+    async def baixa(
+        self, request: Request[Any, Any, Any], cota_id: FromPath[uuid.UUID], titulo_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """Cancel a live título, with the reason (the next remessa asks the bank for the baixa)."""
+        v = await campos(request)
+        caminho = f"/api/cobranca/titulos/{titulo_id}/baixa"
+        corpo = {"motivo": v.get("motivo", "")}
+        return await self._enviar(request, cota_id, f"baixa-{titulo_id}", v, caminho, corpo, "titulo_baixado")
+
+    @post(
+        "/{cota_id:uuid}/documentos",
+        name="ui:cota-documento",
+        guards=[requires(Permission.CONSORCIADOS_WRITE)],
+        request_max_body_size=TAMANHO_MAXIMO,
+    )
+    async def documento(self, request: Request[Any, Any, Any], cota_id: FromPath[uuid.UUID]) -> Response[Any]:
+        """Upload a document of the cota (e.g. the signed contract)."""
+        erro, v = await enviar_documento(request, "cota", str(cota_id))
+        if erro is not None:
+            return await self._tela(
+                request, cota_id, status=erro.status, form="documento", erro=erro, valores=v
+            )
+        return ir_para(f"/app/cotas/{cota_id}", aviso="documento_enviado")
 
     @get("/{cota_id:uuid}/extrato.csv", name="ui:extrato-csv")
     async def extrato_csv(
