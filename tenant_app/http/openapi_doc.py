@@ -26,7 +26,9 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 
 from consorcio_kit.input_rules import constrain_document
 from consorcio_kit.openapi import DocumentTexts, LinkSpec, OperationInfo, document_decimals, finish_document
+from consorcio_kit.openapi_properties import describe_properties
 from tenant_app.http.catalogo import CATALOGO, CODIGO_DO_STATUS, tipo_uri
+from tenant_app.http.openapi_glossario import GLOSSARIO, REGRAS
 
 _PUBLICOS = re.compile(r"^/(health|ready|metrics|schema|problemas)|^/api/auth/(login|refresh)$")
 #: Routes that take the group's lock in Redis (fail closed: 503 ``trava_indisponivel``).
@@ -40,6 +42,9 @@ _EXTRA: dict[str, set[int]] = {
     # The file arrives as the raw request body (streamed to S3): size and content type are checked.
     "uploadDocumento": {413, 415},
     "uploadDocumentoVersao": {413, 415},
+    # The new signing secret is written to the tenant's Vault first (503 cofre_indisponivel).
+    "createWebhookEndpoint": {503},
+    "rotateWebhookSecret": {503},
 }
 
 _SUCESSO = {
@@ -322,6 +327,8 @@ def documentar(app: Litestar) -> OpenAPI:
     _sucesso_extra(openapi, app)
     _arquivo(openapi)
     _sistema(openapi)
+    # Every property described: Meta, then the glossary (Portuguese), then the code's comments.
+    describe_properties(app, openapi, GLOSSARIO, REGRAS, comments_first=False)
     return openapi
 
 
