@@ -99,6 +99,8 @@ REASONS = {
     REASON_SUSPENDING: "Suspended is True but the pass stopped before scaling the workloads to zero",
     REASON_ACTIVE: "Suspended is False",
     REASON_IN_SYNC: "DriftDetected is False: every owned object matches",
+    "ForeignObjectsPruned": "NamespaceReady is True; foreign RoleBindings or NetworkPolicies were found "
+    "in the tenant namespace and deleted (named in the message and a DriftRepaired Event)",
     REASON_OBJECT_DELETED: "DriftDetected: an owned object was deleted, repair pending",
     REASON_OBJECT_CHANGED: "DriftDetected: an owned object was changed, repair pending",
     # Not done yet: the operator retries by itself.
@@ -114,6 +116,8 @@ REASONS = {
     REASON_INVALID_SPEC: "the spec can never work (message names the fields); no retries",
     "HostConflict": "another tenant serves the Ingress host; no retries, re-checked every resync",
     "CnpjConflict": "another tenant holds the CNPJ; nothing provisioned",
+    "NamespaceConflict": "the tenant-<name> namespace exists but is not managed by this operator for "
+    "this tenant (or was retained for another CNPJ); nothing written into it",
     "MigrationFailed": "the migration Job failed",
     "KubernetesApiError": "the Kubernetes API refused a request",
     "KubernetesUnreachable": "the Kubernetes API did not answer",

@@ -6,10 +6,12 @@ place that reads ``os.environ``.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -106,6 +108,33 @@ class WorkloadConfig:
     vault_addr: str = ""
     vault_kv_mount: str = "secret"
     vault_audience: str = "vault"
+    #: Production mode of the tenants' egress policy: every shared service named by a
+    #: DNS host needs its destinations in ``egress_destinations`` (or the operator
+    #: refuses to start); off, such a service is allowed on its port to any address.
+    egress_strict: bool = False
+    #: NetworkPolicy peers (ipBlock / namespaceSelector / podSelector) per shared
+    #: service (postgresql, redis, vault, object-storage, control-plane).
+    egress_destinations: Mapping[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RbacConfig:
+    """Who the operator is in Kubernetes, for the RoleBinding it writes in each tenant namespace.
+
+    Its namespaced rights live in a ClusterRole bound cluster-wide to nobody
+    (charts/consorcio-operator/files/tenant-role-rules.yaml); the operator
+    binds it to itself in each tenant namespace. Empty ``tenant_role``: no
+    RoleBinding (an operator running with a cluster-admin kubeconfig, as in
+    ``make up``).
+    """
+
+    tenant_role: str = ""
+    service_account_namespace: str = ""
+    service_account_name: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.tenant_role and self.service_account_namespace and self.service_account_name)
 
 
 @dataclass(frozen=True)
@@ -127,6 +156,8 @@ class OperatorConfig:
     max_active_passes: int = 32
     #: Object storage (disabled by default: no StorageReady work, no S3_* variables).
     s3: S3Config = S3Config(endpoint="")
+    #: The per-tenant RoleBinding (disabled by default: cluster-admin credentials).
+    rbac: RbacConfig = RbacConfig()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> OperatorConfig:
@@ -155,8 +186,19 @@ class OperatorConfig:
         vault_token = get("OPERATOR_VAULT_TOKEN")
         if vault_addr and not vault_token:
             raise ConfigError("OPERATOR_VAULT_TOKEN is required when OPERATOR_VAULT_ADDR is set")
-        return cls(
+        rbac = RbacConfig(
+            tenant_role=get("OPERATOR_TENANT_ROLE"),
+            service_account_namespace=get("OPERATOR_SERVICE_ACCOUNT_NAMESPACE"),
+            service_account_name=get("OPERATOR_SERVICE_ACCOUNT_NAME"),
+        )
+        if rbac.tenant_role and not rbac.enabled:
+            raise ConfigError(
+                "OPERATOR_TENANT_ROLE needs OPERATOR_SERVICE_ACCOUNT_NAMESPACE and "
+                "OPERATOR_SERVICE_ACCOUNT_NAME"
+            )
+        config = cls(
             s3=_s3_config(get),
+            rbac=rbac,
             postgres=PostgresConfig(
                 admin_dsn=pg_dsn,
                 tenant_host=get("OPERATOR_PG_TENANT_HOST") or pg.hostname or "localhost",
@@ -186,6 +228,8 @@ class OperatorConfig:
                 vault_addr=(get("OPERATOR_VAULT_TENANT_ADDR") or vault_addr).rstrip("/"),
                 vault_kv_mount=get("OPERATOR_VAULT_KV_MOUNT", "secret") or "secret",
                 vault_audience=get("OPERATOR_VAULT_TOKEN_AUDIENCE") or "vault",
+                egress_strict=_bool("OPERATOR_EGRESS_STRICT", get("OPERATOR_EGRESS_STRICT")),
+                egress_destinations=_egress_destinations(get("OPERATOR_EGRESS_DESTINATIONS")),
             ),
             backup_dir=Path(get("OPERATOR_BACKUP_DIR") or "/var/lib/consorcio/backups"),
             resync_interval=float(get("OPERATOR_RESYNC_INTERVAL") or 60),
@@ -194,6 +238,8 @@ class OperatorConfig:
                 1, _int("OPERATOR_MAX_ACTIVE_PASSES", get("OPERATOR_MAX_ACTIVE_PASSES") or "32")
             ),
         )
+        _check_egress(config)
+        return config
 
 
 def _s3_config(get: Callable[..., str]) -> S3Config:
@@ -255,3 +301,56 @@ def _host_port(
     if sep and port.isdigit() and "]" not in port:
         return host, int(port)
     return value, default_port or fallback
+
+
+PEER_KEYS = frozenset({"ipBlock", "namespaceSelector", "podSelector"})
+
+
+def _bool(name: str, value: str) -> bool:
+    if value.lower() in ("", "0", "false", "no", "off"):
+        return False
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
+
+
+def _egress_destinations(raw: str) -> dict[str, tuple[dict[str, Any], ...]]:
+    """``{"service": [peer, ...]}`` (JSON), each peer a NetworkPolicy peer."""
+    if not raw:
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except ValueError as err:
+        raise ConfigError(f"OPERATOR_EGRESS_DESTINATIONS is not JSON: {err}") from err
+    if not isinstance(parsed, dict):
+        raise ConfigError("OPERATOR_EGRESS_DESTINATIONS must be a JSON object {service: [peer, ...]}")
+    out: dict[str, tuple[dict[str, Any], ...]] = {}
+    for service, peers in parsed.items():
+        if not isinstance(peers, list) or not peers:
+            raise ConfigError(f"OPERATOR_EGRESS_DESTINATIONS[{service}] must be a non-empty list of peers")
+        for peer in peers:
+            if not isinstance(peer, dict) or not peer or set(peer) - PEER_KEYS:
+                raise ConfigError(
+                    f"OPERATOR_EGRESS_DESTINATIONS[{service}]: a peer has only ipBlock, namespaceSelector "
+                    f"and podSelector, not {peer!r}"
+                )
+        out[str(service)] = tuple(peers)
+    return out
+
+
+def _check_egress(config: OperatorConfig) -> None:
+    """Production mode: no egress rule may be "this port, any address"."""
+    if not config.workload.egress_strict:
+        return
+    from tenant_operator.specs.network_policies import egress_targets  # the builders import this module
+
+    unnamed = [
+        t.service
+        for t in egress_targets(config)
+        if t.cidr is None and t.service not in config.workload.egress_destinations
+    ]
+    if unnamed:
+        raise ConfigError(
+            "OPERATOR_EGRESS_STRICT: these shared services are named by DNS and have no destinations in "
+            f"OPERATOR_EGRESS_DESTINATIONS (an ipBlock or selectors): {', '.join(unnamed)}"
+        )

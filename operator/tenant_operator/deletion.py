@@ -21,8 +21,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from consorcio_contract import crd_identity
+from consorcio_contract.identifiers import normalize_cnpj
 from consorcio_contract.tenant_resource import DEFAULT_DELETION_GRACE_DAYS, DeletionPolicy
-from tenant_operator import metrics, names, orphans
+from tenant_operator import adoption, metrics, names, orphans
 from tenant_operator.kube.resources import KINDS
 from tenant_operator.provisioners.object_store import ObjectStoreError
 from tenant_operator.provisioners.snapshot import take_snapshot
@@ -110,6 +111,12 @@ async def delete_tenant(
     Raises on failure (the finalizer stays).
     """
     policy = effective_policy(spec)
+    conflict = await _namespace_conflict(runtime, name, spec)
+    if conflict is not None:
+        # The tenant-<name> namespace (and what carries the same name: database,
+        # Redis user, Vault paths) is not this resource's: touch nothing of it.
+        metrics.DELETIONS.labels(adoption.REASON_NAMESPACE_CONFLICT).inc()
+        return adoption.REASON_NAMESPACE_CONFLICT, f"nothing stopped, marked or destroyed: {conflict}"
     if policy is not DeletionPolicy.RETAIN and await crd_is_being_deleted(runtime):
         logger.warning("the ConsorcioTenant CRD is being deleted: keeping tenant %s's data", name)
         stopped = await stop_tenant(runtime, name)
@@ -148,6 +155,13 @@ async def delete_tenant(
     summary += await drop_everything(runtime, name)
     metrics.DELETIONS.labels(policy.value).inc()
     return policy.value, summary
+
+
+async def _namespace_conflict(runtime: Runtime, name: str, spec: Mapping[str, Any]) -> str | None:
+    """Why the tenant's namespace is someone else's (adoption.namespace_conflict), else None."""
+    cnpj = normalize_cnpj(str(spec.get("cnpj") or ""))
+    live = await runtime.kube.get(KINDS["Namespace"].path(names.namespace(name)))
+    return adoption.namespace_conflict(live, name, cnpj)
 
 
 def tenant_status_path(name: str) -> str:
@@ -219,8 +233,9 @@ async def mark_orphaned(runtime: Runtime, name: str, *, reason: str) -> str:
     when = now_rfc3339()
     ns = names.namespace(name)
     mark = orphans.mark_patch(when=when, reason=reason)
-    await runtime.kube.merge_patch(KINDS["Namespace"].path(ns), mark)
-    await runtime.kube.merge_patch(KINDS["Secret"].path(names.APP_SECRET, ns), mark)
+    if await runtime.kube.merge_patch(KINDS["Namespace"].path(ns), mark) is not None:
+        # Only inside an existing namespace: without it there is no Secret, and no right to ask.
+        await runtime.kube.merge_patch(KINDS["Secret"].path(names.APP_SECRET, ns), mark)
     await runtime.postgres.mark_orphaned(names.pg_identifier(name), f"{reason} at {when}")
     notes = []
     if runtime.vault is not None:

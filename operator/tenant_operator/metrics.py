@@ -70,6 +70,7 @@ API_REQUESTS = Counter(
 )
 DELETIONS = Counter(
     "consorcio_operator_deletions_total",
-    "Finished tenant deletions, by deletion policy (Orphaned: the CRD itself was being deleted).",
+    "Finished tenant deletions, by deletion policy (Orphaned: the CRD itself was being deleted; "
+    "NamespaceConflict: the namespace was not the tenant's, nothing touched).",
     ["policy"],
 )

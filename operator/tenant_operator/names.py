@@ -23,6 +23,9 @@ ORPHANED_REASON_ANNOTATION = f"{GROUP}/orphaned-reason"
 APP_VERSION_ANNOTATION = f"{GROUP}/app-version"
 SCHEMA_REVISION_ANNOTATION = f"{GROUP}/schema-revision"
 SECRET_HASH_ANNOTATION = f"{GROUP}/secret-hash"
+# The tenant's normalized CNPJ on its namespace: retained data is re-adopted
+# only by a tenant with the same CNPJ (adoption.py).
+CNPJ_ANNOTATION = f"{GROUP}/cnpj"
 # Set (to any new value) on the ConsorcioTenant to rotate the database, Redis
 # and JWT credentials; status.credentialsRotation records the value acted on.
 ROTATE_ANNOTATION = f"{GROUP}/rotate-credentials"

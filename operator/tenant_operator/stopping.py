@@ -24,16 +24,12 @@ async def stop_tenant(runtime: Runtime, name: str) -> str:
     """Stop serving and disable every login of tenant ``name``; a summary of what was done."""
     ns = names.namespace(name)
     parts = []
-    scaled = []
-    for deployment in (names.APP_DEPLOYMENT, names.WORKER_DEPLOYMENT):
-        path = KINDS["Deployment"].path(deployment, ns)
-        live = await runtime.kube.get(path)
-        if live is not None and (live.get("spec") or {}).get("replicas") != 0:
-            await runtime.kube.merge_patch(path, {"spec": {"replicas": 0}})
-            scaled.append(deployment)
-    parts.append(f"scaled to 0: {', '.join(scaled)}" if scaled else "workloads already at 0")
-    ingress = await runtime.kube.delete(KINDS["Ingress"].path(names.APP_INGRESS, ns))
-    parts.append("Ingress deleted" if ingress else "no Ingress")
+    # Without its namespace the operator has no rights there (its RoleBinding
+    # lives in it): asking would be a 403, not a 404. Nothing to stop anyway.
+    if await runtime.kube.get(KINDS["Namespace"].path(ns)) is None:
+        parts.append(f"no namespace {ns}")
+    else:
+        parts.extend(await _stop_workloads(runtime, ns))
     pg = await runtime.postgres.disable_login(names.pg_identifier(name))
     parts.append(f"PostgreSQL: {', '.join(pg) or 'role already NOLOGIN'}")
     redis_off = await runtime.redis.disable(names.redis_user(name))
@@ -47,3 +43,19 @@ async def stop_tenant(runtime: Runtime, name: str) -> str:
             # must not hold a deletion (or a CRD deletion) hostage. Said in the Event.
             parts.append(f"Vault auth role NOT removed ({err.reason}: {err.message})")
     return "; ".join(parts)
+
+
+async def _stop_workloads(runtime: Runtime, ns: str) -> list[str]:
+    """Deployments at zero replicas, the Ingress deleted."""
+    parts = []
+    scaled = []
+    for deployment in (names.APP_DEPLOYMENT, names.WORKER_DEPLOYMENT):
+        path = KINDS["Deployment"].path(deployment, ns)
+        live = await runtime.kube.get(path)
+        if live is not None and (live.get("spec") or {}).get("replicas") != 0:
+            await runtime.kube.merge_patch(path, {"spec": {"replicas": 0}})
+            scaled.append(deployment)
+    parts.append(f"scaled to 0: {', '.join(scaled)}" if scaled else "workloads already at 0")
+    ingress = await runtime.kube.delete(KINDS["Ingress"].path(names.APP_INGRESS, ns))
+    parts.append("Ingress deleted" if ingress else "no Ingress")
+    return parts

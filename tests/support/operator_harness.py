@@ -37,6 +37,8 @@ from consorcio_contract.identifiers.cnpj import FIRST_WEIGHTS, SECOND_WEIGHTS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RBAC_RULES_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "files" / "clusterrole-rules.yaml"
+TENANT_RULES_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "files" / "tenant-role-rules.yaml"
+CONFINEMENT_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "files" / "operator-confinement.yaml"
 CRD_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "crds" / f"{crd_identity.CRD_NAME}.yaml"
 ADMISSION_POLICY_FILE = REPO_ROOT / "charts" / "consorcio-operator" / "files" / "deletion-protection.yaml"
 
@@ -72,30 +74,73 @@ def free_port() -> int:
 # --- RBAC: a ServiceAccount bound to exactly the chart's ClusterRole rules ---------
 
 
-def load_rbac_rules() -> list[dict[str, Any]]:
-    """The rules the chart installs (charts/consorcio-operator/files/clusterrole-rules.yaml)."""
-    rules = yaml.safe_load(RBAC_RULES_FILE.read_text())
+def load_rbac_rules(tenant_role: str = "TENANT_ROLE_NAME") -> list[dict[str, Any]]:
+    """The cluster-wide rules the chart installs (charts/consorcio-operator/files/clusterrole-rules.yaml),
+    with the tenant role's name filled in as the chart does."""
+    rules = yaml.safe_load(RBAC_RULES_FILE.read_text().replace("TENANT_ROLE_NAME", tenant_role))
     if not isinstance(rules, list):
         raise ValueError(f"{RBAC_RULES_FILE} must be a YAML list of rules")
     return rules
 
 
+def load_tenant_rules() -> list[dict[str, Any]]:
+    """The rules the operator binds to itself in each tenant namespace (files/tenant-role-rules.yaml)."""
+    rules = yaml.safe_load(TENANT_RULES_FILE.read_text())
+    if not isinstance(rules, list):
+        raise ValueError(f"{TENANT_RULES_FILE} must be a YAML list of rules")
+    return rules
+
+
+def confinement_policy(sa_namespace: str, sa_name: str, tenant_role: str) -> list[dict[str, Any]]:
+    """files/operator-confinement.yaml filled in as templates/operator-confinement.yaml does."""
+    text = (
+        CONFINEMENT_FILE.read_text()
+        .replace("OPERATOR_SA_NAMESPACE", sa_namespace)
+        .replace("OPERATOR_SA_NAME", sa_name)
+        .replace("TENANT_ROLE_NAME", tenant_role)
+    )
+    return [doc for doc in yaml.safe_load_all(text) if doc]
+
+
+def rbac_env_file(kubeconfig: Path) -> Path:
+    """Beside an operator kubeconfig: the OPERATOR_* variables of its identity (OperatorProcess reads it)."""
+    return kubeconfig.with_name(kubeconfig.name + ".env.yaml")
+
+
 @dataclass
 class OperatorIdentity:
-    """The ServiceAccount, ClusterRole and binding an operator instance runs as."""
+    """The ServiceAccount, ClusterRoles, binding and admission policy an operator instance runs as."""
 
     namespace: str
     service_account: str
     cluster_role: str
     kubeconfig: Path
 
+    @property
+    def tenant_role(self) -> str:
+        return f"{self.cluster_role}-tenant"
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What the chart's Deployment sets for the per-tenant RoleBinding."""
+        return {
+            "OPERATOR_TENANT_ROLE": self.tenant_role,
+            "OPERATOR_SERVICE_ACCOUNT_NAMESPACE": self.namespace,
+            "OPERATOR_SERVICE_ACCOUNT_NAME": self.service_account,
+        }
+
     def delete(self, api_client: Any) -> None:
         from kubernetes import client
 
         rbac = client.RbacAuthorizationV1Api(api_client)
+        admission = client.AdmissionregistrationV1Api(api_client)
+        policy = f"consorcio-operator-confinement-{self.namespace}"
         for delete in (
+            lambda: admission.delete_validating_admission_policy_binding(policy),
+            lambda: admission.delete_validating_admission_policy(policy),
             lambda: rbac.delete_cluster_role_binding(self.cluster_role),
             lambda: rbac.delete_cluster_role(self.cluster_role),
+            lambda: rbac.delete_cluster_role(self.tenant_role),
             lambda: client.CoreV1Api(api_client).delete_namespace(self.namespace),
         ):
             try:
@@ -108,7 +153,8 @@ class OperatorIdentity:
 def create_operator_identity(
     api_client: Any, admin_kubeconfig: Path, out_dir: Path, *, suffix: str, token_seconds: int = 4 * 3600
 ) -> OperatorIdentity:
-    """ServiceAccount + ClusterRole (from the chart's rules file) + binding, and a kubeconfig
+    """ServiceAccount + the chart's two ClusterRoles (cluster-wide rules bound, tenant rules for the
+    operator to bind per tenant namespace) + the confinement admission policy, and a kubeconfig
     holding a TokenRequest token for that ServiceAccount."""
     from kubernetes import client
 
@@ -119,7 +165,9 @@ def create_operator_identity(
     role = f"consorcio-operator-{suffix}"
     core.create_namespace({"metadata": {"name": ns, "labels": {"consorcio.io/test": "true"}}})
     core.create_namespaced_service_account(ns, {"metadata": {"name": sa}})
-    rbac.create_cluster_role({"metadata": {"name": role}, "rules": load_rbac_rules()})
+    identity = OperatorIdentity(ns, sa, role, out_dir / f"operator-{suffix}.kubeconfig")
+    rbac.create_cluster_role({"metadata": {"name": role}, "rules": load_rbac_rules(identity.tenant_role)})
+    rbac.create_cluster_role({"metadata": {"name": identity.tenant_role}, "rules": load_tenant_rules()})
     rbac.create_cluster_role_binding(
         {
             "metadata": {"name": role},
@@ -127,12 +175,16 @@ def create_operator_identity(
             "subjects": [{"kind": "ServiceAccount", "name": sa, "namespace": ns}],
         }
     )
+    admission = client.AdmissionregistrationV1Api(api_client)
+    policy, binding = confinement_policy(ns, sa, identity.tenant_role)
+    admission.create_validating_admission_policy(policy)
+    admission.create_validating_admission_policy_binding(binding)
     token = core.create_namespaced_service_account_token(
         sa, ns, {"spec": {"expirationSeconds": token_seconds}}
     ).status.token
     admin = yaml.safe_load(admin_kubeconfig.read_text())
     cluster = admin["clusters"][0]["cluster"]
-    kubeconfig = out_dir / f"operator-{suffix}.kubeconfig"
+    kubeconfig = identity.kubeconfig
     kubeconfig.write_text(
         yaml.safe_dump(
             {
@@ -146,7 +198,8 @@ def create_operator_identity(
         )
     )
     kubeconfig.chmod(0o600)
-    return OperatorIdentity(ns, sa, role, kubeconfig)
+    rbac_env_file(kubeconfig).write_text(yaml.safe_dump(identity.env))
+    return identity
 
 
 def apply_crd(admin_kubeconfig: Path, kubectl: str) -> None:
@@ -213,8 +266,11 @@ class OperatorProcess:
     _log_offset: int = 0
 
     def start(self, *, wait: float = 120) -> OperatorProcess:
+        # The identity's OPERATOR_TENANT_ROLE & co travel with its kubeconfig, as the chart sets them.
+        identity_env = rbac_env_file(self.kubeconfig)
         env = {
             **os.environ,
+            **(yaml.safe_load(identity_env.read_text()) if identity_env.exists() else {}),
             **self.env,
             "KUBECONFIG": str(self.kubeconfig),
             "OPERATOR_INSTANCE": self.instance,

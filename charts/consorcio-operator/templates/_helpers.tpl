@@ -56,3 +56,11 @@ app.kubernetes.io/part-of: consorcio
 {{- define "consorcio-operator.backupClaimName" -}}
 {{- default (printf "%s-backups" (include "consorcio-operator.fullname" .)) .Values.backup.persistence.existingClaim }}
 {{- end }}
+
+{{/*
+The ClusterRole with the operator's rights inside one tenant namespace: bound
+cluster-wide to nobody, bound per tenant namespace by the operator itself.
+*/}}
+{{- define "consorcio-operator.tenantRoleName" -}}
+{{- printf "%s-tenant" (include "consorcio-operator.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}

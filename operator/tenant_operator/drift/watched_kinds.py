@@ -1,5 +1,8 @@
 """The kinds of owned objects the operator watches for drift (by its managed-by label).
 
+WATCHED_KINDS are watched cluster-wide (read-only, label-filtered);
+NAMESPACE_WATCHED_KINDS only inside each tenant namespace.
+
 Every kind a pass applies inside or as the tenant namespace, except the
 migration Jobs: those are history once they completed, and a deleted one
 is simply recreated by the next pass that needs it.
@@ -17,7 +20,6 @@ WATCHED_KINDS: tuple[Kind, ...] = tuple(
         "LimitRange",
         "NetworkPolicy",
         "ServiceAccount",
-        "Secret",
         "Service",
         "Ingress",
         "HorizontalPodAutoscaler",
@@ -26,7 +28,11 @@ WATCHED_KINDS: tuple[Kind, ...] = tuple(
     )
 )
 
-WATCHED_KIND_NAMES = frozenset(kind.kind for kind in WATCHED_KINDS)
+#: Watched inside each tenant namespace, not cluster-wide (handlers/watch_tenant_secrets.py):
+#: a cluster-wide list of Secrets would read every Secret in the cluster.
+NAMESPACE_WATCHED_KINDS: tuple[Kind, ...] = (KINDS["Secret"],)
+
+WATCHED_KIND_NAMES = frozenset(kind.kind for kind in (*WATCHED_KINDS, *NAMESPACE_WATCHED_KINDS))
 
 
 def group_version(kind: Kind) -> tuple[str, str]:

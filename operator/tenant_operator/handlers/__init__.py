@@ -9,5 +9,6 @@ from tenant_operator.handlers import (  # noqa: F401  (imported for registration
     on_cleanup,
     on_startup,
     watch_owned_objects,
+    watch_tenant_secrets,
     watch_tenants,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -268,6 +268,58 @@ class KubeClient:
                 return obj
             raise KubeApiError(0, "Unreachable", f"{type(err).__name__}: {err}") from err
         return obj
+
+    async def watch_events(
+        self,
+        collection: str,
+        params: Mapping[str, str],
+        *,
+        resource_version: str | None = None,
+        seconds: int = 300,
+    ) -> AsyncIterator[tuple[str, dict[str, Any]]]:
+        """(type, object) of every change in a collection after ``resource_version``.
+
+        Without a version, the collection's current one (a LIST, whose items
+        are not reported: the caller's level-based checks cover them). Ends
+        after about ``seconds`` (the caller goes on from the last object's
+        version); a 410 Gone or any API error is raised as KubeApiError.
+        """
+        if resource_version is None:
+            listed = await self.request("GET", collection, params={**params, "limit": "1"})
+            resource_version = (listed.get("metadata") or {}).get("resourceVersion", "")
+        headers = {"Accept": "application/json"}
+        token = self._auth_header()
+        if token:
+            headers["Authorization"] = token
+        query = {
+            **params,
+            "watch": "1",
+            "resourceVersion": resource_version,
+            "timeoutSeconds": str(seconds),
+        }
+        metrics.API_REQUESTS.labels("watch").inc()
+        try:
+            async with self._watch_client().get(
+                self._server + collection,
+                params=query,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=seconds + 30),
+            ) as resp:
+                if resp.status >= 400:
+                    raise _error(resp.status, await resp.text())
+                async for line in resp.content:
+                    if not line.strip():
+                        continue
+                    event = json.loads(line)
+                    obj = event.get("object") or {}
+                    if event.get("type") == "ERROR":
+                        raise KubeApiError(
+                            int(obj.get("code", 500)), obj.get("reason", ""), obj.get("message", "")
+                        )
+                    if event.get("type") in ("ADDED", "MODIFIED", "DELETED"):
+                        yield event["type"], obj
+        except (aiohttp.ClientError, TimeoutError) as err:
+            raise KubeApiError(0, "Unreachable", f"{type(err).__name__}: {err}") from err
 
     async def delete(self, path: str, *, propagation: str = "Background") -> bool:
         """DELETE; False when it was already gone."""

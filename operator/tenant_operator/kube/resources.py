@@ -43,6 +43,7 @@ KINDS: dict[str, Kind] = {
         Kind("networking.k8s.io/v1", "Ingress", "ingresses", True),
         Kind("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", True),
         Kind("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", True),
+        Kind("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", True),
         Kind("apiextensions.k8s.io/v1", "CustomResourceDefinition", "customresourcedefinitions", False),
         Kind(crd_identity.API_VERSION, crd_identity.KIND, crd_identity.PLURAL, False),
     )

@@ -28,6 +28,8 @@ def namespace(t: TenantView) -> dict[str, Any]:
                 # Pod Security Admission: the tenant app runs fine as restricted.
                 "pod-security.kubernetes.io/enforce": "restricted",
             },
+            # Whose data a retained namespace holds (adoption.namespace_conflict).
+            "annotations": {names.CNPJ_ANNOTATION: t.spec.normalized_cnpj},
         },
     }
 

@@ -5,6 +5,9 @@ services.
 DNS egress names its destination (the DNS pods' namespace and labels, from
 the operator config) rather than "port 53 anywhere": otherwise a tenant pod
 could talk to any host on port 53, a classic tunnel out of the namespace.
+The shared services do too: an IP host becomes an ipBlock, a DNS host takes
+its peers from OPERATOR_EGRESS_DESTINATIONS, and in production mode
+(OPERATOR_EGRESS_STRICT) the operator refuses to start without them.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tenant_operator.config import OperatorConfig
+from tenant_operator.specs.pod import selector_labels
 from tenant_operator.specs.tenant import TenantView
 
 DEFAULT_DENY = "default-deny"
@@ -23,6 +27,8 @@ ALLOW_DNS = "allow-egress-dns"
 ALLOW_PLATFORM = "allow-egress-platform-services"
 
 APP_PORT = 8000
+#: The web Deployment's component label (specs/workload.WEB, which imports this module).
+WEB_COMPONENT = "web"
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,10 @@ def network_policies(t: TenantView, targets: list[EgressTarget]) -> list[dict[st
         rule: dict[str, Any] = {"ports": [{"protocol": "TCP", "port": target.port}]}
         if target.cidr:
             rule["to"] = [{"ipBlock": {"cidr": target.cidr}}]
+        elif target.service in t.workload.egress_destinations:
+            rule["to"] = [dict(peer) for peer in t.workload.egress_destinations[target.service]]
+        # else: a DNS-named service outside production mode (config.egress_strict refuses
+        # to start without destinations): this port to any address.
         platform_rules.append(rule)
     return [
         _policy(t, DEFAULT_DENY, {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
@@ -96,7 +106,8 @@ def network_policies(t: TenantView, targets: list[EgressTarget]) -> list[dict[st
             t,
             ALLOW_INGRESS_CONTROLLER,
             {
-                "podSelector": {"matchLabels": {"app.kubernetes.io/name": "tenant-app"}},
+                # The web pods only: the worker and the migration Job serve nothing.
+                "podSelector": {"matchLabels": selector_labels(WEB_COMPONENT)},
                 "policyTypes": ["Ingress"],
                 "ingress": [
                     {

@@ -6,11 +6,11 @@ from typing import Any
 
 from consorcio_contract.plans import Sizing
 from tenant_operator import names
-from tenant_operator.specs.network_policies import APP_PORT
+from tenant_operator.specs.network_policies import APP_PORT, WEB_COMPONENT
 from tenant_operator.specs.pod import container, pod_template, selector_labels
 from tenant_operator.specs.tenant import TenantView
 
-WEB = "web"
+WEB = WEB_COMPONENT
 WORKER = "worker"
 SERVE_COMMAND = ["python", "-m", "tenant_app", "serve", "--host", "0.0.0.0", "--port", str(APP_PORT)]
 WORKER_COMMAND = ["python", "-m", "tenant_app", "worker"]

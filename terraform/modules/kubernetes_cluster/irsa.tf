@@ -23,6 +23,17 @@ module "ebs_csi_irsa" {
   tags = var.tags
 }
 
+# Add-on settings. The VPC CNI enforces NetworkPolicy only when asked to
+# (enableNetworkPolicy: its node agent then programs eBPF filters on every
+# node). Without it every tenant's default-deny, the Redis and the control
+# plane policies are accepted by the API server and enforced by nothing
+# (issue 20); a unit test fails if this is switched off.
+locals {
+  addon_configuration = {
+    "vpc-cni" = jsonencode({ enableNetworkPolicy = "true" })
+  }
+}
+
 # Managed add-ons; the EBS CSI driver provisions the gp3 volumes of PostgreSQL
 # backups, Redis and Vault.
 resource "aws_eks_addon" "this" {
@@ -35,6 +46,7 @@ resource "aws_eks_addon" "this" {
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = each.key
   service_account_role_arn    = each.value
+  configuration_values        = lookup(local.addon_configuration, each.key, null)
   resolve_conflicts_on_update = "OVERWRITE"
   tags                        = var.tags
 

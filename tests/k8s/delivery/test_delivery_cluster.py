@@ -198,7 +198,9 @@ def test_operator_release_installs(helm_cluster, kubectl, make_namespace, k8s_ap
         assert dep.status.ready_replicas == 1
         role = rbac.read_cluster_role(name)
         expected = yaml.safe_load(
-            (CHARTS / "consorcio-operator" / "files" / "clusterrole-rules.yaml").read_text()
+            (CHARTS / "consorcio-operator" / "files" / "clusterrole-rules.yaml")
+            .read_text()
+            .replace("TENANT_ROLE_NAME", f"{name}-tenant")
         )
         assert k8s_api_client.sanitize_for_serialization(role.rules) == expected
     finally:

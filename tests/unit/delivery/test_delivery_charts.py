@@ -110,6 +110,7 @@ def test_operator_default_render(render) -> None:
     kinds = sorted(d["kind"] for d in docs)
     assert kinds == [
         "ClusterRole",
+        "ClusterRole",  # the tenant role, bound by the operator per tenant namespace
         "ClusterRoleBinding",
         "Deployment",
         "NetworkPolicy",
@@ -117,6 +118,8 @@ def test_operator_default_render(render) -> None:
         "Service",
         "ServiceAccount",
         "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicy",  # the operator's confinement to its namespaces
+        "ValidatingAdmissionPolicyBinding",
         "ValidatingAdmissionPolicyBinding",
     ]
     deploy = one(docs, "Deployment", "consorcio-operator")
@@ -240,19 +243,52 @@ def test_operator_backup_volume_options(render) -> None:
 
 
 def test_operator_clusterrole_is_the_shared_rules_file(render) -> None:
-    """One source: the installed ClusterRole carries exactly the e2e test's rules file."""
-    rules_file = CHARTS / "consorcio-operator" / "files" / "clusterrole-rules.yaml"
-    expected = yaml.safe_load(rules_file.read_text())
-    role = one(render("consorcio-operator"), "ClusterRole", "consorcio-operator")
+    """One source: the installed ClusterRoles carry exactly the e2e tests' rules files."""
+    files = CHARTS / "consorcio-operator" / "files"
+    docs = render("consorcio-operator")
+    expected = yaml.safe_load(
+        (files / "clusterrole-rules.yaml")
+        .read_text()
+        .replace("TENANT_ROLE_NAME", "consorcio-operator-tenant")
+    )
+    role = one(docs, "ClusterRole", "consorcio-operator")
     assert role["rules"] == expected
-    for rule in role["rules"]:
+    tenant_role = one(docs, "ClusterRole", "consorcio-operator-tenant")
+    assert tenant_role["rules"] == yaml.safe_load((files / "tenant-role-rules.yaml").read_text())
+    for rule in role["rules"] + tenant_role["rules"]:
         assert "*" not in rule.get("verbs", []), rule
         assert "*" not in rule.get("resources", []), rule
         assert "*" not in rule.get("apiGroups", []), rule
-    binding = one(render("consorcio-operator"), "ClusterRoleBinding", "consorcio-operator")
+    binding = one(docs, "ClusterRoleBinding", "consorcio-operator")
     assert binding["subjects"] == [
         {"kind": "ServiceAccount", "name": "consorcio-operator", "namespace": "consorcio-system"}
     ]
+    # Nothing binds the tenant role cluster-wide; the operator learns its name and identity.
+    assert not [
+        d for d in by_kind(docs, "ClusterRoleBinding") if d["roleRef"]["name"] == "consorcio-operator-tenant"
+    ]
+    env = {
+        e["name"]: e.get("value")
+        for e in one(docs, "Deployment", "consorcio-operator")["spec"]["template"]["spec"]["containers"][0][
+            "env"
+        ]
+    }
+    assert env["OPERATOR_TENANT_ROLE"] == "consorcio-operator-tenant"
+    assert env["OPERATOR_SERVICE_ACCOUNT_NAMESPACE"] == "consorcio-system"
+    assert env["OPERATOR_SERVICE_ACCOUNT_NAME"] == "consorcio-operator"
+
+
+def test_operator_confinement_policy_names_the_release_service_account(render) -> None:
+    """files/operator-confinement.yaml with the release's ServiceAccount and tenant role filled in."""
+    docs = render("consorcio-operator")
+    policy = one(docs, "ValidatingAdmissionPolicy", "consorcio-operator-confinement-consorcio-system")
+    one(docs, "ValidatingAdmissionPolicyBinding", "consorcio-operator-confinement-consorcio-system")
+    assert policy["spec"]["matchConditions"][0]["expression"] == (
+        "request.userInfo.username == 'system:serviceaccount:consorcio-system:consorcio-operator'"
+    )
+    text = yaml.safe_dump(policy)
+    assert "OPERATOR_SA" not in text and "TENANT_ROLE_NAME" not in text
+    assert "'consorcio-operator-tenant'" in text
 
 
 def test_operator_deletion_protection_policy_is_the_shared_file(render) -> None:

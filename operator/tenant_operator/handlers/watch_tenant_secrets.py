@@ -1,0 +1,49 @@
+"""Drift in seconds for Secrets, watched inside each tenant namespace only.
+
+The other owned kinds are watched cluster-wide (handlers/watch_owned_objects.py);
+Secrets cannot be: listing Secrets cluster-wide is reading every Secret of the
+cluster, kube-system's included, and the operator may read Secrets only in
+tenant namespaces (its RoleBinding there, issue 20). So each tenant gets a
+daemon watching the operator's Secrets in its own namespace, feeding the same
+drift check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import kopf
+
+from consorcio_contract.crd_identity import GROUP, PLURAL, VERSION
+from tenant_operator import names
+from tenant_operator.drift.watched_kinds import NAMESPACE_WATCHED_KINDS
+from tenant_operator.handlers.instance_filter import is_mine
+from tenant_operator.handlers.watch_owned_objects import MANAGED_BY_LABEL, handle_owned_object_event
+from tenant_operator.kube.client import KubeApiError
+
+#: Before the namespace or the operator's RoleBinding exists (403/404), and after errors.
+RETRY_SECONDS = 5.0
+
+
+@kopf.daemon(GROUP, VERSION, PLURAL, id="secret-watch", when=is_mine, cancellation_timeout=2.0)
+async def watch_tenant_secrets(name: str, memo: Any, logger: Any, **_: Any) -> None:
+    """Every change of the operator's Secrets in ``tenant-<name>`` goes to the drift check."""
+    namespace = names.namespace(name)
+    params = {"labelSelector": f"{MANAGED_BY_LABEL}={names.MANAGED_BY}"}
+    (kind,) = NAMESPACE_WATCHED_KINDS
+    version: str | None = None
+    while True:
+        try:
+            async for event_type, obj in memo.runtime.kube.watch_events(
+                kind.collection(namespace), params, resource_version=version
+            ):
+                version = (obj.get("metadata") or {}).get("resourceVersion") or version
+                obj.setdefault("kind", kind.kind)
+                await handle_owned_object_event(type=event_type, body=obj, memo=memo)
+            continue  # the watch timed out: go on from the last version seen
+        except KubeApiError as err:
+            version = None  # 410 Gone and the rest: start again from the current version
+            if err.status not in (403, 404, 410, 0):
+                logger.warning(f"watching {kind.plural} in {namespace}: {err}")
+        await asyncio.sleep(RETRY_SECONDS)

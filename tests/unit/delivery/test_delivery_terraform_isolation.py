@@ -1,0 +1,52 @@
+"""Terraform settings that isolation depends on (issue 20): parsed from the .tf files, no providers needed."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+
+pytestmark = pytest.mark.unit
+
+TERRAFORM = Path(__file__).resolve().parents[3] / "terraform"
+
+
+def blocks(folder: Path, kind: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for tf in sorted(folder.glob("*.tf")):
+        with tf.open() as handle:
+            found.extend(hcl2.load(handle).get(kind, []))
+    return found
+
+
+def one(value: Any) -> Any:
+    """python-hcl2 wraps attribute values in one-element lists."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def jsonencoded(expression: str) -> Any:
+    """The value inside "${jsonencode(...)}" as python-hcl2 prints it (a Python literal)."""
+    match = re.fullmatch(r"\$\{jsonencode\((.*)\)\}", expression, re.S)
+    assert match, expression
+    return json.loads(match.group(1).replace("'", '"'))
+
+
+def test_vpc_cni_enforces_network_policies():
+    """The old module installed the VPC CNI without enableNetworkPolicy: NetworkPolicies were inert on EKS."""
+    module = TERRAFORM / "modules" / "kubernetes_cluster"
+    addons = [
+        body for block in blocks(module, "resource") for name, body in block.get("aws_eks_addon", {}).items()
+    ]
+    assert len(addons) == 1
+    (addon,) = addons
+    assert "vpc-cni" in one(addon["for_each"])
+    assert re.sub(r"\s", "", one(addon["configuration_values"])).startswith(
+        "${lookup(local.addon_configuration,each.key"
+    )
+    local = one({k: v for block in blocks(module, "locals") for k, v in block.items()}["addon_configuration"])
+    config = jsonencoded(one(local["vpc-cni"]))
+    assert config["enableNetworkPolicy"] == "true"
