@@ -44,7 +44,9 @@ from consorcio_kit.openapi import (
     finish_document,
     iter_operations,
 )
+from consorcio_kit.openapi_properties import describe_properties
 from consorcio_kit.problems import FieldError
+from control_plane.openapi_glossary import GLOSSARY, RULES
 from control_plane.problems import PROBLEM_TYPE_BASE, InvalidInput
 
 _DESCRIPTIONS = {
@@ -224,6 +226,7 @@ def finish(app: Litestar) -> OpenAPI:
     constrain_document(openapi)
     document_decimals(app, openapi)
     _extra_success(openapi, app)
+    describe_properties(app, openapi, GLOSSARY, RULES)
     return openapi
 
 

@@ -52,3 +52,11 @@ def test_links_resolve_and_headers_say_what_the_server_requires(app: Litestar) -
     run = doc["components"]["schemas"]["InvoiceRunRequest"]
     assert run["properties"]["period"]["pattern"] == r"^(20\d\d|21\d\d)-(0[1-9]|1[0-2])$"
     assert run["additionalProperties"] is False  # request bodies refuse unknown fields
+
+
+def test_every_property_is_described(app: Litestar) -> None:
+    """Every schema property has a description (Meta, its ``#:`` comment or openapi_glossary.py)."""
+    from consorcio_kit.openapi_properties import undescribed_properties
+
+    missing = undescribed_properties(app.openapi_schema)
+    assert not missing, f"{len(missing)} properties lack a description:\n  " + "\n  ".join(missing)
