@@ -41,6 +41,7 @@ PARAMETROS = {
     "encargos_fundo_comum_pct": "pct",
     "parcelas_para_exclusao": "int",
     "clausula_penal_pct": "pct",
+    "despesas_relacionadas_pct": "pct",
 }
 
 
@@ -85,6 +86,7 @@ class GruposController(Controller):
             "juros_mensal_pct": "1",
             "encargos_fundo_comum_pct": "100",
             "parcelas_para_exclusao": "3",
+            "despesas_relacionadas_pct": "10",
         }
         return pagina(
             request,
