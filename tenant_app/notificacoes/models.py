@@ -45,7 +45,9 @@ class WebhookEndpoint(UUIDPrimaryKey, Timestamps, Base):
 
 
 class WebhookSegredo(UUIDPrimaryKey, Base):
-    """A signing secret of an endpoint, encrypted at rest (AES-GCM); several overlap after a rotation."""
+    """A signing secret of an endpoint; several overlap after a rotation. The secret itself is in the
+    tenant's Vault path under this row's id (``segredo_cifrado`` NULL); only where no Vault is
+    configured is it encrypted here (AES-GCM) until moved (webhooks/cofre.py)."""
 
     __tablename__ = "webhook_segredos"
     __audit_exclude__ = ("segredo_cifrado",)
@@ -53,7 +55,7 @@ class WebhookSegredo(UUIDPrimaryKey, Base):
     endpoint_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True
     )
-    segredo_cifrado: Mapped[bytes] = mapped_column(LargeBinary)
+    segredo_cifrado: Mapped[bytes | None] = mapped_column(LargeBinary)
     criado_em: Mapped[datetime] = mapped_column(server_default=text("now()"))
     #: Set on rotation: the old secret still signs until then (receivers switch over).
     expira_em: Mapped[datetime | None]

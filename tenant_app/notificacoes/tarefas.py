@@ -100,7 +100,28 @@ async def enviar_tudo(factory: Any, settings: Any, nset: NotificacoesSettings, r
     return total
 
 
+async def mover_segredos(factory: Any, nset: NotificacoesSettings) -> int:
+    """Webhook secrets still encrypted in the database go to the tenant's Vault (see webhooks/cofre.py)."""
+    from tenant_app.erros import IndisponivelError
+    from tenant_app.notificacoes.webhooks.cofre import cofre_do_ambiente, mover_para_o_cofre
+
+    cofre = cofre_do_ambiente()
+    if cofre is None:
+        return 0
+    try:
+        async with UnitOfWork.start(factory, ATOR) as uow:
+            movidos = await mover_para_o_cofre(uow.session, nset.chave, cofre)
+            await uow.commit()
+    except IndisponivelError:
+        log.warning("webhook secrets not moved to Vault yet (Vault unreachable); next sweep retries")
+        return 0
+    if movidos:
+        log.info("%d webhook secrets moved from the database to Vault", movidos)
+    return movidos
+
+
 async def varrer_tudo(factory: Any, settings: Any, nset: NotificacoesSettings, redis: Any) -> list[int]:
+    await mover_segredos(factory, nset)
     despachados = await despachar_tudo(factory, settings, nset, redis)
     return [
         despachados[0],

@@ -7,17 +7,19 @@ from typing import Any
 from tenant_operator import names
 
 #: Where the tenant app keeps the secrets its administradora configures itself (a PSP's client secret
-#: per bank account, tenant_app/cobranca/cofre.py): the one subtree it may also write.
+#: per bank account, tenant_app/cobranca/cofre.py): a subtree it may also write.
 SEGREDOS_DO_TENANT = "psp"
+#: The webhook endpoints' signing secrets the app generates (tenant_app/notificacoes/webhooks/cofre.py).
+SEGREDOS_DOS_WEBHOOKS = "webhooks"
 
 
 def policy_hcl(name: str, kv_mount: str) -> str:
-    """Read on ``<mount>/data/tenants/<name>/*``; create/update/read on its ``psp/*`` (the app's own
-    secrets, never the environment the operator writes); nothing else (no list, no delete)."""
-    return (
-        f'path "{kv_mount}/data/tenants/{name}/*" {{\n  capabilities = ["read"]\n}}\n'
-        f'path "{kv_mount}/data/tenants/{name}/{SEGREDOS_DO_TENANT}/*" {{\n'
-        '  capabilities = ["create", "update", "read"]\n}\n'
+    """Read on ``<mount>/data/tenants/<name>/*``; create/update/read on its ``psp/*`` and ``webhooks/*``
+    (the app's own secrets, never the environment the operator writes); nothing else (no list, no delete)."""
+    writable = '  capabilities = ["create", "update", "read"]\n}\n'
+    return f'path "{kv_mount}/data/tenants/{name}/*" {{\n  capabilities = ["read"]\n}}\n' + "".join(
+        f'path "{kv_mount}/data/tenants/{name}/{subtree}/*" {{\n{writable}'
+        for subtree in (SEGREDOS_DO_TENANT, SEGREDOS_DOS_WEBHOOKS)
     )
 
 

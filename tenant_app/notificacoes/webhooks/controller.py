@@ -14,6 +14,7 @@ from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.notificacoes.config import NotificacoesSettings
 from tenant_app.notificacoes.models import StatusEntrega, WebhookEndpoint, WebhookEntrega
 from tenant_app.notificacoes.webhooks import service
+from tenant_app.notificacoes.webhooks.cofre import CofreWebhooks, cofre_do_ambiente
 from tenant_app.notificacoes.webhooks.schemas import (
     EndpointCriadoOut,
     EndpointIn,
@@ -32,6 +33,15 @@ from tenant_app.users.roles import Permission
 
 def _nset(request: Request[Any, Any, Any]) -> NotificacoesSettings:
     return NotificacoesSettings.of(request.app.state.settings)
+
+
+def _cofre(request: Request[Any, Any, Any]) -> CofreWebhooks | None:
+    """The tenant's Vault for the signing secrets (VAULT_* as the operator sets them; tests set the state)."""
+    state = request.app.state
+    if "cofre_webhooks" not in state:
+        state.cofre_webhooks = cofre_do_ambiente()
+    cofre: CofreWebhooks | None = state.cofre_webhooks
+    return cofre
 
 
 def _out(e: WebhookEndpoint) -> dict[str, Any]:
@@ -82,9 +92,10 @@ class WebhookController(Controller):
     async def criar(
         self, request: Request[Any, Any, Any], data: JSONBody[EndpointIn], uow: NamedDependency[UnitOfWork]
     ) -> EndpointCriadoOut:
-        """Register an endpoint. The answer carries its secret (``whsec_...``) — the only time it is shown."""
+        """Register an endpoint. The answer carries its secret (``whsec_...``) — the only time it is shown;
+        it is kept in the tenant's Vault (503 ``cofre_indisponivel`` when Vault does not answer)."""
         endpoint, segredo = await service.criar_endpoint(
-            uow, _nset(request), data.url, data.descricao, data.tipos
+            uow, _nset(request), data.url, data.descricao, data.tipos, _cofre(request)
         )
         return EndpointCriadoOut(**_out(endpoint), segredo=segredo)
 
@@ -132,7 +143,9 @@ class WebhookController(Controller):
         uow: NamedDependency[UnitOfWork],
     ) -> RotacaoOut:
         """New secret; the previous ones also sign (a second ``v1,``) until ``anteriores_expiram_em``."""
-        segredo, expira = await service.rotacionar(uow, _nset(request), endpoint_id, data.sobreposicao_horas)
+        segredo, expira = await service.rotacionar(
+            uow, _nset(request), endpoint_id, data.sobreposicao_horas, _cofre(request)
+        )
         return RotacaoOut(segredo=segredo, anteriores_expiram_em=expira)
 
     @post("/endpoints/{endpoint_id:uuid}/reenvio", operation_id="replayWebhookDeadLetters", status_code=200)

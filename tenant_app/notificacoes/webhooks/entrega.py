@@ -33,8 +33,9 @@ from tenant_app.notificacoes.models import (
     WebhookSegredo,
     WebhookTentativa,
 )
-from tenant_app.notificacoes.webhooks import assinatura, cifra
+from tenant_app.notificacoes.webhooks import assinatura
 from tenant_app.notificacoes.webhooks.cliente import Resultado, enviar, novo_cliente
+from tenant_app.notificacoes.webhooks.cofre import cofre_do_ambiente, segredos_vigentes
 from tenant_app.unit_of_work import UnitOfWork
 
 #: Seconds to wait after the 1st, 2nd, ... failed attempt.
@@ -120,16 +121,19 @@ async def entregar_lote(uow: UnitOfWork, nset: NotificacoesSettings, limite: int
         ).all()
     )
     agora = datetime.now(UTC)
-    segredos: dict[uuid.UUID, list[str]] = {}
-    for s in (
-        await session.scalars(
-            select(WebhookSegredo)
-            .where(WebhookSegredo.endpoint_id.in_(endpoint_ids))
-            .order_by(WebhookSegredo.criado_em.desc())
-        )
-    ).all():
-        if s.expira_em is None or s.expira_em > agora:
-            segredos.setdefault(s.endpoint_id, []).append(cifra.decifrar(nset.chave, s.segredo_cifrado))
+    vigentes = [
+        s
+        for s in (
+            await session.scalars(
+                select(WebhookSegredo)
+                .where(WebhookSegredo.endpoint_id.in_(endpoint_ids))
+                .order_by(WebhookSegredo.criado_em.desc())
+            )
+        ).all()
+        if s.expira_em is None or s.expira_em > agora
+    ]
+    # Vault unreachable: the exception leaves the batch leased, retried once the lease ends.
+    segredos = await segredos_vigentes(session, nset.chave, cofre_do_ambiente(), vigentes)
     corpos = {i: (str(e.id), corpo(e)) for i, e in eventos.items()}
     origens = {i: tracing.context_of(e.traceparent) for i, e in eventos.items()}
     # The claim (lease) is committed before the network: a crash from here on only delays.

@@ -21,6 +21,7 @@ from tenant_app.notificacoes.models import (
     WebhookTentativa,
 )
 from tenant_app.notificacoes.webhooks import assinatura, cifra
+from tenant_app.notificacoes.webhooks.cofre import CofreWebhooks
 from tenant_app.notificacoes.webhooks.ssrf import DestinoProibido, analisar_url, resolver
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -57,8 +58,32 @@ async def get_endpoint(
     return found
 
 
+async def _novo_segredo(
+    uow: UnitOfWork, nset: NotificacoesSettings, cofre: CofreWebhooks | None, endpoint_id: uuid.UUID
+) -> str:
+    """A new signing secret: written to the tenant's Vault path (the row keeps only its id), or
+    encrypted in the row where this process has no Vault (moved there later, cofre.py)."""
+    segredo, segredo_id = assinatura.novo_segredo(), uuid.uuid4()
+    if cofre is not None:
+        # Before the row commits: a Vault failure is a 503 and nothing is recorded.
+        await cofre.guardar({segredo_id: segredo})
+    uow.add(
+        WebhookSegredo(
+            id=segredo_id,
+            endpoint_id=endpoint_id,
+            segredo_cifrado=None if cofre is not None else cifra.cifrar(nset.chave, segredo),
+        )
+    )
+    return segredo
+
+
 async def criar_endpoint(
-    uow: UnitOfWork, nset: NotificacoesSettings, url: str, descricao: str | None, tipos: list[str]
+    uow: UnitOfWork,
+    nset: NotificacoesSettings,
+    url: str,
+    descricao: str | None,
+    tipos: list[str],
+    cofre: CofreWebhooks | None = None,
 ) -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its first secret (returned in clear once)."""
     endpoint = WebhookEndpoint(
@@ -70,13 +95,8 @@ async def criar_endpoint(
         falhas_consecutivas=0,
     )
     uow.add(endpoint)
-    segredo = assinatura.novo_segredo()
     await uow.flush()
-    uow.add(
-        WebhookSegredo(
-            id=uuid.uuid4(), endpoint_id=endpoint.id, segredo_cifrado=cifra.cifrar(nset.chave, segredo)
-        )
-    )
+    segredo = await _novo_segredo(uow, nset, cofre, endpoint.id)
     await uow.commit()
     return endpoint, segredo
 
@@ -120,7 +140,11 @@ async def excluir_endpoint(uow: UnitOfWork, endpoint_id: uuid.UUID) -> None:
 
 
 async def rotacionar(
-    uow: UnitOfWork, nset: NotificacoesSettings, endpoint_id: uuid.UUID, sobreposicao_horas: int
+    uow: UnitOfWork,
+    nset: NotificacoesSettings,
+    endpoint_id: uuid.UUID,
+    sobreposicao_horas: int,
+    cofre: CofreWebhooks | None = None,
 ) -> tuple[str, datetime]:
     """A new secret; the current ones keep signing for ``sobreposicao_horas`` (both signatures sent)."""
     if not 0 <= sobreposicao_horas <= 168:
@@ -143,12 +167,7 @@ async def rotacionar(
         str(endpoint.id),
         depois={"anteriores_expiram_em": expira.isoformat()},
     )
-    segredo = assinatura.novo_segredo()
-    uow.add(
-        WebhookSegredo(
-            id=uuid.uuid4(), endpoint_id=endpoint.id, segredo_cifrado=cifra.cifrar(nset.chave, segredo)
-        )
-    )
+    segredo = await _novo_segredo(uow, nset, cofre, endpoint.id)
     await uow.commit()
     return segredo, expira
 

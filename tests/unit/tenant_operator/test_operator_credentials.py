@@ -175,6 +175,7 @@ def test_vault_policy_reads_only_the_tenant_subtree_and_role_binds_its_service_a
     assert hcl == (
         'path "secret/data/tenants/acme/*" {\n  capabilities = ["read"]\n}\n'
         'path "secret/data/tenants/acme/psp/*" {\n  capabilities = ["create", "update", "read"]\n}\n'
+        'path "secret/data/tenants/acme/webhooks/*" {\n  capabilities = ["create", "update", "read"]\n}\n'
     )
     role = kubernetes_role("acme")
     assert role["bound_service_account_names"] == ["tenant-app"]
