@@ -45,6 +45,29 @@ locals {
     controlPlaneUrl  = local.platform_api_url
     backup           = { persistence = { enabled = true, size = var.backup_volume_size } }
     metrics          = { serviceMonitor = { enabled = var.service_monitor_enabled } }
+    # Production mode of the tenants' egress policy (the chart's default): every
+    # shared service by destination, never "this port, any address" (issue 20).
+    networkPolicy = {
+      tenantEgress = {
+        strict = true
+        destinations = {
+          postgresql = [{ ipBlock = { cidr = var.vpc_cidr_block } }]
+          redis = [{
+            namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = var.redis_namespace } }
+          }]
+          vault = [{
+            namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = var.vault_namespace } }
+            podSelector       = { matchLabels = { "app.kubernetes.io/name" = "vault" } }
+          }]
+          control-plane = [{
+            namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = var.namespace } }
+            podSelector = {
+              matchLabels = { "app.kubernetes.io/name" = "consorcio-platform", "app.kubernetes.io/component" = "api" }
+            }
+          }]
+        }
+      }
+    }
   }
 
   platform_values = {

@@ -50,3 +50,16 @@ def test_vpc_cni_enforces_network_policies():
     local = one({k: v for block in blocks(module, "locals") for k, v in block.items()}["addon_configuration"])
     config = jsonencoded(one(local["vpc-cni"]))
     assert config["enableNetworkPolicy"] == "true"
+
+
+def test_operator_release_names_every_tenant_egress_destination():
+    """The chart's strict egress mode refuses to start without destinations: Terraform gives them all."""
+    module = TERRAFORM / "modules" / "platform_releases"
+    local = one({k: v for block in blocks(module, "locals") for k, v in block.items()}["operator_values"])
+    egress = one(one(one(local["networkPolicy"])["tenantEgress"]))
+    assert one(egress["strict"]) is True
+    destinations = one(egress["destinations"])
+    # Every shared service the operator's release configures (no object storage in this release).
+    assert set(destinations) == {"postgresql", "redis", "vault", "control-plane"}
+    for service, peers in destinations.items():
+        assert peers, service
