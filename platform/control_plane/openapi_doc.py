@@ -62,6 +62,8 @@ _DESCRIPTIONS = {
     412: "`If-Match` names an older version than the current one (`precondition-failed`).",
     422: "A parameter or the body is invalid; `errors` lists every field (`invalid-input`).",
     428: "A required header is missing: `If-Match` or `Idempotency-Key` (`precondition-required`).",
+    429: "Too many failed logins for this account or address: retry after `Retry-After` seconds "
+    "(`too-many-attempts`).",
     503: "Kubernetes did not answer; nothing was changed, retry (`upstream-unavailable`).",
 }
 _TYPES = {
@@ -73,6 +75,7 @@ _TYPES = {
     412: "precondition-failed",
     422: "invalid-input",
     428: "precondition-required",
+    429: "too-many-attempts",
     503: "upstream-unavailable",
 }
 
@@ -148,7 +151,7 @@ def error_statuses(info: OperationInfo) -> set[int]:
     if info.has_header("Idempotency-Key"):
         out.add(428)
     if info.path == "/api/auth/token":
-        out.add(401)
+        out |= {401, 429}
     return out
 
 

@@ -80,6 +80,16 @@ class PreconditionRequired(Problem):
     status, type_slug, title = 428, "precondition-required", "A precondition header is required"
 
 
+class TooManyAttempts(Problem):
+    status, type_slug, title = 429, "too-many-attempts", "Too many failed logins"
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            f"too many failed logins for this account or address; retry in {seconds} s",
+            headers={"Retry-After": str(seconds)},
+        )
+
+
 class UpstreamUnavailable(Problem):
     status, type_slug, title = 503, "upstream-unavailable", "A dependency is unavailable"
 

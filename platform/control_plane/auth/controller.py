@@ -8,10 +8,12 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_plane.audit.service import ActionContext
 from control_plane.auth.guards import admin_guard, current_admin
 from control_plane.auth.roles import PERMISSIONS, Permission
 from control_plane.auth.schemas import LoginRequest, MeResponse, TokenResponse
 from control_plane.auth.service import AdminUserService
+from control_plane.auth.throttle import login_throttle
 from control_plane.auth.tokens import issue_admin_token
 
 
@@ -21,10 +23,20 @@ class AuthController(Controller):
 
     @post("/token", operation_id="createAccessToken", name="auth:token", status_code=200)
     async def token(
-        self, data: JSONBody[LoginRequest], db_session: NamedDependency[AsyncSession], state: State
+        self,
+        data: JSONBody[LoginRequest],
+        db_session: NamedDependency[AsyncSession],
+        state: State,
+        action_context: NamedDependency[ActionContext],
     ) -> TokenResponse:
-        """Exchange e-mail and password for a bearer token."""
-        principal = await AdminUserService(db_session).authenticate(data.email, data.password)
+        """Exchange e-mail and password for a bearer token.
+
+        Failed logins make the next attempts of that account and address wait longer and
+        longer (429 with Retry-After), whether or not the account exists.
+        """
+        principal = await AdminUserService(db_session).authenticate(
+            data.email, data.password, throttle=login_throttle(state), ctx=action_context
+        )
         ttl = state.settings.auth.admin_token_ttl_seconds
         token = issue_admin_token(principal, state.signing_key, ttl)
         return TokenResponse(

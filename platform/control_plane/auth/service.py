@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_kit.login_throttle import LoginThrottle, account_id
 from control_plane.audit.service import ActionContext, AuditService
 from control_plane.auth.models import AdminUser, InstanceSecret
 from control_plane.auth.passwords import hash_password, verify_password
 from control_plane.auth.principals import AdminPrincipal
 from control_plane.auth.roles import Role
-from control_plane.problems import Unauthorized
+from control_plane.problems import TooManyAttempts, Unauthorized
 
 SIGNING_KEY_NAME = "admin-token-signing-key"
 
@@ -62,16 +63,48 @@ class AdminUserService:
         await self.session.commit()
         return user
 
-    async def authenticate(self, email: str, password: str) -> AdminPrincipal:
-        """Check a password login; the same error whatever went wrong (no account probing)."""
+    async def authenticate(
+        self,
+        email: str,
+        password: str,
+        *,
+        throttle: LoginThrottle | None = None,
+        ctx: ActionContext | None = None,
+    ) -> AdminPrincipal:
+        """Check a password login; the same error whatever went wrong (no account probing).
+
+        Throttled (``consorcio_kit.login_throttle``): while this account or address must
+        wait, 429 before the password is even checked, whether or not the account exists.
+        Every failure is audited (``admin_user.login_failed``, the e-mail only as a hash).
+        """
+        source = (ctx.source_ip if ctx else None) or "unknown"
+        if throttle is not None:
+            wait = await throttle.wait_seconds(email, source)
+            if wait > 0:
+                raise TooManyAttempts(wait)
         user = await self.session.scalar(select(AdminUser).where(AdminUser.email == email.strip().lower()))
         ok = verify_password(user.password_hash if user else None, password)
         if user is None or not ok or not user.active:
+            AuditService(self.session).record(
+                ctx or ActionContext("anonymous", "anonymous"),
+                "admin_user.login_failed",
+                "admin_user",
+                account_id(email),
+                {"accountExists": user is not None, "sourceIp": source},
+            )
+            await self.session.commit()
+            if throttle is not None:
+                await throttle.failed(email, source)
             raise Unauthorized("wrong e-mail or password")
+        if throttle is not None:
+            await throttle.succeeded(email, source)
         user.last_login_at = datetime.now(UTC)
         principal = AdminPrincipal(user.id, user.email, user.role)
         AuditService(self.session).record(
-            ActionContext(user.email, user.role.value), "admin_user.login", "admin_user", user.email
+            ActionContext(user.email, user.role.value, ctx.request_id if ctx else None, source),
+            "admin_user.login",
+            "admin_user",
+            user.email,
         )
         await self.session.commit()
         return principal

@@ -2,8 +2,11 @@
 
 The control plane never validates these tokens itself: the API server knows
 whether the token was revoked, whether its pod still exists and which
-audiences it carries. Successful reviews are cached briefly (keyed by a hash
-of the token) because tenant apps call several times a second.
+audiences it carries. Reviews are cached briefly (keyed by a hash of the
+token): successes because tenant apps call several times a second, failures
+(``negative_cache_seconds``) so that a flood of random bearers costs one
+TokenReview each per few seconds, not one per request, to the API server. An
+unreachable API server is never cached.
 
 Only tokens minted for the control plane's audience are accepted by default
 (the projected token the operator mounts in tenant pods). A token for the API
@@ -36,6 +39,7 @@ class TokenReviewer:
         audience: str | None = None,
         accept_api_server_audience: bool = False,
         cache_seconds: int = 30,
+        negative_cache_seconds: int = 10,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not audience and not accept_api_server_audience:
@@ -44,8 +48,9 @@ class TokenReviewer:
         self._audience = audience or None
         self._accept_default = accept_api_server_audience
         self._cache_seconds = cache_seconds
+        self._negative_seconds = negative_cache_seconds
         self._clock = clock
-        self._cache: dict[str, tuple[float, TenantAppPrincipal]] = {}
+        self._cache: dict[str, tuple[float, TenantAppPrincipal | Unauthorized | Forbidden]] = {}
 
     async def authenticate(self, token: str) -> TenantAppPrincipal:
         """The tenant app behind ``token``; Unauthorized/Forbidden otherwise."""
@@ -53,19 +58,36 @@ class TokenReviewer:
         cached = self._cache.get(digest)
         now = self._clock()
         if cached and cached[0] > now:
-            return cached[1]
-        username = await asyncio.to_thread(self._review, token)
-        slug = tenant_slug_for_username(username)
-        if slug is None:
-            raise Forbidden("only the tenant-app ServiceAccount of a tenant namespace may call this API")
+            if isinstance(cached[1], TenantAppPrincipal):
+                return cached[1]
+            raise cached[1]
+        try:
+            username = await asyncio.to_thread(self._review, token)
+            slug = tenant_slug_for_username(username)
+            if slug is None:
+                raise Forbidden("only the tenant-app ServiceAccount of a tenant namespace may call this API")
+        except (Unauthorized, Forbidden) as refused:
+            self._remember(digest, now + self._negative_seconds, refused, self._negative_seconds)
+            raise
         principal = TenantAppPrincipal(slug=slug, username=username)
-        if self._cache_seconds > 0:
-            if len(self._cache) >= _MAX_CACHE:
-                self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
-                if len(self._cache) >= _MAX_CACHE:
-                    self._cache.clear()
-            self._cache[digest] = (now + self._cache_seconds, principal)
+        self._remember(digest, now + self._cache_seconds, principal, self._cache_seconds)
         return principal
+
+    def _remember(
+        self,
+        digest: str,
+        until: float,
+        answer: TenantAppPrincipal | Unauthorized | Forbidden,
+        seconds: int,
+    ) -> None:
+        if seconds <= 0:
+            return
+        now = self._clock()
+        if len(self._cache) >= _MAX_CACHE:
+            self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
+            if len(self._cache) >= _MAX_CACHE:
+                self._cache.clear()
+        self._cache[digest] = (until, answer)
 
     def _review(self, token: str) -> str:
         # A token minted for the control plane's audience is tried first; the
