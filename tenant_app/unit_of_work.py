@@ -157,6 +157,13 @@ class UnitOfWork:
         totals[0] += fc
         totals[1] += fr
 
+    def adiar_saldo(self, grupo_id: uuid.UUID, fc: Decimal, fr: Decimal) -> None:
+        """The balance moves of ledger rows a bulk writer (``pagamentos.lote``) inserted itself:
+        applied at ``commit()`` with the deferred ones of ``lancar``, in the same lock order."""
+        totals = self._balances.setdefault(grupo_id, [Decimal(0), Decimal(0)])
+        totals[0] += fc
+        totals[1] += fr
+
     # -- transaction ------------------------------------------------------------
 
     async def flush(self) -> None:

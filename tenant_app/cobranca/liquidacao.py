@@ -8,9 +8,11 @@ it when it cannot be placed, becomes a ``ValorAIdentificar`` someone resolves la
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -27,7 +29,7 @@ from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.pagamentos.models import FormaPagamento, Pagamento
 from tenant_app.pagamentos.service import registrar_pagamento
-from tenant_app.parcelas.pagamento_parcela import estado
+from tenant_app.parcelas.pagamento_parcela import ParcelaEditavel, estado
 from tenant_app.parcelas.service import parcelas_em_aberto
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -50,12 +52,22 @@ class Resultado:
     a_identificar: list[ValorAIdentificar]
 
 
+class TituloLiquidavel(Protocol):
+    """What settling reads of a título: the ORM row, or a bulk import's copy (``liquidacao_lote``)."""
+
+    id: uuid.UUID
+    cota_id: uuid.UUID
+    parcela_id: uuid.UUID
+    valor: Decimal
+    status: StatusTitulo
+
+
 def a_identificar(
     uow: UnitOfWork,
     r: Recebimento,
     valor: Decimal,
     motivo: MotivoValor,
-    titulo: Titulo | None,
+    titulo: TituloLiquidavel | None,
     detalhe: str,
 ) -> ValorAIdentificar:
     item = ValorAIdentificar(
@@ -75,54 +87,71 @@ def a_identificar(
     return item
 
 
+def forma_de(r: Recebimento) -> FormaPagamento:
+    return FormaPagamento.PIX if r.origem is OrigemValor.PIX else FormaPagamento.BOLETO
+
+
+def triagem(titulo: TituloLiquidavel | None, r: Recebimento) -> tuple[MotivoValor, str] | None:
+    """Why ``r`` cannot settle ``titulo`` at all (all of it goes to identify), or None:
+
+    * unknown reference, or a título no longer live;
+    * less than the título charges (a person decides whether it pays part).
+    """
+    if titulo is None:
+        return MotivoValor.DESCONHECIDO, "referência sem título"
+    if titulo.status not in ATIVOS:
+        return MotivoValor.TITULO_INATIVO, f"título {titulo.status.value}"
+    if r.valor < titulo.valor:
+        return MotivoValor.INSUFICIENTE, f"pago {r.valor}, título de {titulo.valor}"
+    return None
+
+
+def valor_aplicavel(
+    titulo: TituloLiquidavel, r: Recebimento, grupo: Grupo, abertas: Sequence[ParcelaEditavel]
+) -> Decimal:
+    """What of ``r`` goes through the money path: what the cota owes on the credit date, at most the
+    título's amount — or what its parcela owes then, when the bank charged the late multa/juros itself.
+    More than that is not a prepayment of the next parcelas: it waits in the queue for someone to decide.
+    Zero when the grupo is not running."""
+    if grupo.status is not StatusGrupo.EM_ANDAMENTO:
+        return ZERO
+    estados = [estado(p) for p in abertas]
+    devido = total_devido(estados, r.data_credito, grupo.multa_pct, grupo.juros_mensal_pct)
+    teto = titulo.valor
+    for p in abertas:
+        if p.id == titulo.parcela_id:
+            encargos = p.encargos(r.data_credito, grupo.multa_pct, grupo.juros_mensal_pct)
+            teto = max(teto, p.saldo + encargos.total)
+    return min(r.valor, teto, devido)
+
+
+NADA_DEVIDO = "a cota nada deve ou o grupo não está em andamento"
+
+
+def excedente(aplicado: Decimal, r: Recebimento) -> str:
+    return f"o título liquidava {aplicado} em {r.data_credito}"
+
+
 async def liquidar(uow: UnitOfWork, titulo: Titulo | None, r: Recebimento) -> Resultado:
     """Settle ``r`` against ``titulo`` (None: unknown reference). The caller commits.
 
-    * unknown reference, or a título no longer live: all of it to identify;
-    * less than the título charges: all of it to identify (a person decides whether it pays part);
-    * the título's value or more: ``registrar_pagamento`` with what the cota owes on the credit date
-      (at most the amount received), forma BOLETO/PIX; anything above that to identify.
+    Not settled (``triagem``): all of it to identify. Otherwise ``registrar_pagamento`` with
+    ``valor_aplicavel`` (forma BOLETO/PIX, the credit date); anything above that to identify.
+    A retorno settles its títulos in bulk with the same rules (``liquidacao_lote``).
     """
-    forma = FormaPagamento.PIX if r.origem is OrigemValor.PIX else FormaPagamento.BOLETO
-    if titulo is None:
-        item = a_identificar(uow, r, r.valor, MotivoValor.DESCONHECIDO, None, "referência sem título")
-        return Resultado(None, [item])
-    if titulo.status not in ATIVOS:
-        item = a_identificar(
-            uow, r, r.valor, MotivoValor.TITULO_INATIVO, titulo, f"título {titulo.status.value}"
-        )
-        return Resultado(None, [item])
-    if r.valor < titulo.valor:
-        item = a_identificar(
-            uow, r, r.valor, MotivoValor.INSUFICIENTE, titulo, f"pago {r.valor}, título de {titulo.valor}"
-        )
-        return Resultado(None, [item])
+    recusa = triagem(titulo, r)
+    if recusa is not None:
+        motivo, detalhe = recusa
+        return Resultado(None, [a_identificar(uow, r, r.valor, motivo, titulo, detalhe)])
+    assert titulo is not None
     grupo = await uow.session.get(Grupo, titulo.grupo_id)
     assert grupo is not None
-    devido = teto = ZERO
-    if grupo.status is StatusGrupo.EM_ANDAMENTO:
-        abertas = await parcelas_em_aberto(uow.session, titulo.cota_id)
-        estados = [estado(p) for p in abertas]
-        devido = total_devido(estados, r.data_credito, grupo.multa_pct, grupo.juros_mensal_pct)
-        # What this título settles: its amount, or what its parcela owes on the credit date when the
-        # bank charged the late multa/juros itself. More than that is not a prepayment of the next
-        # parcelas: it waits in the queue for someone to decide.
-        teto = titulo.valor
-        for p in abertas:
-            if p.id == titulo.parcela_id:
-                encargos = p.encargos(r.data_credito, grupo.multa_pct, grupo.juros_mensal_pct)
-                teto = max(teto, p.saldo + encargos.total)
-    aplicar = min(r.valor, teto, devido)
+    abertas = await parcelas_em_aberto(uow.session, titulo.cota_id)
+    aplicar = valor_aplicavel(titulo, r, grupo, abertas)
     if aplicar <= 0:
-        item = a_identificar(
-            uow,
-            r,
-            r.valor,
-            MotivoValor.NAO_APLICAVEL,
-            titulo,
-            "a cota nada deve ou o grupo não está em andamento",
-        )
+        item = a_identificar(uow, r, r.valor, MotivoValor.NAO_APLICAVEL, titulo, NADA_DEVIDO)
         return Resultado(None, [item])
+    forma = forma_de(r)
     pagamento = await registrar_pagamento(
         uow, titulo.cota_id, aplicar, r.data_credito, forma, f"{forma.value} {r.referencia}"[:100]
     )
@@ -133,14 +162,7 @@ async def liquidar(uow: UnitOfWork, titulo: Titulo | None, r: Recebimento) -> Re
     itens = []
     if r.valor > aplicar:
         itens.append(
-            a_identificar(
-                uow,
-                r,
-                r.valor - aplicar,
-                MotivoValor.EXCEDENTE,
-                titulo,
-                f"o título liquidava {aplicar} em {r.data_credito}",
-            )
+            a_identificar(uow, r, r.valor - aplicar, MotivoValor.EXCEDENTE, titulo, excedente(aplicar, r))
         )
     return Resultado(pagamento, itens)
 

@@ -16,12 +16,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from tenant_app.cobranca.cnab240 import ErroCnab, Ocorrencia, Retorno, ler_retorno
-from tenant_app.cobranca.liquidacao import Recebimento, liquidar
+from tenant_app.cobranca.liquidacao import Recebimento
+from tenant_app.cobranca.liquidacao_lote import LiquidacaoEmLote, TituloLido, titulos_da_conta
 from tenant_app.cobranca.models import (
     ATIVOS,
     ContaCobranca,
@@ -31,13 +33,13 @@ from tenant_app.cobranca.models import (
     RetornoArquivo,
     StatusRetorno,
     StatusTitulo,
-    Titulo,
 )
 from tenant_app.erros import FieldError, NaoEncontrado, RegraVioladaError
 from tenant_app.unit_of_work import UnitOfWork
 
 SEM_DATA = date(1900, 1, 1)  # a zero-filled date in the file: kept non-null so the unique key holds
 LIQUIDACOES = {Ocorrencia.LIQUIDACAO.value, Ocorrencia.LIQUIDACAO_APOS_BAIXA.value}
+_OCORRENCIAS = cast(Table, OcorrenciaRetorno.__table__)
 
 
 class RetornoRejeitado(RegraVioladaError):
@@ -144,17 +146,39 @@ async def importar(
     await uow.flush()
     resumo = Resumo(arquivo)
     novas = await _registrar_ocorrencias(uow, arquivo, conta, retorno)
-    titulos = await _titulos(uow, conta.id, {o.nosso_numero for o in novas})
+    titulos = await titulos_da_conta(uow, conta.id, {o.nosso_numero for o in novas})
+    lote = await LiquidacaoEmLote.abrir(uow, titulos.values())
     for ocorrencia in novas:
-        await _aplicar(uow, ocorrencia, titulos.get(ocorrencia.nosso_numero), resumo)
+        _aplicar(lote, ocorrencia, titulos.get(ocorrencia.nosso_numero), resumo)
+    await lote.gravar()
+    await _gravar_ocorrencias(uow, novas)
     return resumo
+
+
+@dataclass(slots=True, eq=False)
+class _OcorrenciaNova:
+    """An ocorrência inserted by this import (earlier files' are skipped), and what it did."""
+
+    id: uuid.UUID
+    linha: int
+    nosso_numero: str
+    codigo_movimento: str
+    data_ocorrencia: date
+    data_credito: date | None
+    valor_pago: Decimal
+    valor_tarifa: Decimal
+    motivos: str
+    titulo_id: uuid.UUID | None = None
+    resultado: ResultadoOcorrencia = ResultadoOcorrencia.PENDENTE
+    pagamento_id: uuid.UUID | None = None
+    processada_em: datetime | None = None
 
 
 async def _registrar_ocorrencias(
     uow: UnitOfWork, arquivo: RetornoArquivo, conta: ContaCobranca, retorno: Retorno
-) -> list[OcorrenciaRetorno]:
+) -> list[_OcorrenciaNova]:
     """Insert the file's ocorrências, skipping those already known; the new ones, in file order."""
-    linhas = [
+    linhas: list[dict[str, Any]] = [
         {
             "id": uuid.uuid4(),
             "retorno_id": arquivo.id,
@@ -173,51 +197,59 @@ async def _registrar_ocorrencias(
         for t in retorno.titulos
     ]
     ids: set[uuid.UUID] = set()
-    tabela: Table = OcorrenciaRetorno.__table__  # type: ignore[assignment]
     for inicio in range(0, len(linhas), 2000):
         lote = linhas[inicio : inicio + 2000]
         inseridas = await uow.session.execute(
-            insert(tabela)
+            insert(_OCORRENCIAS)
             .values(lote)
             .on_conflict_do_nothing(constraint="uq_ocorrencias_cobranca")
-            .returning(tabela.c.id)
+            .returning(_OCORRENCIAS.c.id)
         )
         ids.update(inseridas.scalars())
-    if not ids:
-        return []
-    rows = await uow.session.execute(
-        select(OcorrenciaRetorno)
-        .where(OcorrenciaRetorno.retorno_id == arquivo.id)
-        .order_by(OcorrenciaRetorno.linha)
-    )
-    return [o for o in rows.scalars() if o.id in ids]
-
-
-async def _titulos(uow: UnitOfWork, conta_id: uuid.UUID, nossos: set[str]) -> dict[str, Titulo]:
-    """The títulos named in the file, locked (a PIX for the same título waits, then sees it settled)."""
-    out: dict[str, Titulo] = {}
-    lista = sorted(nossos)
-    for inicio in range(0, len(lista), 5000):
-        rows = await uow.session.execute(
-            select(Titulo)
-            .where(Titulo.conta_id == conta_id, Titulo.nosso_numero.in_(lista[inicio : inicio + 5000]))
-            .order_by(Titulo.id)
-            .with_for_update()
+    novas = [
+        _OcorrenciaNova(
+            id=linha["id"],
+            linha=linha["linha"],
+            nosso_numero=linha["nosso_numero"],
+            codigo_movimento=linha["codigo_movimento"],
+            data_ocorrencia=linha["data_ocorrencia"],
+            data_credito=linha["data_credito"],
+            valor_pago=linha["valor_pago"],
+            valor_tarifa=linha["valor_tarifa"],
+            motivos=linha["motivos"],
         )
-        out.update({t.nosso_numero: t for t in rows.scalars()})
-    return out
+        for linha in linhas
+        if linha["id"] in ids
+    ]
+    novas.sort(key=lambda o: o.linha)
+    return novas
 
 
-async def _aplicar(uow: UnitOfWork, o: OcorrenciaRetorno, titulo: Titulo | None, resumo: Resumo) -> None:
+async def _gravar_ocorrencias(uow: UnitOfWork, novas: list[_OcorrenciaNova]) -> None:
+    """What each new ocorrência did, in one bulk UPDATE."""
+    if not novas:
+        return
+    campos = ("titulo_id", "resultado", "pagamento_id", "processada_em")
+    stmt = (
+        update(_OCORRENCIAS)
+        .where(_OCORRENCIAS.c.id == bindparam("_id"))
+        .values({campo: bindparam(campo) for campo in campos})
+    )
+    await uow.session.execute(
+        stmt, [{"_id": o.id, **{campo: getattr(o, campo) for campo in campos}} for o in novas]
+    )
+
+
+def _aplicar(lote: LiquidacaoEmLote, o: _OcorrenciaNova, titulo: TituloLido | None, resumo: Resumo) -> None:
     codigo = o.codigo_movimento
     o.titulo_id = None if titulo is None else titulo.id
-    o.processada_em = datetime.now(UTC)
+    agora = datetime.now(UTC)
+    o.processada_em = agora
     if codigo in LIQUIDACOES:
         data_credito = o.data_credito or (
             o.data_ocorrencia if o.data_ocorrencia != SEM_DATA else date.today()
         )
-        resultado = await liquidar(
-            uow,
+        resultado = lote.liquidar(
             titulo,
             Recebimento(OrigemValor.RETORNO, o.nosso_numero, o.valor_pago, data_credito, ocorrencia_id=o.id),
         )
@@ -233,22 +265,24 @@ async def _aplicar(uow: UnitOfWork, o: OcorrenciaRetorno, titulo: Titulo | None,
     elif codigo == Ocorrencia.ENTRADA_CONFIRMADA.value:
         o.resultado = ResultadoOcorrencia.REGISTRADO
         if titulo.status is StatusTitulo.EMITIDO:
-            uow.track(titulo)
-            titulo.status = StatusTitulo.REGISTRADO
-            titulo.registrado_em = datetime.now(UTC)
+            lote.alterar(titulo, status=StatusTitulo.REGISTRADO, registrado_em=agora)
     elif codigo == Ocorrencia.ENTRADA_REJEITADA.value:
         o.resultado = ResultadoOcorrencia.REJEITADO
         if titulo.status in ATIVOS:
-            uow.track(titulo)
-            titulo.status = StatusTitulo.REJEITADO
-            titulo.motivo = f"rejeitado pelo banco, motivos {o.motivos or '-'}"
+            lote.alterar(
+                titulo,
+                status=StatusTitulo.REJEITADO,
+                motivo=f"rejeitado pelo banco, motivos {o.motivos or '-'}",
+            )
     elif codigo == Ocorrencia.BAIXA.value:
         o.resultado = ResultadoOcorrencia.BAIXADO
         if titulo.status in ATIVOS:
-            uow.track(titulo)
-            titulo.status = StatusTitulo.BAIXADO
-            titulo.baixado_em = datetime.now(UTC)
-            titulo.motivo = f"baixa pelo banco, motivos {o.motivos or '-'}"
+            lote.alterar(
+                titulo,
+                status=StatusTitulo.BAIXADO,
+                baixado_em=agora,
+                motivo=f"baixa pelo banco, motivos {o.motivos or '-'}",
+            )
     elif codigo == Ocorrencia.TARIFA.value:
         o.resultado = ResultadoOcorrencia.TARIFA
     else:

@@ -11,16 +11,18 @@ pure rules of ``tenant_app.dinheiro``, changes the parcelas through
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.cotas.models import Cota
 from tenant_app.cotas.service import get_cota
-from tenant_app.dinheiro.alocacao import Alocacao, alocar, total_devido
+from tenant_app.dinheiro.alocacao import Alocacao, EstadoParcela, alocar, total_devido
 from tenant_app.dinheiro.amortizacao import (
     AmortizacaoLance,
     LanceNaoCabe,
@@ -44,7 +46,7 @@ from tenant_app.pagamentos.models import (
     StatusPagamento,
 )
 from tenant_app.parcelas.models import Parcela
-from tenant_app.parcelas.pagamento_parcela import aplicar, estado, estornar, reprogramar
+from tenant_app.parcelas.pagamento_parcela import ParcelaEditavel, aplicar, estado, estornar, reprogramar
 from tenant_app.parcelas.service import parcelas_em_aberto
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -114,17 +116,7 @@ async def registrar_pagamento(
                 code="parcelas_insuficientes",
             ) from None
     else:
-        if not parcelas:
-            raise RegraVioladaError("A cota não tem parcelas em aberto.", campo="valor", code="sem_parcelas")
-        resultado = alocar(valor, estados, data_pagamento, grupo.multa_pct, grupo.juros_mensal_pct)
-        if resultado.sobra > 0:
-            maximo = total_devido(estados, data_pagamento, grupo.multa_pct, grupo.juros_mensal_pct)
-            raise RegraVioladaError(
-                f"O valor excede o saldo devedor da cota (máximo R$ {maximo}).",
-                campo="valor",
-                code="valor_excedente",
-            )
-        alocacoes = resultado.alocacoes
+        alocacoes = alocar_ordinario(grupo, estados, valor, data_pagamento)
     pagamento = Pagamento(
         id=uuid.uuid4(),
         cota_id=cota.id,
@@ -141,12 +133,9 @@ async def registrar_pagamento(
         reprogramacoes=[],
     )
     uow.add(pagamento)
-    por_id = {p.id: p for p in parcelas}
-    for ordem, a in enumerate(alocacoes, start=1):
-        parcela = por_id[a.parcela_id]
-        aplicar(parcela, a, data_pagamento)
-        pagamento.alocacoes.append(_registro(parcela, ordem, a, grupo.encargos_fundo_comum_pct))
+    pagamento.alocacoes.extend(aplicar_alocacoes(parcelas, alocacoes, data_pagamento, grupo))
     if lance is not None:
+        por_id = {p.id: p for p in parcelas}
         # Parcelas the lance paid off stop owing the rest of the month (Res. BCB 285 art. 12 § único).
         # A seguro on the saldo devedor follows the saldo the lance lowered (dinheiro.seguro).
         seguro_mensal = grupo.seguro_pct if grupo.seguro_modo is ModoSeguro.MENSAL_SALDO_DEVEDOR else None
@@ -179,26 +168,86 @@ async def registrar_pagamento(
     # In the payment's transaction: webhooks, e-mail and live updates follow its COMMIT.
     uow.publicar(
         PAGAMENTO_CONFIRMADO,
-        {
-            "pagamento_id": pagamento.id,
-            "cota_id": cota.id,
-            "cota_numero": cota.numero,
-            "grupo_id": grupo.id,
-            "grupo_codigo": grupo.codigo,
-            "consorciado_id": cota.consorciado_id,
-            "valor": valor,
-            "data_pagamento": data_pagamento,
-            "forma": forma,
-            "referencia": referencia,
-            "parcelas": [a.parcela_numero for a in pagamento.alocacoes],
-        },
+        dados_confirmacao(
+            pagamento,
+            [a.parcela_numero for a in pagamento.alocacoes],
+            cota.numero,
+            cota.consorciado_id,
+            grupo.codigo,
+        ),
         chave=f"cota:{cota.id}",
     )
     return pagamento
 
 
+def alocar_ordinario(
+    grupo: Grupo, estados: Sequence[EstadoParcela], valor: Decimal, data_pagamento: date
+) -> list[Alocacao]:
+    """Ordinary money (not a lance) over the open parcelas: oldest first, late charges before principal;
+    nothing may be left over (the rules of ``registrar_pagamento``, also used by ``pagamentos.lote``)."""
+    if not estados:
+        raise RegraVioladaError("A cota não tem parcelas em aberto.", campo="valor", code="sem_parcelas")
+    resultado = alocar(valor, estados, data_pagamento, grupo.multa_pct, grupo.juros_mensal_pct)
+    if resultado.sobra > 0:
+        maximo = total_devido(estados, data_pagamento, grupo.multa_pct, grupo.juros_mensal_pct)
+        raise RegraVioladaError(
+            f"O valor excede o saldo devedor da cota (máximo R$ {maximo}).",
+            campo="valor",
+            code="valor_excedente",
+        )
+    return list(resultado.alocacoes)
+
+
+def aplicar_alocacoes(
+    parcelas: Sequence[ParcelaEditavel], alocacoes: Sequence[Alocacao], data_pagamento: date, grupo: Grupo
+) -> list[PagamentoAlocacao]:
+    """Apply each allocation to its parcela (``pagamento_parcela.aplicar``) and its stored record."""
+    por_id = {p.id: p for p in parcelas}
+    registros = []
+    for ordem, a in enumerate(alocacoes, start=1):
+        parcela = por_id[a.parcela_id]
+        aplicar(parcela, a, data_pagamento)
+        registros.append(_registro(parcela, ordem, a, grupo.encargos_fundo_comum_pct))
+    return registros
+
+
+class PagamentoConfirmado(Protocol):
+    """What the confirmation event reads of a payment (the ORM row, or a bulk settlement's record)."""
+
+    id: uuid.UUID
+    cota_id: uuid.UUID
+    grupo_id: uuid.UUID
+    valor: Decimal
+    data_pagamento: date
+    forma: FormaPagamento
+    referencia: str | None
+
+
+def dados_confirmacao(
+    pagamento: PagamentoConfirmado,
+    parcelas: Sequence[int],
+    cota_numero: int,
+    consorciado_id: uuid.UUID | None,
+    grupo_codigo: str,
+) -> dict[str, Any]:
+    """The ``pagamento.confirmado`` event of a payment: ids and amounts."""
+    return {
+        "pagamento_id": pagamento.id,
+        "cota_id": pagamento.cota_id,
+        "cota_numero": cota_numero,
+        "grupo_id": pagamento.grupo_id,
+        "grupo_codigo": grupo_codigo,
+        "consorciado_id": consorciado_id,
+        "valor": pagamento.valor,
+        "data_pagamento": pagamento.data_pagamento,
+        "forma": pagamento.forma,
+        "referencia": pagamento.referencia,
+        "parcelas": list(parcelas),
+    }
+
+
 def _registro(
-    parcela: Parcela, ordem: int, a: Alocacao, encargos_fundo_comum_pct: Decimal
+    parcela: ParcelaEditavel, ordem: int, a: Alocacao, encargos_fundo_comum_pct: Decimal
 ) -> PagamentoAlocacao:
     encargos = repartir_encargos(a.multa, a.juros, encargos_fundo_comum_pct)
     return PagamentoAlocacao(

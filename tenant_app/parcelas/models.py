@@ -30,7 +30,49 @@ class StatusParcela(enum.StrEnum):
 Index("uq_cotas_id_grupo_id", Cota.__table__.c.id, Cota.__table__.c.grupo_id, unique=True)
 
 
-class Parcela(UUIDPrimaryKey, Base):
+class ValoresDaParcela:
+    """What a parcela owes, from its columns: shared by the ORM row and by the plain copy a bulk
+    settlement works on (``parcelas.em_memoria``), so both answer with the same rules."""
+
+    valor_total: Decimal
+    vencimento: date
+    pago_fundo_comum: Decimal
+    pago_taxa_administracao: Decimal
+    pago_fundo_reserva: Decimal
+    pago_seguro: Decimal
+    pago_multa: Decimal
+    juros_pendentes: Decimal
+    juros_calculados_ate: date | None
+    pago_ate_vencimento: Decimal
+
+    @property
+    def valor_pago_principal(self) -> Decimal:
+        """What was paid of the components (late charges excluded)."""
+        fundos = self.pago_fundo_comum + self.pago_fundo_reserva
+        return fundos + self.pago_taxa_administracao + self.pago_seguro
+
+    @property
+    def saldo(self) -> Decimal:
+        """What is still due of the components."""
+        return self.valor_total - self.valor_pago_principal
+
+    def encargos(self, data: date, multa_pct: Decimal, juros_mensal_pct: Decimal) -> Encargos:
+        """Late charges owed on ``data`` given this row's payments and interest booked so far."""
+        return encargos_devidos(
+            valor_total=self.valor_total,
+            saldo_principal=self.saldo,
+            vencimento=self.vencimento,
+            data=data,
+            multa_pct=multa_pct,
+            juros_mensal_pct=juros_mensal_pct,
+            pago_multa=self.pago_multa,
+            juros_pendentes=self.juros_pendentes,
+            juros_calculados_ate=self.juros_calculados_ate,
+            pago_ate_vencimento=self.pago_ate_vencimento,
+        )
+
+
+class Parcela(ValoresDaParcela, UUIDPrimaryKey, Base):
     """One instalment: each component in R$, what was paid of it, and late charges received.
 
     ``valor_*`` are the amounts due; ``pago_*`` what payments allocated to them.
@@ -94,29 +136,3 @@ class Parcela(UUIDPrimaryKey, Base):
     # Principal paid on or before the due date: the multa is charged only on the rest
     # (CDC art. 52 §1, on the amount in arrears). Written by pagamento_parcela only.
     pago_ate_vencimento: Mapped[Decimal] = mapped_column(default=Decimal("0.00"), server_default="0")
-
-    @property
-    def valor_pago_principal(self) -> Decimal:
-        """What was paid of the components (late charges excluded)."""
-        fundos = self.pago_fundo_comum + self.pago_fundo_reserva
-        return fundos + self.pago_taxa_administracao + self.pago_seguro
-
-    @property
-    def saldo(self) -> Decimal:
-        """What is still due of the components."""
-        return self.valor_total - self.valor_pago_principal
-
-    def encargos(self, data: date, multa_pct: Decimal, juros_mensal_pct: Decimal) -> Encargos:
-        """Late charges owed on ``data`` given this row's payments and interest booked so far."""
-        return encargos_devidos(
-            valor_total=self.valor_total,
-            saldo_principal=self.saldo,
-            vencimento=self.vencimento,
-            data=data,
-            multa_pct=multa_pct,
-            juros_mensal_pct=juros_mensal_pct,
-            pago_multa=self.pago_multa,
-            juros_pendentes=self.juros_pendentes,
-            juros_calculados_ate=self.juros_calculados_ate,
-            pago_ate_vencimento=self.pago_ate_vencimento,
-        )

@@ -15,10 +15,14 @@ from decimal import Decimal
 
 from tenant_app.dinheiro.alocacao import COMPONENTES, Alocacao, EstadoParcela, ValoresAlocados
 from tenant_app.dinheiro.centavos import ZERO
+from tenant_app.parcelas.em_memoria import ParcelaEmMemoria
 from tenant_app.parcelas.models import Parcela, StatusParcela
 
+#: An ORM row, or the plain copy a bulk settlement works on: both are changed only here.
+ParcelaEditavel = Parcela | ParcelaEmMemoria
 
-def status_de(parcela: Parcela) -> StatusParcela:
+
+def status_de(parcela: ParcelaEditavel) -> StatusParcela:
     """The one status rule: paga when no component is owed, parcial when some was paid, else aberta.
 
     Late charges do not count: they are owed on top of the parcela, so a
@@ -31,7 +35,7 @@ def status_de(parcela: Parcela) -> StatusParcela:
     return StatusParcela.ABERTA
 
 
-def _atualizar_status(parcela: Parcela, data: date | None) -> None:
+def _atualizar_status(parcela: ParcelaEditavel, data: date | None) -> None:
     novo = status_de(parcela)
     if novo is StatusParcela.PAGA:
         # Paid on the day of the movement that settled it; an estorno that leaves it paid keeps the day.
@@ -42,7 +46,7 @@ def _atualizar_status(parcela: Parcela, data: date | None) -> None:
     parcela.status = novo
 
 
-def estado(parcela: Parcela) -> EstadoParcela:
+def estado(parcela: ParcelaEditavel) -> EstadoParcela:
     """The allocation's view of a parcela row."""
     return EstadoParcela(
         id=parcela.id,
@@ -57,7 +61,7 @@ def estado(parcela: Parcela) -> EstadoParcela:
     )
 
 
-def aplicar(parcela: Parcela, alocacao: Alocacao, data: date) -> None:
+def aplicar(parcela: ParcelaEditavel, alocacao: Alocacao, data: date) -> None:
     """Add an allocation made on ``data`` to the parcela; never beyond what each component owes."""
     if alocacao.parcela_id != parcela.id:
         raise ValueError("allocation of another parcela")

@@ -1,0 +1,162 @@
+"""Settling a retorno's títulos in bulk: ``liquidacao.liquidar``'s rules (``triagem``, ``valor_aplicavel``,
+the excess to identify) over ``pagamentos.lote`` — the money path's steps in memory, its I/O per batch.
+
+The títulos are read once (locked, in id order) as plain copies; what changes on them (registered,
+rejected, written off, settled) is written back with one bulk UPDATE and one audit entry per change,
+the same entry ``uow.track`` gives an ORM row (the changed columns, before and after).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select, update
+
+from tenant_app.cobranca.liquidacao import (
+    NADA_DEVIDO,
+    Recebimento,
+    a_identificar,
+    excedente,
+    forma_de,
+    triagem,
+    valor_aplicavel,
+)
+from tenant_app.cobranca.models import MotivoValor, StatusTitulo, Titulo, ValorAIdentificar
+from tenant_app.dinheiro.centavos import ZERO
+from tenant_app.pagamentos.lote import LotePagamentos, PagamentoRegistrado
+from tenant_app.unit_of_work import UnitOfWork
+
+_TITULOS = cast(Table, Titulo.__table__)
+#: What an import may change on a título.
+MUTAVEIS = ("status", "registrado_em", "liquidado_em", "baixado_em", "motivo", "pagamento_id")
+
+
+@dataclass(slots=True, eq=False)
+class TituloLido:
+    """A título as the import reads and changes it (not an ORM row)."""
+
+    id: uuid.UUID
+    cota_id: uuid.UUID
+    parcela_id: uuid.UUID
+    grupo_id: uuid.UUID
+    nosso_numero: str
+    valor: Decimal
+    status: StatusTitulo
+    registrado_em: datetime | None
+    liquidado_em: date | None
+    baixado_em: datetime | None
+    motivo: str | None
+    pagamento_id: uuid.UUID | None
+
+
+_COLUNAS = [f.name for f in fields(TituloLido)]
+
+
+@dataclass(slots=True)
+class ResultadoLote:
+    pagamento: PagamentoRegistrado | None
+    a_identificar: list[ValorAIdentificar]
+
+
+async def titulos_da_conta(
+    uow: UnitOfWork, conta_id: uuid.UUID, nossos: Iterable[str], *, lote: int = 5000
+) -> dict[str, TituloLido]:
+    """The account's títulos with these nossos números, locked in id order (a PIX for the same título
+    waits, then sees it settled)."""
+    out: dict[str, TituloLido] = {}
+    lista = sorted(set(nossos))
+    colunas = [_TITULOS.c[nome] for nome in _COLUNAS]
+    for inicio in range(0, len(lista), lote):
+        rows = await uow.session.execute(
+            select(*colunas)
+            .where(
+                _TITULOS.c.conta_id == conta_id, _TITULOS.c.nosso_numero.in_(lista[inicio : inicio + lote])
+            )
+            .order_by(_TITULOS.c.id)
+            .with_for_update()
+        )
+        for row in rows:
+            titulo = TituloLido(*row)
+            out[titulo.nosso_numero] = titulo
+    return out
+
+
+@dataclass
+class LiquidacaoEmLote:
+    uow: UnitOfWork
+    pagamentos: LotePagamentos
+    _alterados: dict[uuid.UUID, TituloLido] = field(default_factory=dict)
+
+    @classmethod
+    async def abrir(cls, uow: UnitOfWork, titulos: Iterable[TituloLido]) -> LiquidacaoEmLote:
+        """Lock and read the cotas of ``titulos`` (see ``LotePagamentos.abrir``)."""
+        return cls(uow, await LotePagamentos.abrir(uow, {t.cota_id for t in titulos}))
+
+    def alterar(self, titulo: TituloLido, **mudancas: Any) -> None:
+        """Change the título now; written and audited (changed columns, before/after) by ``gravar``."""
+        antes: dict[str, Any] = {}
+        depois: dict[str, Any] = {}
+        for campo, valor in mudancas.items():
+            atual = getattr(titulo, campo)
+            if atual != valor:
+                antes[campo], depois[campo] = atual, valor
+                setattr(titulo, campo, valor)
+        if depois:
+            self.uow.auditar("update", _TITULOS.name, str(titulo.id), antes, depois)
+            self._alterados[titulo.id] = titulo
+
+    def liquidar(self, titulo: TituloLido | None, r: Recebimento) -> ResultadoLote:
+        """``liquidacao.liquidar`` in memory: same triage, same amount applied, same queue entries."""
+        recusa = triagem(titulo, r)
+        if recusa is not None:
+            motivo, detalhe = recusa
+            return ResultadoLote(None, [a_identificar(self.uow, r, r.valor, motivo, titulo, detalhe)])
+        assert titulo is not None
+        grupo = self.pagamentos.grupo(titulo.cota_id)
+        aplicar = (
+            ZERO
+            if grupo is None
+            else valor_aplicavel(titulo, r, grupo, self.pagamentos.abertas(titulo.cota_id))
+        )
+        if aplicar <= 0:
+            item = a_identificar(self.uow, r, r.valor, MotivoValor.NAO_APLICAVEL, titulo, NADA_DEVIDO)
+            return ResultadoLote(None, [item])
+        forma = forma_de(r)
+        pagamento = self.pagamentos.registrar(
+            titulo.cota_id, aplicar, r.data_credito, forma, f"{forma.value} {r.referencia}"[:100]
+        )
+        self.alterar(
+            titulo, status=StatusTitulo.LIQUIDADO, liquidado_em=r.data_credito, pagamento_id=pagamento.id
+        )
+        itens = []
+        if r.valor > aplicar:
+            itens.append(
+                a_identificar(
+                    self.uow, r, r.valor - aplicar, MotivoValor.EXCEDENTE, titulo, excedente(aplicar, r)
+                )
+            )
+        return ResultadoLote(pagamento, itens)
+
+    async def gravar(self) -> None:
+        """The payments first (títulos reference them), then the títulos changed; before the commit."""
+        await self.pagamentos.gravar()
+        if not self._alterados:
+            return
+        stmt = (
+            update(_TITULOS)
+            .where(_TITULOS.c.id == bindparam("_id"))
+            .values({nome: bindparam(nome) for nome in MUTAVEIS})
+        )
+        await self.uow.session.execute(
+            stmt,
+            [
+                {"_id": t.id, **{nome: getattr(t, nome) for nome in MUTAVEIS}}
+                for t in self._alterados.values()
+            ],
+        )
+        self._alterados = {}

@@ -1,0 +1,220 @@
+"""Many ordinary payments in one transaction (a bank's retorno): ``registrar_pagamento``'s rules, batched I/O.
+
+``registrar_pagamento`` costs three queries and a flush per payment (lock the cota, read its open
+parcelas, write the payment before its ledger rows); at 100,000 títulos per retorno that is most of
+the time. ``LotePagamentos`` does the same per payment in memory and the I/O once per batch:
+
+* ``abrir`` locks every cota of the batch (``FOR UPDATE``, in id order as every writer does), and reads
+  their grupos and open parcelas (``parcelas.em_memoria``);
+* ``registrar`` runs the money path's own steps — ``alocar_ordinario`` (oldest first, late charges
+  before principal, nothing left over), ``pagamento_parcela.aplicar`` (the one writer of paid amounts),
+  ``lancamentos_do_pagamento`` and ``ledger.service.lancamentos`` (the postings), the
+  ``pagamento.confirmado`` event, and the audit entry of the new payment — raising the same errors;
+* ``gravar`` inserts the payments, allocations and ledger rows and updates the parcelas with a few
+  multi-row statements; the group balances move at commit (``UnitOfWork.adiar_saldo``) and the audit
+  entries join the hash chain there, as for any payment.
+
+Only ordinary money (boleto, PIX, TED): a lance goes through ``registrar_pagamento``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select
+
+from tenant_app.cotas.models import Cota
+from tenant_app.dinheiro.centavos import ZERO
+from tenant_app.erros import NaoEncontrado, RegraVioladaError
+from tenant_app.eventos.tipos import PAGAMENTO_CONFIRMADO
+from tenant_app.grupos.models import Grupo, StatusGrupo
+from tenant_app.ledger.models import LancamentoFundo
+from tenant_app.ledger.service import lancamentos
+from tenant_app.pagamentos.lancamentos import lancamentos_do_pagamento
+from tenant_app.pagamentos.models import FormaPagamento, Pagamento, PagamentoAlocacao, StatusPagamento
+from tenant_app.pagamentos.service import alocar_ordinario, aplicar_alocacoes, dados_confirmacao
+from tenant_app.parcelas import em_memoria
+from tenant_app.parcelas.em_memoria import ParcelaEmMemoria
+from tenant_app.parcelas.models import StatusParcela
+from tenant_app.parcelas.pagamento_parcela import estado
+from tenant_app.unit_of_work import UnitOfWork
+
+_PAGAMENTOS = cast(Table, Pagamento.__table__)
+_ALOCACOES = cast(Table, PagamentoAlocacao.__table__)
+_LANCAMENTOS = cast(Table, LancamentoFundo.__table__)
+_COLUNAS_ALOCACAO = [c.key for c in _ALOCACOES.columns if c.key != "id"]
+_COLUNAS_LANCAMENTO = [c.key for c in _LANCAMENTOS.columns if c.key not in ("id", "registrado_em")]
+#: Rows per INSERT statement (asyncpg's bind-parameter limit is 32,767 per statement).
+_LINHAS = 2000
+
+
+@dataclass(slots=True)
+class PagamentoRegistrado:
+    """A payment of the batch: what the caller links (título, ocorrência) and the event reads."""
+
+    id: uuid.UUID
+    cota_id: uuid.UUID
+    grupo_id: uuid.UUID
+    valor: Decimal
+    data_pagamento: date
+    forma: FormaPagamento
+    referencia: str | None
+    parcelas: list[int]
+
+
+@dataclass(slots=True)
+class _Cota:
+    id: uuid.UUID
+    numero: int
+    consorciado_id: uuid.UUID | None
+    grupo: Grupo
+    parcelas: list[ParcelaEmMemoria]
+
+
+@dataclass
+class LotePagamentos:
+    uow: UnitOfWork
+    _cotas: dict[uuid.UUID, _Cota]
+    _pagamentos: list[dict[str, Any]] = field(default_factory=list)
+    _alocacoes: list[dict[str, Any]] = field(default_factory=list)
+    _lancamentos: list[dict[str, Any]] = field(default_factory=list)
+    _saldos: dict[uuid.UUID, list[Decimal]] = field(default_factory=dict)
+    _alteradas: dict[uuid.UUID, ParcelaEmMemoria] = field(default_factory=dict)
+
+    @classmethod
+    async def abrir(
+        cls, uow: UnitOfWork, cota_ids: Iterable[uuid.UUID], *, lote: int = 5000
+    ) -> LotePagamentos:
+        """Lock the cotas (id order) and read their grupos and open parcelas; unknown ids are left out
+        (``registrar`` then answers 404 as ``registrar_pagamento`` does)."""
+        session = uow.session
+        ids = sorted(set(cota_ids))
+        linhas: list[Any] = []
+        for inicio in range(0, len(ids), lote):
+            rows = await session.execute(
+                select(Cota.id, Cota.numero, Cota.consorciado_id, Cota.grupo_id)
+                .where(Cota.id.in_(ids[inicio : inicio + lote]))
+                .order_by(Cota.id)
+                .with_for_update()
+            )
+            linhas.extend(rows)
+        grupo_ids = sorted({row.grupo_id for row in linhas})
+        grupos = {
+            g.id: g for g in (await session.execute(select(Grupo).where(Grupo.id.in_(grupo_ids)))).scalars()
+        }
+        parcelas = await em_memoria.abertas_por_cota(session, (row.id for row in linhas))
+        cotas = {
+            row.id: _Cota(
+                row.id, row.numero, row.consorciado_id, grupos[row.grupo_id], parcelas.get(row.id, [])
+            )
+            for row in linhas
+        }
+        return cls(uow, cotas)
+
+    def grupo(self, cota_id: uuid.UUID) -> Grupo | None:
+        cota = self._cotas.get(cota_id)
+        return None if cota is None else cota.grupo
+
+    def abertas(self, cota_id: uuid.UUID) -> list[ParcelaEmMemoria]:
+        """The cota's parcelas still open now (earlier payments of this batch included), oldest first."""
+        cota = self._cotas.get(cota_id)
+        if cota is None:
+            return []
+        return [p for p in cota.parcelas if p.status is not StatusParcela.PAGA]
+
+    def registrar(
+        self,
+        cota_id: uuid.UUID,
+        valor: Decimal,
+        data_pagamento: date,
+        forma: FormaPagamento,
+        referencia: str | None,
+    ) -> PagamentoRegistrado:
+        """``registrar_pagamento`` for ordinary money, in memory: same allocation, same errors."""
+        if forma is FormaPagamento.LANCE:
+            raise ValueError("a lance goes through registrar_pagamento")
+        cota = self._cotas.get(cota_id)
+        if cota is None:
+            raise NaoEncontrado("Cota")
+        grupo = cota.grupo
+        if grupo.status is not StatusGrupo.EM_ANDAMENTO:
+            raise RegraVioladaError(
+                "Pagamentos só são aceitos em grupos em andamento.", code="grupo_nao_iniciado"
+            )
+        parcelas = self.abertas(cota_id)
+        alocacoes = alocar_ordinario(grupo, [estado(p) for p in parcelas], valor, data_pagamento)
+        registros = aplicar_alocacoes(parcelas, alocacoes, data_pagamento, grupo)
+        for a in alocacoes:
+            parcela = next(p for p in parcelas if p.id == a.parcela_id)
+            self._alteradas[parcela.id] = parcela
+        pagamento = PagamentoRegistrado(
+            id=uuid.uuid4(),
+            cota_id=cota_id,
+            grupo_id=grupo.id,
+            valor=valor,
+            data_pagamento=data_pagamento,
+            forma=forma,
+            referencia=referencia,
+            parcelas=[r.parcela_numero for r in registros],
+        )
+        linha = {
+            "id": pagamento.id,
+            "cota_id": cota_id,
+            "grupo_id": grupo.id,
+            "valor": valor,
+            "valor_embutido": ZERO,
+            "data_pagamento": data_pagamento,
+            "forma": forma,
+            "referencia": referencia,
+            "status": StatusPagamento.CONFIRMADO,
+            "registrado_por": self.uow.actor.user_id,
+            "registrado_em": datetime.now(UTC),
+            "estornado_em": None,
+            "estornado_por": None,
+            "motivo_estorno": None,
+        }
+        self._pagamentos.append(linha)
+        # The entry uow.add would have written for the ORM row: every column of the new payment.
+        self.uow.auditar("insert", _PAGAMENTOS.name, str(pagamento.id), None, linha)
+        for r in registros:
+            self._alocacoes.append(
+                {
+                    "id": uuid.uuid4(),
+                    "pagamento_id": pagamento.id,
+                    **{k: getattr(r, k) for k in _COLUNAS_ALOCACAO if k != "pagamento_id"},
+                }
+            )
+        for origem, entradas in lancamentos_do_pagamento(forma, registros):
+            rows, fc, fr = lancamentos(grupo.id, entradas, origem, pagamento_id=pagamento.id, cota_id=cota_id)
+            self._lancamentos.extend({k: getattr(row, k) for k in _COLUNAS_LANCAMENTO} for row in rows)
+            saldo = self._saldos.setdefault(grupo.id, [ZERO, ZERO])
+            saldo[0] += fc
+            saldo[1] += fr
+        self.uow.publicar(
+            PAGAMENTO_CONFIRMADO,
+            dados_confirmacao(pagamento, pagamento.parcelas, cota.numero, cota.consorciado_id, grupo.codigo),
+            chave=f"cota:{cota_id}",
+        )
+        return pagamento
+
+    async def gravar(self) -> None:
+        """Write what the batch registered (payments before what references them); call once, before
+        the unit of work commits."""
+        session = self.uow.session
+        for tabela, linhas in (
+            (_PAGAMENTOS, self._pagamentos),
+            (_ALOCACOES, self._alocacoes),
+            (_LANCAMENTOS, self._lancamentos),
+        ):
+            for inicio in range(0, len(linhas), _LINHAS):
+                await session.execute(insert(tabela), linhas[inicio : inicio + _LINHAS])
+        await em_memoria.gravar(session, list(self._alteradas.values()))
+        for grupo_id, (fc, fr) in self._saldos.items():
+            self.uow.adiar_saldo(grupo_id, fc, fr)
+        self._pagamentos, self._alocacoes, self._lancamentos = [], [], []
+        self._saldos, self._alteradas = {}, {}
