@@ -54,7 +54,7 @@ lint: bootstrap
 # fails the run instead of being skipped (without it, an unreachable source looks clean).
 # Not part of `make lint`: it needs the PyPI JSON API (or api.osv.dev with
 # AUDIT_SOURCE=osv), which this project's offline builders cannot reach (every package
-# answers "not found"); CI runs it on a connected runner (.ci/run).
+# answers "not found"); .ci/run runs it where CI_AUDIT_DEPS=1 (a connected runner).
 PIP_AUDIT_VERSION := 2.10.1
 AUDIT_SOURCE ?= pypi
 audit: $(UV)
