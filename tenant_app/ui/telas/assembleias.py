@@ -16,9 +16,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
 from tenant_app.ui.api import Api, ErroApi
-from tenant_app.ui.formatos import percentual_do_formulario
+from tenant_app.ui.formatos import percentual_do_formulario, reais_do_formulario
 from tenant_app.ui.formularios import campos, ir_para, nova_chave, opcional
 from tenant_app.ui.paginas import pagina
+from tenant_app.ui.telas.documentos import TAMANHO_MAXIMO, enviar_ata, titulo_da_ata
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
@@ -26,6 +27,10 @@ METODOS = (
     ("centena_final", "Centena final (1º ao 5º prêmio)"),
     ("centena", "Centena intercalada"),
     ("finais", "Finais do 1º prêmio"),
+)
+LANCE_PAGA = (
+    ("fundo_comum", "Só o fundo comum das parcelas (taxa e fundo de reserva seguem nas demais)"),
+    ("parcela_integral", "Parcelas inteiras (fundo comum, taxa, fundo de reserva e seguro)"),
 )
 NOMES_MES = (
     "janeiro", "fevereiro", "março", "abril", "maio", "junho",
@@ -160,14 +165,21 @@ class AssembleiasController(Controller):
         erro: ErroApi | None = None,
         valores: dict[str, str] | None = None,
         verificacao: dict[str, Any] | None = None,
+        form: str = "",
     ) -> Response[str]:
         api = Api(request)
         a = await api.get(f"/api/assembleias/{assembleia_id}")
         grupo = await api.get(f"/api/grupos/{a['grupo_id']}")
         apuracao = lances = None
+        atas: list[dict[str, Any]] = []
         if a["status"] in ("apurada", "encerrada"):
             apuracao = await api.get(f"/api/assembleias/{assembleia_id}/apuracao")
             lances = await api.get(f"/api/assembleias/{assembleia_id}/lances")
+            documentos = await api.get(
+                "/api/documentos", entidade_tipo="grupo", entidade_id=a["grupo_id"],
+                categoria="ata_assembleia", limit=200,
+            )  # fmt: skip
+            atas = [d for d in documentos["items"] if d["titulo"] == titulo_da_ata(a["numero"])]
         corte = datetime.fromisoformat(a["corte_lances_em"])
         return pagina(
             request,
@@ -181,6 +193,8 @@ class AssembleiasController(Controller):
             apos_corte=datetime.now(corte.tzinfo) >= corte,
             chave=(valores or {}).get("chave") or nova_chave(),
             verificacao=verificacao,
+            atas=atas,
+            form=form,
             erro=erro.detail if erro else None,
             erros=_erros_premios(erro.erros) if erro else {},
             valores=valores or {},
@@ -225,6 +239,74 @@ class AssembleiasController(Controller):
             return await self._tela(request, assembleia_id, status=erro.status, erro=erro, valores=v)
         return ir_para(f"/app/assembleias/{assembleia_id}", aviso="apurada")
 
+    @post(
+        "/assembleias/{assembleia_id:uuid}/pagamentos-lance",
+        name="ui:lance-pagar",
+        guards=[requires(Permission.PAGAMENTOS_WRITE)],
+    )
+    async def pagar_lance(
+        self, request: Request[Any, Any, Any], assembleia_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """The winner paid its lance (Idempotency-Key from the form: a double submit pays once)."""
+        v = await campos(request)
+        numero = v.get("cota_numero", "")
+        corpo = {
+            "cota_numero": int(numero) if numero.isdigit() else numero,
+            "valor": reais_do_formulario(v.get("valor", "")),
+        }
+        try:
+            await Api(request).post(
+                f"/api/assembleias/{assembleia_id}/pagamentos-lance", corpo, chave=v.get("chave")
+            )
+        except ErroApi as erro:
+            if erro.status >= 500 or erro.status in (403, 404):
+                raise
+            return await self._tela(
+                request, assembleia_id, status=erro.status, erro=erro, valores=v, form=f"lance-{numero}"
+            )
+        return ir_para(f"/app/assembleias/{assembleia_id}", aviso="lance_pago")
+
+    @post(
+        "/assembleias/{assembleia_id:uuid}/desclassificacoes",
+        name="ui:lance-desclassificar",
+        guards=[requires(Permission.ASSEMBLEIAS_WRITE)],
+    )
+    async def desclassificar(
+        self, request: Request[Any, Any, Any], assembleia_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """The winner did not pay in time: a new revision awards the next bids the money covers."""
+        v = await campos(request)
+        numero = v.get("cota_numero", "")
+        corpo = {"cota_numero": int(numero) if numero.isdigit() else numero}
+        try:
+            await Api(request).post(
+                f"/api/assembleias/{assembleia_id}/desclassificacoes", corpo, chave=v.get("chave")
+            )
+        except ErroApi as erro:
+            if erro.status >= 500 or erro.status in (403, 404):
+                raise
+            return await self._tela(
+                request, assembleia_id, status=erro.status, erro=erro, form=f"lance-{numero}"
+            )
+        return ir_para(f"/app/assembleias/{assembleia_id}", aviso="lance_desclassificado")
+
+    @post(
+        "/assembleias/{assembleia_id:uuid}/ata",
+        name="ui:ata-enviar",
+        guards=[requires(Permission.CONSORCIADOS_WRITE)],
+        request_max_body_size=TAMANHO_MAXIMO,
+    )
+    async def ata(self, request: Request[Any, Any, Any], assembleia_id: FromPath[uuid.UUID]) -> Response[Any]:
+        """The signed ata, kept among the grupo's documents (a new version when one was sent before)."""
+        api = Api(request)
+        a = await api.get(f"/api/assembleias/{assembleia_id}")
+        erro, v = await enviar_ata(request, api, a)
+        if erro is not None:
+            return await self._tela(
+                request, assembleia_id, status=erro.status, erro=erro, valores=v, form="ata"
+            )
+        return ir_para(f"/app/assembleias/{assembleia_id}", aviso="ata_gerada")
+
     @get("/assembleias/{assembleia_id:uuid}/verificacao", name="ui:verificar-apuracao")
     async def verificar(
         self, request: Request[Any, Any, Any], assembleia_id: FromPath[uuid.UUID]
@@ -264,7 +346,7 @@ class AssembleiasController(Controller):
         valores = _valores_regras(atuais)
         return pagina(
             request, "assembleias/regras.html", titulo=f"Regras — {grupo['codigo']}", grupo=grupo,
-            atuais=atuais, valores=valores, metodos=METODOS, erro=None, erros={},
+            atuais=atuais, valores=valores, metodos=METODOS, lance_paga=LANCE_PAGA, erro=None, erros={},
         )  # fmt: skip
 
     @post(
@@ -278,7 +360,16 @@ class AssembleiasController(Controller):
         """PUT the rules; refused parameters are named next to their fields."""
         form = await request.form()
         v = await campos(request)
-        corpo: dict[str, Any] = {
+        api = Api(request)
+        try:
+            guardadas = await api.get(f"/api/grupos/{grupo_id}/regras-assembleia")
+        except ErroApi as erro:
+            if erro.status != 404:
+                raise
+            guardadas = {}
+        # PUT replaces every rule: the clauses this form does not show keep their stored values.
+        corpo: dict[str, Any] = {k: val for k, val in guardadas.items() if k != "grupo_id"}
+        corpo |= {
             "metodo_sorteio": v.get("metodo_sorteio", ""),
             "contemplacoes_sorteio": int(v.get("contemplacoes_sorteio") or 1),
             "tipos_lance": form.getall("tipos_lance") if "tipos_lance" in form else [],
@@ -286,11 +377,10 @@ class AssembleiasController(Controller):
             "embutido_maximo_percentual": percentual_do_formulario(
                 v.get("embutido_maximo_percentual") or "0"
             ),
+            "lance_paga": v.get("lance_paga") or "fundo_comum",
         }
         maximo = opcional(v.get("contemplacoes_lance_maximo"))
-        if maximo is not None:
-            corpo["contemplacoes_lance_maximo"] = int(maximo) if maximo.isdigit() else maximo
-        api = Api(request)
+        corpo["contemplacoes_lance_maximo"] = int(maximo) if maximo and maximo.isdigit() else maximo
         try:
             await api.put(f"/api/grupos/{grupo_id}/regras-assembleia", corpo)
         except ErroApi as erro:
@@ -304,8 +394,8 @@ class AssembleiasController(Controller):
             valores: dict[str, Any] = {**v, "tipos_lance": corpo["tipos_lance"]}
             return pagina(
                 request, "assembleias/regras.html", status=erro.status, titulo="Regras da assembleia",
-                grupo=grupo, atuais=atuais, valores=valores, metodos=METODOS, erro=erro.detail,
-                erros=erro.erros,
+                grupo=grupo, atuais=atuais, valores=valores, metodos=METODOS, lance_paga=LANCE_PAGA,
+                erro=erro.detail, erros=erro.erros,
             )  # fmt: skip
         return ir_para(f"/app/grupos/{grupo_id}/regras", aviso="regras_salvas")
 
