@@ -273,6 +273,22 @@ CATALOGO: dict[str, TipoProblema] = {
     "sem_titulos": _T(
         422, "Sem títulos", "A cota não tem títulos emitidos; emita o carnê antes de imprimi-lo."
     ),
+    "psp_nao_configurado": _T(
+        422,
+        "PSP não configurado",
+        "A conta de cobrança não tem PSP (psp, psp_url, psp_client_id e chave_pix) ou o segredo do PSP não "
+        "está no Vault (PUT /api/cobranca/contas/{id}/psp-segredo).",
+    ),
+    "psp_recusou": _T(
+        422,
+        "PSP recusou",
+        "O PSP recusou a operação da API Pix; o motivo que ele deu vem em `detail`. Nada foi alterado aqui.",
+    ),
+    "psp_indisponivel": _T(
+        503,
+        "PSP indisponível",
+        "O PSP não respondeu ou falhou (5xx); nada foi alterado. Tente de novo mais tarde.",
+    ),
     "cofre_indisponivel": _T(
         503,
         "Vault indisponível",
