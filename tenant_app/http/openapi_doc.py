@@ -42,6 +42,9 @@ _EXTRA: dict[str, set[int]] = {
     # The file arrives as the raw request body (streamed to S3): size and content type are checked.
     "uploadDocumento": {413, 415},
     "uploadDocumentoVersao": {413, 415},
+    # The PSP or the tenant's Vault down (psp_indisponivel, cofre_indisponivel).
+    "registerPixWebhookAtPsp": {503},
+    "setPspSecret": {503},
     # The new signing secret is written to the tenant's Vault first (503 cofre_indisponivel).
     "createWebhookEndpoint": {503},
     "rotateWebhookSecret": {503},
