@@ -127,10 +127,20 @@ class RedisProvisioner:
         return deleted
 
     async def _save(self) -> None:
+        """Persist the users (``ACL SAVE`` to the server's aclfile).
+
+        A user only in memory is gone after a Redis restart and the tenant app is locked
+        out until the next resync, so a failure is not swallowed: the step fails and its
+        condition says why (a Redis without an aclfile is misconfigured for tenants).
+        """
         try:
             await self._client.execute_command("ACL", "SAVE")
         except ResponseError as err:
-            # Managed Redis services and servers without an aclfile persist
-            # ACLs themselves (or not at all); that is not an error here.
-            if "ACL file" not in str(err) and "aclfile" not in str(err).lower():
-                raise
+            raise AclNotPersisted(
+                f"ACL SAVE failed ({err}): tenant users would not survive a Redis restart; "
+                "start Redis with an aclfile"
+            ) from err
+
+
+class AclNotPersisted(ResponseError):
+    """``ACL SAVE`` failed: the users written exist only in the server's memory."""
