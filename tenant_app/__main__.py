@@ -111,6 +111,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        # SIGTERM: stop accepting, let the requests in flight finish, close what is still
+        # open (SSE streams) after the grace period — before the pod's SIGKILL.
+        timeout_graceful_shutdown=settings.shutdown.http_grace_seconds,
     )
     return 0
 

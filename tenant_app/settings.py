@@ -214,6 +214,22 @@ class ObjectStoreSettings:
 
 
 @dataclass(frozen=True)
+class ShutdownSettings:
+    """How the processes stop: Kubernetes sends SIGTERM, then SIGKILL after the pod's grace period.
+
+    The HTTP server stops accepting connections and lets the requests already received finish
+    (an open SSE stream never finishes: it is closed after ``http_grace_seconds``, below the
+    pod's 30 s). The Celery worker finishes its running task and acknowledges a task only
+    after it ran: a worker killed mid-task leaves the message unacknowledged in Redis, and
+    kombu puts it back in the queue after ``task_visibility_seconds`` (longer than any task,
+    or a slow task would be handed to a second worker while it runs).
+    """
+
+    http_grace_seconds: int = 20
+    task_visibility_seconds: int = 3600
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the tenant app needs, grouped by concern."""
 
@@ -231,6 +247,7 @@ class Settings:
     control_plane: PlatformClientSettings | None = None
     #: The tenant's bucket (documents, reports, bank files); None without ``S3_ENDPOINT``.
     object_store: ObjectStoreSettings | None = None
+    shutdown: ShutdownSettings = field(default_factory=ShutdownSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -269,4 +286,8 @@ class Settings:
             initial_admin_password=env.get("INITIAL_ADMIN_PASSWORD") or None,
             control_plane=PlatformClientSettings.from_env(env),
             object_store=ObjectStoreSettings.from_env(env),
+            shutdown=ShutdownSettings(
+                http_grace_seconds=int(env.get("SHUTDOWN_GRACE_SECONDS", "20")),
+                task_visibility_seconds=int(env.get("TASK_VISIBILITY_TIMEOUT_SECONDS", "3600")),
+            ),
         )

@@ -26,7 +26,21 @@ def create_celery(settings: Settings) -> Celery:
     celery_tracing.instrument()
     app = Celery("tenant_app", broker=settings.redis.url, set_as_current=False)
     app.conf.update(
-        broker_transport_options={"global_keyprefix": settings.redis.key_prefix, "visibility_timeout": 3600},
+        broker_transport_options={
+            "global_keyprefix": settings.redis.key_prefix,
+            "visibility_timeout": settings.shutdown.task_visibility_seconds,
+            # Look for such expired messages every 10 s (kombu's default throttle makes it ~100 s).
+            "unacked_restore_throttle": 1,
+        },
+        # Nothing lost when a worker stops (every task is idempotent, so at-least-once is
+        # safe): a task is acknowledged after it ran, not when it was received. SIGTERM is a
+        # warm shutdown (the running task finishes; the queued ones stay in Redis); a pool
+        # process that dies mid-task (OOM kill) puts its task back at once; a worker killed
+        # outright leaves the message unacknowledged, back in the queue after the visibility
+        # timeout. One message reserved at a time: no prefetched task waits on a busy process.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         result_backend=None,
         task_ignore_result=True,

@@ -57,6 +57,8 @@ def _serve(settings: Settings, host: str | None, port: int | None) -> None:
         port=port or settings.server.port,
         log_level="info",
         proxy_headers=True,
+        # SIGTERM drains: no new connections, the requests in flight finish (bounded).
+        timeout_graceful_shutdown=settings.server.shutdown_grace_seconds,
     )
 
 

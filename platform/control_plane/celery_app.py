@@ -28,6 +28,7 @@ def create_celery(settings: Settings) -> Celery:
         timezone=str(BILLING_TZ),
         enable_utc=True,
         task_acks_late=True,  # a worker killed mid-run leaves the task queued; the tasks are idempotent
+        task_reject_on_worker_lost=True,  # a pool process that dies mid-task requeues it at once
         worker_prefetch_multiplier=1,
         result_expires=86_400,
         broker_connection_retry_on_startup=True,

@@ -124,6 +124,9 @@ class BillingSettings:
 class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8100
+    shutdown_grace_seconds: int = 20
+    """On SIGTERM the server stops accepting and lets the requests in flight finish for at most
+    this long (below the pod's 30 s grace period), then closes what is left."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,7 @@ class Settings:
             server=ServerSettings(
                 host=env.get("CONTROL_PLANE_HOST", "127.0.0.1"),
                 port=_int(env, "CONTROL_PLANE_PORT", 8100, 1),
+                shutdown_grace_seconds=_int(env, "CONTROL_PLANE_SHUTDOWN_GRACE_SECONDS", 20, 1),
             ),
             worker=worker,
         )
