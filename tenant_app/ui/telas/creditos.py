@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 
 from tenant_app.ui.api import Api, ErroApi
@@ -19,7 +20,7 @@ from tenant_app.ui.formatos import apenas_documento, reais_do_formulario
 from tenant_app.ui.formularios import campos, ir_para, nova_chave, opcional
 from tenant_app.ui.paginas import pagina
 from tenant_app.users.guards import requires
-from tenant_app.users.roles import Permission
+from tenant_app.users.roles import Permission, role_can
 
 TIPOS_DOCUMENTO = (
     ("identidade", "Identidade"),
@@ -72,7 +73,38 @@ FORMULARIOS = (
     "pagamento",
     "amortizacao",
     "encerramento",
+    "especie",
 )
+
+
+#: The paying account's fields (header of the payouts file).
+CONTA_PAGADORA = (
+    "banco", "nome_banco", "inscricao", "nome", "convenio", "agencia", "dv_agencia", "conta", "dv_conta",
+)  # fmt: skip
+NOMES_BANCO = {"001": "BANCO DO BRASIL", "237": "BRADESCO", "341": "ITAU"}
+#: A payouts retorno is small (a few lines per payout); 50 MB is the API's own ceiling.
+TAMANHO_RETORNO = 51 * 1024 * 1024
+
+
+def conta_pagadora(conta: dict[str, Any]) -> dict[str, str]:
+    """The billing account as the paying account's pre-filled fields (the administradora pays from the
+    account it bills in, unless changed). Pure."""
+    return {
+        "banco": conta["banco"],
+        "nome_banco": NOMES_BANCO.get(conta["banco"], ""),
+        "inscricao": conta["beneficiario_documento"],
+        "nome": conta["beneficiario_nome"][:30],
+        "convenio": conta["convenio"],
+        "agencia": conta["agencia"],
+        "dv_agencia": conta.get("dv_agencia") or "",
+        "conta": conta["conta"],
+        "dv_conta": conta.get("dv_conta") or "",
+    }
+
+
+def _pode(request: Request[Any, Any, Any], permissao: Permission) -> bool:
+    user = request.scope.get("user")
+    return user is not None and role_can(user.role, permissao)
 
 
 def corpo_garantia(v: dict[str, str]) -> dict[str, Any]:
@@ -134,15 +166,106 @@ class CreditosController(Controller):
 
     @get("/", name="ui:creditos")
     async def lista(self, request: Request[Any, Any, Any]) -> Response[str]:
-        """The cartas of every grupo, newest contemplação first."""
+        """The cartas of every grupo, newest contemplação first; the payouts' bank files."""
+        return await self._lista(request)
+
+    async def _lista(
+        self,
+        request: Request[Any, Any, Any],
+        *,
+        status: int = 200,
+        form: str = "",
+        erro: ErroApi | None = None,
+        valores: dict[str, str] | None = None,
+        remessa: dict[str, Any] | None = None,
+        retorno: dict[str, Any] | None = None,
+    ) -> Response[str]:
         api = Api(request)
         cartas: list[dict[str, Any]] = []
-        for g in (await api.get("/api/grupos", limit=200))["items"]:
+        grupos = (await api.get("/api/grupos", limit=200))["items"]
+        for g in grupos:
             cartas += [
                 {**c, "grupo_codigo": g["codigo"]} for c in await api.get(f"/api/grupos/{g['id']}/creditos")
             ]
         cartas.sort(key=lambda c: (c["contemplada_em"], c["grupo_codigo"], c["cota_numero"]), reverse=True)
-        return pagina(request, "creditos/lista.html", titulo="Créditos", cartas=cartas)
+        pagadora: dict[str, str] = {}
+        if _pode(request, Permission.PAGAMENTOS_WRITE):
+            contas = await api.get("/api/cobranca/contas/")
+            padrao = next((c for c in contas if c["grupo_id"] is None), contas[0] if contas else None)
+            pagadora = conta_pagadora(padrao) if padrao else {}
+        chave = (valores or {}).get("chave") if erro else None
+        return pagina(
+            request, "creditos/lista.html", status=status, titulo="Créditos", cartas=cartas,
+            grupos=[(g["id"], g["codigo"]) for g in grupos], pagadora=pagadora, form=form,
+            valores=valores or {}, remessa=remessa, retorno=retorno,
+            chave_remessa=chave if form == "remessa" and chave else nova_chave(),
+            chave_retorno=chave if form == "retorno" and chave else nova_chave(),
+            erro=erro.detail if erro else None, erros=erro.erros if erro else {},
+        )  # fmt: skip
+
+    @post("/remessas", name="ui:credito-remessa", guards=[requires(Permission.PAGAMENTOS_WRITE)])
+    async def gerar_remessa(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        """The grupo's pending payouts of one forma in a CNAB 240 file (Idempotency-Key from the form)."""
+        v = await campos(request)
+        conta = {c: v.get(f"conta.{c}", "") for c in CONTA_PAGADORA}
+        conta["inscricao"] = apenas_documento(conta["inscricao"])
+        corpo = {"forma": v.get("forma", "ted"), "conta": conta}
+        try:
+            grupo_id = uuid.UUID(v.get("grupo_id", ""))
+            gerada = await Api(request).post(
+                f"/api/grupos/{grupo_id}/creditos/remessas", corpo, chave=v.get("chave")
+            )
+        except ValueError:
+            erro = ErroApi(422, "Escolha o grupo.", erros={"grupo_id": "obrigatório"})
+            return await self._lista(request, status=422, form="remessa", erro=erro, valores=v)
+        except ErroApi as erro:
+            if erro.status >= 500 or erro.status in (403, 404):
+                raise
+            return await self._lista(request, status=erro.status, form="remessa", erro=erro, valores=v)
+        return await self._lista(request, status=201, remessa=gerada)
+
+    @get("/remessas/{remessa_id:uuid}/arquivo", name="ui:credito-remessa-arquivo")
+    async def remessa_arquivo(
+        self, request: Request[Any, Any, Any], remessa_id: FromPath[uuid.UUID]
+    ) -> Response[bytes]:
+        """The payouts' CNAB 240 file exactly as generated."""
+        resposta = await Api(request).chamar("GET", f"/api/creditos/remessas/{remessa_id}/arquivo")
+        return Response(
+            resposta.content,
+            media_type="text/plain; charset=ascii",
+            headers={
+                "Content-Disposition": f'attachment; filename="pagamentos-credito-{remessa_id}.rem"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @post(
+        "/retornos",
+        name="ui:credito-retorno",
+        guards=[requires(Permission.PAGAMENTOS_WRITE)],
+        request_max_body_size=TAMANHO_RETORNO,
+    )
+    async def importar_retorno(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        """The bank's answer to a payouts file: confirmed payments leave the carta, rejected ones are
+        free again; the result line by line."""
+        form = await request.form()
+        v = {k: x for k, x in form.items() if isinstance(x, str) and k != "csrf"}
+        arquivo = form.get("arquivo")
+        if not isinstance(arquivo, UploadFile) or not arquivo.filename:
+            erro = ErroApi(400, "Escolha o arquivo de retorno.", erros={"arquivo": "obrigatório"})
+            return await self._lista(request, status=400, form="retorno", erro=erro, valores=v)
+        texto = (await arquivo.read()).decode("latin-1")
+        try:
+            resultado = await Api(request).post(
+                "/api/creditos/retornos", {"conteudo": texto}, chave=v.get("chave")
+            )
+        except ErroApi as erro:
+            if erro.status >= 500 or erro.status == 403:
+                raise
+            if "conteudo" in erro.erros:
+                erro.erros["arquivo"] = erro.erros.pop("conteudo")
+            return await self._lista(request, status=erro.status, form="retorno", erro=erro, valores=v)
+        return await self._lista(request, retorno=resultado)
 
     async def _tela(
         self,
@@ -286,6 +409,19 @@ class CreditosController(Controller):
         corpo = {"valor": reais_do_formulario(v.get("valor", ""))}
         return await self._enviar(
             request, carta_id, "amortizacao", v, "amortizacao", corpo, "amortizacao_registrada"
+        )
+
+    @post(
+        "/{carta_id:uuid}/conversao-especie",
+        name="ui:credito-especie",
+        guards=[requires(Permission.ASSEMBLEIAS_WRITE)],
+    )
+    async def especie(self, request: Request[Any, Any, Any], carta_id: FromPath[uuid.UUID]) -> Response[Any]:
+        """An unused crédito converted into cash (180 days after the contemplação, saldo devedor paid)."""
+        v = await campos(request)
+        corpo = {"motivo": v.get("motivo", "")}
+        return await self._enviar(
+            request, carta_id, "especie", v, "conversao-especie", corpo, "credito_convertido"
         )
 
     @post(
