@@ -51,6 +51,8 @@ class VaultConfig:
     kubernetes_auth_mount: str = "kubernetes"
     #: Audience of the projected token tenant pods log in to Vault with (the role requires it).
     token_audience: str = "vault"
+    #: PEM file of the CA that signed Vault's TLS certificate (empty: the system's trust store).
+    ca_file: str = ""
 
     @property
     def enabled(self) -> bool:
@@ -213,6 +215,7 @@ class OperatorConfig:
                 kv_mount=get("OPERATOR_VAULT_KV_MOUNT", "secret") or "secret",
                 kubernetes_auth_mount=get("OPERATOR_VAULT_K8S_AUTH_MOUNT", "kubernetes") or "kubernetes",
                 token_audience=get("OPERATOR_VAULT_TOKEN_AUDIENCE") or "vault",
+                ca_file=get("OPERATOR_VAULT_CA_FILE"),
             ),
             workload=WorkloadConfig(
                 image_repository=get("OPERATOR_IMAGE_REPOSITORY") or "ghcr.io/consorcio/tenant-app",

@@ -49,7 +49,9 @@ class VaultProvisioner:
     def __init__(self, config: VaultConfig, *, max_threads: int = 16) -> None:
         self._config = config
         self._executor = ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix="vault")
-        self._client = hvac.Client(url=config.addr, token=config.token, timeout=10)
+        # TLS verified against Vault's own CA when one is configured (terraform/modules/vault).
+        verify: bool | str = config.ca_file or True
+        self._client = hvac.Client(url=config.addr, token=config.token, timeout=10, verify=verify)
 
     async def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -20,6 +20,17 @@ resource "kubernetes_secret_v1" "operator_redis" {
   }
 }
 
+# The CA that signed Vault's TLS certificate (terraform/modules/vault), for the operator.
+resource "kubernetes_secret_v1" "vault_ca" {
+  metadata {
+    name      = "consorcio-vault-ca"
+    namespace = kubernetes_namespace_v1.this.metadata[0].name
+  }
+  data = {
+    "ca.crt" = var.vault_ca_cert_pem
+  }
+}
+
 locals {
   platform_api_url = "http://consorcio-platform-api.${var.namespace}.svc.cluster.local:8100"
 
@@ -37,6 +48,7 @@ locals {
     vault = {
       addr        = var.vault_address
       tokenSecret = { name = "consorcio-operator-vault", key = "token" }
+      caSecret    = { name = kubernetes_secret_v1.vault_ca.metadata[0].name, key = "ca.crt" }
     }
     tenantApp        = { imageRepository = var.image_repositories["tenant-app"], defaultVersion = var.app_version }
     baseDomain       = var.tenant_domain

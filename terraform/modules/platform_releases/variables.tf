@@ -76,6 +76,11 @@ variable "redis_namespace" {
   type        = string
 }
 
+variable "vault_ca_cert_pem" {
+  description = "PEM certificate of the CA that signed Vault's TLS certificate (the vault module's ca_cert_pem)."
+  type        = string
+}
+
 variable "vault_address" {
   description = "Vault address for the operator."
   type        = string

@@ -107,6 +107,7 @@ module "platform_releases" {
   redis_admin_url         = module.redis.admin_url
   redis_namespace         = module.redis.namespace
   vault_address           = module.vault.address
+  vault_ca_cert_pem       = module.vault.ca_cert_pem
   vault_namespace         = module.vault.namespace
   vpc_cidr_block          = module.network.vpc_cidr_block
   platform_secrets_source = var.platform_secrets_source

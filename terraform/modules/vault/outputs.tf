@@ -1,6 +1,11 @@
 output "address" {
   description = "In-cluster address of the active Vault server (the operator's vault.addr)."
-  value       = "http://vault-active.${var.namespace}.svc.cluster.local:8200"
+  value       = "https://vault-active.${var.namespace}.svc.cluster.local:8200"
+}
+
+output "ca_cert_pem" {
+  description = "Certificate of the private CA that signed Vault's TLS certificate (what clients verify with)."
+  value       = tls_self_signed_cert.ca.cert_pem
 }
 
 output "namespace" {

@@ -419,11 +419,18 @@ def test_platform_vault_mode_sources_injected_env(render) -> None:
 def test_platform_network_policy(render) -> None:
     docs = render("consorcio-platform", "ci/production-values.yaml")
     api = one(docs, "NetworkPolicy", "consorcio-platform-api")
+    peers = api["spec"]["ingress"][0]["from"]
     sources = [
         peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
-        for peer in api["spec"]["ingress"][0]["from"]
+        for peer in peers
+        if "kubernetes.io/metadata.name" in peer["namespaceSelector"]["matchLabels"]
     ]
     assert sources == ["ingress-nginx", "consorcio-system"]
+    # And the tenant apps (issue 20): their app pods, in namespaces labelled as the operator's.
+    assert peers[2] == {
+        "namespaceSelector": {"matchLabels": {"app.kubernetes.io/managed-by": "consorcio-operator"}},
+        "podSelector": {"matchLabels": {"app.kubernetes.io/name": "tenant-app"}},
+    }
     assert api["spec"]["ingress"][0]["ports"] == [{"port": "http", "protocol": "TCP"}]
     worker = one(docs, "NetworkPolicy", "consorcio-platform-worker")
     assert worker["spec"]["ingress"] == []

@@ -287,3 +287,23 @@ def test_chart_sets_production_mode_by_default(render):
     )
     env = {e["name"]: e.get("value") for e in prod["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert json.loads(env["OPERATOR_EGRESS_DESTINATIONS"]) == DESTINATIONS
+
+
+def test_chart_defaults_to_vault_over_https(render):
+    """The chart defaulted to http:// for Vault (issue 20, item 4)."""
+    deploy = next(d for d in render("consorcio-operator") if d["kind"] == "Deployment")
+    env = {e["name"]: e.get("value") for e in deploy["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["OPERATOR_VAULT_ADDR"].startswith("https://")
+    with_ca = next(
+        d
+        for d in render("consorcio-operator", set_values=("vault.caSecret.name=vault-ca",))
+        if d["kind"] == "Deployment"
+    )
+    pod = with_ca["spec"]["template"]["spec"]
+    env = {e["name"]: e.get("value") for e in pod["containers"][0]["env"]}
+    assert env["OPERATOR_VAULT_CA_FILE"] == "/etc/consorcio/vault-ca/ca.crt"
+    assert {"name": "vault-ca", "secret": {"secretName": "vault-ca"}} in pod["volumes"]
+    assert (
+        OperatorConfig.from_env({**PRODUCTION_ENV, "OPERATOR_VAULT_CA_FILE": "/ca.pem"}).vault.ca_file
+        == "/ca.pem"
+    )

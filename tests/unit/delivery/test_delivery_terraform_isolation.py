@@ -63,3 +63,20 @@ def test_operator_release_names_every_tenant_egress_destination():
     assert set(destinations) == {"postgresql", "redis", "vault", "control-plane"}
     for service, peers in destinations.items():
         assert peers, service
+
+
+def test_vault_listener_and_raft_peers_use_tls():
+    """The old module ran Vault's listener with tls_disable = 1 and advertised http:// to every client."""
+    module = TERRAFORM / "modules" / "vault"
+    text = (module / "main.tf").read_text()
+    assert "tls_disable        = 0" in text and "tls_disable     = 1" not in text
+    for setting in ("tls_cert_file", "tls_key_file", "tls_client_ca_file", 'tls_min_version    = "tls12"'):
+        assert setting in text, setting
+    assert "http://" not in text.replace("https://helm.releases.hashicorp.com", "")
+    assert text.count("leader_ca_cert_file") == 3
+    outputs = {k: one(v) for block in blocks(module, "output") for k, v in block.items()}
+    assert one(outputs["address"]["value"]).startswith("https://")
+    assert "ca_cert_pem" in outputs
+    # The CA reaches the operator through the platform releases.
+    releases = (TERRAFORM / "modules" / "platform_releases" / "main.tf").read_text()
+    assert "caSecret    = { name = kubernetes_secret_v1.vault_ca.metadata[0].name" in releases
