@@ -317,6 +317,20 @@ LINKS: tuple[LinkSpec, ...] = (
     ),
     # usuários
     *(LinkSpec("createUser", alvo, {"user_id": _id()}) for alvo in ("updateUser", "unlockUser")),
+    # clientes de API (the first key comes with the client)
+    *(
+        LinkSpec("createClienteApi", alvo, {"cliente_id": _id("cliente/id")})
+        for alvo in ("getClienteApi", "updateClienteApi", "rotateClienteApiKey", "revokeClienteApi")
+    ),
+    LinkSpec(
+        "createClienteApi",
+        "revokeChaveApi",
+        {"cliente_id": _id("cliente/id"), "chave_id": _id("chave/chave_id")},
+    ),
+    *(
+        LinkSpec("listClientesApi", alvo, {"cliente_id": _primeiro()}, status="200")
+        for alvo in ("getClienteApi", "rotateClienteApiKey")
+    ),
 )
 
 
