@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from devstack import mail_server, postgres, procs, webhook_receiver
+from devstack import mail_server, postgres, procs, redis_server, webhook_receiver
 from devstack.binaries import binary_path
 from devstack.config import HOST, REPO_ROOT, StackConfig
 
@@ -92,7 +92,8 @@ def operator_env(cfg: StackConfig) -> dict[str, str]:
         "OPERATOR_PG_ADMIN_DSN": cfg.database_url,
         "OPERATOR_PG_TENANT_HOST": HOST,
         "OPERATOR_PG_TENANT_PORT": str(cfg.ports.postgres),
-        "OPERATOR_REDIS_ADMIN_URL": cfg.redis_url,
+        # Its own least-privilege user (ACL management, tenant:* key cleanup), not ``default``.
+        "OPERATOR_REDIS_ADMIN_URL": redis_server.user_url(cfg, redis_server.OPERATOR_USER),
         "OPERATOR_VAULT_ADDR": cfg.vault_addr,
         "OPERATOR_VAULT_TOKEN": cfg.vault_root_token,
         "OPERATOR_S3_ENDPOINT": cfg.s3_endpoint,
@@ -120,7 +121,8 @@ def control_plane_env(cfg: StackConfig) -> dict[str, str]:
     base = cfg.database_url.rsplit("/", 1)[0]
     return {
         "CONTROL_PLANE_DATABASE_URL": f"{base}/control_plane",
-        "CONTROL_PLANE_REDIS_URL": f"redis://default:{cfg.redis_password}@{HOST}:{cfg.ports.redis}/1",
+        # Its own user, confined to db 1 (tenants live in db 0) and without administration.
+        "CONTROL_PLANE_REDIS_URL": redis_server.user_url(cfg, redis_server.CONTROL_PLANE_USER, db=1),
         "KUBECONFIG": str(cfg.kubeconfig),
     }
 
@@ -310,6 +312,7 @@ def up(cfg: StackConfig, log=print) -> None:
     policy = REPO_ROOT / "charts" / "consorcio-operator" / "files" / "deletion-protection.yaml"
     _kubectl(cfg, "apply", "--server-side", "--force-conflicts", "-f", str(policy))
 
+    redis_server.ensure_platform_users(cfg)  # a stack started before they existed
     op_env = operator_env(cfg)
     (cfg.root / "backups").mkdir(parents=True, exist_ok=True)
     _start(cfg, "operator", op_env)
