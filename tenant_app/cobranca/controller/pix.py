@@ -9,16 +9,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, post
+from litestar import Controller, Request, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from tenant_app.cobranca import contas, pix_recebimento, tarefas
-from tenant_app.cobranca.controller.comum import CONFIGURAR
+from tenant_app.cobranca import contas, pix_recebimento, tarefas, webhook_psp
+from tenant_app.cobranca.controller.comum import CONFIGURAR, cofre_do_app
+from tenant_app.cobranca.webhook_psp import CAMINHO_WEBHOOK
 from tenant_app.unit_of_work import UnitOfWork
-
-CAMINHO_WEBHOOK = "/api/cobranca/pix/webhook"
 
 
 class PixIn(msgspec.Struct, rename="camel"):
@@ -41,6 +40,22 @@ class WebhookConfigOut(msgspec.Struct, kw_only=True):
     #: The URL to register at the PSP (``PUT /webhook/{chave}`` of the BCB Pix API); the PSP posts to
     #: it with ``/pix`` appended. Shown once: only its SHA-256 is kept.
     webhook_url: str
+
+
+class WebhookPspOut(msgspec.Struct, kw_only=True):
+    """The webhook as registered at the account's PSP."""
+
+    #: The address the PSP now posts to (with ``/pix`` appended); the previous one stops working.
+    webhook_url: str
+    psp: str
+    chave_pix: str
+    #: The PSP answered this address back on ``GET /webhook/{chave}``.
+    confirmado: bool
+
+
+def _base_url(request: Request[Any, Any, Any]) -> str:
+    settings = request.app.state.settings
+    return str(settings.app_base_url or request.base_url).rstrip("/")
 
 
 def celery_do_tenant(state: State) -> Any:
@@ -99,6 +114,27 @@ class PixController(Controller):
         the PSP. The secret is shown only in this answer."""
         segredo = secrets.token_urlsafe(32)
         await contas.definir_segredo_webhook(uow, conta_id, segredo)
-        settings = request.app.state.settings
-        base = (settings.app_base_url or str(request.base_url)).rstrip("/")
-        return WebhookConfigOut(webhook_url=f"{base}{CAMINHO_WEBHOOK}/{conta_id}/{segredo}")
+        return WebhookConfigOut(webhook_url=webhook_psp.url_do_webhook(_base_url(request), conta_id, segredo))
+
+    @put(
+        "/api/cobranca/contas/{conta_id:uuid}/webhook-pix/psp",
+        operation_id="registerPixWebhookAtPsp",
+        summary="Registrar o webhook PIX no PSP",
+        guards=CONFIGURAR,
+        status_code=200,
+    )
+    async def registrar_no_psp(
+        self, conta_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork], request: Request[Any, Any, Any]
+    ) -> WebhookPspOut:
+        """Make a new secret webhook address for the account and register it at the account's PSP with
+        the BCB Pix API (``PUT /webhook/{chave}``, the account's chave PIX), authenticated with the PSP
+        client secret kept in the tenant's Vault. The new address is stored only after the PSP accepted
+        it, so a failure leaves the current one working. 422 ``psp_nao_configurado`` (no PSP on the
+        account, or its secret not in Vault), 422 ``psp_recusou`` (the PSP refused; its reason in
+        ``detail``), 503 ``psp_indisponivel`` (PSP down or failing) or ``cofre_indisponivel``."""
+        r = await webhook_psp.registrar_no_psp(
+            uow, conta_id, cofre_do_app(request.app.state), _base_url(request)
+        )
+        return WebhookPspOut(
+            webhook_url=r.webhook_url, psp=r.psp, chave_pix=r.chave_pix, confirmado=r.confirmado
+        )

@@ -4,6 +4,7 @@ registration, errors; and issuing with a dynamic PIX, the PSP's client secret in
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -180,3 +181,85 @@ async def _dump_do_banco(tenant: Tenant) -> str:
             return "\n".join(r[0] for r in linhas)
     finally:
         await engine.dispose()
+
+
+async def test_webhook_registered_at_the_psp_only_when_it_accepts(
+    tenant: Tenant, other_tenant: Tenant, cofre_do_tenant: CofrePsp
+) -> None:
+    """``PUT /api/cobranca/contas/{id}/webhook-pix/psp``: the new secret address goes to the PSP (BCB Pix
+    API ``PUT /webhook/{chave}``, the local PSP of tests/support/pix_psp.py) and is stored only when the
+    PSP took it; a refusal keeps the current address working; another tenant cannot reach the account."""
+    with psp_local() as psp:
+        grupo, _ = await make_running_grupo(tenant, cotas=1, data_inicio="2026-12-01")
+        sem_psp = await tenant.client.post(
+            "/api/cobranca/contas/",
+            json={**CONTA_BB, "grupo_id": grupo["id"], "convenio": "7654322", "conta": "22222"},
+            headers=tenant.auth(),
+        )
+        assert sem_psp.status_code == 201, sem_psp.text
+        r = await tenant.client.put(
+            f"/api/cobranca/contas/{sem_psp.json()['id']}/webhook-pix/psp", headers=tenant.auth()
+        )
+        assert r.status_code == 422 and r.json()["type"].endswith("/psp_nao_configurado"), r.text
+
+        grupo2, _ = await make_running_grupo(tenant, cotas=1, data_inicio="2026-12-01")
+        r = await tenant.client.post(
+            "/api/cobranca/contas/",
+            json={
+                **CONTA_BB,
+                "grupo_id": grupo2["id"],
+                "convenio": "7654323",
+                "conta": "33333",
+                "psp": "bcb-token-na-raiz",
+                "psp_url": psp.base_url,
+                "psp_client_id": psp.estado.client_id,
+            },
+            headers=tenant.auth(),
+        )
+        assert r.status_code == 201, r.text
+        c = r.json()
+        url = f"/api/cobranca/contas/{c['id']}/webhook-pix/psp"
+        # The secret is not in Vault yet.
+        r = await tenant.client.put(url, headers=tenant.auth())
+        assert r.status_code == 422 and r.json()["errors"][0]["campo"] == "client_secret", r.text
+        r = await tenant.client.put(
+            f"/api/cobranca/contas/{c['id']}/psp-segredo",
+            json={"client_secret": psp.estado.client_secret},
+            headers=tenant.auth(),
+        )
+        assert r.status_code == 204, r.text
+        assert (await tenant.client.put(url, headers=tenant.auth(Role.FINANCEIRO))).status_code == 403
+
+        # A current address (made by hand), then a registration the PSP refuses (it wants https).
+        atual = await tenant.client.post(f"/api/cobranca/contas/{c['id']}/webhook-pix", headers=tenant.auth())
+        caminho_atual = atual.json()["webhook_url"].split("testserver.local", 1)[-1] + "/pix"
+        recusado = await tenant.client.put(url, headers=tenant.auth())
+        assert recusado.status_code == 422 and recusado.json()["type"].endswith("/psp_recusou"), recusado.text
+        assert "https" in recusado.json()["detail"] and psp.estado.webhooks == {}
+        assert (await tenant.client.post(caminho_atual, json={"pix": []})).status_code == 200
+
+        # With the app's public https address the PSP takes it; the old address stops working.
+        settings = tenant.app.state.settings
+        tenant.app.state.settings = dataclasses.replace(settings, app_base_url="https://acme.example.com")
+        try:
+            r = await tenant.client.put(url, headers=tenant.auth())
+        finally:
+            tenant.app.state.settings = settings
+        assert r.status_code == 200, r.text
+        registrado = r.json()
+        assert registrado["confirmado"] is True and registrado["chave_pix"] == CONTA_BB["chave_pix"]
+        assert registrado["webhook_url"].startswith(
+            f"https://acme.example.com/api/cobranca/pix/webhook/{c['id']}/"
+        )
+        assert psp.estado.webhooks[CONTA_BB["chave_pix"]]["webhookUrl"] == registrado["webhook_url"]
+        assert (await tenant.client.post(caminho_atual, json={"pix": []})).status_code == 404
+        novo = registrado["webhook_url"].removeprefix("https://acme.example.com") + "/pix"
+        assert (await tenant.client.post(novo, json={"pix": []})).status_code == 200
+
+        # Tenant B's admin cannot reach tenant A's account.
+        alheio = await other_tenant.client.put(url, headers=other_tenant.auth())
+        assert alheio.status_code == 404, alheio.text
+    # The PSP is gone (its server stopped): 503, and the registered address stays.
+    fora = await tenant.client.put(url, headers=tenant.auth())
+    assert fora.status_code == 503 and fora.json()["type"].endswith("/psp_indisponivel"), fora.text
+    assert (await tenant.client.post(novo, json={"pix": []})).status_code == 200
