@@ -24,12 +24,11 @@ from tenant_app.cobranca.models import (
     Titulo,
     ValorAIdentificar,
 )
-from tenant_app.dinheiro.alocacao import total_devido
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.pagamentos.models import FormaPagamento, Pagamento
 from tenant_app.pagamentos.service import registrar_pagamento
-from tenant_app.parcelas.pagamento_parcela import ParcelaEditavel, estado
+from tenant_app.parcelas.pagamento_parcela import ParcelaEditavel
 from tenant_app.parcelas.service import parcelas_em_aberto
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -112,17 +111,25 @@ def valor_aplicavel(
     """What of ``r`` goes through the money path: what the cota owes on the credit date, at most the
     título's amount — or what its parcela owes then, when the bank charged the late multa/juros itself.
     More than that is not a prepayment of the next parcelas: it waits in the queue for someone to decide.
-    Zero when the grupo is not running."""
+    Zero when the grupo is not running. (``abertas``: the cota's open parcelas, oldest first.)"""
     if grupo.status is not StatusGrupo.EM_ANDAMENTO:
         return ZERO
-    estados = [estado(p) for p in abertas]
-    devido = total_devido(estados, r.data_credito, grupo.multa_pct, grupo.juros_mensal_pct)
+    data, multa, juros = r.data_credito, grupo.multa_pct, grupo.juros_mensal_pct
     teto = titulo.valor
     for p in abertas:
         if p.id == titulo.parcela_id:
-            encargos = p.encargos(r.data_credito, grupo.multa_pct, grupo.juros_mensal_pct)
-            teto = max(teto, p.saldo + encargos.total)
-    return min(r.valor, teto, devido)
+            teto = max(teto, p.saldo + p.encargos(data, multa, juros).total)
+            break
+    limite = min(r.valor, teto)
+    # min(limite, everything the cota owes): late charges are never negative, so adding the open
+    # parcelas oldest first may stop as soon as the limit is reached (a retorno settles 100,000 títulos
+    # against cotas of 60 parcelas: summing all of them each time was most of its CPU).
+    devido = ZERO
+    for p in abertas:
+        devido += p.saldo + p.encargos(data, multa, juros).total
+        if devido >= limite:
+            return limite
+    return devido
 
 
 NADA_DEVIDO = "a cota nada deve ou o grupo não está em andamento"

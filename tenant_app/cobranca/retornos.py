@@ -197,14 +197,15 @@ async def _registrar_ocorrencias(
         for t in retorno.titulos
     ]
     ids: set[uuid.UUID] = set()
+    # One statement compiled once, sent as executemany (batched multi-row VALUES by the driver layer);
+    # a literal multi-row .values(list) recompiled a 2,000-row statement per batch.
+    inserir = (
+        insert(_OCORRENCIAS)
+        .on_conflict_do_nothing(constraint="uq_ocorrencias_cobranca")
+        .returning(_OCORRENCIAS.c.id)
+    )
     for inicio in range(0, len(linhas), 2000):
-        lote = linhas[inicio : inicio + 2000]
-        inseridas = await uow.session.execute(
-            insert(_OCORRENCIAS)
-            .values(lote)
-            .on_conflict_do_nothing(constraint="uq_ocorrencias_cobranca")
-            .returning(_OCORRENCIAS.c.id)
-        )
+        inseridas = await uow.session.execute(inserir, linhas[inicio : inicio + 2000])
         ids.update(inseridas.scalars())
     novas = [
         _OcorrenciaNova(

@@ -29,6 +29,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 
 from tenant_app.cotas.models import Cota
+from tenant_app.dinheiro.alocacao import EstadoParcela
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.erros import NaoEncontrado, RegraVioladaError
 from tenant_app.eventos.tipos import PAGAMENTO_CONFIRMADO
@@ -65,6 +66,25 @@ class PagamentoRegistrado:
     forma: FormaPagamento
     referencia: str | None
     parcelas: list[int]
+
+
+def _estados_ate(
+    parcelas: list[ParcelaEmMemoria], valor: Decimal, data: date, grupo: Grupo
+) -> list[EstadoParcela]:
+    """The allocation's view of the open parcelas (oldest first) up to the one where ``valor`` runs
+    out: ``alocar`` goes oldest first and stops there, so it allocates exactly as over all of them
+    (all of them when the money is more than the cota owes: then ``alocar_ordinario`` refuses it with
+    the total, as ``registrar_pagamento`` does). A cota has up to hundreds of open parcelas; a boleto
+    pays one or two."""
+    estados = []
+    acumulado = ZERO
+    for p in parcelas:
+        e = estado(p)
+        estados.append(e)
+        acumulado += e.saldo + e.encargos(data, grupo.multa_pct, grupo.juros_mensal_pct).total
+        if acumulado >= valor:
+            break
+    return estados
 
 
 @dataclass(slots=True)
@@ -147,7 +167,9 @@ class LotePagamentos:
                 "Pagamentos só são aceitos em grupos em andamento.", code="grupo_nao_iniciado"
             )
         parcelas = self.abertas(cota_id)
-        alocacoes = alocar_ordinario(grupo, [estado(p) for p in parcelas], valor, data_pagamento)
+        alocacoes = alocar_ordinario(
+            grupo, _estados_ate(parcelas, valor, data_pagamento, grupo), valor, data_pagamento
+        )
         registros = aplicar_alocacoes(parcelas, alocacoes, data_pagamento, grupo)
         for a in alocacoes:
             parcela = next(p for p in parcelas if p.id == a.parcela_id)
