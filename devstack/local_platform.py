@@ -92,6 +92,8 @@ def operator_env(cfg: StackConfig) -> dict[str, str]:
         "OPERATOR_PG_ADMIN_DSN": cfg.database_url,
         "OPERATOR_PG_TENANT_HOST": HOST,
         "OPERATOR_PG_TENANT_PORT": str(cfg.ports.postgres),
+        # devstack's PostgreSQL has no TLS (production: verify-full, the operator's default).
+        "OPERATOR_PG_TENANT_SSLMODE": "disable",
         # Its own least-privilege user (ACL management, tenant:* key cleanup), not ``default``.
         "OPERATOR_REDIS_ADMIN_URL": redis_server.user_url(cfg, redis_server.OPERATOR_USER),
         "OPERATOR_VAULT_ADDR": cfg.vault_addr,

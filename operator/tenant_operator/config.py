@@ -28,6 +28,22 @@ class PostgresConfig:
     #: Host and port the tenant apps use, written into DATABASE_URL.
     tenant_host: str
     tenant_port: int
+    #: libpq ``sslmode`` of the tenant apps' DATABASE_URL (``OPERATOR_PG_TENANT_SSLMODE``):
+    #: ``verify-full`` unless told otherwise (the server's certificate and name checked, so a
+    #: pod's database password never goes to an impostor); devstack's PostgreSQL has no TLS.
+    tenant_sslmode: str = "verify-full"
+    #: CA bundle path inside the tenant pods (``OPERATOR_PG_TENANT_SSLROOTCERT``), passed as
+    #: ``PGSSLROOTCERT``; empty: the driver's default (``~/.postgresql/root.crt``).
+    tenant_sslrootcert: str = ""
+
+
+_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def _sslmode(value: str) -> str:
+    if value not in _SSLMODES:
+        raise ConfigError(f"OPERATOR_PG_TENANT_SSLMODE must be one of {', '.join(_SSLMODES)}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -207,6 +223,8 @@ class OperatorConfig:
                 tenant_port=_int(
                     "OPERATOR_PG_TENANT_PORT", get("OPERATOR_PG_TENANT_PORT") or str(pg.port or 5432)
                 ),
+                tenant_sslmode=_sslmode(get("OPERATOR_PG_TENANT_SSLMODE", "verify-full")),
+                tenant_sslrootcert=get("OPERATOR_PG_TENANT_SSLROOTCERT"),
             ),
             redis=RedisConfig(admin_url=redis_url, tenant_host=redis_host, tenant_port=redis_port),
             vault=VaultConfig(

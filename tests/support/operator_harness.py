@@ -240,6 +240,8 @@ def devstack_operator_env(stack_env: Mapping[str, str], *, backup_dir: Path) -> 
         }
     return s3 | {
         "OPERATOR_PG_ADMIN_DSN": stack_env["DATABASE_URL"],
+        # devstack's PostgreSQL has no TLS (production: verify-full, the default).
+        "OPERATOR_PG_TENANT_SSLMODE": "disable",
         "OPERATOR_REDIS_ADMIN_URL": stack_env["REDIS_URL"],
         "OPERATOR_VAULT_ADDR": stack_env.get("VAULT_ADDR", ""),
         "OPERATOR_VAULT_TOKEN": stack_env.get("VAULT_TOKEN", ""),

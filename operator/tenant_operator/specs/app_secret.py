@@ -20,13 +20,15 @@ def app_env(t: TenantView, creds: TenantCredentials, config: OperatorConfig) -> 
     env = {
         "TENANT_SLUG": t.name,
         "DATABASE_URL": f"postgresql://{ident}:{quote(creds.db_password, safe='')}"
-        f"@{_host(pg.tenant_host)}:{pg.tenant_port}/{ident}",
+        f"@{_host(pg.tenant_host)}:{pg.tenant_port}/{ident}?sslmode={pg.tenant_sslmode}",
         "REDIS_URL": f"redis://{names.redis_user(t.name)}:{quote(creds.redis_password, safe='')}"
         f"@{_host(rd.tenant_host)}:{rd.tenant_port}/0",
         "REDIS_KEY_PREFIX": names.redis_key_prefix(t.name),
         "JWT_SECRET": creds.jwt_secret,
         "APP_BASE_URL": t.url,
     }
+    if pg.tenant_sslrootcert:
+        env["PGSSLROOTCERT"] = pg.tenant_sslrootcert  # read by the driver (asyncpg) itself
     if config.workload.control_plane_url:
         env["CONTROL_PLANE_URL"] = config.workload.control_plane_url
     if config.s3.enabled:

@@ -42,7 +42,8 @@ def test_app_env_has_exactly_the_contract_variables():
     env = app_env(view(config), creds, config)
     assert env == {
         "TENANT_SLUG": "acme",
-        "DATABASE_URL": "postgresql://tenant_acme:p%2Fw%3A%40x@db.internal:5433/tenant_acme",
+        # verify-full unless configured otherwise (issue 20 item 5: DATABASE_URL had no sslmode).
+        "DATABASE_URL": "postgresql://tenant_acme:p%2Fw%3A%40x@db.internal:5433/tenant_acme?sslmode=verify-full",
         "REDIS_URL": "redis://tenant-acme:r%20pw@127.0.0.1:16379/0",
         "REDIS_KEY_PREFIX": "tenant:acme:",
         "JWT_SECRET": "jwt",
@@ -61,6 +62,24 @@ def test_control_plane_url_is_left_out_when_not_configured_and_tenant_hosts_over
     env = app_env(view(config), credentials.generate(), config)
     assert "CONTROL_PLANE_URL" not in env
     assert "@pg.svc:5433/" in env["DATABASE_URL"] and "@redis.svc:6379/0" in env["REDIS_URL"]
+
+
+def test_database_url_sslmode_is_verify_full_by_default_and_configurable():
+    env = app_env(
+        view(OperatorConfig.from_env(BASE_ENV)), credentials.generate(), OperatorConfig.from_env(BASE_ENV)
+    )
+    assert env["DATABASE_URL"].endswith("?sslmode=verify-full") and "PGSSLROOTCERT" not in env
+    config = OperatorConfig.from_env(
+        {
+            **BASE_ENV,
+            "OPERATOR_PG_TENANT_SSLMODE": "disable",
+            "OPERATOR_PG_TENANT_SSLROOTCERT": "/etc/pg/ca.crt",
+        }
+    )
+    env = app_env(view(config), credentials.generate(), config)
+    assert env["DATABASE_URL"].endswith("?sslmode=disable") and env["PGSSLROOTCERT"] == "/etc/pg/ca.crt"
+    with pytest.raises(ConfigError, match="SSLMODE"):
+        OperatorConfig.from_env({**BASE_ENV, "OPERATOR_PG_TENANT_SSLMODE": "sometimes"})
 
 
 def test_from_app_env_needs_all_three_secrets():
