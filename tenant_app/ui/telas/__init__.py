@@ -7,6 +7,7 @@ from typing import Any
 from tenant_app.ui.telas.assembleias import AssembleiasController
 from tenant_app.ui.telas.auditoria import AuditoriaController, InadimplenciaController
 from tenant_app.ui.telas.cobranca import CobrancaController
+from tenant_app.ui.telas.configuracoes import ConfiguracoesController
 from tenant_app.ui.telas.consorciados import ConsorciadosController
 from tenant_app.ui.telas.cotas import CotasController
 from tenant_app.ui.telas.creditos import CreditosController
@@ -33,4 +34,5 @@ TELAS: list[Any] = [
     RelatoriosController,
     EventosController,
     CreditosController,
+    ConfiguracoesController,
 ]

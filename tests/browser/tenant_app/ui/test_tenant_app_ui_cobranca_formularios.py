@@ -102,6 +102,7 @@ async def test_reemissao_e_baixa_de_titulo(logado, ui_server: UIServer) -> None:
     situacoes = await page.locator("tr.titulo td:nth-child(5)").all_inner_texts()
     assert sum(1 for s in situacoes if "baixado" in s) >= 2, situacoes
     await fin.conferir("55-cota-titulos")
+    await fin.conferir("55-cota-titulos-360", largura=360)
 
 
 async def test_remessa_gerada_e_baixada(logado, ui_server: UIServer) -> None:
