@@ -120,6 +120,21 @@ class LanceOut(msgspec.Struct, kw_only=True):
     registrado_em: datetime
     cancelado_em: datetime | None
     sigiloso: bool = False
+    situacao: Annotated[
+        str | None,
+        msgspec.Meta(
+            description="Depois da apuração: contemplado, nao_contemplado ou desconsiderado; vazio antes "
+            "dela e para lance cancelado."
+        ),
+    ] = None
+    motivo_codigo: Annotated[
+        str | None,
+        msgspec.Meta(description="Depois da apuração: o código do motivo (ver `explicacoes` da apuração)."),
+    ] = None
+    motivo: Annotated[
+        str | None,
+        msgspec.Meta(description="Depois da apuração: por que o lance venceu, perdeu ou foi desconsiderado."),
+    ] = None
 
 
 class ApuracaoIn(msgspec.Struct, kw_only=True):

@@ -8,17 +8,22 @@ from litestar import Controller, delete, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenant_app.assembleias import lances_service
+from tenant_app.assembleias import apuracao_service, lances_service
 from tenant_app.assembleias.controller.respostas import (
     READ,
     WRITE,
+    com_motivo,
     lance_out,
+    motivos_dos_lances,
 )
 from tenant_app.assembleias.schemas import (
     LanceCreate,
     LanceOut,
+    MotivoLanceOut,
 )
+from tenant_app.erros import NaoEncontrado
 from tenant_app.unit_of_work import UnitOfWork
 
 
@@ -46,8 +51,10 @@ class LancesController(Controller):
     async def list_lances(
         self, uow: NamedDependency[UnitOfWork], assembleia_id: FromPath[uuid.UUID]
     ) -> list[LanceOut]:
-        """Every lance, only after the apuração (sealed until then)."""
-        return [lance_out(r, n) for r, n in await lances_service.listar_lances(uow.session, assembleia_id)]
+        """Every lance, only after the apuração (sealed until then), each with the apuração's reason."""
+        lances = await lances_service.listar_lances(uow.session, assembleia_id)
+        motivos = await _motivos(uow.session, assembleia_id)
+        return [com_motivo(lance_out(r, n), motivos) for r, n in lances]
 
     @get("/lances/{lance_id:uuid}", operation_id="getLance", name="assembleias:lance-get", guards=WRITE)
     async def get_lance(
@@ -58,7 +65,8 @@ class LancesController(Controller):
     ) -> LanceOut:
         """One lance; its percentages stay sealed (null) until the apuração."""
         row, numero, selado = await lances_service.consultar_lance(uow.session, assembleia_id, lance_id)
-        return lance_out(row, numero, selado=selado)
+        lance = lance_out(row, numero, selado=selado)
+        return lance if selado else com_motivo(lance, await _motivos(uow.session, assembleia_id))
 
     @delete(
         "/lances/{lance_id:uuid}",
@@ -76,3 +84,12 @@ class LancesController(Controller):
         """Withdraw a bid before the cut-off (the answer keeps its percentages sealed)."""
         row, numero = await lances_service.cancelar_lance(uow, assembleia_id, lance_id)
         return lance_out(row, numero, selado=True)
+
+
+async def _motivos(session: AsyncSession, assembleia_id: uuid.UUID) -> dict[int, MotivoLanceOut]:
+    """The reasons of the assembleia's latest apuração, by cota (none before it)."""
+    try:
+        apuracao, _ = await apuracao_service.get_apuracao(session, assembleia_id)
+    except NaoEncontrado:
+        return {}
+    return motivos_dos_lances(apuracao)

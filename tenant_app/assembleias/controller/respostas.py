@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
+import msgspec
 from litestar.datastructures import State
 
 from tenant_app.assembleias.apuracao.apurar import apurar_explicado
@@ -15,6 +16,7 @@ from tenant_app.assembleias.models import (
     ContemplacaoCota,
     LanceAssembleia,
     RegrasAssembleiaGrupo,
+    StatusLance,
 )
 from tenant_app.assembleias.schemas import (
     ApuracaoOut,
@@ -38,12 +40,39 @@ def regras_out(row: RegrasAssembleiaGrupo) -> RegrasAssembleiaOut:
     return to_schema(RegrasAssembleiaOut, row, tipos_lance=list(row.tipos_lance))
 
 
+def com_motivo(lance: LanceOut, motivos: dict[int, MotivoLanceOut]) -> LanceOut:
+    """The lance with the apuração's reason for it (none for a cancelled or sealed one)."""
+    motivo = motivos.get(lance.cota_numero)
+    if motivo is None or lance.sigiloso or lance.status is StatusLance.CANCELADO:
+        return lance
+    return msgspec.structs.replace(
+        lance, situacao=motivo.situacao, motivo_codigo=motivo.codigo, motivo=motivo.texto
+    )
+
+
+def motivos_dos_lances(apuracao: Apuracao | None) -> dict[int, MotivoLanceOut]:
+    """Each lance's reason in the latest apuração, by cota number (empty before the apuração)."""
+    if apuracao is None:
+        return {}
+    return {m.cota: m for m in explicacoes(apuracao.entrada_canonica).lances}
+
+
 def lance_out(row: LanceAssembleia, numero: int, *, selado: bool = False) -> LanceOut:
     if selado:
         return to_schema(
-            LanceOut, row, cota_numero=numero, percentual=None, percentual_embutido=None, sigiloso=True
+            LanceOut,
+            row,
+            cota_numero=numero,
+            percentual=None,
+            percentual_embutido=None,
+            sigiloso=True,
+            **_SEM_MOTIVO,
         )
-    return to_schema(LanceOut, row, cota_numero=numero, sigiloso=False)
+    return to_schema(LanceOut, row, cota_numero=numero, sigiloso=False, **_SEM_MOTIVO)
+
+
+#: A lance row has no reason: it comes from the apuração (``com_motivo``).
+_SEM_MOTIVO: dict[str, Any] = {"situacao": None, "motivo_codigo": None, "motivo": None}
 
 
 def apuracao_out(apuracao: Apuracao, contemplacoes: list[ContemplacaoCota]) -> ApuracaoOut:

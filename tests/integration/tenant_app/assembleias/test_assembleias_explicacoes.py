@@ -55,3 +55,14 @@ async def test_the_record_says_why(tenant_a: Tenant) -> None:
     assert again["explicacoes"] == porque
     verif = (await c.get(f"{base}/apuracao/verificacao", headers=h)).json()
     assert verif["resultado_confere"] is True
+
+    # Each lance carries its reason once the apuração revealed it.
+    listados = {x["cota_numero"]: x for x in (await c.get(f"{base}/lances", headers=h)).json()}
+    assert (
+        listados[10]["motivo_codigo"] == "fundo_insuficiente"
+        and listados[10]["situacao"] == "nao_contemplado"
+    )
+    assert listados[10]["motivo"] == dez["texto"]
+    assert listados[30]["motivo_codigo"] == "contemplado"
+    um = await c.get(f"{base}/lances/{listados[5]['id']}", headers=h)
+    assert um.json()["motivo_codigo"] == "fundo_esgotado_antes"
