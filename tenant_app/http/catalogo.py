@@ -399,6 +399,12 @@ CATALOGO: dict[str, TipoProblema] = {
         "O endpoint está desativado (por falhas persistentes ou pelo usuário). Reative-o (PATCH com "
         "ativo=true) antes de reenviar entregas.",
     ),
+    "banco_indisponivel": _T(
+        503,
+        "Banco de dados indisponível",
+        "O banco de dados do tenant não respondeu (reinício, falha de rede); nada foi gravado. "
+        "Repita em instantes: o serviço se recupera sozinho quando o banco volta.",
+    ),
     "trava_indisponivel": _T(
         503,
         "Travas indisponíveis",

@@ -323,6 +323,52 @@ def _erro_de_dado(exc: DBAPIError) -> bool:
     return "DataError" in str(exc.orig)
 
 
+#: SQLSTATEs of a server that is gone or not accepting yet: connection exceptions (class 08),
+#: admin/crash shutdown and "the database system is starting up" (57P01..57P03).
+_SQLSTATES_SEM_BANCO = ("57P01", "57P02", "57P03")
+
+
+def _do_driver(exc: BaseException) -> bool:
+    """Raised by asyncpg or SQLAlchemy (a refused connect leaves them as a bare ``OSError``)."""
+    if type(exc).__module__.startswith("asyncpg"):
+        return True
+    tb = exc.__traceback__
+    while tb is not None:
+        if str(tb.tb_frame.f_globals.get("__name__", "")).startswith(("asyncpg", "sqlalchemy")):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _banco_indisponivel(exc: BaseException) -> bool:
+    """The database is unreachable (down, restarting, connection cut), not a bad request.
+
+    SQLAlchemy marks a connection it saw die (``connection_invalidated``) and, on that
+    error, has its pool discard every connection opened before it: the next requests get
+    fresh ones, so the process recovers by itself once the server is back. Connecting to
+    a server that is down raises the driver's error or an ``OSError`` (refused)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if not isinstance(exc, DBAPIError) and not _do_driver(exc):
+        return False  # a refused connection elsewhere (S3, a bank) is not the database
+    atual: BaseException | None = exc.orig if isinstance(exc, DBAPIError) else exc
+    while atual is not None:
+        estado = str(getattr(atual, "sqlstate", "") or "")
+        if estado.startswith("08") or estado in _SQLSTATES_SEM_BANCO:
+            return True
+        nome = type(atual).__name__
+        if isinstance(atual, ConnectionError | TimeoutError) or nome in (
+            "ConnectionDoesNotExistError",
+            "CannotConnectNowError",
+            "PostgresConnectionError",
+        ):
+            return True
+        if nome == "InterfaceError" and "connection" in str(atual) and "closed" in str(atual):
+            return True
+        atual = atual.__cause__ or atual.__context__
+    return False
+
+
 def handle_exception(request: Request, exc: Exception) -> Response[Any]:
     """Single exception handler: every error leaves as problem+json."""
     if isinstance(exc, ErroDominio):
@@ -381,6 +427,16 @@ def handle_exception(request: Request, exc: Exception) -> Response[Any]:
         # (a year past 9999 after adding months, a number past bigint): the request is refused.
         return problem_response(
             422, "Valor fora dos limites aceitos.", request=request, code="valor_invalido"
+        )
+    if _banco_indisponivel(exc):
+        # Nothing was committed (the transaction died with the connection): retry later.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(
+            503,
+            "O banco de dados não respondeu; nada foi gravado. Tente novamente em instantes.",
+            request=request,
+            code="banco_indisponivel",
+            headers={"Retry-After": "5"},
         )
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(500, "Erro interno inesperado.", request=request)
