@@ -35,7 +35,7 @@ from tenant_app.erros import NaoEncontrado, RegraVioladaError
 from tenant_app.grupos.models import Grupo
 from tenant_app.pagamentos.models import Pagamento
 from tenant_app.parcelas import consultas
-from tenant_app.parcelas.models import Parcela
+from tenant_app.parcelas.models import Parcela, StatusParcela
 from tenant_app.unit_of_work import Actor, UnitOfWork
 
 #: Consents the consorciado decides himself here. The contract's own processing (LGPD art. 7 V)
@@ -80,6 +80,29 @@ async def minha_cota(
     if row is None:
         raise NaoEncontrado("Cota")
     return row[0], row[1]
+
+
+@dataclass(frozen=True)
+class ResumoCota:
+    cota: Cota
+    grupo: Grupo
+    saldo: Any
+    #: The oldest parcela not fully paid (None when the plan is paid off).
+    proxima: Parcela | None
+
+
+async def resumo_das_cotas(session: AsyncSession, consorciado_id: uuid.UUID, hoje: date) -> list[ResumoCota]:
+    """His cotas with what is open on each: the balance and the next parcela (not the whole extrato)."""
+    resumo = []
+    for cota, grupo in await minhas_cotas(session, consorciado_id):
+        proxima = await session.scalar(
+            select(Parcela)
+            .where(Parcela.cota_id == cota.id, Parcela.status != StatusParcela.PAGA)
+            .order_by(Parcela.numero)
+            .limit(1)
+        )
+        resumo.append(ResumoCota(cota, grupo, await consultas.saldo(session, cota.id, hoje), proxima))
+    return resumo
 
 
 @dataclass(frozen=True)

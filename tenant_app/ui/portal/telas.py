@@ -152,11 +152,7 @@ class AreaController(Controller):
     ) -> Response[str]:
         """His cotas with what is open on each."""
         hoje = _hoje(request)
-        cotas = []
-        for cota, grupo in await service.minhas_cotas(uow.session, _eu(request)):
-            extrato = await service.extrato(uow.session, _eu(request), cota.id, hoje)
-            proxima = next((p for p in extrato.parcelas if p.saldo > 0), None)
-            cotas.append({"cota": cota, "grupo": grupo, "saldo": extrato.saldo, "proxima": proxima})
+        cotas = await service.resumo_das_cotas(uow.session, _eu(request), hoje)
         return tela(request, "inicio.html", titulo="Minhas cotas", cotas=cotas, hoje=hoje)
 
     @get("/cotas/{cota_id:uuid}", name="portal:cota")
