@@ -140,24 +140,20 @@ def service(t: TenantView) -> dict[str, Any]:
     }
 
 
+#: What the Ingress routes to the app: its users' paths only. ``/metrics`` (Prometheus scrapes
+#: the pod directly), ``/schema`` (the OpenAPI document), ``/health`` and ``/ready`` (kubelet
+#: probes) are reachable only inside the cluster (issue 20 item 7).
+PUBLIC_PREFIXES: tuple[str, ...] = ("/api", "/app", "/cliente", "/problemas", "/publico")
+
+
 def ingress(t: TenantView) -> dict[str, Any]:
-    """Ingress for the tenant's host (spec.host or <name>.<base domain>), TLS on."""
+    """Ingress for the tenant's host (spec.host or <name>.<base domain>), TLS on, public paths only."""
+    backend = {"service": {"name": names.APP_SERVICE, "port": {"name": "http"}}}
+    paths = [{"path": "/", "pathType": "Exact", "backend": backend}]  # the redirect to /app
+    paths += [{"path": prefix, "pathType": "Prefix", "backend": backend} for prefix in PUBLIC_PREFIXES]
     spec: dict[str, Any] = {
         "tls": [{"hosts": [t.host], "secretName": names.TLS_SECRET}],
-        "rules": [
-            {
-                "host": t.host,
-                "http": {
-                    "paths": [
-                        {
-                            "path": "/",
-                            "pathType": "Prefix",
-                            "backend": {"service": {"name": names.APP_SERVICE, "port": {"name": "http"}}},
-                        }
-                    ]
-                },
-            }
-        ],
+        "rules": [{"host": t.host, "http": {"paths": paths}}],
     }
     if t.workload.ingress_class:
         spec["ingressClassName"] = t.workload.ingress_class
