@@ -186,6 +186,33 @@ GLOSSARIO: dict[str, str] = {
     "infoPagador": "Texto que o pagador enviou com o PIX.",
     "horario": f"Quando o PIX foi liquidado ({_DATA_HORA}).",
     "em": f"Quando ({_DATA_HORA}).",
+    # more fields named alike across schemas
+    "tipos": "Tipos de evento que o endpoint recebe (`GET /api/webhooks/tipos`); vazio = todos.",
+    "finalidade": "Finalidade do tratamento de dados a que o consentimento se refere (LGPD).",
+    "concedido": "Verdadeiro se o consentimento foi dado; falso se foi negado ou revogado.",
+    "canal": "Por onde o consentimento foi colhido (ex.: sistema, portal, papel).",
+    "versao_termo": "Versão do termo de consentimento apresentado.",
+    "integra": "Verdadeiro se a cadeia de hashes da auditoria está íntegra.",
+    "entradas_verificadas": "Quantas entradas da auditoria foram verificadas.",
+    "primeira_quebra_seq": "Sequência da primeira entrada que quebra a cadeia; vazio se íntegra.",
+    "multa_devida": f"Multa de mora devida hoje, em reais ({_DINHEIRO}).",
+    "juros_devidos": f"Juros de mora devidos hoje, em reais ({_DINHEIRO}).",
+    "parcelas_em_aberto": "Quantas parcelas ainda não foram pagas.",
+    "parcelas_vencidas": "Quantas parcelas vencidas não foram pagas.",
+    "rateio_inclui_excluidas": "No encerramento, o saldo dos fundos é rateado também com as cotas excluídas "
+    "(proporcional ao que pagaram); falso = só com as ativas.",
+    "cotas_ativas": "Quantidade de cotas ativas.",
+    "cotas_contempladas": "Quantidade de cotas contempladas.",
+    "cotas_inadimplentes": "Quantidade de cotas inadimplentes.",
+    "grupos_em_andamento": "Quantidade de grupos em andamento.",
+    "versao_atual": "Número da versão atual do documento.",
+    "destinatario": "E-mail do destinatário.",
+    "categoria": "Categoria (valores listados no esquema).",
+    "aprovada": "Verdadeiro para aprovar; falso para reprovar.",
+    "seguro_modo": "Como o seguro é calculado (valores listados no esquema).",
+    "parcelas_para_exclusao": "Parcelas consecutivas em atraso a partir das quais uma cota não contemplada "
+    "é excluída na exclusão automática.",
+    "parcelas_consecutivas": "Parcelas consecutivas em atraso da cota.",
 }
 
 
