@@ -35,6 +35,22 @@ class PostgresConfig:
     #: CA bundle path inside the tenant pods (``OPERATOR_PG_TENANT_SSLROOTCERT``), passed as
     #: ``PGSSLROOTCERT``; empty: the driver's default (``~/.postgresql/root.crt``).
     tenant_sslrootcert: str = ""
+    #: libpq ``sslmode`` of the tenant apps' DATABASE_URL (``OPERATOR_PG_TENANT_SSLMODE``):
+    #: ``verify-full`` unless told otherwise (the server's certificate and name checked, so a
+    #: pod's database password never goes to an impostor); devstack's PostgreSQL has no TLS.
+    tenant_sslmode: str = "verify-full"
+    #: CA bundle path inside the tenant pods (``OPERATOR_PG_TENANT_SSLROOTCERT``), passed as
+    #: ``PGSSLROOTCERT``; empty: the driver's default (``~/.postgresql/root.crt``).
+    tenant_sslrootcert: str = ""
+
+
+_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def _sslmode(value: str) -> str:
+    if value not in _SSLMODES:
+        raise ConfigError(f"OPERATOR_PG_TENANT_SSLMODE must be one of {', '.join(_SSLMODES)}")
+    return value
 
 
 _SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
@@ -117,6 +133,11 @@ class WorkloadConfig:
     ingress_namespace: str
     #: IngressClass of tenant Ingresses (empty: the cluster default).
     ingress_class: str = ""
+    #: Peers whose ``X-Forwarded-For`` the tenant app believes (uvicorn's ``FORWARDED_ALLOW_IPS``;
+    #: ``OPERATOR_APP_TRUSTED_PROXIES``, addresses or CIDRs): the ingress controller's pods, so
+    #: the login throttle counts the real client's address, not the ingress's. ``*`` relies
+    #: on the tenant NetworkPolicy admitting only the ingress namespace.
+    trusted_proxies: str = "*"
     #: The cluster DNS pods, the only destination of the tenants' port-53
     #: egress: their namespace and pod labels (no labels: any pod there).
     dns_namespace: str = "kube-system"
@@ -242,6 +263,7 @@ class OperatorConfig:
                 control_plane_url=get("OPERATOR_CONTROL_PLANE_URL"),
                 ingress_namespace=get("OPERATOR_INGRESS_NAMESPACE") or "ingress-nginx",
                 ingress_class=get("OPERATOR_INGRESS_CLASS"),
+                trusted_proxies=get("OPERATOR_APP_TRUSTED_PROXIES", "*") or "*",
                 dns_namespace=get("OPERATOR_DNS_NAMESPACE") or "kube-system",
                 dns_pod_labels=_labels(
                     "OPERATOR_DNS_POD_LABELS", env.get("OPERATOR_DNS_POD_LABELS", "k8s-app=kube-dns")

@@ -65,6 +65,9 @@ def app_deployment(
     """Deployment ``tenant-app``: the HTTP app, probed on /health and /ready."""
     c = container(t, name="app", version=version, command=SERVE_COMMAND)
     c["ports"] = [{"name": "http", "containerPort": APP_PORT, "protocol": "TCP"}]
+    # The client's address (per-address login throttling) comes from the ingress's
+    # X-Forwarded-For, believed only from these peers.
+    c["env"] = [*c.get("env", []), {"name": "FORWARDED_ALLOW_IPS", "value": t.workload.trusted_proxies}]
     c["readinessProbe"] = {
         "httpGet": {"path": "/ready", "port": "http"},
         "periodSeconds": 5,

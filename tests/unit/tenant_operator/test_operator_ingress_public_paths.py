@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from tenant_operator.config import OperatorConfig
 from tenant_operator.specs.tenant import TenantView
-from tenant_operator.specs.workload import PUBLIC_PREFIXES, ingress
+from tenant_operator.specs.workload import PUBLIC_PREFIXES, app_deployment, ingress
 
 from consorcio_contract.tenant_resource import TenantSpec
 from tenant_app.app import create_app
@@ -68,3 +68,24 @@ def test_every_top_level_path_of_the_tenant_app_is_either_routed_or_internal() -
     )
     tops = {"/" + r.path.split("/")[1] for r in create_app(settings).routes} - {"/"}
     assert tops == set(PUBLIC_PREFIXES) | INTERNAL
+
+
+def test_the_app_believes_x_forwarded_for_only_from_the_configured_proxies() -> None:
+    # Behind the ingress every login came from the ingress's address (uvicorn trusts only
+    # 127.0.0.1 by default): one shared per-address throttle for everybody.
+    env = {
+        "OPERATOR_PG_ADMIN_DSN": "postgresql://postgres:pw@db:5432/postgres",
+        "OPERATOR_REDIS_ADMIN_URL": "redis://op:pw@redis:6379/0",
+        "OPERATOR_APP_TRUSTED_PROXIES": "10.2.0.0/16",
+    }
+    config = OperatorConfig.from_env(env)
+    spec = TenantSpec.from_dict({"displayName": "A", "cnpj": "11222333000181", "plan": "starter"})
+    deployment = app_deployment(
+        TenantView("acme", spec, config.workload),
+        version="1",
+        schema_revision="r",
+        secret_hash="h",
+        replicas=1,
+    )
+    (app,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert {"name": "FORWARDED_ALLOW_IPS", "value": "10.2.0.0/16"} in app["env"]
