@@ -201,6 +201,32 @@ class ObjectStoreProvisioner:
         """Copy every object to ``<backup bucket>/<tenant>/<stamp>/`` and verify; None: no bucket."""
         return await self._call(lambda: self._snapshot_sync(bucket, tenant, stamp))
 
+    def _restore_sync(self, source: BucketCopy, bucket: str) -> BucketCopy:
+        if not self._bucket_exists(bucket):
+            raise ObjectStoreError("RestoreFailed", f"bucket {bucket} does not exist: provision it first")
+        if self._objects(bucket):
+            raise ObjectStoreError(
+                "RestoreFailed", f"bucket {bucket} is not empty: restore into an empty one"
+            )
+        objects = self._objects(source.bucket, source.prefix)
+        for obj in objects:
+            key = obj["Key"][len(source.prefix) :]
+            self._s3.copy({"Bucket": source.bucket, "Key": obj["Key"]}, bucket, key)
+        # Same keys and sizes as the backup, or the restore does not count.
+        restored = {o["Key"]: o["Size"] for o in self._objects(bucket)}
+        wanted = {o["Key"][len(source.prefix) :]: o["Size"] for o in objects}
+        if restored != wanted:
+            missing = sorted(set(wanted) - set(restored))[:5]
+            raise ObjectStoreError(
+                "RestoreIncomplete", f"bucket {bucket} differs from the backup (e.g. {missing})"
+            )
+        return BucketCopy(bucket, "", len(wanted), sum(wanted.values()))
+
+    async def restore(self, source: BucketCopy, bucket: str) -> BucketCopy:
+        """Copy a backup's objects (``snapshot``'s copy) into ``bucket`` (existing, empty; e.g. a new
+        tenant's, owned by its user) and verify keys and sizes; what the bucket now holds."""
+        return await self._call(lambda: self._restore_sync(source, bucket))
+
     def _empty_bucket(self, bucket: str) -> int:
         removed = 0
         for upload in self._s3.list_multipart_uploads(Bucket=bucket).get("Uploads") or []:
