@@ -10,9 +10,9 @@ from litestar.params import JSONBody
 from tenant_app.auth import login as entrada
 from tenant_app.auth import service
 from tenant_app.auth.schemas import LoginIn, MeOut, RefreshIn, TokenOut
-from tenant_app.auth.throttle import login_throttle, origem
 from tenant_app.auth.tokens import CurrentUser
 from tenant_app.unit_of_work import UnitOfWork
+from tenant_app.users.throttle import login_throttle, origem
 
 
 class AuthController(Controller):

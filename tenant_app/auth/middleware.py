@@ -10,12 +10,12 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from tenant_app.auth.estado_usuario import estado_usuarios
 from tenant_app.auth.token_cache import VerifiedTokenCache
 from tenant_app.auth.tokens import InvalidToken, verify_access_token
 from tenant_app.clientes_api import chaves
 from tenant_app.clientes_api.autenticacao import ChaveInvalida, autenticar
 from tenant_app.settings import Settings
+from tenant_app.users.estado import estado_usuarios
 
 #: Reachable without a token.
 PUBLIC_PATHS = [

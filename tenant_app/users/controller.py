@@ -10,15 +10,15 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from tenant_app.auth.estado_usuario import estado_usuarios
-from tenant_app.auth.throttle import login_throttle
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users import service
+from tenant_app.users.estado import estado_usuarios
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission, Role
 from tenant_app.users.schemas import UserCreate, UserOut, UserUpdate
+from tenant_app.users.throttle import login_throttle
 
 
 class UserController(Controller):

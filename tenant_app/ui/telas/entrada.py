@@ -10,7 +10,6 @@ from litestar.di import NamedDependency
 
 from tenant_app.auth import dois_fatores
 from tenant_app.auth.service import verificar_credenciais
-from tenant_app.auth.throttle import login_throttle, origem
 from tenant_app.erros import ConflitoError, ContaBloqueada, DadosInvalidos, MuitasTentativas, NaoAutenticado
 from tenant_app.ui.formularios import campos, ir_para
 from tenant_app.ui.paginas import pagina
@@ -18,6 +17,7 @@ from tenant_app.ui.sessao import Sessao, Sessoes
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.models import User
 from tenant_app.users.roles import exige_segundo_fator
+from tenant_app.users.throttle import login_throttle, origem
 
 PUBLICA = {"ui_acesso": "publica"}
 SEGUNDO_FATOR = {"ui_acesso": "segundo_fator"}
