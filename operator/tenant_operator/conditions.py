@@ -116,6 +116,8 @@ REASONS = {
     REASON_INVALID_SPEC: "the spec can never work (message names the fields); no retries",
     "HostConflict": "another tenant serves the Ingress host; no retries, re-checked every resync",
     "CnpjConflict": "another tenant holds the CNPJ; nothing provisioned",
+    "RetainedDataConflict": "a database or Vault data retained for another CNPJ carries this tenant's name; "
+    "not re-adopted, nothing written",
     "NamespaceConflict": "the tenant-<name> namespace exists but is not managed by this operator for "
     "this tenant (or was retained for another CNPJ); nothing written into it",
     "MigrationFailed": "the migration Job failed",

@@ -120,7 +120,7 @@ async def delete_tenant(
     if policy is not DeletionPolicy.RETAIN and await crd_is_being_deleted(runtime):
         logger.warning("the ConsorcioTenant CRD is being deleted: keeping tenant %s's data", name)
         stopped = await stop_tenant(runtime, name)
-        await mark_orphaned(runtime, name, reason="the ConsorcioTenant CRD was deleted")
+        await mark_orphaned(runtime, name, reason="the ConsorcioTenant CRD was deleted", spec=spec)
         metrics.DELETIONS.labels(ORPHANED_BY_CRD).inc()
         return (
             ORPHANED_BY_CRD,
@@ -129,7 +129,7 @@ async def delete_tenant(
         )
     if policy is DeletionPolicy.RETAIN:
         stopped = await stop_tenant(runtime, name)
-        note = await mark_orphaned(runtime, name, reason="deletionPolicy Retain")
+        note = await mark_orphaned(runtime, name, reason="deletionPolicy Retain", spec=spec)
         metrics.DELETIONS.labels(policy.value).inc()
         summary = (
             "namespace, database, secrets and bucket retained and marked orphaned (bucket key disabled); "
@@ -228,7 +228,7 @@ async def drop_everything(runtime: Runtime, name: str) -> str:
     return "; ".join(parts)
 
 
-async def mark_orphaned(runtime: Runtime, name: str, *, reason: str) -> str:
+async def mark_orphaned(runtime: Runtime, name: str, *, reason: str, spec: Mapping[str, Any]) -> str:
     """Label/annotate what is kept, so an SRE can find retained tenants; a note when incomplete."""
     when = now_rfc3339()
     ns = names.namespace(name)
@@ -236,11 +236,13 @@ async def mark_orphaned(runtime: Runtime, name: str, *, reason: str) -> str:
     if await runtime.kube.merge_patch(KINDS["Namespace"].path(ns), mark) is not None:
         # Only inside an existing namespace: without it there is no Secret, and no right to ask.
         await runtime.kube.merge_patch(KINDS["Secret"].path(names.APP_SECRET, ns), mark)
-    await runtime.postgres.mark_orphaned(names.pg_identifier(name), f"{reason} at {when}")
+    # Whose data it is: re-adopted only by a ConsorcioTenant with the same CNPJ.
+    cnpj = normalize_cnpj(str(spec.get("cnpj") or ""))
+    await runtime.postgres.mark_orphaned(names.pg_identifier(name), f"{reason} at {when}; cnpj={cnpj}")
     notes = []
     if runtime.vault is not None:
         try:
-            await runtime.vault.mark_orphaned(name, when)
+            await runtime.vault.mark_orphaned(name, when, cnpj=cnpj)
         except VaultError as err:
             # Only a mark: nothing is dropped, so an unavailable Vault must
             # not hold the deletion (or a CRD deletion) hostage.

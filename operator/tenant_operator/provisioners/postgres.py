@@ -21,6 +21,14 @@ from tenant_operator.provisioners import scram
 DEFAULT_LIMITS = CATALOG[PlanName.STARTER].database
 
 ORPHAN_COMMENT_PREFIX = "consorcio.io/orphaned:"
+#: In the orphan comment: whose data the retained database holds (re-adopted only by the same CNPJ).
+ORPHAN_CNPJ_MARK = "cnpj="
+
+
+class RetainedForAnother(Exception):
+    """A retained database (or Vault data) belongs to another administradora: not re-adopted."""
+
+
 # INHERIT (the default) is required: the role reaches its database's public
 # schema through the implicit pg_database_owner membership.
 _ROLE_FLAGS = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS"
@@ -56,6 +64,8 @@ class DatabaseState:
     public_revoked: bool
     #: The database still carries the comment of a Retain deletion.
     orphan_mark: bool = False
+    #: The CNPJ that comment records (None: not recorded).
+    orphan_cnpj: str | None = None
     #: rolconnlimit is the plan's.
     connection_limit_ok: bool = True
     #: The role's settings are exactly the plan's (none per database).
@@ -154,17 +164,27 @@ class PostgresProvisioner:
             owner_ok=bool(db) and db["owner"] == ident,
             public_revoked=public_revoked,
             orphan_mark=bool(db and db["comment"] and db["comment"].startswith(ORPHAN_COMMENT_PREFIX)),
+            orphan_cnpj=_orphan_cnpj(db["comment"] if db else None),
         )
 
-    async def ensure(self, ident: str, password: str, limits: DatabaseLimits = DEFAULT_LIMITS) -> list[str]:
+    async def ensure(
+        self, ident: str, password: str, limits: DatabaseLimits = DEFAULT_LIMITS, *, cnpj: str | None = None
+    ) -> list[str]:
         """Bring role and database to the desired state; what was changed (empty: nothing).
 
         Idempotent, and safe after a crash at any point: every statement is
-        either conditional on the catalog or a no-op when repeated.
+        either conditional on the catalog or a no-op when repeated. A database
+        retained for another CNPJ than ``cnpj`` raises RetainedForAnother
+        before anything is written.
         """
         state = await self.inspect(ident, password, limits)
         if state.in_sync:
             return []
+        if cnpj is not None and state.orphan_mark and state.orphan_cnpj != cnpj:
+            raise RetainedForAnother(
+                f"database {ident} was retained for another administradora "
+                f"(CNPJ {state.orphan_cnpj or 'unknown'}), not {cnpj}: not re-adopted, nothing written"
+            )
         changes: list[str] = []
         pool = await self._get_pool()
         verifier = quote_literal(scram.make_verifier(password))
@@ -273,3 +293,13 @@ class PostgresProvisioner:
                 await conn.execute(f"DROP ROLE IF EXISTS {quote_ident(ident)}")
                 dropped.append("role")
         return dropped
+
+
+def _orphan_cnpj(comment: str | None) -> str | None:
+    """The ``cnpj=`` recorded in an orphan comment."""
+    if not comment or not comment.startswith(ORPHAN_COMMENT_PREFIX):
+        return None
+    for word in comment.replace(";", " ").split():
+        if word.startswith(ORPHAN_CNPJ_MARK):
+            return word[len(ORPHAN_CNPJ_MARK) :]
+    return None

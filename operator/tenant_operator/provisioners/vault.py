@@ -81,11 +81,13 @@ class VaultProvisioner:
         """The tenant's app environment stored in Vault, or None."""
         return await self._call(lambda: self._read_data(name))
 
-    def _ensure_sync(self, name: str, env: dict[str, str]) -> list[str]:
+    def _ensure_sync(self, name: str, env: dict[str, str], cnpj: str | None = None) -> list[str]:
         changes = []
         kv = self._client.secrets.kv.v2
         mount = self._config.kv_mount
         path = names.vault_secret_path(name)
+        if cnpj is not None:
+            self._check_retained_for(name, cnpj)
         if self._read_data(name) != env:
             kv.create_or_update_secret(path=path, secret=env, mount_point=mount)
             changes.append("KV data")
@@ -123,22 +125,43 @@ class VaultProvisioner:
             changes.append("kubernetes auth role")
         return changes
 
-    async def ensure(self, name: str, env: dict[str, str]) -> list[str]:
-        """Write what differs; the list of corrected items (empty: nothing was written)."""
-        return await self._call(lambda: self._ensure_sync(name, env))
+    def _check_retained_for(self, name: str, cnpj: str) -> None:
+        """Retained KV data of another CNPJ is neither overwritten nor re-adopted (RetainedDataConflict)."""
+        try:
+            meta = self._client.secrets.kv.v2.read_secret_metadata(
+                path=names.vault_secret_path(name), mount_point=self._config.kv_mount
+            )["data"]
+        except hvac.exceptions.InvalidPath:
+            return
+        custom = meta.get("custom_metadata") or {}
+        if custom.get("orphaned") and custom.get("cnpj") != cnpj:
+            raise VaultError(
+                "RetainedDataConflict",
+                f"Vault data of tenant {name} was retained for another administradora "
+                f"(CNPJ {custom.get('cnpj') or 'unknown'}), not {cnpj}: not re-adopted, nothing written",
+            )
 
-    def _mark_orphaned_sync(self, name: str, when: str) -> None:
+    async def ensure(self, name: str, env: dict[str, str], *, cnpj: str | None = None) -> list[str]:
+        """Write what differs; the list of corrected items (empty: nothing was written).
+
+        ``cnpj``: retained (orphaned) data of another CNPJ raises VaultError RetainedDataConflict.
+        """
+        return await self._call(lambda: self._ensure_sync(name, env, cnpj))
+
+    def _mark_orphaned_sync(self, name: str, when: str, cnpj: str) -> None:
         path = names.vault_secret_path(name)
         with contextlib.suppress(hvac.exceptions.InvalidPath):
             self._client.secrets.kv.v2.update_metadata(
                 path=path,
                 mount_point=self._config.kv_mount,
-                custom_metadata={"tenant": name, "orphaned": "true", "orphaned-at": when},
+                # Vault refuses empty metadata values: no cnpj key when it is unknown.
+                custom_metadata={"tenant": name, "orphaned": "true", "orphaned-at": when}
+                | ({"cnpj": cnpj} if cnpj else {}),
             )
 
-    async def mark_orphaned(self, name: str, when: str) -> None:
-        """Record in the KV metadata that the ConsorcioTenant was deleted with Retain."""
-        await self._call(lambda: self._mark_orphaned_sync(name, when))
+    async def mark_orphaned(self, name: str, when: str, *, cnpj: str = "") -> None:
+        """Record in the KV metadata that the tenant was deleted with Retain, and whose data it is."""
+        await self._call(lambda: self._mark_orphaned_sync(name, when, cnpj))
 
     def _remove_role_sync(self, name: str) -> bool:
         try:

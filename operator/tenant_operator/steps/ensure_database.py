@@ -7,6 +7,7 @@ import asyncpg
 from tenant_operator import conditions as c
 from tenant_operator import names
 from tenant_operator.conditions import Condition
+from tenant_operator.provisioners.postgres import RetainedForAnother
 from tenant_operator.steps.context import ReconcileContext, StepFailed
 
 
@@ -15,7 +16,11 @@ async def ensure_database(ctx: ReconcileContext) -> Condition:
     creds = await ctx.tenant_credentials()
     ident = names.pg_identifier(ctx.name)
     try:
-        changes = await ctx.runtime.postgres.ensure(ident, creds.db_password, ctx.tenant.plan.database)
+        changes = await ctx.runtime.postgres.ensure(
+            ident, creds.db_password, ctx.tenant.plan.database, cnpj=ctx.tenant.spec.normalized_cnpj
+        )
+    except RetainedForAnother as err:
+        raise StepFailed("RetainedDataConflict", str(err), permanent=True) from err
     except (OSError, TimeoutError, asyncpg.CannotConnectNowError, asyncpg.InterfaceError) as err:
         raise StepFailed("DatabaseUnavailable", f"PostgreSQL is unreachable: {err}") from err
     except asyncpg.PostgresError as err:

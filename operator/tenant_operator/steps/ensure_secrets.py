@@ -33,9 +33,10 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
     where = "Kubernetes Secret only (Vault disabled)"
     if vault is not None:
         try:
-            changed = await vault.ensure(ctx.name, env)
+            changed = await vault.ensure(ctx.name, env, cnpj=ctx.tenant.spec.normalized_cnpj)
         except VaultError as err:
-            raise StepFailed(err.reason, err.message) from err
+            # Data retained for another CNPJ stays that administradora's until a person decides.
+            raise StepFailed(err.reason, err.message, permanent=err.reason == "RetainedDataConflict") from err
         if changed:
             ctx.record("Vault", ctx.name, f"wrote {', '.join(changed)}")
         where = (

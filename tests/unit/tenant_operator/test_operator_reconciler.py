@@ -127,7 +127,9 @@ class FakePostgres:
         exists = ident in self.roles
         return DatabaseState(exists, exists, self.roles.get(ident) == password, exists, exists, exists)
 
-    async def ensure(self, ident: str, password: str, limits: object = None) -> list[str]:
+    async def ensure(
+        self, ident: str, password: str, limits: object = None, cnpj: str | None = None
+    ) -> list[str]:
         if self.roles.get(ident) == password and ident not in self.orphaned | self.nologin:
             return []
         self.writes += 1
@@ -192,7 +194,7 @@ class FakeVault:
             raise self.error
         return self.data.get(name)
 
-    async def ensure(self, name: str, env: dict[str, str]) -> list[str]:
+    async def ensure(self, name: str, env: dict[str, str], cnpj: str | None = None) -> list[str]:
         if self.error:
             raise self.error
         if self.data.get(name) == env and name not in self.roles_removed:
@@ -212,7 +214,7 @@ class FakeVault:
         self.data.pop(name, None)
         return ["KV data", "policy", "kubernetes auth role"]
 
-    async def mark_orphaned(self, name: str, when: str) -> None:
+    async def mark_orphaned(self, name: str, when: str, cnpj: str = "") -> None:
         pass
 
     async def close(self) -> None:
@@ -384,7 +386,7 @@ async def test_plan_change_resizes_quota_hpa_and_pdb(world):
     assert t.status["plan"] == "enterprise"
 
 
-async def refuse_connection(*args: object) -> list[str]:
+async def refuse_connection(*args: object, **_: object) -> list[str]:
     raise ConnectionRefusedError(111, "Connection refused")
 
 
@@ -605,7 +607,9 @@ async def test_unreadable_deletion_policy_counts_as_retain(world):
 
 async def test_database_down_is_a_retryable_false_condition(world):
     class DownPostgres(FakePostgres):
-        async def ensure(self, ident: str, password: str, limits: object = None) -> list[str]:
+        async def ensure(
+            self, ident: str, password: str, limits: object = None, cnpj: str | None = None
+        ) -> list[str]:
             raise ConnectionRefusedError(111, "Connection refused")
 
     world.postgres = DownPostgres()
@@ -657,7 +661,7 @@ async def test_retain_is_not_held_hostage_by_an_unavailable_vault(world):
     t = Tenant(deletionPolicy="Retain")
     await t.reconcile(world, "create")
 
-    async def sealed(name: str, when: str) -> None:
+    async def sealed(name: str, when: str, cnpj: str = "") -> None:
         raise VaultError("VaultSealed", "sealed")
 
     world.vault.mark_orphaned = sealed
