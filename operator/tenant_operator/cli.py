@@ -1,4 +1,4 @@
-"""``python -m tenant_operator run|crd|restore-snapshot``."""
+"""``python -m tenant_operator run|crd|restore-snapshot|backup|restore``."""
 
 from __future__ import annotations
 
@@ -69,6 +69,107 @@ def _restore_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _s3_store(backup_bucket: str | None = None):  # type: ignore[no-untyped-def]
+    """The operator's object-store provisioner from its OPERATOR_S3_* variables; None without them."""
+    from dataclasses import replace
+
+    from tenant_operator.config import _s3_config
+    from tenant_operator.provisioners.object_store import ObjectStoreProvisioner
+
+    s3 = _s3_config(lambda name, default="": os.environ.get(name) or default)
+    if not s3.endpoint:
+        return None
+    return ObjectStoreProvisioner(replace(s3, backup_bucket=backup_bucket) if backup_bucket else s3)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from tenant_operator import names
+    from tenant_operator.provisioners.backup import backup_tenant
+
+    dsn = os.environ.get("OPERATOR_PG_ADMIN_DSN", "")
+    if not dsn:
+        print("configuration error: OPERATOR_PG_ADMIN_DSN is required", file=sys.stderr)
+        return 2
+
+    async def run() -> str:
+        store = _s3_store()
+        try:
+            prefix = os.environ.get("OPERATOR_S3_BUCKET_PREFIX") or "tenant-"
+            b = await backup_tenant(
+                admin_dsn=dsn,
+                database=names.pg_identifier(args.tenant),
+                tenant=args.tenant,
+                backup_dir=Path(
+                    args.dir or os.environ.get("OPERATOR_BACKUP_DIR", "/var/lib/consorcio/backups")
+                ),
+                store=store,
+                bucket=names.s3_bucket(args.tenant, prefix) if store else None,
+                bin_dir=os.environ.get("OPERATOR_PG_BIN_DIR", ""),
+            )
+        finally:
+            if store is not None:
+                await store.close()
+        copy = (
+            f"; objects {b.objects.objects} in s3://{b.objects.bucket}/{b.objects.prefix}"
+            if b.objects
+            else ""
+        )
+        return (
+            f"{b.snapshot.path} ({b.snapshot.size} bytes, verified: {b.snapshot.contents.describe()}){copy}; "
+            f"database {b.database_seconds:.1f} s, objects {b.objects_seconds:.1f} s"
+        )
+
+    print(asyncio.run(run()))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    import asyncio
+    from pathlib import Path
+
+    from tenant_operator.provisioners.backup import restore_tenant
+    from tenant_operator.provisioners.object_store import BucketCopy
+    from tenant_operator.provisioners.snapshot import SnapshotError
+
+    dsn = os.environ.get("OPERATOR_PG_ADMIN_DSN", "")
+    if not dsn:
+        print("configuration error: OPERATOR_PG_ADMIN_DSN is required", file=sys.stderr)
+        return 2
+
+    async def run() -> str:
+        store = _s3_store(args.objects_bucket) if args.objects_prefix else None
+        objects = BucketCopy(args.objects_bucket, args.objects_prefix, 0, 0) if store else None
+        try:
+            r = await restore_tenant(
+                admin_dsn=dsn,
+                dump=Path(args.file),
+                database=args.database,
+                owner=args.owner or None,
+                store=store,
+                objects=objects,
+                bucket=args.bucket or None,
+                bin_dir=os.environ.get("OPERATOR_PG_BIN_DIR", ""),
+            )
+        finally:
+            if store is not None:
+                await store.close()
+        copied = f"; {r.objects.objects} objects into {r.objects.bucket}" if r.objects else ""
+        return (
+            f"restored into database {args.database}: {r.contents.describe()}{copied}; "
+            f"database {r.database_seconds:.1f} s, objects {r.objects_seconds:.1f} s"
+        )
+
+    try:
+        print(asyncio.run(run()))
+    except SnapshotError as err:
+        print(f"restore failed: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m tenant_operator``."""
     parser = argparse.ArgumentParser(prog="python -m tenant_operator", description=__doc__)
@@ -109,5 +210,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     restore.add_argument("--pg-bin-dir", default=os.environ.get("OPERATOR_PG_BIN_DIR", ""))
     restore.set_defaults(func=_restore_snapshot)
+    backup = sub.add_parser(
+        "backup",
+        help="back up a live tenant: verified pg_dump of its database + verified copy of its bucket",
+    )
+    backup.add_argument("--tenant", required=True, help="the ConsorcioTenant name")
+    backup.add_argument("--dir", default="", help="where the dump goes; default $OPERATOR_BACKUP_DIR")
+    backup.set_defaults(func=_backup)
+    restore_all = sub.add_parser(
+        "restore",
+        help="restore a backup into a new database and (optionally) a new tenant's empty bucket",
+    )
+    restore_all.add_argument("--file", required=True, help="the backup's .dump file")
+    restore_all.add_argument("--database", required=True, help="the database to create (must not exist)")
+    restore_all.add_argument("--owner", default="", help="role owning the database (the new tenant's)")
+    restore_all.add_argument("--objects-bucket", default="", help="the backup bucket holding the copy")
+    restore_all.add_argument("--objects-prefix", default="", help="the copy's prefix: <tenant>/<stamp>/")
+    restore_all.add_argument("--bucket", default="", help="the new tenant's bucket (exists, empty)")
+    restore_all.set_defaults(func=_restore)
     args = parser.parse_args(argv)
     return int(args.func(args))
