@@ -80,18 +80,27 @@ def test_other_replicas_counts_arrive_with_the_next_answer_and_a_new_window_star
     async def scenario() -> None:
         counter = RateCounter(Settings.from_env(ENV))
         redis = FakeRedis()
-        assert counter.hit(None, T0) is None
+        # A different user each time: only the tenant-wide count matters here.
+        assert counter.hit(user(), T0) is None
         tenant_key = next(iter(counter._pending))
         redis.counts[tenant_key] = 6  # another replica's requests
         counter.send_soon(redis)  # type: ignore[arg-type]
         counter.send_soon(redis)  # type: ignore[arg-type]  # one send in flight at a time
         await asyncio.sleep(0)
         assert redis.counts[tenant_key] == 7 and redis.calls == 1
-        assert counter.hit(None, T0 + 1) is None  # 8th of the window
-        assert counter.hit(None, T0 + 2) is not None  # 9th: over the tenant's 8
-        assert counter.hit(None, T0 + 60) is None  # next window
+        assert counter.hit(user(), T0 + 1) is None  # 8th of the window
+        assert counter.hit(user(), T0 + 2) is not None  # 9th: over the tenant's 8
+        assert counter.hit(user(), T0 + 60) is None  # next window
 
     asyncio.run(scenario())
+
+
+def test_unauthenticated_requests_count_per_address_not_in_the_tenant_bucket() -> None:
+    # Issue 20 item 7: one address's logins used to spend the budget every user of the tenant shares.
+    counter = RateCounter(Settings.from_env(ENV))
+    assert [counter.hit(None, T0 + i, origin="203.0.113.1") for i in range(6)] == [None] * 5 + [55]
+    assert counter.hit(None, T0 + 6, origin="198.51.100.2") is None  # another address
+    assert counter.hit(user(), T0 + 7) is None  # the tenant's 8 untouched by the 7 above
 
 
 def test_a_redis_outage_lets_requests_through() -> None:
