@@ -26,7 +26,7 @@ from tenant_app.assembleias.controller import CONTROLLERS as ASSEMBLEIAS_CONTROL
 from tenant_app.auditoria.controller import AuditoriaController
 from tenant_app.auth.controller import AuthController
 from tenant_app.auth.middleware import PUBLIC_PATHS, JWTAuthenticationMiddleware
-from tenant_app.clientes_api.controller import ClienteApiController
+from tenant_app.clientes_api.controller import ClienteApiController, TokenClienteController
 from tenant_app.cobranca.controller import CONTROLLERS as COBRANCA_CONTROLLERS
 from tenant_app.consorciados.controller import ConsorciadoController
 from tenant_app.cotas.controller import CotaController
@@ -78,6 +78,7 @@ ROUTE_HANDLERS: list[Any] = [
     AuthController,
     UserController,
     ClienteApiController,
+    TokenClienteController,
     *ASSEMBLEIAS_CONTROLLERS,
     ConsorciadoController,
     GrupoController,

@@ -12,7 +12,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 
 from tenant_app.auth.token_cache import VerifiedTokenCache
 from tenant_app.auth.tokens import InvalidToken, verify_access_token
-from tenant_app.clientes_api import chaves
+from tenant_app.clientes_api import chaves, oauth
 from tenant_app.clientes_api.autenticacao import ChaveInvalida, autenticar
 from tenant_app.settings import Settings
 from tenant_app.users.estado import estado_usuarios
@@ -26,6 +26,8 @@ PUBLIC_PATHS = [
     "^/problemas",
     "^/api/auth/login$",
     "^/api/auth/refresh$",
+    # OAuth 2.0 client credentials: the API client's key is the credential (clientes_api/oauth.py).
+    "^/api/auth/token$",
     # Unsubscribe links of marketing e-mails (an HMAC token, no login).
     "^/publico/",
 ]
@@ -40,10 +42,16 @@ class JWTAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         if scheme.lower() != "bearer" or not token:
             raise NotAuthorizedException("token ausente")
         token = token.strip()
-        if chaves.parece_chave(token):
+        if chaves.parece_chave(token) or oauth.parece_token(token):
             state = connection.app.state
             try:
-                cliente = await autenticar(state.session_factory, state.settings.tenant_slug, token)
+                cliente = await autenticar(
+                    state.session_factory,
+                    state.settings.tenant_slug,
+                    token,
+                    redis=state.redis,
+                    redis_settings=state.settings.redis,
+                )
             except ChaveInvalida as exc:
                 raise NotAuthorizedException("chave de API inválida") from exc
             return AuthenticationResult(user=cliente, auth=token)

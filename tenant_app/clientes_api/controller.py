@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import unquote_plus
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, JSONBody
 
-from tenant_app.clientes_api import service
+from tenant_app.clientes_api import oauth, service
 from tenant_app.clientes_api.models import ChaveApi, ClienteApi
 from tenant_app.clientes_api.schemas import (
     ChaveApiOut,
@@ -21,7 +25,10 @@ from tenant_app.clientes_api.schemas import (
     ClienteApiPatch,
     PerfilCliente,
     RotacaoChaveIn,
+    TokenClienteIn,
+    TokenClienteOut,
 )
+from tenant_app.erros import NaoAutenticado
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.guards import requires
@@ -175,3 +182,58 @@ class ClienteApiController(Controller):
     ) -> None:
         """Revoga uma chave só (ex.: a antiga, vazada, depois de uma rotação), com efeito imediato."""
         await service.revogar_chave(uow, cliente_id, chave_id)
+
+
+def _basic(request: Request[Any, Any, Any]) -> tuple[str | None, str | None]:
+    """(client_id, client_secret) of an ``Authorization: Basic`` header (RFC 6749 §2.3.1), if any."""
+    esquema, _, valor = request.headers.get("authorization", "").partition(" ")
+    if esquema.lower() != "basic" or not valor:
+        return None, None
+    try:
+        texto = base64.b64decode(valor.strip(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise NaoAutenticado("Cabeçalho Authorization Basic malformado.") from None
+    client_id, sep, segredo = texto.partition(":")
+    if not sep:
+        raise NaoAutenticado("Cabeçalho Authorization Basic malformado.")
+    return unquote_plus(client_id), unquote_plus(segredo)
+
+
+class TokenClienteController(Controller):
+    """OAuth 2.0 client credentials for integrations (public route: the client's key is the credential)."""
+
+    path = "/api/auth/token"
+    tags = ["auth"]  # noqa: RUF012
+
+    @post("/", operation_id="createClienteToken", status_code=200)
+    async def token(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[TokenClienteIn, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        uow: NamedDependency[UnitOfWork],
+        state: State,
+    ) -> TokenClienteOut:
+        """Emite um token de acesso OAuth 2.0 para um cliente de API (client credentials, RFC 6749 §4.4).
+
+        Corpo `application/x-www-form-urlencoded` com `grant_type=client_credentials` e a chave do
+        cliente em `client_secret` (ou `client_id`/`client_secret` em HTTP Basic). O token vale
+        15 minutos e deixa de valer na hora se a chave ou o cliente for revogado. Erros em
+        problem+json: 401 `credenciais_invalidas`; 503 se o Redis não responde.
+        """
+        basic_id, basic_segredo = _basic(request)
+        segredo = basic_segredo or data.client_secret
+        if not segredo:
+            raise NaoAutenticado("Informe a chave do cliente em client_secret ou em HTTP Basic.")
+        token, cliente = await oauth.emitir(
+            uow,
+            state.redis,
+            state.settings.redis,
+            state.settings.tenant_slug,
+            basic_id or data.client_id,
+            segredo,
+        )
+        return TokenClienteOut(
+            access_token=token,
+            expires_in=oauth.TTL_SEGUNDOS,
+            scope=" ".join(sorted(service.escopo(cliente.perfil, cliente.permissoes))),
+        )

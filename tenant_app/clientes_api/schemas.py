@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -170,3 +170,48 @@ class ClienteApiCriadoOut(msgspec.Struct, kw_only=True):
     chave: Annotated[
         ChaveCriadaOut, msgspec.Meta(description="A primeira chave (o segredo aparece só aqui).")
     ]
+
+
+class TokenClienteIn(msgspec.Struct, kw_only=True):
+    """RFC 6749 §4.4 token request, form-encoded (the client may also authenticate with HTTP Basic)."""
+
+    grant_type: Annotated[
+        Literal["client_credentials"], msgspec.Meta(description="Sempre `client_credentials`.")
+    ]
+    client_id: (
+        Annotated[
+            str,
+            msgspec.Meta(max_length=64, description="O `id` do cliente de API (opcional com HTTP Basic)."),
+        ]
+        | None
+    ) = None
+    client_secret: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                max_length=200, description="A chave do cliente (`cak.…`), se não vier em HTTP Basic."
+            ),
+        ]
+        | None
+    ) = None
+    scope: (
+        Annotated[
+            str, msgspec.Meta(max_length=1000, description="Ignorado: o token tem o escopo do cliente.")
+        ]
+        | None
+    ) = None
+
+
+class TokenClienteOut(msgspec.Struct, kw_only=True):
+    """RFC 6749 token response (field names as the standard spells them)."""
+
+    access_token: Annotated[
+        str,
+        msgspec.Meta(
+            description="Token de acesso opaco (`cat.<tenant>.…`) para `Authorization: Bearer`; "
+            "deixa de valer na revogação da chave ou do cliente."
+        ),
+    ]
+    token_type: Annotated[str, msgspec.Meta(description="Sempre `Bearer`.")] = "Bearer"
+    expires_in: Annotated[int, msgspec.Meta(description="Validade do token, em segundos.")]
+    scope: Annotated[str, msgspec.Meta(description="As permissões do cliente, separadas por espaço.")]

@@ -30,7 +30,7 @@ from consorcio_kit.openapi_properties import describe_properties
 from tenant_app.http.catalogo import CATALOGO, CODIGO_DO_STATUS, tipo_uri
 from tenant_app.http.openapi_glossario import GLOSSARIO, REGRAS
 
-_PUBLICOS = re.compile(r"^/(health|ready|metrics|schema|problemas)|^/api/auth/(login|refresh)$")
+_PUBLICOS = re.compile(r"^/(health|ready|metrics|schema|problemas)|^/api/auth/(login|refresh|token)$")
 #: Routes that take the group's lock in Redis (fail closed: 503 ``trava_indisponivel``).
 _COM_TRAVA = re.compile(
     r"^/api/assembleias/\{[^}]+\}/(apuracao|desclassificacoes|desclassificacoes-vencidas)$"
@@ -42,6 +42,8 @@ _EXTRA: dict[str, set[int]] = {
     # The file arrives as the raw request body (streamed to S3): size and content type are checked.
     "uploadDocumento": {413, 415},
     "uploadDocumentoVersao": {413, 415},
+    # OAuth client credentials: a wrong or revoked key; Redis (where tokens live) down.
+    "createClienteToken": {401, 503},
     # The PSP or the tenant's Vault down (psp_indisponivel, cofre_indisponivel).
     "registerPixWebhookAtPsp": {503},
     "setPspSecret": {503},

@@ -3,6 +3,7 @@ revoked at once, rate-limited per client, and bound to their tenant. Real Postgr
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import uuid
 from typing import Any
@@ -204,3 +205,54 @@ async def test_a_key_works_only_on_its_own_tenant(tenant: Tenant, other_tenant: 
     assert (
         await a.client.get("/api/grupos/", headers=_bearer(f"cak.{a.slug}.{prefixo}.x{segredo}"))
     ).status_code == 401
+
+
+async def test_oauth_client_credentials(tenant: Tenant, other_tenant: Tenant) -> None:
+    """RFC 6749 §4.4 as an OAuth library sends it: form body or HTTP Basic; the token dies with its key."""
+    c = tenant.client
+    criado = await _criar(tenant, perfil="auditor", permissoes=["grupos:read"])
+    cid, chave = criado["cliente"]["id"], criado["chave"]["chave"]
+    r = await c.post(
+        "/api/auth/token", data={"grant_type": "client_credentials", "client_id": cid, "client_secret": chave}
+    )
+    assert r.status_code == 200, r.text
+    corpo = r.json()
+    assert corpo["token_type"] == "Bearer" and corpo["expires_in"] == 900 and corpo["scope"] == "grupos:read"
+    token = corpo["access_token"]
+    assert token.startswith(f"cat.{tenant.slug}.") and chave not in token
+    assert (await c.get("/api/grupos/", headers=_bearer(token))).status_code == 200
+    assert (await c.get("/api/cotas/" + str(uuid.uuid4()), headers=_bearer(token))).status_code == 403
+    me = (await c.get("/api/auth/me", headers=_bearer(token))).json()
+    assert me["id"] == cid
+
+    basic = base64.b64encode(f"{cid}:{chave}".encode()).decode()
+    r2 = await c.post(
+        "/api/auth/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic}"},
+    )
+    assert r2.status_code == 200 and r2.json()["access_token"] != token
+
+    for dados, status in (
+        ({"grant_type": "client_credentials", "client_secret": chave + "x"}, 401),
+        ({"grant_type": "client_credentials", "client_id": str(uuid.uuid4()), "client_secret": chave}, 401),
+        ({"grant_type": "client_credentials"}, 401),
+        ({"grant_type": "password", "client_secret": chave}, 400),
+    ):
+        bad = await c.post("/api/auth/token", data=dados)
+        assert bad.status_code == status, (dados, bad.text)
+        assert bad.headers["content-type"].startswith("application/problem+json")
+    # Another tenant's app knows neither the key nor the token.
+    assert (await other_tenant.client.get("/api/grupos/", headers=_bearer(token))).status_code == 401
+    outro = await other_tenant.client.post(
+        "/api/auth/token", data={"grant_type": "client_credentials", "client_secret": chave}
+    )
+    assert outro.status_code == 401
+
+    # Revoking the key ends the tokens it obtained, on the next request.
+    assert (
+        await c.delete(f"/api/clientes-api/{cid}/chaves/{criado['chave']['chave_id']}", headers=tenant.auth())
+    ).status_code == 204
+    assert (await c.get("/api/grupos/", headers=_bearer(token))).status_code == 401
+    trilha = (await c.get(f"/api/auditoria/?entidade_id={cid}", headers=tenant.auth(Role.AUDITOR))).json()
+    assert "token_emitido" in {e["action"] for e in trilha["items"]}
