@@ -37,9 +37,17 @@ async def dados_da_cota(request: Request[Any, Any, Any], cota_id: FromPath[uuid.
     documentos = (await api.get("/api/documentos", entidade_tipo="cota", entidade_id=str(cota_id), limit=50))[
         "items"
     ]
+    carta_id = None
+    if cota.get("contemplada"):
+        try:
+            carta_id = (await api.get(f"/api/cotas/{cota_id}/credito"))["carta"]["id"]
+        except ErroApi as erro:
+            if erro.status != 404:  # a restitution (excluded cota) has no carta
+                raise
     return {
         "titulos": titulos,
         "documentos": documentos,
+        "carta_id": carta_id,
         "cota": cota,
         "grupo": grupo,
         "consorciado": consorciado,

@@ -213,6 +213,12 @@ async def test_analise_bem_garantia_e_pagamento_idempotente(logado, ui_server: U
     itens = await page.locator("#retorno-credito li.retorno-item").all_inner_texts()
     assert itens and all("efetivado" in i or "processado" in i for i in itens), itens
     await fin.conferir("88b-credito-retorno")
+    # The carta and its cota reach each other.
+    await fin.ir(url)
+    await page.click("text=Abrir a cota")
+    await page.wait_for_url(re.compile(r"/app/cotas/[0-9a-f-]{36}$"))
+    await page.click("#link-carta")
+    await page.wait_for_url(re.compile(rf"{url}$"))
     detalhe = (await t.client.get(f"/api/creditos/{carta['id']}", headers=t.auth())).json()
     assert [p["status"] for p in detalhe["pagamentos"]] == ["efetivado"], detalhe["pagamentos"]
     assert detalhe["carta"]["status"] == "paga"
