@@ -124,3 +124,20 @@ async def test_control_plane_redis_user_runs_its_broker_in_db_1_and_cannot_reach
             await _refused(server, "cp", *command)
     finally:
         await cp.aclose()  # type: ignore[attr-defined]
+
+
+def test_a_celery_task_round_trip_works_under_the_control_plane_user(server: AclRedis) -> None:
+    # The control plane's worker and beat: broker and result backend both on its user, db 1.
+    from celery import Celery
+    from celery.contrib.testing.worker import start_worker
+
+    url = _url(server, "cp", db=1)
+    app = Celery("acl-check", broker=url, backend=url)
+    app.conf.task_default_queue = "control-plane"
+
+    @app.task(name="acl_check.add")
+    def add(x: int, y: int) -> int:
+        return x + y
+
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        assert add.delay(2, 3).get(timeout=20) == 5
