@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -60,6 +61,28 @@ def novo_evento(
         deduplicacao=deduplicacao,
         traceparent=tracing.current_traceparent(),
     )
+
+
+def linhas_de_eventos(
+    tipo: str, eventos: Sequence[tuple[dict[str, Any], str | None]]
+) -> list[dict[str, Any]]:
+    """``novo_evento`` for many events of one type as table rows (``dados``, ``chave``) for one multi-row
+    INSERT (``UnitOfWork.publicar_lote``): same id, payload and traceparent, no ORM row each."""
+    if tipo not in TIPOS:
+        raise TipoDesconhecido(tipo)
+    traceparent = tracing.current_traceparent()
+    return [
+        {
+            "id": uuid.uuid4(),
+            "tipo": tipo,
+            "chave": chave,
+            "dados": normalizar(dados),
+            "usuario_id": None,
+            "deduplicacao": None,
+            "traceparent": traceparent,
+        }
+        for dados, chave in eventos
+    ]
 
 
 async def publicar_unico(

@@ -105,6 +105,7 @@ class LotePagamentos:
     _lancamentos: list[dict[str, Any]] = field(default_factory=list)
     _saldos: dict[uuid.UUID, list[Decimal]] = field(default_factory=dict)
     _alteradas: dict[uuid.UUID, ParcelaEmMemoria] = field(default_factory=dict)
+    _eventos: list[tuple[dict[str, Any], str | None]] = field(default_factory=list)
 
     @classmethod
     async def abrir(
@@ -217,10 +218,13 @@ class LotePagamentos:
             saldo = self._saldos.setdefault(grupo.id, [ZERO, ZERO])
             saldo[0] += fc
             saldo[1] += fr
-        self.uow.publicar(
-            PAGAMENTO_CONFIRMADO,
-            dados_confirmacao(pagamento, pagamento.parcelas, cota.numero, cota.consorciado_id, grupo.codigo),
-            chave=f"cota:{cota_id}",
+        self._eventos.append(
+            (
+                dados_confirmacao(
+                    pagamento, pagamento.parcelas, cota.numero, cota.consorciado_id, grupo.codigo
+                ),
+                f"cota:{cota_id}",
+            )
         )
         return pagamento
 
@@ -236,7 +240,8 @@ class LotePagamentos:
             for inicio in range(0, len(linhas), _LINHAS):
                 await session.execute(insert(tabela), linhas[inicio : inicio + _LINHAS])
         await em_memoria.gravar(session, list(self._alteradas.values()))
+        await self.uow.publicar_lote(PAGAMENTO_CONFIRMADO, self._eventos)
         for grupo_id, (fc, fr) in self._saldos.items():
             self.uow.adiar_saldo(grupo_id, fc, fr)
         self._pagamentos, self._alocacoes, self._lancamentos = [], [], []
-        self._saldos, self._alteradas = {}, {}
+        self._saldos, self._alteradas, self._eventos = {}, {}, []
