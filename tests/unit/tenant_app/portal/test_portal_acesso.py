@@ -6,6 +6,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
 from tenant_app.portal.acesso import (
     DIGITOS,
     ENVIOS_POR_HORA,
@@ -16,6 +18,8 @@ from tenant_app.portal.acesso import (
     resumo,
 )
 from tenant_app.settings import RedisSettings
+
+pytestmark = pytest.mark.unit
 
 
 class RedisDeMemoria:
