@@ -69,7 +69,9 @@ CATALOGO: dict[str, TipoProblema] = {
     "conta_bloqueada": _T(
         423,
         "Conta bloqueada",
-        "Tentativas de login erradas demais: a conta fica bloqueada por alguns minutos.",
+        "Códigos de verificação (TOTP) errados demais depois da senha certa: a segunda etapa fica "
+        "bloqueada por alguns minutos (ou até um administrador desbloquear). Senhas erradas não "
+        "bloqueiam a conta: atrasam as próximas tentativas (`muitas_tentativas`).",
     ),
     # 404 / 405.
     "nao_encontrado": _T(
