@@ -83,6 +83,12 @@ async def on_startup(settings: kopf.OperatorSettings, memo: Any, logger: Any, **
         repair=lambda name, findings: repair_tenant(runtime, name, findings),
         mark=lambda name, finding: mark_drift(runtime, name, finding),
     )
+    try:
+        # PUBLIC may CONNECT to every new database: close the platform's to tenant roles.
+        for database, outcome in (await runtime.postgres.close_public_databases()).items():
+            logger.info("database %s: PUBLIC CONNECT %s", database, outcome)
+    except Exception as err:  # PostgreSQL down at startup: the next start retries; tenants are unaffected
+        logger.warning("could not close the platform databases to PUBLIC: %s", err)
     logger.info(
         "consorcio operator configured: vault %s, base domain %s, backups in %s",
         "enabled" if config.vault.enabled else "disabled",

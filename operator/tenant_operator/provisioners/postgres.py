@@ -294,6 +294,35 @@ class PostgresProvisioner:
                 dropped.append("role")
         return dropped
 
+    async def close_public_databases(self) -> dict[str, str]:
+        """Revoke CONNECT/TEMPORARY from PUBLIC on every database that still grants it
+        (``postgres``, ``template1``, ``control_plane``... — PostgreSQL grants it by default),
+        so no tenant role can open them; database -> what happened.
+
+        Terraform cannot run SQL against a private instance; the operator holds the admin
+        DSN anyway and runs this at startup, so the platform's databases are closed to tenant
+        roles whoever created them. A database it may not change (a managed service's own)
+        is reported, not fatal.
+        """
+        pool = await self._get_pool()
+        done: dict[str, str] = {}
+        async with pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT datname FROM pg_database d WHERE datallowconn AND EXISTS ("
+                " SELECT 1 FROM aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a"
+                " WHERE a.grantee = 0 AND a.privilege_type IN ('CONNECT', 'TEMPORARY'))"
+            )
+            for row in rows:
+                name = row["datname"]
+                try:
+                    await conn.execute(
+                        f"REVOKE CONNECT, TEMPORARY ON DATABASE {quote_ident(name)} FROM PUBLIC"
+                    )
+                    done[name] = "revoked"
+                except asyncpg.PostgresError as err:
+                    done[name] = f"not changed: {err}"
+        return done
+
 
 def _orphan_cnpj(comment: str | None) -> str | None:
     """The ``cnpj=`` recorded in an orphan comment."""
