@@ -265,8 +265,8 @@ async def main() -> None:
     worker = subprocess.Popen(  # noqa: ASYNC220 - a long-lived worker
         [sys.executable, "-m", "tenant_app", "worker", "--schedule-file", f"/tmp/bench-beat-{slug}"],
         env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=open(f"/tmp/bench-worker-{slug}.log", "wb"),  # noqa: SIM115, ASYNC230 - the worker log
+        stderr=subprocess.STDOUT,
     )
     try:
         await asyncio.sleep(8)  # worker boot

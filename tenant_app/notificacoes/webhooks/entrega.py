@@ -1,4 +1,5 @@
-"""Delivering webhook rows: claim (a lease), POST concurrently, record each attempt, reschedule.
+"""Delivering webhook rows: claim (a lease), POST (endpoints concurrently, each endpoint's
+events one at a time in the order they were recorded), record each attempt, reschedule.
 
 Schedule (Standard Webhooks' recommendation): right away, then 5 s, 5 min, 30 min, 2 h,
 5 h, 10 h and 10 h after each failure — 8 attempts over about 27 h — each delay with
@@ -19,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-import httpx
 from opentelemetry import trace
 from sqlalchemy import Table, bindparam, insert, select, text, update
 
@@ -34,7 +34,7 @@ from tenant_app.notificacoes.models import (
     WebhookTentativa,
 )
 from tenant_app.notificacoes.webhooks import assinatura
-from tenant_app.notificacoes.webhooks.cliente import Resultado, enviar, novo_cliente
+from tenant_app.notificacoes.webhooks.cliente import Conexao, Resultado
 from tenant_app.notificacoes.webhooks.cofre import cofre_do_ambiente, segredos_vigentes
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -43,8 +43,6 @@ ESPERAS = (5, 300, 1800, 7200, 18000, 36000, 36000)
 MAX_TENTATIVAS = len(ESPERAS) + 1
 JITTER = 0.2
 _tracer = trace.get_tracer("tenant_app.notificacoes")
-#: Concurrent requests (and pooled connections) per endpoint within a batch.
-POR_ENDPOINT = 10
 
 
 def proxima_espera(tentativas_feitas: int, rng: random.Random | None = None) -> float | None:
@@ -139,74 +137,98 @@ async def entregar_lote(uow: UnitOfWork, nset: NotificacoesSettings, limite: int
     # The claim (lease) is committed before the network: a crash from here on only delays.
     await uow.commit()
 
-    # One small pool per endpoint: httpcore's pool rescans every connection for every queued
-    # request, so one big shared pool cost most of a delivery's CPU (profiled: ~6 ms each).
+    # Each endpoint gets its deliveries one at a time, in the order the events were recorded,
+    # over one keep-alive connection; the endpoints are served concurrently.
+    seqs = {i: e.seq for i, e in eventos.items()}
+    filas: dict[uuid.UUID, list[_Trabalho]] = {}
+    for t in sorted(trabalhos, key=lambda t: seqs.get(t.evento_id, 0)):
+        filas.setdefault(t.endpoint_id, []).append(t)
     resolvidos: dict[tuple[str, int], asyncio.Future[str]] = {}
-    clientes: dict[uuid.UUID, tuple[httpx.AsyncClient, asyncio.Semaphore]] = {}
-
-    def cliente_de(endpoint_id: uuid.UUID) -> tuple[httpx.AsyncClient, asyncio.Semaphore]:
-        if endpoint_id not in clientes:
-            clientes[endpoint_id] = (novo_cliente(POR_ENDPOINT), asyncio.Semaphore(POR_ENDPOINT))
-        return clientes[endpoint_id]
+    # A slow endpoint must not hold its claim past the lease (another worker would send again).
+    prazo = time.monotonic() + lease / 3
+    #: Claimed but not attempted, and when they are due again: now (the batch's time ran out)
+    #: or after the first retry delay (their endpoint just failed).
+    liberados: list[tuple[_Trabalho, float]] = []
 
     # Each attempt is a span in the trace of the request that recorded the event (payment →
     # event → delivery is one trace), linked to the task that made it (which may serve many).
     lote = trace.get_current_span().get_span_context()
     vinculos = [trace.Link(lote)] if lote.is_valid else []
 
-    async def um(t: _Trabalho) -> tuple[_Trabalho, Resultado, datetime]:
-        cliente, semaforo = cliente_de(t.endpoint_id)
+    async def um(t: _Trabalho, conexao: Conexao) -> tuple[_Trabalho, Resultado, datetime]:
+        msg_id, b = corpos[t.evento_id]
         with _tracer.start_as_current_span(
             "webhook.entregar",
             context=origens.get(t.evento_id),
             kind=trace.SpanKind.CLIENT,
             links=vinculos,
             attributes={
-                "consorcio.evento.id": str(t.evento_id),
+                "consorcio.evento.id": msg_id,
                 "consorcio.webhook.endpoint": str(t.endpoint_id),
                 "consorcio.webhook.tentativa": t.tentativa,
             },
         ) as span:
-            t_r_em = await _tentar(t, cliente, semaforo)
-            span.set_attribute("http.response.status_code", t_r_em[1].status_http or 0)
-            if not t_r_em[1].sucesso:
-                span.set_status(trace.Status(trace.StatusCode.ERROR, t_r_em[1].erro))
-            return t_r_em
-
-    async def _tentar(
-        t: _Trabalho, cliente: httpx.AsyncClient, semaforo: asyncio.Semaphore
-    ) -> tuple[_Trabalho, Resultado, datetime]:
-        async with semaforo:
-            msg_id, b = corpos[t.evento_id]
             em = datetime.now(UTC)
             headers = assinatura.cabecalhos(segredos.get(t.endpoint_id, []), msg_id, int(time.time()), b)
-            r = await enviar(
-                cliente,
-                urls[t.endpoint_id],
-                b,
-                headers,
-                producao=nset.producao,
-                limite_segundos=nset.webhook_timeout_seconds,
-                max_resposta=nset.webhook_max_resposta_bytes,
-                resolvidos=resolvidos,
-            )
+            r = await conexao.enviar(urls[t.endpoint_id], b, headers)
+            span.set_attribute("http.response.status_code", r.status_http or 0)
+            if not r.sucesso:
+                span.set_status(trace.Status(trace.StatusCode.ERROR, r.erro))
             return t, r, em
 
-    try:
-        resultados = await asyncio.gather(*(um(t) for t in trabalhos))
-    finally:
-        for cliente, _ in clientes.values():
-            await cliente.aclose()
-    await registrar(uow, nset, resultados)
+    async def servir(fila: list[_Trabalho]) -> list[tuple[_Trabalho, Resultado, datetime]]:
+        conexao = Conexao(
+            producao=nset.producao,
+            limite_segundos=nset.webhook_timeout_seconds,
+            max_resposta=nset.webhook_max_resposta_bytes,
+            resolvidos=resolvidos,
+        )
+        feitos: list[tuple[_Trabalho, Resultado, datetime]] = []
+        try:
+            for i, t in enumerate(fila):
+                if time.monotonic() > prazo:
+                    liberados.extend((t, 0.0) for t in fila[i:])
+                    break
+                feitos.append(await um(t, conexao))
+                if not feitos[-1][1].sucesso:
+                    # An endpoint that just failed is not sent the rest of the batch now (a down
+                    # receiver costs one timeout, not one per event); they go again shortly, while
+                    # the failed one follows its retry schedule.
+                    liberados.extend((t, float(ESPERAS[0])) for t in fila[i + 1 :])
+                    break
+        finally:
+            conexao.fechar()
+        return feitos
+
+    resultados = [r for feitos in await asyncio.gather(*map(servir, filas.values())) for r in feitos]
+    await registrar(uow, nset, resultados, liberados)
     return len(trabalhos)
 
 
 async def registrar(
-    uow: UnitOfWork, nset: NotificacoesSettings, resultados: list[tuple[_Trabalho, Resultado, datetime]]
+    uow: UnitOfWork,
+    nset: NotificacoesSettings,
+    resultados: list[tuple[_Trabalho, Resultado, datetime]],
+    liberados: list[tuple[_Trabalho, float]] | None = None,
 ) -> None:
-    """Log every attempt, reschedule or settle each delivery, update the endpoints' streaks."""
+    """Log every attempt, reschedule or settle each delivery, update the endpoints' streaks.
+
+    ``liberados`` were claimed but not attempted: their claim is undone (not counted as an
+    attempt) and they are due again after the given seconds.
+    """
     session = uow.session
     agora = datetime.now(UTC)
+    if liberados:
+        await session.execute(
+            update(_ENTREGAS)
+            .where(_ENTREGAS.c.id == bindparam("b_id"))
+            .values(tentativas=_ENTREGAS.c.tentativas - 1, proxima_tentativa_em=bindparam("b_quando"))
+            .execution_options(synchronize_session=False),
+            [
+                {"b_id": t.entrega_id, "b_quando": agora + timedelta(seconds=espera)}
+                for t, espera in liberados
+            ],
+        )
     tentativas: list[dict[str, Any]] = []
     sucessos: dict[uuid.UUID, datetime] = {}
     falhas: dict[uuid.UUID, int] = {}

@@ -112,7 +112,7 @@ async def test_cada_falha_fica_no_log_e_volta_ao_cronograma(
     # Everything ran concurrently within the 2 s limit (the slow ones were cut, not awaited).
     assert decorrido < 8, decorrido
     esperado = {
-        "fora do ar": (None, "ConnectError"),
+        "fora do ar": (None, "ConnectionRefusedError"),
         "500": (500, "HTTP 500"),
         "timeout": (None, "tempo esgotado"),
         "corpo lento": (None, "tempo esgotado"),
@@ -213,7 +213,10 @@ async def test_dead_letter_reenvio_desativacao_e_email(
     receptor.falhar = True
     for _ in range(3):
         await _aderir(tenant)
-    await rodada(tenant, _nset(tenant, desativar_apos_falhas=3, desativar_apos_horas=0))
+    # A failing endpoint gets one attempt per round (the rest of its batch waits for the next).
+    for _ in range(3):
+        await rodada(tenant, _nset(tenant, desativar_apos_falhas=3, desativar_apos_horas=0))
+        await vencer_agora(tenant, ep["id"])
     atual = (await tenant.client.get(f"/api/webhooks/endpoints/{ep['id']}", headers=tenant.auth())).json()
     assert atual["ativo"] is False and atual["motivo_desativacao"] == "falhas persistentes"
     pendentes = [x for x in await entregas_de(tenant, ep["id"]) if x.status == "pendente"]
@@ -311,3 +314,29 @@ def test_cronograma_cobre_24_horas_com_jitter() -> None:
     assert proxima_espera(MAX_TENTATIVAS) is None
     assert len({round(proxima_espera(1, rng) or 0, 3) for _ in range(20)}) > 1  # jittered
     assert PAGAMENTO_CONFIRMADO  # the type list is importable by receivers' docs
+
+
+async def test_cada_endpoint_recebe_na_ordem_e_um_receptor_fora_do_ar_custa_uma_tentativa(
+    tenant: Tenant, receptor: Receptor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Per endpoint, one request at a time in the order the events were recorded (a slow receiver
+    too); a receiver that is down gets one attempt per round, the rest of its batch waits
+    uncounted while the other endpoints are served."""
+    from tenant_app.unit_of_work import Actor, UnitOfWork
+
+    monkeypatch.setenv("WEBHOOK_MODO", "devstack")
+    await endpoint(tenant, receptor.url("/ok-ordem"), [PAGAMENTO_CONFIRMADO])
+    await endpoint(tenant, receptor.url("/ok-lento"), [PAGAMENTO_CONFIRMADO])  # 50 ms per answer
+    fora = await endpoint(tenant, f"http://127.0.0.1:{porta_fechada()}/x", [PAGAMENTO_CONFIRMADO])
+    async with recursos(tenant) as (factory, _), UnitOfWork.start(factory, Actor(None, "teste")) as uow:
+        ids = [str(uow.publicar(PAGAMENTO_CONFIRMADO, {"i": i, "valor": "1.00"})) for i in range(20)]
+        await uow.commit()
+    await rodada(tenant, _nset(tenant))
+    for caminho in ("/ok-ordem", "/ok-lento"):
+        chegadas = [r.headers["webhook-id"] for r in receptor.de(caminho)]
+        assert [i for i in chegadas if i in ids] == ids, caminho
+    entregas = await entregas_de(tenant, fora["id"])
+    assert sorted(e.tentativas for e in entregas) == [0] * 19 + [1]
+    assert all(e.status == "pendente" for e in entregas)
+    agora = datetime.now(UTC)
+    assert all(0 < (e.proxima_tentativa_em - agora).total_seconds() <= ESPERAS[0] * 1.2 for e in entregas)
