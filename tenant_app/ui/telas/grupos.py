@@ -10,7 +10,7 @@ from litestar.params import FromPath
 
 from tenant_app.ui.api import Api, ErroApi
 from tenant_app.ui.formatos import percentual_do_formulario, reais_do_formulario
-from tenant_app.ui.formularios import campos, ir_para
+from tenant_app.ui.formularios import campos, ir_para, nova_chave
 from tenant_app.ui.paginas import pagina
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
@@ -121,7 +121,18 @@ class GruposController(Controller):
 
     @get("/{grupo_id:uuid}", name="ui:grupo")
     async def detalhe(self, request: Request[Any, Any, Any], grupo_id: FromPath[uuid.UUID]) -> Response[str]:
-        """Parameters, funds (reconciled), the plan's first parcela, cotas and assembleias."""
+        """Parameters, funds (reconciled), the plan's first parcela, cotas, assembleias, yields."""
+        return await self._tela(request, grupo_id)
+
+    async def _tela(
+        self,
+        request: Request[Any, Any, Any],
+        grupo_id: uuid.UUID,
+        *,
+        status: int = 200,
+        erro: ErroApi | None = None,
+        valores: dict[str, str] | None = None,
+    ) -> Response[str]:
         api = Api(request)
         try:
             offset = max(int(request.query_params.get("offset", 0)), 0)
@@ -132,10 +143,15 @@ class GruposController(Controller):
         plano = await api.get(f"/api/grupos/{grupo_id}/plano")
         cotas = await api.get(f"/api/grupos/{grupo_id}/cotas", limit=LIMITE_COTAS, offset=offset)
         assembleias = await api.get(f"/api/grupos/{grupo_id}/assembleias")
+        rendimentos = await api.get(f"/api/grupos/{grupo_id}/rendimentos")
         return pagina(
             request,
             "grupos/detalhe.html",
+            status=status,
             titulo=f"Grupo {g['codigo']}",
+            rendimentos=rendimentos[-12:],
+            chave=(valores or {}).get("chave") if erro and valores else nova_chave(),
+            valores=valores or {},
             g=g,
             fundos=fundos,
             plano=plano,
@@ -143,9 +159,33 @@ class GruposController(Controller):
             assembleias=assembleias,
             limite=LIMITE_COTAS,
             offset=offset,
-            erro=None,
-            erros={},
+            erro=erro.detail if erro else None,
+            erros=erro.erros if erro else {},
         )
+
+    @post(
+        "/{grupo_id:uuid}/rendimentos",
+        name="ui:rendimento-registrar",
+        guards=[requires(Permission.PAGAMENTOS_WRITE)],
+    )
+    async def rendimento(
+        self, request: Request[Any, Any, Any], grupo_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """A period's net yield of the group's investments into the fundo comum (Idempotency-Key)."""
+        v = await campos(request)
+        corpo = {
+            "inicio": v.get("inicio", ""),
+            "fim": v.get("fim", ""),
+            "valor": reais_do_formulario(v.get("valor", "")),
+            "saldo_base": reais_do_formulario(v["saldo_base"]) if v.get("saldo_base") else None,
+        }
+        try:
+            await Api(request).post(f"/api/grupos/{grupo_id}/rendimentos", corpo, chave=v.get("chave"))
+        except ErroApi as erro:
+            if erro.status >= 500 or erro.status in (403, 404):
+                raise
+            return await self._tela(request, grupo_id, status=erro.status, erro=erro, valores=v)
+        return ir_para(f"/app/grupos/{grupo_id}", aviso="rendimento_registrado")
 
     @post("/{grupo_id:uuid}/inicio", name="ui:grupo-iniciar", guards=[requires(Permission.GRUPOS_WRITE)])
     async def iniciar(self, request: Request[Any, Any, Any], grupo_id: FromPath[uuid.UUID]) -> Response[Any]:

@@ -23,6 +23,15 @@ from tests.support.tenant_app_ui_fixtures import ARTIFACTS, Tela, UIServer
 
 pytestmark = pytest.mark.e2e
 
+#: Submits the form twice at once through fetch (same fields, same Idempotency-Key), as a double click
+#: that slipped past the page's script would.
+DUPLO_ENVIO = """async (seletor) => {
+  const form = document.querySelector(seletor);
+  const envio = () => fetch(form.action, {method: "POST", body: new URLSearchParams(new FormData(form)),
+                                          redirect: "manual"});
+  return (await Promise.all([envio(), envio()])).map(r => r.status);
+}"""
+
 
 async def _conta(server: UIServer) -> dict[str, str]:
     t = server.tenant
@@ -178,3 +187,39 @@ async def test_valores_a_identificar_aplicar_e_devolver(logado, ui_server: UISer
     await page.goto(cota_url)
     pagamentos = await page.locator("#t-pagamentos ~ div tbody tr").all_inner_texts()
     assert any("150,00" in linha for linha in pagamentos), pagamentos
+
+
+async def test_rendimento_do_grupo_idempotente(logado, ui_server: UIServer) -> None:
+    fin: Tela = await logado("financeiro")
+    page = fin.page
+    await fin.ir("/app/grupos")
+    await page.click("text=DEMO-AUTO-01")
+    await page.wait_for_url(re.compile(r"/app/grupos/[0-9a-f-]{36}$"))
+    grupo_url = page.url
+    antes = await page.locator("li.rendimento").count()
+    t = ui_server.tenant
+    periodos = (
+        await t.client.get(f"/api/grupos/{grupo_url.rsplit('/', 1)[1]}/rendimentos", headers=t.auth())
+    ).json()
+    # A month after every period already recorded (each day of the grupo yields once).
+    inicio = max((date.fromisoformat(p["fim"]) for p in periodos), default=date.today()) + timedelta(days=1)
+    fim = inicio + timedelta(days=29)
+    # The period ending before it starts: the API's refusal, in Portuguese, on the form.
+    await page.fill("#form-rendimento [name=inicio]", fim.isoformat())
+    await page.fill("#form-rendimento [name=fim]", inicio.isoformat())
+    await page.fill("#form-rendimento [name=valor]", "123,45")
+    await page.click("#form-rendimento button[type=submit]")
+    assert await page.locator("#t-rendimentos ~ [role=alert]").count() == 1
+    await fin.conferir("59-grupo-rendimento-erro")
+    assert await page.locator("#form-rendimento #e-fim").is_visible()
+    await page.fill("#form-rendimento [name=inicio]", inicio.isoformat())
+    await page.fill("#form-rendimento [name=fim]", fim.isoformat())
+    status = await page.evaluate(DUPLO_ENVIO, "#form-rendimento")
+    assert all(s in (303, 0, 409) for s in status), status
+    await page.goto(grupo_url)
+    assert await page.locator("li.rendimento").count() == min(antes + 1, 12)
+    periodos_depois = (
+        await t.client.get(f"/api/grupos/{grupo_url.rsplit('/', 1)[1]}/rendimentos", headers=t.auth())
+    ).json()
+    assert len(periodos_depois) == len(periodos) + 1  # sent twice, recorded once
+    assert "123,45" in " ".join(await page.locator("li.rendimento").all_inner_texts())
