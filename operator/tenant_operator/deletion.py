@@ -30,6 +30,7 @@ from tenant_operator.provisioners.snapshot import take_snapshot
 from tenant_operator.provisioners.vault import VaultError
 from tenant_operator.reconciler import now_rfc3339
 from tenant_operator.runtime import Runtime
+from tenant_operator.specs.rbac import operator_role_binding
 from tenant_operator.stopping import stop_tenant
 
 ORPHANED_BY_CRD = "Orphaned"
@@ -111,12 +112,17 @@ async def delete_tenant(
     Raises on failure (the finalizer stays).
     """
     policy = effective_policy(spec)
-    conflict = await _namespace_conflict(runtime, name, spec)
+    live_ns = await runtime.kube.get(KINDS["Namespace"].path(names.namespace(name)))
+    conflict = adoption.namespace_conflict(live_ns, name, normalize_cnpj(str(spec.get("cnpj") or "")))
     if conflict is not None:
         # The tenant-<name> namespace (and what carries the same name: database,
         # Redis user, Vault paths) is not this resource's: touch nothing of it.
         metrics.DELETIONS.labels(adoption.REASON_NAMESPACE_CONFLICT).inc()
         return adoption.REASON_NAMESPACE_CONFLICT, f"nothing stopped, marked or destroyed: {conflict}"
+    if live_ns is not None and runtime.config.rbac.enabled:
+        # A tenant deleted before any pass of this release gave the operator its
+        # RoleBinding (an upgrade): without it, stopping it would be a 403.
+        await runtime.kube.apply(operator_role_binding(name, runtime.config.rbac))
     if policy is not DeletionPolicy.RETAIN and await crd_is_being_deleted(runtime):
         logger.warning("the ConsorcioTenant CRD is being deleted: keeping tenant %s's data", name)
         stopped = await stop_tenant(runtime, name)
@@ -155,13 +161,6 @@ async def delete_tenant(
     summary += await drop_everything(runtime, name)
     metrics.DELETIONS.labels(policy.value).inc()
     return policy.value, summary
-
-
-async def _namespace_conflict(runtime: Runtime, name: str, spec: Mapping[str, Any]) -> str | None:
-    """Why the tenant's namespace is someone else's (adoption.namespace_conflict), else None."""
-    cnpj = normalize_cnpj(str(spec.get("cnpj") or ""))
-    live = await runtime.kube.get(KINDS["Namespace"].path(names.namespace(name)))
-    return adoption.namespace_conflict(live, name, cnpj)
 
 
 def tenant_status_path(name: str) -> str:

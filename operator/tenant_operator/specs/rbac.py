@@ -11,19 +11,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from tenant_operator import names
 from tenant_operator.config import RbacConfig
-from tenant_operator.specs.tenant import TenantView
 
 #: Name of the operator's RoleBinding in every tenant namespace.
 OPERATOR_ROLE_BINDING = "consorcio-operator"
 
 
-def operator_role_binding(t: TenantView, rbac: RbacConfig) -> dict[str, Any]:
-    """``RoleBinding consorcio-operator``: the tenant role, to the operator's ServiceAccount."""
+def operator_role_binding(tenant: str, rbac: RbacConfig) -> dict[str, Any]:
+    """``RoleBinding consorcio-operator`` in ``tenant-<tenant>``: the tenant role, to the operator."""
     return {
         "apiVersion": "rbac.authorization.k8s.io/v1",
         "kind": "RoleBinding",
-        "metadata": t.metadata(OPERATOR_ROLE_BINDING),
+        "metadata": {
+            "name": OPERATOR_ROLE_BINDING,
+            "namespace": names.namespace(tenant),
+            "labels": names.tenant_labels(tenant),
+        },
         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": rbac.tenant_role},
         "subjects": [
             {

@@ -70,7 +70,7 @@ async def _ensure_operator_binding(ctx: ReconcileContext) -> None:
     rbac = ctx.runtime.config.rbac
     if not rbac.enabled:
         return  # cluster-admin credentials (make up): nothing to bind
-    binding = operator_role_binding(ctx.tenant, rbac)
+    binding = operator_role_binding(ctx.tenant.name, rbac)
     live = None
     if not ctx.fresh_namespace:
         live = await ctx.kube.get(
@@ -122,7 +122,7 @@ async def _prune_foreign(ctx: ReconcileContext, policies: list[dict]) -> list[st
     t = ctx.tenant
     expected = {
         "RoleBinding": (
-            {operator_role_binding(t, ctx.runtime.config.rbac)["metadata"]["name"]}
+            {operator_role_binding(t.name, ctx.runtime.config.rbac)["metadata"]["name"]}
             if ctx.runtime.config.rbac.enabled
             else set()
         ),

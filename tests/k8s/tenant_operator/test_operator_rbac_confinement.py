@@ -87,7 +87,7 @@ def op(identity, tenant_view):
     # What ensure_namespace does for a new tenant: the namespace, then its RoleBinding.
     core.create_namespace(namespace(tenant_view))
     cfg = OperatorConfig.from_env({**EXAMPLE_ENV, **identity.env})
-    binding = operator_role_binding(tenant_view, cfg.rbac)
+    binding = operator_role_binding(tenant_view.name, cfg.rbac)
     client.RbacAuthorizationV1Api(api_client).create_namespaced_role_binding(tenant_view.namespace, binding)
     yield api_client
     api_client.close()
@@ -205,7 +205,7 @@ def test_operator_cannot_delete_kube_system_or_another_namespace(op, k8s_api_cli
 def test_operator_cannot_bind_itself_rights_outside_tenant_namespaces(op, identity, tenant_view):
     rbac = client.RbacAuthorizationV1Api(op)
     cfg = OperatorConfig.from_env({**EXAMPLE_ENV, **identity.env})
-    binding = operator_role_binding(tenant_view, cfg.rbac)
+    binding = operator_role_binding(tenant_view.name, cfg.rbac)
     binding["metadata"] = {"name": f"probe-{SUFFIX}"}
     for ns in ("kube-system", FOREIGN):
         err = forbidden(lambda ns=ns: rbac.create_namespaced_role_binding(ns, binding))
