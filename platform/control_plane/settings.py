@@ -106,6 +106,8 @@ class AuthSettings:
     """HMAC key for admin tokens; None means the key generated at migrate time."""
     admin_token_ttl_seconds: int = 8 * 3600
     """Lifetime of an admin access token."""
+    login_free_failures_per_source: int = 30
+    """Failed staff logins from one address (any accounts) before its attempts are delayed."""
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,9 @@ class Settings:
             auth=AuthSettings(
                 secret_key=env.get("CONTROL_PLANE_SECRET_KEY") or None,
                 admin_token_ttl_seconds=_int(env, "CONTROL_PLANE_ADMIN_TOKEN_TTL_SECONDS", 8 * 3600, 60),
+                login_free_failures_per_source=_int(
+                    env, "CONTROL_PLANE_LOGIN_FREE_FAILURES_PER_SOURCE", 30, 1
+                ),
             ),
             billing=BillingSettings(
                 payment_terms_days=_int(env, "CONTROL_PLANE_PAYMENT_TERMS_DAYS", 10),

@@ -39,7 +39,7 @@ class TokenReviewer:
         audience: str | None = None,
         accept_api_server_audience: bool = False,
         cache_seconds: int = 30,
-        negative_cache_seconds: int = 10,
+        negative_cache_seconds: int | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not audience and not accept_api_server_audience:
@@ -48,7 +48,10 @@ class TokenReviewer:
         self._audience = audience or None
         self._accept_default = accept_api_server_audience
         self._cache_seconds = cache_seconds
-        self._negative_seconds = negative_cache_seconds
+        # Refusals: 10 s by default, never longer than successes (0 turns both off).
+        self._negative_seconds = (
+            min(10, cache_seconds) if negative_cache_seconds is None else negative_cache_seconds
+        )
         self._clock = clock
         self._cache: dict[str, tuple[float, TenantAppPrincipal | Unauthorized | Forbidden]] = {}
 
