@@ -58,6 +58,50 @@ def describe_properties(
                 prop.description = text
 
 
+#: Example values by string format: always valid for the format, whatever the field.
+_FORMAT_EXAMPLES: dict[str, str] = {
+    "uuid": "3f2c1e9a-7b4d-4c8e-9a1f-2b3c4d5e6f70",
+    "date": "2026-12-07",
+    "date-time": "2026-12-07T14:30:00-03:00",
+}
+
+
+def add_examples(openapi: OpenAPI, decimals: Sequence[tuple[re.Pattern[str], str]] = ()) -> None:
+    """Give properties without examples one from their format (uuid, date, date-time) or, for decimal
+    fields (a decimal string or a number), from ``decimals`` by property name. Only values the
+    property's own schema accepts (a test validates every example of the document)."""
+    for schema in _schemas(openapi).values():
+        for name, prop in (schema.properties or {}).items():
+            if not isinstance(prop, Schema) or prop.examples:
+                continue
+            example = _example(name, prop, decimals)
+            if example is not None:
+                prop.examples = [example]
+
+
+def _example(name: str, prop: Schema, decimals: Sequence[tuple[re.Pattern[str], str]]) -> str | None:
+    members = [m for m in (prop.one_of or prop.any_of or [prop]) if isinstance(m, Schema)]
+    strings = [m for m in members if _is_type(m, "string") and not m.enum and not m.const]
+    if not strings:
+        return None
+    fmt = getattr(strings[0].format, "value", strings[0].format)
+    if isinstance(fmt, str) and fmt in _FORMAT_EXAMPLES and not strings[0].pattern:
+        return _FORMAT_EXAMPLES[fmt]
+    numeric = any(_is_type(m, "number") for m in members)
+    if numeric:  # a decimal: "1500.00" or 1500
+        for pattern, value in decimals:
+            if pattern.fullmatch(name):
+                return value
+    return None
+
+
+def _is_type(schema: Schema, kind: str) -> bool:
+    value = getattr(schema.type, "value", schema.type)
+    if isinstance(value, list | tuple):
+        return any(getattr(v, "value", v) == kind for v in value)
+    return value == kind
+
+
 def undescribed_properties(openapi: OpenAPI) -> list[str]:
     """``Schema.property`` of every component property without a description."""
     out: list[str] = []

@@ -26,9 +26,9 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 
 from consorcio_kit.input_rules import constrain_document
 from consorcio_kit.openapi import DocumentTexts, LinkSpec, OperationInfo, document_decimals, finish_document
-from consorcio_kit.openapi_properties import describe_properties
+from consorcio_kit.openapi_properties import add_examples, describe_properties
 from tenant_app.http.catalogo import CATALOGO, CODIGO_DO_STATUS, tipo_uri
-from tenant_app.http.openapi_glossario import GLOSSARIO, REGRAS
+from tenant_app.http.openapi_glossario import EXEMPLOS_DECIMAIS, GLOSSARIO, REGRAS
 
 _PUBLICOS = re.compile(r"^/(health|ready|metrics|schema|problemas)|^/api/auth/(login|refresh|token)$")
 #: Routes that take the group's lock in Redis (fail closed: 503 ``trava_indisponivel``).
@@ -348,6 +348,7 @@ def documentar(app: Litestar) -> OpenAPI:
     _sistema(openapi)
     # Every property described: Meta, then the glossary (Portuguese), then the code's comments.
     describe_properties(app, openapi, GLOSSARIO, REGRAS, comments_first=False)
+    add_examples(openapi, EXEMPLOS_DECIMAIS)
     return openapi
 
 

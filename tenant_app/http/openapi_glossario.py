@@ -245,3 +245,12 @@ REGRAS: tuple[NamingRule, ...] = (
     (re.compile(r"(?:ultimo|ultima)_(.+)"), lambda m: f"Último registro de {_txt(m)}."),
     (re.compile(r"(?:proximo|proxima|proximas|proximos)_(.+)"), lambda m: f"Próximo(s): {_txt(m)}."),
 )
+
+#: Examples of decimal fields by name (money with 2 places, percentages with 4).
+EXEMPLOS_DECIMAIS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r".*(_pct|percentual.*)"), "12.5000"),
+    (
+        re.compile(r"(valor|saldo|total|principal|multa|juros|encargos|fundo_comum|fundo_reserva|seguro).*"),
+        "1500.00",
+    ),
+)

@@ -90,3 +90,27 @@ def test_every_property_is_described(app: Litestar) -> None:
     assert "Código do grupo" in grupo["codigo"]["description"]
     chave = doc["components"]["schemas"]["ChaveCriadaOut"]["properties"]["chave"]
     assert chave["description"] and chave["examples"]
+
+
+def test_every_example_is_valid_for_its_property(app: Litestar) -> None:
+    """Examples are sent as they are by clients and by the fuzz run's examples phase: each must
+    validate against its property's schema (refs resolved against the whole document)."""
+    import json
+
+    import jsonschema
+    from litestar.serialization import encode_json
+
+    doc = json.loads(encode_json(app.openapi_schema.to_schema()))
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    invalid, count = [], 0
+    for name, schema in doc["components"]["schemas"].items():
+        for prop, prop_schema in (schema.get("properties") or {}).items():
+            for example in prop_schema.get("examples") or []:
+                count += 1
+                validator = jsonschema.Draft202012Validator(
+                    {**prop_schema, "components": doc["components"]}, format_checker=checker
+                )
+                if not validator.is_valid(example):
+                    invalid.append(f"{name}.{prop}: {example!r}")
+    assert count > 100, count  # uuid/date/date-time and money/percent fields carry one
+    assert not invalid, "examples their own schema refuses:\n  " + "\n  ".join(invalid)
