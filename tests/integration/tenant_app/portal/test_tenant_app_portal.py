@@ -8,6 +8,7 @@ Requests go to ``https://`` URLs: the tenant has no plain-http APP_BASE_URL, so 
 from __future__ import annotations
 
 import re
+import socket
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -288,6 +289,21 @@ async def test_segunda_via_e_lance_na_assembleia_aberta(
     )
     assert r.status_code == 200 and r.json()["cota_numero"] == eu["cota"]["numero"]
 
+    # The audit trail names the consorciado himself as the actor of his login and of his lance.
+    r = await portal_a.client.get(
+        "/api/auditoria/",
+        params={"entidade": "lances", "entidade_id": lance_id.group(1)},
+        headers=portal_a.auth(Role.AUDITOR),
+    )
+    assert r.status_code == 200, r.text
+    assert [e["actor_email"] for e in r.json()["items"]] == [f"consorciado:{eu['id']}"]
+    r = await portal_a.client.get(
+        "/api/auditoria/",
+        params={"acao": "portal_login", "entidade_id": eu["id"]},
+        headers=portal_a.auth(Role.AUDITOR),
+    )
+    assert r.status_code == 200 and r.json()["items"], r.text
+
     # Another consorciado cannot cancel it.
     intruso = await entrar(portal_a, mailpit, outro)
     r = await intruso.post(
@@ -353,3 +369,17 @@ async def test_documentos_contrato_e_de_mais_ninguem(
     dele = (await _api(portal_a, "/api/documentos/", consorciado_id=outro["id"]))["items"]
     assert dele and all(f"/cliente/documentos/{d['id']}" not in tela.text for d in dele)
     assert (await nav.req("GET", f"/cliente/documentos/{dele[0]['id']}")).status_code == 404
+
+
+async def test_sem_servidor_de_email_o_pedido_de_codigo_diz_que_o_envio_esta_indisponivel(
+    portal_a: Tenant, pessoas_a: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as s:  # a port nobody listens on: the SMTP relay is down
+        s.bind(("127.0.0.1", 0))
+        porta = s.getsockname()[1]
+    monkeypatch.setenv("SMTP_PORT", str(porta))
+    nav = Navegador(portal_a)
+    r = await nav.post("/cliente/entrar", "/cliente/entrar", documento=pessoas_a[0]["documento"])
+    assert r.status_code == 503 and "envio de e-mails está indisponível" in r.text
+    # Still at the start: no code stage without a code sent.
+    assert (await nav.req("GET", "/cliente/entrar/codigo")).headers["location"] == "/cliente/entrar"
