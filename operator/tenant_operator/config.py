@@ -35,22 +35,6 @@ class PostgresConfig:
     #: CA bundle path inside the tenant pods (``OPERATOR_PG_TENANT_SSLROOTCERT``), passed as
     #: ``PGSSLROOTCERT``; empty: the driver's default (``~/.postgresql/root.crt``).
     tenant_sslrootcert: str = ""
-    #: libpq ``sslmode`` of the tenant apps' DATABASE_URL (``OPERATOR_PG_TENANT_SSLMODE``):
-    #: ``verify-full`` unless told otherwise (the server's certificate and name checked, so a
-    #: pod's database password never goes to an impostor); devstack's PostgreSQL has no TLS.
-    tenant_sslmode: str = "verify-full"
-    #: CA bundle path inside the tenant pods (``OPERATOR_PG_TENANT_SSLROOTCERT``), passed as
-    #: ``PGSSLROOTCERT``; empty: the driver's default (``~/.postgresql/root.crt``).
-    tenant_sslrootcert: str = ""
-
-
-_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
-
-
-def _sslmode(value: str) -> str:
-    if value not in _SSLMODES:
-        raise ConfigError(f"OPERATOR_PG_TENANT_SSLMODE must be one of {', '.join(_SSLMODES)}")
-    return value
 
 
 _SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
