@@ -55,6 +55,10 @@ class RedisConfig:
     #: Host and port the tenant apps use, written into REDIS_URL.
     tenant_host: str
     tenant_port: int
+    #: ``ACL SAVE`` must succeed after each change (``OPERATOR_REDIS_REQUIRE_ACL_SAVE``, default
+    #: true): users only in memory vanish at a restart. ``false`` only for a Redis that keeps
+    #: its users some other way; the resync then re-creates lost users within its interval.
+    require_acl_save: bool = True
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,13 @@ class OperatorConfig:
                 tenant_sslmode=_sslmode(get("OPERATOR_PG_TENANT_SSLMODE", "verify-full")),
                 tenant_sslrootcert=get("OPERATOR_PG_TENANT_SSLROOTCERT"),
             ),
-            redis=RedisConfig(admin_url=redis_url, tenant_host=redis_host, tenant_port=redis_port),
+            redis=RedisConfig(
+                admin_url=redis_url,
+                tenant_host=redis_host,
+                tenant_port=redis_port,
+                require_acl_save=get("OPERATOR_REDIS_REQUIRE_ACL_SAVE", "true").lower()
+                not in ("false", "0", "no"),
+            ),
             vault=VaultConfig(
                 addr=vault_addr.rstrip("/"),
                 token=vault_token,

@@ -49,7 +49,7 @@ class Runtime:
             config=config,
             kube=kube or KubeClient.from_environment(),
             postgres=PostgresProvisioner(config.postgres.admin_dsn),
-            redis=RedisProvisioner(config.redis.admin_url),
+            redis=RedisProvisioner(config.redis.admin_url, require_save=config.redis.require_acl_save),
             vault=VaultProvisioner(config.vault) if config.vault.enabled else None,
             object_store=ObjectStoreProvisioner(config.s3) if config.s3.enabled else None,
         )

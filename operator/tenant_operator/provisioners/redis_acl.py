@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -11,6 +12,7 @@ from redis.exceptions import ResponseError
 from tenant_operator.specs.redis_acl import VETTED_SCRIPTS, acl_rules, expected_selectors, script_sha
 
 _PROBE_USER = "consorcio-operator-acl-probe"
+log = logging.getLogger(__name__)
 
 
 def password_hash(password: str) -> str:
@@ -29,7 +31,8 @@ def _as_dict(reply: Any) -> dict[str, Any]:
 class RedisProvisioner:
     """Creates, checks and deletes tenant ACL users as an admin user."""
 
-    def __init__(self, admin_url: str) -> None:
+    def __init__(self, admin_url: str, *, require_save: bool = True) -> None:
+        self._require_save = require_save
         self._client = aioredis.Redis.from_url(
             admin_url, decode_responses=True, socket_timeout=10, socket_connect_timeout=5
         )
@@ -136,6 +139,9 @@ class RedisProvisioner:
         try:
             await self._client.execute_command("ACL", "SAVE")
         except ResponseError as err:
+            if not self._require_save:
+                log.warning("ACL SAVE failed (%s): tenant users live only in Redis's memory", err)
+                return
             raise AclNotPersisted(
                 f"ACL SAVE failed ({err}): tenant users would not survive a Redis restart; "
                 "start Redis with an aclfile"

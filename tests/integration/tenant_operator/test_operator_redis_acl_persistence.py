@@ -70,3 +70,13 @@ async def test_an_acl_that_cannot_be_saved_fails_the_step_instead_of_vanishing_a
     finally:
         await prov.close()
         srv.kill()
+
+
+async def test_a_redis_that_keeps_users_otherwise_can_opt_out_of_the_save(tmp_path: Path) -> None:
+    srv = AclRedis(tmp_path, aclfile=False).start()
+    prov = RedisProvisioner(srv.admin_url, require_save=False)
+    try:
+        assert await prov.ensure(names.redis_user("optout"), "optout", "pw") == ["user missing"]
+    finally:
+        await prov.close()
+        srv.kill()
