@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import os
 import random
+import shutil
 import signal
 import statistics
 import sys
@@ -163,6 +164,7 @@ async def _recuperacao(base: str, token: str, inicio: float) -> float:
 
 async def main_async(args: argparse.Namespace) -> int:
     folder = Path(tempfile.mkdtemp(prefix="chaos-"))
+    ok = False
     p = Plataforma(folder)
     await asyncio.to_thread(p.pg.start)
     p.redis.start()
@@ -251,7 +253,7 @@ async def main_async(args: argparse.Namespace) -> int:
             and all(conciliados)
             and auditoria.get("integra") is True
         )
-        print("INVARIANTS HOLD" if ok else "INVARIANT VIOLATED")
+        print("INVARIANTS HOLD" if ok else f"INVARIANT VIOLATED (logs kept in {folder})")
         for recusa in out["recusados"][:5]:
             print("refused:", recusa)
         return 0 if ok else 1
@@ -262,6 +264,10 @@ async def main_async(args: argparse.Namespace) -> int:
                 proc.stop(10)
         p.redis.kill()
         await asyncio.to_thread(p.pg.remove)
+        if not ok:
+            print(f"process logs: {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:
