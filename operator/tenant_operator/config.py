@@ -135,6 +135,11 @@ class WorkloadConfig:
     vault_addr: str = ""
     vault_kv_mount: str = "secret"
     vault_audience: str = "vault"
+    #: PEM of the CA that signed Vault's certificate, copied into each tenant namespace
+    #: (Secret ``tenant-vault-ca``) and handed to the pods as ``VAULT_CACERT``: read at
+    #: startup from ``OPERATOR_VAULT_TENANT_CA_FILE`` or else ``OPERATOR_VAULT_CA_FILE``
+    #: (empty: the pods trust the system's store, as before).
+    vault_ca_pem: str = ""
     #: Production mode of the tenants' egress policy: every shared service named by a
     #: DNS host needs its destinations in ``egress_destinations`` (or the operator
     #: refuses to start); off, such a service is allowed on its port to any address.
@@ -265,6 +270,10 @@ class OperatorConfig:
                 vault_addr=(get("OPERATOR_VAULT_TENANT_ADDR") or vault_addr).rstrip("/"),
                 vault_kv_mount=get("OPERATOR_VAULT_KV_MOUNT", "secret") or "secret",
                 vault_audience=get("OPERATOR_VAULT_TOKEN_AUDIENCE") or "vault",
+                vault_ca_pem=_pem_file(
+                    "OPERATOR_VAULT_TENANT_CA_FILE or OPERATOR_VAULT_CA_FILE",
+                    get("OPERATOR_VAULT_TENANT_CA_FILE") or get("OPERATOR_VAULT_CA_FILE"),
+                ),
                 egress_strict=_bool("OPERATOR_EGRESS_STRICT", get("OPERATOR_EGRESS_STRICT")),
                 egress_destinations=_egress_destinations(get("OPERATOR_EGRESS_DESTINATIONS")),
             ),
@@ -306,6 +315,19 @@ def _s3_config(get: Callable[..., str]) -> S3Config:
         bucket_prefix=prefix,
         backup_bucket=get("OPERATOR_S3_BACKUP_BUCKET") or "consorcio-backups",
     )
+
+
+def _pem_file(name: str, path: str) -> str:
+    """The PEM text of a CA bundle file ("" for no path); unreadable or not PEM: a ConfigError at startup."""
+    if not path:
+        return ""
+    try:
+        text = Path(path).read_text()
+    except OSError as err:
+        raise ConfigError(f"{name}: cannot read {path}: {err.strerror}") from err
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        raise ConfigError(f"{name}: {path} holds no PEM certificate")
+    return text
 
 
 def _int(name: str, value: str) -> int:

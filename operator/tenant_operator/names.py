@@ -33,6 +33,7 @@ FINALIZER = CLEANUP_FINALIZER  # the control plane's purge sets it too
 
 # Fixed object names inside the tenant namespace (the tenant app's contract).
 APP_SECRET = "tenant-app-env"
+VAULT_CA_SECRET = "tenant-vault-ca"  # the CA of Vault's certificate, when Vault has a private CA
 SERVICE_ACCOUNT = TENANT_APP_SERVICE_ACCOUNT  # the control plane trusts only this identity
 APP_DEPLOYMENT = "tenant-app"
 WORKER_DEPLOYMENT = "tenant-worker"

@@ -34,6 +34,9 @@ class ConfigCofre:
     token_file: str = TOKEN_PADRAO
     role: str | None = None
     auth_mount: str = "kubernetes"
+    #: PEM bundle of the CA that signed Vault's certificate (``VAULT_CACERT``, mounted by the
+    #: operator when its Vault has a private CA); None: the system's trust store.
+    ca_cert: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ConfigCofre | None:
@@ -53,7 +56,13 @@ class ConfigCofre:
             token_file=env.get("VAULT_TOKEN_FILE", TOKEN_PADRAO),
             role=env.get("VAULT_ROLE") or None,
             auth_mount=env.get("VAULT_K8S_AUTH_MOUNT", "kubernetes"),
+            ca_cert=env.get("VAULT_CACERT", "").strip() or None,
         )
+
+    @property
+    def verify(self) -> str | bool:
+        """hvac's ``verify``: the private CA when given, else the system's trust store (never off)."""
+        return self.ca_cert or True
 
 
 class CofrePsp:
@@ -68,7 +77,7 @@ class CofrePsp:
     def _cliente(self) -> hvac.Client:
         # A fresh login per use: the projected token rotates, a Vault token expires (role ttl).
         credencial = Path(self.config.token_file).read_text().strip()
-        cliente = hvac.Client(url=self.config.addr)
+        cliente = hvac.Client(url=self.config.addr, verify=self.config.verify)
         if self.config.role:
             cliente.auth.kubernetes.login(self.config.role, credencial, mount_point=self.config.auth_mount)
         else:

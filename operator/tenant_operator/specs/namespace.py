@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from tenant_operator import names
+from tenant_operator.specs.pod import (
+    EPHEMERAL_STORAGE_LIMIT,
+    EPHEMERAL_STORAGE_LIMIT_MI,
+    EPHEMERAL_STORAGE_REQUEST,
+)
 from tenant_operator.specs.tenant import TenantView
 
 
@@ -35,7 +40,7 @@ def namespace(t: TenantView) -> dict[str, Any]:
 
 
 def resource_quota(t: TenantView) -> dict[str, Any]:
-    """Caps the whole namespace at the plan's CPU, memory and pod count."""
+    """Caps the whole namespace at the plan's CPU, memory, ephemeral storage and pod count."""
     s = t.sizing
     return {
         "apiVersion": "v1",
@@ -49,6 +54,10 @@ def resource_quota(t: TenantView) -> dict[str, Any]:
                 "limits.memory": s.quota_memory,
                 "requests.memory": s.quota_memory,
                 "pods": str(s.quota_pods),
+                # Node disk: every pod of the plan at its containers' limit, so one
+                # tenant filling /tmp or its logs cannot evict another tenant's pods.
+                "requests.ephemeral-storage": _mi(s.quota_pods * EPHEMERAL_STORAGE_LIMIT_MI),
+                "limits.ephemeral-storage": _mi(s.quota_pods * EPHEMERAL_STORAGE_LIMIT_MI),
             }
         },
     }
@@ -65,10 +74,27 @@ def limit_range(t: TenantView) -> dict[str, Any]:
             "limits": [
                 {
                     "type": "Container",
-                    "default": {"cpu": s.container_cpu_limit, "memory": s.container_memory_limit},
-                    "defaultRequest": {"cpu": s.container_cpu_request, "memory": s.container_memory_request},
-                    "max": {"cpu": s.container_cpu_limit, "memory": s.container_memory_limit},
+                    "default": {
+                        "cpu": s.container_cpu_limit,
+                        "memory": s.container_memory_limit,
+                        "ephemeral-storage": EPHEMERAL_STORAGE_LIMIT,
+                    },
+                    "defaultRequest": {
+                        "cpu": s.container_cpu_request,
+                        "memory": s.container_memory_request,
+                        "ephemeral-storage": EPHEMERAL_STORAGE_REQUEST,
+                    },
+                    "max": {
+                        "cpu": s.container_cpu_limit,
+                        "memory": s.container_memory_limit,
+                        "ephemeral-storage": EPHEMERAL_STORAGE_LIMIT,
+                    },
                 }
             ]
         },
     }
+
+
+def _mi(mebibytes: int) -> str:
+    """A quantity in Gi when whole (as the API server prints it back), else Mi."""
+    return f"{mebibytes // 1024}Gi" if mebibytes % 1024 == 0 else f"{mebibytes}Mi"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from consorcio_contract import names as contract_names
@@ -40,8 +41,16 @@ def container(t: TenantView, *, name: str, version: str, command: list[str]) -> 
         "command": command,
         "envFrom": [{"secretRef": {"name": names.APP_SECRET}}],
         "resources": {
-            "requests": {"cpu": s.container_cpu_request, "memory": s.container_memory_request},
-            "limits": {"cpu": s.container_cpu_limit, "memory": s.container_memory_limit},
+            "requests": {
+                "cpu": s.container_cpu_request,
+                "memory": s.container_memory_request,
+                "ephemeral-storage": EPHEMERAL_STORAGE_REQUEST,
+            },
+            "limits": {
+                "cpu": s.container_cpu_limit,
+                "memory": s.container_memory_limit,
+                "ephemeral-storage": EPHEMERAL_STORAGE_LIMIT,
+            },
         },
         "securityContext": {
             "allowPrivilegeEscalation": False,
@@ -82,6 +91,18 @@ def _with_control_plane_token(c: dict[str, Any]) -> dict[str, Any]:
 VAULT_TOKEN_VOLUME = "vault-token"
 VAULT_TOKEN_DIR = "/var/run/secrets/vault"
 VAULT_TOKEN_FILE = f"{VAULT_TOKEN_DIR}/token"
+#: Vault's CA, when the operator has one: projected beside the token from Secret
+#: ``tenant-vault-ca`` (written by the SecretsReady step) and named by ``VAULT_CACERT``.
+VAULT_CA_KEY = "ca.crt"
+VAULT_CA_FILE = f"{VAULT_TOKEN_DIR}/{VAULT_CA_KEY}"
+#: /tmp is the only writable path of the read-only root filesystem: bounded so a pod
+#: filling it is evicted instead of filling the node's disk (issue 20, smaller points).
+TMP_SIZE_LIMIT = "256Mi"
+#: Per container: the /tmp volume plus logs; the LimitRange and the quota count it too.
+EPHEMERAL_STORAGE_REQUEST_MI = 64
+EPHEMERAL_STORAGE_LIMIT_MI = 512
+EPHEMERAL_STORAGE_REQUEST = f"{EPHEMERAL_STORAGE_REQUEST_MI}Mi"
+EPHEMERAL_STORAGE_LIMIT = f"{EPHEMERAL_STORAGE_LIMIT_MI}Mi"
 
 
 def _with_vault_access(t: TenantView, c: dict[str, Any]) -> dict[str, Any]:
@@ -93,25 +114,52 @@ def _with_vault_access(t: TenantView, c: dict[str, Any]) -> dict[str, Any]:
         {"name": "VAULT_TOKEN_FILE", "value": VAULT_TOKEN_FILE},
         {"name": "VAULT_KV_MOUNT", "value": t.workload.vault_kv_mount},
     ]
+    if t.workload.vault_ca_pem:
+        env.append({"name": "VAULT_CACERT", "value": VAULT_CA_FILE})
     mount = {"name": VAULT_TOKEN_VOLUME, "mountPath": VAULT_TOKEN_DIR, "readOnly": True}
     return {**c, "env": env, "volumeMounts": [*c.get("volumeMounts", []), mount]}
 
 
 def vault_token_volume(t: TenantView) -> dict[str, Any]:
-    """Projected ServiceAccount token for Vault's audience only (the tenant's Kubernetes-auth role)."""
-    return {
-        "name": VAULT_TOKEN_VOLUME,
-        "projected": {
-            "sources": [
-                {
-                    "serviceAccountToken": {
-                        "audience": t.workload.vault_audience,
-                        "expirationSeconds": CONTROL_PLANE_TOKEN_SECONDS,
-                        "path": "token",
-                    }
+    """Projected ServiceAccount token for Vault's audience only (the tenant's Kubernetes-auth role).
+
+    With a Vault CA configured, the CA from Secret ``tenant-vault-ca`` is projected beside it.
+    """
+    sources: list[dict[str, Any]] = [
+        {
+            "serviceAccountToken": {
+                "audience": t.workload.vault_audience,
+                "expirationSeconds": CONTROL_PLANE_TOKEN_SECONDS,
+                "path": "token",
+            }
+        }
+    ]
+    if t.workload.vault_ca_pem:
+        sources.append(
+            {
+                "secret": {
+                    "name": names.VAULT_CA_SECRET,
+                    "items": [{"key": VAULT_CA_KEY, "path": VAULT_CA_KEY}],
                 }
-            ]
-        },
+            }
+        )
+    return {"name": VAULT_TOKEN_VOLUME, "projected": {"sources": sources}}
+
+
+def vault_ca_secret(t: TenantView) -> dict[str, Any] | None:
+    """Secret ``tenant-vault-ca`` with the CA of Vault's certificate; None when none is configured.
+
+    A Secret rather than a ConfigMap although a CA is public: the operator's rights in a
+    tenant namespace already cover Secrets, and one more kind would widen them.
+    """
+    if not t.workload.vault_ca_pem:
+        return None
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": t.metadata(names.VAULT_CA_SECRET),
+        "type": "Opaque",
+        "data": {VAULT_CA_KEY: base64.b64encode(t.workload.vault_ca_pem.encode()).decode()},
     }
 
 
@@ -133,9 +181,10 @@ def pod_template(
     ``CONTROL_PLANE_TOKEN_FILE`` at it; ``vault_token`` (when the operator has
     a Vault for tenants) mounts a token for Vault's audience at
     ``/var/run/secrets/vault/token`` with ``VAULT_ADDR``, ``VAULT_ROLE``,
-    ``VAULT_TOKEN_FILE`` and ``VAULT_KV_MOUNT``.
+    ``VAULT_TOKEN_FILE`` and ``VAULT_KV_MOUNT`` (and ``VAULT_CACERT``, the CA projected
+    beside the token, when the operator has a Vault CA).
     """
-    volumes: list[dict[str, Any]] = [{"name": "tmp", "emptyDir": {}}]
+    volumes: list[dict[str, Any]] = [{"name": "tmp", "emptyDir": {"sizeLimit": TMP_SIZE_LIMIT}}]
     if control_plane_token:
         containers = [_with_control_plane_token(c) for c in containers]
         volumes.append(control_plane_token_volume())

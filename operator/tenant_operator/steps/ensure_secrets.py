@@ -9,6 +9,7 @@ from tenant_operator.conditions import Condition
 from tenant_operator.kube.client import KubeApiError
 from tenant_operator.provisioners.vault import VaultError
 from tenant_operator.specs.app_secret import app_env, app_secret, env_hash
+from tenant_operator.specs.pod import vault_ca_secret
 from tenant_operator.specs.workload import service_account
 from tenant_operator.steps.context import ReconcileContext, StepFailed
 
@@ -47,6 +48,10 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
     try:
         # The identity the Vault role is bound to; the migration Job's pods need it too.
         await ctx.ensure_object(service_account(ctx.tenant))
+        ca = vault_ca_secret(ctx.tenant)
+        if ca is not None:
+            # The pods' projected volume names it: without it they would not start.
+            await ctx.ensure_object(ca)
         live = await ctx.ensure_object(secret, ctx.live_secret)  # read once per pass
         if orphans.is_marked(live):
             await ctx.kube.merge_patch(

@@ -289,7 +289,7 @@ def test_chart_sets_production_mode_by_default(render):
     assert json.loads(env["OPERATOR_EGRESS_DESTINATIONS"]) == DESTINATIONS
 
 
-def test_chart_defaults_to_vault_over_https(render):
+def test_chart_defaults_to_vault_over_https(render, tmp_path):
     """The chart defaulted to http:// for Vault (issue 20, item 4)."""
     deploy = next(d for d in render("consorcio-operator") if d["kind"] == "Deployment")
     env = {e["name"]: e.get("value") for e in deploy["spec"]["template"]["spec"]["containers"][0]["env"]}
@@ -303,7 +303,9 @@ def test_chart_defaults_to_vault_over_https(render):
     env = {e["name"]: e.get("value") for e in pod["containers"][0]["env"]}
     assert env["OPERATOR_VAULT_CA_FILE"] == "/etc/consorcio/vault-ca/ca.crt"
     assert {"name": "vault-ca", "secret": {"secretName": "vault-ca"}} in pod["volumes"]
-    assert (
-        OperatorConfig.from_env({**PRODUCTION_ENV, "OPERATOR_VAULT_CA_FILE": "/ca.pem"}).vault.ca_file
-        == "/ca.pem"
-    )
+    # The operator reads the file at startup (it copies the CA into tenant namespaces).
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
+    config = OperatorConfig.from_env({**PRODUCTION_ENV, "OPERATOR_VAULT_CA_FILE": str(ca)})
+    assert config.vault.ca_file == str(ca)
+    assert config.workload.vault_ca_pem == ca.read_text()

@@ -65,7 +65,9 @@ def test_app_and_worker_get_a_projected_control_plane_token(kind: str) -> None:
         "readOnly": True,
     }
     assert mounts["tmp"]["mountPath"] == "/tmp"  # the writable scratch space is still there
-    assert c["env"] == [{"name": "CONTROL_PLANE_TOKEN_FILE", "value": f"{TOKEN_DIR}/token"}]
+    # The app also gets FORWARDED_ALLOW_IPS (the ingress it believes X-Forwarded-For from).
+    proxies = [{"name": "FORWARDED_ALLOW_IPS", "value": "*"}] if kind == "app" else []
+    assert c["env"] == [*proxies, {"name": "CONTROL_PLANE_TOKEN_FILE", "value": f"{TOKEN_DIR}/token"}]
     # The tenant Secret still supplies the rest (CONTROL_PLANE_URL, TENANT_SLUG, ...).
     assert c["envFrom"] == [{"secretRef": {"name": names.APP_SECRET}}]
 
@@ -95,7 +97,7 @@ def test_the_env_path_is_the_mounted_file_and_the_clients_default() -> None:
     """The path in the env, the mount and the platform client's default all name one file."""
     spec = _pod_spec("app")
     (c,) = spec["containers"]
-    path = PurePosixPath(c["env"][0]["value"])
+    path = PurePosixPath(next(e["value"] for e in c["env"] if e["name"] == "CONTROL_PLANE_TOKEN_FILE"))
     mount = next(m for m in c["volumeMounts"] if m["name"] == "control-plane-token")
     token_source = spec["volumes"][-1]["projected"]["sources"][0]["serviceAccountToken"]
     assert path == PurePosixPath(mount["mountPath"]) / token_source["path"]
@@ -149,6 +151,7 @@ def test_with_vault_app_and_worker_get_a_vault_token_and_where_to_use_it(build) 
         "volumeMounts"
     ]
     env = {e["name"]: e["value"] for e in c["env"]}
+    env.pop("FORWARDED_ALLOW_IPS", None)  # the app's, about the ingress (test_operator_specs)
     assert env == {
         "CONTROL_PLANE_TOKEN_FILE": f"{TOKEN_DIR}/token",
         "VAULT_ADDR": "https://vault.consorcio.svc:8200",

@@ -60,7 +60,11 @@ def test_quota_and_limits_come_from_the_plan(plan):
     assert hard["limits.memory"] == sizing.quota_memory
     assert hard["pods"] == str(sizing.quota_pods)
     limits = limit_range(t)["spec"]["limits"][0]
-    assert limits["default"] == {"cpu": sizing.container_cpu_limit, "memory": sizing.container_memory_limit}
+    assert limits["default"] == {
+        "cpu": sizing.container_cpu_limit,
+        "memory": sizing.container_memory_limit,
+        "ephemeral-storage": "512Mi",  # the same for every plan (test_operator_ephemeral_storage)
+    }
     assert limits["defaultRequest"]["memory"] == sizing.container_memory_request
     assert horizontal_pod_autoscaler(t)["spec"]["minReplicas"] == sizing.min_replicas
     assert horizontal_pod_autoscaler(t)["spec"]["maxReplicas"] == sizing.max_replicas
