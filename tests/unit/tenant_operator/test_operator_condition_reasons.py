@@ -15,8 +15,10 @@ PACKAGE = Path(c.__file__).resolve().parent
 # Calls whose first argument becomes a condition reason (StepFailed/StepWaiting
 # directly; the provisioners' errors through `err.reason`).
 REASON_FIRST = {"StepFailed", "StepWaiting", "VaultError", "ObjectStoreError"}
-# Raised only by the deletion's snapshot (a failed deletion Event), never a condition.
-NOT_CONDITION_REASONS = {"SnapshotIncomplete"}
+# Raised only by the deletion's snapshot (a failed deletion Event) and by the bucket restore of
+# ``python -m tenant_operator restore`` (cli.py -> provisioners/backup.restore_tenant: an exit
+# message), never a condition.
+NOT_CONDITION_REASONS = {"SnapshotIncomplete", "RestoreFailed", "RestoreIncomplete"}
 
 
 def _name(func: ast.expr) -> str:
@@ -43,9 +45,9 @@ def reasons_in_code() -> dict[str, str]:
                 # ensure_namespace._reason maps an API error to a reason.
                 for ret in ast.walk(node):
                     if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Constant):
-                        found[ret.value.value] = f"{path.name}:{ret.lineno}"
+                        found[str(ret.value.value)] = f"{path.name}:{ret.lineno}"
             if literal is not None:
-                found[literal] = f"{path.name}:{node.lineno}"
+                found[literal] = f"{path.name}:{getattr(node, 'lineno', 0)}"
     return found
 
 
