@@ -169,12 +169,71 @@ class Conexao:
         ]
         return ("\r\n".join(linhas) + "\r\n\r\n").encode("latin-1") + corpo
 
+    async def enviar_varios(self, url: str, pedidos: list[tuple[bytes, dict[str, str]]]) -> list[Resultado]:
+        """Several POSTs to one URL pipelined on the connection (HTTP/1.1): written back to back,
+        answered in order, so the receiver still gets them one after the other in this order
+        while the worker does not wait a round trip for each.
+
+        Returns the results of a prefix of ``pedidos``: every one answered, then (if any) the
+        first that failed; those after it got no answer and count as not sent (they may have
+        reached the receiver: at-least-once, the webhook-id deduplicates). The window is
+        bounded by the caller; the whole window fits in ``limite_segundos`` per request.
+        """
+        if len(pedidos) == 1:
+            return [await self.enviar(url, *pedidos[0])]
+        inicio = time.monotonic()
+        resultados: list[Resultado] = []
+
+        def fim(status: int | None, erro: str | None) -> Resultado:
+            return Resultado(status, erro, int((time.monotonic() - inicio) * 1000))
+
+        try:
+            async with asyncio.timeout(self.limite_segundos * len(pedidos)):
+                destino = analisar_url(url, producao=self.producao)
+                ip = await self._ip(destino)
+                reutilizada = self._aberta_para == (ip, destino.porta, destino.esquema, destino.host)
+                if not reutilizada:
+                    await self._abrir(destino, ip)
+                dados = b"".join(self._requisicao(destino, corpo, cab) for corpo, cab in pedidos)
+                try:
+                    await self._escrever(dados)
+                    primeira = await self._resposta()
+                except (ConnectionError, asyncio.IncompleteReadError) as erro:
+                    if not reutilizada or (isinstance(erro, asyncio.IncompleteReadError) and erro.partial):
+                        raise
+                    await self._abrir(destino, ip)  # closed while idle: the whole window again
+                    await self._escrever(dados)
+                    primeira = await self._resposta()
+                respostas = [primeira]
+                while respostas[-1][1] and len(respostas) < len(pedidos):
+                    respostas.append(await self._resposta())
+                for status, _ in respostas:
+                    resultados.append(
+                        fim(status, "redirecionamento não seguido" if 300 <= status < 400 else None)
+                    )
+                if not respostas[-1][1]:
+                    self.fechar()  # the receiver closes after it: the rest were not answered
+        except Exception as erro:  # the same failures as enviar(), for the first unanswered request
+            self.fechar()
+            if not isinstance(erro, _FALHAS):
+                raise
+            resultados.append(fim(None, _descrever(erro, self.limite_segundos)))
+        return resultados
+
+    async def _escrever(self, dados: bytes) -> None:
+        assert self._escritor is not None
+        self._escritor.write(dados)
+        await self._escritor.drain()
+
     async def _trocar(self, requisicao: bytes) -> tuple[int, bool]:
         """Send one request, read its response; (status, whether the connection can carry another)."""
-        leitor, escritor = self._leitor, self._escritor
-        assert leitor is not None and escritor is not None
-        escritor.write(requisicao)
-        await escritor.drain()
+        await self._escrever(requisicao)
+        return await self._resposta()
+
+    async def _resposta(self) -> tuple[int, bool]:
+        """Read one response; (status, whether the connection can carry another)."""
+        leitor = self._leitor
+        assert leitor is not None
         while True:
             bruto = await leitor.readuntil(b"\r\n\r\n")
             status, versao, cab = _cabecalhos(bruto)
@@ -213,6 +272,30 @@ class Conexao:
             if lidos > self.max_resposta:
                 return False
             await leitor.readexactly(tamanho + 2)
+
+
+_FALHAS = (
+    DestinoProibido,
+    TimeoutError,
+    OSError,
+    ValueError,
+    asyncio.IncompleteReadError,
+    asyncio.LimitOverrunError,
+)
+
+
+def _descrever(erro: BaseException, limite_segundos: float) -> str:
+    if isinstance(erro, DestinoProibido):
+        return str(erro)
+    if isinstance(erro, TimeoutError):
+        return f"tempo esgotado ({limite_segundos:g} s)"
+    if isinstance(erro, asyncio.IncompleteReadError):
+        return "conexão encerrada pelo receptor antes da resposta completa"
+    if isinstance(erro, asyncio.LimitOverrunError):
+        return "cabeçalhos da resposta grandes demais"
+    if isinstance(erro, ValueError):
+        return f"resposta HTTP inválida: {erro}"[:500]
+    return f"{type(erro).__name__}: {erro}"[:500]
 
 
 def _cabecalhos(bruto: bytes) -> tuple[int, str, dict[str, str]]:

@@ -41,7 +41,7 @@ async def test_pagamento_evento_e_entrega_sao_um_trace_exportado(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("WEBHOOK_MODO", "devstack")
-    await criar_endpoint(tenant, receptor.url("/ok"), [PAGAMENTO_CONFIRMADO])
+    endpoint = await criar_endpoint(tenant, receptor.url("/ok"), [PAGAMENTO_CONFIRMADO])
     cota = await cota_de(tenant, email_unico())
     otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": otlp_receiver.url, "OTEL_BSP_SCHEDULE_DELAY": "100"}
     url = iniciar_servidor({**tenant.env, **otel, "WEBHOOK_MODO": "devstack"})
@@ -65,7 +65,8 @@ async def test_pagamento_evento_e_entrega_sao_um_trace_exportado(
     def whole_trace(spans: list[ReceivedSpan]) -> list[ReceivedSpan] | None:
         mine = [s for s in spans if s.trace_id == caller_trace]
         names = {s.name for s in mine}
-        return mine if {"POST", "celery notificacoes.despachar", "webhook.entregar"} <= names else None
+        delivered = any(s.attributes.get("consorcio.webhook.endpoint") == endpoint["id"] for s in mine)
+        return mine if {"POST", "celery notificacoes.despachar"} <= names and delivered else None
 
     spans = otlp_receiver.wait_for(whole_trace, timeout=30)
     (server,) = [s for s in spans if s.name == "POST" and s.attributes.get("url.path") == path]
@@ -77,7 +78,13 @@ async def test_pagamento_evento_e_entrega_sao_um_trace_exportado(
     assert task.kind == CONSUMER and task.service == "consorcio-tenant-worker"
     assert task.parent_span_id == server.span_id  # queued after the request's commit
 
-    (delivery,) = [s for s in spans if s.name == "webhook.entregar"]
+    # This test's endpoint (the tenant may have others from earlier tests, each its own attempt).
+    deliveries = [
+        s
+        for s in spans
+        if s.name == "webhook.entregar" and s.attributes.get("consorcio.webhook.endpoint") == endpoint["id"]
+    ]
+    (delivery,) = deliveries
     assert delivery.kind == CLIENT and delivery.service == "consorcio-tenant-worker"
     assert delivery.parent_span_id == server.span_id  # the request recorded the event
     # Linked to the task that sent it: this trace's, or one queued earlier (by the setup's
