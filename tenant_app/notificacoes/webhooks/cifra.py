@@ -1,9 +1,9 @@
-"""Webhook secrets at rest: AES-256-GCM with a key derived from the tenant's notification key.
+"""Webhook secrets in the database, only where the process has no Vault: AES-256-GCM.
 
-Why not Vault: the tenant app has no Vault client yet (the operator writes its Secret);
-the secrets are encrypted in the tenant's database instead, so a database dump alone
-does not reveal them. The key is ``NOTIFICACOES_CHAVE`` (from the tenant Secret), or
-derived from ``JWT_SECRET`` when unset.
+The secrets belong in the tenant's Vault path (``cofre.py``); a process without Vault access
+(a local run) encrypts them in ``webhook_segredos`` instead, so a database dump alone does not
+reveal them, and the worker's sweep moves such rows to Vault once it is configured. The key is
+``NOTIFICACOES_CHAVE`` (from the tenant Secret), or derived from ``JWT_SECRET`` when unset.
 """
 
 from __future__ import annotations
