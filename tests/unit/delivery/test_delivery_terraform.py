@@ -227,8 +227,9 @@ def test_release_values_exist_in_the_charts(local_name: str, chart: str) -> None
     wired = _key_paths(locals_block[local_name])
     values = yaml.safe_load((REPO / "charts" / chart / "values.yaml").read_text())
     defaults = _key_paths(values)
-    # Free-form maps (annotations, labels) default to {} and take any key.
-    free_maps = {path for path in defaults if _lookup(values, path) == {}}
+    # Free-form maps (annotations, labels) default to {} and take any key; so do lists of
+    # objects that default to [] (extraEnv: EnvVar items).
+    free_maps = {path for path in defaults if _lookup(values, path) in ({}, [])}
     assert len(wired) > 10
     unknown = sorted(
         ".".join(path)
