@@ -20,6 +20,10 @@ REQUIRED = {
     # text, zbar decodes the carnê's barcodes and QR codes.
     "poppler-utils": "/usr/bin/pdftotext",
     "libzbar0": "/usr/lib/*/libzbar.so.0*",
+    # The TypeScript client check runs openapi-typescript and tsc from npm
+    # (devstack/npm_tools.py installs the pinned versions into the cache).
+    "nodejs": "/usr/bin/node",
+    "npm": "/usr/bin/npm",
 }
 
 

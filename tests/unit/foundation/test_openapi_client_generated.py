@@ -8,47 +8,17 @@ generator cannot express, two operations with one name) fails here.
 from __future__ import annotations
 
 import importlib.util
-import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from control_plane.app import create_app as create_control_plane
-from control_plane.settings import Settings as ControlPlaneSettings
-from kubernetes import client as k8s
-from litestar import Litestar
-from litestar.serialization import encode_json
 
 from devstack.openapi_client import generate, snake
-from tenant_app.app import create_app as create_tenant_app
-from tenant_app.settings import Settings
+from tests.support.openapi_documents import documents
 
 pytestmark = pytest.mark.unit
-
-
-def _documents() -> dict[str, Litestar]:
-    tenant = create_tenant_app(
-        Settings.from_env(
-            {
-                "TENANT_SLUG": "docs",
-                "DATABASE_URL": "postgresql://u:p@127.0.0.1:1/docs",
-                "REDIS_URL": "redis://127.0.0.1:1/0",
-                "JWT_SECRET": "x" * 64,
-            }
-        )
-    )
-    control_plane = create_control_plane(
-        ControlPlaneSettings.from_env(
-            {
-                "CONTROL_PLANE_DATABASE_URL": "postgresql://u:p@127.0.0.1:1/docs",
-                "CONTROL_PLANE_REDIS_URL": "redis://127.0.0.1:1/0",
-            }
-        ),
-        kube_api_client=k8s.ApiClient(k8s.Configuration(host="https://127.0.0.1:9")),
-    )
-    return {"cliente_tenant": tenant, "client_control_plane": control_plane}
 
 
 def _load(path: Path) -> Any:
@@ -61,9 +31,7 @@ def _load(path: Path) -> Any:
 
 def test_both_documents_generate_clients_that_type_check(tmp_path: Path) -> None:
     files = []
-    for name, app in _documents().items():
-        # The document as served at /schema/openapi.json.
-        document = json.loads(encode_json(app.openapi_schema.to_schema()))
+    for name, document in documents().items():
         path = tmp_path / f"{name}.py"
         path.write_text(generate(document))
         files.append(path)
