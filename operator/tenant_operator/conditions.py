@@ -134,6 +134,8 @@ REASONS = {
     "VaultForbidden": "the operator's Vault token was refused",
     "VaultUnavailable": "Vault is unreachable",
     "VaultError": "Vault refused a request",
+    "SmtpRelayMissing": "OPERATOR_VAULT_SMTP_PATH names a Vault path that holds no SMTP relay",
+    "SmtpRelayInvalid": "the SMTP relay in Vault cannot work (message names the key)",
     "ObjectStoreUnavailable": "the S3 server is unreachable",
     "ObjectStoreForbidden": "the operator's S3 admin key was refused",
     "ObjectStoreError": "the S3 server refused a request",

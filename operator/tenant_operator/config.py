@@ -73,6 +73,9 @@ class VaultConfig:
     token_audience: str = "vault"
     #: PEM file of the CA that signed Vault's TLS certificate (empty: the system's trust store).
     ca_file: str = ""
+    #: KV v2 path (under ``kv_mount``) of the platform's SMTP relay (keys host, port, username,
+    #: password, tls), copied into every tenant's SMTP_* variables; empty: tenants get none.
+    smtp_path: str = ""
 
     @property
     def enabled(self) -> bool:
@@ -254,6 +257,7 @@ class OperatorConfig:
                 kubernetes_auth_mount=get("OPERATOR_VAULT_K8S_AUTH_MOUNT", "kubernetes") or "kubernetes",
                 token_audience=get("OPERATOR_VAULT_TOKEN_AUDIENCE") or "vault",
                 ca_file=get("OPERATOR_VAULT_CA_FILE"),
+                smtp_path=get("OPERATOR_VAULT_SMTP_PATH").strip("/"),
             ),
             workload=WorkloadConfig(
                 image_repository=get("OPERATOR_IMAGE_REPOSITORY") or "ghcr.io/consorcio/tenant-app",

@@ -75,6 +75,12 @@ def vault_secret_path(name: str) -> str:
     return f"tenants/{name}/app"
 
 
+def vault_tenant_prefix(name: str) -> str:
+    """Everything of one tenant under the KV mount: its app environment and what the tenant
+    app writes itself (PSP credentials ``psp/*``, webhook signing secrets ``webhooks/*``)."""
+    return f"tenants/{name}"
+
+
 def vault_policy(name: str) -> str:
     """Vault policy allowing read on the tenant's KV subtree only."""
     return f"tenant-{name}"

@@ -21,6 +21,11 @@ path "secret/metadata/tenants/*" {
   capabilities = ["read", "update", "delete", "list"]
 }
 
+# The platform's SMTP relay (vault.smtpPath, Amazon SES in production), copied into tenants' SMTP_*.
+path "secret/data/consorcio/smtp" {
+  capabilities = ["read"]
+}
+
 path "sys/policy/tenant-*" {
   capabilities = ["create", "read", "update", "delete"]
 }

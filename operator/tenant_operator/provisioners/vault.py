@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -20,6 +21,9 @@ from tenant_operator.config import VaultConfig
 from tenant_operator.specs.vault_policy import kubernetes_role, policy_hcl
 
 T = TypeVar("T")
+
+#: How long the platform's SMTP relay read from Vault is reused across tenants' passes.
+SMTP_RELAY_CACHE_SECONDS = 60.0
 
 
 class VaultError(Exception):
@@ -52,6 +56,7 @@ class VaultProvisioner:
         # TLS verified against Vault's own CA when one is configured (terraform/modules/vault).
         verify: bool | str = config.ca_file or True
         self._client = hvac.Client(url=config.addr, token=config.token, timeout=10, verify=verify)
+        self._smtp_cache: tuple[float, dict[str, str]] | None = None
 
     async def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -80,6 +85,32 @@ class VaultProvisioner:
     async def read_app_env(self, name: str) -> dict[str, str] | None:
         """The tenant's app environment stored in Vault, or None."""
         return await self._call(lambda: self._read_data(name))
+
+    def _read_smtp_relay_sync(self) -> dict[str, str]:
+        path = self._config.smtp_path
+        try:
+            answer = self._client.secrets.kv.v2.read_secret_version(
+                path=path, mount_point=self._config.kv_mount, raise_on_deleted_version=True
+            )
+        except hvac.exceptions.InvalidPath:
+            raise VaultError(
+                "SmtpRelayMissing",
+                f"no SMTP relay at {self._config.kv_mount}/{path} (OPERATOR_VAULT_SMTP_PATH): "
+                "write host, port, username, password and tls there (docs/deployment.md)",
+            ) from None
+        return {key: str(value) for key, value in answer["data"]["data"].items()}
+
+    async def read_smtp_relay(self) -> dict[str, str] | None:
+        """The platform's SMTP relay (None when none is configured), read at most once a minute:
+        every tenant's pass needs it, and a rotation reaches the tenants within that minute."""
+        if not self._config.smtp_path:
+            return None
+        now = time.monotonic()
+        if self._smtp_cache is not None and now - self._smtp_cache[0] < SMTP_RELAY_CACHE_SECONDS:
+            return self._smtp_cache[1]
+        relay = await self._call(self._read_smtp_relay_sync)
+        self._smtp_cache = (now, relay)
+        return relay
 
     def _ensure_sync(self, name: str, env: dict[str, str], cnpj: str | None = None) -> list[str]:
         changes = []
@@ -182,16 +213,30 @@ class VaultProvisioner:
         """
         return await self._call(lambda: self._remove_role_sync(name))
 
+    def _kv_paths_under(self, prefix: str) -> list[str]:
+        """Every KV v2 secret below ``prefix`` (depth first), from the metadata listing."""
+        kv = self._client.secrets.kv.v2
+        try:
+            keys = kv.list_secrets(path=prefix, mount_point=self._config.kv_mount)["data"]["keys"]
+        except hvac.exceptions.InvalidPath:
+            return []
+        found: list[str] = []
+        for key in keys:
+            path = f"{prefix}/{key.rstrip('/')}"
+            found += self._kv_paths_under(path) if key.endswith("/") else [path]
+        return found
+
     def _delete_sync(self, name: str) -> list[str]:
         deleted = []
         kv = self._client.secrets.kv.v2
-        try:
-            kv.delete_metadata_and_all_versions(
-                path=names.vault_secret_path(name), mount_point=self._config.kv_mount
-            )
-            deleted.append("KV data")
-        except hvac.exceptions.InvalidPath:
-            pass
+        # Not only the app environment: the tenant app keeps its PSP credentials and webhook
+        # signing secrets below the same prefix, and a Delete policy must leave none behind.
+        paths = self._kv_paths_under(names.vault_tenant_prefix(name))
+        for path in paths:
+            with contextlib.suppress(hvac.exceptions.InvalidPath):
+                kv.delete_metadata_and_all_versions(path=path, mount_point=self._config.kv_mount)
+        if paths:
+            deleted.append(f"KV data ({len(paths)} secrets)")
         self._client.sys.delete_policy(names.vault_policy(name))
         with contextlib.suppress(hvac.exceptions.InvalidPath):
             self._client.auth.kubernetes.delete_role(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -12,9 +13,41 @@ from tenant_operator.config import OperatorConfig, S3Config
 from tenant_operator.credentials import TenantCredentials
 from tenant_operator.specs.tenant import TenantView
 
+#: The transport security the tenant app's SMTP client knows (tenant_app.notificacoes.config).
+SMTP_TLS_MODES = ("starttls", "tls", "none")
 
-def app_env(t: TenantView, creds: TenantCredentials, config: OperatorConfig) -> dict[str, str]:
-    """Exactly the variables the tenant app reads (tenant_app.settings)."""
+
+def smtp_env(relay: Mapping[str, str]) -> dict[str, str]:
+    """The tenant app's SMTP_* variables from the platform relay stored in Vault.
+
+    Raises ValueError naming the key when the stored relay cannot work (no host, a port
+    that is not one, an unknown TLS mode), so the step says so instead of every tenant
+    queueing e-mails nobody sends.
+    """
+    host = str(relay.get("host", "")).strip()
+    if not host:
+        raise ValueError("the SMTP relay has no 'host'")
+    port = str(relay.get("port", "587")).strip()
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"the SMTP relay's 'port' is not a port: {port!r}")
+    tls = str(relay.get("tls", "starttls")).strip().lower()
+    if tls not in SMTP_TLS_MODES:
+        raise ValueError(f"the SMTP relay's 'tls' must be one of {', '.join(SMTP_TLS_MODES)}: {tls!r}")
+    env = {"SMTP_HOST": host, "SMTP_PORT": port, "SMTP_TLS": tls}
+    if relay.get("username"):
+        env["SMTP_USERNAME"] = str(relay["username"])
+        env["SMTP_PASSWORD"] = str(relay.get("password", ""))
+    return env
+
+
+def app_env(
+    t: TenantView,
+    creds: TenantCredentials,
+    config: OperatorConfig,
+    smtp: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Exactly the variables the tenant app reads (tenant_app.settings); ``smtp`` is the
+    platform's SMTP relay read from Vault (``smtp_env``), None when none is configured."""
     ident = names.pg_identifier(t.name)
     pg, rd = config.postgres, config.redis
     env = {
@@ -33,6 +66,8 @@ def app_env(t: TenantView, creds: TenantCredentials, config: OperatorConfig) -> 
         env["CONTROL_PLANE_URL"] = config.workload.control_plane_url
     if config.s3.enabled:
         env.update(storage_env(t.name, creds, config.s3))
+    if smtp is not None:
+        env.update(smtp_env(smtp))
     return env
 
 

@@ -29,8 +29,16 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
         raise StepFailed(err.reason, f"cannot read the tenant's stored credentials: {err.message}") from err
     except KubeApiError as err:
         raise StepFailed("KubernetesApiError", err.message) from err
-    env = app_env(ctx.tenant, creds, ctx.runtime.config)
     vault = ctx.runtime.vault
+    try:
+        # The platform's SMTP relay (Amazon SES in production) lives in Vault, never in a values file.
+        smtp = await vault.read_smtp_relay() if vault is not None else None
+    except VaultError as err:
+        raise StepFailed(err.reason, err.message) from err
+    try:
+        env = app_env(ctx.tenant, creds, ctx.runtime.config, smtp)
+    except ValueError as err:
+        raise StepFailed("SmtpRelayInvalid", str(err)) from err
     where = "Kubernetes Secret only (Vault disabled)"
     if vault is not None:
         try:

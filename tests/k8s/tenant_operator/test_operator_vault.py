@@ -79,3 +79,28 @@ async def test_an_unreachable_vault_is_a_named_failure():
         assert err.value.reason == "VaultUnavailable"
     finally:
         await prov.close()
+
+
+async def test_delete_leaves_none_of_the_tenants_secrets_behind(vault_prov, vault):
+    """The tenant app writes its PSP credentials and webhook signing secrets below the tenant's
+    prefix (tenants/<name>/psp/<conta>, tenants/<name>/webhooks/<id>); a Delete policy used to
+    remove only tenants/<name>/app and leave those in Vault."""
+    prov, _ = vault_prov
+    name, other = f"vt{uuid.uuid4().hex[:8]}", f"vt{uuid.uuid4().hex[:8]}"
+    root = hvac.Client(url=vault.addr, token=vault.token)
+    kv = root.secrets.kv.v2
+    for tenant in (name, other):
+        await prov.ensure(tenant, {"A": "1"})
+        kv.create_or_update_secret(path=f"tenants/{tenant}/psp/conta-1", secret={"client_secret": "s"})
+        kv.create_or_update_secret(path=f"tenants/{tenant}/webhooks/w-1", secret={"segredo": "x"})
+    try:
+        deleted = await prov.delete(name)
+        assert "KV data (3 secrets)" in deleted
+        with pytest.raises(hvac.exceptions.InvalidPath):
+            kv.list_secrets(path=f"tenants/{name}")
+        # The neighbour's secrets are untouched.
+        left = kv.list_secrets(path=f"tenants/{other}")["data"]["keys"]
+        assert sorted(left) == ["app", "psp/", "webhooks/"]
+        assert await prov.delete(name) == ["policy", "kubernetes auth role"]  # idempotent
+    finally:
+        await prov.delete(other)

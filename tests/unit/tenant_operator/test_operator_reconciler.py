@@ -188,6 +188,14 @@ class FakeVault:
         self.error: VaultError | None = None
         self.roles_removed: set[str] = set()
         self.writes = 0
+        #: What OPERATOR_VAULT_SMTP_PATH holds (None: no relay configured), or the error reading it.
+        self.smtp_relay: dict[str, str] | None = None
+        self.smtp_error: VaultError | None = None
+
+    async def read_smtp_relay(self) -> dict[str, str] | None:
+        if self.error or self.smtp_error:
+            raise self.error or self.smtp_error  # type: ignore[misc]
+        return self.smtp_relay
 
     async def read_app_env(self, name: str) -> dict[str, str] | None:
         if self.error:
@@ -464,6 +472,47 @@ async def test_vault_failing_is_reported_without_falling_back_to_a_plain_secret(
     world.vault.error = None
     await t.reconcile(world)
     assert t.condition("Ready")["status"] == "True"
+
+
+async def test_the_platform_smtp_relay_in_vault_reaches_the_tenants_environment(world):
+    """Production e-mail: the relay (Amazon SES) is read from Vault and written into the
+    tenant's SMTP_* variables, in Vault and in the Secret; a rotation rolls the pods."""
+    world.vault.smtp_relay = {
+        "host": "email-smtp.sa-east-1.amazonaws.com",
+        "port": "587",
+        "username": "AKIAEXAMPLE",
+        "password": "ses-smtp-password",
+        "tls": "starttls",
+    }
+    t = Tenant()
+    await t.reconcile(world, "create")
+    env = world.vault.data["acme"]
+    assert {k: v for k, v in env.items() if k.startswith("SMTP_")} == {
+        "SMTP_HOST": "email-smtp.sa-east-1.amazonaws.com",
+        "SMTP_PORT": "587",
+        "SMTP_TLS": "starttls",
+        "SMTP_USERNAME": "AKIAEXAMPLE",
+        "SMTP_PASSWORD": "ses-smtp-password",
+    }
+    assert t.condition("Ready")["status"] == "True"
+    world.vault.smtp_relay = {**world.vault.smtp_relay, "password": "rotated"}
+    await t.reconcile(world, "timer")
+    assert world.vault.data["acme"]["SMTP_PASSWORD"] == "rotated"
+
+
+async def test_a_missing_or_broken_smtp_relay_is_named_not_silent(world):
+    world.vault.smtp_error = VaultError("SmtpRelayMissing", "no SMTP relay at secret/consorcio/smtp")
+    t = Tenant()
+    await t.reconcile(world, "create")
+    assert (t.condition("SecretsReady")["status"], t.condition("SecretsReady")["reason"]) == (
+        "False",
+        "SmtpRelayMissing",
+    )
+    world.vault.smtp_error = None
+    world.vault.smtp_relay = {"host": "smtp.example", "port": "25x"}
+    await t.reconcile(world, "timer")
+    assert t.condition("SecretsReady")["reason"] == "SmtpRelayInvalid"
+    assert "port" in t.condition("SecretsReady")["message"]
 
 
 async def test_vault_disabled_means_kubernetes_secret_only(world):
