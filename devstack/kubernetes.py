@@ -249,6 +249,12 @@ def _kwok(cfg: StackConfig) -> None:
     )
 
 
+#: Large enough for the fleet benchmark (hundreds of tenants, several pods each). Tenant pods
+#: request ephemeral storage (issue 20), so the node must offer it or the scheduler leaves
+#: every tenant pod, and the migration Job's, Pending.
+FAKE_NODE_RESOURCES = {"cpu": "2000", "memory": "8Ti", "pods": "10000", "ephemeral-storage": "1Pi"}
+
+
 def _fake_node_manifest() -> dict:
     return {
         "apiVersion": "v1",
@@ -264,11 +270,7 @@ def _fake_node_manifest() -> dict:
                 "node-role.kubernetes.io/agent": "",
             },
         },
-        # Large enough for the fleet benchmark (hundreds of tenants, several pods each).
-        "status": {
-            "allocatable": {"cpu": "2000", "memory": "8Ti", "pods": "10000"},
-            "capacity": {"cpu": "2000", "memory": "8Ti", "pods": "10000"},
-        },
+        "status": {"allocatable": dict(FAKE_NODE_RESOURCES), "capacity": dict(FAKE_NODE_RESOURCES)},
     }
 
 
@@ -320,11 +322,17 @@ def _ensure_fake_node(cfg: StackConfig) -> None:
 
     api = client.CoreV1Api(config.new_client_from_config(str(cfg.kubeconfig)))
     try:
-        api.read_node(FAKE_NODE)
+        node = api.read_node(FAKE_NODE)
     except client.ApiException as err:
         if err.status != 404:
             raise
         api.create_node(_fake_node_manifest())
+    else:
+        # A node from an older data directory lacks resources added since (ephemeral storage).
+        allocatable = (node.status.allocatable if node.status else None) or {}
+        if any(key not in allocatable for key in FAKE_NODE_RESOURCES):
+            resources = dict(FAKE_NODE_RESOURCES)
+            api.patch_node_status(FAKE_NODE, {"status": {"allocatable": resources, "capacity": resources}})
 
     def node_ready() -> bool:
         node = api.read_node(FAKE_NODE)
