@@ -5,7 +5,9 @@ Where a property's description comes from, in order:
 1. ``msgspec.Meta(description=...)`` on the field (Litestar already writes it);
 2. the ``#:`` comment above the field, or trailing it, in the Struct's source — the
    comment the code already carries for its readers;
-3. the app's glossary of field names used the same way everywhere (``id``, ``criado_em``);
+3. the app's glossary: a ``"Schema.campo"`` key (the component's name as the document
+   shows it) for one schema's field, else the field names used the same way everywhere
+   (``id``, ``criado_em``);
 4. the app's naming rules (``<x>_id`` is the id of an ``<x>``; ``data_<x>`` a date).
 
 :func:`undescribed_properties` lists what is still missing (``Schema.property``), for the test
@@ -52,7 +54,8 @@ def describe_properties(
         for name, prop in (schema.properties or {}).items():
             if not isinstance(prop, Schema) or (prop.description or "").strip():
                 continue
-            named = glossary.get(name) or _by_rule(name, rules)
+            # "Schema.campo" first: one field whose name means something else elsewhere.
+            named = glossary.get(f"{title}.{name}") or glossary.get(name) or _by_rule(name, rules)
             text = (comments.get(name) or named) if comments_first else (named or comments.get(name))
             if text:
                 prop.description = text

@@ -215,6 +215,165 @@ GLOSSARIO: dict[str, str] = {
     "parcelas_consecutivas": "Parcelas consecutivas em atraso da cota.",
 }
 
+#: One schema's field whose name means something else elsewhere (``"Esquema.campo"``, the
+#: component's name as the document shows it); checked before the names above.
+GLOSSARIO.update(
+    {
+        # crédito: cartas, bem, garantias, pagamentos ao vendedor
+        "ApropriacaoOut.periodos": (
+            "Quantos períodos (meses) de rendimento do grupo foram repartidos entre as cartas."
+        ),
+        "BemIn.destino_diferenca": (
+            "Bem mais barato que o crédito: destino da diferença — despesas (documentação, impostos, seguro"
+            " do bem, até o limite do contrato), amortizacao (paga parcelas da cota) ou devolucao (ao"
+            " consorciado, com o saldo devedor quitado). Omita quando o bem custa o crédito ou mais."
+        ),
+        "BemOut.destino_diferenca": (
+            "Destino da diferença quando o bem custa menos que o crédito: despesas, amortizacao ou devolucao;"
+            " nulo quando não há diferença."
+        ),
+        "BemOut.documento_fiscal": "Número da nota fiscal ou do documento de venda do bem.",
+        "CartaDetalheOut.bem": "O bem indicado pelo consorciado; nulo enquanto nenhum foi indicado.",
+        "CartaDetalheOut.documentos_faltando": (
+            "Tipos de documento obrigatórios da análise de crédito ainda não enviados (identidade, renda,"
+            " residencia); vazio quando a análise pode seguir."
+        ),
+        "CoberturaOut.suficiente": (
+            "Verdadeiro quando as garantias cobrem todo o saldo devedor da cota (falta = 0)."
+        ),
+        "GarantiaIn.registro": (
+            "Dados de registro da garantia (texto por chave): alienação fiduciária de veículo {renavam"
+            " (11 dígitos), chassi (17), placa}; de imóvel {matricula, cartorio}; fiador {nome, cpf,"
+            " renda_mensal}; outra: livre."
+        ),
+        "GarantiaOut.registro": (
+            "Dados de registro da garantia como informados (renavam/chassi/placa, matricula/cartorio,"
+            " nome/cpf/renda_mensal...)."
+        ),
+        "PagamentoCreditoOut.ocorrencias": (
+            "Códigos de ocorrência do banco no retorno CNAB 240 de pagamentos (até 5, de 2 caracteres;"
+            " ex.: 00 = crédito efetuado); nulo enquanto não há retorno."
+        ),
+        "TransicaoOut.de": "Situação da carta antes da transição; nula na abertura da carta.",
+        "TransicaoOut.acao": "O que causou a transição (ex.: abertura, pagamento_confirmado, cancelar).",
+        "credito_saidas_RemessaOut.arquivo": (
+            "Caminho da API para baixar o arquivo CNAB 240 de pagamentos (GET)."
+        ),
+        "RetornoIn.conteudo": (
+            "Conteúdo do arquivo retorno CNAB 240 de pagamentos, em texto (linhas de 240 posições)."
+        ),
+        "RetornoItemOut.ocorrencias": (
+            "Códigos de ocorrência do banco para este pagamento (CNAB 240, até 5, de 2 caracteres;"
+            " ex.: 00 = crédito efetuado)."
+        ),
+        "credito_saidas_RetornoOut.efetivados": "Quantos pagamentos do arquivo o banco efetivou.",
+        "credito_saidas_RetornoOut.rejeitados": "Quantos pagamentos do arquivo o banco rejeitou.",
+        # cobrança
+        "DiaCobrancaOut.emitidos": "Quantidade de títulos emitidos no dia.",
+        "DiaCobrancaOut.registrados": "Quantidade de títulos que o banco confirmou como registrados no dia.",
+        "DiaCobrancaOut.liquidados": "Quantidade de títulos pagos (liquidados) no dia.",
+        "DiaCobrancaOut.rejeitados": "Quantidade de títulos que o banco rejeitou no dia.",
+        "DiaCobrancaOut.a_identificar": (
+            "Quantidade de créditos recebidos no dia sem título ou cota identificados."
+        ),
+        "OcorrenciaOut.linha": "Número da linha do arquivo retorno (1 = primeira).",
+        "OcorrenciaOut.codigo_movimento": (
+            "Código de movimento do retorno CNAB 240 (2 dígitos; ex.: 02 entrada confirmada, 03 rejeitada,"
+            " 06 ou 17 liquidação, 09 baixa, 28 tarifa)."
+        ),
+        "OcorrenciaOut.motivos": (
+            "Códigos de motivo da ocorrência como o banco os enviou (pares de caracteres concatenados)."
+        ),
+        "TituloOut.linha_formatada": "Linha digitável com pontos e espaços, como impressa no boleto.",
+        "ValorAIdentificarOut.detalhe": (
+            "Explicação de por que o valor não foi aplicado automaticamente; nulo sem detalhe."
+        ),
+        "WebhookPixIn.pix": (
+            "Os PIX recebidos, como o PSP os notifica (API Pix do BCB); até 1000 por chamada."
+        ),
+        "cobranca_schemas_RetornoOut.erro_linha": (
+            "Linha do arquivo em que a importação parou por erro; nula sem erro."
+        ),
+        "cobranca_schemas_RetornoOut.erro_motivo": "Motivo do erro de importação (texto); nulo sem erro.",
+        "cobranca_schemas_RetornoOut.ocorrencias": (
+            "Quantidade de ocorrências (linhas de detalhe) lidas do arquivo."
+        ),
+        # documentos, contrato, e-mail, webhooks
+        "Clausula.titulo": "Título da cláusula adicional (até 120 caracteres).",
+        "Clausula.texto": (
+            "Texto da cláusula adicional, impresso após as cláusulas obrigatórias (até 4000 caracteres)."
+        ),
+        "ComunicadoIn.paragrafos": (
+            "Parágrafos do comunicado em texto simples, na ordem (1 a 50, até 5000 caracteres cada)."
+        ),
+        "ConfiguracaoIO.responder_para": "E-mail que recebe as respostas (Reply-To); nulo = o do remetente.",
+        "ConfiguracaoIO.emails_consorciados": (
+            "Verdadeiro para enviar e-mails aos consorciados (avisos de vencimento, comunicados);"
+            " falso suspende esses envios."
+        ),
+        "documentos_schemas_DocumentoOut.titulo": "Título do documento, como exibido nas listas.",
+        "EntregaDetalheOut.log": "Cada tentativa de entrega, na ordem: quando, status HTTP, erro e duração.",
+        # grupos, parcelas, pagamentos, assembleias
+        "PlanoOut.primeira_parcela": (
+            "Primeira parcela por componente (fundo_comum, taxa_administracao, taxa_antecipada,"
+            " fundo_reserva, seguro, total): valor em reais e percentual do valor do crédito."
+        ),
+        "Reconciliacao.lancamentos_fundo_comum": (
+            f"Soma dos lançamentos do razão no fundo comum, em reais ({_DINHEIRO})."
+        ),
+        "Reconciliacao.lancamentos_fundo_reserva": (
+            f"Soma dos lançamentos do razão no fundo de reserva, em reais ({_DINHEIRO})."
+        ),
+        "Reconciliacao.alocado_fundo_comum": (
+            f"Parte dos pagamentos confirmados alocada ao fundo comum, em reais ({_DINHEIRO})."
+        ),
+        "Reconciliacao.alocado_fundo_reserva": (
+            f"Parte dos pagamentos confirmados alocada ao fundo de reserva, em reais ({_DINHEIRO})."
+        ),
+        "Reconciliacao.outros_fundo_comum": (
+            "Lançamentos do razão no fundo comum que não vêm de pagamentos (os lançamentos menos a parte"
+            f" vinda de pagamentos), em reais ({_DINHEIRO})."
+        ),
+        "Reconciliacao.outros_fundo_reserva": (
+            "Lançamentos do razão no fundo de reserva que não vêm de pagamentos (os lançamentos menos a"
+            f" parte vinda de pagamentos), em reais ({_DINHEIRO})."
+        ),
+        "Reconciliacao.taxa_administracao_recebida": (
+            f"Taxa de administração recebida no razão, em reais ({_DINHEIRO})."
+        ),
+        "Reconciliacao.seguro_recebido": f"Seguro recebido no razão, em reais ({_DINHEIRO}).",
+        "SaldoCotaOut.encargos": (
+            "Encargos de atraso (multa e juros de mora) até a data: total menos principal,"
+            f" em reais ({_DINHEIRO})."
+        ),
+        "InadimplenteOut.principal_vencido": (
+            f"Soma das parcelas vencidas sem multa e juros, em reais ({_DINHEIRO})."
+        ),
+        "PagamentoOut.alocacoes": (
+            "Como o pagamento foi aplicado: por parcela, os valores para fundo comum, fundo de reserva,"
+            " taxa de administração, seguro, multa e juros."
+        ),
+        "PagamentoLanceOut.amortizacao": (
+            "Como o lance amortizou as parcelas restantes (regra do contrato): reduzir_prazo (quita as"
+            " últimas) ou reduzir_parcela (reduz todas)."
+        ),
+        "ExclusaoAutomaticaOut.excluidas": "Identificadores das cotas excluídas por esta execução.",
+        "EncerramentoOut.fora_do_prazo": (
+            "Verdadeiro quando o encerramento passou do prazo do art. 32 (120 dias após a última AGO)."
+        ),
+        "encerramento_schemas_ConciliacaoOut.cotas_conciliadas": (
+            "Verdadeiro quando a soma dos saldos das cotas bate com os saldos dos fundos do grupo."
+        ),
+        # painel e relatórios
+        "PainelOut.meses": "Os últimos seis meses, o atual incluído: previsto e arrecadado em cada um.",
+        "relatorios_schemas_RelatorioOut.parametros": (
+            "Os parâmetros com que o relatório foi pedido (filtros, período)."
+        ),
+        "relatorios_schemas_RelatorioOut.progresso": "Andamento da geração, em % (0 a 100).",
+        "relatorios_schemas_RelatorioOut.linhas": "Quantidade de linhas geradas no relatório até agora.",
+    }
+)
+
 
 def _txt(m: re.Match[str], grupo: int = 1) -> str:
     return m.group(grupo).replace("_", " ")
