@@ -428,7 +428,7 @@ def summary(cfg: StackConfig) -> str:
             "TOTP second factor: scan the QR code with any authenticator app)",
             f"  área do consorciado http://{HOST}:{TENANT_APP_PORT}/cliente/   "
             f"(CPF {_cpf(cpf_consorciado_demo())}; the access code goes to {EMAIL_CONSORCIADO_DEMO}: "
-            f"read it in Mailpit, {mail_server.ui_url()})",
+            "read it in Mailpit, the e-mails line below)",
             f"  tenant resource     kubectl get consorciotenants {DEMO_TENANT}",
             f"  demo tenant bucket  s3://tenant-{DEMO_TENANT} at {cfg.s3_endpoint}   "
             "(its key: S3_* in the tenant-app-env Secret)",
