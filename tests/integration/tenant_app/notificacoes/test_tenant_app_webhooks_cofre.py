@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +33,19 @@ from tests.integration.tenant_app.notificacoes.test_tenant_app_entrega_ponta_a_p
     criar_endpoint,
 )
 from tests.support.notificacoes_fixtures import Receptor, email_unico
-from tests.support.tenant_app_fixtures import Tenant
+from tests.support.tenant_app_fixtures import Tenant, provision_tenant
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def tenant(make_database: Callable[[], str], redis_url: str) -> AsyncIterator[Tenant]:
+    """A tenant of its own, not the session's shared one: this test gives the app a Vault access
+    whose policy is deleted at the end, and leaves endpoints whose secrets only Vault holds, so
+    the shared tenant's later webhook tests would meet a refused token (503 cofre_indisponivel)."""
+    t = await provision_tenant(make_database, redis_url, f"cofre{uuid.uuid4().hex[:6]}")
+    yield t
+    await t.client.__aexit__(None, None, None)
 
 
 @pytest.fixture
