@@ -52,8 +52,16 @@ def _run(coro):
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run `runs_last` tests after the rest: they start long-lived processes."""
-    items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)
+    """Run `runs_last` tests after the rest: they start long-lived processes. Browser tests that
+    rely on the shared UI tenant's demo grupo as the seed left it (its fundo comum, its free cotas,
+    no yield recorded yet) run first, in the order their `ui_demo_first` marker gives: the other
+    browser tests contemplate, pay and record yields on that grupo."""
+
+    def ui_demo_rank(item: pytest.Item) -> int:
+        marker = item.get_closest_marker("ui_demo_first")
+        return int(marker.args[0]) if marker else 99
+
+    items.sort(key=lambda item: (item.get_closest_marker("runs_last") is not None, ui_demo_rank(item)))
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from tenant_app.demo.creditos import _retorno_de_demonstracao
 from tests.integration.tenant_app.factories import make_running_grupo, pay
 from tests.support.tenant_app_ui_fixtures import ARTIFACTS, Tela, UIServer
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.ui_demo_first(2), pytest.mark.e2e]
 
 #: Submits the form twice at once through fetch (the same fields, the same Idempotency-Key), as a
 #: double click that slipped past the page's script would.
@@ -101,7 +101,12 @@ async def _nova_carta(server: UIServer, lance_da_cota: int | None = None) -> dic
     assert r.status_code in (200, 201), r.text
     if lance_da_cota is not None:
         return {"assembleia_id": assembleia_id}
-    return await _carta(server, "disponivel")
+    # The carta this AGO opened, not an older one another test left disponível (its value may
+    # have moved since: yields, amortização).
+    contemplacoes = {str(c["id"]) for c in r.json().get("contemplacoes", []) if "id" in c}
+    cartas = (await t.client.get(f"/api/grupos/{demo['id']}/creditos", headers=t.auth())).json()
+    novas = [c for c in cartas if c["status"] == "disponivel" and str(c["contemplacao_id"]) in contemplacoes]
+    return dict(novas[0]) if novas else await _carta(server, "disponivel")
 
 
 async def _aviso(tela: Tela) -> str:

@@ -16,7 +16,7 @@ import pytest
 
 from tests.support.tenant_app_ui_fixtures import Tela, UIServer
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.ui_demo_first(1), pytest.mark.e2e]
 
 
 def _email(server: UIServer, papel: str) -> str:
