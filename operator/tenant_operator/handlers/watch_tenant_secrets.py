@@ -24,6 +24,11 @@ from tenant_operator.kube.client import KubeApiError
 
 #: Before the namespace or the operator's RoleBinding exists (403/404), and after errors.
 RETRY_SECONDS = 5.0
+#: The daemon starts with the tenant, before its namespace and the RoleBinding that lets the
+#: operator read Secrets there exist (404/403 until the first pass made them): retry at once,
+#: or a Secret deleted seconds after Ready goes unseen until the timer (the watch that starts
+#: late lists the Secrets as they are, without the deletion).
+NOT_YET_SECONDS = 0.5
 
 
 @kopf.daemon(GROUP, VERSION, PLURAL, id="secret-watch", when=is_mine, cancellation_timeout=2.0)
@@ -46,4 +51,5 @@ async def watch_tenant_secrets(name: str, memo: Any, logger: Any, **_: Any) -> N
             version = None  # 410 Gone and the rest: start again from the current version
             if err.status not in (403, 404, 410, 0):
                 logger.warning(f"watching {kind.plural} in {namespace}: {err}")
-        await asyncio.sleep(RETRY_SECONDS)
+            delay = NOT_YET_SECONDS if err.status in (403, 404) else RETRY_SECONDS
+        await asyncio.sleep(delay)
