@@ -86,6 +86,10 @@ class Expectations:
     def get(self, key: ObjectKey) -> Expectation | None:
         return self._by_key.get(key)
 
+    def keys_in(self, kind: str, namespace: str) -> list[ObjectKey]:
+        """The expected objects of one kind in one namespace."""
+        return [k for k in self._by_key if k[0] == kind and k[1] == namespace]
+
     def forget(self, key: ObjectKey) -> None:
         """The operator removes this object on purpose: its deletion is not drift."""
         self._by_key.pop(key, None)

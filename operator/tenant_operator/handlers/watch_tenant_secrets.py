@@ -40,6 +40,8 @@ async def watch_tenant_secrets(name: str, memo: Any, logger: Any, **_: Any) -> N
     version: str | None = None
     while True:
         try:
+            if version is None:
+                await _report_missing(memo, name, namespace, kind, params)
             async for event_type, obj in memo.runtime.kube.watch_events(
                 kind.collection(namespace), params, resource_version=version
             ):
@@ -53,3 +55,17 @@ async def watch_tenant_secrets(name: str, memo: Any, logger: Any, **_: Any) -> N
                 logger.warning(f"watching {kind.plural} in {namespace}: {err}")
             delay = NOT_YET_SECONDS if err.status in (403, 404) else RETRY_SECONDS
         await asyncio.sleep(delay)
+
+
+async def _report_missing(memo: Any, tenant: str, namespace: str, kind: Any, params: dict[str, str]) -> None:
+    """A watch that starts (or starts again) from the current version hears nothing of a Secret
+    deleted before it: compare the listing with what the last pass set, as a DELETED event would."""
+    listed = await memo.runtime.kube.request("GET", kind.collection(namespace), params=params)
+    present = {(item.get("metadata") or {}).get("name") for item in listed.get("items") or []}
+    for _, _, secret in memo.runtime.expectations.keys_in(kind.kind, namespace):
+        if secret not in present:
+            body = {
+                "kind": kind.kind,
+                "metadata": {"name": secret, "namespace": namespace, "labels": {names.TENANT_LABEL: tenant}},
+            }
+            await handle_owned_object_event(type="DELETED", body=body, memo=memo)
