@@ -9,9 +9,10 @@ ServiceAccount, else the kubeconfig).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import ssl
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -229,6 +230,34 @@ class KubeClient:
                 obj = await self.get(f"{collection}/{name}")
         return obj
 
+    async def _events(
+        self, collection: str, query: Mapping[str, str], total: float
+    ) -> AsyncGenerator[tuple[str, dict[str, Any]], None]:
+        """(type, object) of each event of one watch request; an ERROR event or an HTTP error is a
+        KubeApiError, network errors and the time limit pass through as aiohttp/TimeoutError."""
+        headers = {"Accept": "application/json"}
+        token = self._auth_header()
+        if token:
+            headers["Authorization"] = token
+        metrics.API_REQUESTS.labels("watch").inc()
+        async with self._watch_client().get(
+            self._server + collection,
+            params=dict(query),
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(total=total),
+        ) as resp:
+            if resp.status >= 400:
+                raise _error(resp.status, await resp.text())
+            async for line in resp.content:
+                if not line.strip():
+                    continue
+                event = json.loads(line)
+                obj = event.get("object") or {}
+                if event.get("type") == "ERROR":
+                    code = int(obj.get("code", 500))
+                    raise KubeApiError(code, obj.get("reason", ""), obj.get("message", ""))
+                yield str(event.get("type")), obj
+
     async def _watch_for(
         self,
         collection: str,
@@ -237,35 +266,15 @@ class KubeClient:
         remaining: float,
         obj: dict[str, Any] | None,
     ) -> dict[str, Any] | None:
-        headers = {"Accept": "application/json"}
-        token = self._auth_header()
-        if token:
-            headers["Authorization"] = token
-        metrics.API_REQUESTS.labels("watch").inc()
         try:
-            async with self._watch_client().get(
-                self._server + collection,
-                params=params,
-                headers=headers,
-                timeout=aiohttp.ClientTimeout(total=remaining + 5),
-            ) as resp:
-                if resp.status >= 400:
-                    raise _error(resp.status, await resp.text())
-                async for line in resp.content:
-                    if not line.strip():
-                        continue
-                    event = json.loads(line)
-                    if event.get("type") == "ERROR":
-                        status = event.get("object") or {}
-                        raise KubeApiError(
-                            int(status.get("code", 500)), status.get("reason", ""), status.get("message", "")
-                        )
-                    obj = None if event.get("type") == "DELETED" else event.get("object")
+            async with contextlib.aclosing(self._events(collection, params, remaining + 5)) as events:
+                async for event_type, event_obj in events:
+                    obj = None if event_type == "DELETED" else event_obj
                     if done(obj):
                         return obj
-        except (aiohttp.ClientError, TimeoutError) as err:
-            if isinstance(err, TimeoutError):
-                return obj
+        except TimeoutError:
+            return obj
+        except aiohttp.ClientError as err:
             raise KubeApiError(0, "Unreachable", f"{type(err).__name__}: {err}") from err
         return obj
 
@@ -287,37 +296,12 @@ class KubeClient:
         if resource_version is None:
             listed = await self.request("GET", collection, params={**params, "limit": "1"})
             resource_version = (listed.get("metadata") or {}).get("resourceVersion", "")
-        headers = {"Accept": "application/json"}
-        token = self._auth_header()
-        if token:
-            headers["Authorization"] = token
-        query = {
-            **params,
-            "watch": "1",
-            "resourceVersion": resource_version,
-            "timeoutSeconds": str(seconds),
-        }
-        metrics.API_REQUESTS.labels("watch").inc()
+        query = {**params, "watch": "1", "resourceVersion": resource_version, "timeoutSeconds": str(seconds)}
         try:
-            async with self._watch_client().get(
-                self._server + collection,
-                params=query,
-                headers=headers,
-                timeout=aiohttp.ClientTimeout(total=seconds + 30),
-            ) as resp:
-                if resp.status >= 400:
-                    raise _error(resp.status, await resp.text())
-                async for line in resp.content:
-                    if not line.strip():
-                        continue
-                    event = json.loads(line)
-                    obj = event.get("object") or {}
-                    if event.get("type") == "ERROR":
-                        raise KubeApiError(
-                            int(obj.get("code", 500)), obj.get("reason", ""), obj.get("message", "")
-                        )
-                    if event.get("type") in ("ADDED", "MODIFIED", "DELETED"):
-                        yield event["type"], obj
+            async with contextlib.aclosing(self._events(collection, query, seconds + 30)) as events:
+                async for event_type, obj in events:
+                    if event_type in ("ADDED", "MODIFIED", "DELETED"):
+                        yield event_type, obj
         except (aiohttp.ClientError, TimeoutError) as err:
             raise KubeApiError(0, "Unreachable", f"{type(err).__name__}: {err}") from err
 
