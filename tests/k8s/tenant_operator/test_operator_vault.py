@@ -104,3 +104,24 @@ async def test_delete_leaves_none_of_the_tenants_secrets_behind(vault_prov, vaul
         assert await prov.delete(name) == ["policy", "kubernetes auth role"]  # idempotent
     finally:
         await prov.delete(other)
+
+
+async def test_the_smtp_relay_is_read_from_vault_or_named_missing(vault):
+    path = f"consorcio/smtp-{uuid.uuid4().hex[:6]}"
+    prov = VaultProvisioner(VaultConfig(addr=vault.addr, token=vault.token, smtp_path=path))
+    root = hvac.Client(url=vault.addr, token=vault.token)
+    try:
+        with pytest.raises(VaultError) as err:
+            await prov.read_smtp_relay()
+        assert err.value.reason == "SmtpRelayMissing" and path in err.value.message
+        relay = {"host": "email-smtp.sa-east-1.amazonaws.com", "port": "587", "tls": "starttls"}
+        root.secrets.kv.v2.create_or_update_secret(path=path, secret=relay)
+        assert await prov.read_smtp_relay() == relay
+    finally:
+        root.secrets.kv.v2.delete_metadata_and_all_versions(path=path)
+        await prov.close()
+    unset = VaultProvisioner(VaultConfig(addr=vault.addr, token=vault.token))
+    try:
+        assert await unset.read_smtp_relay() is None
+    finally:
+        await unset.close()
