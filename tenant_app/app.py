@@ -20,6 +20,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from sqlalchemy.exc import SQLAlchemyError
 
 from consorcio_kit import tracing
+from tenant_app import calendario
 from tenant_app.armazenamento.dependency import provide_object_store
 from tenant_app.armazenamento.store import ObjectStore
 from tenant_app.assembleias.controller import CONTROLLERS as ASSEMBLEIAS_CONTROLLERS
@@ -105,6 +106,7 @@ ROUTE_HANDLERS: list[Any] = [
 
 def create_app(settings: Settings) -> Litestar:
     """Build the ASGI app for one tenant."""
+    calendario.definir_fuso(settings.time_zone)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:

@@ -15,6 +15,7 @@ from celery.schedules import crontab
 from celery.signals import worker_process_init, worker_ready
 
 from consorcio_kit import celery_tracing
+from tenant_app import calendario
 from tenant_app.settings import Settings
 
 QUEUE = "tenant-app"
@@ -22,6 +23,7 @@ QUEUE = "tenant-app"
 
 def create_celery(settings: Settings) -> Celery:
     """Celery app bound to one tenant."""
+    calendario.definir_fuso(settings.time_zone)
     # A task is a span in the trace of whoever queued it (an HTTP request, another task).
     celery_tracing.instrument()
     app = Celery("tenant_app", broker=settings.redis.url, set_as_current=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +21,12 @@ import pytest
 
 from devstack import stack
 from devstack.config import StackConfig
+
+# Tests compare what they send with dates the tenant app computes in the administradora's
+# zone (America/Sao_Paulo). Without this, `date.today()` in a test is the machine's date,
+# a day ahead from 21:00 to midnight in Brasília, which is when CI often runs.
+os.environ["TZ"] = "America/Sao_Paulo"
+time.tzset()
 
 _started: set[str] = set()
 _start_lock = threading.Lock()

@@ -6,7 +6,8 @@ is added), each as ``application/problem+json``:
 
 * 400 malformed JSON body; 422 invalid input (any parameter or body);
 * 401/403 behind a guard (staff token or tenant-app ServiceAccount token);
-* 404 when the path names a resource; 409 for every call that changes state;
+* 404 when the path names a resource; 409 for every call that changes state, and for a
+  plan-change preview of a deleted tenant;
 * 412/428 with ``If-Match`` (flags); 428 with ``Idempotency-Key`` (payments);
 * 503 where Kubernetes is called (tenant resources, TokenReview of tenant apps).
 
@@ -144,7 +145,7 @@ def error_statuses(info: OperationInfo) -> set[int]:
         out.add(503)
     if info.parameters("path"):
         out.add(404)
-    if info.method in ("post", "put", "patch", "delete"):
+    if info.method in ("post", "put", "patch", "delete") or info.operation_id in _CONFLICT_ON_READ:
         out.add(409)
     if info.has_header("If-Match"):
         out |= {412, 428}
@@ -153,6 +154,10 @@ def error_statuses(info: OperationInfo) -> set[int]:
     if info.path == "/api/auth/token":
         out |= {401, 429}
     return out
+
+
+#: Reads that answer 409 ``conflict``: a plan-change preview of a deleted tenant has no answer.
+_CONFLICT_ON_READ = frozenset({"previewPlanChange"})
 
 
 def _id(name: str) -> str:
@@ -206,8 +211,13 @@ LINKS: tuple[LinkSpec, ...] = (
 
 
 #: Success statuses a route answers besides its declared one (same body): an idempotent repeat
-#: of a create answers 200 with the existing tenant; a restore answers 200 (restored) or 202.
-_EXTRA_SUCCESS: dict[str, tuple[str, ...]] = {"createTenant": ("200",), "restoreTenant": ("200", "202")}
+#: of a create answers 200 with the existing tenant; a restore answers 200 (restored) or 202; a
+#: payment retried with the same ``Idempotency-Key`` answers 200 with the first result.
+_EXTRA_SUCCESS: dict[str, tuple[str, ...]] = {
+    "createTenant": ("200",),
+    "restoreTenant": ("200", "202"),
+    "recordPayment": ("200",),
+}
 
 
 def _extra_success(openapi: OpenAPI, app: Litestar) -> None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from tenant_app import calendario
 from tenant_app.cobranca.boleto import montar_boleto
 from tenant_app.cobranca.cofre import CofrePsp
 from tenant_app.cobranca.contas import carteira_de, conta_do_grupo
@@ -192,7 +193,7 @@ async def emitir(
     Asking again returns the same título (issuing is naturally idempotent); another due date for a
     parcela that already has one is a re-issue (``reemitir``).
     """
-    hoje = hoje or date.today()
+    hoje = hoje or calendario.hoje()
     parcela, grupo = await _parcela_e_grupo(uow, parcela_id)
     existente = await titulo_ativo(uow, parcela_id)
     if existente is not None:
@@ -220,7 +221,7 @@ async def emitir_carne(
     cofre: CofrePsp | None = None,
 ) -> list[Titulo]:
     """Títulos for the cota's next ``quantidade`` open parcelas (live ones are reused), oldest first."""
-    hoje = hoje or date.today()
+    hoje = hoje or calendario.hoje()
     parcelas = list(
         (
             await uow.session.execute(
@@ -300,7 +301,7 @@ async def reemitir(
 ) -> Titulo:
     """A new título for the same parcela due on ``vencimento``, multa and juros recomputed up to it;
     the old one is baixado (``substitui_id`` links them)."""
-    hoje = hoje or date.today()
+    hoje = hoje or calendario.hoje()
     antigo = await obter_titulo(uow, titulo_id)
     uow.track(antigo)
     _baixar(antigo, f"substituído por reemissão com vencimento {vencimento.isoformat()}")

@@ -21,6 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from tenant_app import calendario
 from tenant_app.cobranca.cnab240 import ErroCnab, Ocorrencia, Retorno, ler_retorno
 from tenant_app.cobranca.liquidacao import Recebimento
 from tenant_app.cobranca.liquidacao_lote import LiquidacaoEmLote, TituloLido, titulos_da_conta
@@ -248,7 +249,7 @@ def _aplicar(lote: LiquidacaoEmLote, o: _OcorrenciaNova, titulo: TituloLido | No
     o.processada_em = agora
     if codigo in LIQUIDACOES:
         data_credito = o.data_credito or (
-            o.data_ocorrencia if o.data_ocorrencia != SEM_DATA else date.today()
+            o.data_ocorrencia if o.data_ocorrencia != SEM_DATA else calendario.hoje()
         )
         resultado = lote.liquidar(
             titulo,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 import msgspec
@@ -11,6 +10,7 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from tenant_app import calendario
 from tenant_app.cotas import service
 from tenant_app.cotas.models import StatusCota
 from tenant_app.cotas.schemas import AdesaoIn, CessaoIn, CotaOut, ExclusaoIn
@@ -74,7 +74,7 @@ class CotaController(Controller):
             grupo_id,
             data.consorciado_id,
             data.numero,
-            data.data_adesao or date.today(),
+            data.data_adesao or calendario.hoje(),
         )
         return to_schema(CotaOut, cota)
 
@@ -117,7 +117,7 @@ class CotaController(Controller):
         """Exclude the cota (never a contemplated one). Requires Idempotency-Key (428 without it)."""
 
         async def trabalho() -> CotaOut:
-            cota = await service.exclusao(uow, cota_id, data.motivo, date.today(), data.observacao)
+            cota = await service.exclusao(uow, cota_id, data.motivo, calendario.hoje(), data.observacao)
             return to_schema(CotaOut, cota)
 
         return await uma_vez(

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenant_app import calendario
 from tenant_app.consorciados.models import Consorciado, TipoPessoa
 from tenant_app.cotas.limite import medir_venda
 from tenant_app.cotas.models import Cota, CotaEvento, MotivoExclusao, StatusCota, TipoEventoCota
@@ -221,7 +222,7 @@ async def cessao(
     if novo_id == cota.consorciado_id:
         raise RegraVioladaError("A cota já pertence a este consorciado.", campo="consorciado_id")
     await _active_consorciado(uow.session, novo_id)
-    await _check_cap(uow.session, grupo, novo_id, date.today(), cota_cedida=cota.id)
+    await _check_cap(uow.session, grupo, novo_id, calendario.hoje(), cota_cedida=cota.id)
     anterior = cota.consorciado_id
     cota.consorciado_id = novo_id
     uow.add(_event(cota, TipoEventoCota.CESSAO, uow.actor.user_id, de=anterior, para=novo_id, motivo=motivo))
@@ -280,7 +281,7 @@ async def readmissao(uow: UnitOfWork, cota_id: uuid.UUID) -> Cota:
         raise RegraVioladaError("Só uma cota excluída pode ser readmitida.", code="cota_ativa")
     if grupo.status is StatusGrupo.ENCERRADO:
         raise RegraVioladaError("Grupo encerrado não readmite cotas.", code="grupo_encerrado")
-    await _check_cap(uow.session, grupo, cota.consorciado_id, date.today())
+    await _check_cap(uow.session, grupo, cota.consorciado_id, calendario.hoje())
     cota.status = StatusCota.ATIVA
     cota.motivo_exclusao = None
     cota.excluida_em = None

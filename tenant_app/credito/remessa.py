@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from tenant_app import calendario
 from tenant_app.cobranca.cnab240 import (
     ContaEmpresa,
     ErroCnab,
@@ -227,7 +228,11 @@ async def importar_retorno(uow: UnitOfWork, conteudo: str) -> RetornoCredito:
                 item["situacao"] = "divergente"  # the bank paid another amount: a person must look
                 continue
             await efetivar(
-                uow, carta, pagamento, r.data_efetivacao or r.data_pagamento or date.today(), r.nosso_numero
+                uow,
+                carta,
+                pagamento,
+                r.data_efetivacao or r.data_pagamento or calendario.hoje(),
+                r.nosso_numero,
             )
             item["situacao"] = "efetivado"
             efetivados += 1

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from consorcio_contract.identifiers.check_digits import mod11_digit
+from tenant_app import calendario
 from tenant_app.armazenamento.store import ObjectStore
 from tenant_app.cobranca.demo import seed_cobranca
 from tenant_app.consorciados.models import TipoPessoa
@@ -93,7 +94,7 @@ async def seed_demo(
     With the tenant's bucket (``armazenamento``), its files too: the contract PDFs and a Doc 2080.
     """
     session = uow.session
-    today = today or date.today()
+    today = today or calendario.hoje()
     if (await session.execute(select(Grupo.id).where(Grupo.codigo == DEMO_CODIGO))).first():
         arquivos = await _arquivos(uow, armazenamento, today)
         arquivos += await preparar_demo(uow, silenciar_historico=False)

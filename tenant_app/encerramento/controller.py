@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -11,6 +11,7 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from tenant_app import calendario
 from tenant_app.encerramento import nao_procurados, service
 from tenant_app.encerramento.schemas import (
     ComunicacaoIn,
@@ -62,7 +63,7 @@ class EncerramentoController(Controller):
         """
 
         async def trabalho() -> EncerramentoOut:
-            previa = await service.comunicar(uow, grupo_id, data.data_comunicacao, date.today())
+            previa = await service.comunicar(uow, grupo_id, data.data_comunicacao, calendario.hoje())
             return montar(previa.encerramento, linhas_previas(previa.demonstrativo, previa.cotas), None)
 
         return await uma_vez(
@@ -93,7 +94,7 @@ class EncerramentoController(Controller):
         async def work() -> tuple[int, dict[str, Any]]:
             # The closing commits on its own (the group's balances move at COMMIT); the accounts
             # answered are then read back reconciled with the ledger, and stored for a replay.
-            await service.encerrar_grupo(uow, grupo_id, date.today())
+            await service.encerrar_grupo(uow, grupo_id, calendario.hoje())
             return 200, msgspec.to_builtins(await _demonstrativo(uow, grupo_id))
 
         digest = fingerprint(str(grupo_id))

@@ -10,6 +10,7 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
+from tenant_app import calendario
 from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
 from tenant_app.inadimplencia import service
 from tenant_app.inadimplencia.schemas import ExclusaoAutomaticaIn, ExclusaoAutomaticaOut, RelatorioOut
@@ -38,7 +39,7 @@ class InadimplenciaController(Controller):
         minimo_parcelas: Annotated[int, QueryParameter(name="minimo_parcelas", ge=1, le=600)] = 1,
     ) -> RelatorioOut:
         """Cotas in arrears with multa and juros as of ``data`` (default today)."""
-        ref = ref_date or date.today()
+        ref = ref_date or calendario.hoje()
         items, total = await service.relatorio(uow.session, ref, grupo_id, minimo_parcelas)
         return RelatorioOut(data_referencia=ref, cotas=items, total_cotas=len(items), total_devido=total)
 
@@ -56,7 +57,7 @@ class InadimplenciaController(Controller):
         idempotency_key: ChaveIdempotencia = None,
     ) -> Response[ExclusaoAutomaticaOut]:
         """Run the daily default-exclusion routine now. Requires Idempotency-Key (428 without it)."""
-        ref = data.data or date.today()
+        ref = data.data or calendario.hoje()
 
         async def trabalho() -> ExclusaoAutomaticaOut:
             excluded = await service.run_automatic_exclusions(uow, ref)

@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from consorcio_contract.usage import Metric
+from tenant_app import calendario
 from tenant_app.http.idempotencia import ChaveIdempotencia, exigir_chave, resposta, uma_vez
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
 from tenant_app.http.schemas import to_schema
@@ -115,7 +116,7 @@ class PagamentoController(Controller):
     ) -> Response[PagamentoOut]:
         """Record a payment. Requires Idempotency-Key (428 without it); a repeat returns the first result."""
         key = exigir_chave(idempotency_key)
-        today = date.today()
+        today = calendario.hoje()
         data.validate(today)
         digest = fingerprint(str(cota_id), msgspec.json.encode(data))
 

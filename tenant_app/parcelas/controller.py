@@ -10,6 +10,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
+from tenant_app import calendario
 from tenant_app.parcelas import consultas
 from tenant_app.parcelas.models import StatusParcela
 from tenant_app.parcelas.schemas import ParcelaOut, SaldoCotaOut
@@ -37,7 +38,7 @@ class ParcelaController(Controller):
         ] = None,
     ) -> list[ParcelaOut]:
         """The whole schedule (at most ``prazo`` rows), late charges as of ``data`` (default today)."""
-        return await consultas.cronograma(uow.session, cota_id, ref_date or date.today(), status)
+        return await consultas.cronograma(uow.session, cota_id, ref_date or calendario.hoje(), status)
 
     @get("/{cota_id:uuid}/saldo", operation_id="saldoCota", name="parcelas:saldo", guards=READ)
     async def saldo(
@@ -47,4 +48,4 @@ class ParcelaController(Controller):
         ref_date: Annotated[date | None, QueryParameter(name="data")] = None,
     ) -> SaldoCotaOut:
         """Outstanding principal and late charges on ``data`` (default today)."""
-        return await consultas.saldo(uow.session, cota_id, ref_date or date.today())
+        return await consultas.saldo(uow.session, cota_id, ref_date or calendario.hoje())

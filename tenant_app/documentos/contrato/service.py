@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenant_app import calendario
 from tenant_app.armazenamento.store import ObjectStore
 from tenant_app.consorciados.models import Consorciado
 from tenant_app.cotas.models import Cota, StatusCota
@@ -168,7 +169,7 @@ async def reunir(session: AsyncSession, cota_id: uuid.UUID, hoje: date | None = 
         parcelas_para_exclusao=grupo.parcelas_para_exclusao,
         clausula_penal_pct=grupo.clausula_penal_pct,
         primeira_parcela=await _primeira_parcela(session, grupo, cota),
-        gerado_em=hoje or date.today(),
+        gerado_em=hoje or calendario.hoje(),
         clausulas_adicionais=list(modelo.clausulas_adicionais or []),
     )
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
+from tenant_app import calendario
 from tenant_app.ui.api import Api, ErroApi
 from tenant_app.ui.formatos import apenas_documento, percentual_do_formulario, reais_do_formulario
 from tenant_app.ui.formularios import campos, ir_para, nova_chave, opcional
@@ -85,7 +85,7 @@ class CotasController(Controller):
             tipos_lance=TIPOS_LANCE,
             motivos_exclusao=MOTIVOS_EXCLUSAO,
             categorias_documento=CATEGORIAS["cota"],
-            hoje=date.today().isoformat(),
+            hoje=calendario.hoje().isoformat(),
             chave=nova_chave() if erro is None else (valores or {}).get("chave", nova_chave()),
             form=form,
             erro=erro.detail if erro else None,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 
+from tenant_app import calendario
 from tenant_app.ui.api import Api, ErroApi
 from tenant_app.ui.formularios import campos, ir_para
 from tenant_app.ui.paginas import pagina
@@ -28,7 +28,7 @@ class PagamentosController(Controller):
     @get("/", name="ui:pagamentos")
     async def lista(self, request: Request[Any, Any, Any]) -> Response[str]:
         """Payments by payment date (this month by default)."""
-        hoje = date.today()
+        hoje = calendario.hoje()
         filtros = {k: request.query_params.get(k, "") for k in FILTROS}
         if not filtros["desde"] and not filtros["ate"]:
             filtros["desde"] = hoje.replace(day=1).isoformat()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import update
@@ -30,7 +31,8 @@ from tests.support.tenant_app_fixtures import Tenant, provision_tenant
 
 CREDITO = Decimal("100000.00")
 PARCELA_FC = Decimal("2000.00")  # fundo comum share of one parcela (2% of the credit)
-HOJE = datetime.now(UTC).date()
+# The administradora's date: between 21:00 and midnight in Brasília the UTC date is already tomorrow.
+HOJE = datetime.now(ZoneInfo("America/Sao_Paulo")).date()
 
 
 @pytest.fixture(scope="session")

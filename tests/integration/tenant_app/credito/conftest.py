@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import update
@@ -31,7 +32,8 @@ from tenant_app.unit_of_work import Actor, UnitOfWork
 from tests.support.tenant_app_fixtures import Tenant, provision_tenant
 
 CREDITO = Decimal("100000.00")
-HOJE = datetime.now(UTC).date()
+# The administradora's date: between 21:00 and midnight in Brasília the UTC date is already tomorrow.
+HOJE = datetime.now(ZoneInfo("America/Sao_Paulo")).date()
 
 
 def novo_cpf() -> str:
