@@ -61,6 +61,17 @@ class FuzzRun:
     cases: int = 0
     operations: int = 0
     failures: list[str] = field(default_factory=list)
+    #: Scenarios whose checks failed (a defect in the API or its document).
+    failed_scenarios: int = 0
+    #: Operations on which the engine itself gave up with a ``FlakyFailure``: hypothesis could
+    #: not replay the case that first failed (state moved on, or the case never reached the
+    #: server), so no failed check was recorded for them.
+    flaky: list[str] = field(default_factory=list)
+
+    @property
+    def only_flaky(self) -> bool:
+        """Red only because of engine-level flaky errors: no check failed anywhere."""
+        return self.exit_code != 0 and self.failed_scenarios == 0 and bool(self.flaky)
 
     def summary(self) -> str:
         return f"{self.cases} cases on {self.operations} operations in {self.seconds:.0f} s"
@@ -157,7 +168,13 @@ def _read_figures(run: FuzzRun, ndjson: Path) -> None:
         for name, body in event.items():
             if not isinstance(body, dict):
                 continue
+            if name == "NonFatalError":
+                value = body.get("value") or {}
+                if value.get("type") == "FlakyFailure" and body.get("label"):
+                    run.flaky.append(str(body["label"]))
             if name == "ScenarioFinished":
+                if body.get("status") == "failure":
+                    run.failed_scenarios += 1
                 recorder = body.get("recorder") or {}
                 cases = recorder.get("cases") or {}
                 run.cases += len(cases)
@@ -236,6 +253,24 @@ def free_port() -> int:
 def rate_limit_overrides(emails: list[str], per_minute: int = 1_000_000) -> str:
     """``RATE_LIMIT_USER_OVERRIDES`` raising the fuzz accounts' limit (the others keep the default)."""
     return ",".join(f"{email}={per_minute}" for email in emails)
+
+
+def rerun_flaky(run: FuzzRun, *args: Any, **kwargs: Any) -> FuzzRun:
+    """``run`` again, on its flaky operations alone, when nothing but engine-level flaky errors
+    made it red; otherwise ``run`` itself. The second run checks those operations afresh (every
+    phase but stateful), so a real defect on them still fails the test."""
+    if not run.only_flaky:
+        return run
+    names = tuple(arg for label in sorted(set(run.flaky)) for arg in ("--include-name", label))
+    kwargs["extra_args"] = (*kwargs.get("extra_args", ()), *names)
+    kwargs["phases"] = "examples,coverage,fuzzing"
+    kwargs["report_dir"] = Path(kwargs["report_dir"]) / "flaky-rerun"
+    print(f"engine-level flaky errors on {sorted(set(run.flaky))}: checking them again")
+    again = run_schemathesis(*args, **kwargs)
+    again.cases += run.cases
+    again.operations = run.operations
+    again.seconds += run.seconds
+    return again
 
 
 def failures_section(output: str, limit: int = 12000) -> str:

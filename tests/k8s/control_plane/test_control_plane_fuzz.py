@@ -17,13 +17,14 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from control_plane.auth.roles import Role
 from control_plane.billing.periods import BillingPeriod
 
-from tests.support.api_fuzz import failures_section, run_schemathesis
+from tests.support.api_fuzz import failures_section, rerun_flaky, run_schemathesis
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
 # Generous: a busy shared machine runs it several times slower than an idle one.
@@ -69,15 +70,17 @@ async def fuzz_ids(cp_client, auth, tenant_slugs, service_accounts, cnpj) -> dic
 def test_the_control_plane_survives_fuzzing_as_every_role(
     cp_url: str, fuzz_ids: dict, tmp_path: Path
 ) -> None:
-    run = run_schemathesis(
-        f"{cp_url}/api/schema/openapi.json",
-        fuzz_ids["tokens"],
-        ids=fuzz_ids["ids"],
-        login={**fuzz_ids["login"], "url": f"{cp_url}/api/auth/token"},
-        max_examples=EXAMPLES,
-        report_dir=tmp_path,
-        workers=2,
-        weights={Role.PLATFORM_ADMIN.value: 3},
+    schema = f"{cp_url}/api/schema/openapi.json"
+    options: dict[str, Any] = {
+        "ids": fuzz_ids["ids"],
+        "login": {**fuzz_ids["login"], "url": f"{cp_url}/api/auth/token"},
+        "max_examples": EXAMPLES,
+        "report_dir": tmp_path,
+        "workers": 2,
+        "weights": {Role.PLATFORM_ADMIN.value: 3},
+    }
+    run = rerun_flaky(
+        run_schemathesis(schema, fuzz_ids["tokens"], **options), schema, fuzz_ids["tokens"], **options
     )
     print(f"control plane fuzz: {run.summary()}")
     assert run.exit_code == 0, f"{run.summary()}\n{failures_section(run.output)}"

@@ -36,6 +36,7 @@ from tests.support.api_fuzz import (
     failures_section,
     free_port,
     rate_limit_overrides,
+    rerun_flaky,
     run_schemathesis,
     seed_tenant_for_fuzzing,
 )
@@ -100,16 +101,16 @@ async def fuzz_target(
 
 
 def test_the_tenant_app_survives_fuzzing_as_every_role(fuzz_target: FuzzTarget, tmp_path: Path) -> None:
-    run = run_schemathesis(
-        f"{fuzz_target.url}/schema/openapi.json",
-        {},
-        ids=fuzz_target.ids,
-        login=fuzz_target.login,
-        max_examples=EXAMPLES,
-        report_dir=tmp_path,
-        workers=2,
-        weights={Role.ADMIN.value: 3},
-    )
+    schema = f"{fuzz_target.url}/schema/openapi.json"
+    options: dict[str, Any] = {
+        "ids": fuzz_target.ids,
+        "login": fuzz_target.login,
+        "max_examples": EXAMPLES,
+        "report_dir": tmp_path,
+        "workers": 2,
+        "weights": {Role.ADMIN.value: 3},
+    }
+    run = rerun_flaky(run_schemathesis(schema, {}, **options), schema, {}, **options)
     print(f"tenant app fuzz: {run.summary()}")
     assert run.exit_code == 0, (
         f"{run.summary()}\n{failures_section(run.output)}\nserver log:\n{fuzz_target.server.tail()}"
