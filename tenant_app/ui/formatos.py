@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency, format_decimal
 
+from tenant_app.ui.rotulos import rotulo
+
 LOCALE = "pt_BR"
 FUSO_PADRAO = ZoneInfo("America/Sao_Paulo")
 
@@ -137,4 +139,5 @@ FILTROS = {
     "data": data,
     "data_hora": data_hora,
     "documento": documento,
+    "rotulo": rotulo,
 }

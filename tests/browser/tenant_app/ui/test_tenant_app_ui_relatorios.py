@@ -24,5 +24,5 @@ async def test_pedido_de_relatorio(logado) -> None:
     await page.select_option("#c-tipo", "posicao_grupos")
     await page.click("button:has-text('Pedir relatório')")
     assert "Relatório pedido" in await page.inner_text("[role=status]")
-    assert "posicao grupos" in await page.inner_text("tbody")
+    assert "posição dos grupos" in await page.inner_text("tbody")
     await tela.conferir("62-relatorio-pedido")
