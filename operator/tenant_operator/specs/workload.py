@@ -14,6 +14,11 @@ WEB = WEB_COMPONENT
 WORKER = "worker"
 SERVE_COMMAND = ["python", "-m", "tenant_app", "serve", "--host", "0.0.0.0", "--port", str(APP_PORT)]
 WORKER_COMMAND = ["python", "-m", "tenant_app", "worker"]
+#: SIGTERM makes the Celery worker finish its running task (a CNAB file, a report, a
+#: webhook batch take up to a minute or two) before it exits; Kubernetes' default 30 s would
+#: SIGKILL it mid-task, and the task (acknowledged late) would run again from the start on
+#: another worker after the visibility timeout.
+WORKER_GRACE_SECONDS = 120
 HPA_CPU_UTILIZATION = 70
 
 
@@ -124,6 +129,7 @@ def worker_deployment(
                 annotations=_pod_annotations(version, schema_revision, secret_hash),
                 control_plane_token=True,
                 vault_token=True,
+                termination_grace_seconds=WORKER_GRACE_SECONDS,
             ),
         },
     }

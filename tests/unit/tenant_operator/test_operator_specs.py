@@ -10,6 +10,7 @@ from tenant_operator.specs.namespace import limit_range, namespace, resource_quo
 from tenant_operator.specs.network_policies import egress_targets, network_policies
 from tenant_operator.specs.tenant import TenantView
 from tenant_operator.specs.workload import (
+    WORKER_GRACE_SECONDS,
     app_deployment,
     app_replicas,
     horizontal_pod_autoscaler,
@@ -151,6 +152,13 @@ def test_worker_runs_celery_from_the_same_image():
         "tenant_app",
         "worker",
     ]
+
+
+def test_the_worker_has_time_to_finish_its_task_and_the_app_keeps_the_default():
+    worker = worker_deployment(view(), version="2.1.0", schema_revision="r1", secret_hash="h", replicas=1)
+    assert worker["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] == WORKER_GRACE_SECONDS > 30
+    app = app_deployment(view(), version="2.1.0", schema_revision="r1", secret_hash="h", replicas=1)
+    assert "terminationGracePeriodSeconds" not in app["spec"]["template"]["spec"]
 
 
 def test_service_maps_80_to_the_app_port_and_ingress_uses_the_default_host():
