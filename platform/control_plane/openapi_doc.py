@@ -45,6 +45,7 @@ from consorcio_kit.openapi import (
     finish_document,
     iter_operations,
 )
+from consorcio_kit.openapi_examples import add_body_examples
 from consorcio_kit.openapi_properties import describe_properties
 from consorcio_kit.problems import FieldError
 from control_plane.openapi_glossary import GLOSSARY, RULES
@@ -240,6 +241,7 @@ def finish(app: Litestar) -> OpenAPI:
     document_decimals(app, openapi)
     _extra_success(openapi, app)
     describe_properties(app, openapi, GLOSSARY, RULES)
+    add_body_examples(app, openapi)  # last: whole bodies out of the property examples
     return openapi
 
 

@@ -26,6 +26,7 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 
 from consorcio_kit.input_rules import constrain_document
 from consorcio_kit.openapi import DocumentTexts, LinkSpec, OperationInfo, document_decimals, finish_document
+from consorcio_kit.openapi_examples import add_body_examples
 from consorcio_kit.openapi_properties import add_examples, describe_properties
 from tenant_app.http.catalogo import CATALOGO, CODIGO_DO_STATUS, tipo_uri
 from tenant_app.http.openapi_glossario import EXEMPLOS_DECIMAIS, GLOSSARIO, REGRAS
@@ -349,6 +350,7 @@ def documentar(app: Litestar) -> OpenAPI:
     # Every property described: Meta, then the glossary (Portuguese), then the code's comments.
     describe_properties(app, openapi, GLOSSARIO, REGRAS, comments_first=False)
     add_examples(openapi, EXEMPLOS_DECIMAIS)
+    add_body_examples(app, openapi)  # last: whole bodies out of the property examples above
     return openapi
 
 

@@ -15,6 +15,7 @@ from kubernetes import client as k8s
 from litestar import Litestar
 
 from consorcio_kit.openapi import document_gaps, iter_operations
+from tests.support.openapi_body_examples import check_body_examples
 
 pytestmark = pytest.mark.unit
 
@@ -60,3 +61,10 @@ def test_every_property_is_described(app: Litestar) -> None:
 
     missing = undescribed_properties(app.openapi_schema)
     assert not missing, f"{len(missing)} properties lack a description:\n  " + "\n  ".join(missing)
+
+
+def test_every_json_body_has_an_example_its_schema_accepts(app: Litestar) -> None:
+    found = check_body_examples(app)
+    assert found.bodies > 40, found.bodies
+    assert found.invalid == []
+    assert found.without == []

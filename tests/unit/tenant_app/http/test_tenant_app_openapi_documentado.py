@@ -16,6 +16,7 @@ from consorcio_kit.openapi import document_gaps, iter_operations
 from tenant_app.app import create_app
 from tenant_app.http.openapi_doc import LINKS
 from tenant_app.settings import Settings
+from tests.support.openapi_body_examples import check_body_examples
 
 pytestmark = pytest.mark.unit
 
@@ -124,3 +125,12 @@ def test_every_example_is_valid_for_its_property(app: Litestar) -> None:
                     invalid.append(f"{name}.{prop}: {example!r}")
     assert count > 100, count  # uuid/date/date-time and money/percent fields carry one
     assert not invalid, "examples their own schema refuses:\n  " + "\n  ".join(invalid)
+
+
+def test_every_json_body_has_an_example_its_schema_accepts(app: Litestar) -> None:
+    """Whole request and response bodies, assembled from the property examples: a developer sees
+    a complete body per operation, and the fuzz run's examples phase sends the request ones."""
+    found = check_body_examples(app)
+    assert found.bodies > 150, found.bodies
+    assert found.invalid == []
+    assert found.without == []
