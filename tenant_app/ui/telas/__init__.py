@@ -11,6 +11,7 @@ from tenant_app.ui.telas.configuracoes import ConfiguracoesController
 from tenant_app.ui.telas.consorciados import ConsorciadosController
 from tenant_app.ui.telas.cotas import CotasController
 from tenant_app.ui.telas.creditos import CreditosController
+from tenant_app.ui.telas.encerramento import EncerramentoController, NaoProcuradosController
 from tenant_app.ui.telas.entrada import EntradaController
 from tenant_app.ui.telas.eventos import EventosController
 from tenant_app.ui.telas.grupos import GruposController
@@ -24,6 +25,8 @@ TELAS: list[Any] = [
     PainelController,
     ConsorciadosController,
     GruposController,
+    EncerramentoController,
+    NaoProcuradosController,
     CotasController,
     PagamentosController,
     UsuariosController,
