@@ -37,6 +37,9 @@ class ConfigCofre:
     #: PEM bundle of the CA that signed Vault's certificate (``VAULT_CACERT``, mounted by the
     #: operator when its Vault has a private CA); None: the system's trust store.
     ca_cert: str | None = None
+    #: Seconds a Vault call may take (connect and each read). hvac's default is 30: a Vault
+    #: that hangs would hold a staff request, and its worker thread, that long for a 503.
+    timeout: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ConfigCofre | None:
@@ -77,7 +80,7 @@ class CofrePsp:
     def _cliente(self) -> hvac.Client:
         # A fresh login per use: the projected token rotates, a Vault token expires (role ttl).
         credencial = Path(self.config.token_file).read_text().strip()
-        cliente = hvac.Client(url=self.config.addr, verify=self.config.verify)
+        cliente = hvac.Client(url=self.config.addr, verify=self.config.verify, timeout=self.config.timeout)
         if self.config.role:
             cliente.auth.kubernetes.login(self.config.role, credencial, mount_point=self.config.auth_mount)
         else:

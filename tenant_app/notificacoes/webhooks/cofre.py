@@ -49,7 +49,7 @@ class CofreWebhooks:
     def _cliente(self) -> hvac.Client:
         # A fresh login per use: the projected token rotates, a Vault token expires (role ttl).
         credencial = Path(self.config.token_file).read_text().strip()
-        cliente = hvac.Client(url=self.config.addr, verify=self.config.verify)
+        cliente = hvac.Client(url=self.config.addr, verify=self.config.verify, timeout=self.config.timeout)
         if self.config.role:
             cliente.auth.kubernetes.login(self.config.role, credencial, mount_point=self.config.auth_mount)
         else:
