@@ -37,6 +37,9 @@ class Runtime:
     fleet: Fleet = field(default_factory=Fleet)
     #: Tenants waiting for a repair pass (set at startup: it needs the repair handler).
     repairs: RepairQueue | None = None
+    #: The last pruning of foreign objects per tenant (time.monotonic(), message), kept on the
+    #: NamespaceReady condition for a while (steps.ensure_namespace.PRUNED_REPORT_SECONDS).
+    pruned_reports: dict[str, tuple[float, str]] = field(default_factory=dict)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _hosts: HostClaimIndex | None = None
     _active: PassSlots | None = None

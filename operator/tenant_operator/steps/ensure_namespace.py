@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from tenant_operator import adoption, change_report, orphans
 from tenant_operator import conditions as c
@@ -15,6 +16,10 @@ from tenant_operator.specs.rbac import operator_role_binding
 from tenant_operator.steps.context import ReconcileContext, StepFailed, StepWaiting
 
 REASON_FOREIGN_PRUNED = "ForeignObjectsPruned"
+#: How long the condition keeps reporting a pruning: the next pass (a resync every few
+#: seconds) finds nothing foreign, and an SRE running ``kubectl get`` a minute later must still
+#: see what was removed (the DriftRepaired Event says it too, but Events expire and are noisy).
+PRUNED_REPORT_SECONDS = 600.0
 #: How long a new RoleBinding may take to reach the API server's authorizer cache.
 RBAC_PROPAGATION_SECONDS = 10.0
 
@@ -50,13 +55,15 @@ async def ensure_namespace(ctx: ReconcileContext) -> Condition:
         raise StepFailed(
             _reason(err), err.message, permanent=not err.retryable and err.status != 403
         ) from err
+    reports = ctx.runtime.pruned_reports
+    now = time.monotonic()
     if pruned:
-        return Condition(
-            c.NAMESPACE_READY,
-            c.TRUE,
-            REASON_FOREIGN_PRUNED,
-            f"namespace {t.namespace} ready; foreign objects found and deleted: {', '.join(pruned)}",
-        )
+        message = f"namespace {t.namespace} ready; foreign objects found and deleted: {', '.join(pruned)}"
+        reports[t.name] = (now, message)
+    held = reports.get(t.name)
+    if held is not None and now - held[0] < PRUNED_REPORT_SECONDS:
+        return Condition(c.NAMESPACE_READY, c.TRUE, REASON_FOREIGN_PRUNED, held[1])
+    reports.pop(t.name, None)
     return Condition(
         c.NAMESPACE_READY,
         c.TRUE,
