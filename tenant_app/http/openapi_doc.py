@@ -18,8 +18,10 @@ client — or the stateful fuzz run — can follow ids from one answer to the ne
 from __future__ import annotations
 
 import re
+import typing
 from typing import Any
 
+import msgspec
 from litestar import Litestar
 from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, Schema
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
@@ -180,9 +182,20 @@ def _nomeia_recurso(info: OperationInfo) -> bool:
     if any(p.name.endswith("_id") for p in info.parameters("query")):
         return True
     dados = info.handler.parsed_fn_signature.parameters.get("data")
-    tipo = dados.annotation if dados is not None else None
-    campos = getattr(tipo, "__struct_fields__", ())
-    return any(c.endswith("_id") for c in campos)
+    return _nomeia_id(dados.annotation if dados is not None else None, depth=0)
+
+
+def _nomeia_id(tipo: Any, *, depth: int) -> bool:
+    """A Struct with an ``..._id`` field, at any depth (a report's ``parametros.grupo_id``)."""
+    if depth > 4 or not (isinstance(tipo, type) and issubclass(tipo, msgspec.Struct)):
+        return False
+    for campo in msgspec.structs.fields(tipo):
+        if campo.name.endswith("_id"):
+            return True
+        membros = typing.get_args(campo.type) or (campo.type,)
+        if any(_nomeia_id(m, depth=depth + 1) for m in membros):
+            return True
+    return False
 
 
 #: Success statuses a route answers besides its declared one (same body): issuing a título a
