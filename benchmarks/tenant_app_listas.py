@@ -104,6 +104,7 @@ async def preparar(dsn: str, cotas: int) -> tuple[uuid.UUID, uuid.UUID]:
                 )
             admin = await uow.session.scalar(select(User.id).where(User.email == "admin@bench.example"))
             assert admin is not None
+            await uow.commit()
         return grupo_id, admin
     finally:
         await engine.dispose()
@@ -163,6 +164,9 @@ async def main() -> None:
             "REDIS_KEY_PREFIX": prefixo,
             "JWT_SECRET": uuid.uuid4().hex,
             "APP_BASE_URL": base,
+            # One user requests far faster than a person: the per-user limit would answer 429.
+            "RATE_LIMIT_PER_USER_PER_MINUTE": "1000000",
+            "RATE_LIMIT_PER_TENANT_PER_MINUTE": "1000000",
         }
         servidor = subprocess.Popen(  # noqa: ASYNC220 - the server runs in the background
             [sys.executable, "-m", "tenant_app", "serve", "--port", str(porta)],
