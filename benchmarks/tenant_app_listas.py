@@ -19,22 +19,17 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from datetime import date
 from decimal import Decimal
 
 import httpx
-import redis
 from redis.asyncio import Redis as AsyncRedis
 from sqlalchemy import insert, select
 
-from benchmarks.tenant_app_api import cpu_seconds, free_port, redis_user  # type: ignore[import-not-found]
-from benchmarks.tenant_app_schedule import drop_database, fresh_database  # type: ignore[import-not-found]
-from devstack import stack
-from devstack.config import StackConfig
+from benchmarks.tenant_app_api import cpu_seconds  # type: ignore[import-not-found]
+from benchmarks.tenant_app_servidor import Servidor, bancada, servir  # type: ignore[import-not-found]
 from tenant_app.consorciados.models import Consorciado, TipoPessoa
 from tenant_app.cotas.models import Cota, StatusCota
 from tenant_app.database.session import create_engine, create_session_factory
@@ -144,84 +139,54 @@ async def main() -> None:
     parser.add_argument("--vezes", type=int, default=40, help="requests per screen and run")
     parser.add_argument("--runs", type=int, default=3, help="runs; the median is reported")
     args = parser.parse_args()
-    cfg = StackConfig.from_env()
-    stack.up(cfg, ["postgres", "redis"], log=lambda m: None)
-    dsn = await fresh_database(cfg.database_url)
-    slug = f"bench{uuid.uuid4().hex[:6]}"
-    redis_url, prefixo = redis_user(cfg.redis_url, slug)
-    servidor = None
-    try:
+    async with bancada() as b:
         t0 = time.monotonic()
-        grupo_id, admin = await preparar(dsn, args.cotas)
+        grupo_id, admin = await preparar(b.dsn, args.cotas)
         print(f"seeded the demo grupo and {args.cotas:,} cotas in {time.monotonic() - t0:.0f}s")
-        porta = free_port()
-        base = f"http://127.0.0.1:{porta}"
-        env = {
-            **os.environ,
-            "TENANT_SLUG": slug,
-            "DATABASE_URL": dsn,
-            "REDIS_URL": redis_url,
-            "REDIS_KEY_PREFIX": prefixo,
-            "JWT_SECRET": uuid.uuid4().hex,
-            "APP_BASE_URL": base,
-            # One user requests far faster than a person: the per-user limit would answer 429.
+        sid = await sessao(b.redis_url, b.prefixo, admin)
+        # One user requests far faster than a person: the per-user limit would answer 429.
+        sem_limite = {
             "RATE_LIMIT_PER_USER_PER_MINUTE": "1000000",
             "RATE_LIMIT_PER_TENANT_PER_MINUTE": "1000000",
         }
-        servidor = subprocess.Popen(  # noqa: ASYNC220 - the server runs in the background
-            [sys.executable, "-m", "tenant_app", "serve", "--port", str(porta)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        sid = await sessao(redis_url, prefixo, admin)
-        async with httpx.AsyncClient(base_url=base, timeout=30) as anonimo:
-            for _ in range(600):  # a loaded machine can take a minute to start the server
-                try:
-                    if (await anonimo.get("/ready")).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.2)
-        ultima = (args.cotas - 1) // 50 * 50
-        telas = {
-            "grupos": "/app/grupos",
-            f"grupo, cotas 1-50 of {args.cotas:,}": f"/app/grupos/{grupo_id}",
-            "grupo, last page of cotas": f"/app/grupos/{grupo_id}?offset={ultima}",
-            "consorciados": "/app/consorciados",
-            "consorciados, search": "/app/consorciados?q=Consorciado%2009",
-            "pagamentos (this month)": "/app/pagamentos",
-            "inadimplência": "/app/inadimplencia",
-            "painel": "/app/",
-        }
-        print(
-            f"staff list screens, 1 uvicorn worker, {args.vezes} sequential GETs per screen and run"
-            f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
-        )
-        async with httpx.AsyncClient(base_url=base, timeout=30, cookies={nome_cookie(False): sid}) as logado:
-            for nome, caminho in telas.items():
-                await medir(logado, servidor.pid, caminho, 5)  # warm-up
-                runs = []
-                for i in range(args.runs):
-                    p50, p95_ms, cpu = await medir(logado, servidor.pid, caminho, args.vezes)
-                    runs.append((p50, p95_ms, cpu, os.getloadavg()[0]))
-                    print(
-                        f"  {nome:<32} run {i + 1}: p50 {p50:6.1f} ms  p95 {p95_ms:6.1f} ms"
-                        f"  server CPU {cpu:5.1f} ms/req  load {runs[-1][3]:.1f}"
-                    )
-                p50, p95_ms, cpu, carga = (statistics.median(c) for c in zip(*runs, strict=True))
+        async with servir(b, **sem_limite) as servidor:
+            await medir_telas(servidor, sid, grupo_id, args)
+
+
+async def medir_telas(servidor: Servidor, sid: str, grupo_id: uuid.UUID, args: argparse.Namespace) -> None:
+    ultima = (args.cotas - 1) // 50 * 50
+    telas = {
+        "grupos": "/app/grupos",
+        f"grupo, cotas 1-50 of {args.cotas:,}": f"/app/grupos/{grupo_id}",
+        "grupo, last page of cotas": f"/app/grupos/{grupo_id}?offset={ultima}",
+        "consorciados": "/app/consorciados",
+        "consorciados, search": "/app/consorciados?q=Consorciado%2009",
+        "pagamentos (this month)": "/app/pagamentos",
+        "inadimplência": "/app/inadimplencia",
+        "painel": "/app/",
+    }
+    print(
+        f"staff list screens, 1 uvicorn worker, {args.vezes} sequential GETs per screen and run"
+        f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
+    async with httpx.AsyncClient(
+        base_url=servidor.base, timeout=30, cookies={nome_cookie(False): sid}
+    ) as logado:
+        for nome, caminho in telas.items():
+            await medir(logado, servidor.processo.pid, caminho, 5)  # warm-up
+            runs = []
+            for i in range(args.runs):
+                p50, p95_ms, cpu = await medir(logado, servidor.processo.pid, caminho, args.vezes)
+                runs.append((p50, p95_ms, cpu, os.getloadavg()[0]))
                 print(
-                    f"  {nome:<32} MEDIAN: p50 {p50:6.1f} ms  p95 {p95_ms:6.1f} ms"
-                    f"  server CPU {cpu:5.1f} ms/req  load {carga:.1f}"
+                    f"  {nome:<32} run {i + 1}: p50 {p50:6.1f} ms  p95 {p95_ms:6.1f} ms"
+                    f"  server CPU {cpu:5.1f} ms/req  load {runs[-1][3]:.1f}"
                 )
-    finally:
-        if servidor is not None:
-            servidor.terminate()
-            servidor.wait(timeout=20)
-        await drop_database(cfg.database_url, dsn)
-        admin_redis = redis.Redis.from_url(cfg.redis_url)
-        admin_redis.acl_deluser(f"tenant-{slug}")
-        admin_redis.close()
+            p50, p95_ms, cpu, carga = (statistics.median(c) for c in zip(*runs, strict=True))
+            print(
+                f"  {nome:<32} MEDIAN: p50 {p50:6.1f} ms  p95 {p95_ms:6.1f} ms"
+                f"  server CPU {cpu:5.1f} ms/req  load {carga:.1f}"
+            )
 
 
 if __name__ == "__main__":

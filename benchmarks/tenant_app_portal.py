@@ -22,21 +22,16 @@ import asyncio
 import os
 import re
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from datetime import date
 
 import httpx
-import redis
 from redis.asyncio import Redis as AsyncRedis
 from sqlalchemy import select
 
-from benchmarks.tenant_app_api import cpu_seconds, free_port, redis_user  # type: ignore[import-not-found]
-from benchmarks.tenant_app_schedule import drop_database, fresh_database  # type: ignore[import-not-found]
-from devstack import stack
-from devstack.config import StackConfig
+from benchmarks.tenant_app_api import cpu_seconds  # type: ignore[import-not-found]
+from benchmarks.tenant_app_servidor import Servidor, bancada, servir  # type: ignore[import-not-found]
 from tenant_app.consorciados.models import Consorciado
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.demo.seed import cpf_consorciado_demo, seed_demo
@@ -100,90 +95,58 @@ async def main() -> None:
     parser.add_argument("--vezes", type=int, default=40, help="requests per screen and run")
     parser.add_argument("--runs", type=int, default=3, help="runs; the median is reported")
     args = parser.parse_args()
-    cfg = StackConfig.from_env()
-    stack.up(cfg, ["postgres", "redis"], log=lambda m: None)
-    dsn = await fresh_database(cfg.database_url)
-    slug = f"bench{uuid.uuid4().hex[:6]}"
-    redis_url, prefixo = redis_user(cfg.redis_url, slug)
-    servidor = None
-    try:
+    async with bancada() as b:
         t0 = time.monotonic()
-        eu, cota_id, titulo_id = await preparar(dsn, args.membros)
+        eu, cota_id, titulo_id = await preparar(b.dsn, args.membros)
         print(f"seeded the demo grupo with {args.membros} members in {time.monotonic() - t0:.0f}s")
-        porta = free_port()
-        base = f"http://127.0.0.1:{porta}"
-        env = {
-            **os.environ,
-            "TENANT_SLUG": slug,
-            "DATABASE_URL": dsn,
-            "REDIS_URL": redis_url,
-            "REDIS_KEY_PREFIX": prefixo,
-            "JWT_SECRET": uuid.uuid4().hex,
-            "APP_BASE_URL": base,
-        }
-        servidor = subprocess.Popen(  # noqa: ASYNC220 - the server runs in the background
-            [sys.executable, "-m", "tenant_app", "serve", "--port", str(porta)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        sid = await sessao(redis_url, prefixo, eu)
-        async with httpx.AsyncClient(base_url=base, timeout=30) as anonimo:
-            for _ in range(600):  # a loaded machine can take a minute to start the server
-                try:
-                    if (await anonimo.get("/ready")).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.2)
-            entrada = await anonimo.get("/cliente/entrar")
-            recursos = re.findall(r'(?:href|src)="(/app/estatico/[^"]+)"', entrada.text)
-            extras = [len((await anonimo.get(u)).content) for u in recursos]
-            print(
-                f"first screen /cliente/entrar: {len(entrada.content) + sum(extras):,} bytes"
-                f" (HTML {len(entrada.content):,} + {len(recursos)} files {sum(extras):,}; uncompressed)"
-            )
-        telas = {
-            "minhas cotas": "/cliente/",
-            "extrato (60 parcelas)": f"/cliente/cotas/{cota_id}",
-            "2ª via (boleto + PIX QR)": f"/cliente/titulos/{titulo_id}",
-            "assembleias": "/cliente/assembleias",
-            "documentos": "/cliente/documentos",
-            "meus dados": "/cliente/privacidade",
-        }
-        cookies = {nome_cookie(False): sid}
+        sid = await sessao(b.redis_url, b.prefixo, eu)
+        async with servir(b) as servidor:
+            await medir_telas(servidor, sid, cota_id, titulo_id, args)
+
+
+async def medir_telas(
+    servidor: Servidor, sid: str, cota_id: uuid.UUID, titulo_id: uuid.UUID, args: argparse.Namespace
+) -> None:
+    base = servidor.base
+    async with httpx.AsyncClient(base_url=base, timeout=30) as anonimo:
+        entrada = await anonimo.get("/cliente/entrar")
+        recursos = re.findall(r'(?:href|src)="(/app/estatico/[^"]+)"', entrada.text)
+        extras = [len((await anonimo.get(u)).content) for u in recursos]
         print(
-            f"área do consorciado, 1 uvicorn worker, {args.vezes} sequential GETs per screen and run"
-            f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+            f"first screen /cliente/entrar: {len(entrada.content) + sum(extras):,} bytes"
+            f" (HTML {len(entrada.content):,} + {len(recursos)} files {sum(extras):,}; uncompressed)"
         )
-        async with (
-            httpx.AsyncClient(base_url=base, timeout=30, cookies=cookies) as logado,
-            httpx.AsyncClient(base_url=base, timeout=30) as anonimo,
-        ):
-            # The login form is measured without a session (each GET opens an anonymous one).
-            for nome, caminho in {"login form": "/cliente/entrar", **telas}.items():
-                client = anonimo if caminho == "/cliente/entrar" else logado
-                await medir(client, servidor.pid, caminho, 5)  # warm-up
-                runs = []
-                for i in range(args.runs):
-                    ms, cpu, tamanho = await medir(client, servidor.pid, caminho, args.vezes)
-                    runs.append((ms, cpu, os.getloadavg()[0]))
-                    print(
-                        f"  {nome:<26} run {i + 1}: p50 {ms:6.1f} ms  server CPU {cpu:5.1f} ms/req"
-                        f"  {tamanho:,} bytes  load {runs[-1][2]:.1f}"
-                    )
-                ms, cpu, carga = (statistics.median(c) for c in zip(*runs, strict=True))
+    telas = {
+        "minhas cotas": "/cliente/",
+        "extrato (60 parcelas)": f"/cliente/cotas/{cota_id}",
+        "2ª via (boleto + PIX QR)": f"/cliente/titulos/{titulo_id}",
+        "assembleias": "/cliente/assembleias",
+        "documentos": "/cliente/documentos",
+        "meus dados": "/cliente/privacidade",
+    }
+    cookies = {nome_cookie(False): sid}
+    print(
+        f"área do consorciado, 1 uvicorn worker, {args.vezes} sequential GETs per screen and run"
+        f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=30, cookies=cookies) as logado,
+        httpx.AsyncClient(base_url=base, timeout=30) as anonimo,
+    ):
+        # The login form is measured without a session (each GET opens an anonymous one).
+        for nome, caminho in {"login form": "/cliente/entrar", **telas}.items():
+            client = anonimo if caminho == "/cliente/entrar" else logado
+            await medir(client, servidor.processo.pid, caminho, 5)  # warm-up
+            runs = []
+            for i in range(args.runs):
+                ms, cpu, tamanho = await medir(client, servidor.processo.pid, caminho, args.vezes)
+                runs.append((ms, cpu, os.getloadavg()[0]))
                 print(
-                    f"  {nome:<26} MEDIAN: p50 {ms:6.1f} ms  server CPU {cpu:5.1f} ms/req  load {carga:.1f}"
+                    f"  {nome:<26} run {i + 1}: p50 {ms:6.1f} ms  server CPU {cpu:5.1f} ms/req"
+                    f"  {tamanho:,} bytes  load {runs[-1][2]:.1f}"
                 )
-    finally:
-        if servidor is not None:
-            servidor.terminate()
-            servidor.wait(timeout=20)
-        await drop_database(cfg.database_url, dsn)
-        admin = redis.Redis.from_url(cfg.redis_url)
-        admin.acl_deluser(f"tenant-{slug}")
-        admin.close()
+            ms, cpu, carga = (statistics.median(c) for c in zip(*runs, strict=True))
+            print(f"  {nome:<26} MEDIAN: p50 {ms:6.1f} ms  server CPU {cpu:5.1f} ms/req  load {carga:.1f}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ example rather than with a wrong one; the unit tests validate every example agai
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -18,11 +19,10 @@ from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, Re
 from litestar.serialization import encode_json
 
 from consorcio_kit.openapi import iter_operations
+from consorcio_kit.openapi_properties import FORMAT_EXAMPLES
 
 _FORMATS: dict[str, str] = {
-    "uuid": "3f2c1e9a-7b4d-4c8e-9a1f-2b3c4d5e6f70",
-    "date": "2026-12-07",
-    "date-time": "2026-12-07T14:30:00-03:00",
+    **FORMAT_EXAMPLES,
     "email": "contato@exemplo.com.br",
     "uri": "https://exemplo.com.br/",
 }
@@ -89,9 +89,8 @@ def example_of(
     if isinstance(ref, str):
         target = components.get("schemas", {}).get(ref.rsplit("/", 1)[-1])
         return NOTHING if target is None else example_of(target, components, depth + 1, name)
-    for key in ("examples",):
-        if schema.get(key):
-            return schema[key][0]
+    if schema.get("examples"):
+        return schema["examples"][0]
     if "example" in schema:
         return schema["example"]
     if "const" in schema:
@@ -200,8 +199,6 @@ def add_body_examples(app: Litestar, openapi: OpenAPI) -> tuple[int, int]:
     """Set ``example`` on every JSON request body and 2xx JSON response that has none.
 
     Returns (bodies given an example, JSON bodies in the document)."""
-    import json
-
     document = json.loads(encode_json(openapi.to_schema()))
     components = document.get("components") or {}
     given = total = 0
@@ -216,8 +213,10 @@ def add_body_examples(app: Litestar, openapi: OpenAPI) -> tuple[int, int]:
                 targets += [m for t, m in (response.content or {}).items() if t == "application/json"]
         for media in targets:
             total += 1
-            if media.example is not None or media.examples or media.schema is None:
-                given += media.example is not None or bool(media.examples)
+            if media.example is not None or media.examples:
+                given += 1
+                continue
+            if media.schema is None:
                 continue
             schema = json.loads(encode_json(media.schema.to_schema()))
             value = example_of(schema, components)

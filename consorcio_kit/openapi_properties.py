@@ -62,7 +62,7 @@ def describe_properties(
 
 
 #: Example values by string format: always valid for the format, whatever the field.
-_FORMAT_EXAMPLES: dict[str, str] = {
+FORMAT_EXAMPLES: dict[str, str] = {
     "uuid": "3f2c1e9a-7b4d-4c8e-9a1f-2b3c4d5e6f70",
     "date": "2026-12-07",
     "date-time": "2026-12-07T14:30:00-03:00",
@@ -88,8 +88,8 @@ def _example(name: str, prop: Schema, decimals: Sequence[tuple[re.Pattern[str], 
     if not strings:
         return None
     fmt = getattr(strings[0].format, "value", strings[0].format)
-    if isinstance(fmt, str) and fmt in _FORMAT_EXAMPLES and not strings[0].pattern:
-        return _FORMAT_EXAMPLES[fmt]
+    if isinstance(fmt, str) and fmt in FORMAT_EXAMPLES and not strings[0].pattern:
+        return FORMAT_EXAMPLES[fmt]
     numeric = any(_is_type(m, "number") for m in members)
     if numeric:  # a decimal: "1500.00" or 1500
         for pattern, value in decimals:

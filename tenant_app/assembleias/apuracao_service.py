@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenant_app import calendario
 from tenant_app.assembleias import elegibilidade
 from tenant_app.assembleias.apuracao import (
     Contemplacao,
@@ -42,7 +43,7 @@ from tenant_app.assembleias.models import (
     StatusLance,
 )
 from tenant_app.assembleias.prazo_lance import prazo_pagamento_lance
-from tenant_app.assembleias.service import get_assembleia, get_regras, hoje, problema, regras_puras
+from tenant_app.assembleias.service import get_assembleia, get_regras, problema, regras_puras
 from tenant_app.assembleias.sorteio.extracao import ExtracaoLoteria, parse_extracao
 from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
 from tenant_app.credito.abertura import abrir_cartas
@@ -169,7 +170,7 @@ async def apurar_com_trava(
     )
     uow.add(apuracao)
     regras_row = await get_regras(session, grupo.id)
-    prazo = prazo_pagamento_lance(hoje(settings.time_zone, agora), regras_row.prazo_pagamento_lance_dias)
+    prazo = prazo_pagamento_lance(calendario.hoje(agora), regras_row.prazo_pagamento_lance_dias)
     contemplacoes = await registrar_contemplacoes(
         uow, grupo, assembleia, apuracao, resultado.contemplacoes, ids, lances_por_cota, prazo
     )
@@ -204,7 +205,7 @@ async def montar_entrada(
     """The stored inputs (rules, eligibility at the cut-off, active lances, fund balances),
     the cota ids by number and the lance ids by cota number."""
     regras = regras_puras(await get_regras(session, grupo.id))
-    dia_corte = hoje(settings.time_zone, assembleia.corte_lances_em)
+    dia_corte = calendario.hoje(assembleia.corte_lances_em)
     ativas, excluidas, ids = await elegibilidade.snapshot(session, grupo, dia_corte, regras.lance_paga)
     # Plain columns: thousands of lances need no ORM identity map.
     rows = (

@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenant_app import calendario
 from tenant_app.assembleias.apuracao import (
     Modalidade,
     apurar_com_entrada,
@@ -34,7 +35,7 @@ from tenant_app.assembleias.models import (
     StatusLance,
 )
 from tenant_app.assembleias.prazo_lance import prazo_pagamento_lance
-from tenant_app.assembleias.service import get_assembleia, get_regras, hoje
+from tenant_app.assembleias.service import get_assembleia, get_regras
 from tenant_app.cotas.models import Cota, CotaEvento, TipoEventoCota
 from tenant_app.erros import ConflitoError, RegraVioladaError
 from tenant_app.grupos.models import Grupo
@@ -150,9 +151,7 @@ async def desclassificar(
         premios = [c for n, c in novos.items() if n not in mantidas]
         regras = await get_regras(session, grupo.id)
         # The next bid gets a full deadline of its own, from the day it is awarded.
-        prazo = prazo_pagamento_lance(
-            hoje(settings.time_zone, apuracao.apurada_em), regras.prazo_pagamento_lance_dias
-        )
+        prazo = prazo_pagamento_lance(calendario.hoje(apuracao.apurada_em), regras.prazo_pagamento_lance_dias)
         novas = await registrar_contemplacoes(uow, grupo, assembleia, apuracao, premios, ids, lances, prazo)
         assembleia.hash_entrada = resultado.hash_entrada
         await commit_travado(uow, trava)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenant_app import calendario
 from tenant_app.assembleias import elegibilidade, sigilo
 from tenant_app.assembleias.apuracao.lances import Lance, erros_lance
 from tenant_app.assembleias.erros import RegraViolada
@@ -17,14 +18,14 @@ from tenant_app.assembleias.models import (
     StatusLance,
 )
 from tenant_app.assembleias.schemas import LanceCreate
-from tenant_app.assembleias.service import get_assembleia, get_grupo, get_regras, hoje, problema, regras_puras
+from tenant_app.assembleias.service import get_assembleia, get_grupo, get_regras, problema, regras_puras
 from tenant_app.cotas.models import Cota, StatusCota
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
 from tenant_app.unit_of_work import UnitOfWork
 
 
 async def registrar_lance(
-    uow: UnitOfWork, assembleia_id: uuid.UUID, data: LanceCreate, user_id: uuid.UUID | None, fuso: str
+    uow: UnitOfWork, assembleia_id: uuid.UUID, data: LanceCreate, user_id: uuid.UUID | None
 ) -> tuple[LanceAssembleia, int]:
     """Accept a sealed bid if the assembleia, the cota and the contract allow it."""
     session = uow.session
@@ -42,7 +43,7 @@ async def registrar_lance(
     grupo = await get_grupo(session, assembleia.grupo_id)
     regras = regras_puras(await get_regras(session, grupo.id))
     situacao = await elegibilidade.situacoes(
-        session, grupo.id, hoje(fuso, agora), cota_numero=data.cota_numero
+        session, grupo.id, calendario.hoje(agora), cota_numero=data.cota_numero
     )
     if not situacao:
         raise RegraVioladaError(f"A cota {data.cota_numero} não existe neste grupo.", campo="cota_numero")

@@ -283,8 +283,3 @@ async def avancar(
         assembleia.encerrada_em = datetime.now(UTC)
     await uow.commit()
     return assembleia
-
-
-def hoje(fuso: str, agora: datetime | None = None) -> date:
-    """The civil date in the administradora's time zone."""
-    return (agora or datetime.now(UTC)).astimezone(ZoneInfo(fuso)).date()

@@ -7,6 +7,8 @@ from datetime import date
 
 from celery import shared_task
 
+from tenant_app import calendario
+
 NOME_TAREFA = "assembleias.desclassificar_lances_vencidos"
 
 
@@ -14,14 +16,13 @@ async def _rodar(hoje_iso: str | None) -> list[str]:
     # Same bootstrap as the notification task: every mapped table.
     import tenant_app.model_registry  # noqa: F401
     from tenant_app.assembleias.pagamento_lance import desclassificar_vencidos
-    from tenant_app.assembleias.service import hoje
     from tenant_app.database.session import create_engine, create_session_factory
     from tenant_app.settings import Settings
     from tenant_app.system.redis_keys import create_redis
     from tenant_app.unit_of_work import Actor, UnitOfWork
 
     settings = Settings.from_env()
-    dia = date.fromisoformat(hoje_iso) if hoje_iso else hoje(settings.time_zone)
+    dia = date.fromisoformat(hoje_iso) if hoje_iso else calendario.hoje()
     engine = create_engine(settings.database)
     redis = create_redis(settings.redis)
     try:

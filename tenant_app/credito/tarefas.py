@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from celery import shared_task
+
+from tenant_app import calendario
 
 CONVERTER = "credito.converter_em_especie"
 INFORMES = "credito.gerar_informes_ir"
@@ -20,11 +21,7 @@ async def _converter(hoje_iso: str | None) -> list[str]:
     from tenant_app.unit_of_work import Actor, UnitOfWork
 
     settings = Settings.from_env()
-    dia = (
-        date.fromisoformat(hoje_iso)
-        if hoje_iso
-        else datetime.now(UTC).astimezone(ZoneInfo(settings.time_zone)).date()
-    )
+    dia = date.fromisoformat(hoje_iso) if hoje_iso else calendario.hoje()
     engine = create_engine(settings.database)
     try:
         async with UnitOfWork.start(create_session_factory(engine), Actor(None, "worker")) as uow:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import date
-from zoneinfo import ZoneInfo
 
+from tenant_app import calendario
 from tenant_app.settings import Settings
 
 log = logging.getLogger("tenant_app.tasks")
@@ -37,9 +37,8 @@ async def exclusao_diaria(settings: Settings, ref: date | None = None) -> list[s
 
 
 def _today(settings: Settings) -> date:
-    from datetime import datetime
 
-    return datetime.now(ZoneInfo(settings.time_zone)).date()
+    return calendario.hoje()
 
 
 def run_exclusao_diaria(ref_iso: str | None = None) -> list[str]:

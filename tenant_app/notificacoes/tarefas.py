@@ -18,11 +18,11 @@ import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from celery import shared_task
 from opentelemetry import context as otel_context
 
+from tenant_app import calendario
 from tenant_app.notificacoes.config import NotificacoesSettings
 from tenant_app.unit_of_work import Actor, UnitOfWork
 
@@ -171,7 +171,7 @@ def vencimentos(hoje_iso: str | None = None) -> tuple[int, int]:
     from tenant_app.notificacoes.vencimentos import emitir_vencimentos
 
     async def rodar(factory: Any, settings: Any, nset: NotificacoesSettings, redis: Any) -> tuple[int, int]:
-        hoje = date.fromisoformat(hoje_iso) if hoje_iso else datetime.now(ZoneInfo(settings.time_zone)).date()
+        hoje = date.fromisoformat(hoje_iso) if hoje_iso else calendario.hoje()
         async with UnitOfWork.start(factory, ATOR) as uow:
             return await emitir_vencimentos(uow, nset, hoje)
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
+from tenant_app import calendario
 from tenant_app.painel import consultas
 from tenant_app.painel.schemas import MesOut, PainelOut, ProximaAssembleiaOut
 from tenant_app.unit_of_work import UnitOfWork
@@ -30,7 +29,7 @@ class PainelController(Controller):
     @get("/", operation_id="getPainel", name="painel:get")
     async def get_painel(self, uow: NamedDependency[UnitOfWork], state: State) -> PainelOut:
         """Arrecadação of the last six months vs previsto, inadimplência, cotas, next assembleias."""
-        hoje = datetime.now(ZoneInfo(state.settings.time_zone)).date()
+        hoje = calendario.hoje()
         p = await consultas.painel(uow.session, hoje)
         return PainelOut(
             hoje=p.hoje,

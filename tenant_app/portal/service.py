@@ -251,7 +251,6 @@ async def oferecer_lance(
     tipo: Any,
     percentual: Decimal,
     percentual_embutido: Decimal,
-    fuso: str,
 ) -> tuple[LanceAssembleia, int]:
     """A sealed lance for one of his cotas in an assembleia of that cota's grupo; the contract's rules
     (window, cut-off, types, minimum, arrears, one active lance) are the lances service's."""
@@ -264,7 +263,7 @@ async def oferecer_lance(
     dados = LanceCreate(
         cota_numero=cota.numero, tipo=tipo, percentual=percentual, percentual_embutido=percentual_embutido
     )
-    return await lances_service.registrar_lance(uow, assembleia_id, dados, None, fuso)
+    return await lances_service.registrar_lance(uow, assembleia_id, dados, None)
 
 
 async def retirar_lance(

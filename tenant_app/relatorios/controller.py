@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from tenant_app import calendario
 from tenant_app.armazenamento.store import ObjectStore
 from tenant_app.erros import IndisponivelError
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina
@@ -81,8 +80,7 @@ class RelatorioController(Controller):
     async def solicitar(
         self, request: Request[Any, Any, Any], data: JSONBody[RelatorioIn], uow: NamedDependency[UnitOfWork]
     ) -> RelatorioOut:
-        settings = request.app.state.settings
-        hoje = datetime.now(ZoneInfo(settings.time_zone)).date()
+        hoje = calendario.hoje()
         rel = await service.solicitar(uow, data.tipo, data.formato, data.parametros, hoje)
         try:
             _celery(request.app.state).send_task(NOME_TAREFA, args=[str(rel.id)], retry=False)

@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from consorcio_contract.feature_flags import APURACAO_VERIFICACAO
+from tenant_app import calendario
 from tenant_app.assembleias import apuracao_service, desclassificacao, pagamento_lance, service
 from tenant_app.assembleias.controller.respostas import (
     READ,
@@ -126,7 +127,7 @@ class ApuracaoController(Controller):
         """
         key = exigir_chave(idempotency_key)
         digest = fingerprint(str(assembleia_id), msgspec.json.encode(data))
-        dia = service.hoje(state.settings.time_zone)
+        dia = calendario.hoje()
 
         async def work() -> tuple[int, dict[str, Any]]:
             corpo = await pagamento_lance.registrar_pagamento_lance(
@@ -157,7 +158,7 @@ class ApuracaoController(Controller):
         Requires Idempotency-Key (428 without it); a repeat with the same key returns the first record.
         """
         key = exigir_chave(idempotency_key)
-        hoje = service.hoje(state.settings.time_zone)
+        hoje = calendario.hoje()
 
         async def work() -> tuple[int, dict[str, Any]]:
             await service.get_assembleia(uow.session, assembleia_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, delete, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,15 +35,12 @@ class LancesController(Controller):
     @post("/lances", operation_id="registrarLance", name="assembleias:lance", guards=WRITE)
     async def registrar_lance(
         self,
-        state: State,
         uow: NamedDependency[UnitOfWork],
         assembleia_id: FromPath[uuid.UUID],
         data: JSONBody[LanceCreate],
     ) -> LanceOut:
         """Register a sealed bid; the receipt is the only place it shows before the apuração."""
-        row, numero = await lances_service.registrar_lance(
-            uow, assembleia_id, data, uow.actor.user_id, state.settings.time_zone
-        )
+        row, numero = await lances_service.registrar_lance(uow, assembleia_id, data, uow.actor.user_id)
         return lance_out(row, numero)
 
     @get("/lances", operation_id="listLances", name="assembleias:lances", guards=READ)

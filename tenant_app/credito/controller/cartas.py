@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Response, get, post
@@ -14,6 +12,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from tenant_app import calendario
 from tenant_app.credito import consultas, service
 from tenant_app.credito.controller.respostas import ANALISAR, LER, carta_out, detalhe_out
 from tenant_app.credito.estados import StatusCarta
@@ -307,7 +306,7 @@ class CartasController(Controller):
         data: JSONBody[MotivoIn],
         idempotency_key: ChaveIdempotencia = None,
     ) -> Response[CartaDetalheOut]:
-        hoje = datetime.now(UTC).astimezone(ZoneInfo(state.settings.time_zone)).date()
+        hoje = calendario.hoje()
         return await self._acao(
             uow,
             "credito:especie",

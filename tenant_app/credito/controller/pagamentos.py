@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import msgspec
 from litestar import Controller, Response, get, post
@@ -12,6 +11,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from tenant_app import calendario
 from tenant_app.credito import desembolso, remessa
 from tenant_app.credito.controller.respostas import PAGAR, pagamento_out, remessa_out
 from tenant_app.credito.models import RetornoCredito
@@ -35,7 +35,7 @@ _IDEMPOTENTE = (
 
 
 def _hoje(state: State) -> date:
-    return datetime.now(UTC).astimezone(ZoneInfo(state.settings.time_zone)).date()
+    return calendario.hoje()
 
 
 def _retorno_out(r: RetornoCredito) -> RetornoOut:

@@ -22,6 +22,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from tenant_app import calendario
 from tenant_app.armazenamento.store import ObjectStore
 from tenant_app.assembleias.apuracao.regras import TipoLance
 from tenant_app.cobranca.boleto import formatar_linha
@@ -62,7 +63,7 @@ def _codigos(request: Request[Any, Any, Any]) -> Codigos:
 
 
 def _hoje(request: Request[Any, Any, Any]) -> date:
-    return datetime.now(ZoneInfo(request.app.state.settings.time_zone)).date()
+    return calendario.hoje()
 
 
 def tela(
@@ -257,7 +258,6 @@ class AreaController(Controller):
                     tipo,
                     percentual,
                     embutido,
-                    request.app.state.settings.time_zone,
                 )
         except (ErroDominio, msgspec.ValidationError) as exc:
             if isinstance(exc, ErroDominio) and status_of(exc) == 404:

@@ -14,10 +14,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
+from tenant_app import calendario
 from tenant_app.assembleias.models import ContemplacaoCota
 from tenant_app.assembleias.pagamento_lance import desclassificar_vencidos
 from tenant_app.assembleias.prazo_lance import prazo_pagamento_lance
-from tenant_app.assembleias.service import hoje
 from tenant_app.cotas.models import Cota
 from tenant_app.grupos.models import Grupo
 from tenant_app.ledger.models import Fundo, LancamentoFundo, OrigemLancamento
@@ -91,7 +91,7 @@ async def _apurada(tenant: Tenant) -> tuple[GrupoSemeado, str]:
     assert {n: x["modalidade"] for n, x in premios.items()} == {27: "sorteio", 30: "lance"}
     assert Decimal(premios[30]["valor_lance_a_pagar"]) == Decimal("30500.00")
     # The contract default: 3 business days after the apuração day (in the administradora's time zone).
-    esperado = prazo_pagamento_lance(hoje(tenant.settings.time_zone), 3)
+    esperado = prazo_pagamento_lance(calendario.hoje(), 3)
     assert premios[30]["prazo_pagamento_lance"] == esperado.isoformat()
     assert premios[27]["prazo_pagamento_lance"] is None
     return grupo, assembleia
