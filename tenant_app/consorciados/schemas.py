@@ -16,11 +16,11 @@ from consorcio_contract.identifiers import (
     normalize_cnpj,
     normalize_cpf,
 )
+from consorcio_kit.input_rules import Email
 from tenant_app.consorciados.models import TipoPessoa
 from tenant_app.http.money_input import FieldErrors
 
 Nome = Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
-Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 Telefone = Annotated[str, msgspec.Meta(pattern=r"^\+?[0-9 ()-]{8,20}$")]
 UF = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")]
 CEP = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{5}-?[0-9]{3}$")]

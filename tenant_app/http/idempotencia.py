@@ -17,6 +17,7 @@ import msgspec
 from litestar import Response
 from litestar.params import HeaderParameter
 
+from consorcio_kit.input_rules import IDEMPOTENCY_KEY_PATTERN
 from tenant_app.erros import FieldError, PrecondicaoExigida
 from tenant_app.idempotency import fingerprint, run_once, validate_key
 from tenant_app.unit_of_work import UnitOfWork
@@ -39,7 +40,7 @@ ChaveIdempotencia = Annotated[
         description=DESCRICAO,
         min_length=8,
         max_length=200,
-        pattern=r"^[\x21-\x7E]([\x20-\x7E]*[\x21-\x7E])?$",
+        pattern=IDEMPOTENCY_KEY_PATTERN,
     ),
 ]
 

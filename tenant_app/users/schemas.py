@@ -8,9 +8,8 @@ from typing import Annotated
 
 import msgspec
 
+from consorcio_kit.input_rules import Email
 from tenant_app.users.roles import Role
-
-Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 
 
 class UserCreate(msgspec.Struct, kw_only=True):

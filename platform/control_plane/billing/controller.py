@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_kit.input_rules import IDEMPOTENCY_KEY_PATTERN
 from control_plane.api_schema import Offset, PeriodQuery
 from control_plane.audit.service import ActionContext, AuditService
 from control_plane.auth.guards import admin_guard
@@ -210,7 +211,7 @@ class InvoiceController(Controller):
                 required=True,
                 min_length=1,
                 max_length=200,
-                pattern=r"^\S(.*\S)?$",
+                pattern=IDEMPOTENCY_KEY_PATTERN,
                 description="Required (428 without it): a new value, e.g. a UUID, per payment; a retry "
                 "with the same key returns the first result.",
             ),

@@ -11,12 +11,12 @@ import msgspec
 from consorcio_contract.identifiers import format_cnpj
 from consorcio_contract.plans import PlanName
 from consorcio_contract.tenant_resource import DEFAULT_DELETION_GRACE_DAYS, MAX_DELETION_GRACE_DAYS
+from consorcio_kit.input_rules import Email
 from control_plane.api_schema import RequestBody, ResponseBody
 from control_plane.billing.invoice_math import ProrationPreview
 from control_plane.tenants.models import DeletionPolicy, SuspensionReason, Tenant, TenantOrigin
 from control_plane.tenants.resources import TenantResourceStatus
 
-Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 

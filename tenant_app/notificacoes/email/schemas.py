@@ -8,7 +8,7 @@ from typing import Annotated
 
 import msgspec
 
-Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+from consorcio_kit.input_rules import Email
 
 
 class ConfiguracaoIO(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
