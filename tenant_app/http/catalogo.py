@@ -245,6 +245,12 @@ CATALOGO: dict[str, TipoProblema] = {
         "Sem conta de cobrança",
         "Configure a conta de cobrança do grupo ou a padrão da administradora (POST /api/cobranca/contas).",
     ),
+    "data_futura": _T(
+        422,
+        "Data futura",
+        "A operação é feita para hoje ou um dia passado: numa data futura, parcelas ainda não vencidas "
+        "contariam como atrasadas.",
+    ),
     "parcela_paga": _T(422, "Parcela paga", "A parcela já está paga; não há o que cobrar."),
     "vencimento_passado": _T(
         422, "Vencimento no passado", "O vencimento de um título deve ser hoje ou uma data futura."

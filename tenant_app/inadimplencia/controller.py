@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
 from tenant_app import calendario
+from tenant_app.erros import RegraVioladaError
 from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
 from tenant_app.inadimplencia import service
 from tenant_app.inadimplencia.schemas import ExclusaoAutomaticaIn, ExclusaoAutomaticaOut, RelatorioOut
@@ -56,8 +57,18 @@ class InadimplenciaController(Controller):
         uow: NamedDependency[UnitOfWork],
         idempotency_key: ChaveIdempotencia = None,
     ) -> Response[ExclusaoAutomaticaOut]:
-        """Run the daily default-exclusion routine now. Requires Idempotency-Key (428 without it)."""
-        ref = data.data or calendario.hoje()
+        """Run the daily default-exclusion routine now, as of ``data`` (today or a past day; default
+        today). Requires Idempotency-Key (428 without it)."""
+        hoje = calendario.hoje()
+        ref = data.data or hoje
+        if ref > hoje:
+            # A future day counts parcelas that are not yet due as late and would exclude early.
+            raise RegraVioladaError(
+                "A data de referência não pode ser futura: parcelas ainda não vencidas contariam como "
+                "atrasadas.",
+                campo="data",
+                code="data_futura",
+            )
 
         async def trabalho() -> ExclusaoAutomaticaOut:
             excluded = await service.run_automatic_exclusions(uow, ref)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Request, get, post, put
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy import select
 
+from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina, paginate
 from tenant_app.notificacoes.config import NotificacoesSettings
 from tenant_app.notificacoes.email import marketing
 from tenant_app.notificacoes.email.configuracao import ID_UNICO, carregar
-from tenant_app.notificacoes.email.schemas import ComunicadoIn, ConfiguracaoIO, EmailOut
+from tenant_app.notificacoes.email.schemas import ComunicadoIn, ComunicadoOut, ConfiguracaoIO, EmailOut
 from tenant_app.notificacoes.models import (
     CategoriaEmail,
     ConfiguracaoNotificacoes,
@@ -114,14 +116,25 @@ class NotificacoesController(Controller):
 
     @post("/comunicados", operation_id="sendMarketingEmail", status_code=202)
     async def comunicado(
-        self, request: Request[Any, Any, Any], data: JSONBody[ComunicadoIn], uow: NamedDependency[UnitOfWork]
-    ) -> dict[str, int]:
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[ComunicadoIn],
+        uow: NamedDependency[UnitOfWork],
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[ComunicadoOut]:
         """A marketing e-mail to the consorciados whose latest ``marketing`` consent is granted, each
-        with an unsubscribe link. Answers how many were queued."""
-        n = await marketing.enviar_comunicado(
-            uow, _nset(request), _base_url(request), data.assunto, data.paragrafos, data.consorciado_ids
+        with an unsubscribe link. Answers how many were queued. Requires Idempotency-Key (428
+        without it): a sent e-mail cannot be recalled, so a retry must not send it twice."""
+
+        async def trabalho() -> ComunicadoOut:
+            n = await marketing.enviar_comunicado(
+                uow, _nset(request), _base_url(request), data.assunto, data.paragrafos, data.consorciado_ids
+            )
+            return ComunicadoOut(enfileirados=n)
+
+        return await uma_vez(
+            uow, "comunicado", idempotency_key, [msgspec.json.encode(data)], trabalho, status=202
         )
-        return {"enfileirados": n}
 
 
 class DescadastroController(Controller):

@@ -31,6 +31,11 @@ class ComunicadoIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     consorciado_ids: list[uuid.UUID] | None = None
 
 
+class ComunicadoOut(msgspec.Struct, kw_only=True):
+    #: E-mails queued: one per consorciado whose latest marketing consent is granted.
+    enfileirados: int
+
+
 class EmailOut(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     evento_id: uuid.UUID | None

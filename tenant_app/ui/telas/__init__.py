@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from tenant_app.ui.telas.assembleias import AssembleiasController
-from tenant_app.ui.telas.auditoria import AuditoriaController, InadimplenciaController
+from tenant_app.ui.telas.auditoria import AuditoriaController
 from tenant_app.ui.telas.cobranca import CobrancaController
+from tenant_app.ui.telas.comunicados import ComunicadosController
 from tenant_app.ui.telas.configuracoes import ConfiguracoesController
 from tenant_app.ui.telas.consorciados import ConsorciadosController
 from tenant_app.ui.telas.cotas import CotasController
@@ -15,6 +16,7 @@ from tenant_app.ui.telas.encerramento import EncerramentoController, NaoProcurad
 from tenant_app.ui.telas.entrada import EntradaController
 from tenant_app.ui.telas.eventos import EventosController
 from tenant_app.ui.telas.grupos import GruposController
+from tenant_app.ui.telas.inadimplencia import InadimplenciaController
 from tenant_app.ui.telas.pagamentos import PagamentosController
 from tenant_app.ui.telas.painel import PainelController
 from tenant_app.ui.telas.relatorios import RelatoriosController
@@ -38,4 +40,5 @@ TELAS: list[Any] = [
     EventosController,
     CreditosController,
     ConfiguracoesController,
+    ComunicadosController,
 ]

@@ -1,4 +1,4 @@
-"""Auditoria (the hash-chained trail, filtered, and its verification) and the inadimplência report."""
+"""Auditoria: the hash-chained trail, filtered, and its verification."""
 
 from __future__ import annotations
 
@@ -49,24 +49,4 @@ class AuditoriaController(Controller):
             request, "auditoria/trilha.html", titulo="Auditoria", dados=dados, filtros=filtros, limite=LIMITE,
             offset=offset, extra=extra, verificacao=verificacao, erro=erro.detail if erro else None,
             erros=erro.erros if erro else {},
-        )  # fmt: skip
-
-
-class InadimplenciaController(Controller):
-    """``/app/inadimplencia``: who is late, by how much, and how to reach them."""
-
-    path = "/inadimplencia"
-    guards = [requires(Permission.INADIMPLENCIA_READ)]  # noqa: RUF012
-
-    @get("/", name="ui:inadimplencia")
-    async def relatorio(self, request: Request[Any, Any, Any]) -> Response[str]:
-        """The delinquency report (optionally one grupo, a minimum of late parcelas)."""
-        grupo_id = request.query_params.get("grupo_id") or None
-        minimo = request.query_params.get("minimo_parcelas") or "1"
-        api = Api(request)
-        dados = await api.get("/api/inadimplencia", grupo_id=grupo_id, minimo_parcelas=minimo)
-        grupos = (await api.get("/api/grupos", limit=200))["items"]
-        return pagina(
-            request, "inadimplencia/relatorio.html", titulo="Inadimplência", dados=dados, grupos=grupos,
-            grupo_id=grupo_id or "", minimo=minimo,
         )  # fmt: skip

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import asyncpg
 import pytest
 
+from tenant_app import calendario
 from tenant_app.users.roles import Role
 from tests.integration.tenant_app.factories import make_running_grupo, pay
 from tests.support.tenant_app_fixtures import Tenant
@@ -51,6 +52,13 @@ async def test_report_and_exclusion_via_api(tenant: Tenant) -> None:
             headers={**tenant.auth(Role.FINANCEIRO), "Idempotency-Key": uuid.uuid4().hex},
         )
     ).status_code == 403
+    # A future day would count parcelas not yet due as late: refused, nothing excluded.
+    r = await tenant.client.post(
+        "/api/inadimplencia/exclusoes",
+        json={"data": (calendario.hoje() + timedelta(days=1)).isoformat()},
+        headers={**tenant.auth(Role.GESTOR), "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["campo"] == "data", r.text
     r = await tenant.client.post(
         "/api/inadimplencia/exclusoes",
         json={"data": "2025-04-20"},

@@ -9,9 +9,11 @@ import pytest
 from tenant_app.credito.schemas import BemIn, GarantiaIn, PagamentoCreditoIn
 from tenant_app.notificacoes.email.schemas import ConfiguracaoIO
 from tenant_app.ui.telas.cobranca import rotulo_conta
+from tenant_app.ui.telas.comunicados import paragrafos
 from tenant_app.ui.telas.configuracoes import corpo_conta, corpo_email
 from tenant_app.ui.telas.creditos import conta_pagadora, corpo_bem, corpo_garantia, corpo_pagamento
 from tenant_app.ui.telas.documentos import titulo_da_ata
+from tenant_app.ui.telas.inadimplencia import cotas_excluidas
 
 
 def test_garantia_leva_so_o_registro_do_seu_tipo() -> None:
@@ -149,3 +151,14 @@ def test_conta_de_cobranca_e_email() -> None:
 
 def test_titulo_da_ata() -> None:
     assert titulo_da_ata(7) == "Ata da assembleia nº 7"
+
+
+def test_comunicado_paragraphs_split_at_blank_lines() -> None:
+    texto = "  Abrimos dois grupos.\r\n\r\nCartas de R$ 200 mil\na R$ 500 mil.\n \n\n\nAté breve.  \n"
+    assert paragrafos(texto) == ["Abrimos dois grupos.", "Cartas de R$ 200 mil\na R$ 500 mil.", "Até breve."]
+    assert paragrafos(" \n\n ") == []  # the API then refuses an empty comunicado
+
+
+def test_excluded_cotas_keep_the_reports_names_and_unknown_ids() -> None:
+    atrasadas = [{"cota_id": "a", "grupo_codigo": "G1", "numero_cota": 2}, {"cota_id": "b"}]
+    assert cotas_excluidas(atrasadas, ["a", "z"]) == [atrasadas[0], {"cota_id": "z"}]
