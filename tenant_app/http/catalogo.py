@@ -245,6 +245,12 @@ CATALOGO: dict[str, TipoProblema] = {
         "Sem conta de cobrança",
         "Configure a conta de cobrança do grupo ou a padrão da administradora (POST /api/cobranca/contas).",
     ),
+    "modelo_email_invalido": _T(
+        422,
+        "Modelo de e-mail inválido",
+        "O texto usa um {campo} que este e-mail não tem, ou uma chave sem par; `errors` aponta o "
+        "assunto ou o parágrafo e lista os campos disponíveis. Para escrever uma chave, use {{ ou }}.",
+    ),
     "data_futura": _T(
         422,
         "Data futura",

@@ -10,6 +10,7 @@ from litestar import Litestar
 
 from tenant_app.eventos import sinal
 from tenant_app.notificacoes.email.controller import DescadastroController, NotificacoesController
+from tenant_app.notificacoes.email.modelos_controller import ModelosEmailController
 from tenant_app.notificacoes.sse.controller import EventosController
 from tenant_app.notificacoes.sse.difusor import Difusor
 from tenant_app.notificacoes.tarefas import Despertador
@@ -18,6 +19,7 @@ from tenant_app.notificacoes.webhooks.controller import WebhookController
 NOTIFICACOES_CONTROLLERS: list[Any] = [
     WebhookController,
     NotificacoesController,
+    ModelosEmailController,
     DescadastroController,
     EventosController,
 ]

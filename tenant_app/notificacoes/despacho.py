@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 from tenant_app.consorciados.models import Consorciado
 from tenant_app.eventos.models import EventoOutbox
 from tenant_app.notificacoes.config import NotificacoesSettings
-from tenant_app.notificacoes.email import modelos
+from tenant_app.notificacoes.email import modelos, modelos_salvos
 from tenant_app.notificacoes.email.configuracao import carregar
 from tenant_app.notificacoes.models import (
     CategoriaEmail,
@@ -83,6 +83,7 @@ async def despachar_lote(
         return 0, 0, 0
     endpoints = list((await session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.ativo))).all())
     remetente = await carregar(session, nset)
+    personalizados = await modelos_salvos.salvos(session)
     ids = {
         uuid.UUID(str(e.dados["consorciado_id"]))
         for e in eventos
@@ -116,7 +117,11 @@ async def despachar_lote(
         )
         if pessoa is not None and pessoa.email and pessoa.anonimizado_em is None:
             email = modelos.para_evento(
-                evento.tipo, evento.dados, administradora=remetente.administradora, nome=pessoa.nome
+                evento.tipo,
+                evento.dados,
+                administradora=remetente.administradora,
+                nome=pessoa.nome,
+                texto=modelos_salvos.texto(personalizados.get(evento.tipo)),
             )
             if email is not None:
                 emails.append(

@@ -157,3 +157,14 @@ class ConfiguracaoNotificacoes(Base):
     #: ``parcela.vencendo`` is emitted this many days before the due date.
     dias_aviso_vencimento: Mapped[int] = mapped_column(SmallInteger, server_default=text("3"))
     atualizado_em: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+class ModeloEmail(Base):
+    """The administradora's own wording of one event e-mail (``personalizacao``); absent = the app's."""
+
+    __tablename__ = "modelos_email"
+
+    tipo: Mapped[str] = mapped_column(String(64), primary_key=True)
+    assunto: Mapped[str] = mapped_column(String(150))
+    paragrafos: Mapped[list[str]] = mapped_column(JSONB)
+    atualizado_em: Mapped[datetime] = mapped_column(server_default=text("now()"))

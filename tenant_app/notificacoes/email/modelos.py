@@ -43,7 +43,13 @@ def data_br(valor: Any) -> str:
 
 
 _FORMAS = {"pix": "PIX", "boleto": "boleto", "ted": "TED", "dinheiro": "dinheiro", "lance": "lance"}
-_MODALIDADES = {"sorteio": "sorteio", "lance": "lance", "restituicao": "sorteio de restituição"}
+MODALIDADES = {"sorteio": "sorteio", "lance": "lance", "restituicao": "sorteio de restituição"}
+
+
+def rotulo_forma(forma: Any) -> str:
+    """A payment's forma as the consorciado reads it (``pix`` → ``PIX``)."""
+    return _FORMAS.get(str(forma), "" if forma is None else str(forma))
+
 
 Modelo = Callable[[dict[str, Any]], tuple[str, list[str]]]
 
@@ -54,7 +60,7 @@ def _cota(d: dict[str, Any]) -> str:
 
 
 def _pagamento(d: dict[str, Any]) -> tuple[str, list[str]]:
-    forma = _FORMAS.get(str(d.get("forma")), str(d.get("forma")))
+    forma = rotulo_forma(d.get("forma"))
     return (
         f"Pagamento de {reais(d['valor'])} confirmado",
         [
@@ -89,7 +95,7 @@ def _vencida(d: dict[str, Any]) -> tuple[str, list[str]]:
 
 
 def _contemplada(d: dict[str, Any]) -> tuple[str, list[str]]:
-    modalidade = _MODALIDADES.get(str(d.get("modalidade")), str(d.get("modalidade")))
+    modalidade = MODALIDADES.get(str(d.get("modalidade")), str(d.get("modalidade")))
     paragrafos = [
         f"Parabéns! A sua {_cota(d)} foi contemplada por {modalidade} na assembleia "
         f"{d.get('assembleia_numero', '')}, com crédito de {reais(d['valor_credito'])}.",
@@ -182,10 +188,18 @@ def montar(
     return Email(assunto=f"{assunto} — {administradora}", texto="\n".join(texto) + "\n", html=pagina)
 
 
-def para_evento(tipo: str, dados: dict[str, Any], *, administradora: str, nome: str | None) -> Email | None:
-    """The consorciado's e-mail for an event, or None when the type sends none."""
+def para_evento(
+    tipo: str,
+    dados: dict[str, Any],
+    *,
+    administradora: str,
+    nome: str | None,
+    texto: Callable[[dict[str, Any]], tuple[str, list[str]]] | None = None,
+) -> Email | None:
+    """The consorciado's e-mail for an event, or None when the type sends none. ``texto`` is the
+    administradora's own wording of the type, when it has one (``personalizacao.preencher``)."""
     modelo = MODELOS.get(tipo)
     if modelo is None:
         return None
-    assunto, paragrafos = modelo(dados)
+    assunto, paragrafos = (texto or modelo)(dados)
     return montar(assunto, paragrafos, administradora=administradora, nome=nome)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime
 from typing import Annotated
@@ -9,6 +10,7 @@ from typing import Annotated
 import msgspec
 
 from consorcio_kit.input_rules import Email
+from tenant_app.eventos import tipos
 
 
 class ConfiguracaoIO(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -48,3 +50,51 @@ class EmailOut(msgspec.Struct, kw_only=True):
     ultimo_erro: str | None
     enviado_em: datetime | None
     criado_em: datetime
+
+
+class TipoModeloEmail(enum.StrEnum):
+    """The events that send the consorciado an e-mail (each may get the administradora's wording)."""
+
+    PAGAMENTO_CONFIRMADO = tipos.PAGAMENTO_CONFIRMADO
+    PARCELA_VENCENDO = tipos.PARCELA_VENCENDO
+    PARCELA_VENCIDA = tipos.PARCELA_VENCIDA
+    COTA_CONTEMPLADA = tipos.COTA_CONTEMPLADA
+    COTA_ADERIDA = tipos.COTA_ADERIDA
+    COTA_EXCLUIDA = tipos.COTA_EXCLUIDA
+    BOLETO_EMITIDO = tipos.BOLETO_EMITIDO
+    DOCUMENTO_GERADO = tipos.DOCUMENTO_GERADO
+
+
+class CampoModeloOut(msgspec.Struct, kw_only=True):
+    nome: str
+    descricao: str
+
+
+class ModeloEmailIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The administradora's wording: ``{campo}`` for the event's values (see ``campos``)."""
+
+    assunto: Annotated[str, msgspec.Meta(min_length=1, max_length=150)]
+    #: The body, one text per paragraph; a paragraph whose fields are all empty is left out.
+    paragrafos: Annotated[
+        list[Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]],
+        msgspec.Meta(min_length=1, max_length=10),
+    ]
+
+
+class ModeloEmailOut(msgspec.Struct, kw_only=True):
+    tipo: str
+    #: What the e-mail is for, in Portuguese.
+    descricao: str
+    #: True when the administradora's wording is in use; false: the app's.
+    personalizado: bool
+    #: The administradora's subject, or null while the app's wording is in use.
+    assunto: str | None
+    #: The administradora's paragraphs, or null while the app's wording is in use.
+    paragrafos: list[str] | None
+    #: The ``{campo}`` names this e-mail may use, each with what it holds.
+    campos: list[CampoModeloOut]
+    #: The subject as it would go out now, filled with example values.
+    exemplo_assunto: str
+    #: The paragraphs as they would go out now, filled with example values.
+    exemplo_paragrafos: list[str]
+    atualizado_em: datetime | None

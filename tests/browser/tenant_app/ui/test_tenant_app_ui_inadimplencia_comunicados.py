@@ -126,3 +126,39 @@ async def test_admin_envia_um_comunicado_a_quem_consentiu(logado, ui_tenant: Ten
     assert (
         await ui_tenant.client.get("/api/notificacoes/emails", headers=ui_tenant.auth(Role.GESTOR))
     ).status_code == 403
+
+
+async def test_admin_reescreve_um_email_e_volta_ao_padrao(logado, ui_tenant: Tenant) -> None:
+    admin: Tela = await logado("admin")
+    page = admin.page
+    await admin.ir("/app/configuracoes")
+    await page.click("a:has-text('Modelos de e-mail')")
+    await admin.conferir("99-modelos-email")
+    cartao = page.locator("#m-pagamento-confirmado")
+    assert "Pagamento de R$ 1.234,50 confirmado" in await cartao.locator(".exemplo-email").inner_text()
+
+    await cartao.locator("summary").click()
+    await page.fill("#c-pagamento-confirmado-assunto", "Recebemos {valor}")
+    await page.fill(
+        "#c-pagamento-confirmado-mensagem", "Obrigado, {valor} em {data_pagamento}.\n\nMãe: {nome_da_mae}"
+    )
+    await page.click("#form-pagamento-confirmado button[type=submit]")
+    await page.wait_for_load_state("domcontentloaded")
+    erro = await page.inner_text("#e-pagamento-confirmado-mensagem")  # next to the box, in Portuguese
+    assert "2º parágrafo" in erro and "{nome_da_mae}" in erro and "{valor}" in erro
+    assert await page.input_value("#c-pagamento-confirmado-assunto") == "Recebemos {valor}"  # nothing lost
+
+    await page.fill("#c-pagamento-confirmado-mensagem", "Obrigado, {valor} em {data_pagamento} por {forma}.")
+    await page.click("#form-pagamento-confirmado button[type=submit]")
+    await page.wait_for_load_state("domcontentloaded")
+    assert "Texto do e-mail salvo" in await page.inner_text("main > [role=status]")
+    exemplo = await page.locator("#m-pagamento-confirmado .exemplo-email").inner_text()
+    assert "Recebemos R$ 1.234,50" in exemplo and "Obrigado, R$ 1.234,50 em 05/03/2026 por PIX." in exemplo
+    await admin.conferir("99-modelos-email-salvo")
+
+    await page.locator("#m-pagamento-confirmado summary").click()
+    await page.click("#m-pagamento-confirmado button:has-text('Voltar ao padrão')")
+    await page.wait_for_load_state("domcontentloaded")
+    assert "voltou ao texto padrão" in await page.inner_text("main > [role=status]")
+    lista = (await ui_tenant.client.get("/api/notificacoes/modelos", headers=ui_tenant.auth())).json()
+    assert not any(m["personalizado"] for m in lista)
