@@ -28,6 +28,7 @@ MENU: tuple[ItemMenu, ...] = (
     ItemMenu("Relatórios", "/app/relatorios", Permission.PAGAMENTOS_READ),
     ItemMenu("Auditoria", "/app/auditoria", Permission.AUDITORIA_READ),
     ItemMenu("Usuários", "/app/usuarios", Permission.USERS_MANAGE),
+    ItemMenu("Integrações", "/app/integracoes", Permission.USERS_MANAGE),
     ItemMenu("Comunicados", "/app/comunicados", Permission.INTEGRACOES_MANAGE),
     ItemMenu("Configurações", "/app/configuracoes", Permission.INTEGRACOES_MANAGE),
 )

@@ -74,6 +74,24 @@ ROTULOS: dict[str, str] = {
     "vendedor_documento": "documento do vendedor",
     "vendedor_nome": "vendedor",
     "descricao": "descrição",
+    # permissions (the permission table's codes)
+    "users:manage": "usuários e integrações",
+    "consorciados:read": "ver consorciados",
+    "consorciados:write": "cadastrar e alterar consorciados",
+    "lgpd:manage": "LGPD (exportar, anonimizar)",
+    "grupos:read": "ver grupos",
+    "grupos:write": "criar e alterar grupos",
+    "cotas:read": "ver cotas",
+    "cotas:write": "vender, ceder e excluir cotas",
+    "pagamentos:read": "ver pagamentos",
+    "pagamentos:write": "registrar pagamentos",
+    "pagamentos:estorno": "estornar pagamentos",
+    "inadimplencia:read": "ver inadimplência",
+    "inadimplencia:run": "rodar a exclusão por inadimplência",
+    "auditoria:read": "ver a auditoria",
+    "assembleias:read": "ver assembleias",
+    "assembleias:write": "conduzir assembleias",
+    "integracoes:manage": "webhooks e e-mails",
 }
 
 

@@ -17,6 +17,7 @@ from tenant_app.ui.telas.entrada import EntradaController
 from tenant_app.ui.telas.eventos import EventosController
 from tenant_app.ui.telas.grupos import GruposController
 from tenant_app.ui.telas.inadimplencia import InadimplenciaController
+from tenant_app.ui.telas.integracoes import IntegracoesController
 from tenant_app.ui.telas.modelos_email import ModelosEmailController
 from tenant_app.ui.telas.pagamentos import PagamentosController
 from tenant_app.ui.telas.painel import PainelController
@@ -33,6 +34,7 @@ TELAS: list[Any] = [
     CotasController,
     PagamentosController,
     UsuariosController,
+    IntegracoesController,
     AssembleiasController,
     AuditoriaController,
     InadimplenciaController,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 
+from tenant_app.clientes_api.schemas import ClienteApiIn
 from tenant_app.credito.schemas import BemIn, GarantiaIn, PagamentoCreditoIn
 from tenant_app.notificacoes.email.schemas import ConfiguracaoIO
 from tenant_app.ui.telas.cobranca import rotulo_conta
@@ -14,6 +15,7 @@ from tenant_app.ui.telas.configuracoes import corpo_conta, corpo_email
 from tenant_app.ui.telas.creditos import conta_pagadora, corpo_bem, corpo_garantia, corpo_pagamento
 from tenant_app.ui.telas.documentos import titulo_da_ata
 from tenant_app.ui.telas.inadimplencia import cotas_excluidas
+from tenant_app.ui.telas.integracoes import PERFIS, PERMISSOES, corpo_cliente
 
 
 def test_garantia_leva_so_o_registro_do_seu_tipo() -> None:
@@ -162,3 +164,11 @@ def test_comunicado_paragraphs_split_at_blank_lines() -> None:
 def test_excluded_cotas_keep_the_reports_names_and_unknown_ids() -> None:
     atrasadas = [{"cota_id": "a", "grupo_codigo": "G1", "numero_cota": 2}, {"cota_id": "b"}]
     assert cotas_excluidas(atrasadas, ["a", "z"]) == [atrasadas[0], {"cota_id": "z"}]
+
+
+def test_integracao_form_is_the_apis_client_body() -> None:
+    form = {"nome": "ERP", "perfil": "financeiro", "descricao": "", "limite_por_minuto": "300"}
+    corpo = corpo_cliente(form, ["pagamentos:read"])
+    assert msgspec.convert(corpo, ClienteApiIn).limite_por_minuto == 300
+    assert corpo_cliente({**form, "limite_por_minuto": ""}, [])["limite_por_minuto"] is None
+    assert "admin" not in {valor for valor, _ in PERFIS} and "users:manage" not in PERMISSOES
