@@ -10,6 +10,7 @@ from tenant_app.ui.telas.cobranca import CobrancaController
 from tenant_app.ui.telas.comunicados import ComunicadosController
 from tenant_app.ui.telas.configuracoes import ConfiguracoesController
 from tenant_app.ui.telas.consorciados import ConsorciadosController
+from tenant_app.ui.telas.contrato import ContratoController
 from tenant_app.ui.telas.cotas import CotasController
 from tenant_app.ui.telas.creditos import CreditosController
 from tenant_app.ui.telas.encerramento import EncerramentoController, NaoProcuradosController
@@ -32,6 +33,7 @@ TELAS: list[Any] = [
     EncerramentoController,
     NaoProcuradosController,
     CotasController,
+    ContratoController,
     PagamentosController,
     UsuariosController,
     IntegracoesController,

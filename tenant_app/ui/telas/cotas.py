@@ -234,6 +234,14 @@ class CotasController(Controller):
         corpo = {"motivo": v.get("motivo", "")}
         return await self._enviar(request, cota_id, f"baixa-{titulo_id}", v, caminho, corpo, "titulo_baixado")
 
+    @post("/{cota_id:uuid}/contrato", name="ui:cota-contrato", guards=[requires(Permission.COTAS_WRITE)])
+    async def contrato(self, request: Request[Any, Any, Any], cota_id: FromPath[uuid.UUID]) -> Response[Any]:
+        """The contrato de adesão as a PDF, from the grupo's parameters and the template's current
+        version, kept as a new version of the cota's ``contrato_adesao`` document."""
+        v = await campos(request)
+        caminho = f"/api/contratos/cotas/{cota_id}"
+        return await self._enviar(request, cota_id, "contrato", v, caminho, {}, "contrato_gerado")
+
     @post(
         "/{cota_id:uuid}/documentos",
         name="ui:cota-documento",

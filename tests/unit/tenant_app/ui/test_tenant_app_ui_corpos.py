@@ -8,10 +8,13 @@ import pytest
 
 from tenant_app.clientes_api.schemas import ClienteApiIn
 from tenant_app.credito.schemas import BemIn, GarantiaIn, PagamentoCreditoIn
+from tenant_app.documentos.contrato.schemas import ModeloContratoIn
 from tenant_app.notificacoes.email.schemas import ConfiguracaoIO
 from tenant_app.ui.telas.cobranca import rotulo_conta
 from tenant_app.ui.telas.comunicados import paragrafos
 from tenant_app.ui.telas.configuracoes import corpo_conta, corpo_email
+from tenant_app.ui.telas.contrato import corpo_modelo
+from tenant_app.ui.telas.contrato import erros_no_formulario as contrato_erros
 from tenant_app.ui.telas.creditos import conta_pagadora, corpo_bem, corpo_garantia, corpo_pagamento
 from tenant_app.ui.telas.documentos import titulo_da_ata
 from tenant_app.ui.telas.inadimplencia import cotas_excluidas
@@ -172,3 +175,24 @@ def test_integracao_form_is_the_apis_client_body() -> None:
     assert msgspec.convert(corpo, ClienteApiIn).limite_por_minuto == 300
     assert corpo_cliente({**form, "limite_por_minuto": ""}, [])["limite_por_minuto"] is None
     assert "admin" not in {valor for valor, _ in PERFIS} and "users:manage" not in PERMISSOES
+
+
+def test_contract_template_form_is_the_apis_body_and_errors_land_on_their_slot() -> None:
+    form = {
+        "administradora_nome": [" Adm "],
+        "administradora_cnpj": ["11.222.333/0001-81"],
+        "administradora_endereco": ["Av. Paulista, 1000"],
+        "autorizacao_bcb": ["Ofício 1"],
+        "foro": ["São Paulo/SP"],
+        "clausula_titulo": ["Seguro", "", ""],
+        "clausula_texto": ["Texto", "", "sem título"],
+    }
+    corpo = corpo_modelo(form)
+    assert corpo["administradora_nome"] == "Adm"
+    assert corpo["clausulas_adicionais"] == [
+        {"titulo": "Seguro", "texto": "Texto"},
+        {"titulo": "", "texto": "sem título"},
+    ]
+    msgspec.convert({**corpo, "clausulas_adicionais": corpo["clausulas_adicionais"][:1]}, ModeloContratoIn)
+    erros = contrato_erros({"clausulas_adicionais[1].titulo": "obrigatório", "foro": "curto"})
+    assert erros == {"clausula-1": "título: obrigatório", "foro": "curto"}
