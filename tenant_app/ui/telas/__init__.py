@@ -7,6 +7,7 @@ from typing import Any
 from tenant_app.ui.telas.assembleias import AssembleiasController
 from tenant_app.ui.telas.auditoria import AuditoriaController
 from tenant_app.ui.telas.cobranca import CobrancaController
+from tenant_app.ui.telas.cobranca_movimento import MovimentoCobrancaController
 from tenant_app.ui.telas.comunicados import ComunicadosController
 from tenant_app.ui.telas.configuracoes import ConfiguracoesController
 from tenant_app.ui.telas.consorciados import ConsorciadosController
@@ -41,6 +42,7 @@ TELAS: list[Any] = [
     AuditoriaController,
     InadimplenciaController,
     CobrancaController,
+    MovimentoCobrancaController,
     RelatoriosController,
     EventosController,
     CreditosController,

@@ -11,6 +11,7 @@ from tenant_app.credito.schemas import BemIn, GarantiaIn, PagamentoCreditoIn
 from tenant_app.documentos.contrato.schemas import ModeloContratoIn
 from tenant_app.notificacoes.email.schemas import ConfiguracaoIO
 from tenant_app.ui.telas.cobranca import rotulo_conta
+from tenant_app.ui.telas.cobranca_movimento import totais
 from tenant_app.ui.telas.comunicados import paragrafos
 from tenant_app.ui.telas.configuracoes import corpo_conta, corpo_email
 from tenant_app.ui.telas.contrato import corpo_modelo
@@ -196,3 +197,14 @@ def test_contract_template_form_is_the_apis_body_and_errors_land_on_their_slot()
     msgspec.convert({**corpo, "clausulas_adicionais": corpo["clausulas_adicionais"][:1]}, ModeloContratoIn)
     erros = contrato_erros({"clausulas_adicionais[1].titulo": "obrigatório", "foro": "curto"})
     assert erros == {"clausula-1": "título: obrigatório", "foro": "curto"}
+
+
+def test_movimento_totals_sum_counts_and_decimal_amounts() -> None:
+    dia = {k: 1 for k in ("emitidos", "registrados", "liquidados", "rejeitados", "a_identificar")}
+    dias = [{**dia, "valor_emitido": "0.10", "valor_liquidado": "0.20", "valor_a_identificar": "0.00"}] * 3
+    linha = totais(dias)
+    assert (
+        linha["emitidos"] == 3
+        and str(linha["valor_emitido"]) == "0.30"
+        and str(linha["valor_liquidado"]) == "0.60"
+    )
