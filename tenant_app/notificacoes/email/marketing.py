@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from tenant_app.consorciados.models import ConsentimentoLGPD, Consorciado
-from tenant_app.erros import NaoEncontrado
+from tenant_app.erros import FieldError, NaoEncontrado, RegraVioladaError
 from tenant_app.notificacoes.config import NotificacoesSettings
 from tenant_app.notificacoes.email import modelos
 from tenant_app.notificacoes.email.configuracao import carregar
@@ -24,6 +24,9 @@ from tenant_app.notificacoes.models import CategoriaEmail, EmailMensagem, Status
 from tenant_app.unit_of_work import UnitOfWork
 
 FINALIDADE = "marketing"
+#: Characters per paragraph of a comunicado (checked here: the document cannot state a bound
+#: on a list's items, so the decoder must not enforce one).
+MAX_PARAGRAFO = 5000
 CANAL_DESCADASTRO = "email_descadastro"
 
 
@@ -70,7 +73,20 @@ async def enviar_comunicado(
     paragrafos: list[str],
     ids: list[uuid.UUID] | None,
 ) -> int:
-    """Queue one marketing e-mail per consenting consorciado; returns how many."""
+    """Queue one marketing e-mail per consenting consorciado; returns how many. Blank paragraphs
+    are dropped; none left, or one too long, is a 422 naming the paragraph."""
+    longos = [
+        FieldError(f"paragrafos[{i}]", f"até {MAX_PARAGRAFO} caracteres")
+        for i, p in enumerate(paragrafos)
+        if len(p) > MAX_PARAGRAFO
+    ]
+    paragrafos = [p.strip() for p in paragrafos if p.strip()]
+    if longos or not paragrafos:
+        raise RegraVioladaError(
+            "O comunicado precisa de pelo menos um parágrafo com texto, cada um com até "
+            f"{MAX_PARAGRAFO} caracteres.",
+            errors=longos or [FieldError("paragrafos", "escreva pelo menos um parágrafo")],
+        )
     remetente = await carregar(uow.session, nset)
     agora = datetime.now(UTC)
     n = 0

@@ -45,6 +45,7 @@ async def salvar(uow: UnitOfWork, tipo: str, assunto: str, paragrafos: list[str]
             code="modelo_email_invalido",
             errors=[FieldError(campo, mensagem) for campo, mensagem in erros],
         )
+    paragrafos = [p.strip() for p in paragrafos if p.strip()]
     agora = datetime.now(UTC)
     row = await uow.session.get(ModeloEmail, tipo, with_for_update=True)
     if row is None:

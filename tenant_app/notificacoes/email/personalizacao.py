@@ -195,6 +195,15 @@ def erros_do_modelo(tipo: str, assunto: str, paragrafos: list[str]) -> list[tupl
     """``(campo do formulário, mensagem)`` for each problem of a template of ``tipo``. Pure."""
     existentes = {c.nome for c in CAMPOS[tipo]}
     erros: list[tuple[str, str]] = []
+    if not assunto.strip():
+        erros.append(("assunto", "escreva o assunto"))
+    if not any(p.strip() for p in paragrafos):
+        erros.append(("paragrafos", "escreva pelo menos um parágrafo"))
+    erros += [
+        (f"paragrafos[{i}]", f"até {MAX_PARAGRAFO} caracteres")
+        for i, p in enumerate(paragrafos)
+        if len(p) > MAX_PARAGRAFO
+    ]
     for caminho, texto in [
         ("assunto", assunto),
         *((f"paragrafos[{i}]", p) for i, p in enumerate(paragrafos)),

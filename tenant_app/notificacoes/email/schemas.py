@@ -11,6 +11,7 @@ import msgspec
 
 from consorcio_kit.input_rules import Email
 from tenant_app.eventos import tipos
+from tenant_app.notificacoes.email.personalizacao import MAX_ASSUNTO, MAX_PARAGRAFOS
 
 
 class ConfiguracaoIO(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -26,9 +27,7 @@ class ConfiguracaoIO(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class ComunicadoIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     assunto: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    paragrafos: Annotated[
-        list[Annotated[str, msgspec.Meta(max_length=5000)]], msgspec.Meta(min_length=1, max_length=50)
-    ]
+    paragrafos: Annotated[list[str], msgspec.Meta(min_length=1, max_length=50)]
     #: Only these consorciados (still only those who consented); absent = every one who consented.
     consorciado_ids: list[uuid.UUID] | None = None
 
@@ -73,11 +72,14 @@ class CampoModeloOut(msgspec.Struct, kw_only=True):
 class ModeloEmailIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """The administradora's wording: ``{campo}`` for the event's values (see ``campos``)."""
 
-    assunto: Annotated[str, msgspec.Meta(min_length=1, max_length=150)]
+    assunto: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ASSUNTO)]
     #: The body, one text per paragraph; a paragraph whose fields are all empty is left out.
     paragrafos: Annotated[
-        list[Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]],
-        msgspec.Meta(min_length=1, max_length=10),
+        # No bounds on the items: the document cannot state a nested item's bound (the framework
+        # drops it), and a bound the document does not state would reject a request it allows.
+        # The service drops blank paragraphs and refuses long ones (422, naming paragrafos[i]).
+        list[str],
+        msgspec.Meta(min_length=1, max_length=MAX_PARAGRAFOS),
     ]
 
 

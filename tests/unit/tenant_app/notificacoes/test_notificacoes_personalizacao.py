@@ -57,3 +57,8 @@ def test_fills_formats_for_brazil_and_drops_a_paragraph_whose_fields_are_all_emp
     )
     assert assunto == "Contemplada: cota 4"
     assert paragrafos == ["Crédito de R$ 50.000,00 por sorteio.", "Fixo {x}"]
+
+
+def test_blank_subject_or_body_is_refused_at_its_field() -> None:
+    erros = erros_do_modelo(tipos.COTA_EXCLUIDA, "  ", ["", " \n"])
+    assert [c for c, _ in erros] == ["assunto", "paragrafos"]
