@@ -71,14 +71,17 @@ class Client:
         headers: dict[str, str | None] | None = None,
         json: Any = None,
         content: bytes | None = None,
+        data: dict[str, Any] | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
         raw: bool = False,
     ) -> Any:
         sent = {{k: v for k, v in (headers or {{}}).items() if v is not None}}
         if self._token:
             sent["Authorization"] = f"Bearer {{self._token}}"
         params = {{k: v for k, v in (query or {{}}).items() if v is not None}}
+        form = {{k: v for k, v in (data or {{}}).items() if v is not None}} or None
         answer = await self._http.request(
-            method, path, params=params, headers=sent, json=json, content=content
+            method, path, params=params, headers=sent, json=json, content=content, data=form, files=files
         )
         if answer.status_code >= 400:
             try:
@@ -185,6 +188,36 @@ class Generator:
                 out.append(self._method(path, method, op, item.get("parameters") or []))
         return "\n".join(out), count
 
+    def _form(self, body: dict[str, Any], args: list[str], kwargs: list[str], call: list[str]) -> None:
+        """A form body: each binary property is a ``bytes`` argument sent as a file part (with a
+        ``<name>_filename`` keyword), every other property a form field."""
+        media = (
+            "multipart/form-data" if "multipart/form-data" in body else "application/x-www-form-urlencoded"
+        )
+        schema = body[media].get("schema") or {}
+        if "$ref" in schema:
+            schema = self.schemas.get(schema["$ref"].rsplit("/", 1)[-1], {})
+        required = set(schema.get("required") or [])
+        files: list[str] = []
+        fields: list[str] = []
+        for prop, prop_schema in (schema.get("properties") or {}).items():
+            name = identifier(prop).lower()
+            if prop_schema.get("format") == "binary":
+                args.append(f"{name}: bytes")
+                kwargs.append(f"{name}_filename: str = {json.dumps(prop)}")
+                files.append(f"{json.dumps(prop)}: ({name}_filename, {name})")
+                continue
+            kind = self.type_of(prop_schema)
+            if prop in required:
+                args.append(f"{name}: {kind}")
+            else:
+                kwargs.append(f"{name}: {self._union([*kind.split(' | '), 'None'])} = None")
+            fields.append(f"{json.dumps(prop)}: {name}")
+        if fields:
+            call.append("data={" + ", ".join(fields) + "}")
+        if files:
+            call.append("files={" + ", ".join(files) + "}")
+
     def _method(self, path: str, method: str, op: dict[str, Any], shared: list[dict[str, Any]]) -> str:
         params = [p for p in [*shared, *(op.get("parameters") or [])] if "$ref" not in p]
         args: list[str] = []
@@ -215,6 +248,8 @@ class Generator:
             if not required:
                 kwargs.insert(0, f"body: {kind} | None = None")
             call.append("json=body")
+        elif "multipart/form-data" in body or "application/x-www-form-urlencoded" in body:
+            self._form(body, args, kwargs, call)
         elif body:
             args.append("content: bytes")
             call.append("content=content")

@@ -43,6 +43,11 @@ async def test_generated_client_calls_the_app(tenant: Tenant, tmp_path: Path) ->
         {"nome": nome, "perfil": "gestor", "permissoes": ["grupos:read", "grupos:write"]}
     )
     integracao = api.Client(tenant.client, criado["chave"]["chave"])
+    # A form body (OAuth 2.0 client credentials, urlencoded): the token works like the key.
+    token = await api.Client(tenant.client).create_cliente_token(
+        "client_credentials", client_secret=criado["chave"]["chave"]
+    )
+    assert (await api.Client(tenant.client, token["access_token"]).list_grupos(limit=1))["limit"] == 1
     codigo = f"GEN{uuid.uuid4().hex[:6].upper()}"
     grupo = await integracao.create_grupo(
         {
@@ -73,3 +78,18 @@ async def test_generated_client_calls_the_app(tenant: Tenant, tmp_path: Path) ->
     with pytest.raises(api.ApiError) as revogada:
         await integracao.list_grupos()
     assert revogada.value.status == 401
+
+
+async def test_generated_client_uploads_a_retorno_as_a_multipart_part(tenant: Tenant, tmp_path: Path) -> None:
+    """The file goes as the ``file`` part of a multipart form: the app reads it and answers about
+    its content (not a CNAB 240 file), not about a missing part."""
+    path = tmp_path / "cliente_consorcio_upload.py"
+    path.write_text(generate((await tenant.client.get("/schema/openapi.json")).json()))
+    api = _load(path)
+    financeiro = api.Client(tenant.client, tenant.tokens[Role.FINANCEIRO])
+    with pytest.raises(api.ApiError) as recusado:
+        await financeiro.import_retorno(
+            b"isto nao e um retorno\r\n", idempotency_key=uuid.uuid4().hex, file_filename="RET0001.RET"
+        )
+    assert recusado.value.status == 422, recusado.value.problem
+    assert "multipart" not in str(recusado.value.problem)
