@@ -83,6 +83,7 @@ class ConfiguracoesController(Controller):
         erro: ErroApi | None = None,
         valores: dict[str, Any] | None = None,
         segredo: str | None = None,
+        webhook_pix: dict[str, Any] | None = None,
     ) -> Response[str]:
         api = Api(request)
         contas = grupos = endpoints = tipos = falhas = []
@@ -108,6 +109,7 @@ class ConfiguracoesController(Controller):
             tipos=tipos,
             falhas=falhas,
             segredo=segredo,
+            webhook_pix=webhook_pix,
             form=form,
             erro=erro.detail if erro else None,
             erros=erro.erros if erro else {},
@@ -175,6 +177,35 @@ class ConfiguracoesController(Controller):
                 return await self._tela(request, status=503, form=f"conta-{conta_id}", erro=erro, valores={})
             return await self._recusa(request, erro, f"conta-{conta_id}", {})
         return ir_para("/app/configuracoes", aviso="configuracao_salva")
+
+    @post(
+        "/contas/{conta_id:uuid}/webhook-pix/psp",
+        name="ui:conta-webhook-pix-psp",
+        guards=[requires(Permission.USERS_MANAGE)],
+    )
+    async def webhook_pix_no_psp(
+        self, request: Request[Any, Any, Any], conta_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """Register a new secret PIX webhook address at the account's PSP (kept only if the PSP took it)."""
+        try:
+            r = await Api(request).put(f"/api/cobranca/contas/{conta_id}/webhook-pix/psp", {})
+        except ErroApi as erro:
+            if erro.status in (422, 503):
+                return await self._tela(request, status=erro.status, form=f"conta-{conta_id}", erro=erro)
+            raise
+        return await self._tela(request, webhook_pix={**r, "no_psp": True})
+
+    @post(
+        "/contas/{conta_id:uuid}/webhook-pix",
+        name="ui:conta-webhook-pix",
+        guards=[requires(Permission.USERS_MANAGE)],
+    )
+    async def webhook_pix_manual(
+        self, request: Request[Any, Any, Any], conta_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """A new secret address to register at the PSP by hand (shown once; the previous one stops)."""
+        r = await Api(request).post(f"/api/cobranca/contas/{conta_id}/webhook-pix")
+        return await self._tela(request, status=201, webhook_pix={**r, "no_psp": False})
 
     @post("/email", name="ui:email-salvar", guards=[requires(Permission.INTEGRACOES_MANAGE)])
     async def salvar_email(self, request: Request[Any, Any, Any]) -> Response[Any]:
