@@ -51,6 +51,14 @@ class DatabaseLimits:
 
 
 @dataclass(frozen=True)
+class BackupPolicy:
+    """How often the operator backs the tenant up (the RPO) and how many backups it keeps."""
+
+    interval_hours: int
+    retention: int
+
+
+@dataclass(frozen=True)
 class Quotas:
     """What a monthly price includes; usage above is billed as overage."""
 
@@ -77,6 +85,7 @@ class Plan:
     overage: OveragePrices
     sizing: Sizing
     database: DatabaseLimits
+    backups: BackupPolicy
 
 
 CATALOG: dict[PlanName, Plan] = {
@@ -102,6 +111,7 @@ CATALOG: dict[PlanName, Plan] = {
         database=DatabaseLimits(
             connection_limit=50, statement_timeout_ms=30_000, idle_in_transaction_session_timeout_ms=60_000
         ),
+        backups=BackupPolicy(interval_hours=24, retention=7),
     ),
     PlanName.PROFESSIONAL: Plan(
         name=PlanName.PROFESSIONAL,
@@ -125,6 +135,7 @@ CATALOG: dict[PlanName, Plan] = {
         database=DatabaseLimits(
             connection_limit=150, statement_timeout_ms=60_000, idle_in_transaction_session_timeout_ms=60_000
         ),
+        backups=BackupPolicy(interval_hours=6, retention=28),
     ),
     PlanName.ENTERPRISE: Plan(
         name=PlanName.ENTERPRISE,
@@ -148,6 +159,7 @@ CATALOG: dict[PlanName, Plan] = {
         database=DatabaseLimits(
             connection_limit=450, statement_timeout_ms=120_000, idle_in_transaction_session_timeout_ms=60_000
         ),
+        backups=BackupPolicy(interval_hours=1, retention=72),
     ),
 }
 

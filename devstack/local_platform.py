@@ -112,6 +112,8 @@ def operator_env(cfg: StackConfig) -> dict[str, str]:
         "OPERATOR_METRICS_ADDR": HOST,
         # A cancelled deletion (make up restoring the demo tenant) is released within 5 s.
         "OPERATOR_DELETION_CHECK_SECONDS": "5",
+        # The demo tenant's first scheduled backup a minute after it is Ready (then the plan's interval).
+        "OPERATOR_BACKUP_CHECK_SECONDS": "60",
         "KUBECONFIG": str(cfg.kubeconfig),
         # Invoices and dunning notices by e-mail through the devstack Mailpit.
         **mail_server.smtp_env(),

@@ -193,6 +193,11 @@ class OperatorConfig:
     s3: S3Config = S3Config(endpoint="")
     #: The per-tenant RoleBinding (disabled by default: cluster-admin credentials).
     rbac: RbacConfig = RbacConfig()
+    #: Scheduled backups on the plan's interval (``OPERATOR_SCHEDULED_BACKUPS``, default on).
+    scheduled_backups: bool = True
+    #: Overrides of every plan's backup interval and retention (devstack and tests); None: the plan's.
+    backup_interval_seconds: float | None = None
+    backup_retention: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> OperatorConfig:
@@ -287,6 +292,16 @@ class OperatorConfig:
             max_active_passes=max(
                 1, _int("OPERATOR_MAX_ACTIVE_PASSES", get("OPERATOR_MAX_ACTIVE_PASSES") or "32")
             ),
+            scheduled_backups=_bool(
+                "OPERATOR_SCHEDULED_BACKUPS", get("OPERATOR_SCHEDULED_BACKUPS") or "true"
+            ),
+            backup_interval_seconds=_positive_or_none(
+                "OPERATOR_BACKUP_INTERVAL_SECONDS", get("OPERATOR_BACKUP_INTERVAL_SECONDS")
+            ),
+            backup_retention=(
+                int(_positive_or_none("OPERATOR_BACKUP_RETENTION", get("OPERATOR_BACKUP_RETENTION")) or 0)
+                or None
+            ),
         )
         _check_egress(config)
         return config
@@ -367,6 +382,19 @@ def _host_port(
 
 
 PEER_KEYS = frozenset({"ipBlock", "namespaceSelector", "podSelector"})
+
+
+def _positive_or_none(name: str, value: str) -> float | None:
+    """A positive number, or None when unset."""
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+    if number <= 0:
+        raise ConfigError(f"{name} must be positive, got {value!r}")
+    return number
 
 
 def _bool(name: str, value: str) -> bool:

@@ -197,6 +197,30 @@ def status_schema() -> dict[str, Any]:
                     },
                 },
             },
+            "lastBackup": {
+                "type": "object",
+                "description": "The last scheduled backup (the plan's interval; verified by a restore into a "
+                "scratch database). Restore: python -m tenant_operator restore --file <path>.",
+                "properties": _BACKUP_PROPERTIES,
+            },
+            "backups": {
+                "type": "array",
+                "description": "The scheduled backups kept by the plan's retention, newest first.",
+                "items": {
+                    "type": "object",
+                    "description": "One kept backup.",
+                    "properties": _BACKUP_PROPERTIES,
+                },
+            },
+            "backupError": {
+                "type": "object",
+                "nullable": True,
+                "description": "Why the last scheduled backup failed (cleared by the next good one).",
+                "properties": {
+                    "at": {"type": "string", "format": "date-time", "description": "When it failed."},
+                    "message": {"type": "string", "description": "The error."},
+                },
+            },
             "lastSnapshot": {
                 "type": "object",
                 "description": "The last verified snapshot of the tenant's database (deletionPolicy "
@@ -215,6 +239,29 @@ def status_schema() -> dict[str, Any]:
     }
 
 
+_BACKUP_PROPERTIES: dict[str, Any] = {
+    "takenAt": {"type": "string", "format": "date-time", "description": "When it was taken."},
+    "path": {"type": "string", "description": "Dump file in the operator's backup directory."},
+    "sizeBytes": {"type": "integer", "format": "int64", "description": "Size of the dump."},
+    "rows": {"type": "integer", "format": "int64", "description": "Rows it holds, all tables."},
+    "seconds": {"type": "number", "description": "Time to dump, verify and copy the objects."},
+    "verified": {"type": "string", "description": "What the verifying restore found."},
+    "auditHead": {
+        "type": "object",
+        "description": "The audit chain head in the backup (seq and hash).",
+        "properties": {
+            "seq": {
+                "type": "integer",
+                "format": "int64",
+                "description": "Sequence number of the last entry.",
+            },
+            "hash": {"type": "string", "description": "SHA-256 of the last entry (hexadecimal)."},
+        },
+    },
+    "objects": {"type": "string", "description": "Where the bucket's objects were copied (s3://...)."},
+}
+
+
 def _printer_columns() -> list[dict[str, Any]]:
     ready = '.status.conditions[?(@.type=="Ready")]'
     return [
@@ -229,6 +276,7 @@ def _printer_columns() -> list[dict[str, Any]]:
         {"name": "URL", "type": "string", "jsonPath": ".status.url"},
         {"name": "Deletion", "type": "string", "jsonPath": ".status.deletion.scheduledAt"},
         {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+        {"name": "Backup", "type": "date", "jsonPath": ".status.lastBackup.takenAt", "priority": 1},
         {"name": "Version", "type": "string", "jsonPath": ".status.appVersion", "priority": 1},
         {"name": "Namespace", "type": "string", "jsonPath": ".status.namespace", "priority": 1},
         {"name": "Policy", "type": "string", "jsonPath": ".spec.deletionPolicy", "priority": 1},

@@ -74,3 +74,8 @@ DELETIONS = Counter(
     "NamespaceConflict: the namespace was not the tenant's, nothing touched).",
     ["policy"],
 )
+BACKUPS = Counter(
+    "consorcio_operator_backups_total",
+    "Scheduled tenant backups, by result (taken: dumped, verified by a restore, objects copied; failed).",
+    ["result"],
+)

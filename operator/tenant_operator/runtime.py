@@ -40,6 +40,9 @@ class Runtime:
     #: The last pruning of foreign objects per tenant (time.monotonic(), message), kept on the
     #: NamespaceReady condition for a while (steps.ensure_namespace.PRUNED_REPORT_SECONDS).
     pruned_reports: dict[str, tuple[float, str]] = field(default_factory=dict)
+    #: One scheduled backup at a time per operator: a dump and its verifying restore are heavy
+    #: on the shared PostgreSQL, and the schedule has hours of slack.
+    backup_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _hosts: HostClaimIndex | None = None
     _active: PassSlots | None = None

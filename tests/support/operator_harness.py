@@ -251,6 +251,9 @@ def devstack_operator_env(stack_env: Mapping[str, str], *, backup_dir: Path) -> 
         "OPERATOR_BACKUP_DIR": str(backup_dir),
         "OPERATOR_CONTROL_PLANE_URL": "http://127.0.0.1:8100",
         "OPERATOR_INGRESS_NAMESPACE": "ingress-nginx",
+        # Off unless a test is about them: a dump and its verifying restore would compete with the
+        # test's own work (tests/e2e/test_operator_backup_schedule_e2e.py turns them on).
+        "OPERATOR_SCHEDULED_BACKUPS": "off",
     }
 
 

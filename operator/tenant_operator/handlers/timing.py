@@ -16,6 +16,9 @@ TIMER_WAIT_SECONDS = float(os.environ.get("OPERATOR_TIMER_WAIT_SECONDS", "5"))
 REPAIR_WAIT_SECONDS = float(os.environ.get("OPERATOR_REPAIR_WAIT_SECONDS", "30"))
 #: Seconds between drift checks of each tenant.
 RESYNC_INTERVAL_SECONDS = float(os.environ.get("OPERATOR_RESYNC_INTERVAL", "60"))
+#: Seconds between checks of whether a tenant's scheduled backup is due (the backup itself
+#: follows the plan's interval; a check is one status read, no I/O).
+BACKUP_CHECK_SECONDS = float(os.environ.get("OPERATOR_BACKUP_CHECK_SECONDS", "300"))
 
 
 def backoff(retry: int) -> float:

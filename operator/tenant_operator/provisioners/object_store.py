@@ -197,6 +197,28 @@ class ObjectStoreProvisioner:
         )
         return BucketCopy(target, prefix, len(wanted), size)
 
+    def _delete_copy_sync(self, tenant: str, stamp: str) -> int:
+        target = self._config.backup_bucket
+        if not self._bucket_exists(target):
+            return 0
+        keys = [{"Key": o["Key"]} for o in self._objects(target, f"{tenant}/{stamp}/")]
+        keys.append({"Key": f"{tenant}/{stamp}.json"})
+        for start in range(0, len(keys), 1000):
+            answer = self._s3.delete_objects(
+                Bucket=target, Delete={"Objects": keys[start : start + 1000], "Quiet": True}
+            )
+            if answer.get("Errors"):
+                first = answer["Errors"][0]
+                raise ObjectStoreError(
+                    "ObjectStoreError",
+                    f"cannot delete {first.get('Key')} from {target}: {first.get('Message')}",
+                )
+        return len(keys) - 1
+
+    async def delete_copy(self, tenant: str, stamp: str) -> int:
+        """Remove one backup's copy (``snapshot``'s objects and manifest); how many objects it held."""
+        return await self._call(lambda: self._delete_copy_sync(tenant, stamp))
+
     async def snapshot(self, bucket: str, tenant: str, stamp: str) -> BucketCopy | None:
         """Copy every object to ``<backup bucket>/<tenant>/<stamp>/`` and verify; None: no bucket."""
         return await self._call(lambda: self._snapshot_sync(bucket, tenant, stamp))
