@@ -431,7 +431,10 @@ def summary(cfg: StackConfig) -> str:
             f"  área do consorciado http://{HOST}:{TENANT_APP_PORT}/cliente/   "
             f"(CPF {_cpf(cpf_consorciado_demo())}; the access code goes to {EMAIL_CONSORCIADO_DEMO}: "
             "read it in Mailpit, the e-mails line below)",
-            f"  tenant resource     kubectl get consorciotenants {DEMO_TENANT}",
+            f"  tenant resource     kubectl get consorciotenants {DEMO_TENANT} -o wide",
+            f"  demo backups        kubectl get consorciotenant {DEMO_TENANT} "
+            "-o jsonpath='{.status.lastBackup}'   "
+            f"(the first a minute after Ready, then daily; dumps in {cfg.root / 'backups'})",
             f"  demo tenant bucket  s3://tenant-{DEMO_TENANT} at {cfg.s3_endpoint}   "
             "(its key: S3_* in the tenant-app-env Secret)",
             "  demo usage/invoice  the app's usage and flags go through the control plane; see them with",
