@@ -57,7 +57,7 @@ async def test_gestor_versiona_o_modelo_e_gera_o_contrato(logado, ui_tenant: Ten
 
     docs = (
         await ui_tenant.client.get(
-            f"/api/documentos?cota_id={cota['id']}&categoria=contrato_adesao",
+            f"/api/documentos?entidade_tipo=cota&entidade_id={cota['id']}&categoria=contrato_adesao",
             headers=ui_tenant.auth(Role.GESTOR),
         )
     ).json()
