@@ -86,6 +86,9 @@ GLOSSARY: dict[str, str] = {
     "maxReplicas": "Maximum app replicas (autoscaler).",
     "pdbMinAvailable": "Replicas the PodDisruptionBudget keeps available.",
     "workerReplicas": "Celery worker replicas.",
+    "backups": "Scheduled backups the operator takes of the tenant (verified by a restore).",
+    "intervalHours": "Hours between backups: the recovery point objective (RPO).",
+    "retention": "How many backups are kept; older ones are deleted.",
     # billing
     "period": "Billing period (YYYY-MM).",
     "amount": f"Amount ({_MONEY}).",

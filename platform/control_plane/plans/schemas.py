@@ -34,6 +34,11 @@ class SizingView(ResponseBody):
     worker_replicas: int
 
 
+class BackupsView(ResponseBody):
+    interval_hours: int
+    retention: int
+
+
 class PlanView(ResponseBody):
     name: str
     display_name: str
@@ -42,6 +47,7 @@ class PlanView(ResponseBody):
     included: QuotasView
     overage: OverageView
     sizing: SizingView
+    backups: BackupsView
 
 
 def plan_view(plan: Plan) -> PlanView:
@@ -69,4 +75,5 @@ def plan_view(plan: Plan) -> PlanView:
             pdb_min_available=s.pdb_min_available,
             worker_replicas=s.worker_replicas,
         ),
+        backups=BackupsView(interval_hours=plan.backups.interval_hours, retention=plan.backups.retention),
     )
