@@ -42,6 +42,14 @@ async def campos(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {k: v.strip() for k, v in form.items() if isinstance(v, str) and k != "csrf"}
 
 
+def deslocamento(request: Request[Any, Any, Any]) -> int:
+    """The list page's ``?offset=`` (0 when absent, negative or not a number)."""
+    try:
+        return max(int(request.query_params.get("offset", 0)), 0)
+    except ValueError:
+        return 0
+
+
 def nova_chave() -> str:
     """A fresh Idempotency-Key for a money form (rendered as a hidden field: a double submit
     sends the same key twice, and the API applies it once)."""

@@ -7,19 +7,13 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 
 from tenant_app.ui.api import Api, ErroApi
+from tenant_app.ui.formularios import deslocamento
 from tenant_app.ui.paginas import pagina
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
 LIMITE = 50
 FILTROS = ("entidade", "entidade_id", "acao", "desde", "ate")
-
-
-def _offset(request: Request[Any, Any, Any]) -> int:
-    try:
-        return max(int(request.query_params.get("offset", 0)), 0)
-    except ValueError:
-        return 0
 
 
 class AuditoriaController(Controller):
@@ -32,7 +26,7 @@ class AuditoriaController(Controller):
     async def trilha(self, request: Request[Any, Any, Any]) -> Response[str]:
         """The trail, newest first, with the chain's verification on request."""
         filtros = {k: request.query_params.get(k, "") for k in FILTROS}
-        offset = _offset(request)
+        offset = deslocamento(request)
         api = Api(request)
         erro = None
         try:

@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 
 from tenant_app.ui.api import Api, ErroApi
-from tenant_app.ui.formularios import campos, nova_chave
+from tenant_app.ui.formularios import campos, deslocamento, nova_chave
 from tenant_app.ui.paginas import pagina
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
@@ -48,10 +48,7 @@ class ComunicadosController(Controller):
         valores: dict[str, str] | None = None,
         enfileirados: int | None = None,
     ) -> Response[str]:
-        try:
-            offset = max(int(request.query_params.get("offset", 0)), 0)
-        except ValueError:
-            offset = 0
+        offset = deslocamento(request)
         api = Api(request)
         enviados = await api.get(
             "/api/notificacoes/emails", categoria="marketing", limit=LIMITE, offset=offset

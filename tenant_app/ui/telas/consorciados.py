@@ -13,7 +13,7 @@ from litestar.response import Redirect
 
 from tenant_app.ui.api import Api, ErroApi
 from tenant_app.ui.formatos import apenas_documento
-from tenant_app.ui.formularios import campos, ir_para, nova_chave, opcional
+from tenant_app.ui.formularios import campos, deslocamento, ir_para, nova_chave, opcional
 from tenant_app.ui.paginas import pagina
 from tenant_app.ui.telas.documentos import CATEGORIAS, TAMANHO_MAXIMO, enviar_documento
 from tenant_app.users.guards import requires
@@ -28,10 +28,7 @@ FINALIDADES = (
 
 
 def _pagina_params(request: Request[Any, Any, Any]) -> tuple[int, int]:
-    try:
-        offset = max(int(request.query_params.get("offset", 0)), 0)
-    except ValueError:
-        offset = 0
+    offset = deslocamento(request)
     return LIMITE, offset
 
 

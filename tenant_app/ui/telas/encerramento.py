@@ -16,7 +16,7 @@ from litestar.params import FromPath
 
 from tenant_app import calendario
 from tenant_app.ui.api import Api, ErroApi
-from tenant_app.ui.formularios import campos, ir_para, nova_chave
+from tenant_app.ui.formularios import campos, deslocamento, ir_para, nova_chave
 from tenant_app.ui.paginas import pagina
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
@@ -114,10 +114,7 @@ class NaoProcuradosController(Controller):
     async def _tela(
         self, request: Request[Any, Any, Any], *, status: int = 200, erro: ErroApi | None = None
     ) -> Response[str]:
-        try:
-            offset = max(int(request.query_params.get("offset", 0)), 0)
-        except ValueError:
-            offset = 0
+        offset = deslocamento(request)
         dados = await Api(request).get("/api/recursos-nao-procurados", limit=LIMITE, offset=offset)
         return pagina(
             request,

@@ -10,7 +10,7 @@ from litestar.params import FromPath
 
 from tenant_app.ui.api import Api, ErroApi
 from tenant_app.ui.formatos import percentual_do_formulario, reais_do_formulario
-from tenant_app.ui.formularios import campos, ir_para, nova_chave
+from tenant_app.ui.formularios import campos, deslocamento, ir_para, nova_chave
 from tenant_app.ui.paginas import pagina
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
@@ -134,10 +134,7 @@ class GruposController(Controller):
         valores: dict[str, str] | None = None,
     ) -> Response[str]:
         api = Api(request)
-        try:
-            offset = max(int(request.query_params.get("offset", 0)), 0)
-        except ValueError:
-            offset = 0
+        offset = deslocamento(request)
         g = await api.get(f"/api/grupos/{grupo_id}")
         fundos = await api.get(f"/api/grupos/{grupo_id}/fundos")
         plano = await api.get(f"/api/grupos/{grupo_id}/plano")

@@ -10,7 +10,7 @@ from litestar.params import FromPath
 
 from tenant_app import calendario
 from tenant_app.ui.api import Api, ErroApi
-from tenant_app.ui.formularios import campos, ir_para
+from tenant_app.ui.formularios import campos, deslocamento, ir_para
 from tenant_app.ui.paginas import pagina
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
@@ -32,10 +32,7 @@ class PagamentosController(Controller):
         filtros = {k: request.query_params.get(k, "") for k in FILTROS}
         if not filtros["desde"] and not filtros["ate"]:
             filtros["desde"] = hoje.replace(day=1).isoformat()
-        try:
-            offset = max(int(request.query_params.get("offset", 0)), 0)
-        except ValueError:
-            offset = 0
+        offset = deslocamento(request)
         erro = None
         try:
             dados = await Api(request).get("/api/pagamentos", **filtros, limit=LIMITE, offset=offset)
