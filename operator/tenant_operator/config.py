@@ -298,9 +298,8 @@ class OperatorConfig:
             backup_interval_seconds=_positive_or_none(
                 "OPERATOR_BACKUP_INTERVAL_SECONDS", get("OPERATOR_BACKUP_INTERVAL_SECONDS")
             ),
-            backup_retention=(
-                int(_positive_or_none("OPERATOR_BACKUP_RETENTION", get("OPERATOR_BACKUP_RETENTION")) or 0)
-                or None
+            backup_retention=_positive_int_or_none(
+                "OPERATOR_BACKUP_RETENTION", get("OPERATOR_BACKUP_RETENTION")
             ),
         )
         _check_egress(config)
@@ -392,6 +391,16 @@ def _positive_or_none(name: str, value: str) -> float | None:
         number = float(value)
     except ValueError:
         raise ConfigError(f"{name} must be a number, got {value!r}") from None
+    if number <= 0:
+        raise ConfigError(f"{name} must be positive, got {value!r}")
+    return number
+
+
+def _positive_int_or_none(name: str, value: str) -> int | None:
+    """A positive integer, or None when unset."""
+    if not value:
+        return None
+    number = _int(name, value)
     if number <= 0:
         raise ConfigError(f"{name} must be positive, got {value!r}")
     return number

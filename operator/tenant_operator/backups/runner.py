@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tenant_operator import names
 from tenant_operator.backups.schedule import Policy, retain
-from tenant_operator.provisioners.backup import TenantBackup, backup_tenant
+from tenant_operator.provisioners.backup import TenantBackup, backup_tenant, stamp_of
+from tenant_operator.reconciler import now_rfc3339
 from tenant_operator.runtime import Runtime
 
 
-def entry(b: TenantBackup, tenant: str, taken_at: str) -> dict[str, Any]:
+def entry(b: TenantBackup, taken_at: str) -> dict[str, Any]:
     """What ``status.lastBackup`` and each ``status.backups`` item say of one backup. Pure."""
     contents = b.snapshot.contents
     out: dict[str, Any] = {
@@ -32,11 +32,6 @@ def entry(b: TenantBackup, tenant: str, taken_at: str) -> dict[str, Any]:
     return out
 
 
-def stamp_of(path: str, tenant: str) -> str:
-    """The time stamp a backup's files and bucket copy share (``<tenant>-<stamp>.dump``). Pure."""
-    return Path(path).stem.removeprefix(f"{tenant}-")
-
-
 async def take(runtime: Runtime, name: str, status: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
     """Back the tenant up, drop what the retention no longer keeps; the new status fields."""
     store = runtime.object_store
@@ -49,8 +44,7 @@ async def take(runtime: Runtime, name: str, status: Mapping[str, Any], policy: P
         bucket=names.s3_bucket(name, runtime.config.s3.bucket_prefix) if store else None,
         bin_dir=runtime.config.pg_bin_dir,
     )
-    taken_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    novo = entry(backup, name, taken_at)
+    novo = entry(backup, now_rfc3339())
     kept, dropped = retain(list(status.get("backups") or []), novo, policy.retention)
     for old in dropped:
         await _delete(runtime, name, old)
@@ -65,4 +59,4 @@ async def _delete(runtime: Runtime, name: str, old: Mapping[str, Any]) -> None:
     await asyncio.to_thread(path.unlink, missing_ok=True)
     await asyncio.to_thread(path.with_suffix(".json").unlink, missing_ok=True)
     if runtime.object_store is not None and old.get("objects"):
-        await runtime.object_store.delete_copy(name, stamp_of(str(path), name))
+        await runtime.object_store.delete_copy(name, stamp_of(path, name))

@@ -15,6 +15,7 @@ from tenant_operator.handlers.instance_filter import is_mine
 from tenant_operator.handlers.pass_outcome import INSTANCE
 from tenant_operator.handlers.timing import BACKUP_CHECK_SECONDS
 from tenant_operator.kube.events import post_event
+from tenant_operator.reconciler import now_rfc3339
 
 
 def _ready(status: Any) -> bool:
@@ -59,10 +60,8 @@ async def handle_backup_timer(
         except Exception as err:  # reported, retried at the next check
             message = f"{type(err).__name__}: {err}"
             metrics.BACKUPS.labels("failed").inc()
-            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            await runtime.kube.merge_patch(
-                path, {"status": {"backupError": {"at": stamp, "message": message}}}
-            )
+            error = {"at": now_rfc3339(), "message": message}
+            await runtime.kube.merge_patch(path, {"status": {"backupError": error}})
             await post_event(
                 runtime.kube, body, type_="Warning", reason="BackupFailed", message=message, instance=INSTANCE
             )

@@ -43,6 +43,11 @@ class TenantRestore:
     objects_seconds: float
 
 
+def stamp_of(dump: Path | str, tenant: str) -> str:
+    """The time stamp a backup's dump, sidecar and bucket copy share (``<tenant>-<stamp>.dump``)."""
+    return Path(dump).stem.removeprefix(f"{tenant}-")
+
+
 async def backup_tenant(
     *,
     admin_dsn: str,
@@ -62,7 +67,7 @@ async def backup_tenant(
     copy = None
     started = time.perf_counter()
     if store is not None and bucket:
-        stamp = snap.path.stem.removeprefix(f"{tenant}-") or datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = stamp_of(snap.path, tenant) or datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         copy = await store.snapshot(bucket, tenant, stamp)
     return TenantBackup(snap, copy, database_seconds, time.perf_counter() - started)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tenant_operator.backups.runner import stamp_of
 from tenant_operator.backups.schedule import due, parse_time, policy, retain
 from tenant_operator.config import ConfigError, OperatorConfig
+from tenant_operator.provisioners.backup import stamp_of
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 
