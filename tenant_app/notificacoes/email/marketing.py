@@ -75,18 +75,14 @@ async def enviar_comunicado(
 ) -> int:
     """Queue one marketing e-mail per consenting consorciado; returns how many. Blank paragraphs
     are dropped; none left, or one too long, is a 422 naming the paragraph."""
-    longos = [
-        FieldError(f"paragrafos[{i}]", f"até {MAX_PARAGRAFO} caracteres")
-        for i, p in enumerate(paragrafos)
-        if len(p) > MAX_PARAGRAFO
-    ]
-    paragrafos = [p.strip() for p in paragrafos if p.strip()]
-    if longos or not paragrafos:
+    erros = modelos.erros_de_paragrafos(paragrafos, MAX_PARAGRAFO)
+    if erros:
         raise RegraVioladaError(
             "O comunicado precisa de pelo menos um parágrafo com texto, cada um com até "
             f"{MAX_PARAGRAFO} caracteres.",
-            errors=longos or [FieldError("paragrafos", "escreva pelo menos um parágrafo")],
+            errors=[FieldError(campo, mensagem) for campo, mensagem in erros],
         )
+    paragrafos = [p.strip() for p in paragrafos if p.strip()]
     remetente = await carregar(uow.session, nset)
     agora = datetime.now(UTC)
     n = 0

@@ -155,6 +155,18 @@ MODELOS: dict[str, Modelo] = {
 }
 
 
+def erros_de_paragrafos(paragrafos: list[str], maximo: int) -> list[tuple[str, str]]:
+    """``(campo, mensagem)`` when no paragraph has text or one is longer than ``maximo``. Pure.
+
+    These bounds are checked here, not by the request decoder: the framework leaves bounds on a
+    list's items out of the OpenAPI document, and the API must accept what its document allows.
+    """
+    erros = [] if any(p.strip() for p in paragrafos) else [("paragrafos", "escreva pelo menos um parágrafo")]
+    return erros + [
+        (f"paragrafos[{i}]", f"até {maximo} caracteres") for i, p in enumerate(paragrafos) if len(p) > maximo
+    ]
+
+
 def montar(
     assunto: str,
     paragrafos: list[str],

@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from tenant_app.eventos import tipos
-from tenant_app.notificacoes.email.modelos import MODALIDADES, data_br, reais, rotulo_forma
+from tenant_app.notificacoes.email.modelos import (
+    MODALIDADES,
+    data_br,
+    erros_de_paragrafos,
+    reais,
+    rotulo_forma,
+)
 
 #: Size limits of a saved template (what an e-mail needs, with room to spare).
 MAX_ASSUNTO = 150
@@ -197,13 +203,7 @@ def erros_do_modelo(tipo: str, assunto: str, paragrafos: list[str]) -> list[tupl
     erros: list[tuple[str, str]] = []
     if not assunto.strip():
         erros.append(("assunto", "escreva o assunto"))
-    if not any(p.strip() for p in paragrafos):
-        erros.append(("paragrafos", "escreva pelo menos um parágrafo"))
-    erros += [
-        (f"paragrafos[{i}]", f"até {MAX_PARAGRAFO} caracteres")
-        for i, p in enumerate(paragrafos)
-        if len(p) > MAX_PARAGRAFO
-    ]
+    erros += erros_de_paragrafos(paragrafos, MAX_PARAGRAFO)
     for caminho, texto in [
         ("assunto", assunto),
         *((f"paragrafos[{i}]", p) for i, p in enumerate(paragrafos)),
