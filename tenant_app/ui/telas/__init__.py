@@ -20,7 +20,7 @@ from tenant_app.ui.telas.eventos import EventosController
 from tenant_app.ui.telas.grupos import GruposController
 from tenant_app.ui.telas.inadimplencia import InadimplenciaController
 from tenant_app.ui.telas.integracoes import IntegracoesController
-from tenant_app.ui.telas.modelos_email import ModelosEmailController
+from tenant_app.ui.telas.modelos_email import TelaModelosEmailController
 from tenant_app.ui.telas.pagamentos import PagamentosController
 from tenant_app.ui.telas.painel import PainelController
 from tenant_app.ui.telas.relatorios import RelatoriosController
@@ -46,7 +46,7 @@ TELAS: list[Any] = [
     RelatoriosController,
     EventosController,
     CreditosController,
-    ModelosEmailController,
+    TelaModelosEmailController,
     ConfiguracoesController,
     ComunicadosController,
 ]

@@ -35,7 +35,7 @@ def erros_no_formulario(erros: dict[str, str]) -> dict[str, str]:
     return saida
 
 
-class ModelosEmailController(Controller):
+class TelaModelosEmailController(Controller):
     """``/app/configuracoes/modelos`` (integracoes:manage, like the API)."""
 
     path = "/configuracoes/modelos"
