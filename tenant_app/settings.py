@@ -229,6 +229,16 @@ class ShutdownSettings:
     task_visibility_seconds: int = 3600
 
 
+def _non_negative_int(name: str, value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise SettingsError(f"{name} must be a whole number >= 0, got {value!r}")
+    return n
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the tenant app needs, grouped by concern."""
@@ -248,6 +258,10 @@ class Settings:
     #: The tenant's bucket (documents, reports, bank files); None without ``S3_ENDPOINT``.
     object_store: ObjectStoreSettings | None = None
     shutdown: ShutdownSettings = field(default_factory=ShutdownSettings)
+    #: A retorno with more títulos than this is settled by the worker (202, then ``processando`` →
+    #: ``processado``); smaller ones within the request (201). 100,000 títulos take over a minute,
+    #: longer than an ingress or a browser waits (``COBRANCA_RETORNO_SINCRONO_MAX``).
+    retorno_sincrono_max: int = 5000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -289,5 +303,8 @@ class Settings:
             shutdown=ShutdownSettings(
                 http_grace_seconds=int(env.get("SHUTDOWN_GRACE_SECONDS", "20")),
                 task_visibility_seconds=int(env.get("TASK_VISIBILITY_TIMEOUT_SECONDS", "3600")),
+            ),
+            retorno_sincrono_max=_non_negative_int(
+                "COBRANCA_RETORNO_SINCRONO_MAX", env.get("COBRANCA_RETORNO_SINCRONO_MAX", "5000")
             ),
         )

@@ -71,6 +71,8 @@ def create_celery(settings: Settings) -> Celery:
             },
             # PIX the webhook stored and whose queued settlement was lost (idempotent).
             "cobranca-pix": {"task": "cobranca.liquidar_pix", "schedule": 60.0},
+            # Retornos kept at upload whose queued settlement was lost or died mid-file (idempotent).
+            "cobranca-retornos": {"task": "cobranca.processar_retornos", "schedule": 60.0},
             "exclusao-diaria": {"task": "tenant_app.exclusao_diaria", "schedule": crontab(hour=3, minute=0)},
             # Repairs notifications whose message was lost (the task is idempotent).
             "notificar-contemplados": {"task": "assembleias.notificar_contemplados", "schedule": 600.0},

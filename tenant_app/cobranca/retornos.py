@@ -126,6 +126,16 @@ async def importar(
 
     Everything is one transaction: the caller commits once, for the whole file.
     """
+    resumo = await receber(uow, nome, conteudo, retorno, conta)
+    if resumo.repetido:
+        return resumo
+    return await processar(uow, resumo.retorno, retorno, conta)
+
+
+async def receber(
+    uow: UnitOfWork, nome: str, conteudo: bytes, retorno: Retorno, conta: ContaCobranca
+) -> Resumo:
+    """Keep the file (``processando``), or find it already kept (``repetido``); nothing applied yet."""
     digest = sha256(conteudo)
     existente = await arquivo_existente(uow, digest)
     if existente is not None:
@@ -140,11 +150,18 @@ async def importar(
         conta_id=conta.id,
         banco=retorno.banco,
         numero=retorno.numero,
-        status=StatusRetorno.PROCESSADO,
+        status=StatusRetorno.PROCESSANDO,
         ocorrencias=len(retorno.titulos),
     )
     uow.add(arquivo)
     await uow.flush()
+    return Resumo(arquivo)
+
+
+async def processar(
+    uow: UnitOfWork, arquivo: RetornoArquivo, retorno: Retorno, conta: ContaCobranca
+) -> Resumo:
+    """Act on every ocorrência of a kept file not seen before, and mark it ``processado``."""
     resumo = Resumo(arquivo)
     novas = await _registrar_ocorrencias(uow, arquivo, conta, retorno)
     titulos = await titulos_da_conta(uow, conta.id, {o.nosso_numero for o in novas})
@@ -153,6 +170,7 @@ async def importar(
         _aplicar(lote, ocorrencia, titulos.get(ocorrencia.nosso_numero), resumo)
     await lote.gravar()
     await _gravar_ocorrencias(uow, novas)
+    arquivo.status = StatusRetorno.PROCESSADO
     return resumo
 
 
@@ -310,4 +328,4 @@ async def ocorrencias_do_retorno(uow: UnitOfWork, retorno_id: uuid.UUID) -> list
     return list(rows.scalars())
 
 
-__all__ = ["ErroCnab", "RetornoRejeitado", "conta_do_arquivo", "importar", "ler"]
+__all__ = ["ErroCnab", "RetornoRejeitado", "conta_do_arquivo", "importar", "ler", "processar", "receber"]

@@ -199,8 +199,9 @@ def _nomeia_id(tipo: Any, *, depth: int) -> bool:
 
 
 #: Success statuses a route answers besides its declared one (same body): issuing a título a
-#: parcela already has answers 200 with the existing one.
-_SUCESSO_EXTRA: dict[str, tuple[str, ...]] = {"issueTitulo": ("200",)}
+#: parcela already has answers 200 with the existing one; a retorno too big for a request is kept
+#: and answered 202 (``processando``), the worker settles it.
+_SUCESSO_EXTRA: dict[str, tuple[str, ...]] = {"issueTitulo": ("200",), "importRetorno": ("202",)}
 
 
 def _sucesso_extra(openapi: OpenAPI, app: Litestar) -> None:
@@ -330,6 +331,15 @@ LINKS: tuple[LinkSpec, ...] = (
             "pagarLance",
             "desclassificarLance",
         )
+    ),
+    # retornos de cobrança (a big file answers 202 with the same body; the worker settles it)
+    *(
+        LinkSpec("importRetorno", alvo, {"retorno_id": _id()})
+        for alvo in ("getRetorno", "listRetornoOcorrencias", "downloadRetorno")
+    ),
+    *(
+        LinkSpec("listRetornos", alvo, {"retorno_id": _primeiro()}, status="200")
+        for alvo in ("getRetorno", "listRetornoOcorrencias")
     ),
     # usuários
     *(LinkSpec("createUser", alvo, {"user_id": _id()}) for alvo in ("updateUser", "unlockUser")),

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from sqlalchemy import select
 
-from tenant_app.cobranca import retornos
+from tenant_app.cobranca import retornos, retornos_fila
 from tenant_app.cobranca.cnab240 import ErroCnab
 from tenant_app.cobranca.controller.comum import ESCREVER, LER
-from tenant_app.cobranca.models import RetornoArquivo
+from tenant_app.cobranca.controller.pix import celery_do_tenant
+from tenant_app.cobranca.models import RetornoArquivo, StatusRetorno
 from tenant_app.cobranca.schemas import OcorrenciaOut, RetornoOut
 from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina, paginate
@@ -63,7 +64,11 @@ class RetornoController(Controller):
         request_max_body_size=TAMANHO_MAXIMO,
     )
     async def importar(
-        self, data: Arquivo, uow: NamedDependency[UnitOfWork], idempotency_key: ChaveIdempotencia = None
+        self,
+        request: Request[Any, Any, Any],
+        data: Arquivo,
+        uow: NamedDependency[UnitOfWork],
+        idempotency_key: ChaveIdempotencia = None,
     ) -> Response[RetornoOut]:
         """Read the retorno (segments T/U), keep the file and act on each ocorrência in one transaction:
         liquidação (06, 17) is paid into the título's cota through the payment path (forma ``boleto``,
@@ -72,7 +77,10 @@ class RetornoController(Controller):
         03 rejects it, 09 is a baixa, 28 a tarifa. The same file again, or an ocorrência already
         imported in another file, changes nothing (``repetido``). A malformed file, wrong counts or an
         account not configured here: 422 ``retorno_invalido`` naming the line and the reason, and the
-        file is kept (``GET /api/cobranca/retornos``). Requires Idempotency-Key."""
+        file is kept (``GET /api/cobranca/retornos``). A file of more títulos than the tenant settles
+        within a request (5,000 by default) is checked the same way, kept as ``processando`` and
+        answered 202; the worker settles it (``GET /api/cobranca/retornos/{retorno_id}`` shows when it
+        is ``processado`` and what it did). Requires Idempotency-Key."""
         nome = data.filename or "retorno"
         conteudo = await data.read()
         try:
@@ -88,15 +96,40 @@ class RetornoController(Controller):
             )
             arquivo = await retornos.guardar_rejeitado(uow, nome, conteudo, 1, motivo)
             raise retornos.RetornoRejeitado(arquivo.id, 1, motivo)
+        identidade = (retornos.sha256(conteudo),)
+        if len(lido.titulos) > request.app.state.settings.retorno_sincrono_max:
+
+            async def guardar() -> RetornoOut:
+                resumo = await retornos.receber(uow, nome, conteudo, lido, conta)
+                await uow.commit()
+                if resumo.repetido and resumo.retorno.status is not StatusRetorno.PROCESSANDO:
+                    resumo = await retornos_fila.resumo_gravado(uow, resumo.retorno)
+                    resumo.repetido = True
+                else:
+                    retornos_fila.enfileirar(celery_do_tenant(request.app.state), resumo.retorno.id)
+                return _out(resumo.retorno, resumo)
+
+            return await uma_vez(uow, "retorno", idempotency_key, identidade, guardar, status=202)
 
         async def trabalho() -> RetornoOut:
             resumo = await retornos.importar(uow, nome, conteudo, lido, conta)
             await uow.commit()
             return _out(resumo.retorno, resumo)
 
-        return await uma_vez(
-            uow, "retorno", idempotency_key, (retornos.sha256(conteudo),), trabalho, status=201
-        )
+        return await uma_vez(uow, "retorno", idempotency_key, identidade, trabalho, status=201)
+
+    @get(
+        "/{retorno_id:uuid}",
+        operation_id="getRetorno",
+        summary="Um retorno e o que ele fez",
+        guards=LER,
+    )
+    async def obter(self, retorno_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]) -> RetornoOut:
+        """The file's status (``processando`` while the worker settles a big file, then ``processado``;
+        ``rejeitado`` with the line and reason) and what its ocorrências did: counts per result, the
+        money settled, the money left to identify, the bank's fees."""
+        arquivo = await retornos.obter_retorno(uow, retorno_id)
+        return _out(arquivo, await retornos_fila.resumo_gravado(uow, arquivo))
 
     @get("/", operation_id="listRetornos", summary="Listar retornos recebidos", guards=LER)
     async def listar(

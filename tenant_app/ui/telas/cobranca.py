@@ -16,6 +16,8 @@ from tenant_app.ui.paginas import pagina
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
+#: Ocorrências listed on a retorno's screen; the totals above them count all.
+OCORRENCIAS_NA_TELA = 1000
 #: The API's limit for a retorno (100,000 títulos ≈ 48 MB).
 TAMANHO_MAXIMO = 64 * 1024 * 1024
 
@@ -199,13 +201,18 @@ class CobrancaController(Controller):
     async def retorno(
         self, request: Request[Any, Any, Any], retorno_id: FromPath[uuid.UUID]
     ) -> Response[str]:
-        """One retorno: totals and every ocorrência as it was applied."""
+        """One retorno: its status and totals, and its ocorrências as they were applied (the first
+        ``OCORRENCIAS_NA_TELA``: a bank's file may hold 100,000)."""
         api = Api(request)
-        todos = (await api.get("/api/cobranca/retornos", limit=200))["items"]
-        retorno = next((r for r in todos if r["id"] == str(retorno_id)), None)
+        retorno = await api.get(f"/api/cobranca/retornos/{retorno_id}")
         ocorrencias = await api.get(f"/api/cobranca/retornos/{retorno_id}/ocorrencias")
         return pagina(
-            request, "cobranca/retorno.html", titulo="Retorno", retorno=retorno, ocorrencias=ocorrencias
+            request,
+            "cobranca/retorno.html",
+            titulo="Retorno",
+            retorno=retorno,
+            ocorrencias=ocorrencias[:OCORRENCIAS_NA_TELA],
+            total_ocorrencias=len(ocorrencias),
         )
 
     @post("/cotas/{cota_id:uuid}/carne", name="ui:carne", guards=[requires(Permission.PAGAMENTOS_WRITE)])

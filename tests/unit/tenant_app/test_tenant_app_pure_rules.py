@@ -39,6 +39,14 @@ def test_settings_from_operator_secret() -> None:
         asyncpg_url("mysql://x@y/z")
 
 
+def test_retorno_sincrono_max_setting() -> None:
+    assert Settings.from_env(ENV).retorno_sincrono_max == 5000
+    assert Settings.from_env({**ENV, "COBRANCA_RETORNO_SINCRONO_MAX": "0"}).retorno_sincrono_max == 0
+    for ruim in ("-1", "muitos", "1.5"):
+        with pytest.raises(SettingsError, match="COBRANCA_RETORNO_SINCRONO_MAX"):
+            Settings.from_env({**ENV, "COBRANCA_RETORNO_SINCRONO_MAX": ruim})
+
+
 def test_role_matrix() -> None:
     assert all(role_can(Role.ADMIN, p) for p in Permission)
     assert not role_can(Role.AUDITOR, Permission.PAGAMENTOS_WRITE)

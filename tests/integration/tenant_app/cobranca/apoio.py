@@ -3,8 +3,12 @@ retorno for issued títulos (tests.support.cobranca_banco: the synthetic bank)."
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
@@ -93,3 +97,22 @@ async def eventos(tenant: Any, tipo: str) -> list[dict[str, Any]]:
             return [dict(r[0]) for r in rows]
     finally:
         await engine.dispose()
+
+
+@contextmanager
+def worker_celery(tenant: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker of the tenant (its Redis ACL user, its database), without beat."""
+    processo = subprocess.Popen(
+        [sys.executable, "-m", "tenant_app", "worker", "--no-beat"],
+        env={**os.environ, **tenant.env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield processo
+    finally:
+        processo.terminate()
+        try:
+            processo.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            processo.kill()

@@ -5,9 +5,7 @@ endToEndId, authenticated by the secret in the path; unknown txid and underpayme
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,7 +15,13 @@ from typing import Any
 import pytest
 
 from tenant_app.users.roles import Role
-from tests.integration.tenant_app.cobranca.apoio import conta, emitir, grupo_com_parcelas, parcelas
+from tests.integration.tenant_app.cobranca.apoio import (
+    conta,
+    emitir,
+    grupo_com_parcelas,
+    parcelas,
+    worker_celery,
+)
 from tests.support.tenant_app_fixtures import Tenant
 
 pytestmark = pytest.mark.integration
@@ -29,19 +33,8 @@ def _e2e() -> str:
 
 @pytest.fixture
 def worker(tenant: Tenant) -> Iterator[subprocess.Popen[bytes]]:
-    """A real Celery worker of the tenant (its Redis ACL user, its database)."""
-    processo = subprocess.Popen(
-        [sys.executable, "-m", "tenant_app", "worker", "--no-beat"],
-        env={**os.environ, **tenant.env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield processo
-    processo.terminate()
-    try:
-        processo.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        processo.kill()
+    with worker_celery(tenant) as processo:
+        yield processo
 
 
 async def _esperar(tenant: Tenant, url: str, campo: str, valor: str, segundos: float = 90) -> dict[str, Any]:
