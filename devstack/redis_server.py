@@ -23,8 +23,9 @@ CONTROL_PLANE_USER = "consorcio-control-plane"
 
 def operator_rules() -> list[str]:
     """What the operator does on Redis and nothing else: manage ACL users, load the vetted
-    scripts, disconnect a stopped tenant, and scan/unlink keys under ``tenant:*`` (a deleted
-    tenant's). No reads or writes of data, no CONFIG/FLUSHALL/DEBUG/MONITOR/SHUTDOWN, db 0 only.
+    scripts, disconnect a stopped tenant, scan/unlink keys under ``tenant:*`` (a deleted
+    tenant's) and measure their size (``MEMORY USAGE``, the per-tenant gauges). No reads or
+    writes of data, no CONFIG/FLUSHALL/DEBUG/MONITOR/SHUTDOWN, db 0 only.
 
     ``ACL SETUSER`` is still an administrator's right (Redis cannot stop it from granting
     more than it holds): this confines mistakes and a leaked URL's reach into data, not a
@@ -34,6 +35,8 @@ def operator_rules() -> list[str]:
         "auth", "hello", "ping", "quit", "reset",
         "acl|setuser", "acl|getuser", "acl|deluser", "acl|save", "acl|whoami",
         "client|kill", "script|load", "script|exists", "scan", "unlink",
+        # The per-tenant usage gauges: the size of a key, never its contents.
+        "memory|usage",
     ]  # fmt: skip
     return ["resetkeys", "~tenant:*", "resetchannels", "-@all", *(f"+{c}" for c in commands)]
 

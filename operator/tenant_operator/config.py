@@ -198,6 +198,9 @@ class OperatorConfig:
     #: Overrides of every plan's backup interval and retention (devstack and tests); None: the plan's.
     backup_interval_seconds: float | None = None
     backup_retention: int | None = None
+    #: How often each tenant's Redis keys and memory are measured (one SCAN of ``tenant:*``;
+    #: ``OPERATOR_REDIS_USAGE_SECONDS``, default 300); None (``0``): never.
+    redis_usage_seconds: float | None = 300.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> OperatorConfig:
@@ -300,6 +303,13 @@ class OperatorConfig:
             ),
             backup_retention=_positive_int_or_none(
                 "OPERATOR_BACKUP_RETENTION", get("OPERATOR_BACKUP_RETENTION")
+            ),
+            redis_usage_seconds=(
+                None
+                if get("OPERATOR_REDIS_USAGE_SECONDS") == "0"
+                else _positive_or_none(
+                    "OPERATOR_REDIS_USAGE_SECONDS", get("OPERATOR_REDIS_USAGE_SECONDS") or "300"
+                )
             ),
         )
         _check_egress(config)

@@ -79,3 +79,18 @@ BACKUPS = Counter(
     "Scheduled tenant backups, by result (taken: dumped, verified by a restore, objects copied; failed).",
     ["result"],
 )
+TENANT_REDIS_KEYS = Gauge(
+    "consorcio_operator_tenant_redis_keys",
+    "Keys under each tenant's prefix (tenant:<name>:) on the shared Redis, at the last measurement.",
+    ["tenant"],
+)
+TENANT_REDIS_BYTES = Gauge(
+    "consorcio_operator_tenant_redis_memory_bytes",
+    "Memory of each tenant's keys on the shared Redis (MEMORY USAGE, summed), at the last measurement.",
+    ["tenant"],
+)
+REDIS_USAGE_RUNS = Counter(
+    "consorcio_operator_redis_usage_runs_total",
+    "Measurements of the tenants' Redis usage, by result (ok, failed).",
+    ["result"],
+)

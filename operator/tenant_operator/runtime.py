@@ -43,6 +43,8 @@ class Runtime:
     #: One scheduled backup at a time per operator: a dump and its verifying restore are heavy
     #: on the shared PostgreSQL, and the schedule has hours of slack.
     backup_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
+    #: Loops the operator runs beside Kopf's handlers (the Redis usage measurement), cancelled at close.
+    background: list[asyncio.Task[None]] = field(default_factory=list)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _hosts: HostClaimIndex | None = None
     _active: PassSlots | None = None
@@ -102,6 +104,10 @@ class Runtime:
             self.repairs.forget(tenant)
 
     async def close(self) -> None:
+        for task in self.background:
+            task.cancel()
+        await asyncio.gather(*self.background, return_exceptions=True)
+        self.background.clear()
         if self.repairs is not None:
             await self.repairs.close()
         await self.kube.close()

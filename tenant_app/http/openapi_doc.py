@@ -49,6 +49,7 @@ _EXTRA: dict[str, set[int]] = {
     "createClienteToken": {401, 503},
     # The PSP or the tenant's Vault down (psp_indisponivel, cofre_indisponivel).
     "registerPixWebhookAtPsp": {503},
+    "issueTituloPixImediato": {503},
     "setPspSecret": {503},
     # The new signing secret is written to the tenant's Vault first (503 cofre_indisponivel).
     "createWebhookEndpoint": {503},

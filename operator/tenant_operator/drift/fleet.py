@@ -67,6 +67,10 @@ class Fleet:
         """The latest body seen of tenant ``name`` (None: not this operator's, or gone)."""
         return self._bodies.get(name)
 
+    def names(self) -> list[str]:
+        """The tenants this operator handles now."""
+        return list(self._bodies)
+
     def update(self, body: Mapping[str, Any]) -> None:
         name = body["metadata"]["name"]
         self._bodies[name] = body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from typing import Any
@@ -15,6 +16,7 @@ from tenant_operator.config import OperatorConfig
 from tenant_operator.drift.repair_queue import RepairQueue
 from tenant_operator.drift.watched_kinds import WATCHED_KINDS, group_version
 from tenant_operator.handlers.instance_filter import INSTANCE
+from tenant_operator.handlers.redis_usage_loop import measure_forever
 from tenant_operator.handlers.repair_tenant import mark_drift, repair_tenant
 from tenant_operator.handlers.watch_owned_objects import MANAGED_BY_LABEL
 from tenant_operator.runtime import Runtime
@@ -89,6 +91,10 @@ async def on_startup(settings: kopf.OperatorSettings, memo: Any, logger: Any, **
             logger.info("database %s: PUBLIC CONNECT %s", database, outcome)
     except Exception as err:  # PostgreSQL down at startup: the next start retries; tenants are unaffected
         logger.warning("could not close the platform databases to PUBLIC: %s", err)
+    if config.redis_usage_seconds is not None:
+        runtime.background.append(
+            asyncio.get_running_loop().create_task(measure_forever(runtime, config.redis_usage_seconds))
+        )
     logger.info(
         "consorcio operator configured: vault %s, base domain %s, backups in %s",
         "enabled" if config.vault.enabled else "disabled",

@@ -9,6 +9,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
+from tenant_operator.provisioners.redis_usage import Usage, measure
 from tenant_operator.specs.redis_acl import VETTED_SCRIPTS, acl_rules, expected_selectors, script_sha
 
 _PROBE_USER = "consorcio-operator-acl-probe"
@@ -42,6 +43,10 @@ class RedisProvisioner:
 
     async def close(self) -> None:
         await self._client.aclose()  # type: ignore[attr-defined]
+
+    async def usage(self) -> dict[str, Usage]:
+        """Every tenant's keys and memory (``redis_usage.measure``), tenant name → usage."""
+        return await measure(self._client)
 
     async def _getuser(self, user: str) -> dict[str, Any] | None:
         reply = await self._client.execute_command("ACL", "GETUSER", user)
