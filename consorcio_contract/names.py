@@ -30,6 +30,12 @@ CONTROL_PLANE_TOKEN_AUDIENCE = "consorcio-control-plane"
 CONTROL_PLANE_TOKEN_FILE = "/var/run/secrets/consorcio.io/control-plane/token"
 CONTROL_PLANE_TOKEN_ENV = "CONTROL_PLANE_TOKEN_FILE"
 
+# The tenant app's PIX webhook (issue 15): the PSP posts to ``<prefix>/<conta>/<segredo>/pix``.
+# The operator's mTLS webhook Ingress routes only this prefix, and names the host it serves
+# in the app's ``PIX_WEBHOOK_BASE_URL`` (the base the app registers at the PSP).
+PIX_WEBHOOK_PATH_PREFIX = "/api/cobranca/pix/webhook"
+PIX_WEBHOOK_BASE_URL_ENV = "PIX_WEBHOOK_BASE_URL"
+
 
 def tenant_namespace(name: str) -> str:
     """``tenant-<name>``: the tenant's namespace."""

@@ -11,7 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from consorcio_contract.names import CONTROL_PLANE_TOKEN_ENV, CONTROL_PLANE_TOKEN_FILE
+from consorcio_contract.names import (
+    CONTROL_PLANE_TOKEN_ENV,
+    CONTROL_PLANE_TOKEN_FILE,
+    PIX_WEBHOOK_BASE_URL_ENV,
+)
 from consorcio_kit.database.url import InvalidDatabaseUrl
 from consorcio_kit.database.url import asyncpg_url as kit_asyncpg_url
 
@@ -239,6 +243,17 @@ def _non_negative_int(name: str, value: str) -> int:
     return n
 
 
+def _https_url(name: str, value: str) -> str | None:
+    """An ``https://host`` base URL (no path), or None when unset."""
+    value = value.strip().rstrip("/")
+    if not value:
+        return None
+    scheme, sep, rest = value.partition("://")
+    if scheme != "https" or not sep or not rest or "/" in rest:
+        raise SettingsError(f"{name} must be an https:// URL without a path, got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the tenant app needs, grouped by concern."""
@@ -249,6 +264,10 @@ class Settings:
     auth: AuthSettings
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     app_base_url: str | None = None
+    #: The PIX webhook host with mutual TLS at the ingress (``PIX_WEBHOOK_BASE_URL``, written by the
+    #: operator when it runs one): the base registered at the PSP, and the only host the webhook
+    #: answers on. None: ``app_base_url`` (or the request's host), as before.
+    pix_webhook_base_url: str | None = None
     initial_admin_email: str | None = None
     initial_admin_password: str | None = None
     #: Time zone for "today" (due dates, delinquency); Brazil has one legal capital zone for this.
@@ -296,6 +315,7 @@ class Settings:
                 ),
             ),
             app_base_url=env.get("APP_BASE_URL") or None,
+            pix_webhook_base_url=_https_url(PIX_WEBHOOK_BASE_URL_ENV, env.get(PIX_WEBHOOK_BASE_URL_ENV, "")),
             initial_admin_email=env.get("INITIAL_ADMIN_EMAIL") or None,
             initial_admin_password=env.get("INITIAL_ADMIN_PASSWORD") or None,
             control_plane=PlatformClientSettings.from_env(env),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +110,30 @@ class S3Config:
 
 
 @dataclass(frozen=True)
+class PixWebhookConfig:
+    """The tenants' PIX webhook host with mutual TLS at ingress-nginx (issue 15); off without ``domain``.
+
+    The BCB Pix API has the PSP call the webhook with a client certificate. ingress-nginx checks
+    client certificates in the TLS handshake, so per host, not per path: each tenant gets a second
+    Ingress for ``<name>.<domain>`` that routes only the webhook path and demands a certificate
+    signed by one of ``ca_pem``'s CAs; the tenant app registers that host at the PSP.
+    """
+
+    #: DNS zone of the webhook hosts (``OPERATOR_PIX_WEBHOOK_DOMAIN``), e.g. ``pix.tenants.example.com.br``.
+    domain: str = ""
+    #: PEM bundle of the CAs that issue the PSPs' client certificates (``OPERATOR_PIX_WEBHOOK_CA_FILE``),
+    #: copied into each tenant namespace as the Secret ingress-nginx verifies against.
+    ca_pem: str = ""
+    #: Longest client chain accepted (``OPERATOR_PIX_WEBHOOK_VERIFY_DEPTH``, ingress-nginx
+    #: ``auth-tls-verify-depth``): 2 takes a certificate issued by an intermediate of the bundle.
+    verify_depth: int = 2
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.domain)
+
+
+@dataclass(frozen=True)
 class WorkloadConfig:
     """What the tenant workloads look like."""
 
@@ -150,6 +175,8 @@ class WorkloadConfig:
     #: NetworkPolicy peers (ipBlock / namespaceSelector / podSelector) per shared
     #: service (postgresql, redis, vault, object-storage, control-plane).
     egress_destinations: Mapping[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
+    #: The mTLS host for the PSPs' PIX webhook (off by default).
+    pix_webhook: PixWebhookConfig = PixWebhookConfig()
 
 
 @dataclass(frozen=True)
@@ -288,6 +315,7 @@ class OperatorConfig:
                 ),
                 egress_strict=_bool("OPERATOR_EGRESS_STRICT", get("OPERATOR_EGRESS_STRICT")),
                 egress_destinations=_egress_destinations(get("OPERATOR_EGRESS_DESTINATIONS")),
+                pix_webhook=_pix_webhook_config(get, get("OPERATOR_BASE_DOMAIN") or "consorcio.localhost"),
             ),
             backup_dir=Path(get("OPERATOR_BACKUP_DIR") or "/var/lib/consorcio/backups"),
             resync_interval=float(get("OPERATOR_RESYNC_INTERVAL") or 60),
@@ -356,6 +384,34 @@ def _pem_file(name: str, path: str) -> str:
     if "-----BEGIN CERTIFICATE-----" not in text:
         raise ConfigError(f"{name}: {path} holds no PEM certificate")
     return text
+
+
+_DNS_NAME = re.compile(r"^(?=.{1,200}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$")
+
+
+def _pix_webhook_config(get: Callable[..., str], base_domain: str) -> PixWebhookConfig:
+    domain = get("OPERATOR_PIX_WEBHOOK_DOMAIN").lower().strip(".")
+    if not domain:
+        return PixWebhookConfig()
+    if not _DNS_NAME.match(domain):
+        raise ConfigError(
+            f"OPERATOR_PIX_WEBHOOK_DOMAIN must be a DNS name like pix.example.com, got {domain!r}"
+        )
+    if domain == base_domain.lower().strip("."):
+        # <name>.<domain> would be another tenant's app host (a tenant may be called pix-acme).
+        raise ConfigError("OPERATOR_PIX_WEBHOOK_DOMAIN must differ from OPERATOR_BASE_DOMAIN")
+    ca_path = get("OPERATOR_PIX_WEBHOOK_CA_FILE")
+    if not ca_path:
+        raise ConfigError(
+            "OPERATOR_PIX_WEBHOOK_CA_FILE (the PSPs' CA bundle) is required "
+            "when OPERATOR_PIX_WEBHOOK_DOMAIN is set"
+        )
+    depth = _int("OPERATOR_PIX_WEBHOOK_VERIFY_DEPTH", get("OPERATOR_PIX_WEBHOOK_VERIFY_DEPTH") or "2")
+    if not 1 <= depth <= 10:
+        raise ConfigError(f"OPERATOR_PIX_WEBHOOK_VERIFY_DEPTH must be between 1 and 10, got {depth}")
+    return PixWebhookConfig(
+        domain=domain, ca_pem=_pem_file("OPERATOR_PIX_WEBHOOK_CA_FILE", ca_path), verify_depth=depth
+    )
 
 
 def _int(name: str, value: str) -> int:

@@ -91,3 +91,19 @@ def conflict_message(host: str, owner: HostClaim) -> str:
         f"no Ingress is created for this tenant until it uses another spec.host "
         f"or {owner.tenant} releases the host"
     )
+
+
+def in_webhook_domain(host: str, webhook_domain: str) -> bool:
+    """``host`` is, or is under, the PIX webhook domain (reserved for ``<tenant>.<domain>`` webhook hosts)."""
+    if not webhook_domain:
+        return False
+    host, domain = host.lower().rstrip("."), webhook_domain.lower().rstrip(".")
+    return host == domain or host.endswith("." + domain)
+
+
+def webhook_domain_message(host: str, webhook_domain: str) -> str:
+    """The HostConflict message of a spec.host inside the PIX webhook domain."""
+    return (
+        f"host {host} is inside the PIX webhook domain {webhook_domain}, whose hosts are the tenants' "
+        f"mTLS webhook hosts; no Ingress is created for this tenant until it uses another spec.host"
+    )

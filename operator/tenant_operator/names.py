@@ -44,6 +44,11 @@ APP_PDB = "tenant-app"
 RESOURCE_QUOTA = "tenant-quota"
 LIMIT_RANGE = "tenant-limits"
 TLS_SECRET = "tenant-app-tls"
+# The PIX webhook host with mutual TLS (config.PixWebhookConfig): its Ingress, its certificate
+# and the PSPs' CA bundle ingress-nginx verifies client certificates against.
+PIX_WEBHOOK_INGRESS = "tenant-app-pix-webhook"
+PIX_WEBHOOK_TLS_SECRET = "tenant-pix-webhook-tls"
+PIX_WEBHOOK_CA_SECRET = "tenant-pix-webhook-ca"
 MIGRATION_JOB_PREFIX = "tenant-migrate-"
 
 
@@ -103,6 +108,11 @@ def tenant_labels(name: str) -> dict[str, str]:
 def tenant_host(name: str, spec_host: str | None, base_domain: str) -> str:
     """The tenant's public host: ``spec.host``, else ``<name>.<base domain>``."""
     return spec_host or f"{name}.{base_domain}"
+
+
+def pix_webhook_host(name: str, domain: str) -> str:
+    """``<name>.<webhook domain>``: the tenant's PIX webhook host (one label per tenant, so unique)."""
+    return f"{name}.{domain}"
 
 
 def tenant_url(host: str) -> str:

@@ -46,7 +46,7 @@ async def stop_tenant(runtime: Runtime, name: str) -> str:
 
 
 async def _stop_workloads(runtime: Runtime, ns: str) -> list[str]:
-    """Deployments at zero replicas, the Ingress deleted."""
+    """Deployments at zero replicas, the Ingresses deleted."""
     parts = []
     scaled = []
     for deployment in (names.APP_DEPLOYMENT, names.WORKER_DEPLOYMENT):
@@ -58,4 +58,7 @@ async def _stop_workloads(runtime: Runtime, ns: str) -> list[str]:
     parts.append(f"scaled to 0: {', '.join(scaled)}" if scaled else "workloads already at 0")
     ingress = await runtime.kube.delete(KINDS["Ingress"].path(names.APP_INGRESS, ns))
     parts.append("Ingress deleted" if ingress else "no Ingress")
+    # The PIX webhook host (issue 15), when the operator runs one: a 404 costs nothing otherwise.
+    if await runtime.kube.delete(KINDS["Ingress"].path(names.PIX_WEBHOOK_INGRESS, ns)):
+        parts.append("webhook Ingress deleted")
     return parts

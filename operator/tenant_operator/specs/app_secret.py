@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from consorcio_contract.names import PIX_WEBHOOK_BASE_URL_ENV
 from tenant_operator import names
 from tenant_operator.config import OperatorConfig, S3Config
 from tenant_operator.credentials import TenantCredentials
+from tenant_operator.specs import pix_webhook
 from tenant_operator.specs.tenant import TenantView
 
 #: The transport security the tenant app's SMTP client knows (tenant_app.notificacoes.config).
@@ -64,6 +66,9 @@ def app_env(
         env["PGSSLROOTCERT"] = pg.tenant_sslrootcert  # read by the driver (asyncpg) itself
     if config.workload.control_plane_url:
         env["CONTROL_PLANE_URL"] = config.workload.control_plane_url
+    if webhook_url := pix_webhook.webhook_base_url(t):
+        # The base the app registers at the PSP: the mTLS webhook host (issue 15).
+        env[PIX_WEBHOOK_BASE_URL_ENV] = webhook_url
     if config.s3.enabled:
         env.update(storage_env(t.name, creds, config.s3))
     if smtp is not None:

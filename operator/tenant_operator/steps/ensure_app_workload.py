@@ -1,7 +1,8 @@
 """Step 7 (AppAvailable): Service, Ingress, HPA, PDB and the two Deployments.
 
 The Ingress host must not be claimed by another ConsorcioTenant
-(tenant_operator.hosts); when it is, the step is a permanent HostConflict
+(tenant_operator.hosts), nor lie in the PIX webhook domain (whose hosts are
+the tenants' webhook hosts); when it does, the step is a permanent HostConflict
 (no Kopf retries: the drift timer re-checks every interval, which is how the
 tenant recovers once the other one lets the host go).
 """
@@ -13,6 +14,7 @@ from tenant_operator import hosts, names
 from tenant_operator.conditions import Condition
 from tenant_operator.kube.client import KubeApiError
 from tenant_operator.kube.resources import KINDS
+from tenant_operator.specs import pix_webhook
 from tenant_operator.specs.workload import (
     app_deployment,
     app_replicas,
@@ -38,7 +40,14 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
     try:
         await _check_host(ctx)
         await ctx.ensure_objects(
-            [service(t), ingress(t), horizontal_pod_autoscaler(t), pod_disruption_budget(t)]
+            [
+                service(t),
+                ingress(t),
+                # With a webhook domain: the PSPs' CA bundle and the mTLS webhook host (issue 15).
+                *pix_webhook.objects(t),
+                horizontal_pod_autoscaler(t),
+                pod_disruption_budget(t),
+            ]
         )
         live_app = None if ctx.fresh_namespace else await ctx.kube.get(app_path)
         current = (live_app or {}).get("spec", {}).get("replicas") if live_app else None
@@ -86,8 +95,9 @@ async def ensure_app_workload(ctx: ReconcileContext) -> Condition:
 async def _check_host(ctx: ReconcileContext) -> None:
     """Raise HostConflict (after removing this tenant's Ingress) when another tenant owns the host."""
     t = ctx.tenant
+    in_webhook_domain = hosts.in_webhook_domain(t.host, t.workload.pix_webhook.domain)
     owner = hosts.conflicting_owner(t.name, t.host, await ctx.runtime.hosts.claims(t.name))
-    if owner is None:
+    if owner is None and not in_webhook_domain:
         return
     # Whatever host it routes, an Ingress of a conflicting tenant must not
     # stay: it may be the very host the owner serves.
@@ -95,4 +105,7 @@ async def _check_host(ctx: ReconcileContext) -> None:
     ctx.runtime.expectations.forget(("Ingress", t.namespace, names.APP_INGRESS))  # deleted on purpose
     if await ctx.kube.get(path) is not None and await ctx.kube.delete(path):
         ctx.record("Ingress", f"{t.namespace}/{names.APP_INGRESS}", f"deleted (host {t.host} conflict)")
+    if owner is None:
+        message = hosts.webhook_domain_message(t.host, t.workload.pix_webhook.domain)
+        raise StepFailed(hosts.REASON_HOST_CONFLICT, message, permanent=True)
     raise StepFailed(hosts.REASON_HOST_CONFLICT, hosts.conflict_message(t.host, owner), permanent=True)

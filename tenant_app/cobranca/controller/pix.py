@@ -14,9 +14,10 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
-from tenant_app.cobranca import contas, pix_recebimento, tarefas, webhook_psp
+from tenant_app.cobranca import contas, pix_recebimento, tarefas, webhook_host, webhook_psp
 from tenant_app.cobranca.controller.comum import CONFIGURAR, cofre_do_app
 from tenant_app.cobranca.webhook_psp import CAMINHO_WEBHOOK
+from tenant_app.erros import NaoEncontrado
 from tenant_app.unit_of_work import UnitOfWork
 
 
@@ -58,6 +59,10 @@ def _base_url(request: Request[Any, Any, Any]) -> str:
     return str(settings.app_base_url or request.base_url).rstrip("/")
 
 
+def _base_do_webhook(request: Request[Any, Any, Any]) -> str:
+    return webhook_host.base_do_webhook(request.app.state.settings, _base_url(request))
+
+
 def celery_do_tenant(state: State) -> Any:
     app = state.get("celery")
     if app is None:
@@ -91,6 +96,8 @@ class PixController(Controller):
         the account's (else 404). Each PIX is stored once (``endToEndId``) and the answer goes back at
         once; a Celery task settles them (título by ``txid``, forma ``pix``, the PIX's date in
         Brasília; anything that does not fit goes to the valores a identificar)."""
+        if not webhook_host.host_aceito(request.app.state.settings, request.headers.get("host")):
+            raise NaoEncontrado("Webhook")  # only on the mTLS host when there is one (issue 15)
         notificados = [
             pix_recebimento.PixNotificado(p.end_to_end_id, p.txid, Decimal(p.valor), p.horario)
             for p in data.pix
@@ -114,7 +121,9 @@ class PixController(Controller):
         the PSP. The secret is shown only in this answer."""
         segredo = secrets.token_urlsafe(32)
         await contas.definir_segredo_webhook(uow, conta_id, segredo)
-        return WebhookConfigOut(webhook_url=webhook_psp.url_do_webhook(_base_url(request), conta_id, segredo))
+        return WebhookConfigOut(
+            webhook_url=webhook_psp.url_do_webhook(_base_do_webhook(request), conta_id, segredo)
+        )
 
     @put(
         "/api/cobranca/contas/{conta_id:uuid}/webhook-pix/psp",
@@ -133,7 +142,7 @@ class PixController(Controller):
         account, or its secret not in Vault), 422 ``psp_recusou`` (the PSP refused; its reason in
         ``detail``), 503 ``psp_indisponivel`` (PSP down or failing) or ``cofre_indisponivel``."""
         r = await webhook_psp.registrar_no_psp(
-            uow, conta_id, cofre_do_app(request.app.state), _base_url(request)
+            uow, conta_id, cofre_do_app(request.app.state), _base_do_webhook(request)
         )
         return WebhookPspOut(
             webhook_url=r.webhook_url, psp=r.psp, chave_pix=r.chave_pix, confirmado=r.confirmado

@@ -120,7 +120,9 @@ resource "helm_release" "issuers" {
     }
     wildcard = {
       secretName = "wildcard-tls"
-      dnsNames   = ["*.${var.tenant_domain}", var.tenant_domain, var.platform_host]
+      # *.pix.<tenant_domain>: the tenants' PIX webhook hosts (the operator's pixWebhook.domain,
+      # docs/deployment.md "PIX webhook host"); a wildcard covers one label only.
+      dnsNames = ["*.${var.tenant_domain}", "*.pix.${var.tenant_domain}", var.tenant_domain, var.platform_host]
     }
   })]
 
