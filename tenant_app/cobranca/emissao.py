@@ -56,7 +56,8 @@ def juros_por_dia(principal: Decimal, juros_mensal_pct: Decimal) -> Decimal:
     return centavos(principal * juros_mensal_pct / CEM / _DIAS_NO_MES)
 
 
-async def _parcela_e_grupo(uow: UnitOfWork, parcela_id: uuid.UUID) -> tuple[Parcela, Grupo]:
+async def parcela_e_grupo(uow: UnitOfWork, parcela_id: uuid.UUID) -> tuple[Parcela, Grupo]:
+    """The parcela and its grupo (whose multa and juros apply), or 404."""
     row = (
         await uow.session.execute(
             select(Parcela, Grupo).join(Grupo, Grupo.id == Parcela.grupo_id).where(Parcela.id == parcela_id)
@@ -194,7 +195,7 @@ async def emitir(
     parcela that already has one is a re-issue (``reemitir``).
     """
     hoje = hoje or calendario.hoje()
-    parcela, grupo = await _parcela_e_grupo(uow, parcela_id)
+    parcela, grupo = await parcela_e_grupo(uow, parcela_id)
     existente = await titulo_ativo(uow, parcela_id)
     if existente is not None:
         if vencimento is None or vencimento == existente.vencimento:
@@ -306,7 +307,7 @@ async def reemitir(
     uow.track(antigo)
     _baixar(antigo, f"substituído por reemissão com vencimento {vencimento.isoformat()}")
     await uow.flush()  # the partial unique index allows one live título per parcela
-    parcela, grupo = await _parcela_e_grupo(uow, antigo.parcela_id)
+    parcela, grupo = await parcela_e_grupo(uow, antigo.parcela_id)
     conta = await conta_do_grupo(uow, grupo.id, travar=True)
     uow.track(conta)
     novo = _novo_titulo(conta, parcela, grupo, vencimento, hoje)

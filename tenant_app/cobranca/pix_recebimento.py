@@ -2,8 +2,9 @@
 
 ``receber`` only checks the path secret and stores each notified PIX once (``end_to_end_id`` unique),
 so the PSP gets its answer in milliseconds; ``liquidar_pendentes`` (a Celery task) settles them:
-the título with the PIX's ``txid`` through ``liquidacao.liquidar`` (forma PIX, the date of the PIX in
-Brasília), or the queue of valores a identificar. Repeats of a notification change nothing.
+the título with the PIX's ``txid`` (or the one an immediate cob's txid names, ``pix_imediato``)
+through ``liquidacao.liquidar`` (forma PIX, the date of the PIX in Brasília), or the queue of valores
+a identificar. Repeats of a notification change nothing.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from decimal import Decimal
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 from tenant_app.cobranca.liquidacao import Recebimento, Resultado, a_identificar, liquidar
 from tenant_app.cobranca.models import ContaCobranca, MotivoValor, OrigemValor, PixRecebido, StatusPix, Titulo
+from tenant_app.cobranca.pix_imediato import titulo_do_txid
 from tenant_app.erros import ErroDominio, NaoEncontrado
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -100,15 +102,7 @@ async def liquidar_pendentes(uow: UnitOfWork, limite: int = 500) -> int:
         ).scalar_one_or_none()
         if pix is None:
             break
-        titulo = None
-        if pix.txid:
-            titulo = (
-                await uow.session.execute(
-                    select(Titulo)
-                    .where(Titulo.conta_id == pix.conta_id, Titulo.txid == pix.txid)
-                    .with_for_update()
-                )
-            ).scalar_one_or_none()
+        titulo = None if pix.txid is None else await _titulo_do_txid(uow, pix.conta_id, pix.txid)
         recebimento = Recebimento(
             OrigemValor.PIX,
             pix.txid or pix.end_to_end_id,
@@ -135,6 +129,20 @@ async def liquidar_pendentes(uow: UnitOfWork, limite: int = 500) -> int:
         await uow.commit()
         feitos += 1
     return feitos
+
+
+async def _titulo_do_txid(uow: UnitOfWork, conta_id: uuid.UUID, txid: str) -> Titulo | None:
+    """The account's título this txid pays, locked: the one whose BR Code carries it (static or cobv),
+    or the one an immediate cob's txid names (``pix_imediato.titulo_do_txid``)."""
+    criterio = Titulo.txid == txid
+    titulo_id = titulo_do_txid(txid)
+    if titulo_id is not None:
+        criterio = or_(criterio, Titulo.id == titulo_id)
+    return (
+        await uow.session.execute(
+            select(Titulo).where(Titulo.conta_id == conta_id, criterio).with_for_update()
+        )
+    ).scalar_one_or_none()
 
 
 async def _de_novo(uow: UnitOfWork, pix_id: uuid.UUID) -> PixRecebido:

@@ -141,6 +141,29 @@ class TituloOut(msgspec.Struct, kw_only=True):
     remessa_id: uuid.UUID | None
 
 
+class PixImediatoOut(msgspec.Struct, kw_only=True):
+    """PIX para pagar hoje: an immediate charge (``cob``) at the account's PSP for what the título's parcela
+    owes today. Paying it settles the título through the PSP's webhook, like any PIX."""
+
+    titulo_id: uuid.UUID
+    parcela_numero: int
+    #: The cob's txid at the PSP (the webhook's PIX names it).
+    txid: str
+    #: The day the amount was computed for (today in the administradora's zone).
+    data: date
+    valor: Dinheiro
+    valor_principal: Dinheiro
+    multa: Dinheiro
+    juros: Dinheiro
+    #: Seconds the charge can be paid (``calendario.expiracao``) and the moment it expires.
+    expiracao: int
+    expira_em: datetime
+    #: The charge's location at the PSP (payload URL).
+    location: str
+    #: The dynamic BR Code (PIX copia e cola; the QR code's content), pointing at ``location``.
+    brcode: str
+
+
 class OcorrenciaOut(msgspec.Struct, kw_only=True):
     linha: int
     nosso_numero: str

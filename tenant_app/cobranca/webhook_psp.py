@@ -11,13 +11,9 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-import httpx
-
 from tenant_app.cobranca import contas
-from tenant_app.cobranca.cofre import CofreIndisponivel, CofrePsp
-from tenant_app.cobranca.pix_dinamico import usa_psp
-from tenant_app.cobranca.psp import CredenciaisPsp, ErroPsp, cliente_para
-from tenant_app.erros import IndisponivelError, NaoEncontrado, RegraVioladaError
+from tenant_app.cobranca.cofre import CofrePsp
+from tenant_app.cobranca.pix_dinamico import cliente_da_conta, erros_do_psp
 from tenant_app.unit_of_work import UnitOfWork
 
 #: Where the PSP posts (``<webhookUrl>/pix``): ``<base>/api/cobranca/pix/webhook/<conta>/<segredo>``.
@@ -41,45 +37,14 @@ async def registrar_no_psp(
     uow: UnitOfWork, conta_id: uuid.UUID, cofre: CofrePsp | None, base_url: str
 ) -> WebhookRegistrado:
     conta = await contas.obter_conta(uow, conta_id)
-    if not usa_psp(conta):
-        raise RegraVioladaError(
-            "A conta não tem PSP configurado: informe psp, psp_url, psp_client_id e chave_pix.",
-            campo="psp",
-            code="psp_nao_configurado",
-        )
-    assert conta.psp and conta.psp_url and conta.psp_client_id and conta.chave_pix
-    if cofre is None:
-        raise CofreIndisponivel("Este tenant não tem acesso ao Vault configurado (VAULT_ADDR).")
-    try:
-        segredo_psp = await cofre.ler(conta.id)
-    except NaoEncontrado:
-        raise RegraVioladaError(
-            "O segredo do PSP desta conta não está no Vault: guarde-o em PUT "
-            f"/api/cobranca/contas/{conta.id}/psp-segredo.",
-            campo="client_secret",
-            code="psp_nao_configurado",
-        ) from None
     segredo = secrets.token_urlsafe(32)
     url = url_do_webhook(base_url, conta.id, segredo)
-    try:
-        async with cliente_para(
-            conta.psp, CredenciaisPsp(conta.psp_url, conta.psp_client_id, segredo_psp)
-        ) as c:
+    cliente = await cliente_da_conta(conta, cofre)
+    assert conta.psp and conta.chave_pix
+    with erros_do_psp("o webhook"):
+        async with cliente as c:
             await c.registrar_webhook(conta.chave_pix, url)
             confirmado = await c.consultar_webhook(conta.chave_pix) == url
-    except ErroPsp as erro:
-        if erro.status >= 500:
-            raise IndisponivelError(
-                f"O PSP falhou ao registrar o webhook ({erro.status}); tente de novo.",
-                code="psp_indisponivel",
-            ) from None
-        raise RegraVioladaError(
-            f"O PSP recusou o webhook: {erro.tipo or erro.status} — {erro.detalhe}"[:500], code="psp_recusou"
-        ) from None
-    except (httpx.HTTPError, ValueError) as erro:
-        raise IndisponivelError(
-            f"O PSP não respondeu ({type(erro).__name__}); nada foi alterado.", code="psp_indisponivel"
-        ) from None
     uow.auditar(
         "webhook_pix_registrado",
         "conta_cobranca",

@@ -222,6 +222,18 @@ CATALOGO: dict[str, TipoProblema] = {
         "Parcela com título ativo",
         "A parcela já tem título emitido ou registrado com outro vencimento; use a reemissão do título.",
     ),
+    "titulo_inativo": _T(
+        409,
+        "Título inativo",
+        "O título está liquidado, baixado ou rejeitado; só um título emitido ou registrado pode ser pago. "
+        "Use o título ativo da parcela.",
+    ),
+    "titulo_desatualizado": _T(
+        409,
+        "Título desatualizado",
+        "A parcela recebeu um pagamento depois da emissão e hoje deve menos que o título; reemita o título "
+        "para cobrar o valor atualizado.",
+    ),
     "conta_cobranca_invalida": _T(
         422,
         "Dados bancários inválidos",
@@ -290,8 +302,10 @@ CATALOGO: dict[str, TipoProblema] = {
     "psp_nao_configurado": _T(
         422,
         "PSP não configurado",
-        "A conta de cobrança não tem PSP (psp, psp_url, psp_client_id e chave_pix) ou o segredo do PSP não "
-        "está no Vault (PUT /api/cobranca/contas/{id}/psp-segredo).",
+        "A conta de cobrança não tem PSP (psp, psp_url, psp_client_id e chave_pix), o segredo do PSP não "
+        "está no Vault (PUT /api/cobranca/contas/{id}/psp-segredo) ou, para o PIX para pagar hoje, o webhook "
+        "PIX não está registrado no PSP (PUT /api/cobranca/contas/{id}/webhook-pix/psp). Sem PSP, a "
+        "reemissão do título com vencimento hoje dá boleto e PIX com multa e juros até hoje.",
     ),
     "psp_recusou": _T(
         422,

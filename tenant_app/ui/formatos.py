@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+import segno
 from babel.numbers import format_currency, format_decimal
 
 from tenant_app.ui.rotulos import rotulo
@@ -130,6 +131,11 @@ def percentual_do_formulario(texto: str) -> str:
 def apenas_documento(texto: str) -> str:
     """CPF/CNPJ as typed (``123.456.789-09``) without the mask, as the API stores it."""
     return _NAO_ALFANUMERICO.sub("", texto).upper()
+
+
+def qr_do_pix(brcode: str, escala: int = 3) -> str:
+    """The BR Code (PIX copia e cola) as an inline SVG QR code (error correction M, black on white)."""
+    return str(segno.make(brcode, error="m").svg_inline(scale=escala, dark="#000", light="#fff"))
 
 
 FILTROS = {

@@ -4,7 +4,8 @@ OAuth 2.0 client credentials, ``cob`` and ``cobv`` (create with PUT, query with 
 No PSP runs here: this server stands in for one, over real HTTP (uvicorn on 127.0.0.1), checking what the
 contract requires (bearer token, txid 26–35 alphanumerics, amounts as "0.00" strings, key, debtor of a
 cobv, due date) and answering with the contract's shapes and RFC 7807 errors. ``pagar`` simulates a
-payer: it concludes the charge and returns the webhook notification the PSP would POST.
+payer: it concludes the charge and returns the webhook notification the PSP would POST. ``cofre_no_vault``
+gives a tenant's app its PSP secrets' Vault access on the real Vault, as the operator would.
 """
 
 from __future__ import annotations
@@ -16,15 +17,19 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import hvac
 import uvicorn
 from litestar import Litestar, Request, Response, get, post, put
 from litestar.params import FromPath
+
+from tenant_app.cobranca.cofre import CofrePsp, ConfigCofre
 
 TXID = re.compile(r"^[A-Za-z0-9]{26,35}$")
 VALOR = re.compile(r"^[0-9]{1,10}\.[0-9]{2}$")
@@ -196,3 +201,29 @@ def psp_local(client_id: str = "cliente-teste", client_secret: str | None = None
     finally:
         servidor.should_exit = True
         fio.join(timeout=10)
+
+
+@contextmanager
+def cofre_no_vault(vault: Any, slug: str, pasta: Path, apps: Sequence[Litestar]) -> Iterator[CofrePsp]:
+    """The tenant's Vault access on the real Vault: a token whose policy reaches only
+    ``secret/data/tenants/<slug>/psp/*`` (what the tenant's role will grant), in a token file; ``apps``
+    use it while the block runs."""
+    raiz = hvac.Client(url=vault.addr, token=vault.token)
+    politica = f"cobranca-teste-{slug}"
+    raiz.sys.create_or_update_policy(
+        politica,
+        f'path "secret/data/tenants/{slug}/psp/*" {{ capabilities = ["create", "update", "read"] }}\n',
+    )
+    token = raiz.auth.token.create(policies=[politica], ttl="1h")["auth"]["client_token"]
+    arquivo = pasta / "vault-token"
+    arquivo.write_text(token)
+    cofre = CofrePsp(ConfigCofre(addr=vault.addr, tenant_slug=slug, token_file=str(arquivo)))
+    anteriores = [app.state.get("cofre_psp") for app in apps]
+    for app in apps:
+        app.state.cofre_psp = cofre
+    try:
+        yield cofre
+    finally:
+        for app, anterior in zip(apps, anteriores, strict=True):
+            app.state.cofre_psp = anterior
+        raiz.sys.delete_policy(politica)

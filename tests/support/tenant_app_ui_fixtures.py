@@ -62,6 +62,8 @@ class UIServer:
     segredos: dict[str, str] = field(default_factory=dict)
     #: The last TOTP step each e-mail used (a step is accepted once).
     passos: dict[str, int] = field(default_factory=dict)
+    #: The app uvicorn serves (a test may hand it what the operator would configure, e.g. Vault access).
+    app: Any = None
 
 
 @pytest.fixture(scope="session")
@@ -89,8 +91,9 @@ def ui_server(ui_tenant: Tenant) -> Iterator[UIServer]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     settings = Settings.from_env({**ui_tenant.env, "APP_BASE_URL": url})
+    app = create_app(settings)
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
     thread = threading.Thread(target=server.run, name="ui-uvicorn", daemon=True)
     thread.start()
@@ -99,7 +102,7 @@ def ui_server(ui_tenant: Tenant) -> Iterator[UIServer]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the UI server did not start")
         time.sleep(0.05)
-    yield UIServer(url=url, tenant=ui_tenant, settings=settings)
+    yield UIServer(url=url, tenant=ui_tenant, settings=settings, app=app)
     server.should_exit = True
     thread.join(timeout=15)
 

@@ -7,7 +7,8 @@ from litestar.datastructures import State
 from tenant_app.cobranca.boleto import formatar_linha
 from tenant_app.cobranca.cofre import CofrePsp, cofre_do_ambiente
 from tenant_app.cobranca.models import Titulo
-from tenant_app.cobranca.schemas import TituloOut
+from tenant_app.cobranca.pix_imediato import PixImediato
+from tenant_app.cobranca.schemas import PixImediatoOut, TituloOut
 from tenant_app.http.schemas import to_schema
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
@@ -30,3 +31,17 @@ def cofre_do_app(state: State) -> CofrePsp | None:
 
 def titulo_out(t: Titulo) -> TituloOut:
     return to_schema(TituloOut, t, linha_formatada=formatar_linha(t.linha_digitavel))
+
+
+def pix_imediato_out(p: PixImediato) -> PixImediatoOut:
+    return to_schema(
+        PixImediatoOut,
+        p,
+        titulo_id=p.titulo.id,
+        parcela_numero=p.titulo.parcela_numero,
+        valor=p.valores.total,
+        valor_principal=p.valores.principal,
+        multa=p.valores.multa,
+        juros=p.valores.juros,
+        expira_em=p.expira_em,
+    )

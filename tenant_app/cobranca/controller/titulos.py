@@ -11,10 +11,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy import select
 
-from tenant_app.cobranca import carne, carne_dados, emissao
-from tenant_app.cobranca.controller.comum import ESCREVER, LER, cofre_do_app, titulo_out
+from tenant_app.cobranca import carne, carne_dados, emissao, pix_imediato
+from tenant_app.cobranca.controller.comum import ESCREVER, LER, cofre_do_app, pix_imediato_out, titulo_out
 from tenant_app.cobranca.models import StatusTitulo, Titulo
-from tenant_app.cobranca.schemas import BaixaIn, CarneIn, EmissaoIn, ReemissaoIn, TituloOut
+from tenant_app.cobranca.schemas import BaixaIn, CarneIn, EmissaoIn, PixImediatoOut, ReemissaoIn, TituloOut
+from tenant_app.http.idempotencia import ChaveIdempotencia, uma_vez
 from tenant_app.http.pagination import PAGE_DEPENDENCY, PageParams, Pagina, paginate
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -141,6 +142,43 @@ class TituloController(Controller):
         (the next remessa sends its baixa) and the new one names it in ``substitui_id``."""
         cofre = cofre_do_app(request.app.state)
         return titulo_out(await emissao.reemitir(uow, titulo_id, data.vencimento, cofre=cofre))
+
+    @post(
+        "/cobranca/titulos/{titulo_id:uuid}/pix-imediato",
+        operation_id="issueTituloPixImediato",
+        name="cobranca:pix-imediato",
+        summary="PIX para pagar hoje (cobrança imediata no PSP)",
+        guards=ESCREVER,
+        status_code=201,
+    )
+    async def pix_imediato(
+        self,
+        titulo_id: FromPath[uuid.UUID],
+        uow: NamedDependency[UnitOfWork],
+        request: Request[Any, Any, Any],
+        idempotency_key: ChaveIdempotencia = None,
+    ) -> Response[PixImediatoOut]:
+        """A dynamic PIX for what the live título's parcela owes today: an immediate charge (``cob`` of the
+        BCB Pix API) at the account's PSP, valid for ``expiracao`` seconds (one hour), for the open principal
+        plus multa and juros up to today (the reemissão's computation) when the título is overdue, else the
+        título's amount. Answers the BR Code (PIX copia e cola) of the charge's ``location``. When the PSP
+        notifies the payment (webhook), the título is settled like any PIX, once per ``endToEndId``. The
+        título, its boleto and its own BR Code stay valid.
+
+        409 ``titulo_inativo`` (liquidado, baixado, rejeitado), ``titulo_desatualizado`` (the parcela was
+        paid in part since: reissue it); 422 ``parcela_paga``, ``psp_nao_configurado`` (no PSP on the
+        account — reissue with vencimento hoje for a boleto and static PIX with today's amount — no secret
+        in Vault, or no webhook registered), ``psp_recusou``; 503 ``psp_indisponivel``,
+        ``cofre_indisponivel``. Requires Idempotency-Key (428 without it): a repeat with the same key
+        answers the same charge without creating another."""
+        cofre = cofre_do_app(request.app.state)
+
+        async def work() -> PixImediatoOut:
+            return pix_imediato_out(await pix_imediato.criar(uow, titulo_id, cofre))
+
+        return await uma_vez(
+            uow, "cobranca:pix-imediato", idempotency_key, [str(titulo_id)], work, status=201
+        )
 
     @post(
         "/cobranca/titulos/{titulo_id:uuid}/baixa",

@@ -16,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
-import segno
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -32,7 +31,7 @@ from tenant_app.http.problems import status_of
 from tenant_app.notificacoes.config import NotificacoesSettings
 from tenant_app.portal import entrada, service
 from tenant_app.portal.acesso import Codigos
-from tenant_app.ui.formatos import apenas_documento, percentual_do_formulario
+from tenant_app.ui.formatos import apenas_documento, percentual_do_formulario, qr_do_pix
 from tenant_app.ui.formularios import campos, ir_para
 from tenant_app.ui.paginas import pagina
 from tenant_app.ui.sessao import Sessao, Sessoes
@@ -186,11 +185,7 @@ class AreaController(Controller):
     ) -> Response[str]:
         """Boleto (linha digitável) and PIX copia e cola with its QR code."""
         t = await service.meu_titulo(uow.session, _eu(request), titulo_id)
-        qr = (
-            segno.make(t.brcode, error="m").svg_inline(scale=3, dark="#000", light="#fff")
-            if t.brcode
-            else None
-        )
+        qr = qr_do_pix(t.brcode) if t.brcode else None
         return tela(
             request,
             "titulo.html",

@@ -1,7 +1,9 @@
-"""The cota: holder, balance, extrato (parcelas), payments (entry and estorno), lance, cessão, extrato CSV."""
+"""The cota: holder, balance, extrato (parcelas), payments (entry and estorno), lance, cessão, extrato CSV,
+its títulos (reemissão, baixa, PIX para pagar hoje)."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -10,7 +12,7 @@ from litestar.params import FromPath
 
 from tenant_app import calendario
 from tenant_app.ui.api import Api, ErroApi
-from tenant_app.ui.formatos import apenas_documento, percentual_do_formulario, reais_do_formulario
+from tenant_app.ui.formatos import apenas_documento, percentual_do_formulario, qr_do_pix, reais_do_formulario
 from tenant_app.ui.formularios import campos, ir_para, nova_chave, opcional
 from tenant_app.ui.paginas import pagina
 from tenant_app.ui.telas.documentos import CATEGORIAS, TAMANHO_MAXIMO, enviar_documento
@@ -233,6 +235,36 @@ class CotasController(Controller):
         caminho = f"/api/cobranca/titulos/{titulo_id}/baixa"
         corpo = {"motivo": v.get("motivo", "")}
         return await self._enviar(request, cota_id, f"baixa-{titulo_id}", v, caminho, corpo, "titulo_baixado")
+
+    @post(
+        "/{cota_id:uuid}/titulos/{titulo_id:uuid}/pix-imediato",
+        name="ui:titulo-pix-imediato",
+        guards=[requires(Permission.PAGAMENTOS_WRITE)],
+    )
+    async def pix_imediato(
+        self, request: Request[Any, Any, Any], cota_id: FromPath[uuid.UUID], titulo_id: FromPath[uuid.UUID]
+    ) -> Response[Any]:
+        """PIX para pagar hoje: an immediate charge at the PSP for today's amount, shown with its QR code and
+        copia e cola (the form's Idempotency-Key: a double submit shows the same charge). A refusal (no
+        PSP, PSP down) is shown on the cota screen."""
+        v = await campos(request)
+        caminho = f"/api/cobranca/titulos/{titulo_id}/pix-imediato"
+        try:
+            pix = await Api(request).post(caminho, chave=v.get("chave") or None)
+        except ErroApi as erro:
+            if erro.status in (403, 404) or (erro.status >= 500 and erro.status != 503):
+                raise
+            # The message says what to do; its field (psp, webhook) is not a field of this form.
+            erro = dataclasses.replace(erro, erros={})
+            return await self._tela(request, cota_id, status=erro.status, form=f"pix-{titulo_id}", erro=erro)
+        return pagina(
+            request,
+            "cotas/pix_imediato.html",
+            titulo=f"PIX para pagar hoje — parcela {pix['parcela_numero']}",
+            pix=pix,
+            cota_id=cota_id,
+            qr=qr_do_pix(pix["brcode"], escala=4),
+        )
 
     @post("/{cota_id:uuid}/contrato", name="ui:cota-contrato", guards=[requires(Permission.COTAS_WRITE)])
     async def contrato(self, request: Request[Any, Any, Any], cota_id: FromPath[uuid.UUID]) -> Response[Any]:

@@ -25,6 +25,7 @@ EXIGEM_CHAVE = {
     ),
     "desclassificarLance": ("/api/assembleias/{id}/desclassificacoes", {"cota_numero": 3}),
     "desclassificarLancesVencidos": ("/api/assembleias/{id}/desclassificacoes-vencidas", None),
+    "issueTituloPixImediato": ("/api/cobranca/titulos/{id}/pix-imediato", None),
 }
 
 

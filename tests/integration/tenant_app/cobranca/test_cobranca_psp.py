@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import hvac
 import pytest
 from sqlalchemy import text
 
-from tenant_app.cobranca.cofre import CofrePsp, ConfigCofre
+from tenant_app.cobranca.cofre import CofrePsp
 from tenant_app.cobranca.pix import validar_brcode
 from tenant_app.cobranca.pix_recebimento import liquidar_pendentes
 from tenant_app.cobranca.psp import CredenciaisPsp, ErroPsp, cliente_para
@@ -87,27 +85,6 @@ async def test_client_speaks_the_bcb_pix_api() -> None:
             assert negado.value.status == 401
     with pytest.raises(ValueError):
         cliente_para("psp-desconhecido", cred)
-
-
-@pytest.fixture
-def cofre_do_tenant(tenant: Tenant, vault: Any, tmp_path: Path) -> Iterator[CofrePsp]:
-    """The tenant's Vault access on the real Vault: a token whose policy reaches only
-    ``secret/data/tenants/<slug>/psp/*`` (what the tenant's role will grant), in a token file."""
-    raiz = hvac.Client(url=vault.addr, token=vault.token)
-    politica = f"cobranca-teste-{tenant.slug}"
-    raiz.sys.create_or_update_policy(
-        politica,
-        f'path "secret/data/tenants/{tenant.slug}/psp/*" {{ capabilities = ["create", "update", "read"] }}\n',
-    )
-    token = raiz.auth.token.create(policies=[politica], ttl="1h")["auth"]["client_token"]
-    arquivo = tmp_path / "vault-token"
-    arquivo.write_text(token)
-    cofre = CofrePsp(ConfigCofre(addr=vault.addr, tenant_slug=tenant.slug, token_file=str(arquivo)))
-    anterior = tenant.app.state.get("cofre_psp")
-    tenant.app.state.cofre_psp = cofre
-    yield cofre
-    tenant.app.state.cofre_psp = anterior
-    raiz.sys.delete_policy(politica)
 
 
 async def test_dynamic_pix_through_the_psp_with_the_secret_in_vault(
