@@ -1,4 +1,4 @@
-"""``python -m control_plane migrate|serve|worker|beat|create-admin``.
+"""``python -m control_plane migrate|serve|worker|beat|create-admin|reset-totp``.
 
 * ``migrate``: schema to head, instance secrets and the platform's feature flags; safe to run
   concurrently and repeatedly.
@@ -8,6 +8,9 @@
   or update a staff account (idempotent). The password may also come from
   ``CONTROL_PLANE_ADMIN_PASSWORD``. ``--print-token`` prints only a fresh
   access token on stdout, for scripts: ``TOKEN=$(python -m control_plane create-admin ... --print-token)``.
+  The token skips the TOTP code: whoever runs this already holds the database credentials.
+* ``reset-totp --email E``: an administrator's reset of a staff member's TOTP (lost
+  authenticator); audited as ``admin_user.totp_reset`` by ``system:cli``.
 """
 
 from __future__ import annotations
@@ -96,6 +99,26 @@ def _create_admin(settings: Settings, args: argparse.Namespace) -> None:
         print(token)
 
 
+def _reset_totp(settings: Settings, email: str) -> None:
+    from control_plane.audit.service import ActionContext
+    from control_plane.auth.second_factor import SecondFactorService
+    from control_plane.database.engine import make_engine, make_session_factory
+    from control_plane.problems import NotFound
+
+    async def run() -> None:
+        engine = make_engine(settings.database, pooled=False)
+        try:
+            async with make_session_factory(engine)() as session:
+                await SecondFactorService(session).reset(ActionContext.system("cli"), email)
+        except NotFound as err:
+            raise SettingsError(str(err.detail)) from None
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+    print(f"TOTP of {email} is reset: the next login needs only the password", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m control_plane")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -113,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         "--role", default="platform-admin", choices=["platform-admin", "billing", "sre-readonly"]
     )
     admin.add_argument("--print-token", action="store_true")
+    reset = commands.add_parser("reset-totp", help="turn off a staff account's TOTP (lost authenticator)")
+    reset.add_argument("--email", required=True)
 
     args, extra = parser.parse_known_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -124,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             _serve(settings, args.host, args.port)
         elif args.command == "create-admin":
             _create_admin(settings, args)
+        elif args.command == "reset-totp":
+            _reset_totp(settings, args.email)
         else:
             from control_plane.celery_app import create_celery
 

@@ -152,8 +152,8 @@ def error_statuses(info: OperationInfo) -> set[int]:
         out |= {412, 428}
     if info.has_header("Idempotency-Key"):
         out.add(428)
-    if info.path == "/api/auth/token":
-        out |= {401, 429}
+    if info.path in ("/api/auth/token", "/api/auth/totp/confirm", "/api/auth/totp/disable"):
+        out |= {401, 429}  # wrong TOTP codes count in the login throttle
     return out
 
 

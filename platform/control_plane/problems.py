@@ -60,6 +60,18 @@ class Unauthorized(Problem):
         super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
 
 
+class TotpRequired(Unauthorized):
+    """The password was right; the account has TOTP enrolled and no code came with it."""
+
+    type_slug, title = "totp-required", "A one-time code is required"
+
+
+class TotpInvalid(Unauthorized):
+    """The password was right; the code was wrong, expired or already used."""
+
+    type_slug, title = "totp-invalid", "The one-time code is not valid"
+
+
 class Forbidden(Problem):
     status, type_slug, title = 403, "forbidden", "Not allowed"
 

@@ -12,6 +12,7 @@
 | ``CONTROL_PLANE_TOKEN_REVIEW_CACHE_SECONDS`` | 30 | how long a TokenReview result is trusted |
 | ``CONTROL_PLANE_SECRET_KEY`` | generated once, kept in the database | HMAC key for admin access tokens |
 | ``CONTROL_PLANE_ADMIN_TOKEN_TTL_SECONDS`` | 28800 | lifetime of an admin access token |
+| ``CONTROL_PLANE_REQUIRE_TOTP_FOR_ADMINS`` | false | a platform-admin without TOTP may only enrol it |
 | ``CONTROL_PLANE_PAYMENT_TERMS_DAYS`` | 10 | days from issue to due date |
 | ``CONTROL_PLANE_DUNNING_REMINDER_DAYS`` | ``1,7`` | days past due when reminders go out |
 | ``CONTROL_PLANE_DUNNING_GRACE_DAYS`` | 15 | days past due before automatic suspension |
@@ -108,6 +109,10 @@ class AuthSettings:
     """Lifetime of an admin access token."""
     login_free_failures_per_source: int = 30
     """Failed staff logins from one address (any accounts) before its attempts are delayed."""
+    require_totp_for_admins: bool = False
+    """A ``platform-admin`` who has not enrolled TOTP gets a token that only enrols it (and
+    ``/api/auth/me``), and may not disable it. Off locally so ``make up`` logs in with a
+    password; the chart's production values turn it on."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +202,7 @@ class Settings:
                 login_free_failures_per_source=_int(
                     env, "CONTROL_PLANE_LOGIN_FREE_FAILURES_PER_SOURCE", 30, 1
                 ),
+                require_totp_for_admins=_bool(env, "CONTROL_PLANE_REQUIRE_TOTP_FOR_ADMINS", False),
             ),
             billing=BillingSettings(
                 payment_terms_days=_int(env, "CONTROL_PLANE_PAYMENT_TERMS_DAYS", 10),

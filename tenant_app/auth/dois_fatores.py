@@ -1,4 +1,5 @@
-"""TOTP second factor (RFC 6238, 30-second steps, 6 digits) for the roles that handle money or users.
+"""TOTP second factor (RFC 6238, 30-second steps, 6 digits; ``consorcio_kit.totp``) for the roles that
+handle money or users.
 
 Enrolment: a new secret is stored unactivated and shown once (QR code + text);
 the first valid code activates it. Verification accepts the previous, current
@@ -9,12 +10,10 @@ toward the same lockout as wrong passwords (``service.registrar_falha``).
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from datetime import UTC, datetime
 
-import pyotp
-
+from consorcio_kit import totp
 from tenant_app.auth.service import registrar_falha
 from tenant_app.erros import ConflitoError, ContaBloqueada, DadosInvalidos, NaoAutenticado
 from tenant_app.settings import AuthSettings
@@ -22,35 +21,12 @@ from tenant_app.unit_of_work import UnitOfWork
 from tenant_app.users.models import User
 from tenant_app.users.roles import exige_segundo_fator
 
-PASSO_SEGUNDOS = 30
-#: Steps accepted on each side of the current one (±30 s of clock drift).
-TOLERANCIA_PASSOS = 1
 EMISSOR = "Consórcio"
 
 
-def novo_segredo() -> str:
-    """A random 160-bit base32 secret."""
-    return pyotp.random_base32(length=32)
-
-
-def uri_provisionamento(segredo: str, email: str, emissor: str = EMISSOR) -> str:
-    """``otpauth://`` URI an authenticator app reads from the QR code."""
-    return pyotp.TOTP(segredo).provisioning_uri(name=email, issuer_name=emissor)
-
-
-def passo_aceito(segredo: str, codigo: str, ultimo_passo: int | None, agora: float) -> int | None:
-    """The time step ``codigo`` belongs to, if valid and newer than ``ultimo_passo``; else None. Pure."""
-    codigo = codigo.strip().replace(" ", "")
-    if len(codigo) != 6 or not codigo.isdigit():
-        return None
-    totp = pyotp.TOTP(segredo)
-    atual = int(agora // PASSO_SEGUNDOS)
-    for passo in range(atual - TOLERANCIA_PASSOS, atual + TOLERANCIA_PASSOS + 1):
-        if ultimo_passo is not None and passo <= ultimo_passo:
-            continue
-        if hmac.compare_digest(totp.at(passo * PASSO_SEGUNDOS), codigo):
-            return passo
-    return None
+def uri_provisionamento(segredo: str, email: str) -> str:
+    """``otpauth://`` URI of the user's secret, issued by "Consórcio" (``consorcio_kit.totp``)."""
+    return totp.provisioning_uri(segredo, email, EMISSOR)
 
 
 async def _usuario(uow: UnitOfWork, user_id: uuid.UUID) -> User:
@@ -70,7 +46,7 @@ async def iniciar_ativacao(uow: UnitOfWork, user_id: uuid.UUID) -> tuple[str, st
     user = await _usuario(uow, user_id)
     if user.totp_ativado_em is not None:
         raise ConflitoError("A verificação em duas etapas já está ativa.", code="transicao_invalida")
-    user.totp_secret = novo_segredo()
+    user.totp_secret = totp.new_secret()
     segredo, email = user.totp_secret, user.email
     await uow.commit()
     return segredo, uri_provisionamento(segredo, email)
@@ -84,7 +60,7 @@ async def verificar(
     if user.totp_secret is None:
         raise ConflitoError("A verificação em duas etapas não foi iniciada.", code="transicao_invalida")
     instante = datetime.now(UTC) if agora is None else datetime.fromtimestamp(agora, UTC)
-    passo = passo_aceito(user.totp_secret, codigo, user.totp_ultimo_passo, instante.timestamp())
+    passo = totp.accepted_step(user.totp_secret, codigo, user.totp_ultimo_passo, instante.timestamp())
     if passo is None:
         uow.track(user)
         await registrar_falha(uow, settings, user, instante)

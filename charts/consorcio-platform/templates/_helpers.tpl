@@ -112,6 +112,8 @@ env:
         name: {{ $root.Values.secrets.existingSecret.name }}
         key: {{ $root.Values.secrets.existingSecret.redisUrlKey }}
   {{- end }}
+  - name: CONTROL_PLANE_REQUIRE_TOTP_FOR_ADMINS
+    value: {{ $root.Values.auth.requireTotpForAdmins | toString | quote }}
   # The root filesystem is read-only: no bytecode caches, temp files in /tmp.
   - name: PYTHONDONTWRITEBYTECODE
     value: "1"

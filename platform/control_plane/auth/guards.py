@@ -2,6 +2,8 @@
 
 Admin routes declare the permission they need in ``opt={"permission": ...}``;
 a route without one is refused, so forgetting to declare it fails closed.
+A token issued while TOTP enrolment is pending (``CONTROL_PLANE_REQUIRE_TOTP_FOR_ADMINS``)
+only reaches the routes marked ``opt={"totp_enrolment": True}``.
 Tenant-app routes carry the tenant slug in the path and the guard requires
 it to be the caller's own tenant: that check is the isolation boundary.
 """
@@ -42,6 +44,10 @@ async def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: B
     async with state.session_factory() as session:
         if not await AdminUserService(session).is_active(principal):
             raise Unauthorized("the account is disabled or its role changed; log in again")
+    if principal.totp_pending and not handler.opt.get("totp_enrolment"):
+        raise Forbidden(
+            "this role must use a TOTP authenticator: enrol it (POST /api/auth/totp), then log in again"
+        )
     if not principal.can(permission):
         raise Forbidden(f"role {principal.role.value!r} may not {permission.value}")
     connection.state.principal = principal

@@ -21,6 +21,8 @@ class AdminPrincipal:
     user_id: uuid.UUID
     email: str
     role: Role
+    totp_pending: bool = False
+    """The role must use TOTP and the account has not enrolled it: the token only enrols it."""
 
     @property
     def actor(self) -> str:

@@ -22,7 +22,7 @@ def issue_admin_token(
     principal: AdminPrincipal, key: str, ttl_seconds: int, now: datetime | None = None
 ) -> str:
     now = now or datetime.now(UTC)
-    claims = {
+    claims: dict[str, object] = {
         "iss": ISSUER,
         "aud": AUDIENCE,
         "sub": str(principal.user_id),
@@ -32,6 +32,8 @@ def issue_admin_token(
         "exp": now + timedelta(seconds=ttl_seconds),
         "jti": uuid.uuid4().hex,
     }
+    if principal.totp_pending:
+        claims["totp_pending"] = True
     return jwt.encode(claims, key, algorithm="HS256")
 
 
@@ -46,6 +48,11 @@ def decode_admin_token(token: str, key: str) -> AdminPrincipal:
             issuer=ISSUER,
             options={"require": ["exp", "sub", "role", "email"]},
         )
-        return AdminPrincipal(uuid.UUID(claims["sub"]), str(claims["email"]), Role(claims["role"]))
+        return AdminPrincipal(
+            uuid.UUID(claims["sub"]),
+            str(claims["email"]),
+            Role(claims["role"]),
+            totp_pending=claims.get("totp_pending") is True,
+        )
     except (jwt.PyJWTError, ValueError, KeyError) as err:
         raise InvalidToken(str(err)) from None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 
+from consorcio_kit import totp
 from tenant_app.auth import dois_fatores
 from tenant_app.auth.service import verificar_credenciais
 from tenant_app.erros import ConflitoError, ContaBloqueada, DadosInvalidos, MuitasTentativas, NaoAutenticado
@@ -35,7 +35,7 @@ def _usar(request: Request[Any, Any, Any], sessao: Sessao) -> None:
 def _tela_ativacao(
     request: Request[Any, Any, Any], segredo: str, uri: str, erro: str | None, status: int = 200
 ) -> Response[str]:
-    qr = segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    qr = totp.qr_svg(uri)
     grupos = " ".join(segredo[i : i + 4] for i in range(0, len(segredo), 4))
     return pagina(request, "entrada/ativacao.html", status=status, qr=qr, segredo=grupos, erro=erro)
 

@@ -457,6 +457,21 @@ def test_platform_pdb_and_ingress(render) -> None:
     assert one(single, "Deployment", "consorcio-platform-api")["spec"]["replicas"] == 1
 
 
+def test_platform_admins_must_use_totp_unless_turned_off(render) -> None:
+    """Issue 20 item 7: production staff logins need a second factor for platform admins."""
+
+    def required(docs: list[dict]) -> str:
+        container = one(docs, "Deployment", "consorcio-platform-api")["spec"]["template"]["spec"][
+            "containers"
+        ][0]
+        return next(
+            e["value"] for e in container["env"] if e["name"] == "CONTROL_PLANE_REQUIRE_TOTP_FOR_ADMINS"
+        )
+
+    assert required(render("consorcio-platform", "ci/production-values.yaml")) == "true"
+    assert required(render("consorcio-platform", set_values=("auth.requireTotpForAdmins=false",))) == "false"
+
+
 SCHEMA_REJECTIONS = [
     ("consorcio-operator", "replicaCount=2", "at '/replicaCount': maximum: got 2, want 1"),
     (
