@@ -93,9 +93,24 @@ class LiquidacaoEmLote:
     _alterados: dict[uuid.UUID, TituloLido] = field(default_factory=dict)
 
     @classmethod
-    async def abrir(cls, uow: UnitOfWork, titulos: Iterable[TituloLido]) -> LiquidacaoEmLote:
-        """Lock and read the cotas of ``titulos`` (see ``LotePagamentos.abrir``)."""
-        return cls(uow, await LotePagamentos.abrir(uow, {t.cota_id for t in titulos}))
+    async def abrir(
+        cls,
+        uow: UnitOfWork,
+        titulos: Iterable[TituloLido],
+        recebimentos: Iterable[tuple[TituloLido, Decimal]] | None = None,
+    ) -> LiquidacaoEmLote:
+        """Lock and read the cotas of ``titulos`` (see ``LotePagamentos.abrir``). With ``recebimentos``
+        (each título and the money the file brings for it), only the parcelas that money can reach
+        are read: no título settles more than its money (``valor_aplicavel``)."""
+        titulos = list(titulos)
+        if recebimentos is None:
+            return cls(uow, await LotePagamentos.abrir(uow, {t.cota_id for t in titulos}))
+        necessario: dict[uuid.UUID, Decimal] = {t.cota_id: ZERO for t in titulos}
+        alvos = set()
+        for titulo, valor in recebimentos:
+            necessario[titulo.cota_id] += valor
+            alvos.add(titulo.parcela_id)
+        return cls(uow, await LotePagamentos.abrir(uow, necessario, necessario=necessario, alvos=alvos))
 
     def alterar(self, titulo: TituloLido, **mudancas: Any) -> None:
         """Change the título now; written and audited (changed columns, before/after) by ``gravar``."""

@@ -165,7 +165,12 @@ async def processar(
     resumo = Resumo(arquivo)
     novas = await _registrar_ocorrencias(uow, arquivo, conta, retorno)
     titulos = await titulos_da_conta(uow, conta.id, {o.nosso_numero for o in novas})
-    lote = await LiquidacaoEmLote.abrir(uow, titulos.values())
+    recebimentos = [
+        (titulos[o.nosso_numero], o.valor_pago)
+        for o in novas
+        if o.codigo_movimento in LIQUIDACOES and o.nosso_numero in titulos
+    ]
+    lote = await LiquidacaoEmLote.abrir(uow, titulos.values(), recebimentos)
     for ocorrencia in novas:
         _aplicar(lote, ocorrencia, titulos.get(ocorrencia.nosso_numero), resumo)
     await lote.gravar()

@@ -20,7 +20,7 @@ Only ordinary money (boleto, PIX, TED): a lance goes through ``registrar_pagamen
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -107,14 +107,28 @@ class LotePagamentos:
     _alteradas: dict[uuid.UUID, ParcelaEmMemoria] = field(default_factory=dict)
     _eventos: list[tuple[dict[str, Any], str | None]] = field(default_factory=list)
 
+    #: With ``abrir(necessario=...)``: per cota, the money it may still take in this batch (its
+    #: parcelas were read only as far as that covers); None: every open parcela was read.
+    _limites: dict[uuid.UUID, Decimal] | None = None
+
     @classmethod
     async def abrir(
-        cls, uow: UnitOfWork, cota_ids: Iterable[uuid.UUID], *, lote: int = 5000
+        cls,
+        uow: UnitOfWork,
+        cota_ids: Iterable[uuid.UUID],
+        *,
+        necessario: Mapping[uuid.UUID, Decimal] | None = None,
+        alvos: Iterable[uuid.UUID] = (),
+        lote: int = 5000,
     ) -> LotePagamentos:
         """Lock the cotas (id order) and read their grupos and open parcelas; unknown ids are left out
-        (``registrar`` then answers 404 as ``registrar_pagamento`` does)."""
+        (``registrar`` then answers 404 as ``registrar_pagamento`` does).
+
+        ``necessario`` (cota → at most what this batch will pay into it) reads only the parcelas that
+        money can reach, plus those of ``alvos`` (``em_memoria.abertas_que_bastam``); ``registrar``
+        then refuses to go beyond it rather than allocate on a partial list."""
         session = uow.session
-        ids = sorted(set(cota_ids))
+        ids = sorted(set(cota_ids) | set(necessario or ()))
         linhas: list[Any] = []
         for inicio in range(0, len(ids), lote):
             rows = await session.execute(
@@ -128,14 +142,19 @@ class LotePagamentos:
         grupos = {
             g.id: g for g in (await session.execute(select(Grupo).where(Grupo.id.in_(grupo_ids)))).scalars()
         }
-        parcelas = await em_memoria.abertas_por_cota(session, (row.id for row in linhas))
+        if necessario is None:
+            parcelas = await em_memoria.abertas_por_cota(session, (row.id for row in linhas))
+            limites = None
+        else:
+            limites = {row.id: necessario.get(row.id, ZERO) for row in linhas}
+            parcelas = await em_memoria.abertas_que_bastam(session, limites, alvos)
         cotas = {
             row.id: _Cota(
                 row.id, row.numero, row.consorciado_id, grupos[row.grupo_id], parcelas.get(row.id, [])
             )
             for row in linhas
         }
-        return cls(uow, cotas)
+        return cls(uow, cotas, _limites=limites)
 
     def grupo(self, cota_id: uuid.UUID) -> Grupo | None:
         cota = self._cotas.get(cota_id)
@@ -167,6 +186,13 @@ class LotePagamentos:
             raise RegraVioladaError(
                 "Pagamentos só são aceitos em grupos em andamento.", code="grupo_nao_iniciado"
             )
+        if self._limites is not None:
+            # The parcelas were read only as far as this much money reaches: beyond it the
+            # allocation would see a partial list. A caller's bug, never the payer's.
+            restante = self._limites.get(cota_id, ZERO) - valor
+            if restante < 0:
+                raise ValueError(f"cota {cota_id}: more money than the batch was opened for")
+            self._limites[cota_id] = restante
         parcelas = self.abertas(cota_id)
         alocacoes = alocar_ordinario(
             grupo, _estados_ate(parcelas, valor, data_pagamento, grupo), valor, data_pagamento

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app.parcelas.models import Parcela, StatusParcela, ValoresDaParcela
@@ -78,6 +78,63 @@ async def abertas_por_cota(
             select(*colunas)
             .where(_TABELA.c.cota_id.in_(ids[inicio : inicio + lote]), _TABELA.c.status != StatusParcela.PAGA)
             .order_by(_TABELA.c.cota_id, _TABELA.c.vencimento, _TABELA.c.numero)
+        )
+        for row in rows:
+            parcela = ParcelaEmMemoria(*row)
+            por_cota[parcela.cota_id].append(parcela)
+    return por_cota
+
+
+#: The oldest open parcelas of each cota that cover what may be paid into it (see ``abertas_que_bastam``).
+_PREFIXO = text(
+    f"""
+    SELECT {", ".join(_COLUNAS)} FROM (
+        SELECT *, max(CASE WHEN alvo THEN ordem END) OVER (PARTITION BY cota_id) AS ultimo_alvo
+        FROM (
+            SELECT p.*, n.necessario, p.id = ANY(CAST(:alvos AS uuid[])) AS alvo,
+                   row_number() OVER w AS ordem,
+                   coalesce(sum(p.valor_total - p.pago_fundo_comum - p.pago_taxa_administracao
+                                - p.pago_fundo_reserva - p.pago_seguro)
+                            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS antes
+            FROM parcelas p
+            JOIN unnest(CAST(:cotas AS uuid[]), CAST(:necessario AS numeric[])) AS n(cota_id, necessario)
+              ON n.cota_id = p.cota_id
+            WHERE p.status != 'paga'
+            WINDOW w AS (PARTITION BY p.cota_id ORDER BY p.vencimento, p.numero)
+        ) com_saldo
+    ) x
+    WHERE x.antes < x.necessario OR x.ordem <= x.ultimo_alvo
+    ORDER BY x.cota_id, x.vencimento, x.numero
+    """
+).columns(*(_TABELA.c[nome] for nome in _COLUNAS))  # typed as the table's: enums, dates, Decimals
+
+
+async def abertas_que_bastam(
+    session: AsyncSession,
+    necessario: Mapping[uuid.UUID, Decimal],
+    alvos: Iterable[uuid.UUID] = (),
+    *,
+    lote: int = 2000,
+) -> dict[uuid.UUID, list[ParcelaEmMemoria]]:
+    """``abertas_por_cota`` cut to what a batch can touch: per cota, its open parcelas oldest first up
+    to the one where their saldo (the same ``valor_total`` minus what was paid of the components as
+    ``ValoresDaParcela.saldo``) reaches ``necessario[cota]`` — at least everything the batch may pay in
+    — and at least up to each parcela of ``alvos`` (the títulos' own parcelas).
+
+    Always a prefix of ``abertas_por_cota``'s list, and the whole list when the cota owes less than
+    ``necessario``. That is all the money path looks at: allocation goes oldest first and stops when
+    the money runs out, late charges only add to what each parcela takes, and when the money is
+    more than the cota owes the list is whole, so the refusal names the same total. A retorno pays
+    one or two parcelas of cotas that have sixty open: reading them all was a fifth of its time.
+    """
+    por_cota: dict[uuid.UUID, list[ParcelaEmMemoria]] = defaultdict(list)
+    ids = sorted(necessario)
+    lista_alvos = list(set(alvos))
+    for inicio in range(0, len(ids), lote):
+        parte = ids[inicio : inicio + lote]
+        rows = await session.execute(
+            _PREFIXO,
+            {"cotas": parte, "necessario": [necessario[c] for c in parte], "alvos": lista_alvos},
         )
         for row in rows:
             parcela = ParcelaEmMemoria(*row)

@@ -153,9 +153,13 @@ async def _estado(session: AsyncSession, cota_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
+@pytest.mark.parametrize("so_o_que_basta", [False, True], ids=["todas-as-abertas", "so-o-que-basta"])
 async def test_bulk_settlement_writes_what_the_one_by_one_path_writes(
-    tenant: Tenant, fabrica: async_sessionmaker[AsyncSession]
+    tenant: Tenant, fabrica: async_sessionmaker[AsyncSession], so_o_que_basta: bool
 ) -> None:
+    """Also when the batch reads only the parcelas the file's money can reach (what a retorno does:
+    ``em_memoria.abertas_que_bastam``): the cota has more open parcelas than the money reaches, and
+    everything written must still be the same."""
     c = await conta(tenant)
     # Started in 2025: the first parcelas are overdue, so títulos carry multa and juros.
     grupo, cotas = await make_running_grupo(tenant, cotas=2)
@@ -178,7 +182,11 @@ async def test_bulk_settlement_writes_what_the_one_by_one_path_writes(
     async with UnitOfWork.start(fabrica, Actor(None, "teste em lote")) as uow:
         recebimentos = _recebimentos(em_lote, hoje)
         titulos = await titulos_da_conta(uow, conta_id, [r.referencia for r in recebimentos])
-        lote = await LiquidacaoEmLote.abrir(uow, titulos.values())
+        dinheiro = [(titulos[r.referencia], r.valor) for r in recebimentos if r.referencia in titulos]
+        lote = await LiquidacaoEmLote.abrir(uow, titulos.values(), dinheiro if so_o_que_basta else None)
+        abertas = sum(p["status"] != "paga" for p in await parcelas(tenant, cotas[1]["id"]))
+        lidas = len(lote.pagamentos.abertas(uuid.UUID(cotas[1]["id"])))
+        assert lidas < abertas if so_o_que_basta else lidas == abertas, (lidas, abertas)
         resultados = [lote.liquidar(titulos.get(r.referencia), r) for r in recebimentos]
         await lote.gravar()
         await uow.commit()
