@@ -178,42 +178,56 @@ class PlatformClientSettings:
 
 @dataclass(frozen=True)
 class ObjectStoreSettings:
-    """The tenant's own S3 bucket and the key that reaches only it (written by the operator).
+    """The tenant's object storage, as the operator wrote it into the tenant's Secret.
 
-    ``S3_ENDPOINT``, ``S3_REGION``, ``S3_BUCKET``, ``S3_ACCESS_KEY_ID``, ``S3_SECRET_ACCESS_KEY``;
-    optional ``S3_PUBLIC_ENDPOINT`` (the address browsers use for presigned URLs, default the
-    endpoint) and ``S3_PRESIGN_SECONDS`` (how long a download link lives, default 300).
+    Either the tenant's own bucket on an S3 server with the key that reaches only it
+    (``S3_ENDPOINT``, ``S3_REGION``, ``S3_BUCKET``, ``S3_ACCESS_KEY_ID``, ``S3_SECRET_ACCESS_KEY``),
+    or, on AWS (operator mode aws-irsa), the shared bucket and the tenant's ``S3_PREFIX`` with no
+    key: boto3's default chain then assumes the tenant's IAM role from the web identity EKS injects
+    (``AWS_ROLE_ARN``, ``AWS_WEB_IDENTITY_TOKEN_FILE``); ``S3_ENDPOINT`` may be empty there (AWS's
+    own endpoint for ``S3_REGION``). Optional ``S3_PUBLIC_ENDPOINT`` (the address browsers use for
+    presigned URLs, default the endpoint) and ``S3_PRESIGN_SECONDS`` (how long a download link
+    lives, default 300).
     """
 
+    #: The S3 server's URL; empty: AWS's endpoint for ``region``.
     endpoint: str
     region: str
     bucket: str
+    #: Static key; both empty: the default AWS credential chain (IRSA web identity).
     access_key_id: str
     secret_access_key: str = field(repr=False)
     public_endpoint: str | None = None
     presign_seconds: int = 300
+    #: Every key the app writes, reads, lists or presigns lives under it ("" or ``.../``).
+    prefix: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ObjectStoreSettings | None:
-        """None when the operator gave the tenant no storage (no ``S3_ENDPOINT``)."""
+        """None when the operator gave the tenant no storage (neither ``S3_ENDPOINT`` nor ``S3_BUCKET``)."""
         endpoint = env.get("S3_ENDPOINT", "").strip().rstrip("/")
-        if not endpoint:
+        bucket = env.get("S3_BUCKET", "").strip()
+        if not endpoint and not bucket:
             return None
-        missing = [
-            name
-            for name in ("S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
-            if not env.get(name, "").strip()
-        ]
-        if missing:
-            raise SettingsError(f"S3_ENDPOINT is set but {', '.join(missing)} missing")
+        if not bucket:
+            raise SettingsError("S3_ENDPOINT is set but S3_BUCKET missing")
+        access, secret = env.get("S3_ACCESS_KEY_ID", "").strip(), env.get("S3_SECRET_ACCESS_KEY", "").strip()
+        if bool(access) != bool(secret):
+            missing = "S3_SECRET_ACCESS_KEY" if access else "S3_ACCESS_KEY_ID"
+            raise SettingsError(f"S3_BUCKET is set with half a key: {missing} missing")
+        prefix = env.get("S3_PREFIX", "").strip().lstrip("/")
+        if prefix and not prefix.endswith("/"):
+            # "tenants/a" would also match "tenants/ab/...": always a whole folder.
+            prefix += "/"
         return cls(
             endpoint=endpoint,
             region=env.get("S3_REGION", "").strip() or "us-east-1",
-            bucket=env["S3_BUCKET"].strip(),
-            access_key_id=env["S3_ACCESS_KEY_ID"].strip(),
-            secret_access_key=env["S3_SECRET_ACCESS_KEY"].strip(),
+            bucket=bucket,
+            access_key_id=access,
+            secret_access_key=secret,
             public_endpoint=env.get("S3_PUBLIC_ENDPOINT", "").strip().rstrip("/") or None,
             presign_seconds=int(env.get("S3_PRESIGN_SECONDS", "300")),
+            prefix=prefix,
         )
 
 

@@ -77,7 +77,7 @@ def _s3_store(backup_bucket: str | None = None):  # type: ignore[no-untyped-def]
     from tenant_operator.provisioners.object_store import ObjectStoreProvisioner
 
     s3 = _s3_config(lambda name, default="": os.environ.get(name) or default)
-    if not s3.endpoint:
+    if not s3.enabled:
         return None
     return ObjectStoreProvisioner(replace(s3, backup_bucket=backup_bucket) if backup_bucket else s3)
 
@@ -87,6 +87,7 @@ def _backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tenant_operator import names
+    from tenant_operator.config import _s3_config
     from tenant_operator.provisioners.backup import backup_tenant
 
     dsn = os.environ.get("OPERATOR_PG_ADMIN_DSN", "")
@@ -96,8 +97,8 @@ def _backup(args: argparse.Namespace) -> int:
 
     async def run() -> str:
         store = _s3_store()
+        s3 = _s3_config(lambda name, default="": os.environ.get(name) or default)
         try:
-            prefix = os.environ.get("OPERATOR_S3_BUCKET_PREFIX") or "tenant-"
             b = await backup_tenant(
                 admin_dsn=dsn,
                 database=names.pg_identifier(args.tenant),
@@ -106,7 +107,8 @@ def _backup(args: argparse.Namespace) -> int:
                     args.dir or os.environ.get("OPERATOR_BACKUP_DIR", "/var/lib/consorcio/backups")
                 ),
                 store=store,
-                bucket=names.s3_bucket(args.tenant, prefix) if store else None,
+                bucket=s3.tenant_bucket(args.tenant) if store else None,
+                prefix=s3.tenant_prefix(args.tenant),
                 bin_dir=os.environ.get("OPERATOR_PG_BIN_DIR", ""),
             )
         finally:
@@ -151,6 +153,7 @@ def _restore(args: argparse.Namespace) -> int:
                 store=store,
                 objects=objects,
                 bucket=args.bucket or None,
+                prefix=args.prefix,
                 bin_dir=os.environ.get("OPERATOR_PG_BIN_DIR", ""),
             )
         finally:
@@ -227,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     restore_all.add_argument("--objects-bucket", default="", help="the backup bucket holding the copy")
     restore_all.add_argument("--objects-prefix", default="", help="the copy's prefix: <tenant>/<stamp>/")
     restore_all.add_argument("--bucket", default="", help="the new tenant's bucket (exists, empty)")
+    restore_all.add_argument(
+        "--prefix", default="", help="aws-irsa: the new tenant's prefix of that bucket, tenants/<slug>/"
+    )
     restore_all.set_defaults(func=_restore)
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -91,6 +91,10 @@ REASONS = {
     "RedisUserReady": "RedisReady is True",
     "StorageReady": "StorageReady is True",
     "StorageNotConfigured": "StorageReady is True: the operator has no S3 server (OPERATOR_S3_ENDPOINT)",
+    "StorageIrsaRole": "StorageReady is True (aws-irsa): the app's ServiceAccount assumes the tenant's "
+    "IAM role, which reaches only its prefix of the shared bucket",
+    "Restored": "DatabaseReady is True: the database was restored from spec.restoreFrom's backup "
+    "(status.restoredFrom)",
     "MigrationsComplete": "MigrationsComplete is True",
     "AppAvailable": "AppAvailable is True",
     REASON_READY: "Ready is True: every component is ready",

@@ -83,30 +83,70 @@ class VaultConfig:
         return bool(self.addr)
 
 
+#: ``OPERATOR_S3_MODE``: a bucket and a user per tenant through the S3 server's admin API
+#: (Versity S3 Gateway), or AWS S3 itself, where Terraform made one IAM role per tenant
+#: (terraform/modules/object_storage) and the operator only points the tenant at it.
+S3_MODE_ADMIN_API = "admin-api"
+S3_MODE_AWS_IRSA = "aws-irsa"
+S3_MODES = (S3_MODE_ADMIN_API, S3_MODE_AWS_IRSA)
+#: aws-irsa: each tenant's objects live under this prefix of the shared bucket; the IAM
+#: policy of its role (terraform tenants.tf) names the same prefix.
+TENANT_KEY_PREFIX = "tenants/{tenant}/"
+#: aws-irsa: Snapshot copies go under this prefix of the shared bucket, the only place
+#: the operator's role may write (terraform tenants.tf, statement WriteBackups).
+IRSA_BACKUP_KEY_PREFIX = "backups/"
+
+
 @dataclass(frozen=True)
 class S3Config:
-    """The S3 server where each tenant gets a bucket and a user; disabled when ``endpoint`` is empty."""
+    """Object storage of the tenants; disabled when neither ``endpoint`` nor aws-irsa mode is set."""
 
-    #: URL the operator reaches the S3 server (and its admin API) at.
+    #: URL the operator reaches the S3 server (and its admin API) at; in aws-irsa mode
+    #: empty means AWS's own endpoint for ``region``.
     endpoint: str
-    #: The server's root/admin key: creates users and gives buckets to them.
+    #: The server's root/admin key: creates users and gives buckets to them. Optional in
+    #: aws-irsa mode, where the operator's own IRSA role (default credential chain) is used.
     admin_access_key: str = ""
     admin_secret_key: str = ""
     region: str = "us-east-1"
     #: URL the tenant apps use, written into S3_ENDPOINT (default: ``endpoint``).
     tenant_endpoint: str = ""
-    #: Tenant buckets are named <bucket_prefix><tenant>.
+    #: Tenant buckets are named <bucket_prefix><tenant> (admin-api mode).
     bucket_prefix: str = "tenant-"
-    #: Where Snapshot deletion copies a tenant's objects (<tenant>/<time>/...).
+    #: Where Snapshot deletion copies a tenant's objects (<backup_key_prefix><tenant>/<time>/...).
     backup_bucket: str = "consorcio-backups"
+    #: admin-api or aws-irsa (``S3_MODES``).
+    mode: str = S3_MODE_ADMIN_API
+    #: aws-irsa: the bucket every tenant shares (terraform output ``bucket_name``).
+    shared_bucket: str = ""
+    #: aws-irsa: the ARN of a tenant's IAM role, ``{tenant}`` replaced by the slug.
+    tenant_role_arn_template: str = ""
+    #: Prefix of the Snapshot copies inside ``backup_bucket`` ("" or ``IRSA_BACKUP_KEY_PREFIX``).
+    backup_key_prefix: str = ""
 
     @property
     def enabled(self) -> bool:
-        return bool(self.endpoint)
+        return bool(self.endpoint) or self.irsa
+
+    @property
+    def irsa(self) -> bool:
+        return self.mode == S3_MODE_AWS_IRSA
 
     @property
     def app_endpoint(self) -> str:
         return self.tenant_endpoint or self.endpoint
+
+    def tenant_bucket(self, name: str) -> str:
+        """The bucket holding the tenant's objects: its own, or the shared one (aws-irsa)."""
+        return self.shared_bucket if self.irsa else f"{self.bucket_prefix}{name}"
+
+    def tenant_prefix(self, name: str) -> str:
+        """The key prefix of the tenant's objects in that bucket ("" when the bucket is its own)."""
+        return TENANT_KEY_PREFIX.format(tenant=name) if self.irsa else ""
+
+    def tenant_role_arn(self, name: str) -> str:
+        """The IAM role the tenant's ServiceAccount assumes (aws-irsa); "" in admin-api mode."""
+        return self.tenant_role_arn_template.replace("{tenant}", name) if self.irsa else ""
 
 
 @dataclass(frozen=True)
@@ -345,11 +385,20 @@ class OperatorConfig:
 
 
 def _s3_config(get: Callable[..., str]) -> S3Config:
+    mode = get("OPERATOR_S3_MODE") or S3_MODE_ADMIN_API
+    if mode not in S3_MODES:
+        raise ConfigError(f"OPERATOR_S3_MODE must be one of {', '.join(S3_MODES)}: {mode!r}")
     endpoint = get("OPERATOR_S3_ENDPOINT").rstrip("/")
+    for var, url in (
+        ("OPERATOR_S3_ENDPOINT", endpoint),
+        ("OPERATOR_S3_TENANT_ENDPOINT", get("OPERATOR_S3_TENANT_ENDPOINT")),
+    ):
+        if url and urlsplit(url).scheme not in ("http", "https"):
+            raise ConfigError(f"{var} must be an http:// or https:// URL")
+    if mode == S3_MODE_AWS_IRSA:
+        return _irsa_config(get, endpoint)
     if not endpoint:
         return S3Config(endpoint="")
-    if urlsplit(endpoint).scheme not in ("http", "https"):
-        raise ConfigError("OPERATOR_S3_ENDPOINT must be an http:// or https:// URL")
     access, secret = get("OPERATOR_S3_ADMIN_ACCESS_KEY_ID"), get("OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY")
     if not access or not secret:
         raise ConfigError(
@@ -370,6 +419,46 @@ def _s3_config(get: Callable[..., str]) -> S3Config:
         tenant_endpoint=get("OPERATOR_S3_TENANT_ENDPOINT").rstrip("/"),
         bucket_prefix=prefix,
         backup_bucket=get("OPERATOR_S3_BACKUP_BUCKET") or "consorcio-backups",
+    )
+
+
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/{}-]+$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def _irsa_config(get: Callable[..., str], endpoint: str) -> S3Config:
+    """aws-irsa: the shared bucket and the tenants' role ARN template, checked before any tenant sees them."""
+    bucket = get("OPERATOR_S3_SHARED_BUCKET")
+    if not _BUCKET.match(bucket):
+        raise ConfigError(
+            "OPERATOR_S3_SHARED_BUCKET is required in aws-irsa mode: the tenant bucket "
+            f"(terraform output bucket_name), 3-63 lowercase letters, digits, '-' or '.': {bucket!r}"
+        )
+    template = get("OPERATOR_S3_TENANT_ROLE_ARN_TEMPLATE")
+    # Without {tenant} every tenant would assume the same role and reach every prefix.
+    if "{tenant}" not in template or not _ROLE_ARN.match(template):
+        raise ConfigError(
+            "OPERATOR_S3_TENANT_ROLE_ARN_TEMPLATE must be an IAM role ARN containing {tenant}, "
+            f"e.g. arn:aws:iam::123456789012:role/consorcio-prod-tenant-{{tenant}}: {template!r}"
+        )
+    access, secret = get("OPERATOR_S3_ADMIN_ACCESS_KEY_ID"), get("OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY")
+    if bool(access) != bool(secret):
+        raise ConfigError(
+            "OPERATOR_S3_ADMIN_ACCESS_KEY_ID and OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY go together "
+            "(or neither: the operator's own IRSA role)"
+        )
+    return S3Config(
+        endpoint=endpoint,
+        admin_access_key=access,
+        admin_secret_key=secret,
+        region=get("OPERATOR_S3_REGION") or "us-east-1",
+        tenant_endpoint=get("OPERATOR_S3_TENANT_ENDPOINT").rstrip("/"),
+        # Terraform gives the operator's role PutObject on backups/ of the shared bucket only.
+        backup_bucket=get("OPERATOR_S3_BACKUP_BUCKET") or bucket,
+        backup_key_prefix=IRSA_BACKUP_KEY_PREFIX,
+        mode=S3_MODE_AWS_IRSA,
+        shared_bucket=bucket,
+        tenant_role_arn_template=template,
     )
 
 

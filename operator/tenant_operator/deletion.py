@@ -191,17 +191,20 @@ async def _snapshot(
 
 
 async def _snapshot_objects(runtime: Runtime, name: str) -> tuple[str, str | None]:
-    """Copy the tenant's bucket to the backup bucket (verified) before it is deleted; (summary, s3 URL)."""
+    """Copy the tenant's bucket (or its prefix of the shared one) to the backup bucket (verified)
+    before it is deleted; (summary, s3 URL)."""
     store = runtime.object_store
     if store is None:
         return "object storage not configured", None
-    bucket = names.s3_bucket(name, runtime.config.s3.bucket_prefix)
-    copy = await store.snapshot(bucket, name, datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ"))
+    s3 = runtime.config.s3
+    bucket, prefix = s3.tenant_bucket(name), s3.tenant_prefix(name)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    copy = await store.snapshot(bucket, name, stamp, source_prefix=prefix)
     if copy is None:
         return f"no bucket {bucket} to copy", None
     location = f"s3://{copy.bucket}/{copy.prefix}"
     return (
-        f"bucket {bucket} copied to {location} "
+        f"s3://{bucket}/{prefix} copied to {location} "
         f"({copy.objects} objects, {copy.size} bytes, keys and sizes verified)",
         location,
     )
@@ -219,10 +222,13 @@ async def drop_everything(runtime: Runtime, name: str) -> str:
         f"Vault: {', '.join(vault_deleted) or 'disabled'}",
         f"PostgreSQL: {', '.join(dropped) or 'already gone'}",
     ]
+    s3 = runtime.config.s3
     if runtime.object_store is not None:
-        removed = await runtime.object_store.delete(
-            names.s3_bucket(name, runtime.config.s3.bucket_prefix), names.s3_access_key(name)
-        )
+        if s3.irsa:
+            # The shared bucket stays: only the tenant's prefix goes; its IAM role is Terraform's.
+            removed = await runtime.object_store.delete_prefix(s3.tenant_bucket(name), s3.tenant_prefix(name))
+        else:
+            removed = await runtime.object_store.delete(s3.tenant_bucket(name), names.s3_access_key(name))
         parts.append(f"object storage: {', '.join(removed) or 'already gone'}")
     return "; ".join(parts)
 
@@ -252,7 +258,9 @@ async def mark_orphaned(runtime: Runtime, name: str, *, reason: str, spec: Mappi
 
 async def _disable_storage_key(runtime: Runtime, name: str) -> str:
     """The retained bucket stays; the key stored in the retained Secret stops working."""
-    if runtime.object_store is None:
+    if runtime.object_store is None or runtime.config.s3.irsa:
+        # aws-irsa: there is no stored key; the objects stay under the tenant's prefix, and
+        # its role can be assumed only from its namespace's ServiceAccount.
         return ""
     try:
         await runtime.object_store.disable_key(names.s3_access_key(name))

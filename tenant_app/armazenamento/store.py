@@ -1,7 +1,11 @@
 """``ObjectStore``: the tenant's bucket through boto3 (sync client, async methods on a thread).
 
 One client per process (boto3 clients are thread-safe); every call signs with
-the tenant's own key, which reaches that bucket only. Uploads compute the
+the tenant's own key, which reaches that bucket only, or (on AWS) with the
+tenant's IAM role from boto3's default chain, which reaches only the tenant's
+prefix of a shared bucket. Callers always use keys relative to the tenant's
+storage (``chave(...)``): ``_key`` puts them under ``S3_PREFIX`` and listings
+take it off again, so no feature knows the prefix exists. Uploads compute the
 SHA-256 while the bytes go out, so a document's hash is what was stored.
 """
 
@@ -85,11 +89,11 @@ class ObjectInfo:
     last_modified: datetime
 
 
-def client_config() -> Config:
+def client_config(addressing_style: str = "path") -> Config:
     """Path-style URLs (S3-compatible servers), checksums only when required, bounded retries."""
     return Config(
         signature_version="s3v4",
-        s3={"addressing_style": "path"},
+        s3={"addressing_style": addressing_style},
         connect_timeout=5,
         read_timeout=60,
         retries={"max_attempts": 3, "mode": "standard"},
@@ -120,14 +124,19 @@ class ObjectStore:
     def __init__(self, settings: ObjectStoreSettings) -> None:
         self.settings = settings
         self.bucket = settings.bucket
+        self.prefix = settings.prefix
         session = boto3.session.Session()
         common: dict[str, Any] = {
             "region_name": settings.region,
-            "aws_access_key_id": settings.access_key_id,
-            "aws_secret_access_key": settings.secret_access_key,
-            "config": client_config(),
+            # AWS's own endpoint (none given) picks virtual-hosted URLs itself.
+            "config": client_config("path" if settings.endpoint else "auto"),
         }
-        self._client = session.client("s3", endpoint_url=settings.endpoint, **common)
+        if settings.access_key_id:
+            common["aws_access_key_id"] = settings.access_key_id
+            common["aws_secret_access_key"] = settings.secret_access_key
+        # else boto3's default chain: on EKS the web identity of the tenant's IAM role
+        # (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE), refreshed before it expires.
+        self._client = session.client("s3", endpoint_url=settings.endpoint or None, **common)
         # Presigned URLs are signed for the host the browser will call.
         self._presigner = (
             session.client("s3", endpoint_url=settings.public_endpoint, **common)
@@ -138,6 +147,10 @@ class ObjectStore:
     @classmethod
     def from_settings(cls, settings: ObjectStoreSettings | None) -> ObjectStore | None:
         return cls(settings) if settings is not None else None
+
+    def _key(self, key: str) -> str:
+        """Where a tenant-relative key lives in the bucket."""
+        return self.prefix + key
 
     def close(self) -> None:
         self._client.close()
@@ -153,7 +166,7 @@ class ObjectStore:
         with _errors(key):
             resp = self._client.put_object(
                 Bucket=self.bucket,
-                Key=key,
+                Key=self._key(key),
                 Body=data,
                 ContentType=content_type,
                 Metadata={"sha256": digest, **(metadata or {})},
@@ -174,7 +187,7 @@ class ObjectStore:
             self._client.upload_fileobj(
                 reader,
                 self.bucket,
-                key,
+                self._key(key),
                 ExtraArgs={"ContentType": content_type, "Metadata": dict(metadata or {})},
                 Config=transfer,
             )
@@ -182,11 +195,11 @@ class ObjectStore:
 
     def get_sync(self, key: str) -> bytes:
         with _errors(key):
-            return bytes(self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+            return bytes(self._client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read())
 
     def iter_sync(self, key: str, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
         with _errors(key):
-            body = self._client.get_object(Bucket=self.bucket, Key=key)["Body"]
+            body = self._client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
         try:
             yield from body.iter_chunks(chunk_size)
         finally:
@@ -194,33 +207,35 @@ class ObjectStore:
 
     def delete_sync(self, key: str) -> None:
         with _errors(key):
-            self._client.delete_object(Bucket=self.bucket, Key=key)
+            self._client.delete_object(Bucket=self.bucket, Key=self._key(key))
 
     def list_sync(self, prefix: str) -> list[ObjectInfo]:
         out: list[ObjectInfo] = []
         with _errors(prefix):
             for page in self._client.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=prefix
+                Bucket=self.bucket, Prefix=self._key(prefix)
             ):
                 for obj in page.get("Contents", []):
-                    out.append(ObjectInfo(obj["Key"], int(obj["Size"]), obj["LastModified"]))
+                    key = obj["Key"][len(self.prefix) :]  # back to the tenant-relative key
+                    out.append(ObjectInfo(key, int(obj["Size"]), obj["LastModified"]))
         return out
 
     def purge_sync(self, key: str) -> int:
         """Delete every stored version of ``key`` (the bucket keeps old versions: a plain delete
         only hides the object). For data that must really go (LGPD). Returns versions removed."""
         removed = 0
+        full = self._key(key)
         with _errors(key):
             for page in self._client.get_paginator("list_object_versions").paginate(
-                Bucket=self.bucket, Prefix=key
+                Bucket=self.bucket, Prefix=full
             ):
                 for v in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
-                    if v["Key"] != key:
+                    if v["Key"] != full:
                         continue
-                    self._client.delete_object(Bucket=self.bucket, Key=key, VersionId=v["VersionId"])
+                    self._client.delete_object(Bucket=self.bucket, Key=full, VersionId=v["VersionId"])
                     removed += 1
             # Unversioned buckets list no versions: the plain delete is the removal.
-            self._client.delete_object(Bucket=self.bucket, Key=key)
+            self._client.delete_object(Bucket=self.bucket, Key=full)
         return removed
 
     def delete_prefix_sync(self, prefix: str) -> int:
@@ -229,7 +244,7 @@ class ObjectStore:
             with _errors(prefix):
                 self._client.delete_objects(
                     Bucket=self.bucket,
-                    Delete={"Objects": [{"Key": k} for k in keys[i : i + 1000]], "Quiet": True},
+                    Delete={"Objects": [{"Key": self._key(k)} for k in keys[i : i + 1000]], "Quiet": True},
                 )
         return len(keys)
 
@@ -237,7 +252,7 @@ class ObjectStore:
         self, key: str, *, expires_seconds: int | None = None, filename: str | None = None
     ) -> str:
         """A GET URL valid ``expires_seconds`` (default the settings'); no request is made."""
-        params: dict[str, Any] = {"Bucket": self.bucket, "Key": key}
+        params: dict[str, Any] = {"Bucket": self.bucket, "Key": self._key(key)}
         if filename:
             params["ResponseContentDisposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
         return str(
@@ -291,7 +306,7 @@ class ObjectStore:
         return await asyncio.to_thread(self.list_sync, prefix)
 
     async def usage_bytes(self, prefix: str = "") -> int:
-        """Bytes stored under ``prefix`` (the whole bucket by default)."""
+        """Bytes stored under ``prefix`` (all of the tenant's storage by default)."""
         return sum(o.size for o in await self.list(prefix))
 
 

@@ -41,7 +41,8 @@ async def take(runtime: Runtime, name: str, status: Mapping[str, Any], policy: P
         tenant=name,
         backup_dir=runtime.config.backup_dir,
         store=store,
-        bucket=names.s3_bucket(name, runtime.config.s3.bucket_prefix) if store else None,
+        bucket=runtime.config.s3.tenant_bucket(name) if store else None,
+        prefix=runtime.config.s3.tenant_prefix(name),
         bin_dir=runtime.config.pg_bin_dir,
     )
     novo = entry(backup, now_rfc3339())

@@ -56,9 +56,11 @@ async def backup_tenant(
     backup_dir: Path,
     store: ObjectStoreProvisioner | None = None,
     bucket: str | None = None,
+    prefix: str = "",
     bin_dir: str = "",
 ) -> TenantBackup:
-    """Dump and verify ``database``, then copy ``bucket`` to the backup bucket (same time stamp)."""
+    """Dump and verify ``database``, then copy ``bucket`` (only ``prefix`` of it, e.g. the tenant's
+    prefix of AWS's shared bucket) to the backup bucket (same time stamp)."""
     started = time.perf_counter()
     snap = await take_snapshot(
         admin_dsn=admin_dsn, database=database, tenant=tenant, backup_dir=backup_dir, bin_dir=bin_dir
@@ -68,7 +70,7 @@ async def backup_tenant(
     started = time.perf_counter()
     if store is not None and bucket:
         stamp = stamp_of(snap.path, tenant) or datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        copy = await store.snapshot(bucket, tenant, stamp)
+        copy = await store.snapshot(bucket, tenant, stamp, source_prefix=prefix)
     return TenantBackup(snap, copy, database_seconds, time.perf_counter() - started)
 
 
@@ -81,9 +83,11 @@ async def restore_tenant(
     store: ObjectStoreProvisioner | None = None,
     objects: BucketCopy | None = None,
     bucket: str | None = None,
+    prefix: str = "",
     bin_dir: str = "",
 ) -> TenantRestore:
-    """Restore ``dump`` into the new ``database`` and the backup's ``objects`` into ``bucket``."""
+    """Restore ``dump`` into the new ``database`` and the backup's ``objects`` into ``bucket``
+    (under ``prefix``: the new tenant's prefix of a shared bucket)."""
     started = time.perf_counter()
     contents = await restore_snapshot(
         admin_dsn=admin_dsn, dump=dump, database=database, bin_dir=bin_dir, owner=owner
@@ -92,5 +96,5 @@ async def restore_tenant(
     restored = None
     started = time.perf_counter()
     if store is not None and objects is not None and bucket:
-        restored = await store.restore(objects, bucket)
+        restored = await store.restore(objects, bucket, prefix=prefix)
     return TenantRestore(contents, restored, database_seconds, time.perf_counter() - started)

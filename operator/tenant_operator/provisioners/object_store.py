@@ -1,11 +1,17 @@
-"""Each tenant's bucket and S3 user on the shared S3 server.
+"""Each tenant's objects: its own bucket and S3 user (admin-api), or its prefix of AWS's shared bucket.
 
-The bucket is owned by the tenant's user, and the server lets only a
+admin-api: the bucket is owned by the tenant's user, and the server lets only a
 bucket's owner (and the root user) touch it, so the tenant's key reaches its
 own bucket and nothing else. Users and ownership go through the server's
 admin API (provisioners.s3_admin); objects (snapshots, deletion) through
-boto3 as the root user. Both are synchronous: every call runs in a thread
-pool and never blocks the operator's event loop.
+boto3 as the root user.
+
+aws-irsa: there is no admin API; IAM (Terraform) gives each tenant's role its
+prefix ``tenants/<slug>/`` of one shared bucket. The operator only copies and
+removes objects under a prefix, with its own credentials (its IRSA role).
+
+Both are synchronous: every call runs in a thread pool and never blocks the
+operator's event loop.
 """
 
 from __future__ import annotations
@@ -81,21 +87,38 @@ class ObjectStoreProvisioner:
     def __init__(self, config: S3Config, *, max_threads: int = 8) -> None:
         self._config = config
         self._executor = ThreadPoolExecutor(max_workers=max_threads, thread_name_prefix="s3")
-        self._admin = AdminClient(
-            config.endpoint, config.admin_access_key, config.admin_secret_key, config.region
+        # AWS has no admin API: aws-irsa never creates users or buckets.
+        self._admin_client = (
+            None
+            if config.irsa
+            else AdminClient(config.endpoint, config.admin_access_key, config.admin_secret_key, config.region)
+        )
+        # Without a static key (aws-irsa on EKS) boto3's default chain finds the
+        # operator's own web identity (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE).
+        keys = (
+            {"aws_access_key_id": config.admin_access_key, "aws_secret_access_key": config.admin_secret_key}
+            if config.admin_access_key
+            else {}
         )
         self._s3: Any = boto3.session.Session().client(
             "s3",
-            endpoint_url=config.endpoint,
-            aws_access_key_id=config.admin_access_key,
-            aws_secret_access_key=config.admin_secret_key,
+            endpoint_url=config.endpoint or None,
             region_name=config.region,
-            config=client_config(),
+            # Path-style for S3-compatible servers; AWS's own endpoint picks virtual-hosted.
+            config=client_config("path" if config.endpoint else "auto"),
+            **keys,
         )
+
+    @property
+    def _admin(self) -> AdminClient:
+        if self._admin_client is None:
+            raise ObjectStoreError("ObjectStoreError", "aws-irsa mode has no S3 admin API (users, owners)")
+        return self._admin_client
 
     async def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
-        self._admin.close()
+        if self._admin_client is not None:
+            self._admin_client.close()
 
     async def _call(self, fn: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
@@ -153,7 +176,15 @@ class ObjectStoreProvisioner:
 
     # --- deletion ----------------------------------------------------------
     def _bucket_exists(self, bucket: str) -> bool:
-        return bucket in self._admin.bucket_owners()
+        if self._admin_client is not None:
+            return bucket in self._admin_client.bucket_owners()
+        try:
+            self._s3.head_bucket(Bucket=bucket)
+        except botocore.exceptions.ClientError as err:
+            if str(err.response.get("Error", {}).get("Code")) in ("404", "NoSuchBucket", "NotFound"):
+                return False
+            raise
+        return True
 
     def _objects(self, bucket: str, prefix: str = "") -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
@@ -161,48 +192,65 @@ class ObjectStoreProvisioner:
             found += page.get("Contents") or []
         return found
 
-    def _snapshot_sync(self, bucket: str, tenant: str, stamp: str) -> BucketCopy | None:
+    def _relative(self, bucket: str, prefix: str) -> dict[str, int]:
+        """Sizes of the objects under ``prefix``, keyed relative to it."""
+        return {o["Key"][len(prefix) :]: o["Size"] for o in self._objects(bucket, prefix)}
+
+    def _copy_verified(
+        self, source: str, source_prefix: str, target: str, target_prefix: str, *, failure: str
+    ) -> dict[str, int]:
+        """Copy every object under ``source_prefix`` to the same relative key under
+        ``target_prefix``; only a verified copy counts (same keys and sizes at the destination),
+        else ObjectStoreError with reason ``failure``."""
+        wanted = self._relative(source, source_prefix)
+        for key in wanted:
+            # The managed copy switches to a multipart copy past 5 GB (one CopyObject cannot).
+            self._s3.copy({"Bucket": source, "Key": source_prefix + key}, target, target_prefix + key)
+        copied = self._relative(target, target_prefix)
+        if copied != wanted:
+            missing = sorted(set(wanted) - set(copied))[:5]
+            raise ObjectStoreError(
+                failure,
+                f"the copy of s3://{source}/{source_prefix} in s3://{target}/{target_prefix} "
+                f"differs from it (e.g. {missing})",
+            )
+        return wanted
+
+    def _snapshot_sync(
+        self, bucket: str, tenant: str, stamp: str, source_prefix: str = ""
+    ) -> BucketCopy | None:
         if not self._bucket_exists(bucket):
             return None
         target = self._config.backup_bucket
         if not self._bucket_exists(target):
             # Owned by the root user: no tenant key can read the copies.
             self._s3.create_bucket(Bucket=target)
-        prefix = f"{tenant}/{stamp}/"
-        objects = self._objects(bucket)
-        for obj in objects:
-            # The managed copy switches to a multipart copy past 5 GB (one CopyObject cannot).
-            self._s3.copy({"Bucket": bucket, "Key": obj["Key"]}, target, prefix + obj["Key"])
-        # Only a verified copy counts: same keys and sizes at the destination.
-        copied = {o["Key"][len(prefix) :]: o["Size"] for o in self._objects(target, prefix)}
-        wanted = {o["Key"]: o["Size"] for o in objects}
-        if copied != wanted:
-            missing = sorted(set(wanted) - set(copied))[:5]
-            raise ObjectStoreError(
-                "SnapshotIncomplete", f"the copy of bucket {bucket} differs from it (e.g. {missing})"
-            )
+        root = f"{self._config.backup_key_prefix}{tenant}/{stamp}"
+        wanted = self._copy_verified(bucket, source_prefix, target, f"{root}/", failure="SnapshotIncomplete")
         size = sum(wanted.values())
         manifest = {
             "tenant": tenant,
             "bucket": bucket,
+            "prefix": source_prefix,
             "createdAt": stamp,
             "objects": len(wanted),
             "size": size,
         }
         self._s3.put_object(
             Bucket=target,
-            Key=f"{tenant}/{stamp}.json",
+            Key=f"{root}.json",
             Body=json.dumps(manifest, indent=2, sort_keys=True).encode(),
             ContentType="application/json",
         )
-        return BucketCopy(target, prefix, len(wanted), size)
+        return BucketCopy(target, f"{root}/", len(wanted), size)
 
     def _delete_copy_sync(self, tenant: str, stamp: str) -> int:
         target = self._config.backup_bucket
         if not self._bucket_exists(target):
             return 0
-        keys = [{"Key": o["Key"]} for o in self._objects(target, f"{tenant}/{stamp}/")]
-        keys.append({"Key": f"{tenant}/{stamp}.json"})
+        root = f"{self._config.backup_key_prefix}{tenant}/{stamp}"
+        keys = [{"Key": o["Key"]} for o in self._objects(target, f"{root}/")]
+        keys.append({"Key": f"{root}.json"})
         for start in range(0, len(keys), 1000):
             answer = self._s3.delete_objects(
                 Bucket=target, Delete={"Objects": keys[start : start + 1000], "Quiet": True}
@@ -219,42 +267,44 @@ class ObjectStoreProvisioner:
         """Remove one backup's copy (``snapshot``'s objects and manifest); how many objects it held."""
         return await self._call(lambda: self._delete_copy_sync(tenant, stamp))
 
-    async def snapshot(self, bucket: str, tenant: str, stamp: str) -> BucketCopy | None:
-        """Copy every object to ``<backup bucket>/<tenant>/<stamp>/`` and verify; None: no bucket."""
-        return await self._call(lambda: self._snapshot_sync(bucket, tenant, stamp))
+    async def snapshot(
+        self, bucket: str, tenant: str, stamp: str, *, source_prefix: str = ""
+    ) -> BucketCopy | None:
+        """Copy every object under ``source_prefix`` of ``bucket`` (all of it by default) to
+        ``<backup bucket>/<backup key prefix><tenant>/<stamp>/`` and verify; None: no bucket."""
+        return await self._call(lambda: self._snapshot_sync(bucket, tenant, stamp, source_prefix))
 
-    def _restore_sync(self, source: BucketCopy, bucket: str) -> BucketCopy:
+    def _restore_sync(self, source: BucketCopy, bucket: str, prefix: str) -> BucketCopy:
+        where = f"s3://{bucket}/{prefix}"
         if not self._bucket_exists(bucket):
             raise ObjectStoreError("RestoreFailed", f"bucket {bucket} does not exist: provision it first")
-        if self._objects(bucket):
-            raise ObjectStoreError(
-                "RestoreFailed", f"bucket {bucket} is not empty: restore into an empty one"
-            )
-        objects = self._objects(source.bucket, source.prefix)
-        for obj in objects:
-            key = obj["Key"][len(source.prefix) :]
-            self._s3.copy({"Bucket": source.bucket, "Key": obj["Key"]}, bucket, key)
-        # Same keys and sizes as the backup, or the restore does not count.
-        restored = {o["Key"]: o["Size"] for o in self._objects(bucket)}
-        wanted = {o["Key"][len(source.prefix) :]: o["Size"] for o in objects}
-        if restored != wanted:
-            missing = sorted(set(wanted) - set(restored))[:5]
-            raise ObjectStoreError(
-                "RestoreIncomplete", f"bucket {bucket} differs from the backup (e.g. {missing})"
-            )
-        return BucketCopy(bucket, "", len(wanted), sum(wanted.values()))
+        if self._objects(bucket, prefix):
+            raise ObjectStoreError("RestoreFailed", f"{where} is not empty: restore into an empty one")
+        wanted = self._copy_verified(
+            source.bucket, source.prefix, bucket, prefix, failure="RestoreIncomplete"
+        )
+        return BucketCopy(bucket, prefix, len(wanted), sum(wanted.values()))
 
-    async def restore(self, source: BucketCopy, bucket: str) -> BucketCopy:
-        """Copy a backup's objects (``snapshot``'s copy) into ``bucket`` (existing, empty; e.g. a new
-        tenant's, owned by its user) and verify keys and sizes; what the bucket now holds."""
-        return await self._call(lambda: self._restore_sync(source, bucket))
+    async def restore(self, source: BucketCopy, bucket: str, *, prefix: str = "") -> BucketCopy:
+        """Copy a backup's objects (``snapshot``'s copy) under ``prefix`` of ``bucket`` (existing, with
+        nothing under the prefix; e.g. a new tenant's bucket, owned by its user, or its prefix of the
+        shared bucket) and verify keys and sizes; what the destination now holds."""
+        return await self._call(lambda: self._restore_sync(source, bucket, prefix))
 
-    def _empty_bucket(self, bucket: str) -> int:
+    def _empty(self, bucket: str, prefix: str = "") -> int:
+        """Delete every object, old version, delete marker and unfinished upload under ``prefix``."""
         removed = 0
-        for upload in self._s3.list_multipart_uploads(Bucket=bucket).get("Uploads") or []:
-            self._s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+        uploads = self._s3.list_multipart_uploads(Bucket=bucket, Prefix=prefix).get("Uploads") or []
+        for upload in uploads:
+            if upload["Key"].startswith(prefix):
+                self._s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
         while True:
-            batch = ([{"Key": o["Key"]} for o in self._objects(bucket)] + self._versions(bucket))[:1000]
+            found = [{"Key": o["Key"]} for o in self._objects(bucket, prefix)] + self._versions(
+                bucket, prefix
+            )
+            # The server filters by prefix already; checking again costs nothing and
+            # keeps a Delete in the shared bucket from ever reaching another tenant's keys.
+            batch = [e for e in found if e["Key"].startswith(prefix)][:1000]
             if not batch:
                 return removed
             answer = self._s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
@@ -266,10 +316,10 @@ class ObjectStoreProvisioner:
                 )
             removed += len(batch)
 
-    def _versions(self, bucket: str) -> list[dict[str, str]]:
+    def _versions(self, bucket: str, prefix: str = "") -> list[dict[str, str]]:
         """Old versions and delete markers (a versioned bucket is not empty without them)."""
         try:
-            page = self._s3.list_object_versions(Bucket=bucket, MaxKeys=1000)
+            page = self._s3.list_object_versions(Bucket=bucket, Prefix=prefix, MaxKeys=1000)
         except botocore.exceptions.ClientError:
             return []  # versioning not available on this server or bucket
         entries = (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])
@@ -282,7 +332,7 @@ class ObjectStoreProvisioner:
     def _delete_sync(self, bucket: str, access_key: str) -> list[str]:
         done = []
         if self._bucket_exists(bucket):
-            removed = self._empty_bucket(bucket)
+            removed = self._empty(bucket)
             self._s3.delete_bucket(Bucket=bucket)
             done.append(f"bucket {bucket} deleted ({removed} objects)")
         if access_key in self._admin.list_users():
@@ -294,12 +344,27 @@ class ObjectStoreProvisioner:
         """Empty and delete the bucket, then delete the user (idempotent); what was removed."""
         return await self._call(lambda: self._delete_sync(bucket, access_key))
 
+    def _delete_prefix_sync(self, bucket: str, prefix: str) -> list[str]:
+        # An empty or unterminated prefix would reach other tenants' keys ("tenants/a"
+        # also matches "tenants/ab/"): refused, whatever the caller computed.
+        if not prefix.strip("/") or not prefix.endswith("/"):
+            raise ObjectStoreError("ObjectStoreError", f"refusing to delete under prefix {prefix!r}")
+        if not self._bucket_exists(bucket):
+            return []
+        removed = self._empty(bucket, prefix)
+        return [f"s3://{bucket}/{prefix} emptied ({removed} objects)"] if removed else []
 
-def client_config() -> Config:
-    """boto3 settings for an S3-compatible server: path-style URLs, checksums only when required."""
+    async def delete_prefix(self, bucket: str, prefix: str) -> list[str]:
+        """Remove every object (and version) under ``prefix`` of a shared bucket, nothing else
+        (aws-irsa; idempotent); what was removed. The bucket stays."""
+        return await self._call(lambda: self._delete_prefix_sync(bucket, prefix))
+
+
+def client_config(addressing_style: str = "path") -> Config:
+    """boto3 settings: path-style URLs for an S3-compatible server, checksums only when required."""
     return Config(
         signature_version="s3v4",
-        s3={"addressing_style": "path"},
+        s3={"addressing_style": addressing_style},
         connect_timeout=5,
         read_timeout=30,
         retries={"max_attempts": 3, "mode": "standard"},

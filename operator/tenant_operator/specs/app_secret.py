@@ -77,7 +77,19 @@ def app_env(
 
 
 def storage_env(name: str, creds: TenantCredentials, s3: S3Config) -> dict[str, str]:
-    """The tenant's bucket and the key that reaches only it (the S3_* variables of the app)."""
+    """The tenant's bucket and the key that reaches only it (the S3_* variables of the app).
+
+    aws-irsa: the shared bucket, the tenant's prefix and no key at all: the app's default
+    credential chain assumes the tenant's IAM role through the ServiceAccount's web identity,
+    and that role's policy reaches only the prefix.
+    """
+    if s3.irsa:
+        return {
+            "S3_ENDPOINT": s3.app_endpoint,  # empty: AWS's endpoint for the region
+            "S3_REGION": s3.region,
+            "S3_BUCKET": s3.tenant_bucket(name),
+            "S3_PREFIX": s3.tenant_prefix(name),
+        }
     return {
         "S3_ENDPOINT": s3.app_endpoint,
         "S3_REGION": s3.region,

@@ -59,7 +59,8 @@ def egress_targets(config: OperatorConfig) -> list[EgressTarget]:
     ]
     for service, url in (
         ("vault", config.vault.addr),
-        ("object-storage", config.s3.app_endpoint),
+        # aws-irsa with AWS's own endpoint: S3 and STS (the web-identity exchange) on 443.
+        ("object-storage", config.s3.app_endpoint or ("https://s3.amazonaws.com" if config.s3.irsa else "")),
         ("control-plane", config.workload.control_plane_url),
     ):
         if url:

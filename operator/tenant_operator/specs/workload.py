@@ -41,16 +41,25 @@ def worker_replicas(sizing: Sizing, *, suspended: bool) -> int:
     return 0 if suspended else sizing.worker_replicas
 
 
-def service_account(t: TenantView) -> dict[str, Any]:
+#: EKS's pod identity webhook gives the pods of a ServiceAccount with this annotation a
+#: web-identity token and AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE for that role (IRSA).
+IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
+
+
+def service_account(t: TenantView, *, role_arn: str = "") -> dict[str, Any]:
     """``tenant-app``: the identity the Vault Kubernetes-auth role and the control plane know.
 
     Its pods get no API-server token by default (the pod templates say so too):
-    they only present the projected control-plane token.
+    they only present the projected control-plane token. ``role_arn`` (object storage
+    in aws-irsa mode) is the tenant's IAM role, annotated for EKS's IRSA.
     """
+    metadata = t.metadata(names.SERVICE_ACCOUNT)
+    if role_arn:
+        metadata["annotations"] = {IRSA_ROLE_ANNOTATION: role_arn}
     return {
         "apiVersion": "v1",
         "kind": "ServiceAccount",
-        "metadata": t.metadata(names.SERVICE_ACCOUNT),
+        "metadata": metadata,
         "automountServiceAccountToken": False,
     }
 

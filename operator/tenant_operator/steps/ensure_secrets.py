@@ -55,7 +55,10 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
     secret = app_secret(ctx.tenant, env)
     try:
         # The identity the Vault role is bound to; the migration Job's pods need it too.
-        await ctx.ensure_object(service_account(ctx.tenant))
+        # (With its IAM role in aws-irsa mode: the storage step wants the same object.)
+        await ctx.ensure_object(
+            service_account(ctx.tenant, role_arn=ctx.runtime.config.s3.tenant_role_arn(ctx.name))
+        )
         ca = vault_ca_secret(ctx.tenant)
         if ca is not None:
             # The pods' projected volume names it: without it they would not start.

@@ -55,8 +55,10 @@ module "tenant_role" {
   tags              = var.tags
 }
 
-# The operator copies a deleted tenant's prefix to backups/ (Snapshot) and
-# removes it (Snapshot, Delete); it never needs to read backups back.
+# The operator copies a tenant's prefix to backups/ (Snapshot deletion and
+# scheduled backups, objectStorage.mode=aws-irsa) and removes it (Snapshot,
+# Delete); it reads a copy back when restoring it and deletes the copies the
+# backup retention no longer keeps.
 data "aws_iam_policy_document" "operator" {
   statement {
     sid       = "ListBucket"
@@ -78,7 +80,7 @@ data "aws_iam_policy_document" "operator" {
 
   statement {
     sid       = "WriteBackups"
-    actions   = ["s3:PutObject"]
+    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
     resources = ["${aws_s3_bucket.this.arn}/backups/*"]
   }
 
