@@ -38,6 +38,12 @@ output "redis_host" {
   value       = module.platform.redis_host
 }
 
+output "redis_control_plane_url" {
+  description = "Redis URL of the control plane's least-privilege user (db 1), for its redis_url / redis-url."
+  value       = module.platform.redis_control_plane_url
+  sensitive   = true
+}
+
 output "zone_name_servers" {
   description = "Name servers to delegate the zone to (when created here)."
   value       = module.platform.zone_name_servers

@@ -16,7 +16,7 @@ resource "kubernetes_secret_v1" "operator_redis" {
     namespace = kubernetes_namespace_v1.this.metadata[0].name
   }
   data = {
-    url = var.redis_admin_url
+    url = var.redis_operator_url
   }
 }
 
@@ -57,13 +57,6 @@ locals {
     controlPlaneUrl  = local.platform_api_url
     backup           = { persistence = { enabled = true, size = var.backup_volume_size } }
     metrics          = { serviceMonitor = { enabled = var.service_monitor_enabled } }
-    # The in-cluster Redis (terraform/modules/redis) keeps no aclfile, so ACL SAVE
-    # fails there and the operator's strict default would fail every tenant's Redis
-    # step. An aclfile cannot simply be added: an empty one voids `requirepass` (the
-    # default user comes up without a password; tried on redis-server 7), so it must
-    # be seeded with the default user first. Until that is done, tenant ACL users
-    # are re-created by the operator's next pass after a Redis restart.
-    extraEnv = [{ name = "OPERATOR_REDIS_REQUIRE_ACL_SAVE", value = "false" }]
     # Production mode of the tenants' egress policy (the chart's default): every
     # shared service by destination, never "this port, any address" (issue 20).
     networkPolicy = {

@@ -65,8 +65,8 @@ variable "redis_host" {
   type        = string
 }
 
-variable "redis_admin_url" {
-  description = "Redis admin URL for the operator (stored in the Secret consorcio-operator-redis)."
+variable "redis_operator_url" {
+  description = "URL of the operator's least-privilege Redis user consorcio-operator (the redis module's operator_url; stored in the Secret consorcio-operator-redis). Never the default superuser."
   type        = string
   sensitive   = true
 }

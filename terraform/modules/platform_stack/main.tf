@@ -104,7 +104,7 @@ module "platform_releases" {
   postgres_host           = module.postgresql.address
   postgres_port           = module.postgresql.port
   redis_host              = module.redis.host
-  redis_admin_url         = module.redis.admin_url
+  redis_operator_url      = module.redis.operator_url
   redis_namespace         = module.redis.namespace
   vault_address           = module.vault.address
   vault_ca_cert_pem       = module.vault.ca_cert_pem

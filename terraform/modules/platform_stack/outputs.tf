@@ -48,6 +48,12 @@ output "redis_host" {
   value       = module.redis.host
 }
 
+output "redis_control_plane_url" {
+  description = "Redis URL of the control plane's least-privilege user (db 1): its redis_url in Vault or redis-url in the Secret consorcio-platform."
+  value       = module.redis.control_plane_url
+  sensitive   = true
+}
+
 output "zone_name_servers" {
   description = "Name servers to delegate to (when the zone is created here)."
   value       = module.dns_tls.name_servers
