@@ -40,6 +40,10 @@ DEFAULT_DELETION_GRACE_DAYS = 7
 MAX_DELETION_GRACE_DAYS = 90
 # An OCI image tag.
 APP_VERSION_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
+# A backup of status.backups by its time stamp (the dump's ``<tenant>-<stamp>.dump``,
+# UTC ``%Y%m%dT%H%M%S%fZ``), or ``latest``: the newest one when the restore runs.
+BACKUP_STAMP_PATTERN = r"^([0-9]{8}T[0-9]{12}Z|latest)$"
+LATEST_BACKUP = "latest"
 
 
 class DeletionPolicy(StrEnum):
@@ -68,6 +72,50 @@ class FieldSchema:
     # Bounds of an integer field.
     minimum: int | None = None
     maximum: int | None = None
+    # An object field: its string properties (each a FieldSchema) and which are required.
+    properties: tuple[FieldSchema, ...] = ()
+    required: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RestoreFrom:
+    """``spec.restoreFrom``: the new tenant starts from a backup of another tenant (same CNPJ)."""
+
+    tenant: str
+    backup: str = LATEST_BACKUP
+
+    def to_dict(self) -> dict[str, str]:
+        return {"tenant": self.tenant, "backup": self.backup}
+
+
+RESTORE_FROM_FIELDS = (
+    FieldSchema(
+        "tenant",
+        "Slug of the tenant whose backup is restored (its ConsorcioTenant lists the backups in "
+        "status.backups). Must hold the same CNPJ as this tenant.",
+        pattern=NAME_PATTERN,
+        min_length=1,
+        max_length=NAME_MAX_LENGTH,
+        pattern_message="restoreFrom.tenant must be a tenant slug (DNS-1123 label)",
+    ),
+    FieldSchema(
+        "backup",
+        "Time stamp of the backup in the source's status.backups (the dump <tenant>-<stamp>.dump, "
+        "e.g. 20261207T030000123456Z), or latest: the newest one when the restore runs.",
+        pattern=BACKUP_STAMP_PATTERN,
+        max_length=32,
+        pattern_message="restoreFrom.backup must be a backup time stamp such as 20261207T030000123456Z, "
+        "or latest",
+    ),
+)
+
+#: Rules on the whole spec, (rule, message); ``oldSelf`` rules run on updates only.
+SPEC_RULES: tuple[tuple[str, str], ...] = (
+    (
+        "has(self.restoreFrom) == has(oldSelf.restoreFrom)",
+        "restoreFrom can only be given when the tenant is created, and cannot be removed",
+    ),
+)
 
 
 def _meta(schema: FieldSchema) -> dict[str, FieldSchema]:
@@ -187,6 +235,24 @@ class TenantSpec:
             )
         ),
     )
+    restore_from: RestoreFrom | None = field(
+        default=None,
+        metadata=_meta(
+            FieldSchema(
+                "restoreFrom",
+                "Create this tenant from a backup of another tenant instead of empty: the operator "
+                "restores the backup's database into this tenant's new database, copies its documents "
+                "into this tenant's bucket and its PSP and webhook secrets in Vault, then migrates "
+                "forward as usual. Only when the database does not exist yet; refused (condition "
+                "DatabaseReady, reason RestoreFailed) unless the backup exists, was verified and the "
+                "source holds the same CNPJ. status.restoredFrom records what was restored. Immutable: "
+                "given at creation only.",
+                immutable=True,
+                properties=RESTORE_FROM_FIELDS,
+                required=("tenant",),
+            )
+        ),
+    )
 
     @classmethod
     def from_dict(cls, spec: Mapping[str, Any]) -> TenantSpec:
@@ -201,6 +267,9 @@ class TenantSpec:
             if raw is None or raw == "":
                 continue
             hint = typing.get_type_hints(cls)[f.name]
+            if field_json_type(f) == "object":
+                values[f.name] = RestoreFrom(**{k: v for k, v in raw.items() if v not in (None, "")})
+                continue
             values[f.name] = hint(raw) if isinstance(hint, type) and issubclass(hint, StrEnum) else raw
         return cls(**values)
 
@@ -211,6 +280,8 @@ class TenantSpec:
             value = getattr(self, f.name)
             if value is None:
                 continue
+            if isinstance(value, RestoreFrom):
+                value = value.to_dict()
             out[f.metadata["schema"].json_name] = str(value) if isinstance(value, StrEnum) else value
         return out
 
@@ -234,7 +305,9 @@ def field_enum(f: dataclasses.Field[Any]) -> tuple[str, ...] | None:
 
 
 def field_json_type(f: dataclasses.Field[Any]) -> str:
-    """OpenAPI type of a spec field: "boolean", "integer" or "string"."""
+    """OpenAPI type of a spec field: "boolean", "integer", "object" or "string"."""
+    if f.metadata["schema"].properties:
+        return "object"
     hint = typing.get_type_hints(TenantSpec)[f.name]
     return {bool: "boolean", int: "integer"}.get(hint, "string")
 
@@ -303,7 +376,40 @@ def validate_spec(spec: Mapping[str, Any], name: str | None = None) -> list[Spec
         if value is None:
             continue
         path = f"spec.{schema.json_name}"
+        if field_json_type(f) == "object":
+            problems.extend(_object_problems(path, schema, value))
+            continue
         problems.extend(SpecProblem(path, m) for m in _field_problems(f, schema, value))
+    restore = spec.get("restoreFrom")
+    if name is not None and isinstance(restore, Mapping) and restore.get("tenant") == name:
+        problems.append(SpecProblem("spec.restoreFrom.tenant", "must name another tenant"))
+    return problems
+
+
+def _object_problems(path: str, schema: FieldSchema, value: Any) -> list[SpecProblem]:
+    """An object field's problems: unknown or missing keys, each string property's rules."""
+    if not isinstance(value, Mapping):
+        return [SpecProblem(path, "must be an object")]
+    problems = []
+    known = {p.json_name: p for p in schema.properties}
+    for key in value:
+        if key not in known:
+            problems.append(SpecProblem(f"{path}.{key}", "unknown field"))
+    for key in schema.required:
+        if value.get(key) in (None, ""):
+            problems.append(SpecProblem(f"{path}.{key}", "is required"))
+    for key, prop in known.items():
+        item = value.get(key)
+        if item is None:
+            continue
+        if not isinstance(item, str):
+            problems.append(SpecProblem(f"{path}.{key}", "must be a string"))
+        elif item and prop.max_length is not None and len(item) > prop.max_length:
+            problems.append(SpecProblem(f"{path}.{key}", f"must have at most {prop.max_length} characters"))
+        elif item and prop.pattern and not re.match(prop.pattern, item):
+            problems.append(
+                SpecProblem(f"{path}.{key}", prop.pattern_message or f"must match {prop.pattern}")
+            )
     return problems
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 CREATED = "Created"  # a first creation (new tenant, a new app version's migration Job)
 UPDATED = "Updated"  # the desired state changed: spec, rotation, or a new operator release
 DRIFT_REPAIRED = "DriftRepaired"  # put back to a desired state that had not changed
-REASONS = (CREATED, UPDATED, DRIFT_REPAIRED)
+RESTORED = "Restored"  # spec.restoreFrom: the database, documents and secrets came from a backup
+REASONS = (CREATED, UPDATED, DRIFT_REPAIRED, RESTORED)
 
 #: Why a pass runs, which decides how its writes are classified.
 INTENDED = "intended"  # create/update handler, a new generation, a rotation request

@@ -14,6 +14,11 @@ The holder is chosen so that a working tenant is never displaced:
 
 Tenants being deleted hold nothing. The CNPJ is immutable, so the loser is
 resolved by deleting it (or the holder).
+
+One exception: a tenant created from another's backup (``spec.restoreFrom``)
+shares the CNPJ with that source — the restore requires it — so the two are
+never rivals (a recovery drill, or a move to a new slug before the old one is
+deleted). Each is still a rival of any third tenant with the CNPJ.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ class CnpjClaim:
     created: str
     #: NamespaceReady=True: something was already provisioned for it.
     provisioned: bool = False
+    #: ``spec.restoreFrom.tenant``: the tenant whose backup it was created from ("" when none).
+    restores_from: str = ""
 
 
 def claim_of(obj: Mapping[str, Any]) -> CnpjClaim | None:
@@ -49,7 +56,11 @@ def claim_of(obj: Mapping[str, Any]) -> CnpjClaim | None:
         return None
     namespace_ready = c.find((obj.get("status") or {}).get("conditions") or [], c.NAMESPACE_READY)
     provisioned = bool(namespace_ready and namespace_ready.get("status") == c.TRUE)
-    return CnpjClaim(name, normalize_cnpj(cnpj), str(meta.get("creationTimestamp") or ""), provisioned)
+    restore = (obj.get("spec") or {}).get("restoreFrom")
+    source = str(restore.get("tenant") or "") if isinstance(restore, Mapping) else ""
+    return CnpjClaim(
+        name, normalize_cnpj(cnpj), str(meta.get("creationTimestamp") or ""), provisioned, source
+    )
 
 
 def claims_of(items: Iterable[Mapping[str, Any]]) -> list[CnpjClaim]:
@@ -62,10 +73,21 @@ def _precedence(claim: CnpjClaim) -> tuple[bool, str, str]:
     return (not claim.provisioned, claim.created, claim.tenant)
 
 
-def conflicting_holder(tenant: str, cnpj: str, claims: Iterable[CnpjClaim]) -> CnpjClaim | None:
-    """The claim that holds ``cnpj`` when it is not ``tenant``'s (None: ``tenant`` may proceed)."""
+def conflicting_holder(
+    tenant: str, cnpj: str, claims: Iterable[CnpjClaim], *, restores_from: str = ""
+) -> CnpjClaim | None:
+    """The claim that holds ``cnpj`` when it is not ``tenant``'s (None: ``tenant`` may proceed).
+
+    ``restores_from``: the tenant's ``spec.restoreFrom.tenant``; a restore and its source share
+    the CNPJ on purpose, so neither displaces the other.
+    """
     cnpj = normalize_cnpj(cnpj)
-    rivals = [cl for cl in claims if cl.cnpj == cnpj]
+    rivals = [
+        cl
+        for cl in claims
+        if cl.cnpj == cnpj
+        and (cl.tenant == tenant or not (cl.tenant == restores_from or cl.restores_from == tenant))
+    ]
     if not rivals:
         return None
     holder = min(rivals, key=_precedence)

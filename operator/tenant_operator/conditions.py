@@ -124,6 +124,8 @@ REASONS = {
     "not re-adopted, nothing written",
     "NamespaceConflict": "the tenant-<name> namespace exists but is not managed by this operator for "
     "this tenant (or was retained for another CNPJ); nothing written into it",
+    "RestoreFailed": "spec.restoreFrom cannot be restored (no such backup, not verified, another CNPJ, "
+    "or the restored database differs from the backup): nothing kept, no retries",
     "MigrationFailed": "the migration Job failed",
     "KubernetesApiError": "the Kubernetes API refused a request",
     "KubernetesUnreachable": "the Kubernetes API did not answer",

@@ -29,6 +29,37 @@ def _cel_string(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _string_rules(schema: tenant_resource.FieldSchema, *, optional: bool) -> list[dict[str, Any]]:
+    if not schema.pattern:
+        return []
+    # CEL instead of `pattern`: the API server then answers with our
+    # sentence rather than a raw regular expression.
+    match = f"self.matches({_cel_string(schema.pattern)})"
+    return [
+        {
+            # "" means "use the default", like an absent field
+            "rule": f"self == '' || {match}" if optional else match,
+            "message": schema.pattern_message or f"{schema.json_name} has an invalid format",
+        }
+    ]
+
+
+def _object_properties(schema: tenant_resource.FieldSchema) -> dict[str, Any]:
+    """An object field's string properties, each with its length and format rules."""
+    out: dict[str, Any] = {}
+    for sub in schema.properties:
+        prop: dict[str, Any] = {"type": "string", "description": sub.description}
+        if sub.min_length is not None:
+            prop["minLength"] = sub.min_length
+        if sub.max_length is not None:
+            prop["maxLength"] = sub.max_length
+        rules = _string_rules(sub, optional=sub.json_name not in schema.required)
+        if rules:
+            prop["x-kubernetes-validations"] = rules
+        out[sub.json_name] = prop
+    return out
+
+
 def spec_schema() -> dict[str, Any]:
     """OpenAPI v3 schema of ``.spec``, one property per TenantSpec field."""
     properties: dict[str, Any] = {}
@@ -47,18 +78,10 @@ def spec_schema() -> dict[str, Any]:
             prop["minimum"] = schema.minimum
         if schema.maximum is not None:
             prop["maximum"] = schema.maximum
-        rules = []
-        if schema.pattern:
-            # CEL instead of `pattern`: the API server then answers with our
-            # sentence rather than a raw regular expression.
-            match = f"self.matches({_cel_string(schema.pattern)})"
-            optional = f.default is None  # "" means "use the default", like an absent field
-            rules.append(
-                {
-                    "rule": f"self == '' || {match}" if optional else match,
-                    "message": schema.pattern_message or f"{schema.json_name} has an invalid format",
-                }
-            )
+        if schema.properties:
+            prop["required"] = list(schema.required)
+            prop["properties"] = _object_properties(schema)
+        rules = _string_rules(schema, optional=f.default is None)
         rules.extend({"rule": rule, "message": message} for rule, message in schema.rules)
         if schema.immutable:
             rules.append(
@@ -76,6 +99,10 @@ def spec_schema() -> dict[str, Any]:
         "description": "Desired state of the administradora's instance.",
         "required": list(tenant_resource.required_spec_fields()),
         "properties": properties,
+        "x-kubernetes-validations": [
+            {"rule": rule, "message": message, "reason": "FieldValueForbidden"}
+            for rule, message in tenant_resource.SPEC_RULES
+        ],
     }
 
 
@@ -221,6 +248,38 @@ def status_schema() -> dict[str, Any]:
                     "message": {"type": "string", "description": "The error."},
                 },
             },
+            "restoredFrom": {
+                "type": "object",
+                "description": "What spec.restoreFrom restored when the tenant was created: the backup, "
+                "what the restored database was proven to hold and how long it took.",
+                "properties": {
+                    "tenant": {"type": "string", "description": "The source tenant."},
+                    "backup": {"type": "string", "description": "The backup's time stamp."},
+                    "path": {"type": "string", "description": "The dump restored."},
+                    "takenAt": {"type": "string", "description": "When the backup was taken."},
+                    "restoredAt": {"type": "string", "format": "date-time", "description": "When."},
+                    "rows": {
+                        "type": "integer",
+                        "format": "int64",
+                        "description": "Rows restored, all tables.",
+                    },
+                    "verified": {
+                        "type": "string",
+                        "description": "What the restored database holds (equal to the backup's record).",
+                    },
+                    "auditHead": _BACKUP_PROPERTIES["auditHead"],
+                    "objects": {"type": "integer", "format": "int64", "description": "Documents copied."},
+                    "secrets": {
+                        "type": "integer",
+                        "format": "int64",
+                        "description": "Vault secrets copied (the source's psp/* and webhooks/*).",
+                    },
+                    "seconds": {
+                        "type": "number",
+                        "description": "Time the restore took (database + objects).",
+                    },
+                },
+            },
             "lastSnapshot": {
                 "type": "object",
                 "description": "The last verified snapshot of the tenant's database (deletionPolicy "
@@ -333,6 +392,11 @@ def build_crd() -> dict[str, Any]:
                                     "message": "metadata.name (the tenant slug) must be a DNS-1123 label: "
                                     "lower-case letters, digits and '-', starting and ending with a "
                                     "letter or digit",
+                                },
+                                {
+                                    "rule": "!has(self.spec.restoreFrom) || "
+                                    "self.spec.restoreFrom.tenant != self.metadata.name",
+                                    "message": "spec.restoreFrom.tenant must name another tenant",
                                 },
                             ],
                             "properties": {

@@ -207,7 +207,8 @@ async def _cnpj_holder(runtime: Runtime, name: str, spec: TenantSpec) -> cnpj_cl
         claims = await runtime.hosts.cnpj_claims(name)
     except KubeApiError:
         return None
-    return cnpj_claims.conflicting_holder(name, spec.normalized_cnpj, claims)
+    source = spec.restore_from.tenant if spec.restore_from else ""
+    return cnpj_claims.conflicting_holder(name, spec.normalized_cnpj, claims, restores_from=source)
 
 
 async def _run_steps(

@@ -19,6 +19,7 @@ STATUS_FIELDS = (
     "credentialsRotation",
     "plan",
     "suspended",
+    "restoredFrom",
 )
 
 

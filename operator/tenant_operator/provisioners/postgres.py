@@ -10,7 +10,7 @@ setting is removed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import asyncpg
 
@@ -168,18 +168,28 @@ class PostgresProvisioner:
         )
 
     async def ensure(
-        self, ident: str, password: str, limits: DatabaseLimits = DEFAULT_LIMITS, *, cnpj: str | None = None
+        self,
+        ident: str,
+        password: str,
+        limits: DatabaseLimits = DEFAULT_LIMITS,
+        *,
+        cnpj: str | None = None,
+        role_only: bool = False,
     ) -> list[str]:
         """Bring role and database to the desired state; what was changed (empty: nothing).
 
         Idempotent, and safe after a crash at any point: every statement is
         either conditional on the catalog or a no-op when repeated. A database
         retained for another CNPJ than ``cnpj`` raises RetainedForAnother
-        before anything is written.
+        before anything is written. ``role_only``: the role, not the database
+        (a restore creates that from a dump, owned by the role).
         """
         state = await self.inspect(ident, password, limits)
         if state.in_sync:
             return []
+        if role_only:
+            # Nothing of a database to check or fix: only the role's attributes count.
+            state = replace(state, database_exists=True, owner_ok=True, public_revoked=True)
         if cnpj is not None and state.orphan_mark and state.orphan_cnpj != cnpj:
             raise RetainedForAnother(
                 f"database {ident} was retained for another administradora "
@@ -280,6 +290,23 @@ class PostgresProvisioner:
             if ended:
                 done.append(f"{ended} session(s) ended")
         return done
+
+    async def database_exists(self, ident: str) -> bool:
+        pool = await self._get_pool()
+        async with pool.acquire() as conn:
+            return bool(await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", ident))
+
+    async def rename_database(self, old: str, new: str) -> None:
+        """``ALTER DATABASE old RENAME TO new`` (no session may be open on ``old``)."""
+        pool = await self._get_pool()
+        async with pool.acquire() as conn:
+            await conn.execute(f"ALTER DATABASE {quote_ident(old)} RENAME TO {quote_ident(new)}")
+
+    async def drop_database(self, ident: str) -> None:
+        """Drop one database (its sessions ended), if it exists; the role stays."""
+        pool = await self._get_pool()
+        async with pool.acquire() as conn:
+            await conn.execute(f"DROP DATABASE IF EXISTS {quote_ident(ident)} WITH (FORCE)")
 
     async def drop(self, ident: str) -> list[str]:
         """Drop database (disconnecting its sessions) and role; what was dropped."""

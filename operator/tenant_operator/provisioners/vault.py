@@ -226,6 +226,47 @@ class VaultProvisioner:
             found += self._kv_paths_under(path) if key.endswith("/") else [path]
         return found
 
+    def _copy_subtrees_sync(self, source: str, target: str, subtrees: tuple[str, ...]) -> list[str]:
+        kv = self._client.secrets.kv.v2
+        mount = self._config.kv_mount
+        copied: list[str] = []
+        for subtree in subtrees:
+            base = f"{names.vault_tenant_prefix(source)}/{subtree}"
+            for path in self._kv_paths_under(base):
+                try:
+                    answer = kv.read_secret_version(
+                        path=path, mount_point=mount, raise_on_deleted_version=True
+                    )
+                except hvac.exceptions.InvalidPath:
+                    continue  # deleted meanwhile (only its metadata is left)
+                relative = path[len(names.vault_tenant_prefix(source)) + 1 :]
+                kv.create_or_update_secret(
+                    path=f"{names.vault_tenant_prefix(target)}/{relative}",
+                    secret=dict(answer["data"]["data"]),
+                    mount_point=mount,
+                )
+                copied.append(relative)
+        return copied
+
+    async def copy_subtrees(self, source: str, target: str, subtrees: tuple[str, ...]) -> list[str]:
+        """Copy the latest version of every secret under ``tenants/<source>/<subtree>/`` to the same
+        place under ``tenants/<target>/`` (a restore under a new name); the relative paths copied."""
+        return await self._call(lambda: self._copy_subtrees_sync(source, target, subtrees))
+
+    def _delete_subtrees_sync(self, name: str, subtrees: tuple[str, ...]) -> int:
+        kv = self._client.secrets.kv.v2
+        removed = 0
+        for subtree in subtrees:
+            for path in self._kv_paths_under(f"{names.vault_tenant_prefix(name)}/{subtree}"):
+                with contextlib.suppress(hvac.exceptions.InvalidPath):
+                    kv.delete_metadata_and_all_versions(path=path, mount_point=self._config.kv_mount)
+                    removed += 1
+        return removed
+
+    async def delete_subtrees(self, name: str, subtrees: tuple[str, ...]) -> int:
+        """Delete every secret under ``tenants/<name>/<subtree>/`` (undoing a failed restore's copy)."""
+        return await self._call(lambda: self._delete_subtrees_sync(name, subtrees))
+
     def _delete_sync(self, name: str) -> list[str]:
         deleted = []
         kv = self._client.secrets.kv.v2

@@ -8,17 +8,21 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consorcio_contract.plans import CATALOG, PlanName
 from consorcio_contract.tenant_resource import MAX_DELETION_GRACE_DAYS
+from consorcio_kit.input_rules import IDEMPOTENCY_KEY_PATTERN
 from control_plane.audit.service import ActionContext
 from control_plane.auth.guards import admin_guard
 from control_plane.auth.roles import Permission
+from control_plane.problems import InvalidInput, PreconditionRequired
 from control_plane.tenants.models import BillingIssue, DeletionPolicy, SuspensionReason
 from control_plane.tenants.resources import TenantResources
 from control_plane.tenants.schemas import (
+    BackupRestoreRequest,
+    BackupView,
     DeletionProtectionRequest,
     PlanChangeRequest,
     PlanChangeResult,
@@ -29,6 +33,7 @@ from control_plane.tenants.schemas import (
     TenantCreate,
     TenantUpdate,
     TenantView,
+    backup_views,
     preview_view,
     tenant_view,
 )
@@ -371,3 +376,72 @@ class TenantController(Controller):
         tenant = await service.purge(action_context, slug)
         item = await service.get(tenant.slug)
         return tenant_view(item.tenant, item.resource)
+
+    @get(
+        "/{slug:str}/backups",
+        operation_id="listTenantBackups",
+        name="tenants:backups",
+        opt={"permission": Permission.TENANTS_READ},
+    )
+    async def list_backups(
+        self,
+        slug: FromPath[str],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
+        state: State,
+    ) -> list[BackupView]:
+        """The verified backups the operator keeps for the tenant, newest first.
+
+        Read from the ConsorcioTenant's `status.backups` (the plan's schedule and retention);
+        each `backup` names one for `POST .../backups/{backup}/restore`.
+        """
+        _, obj = await _service(db_session, tenant_resources, state).backups(slug)
+        return backup_views(obj, slug)
+
+    @post(
+        "/{slug:str}/backups/{backup:str}/restore",
+        operation_id="restoreTenantBackup",
+        name="tenants:restore-backup",
+        opt={"permission": Permission.TENANTS_WRITE},
+    )
+    async def restore_backup(
+        self,
+        slug: FromPath[str],
+        backup: FromPath[str],
+        data: JSONBody[BackupRestoreRequest],
+        db_session: NamedDependency[AsyncSession],
+        tenant_resources: NamedDependency[TenantResources],
+        state: State,
+        action_context: NamedDependency[ActionContext],
+        idempotency_key: Annotated[
+            str | None,
+            HeaderParameter(
+                name="Idempotency-Key",
+                required=True,
+                min_length=1,
+                max_length=200,
+                pattern=IDEMPOTENCY_KEY_PATTERN,
+                description="Required (428 without it): a new value, e.g. a UUID, per restore; a retry "
+                "of the same restore answers 200 with the tenant it created.",
+            ),
+        ] = None,
+    ) -> Response[TenantView]:
+        """Restore a backup of this tenant into a new tenant `into` (its database, documents and
+        PSP/webhook secrets).
+
+        `backup` is a time stamp from `GET .../backups`, or `latest`. The new tenant is the same
+        administradora (CNPJ, plan, billing contact: billed as its own tenant from today) and is
+        created protected with `spec.restoreFrom`; the operator restores the backup before its
+        first start and reports it in `resource.restoredFrom` (or `Ready` False, reason
+        `RestoreFailed`). 201 when created; 200 for a retry of the same restore; 404 when the tenant
+        keeps no such backup; 409 when `into` is taken or the tenant has no backup yet.
+        """
+        if not idempotency_key:
+            raise PreconditionRequired("send an Idempotency-Key header (e.g. a UUID) with every restore")
+        if len(idempotency_key) > 200:
+            raise InvalidInput.field("Idempotency-Key", "must be at most 200 characters")
+        service = _service(db_session, tenant_resources, state)
+        result, created = await service.restore_backup(
+            action_context, slug, data.into, backup, datetime.now(UTC), key=idempotency_key
+        )
+        return Response(tenant_view(result.tenant, result.resource), status_code=201 if created else 200)

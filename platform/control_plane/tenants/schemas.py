@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Annotated, Any
 
 import msgspec
@@ -65,6 +67,44 @@ class SuspendRequest(RequestBody):
     note: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
+class BackupRestoreRequest(RequestBody):
+    """Restore one of this tenant's backups into a new tenant."""
+
+    into: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=63,
+            description="Slug of the new tenant the backup is restored into (DNS-1123 label, at most "
+            "40 characters, not taken).",
+        ),
+    ]
+
+
+class BackupView(ResponseBody):
+    """One verified backup the operator keeps (the ConsorcioTenant's ``status.backups``)."""
+
+    backup: Annotated[
+        str, msgspec.Meta(description="Time stamp naming the backup, for POST .../backups/{backup}/restore.")
+    ]
+    taken_at: Annotated[str | None, msgspec.Meta(description="When the backup was taken (RFC 3339).")] = None
+    size_bytes: Annotated[int | None, msgspec.Meta(description="Size of the database dump in bytes.")] = None
+    rows: Annotated[int | None, msgspec.Meta(description="Rows the dump holds, all tables.")] = None
+    verified: Annotated[
+        str | None,
+        msgspec.Meta(description="What the verifying restore found (tables, rows, audit chain head)."),
+    ] = None
+    audit_head_seq: Annotated[
+        int | None, msgspec.Meta(description="Sequence number of the audit chain's last entry.")
+    ] = None
+    audit_head_hash: Annotated[
+        str | None, msgspec.Meta(description="SHA-256 of the audit chain's last entry (hex).")
+    ] = None
+    objects: Annotated[
+        str | None, msgspec.Meta(description="Where the documents were copied (s3://bucket/prefix/), if any.")
+    ] = None
+
+
 class ResourceView(ResponseBody):
     """The ConsorcioTenant as Kubernetes sees it."""
 
@@ -85,6 +125,17 @@ class ResourceView(ResponseBody):
     # While a Snapshot/Delete deletion waits out its grace period: PendingDeletion and the date.
     deletion_phase: str | None = None
     deletion_scheduled_at: str | None = None
+    restore_from: Annotated[
+        dict[str, Any] | None,
+        msgspec.Meta(description="spec.restoreFrom: the tenant and backup this tenant is created from."),
+    ] = None
+    restored_from: Annotated[
+        dict[str, Any] | None,
+        msgspec.Meta(
+            description="status.restoredFrom: what the operator restored (backup, rows, audit chain head, "
+            "documents, secrets, seconds); absent until done."
+        ),
+    ] = None
     conditions: list[dict[str, Any]] = msgspec.field(default_factory=list)
 
 
@@ -179,6 +230,8 @@ def resource_view(resource: TenantResourceStatus) -> ResourceView:
         deletion_grace_period_days=resource.spec.get("deletionGracePeriodDays"),
         deletion_phase=(status.get("deletion") or {}).get("phase"),
         deletion_scheduled_at=(status.get("deletion") or {}).get("scheduledAt"),
+        restore_from=resource.spec.get("restoreFrom"),
+        restored_from=status.get("restoredFrom"),
         conditions=list(status.get("conditions") or []),
     )
 
@@ -234,3 +287,26 @@ def preview_view(
         subscription_after=preview.subscription_after,
         new_monthly_price=new_price,
     )
+
+
+def backup_views(obj: Mapping[str, Any] | None, slug: str) -> list[BackupView]:
+    """``status.backups`` of a ConsorcioTenant (newest first) as the API shows them."""
+    out = []
+    for item in ((obj or {}).get("status") or {}).get("backups") or []:
+        if not isinstance(item, Mapping) or not item.get("path"):
+            continue
+        raw_head = item.get("auditHead")
+        head: Mapping[str, Any] = raw_head if isinstance(raw_head, Mapping) else {}
+        out.append(
+            BackupView(
+                backup=PurePath(str(item["path"])).stem.removeprefix(f"{slug}-"),
+                taken_at=item.get("takenAt"),
+                size_bytes=item.get("sizeBytes"),
+                rows=item.get("rows"),
+                verified=item.get("verified"),
+                audit_head_seq=head.get("seq"),
+                audit_head_hash=head.get("hash"),
+                objects=item.get("objects"),
+            )
+        )
+    return out

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from consorcio_contract.identifiers import normalize_cnpj
 from consorcio_contract.plans import CATALOG, PlanName
-from consorcio_contract.tenant_resource import validate_spec
+from consorcio_contract.tenant_resource import LATEST_BACKUP, validate_spec
 from control_plane.audit.service import ActionContext, AuditService
 from control_plane.billing.invoice_math import ProrationPreview, preview_plan_change
 from control_plane.billing.periods import BILLING_TZ, BillingPeriod, local_date
@@ -37,7 +37,7 @@ from control_plane.tenants.models import (
     TenantStateChange,
 )
 from control_plane.tenants.resources import ResourceConflict, TenantResources, TenantResourceStatus
-from control_plane.tenants.schemas import TenantCreate, TenantUpdate
+from control_plane.tenants.schemas import TenantCreate, TenantUpdate, backup_views
 from control_plane.tenants.sync import record_change
 
 ChangePublisher = Callable[[], Awaitable[None]]
@@ -73,6 +73,8 @@ _FIELD_NAMES = {
     "spec.host": "host",
     "spec.deletionPolicy": "deletionPolicy",
 }
+# The restore request's names for the resource's field paths.
+_RESTORE_FIELD_NAMES = {"metadata.name": "into", "spec.restoreFrom.backup": "backup"}
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,104 @@ class TenantService:
             if obj is None or theirs != cnpj:
                 raise Conflict(f"a ConsorcioTenant named {slug!r} exists for another CNPJ") from None
             return obj
+
+    # -- backups and restore under a new name (issue 21 item 5) ---------------
+
+    async def backups(self, slug: str) -> tuple[Tenant, dict[str, Any]]:
+        """The record and the ConsorcioTenant (its ``status.backups`` lists the kept backups)."""
+        tenant = await self.get_record(slug)
+        obj = await self.resources.get(slug)
+        if obj is None:
+            raise self._missing_resource(slug)
+        return tenant, obj
+
+    @_traced("tenant.restore_backup")
+    async def restore_backup(
+        self, ctx: ActionContext, slug: str, into: str, backup: str, now: datetime, *, key: str
+    ) -> tuple[TenantWithResource, bool]:
+        """Register the tenant ``into`` (same administradora, CNPJ and plan) and write its
+        ConsorcioTenant with ``spec.restoreFrom`` (the operator restores the backup into it);
+        returns (tenant, created). The same request again answers the existing tenant."""
+        source = await self._live(slug)
+        wanted = {"tenant": slug, "backup": backup}
+        spec: dict[str, Any] = {
+            "displayName": source.display_name,
+            "cnpj": source.cnpj,
+            "plan": source.plan.value,
+            "suspended": False,
+            "deletionPolicy": source.deletion_policy.value,
+            "deletionProtection": True,
+            "restoreFrom": wanted,
+        }
+        problems = validate_spec(spec, into)
+        if problems:
+            raise InvalidInput(
+                "the restore is not valid",
+                errors=[FieldError(_RESTORE_FIELD_NAMES.get(p.field, p.field), p.message) for p in problems],
+            )
+        existing = await self.session.scalar(select(Tenant).where(Tenant.slug == into))
+        if existing is not None:
+            obj = await self.resources.get(into)
+            same = ((obj or {}).get("spec") or {}).get("restoreFrom") == wanted
+            if existing.cnpj == source.cnpj and existing.deleted_at is None and same:
+                return await self.get(into), False  # a retry of this very restore
+            raise Conflict(f"slug {into!r} is already taken")
+        obj = await self.resources.get(slug)
+        if obj is None:
+            raise self._missing_resource(slug)
+        stamps = [b.backup for b in backup_views(obj, slug)]
+        if not stamps:
+            raise Conflict(f"tenant {slug!r} has no verified backup yet (status.backups is empty)")
+        if backup != LATEST_BACKUP and backup not in stamps:
+            raise NotFound(f"tenant {slug!r} keeps no backup {backup!r}; it keeps {', '.join(stamps)}")
+        tenant = Tenant(
+            slug=into,
+            display_name=source.display_name,
+            cnpj=source.cnpj,
+            plan=source.plan,
+            suspended=False,
+            deletion_policy=source.deletion_policy,
+            contract_number=source.contract_number,
+            contract_start=local_date(now),
+            billing_contact_name=source.billing_contact_name,
+            billing_contact_email=source.billing_contact_email,
+            billing_contact_phone=source.billing_contact_phone,
+        )
+        self.session.add(tenant)
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            await self.session.rollback()
+            raise Conflict(f"slug {into!r} is already taken") from None
+        self.session.add(
+            PlanChange(
+                tenant_id=tenant.id,
+                plan=source.plan,
+                effective_from=self._contract_instant(tenant),
+                changed_by=ctx.actor,
+            )
+        )
+        record_change(
+            self.session,
+            tenant,
+            "registered",
+            None,
+            source.plan.value,
+            source="api",
+            changed_by=ctx.actor,
+            at=now,
+        )
+        self.audit.record(
+            ctx,
+            "tenant.restore_backup",
+            "tenant",
+            into,
+            {"from": slug, "backup": backup, "cnpj": source.cnpj, "idempotencyKey": key},
+        )
+        await self.session.flush()
+        created = await self._ensure_resource(into, spec, source.cnpj)
+        await self.session.commit()
+        return TenantWithResource(tenant, TenantResourceStatus.from_object(created)), True
 
     # -- commercial data -----------------------------------------------------
 

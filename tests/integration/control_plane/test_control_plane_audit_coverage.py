@@ -25,6 +25,7 @@ AUDITED_IN_K8S_TESTS = {
     "tenants:delete",
     "tenants:deletion-protection",
     "tenants:restore",
+    "tenants:restore-backup",
     "tenants:purge",
 }
 AUDITED_HERE = {
