@@ -295,9 +295,16 @@ class TenantSync:
         meta: Mapping[str, Any],
         now: datetime,
     ) -> list[str]:
-        holder = await self.session.scalar(
-            select(Tenant.slug).where(Tenant.cnpj == cnpj, Tenant.deleted_at.is_(None))
-        )
+        holders = (
+            await self.session.scalars(
+                select(Tenant.slug).where(Tenant.cnpj == cnpj, Tenant.deleted_at.is_(None))
+            )
+        ).all()
+        restore = spec.get("restoreFrom")
+        source = restore.get("tenant") if isinstance(restore, Mapping) else None
+        # A tenant restored from another's backup (spec.restoreFrom) is the same administradora
+        # on purpose: registered (and billed) beside its source, like POST .../backups/{b}/restore.
+        holder = next((h for h in holders if h != source), None) if source not in holders else None
         if holder is not None:
             _log.warning(
                 "ConsorcioTenant %s: CNPJ %s already belongs to tenant %s; not registered", slug, cnpj, holder

@@ -114,3 +114,27 @@ async def test_backups_are_listed_and_one_is_restored_into_a_new_tenant(
     )
     history = (await cp_client.get(f"/api/tenants/{into}/history", headers=admin)).json()
     assert [h["field"] for h in history] == ["registered"]
+
+
+async def test_a_restore_applied_with_kubectl_is_registered_beside_its_source(
+    cp_client, auth, custom_objects, tenant_slugs, make_tenant_body, cnpj
+) -> None:
+    """The watch registers a ConsorcioTenant with the CNPJ of another only when it restores that one."""
+    from tests.k8s.control_plane.test_control_plane_tenant_sync_k8s import _state_is, applied, eventually
+
+    admin = auth[Role.PLATFORM_ADMIN]
+    slug, doc = tenant_slugs(), cnpj()
+    assert (
+        await cp_client.post("/api/tenants", json=make_tenant_body(slug, doc), headers=admin)
+    ).status_code == 201
+    copy, stranger = tenant_slugs(), tenant_slugs()
+    custom_objects.create_cluster_custom_object(
+        GROUP, VERSION, PLURAL, applied(stranger, doc, restoreFrom={"tenant": f"x{slug}"})
+    )
+    custom_objects.create_cluster_custom_object(
+        GROUP, VERSION, PLURAL, applied(copy, doc, restoreFrom={"tenant": slug})
+    )
+    view = await eventually(lambda: _state_is(cp_client, admin, copy, "active"), f"{copy} registered")
+    assert normalize_cnpj(view["cnpj"]) == normalize_cnpj(doc)
+    # Applied before it, with the CNPJ but restoring another tenant: not registered.
+    assert (await cp_client.get(f"/api/tenants/{stranger}", headers=admin)).status_code == 404
