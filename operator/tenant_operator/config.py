@@ -10,7 +10,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -395,11 +395,18 @@ def _s3_config(get: Callable[..., str]) -> S3Config:
     ):
         if url and urlsplit(url).scheme not in ("http", "https"):
             raise ConfigError(f"{var} must be an http:// or https:// URL")
-    if mode == S3_MODE_AWS_IRSA:
-        return _irsa_config(get, endpoint)
-    if not endpoint:
+    if mode == S3_MODE_ADMIN_API and not endpoint:
         return S3Config(endpoint="")
     access, secret = get("OPERATOR_S3_ADMIN_ACCESS_KEY_ID"), get("OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY")
+    common = S3Config(
+        endpoint=endpoint,
+        admin_access_key=access,
+        admin_secret_key=secret,
+        region=get("OPERATOR_S3_REGION") or "us-east-1",
+        tenant_endpoint=get("OPERATOR_S3_TENANT_ENDPOINT").rstrip("/"),
+    )
+    if mode == S3_MODE_AWS_IRSA:
+        return _irsa_config(get, common)
     if not access or not secret:
         raise ConfigError(
             "OPERATOR_S3_ADMIN_ACCESS_KEY_ID and OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY are required "
@@ -411,14 +418,8 @@ def _s3_config(get: Callable[..., str]) -> S3Config:
         raise ConfigError(
             "OPERATOR_S3_BUCKET_PREFIX must be at most 23 lowercase letters, digits, '-' or '.'"
         )
-    return S3Config(
-        endpoint=endpoint,
-        admin_access_key=access,
-        admin_secret_key=secret,
-        region=get("OPERATOR_S3_REGION") or "us-east-1",
-        tenant_endpoint=get("OPERATOR_S3_TENANT_ENDPOINT").rstrip("/"),
-        bucket_prefix=prefix,
-        backup_bucket=get("OPERATOR_S3_BACKUP_BUCKET") or "consorcio-backups",
+    return replace(
+        common, bucket_prefix=prefix, backup_bucket=get("OPERATOR_S3_BACKUP_BUCKET") or "consorcio-backups"
     )
 
 
@@ -426,7 +427,7 @@ _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/{}-]+$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
-def _irsa_config(get: Callable[..., str], endpoint: str) -> S3Config:
+def _irsa_config(get: Callable[..., str], common: S3Config) -> S3Config:
     """aws-irsa: the shared bucket and the tenants' role ARN template, checked before any tenant sees them."""
     bucket = get("OPERATOR_S3_SHARED_BUCKET")
     if not _BUCKET.match(bucket):
@@ -441,18 +442,13 @@ def _irsa_config(get: Callable[..., str], endpoint: str) -> S3Config:
             "OPERATOR_S3_TENANT_ROLE_ARN_TEMPLATE must be an IAM role ARN containing {tenant}, "
             f"e.g. arn:aws:iam::123456789012:role/consorcio-prod-tenant-{{tenant}}: {template!r}"
         )
-    access, secret = get("OPERATOR_S3_ADMIN_ACCESS_KEY_ID"), get("OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY")
-    if bool(access) != bool(secret):
+    if bool(common.admin_access_key) != bool(common.admin_secret_key):
         raise ConfigError(
             "OPERATOR_S3_ADMIN_ACCESS_KEY_ID and OPERATOR_S3_ADMIN_SECRET_ACCESS_KEY go together "
             "(or neither: the operator's own IRSA role)"
         )
-    return S3Config(
-        endpoint=endpoint,
-        admin_access_key=access,
-        admin_secret_key=secret,
-        region=get("OPERATOR_S3_REGION") or "us-east-1",
-        tenant_endpoint=get("OPERATOR_S3_TENANT_ENDPOINT").rstrip("/"),
+    return replace(
+        common,
         # Terraform gives the operator's role PutObject on backups/ of the shared bucket only.
         backup_bucket=get("OPERATOR_S3_BACKUP_BUCKET") or bucket,
         backup_key_prefix=IRSA_BACKUP_KEY_PREFIX,

@@ -3,20 +3,25 @@
 ``provision_bucket`` runs the operator's own provisioner (user ``tenant-<slug>``
 owning bucket ``tenant-<slug>``) and returns the ``S3_*`` variables the
 operator writes into the tenant's Secret; ``s3_tenant``/``s3_other_tenant``
-are two tenant apps wired to their own buckets (isolation tests).
+are two tenant apps wired to their own buckets (isolation tests). ``shared_bucket`` is one
+bucket for several tenants' prefixes (the operator's aws-irsa mode), seen with the root key.
 """
 
 from __future__ import annotations
 
 import asyncio
+import urllib.error
+import urllib.request
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
+import boto3
 import pytest
 from tenant_operator import names
 from tenant_operator.config import S3Config
 from tenant_operator.credentials import generate
-from tenant_operator.provisioners.object_store import ObjectStoreProvisioner
+from tenant_operator.provisioners.object_store import ObjectStoreProvisioner, client_config
 
 from tests.support.tenant_app_fixtures import Tenant, provision_tenant
 
@@ -90,3 +95,45 @@ def _drop_s3_buckets(s3):
     """Buckets and users made by these tests are deleted at the end of the session."""
     yield
     asyncio.run(drop_buckets(s3))
+
+
+def root_client(s3) -> Any:
+    """boto3 S3 client signed with the server's root key (sees every bucket)."""
+    return boto3.client(
+        "s3",
+        endpoint_url=s3.endpoint,
+        region_name=s3.region,
+        aws_access_key_id=s3.access_key,
+        aws_secret_access_key=s3.secret_key,
+        config=client_config(),
+    )
+
+
+def keys_in(client: Any, bucket: str, prefix: str = "") -> list[str]:
+    """Every key under ``prefix`` of ``bucket``, sorted (all pages)."""
+    pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return sorted(o["Key"] for page in pages for o in page.get("Contents") or [])
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    """GET ``url`` (e.g. a presigned link) without credentials: status and body."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, b""
+
+
+@pytest.fixture()
+def shared_bucket(s3) -> Iterator[tuple[Any, str]]:
+    """A fresh bucket shared by tenants' prefixes: (root client, name); emptied and deleted afterwards."""
+    root = root_client(s3)
+    bucket = f"test-shared-{uuid.uuid4().hex[:10]}"
+    root.create_bucket(Bucket=bucket)
+    yield root, bucket
+    for upload in root.list_multipart_uploads(Bucket=bucket).get("Uploads") or []:
+        root.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+    for key in keys_in(root, bucket):
+        root.delete_object(Bucket=bucket, Key=key)
+    root.delete_bucket(Bucket=bucket)
+    root.close()

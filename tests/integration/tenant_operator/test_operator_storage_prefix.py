@@ -9,21 +9,18 @@ IAM policy (terraform/modules/object_storage/tenants.tf) is proven only on AWS.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from tenant_operator.config import IRSA_BACKUP_KEY_PREFIX, S3_MODE_AWS_IRSA, S3Config
-from tenant_operator.provisioners.object_store import (
-    BucketCopy,
-    ObjectStoreError,
-    ObjectStoreProvisioner,
-    client_config,
-)
+from tenant_operator.provisioners.object_store import BucketCopy, ObjectStoreError, ObjectStoreProvisioner
+
+from tests.support.object_store_fixtures import keys_in as _keys
+from tests.support.object_store_fixtures import shared_bucket
 
 pytestmark = pytest.mark.integration
+
+__all__ = ["shared_bucket"]
 
 #: What lives in the shared bucket before the tenant "acme" is deleted.
 SEEDED = {
@@ -36,32 +33,12 @@ SEEDED = {
 
 
 @pytest.fixture()
-def shared(s3: Any) -> Iterator[tuple[Any, str]]:
-    """A fresh shared bucket (root client, bucket name), seeded; emptied and deleted afterwards."""
-    root = boto3.client(
-        "s3",
-        endpoint_url=s3.endpoint,
-        region_name=s3.region,
-        aws_access_key_id=s3.access_key,
-        aws_secret_access_key=s3.secret_key,
-        config=client_config(),
-    )
-    bucket = f"test-shared-{uuid.uuid4().hex[:10]}"
-    root.create_bucket(Bucket=bucket)
+def shared(shared_bucket: tuple[Any, str]) -> tuple[Any, str]:
+    """The shared bucket (tests/support/object_store_fixtures.py), seeded with ``SEEDED``."""
+    root, bucket = shared_bucket
     for key, body in SEEDED.items():
         root.put_object(Bucket=bucket, Key=key, Body=body)
-    yield root, bucket
-    for upload in root.list_multipart_uploads(Bucket=bucket).get("Uploads") or []:
-        root.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
-    for key in _keys(root, bucket):
-        root.delete_object(Bucket=bucket, Key=key)
-    root.delete_bucket(Bucket=bucket)
-    root.close()
-
-
-def _keys(root: Any, bucket: str, prefix: str = "") -> list[str]:
-    pages = root.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-    return sorted(o["Key"] for page in pages for o in page.get("Contents") or [])
+    return root, bucket
 
 
 def _store(s3: Any, bucket: str) -> ObjectStoreProvisioner:

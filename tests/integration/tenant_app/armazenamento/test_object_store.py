@@ -5,23 +5,14 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import urllib.error
-import urllib.request
 
 import pytest
 
 from tenant_app.armazenamento import Finalidade, ObjectStore, chave
 from tenant_app.erros import NaoEncontrado
+from tests.support.object_store_fixtures import fetch
 
 pytestmark = pytest.mark.integration
-
-
-def _fetch(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as err:
-        return err.code, b""
 
 
 def _store(tenant) -> ObjectStore:
@@ -53,7 +44,7 @@ async def test_put_get_stream_list_presign_delete(s3_tenant, _drop_s3_buckets) -
     assert sorted(o.key for o in listed) == ["documentos/t/a.pdf", "documentos/t/big.bin"]
     assert await store.usage_bytes("documentos/t/") == len(data) + PART
 
-    status, body = _fetch(store.presigned_get_url(stored.key, expires_seconds=60, filename="contrato ç.pdf"))
+    status, body = fetch(store.presigned_get_url(stored.key, expires_seconds=60, filename="contrato ç.pdf"))
     assert (status, body) == (200, data)
 
     await store.delete(stored.key)
@@ -83,7 +74,7 @@ async def test_a_tenants_store_cannot_reach_another_tenants_objects(s3_tenant, s
         ):
             with pytest.raises(ArmazenamentoIndisponivel):
                 await call
-        assert _fetch(intruder.presigned_get_url(secret.key))[0] == 403
+        assert fetch(intruder.presigned_get_url(secret.key))[0] == 403
     finally:
         intruder.close()
     assert await b.get(secret.key) == b"b;1"

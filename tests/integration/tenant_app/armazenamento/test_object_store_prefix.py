@@ -11,15 +11,11 @@ addresses outside its prefix, not that it cannot: that is the tenant's IAM role
 from __future__ import annotations
 
 import hashlib
-import urllib.error
-import urllib.request
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import boto3
 import pytest
-from tenant_operator.provisioners.object_store import client_config
 
 from consorcio_contract.usage import Metric
 from tenant_app.armazenamento import Finalidade, ObjectStore, chave
@@ -28,36 +24,15 @@ from tenant_app.platform_client.usage_meter import UsageMeter
 from tenant_app.platform_link.gauges import read_storage_gauge
 from tenant_app.users.roles import Role
 from tests.integration.tenant_app.factories import make_consorciado
+from tests.support.object_store_fixtures import fetch, shared_bucket
+from tests.support.object_store_fixtures import keys_in as _keys
 from tests.support.tenant_app_fixtures import Tenant, provision_tenant
 
 pytestmark = pytest.mark.integration
 
+__all__ = ["shared_bucket"]
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture()
-def shared(s3: Any) -> Iterator[tuple[Any, str]]:
-    """A fresh shared bucket (root client, name); emptied and deleted afterwards."""
-    root = boto3.client(
-        "s3",
-        endpoint_url=s3.endpoint,
-        region_name=s3.region,
-        aws_access_key_id=s3.access_key,
-        aws_secret_access_key=s3.secret_key,
-        config=client_config(),
-    )
-    bucket = f"test-shared-{uuid.uuid4().hex[:10]}"
-    root.create_bucket(Bucket=bucket)
-    yield root, bucket
-    for key in _keys(root, bucket):
-        root.delete_object(Bucket=bucket, Key=key)
-    root.delete_bucket(Bucket=bucket)
-    root.close()
-
-
-def _keys(root: Any, bucket: str) -> list[str]:
-    pages = root.get_paginator("list_objects_v2").paginate(Bucket=bucket)
-    return sorted(o["Key"] for page in pages for o in page.get("Contents") or [])
 
 
 @pytest.fixture()
@@ -65,11 +40,11 @@ async def pair(
     make_database: Callable[[], str],
     redis_url: str,
     s3: Any,
-    shared: tuple[Any, str],
+    shared_bucket: tuple[Any, str],
     _drop_redis_users: None,
 ) -> AsyncIterator[tuple[Tenant, Tenant]]:
     """Tenants A and B: the env the operator writes in aws-irsa mode, plus the one stand-in key."""
-    _, bucket = shared
+    _, bucket = shared_bucket
     tenants = []
     for label in ("pfa", "pfb"):
         slug = f"{label}{uuid.uuid4().hex[:6]}"
@@ -93,19 +68,11 @@ def _store(tenant: Tenant) -> ObjectStore:
     return store
 
 
-def _fetch(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as err:
-        return err.code, b""
-
-
 async def test_the_same_key_in_two_prefixes_stays_each_tenants_own(
-    pair: tuple[Tenant, Tenant], shared: tuple[Any, str]
+    pair: tuple[Tenant, Tenant], shared_bucket: tuple[Any, str]
 ) -> None:
     a, b = pair
-    root, bucket = shared
+    root, bucket = shared_bucket
     sa, sb = _store(a), _store(b)
     key = chave(Finalidade.RELATORIOS, "2026", "dezembro.csv")
     await sa.put(key, b"a;1", "text/csv")
@@ -128,7 +95,7 @@ async def test_the_same_key_in_two_prefixes_stays_each_tenants_own(
 
     # A presigned link names the prefixed key; deleting and purging stay inside the prefix.
     url = sa.presigned_get_url(key, expires_seconds=60)
-    assert f"/tenants/{a.slug}/relatorios/" in url and _fetch(url) == (200, b"a;1")
+    assert f"/tenants/{a.slug}/relatorios/" in url and fetch(url) == (200, b"a;1")
     await sa.purge(key)
     with pytest.raises(NaoEncontrado):
         await sa.get(key)
@@ -141,10 +108,10 @@ async def test_the_same_key_in_two_prefixes_stays_each_tenants_own(
 
 
 async def test_documents_uploaded_through_the_api_land_under_the_tenants_prefix(
-    pair: tuple[Tenant, Tenant], shared: tuple[Any, str]
+    pair: tuple[Tenant, Tenant], shared_bucket: tuple[Any, str]
 ) -> None:
     a, b = pair
-    root, bucket = shared
+    root, bucket = shared_bucket
     pessoa = await make_consorciado(a)
     r = await a.client.post(
         "/api/documentos/",
@@ -165,6 +132,6 @@ async def test_documents_uploaded_through_the_api_land_under_the_tenants_prefix(
     r = await a.client.get(f"/api/documentos/{doc['id']}/download", headers=a.auth())
     assert r.status_code == 200, r.text
     assert r.json()["sha256"] == hashlib.sha256(PDF).hexdigest()
-    assert _fetch(r.json()["url"]) == (200, PDF)
+    assert fetch(r.json()["url"]) == (200, PDF)
     # B's app lists nothing of A's.
     assert await _store(b).list("") == []
