@@ -14,7 +14,8 @@ Afterwards, the invariants:
 * the audit chain verifies (``GET /api/auditoria/verificacao``).
 
 Per fault: the errors clients saw (count by status) and the time until the app answered again
-(p50 / max). Not yet covered: Vault, the kube-apiserver, the operator and the control plane.
+(p50 / max). Vault, the kube-apiserver, the operator and the control plane are killed by
+benchmarks/chaos_plataforma.py (its own script: other servers, workload and invariants).
 
     .venv/bin/python benchmarks/chaos.py [--seconds 120] [--interval 15] [--clients 4]
 """

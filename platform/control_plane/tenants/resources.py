@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import urllib3
 from kubernetes import client
 
 from consorcio_contract.crd_identity import GROUP, PLURAL, VERSION
@@ -151,7 +152,9 @@ class TenantResources:
                 # The CRD schema or a CEL rule refused it: the caller's input, not an outage.
                 raise InvalidInput(f"Kubernetes rejected the ConsorcioTenant: {_api_message(err)}") from None
             raise UpstreamUnavailable(f"Kubernetes API answered HTTP {err.status}: {err.reason}") from None
-        except (OSError, client.exceptions.OpenApiException) as err:
+        except (OSError, urllib3.exceptions.HTTPError, client.exceptions.OpenApiException) as err:
+            # urllib3's MaxRetryError (API server down: connection refused after the client's
+            # retries) is not an OSError; it was a 500 before the platform chaos run found it.
             raise UpstreamUnavailable(f"Kubernetes API unreachable: {type(err).__name__}") from None
 
     def _create(self, body: dict[str, Any]) -> dict[str, Any]:
