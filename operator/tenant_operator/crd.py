@@ -227,7 +227,8 @@ def status_schema() -> dict[str, Any]:
             "lastBackup": {
                 "type": "object",
                 "description": "The last scheduled backup (the plan's interval; verified by a restore into a "
-                "scratch database). Restore: python -m tenant_operator restore --file <path>.",
+                "scratch database). Restore it into a new tenant with spec.restoreFrom (or python -m "
+                "tenant_operator restore --file <path>).",
                 "properties": _BACKUP_PROPERTIES,
             },
             "backups": {

@@ -263,6 +263,10 @@ async def restore_snapshot(
         # template0: nothing of template1 (extensions, tables) mixes into the restore.
         owner_clause = f" OWNER {quote_ident(owner)}" if owner else ""
         await conn.execute(f"CREATE DATABASE {quote_ident(database)} TEMPLATE template0{owner_clause}")
+        if owner:
+            # A tenant's data from its first byte: no other role may even connect while it is
+            # restored (the operator's database step grants CONNECT to the owner afterwards).
+            await conn.execute(f"REVOKE ALL ON DATABASE {quote_ident(database)} FROM PUBLIC")
     finally:
         await conn.close()
     try:
