@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from opentelemetry import trace
@@ -26,7 +26,7 @@ from consorcio_contract.plans import CATALOG, PlanName
 from consorcio_contract.tenant_resource import LATEST_BACKUP, validate_spec
 from control_plane.audit.service import ActionContext, AuditService
 from control_plane.billing.invoice_math import ProrationPreview, preview_plan_change
-from control_plane.billing.periods import BILLING_TZ, BillingPeriod, local_date
+from control_plane.billing.periods import BillingPeriod, local_date
 from control_plane.problems import Conflict, FieldError, InvalidInput, NotFound
 from control_plane.tenants.models import (
     BillingIssue,
@@ -38,7 +38,7 @@ from control_plane.tenants.models import (
 )
 from control_plane.tenants.resources import ResourceConflict, TenantResources, TenantResourceStatus
 from control_plane.tenants.schemas import TenantCreate, TenantUpdate, backup_views
-from control_plane.tenants.sync import record_change
+from control_plane.tenants.sync import contract_instant, record_change, record_registration
 
 ChangePublisher = Callable[[], Awaitable[None]]
 _tracer = trace.get_tracer("control_plane")
@@ -225,25 +225,7 @@ class TenantService:
             if _retry:
                 return await self.create(ctx, data, now, _retry=False)
             raise Conflict(f"slug {data.slug!r} is already taken") from None
-        # Billing starts with the contract, so the first plan segment does too.
-        self.session.add(
-            PlanChange(
-                tenant_id=tenant.id,
-                plan=data.plan,
-                effective_from=self._contract_instant(tenant),
-                changed_by=ctx.actor,
-            )
-        )
-        record_change(
-            self.session,
-            tenant,
-            "registered",
-            None,
-            data.plan.value,
-            source="api",
-            changed_by=ctx.actor,
-            at=now,
-        )
+        record_registration(self.session, tenant, source="api", changed_by=ctx.actor, at=now)
         self.audit.record(
             ctx,
             "tenant.create",
@@ -255,11 +237,6 @@ class TenantService:
         obj = await self._ensure_resource(data.slug, spec, cnpj)
         await self.session.commit()
         return TenantWithResource(tenant, TenantResourceStatus.from_object(obj)), True
-
-    @staticmethod
-    def _contract_instant(tenant: Tenant) -> datetime:
-        """Midnight (billing time zone) of the contract's first day: billing is by day."""
-        return datetime.combine(tenant.contract_start, time(), BILLING_TZ)
 
     async def _ensure_resource(self, slug: str, spec: Mapping[str, object], cnpj: str) -> dict[str, object]:
         try:
@@ -339,24 +316,7 @@ class TenantService:
         except IntegrityError:
             await self.session.rollback()
             raise Conflict(f"slug {into!r} is already taken") from None
-        self.session.add(
-            PlanChange(
-                tenant_id=tenant.id,
-                plan=source.plan,
-                effective_from=self._contract_instant(tenant),
-                changed_by=ctx.actor,
-            )
-        )
-        record_change(
-            self.session,
-            tenant,
-            "registered",
-            None,
-            source.plan.value,
-            source="api",
-            changed_by=ctx.actor,
-            at=now,
-        )
+        record_registration(self.session, tenant, source="api", changed_by=ctx.actor, at=now)
         self.audit.record(
             ctx,
             "tenant.restore_backup",
@@ -429,7 +389,7 @@ class TenantService:
             PlanChange(
                 tenant_id=tenant.id,
                 plan=plan,
-                effective_from=max(now, self._contract_instant(tenant)),
+                effective_from=max(now, contract_instant(tenant)),
                 changed_by=ctx.actor,
             )
         )

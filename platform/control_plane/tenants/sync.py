@@ -89,6 +89,29 @@ def record_change(
     )
 
 
+def contract_instant(tenant: Tenant) -> datetime:
+    """Midnight (billing time zone) of the contract's first day: billing is by day."""
+    return datetime.combine(tenant.contract_start, time(), BILLING_TZ)
+
+
+def record_registration(
+    session: AsyncSession, tenant: Tenant, *, source: str, changed_by: str, at: datetime
+) -> None:
+    """A new tenant's first plan segment and its ``registered`` history row (used by the API
+    service too). Billing starts with the contract, so the first plan segment does too."""
+    session.add(
+        PlanChange(
+            tenant_id=tenant.id,
+            plan=tenant.plan,
+            effective_from=contract_instant(tenant),
+            changed_by=changed_by,
+        )
+    )
+    record_change(
+        session, tenant, "registered", None, tenant.plan.value, source=source, changed_by=changed_by, at=at
+    )
+
+
 def _owns_plan(fields: object) -> bool:
     spec = fields.get("f:spec") if isinstance(fields, Mapping) else None
     return isinstance(spec, Mapping) and "f:plan" in spec
@@ -236,9 +259,7 @@ class TenantSync:
                 PlanChange(
                     tenant_id=tenant.id,
                     plan=plan,
-                    effective_from=max(
-                        changed_at, datetime.combine(tenant.contract_start, time(), BILLING_TZ)
-                    ),
+                    effective_from=max(changed_at, contract_instant(tenant)),
                     changed_by=CLUSTER_ACTOR,
                 )
             )
@@ -332,24 +353,7 @@ class TenantSync:
         )
         self.session.add(tenant)
         await self.session.flush()
-        self.session.add(
-            PlanChange(
-                tenant_id=tenant.id,
-                plan=plan,
-                effective_from=datetime.combine(tenant.contract_start, time(), BILLING_TZ),
-                changed_by=CLUSTER_ACTOR,
-            )
-        )
-        record_change(
-            self.session,
-            tenant,
-            "registered",
-            None,
-            plan.value,
-            source="cluster",
-            changed_by=CLUSTER_ACTOR,
-            at=now,
-        )
+        record_registration(self.session, tenant, source="cluster", changed_by=CLUSTER_ACTOR, at=now)
         self.audit.record(
             SYSTEM, "tenant.register", "tenant", slug, {"plan": plan.value, "cnpj": cnpj, "source": "cluster"}
         )
