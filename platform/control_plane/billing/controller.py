@@ -9,10 +9,9 @@ from typing import Annotated
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from consorcio_kit.input_rules import IDEMPOTENCY_KEY_PATTERN
 from control_plane.api_schema import Offset, PeriodQuery
 from control_plane.audit.service import ActionContext, AuditService
 from control_plane.auth.guards import admin_guard
@@ -34,7 +33,8 @@ from control_plane.billing.schemas import (
     payment_view,
 )
 from control_plane.billing.service import InvoiceService
-from control_plane.problems import InvalidInput, PreconditionRequired
+from control_plane.idempotency import idempotency_key_header, require_idempotency_key
+from control_plane.problems import InvalidInput
 from control_plane.tenants.resources import TenantResources
 from control_plane.usage.controller import parse_period
 
@@ -206,14 +206,9 @@ class InvoiceController(Controller):
         action_context: NamedDependency[ActionContext],
         idempotency_key: Annotated[
             str | None,
-            HeaderParameter(
-                name="Idempotency-Key",
-                required=True,
-                min_length=1,
-                max_length=200,
-                pattern=IDEMPOTENCY_KEY_PATTERN,
-                description="Required (428 without it): a new value, e.g. a UUID, per payment; a retry "
-                "with the same key returns the first result.",
+            idempotency_key_header(
+                "Required (428 without it): a new value, e.g. a UUID, per payment; a retry "
+                "with the same key returns the first result."
             ),
         ] = None,
     ) -> Response[PaymentResult]:
@@ -222,14 +217,11 @@ class InvoiceController(Controller):
         When the invoice becomes paid and nothing else is past the grace
         period, a suspension for non-payment is lifted right away.
         """
-        if not idempotency_key:
-            raise PreconditionRequired("send an Idempotency-Key header (e.g. a UUID) with every payment")
-        if len(idempotency_key) > 200:
-            raise InvalidInput.field("Idempotency-Key", "must be at most 200 characters")
+        key = require_idempotency_key(idempotency_key, "payment")
         service = InvoiceService(db_session, state.settings.billing)
         now = datetime.now(UTC)
         payment, invoice, slug, replayed = await service.record_payment(
-            action_context, invoice_id, idempotency_key, data, now
+            action_context, invoice_id, key, data, now
         )
         if invoice.status is InvoiceStatus.PAID and not replayed:
             dunning = DunningService(db_session, tenant_resources, state.settings.billing)

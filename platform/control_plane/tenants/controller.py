@@ -8,16 +8,15 @@ from typing import Annotated
 from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consorcio_contract.plans import CATALOG, PlanName
 from consorcio_contract.tenant_resource import MAX_DELETION_GRACE_DAYS
-from consorcio_kit.input_rules import IDEMPOTENCY_KEY_PATTERN
 from control_plane.audit.service import ActionContext
 from control_plane.auth.guards import admin_guard
 from control_plane.auth.roles import Permission
-from control_plane.problems import InvalidInput, PreconditionRequired
+from control_plane.idempotency import idempotency_key_header, require_idempotency_key
 from control_plane.tenants.models import BillingIssue, DeletionPolicy, SuspensionReason
 from control_plane.tenants.resources import TenantResources
 from control_plane.tenants.schemas import (
@@ -415,14 +414,9 @@ class TenantController(Controller):
         action_context: NamedDependency[ActionContext],
         idempotency_key: Annotated[
             str | None,
-            HeaderParameter(
-                name="Idempotency-Key",
-                required=True,
-                min_length=1,
-                max_length=200,
-                pattern=IDEMPOTENCY_KEY_PATTERN,
-                description="Required (428 without it): a new value, e.g. a UUID, per restore; a retry "
-                "of the same restore answers 200 with the tenant it created.",
+            idempotency_key_header(
+                "Required (428 without it): a new value, e.g. a UUID, per restore; a retry "
+                "of the same restore answers 200 with the tenant it created."
             ),
         ] = None,
     ) -> Response[TenantView]:
@@ -436,12 +430,9 @@ class TenantController(Controller):
         `RestoreFailed`). 201 when created; 200 for a retry of the same restore; 404 when the tenant
         keeps no such backup; 409 when `into` is taken or the tenant has no backup yet.
         """
-        if not idempotency_key:
-            raise PreconditionRequired("send an Idempotency-Key header (e.g. a UUID) with every restore")
-        if len(idempotency_key) > 200:
-            raise InvalidInput.field("Idempotency-Key", "must be at most 200 characters")
+        key = require_idempotency_key(idempotency_key, "restore")
         service = _service(db_session, tenant_resources, state)
         result, created = await service.restore_backup(
-            action_context, slug, data.into, backup, datetime.now(UTC), key=idempotency_key
+            action_context, slug, data.into, backup, datetime.now(UTC), key=key
         )
         return Response(tenant_view(result.tenant, result.resource), status_code=201 if created else 200)
