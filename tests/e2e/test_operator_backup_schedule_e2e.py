@@ -14,20 +14,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
-import boto3
 import pytest
 from kubernetes import client
 from tenant_operator import names
-from tenant_operator.provisioners.object_store import client_config
 
 from consorcio_contract import crd_identity
 from devstack.binaries import binary_path
+from tests.support.object_store_fixtures import root_client
 from tests.support.operator_harness import (
     OperatorProcess,
     apply_crd,
     condition,
-    create_operator_identity,
     devstack_operator_env,
+    running_operator,
     tenant_body,
     wait_until,
 )
@@ -49,9 +48,6 @@ def operator(
     devstack_env, kubeconfig, s3, k8s_api_client, tmp_path_factory, backup_dir
 ) -> Iterator[OperatorProcess]:
     apply_crd(kubeconfig, str(binary_path("kubectl")))
-    identity = create_operator_identity(
-        k8s_api_client, kubeconfig, tmp_path_factory.mktemp("rbac"), suffix=f"b{RUN}"
-    )
     env = devstack_operator_env(devstack_env, backup_dir=backup_dir) | {
         "OPERATOR_S3_BACKUP_BUCKET": BACKUP_BUCKET,
         "OPERATOR_SCHEDULED_BACKUPS": "on",
@@ -61,22 +57,8 @@ def operator(
         "OPERATOR_RESYNC_INTERVAL": "5",
         "OPERATOR_TIMER_WAIT_SECONDS": "2",
     }
-    op = OperatorProcess(identity.kubeconfig, env, tmp_path_factory.mktemp("logs") / "operator.log")
-    op.start()
-    yield op
-    op.stop()
-    identity.delete(k8s_api_client)
-
-
-def _root(s3):
-    return boto3.session.Session().client(
-        "s3",
-        endpoint_url=s3.endpoint,
-        aws_access_key_id=s3.access_key,
-        aws_secret_access_key=s3.secret_key,
-        region_name=s3.region,
-        config=client_config(),
-    )
+    with running_operator(k8s_api_client, kubeconfig, tmp_path_factory, env, suffix=f"b{RUN}") as op:
+        yield op
 
 
 async def _probe_rows(admin_dsn: str, database: str) -> None:
@@ -93,7 +75,7 @@ def test_backups_on_schedule_with_retention(operator, k8s_api_client, s3, backup
     name = f"b{RUN}-acme"
     args = (crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL)
     api.create_cluster_custom_object(*args, tenant_body(name, operator.instance))
-    root = _root(s3)
+    root = root_client(s3)
     try:
         wait_until(
             lambda: condition(api.get_cluster_custom_object(*args, name), "Ready")["status"] == "True",

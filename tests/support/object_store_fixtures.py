@@ -28,16 +28,22 @@ from tests.support.tenant_app_fixtures import Tenant, provision_tenant
 _buckets: list[tuple[str, str]] = []
 
 
-def _provisioner(s3) -> ObjectStoreProvisioner:
+def root_provisioner(s3, **config: Any) -> ObjectStoreProvisioner:
+    """The operator's provisioner signed with the server's root key; ``config`` gives the rest of
+    its ``S3Config`` (``backup_bucket``, the aws-irsa mode's fields)."""
     return ObjectStoreProvisioner(
         S3Config(
             endpoint=s3.endpoint,
             admin_access_key=s3.access_key,
             admin_secret_key=s3.secret_key,
             region=s3.region,
-            backup_bucket="test-backups-unused",
+            **config,
         )
     )
+
+
+def _provisioner(s3) -> ObjectStoreProvisioner:
+    return root_provisioner(s3, backup_bucket="test-backups-unused")
 
 
 async def provision_bucket(s3, slug: str) -> dict[str, str]:

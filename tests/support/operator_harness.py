@@ -12,6 +12,7 @@ the test operator never handle the same tenant.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -22,7 +23,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -381,6 +382,24 @@ class OperatorProcess:
 
 
 # --- ConsorcioTenants -------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def running_operator(
+    api_client: Any, admin_kubeconfig: Path, tmp_path_factory: Any, env: dict[str, str], *, suffix: str
+) -> Iterator[OperatorProcess]:
+    """The operator started with ``env`` as its own ServiceAccount (``create_operator_identity``),
+    logging to a fresh ``operator.log``; stopped and its identity deleted on the way out."""
+    identity = create_operator_identity(
+        api_client, admin_kubeconfig, tmp_path_factory.mktemp("rbac"), suffix=suffix
+    )
+    op = OperatorProcess(identity.kubeconfig, env, tmp_path_factory.mktemp("logs") / "operator.log")
+    op.start()
+    try:
+        yield op
+    finally:
+        op.stop()
+        identity.delete(api_client)
 
 
 def cnpj_for(name: str) -> str:

@@ -13,15 +13,20 @@ import asyncpg
 import boto3
 import pytest
 from litestar.testing import AsyncTestClient
-from tenant_operator.config import S3Config
 from tenant_operator.provisioners.backup import backup_tenant, restore_tenant
-from tenant_operator.provisioners.object_store import ObjectStoreProvisioner, client_config
+from tenant_operator.provisioners.object_store import client_config
 from tenant_operator.provisioners.snapshot import differences
 
 from tenant_app.app import create_app
 from tenant_app.settings import Settings
 from tests.integration.tenant_app.factories import make_running_grupo, pay
-from tests.support.object_store_fixtures import _drop_s3_buckets, provision_bucket
+from tests.support.object_store_fixtures import (
+    _drop_s3_buckets,
+    keys_in,
+    provision_bucket,
+    root_client,
+    root_provisioner,
+)
 from tests.support.tenant_app_fixtures import login, make_redis_user, provision_tenant
 
 pytestmark = pytest.mark.integration
@@ -51,15 +56,7 @@ async def test_a_backup_restores_into_a_new_tenant_as_it_was(
     slug = f"bk{uuid.uuid4().hex[:6]}"
     t = await provision_tenant(make_database, redis_url, slug, extra_env=await provision_bucket(s3, slug))
     backup_bucket = f"test-backups-{uuid.uuid4().hex[:8]}"
-    store = ObjectStoreProvisioner(
-        S3Config(
-            endpoint=s3.endpoint,
-            admin_access_key=s3.access_key,
-            admin_secret_key=s3.secret_key,
-            region=s3.region,
-            backup_bucket=backup_bucket,
-        )
-    )
+    store = root_provisioner(s3, backup_bucket=backup_bucket)
     novo: AsyncTestClient | None = None
     restored_db = f"restored_{uuid.uuid4().hex[:10]}"
     try:
@@ -141,15 +138,8 @@ async def test_a_backup_restores_into_a_new_tenant_as_it_was(
         conn = await asyncpg.connect(pg_admin_dsn)
         await conn.execute(f'DROP DATABASE IF EXISTS "{restored_db}" WITH (FORCE)')
         await conn.close()
-        admin = boto3.client(
-            "s3",
-            endpoint_url=s3.endpoint,
-            region_name=s3.region,
-            aws_access_key_id=s3.access_key,
-            aws_secret_access_key=s3.secret_key,
-            config=client_config(),
-        )
-        for obj in admin.list_objects_v2(Bucket=backup_bucket).get("Contents") or []:
-            admin.delete_object(Bucket=backup_bucket, Key=obj["Key"])
+        admin = root_client(s3)
+        for key in keys_in(admin, backup_bucket):
+            admin.delete_object(Bucket=backup_bucket, Key=key)
         admin.delete_bucket(Bucket=backup_bucket)
         await store.close()

@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tenant_operator.config import IRSA_BACKUP_KEY_PREFIX, S3_MODE_AWS_IRSA, S3Config
+from tenant_operator.config import IRSA_BACKUP_KEY_PREFIX, S3_MODE_AWS_IRSA
 from tenant_operator.provisioners.object_store import BucketCopy, ObjectStoreError, ObjectStoreProvisioner
 
 from tests.support.object_store_fixtures import keys_in as _keys
-from tests.support.object_store_fixtures import shared_bucket
+from tests.support.object_store_fixtures import root_provisioner, shared_bucket
 
 pytestmark = pytest.mark.integration
 
@@ -42,18 +42,13 @@ def shared(shared_bucket: tuple[Any, str]) -> tuple[Any, str]:
 
 
 def _store(s3: Any, bucket: str) -> ObjectStoreProvisioner:
-    return ObjectStoreProvisioner(
-        S3Config(
-            endpoint=s3.endpoint,
-            admin_access_key=s3.access_key,
-            admin_secret_key=s3.secret_key,
-            region=s3.region,
-            mode=S3_MODE_AWS_IRSA,
-            shared_bucket=bucket,
-            backup_bucket=bucket,
-            backup_key_prefix=IRSA_BACKUP_KEY_PREFIX,
-            tenant_role_arn_template="arn:aws:iam::123456789012:role/t-{tenant}",
-        )
+    return root_provisioner(
+        s3,
+        mode=S3_MODE_AWS_IRSA,
+        shared_bucket=bucket,
+        backup_bucket=bucket,
+        backup_key_prefix=IRSA_BACKUP_KEY_PREFIX,
+        tenant_role_arn_template="arn:aws:iam::123456789012:role/t-{tenant}",
     )
 
 
