@@ -38,6 +38,11 @@ CONTA_DEMO = contas.DadosConta(
 )
 
 
+#: Títulos per lote: the detail records' sequence number has 5 digits and each título takes two (T, U),
+#: so a bank splits a big retorno into lotes; 100,000 títulos need three.
+TITULOS_POR_LOTE = 40_000
+
+
 def retorno_do_banco(conta: ContaCobranca, titulos: Sequence[Titulo], credito: date, numero: int) -> bytes:
     """The retorno a bank sends when ``titulos`` were paid in full on ``credito`` (ocorrência 06)."""
     cc = conta.agencia.rjust(5, "0") + (conta.dv_agencia or " ") + conta.conta.rjust(12, "0")
@@ -48,24 +53,31 @@ def retorno_do_banco(conta: ContaCobranca, titulos: Sequence[Titulo], credito: d
     linhas = [
         f"{b}00000{' ' * 9}2{doc.rjust(14, '0')}{conta.convenio.ljust(20)}{cc}{nome}{'BANCO'.ljust(30)}"
         f"{' ' * 10}2{credito:%d%m%Y}120000{numero:06d}10300000{' ' * 69}",
-        f"{b}00011T01  060 2{doc.rjust(15, '0')}{conta.convenio.ljust(20)}{cc}{nome}{' ' * 80}{numero:08d}"
-        f"{credito:%d%m%Y}00000000{' ' * 33}",
     ]
-    total = 0
-    for i, t in enumerate(titulos):
-        centavos = int(t.valor * 100)
-        total += centavos
+    partes = [titulos[i : i + TITULOS_POR_LOTE] for i in range(0, len(titulos), TITULOS_POR_LOTE)] or [[]]
+    for n_lote, parte in enumerate(partes, start=1):
+        lote = f"{n_lote:04d}"
+        inicio = len(linhas)
         linhas.append(
-            f"{b}00013{2 * i + 1:05d}T 06{cc}{t.nosso_numero.ljust(20)}1{t.seu_numero.ljust(15)}"
-            f"{t.vencimento:%d%m%Y}{centavos:015d}00100000 {t.id.hex[:25]}091{'0' * 15}{' ' * 40}{'0' * 10}"
-            f"{'0' * 15}{'00'.ljust(10)}{' ' * 17}"
+            f"{b}{lote}1T01  060 2{doc.rjust(15, '0')}{conta.convenio.ljust(20)}{cc}{nome}{' ' * 80}"
+            f"{numero:08d}{credito:%d%m%Y}00000000{' ' * 33}"
         )
-        linhas.append(
-            f"{b}00013{2 * i + 2:05d}U 06{'0' * 60}{centavos:015d}{centavos:015d}{'0' * 30}"
-            f"{credito:%d%m%Y}{credito:%d%m%Y}0000{'0' * 8}{'0' * 15}{' ' * 30}000{' ' * 27}"
-        )
-    linhas.append(f"{b}00015{' ' * 9}{len(linhas):06d}{len(titulos):06d}{total:017d}{'0' * 69}{' ' * 125}")
-    linhas.append(f"{b}99999{' ' * 9}000001{len(linhas) + 1:06d}000000{' ' * 205}")
+        total = 0
+        for i, t in enumerate(parte):
+            centavos = int(t.valor * 100)
+            total += centavos
+            linhas.append(
+                f"{b}{lote}3{2 * i + 1:05d}T 06{cc}{t.nosso_numero.ljust(20)}1{t.seu_numero.ljust(15)}"
+                f"{t.vencimento:%d%m%Y}{centavos:015d}00100000 {t.id.hex[:25]}091{'0' * 15}{' ' * 40}"
+                f"{'0' * 10}{'0' * 15}{'00'.ljust(10)}{' ' * 17}"
+            )
+            linhas.append(
+                f"{b}{lote}3{2 * i + 2:05d}U 06{'0' * 60}{centavos:015d}{centavos:015d}{'0' * 30}"
+                f"{credito:%d%m%Y}{credito:%d%m%Y}0000{'0' * 8}{'0' * 15}{' ' * 30}000{' ' * 27}"
+            )
+        registros = len(linhas) - inicio + 1  # header, details and this trailer
+        linhas.append(f"{b}{lote}5{' ' * 9}{registros:06d}{len(parte):06d}{total:017d}{'0' * 69}{' ' * 125}")
+    linhas.append(f"{b}99999{' ' * 9}{len(partes):06d}{len(linhas) + 1:06d}000000{' ' * 205}")
     return ("\r\n".join(linhas) + "\r\n").encode("ascii")
 
 
