@@ -41,8 +41,8 @@ from devstack.binaries import binary_path
 from tests.support.operator_harness import (
     OperatorProcess,
     apply_crd,
-    create_operator_identity,
     devstack_operator_env,
+    running_operator,
     wait_until,
 )
 
@@ -61,19 +61,13 @@ def valid_cnpj(seed: int) -> str:
 @pytest.fixture(scope="module")
 def operator(devstack_env, kubeconfig, k8s_api_client, tmp_path_factory) -> Iterator[OperatorProcess]:
     apply_crd(kubeconfig, str(binary_path("kubectl")))
-    identity = create_operator_identity(
-        k8s_api_client, kubeconfig, tmp_path_factory.mktemp("rbac"), suffix=f"cp{RUN}"
-    )
     env = devstack_operator_env(devstack_env, backup_dir=tmp_path_factory.mktemp("backups")) | {
         "OPERATOR_RESYNC_INTERVAL": "2",
         "OPERATOR_TIMER_WAIT_SECONDS": "2",
         "OPERATOR_WATCH_SERVER_TIMEOUT": "10",
     }
-    op = OperatorProcess(identity.kubeconfig, env, tmp_path_factory.mktemp("logs") / "operator.log")
-    op.start()
-    yield op
-    op.stop()
-    identity.delete(k8s_api_client)
+    with running_operator(k8s_api_client, kubeconfig, tmp_path_factory, env, suffix=f"cp{RUN}") as op:
+        yield op
 
 
 @pytest.fixture(scope="module")

@@ -28,8 +28,8 @@ from tests.support.operator_harness import (
     apply_crd,
     cnpj_for,
     condition,
-    create_operator_identity,
     devstack_operator_env,
+    running_operator,
     tenant_body,
     wait_until,
 )
@@ -49,18 +49,12 @@ def stack(devstack_env, kubeconfig) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def operator(stack, k8s_api_client, kubeconfig, tmp_path_factory) -> Iterator[OperatorProcess]:
-    ident = create_operator_identity(
-        k8s_api_client, kubeconfig, tmp_path_factory.mktemp("rbac"), suffix=f"a{RUN}"
-    )
     env = devstack_operator_env(stack, backup_dir=tmp_path_factory.mktemp("backups")) | {
         # Foreign objects carry no label the watches see: the timer finds them.
         "OPERATOR_RESYNC_INTERVAL": "3",
     }
-    op = OperatorProcess(ident.kubeconfig, env, tmp_path_factory.mktemp("logs") / "operator.log")
-    op.start()
-    yield op
-    op.stop()
-    ident.delete(k8s_api_client)
+    with running_operator(k8s_api_client, kubeconfig, tmp_path_factory, env, suffix=f"a{RUN}") as op:
+        yield op
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
-import boto3
 import hvac
 import pytest
 from kubernetes import client
@@ -24,18 +23,19 @@ from tenant_operator import names
 from tenant_operator.backups.runner import entry
 from tenant_operator.config import OperatorConfig
 from tenant_operator.provisioners.backup import backup_tenant, stamp_of
-from tenant_operator.provisioners.object_store import ObjectStoreProvisioner, client_config
+from tenant_operator.provisioners.object_store import ObjectStoreProvisioner
 from tenant_operator.reconciler import now_rfc3339
 
 from consorcio_contract import crd_identity
 from devstack.binaries import binary_path
+from tests.support.object_store_fixtures import root_client
 from tests.support.operator_harness import (
     OperatorProcess,
     apply_crd,
     cnpj_for,
     condition,
-    create_operator_identity,
     devstack_operator_env,
+    running_operator,
     tenant_body,
     wait_until,
 )
@@ -65,25 +65,8 @@ def env(devstack_env, backup_dir) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def operator(env, kubeconfig, s3, k8s_api_client, tmp_path_factory) -> Iterator[OperatorProcess]:
     apply_crd(kubeconfig, str(binary_path("kubectl")))
-    identity = create_operator_identity(
-        k8s_api_client, kubeconfig, tmp_path_factory.mktemp("rbac"), suffix=f"r{RUN}"
-    )
-    op = OperatorProcess(identity.kubeconfig, env, tmp_path_factory.mktemp("logs") / "operator.log")
-    op.start()
-    yield op
-    op.stop()
-    identity.delete(k8s_api_client)
-
-
-def _s3(s3):
-    return boto3.session.Session().client(
-        "s3",
-        endpoint_url=s3.endpoint,
-        aws_access_key_id=s3.access_key,
-        aws_secret_access_key=s3.secret_key,
-        region_name=s3.region,
-        config=client_config(),
-    )
+    with running_operator(k8s_api_client, kubeconfig, tmp_path_factory, env, suffix=f"r{RUN}") as op:
+        yield op
 
 
 async def _fill(admin_dsn: str, database: str) -> None:
@@ -155,7 +138,7 @@ def test_a_new_tenant_restored_from_a_backup(operator, env, k8s_api_client, s3, 
     vault = hvac.Client(url=env["OPERATOR_VAULT_ADDR"], token=env["OPERATOR_VAULT_TOKEN"])
     kv = vault.secrets.kv.v2
     mount = config.vault.kv_mount
-    root = _s3(s3)
+    root = root_client(s3)
     created: list[str] = []
     try:
         api.create_cluster_custom_object(*ARGS, tenant_body(source, operator.instance, cnpj=cnpj))

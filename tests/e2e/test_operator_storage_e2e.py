@@ -24,12 +24,13 @@ from tenant_operator.provisioners.s3_admin import AdminClient
 
 from consorcio_contract import crd_identity
 from devstack.binaries import binary_path
+from tests.support.object_store_fixtures import root_client as root_s3_client
 from tests.support.operator_harness import (
     OperatorProcess,
     apply_crd,
     condition,
-    create_operator_identity,
     devstack_operator_env,
+    running_operator,
     tenant_body,
     wait_until,
 )
@@ -53,9 +54,6 @@ def stack(devstack_env, kubeconfig, s3) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def operator(stack, k8s_api_client, kubeconfig, tmp_path_factory) -> Iterator[OperatorProcess]:
-    identity = create_operator_identity(
-        k8s_api_client, kubeconfig, tmp_path_factory.mktemp("rbac"), suffix=f"s{RUN}"
-    )
     env = devstack_operator_env(stack, backup_dir=tmp_path_factory.mktemp("backups")) | {
         "OPERATOR_S3_BACKUP_BUCKET": BACKUP_BUCKET,
         "OPERATOR_RESYNC_INTERVAL": "2",
@@ -63,11 +61,8 @@ def operator(stack, k8s_api_client, kubeconfig, tmp_path_factory) -> Iterator[Op
         "OPERATOR_WATCH_SERVER_TIMEOUT": "10",
     }
     assert env["OPERATOR_S3_ENDPOINT"] == stack["AWS_ENDPOINT_URL_S3"]
-    op = OperatorProcess(identity.kubeconfig, env, tmp_path_factory.mktemp("logs") / "operator.log")
-    op.start()
-    yield op
-    op.stop()
-    identity.delete(k8s_api_client)
+    with running_operator(k8s_api_client, kubeconfig, tmp_path_factory, env, suffix=f"s{RUN}") as op:
+        yield op
 
 
 class Tenants:
@@ -142,14 +137,7 @@ class Tenants:
         )
 
     def root_client(self):
-        return boto3.session.Session().client(
-            "s3",
-            endpoint_url=self.s3.endpoint,
-            aws_access_key_id=self.s3.access_key,
-            aws_secret_access_key=self.s3.secret_key,
-            region_name=self.s3.region,
-            config=client_config(),
-        )
+        return root_s3_client(self.s3)
 
 
 @pytest.fixture(scope="module")

@@ -43,9 +43,9 @@ from devstack.binaries import binary_path
 from tests.support.operator_harness import (
     OperatorProcess,
     apply_crd,
-    create_operator_identity,
     devstack_operator_env,
     free_port,
+    running_operator,
     wait_until,
 )
 from tests.support.processes import Process, run_once, wait_http_ok
@@ -129,9 +129,6 @@ def operator(
     devstack_env, kubeconfig, k8s_api_client, tmp_path_factory
 ) -> Iterator[tuple[OperatorProcess, int]]:  # type: ignore[no-untyped-def]
     apply_crd(kubeconfig, str(binary_path("kubectl")))
-    identity = create_operator_identity(
-        k8s_api_client, kubeconfig, tmp_path_factory.mktemp("rbac"), suffix=f"link{RUN}"
-    )
     cp_port = free_port()
     env = devstack_operator_env(devstack_env, backup_dir=tmp_path_factory.mktemp("backups")) | {
         "OPERATOR_CONTROL_PLANE_URL": f"http://127.0.0.1:{cp_port}",
@@ -139,11 +136,8 @@ def operator(
         "OPERATOR_TIMER_WAIT_SECONDS": "2",
         "OPERATOR_WATCH_SERVER_TIMEOUT": "10",
     }
-    op = OperatorProcess(identity.kubeconfig, env, tmp_path_factory.mktemp("op") / "operator.log")
-    op.start()
-    yield op, cp_port
-    op.stop()
-    identity.delete(k8s_api_client)
+    with running_operator(k8s_api_client, kubeconfig, tmp_path_factory, env, suffix=f"link{RUN}") as op:
+        yield op, cp_port
 
 
 @pytest.fixture(scope="module")
