@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-import boto3
 import pytest
-from tenant_operator.provisioners.object_store import client_config
 
 from devstack import stack
+from tests.support.object_store_fixtures import root_client
 
 pytestmark = pytest.mark.integration
 
@@ -22,14 +21,7 @@ def test_s3_server_is_reported_and_its_root_key_works(s3, devstack_cfg) -> None:
         s3.access_key,
         s3.secret_key,
     )
-    root = boto3.session.Session().client(
-        "s3",
-        endpoint_url=s3.endpoint,
-        aws_access_key_id=s3.access_key,
-        aws_secret_access_key=s3.secret_key,
-        region_name=s3.region,
-        config=client_config(),
-    )
+    root = root_client(s3)
     bucket = f"devstack-{uuid.uuid4().hex[:8]}"
     root.create_bucket(Bucket=bucket)
     try:
