@@ -462,21 +462,22 @@ async def inventario(prefix: str, pg_dsn: str, redis_url: str, vault: hvac.Clien
             return []
         return list((answer.get("data") or answer).get("keys") or [])
 
+    # Tenants' KV folders are keyed on their namespace (namespaces/tenant-<slug>/); no tenant has a
+    # policy of its own any more (the shared consorcio-tenant), so there is none to count.
     kv = [
-        k.rstrip("/")
-        for k in listed(lambda: vault.secrets.kv.v2.list_secrets("tenants", mount_point="secret"))
+        k.rstrip("/").removeprefix("tenant-")
+        for k in listed(
+            lambda: vault.secrets.kv.v2.list_secrets(names.VAULT_NAMESPACES_FOLDER, mount_point="secret")
+        )
     ]
-    policies = vault.sys.list_acl_policies()["data"]["keys"]
     roles_k8s = listed(lambda: vault.auth.kubernetes.list_roles(mount_point="kubernetes"))
     red = names.redis_user(prefix)
-    vpol = names.vault_policy(prefix)
     vrole = names.vault_role(prefix)
     return {
         "postgres database": {slug_of_pg(d) for d in dbs if d.startswith(pg_prefix)},
         "postgres role": {slug_of_pg(d) for d in roles if d.startswith(pg_prefix)},
         "redis user": {u.removeprefix("tenant-") for u in users if u.startswith(red)},
         "vault kv": {k for k in kv if k.startswith(prefix)},
-        "vault policy": {p.removeprefix("tenant-") for p in policies if p.startswith(vpol)},
         "vault k8s role": {x.removeprefix("tenant-") for x in roles_k8s if x.startswith(vrole)},
     }
 

@@ -42,6 +42,20 @@ def tenant_namespace(name: str) -> str:
     return f"{TENANT_NAMESPACE_PREFIX}{name}"
 
 
+#: The one Vault ACL policy every tenant's Kubernetes-auth role attaches (installed once by the
+#: platform, templated on the login's ServiceAccount namespace: issue 20, item 4).
+VAULT_TENANT_POLICY = "consorcio-tenant"
+#: Every tenant's secrets live under ``<kv mount>/namespaces/<its namespace>/``: the shared policy
+#: reaches a path only through the namespace Vault's Kubernetes auth vouched for at login.
+VAULT_NAMESPACES_FOLDER = "namespaces"
+
+
+def vault_tenant_prefix(name: str) -> str:
+    """``namespaces/tenant-<name>``: the tenant's KV v2 folder (under the mount), written by the
+    operator (``app``) and by the tenant app itself (``psp/*``, ``webhooks/*``)."""
+    return f"{VAULT_NAMESPACES_FOLDER}/{tenant_namespace(name)}"
+
+
 #: The operator's finalizer on every ConsorcioTenant: it carries out the deletionPolicy.
 CLEANUP_FINALIZER = f"{GROUP}/tenant-cleanup"
 #: On a ConsorcioTenant the control plane creates only to have it deleted at once

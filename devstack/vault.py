@@ -112,6 +112,18 @@ def configure_kubernetes_auth(cfg: StackConfig) -> None:
         token_reviewer_jwt=base64.b64decode(token).decode(),
         mount_point=K8S_AUTH_MOUNT,
     )
+    install_tenant_policy(vault)
+
+
+def install_tenant_policy(vault: hvac.Client, kv_mount: str = "secret") -> str:
+    """Write the tenants' shared policy ``consorcio-tenant`` (what docs/deployment.md has the SRE do),
+    templated on this Vault's Kubernetes auth accessor; idempotent. Returns the accessor."""
+    from tenant_operator import names
+    from tenant_operator.specs.vault_policy import shared_policy_hcl
+
+    accessor = vault.sys.list_auth_methods()[f"{K8S_AUTH_MOUNT}/"]["accessor"]
+    vault.sys.create_or_update_policy(name=names.VAULT_POLICY, policy=shared_policy_hcl(kv_mount, accessor))
+    return str(accessor)
 
 
 def _create_if_absent(create) -> None:

@@ -7,9 +7,16 @@ of these are used, so each derived name is valid for its system.
 from __future__ import annotations
 
 from consorcio_contract.crd_identity import GROUP
-from consorcio_contract.names import CLEANUP_FINALIZER, TENANT_APP_SERVICE_ACCOUNT, tenant_namespace
+from consorcio_contract.names import (
+    CLEANUP_FINALIZER,
+    TENANT_APP_SERVICE_ACCOUNT,
+    VAULT_TENANT_POLICY,
+    tenant_namespace,
+)
 from consorcio_contract.names import INSTANCE_LABEL as INSTANCE_LABEL  # re-exported: shared label
 from consorcio_contract.names import TENANT_LABEL as TENANT_LABEL  # re-exported: shared label
+from consorcio_contract.names import VAULT_NAMESPACES_FOLDER as VAULT_NAMESPACES_FOLDER  # re-exported
+from consorcio_contract.names import vault_tenant_prefix as _vault_tenant_prefix
 
 FIELD_MANAGER = "consorcio-operator"
 MANAGED_BY = "consorcio-operator"
@@ -77,17 +84,29 @@ def redis_key_prefix(name: str) -> str:
 
 def vault_secret_path(name: str) -> str:
     """KV v2 path (under the mount) holding the app's environment."""
-    return f"tenants/{name}/app"
+    return f"{vault_tenant_prefix(name)}/app"
 
 
 def vault_tenant_prefix(name: str) -> str:
-    """Everything of one tenant under the KV mount: its app environment and what the tenant
-    app writes itself (PSP credentials ``psp/*``, webhook signing secrets ``webhooks/*``)."""
+    """``namespaces/tenant-<name>`` (the contract's rule): everything of one tenant under the KV
+    mount, its app environment and what the tenant app writes itself (PSP credentials ``psp/*``,
+    webhook signing secrets ``webhooks/*``). Keyed on the namespace, the only name the shared
+    policy ``consorcio-tenant`` can template on."""
+    return _vault_tenant_prefix(name)
+
+
+#: The one policy every tenant role attaches (installed by the platform, never by the operator).
+VAULT_POLICY = VAULT_TENANT_POLICY
+
+
+def legacy_vault_tenant_prefix(name: str) -> str:
+    """Where a tenant's secrets lived before the shared policy (``tenants/<name>``): the operator
+    moves them to :func:`vault_tenant_prefix` once and deletes them here."""
     return f"tenants/{name}"
 
 
-def vault_policy(name: str) -> str:
-    """Vault policy allowing read on the tenant's KV subtree only."""
+def legacy_vault_policy(name: str) -> str:
+    """The per-tenant policy the operator used to write (deleted once, with the move)."""
     return f"tenant-{name}"
 
 

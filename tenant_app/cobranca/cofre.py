@@ -3,7 +3,7 @@
 The app logs in to Vault with its Kubernetes-auth role (``VAULT_ROLE``, the operator's ``tenant-<slug>``)
 using the projected service-account token the operator mounts with the Vault audience
 (``VAULT_TOKEN_FILE``); without ``VAULT_ROLE`` the file holds a Vault token (local runs, tests). Secrets
-live at ``<VAULT_KV_MOUNT>/tenants/<slug>/psp/<conta id>`` (KV v2), one per bank account.
+live at ``<VAULT_KV_MOUNT>/namespaces/tenant-<slug>/psp/<conta id>`` (KV v2), one per bank account.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import hvac
 
+from consorcio_contract.names import vault_tenant_prefix
 from tenant_app.erros import IndisponivelError, NaoEncontrado
 
 TOKEN_PADRAO = "/var/run/secrets/vault/token"
@@ -75,7 +76,7 @@ class CofrePsp:
         self.config = config
 
     def caminho(self, conta_id: uuid.UUID) -> str:
-        return f"tenants/{self.config.tenant_slug}/psp/{conta_id}"
+        return f"{vault_tenant_prefix(self.config.tenant_slug)}/psp/{conta_id}"
 
     def _cliente(self) -> hvac.Client:
         # A fresh login per use: the projected token rotates, a Vault token expires (role ttl).

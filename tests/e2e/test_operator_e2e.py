@@ -918,7 +918,8 @@ def assert_everything_dropped(name: str, stack, vault, env) -> None:
         vc.secrets.kv.v2.read_secret_version(
             path=names.vault_secret_path(name), mount_point="secret", raise_on_deleted_version=True
         )
-    assert names.vault_policy(name) not in vc.sys.list_policies()["data"]["policies"]
+    with pytest.raises(hvac.exceptions.InvalidPath):
+        vc.auth.kubernetes.read_role(name=names.vault_role(name), mount_point="kubernetes")
 
 
 def test_reinstalling_the_crd_leaves_tenants_alone(tenants, kubeconfig, k8s_api_client):

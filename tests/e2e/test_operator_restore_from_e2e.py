@@ -148,7 +148,9 @@ def test_a_new_tenant_restored_from_a_backup(operator, env, k8s_api_client, s3, 
         )
         asyncio.run(_fill(dsn, names.pg_identifier(source)))
         root.put_object(Bucket=config.s3.tenant_bucket(source), Key=DOCUMENT, Body=b"%PDF-1.4 boleto")
-        kv.create_or_update_secret(path=f"tenants/{source}/psp/conta-1", secret=PSP_SECRET, mount_point=mount)
+        kv.create_or_update_secret(
+            path=f"{names.vault_tenant_prefix(source)}/psp/conta-1", secret=PSP_SECRET, mount_point=mount
+        )
         backup = asyncio.run(_backup(env, source))
         api.patch_cluster_custom_object_status(
             *ARGS, source, {"status": {"lastBackup": backup, "backups": [backup]}}
@@ -185,7 +187,9 @@ def test_a_new_tenant_restored_from_a_backup(operator, env, k8s_api_client, s3, 
         got = root.get_object(Bucket=config.s3.tenant_bucket(copy), Key=DOCUMENT)["Body"].read()
         assert got == b"%PDF-1.4 boleto"
         secret = kv.read_secret_version(
-            path=f"tenants/{copy}/psp/conta-1", mount_point=mount, raise_on_deleted_version=True
+            path=f"{names.vault_tenant_prefix(copy)}/psp/conta-1",
+            mount_point=mount,
+            raise_on_deleted_version=True,
         )
         assert secret["data"]["data"] == PSP_SECRET
         events = client.CoreV1Api(k8s_api_client).list_namespaced_event(

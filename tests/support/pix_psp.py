@@ -29,6 +29,7 @@ import uvicorn
 from litestar import Litestar, Request, Response, get, post, put
 from litestar.params import FromPath
 
+from consorcio_contract.names import vault_tenant_prefix
 from tenant_app.cobranca.cofre import CofrePsp, ConfigCofre
 
 TXID = re.compile(r"^[A-Za-z0-9]{26,35}$")
@@ -206,13 +207,14 @@ def psp_local(client_id: str = "cliente-teste", client_secret: str | None = None
 @contextmanager
 def cofre_no_vault(vault: Any, slug: str, pasta: Path, apps: Sequence[Litestar]) -> Iterator[CofrePsp]:
     """The tenant's Vault access on the real Vault: a token whose policy reaches only
-    ``secret/data/tenants/<slug>/psp/*`` (what the tenant's role will grant), in a token file; ``apps``
-    use it while the block runs."""
+    ``secret/data/namespaces/tenant-<slug>/psp/*`` (what the tenant's role will grant), in a token
+    file; ``apps`` use it while the block runs."""
     raiz = hvac.Client(url=vault.addr, token=vault.token)
     politica = f"cobranca-teste-{slug}"
     raiz.sys.create_or_update_policy(
         politica,
-        f'path "secret/data/tenants/{slug}/psp/*" {{ capabilities = ["create", "update", "read"] }}\n',
+        f'path "secret/data/{vault_tenant_prefix(slug)}/psp/*" '
+        '{ capabilities = ["create", "update", "read"] }\n',
     )
     token = raiz.auth.token.create(policies=[politica], ttl="1h")["auth"]["client_token"]
     arquivo = pasta / "vault-token"

@@ -2,36 +2,46 @@
 # Installed by the SRE (docs/deployment.md: `vault policy write consorcio-operator <this file>`) and
 # tested against a real Vault by tests/k8s/tenant_operator/test_operator_vault_policy.py.
 #
-# The operator writes each tenant's KV data, a policy `tenant-<name>` and a Kubernetes-auth role
-# `tenant-<name>`. The role is constrained parameter by parameter: it can only let the ServiceAccount
-# `tenant-app` of a `tenant-*` namespace log in, only with tokens minted for the `vault` audience,
-# and only attach `tenant-*` policies. So the token cannot bind anything to its own or another
-# team's ServiceAccount, nor hand out the platform's policies.
-#
-# Known limit: Vault cannot constrain a policy's *content* (allowed_parameters globs only match a
-# value's start or end), so this token can still write a `tenant-*` policy with any rule in it.
-# Closing that needs one templated policy keyed on the login's namespace, i.e. tenant KV paths
-# keyed on the namespace (`tenant-<name>`) instead of `tenants/<name>` (docs/security.md).
+# The operator writes each tenant's KV data under `namespaces/tenant-<name>/` and a Kubernetes-auth
+# role `tenant-<name>`. It writes no policy: every tenant role attaches the one shared policy
+# `consorcio-tenant` (vault-tenant-policy.hcl, installed by the SRE), templated on the ServiceAccount
+# namespace Vault's Kubernetes auth verified at login, so a tenant's login reaches only
+# `namespaces/<its namespace>/`. The role is constrained parameter by parameter: only the
+# ServiceAccount `tenant-app` of a `tenant-*` namespace, only tokens minted for the `vault` audience,
+# only the policy `consorcio-tenant`. So the token can neither write a policy with any content, nor
+# bind anything to its own or another team's ServiceAccount, nor hand out the platform's policies.
 
-path "secret/data/tenants/*" {
+path "secret/data/namespaces/tenant-*" {
   capabilities = ["create", "read", "update", "delete"]
 }
 
-path "secret/metadata/tenants/*" {
+path "secret/metadata/namespaces/tenant-*" {
   capabilities = ["read", "update", "delete", "list"]
+}
+
+# Before the shared policy, tenants' secrets lived under `tenants/<name>/`: the operator moves them to
+# their namespace folder (read, then delete), and may no longer create anything there.
+path "secret/data/tenants/*" {
+  capabilities = ["read", "delete"]
+}
+
+path "secret/metadata/tenants/*" {
+  capabilities = ["read", "delete", "list"]
+}
+
+# ...and deletes the per-tenant policy `tenant-<name>` it used to write, with the move or the
+# tenant's deletion. Delete only: it can remove such a policy, never write or read one.
+path "sys/policies/acl/tenant-*" {
+  capabilities = ["delete"]
+}
+
+path "sys/policy/tenant-*" {
+  capabilities = ["delete"]
 }
 
 # The platform's SMTP relay (vault.smtpPath, Amazon SES in production), copied into tenants' SMTP_*.
 path "secret/data/consorcio/smtp" {
   capabilities = ["read"]
-}
-
-path "sys/policy/tenant-*" {
-  capabilities = ["create", "read", "update", "delete"]
-}
-
-path "sys/policies/acl/tenant-*" {
-  capabilities = ["create", "read", "update", "delete"]
 }
 
 path "auth/kubernetes/role/tenant-*" {
@@ -40,8 +50,8 @@ path "auth/kubernetes/role/tenant-*" {
     "bound_service_account_names"      = ["tenant-app"]
     "bound_service_account_namespaces" = ["tenant-*"]
     "audience"                         = ["vault"]
-    "policies"                         = ["tenant-*"]
-    "token_policies"                   = ["tenant-*"]
+    "policies"                         = ["consorcio-tenant"]
+    "token_policies"                   = ["consorcio-tenant"]
     "ttl"                              = []
     "max_ttl"                          = []
     "token_ttl"                        = []

@@ -13,7 +13,7 @@ tenant asks for a restore and its database does not exist yet. What it does, in 
 4. the backup's documents into the tenant's bucket (or prefix), verified by keys and sizes;
 5. the source's own Vault secrets (``psp/*``: PSP credentials of each bank account;
    ``webhooks/*``: signing secrets of its webhook endpoints, whose rows the dump brings) to
-   the same paths under ``tenants/<name>/``;
+   the same paths under ``namespaces/tenant-<name>/``;
 6. the staging database renamed to ``tenant_<name>``: the commit point. Before it, any failure
    drops the staging database and removes what 4 and 5 wrote, so nothing is half-written and
    the next pass starts again; after it, the database exists and passes never restore again.

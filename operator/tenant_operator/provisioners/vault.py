@@ -1,6 +1,7 @@
-"""Tenant secrets in Vault: KV v2 data, a read-only policy and a
-Kubernetes-auth role. hvac is synchronous, so every call runs in a thread
-pool and never blocks the operator's event loop.
+"""Tenant secrets in Vault: KV v2 data under the tenant's namespace folder and a Kubernetes-auth
+role attaching the platform's shared policy ``consorcio-tenant`` (the operator writes no policy:
+issue 20, item 4). hvac is synchronous, so every call runs in a thread pool and never blocks the
+operator's event loop.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import requests
 
 from tenant_operator import names
 from tenant_operator.config import VaultConfig
-from tenant_operator.specs.vault_policy import kubernetes_role, policy_hcl
+from tenant_operator.specs.vault_policy import kubernetes_role
 
 T = TypeVar("T")
 
@@ -48,7 +49,7 @@ def _classify(err: Exception) -> VaultError:
 
 
 class VaultProvisioner:
-    """KV data, policy and Kubernetes-auth role of each tenant."""
+    """KV data and Kubernetes-auth role of each tenant."""
 
     def __init__(self, config: VaultConfig, *, max_threads: int = 16) -> None:
         self._config = config
@@ -112,8 +113,43 @@ class VaultProvisioner:
         self._smtp_cache = (now, relay)
         return relay
 
+    def _move_legacy_sync(self, name: str) -> list[str]:
+        """Move what the tenant had under ``tenants/<name>`` (before the shared policy) to its
+        namespace folder, then delete the per-tenant policy and the old secrets; idempotent: a
+        secret already at the new place is not overwritten (the app may have written it since), and
+        the old secrets go last, so an interrupted move is simply done again."""
+        legacy = names.legacy_vault_tenant_prefix(name)
+        paths = self._kv_paths_under(legacy)
+        if not paths:
+            return []
+        kv = self._client.secrets.kv.v2
+        mount = self._config.kv_mount
+        for path in paths:
+            target = f"{names.vault_tenant_prefix(name)}/{path[len(legacy) + 1 :]}"
+            try:
+                answer = kv.read_secret_version(path=path, mount_point=mount, raise_on_deleted_version=True)
+            except hvac.exceptions.InvalidPath:
+                continue  # deleted meanwhile (only its metadata is left)
+            try:
+                kv.read_secret_metadata(path=target, mount_point=mount)
+            except hvac.exceptions.InvalidPath:
+                kv.create_or_update_secret(
+                    path=target, secret=dict(answer["data"]["data"]), mount_point=mount
+                )
+                meta = kv.read_secret_metadata(path=path, mount_point=mount)["data"]
+                if custom := meta.get(
+                    "custom_metadata"
+                ):  # the retained tenant's mark and CNPJ move with its data
+                    kv.update_metadata(path=target, mount_point=mount, custom_metadata=custom)
+        # The operator's policy grants delete (only) on sys/policies/acl/tenant-*: this call.
+        self._client.sys.delete_policy(names.legacy_vault_policy(name))
+        for path in paths:
+            with contextlib.suppress(hvac.exceptions.InvalidPath):
+                kv.delete_metadata_and_all_versions(path=path, mount_point=mount)
+        return [f"moved {len(paths)} secrets from {legacy}"]
+
     def _ensure_sync(self, name: str, env: dict[str, str], cnpj: str | None = None) -> list[str]:
-        changes = []
+        changes = self._move_legacy_sync(name)
         kv = self._client.secrets.kv.v2
         mount = self._config.kv_mount
         path = names.vault_secret_path(name)
@@ -130,16 +166,6 @@ class VaultProvisioner:
         if (meta.get("custom_metadata") or {}).get("orphaned"):
             kv.update_metadata(path=path, mount_point=mount, custom_metadata={"tenant": name})
             changes.append("KV orphan mark")
-
-        policy_name = names.vault_policy(name)
-        wanted_policy = policy_hcl(name, mount)
-        try:
-            live_policy = self._client.sys.read_policy(policy_name)["data"]["rules"]
-        except hvac.exceptions.InvalidPath:
-            live_policy = None
-        if live_policy != wanted_policy:
-            self._client.sys.create_or_update_policy(name=policy_name, policy=wanted_policy)
-            changes.append("policy")
 
         role_name = names.vault_role(name)
         wanted_role = kubernetes_role(name, self._config.token_audience)
@@ -230,27 +256,29 @@ class VaultProvisioner:
         kv = self._client.secrets.kv.v2
         mount = self._config.kv_mount
         copied: list[str] = []
-        for subtree in subtrees:
-            base = f"{names.vault_tenant_prefix(source)}/{subtree}"
-            for path in self._kv_paths_under(base):
-                try:
-                    answer = kv.read_secret_version(
-                        path=path, mount_point=mount, raise_on_deleted_version=True
+        # A source the operator has not moved yet still has its secrets in the legacy folder; what
+        # is in its namespace folder is newer and written last.
+        for prefix in (names.legacy_vault_tenant_prefix(source), names.vault_tenant_prefix(source)):
+            for subtree in subtrees:
+                for path in self._kv_paths_under(f"{prefix}/{subtree}"):
+                    try:
+                        answer = kv.read_secret_version(
+                            path=path, mount_point=mount, raise_on_deleted_version=True
+                        )
+                    except hvac.exceptions.InvalidPath:
+                        continue  # deleted meanwhile (only its metadata is left)
+                    relative = path[len(prefix) + 1 :]
+                    kv.create_or_update_secret(
+                        path=f"{names.vault_tenant_prefix(target)}/{relative}",
+                        secret=dict(answer["data"]["data"]),
+                        mount_point=mount,
                     )
-                except hvac.exceptions.InvalidPath:
-                    continue  # deleted meanwhile (only its metadata is left)
-                relative = path[len(names.vault_tenant_prefix(source)) + 1 :]
-                kv.create_or_update_secret(
-                    path=f"{names.vault_tenant_prefix(target)}/{relative}",
-                    secret=dict(answer["data"]["data"]),
-                    mount_point=mount,
-                )
-                copied.append(relative)
+                    copied.append(relative)
         return copied
 
     async def copy_subtrees(self, source: str, target: str, subtrees: tuple[str, ...]) -> list[str]:
-        """Copy the latest version of every secret under ``tenants/<source>/<subtree>/`` to the same
-        place under ``tenants/<target>/`` (a restore under a new name); the relative paths copied."""
+        """Copy the latest version of every secret under ``<subtree>/`` of the source's folder to the
+        same place in the target's (a restore under a new name); the relative paths copied."""
         return await self._call(lambda: self._copy_subtrees_sync(source, target, subtrees))
 
     def _delete_subtrees_sync(self, name: str, subtrees: tuple[str, ...]) -> int:
@@ -264,30 +292,32 @@ class VaultProvisioner:
         return removed
 
     async def delete_subtrees(self, name: str, subtrees: tuple[str, ...]) -> int:
-        """Delete every secret under ``tenants/<name>/<subtree>/`` (undoing a failed restore's copy)."""
+        """Delete every secret under ``<subtree>/`` of the tenant's folder (undoing a failed restore)."""
         return await self._call(lambda: self._delete_subtrees_sync(name, subtrees))
 
     def _delete_sync(self, name: str) -> list[str]:
         deleted = []
         kv = self._client.secrets.kv.v2
         # Not only the app environment: the tenant app keeps its PSP credentials and webhook
-        # signing secrets below the same prefix, and a Delete policy must leave none behind.
+        # signing secrets below the same prefix, and a Delete policy must leave none behind
+        # (nor in the legacy folder of a tenant deleted before its secrets were moved).
         paths = self._kv_paths_under(names.vault_tenant_prefix(name))
+        paths += self._kv_paths_under(names.legacy_vault_tenant_prefix(name))
         for path in paths:
             with contextlib.suppress(hvac.exceptions.InvalidPath):
                 kv.delete_metadata_and_all_versions(path=path, mount_point=self._config.kv_mount)
         if paths:
             deleted.append(f"KV data ({len(paths)} secrets)")
-        self._client.sys.delete_policy(names.vault_policy(name))
+        self._client.sys.delete_policy(names.legacy_vault_policy(name))  # idempotent
         with contextlib.suppress(hvac.exceptions.InvalidPath):
             self._client.auth.kubernetes.delete_role(
                 name=names.vault_role(name), mount_point=self._config.kubernetes_auth_mount
             )
-        deleted += ["policy", "kubernetes auth role"]
+        deleted.append("kubernetes auth role")
         return deleted
 
     async def delete(self, name: str) -> list[str]:
-        """Delete all versions of the KV data, the policy and the role (idempotent)."""
+        """Delete all versions of the KV data and the role (idempotent)."""
         return await self._call(lambda: self._delete_sync(name))
 
 

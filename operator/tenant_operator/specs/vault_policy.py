@@ -1,4 +1,4 @@
-"""The tenant's Vault policy and Kubernetes-auth role (pure)."""
+"""The tenants' shared Vault policy and each tenant's Kubernetes-auth role (pure)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,34 @@ from tenant_operator import names
 SEGREDOS_DO_TENANT = "psp"
 #: The webhook endpoints' signing secrets the app generates (tenant_app/notificacoes/webhooks/cofre.py).
 SEGREDOS_DOS_WEBHOOKS = "webhooks"
+#: The placeholder of the chart's policy file (charts/consorcio-operator/files/vault-tenant-policy.hcl)
+#: that the SRE replaces with the Kubernetes auth mount's accessor (docs/deployment.md).
+ACCESSOR_PLACEHOLDER = "KUBERNETES_AUTH_ACCESSOR"
 
 
-def policy_hcl(name: str, kv_mount: str) -> str:
-    """Read on ``<mount>/data/tenants/<name>/*``; create/update/read on its ``psp/*`` and ``webhooks/*``
-    (the app's own secrets, never the environment the operator writes); nothing else (no list, no delete)."""
+def namespace_template(kubernetes_auth_accessor: str) -> str:
+    """The ACL template Vault fills with the ServiceAccount namespace the Kubernetes auth method
+    verified at login (the entity alias's metadata); a login without it gets no such path."""
+    return f"{{{{identity.entity.aliases.{kubernetes_auth_accessor}.metadata.service_account_namespace}}}}"
+
+
+def tenant_policy_hcl(kv_mount: str, namespace: str) -> str:
+    """Read on ``<mount>/data/namespaces/<namespace>/*``; create/update/read on its ``psp/*`` and
+    ``webhooks/*`` (the app's own secrets, never the environment the operator writes); nothing else
+    (no list, no delete). ``namespace`` is :func:`namespace_template` for the shared policy
+    ``consorcio-tenant`` (:func:`shared_policy_hcl`); a literal namespace renders what that policy
+    grants one tenant's login (tests that hand the app a plain token)."""
+    base = f"{kv_mount}/data/{names.VAULT_NAMESPACES_FOLDER}/{namespace}"
     writable = '  capabilities = ["create", "update", "read"]\n}\n'
-    return f'path "{kv_mount}/data/tenants/{name}/*" {{\n  capabilities = ["read"]\n}}\n' + "".join(
-        f'path "{kv_mount}/data/tenants/{name}/{subtree}/*" {{\n{writable}'
-        for subtree in (SEGREDOS_DO_TENANT, SEGREDOS_DOS_WEBHOOKS)
+    return f'path "{base}/*" {{\n  capabilities = ["read"]\n}}\n' + "".join(
+        f'path "{base}/{subtree}/*" {{\n{writable}' for subtree in (SEGREDOS_DO_TENANT, SEGREDOS_DOS_WEBHOOKS)
     )
+
+
+def shared_policy_hcl(kv_mount: str, kubernetes_auth_accessor: str) -> str:
+    """The policy ``consorcio-tenant``, installed once by the platform (devstack, docs/deployment.md):
+    every tenant role attaches it, and it reaches only the logged-in namespace's folder."""
+    return tenant_policy_hcl(kv_mount, namespace_template(kubernetes_auth_accessor))
 
 
 def kubernetes_role(name: str, audience: str = "vault") -> dict[str, Any]:
@@ -31,7 +49,7 @@ def kubernetes_role(name: str, audience: str = "vault") -> dict[str, Any]:
         "bound_service_account_names": [names.SERVICE_ACCOUNT],
         "bound_service_account_namespaces": [names.namespace(name)],
         "audience": audience,
-        "policies": [names.vault_policy(name)],
+        "policies": [names.VAULT_POLICY],
         "ttl": 3600,
         "max_ttl": 14400,
     }

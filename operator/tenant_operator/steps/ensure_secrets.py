@@ -50,7 +50,7 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
             ctx.record("Vault", ctx.name, f"wrote {', '.join(changed)}")
         where = (
             f"Vault {ctx.runtime.config.vault.kv_mount}/data/{names.vault_secret_path(ctx.name)} "
-            f"(policy and role {names.vault_policy(ctx.name)}) and Kubernetes Secret"
+            f"(role {names.vault_role(ctx.name)}, policy {names.VAULT_POLICY}) and Kubernetes Secret"
         )
     secret = app_secret(ctx.tenant, env)
     try:

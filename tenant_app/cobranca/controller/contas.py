@@ -70,8 +70,9 @@ class ContaCobrancaController(Controller):
         request: Request[Any, Any, Any],
     ) -> None:
         """Write the PSP's OAuth client secret to the tenant's own Vault path
-        (``tenants/<tenant>/psp/<conta>``, through the tenant's Kubernetes-auth role); it never touches
-        the database and is never returned. 503 ``cofre_indisponivel`` when Vault is not reachable."""
+        (``namespaces/tenant-<tenant>/psp/<conta>``, through the tenant's Kubernetes-auth role); it
+        never touches the database and is never returned. 503 ``cofre_indisponivel`` when Vault is
+        not reachable."""
         await contas.obter_conta(uow, conta_id)
         cofre = cofre_do_app(request.app.state)
         if cofre is None:

@@ -1,6 +1,6 @@
 """Webhook signing secrets in the tenant's own Vault path, like the PSP's (tenant_app/cobranca/cofre.py).
 
-Each secret lives at ``<VAULT_KV_MOUNT>/tenants/<slug>/webhooks/<segredo id>`` (KV v2) as
+Each secret lives at ``<VAULT_KV_MOUNT>/namespaces/tenant-<slug>/webhooks/<segredo id>`` (KV v2) as
 ``{"segredo": "whsec_…"}``; the ``webhook_segredos`` row keeps only the id, the endpoint and
 the validity (``segredo_cifrado`` is NULL). The app and the worker log in with the tenant's
 Kubernetes-auth role through the projected token (``ConfigCofre``); the operator's policy lets
@@ -26,6 +26,7 @@ import hvac
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from consorcio_contract.names import vault_tenant_prefix
 from tenant_app.cobranca.cofre import CofreIndisponivel, ConfigCofre
 from tenant_app.notificacoes.models import WebhookSegredo
 from tenant_app.notificacoes.webhooks import cifra
@@ -44,7 +45,7 @@ class CofreWebhooks:
         self._lidos: dict[uuid.UUID, str] = {}
 
     def caminho(self, segredo_id: uuid.UUID) -> str:
-        return f"tenants/{self.config.tenant_slug}/webhooks/{segredo_id}"
+        return f"{vault_tenant_prefix(self.config.tenant_slug)}/webhooks/{segredo_id}"
 
     def _cliente(self) -> hvac.Client:
         # A fresh login per use: the projected token rotates, a Vault token expires (role ttl).

@@ -29,21 +29,29 @@ async def test_tenant_secrets_policy_and_role_are_written_once(vault_prov, vault
     name = f"vt{uuid.uuid4().hex[:8]}"
     tenants.append(name)
     env = {"TENANT_SLUG": name, "JWT_SECRET": "s"}
-    assert await prov.ensure(name, env) == ["KV data", "policy", "kubernetes auth role"]
+    assert await prov.ensure(name, env) == ["KV data", "kubernetes auth role"]
     assert await prov.ensure(name, env) == []  # in sync: nothing written
     assert await prov.read_app_env(name) == env
     root = hvac.Client(url=vault.addr, token=vault.token)
-    policy = root.sys.read_policy(names.vault_policy(name))["data"]["rules"]
-    assert f"secret/data/tenants/{name}/*" in policy and '"read"' in policy and "write" not in policy
+    assert names.vault_secret_path(name) == f"namespaces/tenant-{name}/app"
+    # No policy of its own: the role attaches the shared, namespace-templated one.
+    assert names.legacy_vault_policy(name) not in root.sys.list_policies()["data"]["policies"]
     role = root.auth.kubernetes.read_role(name=names.vault_role(name))
     assert role["bound_service_account_namespaces"] == [names.namespace(name)]
-    # Drift: a changed value, a loosened policy and a deleted role come back.
+    assert role["policies"] == [names.VAULT_POLICY]
+    # Drift: a changed value, a role given another policy and a deleted role come back.
     root.secrets.kv.v2.create_or_update_secret(path=names.vault_secret_path(name), secret={"x": "y"})
-    root.sys.create_or_update_policy(
-        name=names.vault_policy(name), policy='path "secret/*" { capabilities = ["read"] }'
+    root.auth.kubernetes.create_role(
+        name=names.vault_role(name),
+        bound_service_account_names=["tenant-app"],
+        bound_service_account_namespaces=[names.namespace(name)],
+        audience="vault",
+        policies=["default"],
     )
+    assert await prov.ensure(name, env) == ["KV data", "kubernetes auth role"]
     root.auth.kubernetes.delete_role(name=names.vault_role(name))
-    assert await prov.ensure(name, env) == ["KV data", "policy", "kubernetes auth role"]
+    assert await prov.ensure(name, env) == ["kubernetes auth role"]
+    assert await prov.ensure(name, env) == []
 
 
 async def test_orphan_mark_and_delete(vault_prov, vault):
@@ -57,8 +65,7 @@ async def test_orphan_mark_and_delete(vault_prov, vault):
     assert await prov.ensure(name, {"A": "1"}) == ["KV orphan mark"]
     await prov.delete(name)
     assert await prov.read_app_env(name) is None
-    assert names.vault_policy(name) not in root.sys.list_policies()["data"]["policies"]
-    await prov.delete(name)  # idempotent
+    assert await prov.delete(name) == ["kubernetes auth role"]  # idempotent
 
 
 async def test_a_refused_token_is_a_named_failure(vault):
@@ -83,25 +90,26 @@ async def test_an_unreachable_vault_is_a_named_failure():
 
 async def test_delete_leaves_none_of_the_tenants_secrets_behind(vault_prov, vault):
     """The tenant app writes its PSP credentials and webhook signing secrets below the tenant's
-    prefix (tenants/<name>/psp/<conta>, tenants/<name>/webhooks/<id>); a Delete policy used to
-    remove only tenants/<name>/app and leave those in Vault."""
+    prefix (namespaces/tenant-<name>/psp/<conta>, .../webhooks/<id>); a Delete policy used to
+    remove only the app environment and leave those in Vault."""
     prov, _ = vault_prov
     name, other = f"vt{uuid.uuid4().hex[:8]}", f"vt{uuid.uuid4().hex[:8]}"
     root = hvac.Client(url=vault.addr, token=vault.token)
     kv = root.secrets.kv.v2
     for tenant in (name, other):
         await prov.ensure(tenant, {"A": "1"})
-        kv.create_or_update_secret(path=f"tenants/{tenant}/psp/conta-1", secret={"client_secret": "s"})
-        kv.create_or_update_secret(path=f"tenants/{tenant}/webhooks/w-1", secret={"segredo": "x"})
+        prefix = names.vault_tenant_prefix(tenant)
+        kv.create_or_update_secret(path=f"{prefix}/psp/conta-1", secret={"client_secret": "s"})
+        kv.create_or_update_secret(path=f"{prefix}/webhooks/w-1", secret={"segredo": "x"})
     try:
         deleted = await prov.delete(name)
         assert "KV data (3 secrets)" in deleted
         with pytest.raises(hvac.exceptions.InvalidPath):
-            kv.list_secrets(path=f"tenants/{name}")
+            kv.list_secrets(path=names.vault_tenant_prefix(name))
         # The neighbour's secrets are untouched.
-        left = kv.list_secrets(path=f"tenants/{other}")["data"]["keys"]
+        left = kv.list_secrets(path=names.vault_tenant_prefix(other))["data"]["keys"]
         assert sorted(left) == ["app", "psp/", "webhooks/"]
-        assert await prov.delete(name) == ["policy", "kubernetes auth role"]  # idempotent
+        assert await prov.delete(name) == ["kubernetes auth role"]  # idempotent
     finally:
         await prov.delete(other)
 

@@ -6,14 +6,14 @@ import base64
 import hashlib
 
 import pytest
-from tenant_operator import credentials
+from tenant_operator import credentials, names
 from tenant_operator.config import ConfigError, OperatorConfig
 from tenant_operator.credentials import TenantCredentials
 from tenant_operator.provisioners import scram
 from tenant_operator.specs.app_secret import app_env, app_secret, decode_secret_data, env_hash
 from tenant_operator.specs.redis_acl import ALLOWED_COMMANDS, VETTED_SCRIPTS, acl_rules
 from tenant_operator.specs.tenant import TenantView
-from tenant_operator.specs.vault_policy import kubernetes_role, policy_hcl
+from tenant_operator.specs.vault_policy import kubernetes_role, shared_policy_hcl
 
 from consorcio_contract.tenant_resource import TenantSpec
 
@@ -189,17 +189,34 @@ def test_redis_vetted_script_is_redis_pys_lock_release():
     assert VETTED_SCRIPTS == (Lock.LUA_RELEASE_SCRIPT,)
 
 
-def test_vault_policy_reads_only_the_tenant_subtree_and_role_binds_its_service_account():
-    hcl = policy_hcl("acme", "secret")
+def test_vault_policy_reads_only_the_login_namespace_folder_and_role_binds_its_service_account():
+    hcl = shared_policy_hcl("secret", "auth_kubernetes_1234")
+    folder = (
+        "secret/data/namespaces/"
+        "{{identity.entity.aliases.auth_kubernetes_1234.metadata.service_account_namespace}}"
+    )
+    writable = '{\n  capabilities = ["create", "update", "read"]\n}\n'
     assert hcl == (
-        'path "secret/data/tenants/acme/*" {\n  capabilities = ["read"]\n}\n'
-        'path "secret/data/tenants/acme/psp/*" {\n  capabilities = ["create", "update", "read"]\n}\n'
-        'path "secret/data/tenants/acme/webhooks/*" {\n  capabilities = ["create", "update", "read"]\n}\n'
+        f'path "{folder}/*" {{\n  capabilities = ["read"]\n}}\n'
+        f'path "{folder}/psp/*" {writable}'
+        f'path "{folder}/webhooks/*" {writable}'
     )
     role = kubernetes_role("acme")
     assert role["bound_service_account_names"] == ["tenant-app"]
     assert role["bound_service_account_namespaces"] == ["tenant-acme"]
-    assert role["policies"] == ["tenant-acme"]
+    assert role["policies"] == ["consorcio-tenant"]
+    # The folder the policy templates on is the one the operator and the app write.
+    assert names.vault_secret_path("acme") == "namespaces/tenant-acme/app"
+    assert names.vault_tenant_prefix("acme") == "namespaces/tenant-acme"
+
+
+def test_the_charts_tenant_policy_file_is_the_generated_shared_policy():
+    from pathlib import Path
+
+    from tenant_operator.specs.vault_policy import ACCESSOR_PLACEHOLDER
+
+    chart = Path(__file__).resolve().parents[3] / "charts/consorcio-operator/files/vault-tenant-policy.hcl"
+    assert chart.read_text().endswith("\n\n" + shared_policy_hcl("secret", ACCESSOR_PLACEHOLDER))
 
 
 def test_config_requires_admin_urls_and_a_vault_token_when_vault_is_on():

@@ -14,6 +14,7 @@ import hvac
 import pytest
 from sqlalchemy import text
 
+from consorcio_contract.names import vault_tenant_prefix
 from tenant_app.cobranca.cofre import CofrePsp
 from tenant_app.cobranca.pix import validar_brcode
 from tenant_app.cobranca.pix_recebimento import liquidar_pendentes
@@ -118,7 +119,9 @@ async def test_dynamic_pix_through_the_psp_with_the_secret_in_vault(
         )
         assert r.status_code == 204, r.text
         lido = hvac.Client(url=vault.addr, token=vault.token).secrets.kv.v2.read_secret_version(
-            path=f"tenants/{tenant.slug}/psp/{c['id']}", mount_point="secret", raise_on_deleted_version=True
+            path=f"{vault_tenant_prefix(tenant.slug)}/psp/{c['id']}",
+            mount_point="secret",
+            raise_on_deleted_version=True,
         )
         assert lido["data"]["data"] == {"client_secret": psp.estado.client_secret}
         assert psp.estado.client_secret not in await _dump_do_banco(tenant)

@@ -1,10 +1,11 @@
 """Webhook signing secrets live in the tenant's Vault path (issue 18 item 3), on the real Vault.
 
-The tenant's access is a Vault token whose policy is the operator's own (tenant_operator's
-``policy_hcl``, what the tenant's Kubernetes-auth role grants), in a token file as the app reads
-the projected token. A secret created before Vault was configured (encrypted in the database) is
-moved by the real Celery worker's sweep; both endpoints then receive payloads signed with their
-secrets, read by the worker from Vault — no copy is left in the database.
+The tenant's access is a Vault token whose policy is the shared tenant policy rendered for the
+tenant's namespace (tenant_operator's ``tenant_policy_hcl``: what ``consorcio-tenant`` grants the
+tenant's Kubernetes login; tests/k8s/tenant_operator/test_operator_vault_policy.py logs in for real),
+in a token file as the app reads the projected token. A secret created before Vault was configured
+(encrypted in the database) is moved by the real Celery worker's sweep; both endpoints then receive
+payloads signed with their secrets, read by the worker from Vault — no copy is left in the database.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import Any
 import hvac
 import pytest
 from sqlalchemy import select
-from tenant_operator.specs.vault_policy import policy_hcl
+from tenant_operator.specs.vault_policy import tenant_policy_hcl
 
+from consorcio_contract.names import tenant_namespace, vault_tenant_prefix
 from tenant_app.cobranca.cofre import ConfigCofre
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.eventos.tipos import PAGAMENTO_CONFIRMADO
@@ -56,7 +58,7 @@ def token_de(vault: Any, tmp_path: Path) -> Iterator[Callable[[str], Path]]:
 
     def para(slug: str) -> Path:
         nome = f"webhooks-teste-{slug}"
-        raiz.sys.create_or_update_policy(nome, policy_hcl(slug, "secret"))
+        raiz.sys.create_or_update_policy(nome, tenant_policy_hcl("secret", tenant_namespace(slug)))
         politicas.append(nome)
         arquivo = tmp_path / f"vault-token-{slug}"
         arquivo.write_text(raiz.auth.token.create(policies=[nome], ttl="1h")["auth"]["client_token"])
@@ -106,7 +108,7 @@ async def test_segredos_no_vault_movidos_e_assinando_as_entregas(
     novo = await criar_endpoint(tenant, receptor.url("/ok-novo"), [PAGAMENTO_CONFIRMADO])
     [linha_nova] = [s for s in await linhas(tenant) if str(s.endpoint_id) == novo["id"]]
     assert linha_nova.segredo_cifrado is None  # nothing of it in the tenant database
-    assert no_vault(vault, f"tenants/{tenant.slug}/webhooks/{linha_nova.id}") == novo["segredo"]
+    assert no_vault(vault, f"{vault_tenant_prefix(tenant.slug)}/webhooks/{linha_nova.id}") == novo["segredo"]
 
     # Rotation writes the new secret to Vault too.
     rot = await tenant.client.post(
@@ -117,13 +119,16 @@ async def test_segredos_no_vault_movidos_e_assinando_as_entregas(
         s for s in await linhas(tenant) if str(s.endpoint_id) == novo["id"] and s.expira_em is None
     ]
     assert [s.segredo_cifrado for s in rotacionado] == [None]
-    assert no_vault(vault, f"tenants/{tenant.slug}/webhooks/{rotacionado[0].id}") == rot.json()["segredo"]
+    assert (
+        no_vault(vault, f"{vault_tenant_prefix(tenant.slug)}/webhooks/{rotacionado[0].id}")
+        == rot.json()["segredo"]
+    )
 
     # Another tenant's role reaches none of it.
     outro = hvac.Client(url=vault.addr, token=token_de(f"outro{uuid.uuid4().hex[:8]}").read_text())
     with pytest.raises(hvac.exceptions.Forbidden):
         outro.secrets.kv.v2.read_secret_version(
-            path=f"tenants/{tenant.slug}/webhooks/{linha_nova.id}", mount_point="secret"
+            path=f"{vault_tenant_prefix(tenant.slug)}/webhooks/{linha_nova.id}", mount_point="secret"
         )
 
     # The worker, with the tenant's Vault access, moves the old secret (beat's sweep) and signs with both.
@@ -140,7 +145,7 @@ async def test_segredos_no_vault_movidos_e_assinando_as_entregas(
     while any(s.segredo_cifrado is not None for s in await linhas(tenant)):
         assert time.monotonic() < fim, "the sweep did not move the old secret to Vault"
         await asyncio.sleep(0.5)
-    assert no_vault(vault, f"tenants/{tenant.slug}/webhooks/{legado.id}") == antigo["segredo"]
+    assert no_vault(vault, f"{vault_tenant_prefix(tenant.slug)}/webhooks/{legado.id}") == antigo["segredo"]
 
     paid = await pay(tenant, cota["id"], "80.00", "2025-02-01")
     assert paid.status_code == 201, paid.text
