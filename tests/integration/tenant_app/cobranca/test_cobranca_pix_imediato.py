@@ -48,7 +48,7 @@ async def _conta_com_psp(tenant: Tenant, grupo_id: str, psp: PspLocal) -> tuple[
             **CONTA_BB,
             "grupo_id": grupo_id,
             "convenio": "7654329",
-            "conta": "99999",
+            "conta": "55501",  # not 99999: the retorno test names that as an account nobody has
             "psp": "bcb-token-na-raiz",
             "psp_url": psp.base_url,
             "psp_client_id": psp.estado.client_id,
@@ -152,8 +152,13 @@ async def test_pix_para_pagar_hoje_cobra_o_dia_e_liquida_uma_vez(
             await tenant.client.get(f"/api/cotas/{cotas[0]['id']}/pagamentos", headers=tenant.auth())
         ).json()["items"]
         assert [(Decimal(p["valor"]), p["forma"]) for p in pagamentos] == [(Decimal(pix["valor"]), "pix")]
-        a_identificar = await tenant.client.get("/api/cobranca/valores-a-identificar", headers=tenant.auth())
-        assert a_identificar.json()["total"] == 0, a_identificar.text
+        # Nothing of this cota waits to be identified (the shared tenant holds other tests' entries).
+        a_identificar = await tenant.client.get(
+            "/api/cobranca/valores-a-identificar?limit=200", headers=tenant.auth()
+        )
+        assert not [i for i in a_identificar.json()["items"] if i["cota_id"] == cotas[0]["id"]], (
+            a_identificar.text
+        )
 
         # The same notification again (same endToEndId): nothing changes.
         assert (await tenant.client.post(caminho_webhook, json=notificacao)).json()["novos"] == 0
