@@ -53,8 +53,16 @@ def test_no_storage_without_endpoint_and_bucket_and_half_a_key_is_refused():
 def test_without_a_static_key_the_client_assumes_the_role_from_the_web_identity(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    # Only what EKS's pod identity webhook injects: no key in the environment or in files.
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+    # Only what EKS's pod identity webhook injects: no key in the environment or in files, and no
+    # endpoint override (devstack exports AWS_ENDPOINT_URL_S3 for its S3 server; boto3 honours it).
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
