@@ -56,6 +56,18 @@ def vault_tenant_prefix(name: str) -> str:
     return f"{VAULT_NAMESPACES_FOLDER}/{tenant_namespace(name)}"
 
 
+#: Vault's Transit engine, where each tenant's key for its personal data lives (issue 20, item 8).
+VAULT_TRANSIT_MOUNT = "transit"
+
+
+def transit_key_name(name: str) -> str:
+    """``tenant-<name>``: the tenant's Transit key, named like its namespace so the shared policy
+    ``consorcio-tenant`` reaches it through the namespace the Kubernetes auth vouched for. The
+    operator creates, rotates and (deletionPolicy Delete) destroys it; the tenant app only wraps,
+    unwraps and rewraps its data key with it."""
+    return tenant_namespace(name)
+
+
 #: The operator's finalizer on every ConsorcioTenant: it carries out the deletionPolicy.
 CLEANUP_FINALIZER = f"{GROUP}/tenant-cleanup"
 #: On a ConsorcioTenant the control plane creates only to have it deleted at once
