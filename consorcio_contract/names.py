@@ -68,6 +68,12 @@ def transit_key_name(name: str) -> str:
     return tenant_namespace(name)
 
 
+#: The tenant database's table holding its personal-data key wrapped by the Transit key
+#: (columns ``id``, ``chave_cifrada`` — Transit ciphertext ``vault:v<N>:…``). The tenant app
+#: writes and reads it; the operator rewraps it when it restores one tenant's backup into another.
+DADOS_PESSOAIS_TABELA_CHAVES = "chaves_dados_pessoais"
+
+
 #: The operator's finalizer on every ConsorcioTenant: it carries out the deletionPolicy.
 CLEANUP_FINALIZER = f"{GROUP}/tenant-cleanup"
 #: On a ConsorcioTenant the control plane creates only to have it deleted at once
