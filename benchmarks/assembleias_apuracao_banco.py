@@ -16,7 +16,7 @@ import asyncpg
 from redis.asyncio import Redis
 from sqlalchemy import insert
 
-from devstack import stack
+from devstack import dados_pessoais, stack
 from devstack.config import StackConfig
 from tenant_app.assembleias.apuracao import EntradaApuracao
 from tenant_app.assembleias.apuracao_service import executar_apuracao
@@ -154,6 +154,7 @@ async def _semear(uow: UnitOfWork, e: EntradaApuracao) -> uuid.UUID:
 
 async def medir_servico(entrada: EntradaApuracao, runs: int) -> None:
     """Seed ``runs`` identical groups and time one real apuração on each."""
+    dados_pessoais.usar_chave_dev()  # personal data is encrypted at rest: the test key
     cfg = StackConfig.from_env()
     stack.up(cfg, ["postgres", "redis"], log=lambda _msg: None)
     nome = f"bench_assembleias_{uuid.uuid4().hex[:8]}"

@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tenant_operator.specs.redis_acl import VETTED_SCRIPTS, acl_rules
 
+from devstack import dados_pessoais
 from tenant_app.users.roles import Role
 from tests.integration.tenant_app.factories import make_running_grupo
 from tests.support.private_postgres import PrivatePostgres
@@ -164,6 +165,7 @@ async def _recuperacao(base: str, token: str, inicio: float) -> float:
 
 
 async def main_async(args: argparse.Namespace) -> int:
+    dados_pessoais.usar_chave_dev()  # personal data is encrypted at rest: the test key
     folder = Path(tempfile.mkdtemp(prefix="chaos-"))
     ok = False
     p = Plataforma(folder)

@@ -23,6 +23,7 @@ import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from devstack import dados_pessoais
 from tenant_app.cobranca.bancos import CarteiraBB
 from tenant_app.cobranca.boleto import montar_boleto
 from tenant_app.cobranca.cnab240 import (
@@ -145,6 +146,7 @@ def _resumo(nome: str, tempos: list[float], alvo: str) -> None:
 
 
 def main() -> None:
+    dados_pessoais.usar_chave_dev()  # personal data is encrypted at rest: the test key
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -32,7 +32,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from devstack import stack
+from devstack import dados_pessoais, stack
 from devstack.config import StackConfig
 
 SEED_SQL = """
@@ -359,6 +359,7 @@ def bench_upload(env: dict[str, str], runs: int, tamanho_mb: int = 20) -> None:
 
 
 def main() -> None:
+    dados_pessoais.usar_chave_dev()  # personal data is encrypted at rest: the test key
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -23,7 +23,7 @@ from decimal import Decimal
 import asyncpg
 from sqlalchemy import insert
 
-from devstack import stack
+from devstack import dados_pessoais, stack
 from devstack.config import StackConfig
 from tenant_app.consorciados.models import Consorciado, Contato, TipoPessoa
 from tenant_app.cotas.models import Cota, StatusCota
@@ -166,6 +166,7 @@ async def medir(n_cotas: int, runs: int) -> None:
 
 def main() -> None:
     """Command line."""
+    dados_pessoais.usar_chave_dev()  # personal data is encrypted at rest: the test key
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cotas", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=3)

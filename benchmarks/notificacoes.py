@@ -37,7 +37,7 @@ import httpx
 
 from benchmarks.tenant_app_api import redis_user  # type: ignore[import-not-found]
 from benchmarks.tenant_app_schedule import drop_database, fresh_database  # type: ignore[import-not-found]
-from devstack import stack
+from devstack import dados_pessoais, stack
 from devstack.config import StackConfig
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.eventos import sinal
@@ -229,6 +229,7 @@ async def sse(env: dict[str, str], factory: Any, settings: Settings, token: str,
 
 
 async def main() -> None:
+    dados_pessoais.usar_chave_dev()  # personal data is encrypted at rest: the test key
     ap = argparse.ArgumentParser()
     ap.add_argument("--eventos", type=int, default=200)
     ap.add_argument("--drenar", type=int, default=10_000)

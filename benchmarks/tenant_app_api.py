@@ -43,7 +43,7 @@ import redis
 
 from benchmarks.http_load import LoadClient  # type: ignore[import-not-found]
 from benchmarks.tenant_app_schedule import drop_database, fresh_database, seed_group  # type: ignore[import-not-found]
-from devstack import stack
+from devstack import dados_pessoais, stack
 from devstack.config import StackConfig
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.grupos.service import start_grupo
@@ -221,6 +221,7 @@ def median_of(runs: list[Figures]) -> Figures:
 
 async def main() -> None:
     """Seed, serve, load, print."""
+    dados_pessoais.usar_chave_dev()  # personal data is encrypted at rest: the test key
     parser = argparse.ArgumentParser()
     parser.add_argument("--cotas", type=int, default=5000)
     parser.add_argument("--rate", type=float, default=300, help="paced rate of the list (req/s)")

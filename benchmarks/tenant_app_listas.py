@@ -30,6 +30,7 @@ from sqlalchemy import insert, select
 
 from benchmarks.tenant_app_api import cpu_seconds  # type: ignore[import-not-found]
 from benchmarks.tenant_app_servidor import Servidor, bancada, servir  # type: ignore[import-not-found]
+from devstack import dados_pessoais
 from tenant_app.consorciados.models import Consorciado, TipoPessoa
 from tenant_app.cotas.models import Cota, StatusCota
 from tenant_app.database.session import create_engine, create_session_factory
@@ -134,6 +135,7 @@ async def medir(client: httpx.AsyncClient, pid: int, caminho: str, vezes: int) -
 
 
 async def main() -> None:
+    dados_pessoais.usar_chave_dev()  # personal data is encrypted at rest: the test key
     parser = argparse.ArgumentParser()
     parser.add_argument("--cotas", type=int, default=10_000, help="cotas (and consorciados) of the big grupo")
     parser.add_argument("--vezes", type=int, default=40, help="requests per screen and run")

@@ -32,7 +32,9 @@ from sqlalchemy import select
 
 from benchmarks.tenant_app_api import cpu_seconds  # type: ignore[import-not-found]
 from benchmarks.tenant_app_servidor import Servidor, bancada, servir  # type: ignore[import-not-found]
-from tenant_app.consorciados.models import Consorciado
+from devstack import dados_pessoais
+from tenant_app.consorciados.models import DOCUMENTO, Consorciado
+from tenant_app.dados_pessoais import indices
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.demo.seed import cpf_consorciado_demo, seed_demo
 from tenant_app.portal import service
@@ -50,7 +52,9 @@ async def preparar(dsn: str, membros: int) -> tuple[uuid.UUID, uuid.UUID, uuid.U
             await seed_demo(uow, members=membros)
         async with UnitOfWork.start(fabrica, Actor(None, "benchmark")) as uow:
             eu = await uow.session.scalar(
-                select(Consorciado.id).where(Consorciado.documento == cpf_consorciado_demo())
+                select(Consorciado.id).where(
+                    Consorciado.documento_indice == indices.indice(DOCUMENTO, cpf_consorciado_demo())
+                )
             )
             assert eu is not None
             cota, _ = (await service.minhas_cotas(uow.session, eu))[0]
@@ -90,6 +94,7 @@ async def medir(client: httpx.AsyncClient, pid: int, caminho: str, vezes: int) -
 
 
 async def main() -> None:
+    dados_pessoais.usar_chave_dev()  # personal data is encrypted at rest: the test key
     parser = argparse.ArgumentParser()
     parser.add_argument("--membros", type=int, default=60, help="members of the demo grupo")
     parser.add_argument("--vezes", type=int, default=40, help="requests per screen and run")

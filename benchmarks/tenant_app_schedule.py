@@ -26,7 +26,7 @@ from decimal import Decimal
 import asyncpg
 from sqlalchemy import insert
 
-from devstack import stack
+from devstack import dados_pessoais, stack
 from devstack.config import StackConfig
 from tenant_app.consorciados.models import Consorciado, TipoPessoa
 from tenant_app.cotas.models import Cota
@@ -162,6 +162,7 @@ async def one_run(admin_dsn: str, cotas: int, prazo: int) -> tuple[int, float, f
 
 async def main() -> None:
     """Run every prazo ``--repeat`` times and print the figures."""
+    dados_pessoais.usar_chave_dev()  # personal data is encrypted at rest: the test key
     parser = argparse.ArgumentParser()
     parser.add_argument("--cotas", type=int, default=10_000)
     parser.add_argument("--prazos", type=int, nargs="+", default=[12, 60])

@@ -27,6 +27,27 @@ async def _with_unit_of_work(settings: Settings, work):  # type: ignore[no-untyp
         await engine.dispose()
 
 
+def _chaves_dos_dados_pessoais(settings: Settings) -> bool:
+    """Load the personal-data keys into this process (before a worker forks its pool); False: refused."""
+    from tenant_app.dados_pessoais.chaves import ChaveIndisponivel
+    from tenant_app.dados_pessoais.inicio import carregar_chaves_e_cifrar_legados
+    from tenant_app.database.session import create_engine
+
+    async def carregar() -> None:
+        engine = create_engine(settings.database)
+        try:
+            await carregar_chaves_e_cifrar_legados(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(carregar())
+    except ChaveIndisponivel as erro:
+        print(f"dados pessoais: {erro}", file=sys.stderr)
+        return False
+    return True
+
+
 def cmd_migrate(_: argparse.Namespace) -> int:
     """Upgrade the tenant database to the latest revision; create the first admin if configured."""
     from tenant_app.migrations import runner
@@ -87,6 +108,8 @@ def cmd_seed_demo(_: argparse.Namespace) -> int:
 
     # With the tenant's bucket the demo gets its files too (contract PDFs, a Doc 2080).
     store = ObjectStore.from_settings(settings.object_store)
+    if not _chaves_dos_dados_pessoais(settings):
+        return 2
     summary = asyncio.run(
         _with_unit_of_work(settings, lambda uow: seed_demo(uow, members=members, armazenamento=store))
     )
@@ -128,6 +151,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     configure_logging(settings.tenant_slug)
     # Before the pool forks: the SDK's batch processor restarts its thread in each child.
     tracing.configure("consorcio-tenant-worker", attributes={"consorcio.tenant": settings.tenant_slug})
+    if not _chaves_dos_dados_pessoais(settings):
+        return 2
     celery = create_celery(settings)
     argv = [
         "worker",

@@ -32,6 +32,7 @@ from tenant_app.cobranca.controller import CONTROLLERS as COBRANCA_CONTROLLERS
 from tenant_app.consorciados.controller import ConsorciadoController
 from tenant_app.cotas.controller import CotaController
 from tenant_app.credito.controller import CONTROLLERS as CREDITO_CONTROLLERS
+from tenant_app.dados_pessoais.inicio import carregar_chaves_e_cifrar_legados
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.dependencies import provide_unit_of_work
 from tenant_app.documentos.contrato.controller import ContratoController
@@ -114,6 +115,8 @@ def create_app(settings: Settings) -> Litestar:
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
         app.state.redis = create_redis(settings.redis)
+        # Before serving: the personal-data key (refuses to start without one) and the rows still in clear.
+        await carregar_chaves_e_cifrar_legados(engine)
         if settings.initial_admin_email and settings.initial_admin_password:
             try:
                 actor = Actor(None, "inicializacao")

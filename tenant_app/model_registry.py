@@ -10,6 +10,7 @@ from tenant_app.cobranca import models as cobranca_models
 from tenant_app.consorciados import models as consorciados_models
 from tenant_app.cotas import models as cotas_models
 from tenant_app.credito import models as credito_models
+from tenant_app.dados_pessoais import models as dados_pessoais_models
 from tenant_app.database.base import Base
 from tenant_app.documentos import models as documentos_models
 from tenant_app.encerramento import models as encerramento_models
@@ -32,6 +33,7 @@ MODEL_MODULES = (
     consorciados_models,
     cotas_models,
     credito_models,
+    dados_pessoais_models,
     documentos_models,
     encerramento_models,
     eventos_models,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from devstack import stack
+from devstack import dados_pessoais, stack
 from devstack.config import StackConfig
 
 # Tests compare what they send with dates the tenant app computes in the administradora's
@@ -27,6 +27,9 @@ from devstack.config import StackConfig
 # a day ahead from 21:00 to midnight in Brasília, which is when CI often runs.
 os.environ["TZ"] = "America/Sao_Paulo"
 time.tzset()
+# Personal data is encrypted at rest: apps, workers and sessions built by tests use the test key
+# (a tenant app with Vault would use its Transit key; the Transit tests pass their own config).
+dados_pessoais.usar_chave_dev()
 
 _started: set[str] = set()
 _start_lock = threading.Lock()

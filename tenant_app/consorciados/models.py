@@ -9,7 +9,14 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tenant_app.dados_pessoais import indices
+from tenant_app.dados_pessoais.indices import INDICE_DE
+from tenant_app.dados_pessoais.tipo import TextoCifrado
 from tenant_app.database.base import Base, Timestamps, UUIDPrimaryKey, str_enum
+
+#: The contexts of the blind-indexed columns (part of each index: keep them).
+DOCUMENTO = "consorciados.documento"
+CPF_CONJUGE = "consorciados.cpf_conjuge"
 
 
 class TipoPessoa(enum.StrEnum):
@@ -23,7 +30,9 @@ class Consorciado(UUIDPrimaryKey, Timestamps, Base):
     """A member of one or more groups.
 
     ``documento`` is the normalized CPF/CNPJ; anonymization clears it together
-    with every other personal field while the financial history stays.
+    with every other personal field while the financial history stays. Personal data is
+    encrypted at rest (``dados_pessoais``); lookups by CPF/CNPJ go through the blind indexes
+    ``documento_indice`` and ``cpf_conjuge_indice``, kept in step by ``dados_pessoais.indices``.
     """
 
     __tablename__ = "consorciados"
@@ -32,14 +41,23 @@ class Consorciado(UUIDPrimaryKey, Timestamps, Base):
     __audit_pii__ = frozenset({"documento", "nome", "email", "telefone", "data_nascimento", "cpf_conjuge"})
 
     tipo_pessoa: Mapped[TipoPessoa] = mapped_column(str_enum(TipoPessoa, 2))
-    documento: Mapped[str | None] = mapped_column(String(14), unique=True)
+    documento: Mapped[str | None] = mapped_column(TextoCifrado(DOCUMENTO))
+    documento_indice: Mapped[str | None] = mapped_column(
+        String(64), unique=True, default=indices.padrao("documento", DOCUMENTO), info={INDICE_DE: "documento"}
+    )
     nome: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(254))
-    telefone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(TextoCifrado("consorciados.email"))
+    telefone: Mapped[str | None] = mapped_column(TextoCifrado("consorciados.telefone"))
     data_nascimento: Mapped[date | None]
     #: CPF of the cônjuge/companheiro (normalized), who counts with the consorciado
     #: towards the 10 % cap of a group's cotas (Res. BCB 285/2023).
-    cpf_conjuge: Mapped[str | None] = mapped_column(String(11), index=True)
+    cpf_conjuge: Mapped[str | None] = mapped_column(TextoCifrado(CPF_CONJUGE))
+    cpf_conjuge_indice: Mapped[str | None] = mapped_column(
+        String(64),
+        index=True,
+        default=indices.padrao("cpf_conjuge", CPF_CONJUGE),
+        info={INDICE_DE: "cpf_conjuge"},
+    )
     anonimizado_em: Mapped[datetime | None]
 
     contatos: Mapped[list[Contato]] = relationship(
@@ -58,7 +76,7 @@ class Contato(UUIDPrimaryKey, Base):
 
     consorciado_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("consorciados.id"), index=True)
     tipo: Mapped[str] = mapped_column(String(20))
-    valor: Mapped[str] = mapped_column(String(254))
+    valor: Mapped[str] = mapped_column(TextoCifrado("consorciado_contatos.valor"))
     principal: Mapped[bool] = mapped_column(default=False)
 
     consorciado: Mapped[Consorciado] = relationship(back_populates="contatos")
@@ -72,15 +90,19 @@ class Endereco(UUIDPrimaryKey, Base):
 
     consorciado_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("consorciados.id"), index=True)
     tipo: Mapped[str] = mapped_column(String(20), default="residencial")
-    logradouro: Mapped[str] = mapped_column(String(200))
-    numero: Mapped[str] = mapped_column(String(20))
-    complemento: Mapped[str | None] = mapped_column(String(100))
-    bairro: Mapped[str] = mapped_column(String(100))
+    logradouro: Mapped[str] = mapped_column(TextoCifrado("consorciado_enderecos.logradouro"))
+    numero: Mapped[str] = mapped_column(TextoCifrado("consorciado_enderecos.numero"))
+    complemento: Mapped[str | None] = mapped_column(TextoCifrado("consorciado_enderecos.complemento"))
+    bairro: Mapped[str] = mapped_column(TextoCifrado("consorciado_enderecos.bairro"))
     cidade: Mapped[str] = mapped_column(String(100))
     uf: Mapped[str] = mapped_column(String(2))
-    cep: Mapped[str] = mapped_column(String(8))
+    cep: Mapped[str] = mapped_column(TextoCifrado("consorciado_enderecos.cep"))
 
     consorciado: Mapped[Consorciado] = relationship(back_populates="enderecos")
+
+
+indices.manter(Consorciado.documento, "documento_indice", DOCUMENTO)
+indices.manter(Consorciado.cpf_conjuge, "cpf_conjuge_indice", CPF_CONJUGE)
 
 
 class ConsentimentoLGPD(UUIDPrimaryKey, Base):

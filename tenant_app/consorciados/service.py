@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from consorcio_contract.identifiers import normalize_cnpj
 from tenant_app.armazenamento.store import ObjectStore
 from tenant_app.audit_log.chain import jsonable
-from tenant_app.consorciados.models import ConsentimentoLGPD, Consorciado, Contato, Endereco, TipoPessoa
+from tenant_app.consorciados.models import (
+    DOCUMENTO,
+    ConsentimentoLGPD,
+    Consorciado,
+    Contato,
+    Endereco,
+    TipoPessoa,
+)
 from tenant_app.consorciados.schemas import (
     ConsentimentoIn,
     ConsorciadoCreate,
@@ -22,6 +29,7 @@ from tenant_app.consorciados.schemas import (
 )
 from tenant_app.cotas.models import Cota
 from tenant_app.credito import lgpd as credito_lgpd
+from tenant_app.dados_pessoais import indices
 from tenant_app.documentos.service import apagar_documentos_pessoais, resumo_para_exportacao
 from tenant_app.erros import ConflitoError, NaoEncontrado, RegraVioladaError
 from tenant_app.eventos.tipos import CONSORCIADO_CRIADO
@@ -48,7 +56,8 @@ async def listar_consorciados(
     stmt = select(Consorciado).order_by(Consorciado.nome, Consorciado.id)
     if q:
         like = f"%{q.replace('%', '').replace('_', '')}%"
-        stmt = stmt.where(or_(Consorciado.nome.ilike(like), Consorciado.documento == normalize_cnpj(q)))
+        documento = indices.indice(DOCUMENTO, normalize_cnpj(q))
+        stmt = stmt.where(or_(Consorciado.nome.ilike(like), Consorciado.documento_indice == documento))
     if tipo_pessoa is not None:
         stmt = stmt.where(Consorciado.tipo_pessoa == tipo_pessoa)
     return await paginate(session, stmt, page)
@@ -94,7 +103,8 @@ def _consentimento(
 async def create_consorciado(uow: UnitOfWork, data: ConsorciadoCreate) -> Consorciado:
     """Register a member (CPF/CNPJ validated and unique)."""
     documento = data.normalized_documento()
-    if (await uow.session.execute(select(Consorciado.id).where(Consorciado.documento == documento))).first():
+    mesmo_documento = Consorciado.documento_indice == indices.indice(DOCUMENTO, documento)
+    if (await uow.session.execute(select(Consorciado.id).where(mesmo_documento))).first():
         raise ConflitoError("Já existe um consorciado com este documento.", code="documento_duplicado")
     obj = Consorciado(
         id=uuid.uuid4(),

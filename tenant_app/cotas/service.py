@@ -12,9 +12,10 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenant_app import calendario
-from tenant_app.consorciados.models import Consorciado, TipoPessoa
+from tenant_app.consorciados.models import CPF_CONJUGE, DOCUMENTO, Consorciado, TipoPessoa
 from tenant_app.cotas.limite import medir_venda
 from tenant_app.cotas.models import Cota, CotaEvento, MotivoExclusao, StatusCota, TipoEventoCota
+from tenant_app.dados_pessoais import indices
 from tenant_app.erros import NaoEncontrado, RegraVioladaError
 from tenant_app.eventos.tipos import COTA_ADERIDA, COTA_EXCLUIDA
 from tenant_app.grupos.models import Grupo, StatusGrupo
@@ -93,10 +94,11 @@ async def _titular_e_conjuge(session: AsyncSession, consorciado_id: uuid.UUID) -
     if pessoa is None:
         return ids
     vinculos: list[ColumnElement[bool]] = []
+    # Through the blind indexes: the CPFs themselves are encrypted (dados_pessoais).
     if pessoa.cpf_conjuge is not None:
-        vinculos.append(Consorciado.documento == pessoa.cpf_conjuge)
+        vinculos.append(Consorciado.documento_indice == indices.indice(DOCUMENTO, pessoa.cpf_conjuge))
     if pessoa.documento is not None and pessoa.tipo_pessoa is TipoPessoa.FISICA:
-        vinculos.append(Consorciado.cpf_conjuge == pessoa.documento)
+        vinculos.append(Consorciado.cpf_conjuge_indice == indices.indice(CPF_CONJUGE, pessoa.documento))
     if vinculos:
         ids |= set((await session.execute(select(Consorciado.id).where(or_(*vinculos)))).scalars())
     return ids

@@ -40,6 +40,7 @@ from tenant_app.credito.tipos import (
     TipoDocumento,
     TipoGarantia,
 )
+from tenant_app.dados_pessoais.tipo import TextoCifrado
 from tenant_app.database.base import Balance, Base, Timestamps, UUIDPrimaryKey, str_enum, utcnow
 
 
@@ -154,7 +155,7 @@ class BemIndicado(UUIDPrimaryKey, Timestamps, Base):
     #: Nota fiscal (number or access key) or the deed / matrícula of an imóvel.
     documento_fiscal: Mapped[str] = mapped_column(String(200))
     vendedor_nome: Mapped[str] = mapped_column(String(200))
-    vendedor_documento: Mapped[str] = mapped_column(String(14))
+    vendedor_documento: Mapped[str] = mapped_column(TextoCifrado("cartas_credito_bens.vendedor_documento"))
     destino_diferenca: Mapped[DestinoDiferenca | None] = mapped_column(str_enum(DestinoDiferenca, 16))
 
 
@@ -180,14 +181,16 @@ class PagamentoCredito(UUIDPrimaryKey, Base):
     #: The reference the bank returns (segment A "seu número"), 20 characters.
     seu_numero: Mapped[str] = mapped_column(String(20))
     favorecido_nome: Mapped[str] = mapped_column(String(200))
-    favorecido_documento: Mapped[str] = mapped_column(String(14))
-    banco: Mapped[str | None] = mapped_column(String(3))
-    agencia: Mapped[str | None] = mapped_column(String(5))
-    dv_agencia: Mapped[str | None] = mapped_column(String(1))
-    conta: Mapped[str | None] = mapped_column(String(12))
-    dv_conta: Mapped[str | None] = mapped_column(String(1))
+    favorecido_documento: Mapped[str] = mapped_column(
+        TextoCifrado("cartas_credito_pagamentos.favorecido_documento")
+    )
+    banco: Mapped[str | None] = mapped_column(TextoCifrado("cartas_credito_pagamentos.banco"))
+    agencia: Mapped[str | None] = mapped_column(TextoCifrado("cartas_credito_pagamentos.agencia"))
+    dv_agencia: Mapped[str | None] = mapped_column(TextoCifrado("cartas_credito_pagamentos.dv_agencia"))
+    conta: Mapped[str | None] = mapped_column(TextoCifrado("cartas_credito_pagamentos.conta"))
+    dv_conta: Mapped[str | None] = mapped_column(TextoCifrado("cartas_credito_pagamentos.dv_conta"))
     tipo_chave_pix: Mapped[str | None] = mapped_column(String(16))
-    chave_pix: Mapped[str | None] = mapped_column(String(99))
+    chave_pix: Mapped[str | None] = mapped_column(TextoCifrado("cartas_credito_pagamentos.chave_pix"))
     remessa_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cartas_credito_remessas.id"))
     nosso_numero: Mapped[str | None] = mapped_column(String(20))
     ocorrencias: Mapped[list[str] | None] = mapped_column(JSONB)

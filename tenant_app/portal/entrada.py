@@ -7,7 +7,8 @@ import uuid
 
 from sqlalchemy import select
 
-from tenant_app.consorciados.models import Consorciado
+from tenant_app.consorciados.models import DOCUMENTO, Consorciado
+from tenant_app.dados_pessoais import indices
 from tenant_app.erros import IndisponivelError
 from tenant_app.notificacoes.config import NotificacoesSettings
 from tenant_app.notificacoes.email import modelos
@@ -27,7 +28,10 @@ async def titular_do_documento(uow: UnitOfWork, documento: str) -> Consorciado |
     if not documento or len(documento) > 14:
         return None
     pessoa = await uow.session.scalar(
-        select(Consorciado).where(Consorciado.documento == documento, Consorciado.anonimizado_em.is_(None))
+        select(Consorciado).where(
+            Consorciado.documento_indice == indices.indice(DOCUMENTO, documento),
+            Consorciado.anonimizado_em.is_(None),
+        )
     )
     return pessoa if pessoa is not None and pessoa.email else None
 

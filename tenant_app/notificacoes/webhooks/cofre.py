@@ -20,14 +20,14 @@ import asyncio
 import logging
 import os
 import uuid
-from pathlib import Path
 
 import hvac
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from consorcio_contract.names import vault_tenant_prefix
-from tenant_app.cobranca.cofre import CofreIndisponivel, ConfigCofre
+from tenant_app.cobranca.cofre import CofreIndisponivel
+from tenant_app.cofre_vault import ConfigCofre, cliente_vault
 from tenant_app.notificacoes.models import WebhookSegredo
 from tenant_app.notificacoes.webhooks import cifra
 
@@ -48,14 +48,7 @@ class CofreWebhooks:
         return f"{vault_tenant_prefix(self.config.tenant_slug)}/webhooks/{segredo_id}"
 
     def _cliente(self) -> hvac.Client:
-        # A fresh login per use: the projected token rotates, a Vault token expires (role ttl).
-        credencial = Path(self.config.token_file).read_text().strip()
-        cliente = hvac.Client(url=self.config.addr, verify=self.config.verify, timeout=self.config.timeout)
-        if self.config.role:
-            cliente.auth.kubernetes.login(self.config.role, credencial, mount_point=self.config.auth_mount)
-        else:
-            cliente.token = credencial
-        return cliente
+        return cliente_vault(self.config)
 
     def _guardar(self, segredos: dict[uuid.UUID, str]) -> None:
         cliente = self._cliente()
