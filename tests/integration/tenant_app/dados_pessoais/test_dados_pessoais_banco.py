@@ -74,7 +74,7 @@ async def test_linhas_cifradas_api_em_claro_busca_pelo_indice(
         headers=tenant.auth(Role.OPERADOR),
     )
     assert duplicado.status_code == 409, duplicado.text
-    assert duplicado.json()["code"] == "documento_duplicado"
+    assert duplicado.json()["type"].endswith("documento_duplicado")
 
 
 async def test_anonimizacao_apaga_os_indices(tenant: Tenant, banco: asyncpg.Connection) -> None:
