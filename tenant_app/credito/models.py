@@ -40,7 +40,7 @@ from tenant_app.credito.tipos import (
     TipoDocumento,
     TipoGarantia,
 )
-from tenant_app.dados_pessoais.tipo import TextoCifrado
+from tenant_app.dados_pessoais.tipo import JsonCifrado, TextoCifrado
 from tenant_app.database.base import Balance, Base, Timestamps, UUIDPrimaryKey, str_enum, utcnow
 
 
@@ -125,7 +125,7 @@ class Garantia(UUIDPrimaryKey, Base):
 
     __tablename__ = "cartas_credito_garantias"
     __table_args__ = (CheckConstraint("valor > 0", name="valor_positivo"),)
-    # A fiador's CPF and income are personal data.
+    # A fiador's CPF and income are personal data (encrypted at rest with the rest of ``registro``).
     __audit_pii__ = frozenset({"registro"})
 
     carta_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cartas_credito.id"), index=True)
@@ -134,7 +134,7 @@ class Garantia(UUIDPrimaryKey, Base):
     valor: Mapped[Decimal]
     descricao: Mapped[str] = mapped_column(String(300))
     #: Vehicle: renavam, chassi, placa; imóvel: matricula, cartorio; fiador: nome, cpf, renda_mensal.
-    registro: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    registro: Mapped[dict[str, Any]] = mapped_column(JsonCifrado("cartas_credito_garantias.registro"))
     registrada_em: Mapped[datetime] = mapped_column(default=utcnow)
     registrada_por: Mapped[uuid.UUID | None]
 

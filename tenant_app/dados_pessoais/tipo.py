@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Text
@@ -66,3 +67,19 @@ class TextoCifrado(TypeDecorator[str]):
         if value is None or not cifra.cifrado(value):
             return value
         return cifra.decifrar(chaves.atuais(), self.contexto, value)
+
+
+class JsonCifrado(TextoCifrado):
+    """A JSON value stored encrypted: its JSON text is what ``TextoCifrado`` encrypts, so the backfill
+    treats both alike (a legacy row holds the JSON text in clear)."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:  # type: ignore[override]
+        if value is None:
+            return None
+        return super().process_bind_param(json.dumps(value, ensure_ascii=False, sort_keys=True), dialect)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        texto = super().process_result_value(value, dialect)
+        return None if texto is None else json.loads(texto)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.dialects import postgresql
 
 from tenant_app.dados_pessoais import backfill, chaves, cifra
-from tenant_app.dados_pessoais.tipo import TextoCifrado
+from tenant_app.dados_pessoais.tipo import JsonCifrado, TextoCifrado
 from tenant_app.model_registry import metadata
 
 
@@ -23,6 +23,17 @@ def test_tipo_cifra_na_ida_decifra_na_volta_e_le_legado() -> None:
     assert tipo.process_result_value("legado@exemplo.com.br", dialeto) == "legado@exemplo.com.br"
     assert tipo.process_bind_param(None, dialeto) is None
     assert tipo.process_result_value(None, dialeto) is None
+
+
+def test_json_cifrado_e_json_legado() -> None:
+    tipo = JsonCifrado("cartas_credito_garantias.registro")
+    dialeto = postgresql.dialect()
+    fiador = {"nome": "José da Silva", "cpf": "52998224725", "renda_mensal": "8000.00"}
+    guardado = tipo.process_bind_param(fiador, dialeto)
+    assert guardado is not None and guardado.startswith("dp1:") and "52998224725" not in guardado
+    assert tipo.process_result_value(guardado, dialeto) == fiador
+    assert tipo.process_result_value('{"placa": "ABC1D23"}', dialeto) == {"placa": "ABC1D23"}
+    assert tipo.process_result_value(tipo.process_bind_param({}, dialeto), dialeto) == {}
 
 
 def test_chave_local() -> None:
@@ -65,3 +76,4 @@ def test_backfill_cobre_as_colunas_pessoais() -> None:
         "chave_pix",
     }
     assert set(por_tabela["cartas_credito_bens"].cifradas) == {"vendedor_documento"}
+    assert set(por_tabela["cartas_credito_garantias"].cifradas) == {"registro"}
