@@ -62,6 +62,7 @@ def create_celery(settings: Settings) -> Celery:
             "tenant_app.notificacoes.tarefas",
             "tenant_app.cobranca.tarefas",
             "tenant_app.relatorios.tarefa",
+            "tenant_app.dados_pessoais.tarefas",
         ),
         beat_schedule={
             # Unused cartas 180 days old with nothing owed become cash (idempotent).
@@ -86,6 +87,9 @@ def create_celery(settings: Settings) -> Celery:
             # Domain events: the 5 s sweep repairs lost nudges/leases; reminders are deduplicated.
             "notificacoes-varrer": {"task": "notificacoes.varrer", "schedule": 5.0},
             "notificacoes-vencimentos": {"task": "notificacoes.vencimentos", "schedule": 3600.0},
+            # Personal data an older app version wrote in clear during a rolling update (the keys
+            # were loaded at the worker's start, see __main__; every app start does it too).
+            "dados-pessoais-legados": {"task": "dados_pessoais.cifrar_legados", "schedule": 900.0},
         },
     )
 

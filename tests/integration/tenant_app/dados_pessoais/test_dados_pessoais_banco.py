@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -9,7 +10,7 @@ import asyncpg
 import pytest
 
 from tenant_app.consorciados.models import DOCUMENTO
-from tenant_app.dados_pessoais import chaves, cifra
+from tenant_app.dados_pessoais import chaves, cifra, tarefas
 from tenant_app.dados_pessoais.inicio import carregar_chaves_e_cifrar_legados
 from tenant_app.database.session import create_engine
 from tenant_app.users.roles import Role
@@ -145,3 +146,21 @@ async def test_backfill_cifra_e_indexa_linhas_legadas(tenant: Tenant, banco: asy
         lido.json()["email"] == "legado@exemplo.com.br"
         and lido.json()["contatos"][0]["valor"] == "outro@exemplo.com.br"
     )
+
+
+async def test_tarefa_periodica_cifra_o_que_uma_versao_antiga_escreveu(
+    tenant: Tenant, banco: asyncpg.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pessoa, documento = uuid.uuid4(), cpf()
+    await banco.execute(
+        "INSERT INTO consorciados (id, tipo_pessoa, documento, nome, created_at, updated_at)"
+        " VALUES ($1, 'PF', $2, 'Versão antiga', now(), now())",
+        pessoa,
+        documento,
+    )
+    for nome, valor in tenant.env.items():
+        monkeypatch.setenv(nome, valor)
+    assert await asyncio.to_thread(tarefas.cifrar_legados.run) >= 1
+    linha = await banco.fetchrow("SELECT documento, documento_indice FROM consorciados WHERE id = $1", pessoa)
+    assert linha["documento"].startswith("dp1:")
+    assert linha["documento_indice"] == cifra.indice(chaves.atuais(), DOCUMENTO, documento)
