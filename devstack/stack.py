@@ -68,6 +68,8 @@ def up(cfg: StackConfig, components: Iterable[str] = ALL, log=print) -> dict[str
             t = time.monotonic()
             starters[name](cfg, log)
             timings[name] = time.monotonic() - t
+        if "vault" in wanted:
+            vault.enable_transit(cfg)
         if "kubernetes" in wanted and "vault" in wanted:
             t = time.monotonic()
             vault.configure_kubernetes_auth(cfg)

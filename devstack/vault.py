@@ -1,5 +1,5 @@
-"""Vault in dev mode (in-memory, KV v2 at secret/), with the Kubernetes auth
-method configured against the local API server so that tenant workloads can
+"""Vault in dev mode (in-memory, KV v2 at secret/, the Transit engine at transit/), with the
+Kubernetes auth method configured against the local API server so that tenant workloads can
 log in with their ServiceAccount tokens.
 """
 
@@ -49,6 +49,16 @@ def start(cfg: StackConfig, log=print) -> None:
             env={"VAULT_DISABLE_MLOCK": "true", "HOME": str(cfg.root)},
         )
         procs.wait_until(lambda: healthy(cfg), "Vault", 60, procs.log_file(cfg, NAME), pid=pid)
+
+
+def enable_transit(cfg: StackConfig) -> None:
+    """The Transit secrets engine at ``transit/`` (idempotent): the operator keeps each tenant's
+    key there (``tenant-<name>``), the tenant apps wrap their personal-data keys with it."""
+    from consorcio_contract.names import VAULT_TRANSIT_MOUNT
+
+    vault = client(cfg)
+    if f"{VAULT_TRANSIT_MOUNT}/" not in vault.sys.list_mounted_secrets_engines():
+        vault.sys.enable_secrets_engine("transit", path=VAULT_TRANSIT_MOUNT)
 
 
 def configure_kubernetes_auth(cfg: StackConfig) -> None:

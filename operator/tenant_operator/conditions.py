@@ -125,7 +125,8 @@ REASONS = {
     "NamespaceConflict": "the tenant-<name> namespace exists but is not managed by this operator for "
     "this tenant (or was retained for another CNPJ); nothing written into it",
     "RestoreFailed": "spec.restoreFrom cannot be restored (no such backup, not verified, another CNPJ, "
-    "or the restored database differs from the backup): nothing kept, no retries",
+    "the restored database differs from the backup, or the source's Vault Transit key is gone, "
+    "crypto-shredded): nothing kept, no retries",
     "MigrationFailed": "the migration Job failed",
     "KubernetesApiError": "the Kubernetes API refused a request",
     "KubernetesUnreachable": "the Kubernetes API did not answer",
@@ -140,6 +141,9 @@ REASONS = {
     "VaultForbidden": "the operator's Vault token was refused",
     "VaultUnavailable": "Vault is unreachable",
     "VaultError": "Vault refused a request",
+    "TransitNotMounted": "Vault has no Transit secrets engine at transit/; docs/deployment.md enables it",
+    "TransitKeyUnsafe": "the tenant's Vault Transit key was made exportable or has another type; "
+    "only a person can replace it",
     "SmtpRelayMissing": "OPERATOR_VAULT_SMTP_PATH names a Vault path that holds no SMTP relay",
     "SmtpRelayInvalid": "the SMTP relay in Vault cannot work (message names the key)",
     "ObjectStoreUnavailable": "the S3 server is unreachable",

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tenant_operator import names
+from tenant_operator.specs.transit_key import DEFAULT_ROTATION_HOURS
+
 
 class ConfigError(ValueError):
     """A required variable is missing or malformed: the operator refuses to start."""
@@ -64,7 +67,7 @@ class RedisConfig:
 
 @dataclass(frozen=True)
 class VaultConfig:
-    """Vault (KV v2 + policies + Kubernetes auth); disabled when ``addr`` is empty."""
+    """Vault (KV v2 + Kubernetes auth + Transit); disabled when ``addr`` is empty."""
 
     addr: str
     token: str
@@ -77,6 +80,12 @@ class VaultConfig:
     #: KV v2 path (under ``kv_mount``) of the platform's SMTP relay (keys host, port, username,
     #: password, tls), copied into every tenant's SMTP_* variables; empty: tenants get none.
     smtp_path: str = ""
+    #: The Transit engine's mount holding each tenant's key ``tenant-<name>`` (the contract's: the
+    #: tenant app and the shared policy name the same one).
+    transit_mount: str = names.VAULT_TRANSIT_MOUNT
+    #: OPERATOR_VAULT_TRANSIT_ROTATION_HOURS: Vault adds a version to each tenant's Transit key
+    #: this often (``auto_rotate_period``; at least 1); old versions keep decrypting.
+    transit_rotation_hours: int = DEFAULT_ROTATION_HOURS
 
     @property
     def enabled(self) -> bool:
@@ -333,6 +342,7 @@ class OperatorConfig:
                 token_audience=get("OPERATOR_VAULT_TOKEN_AUDIENCE") or "vault",
                 ca_file=get("OPERATOR_VAULT_CA_FILE"),
                 smtp_path=get("OPERATOR_VAULT_SMTP_PATH").strip("/"),
+                transit_rotation_hours=_rotation_hours(get("OPERATOR_VAULT_TRANSIT_ROTATION_HOURS")),
             ),
             workload=WorkloadConfig(
                 image_repository=get("OPERATOR_IMAGE_REPOSITORY") or "ghcr.io/consorcio/tenant-app",
@@ -504,6 +514,14 @@ def _int(name: str, value: str) -> int:
         return int(value)
     except ValueError:
         raise ConfigError(f"{name} must be an integer, got {value!r}") from None
+
+
+def _rotation_hours(value: str) -> int:
+    """OPERATOR_VAULT_TRANSIT_ROTATION_HOURS: Vault rotates no more often than hourly."""
+    hours = _int("OPERATOR_VAULT_TRANSIT_ROTATION_HOURS", value or str(DEFAULT_ROTATION_HOURS))
+    if hours < 1:
+        raise ConfigError(f"OPERATOR_VAULT_TRANSIT_ROTATION_HOURS must be at least 1, got {hours}")
+    return hours
 
 
 def _labels(name: str, value: str) -> tuple[tuple[str, str], ...]:

@@ -158,7 +158,8 @@ async def delete_tenant(
                 last["objects"] = location
             # Where the data went, on the resource until it is gone (and in the Event after).
             await runtime.kube.merge_patch(tenant_status_path(name), {"status": {"lastSnapshot": last}})
-    summary += await drop_everything(runtime, name)
+    # Snapshot keeps the Transit key: the snapshot's wrapped personal-data key needs it.
+    summary += await drop_everything(runtime, name, shred=policy is DeletionPolicy.DELETE)
     metrics.DELETIONS.labels(policy.value).inc()
     return policy.value, summary
 
@@ -210,11 +211,18 @@ async def _snapshot_objects(runtime: Runtime, name: str) -> tuple[str, str | Non
     )
 
 
-async def drop_everything(runtime: Runtime, name: str) -> str:
-    """Namespace first (stops the app), then Redis, Vault, the database and the bucket (idempotent)."""
+async def drop_everything(runtime: Runtime, name: str, *, shred: bool = False) -> str:
+    """Namespace first (stops the app), then Redis, Vault, the database and the bucket (idempotent).
+
+    ``shred`` (deletionPolicy Delete): the tenant's Transit key is destroyed too, so the personal
+    data in every backup of the tenant is unreadable for good (crypto-shredding)."""
     ns_deleted = await runtime.kube.delete(KINDS["Namespace"].path(names.namespace(name)))
     redis_deleted = await runtime.redis.delete(names.redis_user(name), names.redis_key_prefix(name))
     vault_deleted = await runtime.vault.delete(name) if runtime.vault is not None else []
+    if shred and runtime.vault is not None:
+        key = names.transit_key_name(name)
+        destroyed = await runtime.vault.destroy_transit_key(name)
+        vault_deleted.append(f"Transit key {key} {'destroyed' if destroyed else 'already gone'}")
     dropped = await runtime.postgres.drop(names.pg_identifier(name))
     parts = [
         f"namespace {names.namespace(name)} {'deleted' if ns_deleted else 'already gone'}",

@@ -16,6 +16,8 @@ from consorcio_contract.names import (
 from consorcio_contract.names import INSTANCE_LABEL as INSTANCE_LABEL  # re-exported: shared label
 from consorcio_contract.names import TENANT_LABEL as TENANT_LABEL  # re-exported: shared label
 from consorcio_contract.names import VAULT_NAMESPACES_FOLDER as VAULT_NAMESPACES_FOLDER  # re-exported
+from consorcio_contract.names import VAULT_TRANSIT_MOUNT as VAULT_TRANSIT_MOUNT  # re-exported
+from consorcio_contract.names import transit_key_name as transit_key_name  # re-exported
 from consorcio_contract.names import vault_tenant_prefix as _vault_tenant_prefix
 
 FIELD_MANAGER = "consorcio-operator"

@@ -872,19 +872,31 @@ def test_snapshot_dumps_verifies_then_deletes(tenants, backup_dir, make_database
 
     assert run(restored_total()) == "1024.60"
     assert_everything_dropped(name, stack, vault, env)
+    # The Transit key stays: the dump's wrapped personal-data key needs it.
+    assert transit_key(vault, name)["deletion_allowed"] is False
 
 
 def test_delete_drops_database_role_vault_redis_and_namespace(tenants, stack, vault, k8s_api_client):
     name = tenants.create("delete", deletionPolicy="Delete")
     tenants.wait_ready(name)
     env = tenants.secret_env(name)
+    assert transit_key(vault, name)["type"] == "aes256-gcm96"
     tenants.delete(name)
     tenants.wait_gone(name)
     assert_everything_dropped(name, stack, vault, env)
+    # Crypto-shredding: the tenant's Transit key is destroyed with every version.
+    with pytest.raises(hvac.exceptions.InvalidPath):
+        transit_key(vault, name)
     ns = names.namespace(name)
     wait_until(
         lambda: _namespace_gone(k8s_api_client, ns), timeout=READY_TIMEOUT, what=f"namespace {ns} deleted"
     )
+
+
+def transit_key(vault, name: str) -> dict:
+    """The tenant's Transit key as Vault describes it (InvalidPath: there is none)."""
+    vc = hvac.Client(url=vault.addr, token=vault.token)
+    return vc.adapter.get(f"/v1/{names.VAULT_TRANSIT_MOUNT}/keys/{names.transit_key_name(name)}")["data"]
 
 
 def _namespace_gone(api_client, ns: str) -> bool:

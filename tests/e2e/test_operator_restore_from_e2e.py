@@ -1,6 +1,7 @@
 """spec.restoreFrom end to end: the operator (a subprocess, as its ServiceAccount) creates a new
-tenant from another tenant's verified backup — database (rows, audit chain head), documents and
-the source's own Vault secrets — then migrates and rolls it out as usual; the source is untouched.
+tenant from another tenant's verified backup — database (rows, audit chain head), documents,
+the source's own Vault secrets and its personal-data key, rewrapped from the source's Transit key
+to the new tenant's — then migrates and rolls it out as usual; the source is untouched.
 A restore for another CNPJ is refused (DatabaseReady False, RestoreFailed, a Warning Event) and
 leaves no database behind.
 
@@ -27,6 +28,7 @@ from tenant_operator.provisioners.object_store import ObjectStoreProvisioner
 from tenant_operator.reconciler import now_rfc3339
 
 from consorcio_contract import crd_identity
+from consorcio_contract.names import DADOS_PESSOAIS_TABELA_CHAVES
 from devstack.binaries import binary_path
 from tests.support.object_store_fixtures import root_client
 from tests.support.operator_harness import (
@@ -47,6 +49,7 @@ ARGS = (crd_identity.GROUP, crd_identity.VERSION, crd_identity.PLURAL)
 PROBE_ROWS = 5
 DOCUMENT = "boletos/2026/12/parcela-1.pdf"
 PSP_SECRET = {"client_id": "banco-x", "client_secret": f"s3gr3d0-{RUN}"}
+KEYS_TABLE = DADOS_PESSOAIS_TABELA_CHAVES
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +72,25 @@ def operator(env, kubeconfig, s3, k8s_api_client, tmp_path_factory) -> Iterator[
         yield op
 
 
-async def _fill(admin_dsn: str, database: str) -> None:
-    """Probe rows and an audit chain (no app runs under kwok: the database is otherwise empty)."""
+async def _fill(admin_dsn: str, database: str, wrapped_key: str) -> None:
+    """Probe rows, an audit chain and the app's wrapped personal-data key (no app runs under kwok:
+    the database is otherwise empty)."""
     conn = await asyncpg.connect(admin_dsn, database=database)
     try:
         await conn.execute("CREATE TABLE probe (n integer PRIMARY KEY)")
         await conn.execute(f"INSERT INTO probe SELECT generate_series(1, {PROBE_ROWS})")
         await conn.execute("CREATE TABLE audit_log (seq bigint PRIMARY KEY, hash text NOT NULL)")
         await conn.execute("INSERT INTO audit_log VALUES (1, 'aa11'), (2, 'bb22')")
+        await conn.execute(f"CREATE TABLE {KEYS_TABLE} (id integer PRIMARY KEY, chave_cifrada text NOT NULL)")
+        await conn.execute(f"INSERT INTO {KEYS_TABLE} VALUES (1, $1)", wrapped_key)
+    finally:
+        await conn.close()
+
+
+async def _wrapped_key(admin_dsn: str, database: str) -> str:
+    conn = await asyncpg.connect(admin_dsn, database=database)
+    try:
+        return str(await conn.fetchval(f"SELECT chave_cifrada FROM {KEYS_TABLE} WHERE id = 1"))
     finally:
         await conn.close()
 
@@ -146,7 +160,11 @@ def test_a_new_tenant_restored_from_a_backup(operator, env, k8s_api_client, s3, 
         wait_until(
             lambda: _reason(api, source, "Ready") == ("True", "Ready"), timeout=120, what="source Ready"
         )
-        asyncio.run(_fill(dsn, names.pg_identifier(source)))
+        transit = f"/v1/{names.VAULT_TRANSIT_MOUNT}"
+        source_key, copy_key = names.transit_key_name(source), names.transit_key_name(copy)
+        wrapped = vault.adapter.post(f"{transit}/datakey/wrapped/{source_key}")["data"]["ciphertext"]
+        data_key = vault.adapter.post(f"{transit}/decrypt/{source_key}", json={"ciphertext": wrapped})
+        asyncio.run(_fill(dsn, names.pg_identifier(source), wrapped))
         root.put_object(Bucket=config.s3.tenant_bucket(source), Key=DOCUMENT, Body=b"%PDF-1.4 boleto")
         kv.create_or_update_secret(
             path=f"{names.vault_tenant_prefix(source)}/psp/conta-1", secret=PSP_SECRET, mount_point=mount
@@ -176,7 +194,7 @@ def test_a_new_tenant_restored_from_a_backup(operator, env, k8s_api_client, s3, 
         status = _status(api, copy)
         assert _reason(api, copy, "DatabaseReady") == ("True", "Restored")
         done = status["restoredFrom"]
-        assert done["tenant"] == source and done["backup"] == stamp and done["rows"] == PROBE_ROWS + 2
+        assert done["tenant"] == source and done["backup"] == stamp and done["rows"] == PROBE_ROWS + 3
         assert (
             done["auditHead"] == {"seq": 2, "hash": "bb22"} and done["objects"] == 1 and done["secrets"] == 1
         )
@@ -184,6 +202,12 @@ def test_a_new_tenant_restored_from_a_backup(operator, env, k8s_api_client, s3, 
         # The data itself, owned by the new tenant's role.
         rows, head, owner = asyncio.run(_contents(dsn, names.pg_identifier(copy)))
         assert (rows, head, owner) == (PROBE_ROWS, "bb22", names.pg_identifier(copy))
+        # The personal-data key, now wrapped by the copy's Transit key: the same data key.
+        rewrapped = asyncio.run(_wrapped_key(dsn, names.pg_identifier(copy)))
+        assert rewrapped != wrapped
+        opened = vault.adapter.post(f"{transit}/decrypt/{copy_key}", json={"ciphertext": rewrapped})
+        assert opened["data"]["plaintext"] == data_key["data"]["plaintext"]
+        assert asyncio.run(_wrapped_key(dsn, names.pg_identifier(source))) == wrapped
         got = root.get_object(Bucket=config.s3.tenant_bucket(copy), Key=DOCUMENT)["Body"].read()
         assert got == b"%PDF-1.4 boleto"
         secret = kv.read_secret_version(

@@ -9,7 +9,10 @@ tenant asks for a restore and its database does not exist yet. What it does, in 
    the verifying restore found) and its dump is a file of the source in the backup directory;
 2. the tenant's role (not its database);
 3. the dump into a staging database ``restoring_tenant_<name>`` owned by that role, whose row
-   counts and audit chain head must equal the backup's record;
+   counts and audit chain head must equal the backup's record; then the personal-data keys of
+   ``chaves_dados_pessoais`` (wrapped by the source's Transit key) unwrapped with it and wrapped
+   with this tenant's key, in the staging database; a source key that no longer exists (destroyed
+   by deletionPolicy Delete: crypto-shredded) refuses the restore: the personal data is unreadable;
 4. the backup's documents into the tenant's bucket (or prefix), verified by keys and sizes;
 5. the source's own Vault secrets (``psp/*``: PSP credentials of each bank account;
    ``webhooks/*``: signing secrets of its webhook endpoints, whose rows the dump brings) to
@@ -33,12 +36,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from consorcio_contract.identifiers import format_cnpj, normalize_cnpj
+from consorcio_contract.names import DADOS_PESSOAIS_TABELA_CHAVES
 from consorcio_contract.tenant_resource import LATEST_BACKUP, RestoreFrom
 from tenant_operator import names
 from tenant_operator.provisioners.backup import stamp_of
 from tenant_operator.provisioners.object_store import BucketCopy
-from tenant_operator.provisioners.snapshot import AuditHead, DatabaseContents, differences, restore_snapshot
+from tenant_operator.provisioners.postgres import quote_ident
+from tenant_operator.provisioners.snapshot import (
+    AuditHead,
+    DatabaseContents,
+    database_dsn,
+    differences,
+    restore_snapshot,
+)
+from tenant_operator.provisioners.transit import KEY_MISSING, UNDECRYPTABLE
+from tenant_operator.provisioners.vault import VaultError
 from tenant_operator.specs.vault_policy import SEGREDOS_DO_TENANT, SEGREDOS_DOS_WEBHOOKS
 
 _log = logging.getLogger(__name__)
@@ -186,6 +201,8 @@ class Restored:
     objects: BucketCopy | None
     secrets: list[str]
     seconds: float
+    #: Rows of ``chaves_dados_pessoais`` rewrapped from the source's Transit key to this tenant's.
+    data_keys: int = 0
 
 
 async def restore_into(
@@ -222,6 +239,17 @@ async def restore_into(
             raise RestoreRefused(
                 f"the restored database differs from backup {chosen.stamp}'s record: {'; '.join(found[:3])}"
             )
+        data_keys = 0
+        if vault is not None and wanted.tenant != name:
+            data_keys = await rewrap_personal_data_keys(
+                vault,
+                admin_dsn=config.postgres.admin_dsn,
+                database=staging,
+                owner=owner,
+                source=wanted.tenant,
+                target=name,
+                backup=chosen.stamp,
+            )
         if copy is not None:
             bucket, prefix = config.s3.tenant_bucket(name), config.s3.tenant_prefix(name)
             if not config.s3.irsa:
@@ -237,7 +265,43 @@ async def restore_into(
         # bucket and secret subtrees came from this restore.
         await _undo(runtime, name, staging, touched_objects, vault is not None)
         raise
-    return Restored(chosen, contents, objects, secrets, time.perf_counter() - started)
+    return Restored(chosen, contents, objects, secrets, time.perf_counter() - started, data_keys)
+
+
+async def rewrap_personal_data_keys(
+    vault: Any, *, admin_dsn: str, database: str, owner: str, source: str, target: str, backup: str
+) -> int:
+    """Rewrap every data key of ``public.chaves_dados_pessoais`` in ``database`` (restored from
+    tenant ``source``'s backup) from ``source``'s Transit key to ``target``'s, as the table's owner
+    in one transaction; the number of rows (0: no such table, or empty). RestoreRefused when the
+    source's key is gone or cannot unwrap them: the backup's personal data is unreadable."""
+    table = f"public.{quote_ident(DADOS_PESSOAIS_TABELA_CHAVES)}"
+    conn = await asyncpg.connect(database_dsn(admin_dsn, database), timeout=10)
+    try:
+        async with conn.transaction():
+            # The tenant's role, as pg_restore ran: the rows stay the app's, nothing else is reachable.
+            await conn.execute(f"SET LOCAL ROLE {quote_ident(owner)}")
+            if await conn.fetchval("SELECT to_regclass($1)", table) is None:
+                return 0
+            rows = await conn.fetch(
+                f"SELECT id, chave_cifrada FROM {table}"
+                " WHERE chave_cifrada IS NOT NULL ORDER BY id FOR UPDATE"
+            )
+            if not rows:
+                return 0
+            try:
+                wrapped = await vault.rewrap_data_keys(
+                    source, target, [str(r["chave_cifrada"]) for r in rows]
+                )
+            except VaultError as err:
+                raise (_unreadable(err, source, backup) or err) from err
+            await conn.executemany(
+                f"UPDATE {table} SET chave_cifrada = $2 WHERE id = $1",
+                [(r["id"], new) for r, new in zip(rows, wrapped, strict=True)],
+            )
+            return len(rows)
+    finally:
+        await conn.close()
 
 
 async def _undo(runtime: Any, name: str, staging: str, objects: bool, secrets: bool) -> None:
@@ -259,3 +323,20 @@ async def _undo(runtime: Any, name: str, staging: str, objects: bool, secrets: b
             await runtime.vault.delete_subtrees(name, SECRET_SUBTREES)
         except Exception:
             _log.exception("restore of %s: the Vault secrets copied so far could not be removed", name)
+
+
+def _unreadable(err: VaultError, source: str, backup: str) -> RestoreRefused | None:
+    """The refusal when the source's Transit key cannot unwrap the backup's data keys (None: an
+    outage or a refusal of Vault, retried)."""
+    where = f"backup {backup} of {source}"
+    if err.reason == KEY_MISSING:
+        return RestoreRefused(
+            f"{where} holds personal data encrypted under {source}'s Vault Transit key, which no longer "
+            f"exists ({err.message}): the personal data is unreadable (crypto-shredded); nothing kept"
+        )
+    if err.reason == UNDECRYPTABLE:
+        return RestoreRefused(
+            f"{where}: its personal-data keys ({DADOS_PESSOAIS_TABELA_CHAVES}) cannot be unwrapped with "
+            f"{source}'s Vault Transit key ({err.message}); nothing kept"
+        )
+    return None

@@ -1,7 +1,7 @@
-"""Tenant secrets in Vault: KV v2 data under the tenant's namespace folder and a Kubernetes-auth
+"""Tenant secrets in Vault: KV v2 data under the tenant's namespace folder, a Kubernetes-auth
 role attaching the platform's shared policy ``consorcio-tenant`` (the operator writes no policy:
-issue 20, item 4). hvac is synchronous, so every call runs in a thread pool and never blocks the
-operator's event loop.
+issue 20, item 4) and the tenant's Transit key (item 8, :mod:`tenant_operator.provisioners.transit`).
+hvac is synchronous, so every call runs in a thread pool and never blocks the operator's event loop.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import requests
 
 from tenant_operator import names
 from tenant_operator.config import VaultConfig
+from tenant_operator.provisioners import transit
 from tenant_operator.specs.vault_policy import kubernetes_role
 
 T = TypeVar("T")
@@ -49,7 +50,7 @@ def _classify(err: Exception) -> VaultError:
 
 
 class VaultProvisioner:
-    """KV data and Kubernetes-auth role of each tenant."""
+    """KV data, Kubernetes-auth role and Transit key of each tenant."""
 
     def __init__(self, config: VaultConfig, *, max_threads: int = 16) -> None:
         self._config = config
@@ -68,6 +69,8 @@ class VaultProvisioner:
             return await loop.run_in_executor(self._executor, fn)
         except VaultError:
             raise
+        except transit.TransitError as err:
+            raise VaultError(err.reason, err.message) from err
         except Exception as err:  # every failure becomes a condition reason
             raise _classify(err) from err
 
@@ -180,6 +183,13 @@ class VaultProvisioner:
         ):
             auth.create_role(name=role_name, mount_point=mount_k8s, **wanted_role)
             changes.append("kubernetes auth role")
+        # The personal-data key's key (issue 20, item 8): one read when in sync.
+        changes += transit.ensure_key(
+            self._client,
+            self._config.transit_mount,
+            names.transit_key_name(name),
+            self._config.transit_rotation_hours,
+        )
         return changes
 
     def _check_retained_for(self, name: str, cnpj: str) -> None:
@@ -317,8 +327,24 @@ class VaultProvisioner:
         return deleted
 
     async def delete(self, name: str) -> list[str]:
-        """Delete all versions of the KV data and the role (idempotent)."""
+        """Delete all versions of the KV data and the role (idempotent). The Transit key stays:
+        :meth:`destroy_transit_key` is deletionPolicy Delete's alone."""
         return await self._call(lambda: self._delete_sync(name))
+
+    async def destroy_transit_key(self, name: str) -> bool:
+        """Destroy the tenant's Transit key and all its versions (crypto-shredding: the data key
+        wrapped by it, in the database and in every backup, can never be unwrapped again); False
+        when it was already gone."""
+        key = names.transit_key_name(name)
+        return await self._call(lambda: transit.destroy_key(self._client, self._config.transit_mount, key))
+
+    async def rewrap_data_keys(self, source: str, target: str, ciphertexts: list[str]) -> list[str]:
+        """Data keys wrapped by tenant ``source``'s Transit key, wrapped by ``target``'s instead (a
+        restore under another name). VaultError ``TransitKeyMissing`` when the source's key was
+        destroyed, ``TransitDecryptFailed`` when it cannot unwrap one of them."""
+        mount = self._config.transit_mount
+        keys = names.transit_key_name(source), names.transit_key_name(target)
+        return await self._call(lambda: transit.rewrap_between(self._client, mount, *keys, ciphertexts))
 
 
 def _normalise(value: Any) -> Any:

@@ -107,7 +107,8 @@ async def _restore(
         "Database",
         ident,
         f"restored from {wanted.tenant} backup {done.chosen.stamp}: {done.contents.describe()}, "
-        f"{entry['objects']} documents, {entry['secrets']} Vault secrets in {entry['seconds']}s",
+        f"{entry['objects']} documents, {entry['secrets']} Vault secrets, "
+        f"{done.data_keys} personal-data keys rewrapped in {entry['seconds']}s",
         created=True,
         reason=change_report.RESTORED,
     )

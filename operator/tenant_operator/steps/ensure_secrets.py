@@ -1,5 +1,5 @@
-"""Step 2 (SecretsReady): Vault KV + policy + Kubernetes-auth role, the ServiceAccount it is
-bound to, and the Kubernetes Secret."""
+"""Step 2 (SecretsReady): Vault KV + Kubernetes-auth role + Transit key, the ServiceAccount the
+role is bound to, and the Kubernetes Secret."""
 
 from __future__ import annotations
 
@@ -48,9 +48,11 @@ async def ensure_secrets(ctx: ReconcileContext) -> Condition:
             raise StepFailed(err.reason, err.message, permanent=err.reason == "RetainedDataConflict") from err
         if changed:
             ctx.record("Vault", ctx.name, f"wrote {', '.join(changed)}")
+        vault_config = ctx.runtime.config.vault
         where = (
-            f"Vault {ctx.runtime.config.vault.kv_mount}/data/{names.vault_secret_path(ctx.name)} "
-            f"(role {names.vault_role(ctx.name)}, policy {names.VAULT_POLICY}) and Kubernetes Secret"
+            f"Vault {vault_config.kv_mount}/data/{names.vault_secret_path(ctx.name)} "
+            f"(role {names.vault_role(ctx.name)}, policy {names.VAULT_POLICY}, Transit key "
+            f"{vault_config.transit_mount}/keys/{names.transit_key_name(ctx.name)}) and Kubernetes Secret"
         )
     secret = app_secret(ctx.tenant, env)
     try:

@@ -21,6 +21,7 @@ async def vault_prov(vault):
     yield prov, tenants
     for name in tenants:
         await prov.delete(name)
+        await prov.destroy_transit_key(name)
     await prov.close()
 
 
@@ -29,7 +30,8 @@ async def test_tenant_secrets_policy_and_role_are_written_once(vault_prov, vault
     name = f"vt{uuid.uuid4().hex[:8]}"
     tenants.append(name)
     env = {"TENANT_SLUG": name, "JWT_SECRET": "s"}
-    assert await prov.ensure(name, env) == ["KV data", "kubernetes auth role"]
+    key = f"transit key {names.transit_key_name(name)}"
+    assert await prov.ensure(name, env) == ["KV data", "kubernetes auth role", key]
     assert await prov.ensure(name, env) == []  # in sync: nothing written
     assert await prov.read_app_env(name) == env
     root = hvac.Client(url=vault.addr, token=vault.token)
@@ -55,8 +57,9 @@ async def test_tenant_secrets_policy_and_role_are_written_once(vault_prov, vault
 
 
 async def test_orphan_mark_and_delete(vault_prov, vault):
-    prov, _ = vault_prov
+    prov, tenants = vault_prov
     name = f"vt{uuid.uuid4().hex[:8]}"
+    tenants.append(name)
     await prov.ensure(name, {"A": "1"})
     await prov.mark_orphaned(name, "2026-11-23T10:00:00Z")
     root = hvac.Client(url=vault.addr, token=vault.token)
@@ -92,8 +95,9 @@ async def test_delete_leaves_none_of_the_tenants_secrets_behind(vault_prov, vaul
     """The tenant app writes its PSP credentials and webhook signing secrets below the tenant's
     prefix (namespaces/tenant-<name>/psp/<conta>, .../webhooks/<id>); a Delete policy used to
     remove only the app environment and leave those in Vault."""
-    prov, _ = vault_prov
+    prov, tenants = vault_prov
     name, other = f"vt{uuid.uuid4().hex[:8]}", f"vt{uuid.uuid4().hex[:8]}"
+    tenants += [name, other]
     root = hvac.Client(url=vault.addr, token=vault.token)
     kv = root.secrets.kv.v2
     for tenant in (name, other):

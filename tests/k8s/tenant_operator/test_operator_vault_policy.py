@@ -47,12 +47,17 @@ async def test_the_operator_provisions_and_deletes_a_tenant_with_only_its_policy
     prov = VaultProvisioner(VaultConfig(addr=vault.addr, token=operator_token))
     name = f"vp{uuid.uuid4().hex[:8]}"
     try:
-        assert await prov.ensure(name, {"TENANT_SLUG": name}) == ["KV data", "kubernetes auth role"]
+        assert await prov.ensure(name, {"TENANT_SLUG": name}) == [
+            "KV data",
+            "kubernetes auth role",
+            f"transit key {names.transit_key_name(name)}",
+        ]
         assert await prov.ensure(name, {"TENANT_SLUG": name}) == []
         await prov.mark_orphaned(name, "2026-12-06T22:00:00Z")
         assert await prov.remove_role(name) is True
     finally:
         assert "kubernetes auth role" in await prov.delete(name)
+        assert await prov.destroy_transit_key(name) is True
         await prov.close()
 
 
@@ -79,7 +84,11 @@ async def test_the_operator_moves_a_tenant_from_the_old_layout_and_deletes_its_o
     prov = VaultProvisioner(VaultConfig(addr=vault.addr, token=operator_token))
     try:
         changes = await prov.ensure(name, env, cnpj="11222333000181")
-        assert changes == [f"moved 3 secrets from {old}", "kubernetes auth role"]
+        assert changes == [
+            f"moved 3 secrets from {old}",
+            "kubernetes auth role",
+            f"transit key {names.transit_key_name(name)}",
+        ]
         assert await prov.ensure(name, env, cnpj="11222333000181") == []
         with pytest.raises(hvac.exceptions.InvalidPath):
             kv.list_secrets(path=old)
@@ -92,6 +101,7 @@ async def test_the_operator_moves_a_tenant_from_the_old_layout_and_deletes_its_o
         assert meta["cnpj"] == "11222333000181"
     finally:
         await prov.delete(name)
+        await prov.destroy_transit_key(name)
         await prov.close()
 
 
@@ -133,6 +143,7 @@ def two_tenants(vault, operator_token, k8s_api_client) -> Iterator[tuple[str, st
     async def delete_all() -> None:
         for name in pair:
             await prov.delete(name)
+            await prov.destroy_transit_key(name)
         await prov.close()
 
     for name in pair:

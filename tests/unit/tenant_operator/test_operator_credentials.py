@@ -13,7 +13,7 @@ from tenant_operator.provisioners import scram
 from tenant_operator.specs.app_secret import app_env, app_secret, decode_secret_data, env_hash
 from tenant_operator.specs.redis_acl import ALLOWED_COMMANDS, VETTED_SCRIPTS, acl_rules
 from tenant_operator.specs.tenant import TenantView
-from tenant_operator.specs.vault_policy import kubernetes_role, shared_policy_hcl
+from tenant_operator.specs.vault_policy import kubernetes_role, shared_policy_hcl, tenant_policy_hcl
 
 from consorcio_contract.tenant_resource import TenantSpec
 
@@ -196,11 +196,23 @@ def test_vault_policy_reads_only_the_login_namespace_folder_and_role_binds_its_s
         "{{identity.entity.aliases.auth_kubernetes_1234.metadata.service_account_namespace}}"
     )
     writable = '{\n  capabilities = ["create", "update", "read"]\n}\n'
+    # The Transit key named like the login's namespace: envelope encryption only (issue 20, item 8).
+    key = "{{identity.entity.aliases.auth_kubernetes_1234.metadata.service_account_namespace}}"
+    update, read = '{\n  capabilities = ["update"]\n}\n', '{\n  capabilities = ["read"]\n}\n'
     assert hcl == (
         f'path "{folder}/*" {{\n  capabilities = ["read"]\n}}\n'
         f'path "{folder}/psp/*" {writable}'
         f'path "{folder}/webhooks/*" {writable}'
+        f'path "transit/datakey/wrapped/{key}" {update}'
+        f'path "transit/decrypt/{key}" {update}'
+        f'path "transit/rewrap/{key}" {update}'
+        f'path "transit/keys/{key}" {read}'
     )
+    assert 'path "vault-transit/keys/tenant-acme" ' in tenant_policy_hcl(
+        "secret", "tenant-acme", "vault-transit"
+    )
+    # The key is named like the namespace the template fills in.
+    assert names.transit_key_name("acme") == names.namespace("acme") == "tenant-acme"
     role = kubernetes_role("acme")
     assert role["bound_service_account_names"] == ["tenant-app"]
     assert role["bound_service_account_namespaces"] == ["tenant-acme"]

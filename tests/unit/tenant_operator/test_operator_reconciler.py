@@ -191,6 +191,8 @@ class FakeVault:
         #: What OPERATOR_VAULT_SMTP_PATH holds (None: no relay configured), or the error reading it.
         self.smtp_relay: dict[str, str] | None = None
         self.smtp_error: VaultError | None = None
+        #: Tenants whose Transit key exists (created by ensure, destroyed only by Delete).
+        self.transit_keys: set[str] = set()
 
     async def read_smtp_relay(self) -> dict[str, str] | None:
         if self.error or self.smtp_error:
@@ -205,12 +207,19 @@ class FakeVault:
     async def ensure(self, name: str, env: dict[str, str], cnpj: str | None = None) -> list[str]:
         if self.error:
             raise self.error
-        if self.data.get(name) == env and name not in self.roles_removed:
+        if self.data.get(name) == env and name not in self.roles_removed and name in self.transit_keys:
             return []
         self.writes += 1
         self.data[name] = dict(env)
         self.roles_removed.discard(name)
+        self.transit_keys.add(name)
         return ["KV data"]
+
+    async def destroy_transit_key(self, name: str) -> bool:
+        if name not in self.transit_keys:
+            return False
+        self.transit_keys.discard(name)
+        return True
 
     async def remove_role(self, name: str) -> bool:
         if self.error:
@@ -636,6 +645,18 @@ async def test_delete_drops_everything(world):
     assert policy == "Delete" and "namespace tenant-acme deleted" in summary
     assert KINDS["Namespace"].path("tenant-acme") not in world.kube.objects
     assert world.postgres.roles == {} and world.redis.users == {} and world.vault.data == {}
+    # Crypto-shredding: the personal data in every backup of the tenant is unreadable.
+    assert world.vault.transit_keys == set() and "Transit key tenant-acme destroyed" in summary
+
+
+async def test_snapshot_and_retain_keep_the_transit_key(world):
+    """Snapshot drops like Delete but keeps the key its snapshot's wrapped data key needs."""
+    t = Tenant(deletionPolicy="Retain")
+    await t.reconcile(world, "create")
+    await deletion.delete_tenant(world, name="acme", spec=t.spec, meta={}, logger=log)
+    assert world.vault.transit_keys == {"acme"}
+    summary = await deletion.drop_everything(world, "acme")  # what Snapshot runs after the dump
+    assert world.vault.data == {} and world.vault.transit_keys == {"acme"} and "Transit" not in summary
 
 
 async def test_deleting_the_crd_never_drops_tenant_data(world):
@@ -646,7 +667,7 @@ async def test_deleting_the_crd_never_drops_tenant_data(world):
     assert policy == "Orphaned"
     assert KINDS["Namespace"].path("tenant-acme") in world.kube.objects
     assert world.postgres.roles and world.redis.users and world.vault.data
-    assert "tenant_acme" in world.postgres.orphaned
+    assert "tenant_acme" in world.postgres.orphaned and world.vault.transit_keys == {"acme"}
 
 
 async def test_unreadable_deletion_policy_counts_as_retain(world):
