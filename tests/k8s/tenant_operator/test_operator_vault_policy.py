@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import hvac
 import hvac.exceptions
@@ -22,25 +21,15 @@ from tenant_operator.config import VaultConfig
 from tenant_operator.provisioners.vault import VaultProvisioner
 from tenant_operator.specs.vault_policy import ACCESSOR_PLACEHOLDER, shared_policy_hcl
 
-pytestmark = pytest.mark.integration
+from tests.support.vault_identities import OPERATOR_POLICY_FILE, operator_policy_token, tenant_login
 
-POLICY_FILE = (
-    Path(__file__).resolve().parents[3]
-    / "charts"
-    / "consorcio-operator"
-    / "files"
-    / "vault-operator-policy.hcl"
-)
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def operator_token(vault) -> Iterator[str]:
-    root = hvac.Client(url=vault.addr, token=vault.token)
-    policy = f"consorcio-operator-test-{uuid.uuid4().hex[:6]}"
-    root.sys.create_or_update_policy(name=policy, policy=POLICY_FILE.read_text())
-    token = root.auth.token.create(policies=[policy], ttl="1h")["auth"]["client_token"]
-    yield token
-    root.sys.delete_policy(policy)
+    with operator_policy_token(vault.addr, vault.token) as token:
+        yield token
 
 
 async def test_the_operator_provisions_and_deletes_a_tenant_with_only_its_policy(vault, operator_token):
@@ -121,7 +110,7 @@ def test_operator_vault_token_cannot_write_any_policy(vault, operator_token, pol
 def test_the_chart_file_is_the_shared_policy_devstack_installs(vault):
     root = hvac.Client(url=vault.addr, token=vault.token)
     accessor = root.sys.list_auth_methods()["kubernetes/"]["accessor"]
-    chart = (POLICY_FILE.parent / "vault-tenant-policy.hcl").read_text()
+    chart = (OPERATOR_POLICY_FILE.parent / "vault-tenant-policy.hcl").read_text()
     assert chart.endswith(shared_policy_hcl("secret", ACCESSOR_PLACEHOLDER))
     assert root.sys.read_policy(names.VAULT_POLICY)["data"]["rules"] == shared_policy_hcl("secret", accessor)
 
@@ -160,26 +149,9 @@ def two_tenants(vault, operator_token, k8s_api_client) -> Iterator[tuple[str, st
             core.delete_namespace(names.namespace(name))
 
 
-def login(vault, k8s_api_client, name: str, namespace: str | None = None) -> hvac.Client:
-    """Log in with role tenant-<name> as the tenant-app ServiceAccount of ``namespace`` (the
-    tenant's own by default), with a TokenRequest token for Vault's audience."""
-    token = (
-        k8s.CoreV1Api(k8s_api_client)
-        .create_namespaced_service_account_token(
-            names.SERVICE_ACCOUNT,
-            namespace or names.namespace(name),
-            {"spec": {"expirationSeconds": 600, "audiences": ["vault"]}},
-        )
-        .status.token
-    )
-    vc = hvac.Client(url=vault.addr)
-    vc.auth.kubernetes.login(role=names.vault_role(name), jwt=token, mount_point="kubernetes")
-    return vc
-
-
 def test_a_tenant_login_reaches_only_its_own_namespace_folder(vault, k8s_api_client, two_tenants):
     a, b = two_tenants
-    kv = login(vault, k8s_api_client, a).secrets.kv.v2
+    kv = tenant_login(vault.addr, k8s_api_client, a).secrets.kv.v2
     assert (
         kv.read_secret_version(path=names.vault_secret_path(a), raise_on_deleted_version=True)["data"][
             "data"
@@ -210,7 +182,7 @@ def test_a_tenant_login_reaches_only_its_own_namespace_folder(vault, k8s_api_cli
             call()
     # B's ServiceAccount cannot use A's role either.
     with pytest.raises(hvac.exceptions.VaultError):
-        login(vault, k8s_api_client, a, names.namespace(b))
+        tenant_login(vault.addr, k8s_api_client, a, names.namespace(b))
 
 
 def role(**overrides) -> dict:
