@@ -23,13 +23,14 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tenant_app.audit_log.trail import Actor, AuditTrail, append_entries
+from tenant_app.database import copia
 from tenant_app.eventos import sinal
 from tenant_app.eventos.models import EventoOutbox
-from tenant_app.eventos.outbox import linhas_de_eventos, novo_evento
+from tenant_app.eventos.outbox import COLUNAS_LINHA, linhas_de_eventos, novo_evento
 from tenant_app.ledger.models import Fundo, OrigemLancamento
 from tenant_app.ledger.service import apply_balance, lancamentos
 
@@ -121,11 +122,10 @@ class UnitOfWork:
 
     async def publicar_lote(self, tipo: str, eventos: Sequence[tuple[dict[str, Any], str | None]]) -> None:
         """``publicar`` for many events of one ``tipo`` (``(dados, chave)`` each), written now with
-        multi-row INSERTs in this transaction: a bulk settlement's 100,000 confirmations as ORM rows
+        COPY in this transaction: a bulk settlement's 100,000 confirmations as ORM rows
         cost more CPU than the settling itself. Delivered after COMMIT like any other."""
         linhas = linhas_de_eventos(tipo, eventos)
-        for inicio in range(0, len(linhas), 2000):
-            await self.session.execute(insert(_EVENTOS), linhas[inicio : inicio + 2000])
+        await copia.copiar(self.session, _EVENTOS, COLUNAS_LINHA, linhas)
         self._eventos += len(linhas)
 
     # -- ledger -----------------------------------------------------------------

@@ -15,17 +15,20 @@ trail.
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, inspect, select, text
+from sqlalchemy import Table, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from tenant_app.audit_log.chain import GENESIS, PII_PLACEHOLDER, entry_hash, jsonable
+from tenant_app.audit_log.chain import GENESIS, PII_PLACEHOLDER, hash_da_entrada, json_canonico, jsonable
 from tenant_app.audit_log.models import AuditEntry
+from tenant_app.database import copia
 
 #: Arbitrary constant: the advisory lock that serializes appends to the chain.
 _CHAIN_LOCK = 7_240_311_795
@@ -205,8 +208,45 @@ async def append_entries(session: AsyncSession, pending: list[dict[str, Any]], a
         )
     ).first()
     seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+    if len(pending) < _COPIA_A_PARTIR_DE:
+        return await _append(session, pending, actor, seq, prev)
+    with copia.sem_coleta_ciclica():
+        return await _append(session, pending, actor, seq, prev)
+
+
+async def _append(
+    session: AsyncSession, pending: list[dict[str, Any]], actor: Actor, seq: int, prev: str
+) -> int:
+    rows = _linhas(pending, actor, seq, prev)
+    if len(pending) >= _COPIA_A_PARTIR_DE:
+        # The rows are hashed as COPY streams them: PostgreSQL stores the first while the rest hash.
+        await copia.copiar(session, _AUDIT, _COLUNAS, rows)
+    else:
+        await session.execute(
+            insert(AuditEntry),
+            [
+                {
+                    **dict(zip(_COLUNAS, row, strict=True)),
+                    "before": json.loads(row[7]),
+                    "after": json.loads(row[8]),
+                }
+                for row in rows
+            ],
+        )
+    return len(pending)
+
+
+def _linhas(pending: list[dict[str, Any]], actor: Actor, seq: int, prev: str) -> Iterator[tuple[Any, ...]]:
+    """The chain's rows (``_COLUNAS``) of ``pending``, after ``seq``/``prev``, hashed one by one."""
     now = datetime.now(UTC)
-    rows = []
+    # The hashed fields as JSON primitives, built once, and before/after as the JSON text that is
+    # both hashed and stored (entry_hash would walk and encode them again).
+    comuns = {
+        "occurred_at": now.isoformat(),
+        "actor_id": jsonable(actor.user_id),
+        "actor_email": actor.email,
+        "request_id": actor.request_id,
+    }
     for item in pending:
         obj = item["obj"]
         if obj is not None:
@@ -217,19 +257,45 @@ async def append_entries(session: AsyncSession, pending: list[dict[str, Any]], a
             after = item["after"]
         seq += 1
         fields = {
+            **comuns,
             "seq": seq,
-            "occurred_at": now,
-            "actor_id": actor.user_id,
-            "actor_email": actor.email,
             "action": item["action"],
             "entity": item["entity"],
             "entity_id": entity_id,
-            "before": jsonable(item["before"]),
-            "after": jsonable(after),
-            "request_id": actor.request_id,
         }
-        digest = entry_hash(prev, fields)
-        rows.append({**fields, "prev_hash": prev, "hash": digest})
+        before_json, after_json = json_canonico(jsonable(item["before"])), json_canonico(jsonable(after))
+        digest = hash_da_entrada(prev, fields, before_json, after_json)
+        yield (
+            seq,
+            now,
+            actor.user_id,
+            actor.email,
+            item["action"],
+            item["entity"],
+            entity_id,
+            before_json,  # None is JSON null, as the ORM's JSONB column writes it
+            after_json,
+            actor.request_id,
+            prev,
+            digest,
+        )
         prev = digest
-    await session.execute(insert(AuditEntry), rows)
-    return len(rows)
+
+
+#: A bulk settlement's hundreds of thousands of entries go by COPY; a request's few by one INSERT.
+_COPIA_A_PARTIR_DE = 1000
+_AUDIT = cast(Table, AuditEntry.__table__)
+_COLUNAS = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_email",
+    "action",
+    "entity",
+    "entity_id",
+    "before",
+    "after",
+    "request_id",
+    "prev_hash",
+    "hash",
+)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table
 
 from tenant_app.cobranca.liquidacao import (
     NADA_DEVIDO,
@@ -27,8 +27,9 @@ from tenant_app.cobranca.liquidacao import (
     valor_aplicavel,
 )
 from tenant_app.cobranca.models import MotivoValor, StatusTitulo, Titulo, ValorAIdentificar
+from tenant_app.database import copia
 from tenant_app.dinheiro.centavos import ZERO
-from tenant_app.pagamentos.lote import LotePagamentos, PagamentoRegistrado
+from tenant_app.pagamentos.lote import Escrita, LotePagamentos, PagamentoRegistrado
 from tenant_app.unit_of_work import UnitOfWork
 
 _TITULOS = cast(Table, Titulo.__table__)
@@ -64,26 +65,25 @@ class ResultadoLote:
 
 
 async def titulos_da_conta(
-    uow: UnitOfWork, conta_id: uuid.UUID, nossos: Iterable[str], *, lote: int = 5000
+    uow: UnitOfWork, conta_id: uuid.UUID, nossos: Iterable[str], *, lote: int = 20000
 ) -> dict[str, TituloLido]:
     """The account's títulos with these nossos números, locked in id order (a PIX for the same título
     waits, then sees it settled)."""
     out: dict[str, TituloLido] = {}
     lista = sorted(set(nossos))
-    colunas = [_TITULOS.c[nome] for nome in _COLUNAS]
     for inicio in range(0, len(lista), lote):
-        rows = await uow.session.execute(
-            select(*colunas)
-            .where(
-                _TITULOS.c.conta_id == conta_id, _TITULOS.c.nosso_numero.in_(lista[inicio : inicio + lote])
-            )
-            .order_by(_TITULOS.c.id)
-            .with_for_update()
-        )
+        rows = await copia.ler(uow.session, _LOCK_TITULOS, conta_id, lista[inicio : inicio + lote])
         for row in rows:
             titulo = TituloLido(*row)
+            titulo.status = StatusTitulo(titulo.status)
             out[titulo.nosso_numero] = titulo
     return out
+
+
+_LOCK_TITULOS = (
+    f"SELECT {', '.join(_COLUNAS)} FROM {_TITULOS.name}"
+    " WHERE conta_id = $1 AND nosso_numero = ANY($2::varchar[]) ORDER BY id FOR UPDATE"
+)
 
 
 @dataclass
@@ -157,21 +157,18 @@ class LiquidacaoEmLote:
             )
         return ResultadoLote(pagamento, itens)
 
-    async def gravar(self) -> None:
-        """The payments first (títulos reference them), then the títulos changed; before the commit."""
-        await self.pagamentos.gravar()
-        if not self._alterados:
-            return
-        stmt = (
-            update(_TITULOS)
-            .where(_TITULOS.c.id == bindparam("_id"))
-            .values({nome: bindparam(nome) for nome in MUTAVEIS})
-        )
-        await self.uow.session.execute(
-            stmt,
-            [
-                {"_id": t.id, **{nome: getattr(t, nome) for nome in MUTAVEIS}}
-                for t in self._alterados.values()
-            ],
-        )
+    def tomar(self) -> tuple[Escrita, list[tuple[Any, ...]]]:
+        """What changed since the last call, as rows (``LotePagamentos.tomar``, and the títulos')."""
+        titulos = [(t.id, *(getattr(t, nome) for nome in MUTAVEIS)) for t in self._alterados.values()]
         self._alterados = {}
+        return self.pagamentos.tomar(), titulos
+
+    async def escrever(self, escrita: tuple[Escrita, list[tuple[Any, ...]]]) -> None:
+        """The payments first (títulos reference them), then the títulos changed."""
+        pagamentos, titulos = escrita
+        await self.pagamentos.escrever(pagamentos)
+        await copia.atualizar(self.uow.session, _TITULOS, ("id", *MUTAVEIS), titulos)
+
+    async def gravar(self) -> None:
+        """Write everything changed; before the commit."""
+        await self.escrever(self.tomar())

@@ -4,22 +4,23 @@
   line rejects the whole file with its line number and reason (``ErroCnab``), nothing is applied.
 * The same file twice is the same row (SHA-256 unique): the second import changes nothing.
 * Each ocorrência is unique on (account, nosso número, code, date): one that came in an earlier file
-  is skipped, so overlapping files settle nothing twice.
-* 06/17 liquidação → ``liquidacao.liquidar`` (money path, forma BOLETO, the bank's credit date);
+  is skipped, so overlapping files settle nothing twice (imports of one account take turns).
+* 06/17 liquidação → the money path (``liquidacao.liquidar``'s rules in bulk: ``liquidacao_lote``;
+  forma BOLETO, the bank's credit date);
   02 → registrado; 03 → rejeitado (motivos kept); 09 → baixado; 28 → tarifa (reported); others kept.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Select, Table, select, text
 
 from tenant_app import calendario
 from tenant_app.cobranca.cnab240 import ErroCnab, Ocorrencia, Retorno, ler_retorno
@@ -35,6 +36,7 @@ from tenant_app.cobranca.models import (
     StatusRetorno,
     StatusTitulo,
 )
+from tenant_app.database import copia
 from tenant_app.erros import FieldError, NaoEncontrado, RegraVioladaError
 from tenant_app.unit_of_work import UnitOfWork
 
@@ -162,8 +164,15 @@ async def processar(
     uow: UnitOfWork, arquivo: RetornoArquivo, retorno: Retorno, conta: ContaCobranca
 ) -> Resumo:
     """Act on every ocorrência of a kept file not seen before, and mark it ``processado``."""
+    with copia.sem_coleta_ciclica():
+        return await _processar(uow, arquivo, retorno, conta)
+
+
+async def _processar(
+    uow: UnitOfWork, arquivo: RetornoArquivo, retorno: Retorno, conta: ContaCobranca
+) -> Resumo:
     resumo = Resumo(arquivo)
-    novas = await _registrar_ocorrencias(uow, arquivo, conta, retorno)
+    novas = await _novas_ocorrencias(uow, conta, retorno)
     titulos = await titulos_da_conta(uow, conta.id, {o.nosso_numero for o in novas})
     recebimentos = [
         (titulos[o.nosso_numero], o.valor_pago)
@@ -171,12 +180,38 @@ async def processar(
         if o.codigo_movimento in LIQUIDACOES and o.nosso_numero in titulos
     ]
     lote = await LiquidacaoEmLote.abrir(uow, titulos.values(), recebimentos)
-    for ocorrencia in novas:
-        _aplicar(lote, ocorrencia, titulos.get(ocorrencia.nosso_numero), resumo)
-    await lote.gravar()
-    await _gravar_ocorrencias(uow, novas)
+    await _aplicar_em_blocos(lote, novas, titulos, resumo)
+    await _gravar_ocorrencias(uow, arquivo, conta, novas)
     arquivo.status = StatusRetorno.PROCESSADO
     return resumo
+
+
+#: Ocorrências per block written while the next is settled, and between two turns of the writer.
+BLOCO, PASSO = 5000, 100
+
+
+async def _aplicar_em_blocos(
+    lote: LiquidacaoEmLote, novas: list[_OcorrenciaNova], titulos: dict[str, TituloLido], resumo: Resumo
+) -> None:
+    """``_aplicar`` each ocorrência, in file order; what a block changed is written (one task at a time,
+    in order) while the next block is settled: PostgreSQL's work on one overlaps this process's on
+    the other, and the event loop gets a turn every ``PASSO`` so the writer keeps streaming."""
+    escrita: asyncio.Future[None] | None = None
+    try:
+        for n, ocorrencia in enumerate(novas, start=1):
+            _aplicar(lote, ocorrencia, titulos.get(ocorrencia.nosso_numero), resumo)
+            if n % PASSO == 0:
+                await asyncio.sleep(0)
+            if n % BLOCO == 0 or n == len(novas):
+                if escrita is not None:
+                    await escrita
+                escrita = asyncio.ensure_future(lote.escrever(lote.tomar()))
+        if escrita is not None:
+            await escrita
+    except BaseException:
+        if escrita is not None:  # let it finish with the connection before the caller rolls back
+            await asyncio.gather(escrita, return_exceptions=True)
+        raise
 
 
 @dataclass(slots=True, eq=False)
@@ -189,6 +224,7 @@ class _OcorrenciaNova:
     codigo_movimento: str
     data_ocorrencia: date
     data_credito: date | None
+    valor_nominal: Decimal
     valor_pago: Decimal
     valor_tarifa: Decimal
     motivos: str
@@ -198,71 +234,102 @@ class _OcorrenciaNova:
     processada_em: datetime | None = None
 
 
-async def _registrar_ocorrencias(
-    uow: UnitOfWork, arquivo: RetornoArquivo, conta: ContaCobranca, retorno: Retorno
+async def _novas_ocorrencias(
+    uow: UnitOfWork, conta: ContaCobranca, retorno: Retorno
 ) -> list[_OcorrenciaNova]:
-    """Insert the file's ocorrências, skipping those already known; the new ones, in file order."""
-    linhas: list[dict[str, Any]] = [
-        {
-            "id": uuid.uuid4(),
-            "retorno_id": arquivo.id,
-            "conta_id": conta.id,
-            "linha": t.linha,
-            "nosso_numero": t.nosso_numero,
-            "codigo_movimento": t.codigo_movimento,
-            "data_ocorrencia": t.data_ocorrencia or SEM_DATA,
-            "data_credito": t.data_credito,
-            "valor_nominal": t.valor_nominal,
-            "valor_pago": t.valor_pago,
-            "valor_tarifa": t.valor_tarifa,
-            "motivos": "".join(t.motivos)[:20],
-            "resultado": ResultadoOcorrencia.PENDENTE.value,
-        }
-        for t in retorno.titulos
-    ]
-    ids: set[uuid.UUID] = set()
-    # One statement compiled once, sent as executemany (batched multi-row VALUES by the driver layer);
-    # a literal multi-row .values(list) recompiled a 2,000-row statement per batch.
-    inserir = (
-        insert(_OCORRENCIAS)
-        .on_conflict_do_nothing(constraint="uq_ocorrencias_cobranca")
-        .returning(_OCORRENCIAS.c.id)
-    )
-    for inicio in range(0, len(linhas), 2000):
-        inseridas = await uow.session.execute(inserir, linhas[inicio : inicio + 2000])
-        ids.update(inseridas.scalars())
-    novas = [
-        _OcorrenciaNova(
-            id=linha["id"],
-            linha=linha["linha"],
-            nosso_numero=linha["nosso_numero"],
-            codigo_movimento=linha["codigo_movimento"],
-            data_ocorrencia=linha["data_ocorrencia"],
-            data_credito=linha["data_credito"],
-            valor_pago=linha["valor_pago"],
-            valor_tarifa=linha["valor_tarifa"],
-            motivos=linha["motivos"],
+    """The file's ocorrências not seen before (in an earlier file, or earlier in this one), in file
+    order. Imports of one account take turns (a transaction lock), so what this one reads as new
+    stays new until ``_gravar_ocorrencias`` inserts it with what it did: one write per row."""
+    await uow.session.execute(_TRAVA_DA_CONTA, {"ns": _TRAVA_OCORRENCIAS, "conta": str(conta.id)})
+    novas: dict[tuple[str, str, date], _OcorrenciaNova] = {}
+    for t in retorno.titulos:
+        o = _OcorrenciaNova(
+            id=uuid.uuid4(),
+            linha=t.linha,
+            nosso_numero=t.nosso_numero,
+            codigo_movimento=t.codigo_movimento,
+            data_ocorrencia=t.data_ocorrencia or SEM_DATA,
+            data_credito=t.data_credito,
+            valor_nominal=t.valor_nominal,
+            valor_pago=t.valor_pago,
+            valor_tarifa=t.valor_tarifa,
+            motivos="".join(t.motivos)[:20],
         )
-        for linha in linhas
-        if linha["id"] in ids
+        novas.setdefault((o.nosso_numero, o.codigo_movimento, o.data_ocorrencia), o)
+    conhecidas = await copia.ler(
+        uow.session, _CONHECIDAS, conta.id, sorted({o.nosso_numero for o in novas.values()})
+    )
+    for row in conhecidas:
+        novas.pop((row[0], row[1], row[2]), None)
+    return sorted(novas.values(), key=lambda o: o.linha)
+
+
+#: One import of an account's ocorrências at a time (key space of the two-int advisory locks).
+_TRAVA_OCORRENCIAS = 1_501_240
+_TRAVA_DA_CONTA = text("SELECT pg_advisory_xact_lock(:ns, hashtext(:conta))")
+_CONHECIDAS = (
+    f"SELECT nosso_numero, codigo_movimento, data_ocorrencia FROM {_OCORRENCIAS.name}"
+    " WHERE conta_id = $1 AND nosso_numero = ANY($2::varchar[])"
+)
+
+
+class OcorrenciasConcorrentes(RuntimeError):
+    """Some ocorrências were recorded by another transaction meanwhile (should not happen under the
+    account's lock): nothing of this import may stand; the caller rolls back and it is retried."""
+
+
+_COLUNAS = (
+    "id",
+    "retorno_id",
+    "conta_id",
+    "linha",
+    "nosso_numero",
+    "codigo_movimento",
+    "data_ocorrencia",
+    "data_credito",
+    "valor_nominal",
+    "valor_pago",
+    "valor_tarifa",
+    "motivos",
+    "titulo_id",
+    "resultado",
+    "pagamento_id",
+    "processada_em",
+)
+
+
+async def _gravar_ocorrencias(
+    uow: UnitOfWork, arquivo: RetornoArquivo, conta: ContaCobranca, novas: list[_OcorrenciaNova]
+) -> None:
+    """Insert the new ocorrências with what each did (after the payments they reference)."""
+    linhas = [
+        (
+            o.id,
+            arquivo.id,
+            conta.id,
+            o.linha,
+            o.nosso_numero,
+            o.codigo_movimento,
+            o.data_ocorrencia,
+            o.data_credito,
+            o.valor_nominal,
+            o.valor_pago,
+            o.valor_tarifa,
+            o.motivos,
+            o.titulo_id,
+            o.resultado.value,
+            o.pagamento_id,
+            o.processada_em,
+        )
+        for o in novas
     ]
-    novas.sort(key=lambda o: o.linha)
-    return novas
-
-
-async def _gravar_ocorrencias(uow: UnitOfWork, novas: list[_OcorrenciaNova]) -> None:
-    """What each new ocorrência did, in one bulk UPDATE."""
-    if not novas:
-        return
-    campos = ("titulo_id", "resultado", "pagamento_id", "processada_em")
-    stmt = (
-        update(_OCORRENCIAS)
-        .where(_OCORRENCIAS.c.id == bindparam("_id"))
-        .values({campo: bindparam(campo) for campo in campos})
+    inseridas = await copia.inserir_novos(
+        uow.session, _OCORRENCIAS, _COLUNAS, linhas, "uq_ocorrencias_cobranca"
     )
-    await uow.session.execute(
-        stmt, [{"_id": o.id, **{campo: getattr(o, campo) for campo in campos}} for o in novas]
-    )
+    if len(inseridas) != len(linhas):
+        raise OcorrenciasConcorrentes(
+            f"{len(linhas) - len(inseridas)} ocorrências já gravadas por outra importação"
+        )
 
 
 def _aplicar(lote: LiquidacaoEmLote, o: _OcorrenciaNova, titulo: TituloLido | None, resumo: Resumo) -> None:
@@ -324,13 +391,13 @@ async def obter_retorno(uow: UnitOfWork, retorno_id: uuid.UUID) -> RetornoArquiv
     return arquivo
 
 
-async def ocorrencias_do_retorno(uow: UnitOfWork, retorno_id: uuid.UUID) -> list[OcorrenciaRetorno]:
-    rows = await uow.session.execute(
+def ocorrencias_do_retorno(retorno_id: uuid.UUID) -> Select[OcorrenciaRetorno]:
+    """The file's ocorrências in file order (for ``http.pagination.paginate``: a file holds 100,000)."""
+    return (
         select(OcorrenciaRetorno)
         .where(OcorrenciaRetorno.retorno_id == retorno_id)
-        .order_by(OcorrenciaRetorno.linha)
+        .order_by(OcorrenciaRetorno.linha, OcorrenciaRetorno.id)
     )
-    return list(rows.scalars())
 
 
 __all__ = ["ErroCnab", "RetornoRejeitado", "conta_do_arquivo", "importar", "ler", "processar", "receber"]

@@ -63,25 +63,20 @@ def novo_evento(
     )
 
 
+#: The columns of ``linhas_de_eventos``'s rows.
+COLUNAS_LINHA = ("id", "tipo", "chave", "dados", "traceparent")
+
+
 def linhas_de_eventos(
     tipo: str, eventos: Sequence[tuple[dict[str, Any], str | None]]
-) -> list[dict[str, Any]]:
-    """``novo_evento`` for many events of one type as table rows (``dados``, ``chave``) for one multi-row
-    INSERT (``UnitOfWork.publicar_lote``): same id, payload and traceparent, no ORM row each."""
+) -> list[tuple[Any, ...]]:
+    """``novo_evento`` for many events of one type as table rows (``COLUNAS_LINHA``; ``dados`` as JSON
+    text) for one COPY (``UnitOfWork.publicar_lote``): same id, payload and traceparent, no ORM row each."""
     if tipo not in TIPOS:
         raise TipoDesconhecido(tipo)
     traceparent = tracing.current_traceparent()
     return [
-        {
-            "id": uuid.uuid4(),
-            "tipo": tipo,
-            "chave": chave,
-            "dados": normalizar(dados),
-            "usuario_id": None,
-            "deduplicacao": None,
-            "traceparent": traceparent,
-        }
-        for dados, chave in eventos
+        (uuid.uuid4(), tipo, chave, json.dumps(dados, default=_json), traceparent) for dados, chave in eventos
     ]
 
 

@@ -35,26 +35,39 @@ def lancamentos(
 
     Post them with ``UnitOfWork.lancar``, which also moves the group's balances.
     """
-    rows: list[LancamentoFundo] = []
-    delta = {Fundo.FUNDO_COMUM: ZERO, Fundo.FUNDO_RESERVA: ZERO}
+    postados, fc, fr = movimentos(entries)
+    rows = [
+        LancamentoFundo(
+            grupo_id=grupo_id,
+            fundo=fundo,
+            valor=valor,
+            origem=origem,
+            pagamento_id=pagamento_id,
+            cota_id=cota_id,
+            referencia_id=referencia_id,
+            descricao=descricao,
+        )
+        for fundo, valor in postados
+    ]
+    return rows, fc, fr
+
+
+def movimentos(
+    entries: Iterable[tuple[Fundo, Decimal]],
+) -> tuple[list[tuple[Fundo, Decimal]], Decimal, Decimal]:
+    """What ``lancamentos`` posts, as (fundo, valor) pairs (zeros skipped), and the fundo comum /
+    reserva deltas: the rows of a bulk writer (``pagamentos.lote``) are these."""
+    postados: list[tuple[Fundo, Decimal]] = []
+    fc = fr = ZERO
     for fundo, valor in entries:
         if valor == 0:
             continue
-        rows.append(
-            LancamentoFundo(
-                grupo_id=grupo_id,
-                fundo=fundo,
-                valor=valor,
-                origem=origem,
-                pagamento_id=pagamento_id,
-                cota_id=cota_id,
-                referencia_id=referencia_id,
-                descricao=descricao,
-            )
-        )
-        if fundo in delta:
-            delta[fundo] += valor
-    return rows, delta[Fundo.FUNDO_COMUM], delta[Fundo.FUNDO_RESERVA]
+        postados.append((fundo, valor))
+        if fundo == Fundo.FUNDO_COMUM:
+            fc += valor
+        elif fundo == Fundo.FUNDO_RESERVA:
+            fr += valor
+    return postados, fc, fr
 
 
 _GRUPOS_TABLE = cast(Table, Grupo.__table__)

@@ -43,18 +43,17 @@ class AlocacaoGuardada(ValoresAlocados, Protocol):
 
 
 def _por_fundo(alocacoes: Iterable[AlocacaoGuardada]) -> list[tuple[Fundo, Decimal]]:
-    lista = list(alocacoes)
+    comum = reserva = taxa = seguro = ZERO
+    for a in alocacoes:
+        comum += a.fundo_comum + a.multa + a.juros - a.encargos_administradora
+        reserva += a.fundo_reserva
+        taxa += a.taxa_administracao + a.encargos_administradora
+        seguro += a.seguro
     return [
-        (
-            Fundo.FUNDO_COMUM,
-            sum((a.fundo_comum + a.multa + a.juros - a.encargos_administradora for a in lista), ZERO),
-        ),
-        (Fundo.FUNDO_RESERVA, sum((a.fundo_reserva for a in lista), ZERO)),
-        (
-            Fundo.TAXA_ADMINISTRACAO,
-            sum((a.taxa_administracao + a.encargos_administradora for a in lista), ZERO),
-        ),
-        (Fundo.SEGURO, sum((a.seguro for a in lista), ZERO)),
+        (Fundo.FUNDO_COMUM, comum),
+        (Fundo.FUNDO_RESERVA, reserva),
+        (Fundo.TAXA_ADMINISTRACAO, taxa),
+        (Fundo.SEGURO, seguro),
     ]
 
 

@@ -24,18 +24,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 
 from tenant_app.cotas.models import Cota
+from tenant_app.database import copia
 from tenant_app.dinheiro.alocacao import EstadoParcela
 from tenant_app.dinheiro.centavos import ZERO
 from tenant_app.erros import NaoEncontrado, RegraVioladaError
 from tenant_app.eventos.tipos import PAGAMENTO_CONFIRMADO
 from tenant_app.grupos.models import Grupo, StatusGrupo
 from tenant_app.ledger.models import LancamentoFundo
-from tenant_app.ledger.service import lancamentos
+from tenant_app.ledger.service import movimentos
 from tenant_app.pagamentos.lancamentos import lancamentos_do_pagamento
 from tenant_app.pagamentos.models import FormaPagamento, Pagamento, PagamentoAlocacao, StatusPagamento
 from tenant_app.pagamentos.service import alocar_ordinario, aplicar_alocacoes, dados_confirmacao
@@ -48,10 +49,41 @@ from tenant_app.unit_of_work import UnitOfWork
 _PAGAMENTOS = cast(Table, Pagamento.__table__)
 _ALOCACOES = cast(Table, PagamentoAlocacao.__table__)
 _LANCAMENTOS = cast(Table, LancamentoFundo.__table__)
-_COLUNAS_ALOCACAO = [c.key for c in _ALOCACOES.columns if c.key != "id"]
-_COLUNAS_LANCAMENTO = [c.key for c in _LANCAMENTOS.columns if c.key not in ("id", "registrado_em")]
-#: Rows per INSERT statement (asyncpg's bind-parameter limit is 32,767 per statement).
-_LINHAS = 2000
+_LOCK_COTAS = (
+    f"SELECT id, numero, consorciado_id, grupo_id FROM {Cota.__tablename__}"
+    " WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE"
+)
+_COLUNAS_PAGAMENTO = [c.key for c in _PAGAMENTOS.columns]
+_COLUNAS_LANCAMENTO = (
+    "id",
+    "grupo_id",
+    "fundo",
+    "valor",
+    "origem",
+    "pagamento_id",
+    "cota_id",
+    "referencia_id",
+    "descricao",
+    "registrado_em",
+)
+
+
+class AlocacaoRegistrada(NamedTuple):
+    """A ``PagamentoAlocacao`` row as plain values (``aplicar_alocacoes`` builds it by column name)."""
+
+    parcela_id: uuid.UUID
+    parcela_numero: int
+    ordem: int
+    fundo_comum: Decimal
+    fundo_reserva: Decimal
+    taxa_administracao: Decimal
+    seguro: Decimal
+    multa: Decimal
+    juros: Decimal
+    encargos_administradora: Decimal
+
+
+_COLUNAS_ALOCACAO = ("id", "pagamento_id", *AlocacaoRegistrada._fields)
 
 
 @dataclass(slots=True)
@@ -100,9 +132,9 @@ class _Cota:
 class LotePagamentos:
     uow: UnitOfWork
     _cotas: dict[uuid.UUID, _Cota]
-    _pagamentos: list[dict[str, Any]] = field(default_factory=list)
-    _alocacoes: list[dict[str, Any]] = field(default_factory=list)
-    _lancamentos: list[dict[str, Any]] = field(default_factory=list)
+    _pagamentos: list[tuple[Any, ...]] = field(default_factory=list)
+    _alocacoes: list[tuple[Any, ...]] = field(default_factory=list)
+    _lancamentos: list[tuple[Any, ...]] = field(default_factory=list)
     _saldos: dict[uuid.UUID, list[Decimal]] = field(default_factory=dict)
     _alteradas: dict[uuid.UUID, ParcelaEmMemoria] = field(default_factory=dict)
     _eventos: list[tuple[dict[str, Any], str | None]] = field(default_factory=list)
@@ -131,28 +163,20 @@ class LotePagamentos:
         ids = sorted(set(cota_ids) | set(necessario or ()))
         linhas: list[Any] = []
         for inicio in range(0, len(ids), lote):
-            rows = await session.execute(
-                select(Cota.id, Cota.numero, Cota.consorciado_id, Cota.grupo_id)
-                .where(Cota.id.in_(ids[inicio : inicio + lote]))
-                .order_by(Cota.id)
-                .with_for_update()
-            )
-            linhas.extend(rows)
-        grupo_ids = sorted({row.grupo_id for row in linhas})
+            linhas.extend(await copia.ler(session, _LOCK_COTAS, ids[inicio : inicio + lote]))
+        grupo_ids = sorted({row["grupo_id"] for row in linhas})
         grupos = {
             g.id: g for g in (await session.execute(select(Grupo).where(Grupo.id.in_(grupo_ids)))).scalars()
         }
         if necessario is None:
-            parcelas = await em_memoria.abertas_por_cota(session, (row.id for row in linhas))
+            parcelas = await em_memoria.abertas_por_cota(session, (row["id"] for row in linhas))
             limites = None
         else:
-            limites = {row.id: necessario.get(row.id, ZERO) for row in linhas}
+            limites = {row["id"]: necessario.get(row["id"], ZERO) for row in linhas}
             parcelas = await em_memoria.abertas_que_bastam(session, limites, alvos)
         cotas = {
-            row.id: _Cota(
-                row.id, row.numero, row.consorciado_id, grupos[row.grupo_id], parcelas.get(row.id, [])
-            )
-            for row in linhas
+            cota_id: _Cota(cota_id, numero, consorciado_id, grupos[grupo_id], parcelas.get(cota_id, []))
+            for cota_id, numero, consorciado_id, grupo_id in linhas
         }
         return cls(uow, cotas, _limites=limites)
 
@@ -194,13 +218,15 @@ class LotePagamentos:
                 raise ValueError(f"cota {cota_id}: more money than the batch was opened for")
             self._limites[cota_id] = restante
         parcelas = self.abertas(cota_id)
-        alocacoes = alocar_ordinario(
-            grupo, _estados_ate(parcelas, valor, data_pagamento, grupo), valor, data_pagamento
-        )
-        registros = aplicar_alocacoes(parcelas, alocacoes, data_pagamento, grupo)
-        for a in alocacoes:
-            parcela = next(p for p in parcelas if p.id == a.parcela_id)
-            self._alteradas[parcela.id] = parcela
+        estados = _estados_ate(parcelas, valor, data_pagamento, grupo)
+        alocacoes = alocar_ordinario(grupo, estados, valor, data_pagamento)
+        # The allocations fall on the parcelas the allocation saw: the first len(estados).
+        alcancadas = parcelas[: len(estados)]
+        registros = aplicar_alocacoes(alcancadas, alocacoes, data_pagamento, grupo, AlocacaoRegistrada)
+        alocadas = {a.parcela_id for a in alocacoes}
+        for parcela in alcancadas:
+            if parcela.id in alocadas:
+                self._alteradas[parcela.id] = parcela
         pagamento = PagamentoRegistrado(
             id=uuid.uuid4(),
             cota_id=cota_id,
@@ -227,20 +253,29 @@ class LotePagamentos:
             "estornado_por": None,
             "motivo_estorno": None,
         }
-        self._pagamentos.append(linha)
+        self._pagamentos.append(tuple(linha[c] for c in _COLUNAS_PAGAMENTO))
         # The entry uow.add would have written for the ORM row: every column of the new payment.
         self.uow.auditar("insert", _PAGAMENTOS.name, str(pagamento.id), None, linha)
         for r in registros:
-            self._alocacoes.append(
-                {
-                    "id": uuid.uuid4(),
-                    "pagamento_id": pagamento.id,
-                    **{k: getattr(r, k) for k in _COLUNAS_ALOCACAO if k != "pagamento_id"},
-                }
-            )
+            self._alocacoes.append((uuid.uuid4(), pagamento.id, *r))
         for origem, entradas in lancamentos_do_pagamento(forma, registros):
-            rows, fc, fr = lancamentos(grupo.id, entradas, origem, pagamento_id=pagamento.id, cota_id=cota_id)
-            self._lancamentos.extend({k: getattr(row, k) for k in _COLUNAS_LANCAMENTO} for row in rows)
+            # ledger.service.lancamentos's rows (uow.lancar's), as plain values
+            postados, fc, fr = movimentos(entradas)
+            self._lancamentos.extend(
+                (
+                    uuid.uuid4(),
+                    grupo.id,
+                    fundo,
+                    v,
+                    origem,
+                    pagamento.id,
+                    cota_id,
+                    None,
+                    None,
+                    linha["registrado_em"],
+                )
+                for fundo, v in postados
+            )
             saldo = self._saldos.setdefault(grupo.id, [ZERO, ZERO])
             saldo[0] += fc
             saldo[1] += fr
@@ -254,20 +289,42 @@ class LotePagamentos:
         )
         return pagamento
 
-    async def gravar(self) -> None:
-        """Write what the batch registered (payments before what references them); call once, before
-        the unit of work commits."""
-        session = self.uow.session
-        for tabela, linhas in (
-            (_PAGAMENTOS, self._pagamentos),
-            (_ALOCACOES, self._alocacoes),
-            (_LANCAMENTOS, self._lancamentos),
-        ):
-            for inicio in range(0, len(linhas), _LINHAS):
-                await session.execute(insert(tabela), linhas[inicio : inicio + _LINHAS])
-        await em_memoria.gravar(session, list(self._alteradas.values()))
-        await self.uow.publicar_lote(PAGAMENTO_CONFIRMADO, self._eventos)
+    def tomar(self) -> Escrita:
+        """What was registered since the last call, as rows for ``escrever``, taken now (registering
+        may go on while they are written); the balance moves go to the unit of work (at commit)."""
         for grupo_id, (fc, fr) in self._saldos.items():
             self.uow.adiar_saldo(grupo_id, fc, fr)
+        escrita = Escrita(
+            self._pagamentos,
+            self._alocacoes,
+            self._lancamentos,
+            em_memoria.linhas(self._alteradas.values()),
+            self._eventos,
+        )
         self._pagamentos, self._alocacoes, self._lancamentos = [], [], []
         self._saldos, self._alteradas, self._eventos = {}, {}, []
+        return escrita
+
+    async def escrever(self, escrita: Escrita) -> None:
+        """Write rows taken by ``tomar`` (payments before what references them), in the order taken."""
+        session = self.uow.session
+        await copia.copiar(session, _PAGAMENTOS, _COLUNAS_PAGAMENTO, escrita.pagamentos)
+        await copia.copiar(session, _ALOCACOES, _COLUNAS_ALOCACAO, escrita.alocacoes)
+        await copia.copiar(session, _LANCAMENTOS, _COLUNAS_LANCAMENTO, escrita.lancamentos)
+        await em_memoria.gravar_linhas(session, escrita.parcelas)
+        await self.uow.publicar_lote(PAGAMENTO_CONFIRMADO, escrita.eventos)
+
+    async def gravar(self) -> None:
+        """Write what the batch registered; before the unit of work commits."""
+        await self.escrever(self.tomar())
+
+
+@dataclass(slots=True)
+class Escrita:
+    """What a batch registered, as rows (``LotePagamentos.tomar``)."""
+
+    pagamentos: list[tuple[Any, ...]]
+    alocacoes: list[tuple[Any, ...]]
+    lancamentos: list[tuple[Any, ...]]
+    parcelas: list[tuple[Any, ...]]
+    eventos: list[tuple[dict[str, Any], str | None]]

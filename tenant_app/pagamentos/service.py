@@ -11,11 +11,11 @@ pure rules of ``tenant_app.dinheiro``, changes the parcelas through
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,6 +49,8 @@ from tenant_app.parcelas.models import Parcela
 from tenant_app.parcelas.pagamento_parcela import ParcelaEditavel, aplicar, estado, estornar, reprogramar
 from tenant_app.parcelas.service import parcelas_em_aberto
 from tenant_app.unit_of_work import UnitOfWork
+
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,15 +201,20 @@ def alocar_ordinario(
 
 
 def aplicar_alocacoes(
-    parcelas: Sequence[ParcelaEditavel], alocacoes: Sequence[Alocacao], data_pagamento: date, grupo: Grupo
-) -> list[PagamentoAlocacao]:
-    """Apply each allocation to its parcela (``pagamento_parcela.aplicar``) and its stored record."""
+    parcelas: Sequence[ParcelaEditavel],
+    alocacoes: Sequence[Alocacao],
+    data_pagamento: date,
+    grupo: Grupo,
+    registro: Callable[..., _R] = PagamentoAlocacao,  # type: ignore[assignment]
+) -> list[_R]:
+    """Apply each allocation to its parcela (``pagamento_parcela.aplicar``) and its stored record:
+    ``registro(**columns)``, the ORM row, or a bulk settlement's plain copy of it."""
     por_id = {p.id: p for p in parcelas}
     registros = []
     for ordem, a in enumerate(alocacoes, start=1):
         parcela = por_id[a.parcela_id]
         aplicar(parcela, a, data_pagamento)
-        registros.append(_registro(parcela, ordem, a, grupo.encargos_fundo_comum_pct))
+        registros.append(registro(**_registro(parcela, ordem, a, grupo.encargos_fundo_comum_pct)))
     return registros
 
 
@@ -248,20 +255,21 @@ def dados_confirmacao(
 
 def _registro(
     parcela: ParcelaEditavel, ordem: int, a: Alocacao, encargos_fundo_comum_pct: Decimal
-) -> PagamentoAlocacao:
+) -> dict[str, Any]:
+    """The columns of an allocation's stored record (all but its id and payment)."""
     encargos = repartir_encargos(a.multa, a.juros, encargos_fundo_comum_pct)
-    return PagamentoAlocacao(
-        parcela_id=parcela.id,
-        parcela_numero=parcela.numero,
-        ordem=ordem,
-        fundo_comum=a.componentes["fundo_comum"],
-        fundo_reserva=a.componentes["fundo_reserva"],
-        taxa_administracao=a.componentes["taxa_administracao"],
-        seguro=a.componentes["seguro"],
-        multa=a.multa,
-        juros=a.juros,
-        encargos_administradora=encargos.administradora,
-    )
+    return {
+        "parcela_id": parcela.id,
+        "parcela_numero": parcela.numero,
+        "ordem": ordem,
+        "fundo_comum": a.componentes["fundo_comum"],
+        "fundo_reserva": a.componentes["fundo_reserva"],
+        "taxa_administracao": a.componentes["taxa_administracao"],
+        "seguro": a.componentes["seguro"],
+        "multa": a.multa,
+        "juros": a.juros,
+        "encargos_administradora": encargos.administradora,
+    }
 
 
 async def _lancar(

@@ -16,9 +16,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, text, update
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenant_app.database import copia
 from tenant_app.parcelas.models import Parcela, StatusParcela, ValoresDaParcela
 
 _TABELA = cast(Table, Parcela.__table__)
@@ -86,18 +87,17 @@ async def abertas_por_cota(
 
 
 #: The oldest open parcelas of each cota that cover what may be paid into it (see ``abertas_que_bastam``).
-_PREFIXO = text(
-    f"""
+_PREFIXO = f"""
     SELECT {", ".join(_COLUNAS)} FROM (
         SELECT *, max(CASE WHEN alvo THEN ordem END) OVER (PARTITION BY cota_id) AS ultimo_alvo
         FROM (
-            SELECT p.*, n.necessario, p.id = ANY(CAST(:alvos AS uuid[])) AS alvo,
+            SELECT p.*, n.necessario, p.id = ANY($3::uuid[]) AS alvo,
                    row_number() OVER w AS ordem,
                    coalesce(sum(p.valor_total - p.pago_fundo_comum - p.pago_taxa_administracao
                                 - p.pago_fundo_reserva - p.pago_seguro)
                             OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS antes
             FROM parcelas p
-            JOIN unnest(CAST(:cotas AS uuid[]), CAST(:necessario AS numeric[])) AS n(cota_id, necessario)
+            JOIN unnest($1::uuid[], $2::numeric[]) AS n(cota_id, necessario)
               ON n.cota_id = p.cota_id
             WHERE p.status != 'paga'
             WINDOW w AS (PARTITION BY p.cota_id ORDER BY p.vencimento, p.numero)
@@ -106,7 +106,6 @@ _PREFIXO = text(
     WHERE x.antes < x.necessario OR x.ordem <= x.ultimo_alvo
     ORDER BY x.cota_id, x.vencimento, x.numero
     """
-).columns(*(_TABELA.c[nome] for nome in _COLUNAS))  # typed as the table's: enums, dates, Decimals
 
 
 async def abertas_que_bastam(
@@ -132,26 +131,24 @@ async def abertas_que_bastam(
     lista_alvos = list(set(alvos))
     for inicio in range(0, len(ids), lote):
         parte = ids[inicio : inicio + lote]
-        rows = await session.execute(
-            _PREFIXO,
-            {"cotas": parte, "necessario": [necessario[c] for c in parte], "alvos": lista_alvos},
-        )
+        rows = await copia.ler(session, _PREFIXO, parte, [necessario[c] for c in parte], lista_alvos)
         for row in rows:
             parcela = ParcelaEmMemoria(*row)
+            parcela.status = StatusParcela(parcela.status)
             por_cota[parcela.cota_id].append(parcela)
     return por_cota
 
 
+def linhas(parcelas: Iterable[ParcelaEmMemoria]) -> list[tuple[Any, ...]]:
+    """What ``pagamento_parcela`` changed, as rows for ``gravar_linhas`` (id, then ``ESCRITAS``)."""
+    return [(p.id, *(getattr(p, nome) for nome in ESCRITAS)) for p in parcelas]
+
+
+async def gravar_linhas(session: AsyncSession, linhas: Sequence[tuple[Any, ...]]) -> None:
+    """Write rows of ``linhas`` back (one UPDATE; CHECK constraints still apply)."""
+    await copia.atualizar(session, _TABELA, ("id", *ESCRITAS), linhas)
+
+
 async def gravar(session: AsyncSession, parcelas: Sequence[ParcelaEmMemoria]) -> None:
-    """Write back what ``pagamento_parcela`` changed (one executemany; CHECK constraints still apply)."""
-    if not parcelas:
-        return
-    stmt = (
-        update(_TABELA)
-        .where(_TABELA.c.id == bindparam("_id"))
-        .values({nome: bindparam(nome) for nome in ESCRITAS})
-    )
-    linhas: list[dict[str, Any]] = [
-        {"_id": p.id, **{nome: getattr(p, nome) for nome in ESCRITAS}} for p in parcelas
-    ]
-    await session.execute(stmt, linhas)
+    """Write back what ``pagamento_parcela`` changed."""
+    await gravar_linhas(session, linhas(parcelas))

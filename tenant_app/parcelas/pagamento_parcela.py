@@ -46,6 +46,10 @@ def _atualizar_status(parcela: ParcelaEditavel, data: date | None) -> None:
     parcela.status = novo
 
 
+#: (component, its valor_ column, its pago_ column), named once (a retorno applies 100,000 payments).
+_COLUNAS = tuple((c, f"valor_{c}", f"pago_{c}") for c in COMPONENTES)
+
+
 def estado(parcela: ParcelaEditavel) -> EstadoParcela:
     """The allocation's view of a parcela row."""
     return EstadoParcela(
@@ -53,7 +57,7 @@ def estado(parcela: ParcelaEditavel) -> EstadoParcela:
         numero=parcela.numero,
         vencimento=parcela.vencimento,
         valor_total=parcela.valor_total,
-        devido={c: getattr(parcela, f"valor_{c}") - getattr(parcela, f"pago_{c}") for c in COMPONENTES},
+        devido={c: getattr(parcela, valor) - getattr(parcela, pago) for c, valor, pago in _COLUNAS},
         pago_multa=parcela.pago_multa,
         juros_pendentes=parcela.juros_pendentes,
         juros_calculados_ate=parcela.juros_calculados_ate,
@@ -65,11 +69,11 @@ def aplicar(parcela: ParcelaEditavel, alocacao: Alocacao, data: date) -> None:
     """Add an allocation made on ``data`` to the parcela; never beyond what each component owes."""
     if alocacao.parcela_id != parcela.id:
         raise ValueError("allocation of another parcela")
-    for c in COMPONENTES:
-        pago = getattr(parcela, f"pago_{c}") + alocacao.componentes.get(c, ZERO)
-        if not ZERO <= pago <= getattr(parcela, f"valor_{c}"):
+    for c, valor, pago_c in _COLUNAS:
+        pago = getattr(parcela, pago_c) + alocacao.componentes.get(c, ZERO)
+        if not ZERO <= pago <= getattr(parcela, valor):
             raise ValueError(f"{c} of parcela {parcela.numero} would be paid beyond what is owed")
-        setattr(parcela, f"pago_{c}", pago)
+        setattr(parcela, pago_c, pago)
     if data <= parcela.vencimento:
         # Paid in time: not part of the multa's base (CDC art. 52 §1).
         parcela.pago_ate_vencimento += alocacao.principal

@@ -147,11 +147,21 @@ class RetornoController(Controller):
         guards=LER,
     )
     async def ocorrencias(
-        self, retorno_id: FromPath[uuid.UUID], uow: NamedDependency[UnitOfWork]
-    ) -> list[OcorrenciaOut]:
-        """Each ocorrência of the file as it was applied (liquidado, a_identificar, registrado...)."""
+        self,
+        retorno_id: FromPath[uuid.UUID],
+        uow: NamedDependency[UnitOfWork],
+        page: NamedDependency[PageParams],
+    ) -> Pagina[OcorrenciaOut]:
+        """Each ocorrência of the file as it was applied (liquidado, a_identificar, registrado...), in
+        file order, a page at a time (``limit``/``offset``: a bank's file may hold 100,000)."""
         await retornos.obter_retorno(uow, retorno_id)
-        return [to_schema(OcorrenciaOut, o) for o in await retornos.ocorrencias_do_retorno(uow, retorno_id)]
+        rows, total = await paginate(uow.session, retornos.ocorrencias_do_retorno(retorno_id), page)
+        return Pagina(
+            items=[to_schema(OcorrenciaOut, o) for o in rows],
+            total=total,
+            limit=page.limit,
+            offset=page.offset,
+        )
 
     @get(
         "/{retorno_id:uuid}/arquivo",

@@ -11,13 +11,13 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 
 from tenant_app.ui.api import Api, ErroApi
-from tenant_app.ui.formularios import campos, ir_para, nova_chave, opcional
+from tenant_app.ui.formularios import campos, deslocamento, ir_para, nova_chave, opcional
 from tenant_app.ui.paginas import pagina
 from tenant_app.users.guards import requires
 from tenant_app.users.roles import Permission
 
 #: Ocorrências listed on a retorno's screen; the totals above them count all.
-OCORRENCIAS_NA_TELA = 1000
+OCORRENCIAS_POR_PAGINA = 200  # the API's largest page
 #: The API's limit for a retorno (100,000 títulos ≈ 48 MB).
 TAMANHO_MAXIMO = 64 * 1024 * 1024
 
@@ -201,18 +201,22 @@ class CobrancaController(Controller):
     async def retorno(
         self, request: Request[Any, Any, Any], retorno_id: FromPath[uuid.UUID]
     ) -> Response[str]:
-        """One retorno: its status and totals, and its ocorrências as they were applied (the first
-        ``OCORRENCIAS_NA_TELA``: a bank's file may hold 100,000)."""
+        """One retorno: its status and totals, and its ocorrências as they were applied, a page of
+        ``OCORRENCIAS_POR_PAGINA`` at a time (``?offset=``: a bank's file may hold 100,000)."""
         api = Api(request)
         retorno = await api.get(f"/api/cobranca/retornos/{retorno_id}")
-        ocorrencias = await api.get(f"/api/cobranca/retornos/{retorno_id}/ocorrencias")
+        offset = deslocamento(request)
+        ocorrencias = await api.get(
+            f"/api/cobranca/retornos/{retorno_id}/ocorrencias", limit=OCORRENCIAS_POR_PAGINA, offset=offset
+        )
         return pagina(
             request,
             "cobranca/retorno.html",
             titulo="Retorno",
             retorno=retorno,
-            ocorrencias=ocorrencias[:OCORRENCIAS_NA_TELA],
-            total_ocorrencias=len(ocorrencias),
+            ocorrencias=ocorrencias,
+            limite=OCORRENCIAS_POR_PAGINA,
+            offset=offset,
         )
 
     @post("/cotas/{cota_id:uuid}/carne", name="ui:carne", guards=[requires(Permission.PAGAMENTOS_WRITE)])

@@ -34,7 +34,7 @@ async def test_demo_has_boletos_and_a_settled_retorno(
         ocorrencias = (
             await t.client.get(f"/api/cobranca/retornos/{retorno['id']}/ocorrencias", headers=t.auth())
         ).json()
-        assert {o["resultado"] for o in ocorrencias} == {"liquidado"}
+        assert {o["resultado"] for o in ocorrencias["items"]} == {"liquidado"}
         pdf = await t.client.get(f"/api/cotas/{titulos['items'][-1]['cota_id']}/carne.pdf", headers=t.auth())
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     finally:

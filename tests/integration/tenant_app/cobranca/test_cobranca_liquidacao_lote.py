@@ -12,9 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tenant_app.audit_log import trail
 from tenant_app.audit_log.models import AuditEntry
 from tenant_app.auditoria import service as auditoria
 from tenant_app.cobranca.liquidacao import Recebimento, liquidar
@@ -97,6 +98,9 @@ async def _estado(session: AsyncSession, cota_id: uuid.UUID) -> dict[str, Any]:
     titulos = (
         await session.execute(select(Titulo).where(Titulo.cota_id == cota_id).order_by(Titulo.parcela_numero))
     ).scalars()
+    titulos_ids = [
+        t.id for t in (await session.execute(select(Titulo).where(Titulo.cota_id == cota_id))).scalars()
+    ]
     fila = (
         await session.execute(
             select(ValorAIdentificar.motivo, ValorAIdentificar.valor)
@@ -121,6 +125,14 @@ async def _estado(session: AsyncSession, cota_id: uuid.UUID) -> dict[str, Any]:
             )
         )
     ).scalars()
+    # JSON null and SQL NULL read back alike: how each entry stored before/after, by its own query.
+    nulos = await session.execute(
+        text(
+            "SELECT action, entity, jsonb_typeof(before), jsonb_typeof(after) FROM audit_log"
+            " WHERE entity_id = ANY(:ids) ORDER BY 1, 2, 3, 4"
+        ),
+        {"ids": [str(i) for i in ids] + [str(i) for i in titulos_ids]},
+    )
     colunas = lambda obj: {c.key: getattr(obj, c.key) for c in obj.__table__.columns}  # noqa: E731
     return {
         "pagamentos": sorted((_sem_ids(colunas(p)) for p in pagamentos), key=lambda x: x["valor"]),
@@ -140,6 +152,9 @@ async def _estado(session: AsyncSession, cota_id: uuid.UUID) -> dict[str, Any]:
             # The títulos' own issuance differs (nosso número, barcode): only what settling wrote.
             if not (a.action == "insert" and a.entity == Titulo.__tablename__)
         ),
+        "json_das_entradas": [
+            tuple(r) for r in nulos if not (r[0] == "insert" and r[1] == Titulo.__tablename__)
+        ],
         "eventos": sorted(
             (
                 sorted(
@@ -153,13 +168,22 @@ async def _estado(session: AsyncSession, cota_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("so_o_que_basta", [False, True], ids=["todas-as-abertas", "so-o-que-basta"])
+@pytest.mark.parametrize(
+    ("so_o_que_basta", "auditoria_por_copy"),
+    [(False, False), (True, False), (True, True)],
+    ids=["todas-as-abertas", "so-o-que-basta", "auditoria-por-copy"],
+)
 async def test_bulk_settlement_writes_what_the_one_by_one_path_writes(
-    tenant: Tenant, fabrica: async_sessionmaker[AsyncSession], so_o_que_basta: bool
+    tenant: Tenant,
+    fabrica: async_sessionmaker[AsyncSession],
+    so_o_que_basta: bool,
+    auditoria_por_copy: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Also when the batch reads only the parcelas the file's money can reach (what a retorno does:
     ``em_memoria.abertas_que_bastam``): the cota has more open parcelas than the money reaches, and
-    everything written must still be the same."""
+    everything written must still be the same; and when the bulk side's audit entries go by COPY
+    (as a big file's do), with the same hashes the chain verifies and the same JSON nulls."""
     c = await conta(tenant)
     # Started in 2025: the first parcelas are overdue, so títulos carry multa and juros.
     grupo, cotas = await make_running_grupo(tenant, cotas=2)
@@ -179,6 +203,8 @@ async def test_bulk_settlement_writes_what_the_one_by_one_path_writes(
             await liquidar(uow, titulo, r)
         await uow.commit()
 
+    if auditoria_por_copy:
+        monkeypatch.setattr(trail, "_COPIA_A_PARTIR_DE", 1)
     async with UnitOfWork.start(fabrica, Actor(None, "teste em lote")) as uow:
         recebimentos = _recebimentos(em_lote, hoje)
         titulos = await titulos_da_conta(uow, conta_id, [r.referencia for r in recebimentos])

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tenant_app.cobranca import retornos
+from tenant_app.ui.telas import cobranca as tela_cobranca
 from tenant_app.users.roles import Role
 from tests.integration.tenant_app.cobranca.apoio import (
     arquivo_retorno,
@@ -23,6 +25,7 @@ from tests.integration.tenant_app.cobranca.apoio import (
     importar,
     parcelas,
 )
+from tests.integration.tenant_app.ui.test_tenant_app_ui_seguranca import Navegador
 from tests.support.cobranca_banco import OcorrenciaBanco
 from tests.support.tenant_app_fixtures import Tenant
 
@@ -62,7 +65,14 @@ async def _fila(tenant: Tenant) -> list[dict[str, Any]]:
     return list(r.json()["items"])
 
 
-async def test_retorno_settles_and_queues_and_is_idempotent(tenant: Tenant) -> None:
+@pytest.mark.parametrize("bloco", [retornos.BLOCO, 1], ids=["blocos-padrao", "um-por-bloco"])
+async def test_retorno_settles_and_queues_and_is_idempotent(
+    tenant: Tenant, bloco: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also settled and written one ocorrência per block (the writer overlapping the next block, the
+    same título changed in three blocks): the same result."""
+    monkeypatch.setattr(retornos, "BLOCO", bloco)
+    monkeypatch.setattr(retornos, "PASSO", min(bloco, retornos.PASSO))
     c = await conta(tenant)
     cotas, (exato, excedente, insuficiente, rejeitado) = await _titulos(tenant, 4)
     desconhecido = "1234567" + f"{9_000_000_000 + uuid.uuid4().int % 999_999_999:010d}"
@@ -138,7 +148,8 @@ async def test_retorno_settles_and_queues_and_is_idempotent(tenant: Tenant) -> N
     ocorr = await tenant.client.get(
         f"/api/cobranca/retornos/{resumo['id']}/ocorrencias", headers=tenant.auth()
     )
-    assert [o["resultado"] for o in ocorr.json()] == [
+    assert ocorr.json()["total"] == 7 and ocorr.json()["limit"] == 50
+    assert [o["resultado"] for o in ocorr.json()["items"]] == [
         "registrado",
         "liquidado",
         "liquidado",
@@ -147,6 +158,19 @@ async def test_retorno_settles_and_queues_and_is_idempotent(tenant: Tenant) -> N
         "a_identificar",
         "tarifa",
     ]
+    # A page at a time, in file order (a bank's file holds 100,000), and the staff page pages it.
+    pagina = await tenant.client.get(
+        f"/api/cobranca/retornos/{resumo['id']}/ocorrencias?limit=2&offset=5", headers=tenant.auth()
+    )
+    assert pagina.status_code == 200, pagina.text
+    assert [o["resultado"] for o in pagina.json()["items"]] == ["a_identificar", "tarifa"]
+    assert (pagina.json()["total"], pagina.json()["limit"], pagina.json()["offset"]) == (7, 2, 5)
+    monkeypatch.setattr(tela_cobranca, "OCORRENCIAS_POR_PAGINA", 3)
+    nav = Navegador(tenant)
+    assert (await nav.entrar(f"gestor@{tenant.slug}.example")).status_code == 303
+    html = (await nav.req("GET", f"/app/cobranca/retornos/{resumo['id']}?offset=3")).text
+    assert html.count('<tr class="ocorrencia">') == 3 and "4–6 de 7" in html, html[-3000:]
+    assert f'href="/app/cobranca/retornos/{resumo["id"]}?offset=6&amp;limit=3" rel="next"' in html
 
     # Resolving: apply the underpayment to its cota (payment path), return the unknown money.
     key = uuid.uuid4().hex

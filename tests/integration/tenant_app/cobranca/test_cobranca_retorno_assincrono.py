@@ -101,7 +101,7 @@ async def test_big_retorno_is_kept_then_settled_by_the_worker(tenant: Tenant) ->
     ocorrencias = await tenant.client.get(
         f"/api/cobranca/retornos/{aceito['id']}/ocorrencias", headers=tenant.auth()
     )
-    assert [o["resultado"] for o in ocorrencias.json()] == ["liquidado", "liquidado"]
+    assert [o["resultado"] for o in ocorrencias.json()["items"]] == ["liquidado", "liquidado"]
 
     # The same file again (another key): the same row and its result, nothing applied twice.
     r = await importar(tenant, conteudo, "GRANDE-DE-NOVO.RET")
