@@ -33,7 +33,7 @@ from decimal import Decimal
 import asyncpg
 from sqlalchemy import insert
 
-from devstack import stack
+from devstack import dados_pessoais, stack
 from devstack.config import StackConfig
 from tenant_app.cobranca import liquidacao, retornos
 from tenant_app.cobranca.bancos import CarteiraBB
@@ -271,6 +271,7 @@ async def medir(runs: int, cotas: int, parcelas: int, por_cota: int, sem_antes: 
 
 
 def main() -> None:
+    dados_pessoais.usar_chave_dev()  # personal data is encrypted at rest: the test key
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cotas", type=int, default=300)
