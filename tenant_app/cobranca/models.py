@@ -202,11 +202,8 @@ class OcorrenciaRetorno(UUIDPrimaryKey, Base):
         UniqueConstraint(
             "conta_id", "nosso_numero", "codigo_movimento", "data_ocorrencia", name="uq_ocorrencias_cobranca"
         ),
-        Index(
-            "ix_ocorrencias_cobranca_pendentes",
-            "retorno_id",
-            postgresql_where=text("resultado = 'pendente'"),
-        ),
+        # A retorno's ocorrências are paged in file order (GET .../retornos/{id}/ocorrencias).
+        Index("ix_ocorrencias_cobranca_retorno_linha", "retorno_id", "linha"),
         Index("ix_ocorrencias_cobranca_data", "data_ocorrencia"),
     )
 
