@@ -26,7 +26,14 @@ from sqlalchemy import Table, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from tenant_app.audit_log.chain import GENESIS, PII_PLACEHOLDER, hash_da_entrada, json_canonico, jsonable
+from tenant_app.audit_log.chain import (
+    GENESIS,
+    HASHED_FIELDS,
+    PII_PLACEHOLDER,
+    hash_da_entrada,
+    json_canonico,
+    jsonable,
+)
 from tenant_app.audit_log.models import AuditEntry
 from tenant_app.database import copia
 
@@ -285,17 +292,4 @@ def _linhas(pending: list[dict[str, Any]], actor: Actor, seq: int, prev: str) ->
 #: A bulk settlement's hundreds of thousands of entries go by COPY; a request's few by one INSERT.
 _COPIA_A_PARTIR_DE = 1000
 _AUDIT = cast(Table, AuditEntry.__table__)
-_COLUNAS = (
-    "seq",
-    "occurred_at",
-    "actor_id",
-    "actor_email",
-    "action",
-    "entity",
-    "entity_id",
-    "before",
-    "after",
-    "request_id",
-    "prev_hash",
-    "hash",
-)
+_COLUNAS = (*HASHED_FIELDS, "prev_hash", "hash")
