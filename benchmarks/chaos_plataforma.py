@@ -207,6 +207,8 @@ class Privados:
             v = self._vault()
             v.sys.submit_unseal_key(self.unseal_key)
             v.sys.enable_secrets_engine("kv", path="secret", options={"version": "2"})
+            # Each tenant's personal-data key lives in Transit (the operator refuses without it).
+            devstack_vault.enable_transit(dataclasses.replace(self.cfg, vault_root_token=self.root_token))
             devstack_vault.configure_kubernetes_auth(
                 dataclasses.replace(self.cfg, vault_root_token=self.root_token)
             )

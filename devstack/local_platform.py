@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from devstack import mail_server, postgres, procs, redis_server, webhook_receiver
+from devstack import dados_pessoais, mail_server, postgres, procs, redis_server, webhook_receiver
 from devstack.binaries import binary_path
 from devstack.config import HOST, REPO_ROOT, StackConfig
 
@@ -273,6 +273,9 @@ def tenant_env(cfg: StackConfig) -> dict[str, str]:
     token_file.write_text(token)
     token_file.chmod(0o600)
     env["CONTROL_PLANE_TOKEN_FILE"] = str(token_file)
+    # The demo tenant's personal data is under its Transit key, like a real tenant's; the tests'
+    # local key (set in their process, which may run platform-up) must not reach its processes.
+    env[dados_pessoais.VARIAVEL] = ""
     # What a pod gets for Vault (the app's own secrets, e.g. PSP credentials): a token for
     # Vault's audience and where to use it (operator/tenant_operator/specs/pod.py).
     vault_token = _kubectl(

@@ -1,11 +1,18 @@
-"""Vault in dev mode (in-memory, KV v2 at secret/, the Transit engine at transit/), with the
-Kubernetes auth method configured against the local API server so that tenant workloads can
-log in with their ServiceAccount tokens.
+"""Vault on file storage under ``.devstack/vault`` (KV v2 at secret/, the Transit engine at
+transit/), with the Kubernetes auth method configured against the local API server so that tenant
+workloads can log in with their ServiceAccount tokens.
+
+Not dev mode: dev mode keeps everything in memory, so ``make down && make up`` lost every tenant's
+Transit key while PostgreSQL kept the data keys they wrapped, and the demo's personal data became
+unreadable. Initialised once (one unseal key, kept with a root token whose id is the configured
+``vault_root_token`` in ``.devstack/vault/init.json``, mode 0600), unsealed at every start.
 """
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import hvac
 
@@ -35,20 +42,58 @@ def healthy(cfg: StackConfig) -> bool:
 
 def start(cfg: StackConfig, log=print) -> None:
     if not is_running(cfg):
+        folder = cfg.root / "vault"
+        folder.mkdir(parents=True, exist_ok=True)
+        addr = f"{HOST}:{cfg.ports.vault}"
+        hcl = folder / "vault.hcl"
+        hcl.write_text(
+            f'storage "file" {{ path = "{folder / "data"}" }}\n'
+            f'listener "tcp" {{\n  address = "{addr}"\n  tls_disable = 1\n}}\n'
+            f'api_addr = "http://{addr}"\ndisable_mlock = true\nui = false\n'
+        )
         pid = procs.spawn(
             cfg,
             NAME,
-            [
-                str(binary_path("vault")),
-                "server",
-                "-dev",
-                f"-dev-root-token-id={cfg.vault_root_token}",
-                f"-dev-listen-address={HOST}:{cfg.ports.vault}",
-                "-dev-no-store-token",
-            ],
+            [str(binary_path("vault")), "server", f"-config={hcl}"],
             env={"VAULT_DISABLE_MLOCK": "true", "HOME": str(cfg.root)},
         )
-        procs.wait_until(lambda: healthy(cfg), "Vault", 60, procs.log_file(cfg, NAME), pid=pid)
+        log_file = procs.log_file(cfg, NAME)
+        procs.wait_until(lambda: procs.port_open(cfg.ports.vault), "Vault", 60, log_file, pid=pid)
+        _initialise_and_unseal(cfg, folder / "init.json", log_file)
+    procs.wait_until(lambda: healthy(cfg), "Vault", 60, procs.log_file(cfg, NAME))
+
+
+def _initialise_and_unseal(cfg: StackConfig, init_file: Path, log_file: Path) -> None:
+    """First start: initialise (1 share), give the root token the configured id, mount KV v2 at
+    secret/ (what dev mode did); every start: unseal with the kept key."""
+    anonymous = hvac.Client(url=cfg.vault_addr, timeout=5)
+    procs.wait_until(lambda: _answers(anonymous), "Vault API", 30, log_file)
+    if not anonymous.sys.is_initialized():
+        keys = anonymous.sys.initialize(secret_shares=1, secret_threshold=1)
+        init_file.write_text(json.dumps({"unseal_key": keys["keys"][0]}))
+        init_file.chmod(0o600)
+        anonymous.sys.submit_unseal_key(keys["keys"][0])
+        procs.wait_until(lambda: not anonymous.sys.is_sealed(), "Vault unsealed", 30, log_file)
+        first = hvac.Client(url=cfg.vault_addr, token=keys["root_token"], timeout=5)
+        first.auth.token.create(id=cfg.vault_root_token, policies=["root"], no_parent=True)
+        first.auth.token.revoke_self()
+        client(cfg).sys.enable_secrets_engine("kv", path="secret", options={"version": "2"})
+        return
+    if not init_file.exists():
+        raise procs.StartError(
+            f"Vault's data in {init_file.parent / 'data'} has no unseal key next to it: remove the folder"
+            " (its secrets and Transit keys are lost) and run `make up` again."
+        )
+    anonymous.sys.submit_unseal_key(json.loads(init_file.read_text())["unseal_key"])
+    procs.wait_until(lambda: not anonymous.sys.is_sealed(), "Vault unsealed", 30, log_file)
+
+
+def _answers(vault: hvac.Client) -> bool:
+    try:
+        vault.sys.is_initialized()
+        return True
+    except Exception:  # connection refused or 5xx while starting
+        return False
 
 
 def enable_transit(cfg: StackConfig) -> None:
