@@ -6,7 +6,7 @@ import enum
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -68,18 +68,56 @@ def json_canonico(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-#: The hashed fields sorted as the canonical JSON writes them, either side of before/after.
-_ANTES_DE_AFTER = ("action", "actor_email", "actor_id")
-_DEPOIS_DE_BEFORE = ("entity", "entity_id", "occurred_at", "request_id", "seq")
+def _escalar(value: str | int | None) -> str:
+    """``json_canonico`` of a string, an integer or None (what the entry's own fields hold)."""
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    return str(_texto_json(value))
 
 
-def hash_da_entrada(prev_hash: str, fields: Mapping[str, Any], before_json: str, after_json: str) -> str:
-    """``entry_hash`` of ``fields`` (already ``jsonable``, before/after left out) whose before/after
-    are given as their ``json_canonico``: the writer stores those texts too, so each is written once."""
-    cabeca = json_canonico({k: fields[k] for k in _ANTES_DE_AFTER})
-    cauda = json_canonico({k: fields[k] for k in _DEPOIS_DE_BEFORE})
-    canonical = f'{cabeca[:-1]},"after":{after_json},"before":{before_json},{cauda[1:]}'
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+_texto_json = json.encoder.encode_basestring  # type: ignore[attr-defined]  # json.dumps's, ensure_ascii off
+
+
+def encadeador(comuns: Mapping[str, Any]) -> Callable[[str, int, str, str, str | None, str, str], str]:
+    """``entry_hash`` for the entries of one commit, their before/after given as ``json_canonico``
+    texts (the writer stores those too, so each is encoded once), which share ``comuns`` (``actor_id``,
+    ``actor_email``, ``occurred_at``, ``request_id``, already ``jsonable``): those are encoded once and
+    each entry's canonical JSON is put together from pieces in the sorted key order. A retorno's commit
+    hashes 200,000 entries; encoding two small dicts per entry was most of it.
+
+    The returned function takes (prev_hash, seq, action, entity, entity_id, before_json, after_json).
+    """
+    ator = f',"actor_email":{_escalar(comuns["actor_email"])},"actor_id":{_escalar(comuns["actor_id"])}'
+    fim = (
+        f',"occurred_at":{_escalar(comuns["occurred_at"])}'
+        f',"request_id":{_escalar(comuns["request_id"])},"seq":'
+    )
+    codificados: dict[str, str] = {}
+
+    def codificar(texto: str) -> str:
+        pronto = codificados.get(texto)
+        if pronto is None:
+            pronto = codificados[texto] = _escalar(texto)
+        return pronto
+
+    def hash_(
+        prev_hash: str,
+        seq: int,
+        action: str,
+        entity: str,
+        entity_id: str | None,
+        before_json: str,
+        after_json: str,
+    ) -> str:
+        canonical = (
+            f'{{"action":{codificar(action)}{ator},"after":{after_json},"before":{before_json}'
+            f',"entity":{codificar(entity)},"entity_id":{_escalar(entity_id)}{fim}{seq}}}'
+        )
+        return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+    return hash_
 
 
 #: The columns covered by the hash (everything except the hash itself).
@@ -95,14 +133,6 @@ HASHED_FIELDS = (
     "after",
     "request_id",
 )
-
-
-assert sorted((*_ANTES_DE_AFTER, "after", "before", *_DEPOIS_DE_BEFORE)) == [
-    *_ANTES_DE_AFTER,
-    "after",
-    "before",
-    *_DEPOIS_DE_BEFORE,
-] and set(HASHED_FIELDS) == {*_ANTES_DE_AFTER, "after", "before", *_DEPOIS_DE_BEFORE}
 
 
 @dataclass(frozen=True)

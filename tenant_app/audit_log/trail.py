@@ -30,7 +30,7 @@ from tenant_app.audit_log.chain import (
     GENESIS,
     HASHED_FIELDS,
     PII_PLACEHOLDER,
-    hash_da_entrada,
+    encadeador,
     json_canonico,
     jsonable,
 )
@@ -131,15 +131,19 @@ class AuditTrail:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None:
-        """An entry for something the ORM does not see (bulk loads, logins, exports)."""
+        """An entry for something the ORM does not see (bulk loads, logins, exports).
+
+        ``before``/``after`` are encoded now, as they are at this call: a bulk settlement records
+        200,000 of these while its earlier rows are being written, and the commit, which must hash
+        them one after the other, then has only the hashing left."""
         self._pending.append(
             {
                 "action": action,
                 "entity": entity,
                 "obj": None,
                 "entity_id": entity_id,
-                "before": before,
-                "after": after,
+                "before_json": json_canonico(jsonable(before)),
+                "after_json": json_canonico(jsonable(after)),
             }
         )
 
@@ -246,32 +250,27 @@ async def _append(
 def _linhas(pending: list[dict[str, Any]], actor: Actor, seq: int, prev: str) -> Iterator[tuple[Any, ...]]:
     """The chain's rows (``_COLUNAS``) of ``pending``, after ``seq``/``prev``, hashed one by one."""
     now = datetime.now(UTC)
-    # The hashed fields as JSON primitives, built once, and before/after as the JSON text that is
-    # both hashed and stored (entry_hash would walk and encode them again).
-    comuns = {
-        "occurred_at": now.isoformat(),
-        "actor_id": jsonable(actor.user_id),
-        "actor_email": actor.email,
-        "request_id": actor.request_id,
-    }
+    ator_id = jsonable(actor.user_id)
+    encadear = encadeador(
+        {
+            "occurred_at": now.isoformat(),
+            "actor_id": ator_id,
+            "actor_email": actor.email,
+            "request_id": actor.request_id,
+        }
+    )
     for item in pending:
         obj = item["obj"]
         if obj is not None:
+            # An ORM row: its entry is taken now, from the row as committed.
             entity_id = _entity_id(obj)
             after = _snapshot(obj) if item["action"] == "insert" else item["after"]
+            before_json, after_json = json_canonico(jsonable(item["before"])), json_canonico(jsonable(after))
         else:
-            entity_id = item.get("entity_id")
-            after = item["after"]
+            entity_id = item["entity_id"]
+            before_json, after_json = item["before_json"], item["after_json"]
         seq += 1
-        fields = {
-            **comuns,
-            "seq": seq,
-            "action": item["action"],
-            "entity": item["entity"],
-            "entity_id": entity_id,
-        }
-        before_json, after_json = json_canonico(jsonable(item["before"])), json_canonico(jsonable(after))
-        digest = hash_da_entrada(prev, fields, before_json, after_json)
+        digest = encadear(prev, seq, item["action"], item["entity"], entity_id, before_json, after_json)
         yield (
             seq,
             now,

@@ -56,6 +56,8 @@ class TituloLido:
 
 
 _COLUNAS = [f.name for f in fields(TituloLido)]
+#: What ``tomar`` takes: the payments' rows, then the títulos' (id, then ``MUTAVEIS``).
+EscritaLote = tuple[Escrita, list[tuple[Any, ...]]]
 
 
 @dataclass(slots=True)
@@ -157,13 +159,13 @@ class LiquidacaoEmLote:
             )
         return ResultadoLote(pagamento, itens)
 
-    def tomar(self) -> tuple[Escrita, list[tuple[Any, ...]]]:
+    def tomar(self) -> EscritaLote:
         """What changed since the last call, as rows (``LotePagamentos.tomar``, and the títulos')."""
         titulos = [(t.id, *(getattr(t, nome) for nome in MUTAVEIS)) for t in self._alterados.values()]
         self._alterados = {}
         return self.pagamentos.tomar(), titulos
 
-    async def escrever(self, escrita: tuple[Escrita, list[tuple[Any, ...]]]) -> None:
+    async def escrever(self, escrita: EscritaLote) -> None:
         """The payments first (títulos reference them), then the títulos changed."""
         pagamentos, titulos = escrita
         await self.pagamentos.escrever(pagamentos)

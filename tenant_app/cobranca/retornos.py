@@ -20,12 +20,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import cast
 
+import asyncpg
 from sqlalchemy import Select, Table, select, text
 
 from tenant_app import calendario
 from tenant_app.cobranca.cnab240 import ErroCnab, Ocorrencia, Retorno, ler_retorno
 from tenant_app.cobranca.liquidacao import Recebimento
-from tenant_app.cobranca.liquidacao_lote import LiquidacaoEmLote, TituloLido, titulos_da_conta
+from tenant_app.cobranca.liquidacao_lote import EscritaLote, LiquidacaoEmLote, TituloLido, titulos_da_conta
 from tenant_app.cobranca.models import (
     ATIVOS,
     ContaCobranca,
@@ -172,6 +173,7 @@ async def _processar(
     uow: UnitOfWork, arquivo: RetornoArquivo, retorno: Retorno, conta: ContaCobranca
 ) -> Resumo:
     resumo = Resumo(arquivo)
+    await copia.ajustar_para_lote(uow.session)
     novas = await _novas_ocorrencias(uow, conta, retorno)
     titulos = await titulos_da_conta(uow, conta.id, {o.nosso_numero for o in novas})
     recebimentos = [
@@ -180,8 +182,7 @@ async def _processar(
         if o.codigo_movimento in LIQUIDACOES and o.nosso_numero in titulos
     ]
     lote = await LiquidacaoEmLote.abrir(uow, titulos.values(), recebimentos)
-    await _aplicar_em_blocos(lote, novas, titulos, resumo)
-    await _gravar_ocorrencias(uow, arquivo, conta, novas)
+    await _aplicar_em_blocos(lote, novas, titulos, resumo, _Gravacao(uow, arquivo.id, conta.id))
     arquivo.status = StatusRetorno.PROCESSADO
     return resumo
 
@@ -191,12 +192,18 @@ BLOCO, PASSO = 5000, 100
 
 
 async def _aplicar_em_blocos(
-    lote: LiquidacaoEmLote, novas: list[_OcorrenciaNova], titulos: dict[str, TituloLido], resumo: Resumo
+    lote: LiquidacaoEmLote,
+    novas: list[_OcorrenciaNova],
+    titulos: dict[str, TituloLido],
+    resumo: Resumo,
+    gravacao: _Gravacao,
 ) -> None:
-    """``_aplicar`` each ocorrência, in file order; what a block changed is written (one task at a time,
-    in order) while the next block is settled: PostgreSQL's work on one overlaps this process's on
-    the other, and the event loop gets a turn every ``PASSO`` so the writer keeps streaming."""
+    """``_aplicar`` each ocorrência, in file order; what a block changed (payments, títulos, and its
+    ocorrências with what each did) is written (one task at a time, in order) while the next block
+    is settled: PostgreSQL's work on one overlaps this process's on the other, and the event loop
+    gets a turn every ``PASSO`` so the writer keeps streaming."""
     escrita: asyncio.Future[None] | None = None
+    inicio = 0
     try:
         for n, ocorrencia in enumerate(novas, start=1):
             _aplicar(lote, ocorrencia, titulos.get(ocorrencia.nosso_numero), resumo)
@@ -205,7 +212,9 @@ async def _aplicar_em_blocos(
             if n % BLOCO == 0 or n == len(novas):
                 if escrita is not None:
                     await escrita
-                escrita = asyncio.ensure_future(lote.escrever(lote.tomar()))
+                linhas = _linhas_ocorrencias(gravacao, novas[inicio:n])
+                inicio = n
+                escrita = asyncio.ensure_future(gravacao.escrever(lote, lote.tomar(), linhas))
         if escrita is not None:
             await escrita
     except BaseException:
@@ -298,15 +307,29 @@ _COLUNAS = (
 )
 
 
-async def _gravar_ocorrencias(
-    uow: UnitOfWork, arquivo: RetornoArquivo, conta: ContaCobranca, novas: list[_OcorrenciaNova]
-) -> None:
-    """Insert the new ocorrências with what each did (after the payments they reference)."""
-    linhas = [
+@dataclass(frozen=True, slots=True)
+class _Gravacao:
+    """Where a block's rows go: the import's unit of work, file and account."""
+
+    uow: UnitOfWork
+    retorno_id: uuid.UUID
+    conta_id: uuid.UUID
+
+    async def escrever(
+        self, lote: LiquidacaoEmLote, escrita: EscritaLote, ocorrencias: list[tuple[object, ...]]
+    ) -> None:
+        """The block's payments and títulos, then its ocorrências (they reference both)."""
+        await lote.escrever(escrita)
+        await _gravar_ocorrencias(self.uow, ocorrencias)
+
+
+def _linhas_ocorrencias(gravacao: _Gravacao, novas: list[_OcorrenciaNova]) -> list[tuple[object, ...]]:
+    """The rows of ``novas`` (``_COLUNAS``) with what each did; built when the block is settled."""
+    return [
         (
             o.id,
-            arquivo.id,
-            conta.id,
+            gravacao.retorno_id,
+            gravacao.conta_id,
             o.linha,
             o.nosso_numero,
             o.codigo_movimento,
@@ -323,13 +346,16 @@ async def _gravar_ocorrencias(
         )
         for o in novas
     ]
-    inseridas = await copia.inserir_novos(
-        uow.session, _OCORRENCIAS, _COLUNAS, linhas, "uq_ocorrencias_cobranca"
-    )
-    if len(inseridas) != len(linhas):
-        raise OcorrenciasConcorrentes(
-            f"{len(linhas) - len(inseridas)} ocorrências já gravadas por outra importação"
-        )
+
+
+async def _gravar_ocorrencias(uow: UnitOfWork, linhas: list[tuple[object, ...]]) -> None:
+    """Insert new ocorrências with what each did (after the payments they reference). Plain COPY:
+    ``_novas_ocorrencias`` left out every one already recorded, under the account's lock, so a
+    unique violation here means another writer broke that rule — nothing of this import stands."""
+    try:
+        await copia.copiar(uow.session, _OCORRENCIAS, _COLUNAS, linhas)
+    except asyncpg.UniqueViolationError as erro:
+        raise OcorrenciasConcorrentes(f"ocorrência já gravada por outra importação: {erro.detail}") from erro
 
 
 def _aplicar(lote: LiquidacaoEmLote, o: _OcorrenciaNova, titulo: TituloLido | None, resumo: Resumo) -> None:

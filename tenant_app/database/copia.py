@@ -6,8 +6,6 @@ tuples in the named columns' order, encoded by asyncpg in binary:
 
 * ``copiar``: ``COPY ... FROM STDIN`` (inserts; defaults, constraints and triggers apply as usual);
 * ``atualizar``: the rows COPYed into a temporary table, then one ``UPDATE ... FROM`` it keyed by ``id``;
-* ``inserir_novos``: the same, then ``INSERT ... SELECT ... ON CONFLICT ON CONSTRAINT ... DO NOTHING
-  RETURNING id``: the ids of the rows that were new;
 * ``ler``: a query's rows as asyncpg records (no Row layer: 100,000 rows through it cost a second).
 
 Values are what asyncpg takes for the column's type: ``uuid.UUID``, ``Decimal``, ``date``, aware
@@ -50,6 +48,17 @@ async def conexao(session: AsyncSession) -> asyncpg.Connection:
     bruta = (await conn.get_raw_connection()).driver_connection
     assert isinstance(bruta, asyncpg.Connection)
     return bruta
+
+
+async def ajustar_para_lote(session: AsyncSession) -> None:
+    """Planner settings for a bulk job, for the rest of its transaction only (``SET LOCAL``).
+
+    * JIT off: the bulk statements (tens of thousands of rows joined by key) cross the JIT cost
+      threshold and PostgreSQL spent about half a second compiling each one, more than running it;
+    * a larger ``work_mem``: the joins and sorts of a 5,000-row batch spilled to disk at the default.
+    """
+    conn = await conexao(session)
+    await conn.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
 
 
 async def copiar(
@@ -95,26 +104,6 @@ async def atualizar(
             f"UPDATE {tabela.name} AS d SET {sets} FROM {nome} AS u WHERE d.id = u.id"
         )
     return int(status.rsplit(" ", 1)[1])
-
-
-async def inserir_novos(
-    session: AsyncSession,
-    tabela: Table,
-    colunas: Sequence[str],
-    linhas: Sequence[Sequence[Any]],
-    restricao: str,
-) -> set[uuid.UUID]:
-    """Insert the rows that do not conflict on the unique constraint ``restricao``; the new rows' ids
-    (``colunas`` must include ``id``). A row a concurrent transaction is inserting waits for it."""
-    if not linhas:
-        return set()
-    nomes = ", ".join(colunas)
-    async with _temporaria(session, tabela, colunas, linhas) as (conn, nome):
-        rows = await conn.fetch(
-            f"INSERT INTO {tabela.name} ({nomes}) SELECT {nomes} FROM {nome}"
-            f" ON CONFLICT ON CONSTRAINT {restricao} DO NOTHING RETURNING id"
-        )
-    return {row[0] for row in rows}
 
 
 async def ler(session: AsyncSession, sql: str, *argumentos: Any) -> list[asyncpg.Record]:

@@ -87,24 +87,29 @@ async def abertas_por_cota(
 
 
 #: The oldest open parcelas of each cota that cover what may be paid into it (see ``abertas_que_bastam``).
+#: Per cota (LATERAL): its few dozen rows come by the (cota_id, numero) index and are ordered and summed
+#: alone. Joining the whole list at once made PostgreSQL hash every parcela of the tenant per batch and
+#: sort the lot: its cost grew with the tenant, not with the file.
 _PREFIXO = f"""
-    SELECT {", ".join(_COLUNAS)} FROM (
-        SELECT *, max(CASE WHEN alvo THEN ordem END) OVER (PARTITION BY cota_id) AS ultimo_alvo
-        FROM (
-            SELECT p.*, n.necessario, p.id = ANY($3::uuid[]) AS alvo,
-                   row_number() OVER w AS ordem,
-                   coalesce(sum(p.valor_total - p.pago_fundo_comum - p.pago_taxa_administracao
-                                - p.pago_fundo_reserva - p.pago_seguro)
-                            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS antes
-            FROM parcelas p
-            JOIN unnest($1::uuid[], $2::numeric[]) AS n(cota_id, necessario)
-              ON n.cota_id = p.cota_id
-            WHERE p.status != 'paga'
-            WINDOW w AS (PARTITION BY p.cota_id ORDER BY p.vencimento, p.numero)
-        ) com_saldo
-    ) x
-    WHERE x.antes < x.necessario OR x.ordem <= x.ultimo_alvo
-    ORDER BY x.cota_id, x.vencimento, x.numero
+    SELECT {", ".join("y." + c for c in _COLUNAS)}
+    FROM unnest($1::uuid[], $2::numeric[]) AS n(cota_id, necessario)
+    CROSS JOIN LATERAL (
+        SELECT * FROM (
+            SELECT *, max(CASE WHEN alvo THEN ordem END) OVER () AS ultimo_alvo
+            FROM (
+                SELECT p.*, p.id = ANY($3::uuid[]) AS alvo,
+                       row_number() OVER w AS ordem,
+                       coalesce(sum(p.valor_total - p.pago_fundo_comum - p.pago_taxa_administracao
+                                    - p.pago_fundo_reserva - p.pago_seguro)
+                                OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS antes
+                FROM parcelas p
+                WHERE p.cota_id = n.cota_id AND p.status != 'paga'
+                WINDOW w AS (ORDER BY p.vencimento, p.numero)
+            ) com_saldo
+        ) x
+        WHERE x.antes < n.necessario OR x.ordem <= x.ultimo_alvo
+    ) y
+    ORDER BY y.cota_id, y.vencimento, y.numero
     """
 
 

@@ -1,5 +1,6 @@
 """The audit writer's shortcuts give the chain's own answers: ``jsonable``'s exact-type lookup, and
-``hash_da_entrada`` (before/after encoded once, for the hash and the stored row) against ``entry_hash``."""
+``encadeador`` (shared fields encoded once per commit, before/after once for the hash and the stored
+row) against ``entry_hash``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tenant_app.audit_log.chain import entry_hash, hash_da_entrada, json_canonico, jsonable
+from tenant_app.audit_log.chain import encadeador, entry_hash, json_canonico, jsonable
 
 pytestmark = pytest.mark.unit
 
@@ -74,17 +75,25 @@ def test_jsonable_is_the_reference(valor: Any) -> None:
         ({}, {"lista": [1, "ç", None], "aninhado": {"b": 1, "a": {"z": [], "c": "\u2028"}}}),
     ],
 )
-def test_hash_da_entrada_is_entry_hash(before: Any, after: Any) -> None:
-    campos = {
-        "seq": 41,
+@pytest.mark.parametrize(
+    "ator", [("pessoa@exemplo.com.br", str(uuid.UUID(int=5))), (None, None), ('o "robô"\n', None)]
+)
+@pytest.mark.parametrize("entity_id", [str(uuid.UUID(int=9)), None, 'a,"b"\u2028ç'])
+def test_encadeador_is_entry_hash(before: Any, after: Any, ator: tuple[Any, Any], entity_id: Any) -> None:
+    email, ator_id = ator
+    comuns = {
         "occurred_at": jsonable(datetime(2026, 12, 7, 10, 30, tzinfo=UTC)),
-        "actor_id": str(uuid.uuid4()),
-        "actor_email": "pessoa@exemplo.com.br",
-        "action": "update",
-        "entity": "titulos_cobranca",
-        "entity_id": str(uuid.uuid4()),
-        "request_id": None,
+        "actor_id": ator_id,
+        "actor_email": email,
+        "request_id": None if email else "req-1",
     }
-    esperado = entry_hash("f" * 64, {**campos, "before": before, "after": after})
-    antes, depois = json_canonico(jsonable(before)), json_canonico(jsonable(after))
-    assert hash_da_entrada("f" * 64, campos, antes, depois) == esperado
+    encadear = encadeador(comuns)
+    prev = "f" * 64
+    for seq, (action, entity) in enumerate(
+        [("update", "titulos_cobranca"), ("insert", "pagamentos")], start=41
+    ):
+        campos = {**comuns, "seq": seq, "action": action, "entity": entity, "entity_id": entity_id}
+        esperado = entry_hash(prev, {**campos, "before": before, "after": after})
+        antes, depois = json_canonico(jsonable(before)), json_canonico(jsonable(after))
+        assert encadear(prev, seq, action, entity, entity_id, antes, depois) == esperado
+        prev = esperado
