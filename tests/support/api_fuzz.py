@@ -64,9 +64,8 @@ class FuzzRun:
     failures: list[str] = field(default_factory=list)
     #: Scenarios whose checks failed (a defect in the API or its document).
     failed_scenarios: int = 0
-    #: Operations on which the engine itself gave up with a ``FlakyFailure``: hypothesis could
-    #: not replay the case that first failed (state moved on, or the case never reached the
-    #: server), so no failed check was recorded for them.
+    #: Operations on which the engine itself gave up (``ENGINE_ERRORS``), so no failed check was
+    #: recorded for them.
     flaky: list[str] = field(default_factory=list)
 
     @property
@@ -76,6 +75,18 @@ class FuzzRun:
 
     def summary(self) -> str:
         return f"{self.cases} cases on {self.operations} operations in {self.seconds:.0f} s"
+
+
+#: Errors of the fuzzing engine, not answers of the API (a server error, a timeout or a refused
+#: connection stays red): the operation is checked again by ``rerun_flaky``.
+ENGINE_ERRORS = {
+    # hypothesis could not replay the case that first failed (state moved on, or the case never
+    # reached the server).
+    "FlakyFailure",
+    # CPython 3.11's ast module ("AST constructor recursion depth mismatch") while hypothesis
+    # describes one of schemathesis's filter lambdas; seen once in a 15,562-case control-plane run.
+    "SystemError",
+}
 
 
 def seed_from_env() -> int | None:
@@ -186,7 +197,7 @@ def _read_figures(run: FuzzRun, ndjson: Path) -> None:
                 continue
             if name == "NonFatalError":
                 value = body.get("value") or {}
-                if value.get("type") == "FlakyFailure" and body.get("label"):
+                if value.get("type") in ENGINE_ERRORS and body.get("label"):
                     run.flaky.append(str(body["label"]))
             if name == "ScenarioFinished":
                 if body.get("status") == "failure":

@@ -1,5 +1,6 @@
 """The fuzz harness reads schemathesis's NDJSON report: a run red only because the engine could
-not replay a case (``FlakyFailure``) is told apart from a run whose checks failed."""
+not replay a case (``FlakyFailure``) or tripped on CPython's ast (``SystemError``) is told apart
+from a run whose checks failed."""
 
 from __future__ import annotations
 
@@ -25,13 +26,14 @@ def _scenario(status: str, label: str = "GET /api/grupos") -> dict[str, object]:
     return {"ScenarioFinished": {"status": status, "recorder": {"label": label, "cases": {"a": {}}}}}
 
 
-def _flaky(label: str = _LABEL) -> dict[str, object]:
-    return {"NonFatalError": {"value": {"type": "FlakyFailure", "message": "..."}, "label": label}}
+def _flaky(label: str = _LABEL, tipo: str = "FlakyFailure") -> dict[str, object]:
+    return {"NonFatalError": {"value": {"type": tipo, "message": "..."}, "label": label}}
 
 
-def test_a_run_red_only_from_flaky_engine_errors_is_told_apart(tmp_path: Path) -> None:
+@pytest.mark.parametrize("tipo", ["FlakyFailure", "SystemError"])
+def test_a_run_red_only_from_flaky_engine_errors_is_told_apart(tmp_path: Path, tipo: str) -> None:
     run = FuzzRun(1, "", 1.0)
-    _read_figures(run, _report(tmp_path, _scenario("success"), _flaky()))
+    _read_figures(run, _report(tmp_path, _scenario("success"), _flaky(tipo=tipo)))
     assert (run.cases, run.operations, run.failed_scenarios, run.flaky) == (1, 1, 0, [_LABEL])
     assert run.only_flaky
 
