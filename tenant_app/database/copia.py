@@ -53,12 +53,18 @@ async def conexao(session: AsyncSession) -> asyncpg.Connection:
 async def ajustar_para_lote(session: AsyncSession) -> None:
     """Planner settings for a bulk job, for the rest of its transaction only (``SET LOCAL``).
 
-    * JIT off: the bulk statements (tens of thousands of rows joined by key) cross the JIT cost
-      threshold and PostgreSQL spent about half a second compiling each one, more than running it;
+    * custom plans always: a bulk statement runs a few times per job with arrays of thousands of
+      ids, and after five runs PostgreSQL may switch a prepared statement to a generic plan, which
+      cannot see the array: ``id = ANY($n)`` then scans it for every row instead of hashing it once.
+      A second retorno of 100,000 títulos on the same connection took minutes that way;
+    * JIT off: these statements cross the JIT cost threshold and PostgreSQL spent about half a second
+      compiling each one, more than running it;
     * a larger ``work_mem``: the joins and sorts of a 5,000-row batch spilled to disk at the default.
     """
     conn = await conexao(session)
-    await conn.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
+    await conn.execute(
+        "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
+    )
 
 
 async def copiar(

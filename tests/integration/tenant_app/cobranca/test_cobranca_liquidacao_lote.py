@@ -21,6 +21,7 @@ from tenant_app.auditoria import service as auditoria
 from tenant_app.cobranca.liquidacao import Recebimento, liquidar
 from tenant_app.cobranca.liquidacao_lote import LiquidacaoEmLote, titulos_da_conta
 from tenant_app.cobranca.models import OrigemValor, Titulo, ValorAIdentificar
+from tenant_app.database import copia
 from tenant_app.database.session import create_engine, create_session_factory
 from tenant_app.eventos.models import EventoOutbox
 from tenant_app.eventos.tipos import PAGAMENTO_CONFIRMADO
@@ -235,3 +236,23 @@ async def test_bulk_settlement_writes_what_the_one_by_one_path_writes(
         assert relatorio.ok, relatorio
     fundos = await tenant.client.get(f"/api/grupos/{grupo['id']}/fundos", headers=tenant.auth())
     assert fundos.status_code == 200 and fundos.json()["conciliado"] is True, fundos.text
+
+
+async def test_bulk_settings_hold_for_the_import_transaction_only(
+    fabrica: async_sessionmaker[AsyncSession],
+) -> None:
+    """``copia.ajustar_para_lote``: custom plans (a generic plan cannot hash ``= ANY($n)``: a second
+    100,000-título retorno on one connection took minutes), no JIT and a larger ``work_mem`` — for the
+    bulk job's transaction, then the connection's defaults again (the pool hands it to a request)."""
+    nomes = ("plan_cache_mode", "jit", "work_mem")
+
+    async def valores(session: AsyncSession) -> tuple[str, ...]:
+        return tuple([(await session.execute(text(f"SHOW {n}"))).scalar_one() for n in nomes])
+
+    async with fabrica() as session, session.begin():
+        antes = await valores(session)
+        await copia.ajustar_para_lote(session)
+        assert await valores(session) == ("force_custom_plan", "off", "64MB")
+    async with fabrica() as session, session.begin():
+        assert await valores(session) == antes
+    assert antes[0] == "auto"
