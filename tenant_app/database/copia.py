@@ -53,18 +53,12 @@ async def conexao(session: AsyncSession) -> asyncpg.Connection:
 async def ajustar_para_lote(session: AsyncSession) -> None:
     """Planner settings for a bulk job, for the rest of its transaction only (``SET LOCAL``).
 
-    * custom plans always: a bulk statement runs a few times per job with arrays of thousands of
-      ids, and after five runs PostgreSQL may switch a prepared statement to a generic plan, which
-      cannot see the array: ``id = ANY($n)`` then scans it for every row instead of hashing it once.
-      A second retorno of 100,000 títulos on the same connection took minutes that way;
     * JIT off: these statements cross the JIT cost threshold and PostgreSQL spent about half a second
       compiling each one, more than running it;
     * a larger ``work_mem``: the joins and sorts of a 5,000-row batch spilled to disk at the default.
     """
     conn = await conexao(session)
-    await conn.execute(
-        "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
-    )
+    await conn.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
 
 
 async def copiar(
@@ -110,6 +104,18 @@ async def atualizar(
             f"UPDATE {tabela.name} AS d SET {sets} FROM {nome} AS u WHERE d.id = u.id"
         )
     return int(status.rsplit(" ", 1)[1])
+
+
+async def ler_planejando(session: AsyncSession, sql: str, *argumentos: Any) -> list[asyncpg.Record]:
+    """``ler`` through a statement prepared for this call, so PostgreSQL plans it with these arguments.
+
+    For a statement that tests ``= ANY($n)`` with thousands of ids row by row: once the same prepared
+    statement has run five times PostgreSQL may switch to a generic plan, which cannot see the array
+    and scans it for every row instead of hashing it once (a second 100,000-título retorno on one
+    connection spent a minute per batch of the parcelas read that way). Forcing custom plans for the
+    whole transaction instead re-planned every foreign-key check of its COPYs (twice the time)."""
+    conn = await conexao(session)
+    return await (await conn.prepare(sql)).fetch(*argumentos)
 
 
 async def ler(session: AsyncSession, sql: str, *argumentos: Any) -> list[asyncpg.Record]:

@@ -136,7 +136,9 @@ async def abertas_que_bastam(
     lista_alvos = list(set(alvos))
     for inicio in range(0, len(ids), lote):
         parte = ids[inicio : inicio + lote]
-        rows = await copia.ler(session, _PREFIXO, parte, [necessario[c] for c in parte], lista_alvos)
+        rows = await copia.ler_planejando(
+            session, _PREFIXO, parte, [necessario[c] for c in parte], lista_alvos
+        )
         for row in rows:
             parcela = ParcelaEmMemoria(*row)
             parcela.status = StatusParcela(parcela.status)
