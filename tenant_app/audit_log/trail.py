@@ -266,9 +266,15 @@ def _linhas(pending: list[dict[str, Any]], actor: Actor, seq: int, prev: str) ->
             entity_id = _entity_id(obj)
             after = _snapshot(obj) if item["action"] == "insert" else item["after"]
             before_json, after_json = json_canonico(jsonable(item["before"])), json_canonico(jsonable(after))
-        else:
+        elif "after_json" in item:  # uow.auditar's, encoded when recorded
             entity_id = item["entity_id"]
             before_json, after_json = item["before_json"], item["after_json"]
+        else:  # a deleted ORM row: its last state, taken at the flush
+            entity_id = item["entity_id"]
+            before_json, after_json = (
+                json_canonico(jsonable(item["before"])),
+                json_canonico(jsonable(item["after"])),
+            )
         seq += 1
         digest = encadear(prev, seq, item["action"], item["entity"], entity_id, before_json, after_json)
         yield (

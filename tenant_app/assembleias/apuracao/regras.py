@@ -113,8 +113,9 @@ class RegrasAssembleia:
             erros.append(ErroCampo("tipos_lance", "Tipo de lance desconhecido."))
         if not Decimal(0) <= self.lance_minimo_percentual < CEM:
             erros.append(ErroCampo("lance_minimo_percentual", "Deve estar entre 0% e 100%."))
+        # Each percentage is checked even when its lance type is off: it is stored all the same.
+        p = self.lance_fixo_percentual
         if TipoLance.FIXO in self.tipos_lance:
-            p = self.lance_fixo_percentual
             if p is None or not Decimal(0) < p < CEM:
                 erros.append(
                     ErroCampo(
@@ -122,13 +123,19 @@ class RegrasAssembleia:
                         "O contrato com lance fixo precisa do percentual (0% a 100%).",
                     )
                 )
-        if TipoLance.EMBUTIDO in self.tipos_lance and not Decimal(0) < self.embutido_maximo_percentual < CEM:
-            erros.append(
-                ErroCampo(
-                    "embutido_maximo_percentual",
-                    "O contrato com lance embutido precisa do limite (entre 0% e 100% do crédito).",
+        elif p is not None and not Decimal(0) <= p < CEM:
+            erros.append(ErroCampo("lance_fixo_percentual", "Deve estar entre 0% e 100%."))
+        embutido = self.embutido_maximo_percentual
+        if TipoLance.EMBUTIDO in self.tipos_lance:
+            if not Decimal(0) < embutido < CEM:
+                erros.append(
+                    ErroCampo(
+                        "embutido_maximo_percentual",
+                        "O contrato com lance embutido precisa do limite (entre 0% e 100% do crédito).",
+                    )
                 )
-            )
+        elif not Decimal(0) <= embutido < CEM:
+            erros.append(ErroCampo("embutido_maximo_percentual", "Deve estar entre 0% e 100%."))
         return erros
 
     def validar(self, tamanho_grupo: int) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tenant_app.assembleias.apuracao.regras import RegrasAssembleia, TipoLance
 from tenant_app.assembleias.erros import RegrasInvalidas
 from tenant_app.assembleias.sorteio import (
     DirecaoAproximacao,
@@ -176,3 +179,19 @@ def test_walk_visits_every_cota_once_in_key_order(
     assert ordem == sorted(ordem, key=lambda c: chave_aproximacao(c, referencia, direcao))
     # the first cota visited is always one of the nearest to the reference
     assert abs(ordem[0] - referencia) == min(abs(c - referencia) for c in range(1, tamanho + 1))
+
+
+@pytest.mark.parametrize(
+    ("campo", "valor"),
+    [
+        ("embutido_maximo_percentual", Decimal("-4.2559e176")),  # found by the 1,000-case fuzz run
+        ("embutido_maximo_percentual", Decimal("100")),
+        ("lance_fixo_percentual", Decimal("-1")),
+        ("lance_fixo_percentual", Decimal("250")),
+    ],
+)
+def test_a_percentage_is_bounded_even_when_its_lance_type_is_off(campo: str, valor: Decimal) -> None:
+    regras = RegrasAssembleia(metodo_sorteio=MetodoSorteio.CENTENA_FINAL, **{campo: valor})
+    assert TipoLance.EMBUTIDO not in regras.tipos_lance and TipoLance.FIXO not in regras.tipos_lance
+    assert [e.campo for e in regras.erros(100)] == [campo]
+    assert RegrasAssembleia(metodo_sorteio=MetodoSorteio.CENTENA_FINAL).erros(100) == []
