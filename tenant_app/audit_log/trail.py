@@ -194,8 +194,9 @@ class AuditTrail:
                     "entity": type(obj).__tablename__,
                     "obj": None,
                     "entity_id": _entity_id(obj),
-                    "before": _snapshot(obj),
-                    "after": None,
+                    # The row's last state, encoded now: the object is gone by the commit.
+                    "before_json": json_canonico(_snapshot(obj)),
+                    "after_json": "null",
                 }
             )
 
@@ -266,15 +267,9 @@ def _linhas(pending: list[dict[str, Any]], actor: Actor, seq: int, prev: str) ->
             entity_id = _entity_id(obj)
             after = _snapshot(obj) if item["action"] == "insert" else item["after"]
             before_json, after_json = json_canonico(jsonable(item["before"])), json_canonico(jsonable(after))
-        elif "after_json" in item:  # uow.auditar's, encoded when recorded
+        else:  # uow.auditar's and deleted rows': encoded when recorded
             entity_id = item["entity_id"]
             before_json, after_json = item["before_json"], item["after_json"]
-        else:  # a deleted ORM row: its last state, taken at the flush
-            entity_id = item["entity_id"]
-            before_json, after_json = (
-                json_canonico(jsonable(item["before"])),
-                json_canonico(jsonable(item["after"])),
-            )
         seq += 1
         digest = encadear(prev, seq, item["action"], item["entity"], entity_id, before_json, after_json)
         yield (

@@ -212,7 +212,7 @@ async def _aplicar_em_blocos(
             if n % BLOCO == 0 or n == len(novas):
                 if escrita is not None:
                     await escrita
-                linhas = _linhas_ocorrencias(gravacao, novas[inicio:n])
+                linhas = gravacao.linhas(novas[inicio:n])
                 inicio = n
                 escrita = asyncio.ensure_future(gravacao.escrever(lote, lote.tomar(), linhas))
         if escrita is not None:
@@ -322,30 +322,29 @@ class _Gravacao:
         await lote.escrever(escrita)
         await _gravar_ocorrencias(self.uow, ocorrencias)
 
-
-def _linhas_ocorrencias(gravacao: _Gravacao, novas: list[_OcorrenciaNova]) -> list[tuple[object, ...]]:
-    """The rows of ``novas`` (``_COLUNAS``) with what each did; built when the block is settled."""
-    return [
-        (
-            o.id,
-            gravacao.retorno_id,
-            gravacao.conta_id,
-            o.linha,
-            o.nosso_numero,
-            o.codigo_movimento,
-            o.data_ocorrencia,
-            o.data_credito,
-            o.valor_nominal,
-            o.valor_pago,
-            o.valor_tarifa,
-            o.motivos,
-            o.titulo_id,
-            o.resultado.value,
-            o.pagamento_id,
-            o.processada_em,
-        )
-        for o in novas
-    ]
+    def linhas(self, novas: list[_OcorrenciaNova]) -> list[tuple[object, ...]]:
+        """The rows of ``novas`` (``_COLUNAS``) with what each did; built when the block is settled."""
+        return [
+            (
+                o.id,
+                self.retorno_id,
+                self.conta_id,
+                o.linha,
+                o.nosso_numero,
+                o.codigo_movimento,
+                o.data_ocorrencia,
+                o.data_credito,
+                o.valor_nominal,
+                o.valor_pago,
+                o.valor_tarifa,
+                o.motivos,
+                o.titulo_id,
+                o.resultado.value,
+                o.pagamento_id,
+                o.processada_em,
+            )
+            for o in novas
+        ]
 
 
 async def _gravar_ocorrencias(uow: UnitOfWork, linhas: list[tuple[object, ...]]) -> None:
