@@ -8,6 +8,15 @@ would expose the whole checkout, so instead the cluster of a root-run stack
 lives under SERVICE_ROOT (traversable by all, root-owned), in a folder keyed
 by the stack's own directory and owned by the service user with mode 0700.
 Without root the cluster stays in .devstack/postgres, owned by the caller.
+
+A cluster outside .devstack outlives it: a checkout deleted and cloned again at
+the same path (CI's clone, `rm -rf .devstack`) would find the old databases
+beside a new etcd and a new Vault — tenants the cluster no longer has, data keys
+wrapped by Transit keys that no longer exist. So each .devstack carries a
+random ``stack-id`` that its cluster records too; a cluster whose id is not the
+stack's belongs to a stack that is gone and is deleted before the start, and a
+cluster whose checkout no longer exists is deleted by the next start of any
+stack on the machine.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import pwd
 import shutil
 import stat
 import subprocess
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +38,10 @@ from devstack.config import HOST, StackConfig
 NAME = "postgres"
 RUN_AS = "consorcio-devstack"
 SERVICE_ROOT = Path("/var/lib/consorcio-devstack")
+#: In .devstack and in the cluster's home: which stack the cluster belongs to.
+STACK_ID = "stack-id"
+#: In the cluster's home: the .devstack it was made for (to find clusters whose checkout is gone).
+STACK_ROOT = "stack-root"
 
 
 def bindir() -> Path:
@@ -129,12 +143,79 @@ def is_running(cfg: StackConfig) -> bool:
     return procs.running_pid(cfg, NAME, "postgres") is not None
 
 
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _stack_id(cfg: StackConfig) -> str:
+    """This .devstack's id, created with it (the first start)."""
+    path = cfg.root / STACK_ID
+    current = _read(path)
+    if current is None:
+        cfg.root.mkdir(parents=True, exist_ok=True)
+        current = uuid.uuid4().hex
+        path.write_text(current + "\n")
+    return current
+
+
+def _server_alive(cluster: Path) -> bool:
+    """A postmaster still runs on that data directory (its pid file names a live process)."""
+    pid_line = (_read(cluster / "data" / "postmaster.pid") or "").splitlines()[:1]
+    if not pid_line or not pid_line[0].isdigit():
+        return False
+    try:
+        os.kill(int(pid_line[0]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _forget_stale_clusters(cfg: StackConfig, log: Callable[[str], None]) -> None:
+    """Delete this stack's cluster when it was made for an earlier .devstack at the same path, and
+    any cluster whose checkout no longer exists (left by a deleted clone); never a running one."""
+    if not _as_service_user() or not SERVICE_ROOT.is_dir():
+        return
+    mine = home(cfg)
+    had_stack = (cfg.root / STACK_ID).exists()
+    stack_id = _stack_id(cfg)
+    if (mine / "data" / "PG_VERSION").exists() and not _server_alive(mine):
+        owner = _read(mine / STACK_ID)
+        # A cluster made before ids existed is adopted when its .devstack was already there.
+        if owner is None and had_stack is False and (cfg.root / "etcd").is_dir():
+            owner = stack_id
+        if owner != stack_id:
+            log(
+                f"deleting the PostgreSQL cluster in {mine}: it was made for an earlier {cfg.root} "
+                "(deleted since, with the Kubernetes and Vault state its databases refer to)"
+            )
+            shutil.rmtree(mine)
+    for cluster in SERVICE_ROOT.iterdir():
+        root = _read(cluster / STACK_ROOT)
+        if cluster == mine or root is None or Path(root).exists() or _server_alive(cluster):
+            continue
+        log(f"deleting the PostgreSQL cluster in {cluster}: its stack {root} no longer exists")
+        shutil.rmtree(cluster, ignore_errors=True)
+
+
+def _record_owner(cfg: StackConfig) -> None:
+    if _as_service_user():
+        (home(cfg) / STACK_ID).write_text(_stack_id(cfg) + "\n")
+        (home(cfg) / STACK_ROOT).write_text(f"{cfg.root}\n")
+
+
 def start(cfg: StackConfig, log=print) -> None:
     if is_running(cfg):
         revoke_public_connect(cfg)
         return
     ids = _service_user()
+    _forget_stale_clusters(cfg, log)
     _prepare_home(cfg, ids)
+    _record_owner(cfg)
     data = data_dir(cfg)
     if not (data / "PG_VERSION").exists():
         log(f"initialising PostgreSQL cluster in {data}")
