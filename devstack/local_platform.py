@@ -18,7 +18,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from devstack import dados_pessoais, mail_server, postgres, procs, redis_server, webhook_receiver
+from devstack import (
+    dados_pessoais,
+    demo_data_key,
+    mail_server,
+    postgres,
+    procs,
+    redis_server,
+    webhook_receiver,
+)
 from devstack.binaries import binary_path
 from devstack.config import HOST, REPO_ROOT, StackConfig
 
@@ -359,6 +367,13 @@ def up(cfg: StackConfig, log=print) -> None:
         return
     env = tenant_env(cfg)
     log("kwok pods run no containers: running the demo tenant's app locally with its Secret's environment")
+    reason = demo_data_key.lost(cfg, env["DATABASE_URL"], DEMO_TENANT)
+    if reason is not None:
+        log(
+            f"the demo tenant's personal data can never be decrypted again ({reason}): Vault's data was"
+            " reset while PostgreSQL kept the tenant's; emptying its database and seeding it again"
+        )
+        demo_data_key.empty(cfg, env["DATABASE_URL"])
     _run_once("tenant migrations", ["tenant_app", "migrate"], env)
     _run_once("demo data", ["tenant_app", "seed-demo"], env)
     # The web UI's pinned npm assets (htmx), into ~/.cache/consorcio once.

@@ -203,3 +203,31 @@ def test_make_up_recovers_a_demo_tenant_left_pending_deletion_suspended_and_unpr
     assert view["resource"]["deletionProtection"] is True and view["resource"]["deletionScheduledAt"] is None
     # The data was kept: the app serves the seeded data again.
     test_demo_tenant_app_serves_seeded_data_as_the_tenant(platform)
+
+
+def test_make_up_reseeds_a_demo_whose_data_key_vault_forgot(platform, devstack_cfg: StackConfig) -> None:
+    """What removing `.devstack/vault` (devstack's advice when the unseal key is lost) does to the
+    demo: PostgreSQL keeps its data key, wrapped by a Transit key the new Vault never had. make up
+    says so, empties the database and seeds it again, instead of failing on every run."""
+    from tenant_operator.provisioners import transit
+    from tenant_operator.specs.transit_key import DEFAULT_ROTATION_HOURS
+
+    from consorcio_contract.names import VAULT_TRANSIT_MOUNT, transit_key_name
+    from devstack import procs
+    from devstack import vault as devstack_vault
+
+    for name in ("tenant-demo-app", "tenant-demo-worker"):
+        procs.stop(devstack_cfg, name, local_platform._PROGRAM[name])
+    root = devstack_vault.client(devstack_cfg)
+    key = transit_key_name(local_platform.DEMO_TENANT)
+    root.secrets.transit.update_key_configuration(key, deletion_allowed=True, mount_point=VAULT_TRANSIT_MOUNT)
+    root.secrets.transit.delete_key(key, mount_point=VAULT_TRANSIT_MOUNT)
+    # A new key under the same name, as the operator makes it for the tenant of a reset Vault.
+    transit.ensure_key(root, VAULT_TRANSIT_MOUNT, key, DEFAULT_ROTATION_HOURS)
+
+    again = _devstack("platform-up")
+    assert again.returncode == 0, f"{again.stdout}\n{again.stderr}"
+    assert "personal data can never be decrypted again" in again.stdout
+    assert "message authentication failed" in again.stdout
+    # Seeded again under the new key: the app started (it refuses without its key) and serves it.
+    test_demo_tenant_app_serves_seeded_data_as_the_tenant(platform)
