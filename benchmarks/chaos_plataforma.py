@@ -68,7 +68,6 @@ import asyncio
 import base64
 import collections
 import contextlib
-import dataclasses
 import json
 import os
 import random
@@ -102,7 +101,7 @@ from consorcio_contract.usage import Metric, UsageEvent
 from devstack import kubernetes, procs
 from devstack import vault as devstack_vault
 from devstack.binaries import binary_path
-from devstack.config import HOST, Ports, StackConfig
+from devstack.config import Ports, StackConfig
 from tenant_app.platform_client.models import UsageSpoolEntry
 from tenant_app.platform_client.token import ServiceAccountToken
 from tenant_app.platform_client.usage_reporter import UsageSender
@@ -152,9 +151,6 @@ class Privados:
             s3=0,
         )
         self.cfg = StackConfig(root=folder / "stack", ports=ports)
-        self.vault_dir = folder / "vault"
-        self.unseal_key = ""
-        self.root_token = ""
 
     @property
     def kubeconfig(self) -> Path:
@@ -178,43 +174,15 @@ class Privados:
     def start_apiserver(self) -> None:
         kubernetes._apiserver(self.cfg)
 
-    def _vault(self) -> hvac.Client:
-        return hvac.Client(url=self.cfg.vault_addr, token=self.root_token or None, timeout=5)
-
     def start_vault(self) -> None:
-        """Start (or restart) Vault on its file storage; initialise once, unseal every time."""
-        self.vault_dir.mkdir(parents=True, exist_ok=True)
-        hcl = self.vault_dir / "vault.hcl"
-        addr = f"{HOST}:{self.cfg.ports.vault}"
-        hcl.write_text(
-            f'storage "file" {{ path = "{self.vault_dir / "data"}" }}\n'
-            f'listener "tcp" {{ address = "{addr}"\n tls_disable = 1 }}\n'
-            f'api_addr = "http://{addr}"\ndisable_mlock = true\nui = false\n'
-        )
-        pid = procs.spawn(
-            self.cfg,
-            "vault",
-            [str(binary_path("vault")), "server", f"-config={hcl}"],
-            env={"VAULT_DISABLE_MLOCK": "true", "HOME": str(self.vault_dir)},
-        )
-        log = procs.log_file(self.cfg, "vault")
-        procs.wait_until(lambda: procs.port_open(self.cfg.ports.vault), "private Vault", 60, log, pid=pid)
-        v = self._vault()
-        procs.wait_until(lambda: v.sys.read_health_status(method="GET") is not None, "Vault API", 30, log)
-        if not v.sys.is_initialized():
-            keys = v.sys.initialize(secret_shares=1, secret_threshold=1)
-            self.unseal_key, self.root_token = keys["keys"][0], keys["root_token"]
-            v = self._vault()
-            v.sys.submit_unseal_key(self.unseal_key)
-            v.sys.enable_secrets_engine("kv", path="secret", options={"version": "2"})
-            # Each tenant's personal-data key lives in Transit (the operator refuses without it).
-            devstack_vault.enable_transit(dataclasses.replace(self.cfg, vault_root_token=self.root_token))
-            devstack_vault.configure_kubernetes_auth(
-                dataclasses.replace(self.cfg, vault_root_token=self.root_token)
-            )
-        else:
-            v.sys.submit_unseal_key(self.unseal_key)
-        procs.wait_until(lambda: not v.sys.is_sealed(), "Vault unsealed", 30, log)
+        """Start (or restart) Vault as devstack starts its own (file storage under this run's folder,
+        initialised once with the configured root token, unsealed at every start); the first start
+        also mounts Transit (each tenant's personal-data key) and the Kubernetes auth method."""
+        first = not (self.cfg.root / "vault" / "init.json").exists()
+        devstack_vault.start(self.cfg, log=lambda m: _log(f"private Vault: {m}"))
+        if first:
+            devstack_vault.enable_transit(self.cfg)
+            devstack_vault.configure_kubernetes_auth(self.cfg)
 
     def stop_all(self) -> None:
         procs.stop(self.cfg, "vault", "vault", timeout=5)
@@ -578,7 +546,7 @@ class Corrida:
         )
         shared_env = {k: v for k, v in self.shared.connection_env().items() if not k.startswith("AWS_")} | {
             "VAULT_ADDR": self.priv.cfg.vault_addr,
-            "VAULT_TOKEN": self.priv.root_token,
+            "VAULT_TOKEN": self.priv.cfg.vault_root_token,
         }
         env = devstack_operator_env(shared_env, backup_dir=self.folder / "backups") | {
             "OPERATOR_CONTROL_PLANE_URL": self.cp_url,
@@ -851,7 +819,7 @@ class Corrida:
         return problems
 
     async def inventory(self) -> dict[str, set[str]]:
-        vault = hvac.Client(url=self.priv.cfg.vault_addr, token=self.priv.root_token, timeout=10)
+        vault = hvac.Client(url=self.priv.cfg.vault_addr, token=self.priv.cfg.vault_root_token, timeout=10)
         return await inventario(self.prefix, self.shared.database_url, self.shared.redis_url, vault)
 
     async def delete_everything(self) -> list[str]:
