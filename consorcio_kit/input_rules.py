@@ -16,6 +16,7 @@ fuzzers: every request string without its own ``pattern``/``format``/``enum`` ge
 
 from __future__ import annotations
 
+import collections.abc
 import datetime
 import re
 import typing
@@ -152,6 +153,10 @@ def _constrain(schema: Schema | Reference | None, components: dict[str, Any], se
 
 
 NUMERIC_DATE = "numeric_date"
+#: A query parameter sent more than once that the handler takes as one value: the framework kept
+#: the last and ignored the rest (``?offset=x&offset=0`` answered 200), so the request said two
+#: things and was served as one.
+REPEATED = "repeated"
 _NUMBER = re.compile(r"^\s*[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*$")
 _INTEGER = re.compile(r"^\s*[-+]?\d+\s*$")
 
@@ -168,7 +173,13 @@ def parameter_violations(request: Any) -> list[tuple[str, str]]:
         if isinstance(value, str) and has_control_characters(value):
             out.append((name, CONTROL))
     kinds = _query_kinds(request.route_handler)
+    seen: set[str] = set()
     for name, value in request.query_params.multi_items():
+        if name in seen and kinds.get(name) != "list":
+            if (name, REPEATED) not in out:
+                out.append((name, REPEATED))
+            continue
+        seen.add(name)
         if has_control_characters(value) or has_control_characters(name):
             out.append((name, CONTROL))
         elif kinds.get(name) == "int" and _INTEGER.match(value) and not INT_MIN <= int(value) <= INT_MAX:
@@ -178,8 +189,12 @@ def parameter_violations(request: Any) -> list[tuple[str, str]]:
     return out
 
 
+_MANY = (list, tuple, set, frozenset, collections.abc.Sequence)
+
+
 def _query_kinds(handler: Any) -> dict[str, str]:
-    """Sent name -> ``int``/``date`` for the handler's integer and date parameters."""
+    """Sent name -> ``int``/``date``/``list`` for the handler's integer, date and many-valued
+    parameters."""
     out: dict[str, str] = {}
     for name, parameter in handler.parsed_fn_signature.parameters.items():
         annotation = parameter.annotation
@@ -187,7 +202,9 @@ def _query_kinds(handler: Any) -> dict[str, str]:
             annotation = typing.get_args(annotation)[0]
         members = set(typing.get_args(annotation)) or {annotation}
         sent = getattr(parameter.kwarg_definition, "name", None) or name
-        if members & {datetime.date, datetime.datetime}:
+        if typing.get_origin(annotation) in _MANY or any(typing.get_origin(m) in _MANY for m in members):
+            out[sent] = "list"
+        elif members & {datetime.date, datetime.datetime}:
             out[sent] = "date"
         elif int in members and bool not in members:
             out[sent] = "int"

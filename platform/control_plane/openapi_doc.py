@@ -30,6 +30,7 @@ from consorcio_kit.input_rules import (
     CONTROL,
     INT_RANGE,
     NUMERIC_DATE,
+    REPEATED,
     WIDE_INTEGERS,
     body_type,
     constrain_document,
@@ -249,6 +250,7 @@ _MESSAGES = {
     CONTROL: "text must not contain control characters (tab and line breaks are allowed)",
     INT_RANGE: "integer out of range (-2147483648 to 2147483647)",
     NUMERIC_DATE: "not a date: use YYYY-MM-DD or an ISO 8601 timestamp with offset",
+    REPEATED: "query parameter sent more than once: send each one once",
 }
 
 

@@ -10,6 +10,7 @@ route obeys them the day it is added:
   ``false`` and a number is not a date (the framework converts leniently, which
   accepted what the document forbids);
 * a date or datetime in the query is written as one, not as a number of seconds;
+* a query parameter is sent once (the framework silently kept the last of several);
 * an upload route gets a file part (a form without one failed inside the framework).
 
 A request breaking them is 400 ``dados_invalidos`` with every offending field at
@@ -25,7 +26,14 @@ import msgspec
 from litestar import Request
 from litestar.datastructures import UploadFile
 
-from consorcio_kit.input_rules import CONTROL, INT_RANGE, NUMERIC_DATE, parameter_violations, violations
+from consorcio_kit.input_rules import (
+    CONTROL,
+    INT_RANGE,
+    NUMERIC_DATE,
+    REPEATED,
+    parameter_violations,
+    violations,
+)
 from tenant_app.erros import DadosInvalidos, FieldError
 from tenant_app.http.problems import translate
 
@@ -33,6 +41,7 @@ _MENSAGENS = {
     CONTROL: "texto com caractere de controle (só tabulação e quebra de linha são aceitas)",
     INT_RANGE: "número inteiro fora do intervalo aceito (-2147483648 a 2147483647)",
     NUMERIC_DATE: "data inválida: use AAAA-MM-DD (datas) ou ISO 8601 com fuso horário (data e hora)",
+    REPEATED: "parâmetro repetido: envie cada parâmetro de consulta uma vez só",
 }
 _CAMINHO = re.compile(r"at `\$(?P<path>[^`]*)`")
 

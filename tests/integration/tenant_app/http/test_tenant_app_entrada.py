@@ -89,3 +89,23 @@ async def test_a_too_short_idempotency_key_is_a_400_and_a_missing_one_428(tenant
         url, json={"motivo": "teste"}, headers={**tenant.auth(), "Idempotency-Key": "abc"}
     )
     assert assert_problem(r, 400)["errors"][0]["campo"] == "Idempotency-Key"
+
+
+async def test_a_query_parameter_sent_twice_is_a_400_on_every_route(tenant: Tenant) -> None:
+    # Found by the 1,000-case fuzz run: ``?offset={'': 0}&offset=0.0`` on the valores a identificar
+    # answered 200 (the framework kept the last value and ignored the rest).
+    for path in ("/api/cobranca/valores-a-identificar", "/api/consorciados", "/api/grupos"):
+        r = await tenant.client.get(
+            path, params=[("offset", "{'': 0}"), ("offset", "0.0")], headers=tenant.auth()
+        )
+        body = assert_problem(r, 400)
+        assert [e["campo"] for e in body["errors"]] == ["offset"], (path, body)
+        assert "repetido" in body["errors"][0]["mensagem"], body
+    r = await tenant.client.get(
+        "/api/consorciados", params=[("q", "ana"), ("q", "bia"), ("limit", "5")], headers=tenant.auth()
+    )
+    assert [e["campo"] for e in assert_problem(r, 400)["errors"]] == ["q"]
+    ok = await tenant.client.get(
+        "/api/consorciados", params={"q": "ana", "limit": "5"}, headers=tenant.auth()
+    )
+    assert ok.status_code == 200, ok.text
