@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tenant_app.database.base import Balance, Base, UUIDPrimaryKey, str_enum, utcnow
@@ -54,6 +54,11 @@ class LancamentoFundo(UUIDPrimaryKey, Base):
     __tablename__ = "lancamentos_fundo"
     __table_args__ = (Index("ix_lancamentos_grupo_fundo", "grupo_id", "fundo"),)
     __audited__ = False  # derived from audited payments / contemplações
+
+    # A bulk writer (pagamentos.lote) leaves the id to the database: nothing refers to it there.
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, default=uuid.uuid4, server_default=text("gen_random_uuid()")
+    )
 
     grupo_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("grupos.id"))
     fundo: Mapped[Fundo] = mapped_column(str_enum(Fundo, 20))

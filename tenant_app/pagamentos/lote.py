@@ -54,8 +54,8 @@ _LOCK_COTAS = (
     " WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE"
 )
 _COLUNAS_PAGAMENTO = [c.key for c in _PAGAMENTOS.columns]
+#: Without ``id``: the database draws it (nothing in the batch refers to these rows by id).
 _COLUNAS_LANCAMENTO = (
-    "id",
     "grupo_id",
     "fundo",
     "valor",
@@ -83,7 +83,7 @@ class AlocacaoRegistrada(NamedTuple):
     encargos_administradora: Decimal
 
 
-_COLUNAS_ALOCACAO = ("id", "pagamento_id", *AlocacaoRegistrada._fields)
+_COLUNAS_ALOCACAO = ("pagamento_id", *AlocacaoRegistrada._fields)
 
 
 @dataclass(slots=True)
@@ -257,13 +257,12 @@ class LotePagamentos:
         # The entry uow.add would have written for the ORM row: every column of the new payment.
         self.uow.auditar("insert", _PAGAMENTOS.name, str(pagamento.id), None, linha)
         for r in registros:
-            self._alocacoes.append((uuid.uuid4(), pagamento.id, *r))
+            self._alocacoes.append((pagamento.id, *r))
         for origem, entradas in lancamentos_do_pagamento(forma, registros):
             # ledger.service.lancamentos's rows (uow.lancar's), as plain values
             postados, fc, fr = movimentos(entradas)
             self._lancamentos.extend(
                 (
-                    uuid.uuid4(),
                     grupo.id,
                     fundo,
                     v,

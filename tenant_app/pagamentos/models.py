@@ -78,6 +78,11 @@ class PagamentoAlocacao(UUIDPrimaryKey, Base):
     __tablename__ = "pagamento_alocacoes"
     __audited__ = False  # written together with its audited Pagamento
 
+    # A bulk writer (pagamentos.lote) leaves the id to the database: nothing refers to it there.
+    id: Mapped[uuid.UUID] = mapped_column(
+        primary_key=True, default=uuid.uuid4, server_default=text("gen_random_uuid()")
+    )
+
     pagamento_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pagamentos.id"), index=True)
     parcela_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("parcelas.id"), index=True)
     parcela_numero: Mapped[int]
