@@ -12,4 +12,4 @@ tenant_app's real Alembic head.
 
 from __future__ import annotations
 
-TENANT_APP_ALEMBIC_HEAD = "2026_12_07_1140"
+TENANT_APP_ALEMBIC_HEAD = "2026_12_07_1800"
