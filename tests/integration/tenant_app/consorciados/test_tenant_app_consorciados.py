@@ -168,14 +168,16 @@ async def test_anonymization_audits_each_removed_contact_and_address(tenant: Ten
     )
     assert r.status_code == 201, r.text
     contato_id = r.json()["contatos"][0]["id"]
+    endereco_id = r.json()["enderecos"][0]["id"]  # the one make_consorciado gives
     r = await tenant.client.post(
         f"/api/consorciados/{p['id']}/anonimizacao", headers={**h, "Idempotency-Key": uuid.uuid4().hex}
     )
     assert r.status_code == 200, r.text
     assert r.json()["contatos"] == [] and r.json()["enderecos"] == []
     auditor = tenant.auth(Role.AUDITOR)
-    trilha = (await tenant.client.get(f"/api/auditoria/?entidade_id={contato_id}", headers=auditor)).json()
-    apagado = [e for e in trilha["items"] if e["action"] == "delete"]
-    assert len(apagado) == 1 and apagado[0]["before"] is not None and apagado[0]["after"] is None
+    for removido in (contato_id, endereco_id):
+        trilha = (await tenant.client.get(f"/api/auditoria/?entidade_id={removido}", headers=auditor)).json()
+        apagado = [e for e in trilha["items"] if e["action"] == "delete"]
+        assert len(apagado) == 1 and apagado[0]["before"] is not None and apagado[0]["after"] is None, trilha
     verificacao = (await tenant.client.get("/api/auditoria/verificacao", headers=auditor)).json()
     assert verificacao["integra"] is True
