@@ -186,7 +186,7 @@ def _forget_stale_clusters(cfg: StackConfig, log: Callable[[str], None]) -> None
     if (mine / "data" / "PG_VERSION").exists() and not _server_alive(mine):
         owner = _read(mine / STACK_ID)
         # A cluster made before ids existed is adopted when its .devstack was already there.
-        if owner is None and had_stack is False and (cfg.root / "etcd").is_dir():
+        if owner is None and not had_stack and (cfg.root / "etcd").is_dir():
             owner = stack_id
         if owner != stack_id:
             log(

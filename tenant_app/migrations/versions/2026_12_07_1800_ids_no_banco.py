@@ -1,8 +1,9 @@
 """ids_no_banco: allocations and ledger rows get their id from the database when none is sent
 
-A bank's retorno of 100,000 títulos writes about 500,000 of these rows with COPY, and nothing in
-that transaction refers to them by id: drawing each uuid4 in the app cost about 2 s of the import's
-single Python thread. ORM writers still send their own ids (the audit trail needs them before flush).
+A bank's retorno writes several of these rows per título with COPY, and nothing in that
+transaction refers to them by id, so the import's single Python thread need not draw a uuid4 for
+each (measured at 30,000 títulos: about 4% less CPU in the importing process, wall time within the
+noise). ORM writers still send their own ids (the audit trail needs them before flush).
 
 Revision ID: 2026_12_07_1800
 Revises: 2026_12_07_1140
