@@ -122,6 +122,10 @@ class UsageReporter:
         events = [*self._unspooled, *self.meter.drain()]
         if not events:
             return 0
+        # Held here before the write, not after a failure: stop() cancels the loop, and a
+        # cancellation in the middle of put() (not an Exception) would otherwise lose what
+        # the meter just gave up. Writing the same ids again is harmless.
+        self._unspooled = events
         try:
             await self.spool.put(events)
         except Exception as err:  # the database is down: keep the events (same ids) for next time
