@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,6 +34,10 @@ from tenant_operator.config import S3Config
 from tenant_operator.provisioners.s3_admin import TENANT_ROLE, AdminApiError, AdminClient
 
 T = TypeVar("T")
+
+# After the fast path failed: how often the key is checked (and set again) before giving up.
+KEY_CONFIRM_ATTEMPTS = 4
+KEY_CONFIRM_PAUSE_SECONDS = 0.25
 
 
 class ObjectStoreError(Exception):
@@ -155,7 +160,35 @@ class ObjectStoreProvisioner:
         elif owners[bucket] != access_key:
             self._admin.change_bucket_owner(bucket, access_key)
             changes.append(StoreChange("S3 bucket", bucket, f"given back to {access_key}"))
+        changes += self._confirm_key(bucket, access_key, secret_key)
         return changes
+
+    def _confirm_key(self, bucket: str, access_key: str, secret_key: str) -> list[StoreChange]:
+        """StorageReady only once the key really lists its bucket, as the app will use it.
+
+        The fast path failed, so something was wrong; what the admin API lists is the
+        server's file, not what it authenticates with. versitygw authenticates from a
+        cache of accounts (120 s) that a read racing an update can leave holding the old
+        secret (its GetUserAccount stores what it read after UpdateUserAccount refreshed
+        the entry): the listing then agrees with the Secret while the key is refused.
+        Setting the key again refreshes that cached copy. (CI once saw an adopted
+        Retain tenant Ready with its key refused.)
+        """
+        for attempt in range(KEY_CONFIRM_ATTEMPTS):
+            if attempt:
+                self._admin.update_user(access_key, secret_key=secret_key, role=TENANT_ROLE)
+                time.sleep(KEY_CONFIRM_PAUSE_SECONDS * (attempt - 1))
+            if self._admin.buckets_seen_by(access_key, secret_key) == [bucket]:
+                return (
+                    [StoreChange("S3 user", access_key, "key set again: the server had refused it")]
+                    if attempt
+                    else []
+                )
+        raise ObjectStoreError(
+            "StorageKeyRefused",
+            f"the S3 server still refuses key {access_key} for bucket {bucket} after it was set "
+            f"{KEY_CONFIRM_ATTEMPTS} times",
+        )
 
     async def ensure(self, bucket: str, access_key: str, secret_key: str) -> list[StoreChange]:
         """User ``access_key`` with ``secret_key``, owning ``bucket``; what was corrected."""
