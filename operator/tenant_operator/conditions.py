@@ -149,6 +149,7 @@ REASONS = {
     "ObjectStoreUnavailable": "the S3 server is unreachable",
     "ObjectStoreForbidden": "the operator's S3 admin key was refused",
     "ObjectStoreError": "the S3 server refused a request",
+    "StorageKeyRefused": "the S3 server still refuses the tenant key after it was set again; retried",
     "InternalError": "an unexpected error in the operator (logged); retried",
 }
 

@@ -103,16 +103,21 @@ def _drop_s3_buckets(s3):
     asyncio.run(drop_buckets(s3))
 
 
-def root_client(s3) -> Any:
-    """boto3 S3 client signed with the server's root key (sees every bucket)."""
-    return boto3.client(
+def key_client(s3, access_key: str, secret_key: str) -> Any:
+    """boto3 S3 client signed with this key, as a tenant app builds it from its Secret."""
+    return boto3.session.Session().client(
         "s3",
         endpoint_url=s3.endpoint,
         region_name=s3.region,
-        aws_access_key_id=s3.access_key,
-        aws_secret_access_key=s3.secret_key,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
         config=client_config(),
     )
+
+
+def root_client(s3) -> Any:
+    """boto3 S3 client signed with the server's root key (sees every bucket)."""
+    return key_client(s3, s3.access_key, s3.secret_key)
 
 
 def keys_in(client: Any, bucket: str, prefix: str = "") -> list[str]:

@@ -15,14 +15,15 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from tenant_operator import names
 from tenant_operator.config import S3Config
 from tenant_operator.credentials import generate
-from tenant_operator.provisioners.object_store import ObjectStoreProvisioner, client_config
+from tenant_operator.provisioners.object_store import ObjectStoreProvisioner
 from tenant_operator.provisioners.s3_admin import AdminClient
+
+from tests.support.object_store_fixtures import key_client
 
 pytestmark = pytest.mark.integration
 
@@ -33,17 +34,6 @@ class Tenant:
     bucket: str
     access_key: str
     secret_key: str
-
-
-def _client(s3, access_key: str, secret_key: str):
-    return boto3.session.Session().client(
-        "s3",
-        endpoint_url=s3.endpoint,
-        aws_access_key_id=access_key,
-        aws_secret_access_key=secret_key,
-        region_name=s3.region,
-        config=client_config(),
-    )
 
 
 def _status(url: str) -> int:
@@ -92,8 +82,8 @@ def two_tenants(provisioner) -> Iterator[tuple[Tenant, Tenant]]:
 
 def test_a_tenants_key_reaches_its_bucket_and_nothing_of_anothers(s3, two_tenants) -> None:
     a, b = two_tenants
-    client_a = _client(s3, a.access_key, a.secret_key)
-    client_b = _client(s3, b.access_key, b.secret_key)
+    client_a = key_client(s3, a.access_key, a.secret_key)
+    client_b = key_client(s3, b.access_key, b.secret_key)
     client_b.put_object(Bucket=b.bucket, Key="contratos/b.pdf", Body=b"%PDF-b")
     client_a.put_object(Bucket=a.bucket, Key="contratos/a.pdf", Body=b"%PDF-a")
 
@@ -157,19 +147,19 @@ def test_a_tenants_key_reaches_its_bucket_and_nothing_of_anothers(s3, two_tenant
 def test_ensure_is_idempotent_and_rotation_retires_the_old_secret(s3, provisioner, two_tenants) -> None:
     a, _ = two_tenants
     assert asyncio.run(provisioner.ensure(a.bucket, a.access_key, a.secret_key)) == []
-    old = _client(s3, a.access_key, a.secret_key)
+    old = key_client(s3, a.access_key, a.secret_key)
     old.put_object(Bucket=a.bucket, Key="k", Body=b"v")
 
     rotated = generate().s3_secret_key
     changes = asyncio.run(provisioner.ensure(a.bucket, a.access_key, rotated))
     assert [str(c) for c in changes] == [f"S3 user {a.access_key}: key set"]
     assert _code(lambda: old.get_object(Bucket=a.bucket, Key="k")) == "SignatureDoesNotMatch"
-    assert _client(s3, a.access_key, rotated).get_object(Bucket=a.bucket, Key="k")["Body"].read() == b"v"
+    assert key_client(s3, a.access_key, rotated).get_object(Bucket=a.bucket, Key="k")["Body"].read() == b"v"
 
 
 def test_disabled_key_stops_working_and_adoption_restores_it(s3, provisioner, two_tenants) -> None:
     a, _ = two_tenants
-    client = _client(s3, a.access_key, a.secret_key)
+    client = key_client(s3, a.access_key, a.secret_key)
     client.put_object(Bucket=a.bucket, Key="kept", Body=b"data")
     assert asyncio.run(provisioner.disable_key(a.access_key)) is True
     assert _code(lambda: client.get_object(Bucket=a.bucket, Key="kept")) == "SignatureDoesNotMatch"
@@ -183,14 +173,14 @@ def test_snapshot_copies_every_object_and_delete_removes_bucket_and_user(
     s3, provisioner, two_tenants
 ) -> None:
     a, _ = two_tenants
-    client = _client(s3, a.access_key, a.secret_key)
+    client = key_client(s3, a.access_key, a.secret_key)
     objects = {f"documentos/{i}.bin": bytes([i]) * (i + 1) for i in range(5)}
     for key, body in objects.items():
         client.put_object(Bucket=a.bucket, Key=key, Body=body)
 
     copy = asyncio.run(provisioner.snapshot(a.bucket, a.name, "20260101T000000000000Z"))
     assert copy is not None and (copy.objects, copy.size) == (5, sum(len(b) for b in objects.values()))
-    admin = _client(s3, s3.access_key, s3.secret_key)
+    admin = key_client(s3, s3.access_key, s3.secret_key)
     for key, body in objects.items():
         assert admin.get_object(Bucket=copy.bucket, Key=copy.prefix + key)["Body"].read() == body
     # The backups are the platform's: the tenant's key cannot read them.
@@ -210,12 +200,12 @@ def test_a_key_raised_to_admin_is_put_back_to_its_own_bucket(s3, provisioner, tw
     try:
         admin.update_user(a.access_key, role="admin")  # drift: the key now reaches every bucket
         assert b.bucket in [
-            x["Name"] for x in _client(s3, a.access_key, a.secret_key).list_buckets()["Buckets"]
+            x["Name"] for x in key_client(s3, a.access_key, a.secret_key).list_buckets()["Buckets"]
         ]
         changes = asyncio.run(provisioner.ensure(a.bucket, a.access_key, a.secret_key))
         assert [str(c) for c in changes] == [f"S3 user {a.access_key}: key set"]
         assert admin.list_users()[a.access_key].role == "user"
-        client_a = _client(s3, a.access_key, a.secret_key)
+        client_a = key_client(s3, a.access_key, a.secret_key)
         assert _code(lambda: client_a.list_objects_v2(Bucket=b.bucket)) == "AccessDenied"
     finally:
         admin.close()

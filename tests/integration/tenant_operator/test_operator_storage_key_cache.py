@@ -13,27 +13,14 @@ import json
 import os
 import uuid
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from tenant_operator import names
 from tenant_operator.credentials import generate
-from tenant_operator.provisioners.object_store import client_config
 
-from tests.support.object_store_fixtures import root_provisioner
+from tests.support.object_store_fixtures import key_client, root_provisioner
 
 pytestmark = pytest.mark.integration
-
-
-def _client(s3, access: str, secret: str):
-    return boto3.session.Session().client(
-        "s3",
-        endpoint_url=s3.endpoint,
-        aws_access_key_id=access,
-        aws_secret_access_key=secret,
-        region_name=s3.region,
-        config=client_config(),
-    )
 
 
 def _set_secret_in_file(iam_file, access: str, secret: str) -> None:
@@ -51,15 +38,15 @@ async def test_a_key_the_server_still_refuses_is_set_again_before_storage_is_rea
     store = root_provisioner(s3, backup_bucket="test-backups-unused")
     try:
         await store.ensure(bucket, access, old)
-        assert _client(s3, access, old).list_objects_v2(Bucket=bucket)["KeyCount"] == 0  # cached now
+        assert key_client(s3, access, old).list_objects_v2(Bucket=bucket)["KeyCount"] == 0  # cached now
         _set_secret_in_file(devstack_cfg.root / "s3" / "iam" / "users.json", access, new)
         with pytest.raises(ClientError):  # what the tenant app would meet: the cache answers
-            _client(s3, access, new).list_objects_v2(Bucket=bucket)
+            key_client(s3, access, new).list_objects_v2(Bucket=bucket)
 
         changes = await store.ensure(bucket, access, new)
 
         assert [c.detail for c in changes] == ["key set again: the server had refused it"]
-        assert _client(s3, access, new).list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+        assert key_client(s3, access, new).list_objects_v2(Bucket=bucket)["KeyCount"] == 0
         assert await store.ensure(bucket, access, new) == []  # the fast path again
     finally:
         await store.delete(bucket, access)
