@@ -187,7 +187,7 @@ class ObjectStoreProvisioner:
         raise ObjectStoreError(
             "StorageKeyRefused",
             f"the S3 server still refuses key {access_key} for bucket {bucket} after it was set "
-            f"{KEY_CONFIRM_ATTEMPTS} times",
+            f"again {KEY_CONFIRM_ATTEMPTS - 1} times",
         )
 
     async def ensure(self, bucket: str, access_key: str, secret_key: str) -> list[StoreChange]:
