@@ -734,8 +734,13 @@ def test_delete_with_a_grace_period_stops_at_once_shows_the_date_and_can_be_canc
     assert datetime.fromisoformat(deletion["scheduledAt"]) - datetime.fromisoformat(requested) == timedelta(
         days=3
     )
-    events = {e.reason: e.message for e in tenants.events(name)}
-    assert deletion["scheduledAt"] in events["DeletionScheduled"] and "Retain" in events["DeletionScheduled"]
+    # The operator posts the Event just after the status (CI once read the events in between).
+    scheduled = wait_until(
+        lambda: {e.reason: e.message for e in tenants.events(name)}.get("DeletionScheduled"),
+        timeout=READY_TIMEOUT,
+        what=f"{name} DeletionScheduled event",
+    )
+    assert deletion["scheduledAt"] in scheduled and "Retain" in scheduled
     # Stopped at once, nothing destroyed; the conditions say so like for a suspension.
     obj = tenants.get(name)
     for type_, status_ in (("Ready", "True"), ("Suspended", "True"), ("AppAvailable", "False")):
